@@ -1,0 +1,48 @@
+using System;
+using System.Globalization;
+using Realtime.Core.Reporting;
+using Realtime.Core.Timing;
+
+namespace Realtime.App;
+
+/// <summary>The summary a person reads at the end of a run.</summary>
+internal static class Summary
+{
+    public static void Print(RunReport r, string? reportPath)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine();
+        Console.WriteLine(string.Create(c, $"Run: {r.Outcome}, {r.Frames} frames counted after {r.WarmupFrames} warm-up, {r.Scenario}, deadline {r.DeadlineUs} µs"));
+        Console.WriteLine(string.Create(c, $"Scheduling: {r.Scheduling.Policy} priority {r.Scheduling.Priority}, cores [{string.Join(",", r.Scheduling.Affinity)}], mlockall {(r.Scheduling.Mlockall ? "on" : "off")}; kernel {r.Machine.Kernel}{(r.Machine.PreemptRt ? " (PREEMPT_RT)" : "")}"));
+        Console.WriteLine();
+        Console.WriteLine(string.Create(c, $"{"stage (µs)",-12} {"p50",9} {"p90",9} {"p99",9} {"p99.9",9} {"max",9} {"mean",9}  over budget"));
+        Row("capture", r.Stages.Capture, r);
+        Row("preprocess", r.Stages.Preprocess, r);
+        Row("infer", r.Stages.Infer, r);
+        Row("decode", r.Stages.Decode, r);
+        Row("control", r.Stages.Control, r);
+        Row("actuate", r.Stages.Actuate, r);
+        Row("end-to-end", r.EndToEnd, r);
+        if (r.Floor is not null) Row("model alone", r.Floor, r);
+        Console.WriteLine();
+        if (r.OverheadVsFloor is { } o)
+            Console.WriteLine(string.Create(c, $"Overhead vs model alone: p50 {o.P50Ratio:0.000}x (+{o.P50DeltaUs:0.0} µs), p99 {o.P99Ratio:0.000}x (+{o.P99DeltaUs:0.0} µs)"));
+        Console.WriteLine(string.Create(c, $"Deadline misses: {r.DeadlineMisses} of {r.Frames}; dropped frames: {r.DroppedFrames}; held: {r.HeldFrames}; watchdog trips: {r.WatchdogTrips}; safe-state entries: {r.SafeStateEntries}"));
+        if (r.PeriodJitterUs is { Count: > 0 } j)
+            Console.WriteLine(string.Create(c, $"Period jitter: p50 {j.P50:0.0} µs, p99 {j.P99:0.0} µs, max {j.Max:0.0} µs, stddev {j.Stddev:0.0} µs"));
+        Console.WriteLine(string.Create(c, $"Allocations: {r.AllocBytesPerFrame:0.##} bytes/frame, {r.GcCollections} GC collections, {r.GcPauseMs:0.###} ms GC pause"));
+        Console.WriteLine(string.Create(c, $"Cold start: {r.ColdStartMs.ProcessToFirstActuation:0.0} ms process → first actuation (runtime {r.ColdStartMs.RuntimeStart:0.0}, model load {r.ColdStartMs.ModelLoad:0.0}, first inference {r.ColdStartMs.FirstInference:0.0}; start from {r.ColdStartMs.ProcessStartSource})"));
+        var d = r.DemoMetrics;
+        if (d.TrackingErrorPx is { } e)
+            Console.WriteLine(string.Create(c, $"Tracking: face found in {d.FramesWithTarget} of {r.Frames} frames; error from centre after {d.SettleFrames} settle frames: p50 {e.P50:0.0} px, p95 {e.P95:0.0} px, max {e.Max:0.0} px (image {d.ImageWidthPx} px wide)"));
+        if (reportPath is not null) Console.WriteLine($"Report: {reportPath}");
+    }
+
+    private static void Row(string name, LatencySummary s, RunReport r)
+    {
+        var c = CultureInfo.InvariantCulture;
+        string over = r.StageBudgetOverruns.TryGetValue(name, out int n) ? n.ToString(c) : "";
+        string mark = s.NotEstablished is { Length: > 0 } ? $"  (n={s.Count}: {string.Join(",", s.NotEstablished)} not established)" : "";
+        Console.WriteLine(string.Create(c, $"{name,-12} {s.P50Us,9:0.0} {s.P90Us,9:0.0} {s.P99Us,9:0.0} {s.P999Us,9:0.0} {s.MaxUs,9:0.0} {s.MeanUs,9:0.0}  {over}{mark}"));
+    }
+}

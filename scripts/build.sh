@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# NativeAOT-publishes the firmware app to out/rtapp/rtapp (linux-x64, Release).
+# Skips the publish when no build input changed since the last successful one (content hash
+# of the inputs, stored in out/rtapp/.build-stamp). Fails when the publish fails or prints
+# any warning (compiler, NuGet, trim/AOT analysis: IL2026, IL3050, ...), and when a native
+# library next to the binary has unresolved dependencies.
+# Extra arguments go to `dotnet publish` (they are part of the stamp).
+set -euo pipefail
+LOG_TAG="build"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+t0="$(now_s)"
+
+PROJ="$ROOT/firmware-app/rtapp.csproj"
+RID=linux-x64
+CONFIG=Release
+OUT_DIR="$ROOT/out/rtapp"
+BIN="$OUT_DIR/rtapp"
+STAMP="$OUT_DIR/.build-stamp"
+PUBLISH_LOG="$ROOT/out/rtapp-publish.log"
+# Intermediate and bin outputs of this publish live apart from the IDE's and `dotnet test`'s
+# (bin/, obj/): only this script builds them, so no project's warnings can be skipped
+# because some other build already compiled it.
+ARTIFACTS="$ROOT/out/.publish-artifacts"
+PUBLISH_ARGS=(-c "$CONFIG" -r "$RID" -o "$OUT_DIR" --artifacts-path "$ARTIFACTS" "$@")
+
+command -v dotnet >/dev/null 2>&1 || die "'dotnet' not found: run scripts/setup-system.sh (needs the .NET 10 SDK)"
+[ -f "$PROJ" ] || die "$(rel "$PROJ") not found: nothing to publish yet"
+
+# ---------------------------------------------------------------- build stamp
+# Inputs: the source trees and the repo-level MSBuild/solution files. Tracked and untracked
+# (not ignored) files when this is a git checkout, every file otherwise; never bin/ or obj/.
+list_inputs() {
+    local dirs=() d
+    for d in src firmware-app boards; do [ -d "$ROOT/$d" ] && dirs+=("$d"); done
+    (
+        cd "$ROOT"
+        if [ "${#dirs[@]}" -gt 0 ]; then
+            if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+                git ls-files -co --exclude-standard -- "${dirs[@]}"
+            else
+                find "${dirs[@]}" -type f
+            fi
+        fi
+        shopt -s nullglob
+        for f in Directory.*.props Directory.*.targets *.sln *.slnx global.json [Nn]u[Gg]et.[Cc]onfig; do
+            echo "$f"
+        done
+    ) | grep -Ev '(^|/)(bin|obj)/' | LC_ALL=C sort -u
+}
+
+compute_stamp() {
+    {
+        echo "dotnet $(dotnet --version)"
+        echo "publish ${PUBLISH_ARGS[*]}"
+        (cd "$ROOT" && list_inputs | while IFS= read -r f; do
+            [ -f "$f" ] && printf '%s\0' "$f"
+        done | xargs -0 -r sha256sum --)
+    } | sha256sum | awk '{ print $1 }'
+}
+
+stamp="$(compute_stamp)"
+if [ -x "$BIN" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$stamp" ]; then
+    log "already built: $(rel "$BIN") (no input changed since the last publish; took $(elapsed_since "$t0") s)"
+    exit 0
+fi
+
+# ------------------------------------------------------------------- publish
+mkdir -p "$OUT_DIR"
+# No stamp means a first build or a failed/warned last one. Incremental builds don't repeat
+# the warnings of projects they don't recompile, so start from clean to see them all again.
+if [ ! -f "$STAMP" ] && [ -d "$ARTIFACTS" ]; then
+    log "no successful publish on record: removing $(rel "$ARTIFACTS") so no warning can hide in incremental output"
+    rm -rf "$ARTIFACTS"
+fi
+rm -f "$STAMP"
+
+log "dotnet publish $(rel "$PROJ") -c $CONFIG -r $RID -o $(rel "$OUT_DIR")${*:+ $*} (NativeAOT; log: $(rel "$PUBLISH_LOG"))"
+set +e
+dotnet publish "$PROJ" "${PUBLISH_ARGS[@]}" -nologo -tl:off 2>&1 | tee "$PUBLISH_LOG"
+rc="${PIPESTATUS[0]}"
+set -e
+if [ "$rc" -ne 0 ]; then
+    die "dotnet publish failed (exit $rc); see the output above or $(rel "$PUBLISH_LOG")"
+fi
+
+# Any warning fails the build: "file(l,c): warning CS8602: ...", "warning NU1603: ...",
+# "ILC : Trim analysis warning IL2026: ...", "AOT analysis warning IL3050: ...".
+warnings="$(grep -E '(^|[[:space:]:])warning [A-Z]{2,}[0-9]+|: warning ' "$PUBLISH_LOG" \
+    | sed -E 's/[[:space:]]+$//' | LC_ALL=C sort -u || true)"
+if [ -n "$warnings" ]; then
+    n="$(printf '%s\n' "$warnings" | wc -l)"
+    printf '[%s] ERROR: dotnet publish printed %s warning(s); the build must be warning-free:\n' "$LOG_TAG" "$n" >&2
+    printf '%s\n' "$warnings" | sed 's/^/  /' >&2
+    exit 1
+fi
+
+[ -x "$BIN" ] || die "publish succeeded but $(rel "$BIN") is missing (AssemblyName must be 'rtapp')"
+
+# The binary's native libraries must resolve with what is installed (e.g. OpenCvSharp's
+# libOpenCvSharpExtern.so needs GTK 3 from setup-system.sh).
+unresolved=""
+for so in "$BIN" "$OUT_DIR"/*.so; do
+    [ -f "$so" ] || continue
+    notfound="$(ldd "$so" 2>/dev/null | grep 'not found' || true)"
+    [ -z "$notfound" ] || unresolved+="  $(rel "$so"):"$'\n'"$notfound"$'\n'
+done
+if [ -n "$unresolved" ]; then
+    printf '[%s] ERROR: native libraries with unresolved dependencies (run scripts/setup-system.sh?):\n%s' \
+        "$LOG_TAG" "$unresolved" >&2
+    exit 1
+fi
+
+echo "$stamp" >"$STAMP"
+log "built $(rel "$BIN") ($(du -h "$BIN" | cut -f1); took $(elapsed_since "$t0") s)"

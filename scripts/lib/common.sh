@@ -1,0 +1,99 @@
+# shellcheck shell=bash
+# Shared helpers for the scripts in scripts/. Source it, don't run it:
+#   . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# Callers set LOG_TAG (e.g. "setup", "fetch") before or after sourcing.
+
+# Repository root: the parent of scripts/, wherever the checkout lives.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
+export ROOT
+
+# Git-ignored cache of models, video and images (override with RTAPP_ASSETS).
+RTAPP_ASSETS="${RTAPP_ASSETS:-$ROOT/.assets}"
+case "$RTAPP_ASSETS" in /*) ;; *) RTAPP_ASSETS="$PWD/$RTAPP_ASSETS" ;; esac
+export RTAPP_ASSETS
+
+# Quiet, non-interactive dotnet CLI.
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+: "${LOG_TAG:=rtapp}"
+
+log()  { printf '[%s] %s\n' "$LOG_TAG" "$*"; }
+warn() { printf '[%s] WARNING: %s\n' "$LOG_TAG" "$*" >&2; }
+die()  { printf '[%s] ERROR: %s\n' "$LOG_TAG" "$*" >&2; exit 1; }
+
+# Seconds since the epoch with fractions, for "took N s" lines.
+now_s() { date +%s.%N; }
+elapsed_since() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# Run a command as root: directly when we are root, else through sudo.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        die "need root to run: $* (not root and sudo is not installed)"
+    fi
+}
+
+# ---------------------------------------------------------------- apt helpers
+
+_APT_UPDATED=0
+
+# apt-get update, at most once per script run.
+apt_update_once() {
+    if [ "$_APT_UPDATED" -eq 1 ]; then
+        return 0
+    fi
+    log "apt-get update ..."
+    as_root apt-get update -qq
+    _APT_UPDATED=1
+}
+
+# True when the Debian package is installed (not just known to dpkg).
+apt_is_installed() {
+    [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = "installed" ]
+}
+
+# True when apt has an installable (non-virtual) candidate for the package.
+apt_has_candidate() {
+    local cand
+    cand="$(LC_ALL=C apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2; exit }')"
+    [ -n "$cand" ] && [ "$cand" != "(none)" ]
+}
+
+# need_apt_packages pkg...: install those not installed yet (apt-get update once first).
+need_apt_packages() {
+    local missing=() p
+    for p in "$@"; do
+        apt_is_installed "$p" || missing+=("$p")
+    done
+    if [ "${#missing[@]}" -eq 0 ]; then
+        log "apt packages already installed: $*"
+        return 0
+    fi
+    log "installing apt packages: ${missing[*]}"
+    apt_update_once
+    as_root env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# ------------------------------------------------------------- sha256 helpers
+
+sha256_of() { sha256sum -- "$1" | awk '{ print $1 }'; }
+
+# verify_sha256 FILE EXPECTED [LABEL]: 0 when it matches; else prints the file (or LABEL)
+# with both hashes and returns 1.
+verify_sha256() {
+    local file="$1" expected="$2" label="${3:-$1}" actual
+    [ -f "$file" ] || { printf '[%s] ERROR: %s: missing\n' "$LOG_TAG" "$label" >&2; return 1; }
+    actual="$(sha256_of "$file")"
+    if [ "$actual" != "$expected" ]; then
+        printf '[%s] ERROR: sha256 mismatch for %s\n  expected %s\n  actual   %s\n' \
+            "$LOG_TAG" "$label" "$expected" "$actual" >&2
+        return 1
+    fi
+}
+
+# Paths relative to ROOT when inside it, for shorter messages.
+rel() { case "$1" in "$ROOT"/*) printf '%s' "${1#"$ROOT"/}" ;; *) printf '%s' "$1" ;; esac; }

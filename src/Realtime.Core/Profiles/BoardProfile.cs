@@ -1,0 +1,165 @@
+using System.Collections.Generic;
+
+namespace Realtime.Core.Profiles;
+
+/// <summary>A board profile: the data that says how a loop runs on one board. JSON, snake_case.</summary>
+public sealed class BoardProfile
+{
+    /// <summary>Short name (the file name without .json).</summary>
+    public string Name { get; set; } = "";
+    /// <summary>What the board is, in words.</summary>
+    public string Description { get; set; } = "";
+    /// <summary>CPU cores the board has (0: whatever machine it runs on, for the simulated board).</summary>
+    public int CpuCores { get; set; }
+    /// <summary>Outputs are simulated (no hardware touched).</summary>
+    public bool Simulated { get; set; }
+    /// <summary>The demo the profile runs by default.</summary>
+    public string Demo { get; set; } = "face-tracker";
+    /// <summary>The camera or sensor.</summary>
+    public CameraProfile Camera { get; set; } = new();
+    /// <summary>The model and how to run it.</summary>
+    public ModelProfile Model { get; set; } = new();
+    /// <summary>Rate, deadline, budgets.</summary>
+    public TimingProfile Timing { get; set; } = new();
+    /// <summary>PWM outputs, in channel order of the actuator command.</summary>
+    public List<PwmOutputProfile> Pwm { get; set; } = new();
+    /// <summary>Cores and priorities of the loop's threads.</summary>
+    public ThreadsProfile Threads { get; set; } = new();
+    /// <summary>What to do when frames are late.</summary>
+    public WatchdogProfile Watchdog { get; set; } = new();
+    /// <summary>Controller gains.</summary>
+    public ControllerProfile Controller { get; set; } = new();
+    /// <summary>The simulated plant (sim boards only).</summary>
+    public PlantProfile? Plant { get; set; }
+}
+
+/// <summary>Camera settings.</summary>
+public sealed class CameraProfile
+{
+    /// <summary><c>sim-video</c> (a window into a video file, moved by the simulated mount) or <c>v4l2</c>.</summary>
+    public string Kind { get; set; } = "sim-video";
+    /// <summary>Device node for <c>v4l2</c>.</summary>
+    public string? Device { get; set; }
+    /// <summary>Video file (relative to the assets folder) for <c>sim-video</c>.</summary>
+    public string? Video { get; set; }
+    /// <summary>Frame width in pixels.</summary>
+    public int Width { get; set; } = 320;
+    /// <summary>Frame height in pixels.</summary>
+    public int Height { get; set; } = 240;
+    /// <summary>Horizontal field of view in degrees.</summary>
+    public double HfovDeg { get; set; } = 72;
+}
+
+/// <summary>Model settings.</summary>
+public sealed class ModelProfile
+{
+    /// <summary>ONNX file, relative to the assets folder (or absolute).</summary>
+    public string Path { get; set; } = "";
+    /// <summary>Expected SHA-256 of the file (hex); checked before anything moves when set.</summary>
+    public string? Sha256 { get; set; }
+    /// <summary>Input tensor name.</summary>
+    public string Input { get; set; } = "";
+    /// <summary>Input width the pipeline prepares.</summary>
+    public int InputWidth { get; set; }
+    /// <summary>Input height the pipeline prepares.</summary>
+    public int InputHeight { get; set; }
+    /// <summary>ONNX Runtime intra-op threads (1 = the calling thread only).</summary>
+    public int IntraOpThreads { get; set; } = 1;
+    /// <summary>Minimum detection score.</summary>
+    public double ScoreThreshold { get; set; } = 0.5;
+}
+
+/// <summary>Rate, deadline and per-stage budgets.</summary>
+public sealed class TimingProfile
+{
+    /// <summary>Loop rate.</summary>
+    public double RateHz { get; set; } = 30;
+    /// <summary>Deadline after capture, µs.</summary>
+    public long DeadlineUs { get; set; } = 15000;
+    /// <summary>Warm-up frames, reported apart.</summary>
+    public int WarmupFrames { get; set; } = 30;
+    /// <summary>Counted frames when the command line does not say.</summary>
+    public int Frames { get; set; } = 900;
+    /// <summary>Per-stage budgets in µs (capture, preprocess, infer, decode, control, actuate).</summary>
+    public Dictionary<string, long> BudgetsUs { get; set; } = new();
+}
+
+/// <summary>One PWM output driving a servo.</summary>
+public sealed class PwmOutputProfile
+{
+    /// <summary>Name (pan, tilt …).</summary>
+    public string Name { get; set; } = "";
+    /// <summary>PWM chip number (sysfs pwmchipN).</summary>
+    public int Chip { get; set; }
+    /// <summary>Channel on the chip.</summary>
+    public int Channel { get; set; }
+    /// <summary>Header pin the channel comes out on (documentation and conflict checks).</summary>
+    public int? Pin { get; set; }
+    /// <summary>PWM frequency.</summary>
+    public int FrequencyHz { get; set; } = 50;
+    /// <summary>Pulse width at the minimum angle, µs.</summary>
+    public double MinPulseUs { get; set; } = 1000;
+    /// <summary>Pulse width at the maximum angle, µs.</summary>
+    public double MaxPulseUs { get; set; } = 2000;
+    /// <summary>Smallest angle.</summary>
+    public double MinAngleDeg { get; set; } = -45;
+    /// <summary>Largest angle.</summary>
+    public double MaxAngleDeg { get; set; } = 45;
+    /// <summary>Angle the output goes to in the safe state.</summary>
+    public double SafeAngleDeg { get; set; }
+}
+
+/// <summary>Scheduling of one thread.</summary>
+public sealed class ThreadProfile
+{
+    /// <summary>CPU cores the thread may run on (empty: any).</summary>
+    public List<int> Cores { get; set; } = new();
+    /// <summary>SCHED_FIFO priority 1..99, or 0 for SCHED_OTHER.</summary>
+    public int Priority { get; set; }
+}
+
+/// <summary>Threads of the loop.</summary>
+public sealed class ThreadsProfile
+{
+    /// <summary>The pipeline thread.</summary>
+    public ThreadProfile Pipeline { get; set; } = new();
+    /// <summary>Lock memory (mlockall) before the loop starts.</summary>
+    public bool LockMemory { get; set; } = true;
+}
+
+/// <summary>Miss handling.</summary>
+public sealed class WatchdogProfile
+{
+    /// <summary><c>hold-last</c>, <c>skip</c> or <c>safe-state</c>.</summary>
+    public string MissPolicy { get; set; } = "hold-last";
+    /// <summary>Late frames in a row that force the safe state.</summary>
+    public int SafeAfterConsecutiveMisses { get; set; } = 3;
+    /// <summary>On-time frames in a row that leave the safe state.</summary>
+    public int RecoverAfterGoodFrames { get; set; } = 10;
+}
+
+/// <summary>Controller gains.</summary>
+public sealed class ControllerProfile
+{
+    /// <summary>Proportional gain.</summary>
+    public double Kp { get; set; } = 0.35;
+    /// <summary>Integral gain.</summary>
+    public double Ki { get; set; } = 0.2;
+    /// <summary>Derivative gain.</summary>
+    public double Kd { get; set; }
+    /// <summary>Largest step per frame, degrees.</summary>
+    public double MaxStepDeg { get; set; } = 10;
+}
+
+/// <summary>The simulated pan/tilt plant.</summary>
+public sealed class PlantProfile
+{
+    /// <summary>Servo slew rate limit, degrees per second.</summary>
+    public double ServoRateDegPerS { get; set; } = 300;
+    /// <summary>Pan angle the mount starts at.</summary>
+    public double StartPanDeg { get; set; }
+    /// <summary>Tilt angle the mount starts at.</summary>
+    public double StartTiltDeg { get; set; }
+    /// <summary>Frames after which the loop counts as settled for the tracking-error figure.</summary>
+    public int SettleFrames { get; set; } = 30;
+}

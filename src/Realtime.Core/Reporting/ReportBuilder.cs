@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Timing;
+
+namespace Realtime.Core.Reporting;
+
+/// <summary>Turns a loop's frame records into the report's timing figures (off the hot path).</summary>
+public static class ReportBuilder
+{
+    /// <summary>Fills the timing, miss, floor, jitter and allocation fields of <paramref name="report"/>.</summary>
+    /// <param name="report">The report to fill.</param>
+    /// <param name="records">All frame records, warm-up first.</param>
+    /// <param name="options">The loop's settings.</param>
+    /// <param name="budgetsUs">Per-stage budgets (may be empty).</param>
+    /// <param name="settleFrames">Counted frames to leave out of the demo metric while the loop settles.</param>
+    public static void FillTiming(RunReport report, ReadOnlySpan<FrameRecord> records, ClosedLoopOptions options,
+        IReadOnlyDictionary<string, long> budgetsUs, int settleFrames)
+    {
+        int warm = 0;
+        while (warm < records.Length && (records[warm].Flags & FrameFlags.Warmup) != 0) warm++;
+        ReadOnlySpan<FrameRecord> counted = records[warm..];
+        int n = counted.Length;
+        report.Frames = n;
+        report.WarmupFrames = warm;
+        report.DeadlineUs = options.DeadlineNs / 1000;
+        report.RateHz = Math.Round(1e9 / options.PeriodNs, 3);
+        report.Scenario = options.Scenario == LoopScenario.Periodic ? "periodic" : "single-stream";
+
+        var stage = new long[6][];
+        for (int s = 0; s < 6; s++) stage[s] = new long[n];
+        var e2e = new long[n];
+        var floor = new List<long>(n);
+        var starts = new long[n];
+        var metric = new List<double>(n);
+        int misses = 0, held = 0, withTarget = 0;
+        long dropped = 0;
+        for (int i = 0; i < n; i++)
+        {
+            ref readonly FrameRecord r = ref counted[i];
+            stage[0][i] = r.CaptureStageNs;
+            stage[1][i] = r.PreprocessEndNs - r.CaptureEndNs;
+            stage[2][i] = r.InferEndNs - r.PreprocessEndNs;
+            stage[3][i] = r.DecodeEndNs - r.InferEndNs;
+            stage[4][i] = r.ControlEndNs - r.DecodeEndNs;
+            stage[5][i] = r.ActuateEndNs - r.ControlEndNs;
+            e2e[i] = r.EndToEndNs;
+            starts[i] = r.StartNs;
+            if (r.FloorNs > 0) floor.Add(r.FloorNs);
+            if ((r.Flags & FrameFlags.DeadlineMiss) != 0) misses++;
+            if ((r.Flags & FrameFlags.Held) != 0) held++;
+            dropped += r.DroppedBefore;
+            if (!float.IsNaN(r.DemoMetric))
+            {
+                withTarget++;
+                if (i >= settleFrames) metric.Add(r.DemoMetric);
+            }
+        }
+        report.DeadlineMisses = misses;
+        report.HeldFrames = held;
+        report.DroppedFrames = dropped;
+        report.Stages.Capture = Percentiles.Summarize(stage[0]);
+        report.Stages.Preprocess = Percentiles.Summarize(stage[1]);
+        report.Stages.Infer = Percentiles.Summarize(stage[2]);
+        report.Stages.Decode = Percentiles.Summarize(stage[3]);
+        report.Stages.Control = Percentiles.Summarize(stage[4]);
+        report.Stages.Actuate = Percentiles.Summarize(stage[5]);
+        report.EndToEnd = Percentiles.Summarize(e2e);
+
+        var warmE2e = new long[warm];
+        for (int i = 0; i < warm; i++) warmE2e[i] = records[i].EndToEndNs;
+        report.WarmupEndToEnd = Percentiles.Summarize(warmE2e);
+
+        report.StageBudgetOverruns.Clear();
+        for (int s = 0; s < 6; s++)
+        {
+            if (!budgetsUs.TryGetValue(Profiles.ProfileLoader.StageNames[s], out long budget)) continue;
+            int over = 0;
+            foreach (long v in stage[s]) if (v > budget * 1000) over++;
+            report.StageBudgetOverruns[Profiles.ProfileLoader.StageNames[s]] = over;
+        }
+
+        if (options.Scenario == LoopScenario.Periodic) report.PeriodJitterUs = JitterSummary.FromStarts(starts, options.PeriodNs);
+        if (floor.Count > 0)
+        {
+            var f = Percentiles.Summarize(floor.ToArray());
+            report.Floor = f;
+            report.OverheadVsFloor = new OverheadVsFloor
+            {
+                P50Ratio = f.P50Us > 0 ? Math.Round(report.EndToEnd.P50Us / f.P50Us, 4) : 0,
+                P99Ratio = f.P99Us > 0 ? Math.Round(report.EndToEnd.P99Us / f.P99Us, 4) : 0,
+                P50DeltaUs = Math.Round(report.EndToEnd.P50Us - f.P50Us, 3),
+                P99DeltaUs = Math.Round(report.EndToEnd.P99Us - f.P99Us, 3),
+            };
+        }
+        report.DemoMetrics.FramesWithTarget = withTarget;
+        report.DemoMetrics.SettleFrames = settleFrames;
+        report.DemoMetrics.TrackingErrorPx = SummarizeValues(metric);
+    }
+
+    /// <summary>Nearest-rank summary of plain values.</summary>
+    public static ValueSummary SummarizeValues(List<double> values)
+    {
+        var v = new ValueSummary { Count = values.Count };
+        if (values.Count == 0) return v;
+        var a = values.ToArray();
+        Array.Sort(a);
+        double sum = 0;
+        foreach (double x in a) sum += x;
+        v.P50 = Math.Round(a[Rank(a.Length, 50)], 2);
+        v.P95 = Math.Round(a[Rank(a.Length, 95)], 2);
+        v.Max = Math.Round(a[^1], 2);
+        v.Mean = Math.Round(sum / a.Length, 2);
+        return v;
+    }
+
+    private static int Rank(int n, double p) => Math.Clamp((int)Math.Ceiling(p / 100 * n), 1, n) - 1;
+}

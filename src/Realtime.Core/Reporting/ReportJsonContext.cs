@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace Realtime.Core.Reporting;
+
+/// <summary>Source-generated JSON for reports (NativeAOT: no reflection).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(RunReport))]
+public sealed partial class ReportJsonContext : JsonSerializerContext
+{
+}

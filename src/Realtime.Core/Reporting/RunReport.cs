@@ -1,0 +1,180 @@
+using System.Collections.Generic;
+using Realtime.Core.Timing;
+
+namespace Realtime.Core.Reporting;
+
+/// <summary>The report of a run: the JSON contract of BENCHMARKS.md (field names are interface: add, never rename).</summary>
+public sealed class RunReport
+{
+    /// <summary>Always "rtapp".</summary>
+    public string Tool { get; set; } = "rtapp";
+    /// <summary>Version of the binary.</summary>
+    public string Version { get; set; } = "";
+    /// <summary>Board profile name.</summary>
+    public string Board { get; set; } = "";
+    /// <summary>Demo name.</summary>
+    public string Demo { get; set; } = "";
+    /// <summary>Model file name.</summary>
+    public string Model { get; set; } = "";
+    /// <summary>periodic, single-stream or max-rate.</summary>
+    public string Scenario { get; set; } = "";
+    /// <summary>How the run ended: completed, stopped, source-ended, faulted.</summary>
+    public string Outcome { get; set; } = "";
+    /// <summary>The fault that ended the run, if any.</summary>
+    public string? Fault { get; set; }
+    /// <summary>The machine the run was on.</summary>
+    public MachineInfo Machine { get; set; } = new();
+    /// <summary>The scheduling the pipeline thread really got.</summary>
+    public SchedulingInfo Scheduling { get; set; } = new();
+    /// <summary>Counted frames (after warm-up).</summary>
+    public int Frames { get; set; }
+    /// <summary>Warm-up frames run before counting.</summary>
+    public int WarmupFrames { get; set; }
+    /// <summary>Nominal rate.</summary>
+    public double RateHz { get; set; }
+    /// <summary>Deadline after capture, µs.</summary>
+    public long DeadlineUs { get; set; }
+    /// <summary>Counted frames whose end-to-end latency exceeded the deadline.</summary>
+    public int DeadlineMisses { get; set; }
+    /// <summary>Frames lost because the loop fell behind.</summary>
+    public long DroppedFrames { get; set; }
+    /// <summary>Times the watchdog escalated (consecutive misses).</summary>
+    public int WatchdogTrips { get; set; }
+    /// <summary>Times the outputs entered the safe state.</summary>
+    public int SafeStateEntries { get; set; }
+    /// <summary>Counted frames whose command was discarded and the last one held.</summary>
+    public int HeldFrames { get; set; }
+    /// <summary>Managed bytes allocated per counted frame on the pipeline thread.</summary>
+    public double AllocBytesPerFrame { get; set; }
+    /// <summary>GC collections during the counted frames.</summary>
+    public int GcCollections { get; set; }
+    /// <summary>GC pause time during the counted frames, ms.</summary>
+    public double GcPauseMs { get; set; }
+    /// <summary>Cold start split.</summary>
+    public ColdStart ColdStartMs { get; set; } = new();
+    /// <summary>Per-stage latency of counted frames.</summary>
+    public StageSummaries Stages { get; set; } = new();
+    /// <summary>Per-stage budget overruns (counted frames), by stage.</summary>
+    public Dictionary<string, int> StageBudgetOverruns { get; set; } = new();
+    /// <summary>Capture to actuation of counted frames.</summary>
+    public LatencySummary EndToEnd { get; set; } = new();
+    /// <summary>Capture to actuation of the warm-up frames, reported apart.</summary>
+    public LatencySummary WarmupEndToEnd { get; set; } = new();
+    /// <summary>Start-to-start jitter against the nominal period (periodic scenario).</summary>
+    public JitterSummary? PeriodJitterUs { get; set; }
+    /// <summary>The model alone, interleaved with the loop in the same run.</summary>
+    public LatencySummary? Floor { get; set; }
+    /// <summary>End-to-end set beside the floor.</summary>
+    public OverheadVsFloor? OverheadVsFloor { get; set; }
+    /// <summary>What the demo measured.</summary>
+    public DemoMetrics DemoMetrics { get; set; } = new();
+}
+
+/// <summary>The machine.</summary>
+public sealed class MachineInfo
+{
+    /// <summary>Online CPU cores.</summary>
+    public int Cores { get; set; }
+    /// <summary>Kernel release.</summary>
+    public string Kernel { get; set; } = "";
+    /// <summary>Whether the kernel is PREEMPT_RT.</summary>
+    public bool PreemptRt { get; set; }
+    /// <summary>Isolated cores (kernel list syntax), empty when none.</summary>
+    public string IsolatedCores { get; set; } = "";
+    /// <summary>CPU frequency governor of cpu0, null when there is none.</summary>
+    public string? Governor { get; set; }
+    /// <summary>CPU architecture.</summary>
+    public string Arch { get; set; } = "";
+}
+
+/// <summary>The scheduling the pipeline thread really got.</summary>
+public sealed class SchedulingInfo
+{
+    /// <summary>SCHED_FIFO or SCHED_OTHER.</summary>
+    public string Policy { get; set; } = "SCHED_OTHER";
+    /// <summary>Real-time priority (0 for SCHED_OTHER).</summary>
+    public int Priority { get; set; }
+    /// <summary>Cores the thread may run on.</summary>
+    public int[] Affinity { get; set; } = System.Array.Empty<int>();
+    /// <summary>Whether memory is locked.</summary>
+    public bool Mlockall { get; set; }
+    /// <summary>What was asked and refused, in words.</summary>
+    public List<string> Notes { get; set; } = new();
+}
+
+/// <summary>Cold start, ms.</summary>
+public sealed class ColdStart
+{
+    /// <summary>Process start (exec) to the first command on the outputs.</summary>
+    public double ProcessToFirstActuation { get; set; }
+    /// <summary>Process start to managed Main.</summary>
+    public double RuntimeStart { get; set; }
+    /// <summary>Model load (session creation and binding).</summary>
+    public double ModelLoad { get; set; }
+    /// <summary>Wiring the demo other than the model: profile assets, hash check, video, outputs.</summary>
+    public double Wiring { get; set; }
+    /// <summary>Starting the pipeline thread and applying its scheduling (affinity, priority, mlockall).</summary>
+    public double SchedulingSetup { get; set; }
+    /// <summary>First inference.</summary>
+    public double FirstInference { get; set; }
+    /// <summary>How process start was timed.</summary>
+    public string ProcessStartSource { get; set; } = "";
+}
+
+/// <summary>One summary per stage.</summary>
+public sealed class StageSummaries
+{
+    /// <summary>Capture.</summary>
+    public LatencySummary Capture { get; set; } = new();
+    /// <summary>Preprocess.</summary>
+    public LatencySummary Preprocess { get; set; } = new();
+    /// <summary>Inference.</summary>
+    public LatencySummary Infer { get; set; } = new();
+    /// <summary>Decode.</summary>
+    public LatencySummary Decode { get; set; } = new();
+    /// <summary>Control.</summary>
+    public LatencySummary Control { get; set; } = new();
+    /// <summary>Actuate.</summary>
+    public LatencySummary Actuate { get; set; } = new();
+}
+
+/// <summary>End-to-end against the model alone.</summary>
+public sealed class OverheadVsFloor
+{
+    /// <summary>End-to-end p50 ÷ floor p50.</summary>
+    public double P50Ratio { get; set; }
+    /// <summary>End-to-end p99 ÷ floor p99.</summary>
+    public double P99Ratio { get; set; }
+    /// <summary>End-to-end p50 − floor p50, µs.</summary>
+    public double P50DeltaUs { get; set; }
+    /// <summary>End-to-end p99 − floor p99, µs.</summary>
+    public double P99DeltaUs { get; set; }
+}
+
+/// <summary>Per-demo figures.</summary>
+public sealed class DemoMetrics
+{
+    /// <summary>Face tracker: distance of the face from the image centre after the loop settles, px.</summary>
+    public ValueSummary? TrackingErrorPx { get; set; }
+    /// <summary>Face tracker: counted frames with a face found.</summary>
+    public int? FramesWithTarget { get; set; }
+    /// <summary>Face tracker: width of the camera image, px (to read the error against).</summary>
+    public int? ImageWidthPx { get; set; }
+    /// <summary>Frames skipped at the start before the error counts.</summary>
+    public int? SettleFrames { get; set; }
+}
+
+/// <summary>Percentiles of a plain value.</summary>
+public sealed class ValueSummary
+{
+    /// <summary>Samples.</summary>
+    public int Count { get; set; }
+    /// <summary>Median.</summary>
+    public double P50 { get; set; }
+    /// <summary>95th percentile.</summary>
+    public double P95 { get; set; }
+    /// <summary>Largest.</summary>
+    public double Max { get; set; }
+    /// <summary>Mean.</summary>
+    public double Mean { get; set; }
+}

@@ -1,0 +1,64 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+using Realtime.Core.Reporting;
+using Realtime.Linux.Interop;
+
+namespace Realtime.Linux;
+
+/// <summary>Facts about the machine a run is on, read from /proc and /sys.</summary>
+public static unsafe class MachineFacts
+{
+    /// <summary>Cores, kernel, PREEMPT_RT, isolated cores, governor.</summary>
+    public static MachineInfo Read()
+    {
+        string version = ReadText("/proc/sys/kernel/version") ?? "";
+        return new MachineInfo
+        {
+            Cores = Environment.ProcessorCount,
+            Kernel = ReadText("/proc/sys/kernel/osrelease") ?? Environment.OSVersion.VersionString,
+            PreemptRt = File.Exists("/sys/kernel/realtime") || version.Contains("PREEMPT_RT", StringComparison.Ordinal),
+            IsolatedCores = ReadText("/sys/devices/system/cpu/isolated") ?? "",
+            Governor = ReadText("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
+            Arch = RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
+        };
+    }
+
+    /// <summary>
+    /// When this process started, on the monotonic clock (ns), and how that was found: a launcher's
+    /// <c>RTAPP_LAUNCH_MONO_NS</c> when given (exact), else /proc/self/stat's start time (clock-tick resolution, ~10 ms).
+    /// </summary>
+    public static (long MonoNs, string Source) ProcessStart()
+    {
+        string? env = Environment.GetEnvironmentVariable("RTAPP_LAUNCH_MONO_NS");
+        if (env is not null && long.TryParse(env, NumberStyles.Integer, CultureInfo.InvariantCulture, out long given) && given > 0)
+            return (given, "launcher (RTAPP_LAUNCH_MONO_NS)");
+        try
+        {
+            string stat = File.ReadAllText("/proc/self/stat");
+            // Field 22 (starttime) counts clock ticks since boot; fields after the ')' of the command name.
+            string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            long ticks = long.Parse(f[19], CultureInfo.InvariantCulture);
+            long hz = Libc.sysconf(Libc._SC_CLK_TCK);
+            if (hz <= 0) hz = 100;
+            Libc.Timespec boot, mono;
+            Libc.clock_gettime(Libc.CLOCK_BOOTTIME, &boot);
+            Libc.clock_gettime(Libc.CLOCK_MONOTONIC, &mono);
+            long bootNs = boot.Sec * 1_000_000_000 + boot.Nsec;
+            long monoNs = mono.Sec * 1_000_000_000 + mono.Nsec;
+            long startBootNs = ticks * (1_000_000_000 / hz);
+            return (monoNs - (bootNs - startBootNs), $"/proc/self/stat (resolution {1000 / hz} ms)");
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
+        {
+            return (0, "unknown");
+        }
+    }
+
+    private static string? ReadText(string path)
+    {
+        try { return File.Exists(path) ? File.ReadAllText(path).Trim() : null; }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return null; }
+    }
+}

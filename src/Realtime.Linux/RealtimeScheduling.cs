@@ -1,0 +1,100 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using Realtime.Core.Reporting;
+using Realtime.Linux.Interop;
+
+namespace Realtime.Linux;
+
+/// <summary>
+/// Applies a profile's scheduling to the calling thread: SCHED_FIFO at a priority, CPU affinity,
+/// locked memory. A refused setting is not fatal: it is noted in words and the thread runs with
+/// what it got, read back from the kernel.
+/// </summary>
+public static unsafe class RealtimeScheduling
+{
+    private const int MaskWords = 16; // 1024 CPUs
+
+    /// <summary>Applies what was asked; returns what the kernel now says the thread has.</summary>
+    /// <param name="priority">SCHED_FIFO priority 1..99, or 0 to leave the thread SCHED_OTHER.</param>
+    /// <param name="cores">Cores to pin to; empty leaves the affinity alone.</param>
+    /// <param name="lockMemory">Call mlockall(MCL_CURRENT|MCL_FUTURE|MCL_ONFAULT).</param>
+    public static SchedulingInfo ApplyToCurrentThread(int priority, IReadOnlyList<int> cores, bool lockMemory)
+    {
+        var notes = new List<string>();
+        bool locked = false;
+        if (!OperatingSystem.IsLinux())
+        {
+            notes.Add("not Linux: real-time scheduling is not available, running with the default scheduler");
+            return new SchedulingInfo { Notes = notes };
+        }
+        if (cores.Count > 0)
+        {
+            ulong* mask = stackalloc ulong[MaskWords];
+            foreach (int c in cores)
+                if (c >= 0 && c < MaskWords * 64) mask[c / 64] |= 1UL << (c % 64);
+            if (Libc.sched_setaffinity(0, (nuint)(MaskWords * sizeof(ulong)), mask) != 0)
+                notes.Add($"could not pin the pipeline thread to cores [{string.Join(",", cores)}]: {Errno()}");
+        }
+        if (priority > 0)
+        {
+            int param = priority;
+            if (Libc.sched_setscheduler(0, Libc.SCHED_FIFO, &param) != 0)
+                notes.Add($"could not set SCHED_FIFO priority {priority}: {Errno()} (needs CAP_SYS_NICE or an RLIMIT_RTPRIO of {priority}); running SCHED_OTHER");
+        }
+        if (lockMemory)
+        {
+            // MCL_ONFAULT: lock pages as they are touched instead of faulting in every mapped library
+            // (ORT, OpenCV) at once, which costs tens of ms of cold start; the warm-up frames touch
+            // everything the hot path uses, and from then on it stays resident.
+            if (Libc.mlockall(Libc.MCL_CURRENT | Libc.MCL_FUTURE | Libc.MCL_ONFAULT) == 0) locked = true;
+            else notes.Add($"could not lock memory (mlockall): {Errno()} (needs CAP_IPC_LOCK or a larger RLIMIT_MEMLOCK); page faults may add latency");
+        }
+        var info = ReadCurrentThread();
+        info.Mlockall = locked;
+        info.Notes = notes;
+        return info;
+    }
+
+    /// <summary>The calling thread's policy, priority and affinity, as the kernel reports them.</summary>
+    public static SchedulingInfo ReadCurrentThread() => ReadThread(0);
+
+    /// <summary>A thread's policy, priority and affinity (0 = the calling thread).</summary>
+    public static SchedulingInfo ReadThread(int tid)
+    {
+        var info = new SchedulingInfo();
+        if (!OperatingSystem.IsLinux()) return info;
+        int policy = Libc.sched_getscheduler(tid);
+        int param = 0;
+        Libc.sched_getparam(tid, &param);
+        info.Policy = policy switch
+        {
+            Libc.SCHED_FIFO => "SCHED_FIFO",
+            Libc.SCHED_RR => "SCHED_RR",
+            Libc.SCHED_OTHER => "SCHED_OTHER",
+            3 => "SCHED_BATCH",
+            5 => "SCHED_IDLE",
+            6 => "SCHED_DEADLINE",
+            _ => $"policy {policy}",
+        };
+        info.Priority = param;
+        ulong* mask = stackalloc ulong[MaskWords];
+        if (Libc.sched_getaffinity(tid, (nuint)(MaskWords * sizeof(ulong)), mask) == 0)
+        {
+            var list = new List<int>();
+            for (int c = 0; c < MaskWords * 64; c++)
+                if ((mask[c / 64] & (1UL << (c % 64))) != 0) list.Add(c);
+            info.Affinity = list.ToArray();
+        }
+        return info;
+    }
+
+    /// <summary>The kernel thread id of the calling thread.</summary>
+    public static int CurrentThreadId() => Libc.gettid();
+
+    private static string Errno()
+    {
+        int e = Marshal.GetLastPInvokeError();
+        return $"{Marshal.GetPInvokeErrorMessage(e)} (errno {e})";
+    }
+}

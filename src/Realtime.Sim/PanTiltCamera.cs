@@ -1,0 +1,99 @@
+using System;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Timing;
+using Realtime.Vision;
+
+namespace Realtime.Sim;
+
+/// <summary>
+/// A camera on the simulated pan/tilt mount. The world is a video played at its own rate in
+/// simulated time; the camera sees a window of it whose position follows the mount's angles
+/// (the same pixels per degree as the camera's field of view), so the loop is closed through the
+/// actuator. Simulated time advances one nominal period per loop tick, so a run is the same
+/// whether it is paced in real time or not. The capture timestamp is taken when the window is in
+/// the slot: the moment a real sensor would have latched it.
+/// </summary>
+public sealed class PanTiltCamera : IFrameSource, ITickListener
+{
+    private readonly VideoFileReader _world;
+    private readonly PanTiltPlant _plant;
+    private readonly double _pxPerDeg;
+    private readonly double _periodS;
+    private long _worldFrame;
+    private long _sequence;
+
+    /// <summary>Plans the camera.</summary>
+    /// <param name="world">The video the camera looks into (owned).</param>
+    /// <param name="plant">The mount.</param>
+    /// <param name="width">Window width.</param>
+    /// <param name="height">Window height.</param>
+    /// <param name="hfovDeg">Horizontal field of view of the window.</param>
+    /// <param name="periodS">Simulated time per loop tick.</param>
+    public PanTiltCamera(VideoFileReader world, PanTiltPlant plant, int width, int height, double hfovDeg, double periodS)
+    {
+        if (width > world.Width || height > world.Height)
+            throw new ArgumentException($"the camera window {width}x{height} is larger than the world video {world.Width}x{world.Height} ({world.Path})");
+        _world = world;
+        _plant = plant;
+        Width = width;
+        Height = height;
+        _pxPerDeg = width / hfovDeg;
+        _periodS = periodS;
+    }
+
+    /// <inheritdoc/>
+    public int Width { get; }
+    /// <inheritdoc/>
+    public int Height { get; }
+    /// <inheritdoc/>
+    public PixelFormat Format => PixelFormat.Bgr24;
+    /// <summary>The mount.</summary>
+    public PanTiltPlant Plant => _plant;
+    /// <summary>The world video.</summary>
+    public VideoFileReader World => _world;
+    /// <summary>Left edge of the last window in world pixels.</summary>
+    public int WindowX { get; private set; }
+    /// <summary>Top edge of the last window in world pixels.</summary>
+    public int WindowY { get; private set; }
+
+    /// <inheritdoc/>
+    public void OnTick(long tick)
+    {
+        double t = tick * _periodS;
+        _plant.AdvanceTo(t);
+        // Play the world at its own frame rate in simulated time.
+        long wanted = (long)(t * _world.Fps);
+        while (_worldFrame < wanted)
+        {
+            _world.Advance();
+            _worldFrame++;
+        }
+    }
+
+    /// <inheritdoc/>
+    public unsafe CaptureStatus Capture(FrameBuffer slot)
+    {
+        if (slot.Width != Width || slot.Height != Height) return CaptureStatus.Failed;
+        // Window centre moves with the angles; positive pan looks right, positive tilt looks down.
+        double cx = _world.Width * 0.5 + _plant.PanDeg * _pxPerDeg;
+        double cy = _world.Height * 0.5 + _plant.TiltDeg * _pxPerDeg;
+        int x = Math.Clamp((int)Math.Round(cx - Width * 0.5), 0, _world.Width - Width);
+        int y = Math.Clamp((int)Math.Round(cy - Height * 0.5), 0, _world.Height - Height);
+        WindowX = x;
+        WindowY = y;
+        byte* src = (byte*)_world.Frame.Data;
+        long srcStride = _world.Frame.Step();
+        int rowBytes = Width * 3;
+        fixed (byte* dst = slot.Pixels)
+        {
+            for (int r = 0; r < Height; r++)
+                Buffer.MemoryCopy(src + (y + r) * srcStride + x * 3, dst + r * slot.Stride, rowBytes, rowBytes);
+        }
+        slot.Sequence = _sequence++;
+        slot.CaptureNs = MonotonicClock.NowNs();
+        return CaptureStatus.Ok;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _world.Dispose();
+}

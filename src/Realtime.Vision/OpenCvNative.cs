@@ -1,0 +1,27 @@
+using System;
+
+namespace Realtime.Vision;
+
+/// <summary>Loads OpenCV's native library once, turning a loader failure into an instruction.</summary>
+public static class OpenCvNative
+{
+    private static bool _loaded;
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> with what to install when OpenCvSharpExtern cannot load.</summary>
+    public static void EnsureLoaded()
+    {
+        if (_loaded) return;
+        try
+        {
+            _ = OpenCvSharp.Cv2.GetVersionString();
+            _loaded = true;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException || ex is TypeInitializationException { InnerException: DllNotFoundException })
+        {
+            throw new InvalidOperationException(
+                "OpenCV's native library (libOpenCvSharpExtern.so, beside the binary) could not load. It needs GTK 3: " +
+                "install it with 'sudo apt-get install libgtk-3-0' (Debian/Ubuntu), or run ./scripts/demo.sh which does. " +
+                "OpenCV is only used for video files and simulation; it exists for linux-x64 only.", ex);
+        }
+    }
+}
