@@ -152,7 +152,7 @@ public sealed class FaceTrackerDemo : IDisposable
             p.Plant!.ServoRateDegPerS, p.Plant.StartPanDeg, p.Plant.StartTiltDeg);
         try
         {
-            SimCamera = new PanTiltCamera(world, plant, p.Camera.Width, p.Camera.Height, p.Camera.HfovDeg, period);
+            SimCamera = new PanTiltCamera(world, plant, p.Camera.Width, p.Camera.Height, p.Camera.HfovDeg, period, p.Plant.WorldScale);
         }
         catch (ArgumentException ex)
         {

@@ -160,6 +160,8 @@ public sealed class PlantProfile
     public double StartPanDeg { get; set; }
     /// <summary>Tilt angle the mount starts at.</summary>
     public double StartTiltDeg { get; set; }
+    /// <summary>World pixels per camera pixel: how much of the world video the camera window covers.</summary>
+    public double WorldScale { get; set; } = 1;
     /// <summary>Frames after which the loop counts as settled for the tracking-error figure.</summary>
     public int SettleFrames { get; set; } = 30;
 }

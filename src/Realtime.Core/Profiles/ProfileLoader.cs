@@ -148,6 +148,7 @@ public static class ProfileLoader
             else
             {
                 if (!(p.Plant.ServoRateDegPerS > 0)) Add("plant.servo_rate_deg_per_s", $"must be positive, got {F(p.Plant.ServoRateDegPerS)}");
+                if (!(p.Plant.WorldScale >= 1 && p.Plant.WorldScale <= 16)) Add("plant.world_scale", $"must be 1..16, got {F(p.Plant.WorldScale)}");
                 if (p.Plant.SettleFrames < 0) Add("plant.settle_frames", $"must not be negative, got {p.Plant.SettleFrames}");
             }
         }

@@ -1,0 +1,166 @@
+using System;
+using System.Threading;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Profiles;
+using Realtime.Gpio;
+using Realtime.Tests;
+
+namespace Realtime.Demos.Tests;
+
+/// <summary>
+/// The real face-tracker pipeline (BlazeFace through ONNX Runtime, Megamind.avi as the world, the
+/// simulated pan/tilt mount behind System.Device.Gpio's PWM API), run in-process single-stream so
+/// that simulated time advances one period per frame regardless of the machine's speed.
+/// </summary>
+public sealed class FaceTrackerPipelineTests
+{
+    private static FaceTrackerDemo Build(int frames, int warmup, Action<BoardProfile>? edit = null)
+    {
+        var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
+        edit?.Invoke(profile);
+        return FaceTrackerDemo.Build(profile, TestAssets.SimProfile, TestAssets.Dir, null,
+            new RunOverrides { Frames = frames, WarmupFrames = warmup, Scenario = LoopScenario.SingleStream, MeasureFloor = true });
+    }
+
+    /// <summary>Runs <paramref name="body"/> on a fresh thread (the pipeline thread) and rethrows its failure.</summary>
+    private static void OnPipelineThread(Action body)
+    {
+        Exception? failure = null;
+        var t = new Thread(() =>
+        {
+            try { body(); }
+            catch (Exception ex) { failure = ex; }
+        }, 1 << 20);
+        t.Start();
+        t.Join();
+        if (failure is not null) throw new Xunit.Sdk.XunitException("pipeline thread failed: " + failure);
+    }
+
+    [Fact]
+    public void AThousandFramesAfterWarmupAllocateNothingAndCollectNothing()
+    {
+        const int warmup = 60, frames = 1200;
+        using var demo = Build(frames, warmup);
+        long allocated = -1;
+        int gcBefore = 0, gcAfter = 0;
+        LoopOutcome outcome = LoopOutcome.Faulted;
+        OnPipelineThread(() =>
+        {
+            demo.Loop.RunFrames(warmup);
+            gcBefore = GC.CollectionCount(0);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            outcome = demo.Loop.RunFrames(frames);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            gcAfter = GC.CollectionCount(0);
+        });
+
+        Assert.Equal(LoopOutcome.Completed, outcome);
+        Assert.Equal(warmup + frames, demo.Loop.FramesRun);
+        Assert.Equal(0, allocated);
+        Assert.Equal(gcBefore, gcAfter);
+        // The loop really ran the model on the video: frames take the world past its first loop
+        // (270 frames at 24 fps, 1260 frames at 30 Hz), and faces were found.
+        Assert.True(demo.SimCamera!.World.Loops >= 3, $"the world video looped {demo.SimCamera.World.Loops} times");
+        int withFace = 0;
+        foreach (var r in demo.Loop.Records) if (!float.IsNaN(r.DemoMetric)) withFace++;
+        Assert.True(withFace > (warmup + frames) / 2, $"a face in only {withFace} frames");
+        foreach (var r in demo.Loop.Records) Assert.True(r.FloorNs > 0 && r.ActuateEndNs >= r.ControlEndNs && r.ControlEndNs >= r.CaptureNs);
+    }
+
+    [Fact]
+    public void TheLoopClosesThroughThePwmOutputsAndHoldsTheFaceNearTheCentre()
+    {
+        using var demo = Build(frames: 300, warmup: 0);
+        var startWindow = (0, 0);
+        OnPipelineThread(() =>
+        {
+            demo.Loop.RunFrames(1);
+            startWindow = (demo.SimCamera!.WindowX, demo.SimCamera.WindowY);
+            demo.Loop.RunFrames(299);
+        });
+        var pan = (SimulatedPwmChannel)demo.Servos.PwmChannels[0];
+        Assert.True(pan.Writes > 250, $"pan written {pan.Writes} times");
+        // The mount moved the window: the PWM commands reached the plant.
+        Assert.NotEqual(startWindow, (demo.SimCamera!.WindowX, demo.SimCamera.WindowY));
+        var errors = new System.Collections.Generic.List<float>();
+        var records = demo.Loop.Records;
+        for (int i = demo.SettleFrames; i < records.Length; i++)
+            if (!float.IsNaN(records[i].DemoMetric)) errors.Add(records[i].DemoMetric);
+        errors.Sort();
+        Assert.True(errors.Count > 200, $"a face in only {errors.Count} settled frames");
+        float median = errors[errors.Count / 2];
+        Assert.True(median < 320 / 4f, $"median tracking error {median:0.0} px is not under a quarter of the window width");
+    }
+
+    [Fact]
+    public void LateFramesHoldTheLastCommandThenEscalateToTheSafeState()
+    {
+        // A 1 µs deadline makes every frame late: hold-last for the first two, safe state from the third.
+        using var demo = Build(frames: 20, warmup: 0, p =>
+        {
+            p.Timing.DeadlineUs = 1;
+            p.Timing.BudgetsUs.Clear();
+            p.Watchdog.MissPolicy = "hold-last";
+            p.Watchdog.SafeAfterConsecutiveMisses = 3;
+        });
+        LoopOutcome outcome = LoopOutcome.Faulted;
+        OnPipelineThread(() => outcome = demo.Loop.Run());
+        Assert.Equal(LoopOutcome.Completed, outcome);
+        var r = demo.Loop.Records;
+        Assert.Equal(20, r.Length);
+        foreach (var f in r) Assert.True((f.Flags & FrameFlags.DeadlineMiss) != 0);
+        Assert.Equal(FrameFlags.Held, r[0].Flags & (FrameFlags.Held | FrameFlags.SafeState));
+        Assert.Equal(FrameFlags.Held, r[1].Flags & (FrameFlags.Held | FrameFlags.SafeState));
+        for (int i = 2; i < r.Length; i++) Assert.True((r[i].Flags & FrameFlags.SafeState) != 0, $"frame {i} not in the safe state");
+        Assert.Equal(1, demo.Loop.Watchdog.Trips);
+        Assert.Equal(1, demo.Loop.Watchdog.SafeStateEntries);
+        // What is on the outputs is the safe command: each servo's safe duty.
+        var channels = demo.Servos.PwmChannels;
+        for (int i = 0; i < channels.Length; i++)
+        {
+            var cal = demo.Servos.Calibrations[i];
+            Assert.Equal(cal.DutyCycleFor(cal.SafeAngleDeg), channels[i].DutyCycle, 9);
+        }
+    }
+
+    [Fact]
+    public void ASafeStatePolicyDrivesTheOutputsSafeOnTheFirstLateFrame()
+    {
+        using var demo = Build(frames: 5, warmup: 0, p =>
+        {
+            p.Timing.DeadlineUs = 1;
+            p.Timing.BudgetsUs.Clear();
+            p.Watchdog.MissPolicy = "safe-state";
+        });
+        OnPipelineThread(() => demo.Loop.Run());
+        Assert.True((demo.Loop.Records[0].Flags & FrameFlags.SafeState) != 0);
+        Assert.Equal(0, (int)(demo.Loop.Records[0].Flags & FrameFlags.Held));
+        Assert.Equal(1, demo.Loop.Watchdog.SafeStateEntries);
+    }
+
+    [Fact]
+    public void AMissingModelOrVideoIsAProfileErrorNamingTheField()
+    {
+        var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
+        profile.Model.Path = "models/none.onnx";
+        var ex = Assert.Throws<ProfileException>(() => FaceTrackerDemo.Build(profile, "sim.json", TestAssets.Dir, null));
+        Assert.StartsWith("sim.json: model.path: model file not found", ex.Message);
+
+        profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
+        profile.Camera.Video = "video/none.avi";
+        ex = Assert.Throws<ProfileException>(() => FaceTrackerDemo.Build(profile, "sim.json", TestAssets.Dir, null));
+        Assert.StartsWith("sim.json: camera.video: video file not found", ex.Message);
+    }
+
+    [Fact]
+    public void AModelInputThatDoesNotFitTheProfileIsAProfileError()
+    {
+        var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
+        profile.Model.InputWidth = 256;
+        profile.Model.InputHeight = 256;
+        var ex = Assert.Throws<ProfileException>(() => FaceTrackerDemo.Build(profile, "sim.json", TestAssets.Dir, null));
+        Assert.StartsWith("sim.json: model.input_width:", ex.Message);
+        Assert.Contains("[1,128,128,3]", ex.Message);
+        Assert.Contains("[1,256,256,3]", ex.Message);
+    }
+}
