@@ -19,7 +19,16 @@ export RTAPP_BIN="$ROOT/out/rtapp/rtapp"
 export RTAPP_ASSETS
 log "dotnet test $(rel "$SLN") -c Release${*:+ $*} (RTAPP_BIN=$(rel "$RTAPP_BIN"), RTAPP_ASSETS=$RTAPP_ASSETS)"
 rc=0
-dotnet test "$SLN" -c Release "$@" || rc=$?
+TEST_LOG="$ROOT/out/test-output.log"
+mkdir -p "$(dirname "$TEST_LOG")"
+dotnet test "$SLN" -c Release "$@" 2>&1 | tee "$TEST_LOG" || true
+rc="${PIPESTATUS[0]}"
+
+# One plain closing line with the totals of every test assembly.
+passed=$(grep -Eo 'Passed: +[0-9]+' "$TEST_LOG" | awk '{ s += $2 } END { print s + 0 }')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$TEST_LOG" | awk '{ s += $2 } END { print s + 0 }')
+skipped=$(grep -Eo 'Skipped: +[0-9]+' "$TEST_LOG" | awk '{ s += $2 } END { print s + 0 }')
+echo "$passed passed, $failed failed, $skipped skipped"
 
 if [ "$rc" -eq 0 ]; then
     log "PASSED: dotnet test exited 0 (total $(elapsed_since "$t0") s)"

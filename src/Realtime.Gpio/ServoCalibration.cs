@@ -5,9 +5,10 @@ namespace Realtime.Gpio;
 /// <summary>How a hobby servo maps angle to pulse width, and the PWM frame it sits in.</summary>
 public readonly record struct ServoCalibration(int FrequencyHz, double MinPulseUs, double MaxPulseUs, double MinAngleDeg, double MaxAngleDeg, double SafeAngleDeg)
 {
-    /// <summary>Duty cycle (0..1) for an angle, clamped to the servo's range.</summary>
+    /// <summary>Duty cycle (0..1) for an angle, clamped to the servo's range; NaN (no valid command) gives the safe angle.</summary>
     public double DutyCycleFor(double angleDeg)
     {
+        if (double.IsNaN(angleDeg)) angleDeg = SafeAngleDeg;
         double a = Math.Clamp(angleDeg, MinAngleDeg, MaxAngleDeg);
         double pulse = MinPulseUs + (a - MinAngleDeg) / (MaxAngleDeg - MinAngleDeg) * (MaxPulseUs - MinPulseUs);
         return pulse * FrequencyHz / 1e6;

@@ -55,7 +55,7 @@ public sealed class SimulatedPwmChannel : PwmChannel
         get => Volatile.Read(ref _dutyCycle);
         set
         {
-            if (value < 0 || value > 1) ThrowDuty(value);
+            if (!(value >= 0 && value <= 1)) ThrowDuty(value); // NaN included
             Volatile.Write(ref _dutyCycle, value);
             long i = _writes % _logTimes.Length;
             _logTimes[i] = MonotonicClock.NowNs();

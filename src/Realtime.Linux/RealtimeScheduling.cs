@@ -16,7 +16,7 @@ public static unsafe class RealtimeScheduling
     private const int MaskWords = 16; // 1024 CPUs
 
     /// <summary>Applies what was asked; returns what the kernel now says the thread has.</summary>
-    /// <param name="priority">SCHED_FIFO priority 1..99, or 0 to leave the thread SCHED_OTHER.</param>
+    /// <param name="priority">SCHED_FIFO priority 1..99, or 0 for SCHED_OTHER (a real-time policy the thread inherited is dropped).</param>
     /// <param name="cores">Cores to pin to; empty leaves the affinity alone.</param>
     /// <param name="lockMemory">Call mlockall(MCL_CURRENT|MCL_FUTURE|MCL_ONFAULT).</param>
     public static SchedulingInfo ApplyToCurrentThread(int priority, IReadOnlyList<int> cores, bool lockMemory)
@@ -41,6 +41,13 @@ public static unsafe class RealtimeScheduling
             int param = priority;
             if (Libc.sched_setscheduler(0, Libc.SCHED_FIFO, &param) != 0)
                 notes.Add($"could not set SCHED_FIFO priority {priority}: {Errno()} (needs CAP_SYS_NICE or an RLIMIT_RTPRIO of {priority}); running SCHED_OTHER");
+        }
+        else if (Libc.sched_getscheduler(0) != Libc.SCHED_OTHER)
+        {
+            // Priority 0 means SCHED_OTHER, even for a thread that inherited a real-time policy.
+            int param = 0;
+            if (Libc.sched_setscheduler(0, Libc.SCHED_OTHER, &param) != 0)
+                notes.Add($"could not return the thread to SCHED_OTHER: {Errno()}");
         }
         if (lockMemory)
         {

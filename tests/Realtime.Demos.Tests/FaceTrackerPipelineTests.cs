@@ -47,6 +47,7 @@ public sealed class FaceTrackerPipelineTests
         OnPipelineThread(() =>
         {
             demo.Loop.RunFrames(warmup);
+            LoopMemory.CollectBeforeLoop();
             gcBefore = GC.CollectionCount(0);
             long before = GC.GetAllocatedBytesForCurrentThread();
             outcome = demo.Loop.RunFrames(frames);

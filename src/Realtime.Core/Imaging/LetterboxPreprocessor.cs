@@ -114,7 +114,7 @@ public sealed class LetterboxPreprocessor : IPreprocessor
     public void Process(ReadOnlySpan<byte> bgr, int stride, Span<float> tensor)
     {
         int rowFloats = _dstW * 3;
-        if (OffsetY > 0)
+        if (ResizedHeight < _dstH)
         {
             tensor.Slice(0, OffsetY * rowFloats).Fill(_pad);
             tensor.Slice((OffsetY + ResizedHeight) * rowFloats, (_dstH - OffsetY - ResizedHeight) * rowFloats).Fill(_pad);
@@ -126,7 +126,7 @@ public sealed class LetterboxPreprocessor : IPreprocessor
             ReadOnlySpan<byte> r1 = bgr.Slice(_yRowBelow[y] * stride);
             float wy = _yWeight[y];
             Span<float> row = tensor.Slice((OffsetY + y) * rowFloats, rowFloats);
-            if (OffsetX > 0)
+            if (ResizedWidth < _dstW)
             {
                 row.Slice(0, OffsetX * 3).Fill(_pad);
                 row.Slice((OffsetX + ResizedWidth) * 3).Fill(_pad);

@@ -142,6 +142,9 @@ public sealed class ClosedLoop<TResult> where TResult : struct
     {
         try
         {
+            // Start from an empty young generation: what set-up allocated can never be the reason
+            // a collection lands inside the loop.
+            if (FramesRun == 0) LoopMemory.CollectBeforeLoop();
             LoopOutcome outcome = RunFrames(Options.WarmupFrames - FramesRun);
             if (FramesRun < Options.WarmupFrames) return outcome;
             // Allocation and GC figures cover the counted frames only, on this (the pipeline) thread.

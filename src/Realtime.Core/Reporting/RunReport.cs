@@ -81,7 +81,8 @@ public sealed class MachineInfo
     public bool PreemptRt { get; set; }
     /// <summary>Isolated cores (kernel list syntax), empty when none.</summary>
     public string IsolatedCores { get; set; } = "";
-    /// <summary>CPU frequency governor of cpu0, null when there is none.</summary>
+    /// <summary>CPU frequency governor of cpu0, null when there is none (written as null: the contract has the field).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)]
     public string? Governor { get; set; }
     /// <summary>CPU architecture.</summary>
     public string Arch { get; set; } = "";

@@ -20,7 +20,8 @@ public static class Percentiles
     {
         if (sortedAscending.Length == 0) return 0;
         if (p <= 0) return sortedAscending[0];
-        long rank = (long)Math.Ceiling(p / 100.0 * sortedAscending.Length);
+        // Decimal keeps p×n/100 exact: in double, 99.9/100×1000 is 999.0000000000001 and would round up a rank.
+        long rank = (long)Math.Ceiling((decimal)p * sortedAscending.Length / 100m);
         if (rank < 1) rank = 1;
         if (rank > sortedAscending.Length) rank = sortedAscending.Length;
         return sortedAscending[(int)rank - 1];
