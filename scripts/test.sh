@@ -21,8 +21,10 @@ log "dotnet test $(rel "$SLN") -c Release${*:+ $*} (RTAPP_BIN=$(rel "$RTAPP_BIN"
 rc=0
 TEST_LOG="$ROOT/out/test-output.log"
 mkdir -p "$(dirname "$TEST_LOG")"
-dotnet test "$SLN" -c Release "$@" 2>&1 | tee "$TEST_LOG" || true
+set +e
+dotnet test "$SLN" -c Release "$@" 2>&1 | tee "$TEST_LOG"
 rc="${PIPESTATUS[0]}"
+set -e
 
 # One plain closing line with the totals of every test assembly.
 passed=$(grep -Eo 'Passed: +[0-9]+' "$TEST_LOG" | awk '{ s += $2 } END { print s + 0 }')
