@@ -9,7 +9,7 @@ namespace Realtime.App;
 internal static class Program
 {
     /// <summary>Exit codes a supervisor can tell apart.</summary>
-    public const int ExitOk = 0, ExitFault = 1, ExitBadInput = 2, ExitMissedDeadlines = 3;
+    public const int ExitOk = 0, ExitFault = 1, ExitBadInput = 2, ExitDeadlineMisses = 3, ExitStageOverrun = 4, ExitStall = 5, ExitSourceFailure = 6;
 
     public static readonly string Version = typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
@@ -23,6 +23,8 @@ internal static class Program
             {
                 case "run":
                     return RunCommand.Execute(CommandLine.Parse(args, RunCommand.Options), mainNs);
+                case "check":
+                    return CheckCommand.Execute(CommandLine.Parse(args, CheckCommand.Options));
                 case "boards":
                     return ListBoards();
                 case "--version":
@@ -77,15 +79,22 @@ internal static class Program
             Commands:
               rtapp run [--board NAME|FILE.json] [--demo face-tracker] [--frames N] [--warmup N]
                         [--scenario periodic|single-stream] [--report FILE.json] [--assets DIR]
-                        [--no-floor] [--no-rt]
+                        [--no-floor] [--no-rt] [--inject FAULTS]
                   Runs a demo's closed loop on a board profile, prints a summary, writes the JSON report.
                   Defaults: --board sim, the profile's demo, frames and warm-up; periodic at the profile's rate.
+              rtapp check [--board NAME|FILE.json] [--assets DIR]
+                  Sets this machine beside the profile: RT kernel, isolated cores, governor, RT throttling,
+                  limits, device nodes, model hash. Exit 0 when nothing fails (warnings allowed).
               rtapp boards        Lists the built-in board profiles.
               rtapp --version     Prints the version.
 
             Assets (models, videos) are looked up in --assets DIR, $RTAPP_ASSETS, or a .assets folder
             above the binary or the working folder (./scripts/fetch-assets.sh fills it).
-            Exit codes: 0 ok, 1 fault (outputs went to their safe state), 2 bad input.
+            Fault injection (exercise the watchdog): --inject "slow:infer:20:from=100:to=160,stall-source:500:at=300,
+              crash:decode:at=50,dead-source:from=10:to=20,garbage-source:from=10:to=20" (times in ms, frames from 0).
+            Exit codes: 0 ok, 1 fault (a stage crashed), 2 bad input; when the profile's watchdog policy is
+              'exit': 3 deadline misses, 4 stage overrun, 5 stall, 6 source failure. The outputs are always
+              driven to their safe state before the report is written and the process exits.
             """);
     }
 }

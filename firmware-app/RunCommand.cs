@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Threading;
+using Realtime.Core.Decoding;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
@@ -14,13 +14,13 @@ using Realtime.Linux;
 
 namespace Realtime.App;
 
-/// <summary><c>rtapp run</c>: one demo's closed loop, its summary and its report.</summary>
+/// <summary><c>rtapp run</c>: one demo's closed loop, its watchdog, its summary and its report.</summary>
 internal static class RunCommand
 {
     public static readonly Dictionary<string, bool> Options = new()
     {
         ["board"] = true, ["demo"] = true, ["frames"] = true, ["warmup"] = true, ["scenario"] = true,
-        ["report"] = true, ["assets"] = true, ["no-floor"] = false, ["no-rt"] = false, ["quiet"] = false,
+        ["report"] = true, ["assets"] = true, ["inject"] = true, ["no-floor"] = false, ["no-rt"] = false, ["quiet"] = false,
     };
 
     public static int Execute(CommandLine cl, long mainNs)
@@ -37,25 +37,62 @@ internal static class RunCommand
             "single-stream" => LoopScenario.SingleStream,
             string s => throw new UsageException($"--scenario must be periodic or single-stream, got '{s}'"),
         };
+        FaultPlan? faults = null;
+        if (cl.Get("inject") is string spec)
+        {
+            try { faults = FaultPlan.Parse(spec); }
+            catch (FormatException ex) { throw new UsageException($"--inject: {ex.Message}"); }
+        }
         var overrides = new RunOverrides
         {
             Frames = cl.GetInt("frames", 1, 10_000_000),
             WarmupFrames = cl.GetInt("warmup", 0, 1_000_000),
             Scenario = scenario,
             MeasureFloor = !cl.Has("no-floor"),
+            Faults = faults,
         };
         string? reportPath = cl.Get("report");
         bool quiet = cl.Has("quiet");
+        bool rt = !cl.Has("no-rt");
         string? assets = AssetLocator.Find(cl.Get("assets"));
 
         long wireStartNs = MonotonicClock.NowNs();
         using var demo = FaceTrackerDemo.Build(profile, source, assets, new ClockNanosleepWaiter(), overrides);
         var loop = demo.Loop;
         long wireEndNs = MonotonicClock.NowNs();
-        long loopStartNs = 0;
         if (!quiet)
             Console.WriteLine($"rtapp {Program.Version}: {profile.Name} / {demoName}: {loop.Options.WarmupFrames} warm-up + {loop.Options.Frames} frames, " +
-                $"{(loop.Options.Scenario == LoopScenario.Periodic ? $"periodic {profile.Timing.RateHz:0.##} Hz" : "single-stream")}, deadline {profile.Timing.DeadlineUs} µs");
+                $"{(loop.Options.Scenario == LoopScenario.Periodic ? $"periodic {profile.Timing.RateHz:0.##} Hz" : "single-stream")}, deadline {profile.Timing.DeadlineUs} µs" +
+                (faults is null ? "" : $", injecting {faults.Faults.Length} fault(s)"));
+
+        var setupNotes = new List<string>();
+        var th = profile.Threads;
+        CpuDmaLatency? dma = null;
+        if (rt && th.CpuDmaLatencyUs >= 0)
+        {
+            dma = CpuDmaLatency.TryHold(th.CpuDmaLatencyUs, out string? dmaProblem);
+            if (dma is null) setupNotes.Add(dmaProblem!);
+        }
+        using var dmaHold = dma;
+
+        // The watchdog thread: stalls, hardware watchdog and systemd pings (only while the loop makes progress).
+        var kicks = new List<IWatchdogKick>();
+        var systemd = SystemdNotifier.FromEnvironment();
+        if (systemd is not null) kicks.Add(systemd);
+        var w = profile.Watchdog;
+        if (w.HardwareDevice is string device)
+        {
+            var hw = HardwareWatchdog.TryOpen(device, 1_000_000_000, out string? hwProblem);
+            if (hw is not null) kicks.Add(hw);
+            else setupNotes.Add(hwProblem!);
+        }
+        SchedulingInfo watchdogScheduling = new();
+        long checkPeriodNs = Math.Clamp(w.StallTimeoutUs * 1000 / 5, 1_000_000, 50_000_000);
+        using var watchdogThread = new WatchdogThread(loop, w.StallTimeoutUs * 1000, checkPeriodNs,
+            LoopWatchdog.ParseAction(w.OnStall)!.Value, kicks.ToArray(),
+            () => watchdogScheduling = rt
+                ? RealtimeScheduling.ApplyToCurrentThread(th.Watchdog.Priority, th.Watchdog.Cores, lockMemory: false)
+                : RealtimeScheduling.ReadCurrentThread());
 
         // Signals: the loop stops after the frame in flight, the outputs go safe, the report is written.
         int signal = 0;
@@ -64,24 +101,64 @@ internal static class RunCommand
 
         SchedulingInfo scheduling = new();
         LoopOutcome outcome = LoopOutcome.Faulted;
-        var th = profile.Threads;
-        bool rt = !cl.Has("no-rt");
+        long loopStartNs = 0;
+        int tid = 0;
         var thread = new Thread(() =>
         {
+            tid = RealtimeScheduling.CurrentThreadId();
             scheduling = rt
-                ? RealtimeScheduling.ApplyToCurrentThread(th.Pipeline.Priority, th.Pipeline.Cores, th.LockMemory)
+                ? RealtimeScheduling.ApplyToCurrentThread(th.Pipeline.Policy == "deadline" ? 0 : th.Pipeline.Priority, th.Pipeline.Cores, th.LockMemory)
                 : RealtimeScheduling.ReadCurrentThread();
+            if (rt && th.Pipeline.Policy == "deadline")
+            {
+                long runtime = 0;
+                foreach (long b in profile.Timing.BudgetsUs.Values) runtime += b * 1000;
+                if (runtime == 0) runtime = profile.Timing.DeadlineUs * 1000;
+                if (RealtimeScheduling.TrySetDeadline(runtime, profile.Timing.DeadlineUs * 1000, loop.Options.PeriodNs) is string problem) scheduling.Notes.Add(problem);
+                var now = RealtimeScheduling.ReadCurrentThread();
+                scheduling.Policy = now.Policy;
+                scheduling.Priority = now.Priority;
+            }
             if (!rt) scheduling.Notes.Add("real-time scheduling not requested (--no-rt)");
+            RealtimeScheduling.PrefaultStack();
             loopStartNs = MonotonicClock.NowNs();
             outcome = loop.Run();
         }, 1 << 20)
-        { Name = "rt-pipeline" };
+        { Name = "rt-pipeline", IsBackground = true };
         thread.Start();
-        thread.Join();
+        watchdogThread.Start();
+
+        // Wait for the loop; a stall with the exit policy, or a stop the loop cannot honour because it is
+        // stuck, ends the wait: the outputs are latched safe and what was measured is reported.
+        long stopSeenNs = 0;
+        bool abandoned = false;
+        bool readySent = false;
+        while (!thread.Join(20))
+        {
+            if (!readySent && systemd is not null && loop.FramesRun >= loop.Options.WarmupFrames)
+                readySent = systemd.Notify("READY=1");
+            if (watchdogThread.ExitRequested) { abandoned = true; break; }
+            if (signal != 0)
+            {
+                long now = MonotonicClock.NowNs();
+                if (stopSeenNs == 0) stopSeenNs = now;
+                else if (now - stopSeenNs > w.StallTimeoutUs * 1000 + loop.Options.PeriodNs) { abandoned = true; break; }
+            }
+        }
         loop.ShutdownOutputs();
+        long safeDoneNs = MonotonicClock.NowNs();
+        watchdogThread.Dispose();
 
+        if (abandoned && !thread.IsAlive) abandoned = false;
+        if (abandoned) outcome = watchdogThread.ExitRequested ? LoopOutcome.WatchdogExit : LoopOutcome.Stopped;
+        scheduling.Notes.InsertRange(0, setupNotes);
         foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
+        scheduling.CpuDmaLatencyUs = dma?.LatencyUs;
+        scheduling.Watchdog = watchdogScheduling;
+        scheduling.Tid = tid;
 
+        int exitCode = ExitCodeFor(outcome, loop.Watchdog.ExitRequestedBy, watchdogThread.ExitRequested, loop.Fault is not null);
+        long runStartNs = loop.FramesRun > 0 ? loop.Records[0].StartNs : loopStartNs;
         var report = new RunReport
         {
             Version = Program.Version,
@@ -93,18 +170,19 @@ internal static class RunCommand
                 LoopOutcome.Completed => "completed",
                 LoopOutcome.Stopped => signal == 15 ? "stopped (SIGTERM)" : signal == 2 ? "stopped (SIGINT)" : "stopped",
                 LoopOutcome.SourceEnded => "source-ended",
+                LoopOutcome.WatchdogExit => "watchdog-exit",
                 _ => "faulted",
             },
-            Fault = loop.Fault?.ToString(),
+            Fault = loop.Fault?.Message,
+            ExitCode = exitCode,
             Machine = MachineFacts.Read(),
             Scheduling = scheduling,
-            WatchdogTrips = loop.Watchdog.Trips,
-            SafeStateEntries = loop.Watchdog.SafeStateEntries,
             GcCollections = loop.CountedGcCollections,
             GcPauseMs = Math.Round(loop.CountedGcPause.TotalMilliseconds, 3),
             AllocBytesPerFrame = loop.CountedFramesMeasured > 0 ? Math.Round((double)loop.CountedAllocatedBytes / loop.CountedFramesMeasured, 3) : 0,
         };
         ReportBuilder.FillTiming(report, loop.Records, loop.Options, profile.Timing.BudgetsUs, demo.SettleFrames);
+        ReportBuilder.FillWatchdog(report, loop.Watchdog, runStartNs, watchdogThread.Stalls);
         report.DroppedFrames = loop.DroppedFrames;
         report.DemoMetrics.ImageWidthPx = profile.Camera.Width;
         report.ColdStartMs = new ColdStart
@@ -114,8 +192,21 @@ internal static class RunCommand
             ProcessToFirstActuation = processStartNs > 0 && loop.FirstActuationNs > 0 ? Math.Round((loop.FirstActuationNs - processStartNs) / 1e6, 3) : 0,
             ModelLoad = Math.Round(demo.Engine.ModelLoadMs, 3),
             Wiring = Math.Round((wireEndNs - wireStartNs) / 1e6 - demo.Engine.ModelLoadMs, 3),
-            SchedulingSetup = Math.Round((loopStartNs - wireEndNs) / 1e6, 3),
+            SchedulingSetup = loopStartNs > 0 ? Math.Round((loopStartNs - wireEndNs) / 1e6, 3) : 0,
             FirstInference = Math.Round(demo.Engine.FirstInferenceMs, 3),
+        };
+        var applied = loop.Applied;
+        var values = new float[applied.Count];
+        for (int i = 0; i < values.Length; i++) values[i] = applied.Values[i];
+        var safe = demo.Servos.SafeCommand;
+        bool isSafe = applied.Count == safe.Count;
+        for (int i = 0; i < safe.Count && isSafe; i++) isSafe = applied.Values[i] == safe.Values[i];
+        report.OutputsAtExit = new OutputsAtExit
+        {
+            Safe = isSafe,
+            Values = values,
+            SafeWrittenAtMs = loop.LastSafeWriteNs > 0 ? Math.Round((loop.LastSafeWriteNs - runStartNs) / 1e6, 3) : null,
+            ReportAtMs = Math.Round((Math.Max(MonotonicClock.NowNs(), safeDoneNs) - runStartNs) / 1e6, 3),
         };
 
         if (reportPath is not null)
@@ -126,10 +217,30 @@ internal static class RunCommand
         }
         if (!quiet) Summary.Print(report, reportPath);
         if (loop.Fault is not null)
-        {
             Console.Error.WriteLine($"rtapp: fault: {loop.Fault.Message} — outputs were driven to their safe state; the report holds what was measured");
-            return Program.ExitFault;
+        if (outcome == LoopOutcome.WatchdogExit)
+            Console.Error.WriteLine($"rtapp: watchdog: exiting with code {exitCode} as the profile asks — outputs are in their safe state; the report holds what was measured");
+        if (abandoned)
+        {
+            // The pipeline thread is stuck inside a stage; the process ends without waiting for it.
+            Console.Out.Flush();
+            Environment.Exit(exitCode);
         }
-        return Program.ExitOk;
+        return exitCode;
+    }
+
+    /// <summary>Exit codes a supervisor can tell apart.</summary>
+    private static int ExitCodeFor(LoopOutcome outcome, FaultKind? exitBy, bool stallExit, bool crashed)
+    {
+        if (crashed) return Program.ExitFault;
+        if (stallExit) return Program.ExitStall;
+        if (outcome != LoopOutcome.WatchdogExit || exitBy is null) return Program.ExitOk;
+        return exitBy.Value switch
+        {
+            FaultKind.DeadlineMiss => Program.ExitDeadlineMisses,
+            FaultKind.StageOverrun => Program.ExitStageOverrun,
+            FaultKind.Stall => Program.ExitStall,
+            _ => Program.ExitSourceFailure,
+        };
     }
 }

@@ -24,6 +24,8 @@ public sealed class RunOverrides
     public LoopScenario? Scenario { get; init; }
     /// <summary>Measure the model-alone floor after each frame.</summary>
     public bool MeasureFloor { get; init; } = true;
+    /// <summary>Faults to inject (tests and demos of the watchdog).</summary>
+    public FaultPlan? Faults { get; init; }
 }
 
 /// <summary>
@@ -110,7 +112,13 @@ public sealed class FaceTrackerDemo : IDisposable
         try
         {
             Engine = OnnxInferenceEngine.Load(ModelPath, m.Input, new long[] { 1, m.InputHeight, m.InputWidth, 3 },
-                new OnnxSessionSettings { IntraOpThreads = m.IntraOpThreads });
+                new OnnxSessionSettings
+                {
+                    IntraOpThreads = m.IntraOpThreads,
+                    // ORT pins its intra-op threads (one entry per thread beyond the caller) to the profile's cores.
+                    IntraOpThreadAffinities = m.IntraOpThreads > 1 && p.Threads.InferenceCores.Count > 0
+                        ? string.Join(";", IntraOpAffinity(p.Threads.InferenceCores, m.IntraOpThreads - 1)) : null,
+                });
         }
         catch (ModelShapeException ex)
         {
@@ -167,18 +175,35 @@ public sealed class FaceTrackerDemo : IDisposable
         var controller = new PanTiltTracker(new PidGains(k.Kp, k.Ki, k.Kd, 100, k.MaxStepDeg), p.Camera.HfovDeg, p.Camera.Width, p.Camera.Height, period,
             (p.Pwm[0].MinAngleDeg, p.Pwm[0].MaxAngleDeg), (p.Pwm[1].MinAngleDeg, p.Pwm[1].MaxAngleDeg));
         var w = p.Watchdog;
-        var watchdog = new MissWatchdog(ProfileLoader.ParseMissPolicy(w.MissPolicy)!.Value, w.SafeAfterConsecutiveMisses, w.RecoverAfterGoodFrames);
+        var watchdog = new LoopWatchdog(
+            LoopWatchdog.ParseAction(w.MissPolicy)!.Value,
+            LoopWatchdog.ParseAction(w.OnStageOverrun)!.Value,
+            LoopWatchdog.ParseAction(w.OnStall)!.Value,
+            LoopWatchdog.ParseAction(w.OnSourceFailure)!.Value,
+            w.SafeAfterConsecutiveMisses, w.RecoverAfterGoodFrames);
+        var budgets = new long[6];
+        for (int s = 0; s < ProfileLoader.StageNames.Length; s++)
+            if (p.Timing.BudgetsUs.TryGetValue(ProfileLoader.StageNames[s], out long us)) budgets[s] = us * 1000;
         var options = new ClosedLoopOptions
         {
             Frames = overrides.Frames ?? p.Timing.Frames,
             WarmupFrames = overrides.WarmupFrames ?? p.Timing.WarmupFrames,
             PeriodNs = (long)Math.Round(1e9 / p.Timing.RateHz),
             DeadlineNs = p.Timing.DeadlineUs * 1000,
+            StageBudgetsNs = budgets,
             Scenario = overrides.Scenario ?? LoopScenario.Periodic,
             MeasureFloor = overrides.MeasureFloor,
         };
         Loop = new ClosedLoop<FaceDetection>(options, SimCamera, Preprocessor, Engine, Decoder, controller, Servos, watchdog,
-            waiter, new CenteringError(), SimCamera);
+            waiter, new CenteringError(), SimCamera, new ReturnToSafe<FaceDetection>(Servos.SafeCommand, w.FallbackStep), overrides.Faults);
+    }
+
+    /// <summary>ORT's affinity strings are 1-based core numbers, one per extra thread, cycling through the profile's cores.</summary>
+    private static string[] IntraOpAffinity(List<int> cores, int threads)
+    {
+        var list = new string[threads];
+        for (int i = 0; i < threads; i++) list[i] = (cores[i % cores.Count] + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return list;
     }
 
     private static void DisposeWhenDone(System.Threading.Tasks.Task<VideoFileReader> task)

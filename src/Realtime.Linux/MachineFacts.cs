@@ -22,7 +22,36 @@ public static unsafe class MachineFacts
             IsolatedCores = ReadText("/sys/devices/system/cpu/isolated") ?? "",
             Governor = ReadText("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
             Arch = RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
+            NohzFull = ReadText("/sys/devices/system/cpu/nohz_full") ?? "",
+            SchedRtRuntimeUs = ReadLong("/proc/sys/kernel/sched_rt_runtime_us"),
+            SchedRtPeriodUs = ReadLong("/proc/sys/kernel/sched_rt_period_us"),
+            Thermal = ReadThermal(),
         };
+    }
+
+    private static long? ReadLong(string path) =>
+        long.TryParse(ReadText(path), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : null;
+
+    /// <summary>Every thermal zone's type and temperature.</summary>
+    public static System.Collections.Generic.List<ThermalZone> ReadThermal()
+    {
+        var zones = new System.Collections.Generic.List<ThermalZone>();
+        if (!Directory.Exists("/sys/class/thermal")) return zones;
+        foreach (string dir in Directory.GetDirectories("/sys/class/thermal", "thermal_zone*"))
+        {
+            long? milli = ReadLong(Path.Combine(dir, "temp"));
+            if (milli is null) continue;
+            zones.Add(new ThermalZone { Zone = Path.GetFileName(dir), Type = ReadText(Path.Combine(dir, "type")) ?? "", TempC = milli.Value / 1000.0 });
+        }
+        return zones;
+    }
+
+    /// <summary>A resource limit of this process (null: unlimited).</summary>
+    public static ulong? Rlimit(bool memlock)
+    {
+        Libc.Rlimit r;
+        if (Libc.getrlimit(memlock ? Libc.RLIMIT_MEMLOCK : Libc.RLIMIT_RTPRIO, &r) != 0) return 0;
+        return r.Cur == Libc.RLIM_INFINITY ? null : r.Cur;
     }
 
     /// <summary>

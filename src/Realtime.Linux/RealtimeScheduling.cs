@@ -63,6 +63,36 @@ public static unsafe class RealtimeScheduling
         return info;
     }
 
+    /// <summary>
+    /// Puts the calling thread under SCHED_DEADLINE (sched_setattr): the kernel guarantees
+    /// <paramref name="runtimeNs"/> of CPU within <paramref name="deadlineNs"/> of each period.
+    /// Returns null on success, else the reason. (The kernel refuses it for a thread whose affinity is
+    /// narrower than its root domain: pin deadline threads with cpusets, not sched_setaffinity.)
+    /// </summary>
+    public static string? TrySetDeadline(long runtimeNs, long deadlineNs, long periodNs)
+    {
+        long nr = Libc.SysSchedSetattr;
+        if (nr < 0) return "SCHED_DEADLINE: sched_setattr is not known on this architecture";
+        var attr = new Libc.SchedAttr
+        {
+            Size = (uint)sizeof(Libc.SchedAttr),
+            Policy = Libc.SCHED_DEADLINE,
+            Runtime = (ulong)runtimeNs,
+            Deadline = (ulong)deadlineNs,
+            Period = (ulong)periodNs,
+        };
+        if (Libc.syscall(nr, 0, (long)&attr, 0) == 0) return null;
+        return $"could not set SCHED_DEADLINE (runtime {runtimeNs / 1000} µs, deadline {deadlineNs / 1000} µs, period {periodNs / 1000} µs): {Errno()}";
+    }
+
+    /// <summary>Touches <paramref name="bytes"/> of the calling thread's stack so its pages are resident (and locked under mlockall) before the loop runs.</summary>
+    public static void PrefaultStack(int bytes = 128 * 1024)
+    {
+        byte* p = stackalloc byte[bytes];
+        for (int i = 0; i < bytes; i += 4096) p[i] = 1;
+        System.Threading.Volatile.Write(ref *p, p[bytes - 1]);
+    }
+
     /// <summary>The calling thread's policy, priority and affinity, as the kernel reports them.</summary>
     public static SchedulingInfo ReadCurrentThread() => ReadThread(0);
 

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using Realtime.Core.Timing;
 
 namespace Realtime.Core.Pipeline;
@@ -23,6 +24,8 @@ public sealed class ClosedLoopOptions
     public long PeriodNs { get; init; } = 33_333_333;
     /// <summary>Deadline after capture, ns.</summary>
     public long DeadlineNs { get; init; } = 15_000_000;
+    /// <summary>Per-stage budgets in ns, indexed by <see cref="Stage"/> (0 = no budget); null for none.</summary>
+    public long[]? StageBudgetsNs { get; init; }
     /// <summary>How the loop is clocked.</summary>
     public LoopScenario Scenario { get; init; } = LoopScenario.Periodic;
     /// <summary>Run the model alone once per frame (half a period after it when periodic), so the report can set the loop beside its floor.</summary>
@@ -40,29 +43,43 @@ public enum LoopOutcome
     SourceEnded,
     /// <summary>A stage failed; outputs went to their safe state.</summary>
     Faulted,
+    /// <summary>A fault whose policy is <see cref="FaultAction.Exit"/>; outputs went to their safe state.</summary>
+    WatchdogExit,
 }
 
 /// <summary>
 /// One frame, end to end, run to completion on the calling thread: capture → preprocess → infer →
 /// decode → control → actuate, each stamped on the monotonic clock into a preallocated record.
-/// Everything is allocated in the constructor; <see cref="Run"/> allocates nothing per frame.
+/// The in-loop watchdog decides what reaches the outputs; a watchdog thread may latch them safe
+/// through the <see cref="ActuationGate"/> while the loop is stuck. Everything is allocated in the
+/// constructor; <see cref="RunFrames"/> allocates nothing per frame.
 /// </summary>
-public sealed class ClosedLoop<TResult> where TResult : struct
+public sealed class ClosedLoop<TResult> : ILoopHeartbeat where TResult : struct
 {
     private readonly IFrameSource _source;
     private readonly IPreprocessor _preprocessor;
     private readonly IInferenceEngine _engine;
     private readonly IDecoder<TResult> _decoder;
     private readonly IController<TResult> _controller;
+    private readonly IController<TResult>? _fallback;
     private readonly IActuator _actuator;
     private readonly IDemoMetric<TResult>? _metric;
     private readonly ITickListener? _tickListener;
     private readonly IPeriodicWaiter _waiter;
+    private readonly FaultPlan? _faults;
+    private readonly long[] _budgets = new long[6];
     private readonly FrameBuffer _slot;
     private readonly FrameRecord[] _records;
+    private readonly ActuationGate _gate = new();
     private TResult _observation;
     private ActuatorCommand _applied;
     private ActuatorCommand _next;
+    private long _lastCaptureNs;
+    private int _flatRun;
+    private long _tick;
+    private long _nextTickNs;
+    private long _lastProgressNs;
+    private int _framesRun;
     private volatile bool _stopRequested;
 
     /// <summary>Wires the stages and allocates everything the run will use.</summary>
@@ -74,26 +91,38 @@ public sealed class ClosedLoop<TResult> where TResult : struct
         IDecoder<TResult> decoder,
         IController<TResult> controller,
         IActuator actuator,
-        MissWatchdog watchdog,
+        LoopWatchdog watchdog,
         IPeriodicWaiter? waiter = null,
         IDemoMetric<TResult>? metric = null,
-        ITickListener? tickListener = null)
+        ITickListener? tickListener = null,
+        IController<TResult>? fallback = null,
+        FaultPlan? faults = null)
     {
         if (options.Frames < 1) throw new ArgumentOutOfRangeException(nameof(options), "frames must be at least 1");
         if (options.WarmupFrames < 0) throw new ArgumentOutOfRangeException(nameof(options), "warm-up frames must not be negative");
         if (options.PeriodNs <= 0) throw new ArgumentOutOfRangeException(nameof(options), "period must be positive");
         if (options.DeadlineNs <= 0) throw new ArgumentOutOfRangeException(nameof(options), "deadline must be positive");
+        if (options.StageBudgetsNs is { } b)
+        {
+            if (b.Length != 6) throw new ArgumentOutOfRangeException(nameof(options), "one budget per stage (6)");
+            b.CopyTo(_budgets, 0);
+        }
+        bool usesFallback = false;
+        for (int k = 0; k < 4; k++) usesFallback |= watchdog.ActionFor((FaultKind)k) == FaultAction.Fallback;
+        if (usesFallback && fallback is null) throw new ArgumentException("the watchdog names the fallback action but no fallback controller was given", nameof(fallback));
         Options = options;
         _source = source;
         _preprocessor = preprocessor;
         _engine = engine;
         _decoder = decoder;
         _controller = controller;
+        _fallback = fallback;
         _actuator = actuator;
         Watchdog = watchdog;
         _waiter = waiter ?? new SleepSpinWaiter();
         _metric = metric;
         _tickListener = tickListener;
+        _faults = faults;
         _slot = new FrameBuffer(source.Width, source.Height, source.Format);
         _records = new FrameRecord[options.WarmupFrames + options.Frames];
         _applied = actuator.ApplySafeState();
@@ -103,22 +132,25 @@ public sealed class ClosedLoop<TResult> where TResult : struct
     /// <summary>The settings.</summary>
     public ClosedLoopOptions Options { get; }
     /// <summary>The in-loop watchdog.</summary>
-    public MissWatchdog Watchdog { get; }
-    /// <summary>Frames run so far (warm-up included).</summary>
-    public int FramesRun { get; private set; }
+    public LoopWatchdog Watchdog { get; }
+    /// <summary>The gate the watchdog thread latches.</summary>
+    public ActuationGate Gate => _gate;
+    /// <summary>Frames run so far (warm-up included); safe to read from another thread.</summary>
+    public int FramesRun => Volatile.Read(ref _framesRun);
     /// <summary>Period ticks that passed with no frame taken (the loop fell behind; newest frame wins).</summary>
     public long DroppedFrames { get; private set; }
     /// <summary>The exception that faulted the run, if any.</summary>
     public Exception? Fault { get; private set; }
     /// <summary>Monotonic time of the first actuation, or 0.</summary>
     public long FirstActuationNs { get; private set; }
+    /// <summary>Monotonic time of the loop's last sign of life (a frame started or finished); read by the watchdog thread.</summary>
+    public long LastProgressNs => Volatile.Read(ref _lastProgressNs);
     /// <summary>The command now on the outputs.</summary>
     public ActuatorCommand Applied => _applied;
     /// <summary>The frame slot (for tests and overlays).</summary>
     public FrameBuffer Slot => _slot;
     /// <summary>The last decoded observation.</summary>
     public TResult Observation => _observation;
-
     /// <summary>Managed bytes the pipeline thread allocated over the counted frames (after warm-up).</summary>
     public long CountedAllocatedBytes { get; private set; }
     /// <summary>GC collections (all generations) during the counted frames.</summary>
@@ -127,6 +159,8 @@ public sealed class ClosedLoop<TResult> where TResult : struct
     public TimeSpan CountedGcPause { get; private set; }
     /// <summary>Counted frames the allocation figures cover.</summary>
     public int CountedFramesMeasured { get; private set; }
+    /// <summary>Monotonic time the outputs were last driven to their safe values, or 0.</summary>
+    public long LastSafeWriteNs { get; private set; }
 
     /// <summary>The records of the frames run so far, warm-up first.</summary>
     public ReadOnlySpan<FrameRecord> Records => _records.AsSpan(0, FramesRun);
@@ -171,118 +205,203 @@ public sealed class ClosedLoop<TResult> where TResult : struct
     /// <summary>Runs up to <paramref name="count"/> more frames (tests drive warm-up and measurement apart). Allocation-free.</summary>
     public LoopOutcome RunFrames(int count)
     {
-        int end = Math.Min(_records.Length, FramesRun + Math.Max(0, count));
+        int end = Math.Min(_records.Length, _framesRun + Math.Max(0, count));
         bool periodic = Options.Scenario == LoopScenario.Periodic;
         long period = Options.PeriodNs;
-        long tick = _tick;
-        long nextTickNs = _nextTickNs == 0 ? MonotonicClock.NowNs() : _nextTickNs;
+        if (_nextTickNs == 0) _nextTickNs = MonotonicClock.NowNs();
         int droppedBefore = 0;
-        while (FramesRun < end)
+        while (_framesRun < end)
         {
-            if (_stopRequested) return Stop();
-            if (periodic) _waiter.WaitUntil(nextTickNs);
-            ref FrameRecord rec = ref _records[FramesRun];
+            if (_stopRequested) return Stop(LoopOutcome.Stopped);
+            if (periodic) _waiter.WaitUntil(_nextTickNs);
+            int frame = _framesRun;
+            ref FrameRecord rec = ref _records[frame];
             rec.StartNs = MonotonicClock.NowNs();
+            Volatile.Write(ref _lastProgressNs, rec.StartNs);
             rec.DroppedBefore = droppedBefore;
             rec.DemoMetric = float.NaN;
-            rec.Flags = FramesRun < Options.WarmupFrames ? FrameFlags.Warmup : FrameFlags.None;
-            _tickListener?.OnTick(tick);
-
-            CaptureStatus status = _source.Capture(_slot);
-            if (status != CaptureStatus.Ok)
+            rec.FloorNs = 0;
+            rec.Flags = frame < Options.WarmupFrames ? FrameFlags.Warmup : FrameFlags.None;
+            // The watchdog thread latched the outputs during a stall: this thread holds the safe state from now on.
+            if (_gate.IsLatched && _gate.TryRelease())
             {
-                if (status == CaptureStatus.Ended) return End(LoopOutcome.SourceEnded);
-                ThrowSourceFailed();
+                Watchdog.RecordExternal(frame, rec.StartNs, FaultKind.Stall, Watchdog.ActionFor(FaultKind.Stall));
+                _applied = _actuator.ApplySafeState();
             }
-            rec.CaptureNs = _slot.CaptureNs;
-            rec.CaptureEndNs = MonotonicClock.NowNs();
-            RunStages(ref rec);
-            FramesRun++;
+            _tickListener?.OnTick(_tick);
 
-            if (Options.MeasureFloor)
+            if (!CaptureFrame(ref rec, frame)) return Stop(LoopOutcome.SourceEnded);
+            bool exit = (rec.Flags & FrameFlags.SourceFault) == 0 ? RunStages(ref rec, frame) : HandleSourceFault(ref rec, frame);
+            Volatile.Write(ref _framesRun, frame + 1);
+            Volatile.Write(ref _lastProgressNs, rec.ActuateEndNs);
+            if (exit) return Stop(LoopOutcome.WatchdogExit);
+
+            if (Options.MeasureFloor && (rec.Flags & FrameFlags.SourceFault) == 0)
             {
                 // The floor gets the same start as a frame: in a periodic loop it runs half a period
                 // later, after its own sleep, so neither runs with caches the other just warmed.
-                if (periodic) _waiter.WaitUntil(nextTickNs + period / 2);
+                if (periodic) _waiter.WaitUntil(_nextTickNs + period / 2);
                 long f0 = MonotonicClock.NowNs();
                 _engine.Run();
                 rec.FloorNs = MonotonicClock.NowNs() - f0;
             }
 
-            tick++;
+            _tick++;
+            _nextTickNs = periodic ? _nextTickNs + period : MonotonicClock.NowNs();
+            droppedBefore = 0;
             if (periodic)
             {
-                nextTickNs += period;
                 long now = MonotonicClock.NowNs();
-                droppedBefore = 0;
-                if (now > nextTickNs)
+                if (now > _nextTickNs)
                 {
                     // Fell behind: the frames of the ticks that passed are lost (newest wins).
-                    long missed = (now - nextTickNs) / period + 1;
+                    long missed = (now - _nextTickNs) / period + 1;
                     droppedBefore = (int)missed;
                     DroppedFrames += missed;
-                    tick += missed;
-                    nextTickNs += missed * period;
+                    _tick += missed;
+                    _nextTickNs += missed * period;
                 }
             }
         }
-        _tick = tick;
-        _nextTickNs = periodic ? nextTickNs : 0;
-        return FramesRun == _records.Length ? LoopOutcome.Completed : LoopOutcome.Stopped;
+        return _framesRun == _records.Length ? LoopOutcome.Completed : LoopOutcome.Stopped;
     }
 
-    private long _tick;
-    private long _nextTickNs;
-
-    private void RunStages(ref FrameRecord rec)
+    /// <summary>Captures into the slot; false when the source has ended. A failed, stale or flat frame is flagged as a source fault.</summary>
+    private bool CaptureFrame(ref FrameRecord rec, int frame)
     {
+        InjectedFaultKind? injected = _faults?.AtSource(frame);
+        CaptureStatus status = injected == InjectedFaultKind.DeadSource ? CaptureStatus.Failed : _source.Capture(_slot);
+        if (status == CaptureStatus.Ended) return false;
+        rec.CaptureEndNs = MonotonicClock.NowNs();
+        if (status == CaptureStatus.Ok && injected == InjectedFaultKind.GarbageSource) _slot.Pixels.AsSpan().Fill(0x10);
+        bool stale = status == CaptureStatus.Ok && _slot.CaptureNs <= _lastCaptureNs;
+        // One flat frame can be a real scene (a black frame in a video); several in a row is a dead sensor.
+        _flatRun = status == CaptureStatus.Ok && FrameSanity.IsFlat(_slot) ? _flatRun + 1 : 0;
+        if (status != CaptureStatus.Ok || stale || _flatRun >= FrameSanity.FlatFramesForFault)
+        {
+            rec.Flags |= FrameFlags.SourceFault;
+            rec.CaptureNs = rec.CaptureEndNs;
+            return true;
+        }
+        _lastCaptureNs = _slot.CaptureNs;
+        rec.CaptureNs = _slot.CaptureNs;
+        return true;
+    }
+
+    private bool RunStages(ref FrameRecord rec, int frame)
+    {
+        FaultPlan? faults = _faults;
+        faults?.AtStage(Stage.Capture, frame);
+        if (faults is not null) rec.CaptureEndNs = MonotonicClock.NowNs();
+        faults?.AtStage(Stage.Preprocess, frame);
         _preprocessor.Process(_slot, _engine.Input);
         rec.PreprocessEndNs = MonotonicClock.NowNs();
+        faults?.AtStage(Stage.Infer, frame);
         _engine.Run();
         rec.InferEndNs = MonotonicClock.NowNs();
+        faults?.AtStage(Stage.Decode, frame);
         _decoder.Decode(_engine, _slot, ref _observation);
         rec.DecodeEndNs = MonotonicClock.NowNs();
+        faults?.AtStage(Stage.Control, frame);
         _controller.Update(in _observation, in _applied, ref _next);
         long controlEnd = MonotonicClock.NowNs();
         rec.ControlEndNs = controlEnd;
 
         // The watchdog decides at the outputs' door: a frame already past its deadline is late.
-        bool late = controlEnd - rec.CaptureNs > Options.DeadlineNs;
-        switch (Watchdog.OnFrame(late))
+        int mask = 0;
+        if (controlEnd - rec.CaptureNs > Options.DeadlineNs) mask |= 1 << (int)FaultKind.DeadlineMiss;
+        if (OverBudget(in rec)) mask |= 1 << (int)FaultKind.StageOverrun;
+        // Warm-up frames prime caches and the first inference: the watchdog judges from the first counted frame.
+        if (frame < Options.WarmupFrames) mask = 0;
+        FaultAction action = Watchdog.OnFrame(frame, mask, controlEnd);
+        faults?.AtStage(Stage.Actuate, frame);
+        Actuate(action, ref rec);
+        if (rec.EndToEndNs > Options.DeadlineNs) rec.Flags |= FrameFlags.DeadlineMiss;
+        if (_metric is not null) rec.DemoMetric = _metric.Measure(in _observation, _slot);
+        return action == FaultAction.Exit;
+    }
+
+    private bool HandleSourceFault(ref FrameRecord rec, int frame)
+    {
+        rec.PreprocessEndNs = rec.InferEndNs = rec.DecodeEndNs = rec.ControlEndNs = rec.CaptureEndNs;
+        FaultAction action = Watchdog.OnFrame(frame, frame < Options.WarmupFrames ? 0 : 1 << (int)FaultKind.SourceFailure, rec.CaptureEndNs);
+        if (action == FaultAction.Ignore && frame < Options.WarmupFrames) action = FaultAction.Skip;
+        if (action == FaultAction.Fallback) _observation = default;
+        else if (action == FaultAction.Ignore) action = FaultAction.Skip; // there is no new command to apply
+        Actuate(action, ref rec);
+        return action == FaultAction.Exit;
+    }
+
+    private bool OverBudget(in FrameRecord rec)
+    {
+        long[] b = _budgets;
+        return (b[0] > 0 && rec.CaptureEndNs - rec.StartNs > b[0])
+            || (b[1] > 0 && rec.PreprocessEndNs - rec.CaptureEndNs > b[1])
+            || (b[2] > 0 && rec.InferEndNs - rec.PreprocessEndNs > b[2])
+            || (b[3] > 0 && rec.DecodeEndNs - rec.InferEndNs > b[3])
+            || (b[4] > 0 && rec.ControlEndNs - rec.DecodeEndNs > b[4]);
+    }
+
+    private void Actuate(FaultAction action, ref FrameRecord rec)
+    {
+        switch (action)
         {
-            case MissWatchdog.Decision.Apply:
-                _actuator.Apply(in _next);
-                _applied = _next;
+            case FaultAction.Ignore:
+                Write(in _next, safe: false);
                 break;
-            case MissWatchdog.Decision.Hold:
+            case FaultAction.Skip:
                 rec.Flags |= FrameFlags.Held;
                 break;
+            case FaultAction.HoldLast:
+                rec.Flags |= FrameFlags.Held;
+                Write(in _applied, safe: false);
+                break;
+            case FaultAction.Fallback:
+                rec.Flags |= FrameFlags.Fallback;
+                _fallback!.Update(in _observation, in _applied, ref _next);
+                Write(in _next, safe: false);
+                break;
             default:
-                _applied = _actuator.ApplySafeState();
+                Write(in _applied, safe: true);
                 break;
         }
         rec.ActuateEndNs = MonotonicClock.NowNs();
         if (FirstActuationNs == 0) FirstActuationNs = rec.ActuateEndNs;
-        if (rec.EndToEndNs > Options.DeadlineNs) rec.Flags |= FrameFlags.DeadlineMiss;
         if (Watchdog.InSafeState) rec.Flags |= FrameFlags.SafeState;
-        if (_metric is not null) rec.DemoMetric = _metric.Measure(in _observation, _slot);
     }
 
-    private LoopOutcome Stop()
+    /// <summary>Every write to the outputs goes through the gate, so a latched safe state is never overwritten.</summary>
+    private void Write(in ActuatorCommand command, bool safe)
     {
-        ShutdownOutputs();
-        return LoopOutcome.Stopped;
+        if (!_gate.TryBeginWrite()) return; // latched by the watchdog thread, which applied the safe state
+        if (safe) ApplySafe();
+        else
+        {
+            _actuator.Apply(in command);
+            _applied = command;
+        }
+        if (!_gate.EndWrite()) ApplySafe();
     }
 
-    private LoopOutcome End(LoopOutcome outcome)
+    private void ApplySafe()
+    {
+        _applied = _actuator.ApplySafeState();
+        LastSafeWriteNs = MonotonicClock.NowNs();
+    }
+
+    private LoopOutcome Stop(LoopOutcome outcome)
     {
         ShutdownOutputs();
         return outcome;
     }
 
-    /// <summary>Drives the outputs to their safe values (a stop, a fault, the end of the run); not counted as a watchdog entry.</summary>
-    public void ShutdownOutputs() => _applied = _actuator.ApplySafeState();
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void ThrowSourceFailed() => throw new InvalidOperationException("the frame source failed");
+    /// <summary>
+    /// Drives the outputs to their safe values and latches them there: at a stop, a fault, the end
+    /// of the run, or from the watchdog thread while the pipeline is stuck. Safe from any thread: if
+    /// the pipeline is mid-write it applies the safe state itself as its write ends.
+    /// </summary>
+    public void ShutdownOutputs()
+    {
+        if (_gate.Latch()) ApplySafe();
+    }
 }

@@ -10,12 +10,16 @@ public enum FrameFlags : byte
     None = 0,
     /// <summary>End-to-end latency exceeded the deadline.</summary>
     DeadlineMiss = 1,
-    /// <summary>The frame's command was not applied (the last one was held).</summary>
+    /// <summary>The frame's command was not applied (skipped, or the last one held).</summary>
     Held = 2,
     /// <summary>The outputs were in their safe state after this frame.</summary>
     SafeState = 4,
     /// <summary>A warm-up frame, reported apart.</summary>
     Warmup = 8,
+    /// <summary>The source failed or delivered a stale or flat frame; the frame was not processed.</summary>
+    SourceFault = 16,
+    /// <summary>The fallback controller's command was applied.</summary>
+    Fallback = 32,
 }
 
 /// <summary>

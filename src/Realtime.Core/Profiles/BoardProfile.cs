@@ -116,6 +116,8 @@ public sealed class ThreadProfile
     public List<int> Cores { get; set; } = new();
     /// <summary>SCHED_FIFO priority 1..99, or 0 for SCHED_OTHER.</summary>
     public int Priority { get; set; }
+    /// <summary><c>fifo</c> (SCHED_FIFO at <see cref="Priority"/>) or <c>deadline</c> (SCHED_DEADLINE: runtime = the stage budgets, deadline and period from <c>timing</c>).</summary>
+    public string Policy { get; set; } = "fifo";
 }
 
 /// <summary>Threads of the loop.</summary>
@@ -123,19 +125,37 @@ public sealed class ThreadsProfile
 {
     /// <summary>The pipeline thread.</summary>
     public ThreadProfile Pipeline { get; set; } = new();
+    /// <summary>The watchdog thread (it should have the highest priority).</summary>
+    public ThreadProfile Watchdog { get; set; } = new();
+    /// <summary>Cores for ONNX Runtime's intra-op threads beyond the pipeline thread (used when model.intra_op_threads &gt; 1).</summary>
+    public List<int> InferenceCores { get; set; } = new();
     /// <summary>Lock memory (mlockall) before the loop starts.</summary>
     public bool LockMemory { get; set; } = true;
+    /// <summary>Value held in /dev/cpu_dma_latency while running (0 keeps cores out of deep idle states); -1 leaves it alone.</summary>
+    public int CpuDmaLatencyUs { get; set; }
 }
 
 /// <summary>Miss handling.</summary>
 public sealed class WatchdogProfile
 {
-    /// <summary><c>hold-last</c>, <c>skip</c> or <c>safe-state</c>.</summary>
+    /// <summary>What a late frame does: ignore, skip, hold-last, fallback, safe-state or exit.</summary>
     public string MissPolicy { get; set; } = "hold-last";
-    /// <summary>Late frames in a row that force the safe state.</summary>
+    /// <summary>What a stage over its budget does (same choices).</summary>
+    public string OnStageOverrun { get; set; } = "ignore";
+    /// <summary>What a stalled pipeline or source does (seen by the watchdog thread): ignore, safe-state or exit.</summary>
+    public string OnStall { get; set; } = "safe-state";
+    /// <summary>What a failed, stale or flat source frame does.</summary>
+    public string OnSourceFailure { get; set; } = "hold-last";
+    /// <summary>No progress for this long is a stall, µs.</summary>
+    public long StallTimeoutUs { get; set; } = 250_000;
+    /// <summary>Faulty frames in a row that force the safe state.</summary>
     public int SafeAfterConsecutiveMisses { get; set; } = 3;
-    /// <summary>On-time frames in a row that leave the safe state.</summary>
+    /// <summary>Healthy frames in a row that leave the safe or fallback state.</summary>
     public int RecoverAfterGoodFrames { get; set; } = 10;
+    /// <summary>The fallback controller's step toward the safe values, per frame, in channel units (degrees).</summary>
+    public double FallbackStep { get; set; } = 2;
+    /// <summary>Hardware watchdog device to kick while the loop makes progress (e.g. /dev/watchdog); null for none.</summary>
+    public string? HardwareDevice { get; set; }
 }
 
 /// <summary>Controller gains.</summary>

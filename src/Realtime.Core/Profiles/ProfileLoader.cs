@@ -125,14 +125,32 @@ public static class ProfileLoader
             else if (o.SafeAngleDeg < o.MinAngleDeg || o.SafeAngleDeg > o.MaxAngleDeg) Add($"{f}.safe_angle_deg", $"{F(o.SafeAngleDeg)} is outside {F(o.MinAngleDeg)}..{F(o.MaxAngleDeg)}");
         }
 
-        var th = p.Threads.Pipeline;
-        if (th.Priority < 0 || th.Priority > 99) Add("threads.pipeline.priority", $"must be 0 (SCHED_OTHER) or 1..99 (SCHED_FIFO), got {th.Priority}");
         int cores = p.CpuCores > 0 ? p.CpuCores : Environment.ProcessorCount;
-        foreach (int core in th.Cores)
-            if (core < 0 || core >= cores) Add("threads.pipeline.cores", $"core {core} does not exist on a {cores}-core {(p.CpuCores > 0 ? "board" : "machine")}");
+        void CheckCores(List<int> list, string field)
+        {
+            foreach (int core in list)
+                if (core < 0 || core >= cores) Add(field, $"core {core} does not exist on a {cores}-core {(p.CpuCores > 0 ? "board" : "machine")}");
+        }
+        foreach (var (th, name) in new[] { (p.Threads.Pipeline, "pipeline"), (p.Threads.Watchdog, "watchdog") })
+        {
+            if (th.Priority < 0 || th.Priority > 99) Add($"threads.{name}.priority", $"must be 0 (SCHED_OTHER) or 1..99 (SCHED_FIFO), got {th.Priority}");
+            if (th.Policy != "fifo" && th.Policy != "deadline") Add($"threads.{name}.policy", $"unknown policy '{th.Policy}' (expected fifo or deadline)");
+            CheckCores(th.Cores, $"threads.{name}.cores");
+        }
+        if (p.Threads.Watchdog.Policy == "deadline") Add("threads.watchdog.policy", "the watchdog thread runs SCHED_FIFO; 'deadline' is for the pipeline");
+        if (p.Threads.Watchdog.Priority > 0 && p.Threads.Watchdog.Priority <= p.Threads.Pipeline.Priority)
+            Add("threads.watchdog.priority", $"{p.Threads.Watchdog.Priority} must be above the pipeline's {p.Threads.Pipeline.Priority}: the watchdog must be able to preempt a stuck pipeline");
+        CheckCores(p.Threads.InferenceCores, "threads.inference_cores");
+        if (p.Threads.CpuDmaLatencyUs < -1) Add("threads.cpu_dma_latency_us", $"must be -1 (leave alone) or a latency in µs, got {p.Threads.CpuDmaLatencyUs}");
 
         var w = p.Watchdog;
-        if (ParseMissPolicy(w.MissPolicy) is null) Add("watchdog.miss_policy", $"unknown policy '{w.MissPolicy}' (expected hold-last, skip or safe-state)");
+        if (ParseMissPolicy(w.MissPolicy) is null) Add("watchdog.miss_policy", $"unknown policy '{w.MissPolicy}' (expected ignore, skip, hold-last, fallback, safe-state or exit)");
+        if (ParseMissPolicy(w.OnStageOverrun) is null) Add("watchdog.on_stage_overrun", $"unknown policy '{w.OnStageOverrun}' (expected ignore, skip, hold-last, fallback, safe-state or exit)");
+        if (ParseMissPolicy(w.OnSourceFailure) is null) Add("watchdog.on_source_failure", $"unknown policy '{w.OnSourceFailure}' (expected ignore, skip, hold-last, fallback, safe-state or exit)");
+        if (w.OnStall != "ignore" && w.OnStall != "safe-state" && w.OnStall != "exit") Add("watchdog.on_stall", $"unknown policy '{w.OnStall}' (a stalled loop cannot compute commands: expected ignore, safe-state or exit)");
+        if (rateOk && w.StallTimeoutUs <= 1e6 / t.RateHz) Add("watchdog.stall_timeout_us", $"{w.StallTimeoutUs} µs must be longer than the period ({F(Math.Round(1e6 / t.RateHz))} µs)");
+        if (!(w.FallbackStep > 0)) Add("watchdog.fallback_step", $"must be positive, got {F(w.FallbackStep)}");
+        if (w.HardwareDevice is not null && !w.HardwareDevice.StartsWith("/dev/", StringComparison.Ordinal)) Add("watchdog.hardware_device", $"must be a device node under /dev, got '{w.HardwareDevice}'");
         if (w.SafeAfterConsecutiveMisses < 1) Add("watchdog.safe_after_consecutive_misses", $"must be at least 1, got {w.SafeAfterConsecutiveMisses}");
         if (w.RecoverAfterGoodFrames < 1) Add("watchdog.recover_after_good_frames", $"must be at least 1, got {w.RecoverAfterGoodFrames}");
 
@@ -155,14 +173,8 @@ public static class ProfileLoader
         return e;
     }
 
-    /// <summary>The miss policy a profile names, or null when unknown.</summary>
-    public static Pipeline.MissPolicy? ParseMissPolicy(string name) => name switch
-    {
-        "hold-last" => Pipeline.MissPolicy.HoldLast,
-        "skip" => Pipeline.MissPolicy.Skip,
-        "safe-state" => Pipeline.MissPolicy.SafeState,
-        _ => null,
-    };
+    /// <summary>The fault action a profile names, or null when unknown.</summary>
+    public static Pipeline.FaultAction? ParseMissPolicy(string name) => Pipeline.LoopWatchdog.ParseAction(name);
 
     private static bool IsSha256(string s)
     {

@@ -33,23 +33,31 @@ public static class ReportBuilder
         var floor = new List<long>(n);
         var starts = new long[n];
         var metric = new List<double>(n);
-        int misses = 0, held = 0, withTarget = 0;
+        int misses = 0, held = 0, withTarget = 0, fallback = 0, sourceFaults = 0, timed = 0;
         long dropped = 0;
         for (int i = 0; i < n; i++)
         {
             ref readonly FrameRecord r = ref counted[i];
-            stage[0][i] = r.CaptureStageNs;
-            stage[1][i] = r.PreprocessEndNs - r.CaptureEndNs;
-            stage[2][i] = r.InferEndNs - r.PreprocessEndNs;
-            stage[3][i] = r.DecodeEndNs - r.InferEndNs;
-            stage[4][i] = r.ControlEndNs - r.DecodeEndNs;
-            stage[5][i] = r.ActuateEndNs - r.ControlEndNs;
-            e2e[i] = r.EndToEndNs;
             starts[i] = r.StartNs;
+            dropped += r.DroppedBefore;
+            if ((r.Flags & FrameFlags.Held) != 0) held++;
+            if ((r.Flags & FrameFlags.Fallback) != 0) fallback++;
+            if ((r.Flags & FrameFlags.SourceFault) != 0)
+            {
+                // No frame, no stage timings: counted apart.
+                sourceFaults++;
+                continue;
+            }
+            int t = timed++;
+            stage[0][t] = r.CaptureStageNs;
+            stage[1][t] = r.PreprocessEndNs - r.CaptureEndNs;
+            stage[2][t] = r.InferEndNs - r.PreprocessEndNs;
+            stage[3][t] = r.DecodeEndNs - r.InferEndNs;
+            stage[4][t] = r.ControlEndNs - r.DecodeEndNs;
+            stage[5][t] = r.ActuateEndNs - r.ControlEndNs;
+            e2e[t] = r.EndToEndNs;
             if (r.FloorNs > 0) floor.Add(r.FloorNs);
             if ((r.Flags & FrameFlags.DeadlineMiss) != 0) misses++;
-            if ((r.Flags & FrameFlags.Held) != 0) held++;
-            dropped += r.DroppedBefore;
             if (!float.IsNaN(r.DemoMetric))
             {
                 withTarget++;
@@ -58,7 +66,11 @@ public static class ReportBuilder
         }
         report.DeadlineMisses = misses;
         report.HeldFrames = held;
+        report.FallbackFrames = fallback;
+        report.SourceFaultFrames = sourceFaults;
         report.DroppedFrames = dropped;
+        for (int s = 0; s < 6; s++) Array.Resize(ref stage[s], timed);
+        Array.Resize(ref e2e, timed);
         report.Stages.Capture = Percentiles.Summarize(stage[0]);
         report.Stages.Preprocess = Percentiles.Summarize(stage[1]);
         report.Stages.Infer = Percentiles.Summarize(stage[2]);
@@ -67,9 +79,10 @@ public static class ReportBuilder
         report.Stages.Actuate = Percentiles.Summarize(stage[5]);
         report.EndToEnd = Percentiles.Summarize(e2e);
 
-        var warmE2e = new long[warm];
-        for (int i = 0; i < warm; i++) warmE2e[i] = records[i].EndToEndNs;
-        report.WarmupEndToEnd = Percentiles.Summarize(warmE2e);
+        var warmE2e = new List<long>(warm);
+        for (int i = 0; i < warm; i++)
+            if ((records[i].Flags & FrameFlags.SourceFault) == 0) warmE2e.Add(records[i].EndToEndNs);
+        report.WarmupEndToEnd = Percentiles.Summarize(warmE2e.ToArray());
 
         report.StageBudgetOverruns.Clear();
         for (int s = 0; s < 6; s++)
@@ -96,6 +109,28 @@ public static class ReportBuilder
         report.DemoMetrics.FramesWithTarget = withTarget;
         report.DemoMetrics.SettleFrames = settleFrames;
         report.DemoMetrics.TrackingErrorPx = SummarizeValues(metric);
+    }
+
+    /// <summary>Fills the watchdog's fault counts and events, with times relative to the first frame.</summary>
+    public static void FillWatchdog(RunReport report, LoopWatchdog watchdog, long runStartNs, int stallsSeenByThread)
+    {
+        report.Faults.Clear();
+        for (int k = 0; k < 4; k++)
+            report.Faults[LoopWatchdog.KindName((FaultKind)k)] = watchdog.FaultCount((FaultKind)k);
+        // A stall the pipeline never came back from is known only to the watchdog thread.
+        string stall = LoopWatchdog.KindName(FaultKind.Stall);
+        report.Faults[stall] = Math.Max(report.Faults[stall], stallsSeenByThread);
+        report.WatchdogEvents.Clear();
+        foreach (var e in watchdog.Events)
+            report.WatchdogEvents.Add(new WatchdogEventReport
+            {
+                Frame = e.Frame,
+                AtMs = Math.Round((e.TimeNs - runStartNs) / 1e6, 3),
+                Kind = e.Recovery ? "recovered" : LoopWatchdog.KindName(e.Kind),
+                Action = LoopWatchdog.ActionName(e.Action),
+            });
+        report.WatchdogTrips = watchdog.Trips;
+        report.SafeStateEntries = watchdog.SafeStateEntries;
     }
 
     /// <summary>Nearest-rank summary of plain values.</summary>

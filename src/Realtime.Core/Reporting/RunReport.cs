@@ -44,6 +44,18 @@ public sealed class RunReport
     public int SafeStateEntries { get; set; }
     /// <summary>Counted frames whose command was discarded and the last one held.</summary>
     public int HeldFrames { get; set; }
+    /// <summary>Counted frames whose command came from the fallback controller.</summary>
+    public int FallbackFrames { get; set; }
+    /// <summary>Counted frames the source failed to deliver (failed, stale or flat); they have no stage timings.</summary>
+    public int SourceFaultFrames { get; set; }
+    /// <summary>Faults seen by the watchdog over the whole run, by kind (deadline_miss, stage_overrun, stall, source_failure).</summary>
+    public Dictionary<string, int> Faults { get; set; } = new();
+    /// <summary>What the watchdog did, in order (the first 1024 events).</summary>
+    public List<WatchdogEventReport> WatchdogEvents { get; set; } = new();
+    /// <summary>The outputs when the run ended.</summary>
+    public OutputsAtExit? OutputsAtExit { get; set; }
+    /// <summary>The process exit code this run ends with.</summary>
+    public int ExitCode { get; set; }
     /// <summary>Managed bytes allocated per counted frame on the pipeline thread.</summary>
     public double AllocBytesPerFrame { get; set; }
     /// <summary>GC collections during the counted frames.</summary>
@@ -70,6 +82,32 @@ public sealed class RunReport
     public DemoMetrics DemoMetrics { get; set; } = new();
 }
 
+/// <summary>One watchdog event.</summary>
+public sealed class WatchdogEventReport
+{
+    /// <summary>Frame index, warm-up included.</summary>
+    public int Frame { get; set; }
+    /// <summary>Time since the first frame started, ms.</summary>
+    public double AtMs { get; set; }
+    /// <summary>deadline_miss, stage_overrun, stall, source_failure, or recovered.</summary>
+    public string Kind { get; set; } = "";
+    /// <summary>The action (the state left, for a recovery).</summary>
+    public string Action { get; set; } = "";
+}
+
+/// <summary>The outputs at the end of the run: the last thing the loop wrote, and when.</summary>
+public sealed class OutputsAtExit
+{
+    /// <summary>Whether the outputs hold their safe values.</summary>
+    public bool Safe { get; set; }
+    /// <summary>The command on the outputs, per channel.</summary>
+    public float[] Values { get; set; } = System.Array.Empty<float>();
+    /// <summary>When the safe state was last written, ms since the first frame started (null: never).</summary>
+    public double? SafeWrittenAtMs { get; set; }
+    /// <summary>When this report was assembled, ms since the first frame started: after the safe write.</summary>
+    public double ReportAtMs { get; set; }
+}
+
 /// <summary>The machine.</summary>
 public sealed class MachineInfo
 {
@@ -86,6 +124,25 @@ public sealed class MachineInfo
     public string? Governor { get; set; }
     /// <summary>CPU architecture.</summary>
     public string Arch { get; set; } = "";
+    /// <summary>Cores in nohz_full mode (kernel list syntax), empty when none.</summary>
+    public string NohzFull { get; set; } = "";
+    /// <summary>RT throttling: runtime real-time tasks may use per period (-1: throttling off).</summary>
+    public long? SchedRtRuntimeUs { get; set; }
+    /// <summary>RT throttling period.</summary>
+    public long? SchedRtPeriodUs { get; set; }
+    /// <summary>Thermal zones at the end of the run.</summary>
+    public List<ThermalZone> Thermal { get; set; } = new();
+}
+
+/// <summary>One thermal zone.</summary>
+public sealed class ThermalZone
+{
+    /// <summary>sysfs name (thermal_zoneN).</summary>
+    public string Zone { get; set; } = "";
+    /// <summary>What it measures.</summary>
+    public string Type { get; set; } = "";
+    /// <summary>Temperature, °C.</summary>
+    public double TempC { get; set; }
 }
 
 /// <summary>The scheduling the pipeline thread really got.</summary>
@@ -101,6 +158,12 @@ public sealed class SchedulingInfo
     public bool Mlockall { get; set; }
     /// <summary>What was asked and refused, in words.</summary>
     public List<string> Notes { get; set; } = new();
+    /// <summary>Value held in /dev/cpu_dma_latency during the run, null when not held.</summary>
+    public int? CpuDmaLatencyUs { get; set; }
+    /// <summary>The watchdog thread's scheduling.</summary>
+    public SchedulingInfo? Watchdog { get; set; }
+    /// <summary>The pipeline thread's kernel id (for ps/chrt/taskset).</summary>
+    public int? Tid { get; set; }
 }
 
 /// <summary>Cold start, ms.</summary>

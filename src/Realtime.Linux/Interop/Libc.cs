@@ -55,5 +55,69 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib)]
     public static partial long sysconf(int name);
 
+    public const int O_WRONLY = 1;
+    public const int O_RDWR = 2;
+    public const int O_CLOEXEC = 0x80000;
+    public const int AF_UNIX = 1;
+    public const int SOCK_DGRAM = 2;
+    public const int SOCK_CLOEXEC = 0x80000;
+    public const int MSG_NOSIGNAL = 0x4000;
+    public const int RLIMIT_MEMLOCK = 8;
+    public const int RLIMIT_RTPRIO = 14;
+    public const int SCHED_DEADLINE = 6;
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int open(string path, int flags);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial nint write(int fd, void* buf, nuint count);
+
+    [LibraryImport(Lib)]
+    public static partial int close(int fd);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int socket(int domain, int type, int protocol);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial nint sendto(int fd, void* buf, nuint len, int flags, void* addr, uint addrlen);
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Rlimit
+    {
+        public ulong Cur;
+        public ulong Max;
+    }
+
+    public const ulong RLIM_INFINITY = ulong.MaxValue;
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int getrlimit(int resource, Rlimit* rlim);
+
+    /// <summary>struct sched_attr of sched_setattr(2).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct SchedAttr
+    {
+        public uint Size;
+        public uint Policy;
+        public ulong Flags;
+        public int Nice;
+        public uint Priority;
+        public ulong Runtime;
+        public ulong Deadline;
+        public ulong Period;
+    }
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial long syscall(long number, long a1, long a2, long a3);
+
+    /// <summary>sched_setattr's syscall number on this architecture (x86-64 314, arm64 274), or -1.</summary>
+    public static long SysSchedSetattr => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 314,
+        Architecture.Arm64 => 274,
+        Architecture.Arm => 380,
+        _ => -1,
+    };
+
     public const int _SC_CLK_TCK = 2;
 }

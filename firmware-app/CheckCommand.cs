@@ -1,0 +1,150 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Realtime.Core.Profiles;
+using Realtime.Demos;
+using Realtime.Linux;
+using Realtime.Onnx;
+
+namespace Realtime.App;
+
+/// <summary>
+/// <c>rtapp check --board NAME</c>: sets this machine beside the profile and prints a checklist with
+/// a fix for each problem. Hard failures (the loop cannot run as the profile says) exit 1; warnings
+/// (it runs, with worse timing) do not.
+/// </summary>
+internal static class CheckCommand
+{
+    public static readonly Dictionary<string, bool> Options = new() { ["board"] = true, ["assets"] = true };
+
+    private enum Level { Ok, Warn, Fail }
+
+    private sealed record Item(Level Level, string What, string Detail, string? Fix);
+
+    public static int Execute(CommandLine cl)
+    {
+        string board = cl.Get("board") ?? "sim";
+        var (p, source) = ProfileCatalog.Load(board);
+        var items = new List<Item>();
+        var m = MachineFacts.Read();
+        bool root = Environment.UserName == "root";
+
+        items.Add(m.PreemptRt
+            ? new Item(Level.Ok, "real-time kernel", $"PREEMPT_RT ({m.Kernel})", null)
+            : new Item(Level.Warn, "real-time kernel", $"{m.Kernel} is not PREEMPT_RT: worst-case wake-up latency is not bounded", "install a PREEMPT_RT kernel (Debian: linux-image-rt-amd64 / linux-image-rt-arm64)"));
+
+        var cores = new List<int>(p.Threads.Pipeline.Cores);
+        string isolated = m.IsolatedCores;
+        foreach (int c in p.Threads.Pipeline.Cores)
+        {
+            if (c >= m.Cores)
+                items.Add(new Item(Level.Fail, $"core {c}", $"the profile pins the pipeline to core {c}; this machine has {m.Cores} cores (0..{m.Cores - 1})", "run on the board the profile is for, or change threads.pipeline.cores"));
+            else if (!CoreList.Contains(isolated, c))
+                items.Add(new Item(Level.Warn, $"core {c} isolated", $"core {c} is not in isolcpus ({(isolated.Length == 0 ? "none" : isolated)}): other tasks share it", $"add isolcpus={c} nohz_full={c} rcu_nocbs={c} to the kernel command line"));
+            else
+                items.Add(new Item(Level.Ok, $"core {c} isolated", $"isolcpus={isolated}, nohz_full={(m.NohzFull.Length == 0 ? "none" : m.NohzFull)}", null));
+        }
+        foreach (int c in p.Threads.Watchdog.Cores)
+            if (c >= m.Cores) items.Add(new Item(Level.Fail, $"core {c}", $"the watchdog thread is pinned to core {c}; this machine has {m.Cores} cores", "change threads.watchdog.cores"));
+
+        items.Add(m.Governor switch
+        {
+            null => new Item(Level.Warn, "CPU governor", "no cpufreq governor is exposed (a VM or a fixed clock)", null),
+            "performance" => new Item(Level.Ok, "CPU governor", "performance", null),
+            string g => new Item(Level.Warn, "CPU governor", $"'{g}': frequency changes add latency", "echo performance | sudo tee /sys/devices/system/cpu/cpu*/cpufreq/scaling_governor"),
+        });
+
+        items.Add(m.SchedRtRuntimeUs switch
+        {
+            -1 => new Item(Level.Ok, "RT throttling", "off (sched_rt_runtime_us = -1)", null),
+            long us => new Item(Level.Warn, "RT throttling", $"sched_rt_runtime_us = {us} of {m.SchedRtPeriodUs}: a runaway RT loop is stopped for {((m.SchedRtPeriodUs ?? 1_000_000) - us) / 1000} ms each second", "fine as a safety net; set /proc/sys/kernel/sched_rt_runtime_us to -1 only with a working watchdog"),
+            null => new Item(Level.Warn, "RT throttling", "unknown (/proc/sys/kernel/sched_rt_runtime_us not readable)", null),
+        });
+
+        int prio = Math.Max(p.Threads.Pipeline.Priority, p.Threads.Watchdog.Priority);
+        ulong? rtprio = MachineFacts.Rlimit(memlock: false);
+        if (prio > 0)
+            items.Add(root || rtprio is null || rtprio >= (ulong)prio
+                ? new Item(Level.Ok, "RT priority allowed", root ? $"running as root (priority {prio} needs CAP_SYS_NICE)" : $"RLIMIT_RTPRIO {(rtprio is null ? "unlimited" : rtprio.ToString())}", null)
+                : new Item(Level.Warn, "RT priority allowed", $"RLIMIT_RTPRIO is {rtprio}, the profile asks for {prio}: the loop will run SCHED_OTHER", "run with CAP_SYS_NICE (systemd: AmbientCapabilities=CAP_SYS_NICE, LimitRTPRIO=99)"));
+        ulong? memlock = MachineFacts.Rlimit(memlock: true);
+        if (p.Threads.LockMemory)
+            items.Add(root || memlock is null
+                ? new Item(Level.Ok, "memory locking", root ? "running as root (mlockall needs CAP_IPC_LOCK)" : "RLIMIT_MEMLOCK unlimited", null)
+                : new Item(Level.Warn, "memory locking", $"RLIMIT_MEMLOCK is {memlock / 1024} KiB: mlockall will fail and page faults may add latency", "systemd: LimitMEMLOCK=infinity, or AmbientCapabilities=CAP_IPC_LOCK"));
+
+        if (p.Threads.CpuDmaLatencyUs >= 0)
+            items.Add(File.Exists("/dev/cpu_dma_latency")
+                ? new Item(Level.Ok, "/dev/cpu_dma_latency", "present", null)
+                : new Item(Level.Warn, "/dev/cpu_dma_latency", "missing: idle-state exits cannot be held off", null));
+
+        if (!p.Simulated)
+        {
+            foreach (var o in p.Pwm)
+            {
+                string chip = $"/sys/class/pwm/pwmchip{o.Chip}";
+                items.Add(Directory.Exists(chip)
+                    ? new Item(Level.Ok, $"PWM '{o.Name}'", $"{chip} channel {o.Channel}", null)
+                    : new Item(Level.Fail, $"PWM '{o.Name}'", $"{chip} does not exist", "enable the PWM overlay (Raspberry Pi: dtoverlay=pwm-2chan in config.txt) or fix pwm[].chip"));
+            }
+        }
+        if (p.Camera.Kind == "v4l2")
+        {
+            items.Add(File.Exists(p.Camera.Device)
+                ? new Item(Level.Ok, "camera", p.Camera.Device!, null)
+                : new Item(Level.Fail, "camera", $"{p.Camera.Device} does not exist", "plug in the camera, or fix camera.device"));
+            items.Add(new Item(Level.Fail, "camera capture", "this build wires only the simulated camera (sim-video); V4L2 capture is not built yet", null));
+        }
+        if (p.Watchdog.HardwareDevice is string wd)
+            items.Add(File.Exists(wd)
+                ? new Item(Level.Ok, "hardware watchdog", wd, null)
+                : new Item(Level.Fail, "hardware watchdog", $"{wd} does not exist", "enable the SoC watchdog (Raspberry Pi: dtparam=watchdog=on) or remove watchdog.hardware_device"));
+
+        string? assets = AssetLocator.Find(cl.Get("assets"));
+        string model = AssetLocator.Resolve(assets, p.Model.Path);
+        if (!File.Exists(model))
+            items.Add(new Item(Level.Fail, "model", $"{model} not found", "./scripts/fetch-assets.sh (or --assets DIR)"));
+        else if (p.Model.Sha256 is string sha && ModelFile.Mismatch(model, sha) is string bad)
+            items.Add(new Item(Level.Fail, "model", bad, "fetch the model again: ./scripts/fetch-assets.sh"));
+        else
+            items.Add(new Item(Level.Ok, "model", $"{model}{(p.Model.Sha256 is null ? " (no hash pinned)" : " (SHA-256 matches)")}", null));
+        if (p.Camera.Kind == "sim-video")
+        {
+            string video = AssetLocator.Resolve(assets, p.Camera.Video!);
+            items.Add(File.Exists(video)
+                ? new Item(Level.Ok, "world video", video, null)
+                : new Item(Level.Fail, "world video", $"{video} not found", "./scripts/fetch-assets.sh (or --assets DIR)"));
+        }
+
+        Console.WriteLine($"rtapp check: board '{p.Name}' ({source}) on {Environment.MachineName}, {m.Cores} cores, {m.Arch}, kernel {m.Kernel}");
+        int fails = 0, warns = 0;
+        foreach (var i in items)
+        {
+            string tag = i.Level switch { Level.Ok => " ok ", Level.Warn => "warn", _ => "FAIL" };
+            Console.WriteLine($"  [{tag}] {i.What}: {i.Detail}");
+            if (i.Fix is not null && i.Level != Level.Ok) Console.WriteLine($"         fix: {i.Fix}");
+            if (i.Level == Level.Fail) fails++;
+            if (i.Level == Level.Warn) warns++;
+        }
+        Console.WriteLine(fails == 0
+            ? $"ready: nothing fails ({warns} warning(s): the loop runs, with weaker timing guarantees)"
+            : $"not ready: {fails} check(s) fail, {warns} warning(s)");
+        return fails == 0 ? Program.ExitOk : Program.ExitFault;
+    }
+}
+
+/// <summary>The kernel's CPU list syntax ("1,3-5").</summary>
+internal static class CoreList
+{
+    public static bool Contains(string list, int core)
+    {
+        foreach (string part in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int dash = part.IndexOf('-');
+            if (dash < 0 ? int.TryParse(part, out int c) && c == core
+                : int.TryParse(part[..dash], out int a) && int.TryParse(part[(dash + 1)..], out int b) && core >= a && core <= b)
+                return true;
+        }
+        return false;
+    }
+}
