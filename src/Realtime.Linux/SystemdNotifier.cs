@@ -60,7 +60,8 @@ public sealed unsafe class SystemdNotifier : IWatchdogKick
     {
         fixed (byte* m = msg)
         fixed (byte* a = _addr)
-            return Libc.sendto(_fd, m, (nuint)msg.Length, Libc.MSG_NOSIGNAL, a, _addrLen) == msg.Length;
+            // Never block the watchdog thread on a full socket queue: a dropped ping is systemd's to judge.
+            return Libc.sendto(_fd, m, (nuint)msg.Length, Libc.MSG_NOSIGNAL | Libc.MSG_DONTWAIT, a, _addrLen) == msg.Length;
     }
 
     /// <inheritdoc/>

@@ -17,6 +17,10 @@ public sealed class FaceTrackerPipelineTests
     private static FaceTrackerDemo Build(int frames, int warmup, Action<BoardProfile>? edit = null)
     {
         var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
+        // Timing is not what these tests judge: a generous deadline and no budgets keep a loaded machine
+        // from sending the mount to its safe state (the watchdog tests set their own).
+        profile.Timing.DeadlineUs = 33_000;
+        profile.Timing.BudgetsUs.Clear();
         edit?.Invoke(profile);
         return FaceTrackerDemo.Build(profile, TestAssets.SimProfile, TestAssets.Dir, null,
             new RunOverrides { Frames = frames, WarmupFrames = warmup, Scenario = LoopScenario.SingleStream, MeasureFloor = true });

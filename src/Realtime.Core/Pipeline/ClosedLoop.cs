@@ -222,12 +222,7 @@ public sealed class ClosedLoop<TResult> : ILoopHeartbeat where TResult : struct
             rec.DemoMetric = float.NaN;
             rec.FloorNs = 0;
             rec.Flags = frame < Options.WarmupFrames ? FrameFlags.Warmup : FrameFlags.None;
-            // The watchdog thread latched the outputs during a stall: this thread holds the safe state from now on.
-            if (_gate.IsLatched && _gate.TryRelease())
-            {
-                Watchdog.RecordExternal(frame, rec.StartNs, FaultKind.Stall, Watchdog.ActionFor(FaultKind.Stall));
-                _applied = _actuator.ApplySafeState();
-            }
+            TakeOverLatch(frame, rec.StartNs);
             _tickListener?.OnTick(_tick);
 
             if (!CaptureFrame(ref rec, frame)) return Stop(LoopOutcome.SourceEnded);
@@ -313,6 +308,7 @@ public sealed class ClosedLoop<TResult> : ILoopHeartbeat where TResult : struct
         if (OverBudget(in rec)) mask |= 1 << (int)FaultKind.StageOverrun;
         // Warm-up frames prime caches and the first inference: the watchdog judges from the first counted frame.
         if (frame < Options.WarmupFrames) mask = 0;
+        TakeOverLatch(frame, controlEnd);
         FaultAction action = Watchdog.OnFrame(frame, mask, controlEnd);
         faults?.AtStage(Stage.Actuate, frame);
         Actuate(action, ref rec);
@@ -324,12 +320,24 @@ public sealed class ClosedLoop<TResult> : ILoopHeartbeat where TResult : struct
     private bool HandleSourceFault(ref FrameRecord rec, int frame)
     {
         rec.PreprocessEndNs = rec.InferEndNs = rec.DecodeEndNs = rec.ControlEndNs = rec.CaptureEndNs;
+        TakeOverLatch(frame, rec.CaptureEndNs);
         FaultAction action = Watchdog.OnFrame(frame, frame < Options.WarmupFrames ? 0 : 1 << (int)FaultKind.SourceFailure, rec.CaptureEndNs);
         if (action == FaultAction.Ignore && frame < Options.WarmupFrames) action = FaultAction.Skip;
         if (action == FaultAction.Fallback) _observation = default;
         else if (action == FaultAction.Ignore) action = FaultAction.Skip; // there is no new command to apply
         Actuate(action, ref rec);
         return action == FaultAction.Exit;
+    }
+
+    /// <summary>
+    /// The watchdog thread latched the outputs safe during a stall: this thread takes the safe state
+    /// over (recording the stall) and holds it until the loop has recovered.
+    /// </summary>
+    private void TakeOverLatch(int frame, long nowNs)
+    {
+        if (!_gate.IsLatched || !_gate.TryRelease()) return;
+        Watchdog.RecordExternal(frame, nowNs, FaultKind.Stall, Watchdog.ActionFor(FaultKind.Stall));
+        ApplySafe();
     }
 
     private bool OverBudget(in FrameRecord rec)

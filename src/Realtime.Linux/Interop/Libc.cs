@@ -62,6 +62,7 @@ internal static unsafe partial class Libc
     public const int SOCK_DGRAM = 2;
     public const int SOCK_CLOEXEC = 0x80000;
     public const int MSG_NOSIGNAL = 0x4000;
+    public const int MSG_DONTWAIT = 0x40;
     public const int RLIMIT_MEMLOCK = 8;
     public const int RLIMIT_RTPRIO = 14;
     public const int SCHED_DEADLINE = 6;

@@ -46,7 +46,7 @@ public sealed class ProfileLoaderTests
         Assert.Equal(15000, p.Timing.DeadlineUs);
         Assert.Equal(6, p.Timing.BudgetsUs.Count);
         Assert.NotNull(p.Plant);
-        Assert.Equal(Realtime.Core.Pipeline.MissPolicy.HoldLast, ProfileLoader.ParseMissPolicy(p.Watchdog.MissPolicy));
+        Assert.Equal(Realtime.Core.Pipeline.FaultAction.HoldLast, ProfileLoader.ParseMissPolicy(p.Watchdog.MissPolicy));
     }
 
     [Fact]
@@ -214,12 +214,39 @@ public sealed class ProfileLoaderTests
     }
 
     [Theory]
-    [InlineData("hold-last", Realtime.Core.Pipeline.MissPolicy.HoldLast)]
-    [InlineData("skip", Realtime.Core.Pipeline.MissPolicy.Skip)]
-    [InlineData("safe-state", Realtime.Core.Pipeline.MissPolicy.SafeState)]
-    public void MissPolicyNamesParse(string name, Realtime.Core.Pipeline.MissPolicy expected)
+    [InlineData("ignore", Realtime.Core.Pipeline.FaultAction.Ignore)]
+    [InlineData("hold-last", Realtime.Core.Pipeline.FaultAction.HoldLast)]
+    [InlineData("skip", Realtime.Core.Pipeline.FaultAction.Skip)]
+    [InlineData("fallback", Realtime.Core.Pipeline.FaultAction.Fallback)]
+    [InlineData("safe-state", Realtime.Core.Pipeline.FaultAction.SafeState)]
+    [InlineData("exit", Realtime.Core.Pipeline.FaultAction.Exit)]
+    public void MissPolicyNamesParse(string name, Realtime.Core.Pipeline.FaultAction expected)
     {
         Assert.Equal(expected, ProfileLoader.ParseMissPolicy(name));
+    }
+
+    [Fact]
+    public void AStallPolicyThatNeedsAComputedCommandIsRefused()
+    {
+        var j = Board("sim");
+        j["watchdog"]!["on_stall"] = "hold-last";
+        AssertNamesField(SingleProblem(j.ToJsonString()), "watchdog.on_stall");
+    }
+
+    [Fact]
+    public void AWatchdogThreadBelowThePipelinePriorityIsRefused()
+    {
+        var j = Board("sim");
+        j["threads"]!["watchdog"]!["priority"] = 50;
+        AssertNamesField(SingleProblem(j.ToJsonString()), "threads.watchdog.priority");
+    }
+
+    [Fact]
+    public void AStallTimeoutShorterThanThePeriodIsRefused()
+    {
+        var j = Board("sim");
+        j["watchdog"]!["stall_timeout_us"] = 10000;
+        AssertNamesField(SingleProblem(j.ToJsonString()), "watchdog.stall_timeout_us");
     }
 
     [Fact]

@@ -1,0 +1,54 @@
+using System;
+using Realtime.Core.Pipeline;
+
+namespace Realtime.Core.Tests.Pipeline;
+
+public sealed class FaultPlanTests
+{
+    [Fact]
+    public void ParsesEveryKindWithItsWindow()
+    {
+        var plan = FaultPlan.Parse("slow:infer:20:every=2:from=10:to=30, crash:decode:at=50, stall-source:500:at=7, dead-source:from=3:to=4, garbage-source:from=5");
+        var f = plan.Faults;
+        Assert.Equal(5, f.Length);
+        Assert.Equal(new InjectedFault(InjectedFaultKind.Slow, Stage.Infer, 20_000_000, 2, 10, 30), f[0]);
+        Assert.Equal(new InjectedFault(InjectedFaultKind.Crash, Stage.Decode, 0, 1, 50, 50), f[1]);
+        Assert.Equal(new InjectedFault(InjectedFaultKind.StallSource, Stage.Capture, 500_000_000, 1, 7, 7), f[2]);
+        Assert.Equal(InjectedFaultKind.DeadSource, f[3].Kind);
+        Assert.Equal(int.MaxValue, f[4].To);
+    }
+
+    [Theory]
+    [InlineData("slow:infer", "expected slow:STAGE:MS")]
+    [InlineData("slow:warp:5", "unknown stage 'warp'")]
+    [InlineData("crash:decode", "expected crash:STAGE:at=FRAME")]
+    [InlineData("melt:infer:5", "unknown kind 'melt'")]
+    [InlineData("slow:infer:5:when=3", "unknown setting 'when'")]
+    [InlineData("slow:infer:fast", "'fast' is not a duration")]
+    [InlineData("dead-source:from=9:to=3", "from is after to")]
+    public void MistakesNameThePartThatIsWrong(string spec, string expected)
+    {
+        var ex = Assert.Throws<FormatException>(() => FaultPlan.Parse(spec));
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public void ACrashThrowsOnlyInItsStageAndFrame()
+    {
+        var plan = FaultPlan.Parse("crash:decode:at=5");
+        plan.AtStage(Stage.Decode, 4);
+        plan.AtStage(Stage.Infer, 5);
+        Assert.Throws<InjectedCrashException>(() => plan.AtStage(Stage.Decode, 5));
+    }
+
+    [Fact]
+    public void SourceFaultsApplyInsideTheirWindowAndEveryNth()
+    {
+        var plan = FaultPlan.Parse("dead-source:from=10:to=14:every=2");
+        Assert.Null(plan.AtSource(9));
+        Assert.Equal(InjectedFaultKind.DeadSource, plan.AtSource(10));
+        Assert.Null(plan.AtSource(11));
+        Assert.Equal(InjectedFaultKind.DeadSource, plan.AtSource(12));
+        Assert.Null(plan.AtSource(15));
+    }
+}

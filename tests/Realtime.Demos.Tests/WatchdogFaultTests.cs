@@ -1,0 +1,150 @@
+using System;
+using System.Linq;
+using System.Threading;
+using Realtime.Core.Decoding;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Profiles;
+using Realtime.Gpio;
+using Realtime.Tests;
+
+namespace Realtime.Demos.Tests;
+
+/// <summary>
+/// Every watchdog path on the real face-tracker pipeline, driven by injected faults, checked frame
+/// by frame from the loop's records and the simulated PWM channel's write log.
+/// </summary>
+public sealed class WatchdogFaultTests
+{
+    private static FaceTrackerDemo Build(int frames, string faults, Action<BoardProfile>? edit = null)
+    {
+        var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
+        // A generous deadline, so only the injected faults (not a loaded machine) trip the watchdog.
+        profile.Timing.DeadlineUs = 33_000;
+        edit?.Invoke(profile);
+        return FaceTrackerDemo.Build(profile, TestAssets.SimProfile, TestAssets.Dir, null,
+            new RunOverrides { Frames = frames, WarmupFrames = 0, Scenario = LoopScenario.SingleStream, MeasureFloor = false, Faults = FaultPlan.Parse(faults) });
+    }
+
+    private static LoopOutcome RunOnThread(ClosedLoop<FaceDetection> loop)
+    {
+        var outcome = LoopOutcome.Faulted;
+        var t = new Thread(() => outcome = loop.Run());
+        t.Start();
+        t.Join();
+        return outcome;
+    }
+
+    private static double SafeDuty(FaceTrackerDemo demo, int channel)
+    {
+        var cal = demo.Servos.Calibrations[channel];
+        return cal.DutyCycleFor(cal.SafeAngleDeg);
+    }
+
+    [Fact]
+    public void ADeadSourceHoldsTheLastCommandThenGoesSafeThenRecovers()
+    {
+        using var demo = Build(60, "dead-source:from=20:to=29", p => p.Timing.BudgetsUs.Clear());
+        Assert.Equal(LoopOutcome.Completed, RunOnThread(demo.Loop));
+        var r = demo.Loop.Records;
+        for (int i = 20; i <= 29; i++) Assert.True((r[i].Flags & FrameFlags.SourceFault) != 0, $"frame {i}");
+        // hold-last for the first two faulty frames, the safe state from the third (escalation after 3).
+        Assert.Equal(FrameFlags.Held, r[20].Flags & (FrameFlags.Held | FrameFlags.SafeState));
+        Assert.Equal(FrameFlags.Held, r[21].Flags & (FrameFlags.Held | FrameFlags.SafeState));
+        Assert.True((r[22].Flags & FrameFlags.SafeState) != 0);
+        // Recovery after 10 healthy frames: frames 30..38 still safe, frame 39 applies commands again.
+        Assert.True((r[38].Flags & FrameFlags.SafeState) != 0);
+        Assert.Equal(FrameFlags.None, r[39].Flags & FrameFlags.SafeState);
+        Assert.Equal(10, demo.Loop.Watchdog.FaultCount(FaultKind.SourceFailure));
+        Assert.Equal(1, demo.Loop.Watchdog.SafeStateEntries);
+    }
+
+    [Fact]
+    public void FlatFramesFromAGarbageSourceAreCaughtOnTheThirdInARow()
+    {
+        using var demo = Build(40, "garbage-source:from=10:to=19", p => p.Timing.BudgetsUs.Clear());
+        RunOnThread(demo.Loop);
+        var r = demo.Loop.Records;
+        Assert.Equal(FrameFlags.None, r[10].Flags & FrameFlags.SourceFault);
+        Assert.Equal(FrameFlags.None, r[11].Flags & FrameFlags.SourceFault);
+        for (int i = 12; i <= 19; i++) Assert.True((r[i].Flags & FrameFlags.SourceFault) != 0, $"frame {i}");
+        Assert.Equal(FrameFlags.None, r[20].Flags & FrameFlags.SourceFault);
+        Assert.Equal(8, demo.Loop.Watchdog.FaultCount(FaultKind.SourceFailure));
+    }
+
+    [Fact]
+    public void AnOverrunWithTheFallbackPolicyWalksTheServosBackToSafeStepByStep()
+    {
+        using var demo = Build(80, "slow:decode:3:from=40:to=79", p =>
+        {
+            p.Timing.BudgetsUs["decode"] = 500;
+            p.Watchdog.OnStageOverrun = "fallback";
+            p.Watchdog.SafeAfterConsecutiveMisses = 1000;
+            p.Watchdog.FallbackStep = 0.5;
+            p.Plant!.StartPanDeg = 20;
+        });
+        RunOnThread(demo.Loop);
+        var r = demo.Loop.Records;
+        for (int i = 40; i < 80; i++) Assert.True((r[i].Flags & FrameFlags.Fallback) != 0, $"frame {i}");
+        Assert.True(demo.Loop.Watchdog.InFallback);
+        Assert.Equal(0, demo.Loop.Watchdog.SafeStateEntries);
+        // Each fallback write moved the pan servo at most 0.5° toward its safe angle: consecutive duties differ by at most 0.5° of pulse.
+        var pan = (SimulatedPwmChannel)demo.Servos.PwmChannels[0];
+        var cal = demo.Servos.Calibrations[0];
+        double step = cal.DutyCycleFor(0.5) - cal.DutyCycleFor(0);
+        for (int back = 1; back < 30; back++)
+            Assert.True(Math.Abs(pan.RecentWrite(back - 1).Duty - pan.RecentWrite(back).Duty) <= step + 1e-12, $"write {back}");
+    }
+
+    [Fact]
+    public void AnExitPolicyStopsTheLoopAtTheFaultWithTheOutputsSafe()
+    {
+        using var demo = Build(100, "slow:infer:60:from=30:to=99", p =>
+        {
+            p.Timing.BudgetsUs.Clear();
+            p.Watchdog.MissPolicy = "exit";
+        });
+        Assert.Equal(LoopOutcome.WatchdogExit, RunOnThread(demo.Loop));
+        Assert.Equal(31, demo.Loop.FramesRun);
+        Assert.Equal(FaultKind.DeadlineMiss, demo.Loop.Watchdog.ExitRequestedBy);
+        for (int c = 0; c < 2; c++) Assert.Equal(SafeDuty(demo, c), demo.Servos.PwmChannels[c].DutyCycle, 9);
+    }
+
+    [Fact]
+    public void ACrashedStageFaultsTheRunAndTheOutputsAreSafe()
+    {
+        using var demo = Build(100, "crash:decode:at=25", p => p.Plant!.StartPanDeg = 15);
+        Assert.Equal(LoopOutcome.Faulted, RunOnThread(demo.Loop));
+        Assert.IsType<InjectedCrashException>(demo.Loop.Fault);
+        Assert.Equal(25, demo.Loop.FramesRun);
+        for (int c = 0; c < 2; c++) Assert.Equal(SafeDuty(demo, c), demo.Servos.PwmChannels[c].DutyCycle, 9);
+    }
+
+    [Fact]
+    public void TheWatchdogThreadLatchesTheOutputsSafeDuringAStallAndThePipelineHoldsThemAfter()
+    {
+        using var demo = Build(60, "stall-source:3000:at=30", p => p.Timing.BudgetsUs.Clear());
+        var loop = demo.Loop;
+        // A generous timeout (a loaded machine can take a while over one frame); the stall is 5 times longer.
+        using var watchdog = new WatchdogThread(loop, 600_000_000, 10_000_000, FaultAction.SafeState, Array.Empty<IWatchdogKick>());
+        watchdog.Start();
+        var pan = (SimulatedPwmChannel)demo.Servos.PwmChannels[0];
+        long writesBefore = 0;
+        var t = new Thread(() => loop.Run());
+        t.Start();
+        // While the source is stalled the watchdog thread must write the safe state.
+        while (loop.FramesRun < 30) Thread.Sleep(1);
+        writesBefore = pan.Writes;
+        int stallsBefore = watchdog.Stalls;
+        while (watchdog.Stalls == stallsBefore && t.IsAlive) Thread.Sleep(5);
+        Assert.Equal(stallsBefore + 1, watchdog.Stalls);
+        Assert.Equal(30, loop.FramesRun);
+        Assert.True(pan.Writes > writesBefore, "the watchdog thread wrote nothing during the stall");
+        Assert.Equal(SafeDuty(demo, 0), pan.DutyCycle, 9);
+        t.Join();
+        var r = loop.Records;
+        // After the stall the pipeline holds the safe state for the recovery window, then tracks again.
+        Assert.True((r[30].Flags & FrameFlags.SafeState) != 0);
+        Assert.Contains(FaultKind.Stall, loop.Watchdog.Events.ToArray().Select(e => e.Kind));
+        Assert.True((r[59].Flags & FrameFlags.SafeState) == 0);
+    }
+}
