@@ -81,9 +81,16 @@ public sealed partial class WatchdogAndSignalTests
     [Fact]
     public void ASlowStageIsHeldThenEscalatesToSafeThenRecoversInOrder()
     {
-        string report = Path.Combine(Rtapp.TempDir(), "slow.json");
-        var r = Rtapp.Run(TimeSpan.FromMinutes(2), "run", "--frames", "120", "--warmup", "10", "--no-floor", "--report", report,
-            "--inject", "slow:infer:25:from=60:to=79");
+        // A generous deadline and no budgets: only the injected 40 ms slowdown (not a loaded machine) misses.
+        var json = Rtapp.SimProfileJson();
+        json["timing"]!["deadline_us"] = 33000;
+        json["timing"]!["budgets_us"] = new System.Text.Json.Nodes.JsonObject();
+        string dir = Rtapp.TempDir();
+        string profile = Path.Combine(dir, "generous.json");
+        File.WriteAllText(profile, json.ToJsonString());
+        string report = Path.Combine(dir, "slow.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(2), "run", "--board", profile, "--frames", "120", "--warmup", "10", "--no-floor", "--report", report,
+            "--inject", "slow:infer:40:from=60:to=79");
         Assert.True(r.ExitCode == 0, r.ToString());
         var j = Report(report);
         var events = new List<(int Frame, string Kind, string Action)>();

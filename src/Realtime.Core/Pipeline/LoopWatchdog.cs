@@ -51,7 +51,7 @@ public struct WatchdogEvent
 /// <summary>
 /// The watchdog's decisions, one per frame, made on the pipeline thread so they need no lock. Each
 /// fault kind has its own action; several faults on one frame take the strongest. A run of
-/// <see cref="EscalateAfter"/> faulty frames escalates to the safe state; the safe and fallback
+/// <see cref="EscalateAfter"/> faulty frames (faults whose action is not "ignore") escalates to the safe state; the safe and fallback
 /// states are left after <see cref="RecoverAfter"/> healthy frames in a row (hysteresis). Events
 /// go into a preallocated ring read after the run.
 /// </summary>
@@ -110,6 +110,13 @@ public sealed class LoopWatchdog
     /// </summary>
     public FaultAction OnFrame(int frame, int faultMask, long nowNs)
     {
+        // Faults whose action is "ignore" are counted but do not make the frame faulty.
+        for (int k = 0; k < 4; k++)
+        {
+            if ((faultMask & (1 << k)) == 0 || _actions[k] != FaultAction.Ignore) continue;
+            _faultCounts[k]++;
+            faultMask &= ~(1 << k);
+        }
         if (faultMask == 0)
         {
             _consecutiveFaulty = 0;

@@ -89,6 +89,19 @@ public sealed class LoopWatchdogTests
     }
 
     [Fact]
+    public void IgnoredFaultsAreCountedButNeverEscalate()
+    {
+        var w = Make(onOverrun: FaultAction.Ignore, escalate: 2);
+        for (int i = 0; i < 5; i++) Assert.Equal(FaultAction.Ignore, w.OnFrame(i, Overrun, 0));
+        Assert.Equal(5, w.FaultCount(FaultKind.StageOverrun));
+        Assert.False(w.InSafeState);
+        Assert.Equal(0, w.EventCount);
+        // An ignored fault does not interrupt a run of real faults either way: it is simply not one.
+        Assert.Equal(FaultAction.HoldLast, w.OnFrame(5, Late | Overrun, 0));
+        Assert.Equal(FaultAction.SafeState, w.OnFrame(6, Late, 0));
+    }
+
+    [Fact]
     public void AnExitFaultDrivesSafeAndNamesItsKind()
     {
         var w = Make(onSource: FaultAction.Exit);
