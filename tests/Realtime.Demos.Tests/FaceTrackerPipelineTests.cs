@@ -14,31 +14,15 @@ namespace Realtime.Demos.Tests;
 /// </summary>
 public sealed class FaceTrackerPipelineTests
 {
-    private static FaceTrackerDemo Build(int frames, int warmup, Action<BoardProfile>? edit = null)
-    {
-        var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
-        // Timing is not what these tests judge: a generous deadline and no budgets keep a loaded machine
-        // from sending the mount to its safe state (the watchdog tests set their own).
-        profile.Timing.DeadlineUs = 33_000;
-        profile.Timing.BudgetsUs.Clear();
-        edit?.Invoke(profile);
-        return FaceTrackerDemo.Build(profile, TestAssets.SimProfile, TestAssets.Dir, null,
-            new RunOverrides { Frames = frames, WarmupFrames = warmup, Scenario = LoopScenario.SingleStream, MeasureFloor = true });
-    }
-
-    /// <summary>Runs <paramref name="body"/> on a fresh thread (the pipeline thread) and rethrows its failure.</summary>
-    private static void OnPipelineThread(Action body)
-    {
-        Exception? failure = null;
-        var t = new Thread(() =>
+    // Timing is not what these tests judge: no stage budgets (the watchdog tests set their own).
+    private static FaceTrackerDemo Build(int frames, int warmup, Action<BoardProfile>? edit = null) =>
+        SimDemo.Build(frames, warmup, floor: true, edit: p =>
         {
-            try { body(); }
-            catch (Exception ex) { failure = ex; }
-        }, 1 << 20);
-        t.Start();
-        t.Join();
-        if (failure is not null) throw new Xunit.Sdk.XunitException("pipeline thread failed: " + failure);
-    }
+            p.Timing.BudgetsUs.Clear();
+            edit?.Invoke(p);
+        });
+
+    private static void OnPipelineThread(Action body) => SimDemo.OnPipelineThread(body);
 
     [Fact]
     public void AThousandFramesAfterWarmupAllocateNothingAndCollectNothing()

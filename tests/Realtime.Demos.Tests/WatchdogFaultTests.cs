@@ -15,15 +15,8 @@ namespace Realtime.Demos.Tests;
 /// </summary>
 public sealed class WatchdogFaultTests
 {
-    private static FaceTrackerDemo Build(int frames, string faults, Action<BoardProfile>? edit = null)
-    {
-        var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
-        // A generous deadline, so only the injected faults (not a loaded machine) trip the watchdog.
-        profile.Timing.DeadlineUs = 33_000;
-        edit?.Invoke(profile);
-        return FaceTrackerDemo.Build(profile, TestAssets.SimProfile, TestAssets.Dir, null,
-            new RunOverrides { Frames = frames, WarmupFrames = 0, Scenario = LoopScenario.SingleStream, MeasureFloor = false, Faults = FaultPlan.Parse(faults) });
-    }
+    private static FaceTrackerDemo Build(int frames, string faults, Action<BoardProfile>? edit = null) =>
+        SimDemo.Build(frames, warmup: 0, floor: false, FaultPlan.Parse(faults), edit);
 
     private static LoopOutcome RunOnThread(ClosedLoop<FaceDetection> loop)
     {

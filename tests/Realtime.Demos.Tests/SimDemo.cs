@@ -1,0 +1,38 @@
+using System;
+using System.Threading;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Profiles;
+using Realtime.Tests;
+
+namespace Realtime.Demos.Tests;
+
+/// <summary>The sim face tracker as the tests build and run it: single-stream, so simulated time advances one period per frame.</summary>
+internal static class SimDemo
+{
+    /// <summary>
+    /// Builds the demo from boards/sim.json with a generous deadline (33 ms) so a loaded machine does
+    /// not trip the watchdog; <paramref name="edit"/> may change anything after that.
+    /// </summary>
+    public static FaceTrackerDemo Build(int frames, int warmup, bool floor, FaultPlan? faults = null, Action<BoardProfile>? edit = null)
+    {
+        var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
+        profile.Timing.DeadlineUs = 33_000;
+        edit?.Invoke(profile);
+        return FaceTrackerDemo.Build(profile, TestAssets.SimProfile, TestAssets.Dir, null,
+            new RunOverrides { Frames = frames, WarmupFrames = warmup, Scenario = LoopScenario.SingleStream, MeasureFloor = floor, Faults = faults });
+    }
+
+    /// <summary>Runs <paramref name="body"/> on a fresh thread (the pipeline thread) and rethrows its failure.</summary>
+    public static void OnPipelineThread(Action body)
+    {
+        Exception? failure = null;
+        var t = new Thread(() =>
+        {
+            try { body(); }
+            catch (Exception ex) { failure = ex; }
+        }, 1 << 20);
+        t.Start();
+        t.Join();
+        if (failure is not null) throw new Xunit.Sdk.XunitException("pipeline thread failed: " + failure);
+    }
+}
