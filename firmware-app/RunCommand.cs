@@ -125,6 +125,79 @@ internal static class RunCommand
             outcome = loop.Run();
         }, 1 << 20)
         { Name = "rt-pipeline", IsBackground = true };
+        // Builds the report from what was measured and writes it (also from the unhandled-exception path).
+        RunReport WriteReport(LoopOutcome outcome, int exitCode, long safeDoneNs, string? fatal)
+        {
+            long runStartNs = loop.FramesRun > 0 ? loop.Records[0].StartNs : loopStartNs;
+            var report = new RunReport
+            {
+                Version = Program.Version,
+                Board = profile.Name,
+                Demo = demoName,
+                Model = Path.GetFileName(demo.ModelPath),
+                Outcome = outcome switch
+                {
+                    LoopOutcome.Completed => "completed",
+                    LoopOutcome.Stopped => signal == 15 ? "stopped (SIGTERM)" : signal == 2 ? "stopped (SIGINT)" : "stopped",
+                    LoopOutcome.SourceEnded => "source-ended",
+                    LoopOutcome.WatchdogExit => "watchdog-exit",
+                    _ => "faulted",
+                },
+                Fault = loop.Fault?.Message,
+                ExitCode = exitCode,
+                Machine = MachineFacts.Read(),
+                Scheduling = scheduling,
+                GcCollections = loop.CountedGcCollections,
+                GcPauseMs = Math.Round(loop.CountedGcPause.TotalMilliseconds, 3),
+                AllocBytesPerFrame = loop.CountedFramesMeasured > 0 ? Math.Round((double)loop.CountedAllocatedBytes / loop.CountedFramesMeasured, 3) : 0,
+            };
+            ReportBuilder.FillTiming(report, loop.Records, loop.Options, profile.Timing.BudgetsUs, demo.SettleFrames);
+            ReportBuilder.FillWatchdog(report, loop.Watchdog, runStartNs, watchdogThread.Stalls);
+            report.DroppedFrames = loop.DroppedFrames;
+            report.DemoMetrics.ImageWidthPx = profile.Camera.Width;
+            report.ColdStartMs = new ColdStart
+            {
+                ProcessStartSource = startSource,
+                RuntimeStart = processStartNs > 0 ? Math.Round((mainNs - processStartNs) / 1e6, 3) : 0,
+                ProcessToFirstActuation = processStartNs > 0 && loop.FirstActuationNs > 0 ? Math.Round((loop.FirstActuationNs - processStartNs) / 1e6, 3) : 0,
+                ModelLoad = Math.Round(demo.Engine.ModelLoadMs, 3),
+                Wiring = Math.Round((wireEndNs - wireStartNs) / 1e6 - demo.Engine.ModelLoadMs, 3),
+                SchedulingSetup = loopStartNs > 0 ? Math.Round((loopStartNs - wireEndNs) / 1e6, 3) : 0,
+                FirstInference = Math.Round(demo.Engine.FirstInferenceMs, 3),
+            };
+            var applied = loop.Applied;
+            var values = new float[applied.Count];
+            for (int i = 0; i < values.Length; i++) values[i] = applied.Values[i];
+            var safe = demo.Servos.SafeCommand;
+            bool isSafe = applied.Count == safe.Count;
+            for (int i = 0; i < safe.Count && isSafe; i++) isSafe = applied.Values[i] == safe.Values[i];
+            report.OutputsAtExit = new OutputsAtExit
+            {
+                Safe = isSafe,
+                Values = values,
+                SafeWrittenAtMs = loop.LastSafeWriteNs > 0 ? Math.Round((loop.LastSafeWriteNs - runStartNs) / 1e6, 3) : null,
+                ReportAtMs = Math.Round((Math.Max(MonotonicClock.NowNs(), safeDoneNs) - runStartNs) / 1e6, 3),
+            };
+
+            if (fatal is not null) { report.Outcome = "crashed"; report.Fault = fatal; }
+            if (reportPath is not null)
+            {
+                string? dir = Path.GetDirectoryName(Path.GetFullPath(reportPath));
+                if (dir is not null) Directory.CreateDirectory(dir);
+                File.WriteAllText(reportPath, JsonSerializer.Serialize(report, ReportJsonContext.Default.RunReport));
+            }
+            return report;
+        }
+
+        // Any unhandled exception on another thread: outputs safe first, then what was measured.
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            loop.ShutdownOutputs();
+            Console.Error.WriteLine($"rtapp: fatal: {e.ExceptionObject} — outputs were driven to their safe state");
+            try { WriteReport(LoopOutcome.Faulted, Program.ExitFault, MonotonicClock.NowNs(), e.ExceptionObject.ToString()); }
+            catch (Exception) { /* the process is going down; the outputs are already safe */ }
+        };
+
         thread.Start();
         watchdogThread.Start();
 
@@ -158,63 +231,7 @@ internal static class RunCommand
         scheduling.Tid = tid;
 
         int exitCode = ExitCodeFor(outcome, loop.Watchdog.ExitRequestedBy, watchdogThread.ExitRequested, loop.Fault is not null);
-        long runStartNs = loop.FramesRun > 0 ? loop.Records[0].StartNs : loopStartNs;
-        var report = new RunReport
-        {
-            Version = Program.Version,
-            Board = profile.Name,
-            Demo = demoName,
-            Model = Path.GetFileName(demo.ModelPath),
-            Outcome = outcome switch
-            {
-                LoopOutcome.Completed => "completed",
-                LoopOutcome.Stopped => signal == 15 ? "stopped (SIGTERM)" : signal == 2 ? "stopped (SIGINT)" : "stopped",
-                LoopOutcome.SourceEnded => "source-ended",
-                LoopOutcome.WatchdogExit => "watchdog-exit",
-                _ => "faulted",
-            },
-            Fault = loop.Fault?.Message,
-            ExitCode = exitCode,
-            Machine = MachineFacts.Read(),
-            Scheduling = scheduling,
-            GcCollections = loop.CountedGcCollections,
-            GcPauseMs = Math.Round(loop.CountedGcPause.TotalMilliseconds, 3),
-            AllocBytesPerFrame = loop.CountedFramesMeasured > 0 ? Math.Round((double)loop.CountedAllocatedBytes / loop.CountedFramesMeasured, 3) : 0,
-        };
-        ReportBuilder.FillTiming(report, loop.Records, loop.Options, profile.Timing.BudgetsUs, demo.SettleFrames);
-        ReportBuilder.FillWatchdog(report, loop.Watchdog, runStartNs, watchdogThread.Stalls);
-        report.DroppedFrames = loop.DroppedFrames;
-        report.DemoMetrics.ImageWidthPx = profile.Camera.Width;
-        report.ColdStartMs = new ColdStart
-        {
-            ProcessStartSource = startSource,
-            RuntimeStart = processStartNs > 0 ? Math.Round((mainNs - processStartNs) / 1e6, 3) : 0,
-            ProcessToFirstActuation = processStartNs > 0 && loop.FirstActuationNs > 0 ? Math.Round((loop.FirstActuationNs - processStartNs) / 1e6, 3) : 0,
-            ModelLoad = Math.Round(demo.Engine.ModelLoadMs, 3),
-            Wiring = Math.Round((wireEndNs - wireStartNs) / 1e6 - demo.Engine.ModelLoadMs, 3),
-            SchedulingSetup = loopStartNs > 0 ? Math.Round((loopStartNs - wireEndNs) / 1e6, 3) : 0,
-            FirstInference = Math.Round(demo.Engine.FirstInferenceMs, 3),
-        };
-        var applied = loop.Applied;
-        var values = new float[applied.Count];
-        for (int i = 0; i < values.Length; i++) values[i] = applied.Values[i];
-        var safe = demo.Servos.SafeCommand;
-        bool isSafe = applied.Count == safe.Count;
-        for (int i = 0; i < safe.Count && isSafe; i++) isSafe = applied.Values[i] == safe.Values[i];
-        report.OutputsAtExit = new OutputsAtExit
-        {
-            Safe = isSafe,
-            Values = values,
-            SafeWrittenAtMs = loop.LastSafeWriteNs > 0 ? Math.Round((loop.LastSafeWriteNs - runStartNs) / 1e6, 3) : null,
-            ReportAtMs = Math.Round((Math.Max(MonotonicClock.NowNs(), safeDoneNs) - runStartNs) / 1e6, 3),
-        };
-
-        if (reportPath is not null)
-        {
-            string? dir = Path.GetDirectoryName(Path.GetFullPath(reportPath));
-            if (dir is not null) Directory.CreateDirectory(dir);
-            File.WriteAllText(reportPath, JsonSerializer.Serialize(report, ReportJsonContext.Default.RunReport));
-        }
+        var report = WriteReport(outcome, exitCode, safeDoneNs, null);
         if (!quiet) Summary.Print(report, reportPath);
         if (loop.Fault is not null)
             Console.Error.WriteLine($"rtapp: fault: {loop.Fault.Message} — outputs were driven to their safe state; the report holds what was measured");
