@@ -21,13 +21,14 @@ internal static class RunCommand
     {
         ["board"] = true, ["demo"] = true, ["frames"] = true, ["warmup"] = true, ["scenario"] = true,
         ["report"] = true, ["assets"] = true, ["no-floor"] = false, ["no-rt"] = false, ["quiet"] = false,
+        ["set"] = true,
     };
 
     public static int Execute(CommandLine cl, long mainNs)
     {
         var (processStartNs, startSource) = MachineFacts.ProcessStart();
         string board = cl.Get("board") ?? "sim";
-        var (profile, source) = ProfileCatalog.Load(board);
+        var (profile, source) = ProfileCatalog.Load(board, cl.GetAll("set"));
         string demoName = cl.Get("demo") ?? profile.Demo;
         if (demoName != "face-tracker") throw new UsageException($"unknown demo '{demoName}' (available: face-tracker)");
         LoopScenario? scenario = cl.Get("scenario") switch
@@ -76,8 +77,13 @@ internal static class RunCommand
             outcome = loop.Run();
         }, 1 << 20)
         { Name = "rt-pipeline" };
+        // Under systemd (Type=notify, WatchdogSec): ready once wired; keep-alives only while frames advance.
+        using var systemd = SystemdNotifier.FromEnvironment();
+        systemd?.Send($"READY=1\nSTATUS=running {profile.Name} / {demoName}");
+        systemd?.StartKeepAlive(() => loop.FramesRun);
         thread.Start();
         thread.Join();
+        systemd?.Send("STOPPING=1");
         loop.ShutdownOutputs();
 
         foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
