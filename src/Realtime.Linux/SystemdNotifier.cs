@@ -38,6 +38,13 @@ public sealed class SystemdNotifier : IDisposable
         return new SystemdNotifier(path, WatchdogFromEnvironment());
     }
 
+    /// <summary>A notifier for the socket at <paramref name="path"/> ('@' for an abstract name), with the given keep-alive interval (null: none).</summary>
+    public static SystemdNotifier Connect(string path, TimeSpan? watchdogInterval)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new SystemdNotifier(path, watchdogInterval);
+    }
+
     /// <summary>
     /// How often systemd expects a keep-alive (<c>$WATCHDOG_USEC</c>), or null when the unit has no
     /// watchdog or <c>$WATCHDOG_PID</c> names another process.

@@ -1,0 +1,118 @@
+using System;
+using System.IO;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using Realtime.Linux;
+
+namespace Realtime.Linux.Tests;
+
+/// <summary>
+/// The sd_notify protocol against a datagram socket the test binds, as systemd does: messages
+/// arrive whole, and keep-alives follow the loop's progress — none while it stands still.
+/// </summary>
+public sealed class SystemdNotifierTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "rtapp-notify-" + Guid.NewGuid().ToString("N"));
+    private readonly Socket _systemd;
+    private readonly string _path;
+
+    public SystemdNotifierTests()
+    {
+        Directory.CreateDirectory(_dir);
+        _path = Path.Combine(_dir, "notify");
+        _systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        _systemd.Bind(new UnixDomainSocketEndPoint(_path));
+    }
+
+    public void Dispose()
+    {
+        _systemd.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    /// <summary>The next message, or null when none comes within <paramref name="waitMs"/>.</summary>
+    private string? Receive(int waitMs)
+    {
+        if (!_systemd.Poll(waitMs * 1000, SelectMode.SelectRead)) return null;
+        var buffer = new byte[4096];
+        int n = _systemd.Receive(buffer);
+        return Encoding.UTF8.GetString(buffer, 0, n);
+    }
+
+    [Fact]
+    public void AMessageArrivesWhole()
+    {
+        using var n = SystemdNotifier.Connect(_path, null);
+        Assert.True(n.Send("READY=1\nSTATUS=running sim"));
+        Assert.Equal("READY=1\nSTATUS=running sim", Receive(10_000));
+    }
+
+    [Fact]
+    public void WithoutAWatchdogThereAreNoKeepAlives()
+    {
+        using var n = SystemdNotifier.Connect(_path, null);
+        n.StartKeepAlive(() => Environment.TickCount64);
+        Assert.Null(Receive(300));
+        Assert.Equal(0, n.KeepAlivesSent);
+    }
+
+    [Fact]
+    public void KeepAlivesFollowProgressAndStopWhileTheLoopStandsStill()
+    {
+        long progress = 0;
+        using var n = SystemdNotifier.Connect(_path, TimeSpan.FromMilliseconds(40));
+        n.StartKeepAlive(() => Interlocked.Read(ref progress));
+
+        Assert.Equal("WATCHDOG=1", Receive(10_000));          // the first look always sends one
+        // Standing still: the thread looks every 20 ms and sends nothing (a stalled loop gets restarted).
+        Assert.Null(Receive(400));
+        Assert.Equal(1, n.KeepAlivesSent);
+
+        Interlocked.Increment(ref progress);                   // a frame went through
+        Assert.Equal("WATCHDOG=1", Receive(10_000));
+        Assert.Null(Receive(400));
+        Assert.Equal(2, n.KeepAlivesSent);
+    }
+
+    [Fact]
+    public void AnAbstractSocketNameIsReachedThroughItsAtSign()
+    {
+        string name = "rtapp-test-" + Guid.NewGuid().ToString("N");
+        using var abstractSocket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        abstractSocket.Bind(new UnixDomainSocketEndPoint("\0" + name));
+        using var n = SystemdNotifier.Connect("@" + name, null);
+        Assert.True(n.Send("READY=1"));
+        Assert.True(abstractSocket.Poll(10_000_000, SelectMode.SelectRead));
+        var buffer = new byte[64];
+        Assert.Equal("READY=1", Encoding.UTF8.GetString(buffer, 0, abstractSocket.Receive(buffer)));
+    }
+
+    [Fact]
+    public void FromEnvironmentReadsTheSocketAndTheWatchdogInterval()
+    {
+        // The only test that touches these variables.
+        string?[] saved = { Environment.GetEnvironmentVariable("NOTIFY_SOCKET"), Environment.GetEnvironmentVariable("WATCHDOG_USEC"), Environment.GetEnvironmentVariable("WATCHDOG_PID") };
+        try
+        {
+            Environment.SetEnvironmentVariable("NOTIFY_SOCKET", null);
+            Assert.Null(SystemdNotifier.FromEnvironment());
+
+            Environment.SetEnvironmentVariable("NOTIFY_SOCKET", _path);
+            Environment.SetEnvironmentVariable("WATCHDOG_USEC", "5000000");
+            Environment.SetEnvironmentVariable("WATCHDOG_PID", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using (var n = SystemdNotifier.FromEnvironment())
+                Assert.Equal(TimeSpan.FromSeconds(5), n!.WatchdogInterval);
+
+            Environment.SetEnvironmentVariable("WATCHDOG_PID", "1");   // the watchdog is another process's
+            using (var n = SystemdNotifier.FromEnvironment())
+                Assert.Null(n!.WatchdogInterval);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("NOTIFY_SOCKET", saved[0]);
+            Environment.SetEnvironmentVariable("WATCHDOG_USEC", saved[1]);
+            Environment.SetEnvironmentVariable("WATCHDOG_PID", saved[2]);
+        }
+    }
+}
