@@ -83,7 +83,7 @@ internal static class RunCommand
         systemd?.StartKeepAlive(() => loop.FramesRun);
         thread.Start();
         thread.Join();
-        systemd?.Send("STOPPING=1");
+        systemd?.Stopping();
         loop.ShutdownOutputs();
 
         foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");

@@ -26,7 +26,8 @@ public sealed class SystemdNotifier : IDisposable
     {
         // An abstract socket is written with a leading '@'; on the wire it starts with a NUL byte.
         _endPoint = new UnixDomainSocketEndPoint(path[0] == '@' ? "\0" + path[1..] : path);
-        _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        // Never wait on systemd: a full socket queue drops the message (Send returns false).
+        _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified) { Blocking = false };
         WatchdogInterval = watchdog;
     }
 
@@ -106,11 +107,23 @@ public sealed class SystemdNotifier : IDisposable
         _keepAlive.Start();
     }
 
-    /// <summary>Stops the keep-alive thread and closes the socket.</summary>
-    public void Dispose()
+    /// <summary>Stops the keep-alive thread, then says <c>STOPPING=1</c>: nothing follows it.</summary>
+    public void Stopping()
+    {
+        StopKeepAlive();
+        Send("STOPPING=1");
+    }
+
+    private void StopKeepAlive()
     {
         _stop.Set();
         _keepAlive?.Join();
+    }
+
+    /// <summary>Stops the keep-alive thread and closes the socket.</summary>
+    public void Dispose()
+    {
+        StopKeepAlive();
         _socket.Dispose();
         _stop.Dispose();
     }

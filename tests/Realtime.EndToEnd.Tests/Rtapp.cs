@@ -16,9 +16,19 @@ public sealed record RtappResult(int ExitCode, string Stdout, string Stderr)
 public static class Rtapp
 {
     /// <summary>Runs rtapp with arguments; the launch time goes in RTAPP_LAUNCH_MONO_NS so cold start is exact.</summary>
-    public static RtappResult Run(TimeSpan timeout, params string[] args)
+    public static RtappResult Run(TimeSpan timeout, params string[] args) => Exec(TestAssets.Rtapp, timeout, null, args);
+
+    /// <summary>Runs rtapp with extra environment variables.</summary>
+    public static RtappResult RunWithEnvironment(TimeSpan timeout, System.Collections.Generic.IDictionary<string, string> environment, params string[] args) =>
+        Exec(TestAssets.Rtapp, timeout, environment, args);
+
+    /// <summary>
+    /// Runs any program (a script, qemu, ssh) the way <see cref="Run"/> runs rtapp: in the temp folder,
+    /// with RTAPP_ASSETS set, output captured, killed after <paramref name="timeout"/>.
+    /// </summary>
+    public static RtappResult Exec(string program, TimeSpan timeout, System.Collections.Generic.IDictionary<string, string>? environment, params string[] args)
     {
-        var psi = new ProcessStartInfo(TestAssets.Rtapp)
+        var psi = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -28,13 +38,14 @@ public static class Rtapp
         psi.Environment["RTAPP_ASSETS"] = TestAssets.Dir;
         // Stopwatch is CLOCK_MONOTONIC in ns on Linux: the same clock rtapp stamps with.
         psi.Environment["RTAPP_LAUNCH_MONO_NS"] = Stopwatch.GetTimestamp().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (environment is not null) foreach (var kv in environment) psi.Environment[kv.Key] = kv.Value;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(timeout))
         {
             p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"rtapp {string.Join(' ', args)} did not finish within {timeout}");
+            throw new TimeoutException($"{Path.GetFileName(program)} {string.Join(' ', args)} did not finish within {timeout}");
         }
         p.WaitForExit();
         return new RtappResult(p.ExitCode, stdout.Result, stderr.Result);

@@ -76,6 +76,30 @@ public sealed class SystemdNotifierTests : IDisposable
     }
 
     [Fact]
+    public void StoppingIsTheLastMessageEvenWhileTheLoopMoves()
+    {
+        long progress = 0;
+        using var n = SystemdNotifier.Connect(_path, TimeSpan.FromMilliseconds(40));
+        n.StartKeepAlive(() => Interlocked.Increment(ref progress));   // progress on every look
+        Assert.Equal("WATCHDOG=1", Receive(10_000));
+        n.Stopping();
+        string? m;
+        do m = Receive(10_000); while (m == "WATCHDOG=1");
+        Assert.Equal("STOPPING=1", m);
+        Assert.Null(Receive(300));
+    }
+
+    [Fact]
+    public void AFullQueueDropsAMessageInsteadOfBlocking()
+    {
+        using var n = SystemdNotifier.Connect(_path, null);
+        int sent = 0;
+        for (int i = 0; i < 10_000 && n.Send("STATUS=" + i); i++) sent++;
+        Assert.InRange(sent, 1, 9_999);                                  // the kernel's queue filled, and Send said so
+        Assert.Equal("STATUS=0", Receive(10_000));
+    }
+
+    [Fact]
     public void AnAbstractSocketNameIsReachedThroughItsAtSign()
     {
         string name = "rtapp-test-" + Guid.NewGuid().ToString("N");
