@@ -98,7 +98,13 @@ public sealed class Arm64QemuTests
     public void WithoutLibsslTheModelIsRefusedWithAMessageInsteadOfAnAbort()
     {
         // The same arm64 root without OpenSSL: .NET's SHA-256 would abort the process on first use.
-        string root = Path.Combine(Rtapp.TempDir(), "rootfs-no-libssl");
+        string tmp = Rtapp.TempDir();
+        try { WithoutLibssl(Path.Combine(tmp, "rootfs-no-libssl")); }
+        finally { Directory.Delete(tmp, recursive: true); }
+    }
+
+    private static void WithoutLibssl(string root)
+    {
         var copy = Rtapp.Exec("cp", TimeSpan.FromMinutes(2), null, "-a", TestAssets.Arm64Rootfs, root);
         Assert.True(copy.ExitCode == 0, copy.ToString());
         int removed = 0;

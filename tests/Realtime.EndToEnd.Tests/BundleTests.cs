@@ -16,12 +16,27 @@ namespace Realtime.EndToEnd.Tests;
 /// as a dedicated user with only the real-time capabilities — and the systemd notify protocol the
 /// unit relies on.
 /// </summary>
-public sealed class BundleTests
+public sealed class BundleTests : IDisposable
 {
-    /// <summary>Bundles and unpacks; returns the unpacked bundle folder.</summary>
-    private static string Bundle(out RtappResult result, params string[] args)
+    // A sim bundle is 60 MB packed and 140 MB unpacked: each test removes what it wrote.
+    private readonly List<string> _dirs = new();
+
+    private string TempDir()
     {
-        string outDir = Rtapp.TempDir();
+        string d = Rtapp.TempDir();
+        _dirs.Add(d);
+        return d;
+    }
+
+    public void Dispose()
+    {
+        foreach (string d in _dirs) if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
+    }
+
+    /// <summary>Bundles and unpacks; returns the unpacked bundle folder.</summary>
+    private string Bundle(out RtappResult result, params string[] args)
+    {
+        string outDir = TempDir();
         result = Rtapp.Run(TimeSpan.FromMinutes(3), new[] { "bundle", "--out", outDir }.Concat(args).ToArray());
         Assert.True(result.ExitCode == 0, result.ToString());
         string tarball = result.Stdout.Split('\n').Single(l => l.StartsWith("bundle: ", StringComparison.Ordinal))["bundle: ".Length..].Split(" (")[0];
@@ -112,11 +127,11 @@ public sealed class BundleTests
     [Fact]
     public void ATruncatedModelIsNotBundled()
     {
-        string assets = Rtapp.TempDir();
+        string assets = TempDir();
         Directory.CreateDirectory(Path.Combine(assets, "models"));
         byte[] model = File.ReadAllBytes(TestAssets.BlazeFace128);
         File.WriteAllBytes(Path.Combine(assets, "models", "face_detection_front_128x128_barracuda.onnx"), model.AsSpan(0, model.Length - 100).ToArray());
-        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bundle", "--board", "generic-x86", "--assets", assets, "--out", Rtapp.TempDir());
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bundle", "--board", "generic-x86", "--assets", assets, "--out", TempDir());
         Assert.True(r.ExitCode == 2, r.ToString());
         Assert.StartsWith("rtapp: error: boards/generic-x86.json (built in): model.sha256: SHA-256 of ", r.Stderr.Trim());
         Assert.Contains("truncated", r.Stderr);
@@ -126,7 +141,7 @@ public sealed class BundleTests
     [Fact]
     public void AnArm64BoardRefusesAnX64Binary()
     {
-        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bundle", "--board", "rpi5", "--binary", Path.GetDirectoryName(TestAssets.Rtapp)!, "--out", Rtapp.TempDir());
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bundle", "--board", "rpi5", "--binary", Path.GetDirectoryName(TestAssets.Rtapp)!, "--out", TempDir());
         Assert.True(r.ExitCode == 2, r.ToString());
         Assert.Contains("is a x64 binary, but rpi5 needs linux-arm64: build it with cross-build/build-arm64.sh", r.Stderr);
     }
@@ -134,7 +149,7 @@ public sealed class BundleTests
     [Fact]
     public void UnderSystemdTheRunSaysReadyKeepsAliveWhileFramesAdvanceAndSaysStopping()
     {
-        string dir = Rtapp.TempDir();
+        string dir = TempDir();
         string path = Path.Combine(dir, "notify");
         using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(path));

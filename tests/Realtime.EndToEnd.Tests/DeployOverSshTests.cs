@@ -110,6 +110,8 @@ public sealed class LoopbackSshServer : IDisposable
             _sshd.WaitForExit(10_000);
         }
         _sshd.Dispose();
+        // The installed trees and bundles are a few hundred MB.
+        if (Directory.Exists(Dir)) Directory.Delete(Dir, recursive: true);
     }
 }
 
@@ -132,7 +134,7 @@ public sealed class DeployOverSshTests : IClassFixture<LoopbackSshServer>
     private RtappResult DeployBoard(string board, string root, params string[] extra)
     {
         var env = new Dictionary<string, string> { ["RTAPP_BIN"] = TestAssets.Rtapp };
-        var args = new List<string> { "--board", board, "--root", root, "--out", Rtapp.TempDir() };
+        var args = new List<string> { "--board", board, "--root", root, "--out", Path.Combine(_server.Dir, "bundles-" + board) };
         args.AddRange(_server.DeployOptions);
         args.AddRange(extra);
         return Rtapp.Exec(Deploy, TimeSpan.FromMinutes(10), env, args.ToArray());
@@ -196,7 +198,7 @@ public sealed class DeployOverSshTests : IClassFixture<LoopbackSshServer>
     public void AnUnreachableHostFailsWithTheReason()
     {
         var env = new Dictionary<string, string> { ["RTAPP_BIN"] = TestAssets.Rtapp };
-        string bundle = Path.Combine(Rtapp.TempDir(), "rtapp-x.tar.gz");
+        string bundle = Path.Combine(_server.Dir, "rtapp-x.tar.gz");
         File.WriteAllText(bundle, "not a bundle");
         var r = Rtapp.Exec(Deploy, TimeSpan.FromMinutes(2), env, "--bundle", bundle, "--host", "root@127.0.0.1", "--port", "1",
             "--identity", _server.Identity, "--ssh-option", "UserKnownHostsFile=" + _server.KnownHosts);
