@@ -79,6 +79,8 @@ internal static class ServiceUnit
         }
         if (p.Service.WatchdogSec > 0) sb.Append(c, $"WatchdogSec={p.Service.WatchdogSec}\n");
         sb.Append("Restart=on-failure\n");
+        sb.Append("# Exit 2 is bad input (profile, model, device): restarting cannot fix it.\n");
+        sb.Append("RestartPreventExitStatus=2\n");
         sb.Append(c, $"RestartSec={p.Service.RestartSec}\n");
         sb.Append("TimeoutStartSec=60\n");
         sb.Append("TimeoutStopSec=10\n");

@@ -81,7 +81,7 @@ public sealed class BundleTests : IDisposable
         foreach (string line in new[]
         {
             "Type=notify", "User=rtapp", "Group=rtapp", "AmbientCapabilities=CAP_SYS_NICE CAP_IPC_LOCK", "CapabilityBoundingSet=CAP_SYS_NICE CAP_IPC_LOCK",
-            "NoNewPrivileges=yes", "LimitRTPRIO=90", "LimitMEMLOCK=infinity", "CPUAffinity=0 1 2", "WatchdogSec=5", "Restart=on-failure", "RestartSec=2",
+            "NoNewPrivileges=yes", "LimitRTPRIO=90", "LimitMEMLOCK=infinity", "CPUAffinity=0 1 2", "WatchdogSec=5", "Restart=on-failure", "RestartPreventExitStatus=2", "RestartSec=2",
             "ExecStart=/opt/rtapp/rpi5/bin/rtapp run --board /opt/rtapp/rpi5/boards/rpi5.json --assets /opt/rtapp/rpi5/assets --report /var/lib/rtapp-rpi5/report.json",
             "WantedBy=multi-user.target",
         })

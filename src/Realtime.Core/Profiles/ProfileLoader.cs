@@ -193,6 +193,8 @@ public static class ProfileLoader
         if (p.HeaderPins is { } headerPins) ValidateHeaderPins(headerPins, Add);
         ValidateSensors(p.Sensors, Add);
         ValidateService(p.Service, Add);
+        if (p.Service.WatchdogSec > 0 && rateOk && p.Service.WatchdogSec * t.RateHz < 2)
+            Add("service.watchdog_sec", $"{p.Service.WatchdogSec} s is less than two periods at {F(t.RateHz)} Hz: systemd would restart a loop that is only waiting for its next frame");
 
         var w = p.Watchdog;
         if (ParseMissPolicy(w.MissPolicy) is null) Add("watchdog.miss_policy", $"unknown policy '{w.MissPolicy}' (expected hold-last, skip or safe-state)");

@@ -135,6 +135,15 @@ public sealed class BoardValidationTests
     }
 
     [Fact]
+    public void ASystemdWatchdogShorterThanTwoPeriodsIsReported()
+    {
+        var j = Rpi5();
+        j["timing"]!["rate_hz"] = 0.25;
+        j["timing"]!["deadline_us"] = 20000;
+        Assert.StartsWith("service.watchdog_sec: 5 s is less than two periods at 0.25 Hz", SingleProblem(j), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnUnknownArchitectureIsReported()
     {
         var j = Rpi5();
