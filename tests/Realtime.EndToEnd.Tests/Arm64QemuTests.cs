@@ -42,6 +42,22 @@ public sealed class Arm64QemuTests
     }
 
     [Fact]
+    public void TheArm64PublishLogHoldsNoWarning()
+    {
+        _ = TestAssets.RtappArm64;
+        string log = Path.Combine(TestAssets.RepoRoot, "out", "rtapp-linux-arm64-publish.log");
+        Assert.True(File.Exists(log), $"{log} is missing: cross-build/build-arm64.sh writes it");
+        foreach (string line in File.ReadAllLines(log))
+        {
+            Assert.DoesNotContain(": warning ", line);
+            Assert.DoesNotMatch(@"\bIL\d{4}\b", line);
+        }
+        string text = File.ReadAllText(log);
+        Assert.Contains("Generating native code", text);
+        Assert.Contains("release_linux-arm64", text);
+    }
+
+    [Fact]
     public void VersionRunsUnderQemuAndMatchesTheX64Build()
     {
         var r = RunArm64("--version");
