@@ -26,6 +26,8 @@ public static class ProfileComposer
     {
         CommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        // A field given twice is a mistake to name, not a silent "last one wins".
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>Parses profile text into an object; malformed JSON is a <see cref="ProfileException"/> naming the line.</summary>

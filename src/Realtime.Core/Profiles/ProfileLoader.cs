@@ -93,6 +93,13 @@ public static class ProfileLoader
             int cut = reason.IndexOf(tail, StringComparison.Ordinal);
             if (cut > 0) reason = reason[..cut];
         }
+        int dup = reason.IndexOf("Duplicate property '", StringComparison.Ordinal);
+        if (dup >= 0)
+        {
+            int from = dup + "Duplicate property '".Length, to = reason.IndexOf('\'', from);
+            // The reader does not say which object: name the field itself.
+            return $"{(to > from ? reason[from..to] : field)}{line}: given twice in one object (a JSON object names each field once)";
+        }
         if (reason.Contains("could not be mapped", StringComparison.Ordinal)) reason = "unknown field";
         else if (reason.Contains("could not be converted", StringComparison.Ordinal)) reason = "wrong type of value: " + reason;
         else reason = "malformed JSON: " + reason;

@@ -122,6 +122,13 @@ public sealed class ProfileCompositionTests
     }
 
     [Fact]
+    public void AFieldGivenTwiceIsNamedNotSilentlyOverwritten()
+    {
+        var ex = Fails("""{ "extends": "sim", "timing": { "rate_hz": 20, "rate_hz": 25 } }""");
+        Assert.StartsWith("rate_hz: given twice in one object", Assert.Single(ex.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SetOverridesNumbersTextListsAndListEntriesAfterInheritance()
     {
         var p = BoardFiles.Load("rpi4-tracker-15hz",
