@@ -33,6 +33,18 @@ internal static class BundleCommand
 
     public static int Execute(CommandLine cl)
     {
+        try
+        {
+            return Bundle(cl);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"bundle: {ex.Message}");
+        }
+    }
+
+    private static int Bundle(CommandLine cl)
+    {
         string board = cl.Get("board") ?? throw new UsageException("bundle needs --board NAME|FILE.json");
         var (json, profile, source) = ProfileCatalog.Resolve(board, cl.GetAll("set"));
         if (!IsSafeName(profile.Name))

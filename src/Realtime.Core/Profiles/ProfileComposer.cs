@@ -87,7 +87,14 @@ public static class ProfileComposer
             path = Path.GetFullPath(path);
             if (!File.Exists(path)) throw new ProfileException(source, new[] { $"extends: '{parentName}' not found ({path})" });
             parentSource = path;
-            parentText = File.ReadAllText(path);
+            try
+            {
+                parentText = File.ReadAllText(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new ProfileException(source, new[] { $"extends: cannot read '{parentName}' ({path}): {ex.Message}" });
+            }
             parentDir = Path.GetDirectoryName(path);
         }
         else
