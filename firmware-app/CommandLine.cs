@@ -8,6 +8,7 @@ namespace Realtime.App;
 internal sealed class CommandLine
 {
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _repeated = new(StringComparer.Ordinal);
 
     private CommandLine(string command) => Command = command;
 
@@ -32,6 +33,11 @@ internal sealed class CommandLine
                 value = args[++i];
             }
             cl._options[name] = value;
+            if (value is not null)
+            {
+                if (!cl._repeated.TryGetValue(name, out var all)) cl._repeated[name] = all = new List<string>();
+                all.Add(value);
+            }
         }
         return cl;
     }
@@ -39,6 +45,9 @@ internal sealed class CommandLine
     public bool Has(string name) => _options.ContainsKey(name);
 
     public string? Get(string name) => _options.TryGetValue(name, out var v) ? v : null;
+
+    /// <summary>Every value of an option that may be repeated (--set a=1 --set b=2), in order.</summary>
+    public IReadOnlyList<string> GetAll(string name) => _repeated.TryGetValue(name, out var all) ? all : Array.Empty<string>();
 
     public int? GetInt(string name, int min, int max)
     {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Text.Json.Nodes;
 using Realtime.Core.Profiles;
 
 namespace Realtime.App;
@@ -21,19 +22,54 @@ internal static class ProfileCatalog
         return names;
     }
 
+    /// <summary>The text of an embedded profile, or null.</summary>
+    public static string? BuiltInText(string name)
+    {
+        using Stream? s = typeof(ProfileCatalog).Assembly.GetManifestResourceStream(Prefix + name + ".json");
+        if (s is null) return null;
+        using var reader = new StreamReader(s);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>True when <paramref name="board"/> names a file rather than a built-in profile.</summary>
+    public static bool IsPath(string board) => board.Contains('/') || board.EndsWith(".json", StringComparison.Ordinal);
+
     /// <summary>
     /// Loads <paramref name="board"/>: a path (contains '/' or ends in .json) is read from disk,
-    /// anything else is an embedded profile name. Returns the profile and where it came from.
+    /// anything else is an embedded profile name; <c>extends</c> is resolved and the <c>--set</c>
+    /// overrides applied. Returns the profile and where it came from.
     /// </summary>
-    public static (BoardProfile Profile, string Source) Load(string board)
+    public static (BoardProfile Profile, string Source) Load(string board, IReadOnlyList<string>? sets = null)
     {
-        if (board.Contains('/') || board.EndsWith(".json", StringComparison.Ordinal))
-            return (ProfileLoader.LoadFile(board), board);
-        string source = $"boards/{board}.json (built in)";
-        using Stream? s = typeof(ProfileCatalog).Assembly.GetManifestResourceStream(Prefix + board + ".json");
-        if (s is null)
+        var (text, source, options) = Open(board, sets);
+        return ProfileLoader.ParseWithSource(text, source, options);
+    }
+
+    /// <summary>The profile as one resolved JSON object (inheritance merged, overrides applied, validated).</summary>
+    public static (JsonObject Json, BoardProfile Profile, string Source) Resolve(string board, IReadOnlyList<string>? sets = null)
+    {
+        var (text, source, options) = Open(board, sets);
+        var (profile, described) = ProfileLoader.ParseWithSource(text, source, options);
+        return (ProfileLoader.Resolve(text, source, options), profile, described);
+    }
+
+    private static (string Text, string Source, ProfileLoadOptions Options) Open(string board, IReadOnlyList<string>? sets)
+    {
+        var options = new ProfileLoadOptions
+        {
+            BuiltInText = BuiltInText,
+            BuiltInNames = Names(),
+            BaseDirectory = IsPath(board) ? Path.GetDirectoryName(Path.GetFullPath(board)) : null,
+            Sets = sets ?? Array.Empty<string>(),
+        };
+        if (IsPath(board))
+        {
+            if (!File.Exists(board)) throw new ProfileException(board, new[] { "file not found" });
+            return (File.ReadAllText(board), board, options);
+        }
+        string? text = BuiltInText(board);
+        if (text is null)
             throw new ProfileException($"--board {board}", new[] { $"no such board; built-in boards: {string.Join(", ", Names())} (or give a path to a .json profile)" });
-        using var reader = new StreamReader(s);
-        return (ProfileLoader.Parse(reader.ReadToEnd(), source), source);
+        return (text, $"boards/{board}.json (built in)", options);
     }
 }

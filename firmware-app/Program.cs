@@ -26,7 +26,9 @@ internal static class Program
                 case "check":
                     return CheckCommand.Execute(CommandLine.Parse(args, CheckCommand.Options));
                 case "boards":
-                    return ListBoards();
+                    return BoardsCommand.Execute(CommandLine.Parse(args, BoardsCommand.Options));
+                case "bundle":
+                    return BundleCommand.Execute(CommandLine.Parse(args, BundleCommand.Options));
                 case "--version":
                 case "version":
                     Console.WriteLine($"rtapp {Version}");
@@ -53,24 +55,6 @@ internal static class Program
         }
     }
 
-    private static int ListBoards()
-    {
-        Console.WriteLine($"{"board",-12} {"demo",-14} description");
-        foreach (string name in ProfileCatalog.Names())
-        {
-            try
-            {
-                var (p, _) = ProfileCatalog.Load(name);
-                Console.WriteLine($"{p.Name,-12} {p.Demo,-14} {p.Description}");
-            }
-            catch (ProfileException ex)
-            {
-                Console.WriteLine($"{name,-12} {"(invalid)",-14} {ex.Message}");
-            }
-        }
-        return ExitOk;
-    }
-
     private static void PrintHelp()
     {
         Console.WriteLine($"""
@@ -79,14 +63,24 @@ internal static class Program
             Commands:
               rtapp run [--board NAME|FILE.json] [--demo face-tracker] [--frames N] [--warmup N]
                         [--scenario periodic|single-stream] [--report FILE.json] [--assets DIR]
-                        [--no-floor] [--no-rt] [--inject FAULTS]
+                        [--no-floor] [--no-rt] [--inject FAULTS] [--set key=value]...
                   Runs a demo's closed loop on a board profile, prints a summary, writes the JSON report.
                   Defaults: --board sim, the profile's demo, frames and warm-up; periodic at the profile's rate.
-              rtapp check [--board NAME|FILE.json] [--assets DIR]
+              rtapp check [--board NAME|FILE.json] [--set key=value]... [--assets DIR]
                   Sets this machine beside the profile: RT kernel, isolated cores, governor, RT throttling,
                   limits, device nodes, model hash. Exit 0 when nothing fails (warnings allowed).
-              rtapp boards        Lists the built-in board profiles.
+              rtapp boards [--show NAME|FILE.json [--set key=value]...]
+                  Lists the built-in board profiles, or prints one with inheritance and overrides resolved.
+              rtapp bundle --board NAME|FILE.json [--set key=value]... [--binary DIR] [--assets DIR]
+                           [--out DIR] [--prefix /opt/rtapp/NAME]
+                  Writes NAME's install tarball: binary, native libraries, profile, model, systemd unit,
+                  install.sh. --binary: the folder with rtapp for the board's arch (default: this one,
+                  or out/rtapp-linux-arm64 beside it for arm64 boards).
               rtapp --version     Prints the version.
+
+            --set key=value overrides one profile field after inheritance (extends): timing.rate_hz=20,
+            pwm[0].chip=1, threads.pipeline.cores=[2]. A profile file may start from another with
+            "extends": "rpi5" (a built-in name) or "extends": "../base.json" (a path from its folder).
 
             Assets (models, videos) are looked up in --assets DIR, $RTAPP_ASSETS, or a .assets folder
             above the binary or the working folder (./scripts/fetch-assets.sh fills it).

@@ -21,13 +21,14 @@ internal static class RunCommand
     {
         ["board"] = true, ["demo"] = true, ["frames"] = true, ["warmup"] = true, ["scenario"] = true,
         ["report"] = true, ["assets"] = true, ["inject"] = true, ["no-floor"] = false, ["no-rt"] = false, ["quiet"] = false,
+        ["set"] = true,
     };
 
     public static int Execute(CommandLine cl, long mainNs)
     {
         var (processStartNs, startSource) = MachineFacts.ProcessStart();
         string board = cl.Get("board") ?? "sim";
-        var (profile, source) = ProfileCatalog.Load(board);
+        var (profile, source) = ProfileCatalog.Load(board, cl.GetAll("set"));
         string demoName = cl.Get("demo") ?? profile.Demo;
         if (demoName != "face-tracker") throw new UsageException($"unknown demo '{demoName}' (available: face-tracker)");
         LoopScenario? scenario = cl.Get("scenario") switch
@@ -209,7 +210,7 @@ internal static class RunCommand
         while (!thread.Join(20))
         {
             if (!readySent && systemd is not null && loop.FramesRun >= loop.Options.WarmupFrames)
-                readySent = systemd.Notify("READY=1");
+                readySent = systemd.Send($"READY=1\nSTATUS=running {profile.Name} / {demoName}");
             if (watchdogThread.ExitRequested) { abandoned = true; break; }
             if (signal != 0)
             {

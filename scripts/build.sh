@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # NativeAOT-publishes the firmware app to out/rtapp/rtapp (linux-x64, Release).
+# RTAPP_RID=linux-arm64 publishes for that runtime instead, to out/rtapp-linux-arm64 (the
+# cross build, cross-build/build-arm64.sh, does this with its toolchain arguments).
 # Skips the publish when no build input changed since the last successful one (content hash
 # of the inputs, stored in out/rtapp/.build-stamp). Fails when the publish fails or prints
 # any warning (compiler, NuGet, trim/AOT analysis: IL2026, IL3050, ...), and when a native
@@ -11,16 +13,17 @@ LOG_TAG="build"
 t0="$(now_s)"
 
 PROJ="$ROOT/firmware-app/rtapp.csproj"
-RID=linux-x64
+RID="${RTAPP_RID:-linux-x64}"
 CONFIG=Release
-OUT_DIR="$ROOT/out/rtapp"
+if [ "$RID" = linux-x64 ]; then SUFFIX=""; else SUFFIX="-$RID"; fi
+OUT_DIR="$ROOT/out/rtapp$SUFFIX"
 BIN="$OUT_DIR/rtapp"
 STAMP="$OUT_DIR/.build-stamp"
-PUBLISH_LOG="$ROOT/out/rtapp-publish.log"
+PUBLISH_LOG="$ROOT/out/rtapp$SUFFIX-publish.log"
 # Intermediate and bin outputs of this publish live apart from the IDE's and `dotnet test`'s
 # (bin/, obj/): only this script builds them, so no project's warnings can be skipped
-# because some other build already compiled it.
-ARTIFACTS="$ROOT/out/.publish-artifacts"
+# because some other build already compiled it. One folder per runtime.
+ARTIFACTS="$ROOT/out/.publish-artifacts$SUFFIX"
 PUBLISH_ARGS=(-c "$CONFIG" -r "$RID" -o "$OUT_DIR" --artifacts-path "$ARTIFACTS" "$@")
 
 command -v dotnet >/dev/null 2>&1 || die "'dotnet' not found: run scripts/setup-system.sh (needs the .NET 10 SDK)"
@@ -97,9 +100,13 @@ fi
 [ -x "$BIN" ] || die "publish succeeded but $(rel "$BIN") is missing (AssemblyName must be 'rtapp')"
 
 # The binary's native libraries must resolve with what is installed (e.g. OpenCvSharp's
-# libOpenCvSharpExtern.so needs GTK 3 from setup-system.sh).
+# libOpenCvSharpExtern.so needs GTK 3 from setup-system.sh). ldd can only say so for this
+# machine's own architecture; the cross build checks its output against its arm64 root.
+case "$(uname -m)" in x86_64) HOST_RID=linux-x64 ;; aarch64) HOST_RID=linux-arm64 ;; *) HOST_RID=other ;; esac
 unresolved=""
+[ "$RID" = "$HOST_RID" ] || log "cross build for $RID: dependencies are not checked with ldd here"
 for so in "$BIN" "$OUT_DIR"/*.so; do
+    [ "$RID" = "$HOST_RID" ] || break
     [ -f "$so" ] || continue
     notfound="$(ldd "$so" 2>/dev/null | grep 'not found' || true)"
     [ -z "$notfound" ] || unresolved+="  $(rel "$so"):"$'\n'"$notfound"$'\n'

@@ -40,7 +40,10 @@ PACKAGES=(
     sox             # resample to 16 kHz mono, splice silence around speech (future audio demo)
     rt-tests        # cyclictest etc.: scheduling-latency benchmarks (future)
     stress-ng       # background load for the latency benchmarks (future)
+    openssh-server  # the deploy test starts its own sshd on loopback (never the system's)
+    openssh-client  # scripts/deploy.sh: ssh and scp
 )
+# The linux-arm64 cross toolchain and qemu are cross-build/build-arm64.sh's to install.
 # npm fetches the ONNX models (npm pack); only install Debian's nodejs/npm when npm is absent.
 if ! command -v npm >/dev/null 2>&1; then
     PACKAGES+=(nodejs npm)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Full test run: system packages, assets, NativeAOT build (each step skipped when already
-# done), then `dotnet test` on the solution with RTAPP_BIN and RTAPP_ASSETS set.
+# Full test run: system packages, assets, NativeAOT build, the linux-arm64 cross build (each
+# step skipped when already done), then `dotnet test` on the solution with RTAPP_BIN,
+# RTAPP_ARM64_BIN, RTAPP_ARM64_ROOTFS and RTAPP_ASSETS set.
 # Extra arguments go to `dotnet test`. Exits with dotnet test's status.
 set -euo pipefail
 LOG_TAG="test"
@@ -10,14 +11,18 @@ t0="$(now_s)"
 "$ROOT/scripts/setup-system.sh"
 "$ROOT/scripts/fetch-assets.sh"
 "$ROOT/scripts/build.sh"
+# The linux-arm64 binary and the arm64 root qemu runs it in (skipped when nothing changed).
+"$ROOT/cross-build/build-arm64.sh"
 
 SLN="$ROOT/Realtime.sln"
 if [ ! -f "$SLN" ] && [ -f "$ROOT/Realtime.slnx" ]; then SLN="$ROOT/Realtime.slnx"; fi
 [ -f "$SLN" ] || die "$(rel "$SLN") not found"
 
 export RTAPP_BIN="$ROOT/out/rtapp/rtapp"
+export RTAPP_ARM64_BIN="$ROOT/out/rtapp-linux-arm64/rtapp"
+export RTAPP_ARM64_ROOTFS="$ROOT/out/arm64-rootfs"
 export RTAPP_ASSETS
-log "dotnet test $(rel "$SLN") -c Release${*:+ $*} (RTAPP_BIN=$(rel "$RTAPP_BIN"), RTAPP_ASSETS=$RTAPP_ASSETS)"
+log "dotnet test $(rel "$SLN") -c Release${*:+ $*} (RTAPP_BIN=$(rel "$RTAPP_BIN"), RTAPP_ARM64_BIN=$(rel "$RTAPP_ARM64_BIN"), RTAPP_ASSETS=$RTAPP_ASSETS)"
 rc=0
 TEST_LOG="$ROOT/out/test-output.log"
 mkdir -p "$(dirname "$TEST_LOG")"

@@ -156,6 +156,11 @@ public sealed class FaceTrackerDemo : IDisposable
         {
             throw Problem("camera.video", ex.Message);
         }
+        catch (InvalidOperationException ex) when (ex.InnerException is DllNotFoundException or TypeInitializationException)
+        {
+            // OpenCV's native library did not load (no GTK 3, or no OpenCV build for this architecture).
+            throw Problem("camera.video", ex.Message);
+        }
         var plant = new PanTiltPlant(Servos.PwmChannels[0], Servos.Calibrations[0], Servos.PwmChannels[1], Servos.Calibrations[1],
             p.Plant!.ServoRateDegPerS, p.Plant.StartPanDeg, p.Plant.StartTiltDeg);
         try

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace Realtime.Onnx;
@@ -14,9 +15,30 @@ public static class ModelFile
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    /// <summary>Null when the file matches, else a sentence saying how it differs.</summary>
+    /// <summary>
+    /// Null when this machine can compute SHA-256, else why not. On Linux .NET hashes through
+    /// OpenSSL, loaded on first use; without libssl the process would abort there with no way to
+    /// catch it, so the check runs first.
+    /// </summary>
+    public static string? Sha256Unavailable()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        foreach (string name in new[] { "libssl.so.3", "libssl.so.1.1", "libssl.so.10", "libssl.so" })
+        {
+            if (NativeLibrary.TryLoad(name, out IntPtr handle))
+            {
+                NativeLibrary.Free(handle);
+                return null;
+            }
+        }
+        return "cannot check the pinned SHA-256 on this machine: .NET computes SHA-256 through OpenSSL, and no libssl " +
+            "(libssl.so.3 or libssl.so.1.1) is installed (Debian/Ubuntu: apt-get install libssl3); the model is refused until it can be checked";
+    }
+
+    /// <summary>Null when the file matches, else a sentence saying how it differs (or why it cannot be checked).</summary>
     public static string? Mismatch(string path, string expectedSha256)
     {
+        if (Sha256Unavailable() is string why) return why;
         string actual = Sha256(path);
         return string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase)
             ? null

@@ -18,6 +18,11 @@ public static class OpenCvNative
         }
         catch (Exception ex) when (ex is DllNotFoundException || ex is TypeInitializationException { InnerException: DllNotFoundException })
         {
+            if (System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture != System.Runtime.InteropServices.Architecture.X64)
+                throw new InvalidOperationException(
+                    "OpenCV's native library (libOpenCvSharpExtern.so) could not load: OpenCvSharp publishes it for linux-x64 only, and this is linux-" +
+                    System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant() +
+                    ". Video files and the simulated camera need it; on a board, use a profile with a v4l2 camera.", ex);
             throw new InvalidOperationException(
                 "OpenCV's native library (libOpenCvSharpExtern.so, beside the binary) could not load. It needs GTK 3: " +
                 "install it with 'sudo apt-get install libgtk-3-0' (Debian/Ubuntu), or run ./scripts/demo.sh which does. " +

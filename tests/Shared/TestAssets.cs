@@ -42,6 +42,28 @@ public static class TestAssets
     /// <summary>The built-in sim profile file.</summary>
     public static string SimProfile => Path.Combine(RepoRoot, "boards", "sim.json");
 
+    /// <summary>The cross-built linux-arm64 binary (cross-build/build-arm64.sh; RTAPP_ARM64_BIN overrides).</summary>
+    public static string RtappArm64
+    {
+        get
+        {
+            string p = Environment.GetEnvironmentVariable("RTAPP_ARM64_BIN") is { Length: > 0 } env ? env : Path.Combine(RepoRoot, "out", "rtapp-linux-arm64", "rtapp");
+            if (!File.Exists(p)) throw new FileNotFoundException($"arm64 binary missing: {p}; run ./cross-build/build-arm64.sh", p);
+            return p;
+        }
+    }
+
+    /// <summary>The arm64 root qemu runs it in (cross-build/build-arm64.sh; RTAPP_ARM64_ROOTFS overrides).</summary>
+    public static string Arm64Rootfs
+    {
+        get
+        {
+            string p = Environment.GetEnvironmentVariable("RTAPP_ARM64_ROOTFS") is { Length: > 0 } env ? env : Path.Combine(RepoRoot, "out", "arm64-rootfs");
+            if (!File.Exists(Path.Combine(p, "lib", "ld-linux-aarch64.so.1"))) throw new FileNotFoundException($"arm64 root missing: {p}; run ./cross-build/build-arm64.sh", p);
+            return p;
+        }
+    }
+
     /// <summary>The published NativeAOT binary.</summary>
     public static string Rtapp
     {

@@ -31,6 +31,65 @@ public sealed class BoardProfile
     public ControllerProfile Controller { get; set; } = new();
     /// <summary>The simulated plant (sim boards only).</summary>
     public PlantProfile? Plant { get; set; }
+    /// <summary>CPU architecture of the board's binary: <c>arm64</c>, <c>x64</c>, or null (any: the machine it runs on).</summary>
+    public string? Arch { get; set; }
+    /// <summary>
+    /// The board's header pin map: the physical header pins an output may use, and the PWM channel
+    /// each one carries. When present, every <c>pwm[].pin</c> must be one of these and match its channel.
+    /// </summary>
+    public List<HeaderPinProfile>? HeaderPins { get; set; }
+    /// <summary>Sensor devices besides the camera (documentation, validation, and the bundle's device checks).</summary>
+    public List<SensorProfile> Sensors { get; set; } = new();
+    /// <summary>The kernel command line the board is meant to boot with (core isolation).</summary>
+    public KernelProfile? Kernel { get; set; }
+    /// <summary>How the bundle's systemd service runs the loop.</summary>
+    public ServiceProfile Service { get; set; } = new();
+}
+
+/// <summary>One usable physical header pin.</summary>
+public sealed class HeaderPinProfile
+{
+    /// <summary>Physical pin number on the header (1..40 on a 40-pin header).</summary>
+    public int Pin { get; set; }
+    /// <summary>What the pin is, in the board's own words (e.g. <c>GPIO12 / PWM0_CHAN0</c>).</summary>
+    public string Function { get; set; } = "";
+    /// <summary>The pwmchip (sysfs <c>/sys/class/pwm/pwmchipN</c>) that drives the pin, or null when it has no hardware PWM.</summary>
+    public int? PwmChip { get; set; }
+    /// <summary>The channel on <see cref="PwmChip"/>.</summary>
+    public int? PwmChannel { get; set; }
+}
+
+/// <summary>A sensor device the board carries.</summary>
+public sealed class SensorProfile
+{
+    /// <summary>Name (imu, servo-driver …).</summary>
+    public string Name { get; set; } = "";
+    /// <summary>Bus: <c>i2c</c>, <c>spi</c>, <c>serial</c> or <c>iio</c>.</summary>
+    public string Bus { get; set; } = "";
+    /// <summary>Device node under /dev.</summary>
+    public string Device { get; set; } = "";
+    /// <summary>I2C address in hex (<c>0x68</c>), for <c>i2c</c> sensors.</summary>
+    public string? Address { get; set; }
+}
+
+/// <summary>The kernel command line the profile's core plan assumes.</summary>
+public sealed class KernelProfile
+{
+    /// <summary>Parameters to add to the kernel command line, e.g. <c>isolcpus=3 nohz_full=3 rcu_nocbs=3</c>.</summary>
+    public string Cmdline { get; set; } = "";
+}
+
+/// <summary>The systemd service the bundle installs.</summary>
+public sealed class ServiceProfile
+{
+    /// <summary>The dedicated user the service runs as (never root).</summary>
+    public string User { get; set; } = "rtapp";
+    /// <summary>Extra groups for device access (video, gpio, i2c …); groups the board lacks are skipped at install.</summary>
+    public List<string> Groups { get; set; } = new();
+    /// <summary>systemd <c>WatchdogSec</c>: the service is restarted when the loop makes no progress for this long (0: off).</summary>
+    public int WatchdogSec { get; set; } = 5;
+    /// <summary>systemd <c>RestartSec</c>.</summary>
+    public int RestartSec { get; set; } = 2;
 }
 
 /// <summary>Camera settings.</summary>
@@ -93,7 +152,7 @@ public sealed class PwmOutputProfile
     public int Chip { get; set; }
     /// <summary>Channel on the chip.</summary>
     public int Channel { get; set; }
-    /// <summary>Header pin the channel comes out on (documentation and conflict checks).</summary>
+    /// <summary>Physical header pin the channel comes out on: checked against <see cref="BoardProfile.HeaderPins"/> and for conflicts.</summary>
     public int? Pin { get; set; }
     /// <summary>PWM frequency.</summary>
     public int FrequencyHz { get; set; } = 50;
@@ -129,6 +188,10 @@ public sealed class ThreadsProfile
     public ThreadProfile Watchdog { get; set; } = new();
     /// <summary>Cores for ONNX Runtime's intra-op threads beyond the pipeline thread (used when model.intra_op_threads &gt; 1).</summary>
     public List<int> InferenceCores { get; set; } = new();
+    /// <summary>The capture thread, when capture runs apart from the pipeline (null: not planned).</summary>
+    public ThreadProfile? Capture { get; set; }
+    /// <summary>The telemetry thread (null: not planned).</summary>
+    public ThreadProfile? Telemetry { get; set; }
     /// <summary>Lock memory (mlockall) before the loop starts.</summary>
     public bool LockMemory { get; set; } = true;
     /// <summary>Value held in /dev/cpu_dma_latency while running (0 keeps cores out of deep idle states); -1 leaves it alone.</summary>

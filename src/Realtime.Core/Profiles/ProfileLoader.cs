@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Realtime.Core.Profiles;
 
@@ -12,38 +13,93 @@ public static class ProfileLoader
     /// <summary>Stage names a budget may be given for, in pipeline order.</summary>
     public static readonly string[] StageNames = { "capture", "preprocess", "infer", "decode", "control", "actuate" };
 
-    /// <summary>Loads and validates a profile file.</summary>
-    public static BoardProfile LoadFile(string path)
+    /// <summary>Loads and validates a profile file; a relative <c>extends</c> path starts from the file's folder.</summary>
+    public static BoardProfile LoadFile(string path, ProfileLoadOptions? options = null)
     {
         if (!File.Exists(path)) throw new ProfileException(path, new[] { "file not found" });
-        return Parse(File.ReadAllText(path), path);
+        options = WithBaseDirectory(options, Path.GetDirectoryName(Path.GetFullPath(path)));
+        return Parse(File.ReadAllText(path), path, options);
     }
 
     /// <summary>Parses and validates profile JSON; <paramref name="source"/> names it in errors.</summary>
-    public static BoardProfile Parse(string json, string source)
+    public static BoardProfile Parse(string json, string source) => Parse(json, source, null);
+
+    /// <summary>
+    /// Parses profile JSON, resolves its <c>extends</c> chain, applies the <c>--set</c> overrides, then
+    /// deserializes and validates. <paramref name="source"/> names the profile in errors; when
+    /// inheritance or overrides took part, the error's source says so.
+    /// </summary>
+    public static BoardProfile Parse(string json, string source, ProfileLoadOptions? options)
     {
-        BoardProfile? profile;
-        try
-        {
-            profile = JsonSerializer.Deserialize(json, ProfileJsonContext.Default.BoardProfile);
-        }
-        catch (JsonException ex)
-        {
-            throw new ProfileException(source, new[] { DescribeJsonError(ex) });
-        }
-        if (profile is null) throw new ProfileException(source, new[] { "the file holds no profile object" });
-        var problems = Validate(profile);
-        if (problems.Count > 0) throw new ProfileException(source, problems);
+        var (profile, _) = ParseWithSource(json, source, options);
         return profile;
     }
 
-    private static string DescribeJsonError(JsonException ex)
+    /// <summary>As <see cref="Parse(string, string, ProfileLoadOptions?)"/>, also returning the source as described in errors.</summary>
+    public static (BoardProfile Profile, string Source) ParseWithSource(string json, string source, ProfileLoadOptions? options)
+    {
+        JsonObject root = ProfileComposer.ParseObject(json, source);
+        bool composed = root.ContainsKey(ProfileComposer.ExtendsKey) || (options is not null && options.Sets.Count > 0);
+        BoardProfile? profile;
+        string described = source;
+        try
+        {
+            if (composed)
+            {
+                JsonObject merged = ProfileComposer.Compose(root, source, options, out described);
+                profile = merged.Deserialize(ProfileJsonContext.Default.BoardProfile);
+            }
+            else
+            {
+                // Straight from the text, so an error can name its line.
+                profile = JsonSerializer.Deserialize(json, ProfileJsonContext.Default.BoardProfile);
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new ProfileException(described, new[] { DescribeJsonError(ex, withLine: !composed) });
+        }
+        if (profile is null) throw new ProfileException(described, new[] { "the file holds no profile object" });
+        var problems = Validate(profile);
+        if (problems.Count > 0) throw new ProfileException(described, problems);
+        return (profile, described);
+    }
+
+    /// <summary>
+    /// The profile as one JSON object after inheritance and overrides (no <c>extends</c> key), validated:
+    /// what a bundle ships and <c>rtapp boards --show</c> prints.
+    /// </summary>
+    public static JsonObject Resolve(string json, string source, ProfileLoadOptions? options)
+    {
+        var (profile, _) = ParseWithSource(json, source, options);
+        return (JsonObject)JsonSerializer.SerializeToNode(profile, ProfileJsonContext.Default.BoardProfile)!;
+    }
+
+    private static ProfileLoadOptions WithBaseDirectory(ProfileLoadOptions? o, string? dir) => new()
+    {
+        BuiltInText = o?.BuiltInText,
+        BuiltInNames = o?.BuiltInNames ?? Array.Empty<string>(),
+        BaseDirectory = dir,
+        Sets = o?.Sets ?? Array.Empty<string>(),
+    };
+
+    internal static string DescribeJsonError(JsonException ex, bool withLine)
     {
         string field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "(top level)" : ex.Path.StartsWith("$.", StringComparison.Ordinal) ? ex.Path[2..] : ex.Path;
-        string line = ex.LineNumber is long l ? $" (line {l + 1})" : "";
+        string line = withLine && ex.LineNumber is long l ? $" (line {l + 1})" : "";
         string reason = ex.Message;
-        int cut = reason.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut > 0) reason = reason[..cut];
+        foreach (string tail in new[] { " Path:", " LineNumber:" })
+        {
+            int cut = reason.IndexOf(tail, StringComparison.Ordinal);
+            if (cut > 0) reason = reason[..cut];
+        }
+        int dup = reason.IndexOf("Duplicate property '", StringComparison.Ordinal);
+        if (dup >= 0)
+        {
+            int from = dup + "Duplicate property '".Length, to = reason.IndexOf('\'', from);
+            // The reader does not say which object: name the field itself.
+            return $"{(to > from ? reason[from..to] : field)}{line}: given twice in one object (a JSON object names each field once)";
+        }
         if (reason.Contains("could not be mapped", StringComparison.Ordinal)) reason = "unknown field";
         else if (reason.Contains("could not be converted", StringComparison.Ordinal)) reason = "wrong type of value: " + reason;
         else reason = "malformed JSON: " + reason;
@@ -117,7 +173,13 @@ public static class ProfileLoader
             if (o.Chip < 0) Add($"{f}.chip", $"must not be negative, got {o.Chip}");
             if (o.Channel < 0) Add($"{f}.channel", $"must not be negative, got {o.Channel}");
             if (!channels.Add((o.Chip, o.Channel))) Add($"{f}.channel", $"pwmchip{o.Chip} channel {o.Channel} is used twice");
-            if (o.Pin is int pin && !pins.Add(pin)) Add($"{f}.pin", $"pin {pin} is used twice");
+            if (o.Pin is int pin)
+            {
+                if (!pins.Add(pin)) Add($"{f}.pin", $"pin {pin} is used twice");
+                else if (pin < 1) Add($"{f}.pin", $"must be a physical header pin number (1 or more), got {pin}");
+                else if (p.HeaderPins is { Count: > 0 } header && CheckHeaderPin(header, pin, o) is string pinProblem) Add($"{f}.pin", pinProblem);
+            }
+            else if (p.HeaderPins is { Count: > 0 }) Add($"{f}.pin", $"this board has a header pin map (header_pins): name the pin pwmchip{o.Chip} channel {o.Channel} comes out on");
             if (o.FrequencyHz <= 0 || o.FrequencyHz > 100000) Add($"{f}.frequency_hz", $"must be 1..100000, got {o.FrequencyHz}");
             if (!(o.MinPulseUs > 0 && o.MinPulseUs < o.MaxPulseUs)) Add($"{f}.min_pulse_us", $"must be positive and below max_pulse_us ({F(o.MinPulseUs)} vs {F(o.MaxPulseUs)})");
             else if (o.FrequencyHz > 0 && o.MaxPulseUs >= 1e6 / o.FrequencyHz) Add($"{f}.max_pulse_us", $"{F(o.MaxPulseUs)} µs does not fit the {F(1e6 / o.FrequencyHz)} µs PWM period");
@@ -126,22 +188,26 @@ public static class ProfileLoader
         }
 
         int cores = p.CpuCores > 0 ? p.CpuCores : Environment.ProcessorCount;
-        void CheckCores(List<int> list, string field)
-        {
-            foreach (int core in list)
-                if (core < 0 || core >= cores) Add(field, $"core {core} does not exist on a {cores}-core {(p.CpuCores > 0 ? "board" : "machine")}");
-        }
-        foreach (var (th, name) in new[] { (p.Threads.Pipeline, "pipeline"), (p.Threads.Watchdog, "watchdog") })
-        {
-            if (th.Priority < 0 || th.Priority > 99) Add($"threads.{name}.priority", $"must be 0 (SCHED_OTHER) or 1..99 (SCHED_FIFO), got {th.Priority}");
-            if (th.Policy != "fifo" && th.Policy != "deadline") Add($"threads.{name}.policy", $"unknown policy '{th.Policy}' (expected fifo or deadline)");
-            CheckCores(th.Cores, $"threads.{name}.cores");
-        }
+        string coresOn = $"a {cores}-core {(p.CpuCores > 0 ? "board" : "machine")}";
+        SortedSet<int>? isolated = null;
+        if (p.Kernel is { } kernel) isolated = ValidateKernel(kernel.Cmdline, cores, coresOn, Add);
+        ValidateThread(p.Threads.Pipeline, "threads.pipeline", cores, coresOn, isolated, Add);
+        if (p.Threads.Capture is { } capture) ValidateThread(capture, "threads.capture", cores, coresOn, null, Add);
+        ValidateThread(p.Threads.Watchdog, "threads.watchdog", cores, coresOn, null, Add);
         if (p.Threads.Watchdog.Policy == "deadline") Add("threads.watchdog.policy", "the watchdog thread runs SCHED_FIFO; 'deadline' is for the pipeline");
         if (p.Threads.Watchdog.Priority > 0 && p.Threads.Watchdog.Priority <= p.Threads.Pipeline.Priority)
             Add("threads.watchdog.priority", $"{p.Threads.Watchdog.Priority} must be above the pipeline's {p.Threads.Pipeline.Priority}: the watchdog must be able to preempt a stuck pipeline");
-        CheckCores(p.Threads.InferenceCores, "threads.inference_cores");
+        foreach (int core in p.Threads.InferenceCores)
+            if (core < 0 || core >= cores) Add("threads.inference_cores", $"core {core} does not exist on {coresOn}");
         if (p.Threads.CpuDmaLatencyUs < -1) Add("threads.cpu_dma_latency_us", $"must be -1 (leave alone) or a latency in µs, got {p.Threads.CpuDmaLatencyUs}");
+        if (p.Threads.Telemetry is { } telemetry) ValidateThread(telemetry, "threads.telemetry", cores, coresOn, null, Add);
+
+        if (p.Arch is not null && p.Arch != "arm64" && p.Arch != "x64") Add("arch", $"unknown architecture '{p.Arch}' (expected arm64, x64, or leave it out for any)");
+        if (p.HeaderPins is { } headerPins) ValidateHeaderPins(headerPins, Add);
+        ValidateSensors(p.Sensors, Add);
+        ValidateService(p.Service, Add);
+        if (p.Service.WatchdogSec > 0 && rateOk && p.Service.WatchdogSec * t.RateHz < 2)
+            Add("service.watchdog_sec", $"{p.Service.WatchdogSec} s is less than two periods at {F(t.RateHz)} Hz: systemd would restart a loop that is only waiting for its next frame");
 
         var w = p.Watchdog;
         if (ParseMissPolicy(w.MissPolicy) is null) Add("watchdog.miss_policy", $"unknown policy '{w.MissPolicy}' (expected ignore, skip, hold-last, fallback, safe-state or exit)");
@@ -171,6 +237,112 @@ public static class ProfileLoader
             }
         }
         return e;
+    }
+
+    private static string? CheckHeaderPin(List<HeaderPinProfile> header, int pin, PwmOutputProfile o)
+    {
+        HeaderPinProfile? hp = null;
+        foreach (var h in header) if (h.Pin == pin) { hp = h; break; }
+        if (hp is null)
+        {
+            var usable = new List<int>();
+            foreach (var h in header) usable.Add(h.Pin);
+            usable.Sort();
+            return $"pin {pin} is not in the board's header pin map (header_pins lists {string.Join(", ", usable)})";
+        }
+        if (hp.PwmChip is not int chip || hp.PwmChannel is not int channel)
+            return $"pin {pin} ({hp.Function}) has no hardware PWM";
+        if (chip != o.Chip || channel != o.Channel)
+            return $"pin {pin} ({hp.Function}) carries pwmchip{chip} channel {channel}, but this output names pwmchip{o.Chip} channel {o.Channel}";
+        return null;
+    }
+
+    private static SortedSet<int>? ValidateKernel(string cmdline, int cores, string coresOn, Action<string, string> add)
+    {
+        const string field = "kernel.cmdline";
+        SortedSet<int>? isolated = null;
+        foreach (var (name, value) in KernelCmdline.Parameters(cmdline))
+        {
+            if (Array.IndexOf(KernelCmdline.CpuListParameters, name) < 0) continue;
+            if (!KernelCmdline.TryParseCpuList(KernelCmdline.StripFlags(name, value), out var cpus))
+            {
+                add(field, $"{name}={value}: not a CPU list (e.g. 3, 2-3 or 1,3)");
+                continue;
+            }
+            foreach (int cpu in cpus)
+                if (cpu >= cores) { add(field, $"{name}={value} names core {cpu}, which {coresOn} does not have"); break; }
+            if (name == "isolcpus") isolated = cpus;
+        }
+        return isolated;
+    }
+
+    private static void ValidateThread(ThreadProfile t, string field, int cores, string coresOn, SortedSet<int>? isolated, Action<string, string> add)
+    {
+        if (t.Priority < 0 || t.Priority > 99) add($"{field}.priority", $"must be 0 (SCHED_OTHER) or 1..99 (SCHED_FIFO), got {t.Priority}");
+        if (t.Policy != "fifo" && t.Policy != "deadline") add($"{field}.policy", $"unknown policy '{t.Policy}' (expected fifo or deadline)");
+        var seen = new HashSet<int>();
+        foreach (int core in t.Cores)
+        {
+            if (core < 0 || core >= cores) add($"{field}.cores", $"core {core} does not exist on {coresOn}");
+            else if (!seen.Add(core)) add($"{field}.cores", $"core {core} is listed twice");
+            else if (isolated is not null && !isolated.Contains(core))
+                add($"{field}.cores", $"core {core} is not isolated by the profile's kernel.cmdline (isolcpus={KernelCmdline.Format(isolated)})");
+        }
+    }
+
+    private static void ValidateHeaderPins(List<HeaderPinProfile> header, Action<string, string> add)
+    {
+        var pins = new HashSet<int>();
+        for (int i = 0; i < header.Count; i++)
+        {
+            var h = header[i];
+            string f = $"header_pins[{i}]";
+            if (h.Pin < 1 || h.Pin > 1000) add($"{f}.pin", $"must be a physical pin number 1..1000, got {h.Pin}");
+            else if (!pins.Add(h.Pin)) add($"{f}.pin", $"pin {h.Pin} is listed twice");
+            if (string.IsNullOrWhiteSpace(h.Function)) add($"{f}.function", "must say what the pin is (e.g. GPIO12 / PWM0_CHAN0)");
+            if (h.PwmChip.HasValue != h.PwmChannel.HasValue) add($"{f}.pwm_chip", "pwm_chip and pwm_channel go together: give both or neither");
+            else if (h.PwmChip is int c && h.PwmChannel is int ch && (c < 0 || ch < 0)) add($"{f}.pwm_chip", $"chip and channel must not be negative, got pwmchip{c} channel {ch}");
+        }
+    }
+
+    private static readonly string[] SensorBuses = { "i2c", "spi", "serial", "iio" };
+
+    private static void ValidateSensors(List<SensorProfile> sensors, Action<string, string> add)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < sensors.Count; i++)
+        {
+            var s = sensors[i];
+            string f = $"sensors[{i}]";
+            if (string.IsNullOrWhiteSpace(s.Name)) add($"{f}.name", "must not be empty");
+            else if (!names.Add(s.Name)) add($"{f}.name", $"'{s.Name}' is used twice");
+            if (Array.IndexOf(SensorBuses, s.Bus) < 0) add($"{f}.bus", $"unknown bus '{s.Bus}' (expected {string.Join(", ", SensorBuses)})");
+            if (!s.Device.StartsWith("/dev/", StringComparison.Ordinal)) add($"{f}.device", $"must be a device node under /dev, got '{s.Device}'");
+            if (s.Bus == "i2c")
+            {
+                if (s.Address is null || !s.Address.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+                    || !int.TryParse(s.Address.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int a) || a < 0x03 || a > 0x77)
+                    add($"{f}.address", $"an i2c sensor needs a 7-bit address 0x03..0x77 in hex, got '{s.Address}'");
+            }
+            else if (s.Address is not null) add($"{f}.address", $"only i2c sensors have an address (bus is '{s.Bus}')");
+        }
+    }
+
+    private static void ValidateService(ServiceProfile s, Action<string, string> add)
+    {
+        if (!IsUnixName(s.User)) add("service.user", $"must be a user name (lower-case letters, digits, '_' or '-'), got '{s.User}'");
+        else if (s.User == "root") add("service.user", "must not be root: the service runs as a dedicated user with only CAP_SYS_NICE and CAP_IPC_LOCK");
+        foreach (string g in s.Groups)
+            if (!IsUnixName(g)) add("service.groups", $"'{g}' is not a group name");
+        if (s.WatchdogSec < 0 || s.WatchdogSec > 3600) add("service.watchdog_sec", $"must be 0 (off) to 3600, got {s.WatchdogSec}");
+        if (s.RestartSec < 0 || s.RestartSec > 3600) add("service.restart_sec", $"must be 0 to 3600, got {s.RestartSec}");
+    }
+
+    private static bool IsUnixName(string s)
+    {
+        if (string.IsNullOrEmpty(s) || s.Length > 32 || !(char.IsAsciiLetterLower(s[0]) || s[0] == '_')) return false;
+        foreach (char ch in s) if (!(char.IsAsciiLetterLower(ch) || char.IsAsciiDigit(ch) || ch == '_' || ch == '-')) return false;
+        return true;
     }
 
     /// <summary>The fault action a profile names, or null when unknown.</summary>

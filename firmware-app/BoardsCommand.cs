@@ -1,0 +1,46 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text.Json;
+using Realtime.Core.Profiles;
+
+namespace Realtime.App;
+
+/// <summary><c>rtapp boards</c>: the built-in profiles, or one profile resolved (<c>--show</c>).</summary>
+internal static class BoardsCommand
+{
+    public static readonly Dictionary<string, bool> Options = new()
+    {
+        ["show"] = true, ["set"] = true,
+    };
+
+    public static int Execute(CommandLine cl)
+    {
+        if (cl.Get("show") is string board)
+        {
+            var (json, _, _) = ProfileCatalog.Resolve(board, cl.GetAll("set"));
+            Console.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return Program.ExitOk;
+        }
+        if (cl.GetAll("set").Count > 0) throw new UsageException("--set needs --show NAME (rtapp boards --show NAME --set key=value)");
+
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine($"{"board",-20} {"arch",-5} {"cores",5} {"rate",7} {"deadline",9}  description");
+        foreach (string name in ProfileCatalog.Names())
+        {
+            try
+            {
+                var (p, _) = ProfileCatalog.Load(name);
+                string cores = p.CpuCores > 0 ? p.CpuCores.ToString(c) : "any";
+                Console.WriteLine(string.Create(c, $"{p.Name,-20} {p.Arch ?? "any",-5} {cores,5} {p.Timing.RateHz,4:0.##} Hz {p.Timing.DeadlineUs / 1000.0,6:0.#} ms  {p.Description}"));
+            }
+            catch (ProfileException ex)
+            {
+                Console.WriteLine($"{name,-20} (invalid) {ex.Message}");
+            }
+        }
+        Console.WriteLine();
+        Console.WriteLine("rtapp boards --show NAME [--set key=value]... prints a profile with inheritance and overrides resolved.");
+        return Program.ExitOk;
+    }
+}

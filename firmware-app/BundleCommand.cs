@@ -1,0 +1,285 @@
+using System;
+using System.Collections.Generic;
+using System.Formats.Tar;
+using System.Globalization;
+using System.IO;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Realtime.Core.Profiles;
+using Realtime.Demos;
+using Realtime.Onnx;
+
+// rtapp is a Linux binary (its RIDs are linux-x64 and linux-arm64): Unix file modes are always there.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
+namespace Realtime.App;
+
+/// <summary>
+/// <c>rtapp bundle</c>: one tarball a board installs from: the binary and its native libraries
+/// (found through the binary's <c>$ORIGIN</c> rpath), the resolved profile, the model (its pinned
+/// SHA-256 checked here), a systemd unit, <c>install.sh</c> and a SHA-256 manifest of it all.
+/// </summary>
+internal static class BundleCommand
+{
+    public static readonly Dictionary<string, bool> Options = new()
+    {
+        ["board"] = true, ["set"] = true, ["binary"] = true, ["assets"] = true, ["out"] = true, ["prefix"] = true,
+    };
+
+    private const string OpenCvLibrary = "libOpenCvSharpExtern.so";
+
+    public static int Execute(CommandLine cl)
+    {
+        try
+        {
+            return Bundle(cl);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"bundle: {ex.Message}");
+        }
+    }
+
+    private static int Bundle(CommandLine cl)
+    {
+        string board = cl.Get("board") ?? throw new UsageException("bundle needs --board NAME|FILE.json");
+        var (json, profile, source) = ProfileCatalog.Resolve(board, cl.GetAll("set"));
+        if (!IsSafeName(profile.Name))
+            throw new ProfileException(source, new[] { $"name: '{profile.Name}' cannot name a bundle and a service: use lower-case letters, digits, '.', '_' or '-'" });
+
+        string hostArch = HostArch();
+        string arch = profile.Arch ?? hostArch;
+        string prefix = cl.Get("prefix") ?? $"/opt/rtapp/{profile.Name}";
+        if (!prefix.StartsWith('/') || prefix.Length < 2 || !IsSafePath(prefix))
+            throw new UsageException($"--prefix must be an absolute path of letters, digits, '/', '.', '_' or '-', got '{prefix}'");
+        prefix = prefix.TrimEnd('/');
+
+        string binaryDir = FindBinaryDir(cl.Get("binary"), arch, hostArch, profile.Name);
+        string? assets = AssetLocator.Find(cl.Get("assets"));
+        string outDir = Path.GetFullPath(cl.Get("out") ?? ".");
+
+        // Assets: the model, checked against its pin now rather than on the board; the world video for sim-video.
+        var assetFiles = new List<(string Relative, string Full)>();
+        string model = RequireAsset(assets, profile.Model.Path, "model.path", "model file", source);
+        if (profile.Model.Sha256 is string pin && ModelFile.Mismatch(model, pin) is string mismatch)
+            throw new ProfileException(source, new[] { $"model.sha256: {mismatch}" });
+        assetFiles.Add((BundleRelative(profile.Model.Path, "models"), model));
+        bool needsOpenCv = profile.Camera.Kind == "sim-video";
+        if (needsOpenCv) assetFiles.Add((BundleRelative(profile.Camera.Video!, "video"), RequireAsset(assets, profile.Camera.Video!, "camera.video", "video file", source)));
+
+        // The shipped profile is the resolved one, with asset paths as they lie in the bundle.
+        json["model"]!["path"] = assetFiles[0].Relative;
+        if (needsOpenCv) json["camera"]!["video"] = assetFiles[1].Relative;
+        string profileText = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        ProfileLoader.Parse(profileText, $"bundled {profile.Name}.json"); // what ships must load
+
+        string bundleName = $"rtapp-{profile.Name}-{Program.Version}-linux-{arch}";
+        string stage = Path.Combine(outDir, bundleName);
+        if (Directory.Exists(stage)) Directory.Delete(stage, recursive: true);
+        Directory.CreateDirectory(stage);
+
+        // bin/: the binary and the native libraries beside it ($ORIGIN rpath).
+        string bin = Directory.CreateDirectory(Path.Combine(stage, "bin")).FullName;
+        CopyFile(Path.Combine(binaryDir, "rtapp"), Path.Combine(bin, "rtapp"));
+        var libraries = new List<string>();
+        foreach (string so in Directory.GetFiles(binaryDir, "*.so"))
+        {
+            string name = Path.GetFileName(so);
+            if (name == OpenCvLibrary && !needsOpenCv) continue; // only video files and the sim camera use OpenCV
+            CopyFile(so, Path.Combine(bin, name));
+            libraries.Add(name);
+        }
+        libraries.Sort(StringComparer.Ordinal);
+        if (needsOpenCv && !libraries.Contains(OpenCvLibrary))
+            Console.Error.WriteLine($"rtapp: note: {profile.Name} uses a sim-video camera, which needs OpenCV, and there is no {OpenCvLibrary} for linux-{arch}: the bundle installs, but its demo stops with that message");
+
+        Directory.CreateDirectory(Path.Combine(stage, "boards"));
+        File.WriteAllText(Path.Combine(stage, "boards", profile.Name + ".json"), profileText);
+        foreach (var (relative, full) in assetFiles)
+        {
+            string dest = Path.Combine(stage, "assets", relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+            CopyFile(full, dest);
+        }
+
+        string unitName = ServiceUnit.UnitName(profile);
+        Directory.CreateDirectory(Path.Combine(stage, "systemd"));
+        File.WriteAllText(Path.Combine(stage, "systemd", unitName), ServiceUnit.Render(profile, source, prefix, Program.Version));
+
+        File.WriteAllText(Path.Combine(stage, "bundle.env"), Env(profile, arch, prefix, unitName));
+        string install = Path.Combine(stage, "install.sh");
+        File.WriteAllText(install, Resource("bundle/install.sh"));
+        File.SetUnixFileMode(install, (UnixFileMode)0b111_101_101);
+        File.WriteAllText(Path.Combine(stage, "README.txt"), Readme(profile, arch, prefix, unitName, source));
+        WriteManifest(stage);
+
+        string tarball = Path.Combine(outDir, bundleName + ".tar.gz");
+        using (var file = File.Create(tarball))
+        using (var gz = new GZipStream(file, CompressionLevel.Optimal))
+            TarFile.CreateFromDirectory(stage, gz, includeBaseDirectory: true);
+
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c, $"rtapp {Program.Version}: bundled {profile.Name} for linux-{arch} (profile from {source})"));
+        Console.WriteLine($"  binary      bin/rtapp ({Mib(Path.Combine(bin, "rtapp"))}) from {binaryDir}");
+        foreach (string lib in libraries) Console.WriteLine($"  library     bin/{lib} ({Mib(Path.Combine(bin, lib))})");
+        Console.WriteLine($"  profile     boards/{profile.Name}.json");
+        foreach (var (relative, _) in assetFiles) Console.WriteLine($"  asset       assets/{relative} ({Mib(Path.Combine(stage, "assets", relative))})");
+        Console.WriteLine($"  service     systemd/{unitName} (user {profile.Service.User}, installs to {prefix})");
+        Console.WriteLine($"  installer   install.sh, MANIFEST.sha256");
+        Console.WriteLine($"  unpacked    {stage} ({Mib(DirectorySize(stage))})");
+        Console.WriteLine($"bundle: {tarball} ({Mib(new FileInfo(tarball).Length)})");
+        return Program.ExitOk;
+    }
+
+    private static string HostArch() => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => "x64",
+        Architecture.Arm64 => "arm64",
+        var a => a.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>The folder holding the target's rtapp: --binary, else this binary's folder (same arch), else out/rtapp-linux-ARCH beside it.</summary>
+    private static string FindBinaryDir(string? given, string arch, string hostArch, string board)
+    {
+        string dir;
+        if (given is not null) dir = Path.GetFullPath(given);
+        else if (arch == hostArch) dir = AppContext.BaseDirectory;
+        else dir = Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory))!, $"rtapp-linux-{arch}");
+        string exe = Path.Combine(dir, "rtapp");
+        if (!File.Exists(exe))
+            throw new UsageException(given is null && arch != hostArch
+                ? $"{board} is a linux-{arch} board and there is no linux-{arch} rtapp at {exe}: build it with cross-build/build-{arch}.sh, or pass --binary DIR"
+                : $"no rtapp binary at {exe} (--binary names the folder that holds rtapp and its .so files)");
+        string? found = ElfArch(exe);
+        if (found != arch)
+            throw new UsageException($"{exe} is a {found ?? "non-ELF"} binary, but {board} needs linux-{arch}" +
+                (arch != hostArch ? $": build it with cross-build/build-{arch}.sh" : ""));
+        return dir;
+    }
+
+    /// <summary>The architecture an ELF file is built for (x64, arm64), or null when it is not ELF.</summary>
+    internal static string? ElfArch(string path)
+    {
+        Span<byte> h = stackalloc byte[20];
+        using (var f = File.OpenRead(path))
+            if (f.Read(h) < 20) return null;
+        if (h[0] != 0x7F || h[1] != (byte)'E' || h[2] != (byte)'L' || h[3] != (byte)'F') return null;
+        int machine = h[18] | (h[19] << 8);
+        return machine switch { 0x3E => "x64", 0xB7 => "arm64", 0x28 => "arm", _ => $"machine-0x{machine:x}" };
+    }
+
+    private static string RequireAsset(string? assets, string relative, string field, string what, string source)
+    {
+        string path = AssetLocator.Resolve(assets, relative);
+        if (!File.Exists(path))
+        {
+            string where = assets is null ? "no assets folder was found (use --assets DIR or RTAPP_ASSETS)" : $"assets folder {assets}";
+            throw new ProfileException(source, new[] { $"{field}: {what} not found: {path} ({where}; ./scripts/fetch-assets.sh fetches it)" });
+        }
+        return path;
+    }
+
+    /// <summary>Where an asset lies in the bundle: its relative path as given, or folder/name for an absolute one.</summary>
+    private static string BundleRelative(string profilePath, string folder)
+    {
+        if (!Path.IsPathRooted(profilePath) && !profilePath.Contains("..", StringComparison.Ordinal)) return profilePath;
+        return folder + "/" + Path.GetFileName(profilePath);
+    }
+
+    private static void CopyFile(string from, string to)
+    {
+        File.Copy(from, to, overwrite: true);
+        // Keep executables executable, everything else readable: the service user only reads.
+        UnixFileMode mode = File.GetUnixFileMode(from);
+        bool exec = (mode & UnixFileMode.UserExecute) != 0;
+        File.SetUnixFileMode(to, (UnixFileMode)(exec ? 0b111_101_101 : 0b110_100_100));
+    }
+
+    private static string Env(BoardProfile p, string arch, string prefix, string unit)
+    {
+        var sb = new StringBuilder();
+        sb.Append("# Written by rtapp bundle; read by install.sh.\n");
+        void Var(string k, string v) => sb.Append(k).Append("='").Append(v.Replace("'", "'\\''", StringComparison.Ordinal)).Append("'\n");
+        Var("BOARD", p.Name);
+        Var("VERSION", Program.Version);
+        Var("ARCH", arch);
+        Var("PREFIX", prefix);
+        Var("UNIT", unit);
+        Var("STATE_DIR", "/var/lib/" + ServiceUnit.StateDirectory(p));
+        Var("SERVICE_USER", p.Service.User);
+        Var("SERVICE_GROUPS", string.Join(' ', p.Service.Groups));
+        Var("KERNEL_CMDLINE", p.Kernel?.Cmdline ?? "");
+        var devices = new List<string>();
+        if (p.Camera.Kind == "v4l2" && p.Camera.Device is not null) devices.Add(p.Camera.Device);
+        foreach (var s in p.Sensors) devices.Add(s.Device);
+        Var("DEVICES", string.Join(' ', devices));
+        return sb.ToString();
+    }
+
+    private static string Readme(BoardProfile p, string arch, string prefix, string unit, string source)
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"rtapp {Program.Version} for {p.Name} (linux-{arch}): {p.Description}\n\n");
+        sb.Append("Install (as root on the board; checks MANIFEST.sha256 first):\n");
+        sb.Append("  sudo ./install.sh              # creates the service user, installs, enables and starts the service\n");
+        sb.Append("  sudo ./install.sh --no-start   # installs and enables, does not start\n");
+        sb.Append("  ./install.sh --root DIR        # installs into DIR as if it were / (an image or a test): no user, no start\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"Installs {prefix}/ (bin/, boards/, assets/), /etc/systemd/system/{unit}; the report goes to /var/lib/{ServiceUnit.StateDirectory(p)}/report.json.\n");
+        sb.Append(CultureInfo.InvariantCulture, $"Logs: journalctl -u {unit}   Status: systemctl status {unit}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"Run by hand: {prefix}/bin/rtapp run --board {prefix}/boards/{p.Name}.json --assets {prefix}/assets\n");
+        if (p.Kernel is { Cmdline.Length: > 0 } k)
+            sb.Append(CultureInfo.InvariantCulture, $"\nThe profile's core plan expects this on the kernel command line (install.sh says whether it is there):\n  {k.Cmdline}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"\nProfile resolved from {source}.\n");
+        return sb.ToString();
+    }
+
+    private static void WriteManifest(string stage)
+    {
+        var files = new List<string>();
+        foreach (string f in Directory.GetFiles(stage, "*", SearchOption.AllDirectories))
+            files.Add(Path.GetRelativePath(stage, f).Replace('\\', '/'));
+        files.Sort(StringComparer.Ordinal);
+        var sb = new StringBuilder();
+        foreach (string rel in files)
+        {
+            using var s = File.OpenRead(Path.Combine(stage, rel));
+            sb.Append(Convert.ToHexStringLower(SHA256.HashData(s))).Append("  ").Append(rel).Append('\n');
+        }
+        File.WriteAllText(Path.Combine(stage, "MANIFEST.sha256"), sb.ToString());
+    }
+
+    private static string Resource(string name)
+    {
+        using Stream s = typeof(BundleCommand).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"resource {name} is missing from the binary");
+        using var reader = new StreamReader(s);
+        return reader.ReadToEnd();
+    }
+
+    private static long DirectorySize(string dir)
+    {
+        long n = 0;
+        foreach (string f in Directory.GetFiles(dir, "*", SearchOption.AllDirectories)) n += new FileInfo(f).Length;
+        return n;
+    }
+
+    private static string Mib(string file) => Mib(new FileInfo(file).Length);
+
+    private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.0} MiB");
+
+    private static bool IsSafeName(string s)
+    {
+        if (s.Length == 0 || s.Length > 64 || !(char.IsAsciiLetterLower(s[0]) || char.IsAsciiDigit(s[0]))) return false;
+        foreach (char ch in s) if (!(char.IsAsciiLetterLower(ch) || char.IsAsciiDigit(ch) || ch is '.' or '_' or '-')) return false;
+        return true;
+    }
+
+    private static bool IsSafePath(string s)
+    {
+        foreach (char ch in s) if (!(char.IsAsciiLetterOrDigit(ch) || ch is '/' or '.' or '_' or '-')) return false;
+        return !s.Contains("..", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,20 @@
+using System;
+using System.Collections.Generic;
+
+namespace Realtime.Core.Profiles;
+
+/// <summary>Where a profile's <c>extends</c> names are looked up, and the <c>--set</c> overrides applied to it.</summary>
+public sealed class ProfileLoadOptions
+{
+    /// <summary>The JSON text of a built-in profile by name, or null when there is none by that name.</summary>
+    public Func<string, string?>? BuiltInText { get; init; }
+
+    /// <summary>The built-in profile names, listed in the error when an <c>extends</c> name is unknown.</summary>
+    public IReadOnlyList<string> BuiltInNames { get; init; } = Array.Empty<string>();
+
+    /// <summary>The folder a relative <c>extends</c> path starts from (the extending file's folder; null: the working folder).</summary>
+    public string? BaseDirectory { get; init; }
+
+    /// <summary><c>key=value</c> overrides (dotted paths, e.g. <c>timing.rate_hz=20</c>, <c>pwm[0].chip=1</c>), applied in order after inheritance.</summary>
+    public IReadOnlyList<string> Sets { get; init; } = Array.Empty<string>();
+}

@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+using Realtime.Core.Profiles;
+
+namespace Realtime.Core.Tests.Profiles;
+
+/// <summary>
+/// boards/profile.schema.json documents exactly the fields the loader reads: its tree of
+/// properties equals the one System.Text.Json derives from <see cref="BoardProfile"/>, plus
+/// <c>extends</c>, which composition consumes before deserialization. Every field has a type.
+/// </summary>
+public sealed class ProfileSchemaTests
+{
+    private static readonly string SchemaPath = Path.Combine(BoardFiles.Dir, "profile.schema.json");
+
+    private static JsonObject Resolve(JsonObject root, JsonObject node)
+    {
+        while (node["$ref"] is JsonValue r)
+        {
+            string pointer = r.GetValue<string>();
+            Assert.StartsWith("#/", pointer, StringComparison.Ordinal);
+            JsonNode? at = root;
+            foreach (string part in pointer[2..].Split('/')) at = at![part];
+            node = (JsonObject)at!;
+        }
+        return node;
+    }
+
+    /// <summary>Dotted paths of every property, lists written as name[] (e.g. pwm[].pin).</summary>
+    private static SortedSet<string> Paths(JsonObject root, JsonObject node, string prefix, SortedSet<string> into, int depth = 0)
+    {
+        Assert.True(depth < 10, "schema nests too deep (a $ref loop?) at " + prefix);
+        node = Resolve(root, node);
+        if (node["items"] is JsonObject items) { Paths(root, items, prefix + "[]", into, depth + 1); return into; }
+        if (node["properties"] is JsonObject props)
+        {
+            foreach (var (name, child) in props)
+            {
+                string path = prefix.Length == 0 ? name : prefix + "." + name;
+                into.Add(path);
+                Paths(root, (JsonObject)child!, path, into, depth + 1);
+            }
+        }
+        return into;
+    }
+
+    private static JsonObject Documented() => (JsonObject)JsonNode.Parse(File.ReadAllText(SchemaPath))!;
+
+    [Fact]
+    public void TheSchemaDocumentsExactlyTheFieldsTheLoaderReads()
+    {
+        var derived = (JsonObject)JsonSchemaExporter.GetJsonSchemaAsNode(ProfileJsonContext.Default.Options, typeof(BoardProfile));
+        var expected = Paths(derived, derived, "", new SortedSet<string>(StringComparer.Ordinal));
+        // budgets_us is a dictionary in C#; the schema names its keys: the stage names.
+        foreach (string stage in ProfileLoader.StageNames) expected.Add("timing.budgets_us." + stage);
+        expected.Add("extends");
+
+        var schema = Documented();
+        var documented = Paths(schema, schema, "", new SortedSet<string>(StringComparer.Ordinal));
+        Assert.Equal(expected.Except(documented), Array.Empty<string>());   // fields the schema forgot
+        Assert.Equal(documented.Except(expected), Array.Empty<string>());   // fields the loader does not read
+        Assert.True(documented.Count > 60, $"only {documented.Count} fields");
+    }
+
+    [Fact]
+    public void EveryDocumentedObjectForbidsUnknownFieldsAndEveryLeafHasAType()
+    {
+        var schema = Documented();
+        int leaves = 0;
+        void Walk(JsonObject node, string at)
+        {
+            node = Resolve(schema, node);
+            if (node["items"] is JsonObject items) { Walk(items, at + "[]"); return; }
+            if (node["properties"] is JsonObject props)
+            {
+                Assert.True(node["additionalProperties"] is JsonValue v && !v.GetValue<bool>(), $"{at}: additionalProperties must be false (the loader rejects unknown fields)");
+                foreach (var (name, child) in props) Walk((JsonObject)child!, at.Length == 0 ? name : at + "." + name);
+                return;
+            }
+            leaves++;
+            Assert.True(node.ContainsKey("type") || node.ContainsKey("enum"), $"{at}: no type");
+        }
+        Walk(schema, "");
+        Assert.True(leaves > 50);
+    }
+
+    [Fact]
+    public void TheSchemaIsNotMistakenForABoard()
+    {
+        Assert.DoesNotContain("profile.schema", BoardFiles.Names());
+        string csproj = File.ReadAllText(Path.Combine(Realtime.Tests.TestAssets.RepoRoot, "firmware-app", "rtapp.csproj"));
+        Assert.Contains("Exclude=\"..\\boards\\*.schema.json\"", csproj, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,181 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using Realtime.Tests;
+
+namespace Realtime.EndToEnd.Tests;
+
+/// <summary>
+/// `rtapp bundle`: the tarball a board installs from — the right binary and libraries for the
+/// board's architecture, the resolved profile, the pinned model, a systemd unit that runs the loop
+/// as a dedicated user with only the real-time capabilities — and the systemd notify protocol the
+/// unit relies on.
+/// </summary>
+public sealed class BundleTests : IDisposable
+{
+    // A sim bundle is 60 MB packed and 140 MB unpacked: each test removes what it wrote.
+    private readonly List<string> _dirs = new();
+
+    private string TempDir()
+    {
+        string d = Rtapp.TempDir();
+        _dirs.Add(d);
+        return d;
+    }
+
+    public void Dispose()
+    {
+        foreach (string d in _dirs) if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
+    }
+
+    /// <summary>Bundles and unpacks; returns the unpacked bundle folder.</summary>
+    private string Bundle(out RtappResult result, params string[] args)
+    {
+        string outDir = TempDir();
+        result = Rtapp.Run(TimeSpan.FromMinutes(3), new[] { "bundle", "--out", outDir }.Concat(args).ToArray());
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string tarball = result.Stdout.Split('\n').Single(l => l.StartsWith("bundle: ", StringComparison.Ordinal))["bundle: ".Length..].Split(" (")[0];
+        Assert.True(File.Exists(tarball), tarball);
+        string unpacked = Path.Combine(outDir, "unpacked");
+        Directory.CreateDirectory(unpacked);
+        var tar = Rtapp.Exec("tar", TimeSpan.FromMinutes(2), null, "-xzf", tarball, "-C", unpacked);
+        Assert.True(tar.ExitCode == 0, tar.ToString());
+        return Assert.Single(Directory.GetDirectories(unpacked));
+    }
+
+    private static string ElfMachine(string path)
+    {
+        byte[] h = new byte[20];
+        using (var f = File.OpenRead(path)) Assert.Equal(20, f.Read(h, 0, 20));
+        Assert.Equal(new byte[] { 0x7F, (byte)'E', (byte)'L', (byte)'F' }, h[..4]);
+        return (h[18] | (h[19] << 8)) switch { 0x3E => "x64", 0xB7 => "arm64", int m => $"0x{m:x}" };
+    }
+
+    private static string[] UnitLines(string bundle, string unit) =>
+        File.ReadAllLines(Path.Combine(bundle, "systemd", unit)).Where(l => !l.StartsWith('#')).ToArray();
+
+    [Fact]
+    public void AnArm64BoardsBundleHoldsTheArm64BinaryItsLibrariesTheModelAndAnUnprivilegedService()
+    {
+        _ = TestAssets.RtappArm64; // the cross build made it (else this says how)
+        string b = Bundle(out var r, "--board", "rpi5");
+        Assert.EndsWith("rtapp-rpi5-" + Rtapp.Run(TimeSpan.FromSeconds(30), "--version").Stdout.Trim()["rtapp ".Length..] + "-linux-arm64", b);
+
+        Assert.Equal("arm64", ElfMachine(Path.Combine(b, "bin", "rtapp")));
+        Assert.Equal("arm64", ElfMachine(Path.Combine(b, "bin", "libonnxruntime.so")));
+        Assert.False(File.Exists(Path.Combine(b, "bin", "libOpenCvSharpExtern.so")), "no OpenCV: there is none for arm64, and a v4l2 board does not need it");
+        Assert.Equal(File.ReadAllBytes(TestAssets.BlazeFace128), File.ReadAllBytes(Path.Combine(b, "assets", "models", "face_detection_front_128x128_barracuda.onnx")));
+
+        using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(b, "boards", "rpi5.json"))))
+        {
+            Assert.Equal("rpi5", doc.RootElement.GetProperty("name").GetString());
+            Assert.Equal("d388b1cf8a5f6f1af2b3f4c14f6d0f138bab970cd618cccd12dddb7484e82e51", doc.RootElement.GetProperty("model").GetProperty("sha256").GetString());
+        }
+
+        var unit = UnitLines(b, "rtapp-rpi5.service");
+        foreach (string line in new[]
+        {
+            "Type=notify", "User=rtapp", "Group=rtapp", "AmbientCapabilities=CAP_SYS_NICE CAP_IPC_LOCK", "CapabilityBoundingSet=CAP_SYS_NICE CAP_IPC_LOCK",
+            "NoNewPrivileges=yes", "LimitRTPRIO=90", "LimitMEMLOCK=infinity", "CPUAffinity=0 1 2", "WatchdogSec=5", "Restart=on-failure", "RestartPreventExitStatus=2", "RestartSec=2",
+            "ExecStart=/opt/rtapp/rpi5/bin/rtapp run --board /opt/rtapp/rpi5/boards/rpi5.json --assets /opt/rtapp/rpi5/assets --report /var/lib/rtapp-rpi5/report.json",
+            "WantedBy=multi-user.target",
+        })
+            Assert.Contains(line, unit);
+        Assert.DoesNotContain(unit, l => l.StartsWith("User=root", StringComparison.Ordinal));
+
+        string env = File.ReadAllText(Path.Combine(b, "bundle.env"));
+        Assert.Contains("KERNEL_CMDLINE='isolcpus=3 nohz_full=3 rcu_nocbs=3 irqaffinity=0-2'", env);
+        Assert.Contains("DEVICES='/dev/video0'", env);
+
+        // The manifest covers every other file, and sha256sum agrees with it.
+        var listed = File.ReadAllLines(Path.Combine(b, "MANIFEST.sha256")).Select(l => l[66..]).ToHashSet();
+        var present = Directory.GetFiles(b, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(b, f)).Where(f => f != "MANIFEST.sha256").ToHashSet();
+        Assert.Equal(present.OrderBy(x => x, StringComparer.Ordinal), listed.OrderBy(x => x, StringComparer.Ordinal));
+        var check = Rtapp.Exec("sh", TimeSpan.FromMinutes(1), null, "-c", $"cd '{b}' && sha256sum --quiet --strict -c MANIFEST.sha256");
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.True(new FileInfo(Path.Combine(b, "install.sh")).UnixFileMode.HasFlag(UnixFileMode.UserExecute));
+    }
+
+    [Fact]
+    public void AnX86BoardWithACameraShipsNoOpenCvAndTakesOverrides()
+    {
+        string b = Bundle(out _, "--board", "generic-x86", "--set", "service.watchdog_sec=0", "--set", "service.user=robot", "--prefix", "/srv/loop");
+        Assert.Equal("x64", ElfMachine(Path.Combine(b, "bin", "rtapp")));
+        Assert.True(File.Exists(Path.Combine(b, "bin", "libonnxruntime.so")));
+        Assert.False(File.Exists(Path.Combine(b, "bin", "libOpenCvSharpExtern.so")));
+        var unit = UnitLines(b, "rtapp-generic-x86.service");
+        Assert.Contains("User=robot", unit);
+        Assert.DoesNotContain(unit, l => l.StartsWith("WatchdogSec=", StringComparison.Ordinal));
+        Assert.Contains("CPUAffinity=0 1 2", unit);
+        Assert.Contains(unit, l => l.StartsWith("ExecStart=/srv/loop/bin/rtapp run --board /srv/loop/boards/generic-x86.json", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheSimBundleShipsOpenCvAndTheWorldVideo()
+    {
+        string b = Bundle(out _, "--board", "sim");
+        Assert.True(File.Exists(Path.Combine(b, "bin", "libOpenCvSharpExtern.so")));
+        Assert.True(File.Exists(Path.Combine(b, "assets", "video", "Megamind.avi")));
+        Assert.Contains("LimitRTPRIO=90", UnitLines(b, "rtapp-sim.service")); // the watchdog thread's priority
+    }
+
+    [Fact]
+    public void ATruncatedModelIsNotBundled()
+    {
+        string assets = TempDir();
+        Directory.CreateDirectory(Path.Combine(assets, "models"));
+        byte[] model = File.ReadAllBytes(TestAssets.BlazeFace128);
+        File.WriteAllBytes(Path.Combine(assets, "models", "face_detection_front_128x128_barracuda.onnx"), model.AsSpan(0, model.Length - 100).ToArray());
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bundle", "--board", "generic-x86", "--assets", assets, "--out", TempDir());
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.StartsWith("rtapp: error: boards/generic-x86.json (built in): model.sha256: SHA-256 of ", r.Stderr.Trim());
+        Assert.Contains("truncated", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void AnArm64BoardRefusesAnX64Binary()
+    {
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bundle", "--board", "rpi5", "--binary", Path.GetDirectoryName(TestAssets.Rtapp)!, "--out", TempDir());
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains("is a x64 binary, but rpi5 needs linux-arm64: build it with cross-build/build-arm64.sh", r.Stderr);
+    }
+
+    [Fact]
+    public void UnderSystemdTheRunSaysReadyKeepsAliveWhileFramesAdvanceAndSaysStopping()
+    {
+        string dir = TempDir();
+        string path = Path.Combine(dir, "notify");
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(path));
+        var messages = new List<string>();
+        bool done = false;
+        // Drain as systemd does (the kernel queues only a few datagrams).
+        var reader = new Thread(() =>
+        {
+            var buffer = new byte[4096];
+            while (!Volatile.Read(ref done) || socket.Available > 0)
+                if (socket.Poll(50_000, SelectMode.SelectRead)) lock (messages) messages.Add(Encoding.UTF8.GetString(buffer, 0, socket.Receive(buffer)));
+        });
+        reader.Start();
+        var env = new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path, ["WATCHDOG_USEC"] = "200000" };
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), env, "run", "--board", "sim", "--frames", "45", "--warmup", "3", "--no-rt", "--no-floor", "--quiet");
+        Volatile.Write(ref done, true);
+        Assert.True(reader.Join(TimeSpan.FromSeconds(30)));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        lock (messages)
+        {
+            Assert.True(messages.Count >= 3, string.Join(" | ", messages));
+            // READY=1 comes after warm-up (pings may come before it); STOPPING=1 is the last word.
+            var states = messages.Where(m => m != "WATCHDOG=1").ToList();
+            Assert.Equal(new[] { "READY=1\nSTATUS=running sim / face-tracker", "STOPPING=1" }, states);
+            Assert.Contains("WATCHDOG=1", messages);
+            Assert.Equal("STOPPING=1", messages[^1]);
+        }
+    }
+}
