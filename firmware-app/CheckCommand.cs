@@ -15,7 +15,7 @@ namespace Realtime.App;
 /// </summary>
 internal static class CheckCommand
 {
-    public static readonly Dictionary<string, bool> Options = new() { ["board"] = true, ["assets"] = true };
+    public static readonly Dictionary<string, bool> Options = new() { ["board"] = true, ["assets"] = true, ["set"] = true };
 
     private enum Level { Ok, Warn, Fail }
 
@@ -24,7 +24,7 @@ internal static class CheckCommand
     public static int Execute(CommandLine cl)
     {
         string board = cl.Get("board") ?? "sim";
-        var (p, source) = ProfileCatalog.Load(board);
+        var (p, source) = ProfileCatalog.Load(board, cl.GetAll("set"));
         var items = new List<Item>();
         var m = MachineFacts.Read();
         bool root = Environment.UserName == "root";
