@@ -23,6 +23,8 @@ internal static class Program
             {
                 case "run":
                     return RunCommand.Execute(CommandLine.Parse(args, RunCommand.Options), mainNs);
+                case "bench":
+                    return BenchCommand.Execute(CommandLine.Parse(args, BenchCommand.Options), mainNs);
                 case "boards":
                     return ListBoards();
                 case "--version":

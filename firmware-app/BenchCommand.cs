@@ -1,0 +1,281 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+using Realtime.Bench;
+using Realtime.Bench.BareModel;
+using Realtime.Bench.Charts;
+using Realtime.Core.Profiles;
+using Realtime.Core.Reporting;
+using Realtime.Core.Timing;
+using Realtime.Demos;
+using Realtime.Linux;
+using Realtime.Onnx;
+
+namespace Realtime.App;
+
+/// <summary>
+/// <c>rtapp bench</c>: the loop under MLPerf LoadGen's scenarios with the model-alone floor
+/// interleaved, a JSON report and an HTML page per run; and, by option, cold start over many
+/// launches, the naive loop beside the optimized one, model variants side by side.
+/// </summary>
+internal static class BenchCommand
+{
+    public static readonly Dictionary<string, bool> Options = new()
+    {
+        ["board"] = true, ["demo"] = true, ["model"] = true, ["shape"] = true, ["scenario"] = true, ["frames"] = true, ["duration"] = true,
+        ["warmup"] = true, ["rate"] = true, ["deadline-us"] = true, ["report"] = true, ["html"] = true, ["assets"] = true,
+        ["no-rt"] = false, ["quiet"] = false, ["cache"] = true, ["optimized-model"] = true,
+        ["compare"] = true, ["variants"] = true, ["data-frames"] = true, ["cold-start"] = true,
+    };
+
+    /// <summary>What every run of one <c>rtapp bench</c> shares.</summary>
+    private sealed class Setup
+    {
+        public required BoardProfile Profile { get; init; }
+        public required string ProfileSource { get; init; }
+        public string? Assets { get; init; }
+        public string? ModelPath { get; init; }
+        public Dictionary<string, long[]>? Shapes { get; init; }
+        public OnnxSessionSettings Session { get; init; } = new();
+        public bool Realtime { get; init; }
+        public bool Quiet { get; init; }
+    }
+
+    public static int Execute(CommandLine cl, long mainNs)
+    {
+        var (processStartNs, startSource) = MachineFacts.ProcessStart();
+        string board = cl.Get("board") ?? "sim";
+        var (profile, source) = ProfileCatalog.Load(board);
+        ApplyTimingOverrides(cl, profile, source);
+        string? model = cl.Get("model");
+        string? demo = cl.Get("demo");
+        if (model is not null && demo is not null) throw new UsageException("--model benches a model alone; --demo benches a demo: give one of them");
+        demo ??= profile.Demo;
+        if (model is null && demo != "face-tracker") throw new UsageException($"unknown demo '{demo}' (available: face-tracker)");
+        if (model is not null && !File.Exists(model)) throw new ProfileException("--model", new[] { $"model file not found: {Path.GetFullPath(model)}" });
+
+        Dictionary<string, long[]>? shapes = null;
+        if (cl.Get("shape") is string shapeText)
+        {
+            if (model is null) throw new UsageException("--shape applies to --model only");
+            shapes = BareModelEngine.ParseShapes(shapeText, out string? shapeError) ?? throw new UsageException($"--shape: {shapeError}");
+        }
+
+        var scenarios = BenchScenarios.ParseList(cl.Get("scenario") ?? "single-stream")
+            ?? throw new UsageException($"--scenario must be single-stream, periodic, max-rate, a comma list of them, or all; got '{cl.Get("scenario")}'");
+        int? frames = cl.GetInt("frames", 1, BenchPlanner.MaxFrames);
+        double? duration = null;
+        if (cl.Get("duration") is string d)
+        {
+            duration = BenchPlanner.ParseDuration(d) ?? throw new UsageException($"--duration must be a positive time such as 30, 30s, 2m or 500ms; got '{d}'");
+            if (frames is not null) throw new UsageException("give --frames or --duration, not both");
+        }
+        int warmup = cl.GetInt("warmup", 0, 1_000_000) ?? profile.Timing.WarmupFrames;
+
+        var session = new OnnxSessionSettings
+        {
+            IntraOpThreads = profile.Model.IntraOpThreads,
+            OptimizedModelCacheDir = cl.Get("optimized-model") is null ? null : cl.Get("cache") ?? DefaultCache(),
+            OptimizedModelFormat = cl.Get("optimized-model") switch
+            {
+                null or "onnx" => SavedModelFormat.Onnx,
+                "ort" => SavedModelFormat.Ort,
+                string f => throw new UsageException($"--optimized-model must be onnx or ort, got '{f}'"),
+            },
+        };
+        var setup = new Setup
+        {
+            Profile = profile,
+            ProfileSource = source,
+            Assets = AssetLocator.Find(cl.Get("assets")),
+            ModelPath = model is null ? null : Path.GetFullPath(model),
+            Shapes = shapes,
+            Session = session,
+            Realtime = !cl.Has("no-rt"),
+            Quiet = cl.Has("quiet"),
+        };
+
+        // Scenario runs. (Cold start, variants and the naive comparison are their own modes.)
+        var stamp = StampCost.Measure();
+        string? reportPath = cl.Get("report");
+        string? htmlOption = cl.Get("html");
+        int exit = Program.ExitOk;
+        for (int i = 0; i < scenarios.Count; i++)
+        {
+            var scenario = scenarios[i];
+            string suffix = scenarios.Count > 1 ? "." + BenchScenarios.Name(scenario) : "";
+            string? json = reportPath is null ? null : Insert(reportPath, suffix, ".json");
+            string html = htmlOption is not null ? Insert(htmlOption, suffix, ".html")
+                : json is not null ? Path.ChangeExtension(json, ".html")
+                : Path.Combine("rtapp-bench", $"{profile.Name}-{(model is null ? demo : Path.GetFileNameWithoutExtension(model))}-{BenchScenarios.Name(scenario)}.html");
+            int rc = RunScenario(setup, scenario, frames, duration, warmup, stamp, json, html, i == 0 ? processStartNs : 0, startSource, mainNs);
+            if (rc != Program.ExitOk) exit = rc;
+        }
+        return exit;
+    }
+
+    private static int RunScenario(Setup s, BenchScenario scenario, int? frames, double? durationS, int warmup, StampCostSummary stamp,
+        string? jsonPath, string htmlPath, long processStartNs, string startSource, long mainNs)
+    {
+        int counted = frames ?? 1000;
+        if (durationS is double ds)
+        {
+            double probe = scenario == BenchScenario.Periodic ? 0 : ProbeModelAlone(s);
+            counted = BenchPlanner.FramesFor(ds, scenario, s.Profile.Timing.RateHz, probe);
+        }
+        long wireStartNs = MonotonicClock.NowNs();
+        using BenchTarget target = Build(s, scenario, counted, warmup);
+        long wireEndNs = MonotonicClock.NowNs();
+        var o = target.Options;
+        if (!s.Quiet)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"rtapp {Program.Version} bench: {s.Profile.Name} / {target.Demo} / {Path.GetFileName(target.ModelPath)}: {BenchScenarios.Name(scenario)}, {o.WarmupFrames} warm-up + {(durationS is double dd ? $"{dd:0.###} s (up to {o.Frames} frames)" : $"{o.Frames} frames")}" +
+                $"{(scenario == BenchScenario.Periodic ? $" at {s.Profile.Timing.RateHz:0.##} Hz" : "")}, deadline {s.Profile.Timing.DeadlineUs} µs"));
+
+        int signal = 0;
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; signal = 2; target.RequestStop(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; signal = 15; target.RequestStop(); });
+
+        BenchRun run = null!;
+        long loopStartNs = 0;
+        var scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () =>
+        {
+            loopStartNs = MonotonicClock.NowNs();
+            run = target.Run(scenario, durationS is double sec ? (long)(sec * 1e9) : 0);
+        });
+        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
+
+        var report = new RunReport
+        {
+            Version = Program.Version,
+            Board = s.Profile.Name,
+            Machine = MachineFacts.Read(),
+            Scheduling = scheduling,
+        };
+        var extras = BenchReports.Fill(report, run, target, s.Profile.Timing.BudgetsUs);
+        if (signal != 0 && run.Outcome == Realtime.Core.Pipeline.LoopOutcome.Stopped) report.Outcome = signal == 15 ? "stopped (SIGTERM)" : "stopped (SIGINT)";
+        extras.DurationRequestedS = durationS;
+        extras.StampCost = stamp;
+        extras.ModelLoadedFrom = target.Engine is OnnxInferenceEngine oe ? oe.LoadedFrom : target.ModelPath;
+        extras.Notes.Add("A ratio measured in one run (overhead_vs_floor) is the figure to quote: these machines are noisy, an absolute time from one run is not.");
+        report.ColdStartMs = new ColdStart
+        {
+            ProcessStartSource = processStartNs > 0 ? startSource : "not measured: not the first run of this process",
+            RuntimeStart = processStartNs > 0 ? Math.Round((mainNs - processStartNs) / 1e6, 3) : 0,
+            ProcessToFirstActuation = processStartNs > 0 && target.FirstActuationNs > 0 ? Math.Round((target.FirstActuationNs - processStartNs) / 1e6, 3) : 0,
+            ModelLoad = Math.Round(target.ModelLoadMs, 3),
+            Wiring = Math.Round((wireEndNs - wireStartNs) / 1e6 - target.ModelLoadMs, 3),
+            SchedulingSetup = Math.Round((loopStartNs - wireEndNs) / 1e6, 3),
+            FirstInference = Math.Round(target.FirstInferenceMs, 3),
+        };
+
+        extras.Html = Path.GetFullPath(htmlPath);
+        WriteFile(htmlPath, HtmlReport.Render(new BenchPage
+        {
+            Report = report,
+            Extras = extras,
+            Records = run.Records,
+            WarmupFrames = run.WarmupFrames,
+            PeriodNs = scenario == BenchScenario.Periodic ? o.PeriodNs : 0,
+        }));
+        if (jsonPath is not null) WriteFile(jsonPath, BenchReports.ToJson(report, extras));
+        if (!s.Quiet) BenchSummary.Print(report, extras, jsonPath);
+        if (run.Fault is not null)
+        {
+            Console.Error.WriteLine($"rtapp: fault: {run.Fault.Message} — outputs were driven to their safe state; the report holds what was measured");
+            return Program.ExitFault;
+        }
+        return Program.ExitOk;
+    }
+
+    private static BenchTarget Build(Setup s, BenchScenario scenario, int frames, int warmup)
+    {
+        var overrides = BenchTarget.Overrides(scenario, frames, warmup);
+        if (s.ModelPath is null)
+        {
+            var demo = FaceTrackerDemo.Build(s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(), overrides);
+            return new FaceTrackerTarget(demo);
+        }
+        BareModelEngine engine;
+        try
+        {
+            engine = BareModelEngine.Load(s.ModelPath, s.Shapes, s.Session);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ProfileException("--model", new[] { ex.Message });
+        }
+        var t = s.Profile.Timing;
+        var options = new Realtime.Core.Pipeline.ClosedLoopOptions
+        {
+            Frames = frames,
+            WarmupFrames = warmup,
+            PeriodNs = (long)Math.Round(1e9 / t.RateHz),
+            DeadlineNs = t.DeadlineUs * 1000,
+            Scenario = overrides.Scenario ?? Realtime.Core.Pipeline.LoopScenario.SingleStream,
+            MeasureFloor = overrides.MeasureFloor,
+        };
+        try
+        {
+            return new BareModelTarget(engine, options, new ClockNanosleepWaiter());
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    private static double ProbeModelAlone(Setup s)
+    {
+        string path = s.ModelPath ?? AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
+        if (!File.Exists(path)) return 1000; // the build that follows names the missing file
+        try
+        {
+            using var probe = BareModelEngine.Load(path, s.Shapes, new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads });
+            return BenchPlanner.ProbeNs(probe);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ProfileException(s.ModelPath is null ? s.ProfileSource : "--model", new[] { ex.Message });
+        }
+    }
+
+    private static void ApplyTimingOverrides(CommandLine cl, BoardProfile profile, string source)
+    {
+        if (cl.Get("rate") is string rate)
+        {
+            if (!double.TryParse(rate, NumberStyles.Float, CultureInfo.InvariantCulture, out double hz) || !(hz > 0) || hz > 100_000)
+                throw new UsageException($"--rate must be a rate in Hz from 0 to 100000, got '{rate}'");
+            profile.Timing.RateHz = hz;
+        }
+        if (cl.GetInt("deadline-us", 1, 100_000_000) is int deadline) profile.Timing.DeadlineUs = deadline;
+        if (cl.Has("rate") || cl.Has("deadline-us"))
+        {
+            // Budgets were sized for the profile's deadline; with another one they no longer apply.
+            profile.Timing.BudgetsUs.Clear();
+            var problems = ProfileLoader.Validate(profile);
+            if (problems.Count > 0) throw new ProfileException($"{source} with --rate/--deadline-us", problems);
+        }
+    }
+
+    private static string DefaultCache() => Path.Combine("out", "ort-cache");
+
+    /// <summary>FILE.json + ".periodic" → FILE.periodic.json.</summary>
+    private static string Insert(string path, string suffix, string defaultExt)
+    {
+        if (suffix.Length == 0) return path;
+        string ext = Path.GetExtension(path);
+        if (ext.Length == 0) ext = defaultExt;
+        return Path.ChangeExtension(path, null) + suffix + ext;
+    }
+
+    private static void WriteFile(string path, string text)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        File.WriteAllText(path, text);
+    }
+}

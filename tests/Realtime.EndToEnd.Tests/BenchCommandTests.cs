@@ -1,0 +1,108 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+
+namespace Realtime.EndToEnd.Tests;
+
+/// <summary><c>rtapp bench</c> through the published binary: every scenario, its JSON report (the contract) and its HTML page.</summary>
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public void AllThreeScenariosWriteAContractReportAndAPageEach()
+    {
+        string dir = Rtapp.TempDir();
+        string report = Path.Combine(dir, "bench.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--scenario", "all", "--frames", "64", "--warmup", "8",
+            "--rate", "100", "--deadline-us", "9000", "--no-rt", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        foreach (string scenario in new[] { "single-stream", "periodic", "max-rate" })
+        {
+            string json = Path.Combine(dir, $"bench.{scenario}.json");
+            string html = Path.Combine(dir, $"bench.{scenario}.html");
+            Assert.True(File.Exists(json), $"{json} missing\n{r}");
+            Assert.True(File.Exists(html), $"{html} missing\n{r}");
+            Assert.Contains($"Report: {json}", r.Stdout);
+            Assert.Contains($"Charts: {html}", r.Stdout);
+
+            using var doc = JsonDocument.Parse(File.ReadAllText(json));
+            var j = doc.RootElement;
+            Assert.Equal("rtapp", j.GetProperty("tool").GetString());
+            Assert.Equal(scenario, j.GetProperty("scenario").GetString());
+            Assert.Equal("face-tracker", j.GetProperty("demo").GetString());
+            Assert.Equal(64, j.GetProperty("frames").GetInt32());
+            Assert.Equal(8, j.GetProperty("warmup_frames").GetInt32());
+            Assert.Equal(100.0, j.GetProperty("rate_hz").GetDouble());
+            Assert.Equal(9000, j.GetProperty("deadline_us").GetInt64());
+            foreach (string stage in new[] { "capture", "preprocess", "infer", "decode", "control", "actuate" })
+                Assert.Equal(64, j.GetProperty("stages").GetProperty(stage).GetProperty("count").GetInt32());
+            Assert.Equal(64, j.GetProperty("end_to_end").GetProperty("count").GetInt32());
+            Assert.Equal(64, j.GetProperty("floor").GetProperty("count").GetInt32());
+            Assert.Equal(8, j.GetProperty("warmup_end_to_end").GetProperty("count").GetInt32());
+            Assert.True(j.GetProperty("overhead_vs_floor").GetProperty("p50_ratio").GetDouble() > 0);
+            Assert.Equal(0, j.GetProperty("alloc_bytes_per_frame").GetDouble());
+            Assert.Equal(0, j.GetProperty("gc_collections").GetInt32());
+            Assert.True(j.GetProperty("throughput_fps").GetDouble() > 0);
+            var bench = j.GetProperty("bench");
+            Assert.Equal(Path.GetFullPath(html), bench.GetProperty("html").GetString());
+            Assert.True(bench.GetProperty("stamp_cost").GetProperty("p50_ns").GetDouble() > 0);
+            Assert.Equal(scenario == "periodic", j.TryGetProperty("period_jitter_us", out _));
+
+            string page = File.ReadAllText(html);
+            Assert.StartsWith("<!DOCTYPE html>", page);
+            foreach (string chart in new[] { "breakdown", "timeline", "jitter", "cdf", "histogram" })
+                Assert.Contains($"data-chart=\"{chart}\"", page);
+            Assert.DoesNotContain("<script", page);
+            Assert.DoesNotContain("src=\"http", page);
+        }
+        // Only the first run of the process is a cold start.
+        using var first = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "bench.single-stream.json")));
+        Assert.True(first.RootElement.GetProperty("cold_start_ms").GetProperty("process_to_first_actuation").GetDouble() > 0);
+        using var later = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "bench.max-rate.json")));
+        Assert.Equal(0, later.RootElement.GetProperty("cold_start_ms").GetProperty("process_to_first_actuation").GetDouble());
+    }
+
+    [Fact]
+    public void ABareModelBenchesAloneWithItsShapesGiven()
+    {
+        string dir = Rtapp.TempDir();
+        string report = Path.Combine(dir, "silero.json");
+        string model = Realtime.Tests.TestAssets.Get("models/silero_vad.onnx");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(2), "bench", "--model", model, "--shape", "input=1x512,state=2x1x128",
+            "--frames", "200", "--warmup", "10", "--no-rt", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var j = doc.RootElement;
+        Assert.Equal("bare-model", j.GetProperty("demo").GetString());
+        Assert.Equal("silero_vad.onnx", j.GetProperty("model").GetString());
+        Assert.Equal(200, j.GetProperty("stages").GetProperty("infer").GetProperty("count").GetInt32());
+        Assert.Equal(200, j.GetProperty("floor").GetProperty("count").GetInt32());
+        Assert.Equal(0, j.GetProperty("alloc_bytes_per_frame").GetDouble());
+        Assert.True(File.Exists(Path.ChangeExtension(report, ".html")));
+    }
+
+    [Fact]
+    public void ADynamicInputWithoutAShapeIsNamedWithTheOptionThatFixesIt()
+    {
+        string model = Realtime.Tests.TestAssets.Get("models/silero_vad.onnx");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--model", model, "--frames", "5", "--no-rt");
+        Assert.True(r.ExitCode == 2, r.ToString());
+        string line = Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.StartsWith("rtapp: error: --model: ", line);
+        Assert.Contains(model, line);
+        Assert.Contains("--shape input=1xN", line);
+    }
+
+    [Theory]
+    [InlineData("--scenario", "offline", "--scenario must be")]
+    [InlineData("--duration", "soon", "--duration must be")]
+    [InlineData("--model", "/nonexistent/m.onnx", "model file not found: /nonexistent/m.onnx")]
+    [InlineData("--deadline-us", "50000", "timing.deadline_us")]
+    public void BadBenchInputIsExitTwoWithAMessageNamingIt(string option, string value, string expected)
+    {
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", option, value, "--frames", "5", "--no-rt");
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains(expected, r.Stderr);
+        Assert.DoesNotContain("Unhandled exception", r.Stderr);
+    }
+}
