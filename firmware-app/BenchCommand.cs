@@ -30,8 +30,8 @@ internal static class BenchCommand
         ["compare"] = true, ["variants"] = true, ["data-frames"] = true, ["cold-start"] = true,
     };
 
-    /// <summary>What every run of one <c>rtapp bench</c> shares.</summary>
-    private sealed class Setup
+    /// <summary>What every run of one <c>rtapp bench</c> (or <c>rtapp profile</c>) shares.</summary>
+    internal sealed class Setup
     {
         public required BoardProfile Profile { get; init; }
         public required string ProfileSource { get; init; }
@@ -158,7 +158,7 @@ internal static class BenchCommand
         if (signal != 0 && run.Outcome == Realtime.Core.Pipeline.LoopOutcome.Stopped) report.Outcome = signal == 15 ? "stopped (SIGTERM)" : "stopped (SIGINT)";
         extras.DurationRequestedS = durationS;
         extras.StampCost = stamp;
-        extras.ModelLoadedFrom = target.Engine is OnnxInferenceEngine oe ? oe.LoadedFrom : target.ModelPath;
+        extras.ModelLoadedFrom = target.LoadedFrom;
         extras.Notes.Add("A ratio measured in one run (overhead_vs_floor) is the figure to quote: these machines are noisy, an absolute time from one run is not.");
         report.ColdStartMs = new ColdStart
         {
@@ -190,9 +190,10 @@ internal static class BenchCommand
         return Program.ExitOk;
     }
 
-    private static BenchTarget Build(Setup s, BenchScenario scenario, int frames, int warmup)
+    /// <summary>Wires the demo, or the bare model, for one run; every problem with what it points at is a <see cref="ProfileException"/> (exit 2).</summary>
+    internal static BenchTarget Build(Setup s, BenchScenario scenario, int frames, int warmup, bool? measureFloor = null)
     {
-        var overrides = BenchTarget.Overrides(scenario, frames, warmup);
+        var overrides = BenchTarget.Overrides(scenario, frames, warmup, s.Session, measureFloor);
         if (s.ModelPath is null)
         {
             var demo = FaceTrackerDemo.Build(s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(), overrides);
@@ -243,7 +244,7 @@ internal static class BenchCommand
         }
     }
 
-    private static void ApplyTimingOverrides(CommandLine cl, BoardProfile profile, string source)
+    internal static void ApplyTimingOverrides(CommandLine cl, BoardProfile profile, string source)
     {
         if (cl.Get("rate") is string rate)
         {
@@ -272,7 +273,7 @@ internal static class BenchCommand
         return Path.ChangeExtension(path, null) + suffix + ext;
     }
 
-    private static void WriteFile(string path, string text)
+    internal static void WriteFile(string path, string text)
     {
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);

@@ -25,6 +25,8 @@ internal static class Program
                     return RunCommand.Execute(CommandLine.Parse(args, RunCommand.Options), mainNs);
                 case "bench":
                     return BenchCommand.Execute(CommandLine.Parse(args, BenchCommand.Options), mainNs);
+                case "profile":
+                    return ProfileCommand.Execute(CommandLine.Parse(args, ProfileCommand.Options));
                 case "boards":
                     return ListBoards();
                 case "--version":

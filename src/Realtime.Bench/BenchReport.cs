@@ -88,6 +88,7 @@ public sealed class LoopFigures
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(BenchExtras))]
+[JsonSerializable(typeof(Profiling.ProfileReport))]
 public sealed partial class BenchJsonContext : JsonSerializerContext
 {
 }

@@ -1,12 +1,9 @@
 using System;
-using System.Collections.Generic;
-using System.IO;
 using Realtime.Bench.BareModel;
-using Realtime.Core.Decoding;
 using Realtime.Core.Pipeline;
-using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
 using Realtime.Demos;
+using Realtime.Onnx;
 
 namespace Realtime.Bench;
 
@@ -43,19 +40,33 @@ public abstract class BenchTarget : IDisposable
     /// <summary>Asks the run to stop after the frame in flight.</summary>
     public abstract void RequestStop();
 
+    /// <summary>Stops ONNX Runtime's profiler (the session must have been loaded with a profile prefix) and returns the trace's path.</summary>
+    public abstract string EndProfiling();
+
+    /// <summary>The file the session was created from: the model, or its saved optimized form.</summary>
+    public abstract string LoadedFrom { get; }
+
     /// <summary>Adds what the demo measures beyond timing to a filled report.</summary>
     public virtual void Describe(RunReport report) { }
 
     /// <inheritdoc/>
     public abstract void Dispose();
 
-    /// <summary>The loop options a bench scenario needs.</summary>
-    public static RunOverrides Overrides(BenchScenario scenario, int frames, int warmup) => new()
+    /// <summary>The loop options a bench scenario needs (the floor off in max-rate, where the driver runs it in blocks).</summary>
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="frames">Counted frames.</param>
+    /// <param name="warmup">Warm-up frames.</param>
+    /// <param name="session">Profiling and saved-optimized-model settings to pass to the demo's session (threads stay the profile's).</param>
+    /// <param name="measureFloor">Override the floor (a profile run turns it off so every model run is a frame's).</param>
+    public static RunOverrides Overrides(BenchScenario scenario, int frames, int warmup, OnnxSessionSettings? session = null, bool? measureFloor = null) => new()
     {
         Frames = frames,
         WarmupFrames = warmup,
         Scenario = scenario == BenchScenario.Periodic ? LoopScenario.Periodic : LoopScenario.SingleStream,
-        MeasureFloor = scenario != BenchScenario.MaxRate,
+        MeasureFloor = measureFloor ?? scenario != BenchScenario.MaxRate,
+        ProfilePathPrefix = session?.ProfilePathPrefix,
+        OptimizedModelCacheDir = session?.OptimizedModelCacheDir,
+        OptimizedModelFormat = session?.OptimizedModelFormat ?? SavedModelFormat.Onnx,
     };
 }
 
@@ -98,6 +109,12 @@ public sealed class FaceTrackerTarget : BenchTarget
 
     /// <inheritdoc/>
     public override void Describe(RunReport report) => report.DemoMetrics.ImageWidthPx = DemoPipeline.Profile.Camera.Width;
+
+    /// <inheritdoc/>
+    public override string EndProfiling() => DemoPipeline.Engine.EndProfiling();
+
+    /// <inheritdoc/>
+    public override string LoadedFrom => DemoPipeline.Engine.LoadedFrom;
 
     /// <inheritdoc/>
     public override void Dispose() => DemoPipeline.Dispose();
@@ -151,6 +168,12 @@ public sealed class BareModelTarget : BenchTarget
         Driver.RequestStop();
         _loop.RequestStop();
     }
+
+    /// <inheritdoc/>
+    public override string EndProfiling() => _engine.EndProfiling();
+
+    /// <inheritdoc/>
+    public override string LoadedFrom => _engine.LoadedFrom;
 
     /// <inheritdoc/>
     public override void Dispose() => _engine.Dispose();

@@ -24,6 +24,12 @@ public sealed class RunOverrides
     public LoopScenario? Scenario { get; init; }
     /// <summary>Measure the model-alone floor after each frame.</summary>
     public bool MeasureFloor { get; init; } = true;
+    /// <summary>Turn on ONNX Runtime's profiler, its trace file named with this prefix (null: off).</summary>
+    public string? ProfilePathPrefix { get; init; }
+    /// <summary>Load the model's saved optimized form from this folder, saving it there first when missing (null: optimize at load).</summary>
+    public string? OptimizedModelCacheDir { get; init; }
+    /// <summary>The format of the saved optimized model.</summary>
+    public SavedModelFormat OptimizedModelFormat { get; init; } = SavedModelFormat.Onnx;
 }
 
 /// <summary>
@@ -110,7 +116,13 @@ public sealed class FaceTrackerDemo : IDisposable
         try
         {
             Engine = OnnxInferenceEngine.Load(ModelPath, m.Input, new long[] { 1, m.InputHeight, m.InputWidth, 3 },
-                new OnnxSessionSettings { IntraOpThreads = m.IntraOpThreads });
+                new OnnxSessionSettings
+                {
+                    IntraOpThreads = m.IntraOpThreads,
+                    ProfilePathPrefix = overrides.ProfilePathPrefix,
+                    OptimizedModelCacheDir = overrides.OptimizedModelCacheDir,
+                    OptimizedModelFormat = overrides.OptimizedModelFormat,
+                });
         }
         catch (ModelShapeException ex)
         {

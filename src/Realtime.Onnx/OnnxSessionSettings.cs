@@ -51,8 +51,10 @@ public sealed class OnnxSessionSettings
         if (IntraOpThreadAffinities is not null) options.AddSessionConfigEntry("session.intra_op_thread_affinities", IntraOpThreadAffinities);
         if (ProfilePathPrefix is not null)
         {
-            options.EnableProfiling = true;
+            // The prefix first: setting EnableProfiling hands ORT the prefix it holds at that moment,
+            // and a prefix set afterwards is silently ignored (the trace lands in the working folder).
             options.ProfileOutputPathPrefix = ProfilePathPrefix;
+            options.EnableProfiling = true;
         }
         return options;
     }

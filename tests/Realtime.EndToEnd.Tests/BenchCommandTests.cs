@@ -106,3 +106,44 @@ public sealed class BenchCommandTests
         Assert.DoesNotContain("Unhandled exception", r.Stderr);
     }
 }
+
+/// <summary><c>rtapp profile</c> through the published binary.</summary>
+public sealed class ProfileCommandTests
+{
+    [Fact]
+    public void ProfilingBlazeFaceListsItsRealOperatorTypesBesideTheStagesWithSharesAddingUpTo100()
+    {
+        string dir = Rtapp.TempDir();
+        string report = Path.Combine(dir, "profile.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "profile", "--model", Realtime.Tests.TestAssets.BlazeFace128, "--runs", "60", "--warmup", "5",
+            "--no-rt", "--trace-dir", dir, "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        // The table: one line per row between the header and the total.
+        string[] lines = r.Stdout.Split('\n');
+        int header = Array.FindIndex(lines, l => l.StartsWith("what ", StringComparison.Ordinal));
+        int total = Array.FindIndex(lines, l => l.StartsWith("total ", StringComparison.Ordinal));
+        Assert.True(header > 0 && total > header + 3, r.Stdout);
+        var rows = lines[(header + 1)..total].Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var names = rows.Select(c => c[0]).ToList();
+        foreach (string op in new[] { "Conv", "Add", "MaxPool" }) Assert.Contains(op, names);
+        foreach (string stage in new[] { "capture", "preprocess", "decode", "control", "actuate" }) Assert.Contains(stage, names);
+        // Columns after the name: kind, calls/frame, total ms, µs/frame, % frame[, % model]. The shares add up to 100 (each rounded to 0.1).
+        double sum = rows.Sum(c =>
+        {
+            int kind = Array.FindIndex(c, t => t is "operator" or "stage" or "runtime");
+            return double.Parse(c[kind + 4], System.Globalization.CultureInfo.InvariantCulture);
+        });
+        Assert.InRange(sum, 99.0, 101.0);
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var j = doc.RootElement;
+        Assert.Equal("face-tracker", j.GetProperty("demo").GetString());
+        Assert.Equal(60, j.GetProperty("frames").GetInt32());
+        double shares = j.GetProperty("rows").EnumerateArray().Sum(e => e.GetProperty("share_pct").GetDouble());
+        Assert.InRange(shares, 99.5, 100.5);
+        double model = j.GetProperty("rows").EnumerateArray().Where(e => e.GetProperty("kind").GetString() == "operator").Sum(e => e.GetProperty("share_of_model_pct").GetDouble());
+        Assert.InRange(model, 99.5, 100.5);
+        Assert.True(File.Exists(j.GetProperty("trace_path").GetString()));
+        Assert.Equal(dir, Path.GetDirectoryName(j.GetProperty("trace_path").GetString()));
+    }
+}

@@ -101,6 +101,8 @@ public sealed class BareModelEngine : IInferenceEngine
     public double ModelLoadMs { get; private set; }
     /// <summary>The first <see cref="Run"/>, ms (0 until it has run).</summary>
     public double FirstInferenceMs { get; private set; }
+    /// <summary>The file the session was created from: the model, or its saved optimized form.</summary>
+    public string LoadedFrom { get; private set; } = "";
     /// <summary>Whether ONNX Runtime's profiler is on.</summary>
     public bool Profiling { get; private set; }
 
@@ -130,6 +132,7 @@ public sealed class BareModelEngine : IInferenceEngine
             var engine = new BareModelEngine(path, session, shapes);
             engine.ModelLoadMs = (MonotonicClock.NowNs() - t0) / 1e6;
             engine.Profiling = settings.ProfilePathPrefix is not null;
+            engine.LoadedFrom = sessionPath;
             return engine;
         }
         catch
