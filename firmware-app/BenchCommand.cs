@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using Realtime.Bench;
 using Realtime.Bench.BareModel;
 using Realtime.Bench.Charts;
+using Realtime.Bench.Startup;
 using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
@@ -97,7 +98,13 @@ internal static class BenchCommand
             Quiet = cl.Has("quiet"),
         };
 
-        // Scenario runs. (Cold start, variants and the naive comparison are their own modes.)
+        if (cl.GetInt("cold-start", 1, 100_000) is int launches)
+        {
+            if (model is not null) throw new UsageException("--cold-start launches 'rtapp run' of a board's demo: give --board, not --model");
+            return ColdStartMode(cl, setup, launches);
+        }
+
+        // Scenario runs.
         var stamp = StampCost.Measure();
         string? reportPath = cl.Get("report");
         string? htmlOption = cl.Get("html");
@@ -114,6 +121,55 @@ internal static class BenchCommand
             if (rc != Program.ExitOk) exit = rc;
         }
         return exit;
+    }
+
+    private static int ColdStartMode(CommandLine cl, Setup s, int launches)
+    {
+        string binary = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell where this binary is (Environment.ProcessPath)");
+        string modelPath = AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
+        if (!File.Exists(modelPath)) throw new ProfileException(s.ProfileSource, new[] { $"model.path: model file not found: {modelPath}" });
+        string cache = Path.GetFullPath(cl.Get("cache") ?? DefaultCache());
+        var args = new List<string> { "run", "--board", cl.Get("board") ?? "sim", "--frames", "1", "--warmup", "0", "--no-floor", "--quiet" };
+        if (!s.Realtime) args.Add("--no-rt");
+        if (s.Assets is not null) { args.Add("--assets"); args.Add(s.Assets); }
+        var variants = new List<ColdStartVariant>
+        {
+            new("optimize-at-load", "the original model, optimized by ONNX Runtime at every load (ORT_ENABLE_ALL)", Array.Empty<string>()),
+            new("saved-onnx", "the optimized graph saved once as .onnx (SessionOptions.OptimizedModelFilePath), loaded with optimizations off", new[] { "--optimized-model", "onnx", "--cache", cache }),
+            new("saved-ort", "the optimized graph saved once in ORT format (.ort), loaded with optimizations off", new[] { "--optimized-model", "ort", "--cache", cache }),
+        };
+        // The saved models are written once, here, before any launch is timed.
+        var settings = new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads };
+        string savedOnnx = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Onnx, settings);
+        string savedOrt = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Ort, settings);
+        Console.WriteLine($"rtapp {Program.Version} bench --cold-start {launches}: {launches} launches (+1 priming) of each of {variants.Count} variants, interleaved: {binary} {string.Join(' ', args)}");
+        Console.WriteLine($"Saved optimized models: {savedOnnx} ({new FileInfo(savedOnnx).Length / 1024} KiB), {savedOrt} ({new FileInfo(savedOrt).Length / 1024} KiB); original {new FileInfo(modelPath).Length / 1024} KiB");
+        Realtime.Bench.Startup.ColdStartReport report;
+        try
+        {
+            report = ColdStartRunner.Run(binary, args, variants, launches, priming: 1,
+                Path.Combine(Path.GetTempPath(), $"rtapp-cold-{Environment.ProcessId}"), s.Quiet ? null : m => Console.Error.Write($"\r{m}   "));
+        }
+        catch (ColdStartLaunchException ex)
+        {
+            Console.Error.WriteLine();
+            Console.Error.WriteLine($"rtapp: error: a launch failed: {ex.Message}");
+            return ex.ExitCode == Program.ExitBadInput ? Program.ExitBadInput : Program.ExitFault;
+        }
+        if (!s.Quiet) Console.Error.WriteLine();
+        report.Version = Program.Version;
+        report.Board = s.Profile.Name;
+        report.Model = Path.GetFileName(modelPath);
+        report.Notes.Add("Each launch is a new process given its launch time on CLOCK_MONOTONIC (RTAPP_LAUNCH_MONO_NS) and running one frame; the phases are its report's cold_start_ms.");
+        report.Notes.Add("The page cache is warm (a priming launch per variant runs first, uncounted): this is a restart's cold start, not a power-on's.");
+        report.Notes.Add($"Percentiles are nearest rank over {launches} launches: with fewer than 64 launches p90, and fewer than 662 p99, are not established (p99 is then the largest).");
+        ColdStartSummary.Print(report);
+        if (cl.Get("report") is string path)
+        {
+            WriteFile(path, System.Text.Json.JsonSerializer.Serialize(report, BenchJsonContext.Default.ColdStartReport));
+            Console.WriteLine($"Report: {path}");
+        }
+        return Program.ExitOk;
     }
 
     private static int RunScenario(Setup s, BenchScenario scenario, int? frames, double? durationS, int warmup, StampCostSummary stamp,
@@ -166,6 +222,7 @@ internal static class BenchCommand
             RuntimeStart = processStartNs > 0 ? Math.Round((mainNs - processStartNs) / 1e6, 3) : 0,
             ProcessToFirstActuation = processStartNs > 0 && target.FirstActuationNs > 0 ? Math.Round((target.FirstActuationNs - processStartNs) / 1e6, 3) : 0,
             ModelLoad = Math.Round(target.ModelLoadMs, 3),
+            OnnxruntimeInit = Math.Round(target.RuntimeInitMs, 3),
             Wiring = Math.Round((wireEndNs - wireStartNs) / 1e6 - target.ModelLoadMs, 3),
             SchedulingSetup = Math.Round((loopStartNs - wireEndNs) / 1e6, 3),
             FirstInference = Math.Round(target.FirstInferenceMs, 3),

@@ -89,6 +89,7 @@ public sealed class LoopFigures
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(BenchExtras))]
 [JsonSerializable(typeof(Profiling.ProfileReport))]
+[JsonSerializable(typeof(Startup.ColdStartReport))]
 public sealed partial class BenchJsonContext : JsonSerializerContext
 {
 }

@@ -46,6 +46,9 @@ public abstract class BenchTarget : IDisposable
     /// <summary>The file the session was created from: the model, or its saved optimized form.</summary>
     public abstract string LoadedFrom { get; }
 
+    /// <summary>Of <see cref="ModelLoadMs"/>, ONNX Runtime's library load and environment.</summary>
+    public abstract double RuntimeInitMs { get; }
+
     /// <summary>Adds what the demo measures beyond timing to a filled report.</summary>
     public virtual void Describe(RunReport report) { }
 
@@ -117,6 +120,9 @@ public sealed class FaceTrackerTarget : BenchTarget
     public override string LoadedFrom => DemoPipeline.Engine.LoadedFrom;
 
     /// <inheritdoc/>
+    public override double RuntimeInitMs => DemoPipeline.Engine.RuntimeInitMs;
+
+    /// <inheritdoc/>
     public override void Dispose() => DemoPipeline.Dispose();
 }
 
@@ -174,6 +180,9 @@ public sealed class BareModelTarget : BenchTarget
 
     /// <inheritdoc/>
     public override string LoadedFrom => _engine.LoadedFrom;
+
+    /// <inheritdoc/>
+    public override double RuntimeInitMs => _engine.RuntimeInitMs;
 
     /// <inheritdoc/>
     public override void Dispose() => _engine.Dispose();

@@ -147,3 +147,37 @@ public sealed class ProfileCommandTests
         Assert.Equal(dir, Path.GetDirectoryName(j.GetProperty("trace_path").GetString()));
     }
 }
+
+/// <summary><c>rtapp bench --cold-start</c>: the binary launched again and again, with and without a saved optimized model.</summary>
+public sealed class ColdStartCommandTests
+{
+    [Fact]
+    public void ColdStartLaunchesEachVariantAndCollectsEveryPhase()
+    {
+        string dir = Rtapp.TempDir();
+        string cache = Path.Combine(dir, "cache");
+        string report = Path.Combine(dir, "cold.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--cold-start", "2", "--no-rt", "--cache", cache, "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("process_to_first_actuation", r.Stdout);
+        Assert.Single(Directory.GetFiles(cache, "*.optimized.onnx"));
+        Assert.Single(Directory.GetFiles(cache, "*.optimized.ort"));
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var j = doc.RootElement;
+        Assert.Equal(2, j.GetProperty("launches").GetInt32());
+        var variants = j.GetProperty("variants").EnumerateArray().ToList();
+        Assert.Equal(new[] { "optimize-at-load", "saved-onnx", "saved-ort" }, variants.Select(v => v.GetProperty("name").GetString()));
+        foreach (var v in variants)
+        {
+            var phases = v.GetProperty("phases");
+            foreach (string phase in new[] { "runtime_start", "onnxruntime_init", "model_load", "wiring", "scheduling_setup", "first_inference", "process_to_first_actuation" })
+                Assert.Equal(2, phases.GetProperty(phase).GetProperty("samples").GetArrayLength());
+            // Every launch reached its first actuation after loading its model: orderings, not times.
+            var first = phases.GetProperty("process_to_first_actuation").GetProperty("samples").EnumerateArray().Select(e => e.GetDouble()).ToList();
+            var load = phases.GetProperty("model_load").GetProperty("samples").EnumerateArray().Select(e => e.GetDouble()).ToList();
+            for (int i = 0; i < 2; i++) Assert.True(first[i] > load[i] && load[i] > 0, v.ToString());
+        }
+        Assert.Contains("--optimized-model", variants[1].GetProperty("command").ToString());
+    }
+}

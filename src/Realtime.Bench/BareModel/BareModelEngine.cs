@@ -101,6 +101,8 @@ public sealed class BareModelEngine : IInferenceEngine
     public double ModelLoadMs { get; private set; }
     /// <summary>The first <see cref="Run"/>, ms (0 until it has run).</summary>
     public double FirstInferenceMs { get; private set; }
+    /// <summary>Of <see cref="ModelLoadMs"/>, ONNX Runtime's library load and environment (first load of a process only).</summary>
+    public double RuntimeInitMs { get; private set; }
     /// <summary>The file the session was created from: the model, or its saved optimized form.</summary>
     public string LoadedFrom { get; private set; } = "";
     /// <summary>Whether ONNX Runtime's profiler is on.</summary>
@@ -115,6 +117,8 @@ public sealed class BareModelEngine : IInferenceEngine
         if (!File.Exists(path)) throw new FileNotFoundException($"model file not found: {path}", path);
         settings ??= new OnnxSessionSettings();
         long t0 = MonotonicClock.NowNs();
+        OrtEnv.Instance();
+        double runtimeInitMs = (MonotonicClock.NowNs() - t0) / 1e6;
         string sessionPath = settings.OptimizedModelCacheDir is null ? path : OptimizedModelCache.Ensure(path, settings.OptimizedModelCacheDir, settings.OptimizedModelFormat, settings);
         using var options = settings.CreateSessionOptions();
         if (!ReferenceEquals(sessionPath, path)) options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
@@ -133,6 +137,7 @@ public sealed class BareModelEngine : IInferenceEngine
             engine.ModelLoadMs = (MonotonicClock.NowNs() - t0) / 1e6;
             engine.Profiling = settings.ProfilePathPrefix is not null;
             engine.LoadedFrom = sessionPath;
+            engine.RuntimeInitMs = runtimeInitMs;
             return engine;
         }
         catch
