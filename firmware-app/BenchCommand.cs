@@ -104,6 +104,18 @@ internal static class BenchCommand
             return ColdStartMode(cl, setup, launches);
         }
 
+        if (cl.Get("compare") is string compare)
+        {
+            if (compare != "naive") throw new UsageException($"--compare takes 'naive', got '{compare}'");
+            if (model is not null) throw new UsageException("--compare naive compares the demo's loop with a naive one: give --board, not --model");
+            if (scenarios.Count != 1 || scenarios[0] != BenchScenario.SingleStream)
+                throw new UsageException("--compare naive runs single-stream (the two loops take turns on one thread, block by block); leave out --scenario or give single-stream");
+            if (duration is not null) throw new UsageException("--compare naive takes --frames, not --duration");
+            string? cjson = cl.Get("report");
+            string chtml = cl.Get("html") ?? (cjson is not null ? Path.ChangeExtension(cjson, ".html") : Path.Combine("rtapp-bench", $"{profile.Name}-{demo}-naive-compare.html"));
+            return RunCompareNaive(setup, frames ?? 1000, warmup, StampCost.Measure(), cjson, chtml);
+        }
+
         // Scenario runs.
         var stamp = StampCost.Measure();
         string? reportPath = cl.Get("report");
@@ -168,6 +180,59 @@ internal static class BenchCommand
         {
             WriteFile(path, System.Text.Json.JsonSerializer.Serialize(report, BenchJsonContext.Default.ColdStartReport));
             Console.WriteLine($"Report: {path}");
+        }
+        return Program.ExitOk;
+    }
+
+    private static int RunCompareNaive(Setup s, int frames, int warmup, StampCostSummary stamp, string? jsonPath, string htmlPath)
+    {
+        using var target = (FaceTrackerTarget)Build(s, BenchScenario.SingleStream, frames, warmup);
+        // The naive loop gets a world of its own (a second camera, mount and outputs), so each loop closes its own loop.
+        using var twin = FaceTrackerDemo.Build(s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(),
+            BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, measureFloor: false));
+        using var naiveEngine = new Realtime.Bench.Naive.NaiveInferenceEngine(twin.ModelPath, twin.Engine, new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads });
+        var naiveLoop = twin.CreateLoop(naiveEngine, new Realtime.Bench.Naive.NaivePreprocessor(twin.Preprocessor), measureFloor: false);
+        if (!s.Quiet)
+            Console.WriteLine($"rtapp {Program.Version} bench --compare naive: {s.Profile.Name} / face-tracker: {warmup} warm-up + {frames} frames of each loop, single-stream, taking turns every {BenchDriver.BlockFrames} frames");
+
+        var driver = new BenchDriver();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; driver.RequestStop(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; driver.RequestStop(); });
+        BenchRun run = null!, naive = null!;
+        var scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => (run, naive) = driver.RunPair(target.DemoPipeline.Loop, naiveLoop));
+        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
+
+        var report = new RunReport { Version = Program.Version, Board = s.Profile.Name, Machine = MachineFacts.Read(), Scheduling = scheduling };
+        var extras = BenchReports.Fill(report, run, target, s.Profile.Timing.BudgetsUs);
+        extras.StampCost = stamp;
+        extras.ModelLoadedFrom = target.LoadedFrom;
+        report.ColdStartMs = new ColdStart { ProcessStartSource = "not measured in a comparison run", ModelLoad = Math.Round(target.ModelLoadMs, 3), FirstInference = Math.Round(target.FirstInferenceMs, 3) };
+        extras.CompareNaive = new NaiveComparison
+        {
+            Description = "The naive loop is the one a newcomer writes: per frame a new input array from preprocessing, a new DenseTensor and NamedOnnxValue list, " +
+                "InferenceSession.Run's convenience overload, and each output copied into a new array. Same model, same session settings, same decoder, controller and outputs.",
+            Interleaving = $"Both loops ran in this process on the same thread, taking turns every {BenchDriver.BlockFrames} frames; each one's allocations, collections and pauses are counted over its own frames only.",
+            Optimized = BenchReports.Figures(run),
+            Naive = BenchReports.Figures(naive),
+        };
+        extras.Html = Path.GetFullPath(htmlPath);
+        WriteFile(htmlPath, HtmlReport.Render(new BenchPage
+        {
+            Report = report, Extras = extras, Records = run.Records, WarmupFrames = run.WarmupFrames,
+            NaiveRecords = naive.Records, NaiveWarmupFrames = naive.WarmupFrames,
+        }));
+        if (jsonPath is not null) WriteFile(jsonPath, BenchReports.ToJson(report, extras));
+        if (!s.Quiet)
+        {
+            BenchSummary.Print(report, extras, null);
+            BenchSummary.PrintComparison(extras.CompareNaive);
+            if (jsonPath is not null) Console.WriteLine($"Report: {jsonPath}");
+        }
+        var f = run.Fault ?? naive.Fault;
+        if (f is not null)
+        {
+            Console.Error.WriteLine($"rtapp: fault: {f.Message} — outputs were driven to their safe state; the report holds what was measured");
+            return Program.ExitFault;
         }
         return Program.ExitOk;
     }

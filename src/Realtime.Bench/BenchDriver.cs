@@ -19,8 +19,10 @@ public sealed class BenchRun
     public int CountedFrames { get; init; }
     /// <summary>Managed bytes the pipeline thread allocated over the counted frames and their floor runs.</summary>
     public long AllocatedBytes { get; init; }
-    /// <summary>GC collections (all generations) during the counted frames.</summary>
+    /// <summary>GC collections during the counted frames (every collection once, whatever its generation).</summary>
     public int GcCollections { get; init; }
+    /// <summary>Of <see cref="GcCollections"/>, the full (gen2) ones (paired runs; -1 when not counted apart).</summary>
+    public int Gen2Collections { get; init; } = -1;
     /// <summary>GC pause time during the counted frames.</summary>
     public TimeSpan GcPause { get; init; }
     /// <summary>Wall time the loop spent on counted frames (the floor blocks of max-rate excluded), ns.</summary>
@@ -89,7 +91,8 @@ public sealed class BenchDriver
             if (loop.FramesRun == o.WarmupFrames && !_stop)
             {
                 long bytes0 = GC.GetAllocatedBytesForCurrentThread();
-                int gc0 = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
+                // CollectionCount(0) counts every collection (a gen1 or gen2 collection collects gen0 too).
+                int gc0 = GC.CollectionCount(0);
                 TimeSpan pause0 = GC.GetTotalPauseDuration();
                 long start = MonotonicClock.NowNs();
                 long end = durationNs > 0 ? start + durationNs : long.MaxValue;
@@ -120,7 +123,7 @@ public sealed class BenchDriver
                 }
                 wallNs = MonotonicClock.NowNs() - start;
                 bytes = GC.GetAllocatedBytesForCurrentThread() - bytes0;
-                gcs = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2) - gc0;
+                gcs = GC.CollectionCount(0) - gc0;
                 pause = GC.GetTotalPauseDuration() - pause0;
             }
         }
@@ -157,6 +160,92 @@ public sealed class BenchDriver
             EndedByDuration = byDuration,
             DroppedFrames = loop.DroppedFrames,
         };
+    }
+
+    /// <summary>
+    /// Runs two fresh single-stream loops in the same run on the calling thread, block by block
+    /// (warm-up of each, then <see cref="BlockFrames"/> frames of one, then of the other, until both
+    /// have run their frames), measuring each one's allocations, collections and GC pauses over its
+    /// own blocks only. Figures of one loop are therefore free of the other's, while both see the
+    /// same machine at the same time.
+    /// </summary>
+    public (BenchRun First, BenchRun Second) RunPair<T>(ClosedLoop<T> first, ClosedLoop<T> second) where T : struct
+    {
+        var loops = new[] { first, second };
+        foreach (var l in loops)
+        {
+            if (l.Options.Scenario != LoopScenario.SingleStream) throw new ArgumentException("a paired run is single-stream: two paced loops on one thread would pace each other");
+            if (l.FramesRun != 0) throw new ArgumentException("the loop has already run");
+        }
+        var bytes = new long[2];
+        var gcs = new int[2];
+        var gen2 = new int[2];
+        var pause = new TimeSpan[2];
+        var loopNs = new long[2];
+        var outcome = new LoopOutcome[2];
+        Exception? fault = null;
+        int faulted = -1;
+        try
+        {
+            LoopMemory.CollectBeforeLoop();
+            for (int k = 0; k < 2; k++) outcome[k] = RunBlock(loops[k], loops[k].Options.WarmupFrames);
+            bool more = true;
+            while (more && !_stop)
+            {
+                more = false;
+                for (int k = 0; k < 2; k++)
+                {
+                    var l = loops[k];
+                    int total = l.Options.WarmupFrames + l.Options.Frames;
+                    if (l.FramesRun >= total || outcome[k] is LoopOutcome.Faulted or LoopOutcome.SourceEnded) continue;
+                    faulted = k;
+                    long b0 = GC.GetAllocatedBytesForCurrentThread();
+                    int c0 = GC.CollectionCount(0), z0 = GC.CollectionCount(2);
+                    TimeSpan p0 = GC.GetTotalPauseDuration();
+                    long t0 = MonotonicClock.NowNs();
+                    outcome[k] = RunBlock(l, Math.Min(BlockFrames, total - l.FramesRun));
+                    loopNs[k] += MonotonicClock.NowNs() - t0;
+                    bytes[k] += GC.GetAllocatedBytesForCurrentThread() - b0;
+                    gcs[k] += GC.CollectionCount(0) - c0;
+                    gen2[k] += GC.CollectionCount(2) - z0;
+                    pause[k] += GC.GetTotalPauseDuration() - p0;
+                    if (l.FramesRun < total) more = true;
+                }
+            }
+            faulted = -1;
+        }
+        catch (Exception ex)
+        {
+            fault = ex;
+            if (faulted >= 0) loops[faulted].Watchdog.EnterSafe();
+        }
+        var result = new BenchRun[2];
+        for (int k = 0; k < 2; k++)
+        {
+            var l = loops[k];
+            l.ShutdownOutputs();
+            var records = l.Records.ToArray();
+            int warm = Math.Min(l.Options.WarmupFrames, records.Length);
+            bool isFault = fault is not null && faulted == k;
+            result[k] = new BenchRun
+            {
+                Scenario = BenchScenario.SingleStream,
+                Options = l.Options,
+                Records = records,
+                WarmupFrames = warm,
+                CountedFrames = records.Length - warm,
+                AllocatedBytes = bytes[k],
+                GcCollections = gcs[k],
+                Gen2Collections = gen2[k],
+                GcPause = pause[k],
+                PipelineNs = loopNs[k],
+                WallNs = loopNs[k],
+                Outcome = isFault ? LoopOutcome.Faulted : records.Length == l.Options.WarmupFrames + l.Options.Frames ? LoopOutcome.Completed : LoopOutcome.Stopped,
+                Fault = isFault ? fault : null,
+                DroppedFrames = l.DroppedFrames,
+            };
+        }
+        return (result[0], result[1]);
     }
 
     private LoopOutcome RunBlock<T>(ClosedLoop<T> loop, int frames) where T : struct

@@ -66,10 +66,10 @@ public sealed class LoopFigures
     public int Frames { get; set; }
     /// <summary>Managed bytes allocated per counted frame on the pipeline thread.</summary>
     public double AllocBytesPerFrame { get; set; }
-    /// <summary>GC collections during its counted frames, gen0/1/2 together.</summary>
+    /// <summary>GC collections during its counted frames (each once, whatever its generation).</summary>
     public int GcCollections { get; set; }
-    /// <summary>Gen0 collections during its counted frames.</summary>
-    public int Gen0Collections { get; set; }
+    /// <summary>Of those, full (gen2) collections.</summary>
+    public int Gen2Collections { get; set; }
     /// <summary>GC pause during its counted frames, ms.</summary>
     public double GcPauseMs { get; set; }
     /// <summary>End-to-end latency.</summary>
@@ -150,6 +150,32 @@ public static class BenchReports
             }
         }
         return extras;
+    }
+
+    /// <summary>One loop's cost figures from its run, for the side-by-side comparison.</summary>
+    public static LoopFigures Figures(BenchRun run)
+    {
+        var counted = run.Records.AsSpan(run.WarmupFrames);
+        var stages = StageSamples(counted);
+        var e2e = new long[counted.Length];
+        int misses = 0;
+        for (int i = 0; i < counted.Length; i++)
+        {
+            e2e[i] = counted[i].EndToEndNs;
+            if ((counted[i].Flags & FrameFlags.DeadlineMiss) != 0) misses++;
+        }
+        return new LoopFigures
+        {
+            Frames = run.CountedFrames,
+            AllocBytesPerFrame = run.CountedFrames > 0 ? Math.Round((double)run.AllocatedBytes / run.CountedFrames, 1) : 0,
+            GcCollections = run.GcCollections,
+            Gen2Collections = run.Gen2Collections,
+            GcPauseMs = Math.Round(run.GcPause.TotalMilliseconds, 3),
+            EndToEnd = Percentiles.Summarize(e2e),
+            Infer = Percentiles.Summarize(stages[2]),
+            Preprocess = Percentiles.Summarize(stages[1]),
+            DeadlineMisses = misses,
+        };
     }
 
     /// <summary>Stage names, in loop order.</summary>

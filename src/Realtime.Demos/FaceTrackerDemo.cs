@@ -175,11 +175,6 @@ public sealed class FaceTrackerDemo : IDisposable
 
         Preprocessor = new LetterboxPreprocessor(p.Camera.Width, p.Camera.Height, m.InputWidth, m.InputHeight);
         Decoder = new BlazeFaceDecoder(Engine, Preprocessor, m.InputWidth, (float)m.ScoreThreshold);
-        var k = p.Controller;
-        var controller = new PanTiltTracker(new PidGains(k.Kp, k.Ki, k.Kd, 100, k.MaxStepDeg), p.Camera.HfovDeg, p.Camera.Width, p.Camera.Height, period,
-            (p.Pwm[0].MinAngleDeg, p.Pwm[0].MaxAngleDeg), (p.Pwm[1].MinAngleDeg, p.Pwm[1].MaxAngleDeg));
-        var w = p.Watchdog;
-        var watchdog = new MissWatchdog(ProfileLoader.ParseMissPolicy(w.MissPolicy)!.Value, w.SafeAfterConsecutiveMisses, w.RecoverAfterGoodFrames);
         var options = new ClosedLoopOptions
         {
             Frames = overrides.Frames ?? p.Timing.Frames,
@@ -189,8 +184,48 @@ public sealed class FaceTrackerDemo : IDisposable
             Scenario = overrides.Scenario ?? LoopScenario.Periodic,
             MeasureFloor = overrides.MeasureFloor,
         };
-        Loop = new ClosedLoop<FaceDetection>(options, SimCamera, Preprocessor, Engine, Decoder, controller, Servos, watchdog,
+        _waiter = waiter;
+        Loop = new ClosedLoop<FaceDetection>(options, SimCamera, Preprocessor, Engine, Decoder, NewController(), Servos, NewWatchdog(),
             waiter, new CenteringError(), SimCamera);
+    }
+
+    private IPeriodicWaiter? _waiter;
+
+    private PanTiltTracker NewController()
+    {
+        var p = Profile;
+        var k = p.Controller;
+        return new PanTiltTracker(new PidGains(k.Kp, k.Ki, k.Kd, 100, k.MaxStepDeg), p.Camera.HfovDeg, p.Camera.Width, p.Camera.Height, 1.0 / p.Timing.RateHz,
+            (p.Pwm[0].MinAngleDeg, p.Pwm[0].MaxAngleDeg), (p.Pwm[1].MinAngleDeg, p.Pwm[1].MaxAngleDeg));
+    }
+
+    private MissWatchdog NewWatchdog()
+    {
+        var w = Profile.Watchdog;
+        return new MissWatchdog(ProfileLoader.ParseMissPolicy(w.MissPolicy)!.Value, w.SafeAfterConsecutiveMisses, w.RecoverAfterGoodFrames);
+    }
+
+    /// <summary>
+    /// Wires another loop over this demo's camera, decoder and outputs, with the same settings but
+    /// another inference engine and, optionally, other preprocessing — to set a different way of
+    /// running the model beside this one (the bench's naive loop). It gets its own controller and
+    /// watchdog. Run it instead of <see cref="Loop"/>, never both: they share the camera and outputs.
+    /// The engine must bind the model's outputs in <see cref="Engine"/>'s order.
+    /// </summary>
+    public ClosedLoop<FaceDetection> CreateLoop(IInferenceEngine engine, IPreprocessor? preprocessor = null, bool? measureFloor = null)
+    {
+        var o = Loop.Options;
+        var options = new ClosedLoopOptions
+        {
+            Frames = o.Frames,
+            WarmupFrames = o.WarmupFrames,
+            PeriodNs = o.PeriodNs,
+            DeadlineNs = o.DeadlineNs,
+            Scenario = o.Scenario,
+            MeasureFloor = measureFloor ?? o.MeasureFloor,
+        };
+        return new ClosedLoop<FaceDetection>(options, SimCamera!, preprocessor ?? Preprocessor, engine, Decoder, NewController(), Servos, NewWatchdog(),
+            _waiter, new CenteringError(), SimCamera);
     }
 
     private static void DisposeWhenDone(System.Threading.Tasks.Task<VideoFileReader> task)

@@ -181,3 +181,36 @@ public sealed class ColdStartCommandTests
         Assert.Contains("--optimized-model", variants[1].GetProperty("command").ToString());
     }
 }
+
+/// <summary><c>rtapp bench --compare naive</c>: the loop a newcomer writes, beside the optimized one.</summary>
+public sealed class CompareNaiveCommandTests
+{
+    [Fact]
+    public void TheComparisonShowsAllocationsGcAndTailLatencySideBySide()
+    {
+        string dir = Rtapp.TempDir();
+        string report = Path.Combine(dir, "naive.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--compare", "naive", "--frames", "96", "--warmup", "4", "--no-rt", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        foreach (string line in new[] { "bytes allocated / frame", "GC collections", "GC pause, ms", "end-to-end p99, µs", "end-to-end max, µs" })
+            Assert.Contains(line, r.Stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var cmp = doc.RootElement.GetProperty("bench").GetProperty("compare_naive");
+        Assert.Equal(0, cmp.GetProperty("optimized").GetProperty("alloc_bytes_per_frame").GetDouble());
+        Assert.Equal(0, cmp.GetProperty("optimized").GetProperty("gc_collections").GetInt32());
+        Assert.True(cmp.GetProperty("naive").GetProperty("alloc_bytes_per_frame").GetDouble() > 2 * 128 * 128 * 3 * 4);
+        Assert.Equal(96, cmp.GetProperty("naive").GetProperty("end_to_end").GetProperty("count").GetInt32());
+        Assert.Equal(96, doc.RootElement.GetProperty("frames").GetInt32());
+        string html = File.ReadAllText(Path.ChangeExtension(report, ".html"));
+        Assert.Contains("data-series=\"naive\"", html);
+        Assert.Contains("data-series=\"optimized\"", html);
+    }
+
+    [Fact]
+    public void TheComparisonIsSingleStreamOnly()
+    {
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--compare", "naive", "--scenario", "periodic", "--frames", "5", "--no-rt");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--compare naive runs single-stream", r.Stderr);
+    }
+}

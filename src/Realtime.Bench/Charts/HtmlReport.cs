@@ -162,10 +162,10 @@ public static class HtmlReport
     {
         sb.Append("<h2>Against the naive loop (same process, same run)</h2>");
         sb.Append("<p>").Append(E(cmp.Description)).Append(' ').Append(E(cmp.Interleaving)).Append("</p>");
-        sb.Append("<table><tr><th></th><th>B/frame</th><th>GC (gen0)</th><th>GC pause ms</th><th>e2e p50</th><th>e2e p99</th><th>e2e p99.9</th><th>e2e max</th><th>infer p99</th><th>misses</th><th>frames</th></tr>");
+        sb.Append("<table><tr><th></th><th>B/frame</th><th>GC (gen2)</th><th>GC pause ms</th><th>e2e p50</th><th>e2e p99</th><th>e2e p99.9</th><th>e2e max</th><th>infer p99</th><th>misses</th><th>frames</th></tr>");
         foreach (var (name, f) in new[] { ("optimized (IoBinding, preallocated)", cmp.Optimized), ("naive (convenience API, per-frame arrays)", cmp.Naive) })
             sb.Append("<tr><td>").Append(E(name)).Append("</td>").Append(string.Create(C,
-                $"<td>{f.AllocBytesPerFrame:0.#}</td><td>{f.GcCollections} ({f.Gen0Collections})</td><td>{f.GcPauseMs:0.###}</td><td>{f.EndToEnd.P50Us:0.0}</td><td>{f.EndToEnd.P99Us:0.0}</td><td>{f.EndToEnd.P999Us:0.0}</td><td>{f.EndToEnd.MaxUs:0.0}</td><td>{f.Infer.P99Us:0.0}</td><td>{f.DeadlineMisses}</td><td>{f.Frames}</td></tr>"));
+                $"<td>{f.AllocBytesPerFrame:0.#}</td><td>{f.GcCollections} ({f.Gen2Collections})</td><td>{f.GcPauseMs:0.###}</td><td>{f.EndToEnd.P50Us:0.0}</td><td>{f.EndToEnd.P99Us:0.0}</td><td>{f.EndToEnd.P999Us:0.0}</td><td>{f.EndToEnd.MaxUs:0.0}</td><td>{f.Infer.P99Us:0.0}</td><td>{f.DeadlineMisses}</td><td>{f.Frames}</td></tr>"));
         sb.Append("</table>");
         var naive = page.NaiveRecords.AsSpan(page.NaiveWarmupFrames);
         var ne2e = new double[naive.Length];
