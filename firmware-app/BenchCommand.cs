@@ -7,6 +7,7 @@ using Realtime.Bench;
 using Realtime.Bench.BareModel;
 using Realtime.Bench.Charts;
 using Realtime.Bench.Startup;
+using Realtime.Bench.Variants;
 using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
@@ -104,6 +105,12 @@ internal static class BenchCommand
             return ColdStartMode(cl, setup, launches);
         }
 
+        if (cl.Get("variants") is string variantList)
+        {
+            if (model is not null) throw new UsageException("--variants names the models itself: leave out --model");
+            return VariantsMode(cl, setup, variantList, warmup);
+        }
+
         if (cl.Get("compare") is string compare)
         {
             if (compare != "naive") throw new UsageException($"--compare takes 'naive', got '{compare}'");
@@ -182,6 +189,49 @@ internal static class BenchCommand
             Console.WriteLine($"Report: {path}");
         }
         return Program.ExitOk;
+    }
+
+    private static int VariantsMode(CommandLine cl, Setup s, string list, int warmup)
+    {
+        var known = VariantBench.Known(s.Assets);
+        var chosen = new List<VariantSpec>();
+        foreach (string raw in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            bool family = false;
+            foreach (var k in known)
+                if (k.Name == raw || k.Family == raw) { family = true; if (!chosen.Contains(k)) chosen.Add(k); }
+            if (family) continue;
+            if (Array.IndexOf(VariantBench.WithoutDecoder, raw) >= 0 || raw is "mlsd" or "silero")
+                throw new UsageException($"--variants: '{raw}' has no decoder in this build yet (only its latency can be benched: rtapp bench --model FILE); variants with an agreement measure: {Names(known)}");
+            throw new UsageException($"--variants: unknown variant '{raw}'; known: {Names(known)} (or a family name: blazeface)");
+        }
+        string video = AssetLocator.Resolve(s.Assets, s.Profile.Camera.Video ?? "video/Megamind.avi");
+        if (!File.Exists(video)) throw new ProfileException(s.ProfileSource, new[] { $"camera.video: video file not found: {video} (the variants run on it; ./scripts/fetch-assets.sh fetches it)" });
+        int frames = cl.GetInt("data-frames", 1, 1_000_000) ?? 270;
+        foreach (var v in chosen)
+            if (!File.Exists(v.ModelPath)) throw new ProfileException("--variants", new[] { $"{v.Name}: model file not found: {v.ModelPath} (./scripts/fetch-assets.sh fetches it)" });
+        Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {Path.GetFileName(video)}, {frames} frames, interleaved frame by frame; reference {chosen[0].Name}");
+        Realtime.Bench.Variants.VariantReport report = null!;
+        var settings = new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads };
+        var scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => report = VariantBench.Run(chosen, video, frames, warmup, settings));
+        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
+        report.Version = Program.Version;
+        report.Notes.Add($"Scheduling: {scheduling.Policy} priority {scheduling.Priority}, cores [{string.Join(",", scheduling.Affinity)}].");
+        report.Notes.Add("Latency is each stage on the same frames in the same run; agreement is with the reference's best box per frame (IoU, centre distance) and on whether there is a face at all.");
+        VariantSummary.Print(report);
+        if (cl.Get("report") is string path)
+        {
+            WriteFile(path, System.Text.Json.JsonSerializer.Serialize(report, BenchJsonContext.Default.VariantReport));
+            Console.WriteLine($"Report: {path}");
+        }
+        return Program.ExitOk;
+    }
+
+    private static string Names(IReadOnlyList<VariantSpec> known)
+    {
+        var names = new List<string>();
+        foreach (var k in known) names.Add(k.Name);
+        return string.Join(", ", names);
     }
 
     private static int RunCompareNaive(Setup s, int frames, int warmup, StampCostSummary stamp, string? jsonPath, string htmlPath)

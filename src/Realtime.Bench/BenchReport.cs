@@ -90,6 +90,7 @@ public sealed class LoopFigures
 [JsonSerializable(typeof(BenchExtras))]
 [JsonSerializable(typeof(Profiling.ProfileReport))]
 [JsonSerializable(typeof(Startup.ColdStartReport))]
+[JsonSerializable(typeof(Variants.VariantReport))]
 public sealed partial class BenchJsonContext : JsonSerializerContext
 {
 }

@@ -214,3 +214,33 @@ public sealed class CompareNaiveCommandTests
         Assert.Contains("--compare naive runs single-stream", r.Stderr);
     }
 }
+
+/// <summary><c>rtapp bench --variants</c>: the trade-off table on the real models and the real video.</summary>
+public sealed class VariantsCommandTests
+{
+    [Fact]
+    public void BlazeFace128Against256PrintsLatencyBesideAgreement()
+    {
+        string report = Path.Combine(Rtapp.TempDir(), "variants.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--variants", "blazeface-128,blazeface-256", "--data-frames", "40", "--warmup", "3", "--no-rt", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("infer p50", r.Stdout);
+        Assert.Contains("IoU p50", r.Stdout);
+        Assert.Contains("blazeface-256 against blazeface-128: inference p50", r.Stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var v = doc.RootElement.GetProperty("variants");
+        Assert.Equal(2, v.GetArrayLength());
+        Assert.Equal(40, v[1].GetProperty("infer").GetProperty("count").GetInt32());
+        Assert.True(v[1].GetProperty("agreement").GetProperty("both_found").GetInt32() > 30);
+    }
+
+    [Theory]
+    [InlineData("blazeface-512", "unknown variant 'blazeface-512'")]
+    [InlineData("mlsd-tiny", "has no decoder in this build yet")]
+    public void AVariantItCannotCompareIsNamed(string variant, string expected)
+    {
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--variants", variant, "--no-rt");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(expected, r.Stderr);
+    }
+}
