@@ -193,31 +193,58 @@ internal static class BenchCommand
 
     private static int VariantsMode(CommandLine cl, Setup s, string list, int warmup)
     {
-        var known = VariantBench.Known(s.Assets);
+        var known = new List<VariantSpec>(VariantBench.Known(s.Assets));
+        known.AddRange(VadVariantBench.Known(s.Assets));
         var chosen = new List<VariantSpec>();
         foreach (string raw in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            bool family = false;
+            bool found = false;
             foreach (var k in known)
-                if (k.Name == raw || k.Family == raw) { family = true; if (!chosen.Contains(k)) chosen.Add(k); }
-            if (family) continue;
-            if (Array.IndexOf(VariantBench.WithoutDecoder, raw) >= 0 || raw is "mlsd" or "silero")
+                if (k.Name == raw || k.Family == raw) { found = true; if (!chosen.Contains(k)) chosen.Add(k); }
+            if (found) continue;
+            if (Array.IndexOf(VariantBench.WithoutDecoder, raw) >= 0)
                 throw new UsageException($"--variants: '{raw}' has no decoder in this build yet (only its latency can be benched: rtapp bench --model FILE); variants with an agreement measure: {Names(known)}");
-            throw new UsageException($"--variants: unknown variant '{raw}'; known: {Names(known)} (or a family name: blazeface)");
+            throw new UsageException($"--variants: unknown variant '{raw}'; known: {Names(known)} (or a family name: blazeface, silero)");
         }
-        string video = AssetLocator.Resolve(s.Assets, s.Profile.Camera.Video ?? "video/Megamind.avi");
-        if (!File.Exists(video)) throw new ProfileException(s.ProfileSource, new[] { $"camera.video: video file not found: {video} (the variants run on it; ./scripts/fetch-assets.sh fetches it)" });
-        int frames = cl.GetInt("data-frames", 1, 1_000_000) ?? 270;
+        if (chosen.Count == 0) throw new UsageException("--variants: no variant named");
         foreach (var v in chosen)
+        {
+            if (v.Family != chosen[0].Family) throw new UsageException($"--variants: {chosen[0].Name} and {v.Name} answer different questions; compare variants of one model family at a time");
             if (!File.Exists(v.ModelPath)) throw new ProfileException("--variants", new[] { $"{v.Name}: model file not found: {v.ModelPath} (./scripts/fetch-assets.sh fetches it)" });
-        Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {Path.GetFileName(video)}, {frames} frames, interleaved frame by frame; reference {chosen[0].Name}");
-        Realtime.Bench.Variants.VariantReport report = null!;
+        }
+        int? dataFrames = cl.GetInt("data-frames", 1, 1_000_000);
         var settings = new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads };
-        var scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => report = VariantBench.Run(chosen, video, frames, warmup, settings));
+        Realtime.Bench.Variants.VariantReport report = null!;
+        Realtime.Core.Reporting.SchedulingInfo scheduling;
+        if (chosen[0].Family == "silero")
+        {
+            SpeechData speech;
+            try
+            {
+                speech = SpeechData.Ensure(Path.GetFullPath(cl.Get("cache") ?? Path.Combine("out", "bench-data")));
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new ProfileException("--variants", new[] { $"the speech recording could not be made: {ex.Message}" });
+            }
+            int perPass = (speech.Samples.Length - VadVariantBench.Context) / VadVariantBench.Chunk;
+            int passes = Math.Max(1, (int)Math.Ceiling((dataFrames ?? 1000) / (double)perPass));
+            Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {speech.Source}; {passes} pass(es) of {perPass} chunks, interleaved chunk by chunk; reference {chosen[0].Name}");
+            scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => report = VadVariantBench.Run(chosen, speech, passes, warmup, settings));
+            report.Notes.Add("A chunk is 512 new samples (32 ms) after 64 of context; speech is probability >= 0.5. Known speech: inside an utterance and above -40 dBFS; quiet chunks inside utterances are left out of recall and false alarms.");
+        }
+        else
+        {
+            string video = AssetLocator.Resolve(s.Assets, s.Profile.Camera.Video ?? "video/Megamind.avi");
+            if (!File.Exists(video)) throw new ProfileException(s.ProfileSource, new[] { $"camera.video: video file not found: {video} (the variants run on it; ./scripts/fetch-assets.sh fetches it)" });
+            int frames = dataFrames ?? 270;
+            Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {Path.GetFileName(video)}, {frames} frames, interleaved frame by frame; reference {chosen[0].Name}");
+            scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => report = VariantBench.Run(chosen, video, frames, warmup, settings));
+            report.Notes.Add("Agreement is with the reference's best box per frame (IoU, centre distance) and on whether there is a face at all.");
+        }
         foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
         report.Version = Program.Version;
-        report.Notes.Add($"Scheduling: {scheduling.Policy} priority {scheduling.Priority}, cores [{string.Join(",", scheduling.Affinity)}].");
-        report.Notes.Add("Latency is each stage on the same frames in the same run; agreement is with the reference's best box per frame (IoU, centre distance) and on whether there is a face at all.");
+        report.Notes.Insert(0, $"Scheduling: {scheduling.Policy} priority {scheduling.Priority}, cores [{string.Join(",", scheduling.Affinity)}]. Latency is each stage on the same data in the same run.");
         VariantSummary.Print(report);
         if (cl.Get("report") is string path)
         {

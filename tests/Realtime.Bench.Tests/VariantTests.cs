@@ -55,3 +55,54 @@ public sealed class VariantTests
         Assert.True(a.CenterDistancePxP50 < 30, $"centres {a.CenterDistancePxP50} px apart");
     }
 }
+
+/// <summary>Silero fp32 against fp16 on real speech: the agreement measures on known series, and the real run.</summary>
+public sealed class VadVariantTests
+{
+    [Fact]
+    public void DecisionsAgreeAtHalfAndProbabilityDifferencesAreMeasured()
+    {
+        float[] r = { 0.9f, 0.6f, 0.1f, 0.4f, 0.5f };
+        float[] v = { 0.8f, 0.4f, 0.2f, 0.6f, 0.5f };
+        var a = VadVariantBench.Compare(r, v);
+        Assert.Equal(5, a.Chunks);
+        Assert.Equal(2, a.BothSpeech); // 0.9/0.8 and 0.5/0.5 (0.5 is speech)
+        Assert.Equal(1, a.OnlyReference);
+        Assert.Equal(1, a.OnlyVariant);
+        Assert.Equal(1, a.Neither);
+        Assert.Equal(60.0, a.DecisionAgreementPct);
+        Assert.Equal(0.12, a.ProbabilityMeanAbsDiff, 4);
+        Assert.Equal(0.2, a.ProbabilityMaxAbsDiff, 4);
+    }
+
+    [Fact]
+    public void DecisionsAreJudgedAgainstKnownSpeechLeavingQuietChunksInsideUtterancesOut()
+    {
+        float[] p = { 0.9f, 0.1f, 0.8f, 0.7f, 0.2f };
+        sbyte[] truth = { 1, 1, 0, -1, 0 };
+        var t = VadVariantBench.Against(p, truth);
+        Assert.Equal(50.0, t.SpeechRecallPct);
+        Assert.Equal(50.0, t.SilenceFalseAlarmPct);
+        Assert.Equal(50.0, t.AccuracyPct);
+    }
+
+    [Fact]
+    public void SileroFp16DecidesLikeFp32OnRealSpeechAndBothFindTheSpeech()
+    {
+        string cache = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rt-bench-speech");
+        var speech = SpeechData.Ensure(cache);
+        Assert.True(speech.Samples.Length > 10 * SpeechData.SampleRate);
+        var report = VadVariantBench.Run(VadVariantBench.Known(TestAssets.Dir), speech, passes: 1, warmup: 3, new Realtime.Onnx.OnnxSessionSettings());
+        Assert.Equal(new[] { "silero-fp32", "silero-fp16" }, report.Variants.Select(v => v.Name));
+        int chunks = report.Frames;
+        Assert.Equal((speech.Samples.Length - VadVariantBench.Context) / VadVariantBench.Chunk, chunks);
+        foreach (var v in report.Variants)
+        {
+            Assert.Equal(chunks, v.Infer.Count);
+            // The recording is mostly speech between seconds of silence: a working VAD (state carried, context given) finds it.
+            Assert.True(v.VadTruth!.SpeechRecallPct > 80, $"{v.Name}: recall {v.VadTruth.SpeechRecallPct} %");
+            Assert.True(v.VadTruth.SilenceFalseAlarmPct < 20, $"{v.Name}: false alarms {v.VadTruth.SilenceFalseAlarmPct} %");
+        }
+        Assert.True(report.Variants[1].Vad!.DecisionAgreementPct > 90, $"agreement {report.Variants[1].Vad!.DecisionAgreementPct} %");
+    }
+}

@@ -244,3 +244,30 @@ public sealed class VariantsCommandTests
         Assert.Contains(expected, r.Stderr);
     }
 }
+
+/// <summary><c>rtapp bench --variants silero</c>: fp32 against fp16 on real speech.</summary>
+public sealed class VadVariantsCommandTests
+{
+    [Fact]
+    public void SileroFp32AgainstFp16PrintsLatencyBesideDecisions()
+    {
+        string dir = Rtapp.TempDir();
+        string report = Path.Combine(dir, "vad.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--variants", "silero", "--data-frames", "300", "--warmup", "3", "--no-rt", "--cache", dir, "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("recall %", r.Stdout);
+        Assert.Contains("silero-fp16 against silero-fp32", r.Stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var v = doc.RootElement.GetProperty("variants");
+        Assert.Equal(2, v.GetArrayLength());
+        Assert.True(v[1].GetProperty("vad").GetProperty("decision_agreement_pct").GetDouble() > 90);
+    }
+
+    [Fact]
+    public void VariantsOfDifferentFamiliesAreRefused()
+    {
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--variants", "blazeface-128,silero-fp16", "--no-rt");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("different questions", r.Stderr);
+    }
+}

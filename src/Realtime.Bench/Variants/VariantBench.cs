@@ -65,10 +65,16 @@ public sealed class VariantResult
     public LatencySummary Decode { get; set; } = new();
     /// <summary>Preprocess + infer + decode per frame.</summary>
     public LatencySummary Total { get; set; } = new();
-    /// <summary>Frames with a face found.</summary>
+    /// <summary>Frames with a face found (face detectors).</summary>
     public int FramesWithFace { get; set; }
-    /// <summary>Agreement with the reference (the first variant); null for the reference itself.</summary>
+    /// <summary>Agreement with the reference (the first variant); null for the reference itself and for other families.</summary>
     public DetectionAgreement? Agreement { get; set; }
+    /// <summary>Chunks called speech (voice-activity detectors).</summary>
+    public int? ChunksWithSpeech { get; set; }
+    /// <summary>Decision agreement with the reference (voice-activity detectors); null for the reference itself.</summary>
+    public VadAgreement? Vad { get; set; }
+    /// <summary>Decisions against the recording's known speech (voice-activity detectors).</summary>
+    public VadTruth? VadTruth { get; set; }
 }
 
 /// <summary>The result of <c>rtapp bench --variants …</c>.</summary>
@@ -109,7 +115,7 @@ public static class VariantBench
     };
 
     /// <summary>Names that are families of models, not yet with a decoder here (said plainly instead of ignored).</summary>
-    public static readonly string[] WithoutDecoder = { "mlsd-tiny", "mlsd-large", "silero-fp32", "silero-fp16" };
+    public static readonly string[] WithoutDecoder = { "mlsd-tiny", "mlsd-large", "mlsd" };
 
     private static string Resolve(string? assets, string relative) => assets is null ? relative : Path.Combine(assets, relative);
 
@@ -121,6 +127,8 @@ public static class VariantBench
         var lanes = new List<Lane>();
         try
         {
+            // The first session of a process pays one-time costs (the runtime, kernel registries): a throwaway load takes them, so load times compare.
+            using (OnnxInferenceEngine.Load(variants[0].ModelPath, variants[0].Input, null, settings)) { }
             foreach (var v in variants) lanes.Add(new Lane(v, video.Width, video.Height, settings, frames));
             var slot = new FrameBuffer(video.Width, video.Height, PixelFormat.Bgr24);
             foreach (var lane in lanes) lane.Warm(warmup);
