@@ -84,6 +84,13 @@ internal static class Program
                         [--no-floor] [--no-rt]
                   Runs a demo's closed loop on a board profile, prints a summary, writes the JSON report.
                   Defaults: --board sim, the profile's demo, frames and warm-up; periodic at the profile's rate.
+              rtapp bench [--board B | --model FILE [--shape N=AxB,…]] [--scenario single-stream|periodic|max-rate|all]
+                          [--frames N | --duration 30s] [--warmup N] [--rate HZ] [--deadline-us US] [--report FILE.json] [--html FILE]
+                  The loop under MLPerf LoadGen's scenarios with the model-alone floor interleaved; a JSON report and an
+                  HTML page of charts per run. Modes: --cold-start N (launches, with and without a saved optimized model),
+                  --compare naive (the newcomer's loop beside the optimized one), --variants blazeface|silero (trade-offs).
+              rtapp profile [--model FILE] [--runs N] [--top N] [--report FILE.json]
+                  ONNX Runtime's operator profile beside the loop's own stages, shares adding up to 100 %.
               rtapp boards        Lists the built-in board profiles.
               rtapp --version     Prints the version.
 
