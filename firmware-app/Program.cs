@@ -25,6 +25,10 @@ internal static class Program
                     return RunCommand.Execute(CommandLine.Parse(args, RunCommand.Options), mainNs);
                 case "check":
                     return CheckCommand.Execute(CommandLine.Parse(args, CheckCommand.Options));
+                case "bench":
+                    return BenchCommand.Execute(CommandLine.Parse(args, BenchCommand.Options), mainNs);
+                case "profile":
+                    return ProfileCommand.Execute(CommandLine.Parse(args, ProfileCommand.Options));
                 case "boards":
                     return BoardsCommand.Execute(CommandLine.Parse(args, BoardsCommand.Options));
                 case "bundle":
@@ -76,6 +80,13 @@ internal static class Program
                   Writes NAME's install tarball: binary, native libraries, profile, model, systemd unit,
                   install.sh. --binary: the folder with rtapp for the board's arch (default: this one,
                   or out/rtapp-linux-arm64 beside it for arm64 boards).
+              rtapp bench [--board B | --model FILE [--shape N=AxB,…]] [--scenario single-stream|periodic|max-rate|all]
+                          [--frames N | --duration 30s] [--warmup N] [--rate HZ] [--deadline-us US] [--report FILE.json] [--html FILE]
+                  The loop under MLPerf LoadGen's scenarios with the model-alone floor interleaved; a JSON report and an
+                  HTML page of charts per run. Modes: --cold-start N (launches, with and without a saved optimized model),
+                  --compare naive (the newcomer's loop beside the optimized one), --variants blazeface|silero (trade-offs).
+              rtapp profile [--model FILE] [--runs N] [--top N] [--report FILE.json]
+                  ONNX Runtime's operator profile beside the loop's own stages, shares adding up to 100 %.
               rtapp --version     Prints the version.
 
             --set key=value overrides one profile field after inheritance (extends): timing.rate_hz=20,

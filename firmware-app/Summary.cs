@@ -31,7 +31,7 @@ internal static class Summary
         if (r.PeriodJitterUs is { Count: > 0 } j)
             Console.WriteLine(string.Create(c, $"Period jitter: p50 {j.P50:0.0} µs, p99 {j.P99:0.0} µs, max {j.Max:0.0} µs, stddev {j.Stddev:0.0} µs"));
         Console.WriteLine(string.Create(c, $"Allocations: {r.AllocBytesPerFrame:0.##} bytes/frame, {r.GcCollections} GC collections, {r.GcPauseMs:0.###} ms GC pause"));
-        Console.WriteLine(string.Create(c, $"Cold start: {r.ColdStartMs.ProcessToFirstActuation:0.0} ms process → first actuation (runtime {r.ColdStartMs.RuntimeStart:0.0}, model load {r.ColdStartMs.ModelLoad:0.0}, first inference {r.ColdStartMs.FirstInference:0.0}; start from {r.ColdStartMs.ProcessStartSource})"));
+        Console.WriteLine(string.Create(c, $"Cold start: {r.ColdStartMs.ProcessToFirstActuation:0.0} ms process → first actuation (runtime {r.ColdStartMs.RuntimeStart:0.0}, model load {r.ColdStartMs.ModelLoad:0.0} of which ONNX Runtime init {r.ColdStartMs.OnnxruntimeInit:0.0}, first inference {r.ColdStartMs.FirstInference:0.0}; start from {r.ColdStartMs.ProcessStartSource})"));
         var d = r.DemoMetrics;
         if (d.TrackingErrorPx is { } e)
             Console.WriteLine(string.Create(c, $"Tracking: face found in {d.FramesWithTarget} of {r.Frames} frames; error from centre after {d.SettleFrames} settle frames: p50 {e.P50:0.0} px, p95 {e.P95:0.0} px, max {e.Max:0.0} px (image {d.ImageWidthPx} px wide)"));

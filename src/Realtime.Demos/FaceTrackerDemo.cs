@@ -26,6 +26,12 @@ public sealed class RunOverrides
     public bool MeasureFloor { get; init; } = true;
     /// <summary>Faults to inject (tests and demos of the watchdog).</summary>
     public FaultPlan? Faults { get; init; }
+    /// <summary>Turn on ONNX Runtime's profiler, its trace file named with this prefix (null: off).</summary>
+    public string? ProfilePathPrefix { get; init; }
+    /// <summary>Load the model's saved optimized form from this folder, saving it there first when missing (null: optimize at load).</summary>
+    public string? OptimizedModelCacheDir { get; init; }
+    /// <summary>The format of the saved optimized model.</summary>
+    public SavedModelFormat OptimizedModelFormat { get; init; } = SavedModelFormat.Onnx;
 }
 
 /// <summary>
@@ -118,6 +124,9 @@ public sealed class FaceTrackerDemo : IDisposable
                     // ORT pins its intra-op threads (one entry per thread beyond the caller) to the profile's cores.
                     IntraOpThreadAffinities = m.IntraOpThreads > 1 && p.Threads.InferenceCores.Count > 0
                         ? string.Join(";", IntraOpAffinity(p.Threads.InferenceCores, m.IntraOpThreads - 1)) : null,
+                    ProfilePathPrefix = overrides.ProfilePathPrefix,
+                    OptimizedModelCacheDir = overrides.OptimizedModelCacheDir,
+                    OptimizedModelFormat = overrides.OptimizedModelFormat,
                 });
         }
         catch (ModelShapeException ex)
@@ -176,16 +185,6 @@ public sealed class FaceTrackerDemo : IDisposable
 
         Preprocessor = new LetterboxPreprocessor(p.Camera.Width, p.Camera.Height, m.InputWidth, m.InputHeight);
         Decoder = new BlazeFaceDecoder(Engine, Preprocessor, m.InputWidth, (float)m.ScoreThreshold);
-        var k = p.Controller;
-        var controller = new PanTiltTracker(new PidGains(k.Kp, k.Ki, k.Kd, 100, k.MaxStepDeg), p.Camera.HfovDeg, p.Camera.Width, p.Camera.Height, period,
-            (p.Pwm[0].MinAngleDeg, p.Pwm[0].MaxAngleDeg), (p.Pwm[1].MinAngleDeg, p.Pwm[1].MaxAngleDeg));
-        var w = p.Watchdog;
-        var watchdog = new LoopWatchdog(
-            LoopWatchdog.ParseAction(w.MissPolicy)!.Value,
-            LoopWatchdog.ParseAction(w.OnStageOverrun)!.Value,
-            LoopWatchdog.ParseAction(w.OnStall)!.Value,
-            LoopWatchdog.ParseAction(w.OnSourceFailure)!.Value,
-            w.SafeAfterConsecutiveMisses, w.RecoverAfterGoodFrames);
         var budgets = new long[6];
         for (int s = 0; s < ProfileLoader.StageNames.Length; s++)
             if (p.Timing.BudgetsUs.TryGetValue(ProfileLoader.StageNames[s], out long us)) budgets[s] = us * 1000;
@@ -199,8 +198,10 @@ public sealed class FaceTrackerDemo : IDisposable
             Scenario = overrides.Scenario ?? LoopScenario.Periodic,
             MeasureFloor = overrides.MeasureFloor,
         };
-        Loop = new ClosedLoop<FaceDetection>(options, SimCamera, Preprocessor, Engine, Decoder, controller, Servos, watchdog,
-            waiter, new CenteringError(), SimCamera, new ReturnToSafe<FaceDetection>(Servos.SafeCommand, w.FallbackStep), overrides.Faults);
+        _waiter = waiter;
+        _faults = overrides.Faults;
+        Loop = new ClosedLoop<FaceDetection>(options, SimCamera, Preprocessor, Engine, Decoder, NewController(), Servos, NewWatchdog(),
+            waiter, new CenteringError(), SimCamera, NewFallback(), _faults);
     }
 
     /// <summary>ORT's affinity strings are 1-based core numbers, one per extra thread, cycling through the profile's cores.</summary>
@@ -209,6 +210,54 @@ public sealed class FaceTrackerDemo : IDisposable
         var list = new string[threads];
         for (int i = 0; i < threads; i++) list[i] = (cores[i % cores.Count] + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return list;
+    }
+
+    private IPeriodicWaiter? _waiter;
+    private FaultPlan? _faults;
+
+    private ReturnToSafe<FaceDetection> NewFallback() => new(Servos.SafeCommand, Profile.Watchdog.FallbackStep);
+
+    private PanTiltTracker NewController()
+    {
+        var p = Profile;
+        var k = p.Controller;
+        return new PanTiltTracker(new PidGains(k.Kp, k.Ki, k.Kd, 100, k.MaxStepDeg), p.Camera.HfovDeg, p.Camera.Width, p.Camera.Height, 1.0 / p.Timing.RateHz,
+            (p.Pwm[0].MinAngleDeg, p.Pwm[0].MaxAngleDeg), (p.Pwm[1].MinAngleDeg, p.Pwm[1].MaxAngleDeg));
+    }
+
+    private LoopWatchdog NewWatchdog()
+    {
+        var w = Profile.Watchdog;
+        return new LoopWatchdog(
+            LoopWatchdog.ParseAction(w.MissPolicy)!.Value,
+            LoopWatchdog.ParseAction(w.OnStageOverrun)!.Value,
+            LoopWatchdog.ParseAction(w.OnStall)!.Value,
+            LoopWatchdog.ParseAction(w.OnSourceFailure)!.Value,
+            w.SafeAfterConsecutiveMisses, w.RecoverAfterGoodFrames);
+    }
+
+    /// <summary>
+    /// Wires another loop over this demo's camera, decoder and outputs, with the same settings but
+    /// another inference engine and, optionally, other preprocessing — to set a different way of
+    /// running the model beside this one (the bench's naive loop). It gets its own controller and
+    /// watchdog. Run it instead of <see cref="Loop"/>, never both: they share the camera and outputs.
+    /// The engine must bind the model's outputs in <see cref="Engine"/>'s order.
+    /// </summary>
+    public ClosedLoop<FaceDetection> CreateLoop(IInferenceEngine engine, IPreprocessor? preprocessor = null, bool? measureFloor = null)
+    {
+        var o = Loop.Options;
+        var options = new ClosedLoopOptions
+        {
+            Frames = o.Frames,
+            WarmupFrames = o.WarmupFrames,
+            PeriodNs = o.PeriodNs,
+            DeadlineNs = o.DeadlineNs,
+            StageBudgetsNs = o.StageBudgetsNs,
+            Scenario = o.Scenario,
+            MeasureFloor = measureFloor ?? o.MeasureFloor,
+        };
+        return new ClosedLoop<FaceDetection>(options, SimCamera!, preprocessor ?? Preprocessor, engine, Decoder, NewController(), Servos, NewWatchdog(),
+            _waiter, new CenteringError(), SimCamera, NewFallback(), _faults);
     }
 
     private static void DisposeWhenDone(System.Threading.Tasks.Task<VideoFileReader> task)

@@ -72,6 +72,12 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     public long[][] OutputShapes { get; }
     /// <summary>Session creation and binding time, ms.</summary>
     public double ModelLoadMs { get; }
+    /// <summary>Of <see cref="ModelLoadMs"/>, the time ONNX Runtime's library load and environment took (the first load of a process only; 0 after).</summary>
+    public double RuntimeInitMs { get; private set; }
+    /// <summary>The file the session was created from: the model, or its saved optimized form.</summary>
+    public string LoadedFrom { get; private set; } = "";
+    /// <summary>Whether ONNX Runtime's profiler is on for this session.</summary>
+    public bool Profiling { get; private set; }
     /// <summary>Time of the first <see cref="Run"/>, ms (0 until it has run).</summary>
     public double FirstInferenceMs { get; private set; }
 
@@ -85,24 +91,24 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         if (!File.Exists(path)) throw new FileNotFoundException($"model file not found: {path}", path);
         settings ??= new OnnxSessionSettings();
         long t0 = MonotonicClock.NowNs();
-        using var options = new SessionOptions
+        // The first ORT call of a process loads libonnxruntime and creates its environment: timed apart, it is most of a small model's load.
+        OrtEnv.Instance();
+        double runtimeInitMs = (MonotonicClock.NowNs() - t0) / 1e6;
+        string sessionPath = path;
+        string? optimizedFrom = null;
+        if (settings.OptimizedModelCacheDir is not null)
         {
-            IntraOpNumThreads = settings.IntraOpThreads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            // ORT's warnings (e.g. unused initializers it removes) are noise to a user; errors still show.
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-        };
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", settings.AllowSpinning ? "1" : "0");
-        options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
-        if (settings.DenormalAsZero) options.AddSessionConfigEntry("session.set_denormal_as_zero", "1");
-        if (settings.IntraOpThreadAffinities is not null) options.AddSessionConfigEntry("session.intra_op_thread_affinities", settings.IntraOpThreadAffinities);
+            // A saved optimized model loads with graph optimizations off: that work was done once, when it was saved.
+            sessionPath = OptimizedModelCache.Ensure(path, settings.OptimizedModelCacheDir, settings.OptimizedModelFormat, settings);
+            optimizedFrom = path;
+        }
+        using var options = settings.CreateSessionOptions();
+        if (optimizedFrom is not null) options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
 
         InferenceSession session;
         try
         {
-            session = new InferenceSession(path, options);
+            session = new InferenceSession(sessionPath, options);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -120,6 +126,9 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
             if (expectedInputShape is not null && !ShapesEqual(shape, expectedInputShape))
                 throw new ModelShapeException(path, inputName, shape, expectedInputShape);
             var engine = new OnnxInferenceEngine(path, session, inputName, shape, (MonotonicClock.NowNs() - t0) / 1e6);
+            engine.LoadedFrom = sessionPath;
+            engine.RuntimeInitMs = runtimeInitMs;
+            engine.Profiling = settings.ProfilePathPrefix is not null;
             return engine;
         }
         catch
@@ -155,6 +164,17 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         long t0 = MonotonicClock.NowNs();
         _session.RunWithBinding(_runOptions, _binding);
         FirstInferenceMs = Math.Max(1e-6, (MonotonicClock.NowNs() - t0) / 1e6);
+    }
+
+    /// <summary>
+    /// Stops ONNX Runtime's profiler and returns the path of the Chrome-trace JSON it wrote (one
+    /// event per operator per run). Only for a session loaded with a profile prefix.
+    /// </summary>
+    public string EndProfiling()
+    {
+        if (!Profiling) throw new InvalidOperationException($"{ModelPath}: profiling was not enabled for this session (set OnnxSessionSettings.ProfilePathPrefix)");
+        Profiling = false;
+        return _session.EndProfiling();
     }
 
     /// <inheritdoc/>

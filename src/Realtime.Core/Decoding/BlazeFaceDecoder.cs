@@ -30,8 +30,9 @@ public sealed class BlazeFaceDecoder : IDecoder<FaceDetection>
     /// <param name="scoreThreshold">Minimum sigmoid score of a candidate.</param>
     /// <param name="iouThreshold">Overlap above which candidates merge.</param>
     /// <param name="maxFaces">Faces kept after suppression.</param>
+    /// <param name="firstStride">Stride of the first anchor layer: 8 for the front model (128), 16 for the back model (256, strides 16,32,32,32).</param>
     public BlazeFaceDecoder(IInferenceEngine engine, LetterboxPreprocessor geometry, int inputSize = 128,
-        float scoreThreshold = 0.5f, float iouThreshold = 0.3f, int maxFaces = 8)
+        float scoreThreshold = 0.5f, float iouThreshold = 0.3f, int maxFaces = 8, int firstStride = 8)
     {
         _inputSize = inputSize;
         _geometry = geometry;
@@ -46,7 +47,7 @@ public sealed class BlazeFaceDecoder : IDecoder<FaceDetection>
             if (_scoreOutputs[i] < 0 || _boxOutputs[i] < 0)
                 throw new ArgumentException($"the model has no BlazeFace output '{scores[i]}'/'{boxes[i]}'");
         }
-        (_anchorX, _anchorY) = Anchors(inputSize);
+        (_anchorX, _anchorY) = Anchors(inputSize, firstStride);
         _layerCounts[0] = engine.Output(_scoreOutputs[0]).Length;
         _layerCounts[1] = engine.Output(_scoreOutputs[1]).Length;
         if (_layerCounts[0] + _layerCounts[1] != _anchorX.Length)
@@ -64,11 +65,14 @@ public sealed class BlazeFaceDecoder : IDecoder<FaceDetection>
     public ReadOnlySpan<FaceBox> Faces => _kept.AsSpan(0, _keptCount);
     private int _keptCount;
 
-    /// <summary>Anchor centres for BlazeFace front (MediaPipe SsdAnchorsCalculator, fixed_anchor_size).</summary>
-    public static (float[] X, float[] Y) Anchors(int inputSize)
+    /// <summary>Anchor centres for BlazeFace (MediaPipe SsdAnchorsCalculator, fixed_anchor_size).</summary>
+    /// <param name="inputSize">Model input side.</param>
+    /// <param name="firstStride">Stride of the first layer: 8 for the front model, 16 for the back model.</param>
+    public static (float[] X, float[] Y) Anchors(int inputSize, int firstStride = 8)
     {
-        // Layer strides 8,16,16,16 with 2 anchors each; the three stride-16 layers share one grid.
-        int g8 = (int)Math.Ceiling(inputSize / 8.0), g16 = (int)Math.Ceiling(inputSize / 16.0);
+        // Layer strides s,2s,2s,2s (s = 8 front, 16 back) with 2 anchors each; the three 2s layers share one grid.
+        if (firstStride < 1) throw new ArgumentOutOfRangeException(nameof(firstStride));
+        int g8 = (int)Math.Ceiling(inputSize / (double)firstStride), g16 = (int)Math.Ceiling(inputSize / (2.0 * firstStride));
         int n = g8 * g8 * 2 + g16 * g16 * 6;
         var xs = new float[n];
         var ys = new float[n];

@@ -183,12 +183,13 @@ public sealed class ClosedLoop<TResult> : ILoopHeartbeat where TResult : struct
             if (FramesRun < Options.WarmupFrames) return outcome;
             // Allocation and GC figures cover the counted frames only, on this (the pipeline) thread.
             long bytes0 = GC.GetAllocatedBytesForCurrentThread();
-            int gc0 = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
+            // CollectionCount(0) counts every collection: a gen1 or gen2 collection collects gen0 too.
+            int gc0 = GC.CollectionCount(0);
             TimeSpan pause0 = GC.GetTotalPauseDuration();
             int counted0 = FramesRun;
             outcome = RunFrames(_records.Length - FramesRun);
             CountedAllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - bytes0;
-            CountedGcCollections = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2) - gc0;
+            CountedGcCollections = GC.CollectionCount(0) - gc0;
             CountedGcPause = GC.GetTotalPauseDuration() - pause0;
             CountedFramesMeasured = FramesRun - counted0;
             return outcome;

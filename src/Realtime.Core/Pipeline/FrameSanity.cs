@@ -15,6 +15,8 @@ public static class FrameSanity
     /// </summary>
     public static bool IsFlat(FrameBuffer frame)
     {
+        // A frame smaller than the grid (a synthetic 1×1 sensor) cannot be judged.
+        if (frame.Width < GridPoints || frame.Height < GridPoints) return false;
         byte[] px = frame.Pixels;
         int bpp = FrameBuffer.BytesPerPixel(frame.Format);
         int first = -1;

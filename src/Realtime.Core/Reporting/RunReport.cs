@@ -175,6 +175,8 @@ public sealed class ColdStart
     public double RuntimeStart { get; set; }
     /// <summary>Model load (session creation and binding).</summary>
     public double ModelLoad { get; set; }
+    /// <summary>Of <see cref="ModelLoad"/>, ONNX Runtime's library load and environment creation (the first session of a process pays it).</summary>
+    public double OnnxruntimeInit { get; set; }
     /// <summary>Wiring the demo other than the model: profile assets, hash check, video, outputs.</summary>
     public double Wiring { get; set; }
     /// <summary>Starting the pipeline thread and applying its scheduling (affinity, priority, mlockall).</summary>

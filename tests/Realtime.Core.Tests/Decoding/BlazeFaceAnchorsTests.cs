@@ -84,3 +84,19 @@ public sealed class BlazeFaceAnchorsTests
         Assert.Equal(0.25f, outer.IoU(in inner), Eps);
     }
 }
+
+/// <summary>The back model (256 input, strides 16,32,32,32) has the front model's grids: the same 896 normalised centres.</summary>
+public sealed class BlazeFaceBackAnchorsTests
+{
+    [Fact]
+    public void TheBackModelsAnchorsAreTheFrontModelsNormalisedGrid()
+    {
+        var (fx, fy) = BlazeFaceDecoder.Anchors(128);
+        var (bx, by) = BlazeFaceDecoder.Anchors(256, firstStride: 16);
+        Assert.Equal(896, bx.Length);
+        Assert.Equal(fx, bx);
+        Assert.Equal(fy, by);
+        // With the front model's stride the 256 input would need 32x32x2 + 16x16x6 anchors, which its outputs do not have.
+        Assert.Equal(32 * 32 * 2 + 16 * 16 * 6, BlazeFaceDecoder.Anchors(256).X.Length);
+    }
+}

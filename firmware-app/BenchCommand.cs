@@ -1,0 +1,481 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+using Realtime.Bench;
+using Realtime.Bench.BareModel;
+using Realtime.Bench.Charts;
+using Realtime.Bench.Startup;
+using Realtime.Bench.Variants;
+using Realtime.Core.Profiles;
+using Realtime.Core.Reporting;
+using Realtime.Core.Timing;
+using Realtime.Demos;
+using Realtime.Linux;
+using Realtime.Onnx;
+
+namespace Realtime.App;
+
+/// <summary>
+/// <c>rtapp bench</c>: the loop under MLPerf LoadGen's scenarios with the model-alone floor
+/// interleaved, a JSON report and an HTML page per run; and, by option, cold start over many
+/// launches, the naive loop beside the optimized one, model variants side by side.
+/// </summary>
+internal static class BenchCommand
+{
+    public static readonly Dictionary<string, bool> Options = new()
+    {
+        ["board"] = true, ["demo"] = true, ["model"] = true, ["shape"] = true, ["scenario"] = true, ["frames"] = true, ["duration"] = true,
+        ["warmup"] = true, ["rate"] = true, ["deadline-us"] = true, ["report"] = true, ["html"] = true, ["assets"] = true,
+        ["no-rt"] = false, ["quiet"] = false, ["cache"] = true, ["optimized-model"] = true,
+        ["compare"] = true, ["variants"] = true, ["data-frames"] = true, ["cold-start"] = true,
+    };
+
+    /// <summary>What every run of one <c>rtapp bench</c> (or <c>rtapp profile</c>) shares.</summary>
+    internal sealed class Setup
+    {
+        public required BoardProfile Profile { get; init; }
+        public required string ProfileSource { get; init; }
+        public string? Assets { get; init; }
+        public string? ModelPath { get; init; }
+        public Dictionary<string, long[]>? Shapes { get; init; }
+        public OnnxSessionSettings Session { get; init; } = new();
+        public bool Realtime { get; init; }
+        public bool Quiet { get; init; }
+    }
+
+    public static int Execute(CommandLine cl, long mainNs)
+    {
+        var (processStartNs, startSource) = MachineFacts.ProcessStart();
+        string board = cl.Get("board") ?? "sim";
+        var (profile, source) = ProfileCatalog.Load(board);
+        ApplyTimingOverrides(cl, profile, source);
+        string? model = cl.Get("model");
+        string? demo = cl.Get("demo");
+        if (model is not null && demo is not null) throw new UsageException("--model benches a model alone; --demo benches a demo: give one of them");
+        demo ??= profile.Demo;
+        if (model is null && demo != "face-tracker") throw new UsageException($"unknown demo '{demo}' (available: face-tracker)");
+        if (model is not null && !File.Exists(model)) throw new ProfileException("--model", new[] { $"model file not found: {Path.GetFullPath(model)}" });
+
+        Dictionary<string, long[]>? shapes = null;
+        if (cl.Get("shape") is string shapeText)
+        {
+            if (model is null) throw new UsageException("--shape applies to --model only");
+            shapes = BareModelEngine.ParseShapes(shapeText, out string? shapeError) ?? throw new UsageException($"--shape: {shapeError}");
+        }
+
+        var scenarios = BenchScenarios.ParseList(cl.Get("scenario") ?? "single-stream")
+            ?? throw new UsageException($"--scenario must be single-stream, periodic, max-rate, a comma list of them, or all; got '{cl.Get("scenario")}'");
+        int? frames = cl.GetInt("frames", 1, BenchPlanner.MaxFrames);
+        double? duration = null;
+        if (cl.Get("duration") is string d)
+        {
+            duration = BenchPlanner.ParseDuration(d) ?? throw new UsageException($"--duration must be a positive time such as 30, 30s, 2m or 500ms; got '{d}'");
+            if (frames is not null) throw new UsageException("give --frames or --duration, not both");
+        }
+        int warmup = cl.GetInt("warmup", 0, 1_000_000) ?? profile.Timing.WarmupFrames;
+
+        var session = new OnnxSessionSettings
+        {
+            IntraOpThreads = profile.Model.IntraOpThreads,
+            OptimizedModelCacheDir = cl.Get("optimized-model") is null ? null : cl.Get("cache") ?? DefaultCache(),
+            OptimizedModelFormat = cl.Get("optimized-model") switch
+            {
+                null or "onnx" => SavedModelFormat.Onnx,
+                "ort" => SavedModelFormat.Ort,
+                string f => throw new UsageException($"--optimized-model must be onnx or ort, got '{f}'"),
+            },
+        };
+        var setup = new Setup
+        {
+            Profile = profile,
+            ProfileSource = source,
+            Assets = AssetLocator.Find(cl.Get("assets")),
+            ModelPath = model is null ? null : Path.GetFullPath(model),
+            Shapes = shapes,
+            Session = session,
+            Realtime = !cl.Has("no-rt"),
+            Quiet = cl.Has("quiet"),
+        };
+
+        if (cl.GetInt("cold-start", 1, 100_000) is int launches)
+        {
+            if (model is not null) throw new UsageException("--cold-start launches 'rtapp run' of a board's demo: give --board, not --model");
+            return ColdStartMode(cl, setup, launches);
+        }
+
+        if (cl.Get("variants") is string variantList)
+        {
+            if (model is not null) throw new UsageException("--variants names the models itself: leave out --model");
+            return VariantsMode(cl, setup, variantList, warmup);
+        }
+
+        if (cl.Get("compare") is string compare)
+        {
+            if (compare != "naive") throw new UsageException($"--compare takes 'naive', got '{compare}'");
+            if (model is not null) throw new UsageException("--compare naive compares the demo's loop with a naive one: give --board, not --model");
+            if (scenarios.Count != 1 || scenarios[0] != BenchScenario.SingleStream)
+                throw new UsageException("--compare naive runs single-stream (the two loops take turns on one thread, block by block); leave out --scenario or give single-stream");
+            if (duration is not null) throw new UsageException("--compare naive takes --frames, not --duration");
+            string? cjson = cl.Get("report");
+            string chtml = cl.Get("html") ?? (cjson is not null ? Path.ChangeExtension(cjson, ".html") : Path.Combine("rtapp-bench", $"{profile.Name}-{demo}-naive-compare.html"));
+            return RunCompareNaive(setup, frames ?? 1000, warmup, StampCost.Measure(), cjson, chtml);
+        }
+
+        // Scenario runs.
+        var stamp = StampCost.Measure();
+        string? reportPath = cl.Get("report");
+        string? htmlOption = cl.Get("html");
+        int exit = Program.ExitOk;
+        for (int i = 0; i < scenarios.Count; i++)
+        {
+            var scenario = scenarios[i];
+            string suffix = scenarios.Count > 1 ? "." + BenchScenarios.Name(scenario) : "";
+            string? json = reportPath is null ? null : Insert(reportPath, suffix, ".json");
+            string html = htmlOption is not null ? Insert(htmlOption, suffix, ".html")
+                : json is not null ? Path.ChangeExtension(json, ".html")
+                : Path.Combine("rtapp-bench", $"{profile.Name}-{(model is null ? demo : Path.GetFileNameWithoutExtension(model))}-{BenchScenarios.Name(scenario)}.html");
+            int rc = RunScenario(setup, scenario, frames, duration, warmup, stamp, json, html, i == 0 ? processStartNs : 0, startSource, mainNs);
+            if (rc != Program.ExitOk) exit = rc;
+        }
+        return exit;
+    }
+
+    private static int ColdStartMode(CommandLine cl, Setup s, int launches)
+    {
+        string binary = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell where this binary is (Environment.ProcessPath)");
+        string modelPath = AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
+        if (!File.Exists(modelPath)) throw new ProfileException(s.ProfileSource, new[] { $"model.path: model file not found: {modelPath}" });
+        string cache = Path.GetFullPath(cl.Get("cache") ?? DefaultCache());
+        var args = new List<string> { "run", "--board", cl.Get("board") ?? "sim", "--frames", "1", "--warmup", "0", "--no-floor", "--quiet" };
+        if (!s.Realtime) args.Add("--no-rt");
+        if (s.Assets is not null) { args.Add("--assets"); args.Add(s.Assets); }
+        var variants = new List<ColdStartVariant>
+        {
+            new("optimize-at-load", "the original model, optimized by ONNX Runtime at every load (ORT_ENABLE_ALL)", Array.Empty<string>()),
+            new("saved-onnx", "the optimized graph saved once as .onnx (SessionOptions.OptimizedModelFilePath), loaded with optimizations off", new[] { "--optimized-model", "onnx", "--cache", cache }),
+            new("saved-ort", "the optimized graph saved once in ORT format (.ort), loaded with optimizations off", new[] { "--optimized-model", "ort", "--cache", cache }),
+        };
+        // The saved models are written once, here, before any launch is timed.
+        var settings = new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads };
+        string savedOnnx = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Onnx, settings);
+        string savedOrt = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Ort, settings);
+        Console.WriteLine($"rtapp {Program.Version} bench --cold-start {launches}: {launches} launches (+1 priming) of each of {variants.Count} variants, interleaved: {binary} {string.Join(' ', args)}");
+        Console.WriteLine($"Saved optimized models: {savedOnnx} ({new FileInfo(savedOnnx).Length / 1024} KiB), {savedOrt} ({new FileInfo(savedOrt).Length / 1024} KiB); original {new FileInfo(modelPath).Length / 1024} KiB");
+        Realtime.Bench.Startup.ColdStartReport report;
+        try
+        {
+            report = ColdStartRunner.Run(binary, args, variants, launches, priming: 1,
+                Path.Combine(Path.GetTempPath(), $"rtapp-cold-{Environment.ProcessId}"), s.Quiet ? null : m => Console.Error.Write($"\r{m}   "));
+        }
+        catch (ColdStartLaunchException ex)
+        {
+            Console.Error.WriteLine();
+            Console.Error.WriteLine($"rtapp: error: a launch failed: {ex.Message}");
+            return ex.ExitCode == Program.ExitBadInput ? Program.ExitBadInput : Program.ExitFault;
+        }
+        if (!s.Quiet) Console.Error.WriteLine();
+        report.Version = Program.Version;
+        report.Board = s.Profile.Name;
+        report.Model = Path.GetFileName(modelPath);
+        report.Notes.Add("Each launch is a new process given its launch time on CLOCK_MONOTONIC (RTAPP_LAUNCH_MONO_NS) and running one frame; the phases are its report's cold_start_ms.");
+        report.Notes.Add("The page cache is warm (a priming launch per variant runs first, uncounted): this is a restart's cold start, not a power-on's.");
+        report.Notes.Add($"Percentiles are nearest rank over {launches} launches: with fewer than 64 launches p90, and fewer than 662 p99, are not established (p99 is then the largest).");
+        ColdStartSummary.Print(report);
+        if (cl.Get("report") is string path)
+        {
+            WriteFile(path, System.Text.Json.JsonSerializer.Serialize(report, BenchJsonContext.Default.ColdStartReport));
+            Console.WriteLine($"Report: {path}");
+        }
+        return Program.ExitOk;
+    }
+
+    private static int VariantsMode(CommandLine cl, Setup s, string list, int warmup)
+    {
+        var known = new List<VariantSpec>(VariantBench.Known(s.Assets));
+        known.AddRange(VadVariantBench.Known(s.Assets));
+        var chosen = new List<VariantSpec>();
+        foreach (string raw in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            bool found = false;
+            foreach (var k in known)
+                if (k.Name == raw || k.Family == raw) { found = true; if (!chosen.Contains(k)) chosen.Add(k); }
+            if (found) continue;
+            if (Array.IndexOf(VariantBench.WithoutDecoder, raw) >= 0)
+                throw new UsageException($"--variants: '{raw}' has no decoder in this build yet (only its latency can be benched: rtapp bench --model FILE); variants with an agreement measure: {Names(known)}");
+            throw new UsageException($"--variants: unknown variant '{raw}'; known: {Names(known)} (or a family name: blazeface, silero)");
+        }
+        if (chosen.Count == 0) throw new UsageException("--variants: no variant named");
+        foreach (var v in chosen)
+        {
+            if (v.Family != chosen[0].Family) throw new UsageException($"--variants: {chosen[0].Name} and {v.Name} answer different questions; compare variants of one model family at a time");
+            if (!File.Exists(v.ModelPath)) throw new ProfileException("--variants", new[] { $"{v.Name}: model file not found: {v.ModelPath} (./scripts/fetch-assets.sh fetches it)" });
+        }
+        int? dataFrames = cl.GetInt("data-frames", 1, 1_000_000);
+        var settings = new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads };
+        Realtime.Bench.Variants.VariantReport report = null!;
+        Realtime.Core.Reporting.SchedulingInfo scheduling;
+        if (chosen[0].Family == "silero")
+        {
+            SpeechData speech;
+            try
+            {
+                speech = SpeechData.Ensure(Path.GetFullPath(cl.Get("cache") ?? Path.Combine("out", "bench-data")));
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new ProfileException("--variants", new[] { $"the speech recording could not be made: {ex.Message}" });
+            }
+            int perPass = (speech.Samples.Length - VadVariantBench.Context) / VadVariantBench.Chunk;
+            int passes = Math.Max(1, (int)Math.Ceiling((dataFrames ?? 1000) / (double)perPass));
+            Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {speech.Source}; {passes} pass(es) of {perPass} chunks, interleaved chunk by chunk; reference {chosen[0].Name}");
+            scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => report = VadVariantBench.Run(chosen, speech, passes, warmup, settings));
+            report.Notes.Add("A chunk is 512 new samples (32 ms) after 64 of context; speech is probability >= 0.5. Known speech: inside an utterance and above -40 dBFS; quiet chunks inside utterances are left out of recall and false alarms.");
+        }
+        else
+        {
+            string video = AssetLocator.Resolve(s.Assets, s.Profile.Camera.Video ?? "video/Megamind.avi");
+            if (!File.Exists(video)) throw new ProfileException(s.ProfileSource, new[] { $"camera.video: video file not found: {video} (the variants run on it; ./scripts/fetch-assets.sh fetches it)" });
+            int frames = dataFrames ?? 270;
+            Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {Path.GetFileName(video)}, {frames} frames, interleaved frame by frame; reference {chosen[0].Name}");
+            scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => report = VariantBench.Run(chosen, video, frames, warmup, settings));
+            report.Notes.Add("Agreement is with the reference's best box per frame (IoU, centre distance) and on whether there is a face at all.");
+        }
+        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
+        report.Version = Program.Version;
+        report.Notes.Insert(0, $"Scheduling: {scheduling.Policy} priority {scheduling.Priority}, cores [{string.Join(",", scheduling.Affinity)}]. Latency is each stage on the same data in the same run.");
+        VariantSummary.Print(report);
+        if (cl.Get("report") is string path)
+        {
+            WriteFile(path, System.Text.Json.JsonSerializer.Serialize(report, BenchJsonContext.Default.VariantReport));
+            Console.WriteLine($"Report: {path}");
+        }
+        return Program.ExitOk;
+    }
+
+    private static string Names(IReadOnlyList<VariantSpec> known)
+    {
+        var names = new List<string>();
+        foreach (var k in known) names.Add(k.Name);
+        return string.Join(", ", names);
+    }
+
+    private static int RunCompareNaive(Setup s, int frames, int warmup, StampCostSummary stamp, string? jsonPath, string htmlPath)
+    {
+        using var target = (FaceTrackerTarget)Build(s, BenchScenario.SingleStream, frames, warmup);
+        // The naive loop gets a world of its own (a second camera, mount and outputs), so each loop closes its own loop.
+        using var twin = FaceTrackerDemo.Build(s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(),
+            BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, measureFloor: false));
+        using var naiveEngine = new Realtime.Bench.Naive.NaiveInferenceEngine(twin.ModelPath, twin.Engine, new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads });
+        var naiveLoop = twin.CreateLoop(naiveEngine, new Realtime.Bench.Naive.NaivePreprocessor(twin.Preprocessor), measureFloor: false);
+        if (!s.Quiet)
+            Console.WriteLine($"rtapp {Program.Version} bench --compare naive: {s.Profile.Name} / face-tracker: {warmup} warm-up + {frames} frames of each loop, single-stream, taking turns every {BenchDriver.BlockFrames} frames");
+
+        var driver = new BenchDriver();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; driver.RequestStop(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; driver.RequestStop(); });
+        BenchRun run = null!, naive = null!;
+        var scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => (run, naive) = driver.RunPair(target.DemoPipeline.Loop, naiveLoop));
+        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
+
+        var report = new RunReport { Version = Program.Version, Board = s.Profile.Name, Machine = MachineFacts.Read(), Scheduling = scheduling };
+        var extras = BenchReports.Fill(report, run, target, s.Profile.Timing.BudgetsUs);
+        extras.StampCost = stamp;
+        extras.ModelLoadedFrom = target.LoadedFrom;
+        report.ColdStartMs = new ColdStart { ProcessStartSource = "not measured in a comparison run", ModelLoad = Math.Round(target.ModelLoadMs, 3), FirstInference = Math.Round(target.FirstInferenceMs, 3) };
+        extras.CompareNaive = new NaiveComparison
+        {
+            Description = "The naive loop is the one a newcomer writes: per frame a new input array from preprocessing, a new DenseTensor and NamedOnnxValue list, " +
+                "InferenceSession.Run's convenience overload, and each output copied into a new array. Same model, same session settings, same decoder, controller and outputs.",
+            Interleaving = $"Both loops ran in this process on the same thread, taking turns every {BenchDriver.BlockFrames} frames; each one's allocations, collections and pauses are counted over its own frames only.",
+            Optimized = BenchReports.Figures(run),
+            Naive = BenchReports.Figures(naive),
+        };
+        extras.Html = Path.GetFullPath(htmlPath);
+        WriteFile(htmlPath, HtmlReport.Render(new BenchPage
+        {
+            Report = report, Extras = extras, Records = run.Records, WarmupFrames = run.WarmupFrames,
+            NaiveRecords = naive.Records, NaiveWarmupFrames = naive.WarmupFrames,
+        }));
+        if (jsonPath is not null) WriteFile(jsonPath, BenchReports.ToJson(report, extras));
+        if (!s.Quiet)
+        {
+            BenchSummary.Print(report, extras, null);
+            BenchSummary.PrintComparison(extras.CompareNaive);
+            if (jsonPath is not null) Console.WriteLine($"Report: {jsonPath}");
+        }
+        var f = run.Fault ?? naive.Fault;
+        if (f is not null)
+        {
+            Console.Error.WriteLine($"rtapp: fault: {f.Message} — outputs were driven to their safe state; the report holds what was measured");
+            return Program.ExitFault;
+        }
+        return Program.ExitOk;
+    }
+
+    private static int RunScenario(Setup s, BenchScenario scenario, int? frames, double? durationS, int warmup, StampCostSummary stamp,
+        string? jsonPath, string htmlPath, long processStartNs, string startSource, long mainNs)
+    {
+        int counted = frames ?? 1000;
+        if (durationS is double ds)
+        {
+            double probe = scenario == BenchScenario.Periodic ? 0 : ProbeModelAlone(s);
+            counted = BenchPlanner.FramesFor(ds, scenario, s.Profile.Timing.RateHz, probe);
+        }
+        long wireStartNs = MonotonicClock.NowNs();
+        using BenchTarget target = Build(s, scenario, counted, warmup);
+        long wireEndNs = MonotonicClock.NowNs();
+        var o = target.Options;
+        if (!s.Quiet)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"rtapp {Program.Version} bench: {s.Profile.Name} / {target.Demo} / {Path.GetFileName(target.ModelPath)}: {BenchScenarios.Name(scenario)}, {o.WarmupFrames} warm-up + {(durationS is double dd ? $"{dd:0.###} s (up to {o.Frames} frames)" : $"{o.Frames} frames")}" +
+                $"{(scenario == BenchScenario.Periodic ? $" at {s.Profile.Timing.RateHz:0.##} Hz" : "")}, deadline {s.Profile.Timing.DeadlineUs} µs"));
+
+        int signal = 0;
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; signal = 2; target.RequestStop(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; signal = 15; target.RequestStop(); });
+
+        BenchRun run = null!;
+        long loopStartNs = 0;
+        var scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () =>
+        {
+            loopStartNs = MonotonicClock.NowNs();
+            run = target.Run(scenario, durationS is double sec ? (long)(sec * 1e9) : 0);
+        });
+        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
+
+        var report = new RunReport
+        {
+            Version = Program.Version,
+            Board = s.Profile.Name,
+            Machine = MachineFacts.Read(),
+            Scheduling = scheduling,
+        };
+        var extras = BenchReports.Fill(report, run, target, s.Profile.Timing.BudgetsUs);
+        if (signal != 0 && run.Outcome == Realtime.Core.Pipeline.LoopOutcome.Stopped) report.Outcome = signal == 15 ? "stopped (SIGTERM)" : "stopped (SIGINT)";
+        extras.DurationRequestedS = durationS;
+        extras.StampCost = stamp;
+        extras.ModelLoadedFrom = target.LoadedFrom;
+        extras.Notes.Add("A ratio measured in one run (overhead_vs_floor) is the figure to quote: these machines are noisy, an absolute time from one run is not.");
+        report.ColdStartMs = new ColdStart
+        {
+            ProcessStartSource = processStartNs > 0 ? startSource : "not measured: not the first run of this process",
+            RuntimeStart = processStartNs > 0 ? Math.Round((mainNs - processStartNs) / 1e6, 3) : 0,
+            ProcessToFirstActuation = processStartNs > 0 && target.FirstActuationNs > 0 ? Math.Round((target.FirstActuationNs - processStartNs) / 1e6, 3) : 0,
+            ModelLoad = Math.Round(target.ModelLoadMs, 3),
+            OnnxruntimeInit = Math.Round(target.RuntimeInitMs, 3),
+            Wiring = Math.Round((wireEndNs - wireStartNs) / 1e6 - target.ModelLoadMs, 3),
+            SchedulingSetup = Math.Round((loopStartNs - wireEndNs) / 1e6, 3),
+            FirstInference = Math.Round(target.FirstInferenceMs, 3),
+        };
+
+        extras.Html = Path.GetFullPath(htmlPath);
+        WriteFile(htmlPath, HtmlReport.Render(new BenchPage
+        {
+            Report = report,
+            Extras = extras,
+            Records = run.Records,
+            WarmupFrames = run.WarmupFrames,
+            PeriodNs = scenario == BenchScenario.Periodic ? o.PeriodNs : 0,
+        }));
+        if (jsonPath is not null) WriteFile(jsonPath, BenchReports.ToJson(report, extras));
+        if (!s.Quiet) BenchSummary.Print(report, extras, jsonPath);
+        if (run.Fault is not null)
+        {
+            Console.Error.WriteLine($"rtapp: fault: {run.Fault.Message} — outputs were driven to their safe state; the report holds what was measured");
+            return Program.ExitFault;
+        }
+        return Program.ExitOk;
+    }
+
+    /// <summary>Wires the demo, or the bare model, for one run; every problem with what it points at is a <see cref="ProfileException"/> (exit 2).</summary>
+    internal static BenchTarget Build(Setup s, BenchScenario scenario, int frames, int warmup, bool? measureFloor = null)
+    {
+        var overrides = BenchTarget.Overrides(scenario, frames, warmup, s.Session, measureFloor);
+        if (s.ModelPath is null)
+        {
+            var demo = FaceTrackerDemo.Build(s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(), overrides);
+            return new FaceTrackerTarget(demo);
+        }
+        BareModelEngine engine;
+        try
+        {
+            engine = BareModelEngine.Load(s.ModelPath, s.Shapes, s.Session);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ProfileException("--model", new[] { ex.Message });
+        }
+        var t = s.Profile.Timing;
+        var options = new Realtime.Core.Pipeline.ClosedLoopOptions
+        {
+            Frames = frames,
+            WarmupFrames = warmup,
+            PeriodNs = (long)Math.Round(1e9 / t.RateHz),
+            DeadlineNs = t.DeadlineUs * 1000,
+            Scenario = overrides.Scenario ?? Realtime.Core.Pipeline.LoopScenario.SingleStream,
+            MeasureFloor = overrides.MeasureFloor,
+        };
+        try
+        {
+            return new BareModelTarget(engine, options, new ClockNanosleepWaiter());
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    private static double ProbeModelAlone(Setup s)
+    {
+        string path = s.ModelPath ?? AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
+        if (!File.Exists(path)) return 1000; // the build that follows names the missing file
+        try
+        {
+            using var probe = BareModelEngine.Load(path, s.Shapes, new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads });
+            return BenchPlanner.ProbeNs(probe);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ProfileException(s.ModelPath is null ? s.ProfileSource : "--model", new[] { ex.Message });
+        }
+    }
+
+    internal static void ApplyTimingOverrides(CommandLine cl, BoardProfile profile, string source)
+    {
+        if (cl.Get("rate") is string rate)
+        {
+            if (!double.TryParse(rate, NumberStyles.Float, CultureInfo.InvariantCulture, out double hz) || !(hz > 0) || hz > 100_000)
+                throw new UsageException($"--rate must be a rate in Hz from 0 to 100000, got '{rate}'");
+            profile.Timing.RateHz = hz;
+        }
+        if (cl.GetInt("deadline-us", 1, 100_000_000) is int deadline) profile.Timing.DeadlineUs = deadline;
+        if (cl.Has("rate") || cl.Has("deadline-us"))
+        {
+            // Budgets were sized for the profile's deadline; with another one they no longer apply.
+            profile.Timing.BudgetsUs.Clear();
+            var problems = ProfileLoader.Validate(profile);
+            if (problems.Count > 0) throw new ProfileException($"{source} with --rate/--deadline-us", problems);
+        }
+    }
+
+    private static string DefaultCache() => Path.Combine("out", "ort-cache");
+
+    /// <summary>FILE.json + ".periodic" → FILE.periodic.json.</summary>
+    private static string Insert(string path, string suffix, string defaultExt)
+    {
+        if (suffix.Length == 0) return path;
+        string ext = Path.GetExtension(path);
+        if (ext.Length == 0) ext = defaultExt;
+        return Path.ChangeExtension(path, null) + suffix + ext;
+    }
+
+    internal static void WriteFile(string path, string text)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        File.WriteAllText(path, text);
+    }
+}

@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text.Json;
+using Realtime.Bench;
+using Realtime.Bench.BareModel;
+using Realtime.Bench.Profiling;
+using Realtime.Core.Profiles;
+using Realtime.Core.Timing;
+using Realtime.Demos;
+using Realtime.Onnx;
+
+namespace Realtime.App;
+
+/// <summary>
+/// <c>rtapp profile</c>: runs the loop with ONNX Runtime's profiler on and prints where a frame's
+/// time goes: the model's operator types by total time and share, with the project's own stages
+/// (capture, preprocessing, decoding, control, actuation) in the same table.
+/// </summary>
+internal static class ProfileCommand
+{
+    public static readonly Dictionary<string, bool> Options = new()
+    {
+        ["board"] = true, ["model"] = true, ["shape"] = true, ["runs"] = true, ["warmup"] = true, ["top"] = true,
+        ["trace-dir"] = true, ["report"] = true, ["assets"] = true, ["no-rt"] = false,
+    };
+
+    public static int Execute(CommandLine cl)
+    {
+        string board = cl.Get("board") ?? "sim";
+        var (profile, source) = ProfileCatalog.Load(board);
+        string? assets = AssetLocator.Find(cl.Get("assets"));
+        string? model = cl.Get("model");
+        if (model is not null && !File.Exists(model)) throw new ProfileException("--model", new[] { $"model file not found: {Path.GetFullPath(model)}" });
+        int runs = cl.GetInt("runs", 1, 1_000_000) ?? 200;
+        int warmup = cl.GetInt("warmup", 0, 100_000) ?? 20;
+        int top = cl.GetInt("top", 1, 1000) ?? 12;
+        string traceDir = Path.GetFullPath(cl.Get("trace-dir") ?? "rtapp-profile");
+        Directory.CreateDirectory(traceDir);
+
+        // The board's own model (same bytes as the profile pins) runs in the demo's loop, with its real
+        // preprocessing and decoding; any other model runs alone in a bare loop.
+        bool demo = model is null || (profile.Model.Sha256 is string pinned && string.Equals(ModelFile.Sha256(model), pinned, StringComparison.OrdinalIgnoreCase));
+        if (demo && model is not null) profile.Model.Path = Path.GetFullPath(model);
+        Dictionary<string, long[]>? shapes = null;
+        if (cl.Get("shape") is string shapeText)
+            shapes = BareModelEngine.ParseShapes(shapeText, out string? shapeError) ?? throw new UsageException($"--shape: {shapeError}");
+        string modelName = Path.GetFileNameWithoutExtension(model ?? profile.Model.Path);
+        var setup = new BenchCommand.Setup
+        {
+            Profile = profile,
+            ProfileSource = source,
+            Assets = assets,
+            ModelPath = demo ? null : Path.GetFullPath(model!),
+            Shapes = shapes,
+            Session = new OnnxSessionSettings { IntraOpThreads = profile.Model.IntraOpThreads, ProfilePathPrefix = Path.Combine(traceDir, modelName) },
+            Realtime = !cl.Has("no-rt"),
+        };
+
+        // Two passes over the same frames: with the profiler (the operator split), then without it (the stages,
+        // and the infer stage the profiler's own per-kernel cost would inflate).
+        BenchRun run;
+        string trace;
+        string demoName, modelFile;
+        using (var target = BenchCommand.Build(setup, BenchScenario.SingleStream, runs, warmup, measureFloor: false))
+        {
+            demoName = target.Demo;
+            modelFile = Path.GetFileName(target.ModelPath);
+            Console.WriteLine($"rtapp {Program.Version} profile: {profile.Name} / {demoName} / {modelFile}: {warmup} warm-up + {runs} frames, single-stream, with ONNX Runtime's profiler then without");
+            run = RunOnce(target, setup);
+            trace = target.EndProfiling();
+        }
+        if (run.Fault is not null)
+        {
+            Console.Error.WriteLine($"rtapp: fault: {run.Fault.Message}");
+            return Program.ExitFault;
+        }
+        var plain = new BenchCommand.Setup
+        {
+            Profile = setup.Profile, ProfileSource = setup.ProfileSource, Assets = setup.Assets, ModelPath = setup.ModelPath, Shapes = setup.Shapes,
+            Session = new OnnxSessionSettings { IntraOpThreads = profile.Model.IntraOpThreads }, Realtime = setup.Realtime,
+        };
+        BenchRun unprofiled;
+        using (var target = BenchCommand.Build(plain, BenchScenario.SingleStream, runs, warmup, measureFloor: false))
+            unprofiled = RunOnce(target, plain);
+        var summary = OrtTrace.Read(trace, run.CountedFrames);
+        var report = ProfileTable.Build(run.Records.AsSpan(run.WarmupFrames), summary, top,
+            unprofiled.Fault is null ? unprofiled.Records.AsSpan(unprofiled.WarmupFrames) : default);
+        report.Version = Program.Version;
+        report.Board = profile.Name;
+        report.Demo = demoName;
+        report.Model = modelFile;
+        report.WarmupFrames = run.WarmupFrames;
+        report.TracePath = trace;
+        if (report.ProfilerOverheadUs is double po)
+            report.Notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the profiler added {po:0.0} µs to each run ({report.ProfilerOverheadPerKernelUs:0.0} µs per kernel; its kernels summed to {report.KernelMeanUs:0.0} µs): the stages and the infer stage ({report.InferMeanUs:0.0} µs, {report.InferMeanProfiledUs:0.0} µs profiled) come from a second pass without it, split over the operator types by their share of profiled kernel time"));
+        else
+            report.Notes.Add("operator times are the kernels' own, timed by the profiler, which costs time itself; read the shares, and take absolute times from rtapp bench");
+        Print(report);
+        if (cl.Get("report") is string path)
+        {
+            BenchCommand.WriteFile(path, JsonSerializer.Serialize(report, BenchJsonContext.Default.ProfileReport));
+            Console.WriteLine($"Report: {path}");
+        }
+        return Program.ExitOk;
+    }
+
+    private static BenchRun RunOnce(BenchTarget target, BenchCommand.Setup setup)
+    {
+        BenchRun run = null!;
+        var scheduling = PipelineThread.Run(setup.Profile.Threads, setup.Realtime, () => run = target.Run(BenchScenario.SingleStream, 0));
+        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
+        return run;
+    }
+
+    private static void Print(ProfileReport r)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine();
+        Console.WriteLine(string.Create(c, $"Where a frame's time goes ({r.Frames} frames, mean frame {r.FrameMeanUs:0.0} µs; the model: {r.OperatorTypes} op types, {r.KernelsPerRun:0.#} kernels per run, infer stage {r.InferMeanUs:0.0} µs)"));
+        Console.WriteLine(r.UnprofiledFrames > 0
+            ? "Rows: the model's operator types (the infer stage split by their kernel-time share) and the loop's own stages; % frame adds up to 100."
+            : "Rows: the model's operator types (kernel time), ONNX Runtime's time around them, and the loop's own stages; % frame adds up to 100.");
+        Console.WriteLine();
+        Console.WriteLine(string.Create(c, $"{"what",-34} {"kind",-9} {"calls/frame",11} {"total ms",10} {"µs/frame",10} {"% frame",8} {"% model",8}"));
+        double sum = 0;
+        foreach (var row in r.Rows)
+        {
+            sum += row.SharePct;
+            string model = row.ShareOfModelPct is double m ? m.ToString("0.0", c) : "";
+            Console.WriteLine(string.Create(c, $"{Clip(row.Name, 34),-34} {row.Kind,-9} {row.CallsPerFrame,11:0.##} {row.TotalMs,10:0.00} {row.MeanUsPerFrame,10:0.0} {row.SharePct,8:0.0} {model,8}"));
+        }
+        Console.WriteLine(string.Create(c, $"{"total",-34} {"",-9} {"",11} {"",10} {r.FrameMeanUs,10:0.0} {sum,8:0.0}"));
+        Console.WriteLine();
+        foreach (string note in r.Notes) Console.WriteLine($"Note: {note}");
+        Console.WriteLine($"Trace: {r.TracePath} (open in chrome://tracing or https://ui.perfetto.dev)");
+    }
+
+    private static string Clip(string s, int width) => s.Length <= width ? s : s[..(width - 1)] + "…";
+}

@@ -1,0 +1,256 @@
+using System;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Timing;
+
+namespace Realtime.Bench;
+
+/// <summary>What one bench run of a loop measured: every frame's record and the run's own figures.</summary>
+public sealed class BenchRun
+{
+    /// <summary>The scenario.</summary>
+    public BenchScenario Scenario { get; init; }
+    /// <summary>The loop's settings.</summary>
+    public ClosedLoopOptions Options { get; init; } = new();
+    /// <summary>A copy of the frame records, warm-up first; in max-rate each counted record carries the floor run of its block.</summary>
+    public FrameRecord[] Records { get; init; } = Array.Empty<FrameRecord>();
+    /// <summary>Warm-up frames run.</summary>
+    public int WarmupFrames { get; init; }
+    /// <summary>Counted frames run.</summary>
+    public int CountedFrames { get; init; }
+    /// <summary>Managed bytes the pipeline thread allocated over the counted frames and their floor runs.</summary>
+    public long AllocatedBytes { get; init; }
+    /// <summary>GC collections during the counted frames (every collection once, whatever its generation).</summary>
+    public int GcCollections { get; init; }
+    /// <summary>Of <see cref="GcCollections"/>, the full (gen2) ones (paired runs; -1 when not counted apart).</summary>
+    public int Gen2Collections { get; init; } = -1;
+    /// <summary>GC pause time during the counted frames.</summary>
+    public TimeSpan GcPause { get; init; }
+    /// <summary>Wall time the loop spent on counted frames (the floor blocks of max-rate excluded), ns.</summary>
+    public long PipelineNs { get; init; }
+    /// <summary>Wall time of the counted part of the run, floor runs included, ns.</summary>
+    public long WallNs { get; init; }
+    /// <summary>How the run ended.</summary>
+    public LoopOutcome Outcome { get; init; }
+    /// <summary>What faulted the run, if anything.</summary>
+    public Exception? Fault { get; init; }
+    /// <summary>Whether the run ended because its duration was up (rather than its frame count).</summary>
+    public bool EndedByDuration { get; init; }
+    /// <summary>Period ticks lost over the whole run (the loop's own count).</summary>
+    public long DroppedFrames { get; init; }
+
+    /// <summary>Counted frames per second of loop time.</summary>
+    public double ThroughputFps => PipelineNs > 0 ? CountedFrames * 1e9 / PipelineNs : 0;
+}
+
+/// <summary>
+/// Drives a <see cref="ClosedLoop{TResult}"/> for a bench run on the calling thread (the pipeline
+/// thread): warm-up, then counted frames in blocks, checking a duration between blocks. In
+/// single-stream and periodic runs the loop itself runs the model-alone floor after every frame;
+/// in max-rate the loop runs back to back and each block of frames is followed by as many floor
+/// runs, timed into a preallocated array. Nothing here allocates between the warm-up and the end
+/// of the counted frames: the blocks, the duration check and the floor stamps are plain arithmetic
+/// on preallocated memory.
+/// </summary>
+public sealed class BenchDriver
+{
+    /// <summary>Frames per block between duration checks (and per floor block in max-rate).</summary>
+    public const int BlockFrames = 32;
+
+    private volatile bool _stop;
+
+    /// <summary>Asks the run to stop after the frame in flight (safe from a signal handler).</summary>
+    public void RequestStop() => _stop = true;
+
+    /// <summary>
+    /// Runs <paramref name="loop"/>: its warm-up, then its counted frames or until
+    /// <paramref name="durationNs"/> (when positive) has passed. The loop must be fresh, built with
+    /// <c>MeasureFloor</c> off for <see cref="BenchScenario.MaxRate"/> and on otherwise.
+    /// </summary>
+    public BenchRun Run<T>(ClosedLoop<T> loop, IInferenceEngine engine, BenchScenario scenario, long durationNs) where T : struct
+    {
+        var o = loop.Options;
+        bool maxRate = scenario == BenchScenario.MaxRate;
+        if (maxRate && o.MeasureFloor) throw new ArgumentException("a max-rate run measures its floor in blocks: build the loop with MeasureFloor off", nameof(loop));
+        if ((o.Scenario == LoopScenario.Periodic) != (scenario == BenchScenario.Periodic))
+            throw new ArgumentException($"the loop is built for {o.Scenario}, the run asks for {BenchScenarios.Name(scenario)}", nameof(loop));
+        if (loop.FramesRun != 0) throw new ArgumentException("the loop has already run", nameof(loop));
+
+        int total = o.WarmupFrames + o.Frames;
+        long[] floor = maxRate ? new long[o.Frames] : Array.Empty<long>();
+        Exception? fault = null;
+        LoopOutcome outcome = LoopOutcome.Completed;
+        long bytes = 0, pipelineNs = 0, wallNs = 0;
+        int gcs = 0;
+        TimeSpan pause = TimeSpan.Zero;
+        bool byDuration = false;
+        int floorRuns = 0;
+        try
+        {
+            LoopMemory.CollectBeforeLoop();
+            outcome = RunBlock(loop, o.WarmupFrames);
+            if (loop.FramesRun == o.WarmupFrames && !_stop)
+            {
+                long bytes0 = GC.GetAllocatedBytesForCurrentThread();
+                // CollectionCount(0) counts every collection (a gen1 or gen2 collection collects gen0 too).
+                int gc0 = GC.CollectionCount(0);
+                TimeSpan pause0 = GC.GetTotalPauseDuration();
+                long start = MonotonicClock.NowNs();
+                long end = durationNs > 0 ? start + durationNs : long.MaxValue;
+                while (loop.FramesRun < total)
+                {
+                    int want = Math.Min(BlockFrames, total - loop.FramesRun);
+                    int before = loop.FramesRun;
+                    long t0 = MonotonicClock.NowNs();
+                    outcome = RunBlock(loop, want);
+                    long t1 = MonotonicClock.NowNs();
+                    pipelineNs += t1 - t0;
+                    int ran = loop.FramesRun - before;
+                    if (maxRate)
+                    {
+                        for (int i = 0; i < ran; i++)
+                        {
+                            long f0 = MonotonicClock.NowNs();
+                            engine.Run();
+                            floor[floorRuns++] = MonotonicClock.NowNs() - f0;
+                        }
+                    }
+                    if (ran < want || outcome is LoopOutcome.Faulted or LoopOutcome.SourceEnded || _stop) break;
+                    if (MonotonicClock.NowNs() >= end)
+                    {
+                        byDuration = loop.FramesRun < total;
+                        break;
+                    }
+                }
+                wallNs = MonotonicClock.NowNs() - start;
+                bytes = GC.GetAllocatedBytesForCurrentThread() - bytes0;
+                gcs = GC.CollectionCount(0) - gc0;
+                pause = GC.GetTotalPauseDuration() - pause0;
+            }
+        }
+        catch (Exception ex)
+        {
+            fault = ex;
+            outcome = LoopOutcome.Faulted;
+            loop.Watchdog.EnterSafe();
+        }
+        loop.ShutdownOutputs();
+
+        var records = loop.Records.ToArray();
+        int warm = Math.Min(o.WarmupFrames, records.Length);
+        for (int i = 0; i < floorRuns && warm + i < records.Length; i++) records[warm + i].FloorNs = floor[i];
+        if (fault is null)
+        {
+            if (records.Length == total) outcome = LoopOutcome.Completed;
+            else if (byDuration || _stop) outcome = LoopOutcome.Stopped;
+        }
+        return new BenchRun
+        {
+            Scenario = scenario,
+            Options = o,
+            Records = records,
+            WarmupFrames = warm,
+            CountedFrames = records.Length - warm,
+            AllocatedBytes = bytes,
+            GcCollections = gcs,
+            GcPause = pause,
+            PipelineNs = pipelineNs,
+            WallNs = wallNs,
+            Outcome = outcome,
+            Fault = fault,
+            EndedByDuration = byDuration,
+            DroppedFrames = loop.DroppedFrames,
+        };
+    }
+
+    /// <summary>
+    /// Runs two fresh single-stream loops in the same run on the calling thread, block by block
+    /// (warm-up of each, then <see cref="BlockFrames"/> frames of one, then of the other, until both
+    /// have run their frames), measuring each one's allocations, collections and GC pauses over its
+    /// own blocks only. Figures of one loop are therefore free of the other's, while both see the
+    /// same machine at the same time.
+    /// </summary>
+    public (BenchRun First, BenchRun Second) RunPair<T>(ClosedLoop<T> first, ClosedLoop<T> second) where T : struct
+    {
+        var loops = new[] { first, second };
+        foreach (var l in loops)
+        {
+            if (l.Options.Scenario != LoopScenario.SingleStream) throw new ArgumentException("a paired run is single-stream: two paced loops on one thread would pace each other");
+            if (l.FramesRun != 0) throw new ArgumentException("the loop has already run");
+        }
+        var bytes = new long[2];
+        var gcs = new int[2];
+        var gen2 = new int[2];
+        var pause = new TimeSpan[2];
+        var loopNs = new long[2];
+        var outcome = new LoopOutcome[2];
+        Exception? fault = null;
+        int faulted = -1;
+        try
+        {
+            LoopMemory.CollectBeforeLoop();
+            for (int k = 0; k < 2; k++) outcome[k] = RunBlock(loops[k], loops[k].Options.WarmupFrames);
+            bool more = true;
+            while (more && !_stop)
+            {
+                more = false;
+                for (int k = 0; k < 2; k++)
+                {
+                    var l = loops[k];
+                    int total = l.Options.WarmupFrames + l.Options.Frames;
+                    if (l.FramesRun >= total || outcome[k] is LoopOutcome.Faulted or LoopOutcome.SourceEnded) continue;
+                    faulted = k;
+                    long b0 = GC.GetAllocatedBytesForCurrentThread();
+                    int c0 = GC.CollectionCount(0), z0 = GC.CollectionCount(2);
+                    TimeSpan p0 = GC.GetTotalPauseDuration();
+                    long t0 = MonotonicClock.NowNs();
+                    outcome[k] = RunBlock(l, Math.Min(BlockFrames, total - l.FramesRun));
+                    loopNs[k] += MonotonicClock.NowNs() - t0;
+                    bytes[k] += GC.GetAllocatedBytesForCurrentThread() - b0;
+                    gcs[k] += GC.CollectionCount(0) - c0;
+                    gen2[k] += GC.CollectionCount(2) - z0;
+                    pause[k] += GC.GetTotalPauseDuration() - p0;
+                    if (l.FramesRun < total) more = true;
+                }
+            }
+            faulted = -1;
+        }
+        catch (Exception ex)
+        {
+            fault = ex;
+            if (faulted >= 0) loops[faulted].Watchdog.EnterSafe();
+        }
+        var result = new BenchRun[2];
+        for (int k = 0; k < 2; k++)
+        {
+            var l = loops[k];
+            l.ShutdownOutputs();
+            var records = l.Records.ToArray();
+            int warm = Math.Min(l.Options.WarmupFrames, records.Length);
+            bool isFault = fault is not null && faulted == k;
+            result[k] = new BenchRun
+            {
+                Scenario = BenchScenario.SingleStream,
+                Options = l.Options,
+                Records = records,
+                WarmupFrames = warm,
+                CountedFrames = records.Length - warm,
+                AllocatedBytes = bytes[k],
+                GcCollections = gcs[k],
+                Gen2Collections = gen2[k],
+                GcPause = pause[k],
+                PipelineNs = loopNs[k],
+                WallNs = loopNs[k],
+                Outcome = isFault ? LoopOutcome.Faulted : records.Length == l.Options.WarmupFrames + l.Options.Frames ? LoopOutcome.Completed : LoopOutcome.Stopped,
+                Fault = isFault ? fault : null,
+                DroppedFrames = l.DroppedFrames,
+            };
+        }
+        return (result[0], result[1]);
+    }
+
+    private LoopOutcome RunBlock<T>(ClosedLoop<T> loop, int frames) where T : struct
+    {
+        if (_stop) loop.RequestStop();
+        return loop.RunFrames(frames);
+    }
+}

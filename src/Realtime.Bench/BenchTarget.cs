@@ -1,0 +1,190 @@
+using System;
+using Realtime.Bench.BareModel;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Reporting;
+using Realtime.Demos;
+using Realtime.Onnx;
+
+namespace Realtime.Bench;
+
+/// <summary>
+/// One loop ready for a bench run: a demo wired from a board profile, or a bare model with a
+/// synthetic sensor and no outputs. Owns what it wired.
+/// </summary>
+public abstract class BenchTarget : IDisposable
+{
+    private protected readonly BenchDriver Driver = new();
+
+    /// <summary>"face-tracker", or "bare-model".</summary>
+    public abstract string Demo { get; }
+    /// <summary>The model file.</summary>
+    public abstract string ModelPath { get; }
+    /// <summary>The bound model.</summary>
+    public abstract IInferenceEngine Engine { get; }
+    /// <summary>Session creation and binding, ms.</summary>
+    public abstract double ModelLoadMs { get; }
+    /// <summary>First inference, ms.</summary>
+    public abstract double FirstInferenceMs { get; }
+    /// <summary>The loop's settings.</summary>
+    public abstract ClosedLoopOptions Options { get; }
+    /// <summary>The loop's watchdog.</summary>
+    public abstract LoopWatchdog Watchdog { get; }
+    /// <summary>Monotonic time of the first actuation, or 0.</summary>
+    public abstract long FirstActuationNs { get; }
+    /// <summary>Counted frames the demo metric leaves out while the loop settles.</summary>
+    public virtual int SettleFrames => 0;
+
+    /// <summary>Runs the bench on the calling thread.</summary>
+    public abstract BenchRun Run(BenchScenario scenario, long durationNs);
+
+    /// <summary>Asks the run to stop after the frame in flight.</summary>
+    public abstract void RequestStop();
+
+    /// <summary>Stops ONNX Runtime's profiler (the session must have been loaded with a profile prefix) and returns the trace's path.</summary>
+    public abstract string EndProfiling();
+
+    /// <summary>The file the session was created from: the model, or its saved optimized form.</summary>
+    public abstract string LoadedFrom { get; }
+
+    /// <summary>Of <see cref="ModelLoadMs"/>, ONNX Runtime's library load and environment.</summary>
+    public abstract double RuntimeInitMs { get; }
+
+    /// <summary>Adds what the demo measures beyond timing to a filled report.</summary>
+    public virtual void Describe(RunReport report) { }
+
+    /// <inheritdoc/>
+    public abstract void Dispose();
+
+    /// <summary>The loop options a bench scenario needs (the floor off in max-rate, where the driver runs it in blocks).</summary>
+    /// <param name="scenario">The scenario.</param>
+    /// <param name="frames">Counted frames.</param>
+    /// <param name="warmup">Warm-up frames.</param>
+    /// <param name="session">Profiling and saved-optimized-model settings to pass to the demo's session (threads stay the profile's).</param>
+    /// <param name="measureFloor">Override the floor (a profile run turns it off so every model run is a frame's).</param>
+    public static RunOverrides Overrides(BenchScenario scenario, int frames, int warmup, OnnxSessionSettings? session = null, bool? measureFloor = null) => new()
+    {
+        Frames = frames,
+        WarmupFrames = warmup,
+        Scenario = scenario == BenchScenario.Periodic ? LoopScenario.Periodic : LoopScenario.SingleStream,
+        MeasureFloor = measureFloor ?? scenario != BenchScenario.MaxRate,
+        ProfilePathPrefix = session?.ProfilePathPrefix,
+        OptimizedModelCacheDir = session?.OptimizedModelCacheDir,
+        OptimizedModelFormat = session?.OptimizedModelFormat ?? SavedModelFormat.Onnx,
+    };
+}
+
+/// <summary>A bench of the face-tracker demo, wired from its board profile.</summary>
+public sealed class FaceTrackerTarget : BenchTarget
+{
+    /// <summary>Wraps a built demo (owned from here on).</summary>
+    public FaceTrackerTarget(FaceTrackerDemo demo) => DemoPipeline = demo;
+
+    /// <summary>The demo.</summary>
+    public FaceTrackerDemo DemoPipeline { get; }
+    /// <inheritdoc/>
+    public override string Demo => "face-tracker";
+    /// <inheritdoc/>
+    public override string ModelPath => DemoPipeline.ModelPath;
+    /// <inheritdoc/>
+    public override IInferenceEngine Engine => DemoPipeline.Engine;
+    /// <inheritdoc/>
+    public override double ModelLoadMs => DemoPipeline.Engine.ModelLoadMs;
+    /// <inheritdoc/>
+    public override double FirstInferenceMs => DemoPipeline.Engine.FirstInferenceMs;
+    /// <inheritdoc/>
+    public override ClosedLoopOptions Options => DemoPipeline.Loop.Options;
+    /// <inheritdoc/>
+    public override LoopWatchdog Watchdog => DemoPipeline.Loop.Watchdog;
+    /// <inheritdoc/>
+    public override long FirstActuationNs => DemoPipeline.Loop.FirstActuationNs;
+    /// <inheritdoc/>
+    public override int SettleFrames => DemoPipeline.SettleFrames;
+
+    /// <inheritdoc/>
+    public override BenchRun Run(BenchScenario scenario, long durationNs) => Driver.Run(DemoPipeline.Loop, DemoPipeline.Engine, scenario, durationNs);
+
+    /// <inheritdoc/>
+    public override void RequestStop()
+    {
+        Driver.RequestStop();
+        DemoPipeline.Loop.RequestStop();
+    }
+
+    /// <inheritdoc/>
+    public override void Describe(RunReport report) => report.DemoMetrics.ImageWidthPx = DemoPipeline.Profile.Camera.Width;
+
+    /// <inheritdoc/>
+    public override string EndProfiling() => DemoPipeline.Engine.EndProfiling();
+
+    /// <inheritdoc/>
+    public override string LoadedFrom => DemoPipeline.Engine.LoadedFrom;
+
+    /// <inheritdoc/>
+    public override double RuntimeInitMs => DemoPipeline.Engine.RuntimeInitMs;
+
+    /// <inheritdoc/>
+    public override void Dispose() => DemoPipeline.Dispose();
+}
+
+/// <summary>
+/// A bench of a model alone in the loop: a synthetic sensor, a copy of a prepared tensor into the
+/// bound input as preprocessing, the model, a read of its first output, no control law and no
+/// outputs. The same loop, stamps and report as a demo, so the model's floor and the loop's own
+/// cost can be read apart.
+/// </summary>
+public sealed class BareModelTarget : BenchTarget
+{
+    private readonly BareModelEngine _engine;
+    private readonly ClosedLoop<BareOutput> _loop;
+
+    /// <summary>Wires the loop around a bound model (owned from here on).</summary>
+    public BareModelTarget(BareModelEngine engine, ClosedLoopOptions options, IPeriodicWaiter? waiter)
+    {
+        _engine = engine;
+        // A bare model has no outputs to protect: every fault is counted, none acted on.
+        var watchdog = new LoopWatchdog(FaultAction.Ignore, FaultAction.Ignore, FaultAction.Ignore, FaultAction.Ignore, 3, 10);
+        _loop = new ClosedLoop<BareOutput>(options, new SyntheticSource(), new TensorCopyPreprocessor(engine.Input), engine,
+            new FirstValueDecoder(engine, engine.OutputNames.Count), new HoldController(), new NoActuator(), watchdog, waiter);
+    }
+
+    /// <summary>The bound model.</summary>
+    public BareModelEngine BareEngine => _engine;
+    /// <inheritdoc/>
+    public override string Demo => "bare-model";
+    /// <inheritdoc/>
+    public override string ModelPath => _engine.ModelPath;
+    /// <inheritdoc/>
+    public override IInferenceEngine Engine => _engine;
+    /// <inheritdoc/>
+    public override double ModelLoadMs => _engine.ModelLoadMs;
+    /// <inheritdoc/>
+    public override double FirstInferenceMs => _engine.FirstInferenceMs;
+    /// <inheritdoc/>
+    public override ClosedLoopOptions Options => _loop.Options;
+    /// <inheritdoc/>
+    public override LoopWatchdog Watchdog => _loop.Watchdog;
+    /// <inheritdoc/>
+    public override long FirstActuationNs => _loop.FirstActuationNs;
+
+    /// <inheritdoc/>
+    public override BenchRun Run(BenchScenario scenario, long durationNs) => Driver.Run(_loop, _engine, scenario, durationNs);
+
+    /// <inheritdoc/>
+    public override void RequestStop()
+    {
+        Driver.RequestStop();
+        _loop.RequestStop();
+    }
+
+    /// <inheritdoc/>
+    public override string EndProfiling() => _engine.EndProfiling();
+
+    /// <inheritdoc/>
+    public override string LoadedFrom => _engine.LoadedFrom;
+
+    /// <inheritdoc/>
+    public override double RuntimeInitMs => _engine.RuntimeInitMs;
+
+    /// <inheritdoc/>
+    public override void Dispose() => _engine.Dispose();
+}

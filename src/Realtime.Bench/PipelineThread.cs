@@ -1,0 +1,42 @@
+using System;
+using System.Threading;
+using Realtime.Core.Profiles;
+using Realtime.Core.Reporting;
+using Realtime.Linux;
+
+namespace Realtime.Bench;
+
+/// <summary>Runs a loop on its own thread with the profile's scheduling, as <c>rtapp run</c> does.</summary>
+public static class PipelineThread
+{
+    /// <summary>
+    /// Starts a thread (1 MiB stack), applies the profile's priority, cores and memory locking when
+    /// <paramref name="realtime"/> (else reads back what it has), runs <paramref name="body"/> and
+    /// waits for it. Returns the scheduling the thread really got; an exception in the body is rethrown here.
+    /// </summary>
+    public static SchedulingInfo Run(ThreadsProfile threads, bool realtime, Action body)
+    {
+        SchedulingInfo scheduling = new();
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                scheduling = realtime
+                    ? RealtimeScheduling.ApplyToCurrentThread(threads.Pipeline.Priority, threads.Pipeline.Cores, threads.LockMemory)
+                    : RealtimeScheduling.ReadCurrentThread();
+                if (!realtime) scheduling.Notes.Add("real-time scheduling not requested (--no-rt)");
+                body();
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+        }, 1 << 20)
+        { Name = "rt-pipeline" };
+        thread.Start();
+        thread.Join();
+        if (failure is not null) throw new InvalidOperationException("the pipeline thread failed: " + failure.Message, failure);
+        return scheduling;
+    }
+}

@@ -1,0 +1,185 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Text.Json;
+using Realtime.Core.Timing;
+
+namespace Realtime.Bench.Startup;
+
+/// <summary>One way to start: a name and the extra arguments the launched run gets.</summary>
+public sealed record ColdStartVariant(string Name, string Description, IReadOnlyList<string> Arguments);
+
+/// <summary>Percentiles of one cold-start phase over the launches, ms.</summary>
+public sealed class PhaseSummary
+{
+    /// <summary>Launches.</summary>
+    public int Count { get; set; }
+    /// <summary>Smallest.</summary>
+    public double MinMs { get; set; }
+    /// <summary>Median (nearest rank).</summary>
+    public double P50Ms { get; set; }
+    /// <summary>90th percentile.</summary>
+    public double P90Ms { get; set; }
+    /// <summary>99th percentile (with fewer than 100 launches, the largest).</summary>
+    public double P99Ms { get; set; }
+    /// <summary>Largest.</summary>
+    public double MaxMs { get; set; }
+    /// <summary>Mean.</summary>
+    public double MeanMs { get; set; }
+    /// <summary>Percentiles with fewer launches than MLPerf LoadGen's rule needs; null when all are established.</summary>
+    public string[]? NotEstablished { get; set; }
+    /// <summary>Every launch's figure, in launch order.</summary>
+    public List<double> Samples { get; set; } = new();
+}
+
+/// <summary>The launches of one variant.</summary>
+public sealed class ColdStartVariantResult
+{
+    /// <summary>Short name.</summary>
+    public string Name { get; set; } = "";
+    /// <summary>What the variant does.</summary>
+    public string Description { get; set; } = "";
+    /// <summary>The arguments each launch got.</summary>
+    public List<string> Command { get; set; } = new();
+    /// <summary>Per phase, by the run report's cold_start_ms field name.</summary>
+    public Dictionary<string, PhaseSummary> Phases { get; set; } = new();
+}
+
+/// <summary>The result of <c>rtapp bench --cold-start N</c>.</summary>
+public sealed class ColdStartReport
+{
+    /// <summary>Always "rtapp".</summary>
+    public string Tool { get; set; } = "rtapp";
+    /// <summary>Version.</summary>
+    public string Version { get; set; } = "";
+    /// <summary>Board profile.</summary>
+    public string Board { get; set; } = "";
+    /// <summary>Model file.</summary>
+    public string Model { get; set; } = "";
+    /// <summary>Launches per variant.</summary>
+    public int Launches { get; set; }
+    /// <summary>Launches per variant run first and not counted (page cache, the saved model written).</summary>
+    public int PrimingLaunches { get; set; }
+    /// <summary>The variants, in the order given.</summary>
+    public List<ColdStartVariantResult> Variants { get; set; } = new();
+    /// <summary>How it was measured.</summary>
+    public List<string> Notes { get; set; } = new();
+}
+
+/// <summary>
+/// Cold start measured the only honest way: launching the binary again and again. Each launch is
+/// a fresh process given its launch time on the monotonic clock (<c>RTAPP_LAUNCH_MONO_NS</c>),
+/// running one frame and writing its report, whose <c>cold_start_ms</c> split is collected.
+/// Variants are interleaved launch by launch, so a machine that drifts affects them alike.
+/// </summary>
+public static class ColdStartRunner
+{
+    /// <summary>The phases collected from each launch's report, in the order they happen (onnxruntime_init is part of model_load).</summary>
+    public static readonly string[] Phases = { "runtime_start", "onnxruntime_init", "model_load", "wiring", "scheduling_setup", "first_inference", "process_to_first_actuation" };
+
+    /// <summary>
+    /// Launches <paramref name="binary"/> with <paramref name="baseArguments"/> + each variant's
+    /// arguments + <c>--report FILE</c>, <paramref name="priming"/> + <paramref name="launches"/>
+    /// times per variant. A launch that fails stops the run with its exit code and stderr.
+    /// </summary>
+    public static ColdStartReport Run(string binary, IReadOnlyList<string> baseArguments, IReadOnlyList<ColdStartVariant> variants,
+        int launches, int priming, string workDir, Action<string>? progress = null)
+    {
+        if (launches < 1) throw new ArgumentOutOfRangeException(nameof(launches));
+        Directory.CreateDirectory(workDir);
+        var samples = new List<Dictionary<string, List<double>>>();
+        foreach (var _ in variants)
+        {
+            var d = new Dictionary<string, List<double>>();
+            foreach (string p in Phases) d[p] = new List<double>(launches);
+            samples.Add(d);
+        }
+        for (int i = -priming; i < launches; i++)
+        {
+            for (int v = 0; v < variants.Count; v++)
+            {
+                string report = Path.Combine(workDir, $"launch-{v}-{i + priming}.json");
+                var args = new List<string>(baseArguments);
+                args.AddRange(variants[v].Arguments);
+                args.Add("--report");
+                args.Add(report);
+                var cold = Launch(binary, args, report);
+                File.Delete(report);
+                if (i < 0) continue;
+                foreach (string p in Phases) samples[v][p].Add(cold.TryGetValue(p, out double ms) ? ms : 0);
+            }
+            if (i >= 0) progress?.Invoke($"launch {i + 1}/{launches} of each of {variants.Count} variant(s) done");
+        }
+        var result = new ColdStartReport { Launches = launches, PrimingLaunches = priming };
+        for (int v = 0; v < variants.Count; v++)
+        {
+            var vr = new ColdStartVariantResult { Name = variants[v].Name, Description = variants[v].Description, Command = new List<string>(baseArguments) };
+            vr.Command.AddRange(variants[v].Arguments);
+            foreach (string p in Phases) vr.Phases[p] = Summarize(samples[v][p]);
+            result.Variants.Add(vr);
+        }
+        return result;
+    }
+
+    /// <summary>Nearest-rank summary of millisecond samples (the project's percentile rule).</summary>
+    public static PhaseSummary Summarize(List<double> ms)
+    {
+        var ns = new long[ms.Count];
+        for (int i = 0; i < ns.Length; i++) ns[i] = (long)Math.Round(ms[i] * 1e6);
+        var s = Percentiles.Summarize(ns);
+        double min = ns.Length == 0 ? 0 : double.MaxValue;
+        foreach (double x in ms) min = Math.Min(min, x);
+        return new PhaseSummary
+        {
+            Count = s.Count,
+            MinMs = Math.Round(min, 3),
+            P50Ms = Math.Round(s.P50Us / 1000, 3),
+            P90Ms = Math.Round(s.P90Us / 1000, 3),
+            P99Ms = Math.Round(s.P99Us / 1000, 3),
+            MaxMs = Math.Round(s.MaxUs / 1000, 3),
+            MeanMs = Math.Round(s.MeanUs / 1000, 3),
+            NotEstablished = s.NotEstablished,
+            Samples = new List<double>(ms),
+        };
+    }
+
+    private static Dictionary<string, double> Launch(string binary, List<string> args, string report)
+    {
+        var psi = new ProcessStartInfo(binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        // The launch time on the clock the child stamps with: its cold start starts here.
+        psi.Environment["RTAPP_LAUNCH_MONO_NS"] = MonotonicClock.NowNs().ToString(CultureInfo.InvariantCulture);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {binary}");
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{binary} {string.Join(' ', args)} did not finish within 2 minutes");
+        }
+        p.WaitForExit();
+        if (p.ExitCode != 0 || !File.Exists(report))
+            throw new ColdStartLaunchException(p.ExitCode, $"{binary} {string.Join(' ', args)} exited {p.ExitCode}: {stderr.Result.Trim()}");
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var result = new Dictionary<string, double>();
+        if (doc.RootElement.TryGetProperty("cold_start_ms", out var cold))
+            foreach (var prop in cold.EnumerateObject())
+                if (prop.Value.ValueKind == JsonValueKind.Number) result[prop.Name] = prop.Value.GetDouble();
+        GC.KeepAlive(stdout);
+        return result;
+    }
+}
+
+/// <summary>A launched run failed.</summary>
+public sealed class ColdStartLaunchException(int exitCode, string message) : Exception(message)
+{
+    /// <summary>The launch's exit code.</summary>
+    public int ExitCode { get; } = exitCode;
+}

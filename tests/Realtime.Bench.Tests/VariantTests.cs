@@ -1,0 +1,108 @@
+using System.Collections.Generic;
+using System.Linq;
+using Realtime.Bench.Variants;
+using Realtime.Core.Decoding;
+using Realtime.Onnx;
+using Realtime.Tests;
+
+namespace Realtime.Bench.Tests;
+
+/// <summary>The trade-off table's agreement measure on known boxes, and BlazeFace 128 against 256 on the real video.</summary>
+public sealed class VariantTests
+{
+    private static FaceDetection Box(float x, float y, float w) => new() { Count = 1, Best = new FaceBox { CenterX = x, CenterY = y, Width = w, Height = w, Score = 0.9f } };
+
+    [Fact]
+    public void AgreementCountsPresenceAndMeasuresOverlapWhereBothFoundAFace()
+    {
+        var reference = new List<FaceDetection> { Box(50, 50, 20), Box(50, 50, 20), Box(50, 50, 20), default, default };
+        var variant = new List<FaceDetection> { Box(50, 50, 20), Box(60, 50, 20), default, Box(10, 10, 5), default };
+        var a = VariantBench.Compare(reference, variant);
+        Assert.Equal(5, a.Frames);
+        Assert.Equal(2, a.BothFound);
+        Assert.Equal(1, a.OnlyReference);
+        Assert.Equal(1, a.OnlyVariant);
+        Assert.Equal(1, a.Neither);
+        Assert.Equal(60.0, a.PresenceAgreementPct);
+        // Identical boxes: IoU 1; shifted by half a width: 10×20 overlap over 600 = 1/3. Nearest rank of two: p50 is the lower.
+        Assert.Equal(0.3333, a.IouP50, 4);
+        Assert.Equal(0.3333, a.IouP5, 4);
+        Assert.Equal(0.6667, a.IouMean, 4);
+        Assert.Equal(1, a.IouAtLeastHalf);
+        Assert.Equal(0, a.CenterDistancePxP50);
+        Assert.Equal(10, a.CenterDistancePxP95);
+    }
+
+    [Fact]
+    public void BlazeFace256WithItsOwnAnchorsFindsTheFacesBlazeFace128FindsInTheSamePlaces()
+    {
+        var known = VariantBench.Known(TestAssets.Dir);
+        var report = VariantBench.Run(known, TestAssets.Megamind, frames: 40, warmup: 3, new OnnxSessionSettings());
+        Assert.Equal("blazeface-128", report.Reference);
+        Assert.Equal(new[] { "blazeface-128", "blazeface-256" }, report.Variants.Select(v => v.Name));
+        var small = report.Variants[0];
+        var large = report.Variants[1];
+        Assert.Null(small.Agreement);
+        Assert.Equal(40, small.Infer.Count);
+        Assert.Equal(40, large.Total.Count);
+        Assert.Equal(256, large.InputSize);
+        // Megamind's face is in nearly every frame; both models find it, and where (with the 256 model's
+        // stride-16 anchors) its box overlaps the 128 model's: a wrong anchor layout would put it elsewhere.
+        Assert.True(small.FramesWithFace >= 36, $"128 found faces in {small.FramesWithFace} of 40 frames");
+        var a = large.Agreement!;
+        Assert.True(a.BothFound >= 36, $"both found a face in {a.BothFound} of 40 frames");
+        Assert.True(a.IouP50 >= 0.6, $"IoU p50 {a.IouP50}");
+        Assert.True(a.CenterDistancePxP50 < 30, $"centres {a.CenterDistancePxP50} px apart");
+    }
+}
+
+/// <summary>Silero fp32 against fp16 on real speech: the agreement measures on known series, and the real run.</summary>
+public sealed class VadVariantTests
+{
+    [Fact]
+    public void DecisionsAgreeAtHalfAndProbabilityDifferencesAreMeasured()
+    {
+        float[] r = { 0.9f, 0.6f, 0.1f, 0.4f, 0.5f };
+        float[] v = { 0.8f, 0.4f, 0.2f, 0.6f, 0.5f };
+        var a = VadVariantBench.Compare(r, v);
+        Assert.Equal(5, a.Chunks);
+        Assert.Equal(2, a.BothSpeech); // 0.9/0.8 and 0.5/0.5 (0.5 is speech)
+        Assert.Equal(1, a.OnlyReference);
+        Assert.Equal(1, a.OnlyVariant);
+        Assert.Equal(1, a.Neither);
+        Assert.Equal(60.0, a.DecisionAgreementPct);
+        Assert.Equal(0.12, a.ProbabilityMeanAbsDiff, 4);
+        Assert.Equal(0.2, a.ProbabilityMaxAbsDiff, 4);
+    }
+
+    [Fact]
+    public void DecisionsAreJudgedAgainstKnownSpeechLeavingQuietChunksInsideUtterancesOut()
+    {
+        float[] p = { 0.9f, 0.1f, 0.8f, 0.7f, 0.2f };
+        sbyte[] truth = { 1, 1, 0, -1, 0 };
+        var t = VadVariantBench.Against(p, truth);
+        Assert.Equal(50.0, t.SpeechRecallPct);
+        Assert.Equal(50.0, t.SilenceFalseAlarmPct);
+        Assert.Equal(50.0, t.AccuracyPct);
+    }
+
+    [Fact]
+    public void SileroFp16DecidesLikeFp32OnRealSpeechAndBothFindTheSpeech()
+    {
+        string cache = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rt-bench-speech");
+        var speech = SpeechData.Ensure(cache);
+        Assert.True(speech.Samples.Length > 10 * SpeechData.SampleRate);
+        var report = VadVariantBench.Run(VadVariantBench.Known(TestAssets.Dir), speech, passes: 1, warmup: 3, new Realtime.Onnx.OnnxSessionSettings());
+        Assert.Equal(new[] { "silero-fp32", "silero-fp16" }, report.Variants.Select(v => v.Name));
+        int chunks = report.Frames;
+        Assert.Equal((speech.Samples.Length - VadVariantBench.Context) / VadVariantBench.Chunk, chunks);
+        foreach (var v in report.Variants)
+        {
+            Assert.Equal(chunks, v.Infer.Count);
+            // The recording is mostly speech between seconds of silence: a working VAD (state carried, context given) finds it.
+            Assert.True(v.VadTruth!.SpeechRecallPct > 80, $"{v.Name}: recall {v.VadTruth.SpeechRecallPct} %");
+            Assert.True(v.VadTruth.SilenceFalseAlarmPct < 20, $"{v.Name}: false alarms {v.VadTruth.SilenceFalseAlarmPct} %");
+        }
+        Assert.True(report.Variants[1].Vad!.DecisionAgreementPct > 90, $"agreement {report.Variants[1].Vad!.DecisionAgreementPct} %");
+    }
+}

@@ -1,0 +1,273 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+
+namespace Realtime.EndToEnd.Tests;
+
+/// <summary><c>rtapp bench</c> through the published binary: every scenario, its JSON report (the contract) and its HTML page.</summary>
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public void AllThreeScenariosWriteAContractReportAndAPageEach()
+    {
+        string dir = Rtapp.TempDir();
+        string report = Path.Combine(dir, "bench.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--scenario", "all", "--frames", "64", "--warmup", "8",
+            "--rate", "100", "--deadline-us", "9000", "--no-rt", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        foreach (string scenario in new[] { "single-stream", "periodic", "max-rate" })
+        {
+            string json = Path.Combine(dir, $"bench.{scenario}.json");
+            string html = Path.Combine(dir, $"bench.{scenario}.html");
+            Assert.True(File.Exists(json), $"{json} missing\n{r}");
+            Assert.True(File.Exists(html), $"{html} missing\n{r}");
+            Assert.Contains($"Report: {json}", r.Stdout);
+            Assert.Contains($"Charts: {html}", r.Stdout);
+
+            using var doc = JsonDocument.Parse(File.ReadAllText(json));
+            var j = doc.RootElement;
+            Assert.Equal("rtapp", j.GetProperty("tool").GetString());
+            Assert.Equal(scenario, j.GetProperty("scenario").GetString());
+            Assert.Equal("face-tracker", j.GetProperty("demo").GetString());
+            Assert.Equal(64, j.GetProperty("frames").GetInt32());
+            Assert.Equal(8, j.GetProperty("warmup_frames").GetInt32());
+            Assert.Equal(100.0, j.GetProperty("rate_hz").GetDouble());
+            Assert.Equal(9000, j.GetProperty("deadline_us").GetInt64());
+            foreach (string stage in new[] { "capture", "preprocess", "infer", "decode", "control", "actuate" })
+                Assert.Equal(64, j.GetProperty("stages").GetProperty(stage).GetProperty("count").GetInt32());
+            Assert.Equal(64, j.GetProperty("end_to_end").GetProperty("count").GetInt32());
+            Assert.Equal(64, j.GetProperty("floor").GetProperty("count").GetInt32());
+            Assert.Equal(8, j.GetProperty("warmup_end_to_end").GetProperty("count").GetInt32());
+            Assert.True(j.GetProperty("overhead_vs_floor").GetProperty("p50_ratio").GetDouble() > 0);
+            Assert.Equal(0, j.GetProperty("alloc_bytes_per_frame").GetDouble());
+            Assert.Equal(0, j.GetProperty("gc_collections").GetInt32());
+            Assert.True(j.GetProperty("throughput_fps").GetDouble() > 0);
+            var bench = j.GetProperty("bench");
+            Assert.Equal(Path.GetFullPath(html), bench.GetProperty("html").GetString());
+            Assert.True(bench.GetProperty("stamp_cost").GetProperty("p50_ns").GetDouble() > 0);
+            Assert.Equal(scenario == "periodic", j.TryGetProperty("period_jitter_us", out _));
+
+            string page = File.ReadAllText(html);
+            Assert.StartsWith("<!DOCTYPE html>", page);
+            foreach (string chart in new[] { "breakdown", "timeline", "jitter", "cdf", "histogram" })
+                Assert.Contains($"data-chart=\"{chart}\"", page);
+            Assert.DoesNotContain("<script", page);
+            Assert.DoesNotContain("src=\"http", page);
+        }
+        // Only the first run of the process is a cold start.
+        using var first = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "bench.single-stream.json")));
+        Assert.True(first.RootElement.GetProperty("cold_start_ms").GetProperty("process_to_first_actuation").GetDouble() > 0);
+        using var later = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "bench.max-rate.json")));
+        Assert.Equal(0, later.RootElement.GetProperty("cold_start_ms").GetProperty("process_to_first_actuation").GetDouble());
+    }
+
+    [Fact]
+    public void ABareModelBenchesAloneWithItsShapesGiven()
+    {
+        string dir = Rtapp.TempDir();
+        string report = Path.Combine(dir, "silero.json");
+        string model = Realtime.Tests.TestAssets.Get("models/silero_vad.onnx");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(2), "bench", "--model", model, "--shape", "input=1x512,state=2x1x128",
+            "--frames", "200", "--warmup", "10", "--no-rt", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var j = doc.RootElement;
+        Assert.Equal("bare-model", j.GetProperty("demo").GetString());
+        Assert.Equal("silero_vad.onnx", j.GetProperty("model").GetString());
+        Assert.Equal(200, j.GetProperty("stages").GetProperty("infer").GetProperty("count").GetInt32());
+        Assert.Equal(200, j.GetProperty("floor").GetProperty("count").GetInt32());
+        Assert.Equal(0, j.GetProperty("alloc_bytes_per_frame").GetDouble());
+        Assert.True(File.Exists(Path.ChangeExtension(report, ".html")));
+    }
+
+    [Fact]
+    public void ADynamicInputWithoutAShapeIsNamedWithTheOptionThatFixesIt()
+    {
+        string model = Realtime.Tests.TestAssets.Get("models/silero_vad.onnx");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--model", model, "--frames", "5", "--no-rt");
+        Assert.True(r.ExitCode == 2, r.ToString());
+        string line = Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.StartsWith("rtapp: error: --model: ", line);
+        Assert.Contains(model, line);
+        Assert.Contains("--shape input=1xN", line);
+    }
+
+    [Theory]
+    [InlineData("--scenario", "offline", "--scenario must be")]
+    [InlineData("--duration", "soon", "--duration must be")]
+    [InlineData("--model", "/nonexistent/m.onnx", "model file not found: /nonexistent/m.onnx")]
+    [InlineData("--deadline-us", "50000", "timing.deadline_us")]
+    public void BadBenchInputIsExitTwoWithAMessageNamingIt(string option, string value, string expected)
+    {
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", option, value, "--frames", "5", "--no-rt");
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains(expected, r.Stderr);
+        Assert.DoesNotContain("Unhandled exception", r.Stderr);
+    }
+}
+
+/// <summary><c>rtapp profile</c> through the published binary.</summary>
+public sealed class ProfileCommandTests
+{
+    [Fact]
+    public void ProfilingBlazeFaceListsItsRealOperatorTypesBesideTheStagesWithSharesAddingUpTo100()
+    {
+        string dir = Rtapp.TempDir();
+        string report = Path.Combine(dir, "profile.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "profile", "--model", Realtime.Tests.TestAssets.BlazeFace128, "--runs", "60", "--warmup", "5",
+            "--no-rt", "--trace-dir", dir, "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        // The table: one line per row between the header and the total.
+        string[] lines = r.Stdout.Split('\n');
+        int header = Array.FindIndex(lines, l => l.StartsWith("what ", StringComparison.Ordinal));
+        int total = Array.FindIndex(lines, l => l.StartsWith("total ", StringComparison.Ordinal));
+        Assert.True(header > 0 && total > header + 3, r.Stdout);
+        var rows = lines[(header + 1)..total].Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var names = rows.Select(c => c[0]).ToList();
+        foreach (string op in new[] { "Conv", "Add", "MaxPool" }) Assert.Contains(op, names);
+        foreach (string stage in new[] { "capture", "preprocess", "decode", "control", "actuate" }) Assert.Contains(stage, names);
+        // Columns after the name: kind, calls/frame, total ms, µs/frame, % frame[, % model]. The shares add up to 100 (each rounded to 0.1).
+        double sum = rows.Sum(c =>
+        {
+            int kind = Array.FindIndex(c, t => t is "operator" or "stage" or "runtime");
+            return double.Parse(c[kind + 4], System.Globalization.CultureInfo.InvariantCulture);
+        });
+        Assert.InRange(sum, 99.0, 101.0);
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var j = doc.RootElement;
+        Assert.Equal("face-tracker", j.GetProperty("demo").GetString());
+        Assert.Equal(60, j.GetProperty("frames").GetInt32());
+        double shares = j.GetProperty("rows").EnumerateArray().Sum(e => e.GetProperty("share_pct").GetDouble());
+        Assert.InRange(shares, 99.5, 100.5);
+        double model = j.GetProperty("rows").EnumerateArray().Where(e => e.GetProperty("kind").GetString() == "operator").Sum(e => e.GetProperty("share_of_model_pct").GetDouble());
+        Assert.InRange(model, 99.5, 100.5);
+        Assert.True(File.Exists(j.GetProperty("trace_path").GetString()));
+        Assert.Equal(dir, Path.GetDirectoryName(j.GetProperty("trace_path").GetString()));
+    }
+}
+
+/// <summary><c>rtapp bench --cold-start</c>: the binary launched again and again, with and without a saved optimized model.</summary>
+public sealed class ColdStartCommandTests
+{
+    [Fact]
+    public void ColdStartLaunchesEachVariantAndCollectsEveryPhase()
+    {
+        string dir = Rtapp.TempDir();
+        string cache = Path.Combine(dir, "cache");
+        string report = Path.Combine(dir, "cold.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--cold-start", "2", "--no-rt", "--cache", cache, "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("process_to_first_actuation", r.Stdout);
+        Assert.Single(Directory.GetFiles(cache, "*.optimized.onnx"));
+        Assert.Single(Directory.GetFiles(cache, "*.optimized.ort"));
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var j = doc.RootElement;
+        Assert.Equal(2, j.GetProperty("launches").GetInt32());
+        var variants = j.GetProperty("variants").EnumerateArray().ToList();
+        Assert.Equal(new[] { "optimize-at-load", "saved-onnx", "saved-ort" }, variants.Select(v => v.GetProperty("name").GetString()));
+        foreach (var v in variants)
+        {
+            var phases = v.GetProperty("phases");
+            foreach (string phase in new[] { "runtime_start", "onnxruntime_init", "model_load", "wiring", "scheduling_setup", "first_inference", "process_to_first_actuation" })
+                Assert.Equal(2, phases.GetProperty(phase).GetProperty("samples").GetArrayLength());
+            // Every launch reached its first actuation after loading its model: orderings, not times.
+            var first = phases.GetProperty("process_to_first_actuation").GetProperty("samples").EnumerateArray().Select(e => e.GetDouble()).ToList();
+            var load = phases.GetProperty("model_load").GetProperty("samples").EnumerateArray().Select(e => e.GetDouble()).ToList();
+            for (int i = 0; i < 2; i++) Assert.True(first[i] > load[i] && load[i] > 0, v.ToString());
+        }
+        Assert.Contains("--optimized-model", variants[1].GetProperty("command").ToString());
+    }
+}
+
+/// <summary><c>rtapp bench --compare naive</c>: the loop a newcomer writes, beside the optimized one.</summary>
+public sealed class CompareNaiveCommandTests
+{
+    [Fact]
+    public void TheComparisonShowsAllocationsGcAndTailLatencySideBySide()
+    {
+        string dir = Rtapp.TempDir();
+        string report = Path.Combine(dir, "naive.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--compare", "naive", "--frames", "96", "--warmup", "4", "--no-rt", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        foreach (string line in new[] { "bytes allocated / frame", "GC collections", "GC pause, ms", "end-to-end p99, µs", "end-to-end max, µs" })
+            Assert.Contains(line, r.Stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var cmp = doc.RootElement.GetProperty("bench").GetProperty("compare_naive");
+        Assert.Equal(0, cmp.GetProperty("optimized").GetProperty("alloc_bytes_per_frame").GetDouble());
+        Assert.Equal(0, cmp.GetProperty("optimized").GetProperty("gc_collections").GetInt32());
+        Assert.True(cmp.GetProperty("naive").GetProperty("alloc_bytes_per_frame").GetDouble() > 2 * 128 * 128 * 3 * 4);
+        Assert.Equal(96, cmp.GetProperty("naive").GetProperty("end_to_end").GetProperty("count").GetInt32());
+        Assert.Equal(96, doc.RootElement.GetProperty("frames").GetInt32());
+        string html = File.ReadAllText(Path.ChangeExtension(report, ".html"));
+        Assert.Contains("data-series=\"naive\"", html);
+        Assert.Contains("data-series=\"optimized\"", html);
+    }
+
+    [Fact]
+    public void TheComparisonIsSingleStreamOnly()
+    {
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--compare", "naive", "--scenario", "periodic", "--frames", "5", "--no-rt");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--compare naive runs single-stream", r.Stderr);
+    }
+}
+
+/// <summary><c>rtapp bench --variants</c>: the trade-off table on the real models and the real video.</summary>
+public sealed class VariantsCommandTests
+{
+    [Fact]
+    public void BlazeFace128Against256PrintsLatencyBesideAgreement()
+    {
+        string report = Path.Combine(Rtapp.TempDir(), "variants.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--variants", "blazeface-128,blazeface-256", "--data-frames", "40", "--warmup", "3", "--no-rt", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("infer p50", r.Stdout);
+        Assert.Contains("IoU p50", r.Stdout);
+        Assert.Contains("blazeface-256 against blazeface-128: inference p50", r.Stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var v = doc.RootElement.GetProperty("variants");
+        Assert.Equal(2, v.GetArrayLength());
+        Assert.Equal(40, v[1].GetProperty("infer").GetProperty("count").GetInt32());
+        Assert.True(v[1].GetProperty("agreement").GetProperty("both_found").GetInt32() > 30);
+    }
+
+    [Theory]
+    [InlineData("blazeface-512", "unknown variant 'blazeface-512'")]
+    [InlineData("mlsd-tiny", "has no decoder in this build yet")]
+    public void AVariantItCannotCompareIsNamed(string variant, string expected)
+    {
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--variants", variant, "--no-rt");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(expected, r.Stderr);
+    }
+}
+
+/// <summary><c>rtapp bench --variants silero</c>: fp32 against fp16 on real speech.</summary>
+public sealed class VadVariantsCommandTests
+{
+    [Fact]
+    public void SileroFp32AgainstFp16PrintsLatencyBesideDecisions()
+    {
+        string dir = Rtapp.TempDir();
+        string report = Path.Combine(dir, "vad.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--variants", "silero", "--data-frames", "300", "--warmup", "3", "--no-rt", "--cache", dir, "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("recall %", r.Stdout);
+        Assert.Contains("silero-fp16 against silero-fp32", r.Stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var v = doc.RootElement.GetProperty("variants");
+        Assert.Equal(2, v.GetArrayLength());
+        Assert.True(v[1].GetProperty("vad").GetProperty("decision_agreement_pct").GetDouble() > 90);
+    }
+
+    [Fact]
+    public void VariantsOfDifferentFamiliesAreRefused()
+    {
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--variants", "blazeface-128,silero-fp16", "--no-rt");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("different questions", r.Stderr);
+    }
+}
