@@ -195,6 +195,7 @@ public sealed class FaceTrackerDemo : IDisposable
             PeriodNs = (long)Math.Round(1e9 / p.Timing.RateHz),
             DeadlineNs = p.Timing.DeadlineUs * 1000,
             StageBudgetsNs = budgets,
+            FlatFramesForFault = p.Watchdog.FlatFramesForFault,
             Scenario = overrides.Scenario ?? LoopScenario.Periodic,
             MeasureFloor = overrides.MeasureFloor,
         };
@@ -253,6 +254,7 @@ public sealed class FaceTrackerDemo : IDisposable
             PeriodNs = o.PeriodNs,
             DeadlineNs = o.DeadlineNs,
             StageBudgetsNs = o.StageBudgetsNs,
+            FlatFramesForFault = o.FlatFramesForFault,
             Scenario = o.Scenario,
             MeasureFloor = measureFloor ?? o.MeasureFloor,
         };

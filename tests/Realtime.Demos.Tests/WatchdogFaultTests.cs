@@ -54,7 +54,11 @@ public sealed class WatchdogFaultTests
     [Fact]
     public void FlatFramesFromAGarbageSourceAreCaughtOnTheThirdInARow()
     {
-        using var demo = Build(40, "garbage-source:from=10:to=19", p => p.Timing.BudgetsUs.Clear());
+        using var demo = Build(40, "garbage-source:from=10:to=19", p =>
+        {
+            p.Timing.BudgetsUs.Clear();
+            p.Watchdog.FlatFramesForFault = 3;
+        });
         RunOnThread(demo.Loop);
         var r = demo.Loop.Records;
         Assert.Equal(FrameFlags.None, r[10].Flags & FrameFlags.SourceFault);

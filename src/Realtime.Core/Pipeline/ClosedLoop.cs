@@ -26,6 +26,8 @@ public sealed class ClosedLoopOptions
     public long DeadlineNs { get; init; } = 15_000_000;
     /// <summary>Per-stage budgets in ns, indexed by <see cref="Stage"/> (0 = no budget); null for none.</summary>
     public long[]? StageBudgetsNs { get; init; }
+    /// <summary>Flat frames in a row that make a source failure (a covered or dead sensor); 0 turns the check off.</summary>
+    public int FlatFramesForFault { get; init; } = FrameSanity.FlatFramesForFault;
     /// <summary>How the loop is clocked.</summary>
     public LoopScenario Scenario { get; init; } = LoopScenario.Periodic;
     /// <summary>Run the model alone once per frame (half a period after it when periodic), so the report can set the loop beside its floor.</summary>
@@ -272,8 +274,9 @@ public sealed class ClosedLoop<TResult> : ILoopHeartbeat where TResult : struct
         if (status == CaptureStatus.Ok && injected == InjectedFaultKind.GarbageSource) _slot.Pixels.AsSpan().Fill(0x10);
         bool stale = status == CaptureStatus.Ok && _slot.CaptureNs <= _lastCaptureNs;
         // One flat frame can be a real scene (a black frame in a video); several in a row is a dead sensor.
-        _flatRun = status == CaptureStatus.Ok && FrameSanity.IsFlat(_slot) ? _flatRun + 1 : 0;
-        if (status != CaptureStatus.Ok || stale || _flatRun >= FrameSanity.FlatFramesForFault)
+        int flatLimit = Options.FlatFramesForFault;
+        _flatRun = flatLimit > 0 && status == CaptureStatus.Ok && FrameSanity.IsFlat(_slot) ? _flatRun + 1 : 0;
+        if (status != CaptureStatus.Ok || stale || (flatLimit > 0 && _flatRun >= flatLimit))
         {
             rec.Flags |= FrameFlags.SourceFault;
             rec.CaptureNs = rec.CaptureEndNs;

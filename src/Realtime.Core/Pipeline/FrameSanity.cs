@@ -6,7 +6,7 @@ public static class FrameSanity
     /// <summary>Grid points sampled per axis by <see cref="IsFlat"/>.</summary>
     public const int GridPoints = 8;
 
-    /// <summary>Flat frames in a row that make a source fault (one can be a real black frame).</summary>
+    /// <summary>Default flat frames in a row that make a source fault (one can be a real black frame).</summary>
     public const int FlatFramesForFault = 3;
 
     /// <summary>

@@ -209,6 +209,8 @@ public sealed class WatchdogProfile
     public string OnStall { get; set; } = "safe-state";
     /// <summary>What a failed, stale or flat source frame does.</summary>
     public string OnSourceFailure { get; set; } = "hold-last";
+    /// <summary>Flat frames in a row (all 64 grid samples identical) that make a source failure; 0 turns the check off.</summary>
+    public int FlatFramesForFault { get; set; } = 3;
     /// <summary>No progress for this long is a stall, µs.</summary>
     public long StallTimeoutUs { get; set; } = 250_000;
     /// <summary>Faulty frames in a row that force the safe state.</summary>

@@ -215,6 +215,7 @@ public static class ProfileLoader
         if (ParseMissPolicy(w.OnSourceFailure) is null) Add("watchdog.on_source_failure", $"unknown policy '{w.OnSourceFailure}' (expected ignore, skip, hold-last, fallback, safe-state or exit)");
         if (w.OnStall != "ignore" && w.OnStall != "safe-state" && w.OnStall != "exit") Add("watchdog.on_stall", $"unknown policy '{w.OnStall}' (a stalled loop cannot compute commands: expected ignore, safe-state or exit)");
         if (rateOk && w.StallTimeoutUs <= 1e6 / t.RateHz) Add("watchdog.stall_timeout_us", $"{w.StallTimeoutUs} µs must be longer than the period ({F(Math.Round(1e6 / t.RateHz))} µs)");
+        if (w.FlatFramesForFault < 0) Add("watchdog.flat_frames_for_fault", $"must be 0 (off) or more, got {w.FlatFramesForFault}");
         if (!(w.FallbackStep > 0)) Add("watchdog.fallback_step", $"must be positive, got {F(w.FallbackStep)}");
         if (w.HardwareDevice is not null && !w.HardwareDevice.StartsWith("/dev/", StringComparison.Ordinal)) Add("watchdog.hardware_device", $"must be a device node under /dev, got '{w.HardwareDevice}'");
         if (w.SafeAfterConsecutiveMisses < 1) Add("watchdog.safe_after_consecutive_misses", $"must be at least 1, got {w.SafeAfterConsecutiveMisses}");
