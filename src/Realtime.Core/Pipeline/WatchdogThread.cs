@@ -82,8 +82,9 @@ public sealed class WatchdogThread : IDisposable
         {
             if (inStall) return;
             inStall = true;
-            if (Interlocked.Increment(ref _stalls) == 1) Volatile.Write(ref _firstStallNs, nowNs);
+            // Act first, then publish: whoever sees the stall counted also sees the outputs safe.
             if (OnStall >= FaultAction.SafeState) _loop.ShutdownOutputs();
+            if (Interlocked.Increment(ref _stalls) == 1) Volatile.Write(ref _firstStallNs, nowNs);
             if (OnStall == FaultAction.Exit) _exitRequested = true;
             return;
         }
