@@ -1,21 +1,26 @@
 using System;
+using System.Runtime.CompilerServices;
 using Realtime.Core.Pipeline;
 
 namespace Realtime.Core.Imaging;
 
 /// <summary>
 /// The fused preprocessing pass: crop (a region of interest), bilinear resize that keeps the aspect
-/// ratio (letterbox, padded with black), BGR→RGB and normalisation to [lo, hi], written straight into
-/// an NHWC float tensor. Sampling matches OpenCV's INTER_LINEAR (half-pixel centres, edge clamping);
-/// all tables are computed once here, so a pass allocates nothing.
+/// ratio (letterbox, padded with black), colour conversion to RGB and normalisation to [lo, hi],
+/// written straight into an NHWC float tensor. It reads BGR24 frames and, as cameras deliver them,
+/// YUYV, NV12 and GREY frames: each sampled source pixel is converted to RGB (BT.601 limited range,
+/// in OpenCV's own fixed-point arithmetic) and then interpolated, so the result is what OpenCV's
+/// cvtColor followed by resize gives, without an intermediate image. Sampling matches OpenCV's
+/// INTER_LINEAR (half-pixel centres, edge clamping); all tables are computed once here, so a pass
+/// allocates nothing.
 /// </summary>
 public sealed class LetterboxPreprocessor : IPreprocessor
 {
     private readonly int _srcW, _srcH, _dstW, _dstH;
     private readonly int _cropX, _cropY;
-    private readonly int[] _xOffset;      // byte offset of the left source pixel, per resized column
+    private readonly int[] _xLeft;        // source column of the left pixel, per resized column
     private readonly float[] _xWeight;    // weight of the right source pixel
-    private readonly int[] _xOffsetRight; // byte offset of the right source pixel (clamped)
+    private readonly int[] _xRight;       // source column of the right pixel (clamped)
     private readonly int[] _yRow, _yRowBelow;
     private readonly float[] _yWeight;
     private readonly float _scale, _bias, _pad;
@@ -53,14 +58,14 @@ public sealed class LetterboxPreprocessor : IPreprocessor
         OffsetX = (tensorWidth - ResizedWidth) / 2;
         OffsetY = (tensorHeight - ResizedHeight) / 2;
 
-        _xOffset = new int[ResizedWidth];
-        _xOffsetRight = new int[ResizedWidth];
+        _xLeft = new int[ResizedWidth];
+        _xRight = new int[ResizedWidth];
         _xWeight = new float[ResizedWidth];
-        BuildAxis(_srcW, ResizedWidth, _cropX, 3, _xOffset, _xOffsetRight, _xWeight);
+        BuildAxis(_srcW, ResizedWidth, _cropX, _xLeft, _xRight, _xWeight);
         _yRow = new int[ResizedHeight];
         _yRowBelow = new int[ResizedHeight];
         _yWeight = new float[ResizedHeight];
-        BuildAxis(_srcH, ResizedHeight, _cropY, 1, _yRow, _yRowBelow, _yWeight);
+        BuildAxis(_srcH, ResizedHeight, _cropY, _yRow, _yRowBelow, _yWeight);
     }
 
     /// <summary>Frame width this pass was planned for.</summary>
@@ -84,7 +89,7 @@ public sealed class LetterboxPreprocessor : IPreprocessor
     }
 
     // OpenCV INTER_LINEAR: src = (dst + 0.5) * scale - 0.5, floored; weights clamp at the edges.
-    private static void BuildAxis(int srcLen, int dstLen, int origin, int step, int[] left, int[] right, float[] weight)
+    private static void BuildAxis(int srcLen, int dstLen, int origin, int[] left, int[] right, float[] weight)
     {
         double scale = (double)srcLen / dstLen;
         for (int d = 0; d < dstLen; d++)
@@ -95,8 +100,8 @@ public sealed class LetterboxPreprocessor : IPreprocessor
             if (s < 0) { f = 0; s = 0; }
             if (s >= srcLen - 1) { f = 0; s = srcLen - 1; }
             int s1 = Math.Min(s + 1, srcLen - 1);
-            left[d] = (origin + s) * step;
-            right[d] = (origin + s1) * step;
+            left[d] = origin + s;
+            right[d] = origin + s1;
             weight[d] = f;
         }
     }
@@ -104,14 +109,42 @@ public sealed class LetterboxPreprocessor : IPreprocessor
     /// <inheritdoc/>
     public void Process(FrameBuffer frame, Span<float> tensor)
     {
-        if (frame.Width != SourceWidth || frame.Height != SourceHeight || frame.Format != PixelFormat.Bgr24)
-            ThrowFrameMismatch();
-        if (tensor.Length < _dstW * _dstH * 3) ThrowTensorTooSmall();
-        Process(frame.Pixels, frame.Stride, tensor);
+        if (frame.Width != SourceWidth || frame.Height != SourceHeight) ThrowFrameMismatch(frame);
+        Process(frame.Pixels, frame.Format, frame.Stride, tensor);
     }
 
     /// <summary>The pass over raw BGR24 rows.</summary>
-    public void Process(ReadOnlySpan<byte> bgr, int stride, Span<float> tensor)
+    public void Process(ReadOnlySpan<byte> bgr, int stride, Span<float> tensor) => Process(bgr, PixelFormat.Bgr24, stride, tensor);
+
+    /// <summary>
+    /// The pass over a raw frame of the planned size in <paramref name="format"/>, rows
+    /// <paramref name="stride"/> bytes apart (for NV12 the UV plane follows the Y plane, same stride).
+    /// </summary>
+    public void Process(ReadOnlySpan<byte> pixels, PixelFormat format, int stride, Span<float> tensor)
+    {
+        if (tensor.Length < _dstW * _dstH * 3) ThrowTensorTooSmall();
+        int bpp = format switch
+        {
+            PixelFormat.Bgr24 => 3,
+            PixelFormat.Yuyv => 2,
+            PixelFormat.Nv12 or PixelFormat.Grey8 => 1,
+            _ => 0,
+        };
+        if (bpp == 0) ThrowUnsupported(format);
+        int rows = format == PixelFormat.Nv12 ? SourceHeight + (SourceHeight + 1) / 2 : SourceHeight;
+        if (stride < SourceWidth * bpp || (long)stride * (rows - 1) + (long)SourceWidth * bpp > pixels.Length) ThrowTooFewBytes(format, stride, pixels.Length);
+        switch (format)
+        {
+            case PixelFormat.Bgr24: Rows<Bgr24Sampler>(pixels, stride, 0, tensor); break;
+            case PixelFormat.Yuyv: Rows<YuyvSampler>(pixels, stride, 0, tensor); break;
+            case PixelFormat.Nv12: Rows<Nv12Sampler>(pixels, stride, stride * SourceHeight, tensor); break;
+            default: Rows<Grey8Sampler>(pixels, stride, 0, tensor); break;
+        }
+    }
+
+    // One loop for every format: the sampler (a struct, so each instantiation is specialised and
+    // inlined) turns one source pixel into RGB; interpolation, padding and normalisation are shared.
+    private void Rows<TSampler>(ReadOnlySpan<byte> px, int stride, int chromaBase, Span<float> tensor) where TSampler : struct, IPixelSampler
     {
         int rowFloats = _dstW * 3;
         if (ResizedHeight < _dstH)
@@ -122,8 +155,9 @@ public sealed class LetterboxPreprocessor : IPreprocessor
         float scale = _scale, bias = _bias;
         for (int y = 0; y < ResizedHeight; y++)
         {
-            ReadOnlySpan<byte> r0 = bgr.Slice(_yRow[y] * stride);
-            ReadOnlySpan<byte> r1 = bgr.Slice(_yRowBelow[y] * stride);
+            int ya = _yRow[y], yb = _yRowBelow[y];
+            int r0 = ya * stride, r1 = yb * stride;
+            int c0 = chromaBase + (ya >> 1) * stride, c1 = chromaBase + (yb >> 1) * stride; // NV12's UV row (others ignore it)
             float wy = _yWeight[y];
             Span<float> row = tensor.Slice((OffsetY + y) * rowFloats, rowFloats);
             if (ResizedWidth < _dstW)
@@ -134,12 +168,16 @@ public sealed class LetterboxPreprocessor : IPreprocessor
             Span<float> dst = row.Slice(OffsetX * 3, ResizedWidth * 3);
             for (int x = 0; x < ResizedWidth; x++)
             {
-                int a = _xOffset[x], b = _xOffsetRight[x];
+                int a = _xLeft[x], b = _xRight[x];
                 float wx = _xWeight[x];
-                // Horizontal then vertical interpolation, per channel; BGR in, RGB out.
-                float b0 = r0[a] + (r0[b] - r0[a]) * wx, b1 = r1[a] + (r1[b] - r1[a]) * wx;
-                float g0 = r0[a + 1] + (r0[b + 1] - r0[a + 1]) * wx, g1 = r1[a + 1] + (r1[b + 1] - r1[a + 1]) * wx;
-                float q0 = r0[a + 2] + (r0[b + 2] - r0[a + 2]) * wx, q1 = r1[a + 2] + (r1[b + 2] - r1[a + 2]) * wx;
+                TSampler.Rgb(px, r0, c0, a, out int ra0, out int ga0, out int ba0);
+                TSampler.Rgb(px, r0, c0, b, out int rb0, out int gb0, out int bb0);
+                TSampler.Rgb(px, r1, c1, a, out int ra1, out int ga1, out int ba1);
+                TSampler.Rgb(px, r1, c1, b, out int rb1, out int gb1, out int bb1);
+                // Horizontal then vertical interpolation, per channel, as OpenCV's resize does.
+                float q0 = ra0 + (rb0 - ra0) * wx, q1 = ra1 + (rb1 - ra1) * wx;
+                float g0 = ga0 + (gb0 - ga0) * wx, g1 = ga1 + (gb1 - ga1) * wx;
+                float b0 = ba0 + (bb0 - ba0) * wx, b1 = ba1 + (bb1 - ba1) * wx;
                 int o = x * 3;
                 dst[o] = (q0 + (q1 - q0) * wy) * scale + bias;
                 dst[o + 1] = (g0 + (g1 - g0) * wy) * scale + bias;
@@ -148,9 +186,64 @@ public sealed class LetterboxPreprocessor : IPreprocessor
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void ThrowFrameMismatch() => throw new ArgumentException($"preprocessing was planned for {SourceWidth}x{SourceHeight} BGR24 frames");
+    /// <summary>Reads one source pixel as 8-bit RGB.</summary>
+    private interface IPixelSampler
+    {
+        /// <summary>RGB of pixel <paramref name="x"/> of the row starting at <paramref name="row"/> (NV12: chroma row at <paramref name="chromaRow"/>).</summary>
+        static abstract void Rgb(ReadOnlySpan<byte> px, int row, int chromaRow, int x, out int r, out int g, out int b);
+    }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private struct Bgr24Sampler : IPixelSampler
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Rgb(ReadOnlySpan<byte> px, int row, int chromaRow, int x, out int r, out int g, out int b)
+        {
+            int o = row + x * 3;
+            b = px[o];
+            g = px[o + 1];
+            r = px[o + 2];
+        }
+    }
+
+    private struct YuyvSampler : IPixelSampler
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Rgb(ReadOnlySpan<byte> px, int row, int chromaRow, int x, out int r, out int g, out int b)
+        {
+            int pair = row + (x & ~1) * 2; // Y0 U Y1 V: the pair's U and V serve both pixels
+            Bt601.ToRgb(px[row + x * 2], px[pair + 1], px[pair + 3], out r, out g, out b);
+        }
+    }
+
+    private struct Nv12Sampler : IPixelSampler
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Rgb(ReadOnlySpan<byte> px, int row, int chromaRow, int x, out int r, out int g, out int b)
+        {
+            int uv = chromaRow + (x & ~1); // U V per 2x2 block, no chroma interpolation (as OpenCV)
+            Bt601.ToRgb(px[row + x], px[uv], px[uv + 1], out r, out g, out b);
+        }
+    }
+
+    private struct Grey8Sampler : IPixelSampler
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Rgb(ReadOnlySpan<byte> px, int row, int chromaRow, int x, out int r, out int g, out int b)
+        {
+            r = g = b = px[row + x];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowFrameMismatch(FrameBuffer frame) => throw new ArgumentException($"preprocessing was planned for {SourceWidth}x{SourceHeight} frames, got {frame.Width}x{frame.Height}");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowTensorTooSmall() => throw new ArgumentException($"the tensor holds fewer than {_dstW}x{_dstH}x3 floats");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowUnsupported(PixelFormat format) => throw new ArgumentException($"preprocessing cannot read {format} frames");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowTooFewBytes(PixelFormat format, int stride, int length) =>
+        throw new ArgumentException($"a {SourceWidth}x{SourceHeight} {format} frame with stride {stride} does not fit in {length} bytes");
 }

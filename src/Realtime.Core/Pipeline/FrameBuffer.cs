@@ -7,6 +7,12 @@ public enum PixelFormat
 {
     /// <summary>8-bit blue, green, red, interleaved (OpenCV's default).</summary>
     Bgr24,
+    /// <summary>YUV 4:2:2 packed as Y0 U Y1 V (V4L2 YUYV): two bytes per pixel, each pair of pixels shares U and V.</summary>
+    Yuyv,
+    /// <summary>YUV 4:2:0 (V4L2 NV12): a full-size Y plane, then a half-height plane of interleaved U V, one pair per 2×2 pixels.</summary>
+    Nv12,
+    /// <summary>8-bit luminance only (V4L2 GREY).</summary>
+    Grey8,
 }
 
 /// <summary>
@@ -22,15 +28,17 @@ public sealed class FrameBuffer
         Width = width;
         Height = height;
         Format = format;
+        if ((format == PixelFormat.Yuyv || format == PixelFormat.Nv12) && width % 2 != 0)
+            throw new ArgumentOutOfRangeException(nameof(width), $"{format} frames need an even width, got {width}");
         Stride = width * BytesPerPixel(format);
-        Pixels = GC.AllocateArray<byte>(Stride * height, pinned: true);
+        Pixels = GC.AllocateArray<byte>(FrameBytes(format, width, height), pinned: true);
     }
 
     /// <summary>Width in pixels.</summary>
     public int Width { get; }
     /// <summary>Height in pixels.</summary>
     public int Height { get; }
-    /// <summary>Bytes per row.</summary>
+    /// <summary>Bytes per row (of the first plane: the Y plane for NV12, whose UV plane follows with the same stride).</summary>
     public int Stride { get; }
     /// <summary>Pixel layout.</summary>
     public PixelFormat Format { get; }
@@ -41,10 +49,20 @@ public sealed class FrameBuffer
     /// <summary>The source's frame counter.</summary>
     public long Sequence { get; set; }
 
-    /// <summary>Bytes per pixel of a format.</summary>
+    /// <summary>Bytes per pixel of a format's first plane (the Y plane for NV12).</summary>
     public static int BytesPerPixel(PixelFormat format) => format switch
     {
         PixelFormat.Bgr24 => 3,
+        PixelFormat.Yuyv => 2,
+        PixelFormat.Nv12 => 1,
+        PixelFormat.Grey8 => 1,
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
+
+    /// <summary>Bytes one tightly packed frame takes (NV12: the Y plane plus a UV plane of ⌈height/2⌉ rows).</summary>
+    public static int FrameBytes(PixelFormat format, int width, int height)
+    {
+        int stride = width * BytesPerPixel(format);
+        return format == PixelFormat.Nv12 ? stride * (height + (height + 1) / 2) : stride * height;
+    }
 }

@@ -121,4 +121,48 @@ internal static unsafe partial class Libc
     };
 
     public const int _SC_CLK_TCK = 2;
+
+    // --- V4L2 capture: open/ioctl/mmap/munmap/poll/close. Values are the generic Linux ones, the same
+    // on x86-64 and arm64 (and armhf): O_NONBLOCK is 04000, errno numbers from asm-generic.
+    public const int O_NONBLOCK = 0x800;
+    public const int PROT_READ = 1;
+    public const int PROT_WRITE = 2;
+    public const int MAP_SHARED = 1;
+    public const short POLLIN = 1;
+    public const short POLLERR = 8;
+    public const short POLLHUP = 0x10;
+    public const int ENOENT = 2;
+    public const int EIO = 5;
+    public const int ENXIO = 6;
+    public const int EAGAIN = 11;
+    public const int ENOMEM = 12;
+    public const int EACCES = 13;
+    public const int EBUSY = 16;
+    public const int ENODEV = 19;
+    public const int EINVAL = 22;
+    public const int ENOTTY = 25;
+
+    /// <summary>struct pollfd.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    /// <summary>ioctl(2) with a pointer argument. Declared non-variadic: on x86-64 and arm64 Linux a
+    /// pointer third argument travels in the same register either way.</summary>
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int ioctl(int fd, nuint request, void* arg);
+
+    /// <summary>mmap(2); off_t is 64-bit on LP64 targets.</summary>
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial void* mmap(void* addr, nuint length, int prot, int flags, int fd, long offset);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int munmap(void* addr, nuint length);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int poll(PollFd* fds, nuint nfds, int timeoutMs);
 }
