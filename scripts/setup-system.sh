@@ -36,6 +36,9 @@ PACKAGES=(
     gcc             # C toolchain: NativeAOT links the native binary with the system compiler driver
     g++             # C++ runtime/driver bits some native link steps use
     zlib1g-dev      # libz for the NativeAOT link (-lz)
+    libc6-dev       # C headers: the V4L2 layout test compiles a program against <linux/videodev2.h>
+    linux-libc-dev  # the kernel's own UAPI headers (<linux/videodev2.h>) that test compares with
+    libturbojpeg0   # libjpeg-turbo's TurboJPEG: MJPEG camera frames decoded on the capture thread
     espeak-ng       # text-to-speech into WAV: real speech for the voice-activity demo (future)
     sox             # resample to 16 kHz mono, splice silence around speech (future audio demo)
     rt-tests        # cyclictest etc.: scheduling-latency benchmarks (future)
