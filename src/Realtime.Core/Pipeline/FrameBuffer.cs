@@ -7,6 +7,8 @@ public enum PixelFormat
 {
     /// <summary>8-bit blue, green, red, interleaved (OpenCV's default).</summary>
     Bgr24,
+    /// <summary>One 32-bit float per element (audio samples, IMU readings): width = elements, height = 1.</summary>
+    Float32,
     /// <summary>YUV 4:2:2 packed as Y0 U Y1 V (V4L2 YUYV): two bytes per pixel, each pair of pixels shares U and V.</summary>
     Yuyv,
     /// <summary>YUV 4:2:0 (V4L2 NV12): a full-size Y plane, then a half-height plane of interleaved U V, one pair per 2×2 pixels.</summary>
@@ -53,6 +55,7 @@ public sealed class FrameBuffer
     public static int BytesPerPixel(PixelFormat format) => format switch
     {
         PixelFormat.Bgr24 => 3,
+        PixelFormat.Float32 => 4,
         PixelFormat.Yuyv => 2,
         PixelFormat.Nv12 => 1,
         PixelFormat.Grey8 => 1,
