@@ -4,6 +4,7 @@ using System.IO;
 using Realtime.Core.Profiles;
 using Realtime.Demos;
 using Realtime.Linux;
+using Realtime.Linux.V4l2;
 using Realtime.Onnx;
 
 namespace Realtime.App;
@@ -16,6 +17,36 @@ namespace Realtime.App;
 internal static class CheckCommand
 {
     public static readonly Dictionary<string, bool> Options = new() { ["board"] = true, ["assets"] = true, ["set"] = true };
+
+    /// <summary>Opens the camera node (without streaming): is it there, is it a V4L2 capture device, does it offer the format.</summary>
+    private static void CheckCamera(BoardProfile p, List<Item> items)
+    {
+        var o = V4l2CameraWiring.Options(p);
+        string want = CameraFormats.FourCc(o.Format);
+        V4l2DeviceInfo info;
+        try { info = V4l2Capture.Probe(o.Device); }
+        catch (V4l2Exception ex)
+        {
+            items.Add(new Item(Level.Fail, "camera", ex.Message, File.Exists(o.Device) ? "fix camera.device (`v4l2-ctl --list-devices`)" : "plug in the camera, or fix camera.device"));
+            return;
+        }
+        string what = $"{o.Device}: {info.Card} ({info.Driver}, {info.BusInfo})";
+        if (!info.CanCapture || !info.CanStream)
+            items.Add(new Item(Level.Fail, "camera", $"{what} is not a streaming single-planar capture device", "fix camera.device: the camera's capture node (`v4l2-ctl --list-devices`)"));
+        else if (!info.Offers(o.Format))
+            items.Add(new Item(Level.Fail, "camera", $"{what} does not offer {want}; it offers {info.FormatList()}", "set camera.format to a format it offers"));
+        else
+            items.Add(new Item(Level.Ok, "camera", $"{what} offers {want} (asked for {o.Width}x{o.Height}; the size is settled when streaming starts)", null));
+        if (o.Format == CameraFormat.Mjpeg)
+        {
+            try
+            {
+                using var jpeg = new MjpegDecoder();
+                items.Add(new Item(Level.Ok, "MJPEG decoder", "libturbojpeg loaded", null));
+            }
+            catch (V4l2Exception ex) { items.Add(new Item(Level.Fail, "MJPEG decoder", ex.Message, "apt-get install libturbojpeg0, or set camera.format to yuyv")); }
+        }
+    }
 
     private enum Level { Ok, Warn, Fail }
 
@@ -88,13 +119,7 @@ internal static class CheckCommand
                     : new Item(Level.Fail, $"PWM '{o.Name}'", $"{chip} does not exist", "enable the PWM overlay (Raspberry Pi: dtoverlay=pwm-2chan in config.txt) or fix pwm[].chip"));
             }
         }
-        if (p.Camera.Kind == "v4l2")
-        {
-            items.Add(File.Exists(p.Camera.Device)
-                ? new Item(Level.Ok, "camera", p.Camera.Device!, null)
-                : new Item(Level.Fail, "camera", $"{p.Camera.Device} does not exist", "plug in the camera, or fix camera.device"));
-            items.Add(new Item(Level.Fail, "camera capture", "this build wires only the simulated camera (sim-video); V4L2 capture is not built yet", null));
-        }
+        if (p.Camera.Kind == "v4l2") CheckCamera(p, items);
         if (p.Watchdog.HardwareDevice is string wd)
             items.Add(File.Exists(wd)
                 ? new Item(Level.Ok, "hardware watchdog", wd, null)

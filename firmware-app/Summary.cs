@@ -35,6 +35,8 @@ internal static class Summary
         var d = r.DemoMetrics;
         if (d.TrackingErrorPx is { } e)
             Console.WriteLine(string.Create(c, $"Tracking: face found in {d.FramesWithTarget} of {r.Frames} frames; error from centre after {d.SettleFrames} settle frames: p50 {e.P50:0.0} px, p95 {e.P95:0.0} px, max {e.Max:0.0} px (image {d.ImageWidthPx} px wide)"));
+        if (d.CameraFramesCaptured is long captured)
+            Console.WriteLine(string.Create(c, $"Camera (V4L2): {captured} frames captured, {d.CameraFramesDropped} replaced by a newer one before the loop took them, {d.CameraDriverDropped} lost by the driver, {d.CameraErrorFrames} corrupt; capture times from {(d.CameraKernelTimestamps == true ? "the kernel's buffer timestamps" : "dequeue (the driver gives no monotonic timestamps)")}"));
         if (reportPath is not null) Console.WriteLine($"Report: {reportPath}");
     }
 

@@ -8,6 +8,7 @@ using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
 using Realtime.Gpio;
+using Realtime.Linux.V4l2;
 using Realtime.Onnx;
 using Realtime.Sim;
 using Realtime.Vision;
@@ -50,6 +51,10 @@ public sealed class FaceTrackerDemo : IDemo
     public ServoActuator Servos { get; private set; } = null!;
     /// <summary>The simulated camera (sim boards).</summary>
     public PanTiltCamera? SimCamera { get; private set; }
+    /// <summary>The V4L2 camera (<c>camera.kind</c> v4l2).</summary>
+    public V4l2Capture? V4l2Camera { get; private set; }
+    /// <summary>The camera the loop reads, whichever kind.</summary>
+    public IFrameSource Camera { get; private set; } = null!;
     /// <summary>The preprocessing pass.</summary>
     public LetterboxPreprocessor Preprocessor { get; private set; } = null!;
     /// <summary>The decoder.</summary>
@@ -66,6 +71,14 @@ public sealed class FaceTrackerDemo : IDemo
         metrics.FramesWithTarget = withFace;
         metrics.SettleFrames = SettleFrames;
         metrics.ImageWidthPx = Profile.Camera.Width;
+        if (V4l2Camera is { } cam)
+        {
+            metrics.CameraFramesCaptured = cam.Dequeued;
+            metrics.CameraFramesDropped = cam.Dropped;
+            metrics.CameraDriverDropped = cam.DriverDropped;
+            metrics.CameraErrorFrames = cam.ErrorFrames;
+            metrics.CameraKernelTimestamps = cam.KernelTimestamps;
+        }
     }
 
     /// <summary>
@@ -94,12 +107,13 @@ public sealed class FaceTrackerDemo : IDemo
         var w = _wiring;
         ModelPath = w.RequireModel();
 
+        bool v4l2 = p.Camera.Kind == "v4l2";
         string? videoPath = null;
-        if (p.Camera.Kind == "sim-video") videoPath = w.RequireAsset(p.Camera.Video!, "camera.video", "video file");
-        else throw w.Problem("camera.kind", $"camera kind '{p.Camera.Kind}' cannot run in this build: only the simulated camera (sim-video) is wired so far");
+        if (v4l2) V4l2CameraWiring.Probe(w); // a missing or unsuitable camera fails before the model loads
+        else videoPath = w.RequireAsset(p.Camera.Video!, "camera.video", "video file");
 
         // Cold start: OpenCV's library load and the video open run beside the model load.
-        var worldTask = System.Threading.Tasks.Task.Run(() => new VideoFileReader(videoPath));
+        var worldTask = v4l2 ? null : System.Threading.Tasks.Task.Run(() => new VideoFileReader(videoPath!));
         try
         {
             Engine = w.LoadModel(settings => OnnxInferenceEngine.Load(ModelPath, m.Input, new long[] { 1, m.InputHeight, m.InputWidth, 3 }, settings),
@@ -107,7 +121,7 @@ public sealed class FaceTrackerDemo : IDemo
         }
         catch
         {
-            DisposeWhenDone(worldTask);
+            if (worldTask is not null) DisposeWhenDone(worldTask);
             throw;
         }
         _owned.Add(Engine);
@@ -121,6 +135,28 @@ public sealed class FaceTrackerDemo : IDemo
         Servos = p.Simulated ? ServoActuator.OpenSimulated(outputs) : ServoActuator.OpenHardware(outputs);
         _owned.Add(Servos);
 
+        if (v4l2)
+        {
+            // Streaming starts only now, with everything else ready to take frames.
+            V4l2Camera = V4l2CameraWiring.Open(w);
+            _owned.Add(V4l2Camera);
+            Camera = V4l2Camera;
+        }
+        else Camera = OpenSimCamera(worldTask!);
+
+        Preprocessor = new LetterboxPreprocessor(p.Camera.Width, p.Camera.Height, m.InputWidth, m.InputHeight);
+        Decoder = new BlazeFaceDecoder(Engine, Preprocessor, m.InputWidth, (float)m.ScoreThreshold);
+        var options = w.LoopOptions();
+        _waiter = waiter;
+        _faults = w.Overrides.Faults;
+        Loop = new ClosedLoop<FaceDetection>(options, Camera, Preprocessor, Engine, Decoder, NewController(), Servos, NewWatchdog(),
+            waiter, new CenteringError(), SimCamera, NewFallback(), _faults);
+    }
+
+    private PanTiltCamera OpenSimCamera(System.Threading.Tasks.Task<VideoFileReader> worldTask)
+    {
+        var p = Profile;
+        var w = _wiring;
         double period = 1.0 / p.Timing.RateHz;
         VideoFileReader world;
         try
@@ -148,14 +184,7 @@ public sealed class FaceTrackerDemo : IDemo
             throw w.Problem("camera.width", ex.Message);
         }
         _owned.Add(SimCamera);
-
-        Preprocessor = new LetterboxPreprocessor(p.Camera.Width, p.Camera.Height, m.InputWidth, m.InputHeight);
-        Decoder = new BlazeFaceDecoder(Engine, Preprocessor, m.InputWidth, (float)m.ScoreThreshold);
-        var options = w.LoopOptions();
-        _waiter = waiter;
-        _faults = w.Overrides.Faults;
-        Loop = new ClosedLoop<FaceDetection>(options, SimCamera, Preprocessor, Engine, Decoder, NewController(), Servos, NewWatchdog(),
-            waiter, new CenteringError(), SimCamera, NewFallback(), _faults);
+        return SimCamera;
     }
 
     private IPeriodicWaiter? _waiter;
@@ -183,7 +212,7 @@ public sealed class FaceTrackerDemo : IDemo
     public ClosedLoop<FaceDetection> CreateLoop(IInferenceEngine engine, IPreprocessor? preprocessor = null, bool? measureFloor = null)
     {
         var options = DemoWiring.WithFloor(Loop.Options, measureFloor ?? Loop.Options.MeasureFloor);
-        return new ClosedLoop<FaceDetection>(options, SimCamera!, preprocessor ?? Preprocessor, engine, Decoder, NewController(), Servos, NewWatchdog(),
+        return new ClosedLoop<FaceDetection>(options, Camera, preprocessor ?? Preprocessor, engine, Decoder, NewController(), Servos, NewWatchdog(),
             _waiter, new CenteringError(), SimCamera, NewFallback(), _faults);
     }
 

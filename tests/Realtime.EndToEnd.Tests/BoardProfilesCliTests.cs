@@ -106,6 +106,17 @@ public sealed class BoardProfilesCliTests
 
     [Fact]
     public void AValidRealBoardStopsAtItsCameraNotBeforeWithTheModelChecked() =>
-        // rpi5 validates here and its model passes its pin; the v4l2 camera is what this build lacks.
-        AssertOneError(Rtapp.Run(TimeSpan.FromSeconds(60), "run", "--board", "rpi5", "--frames", "5", "--no-rt"), "camera.kind", "v4l2");
+        // rpi5 validates here and its model passes its pin; there is no camera on this machine, and
+        // the V4L2 capture says so before it touches the model's runtime or the PWM outputs.
+        AssertOneError(Rtapp.Run(TimeSpan.FromSeconds(60), "run", "--board", "rpi5", "--frames", "5", "--no-rt"),
+            "boards/rpi5.json (built in): camera.device: camera /dev/video0: no such device (is the camera plugged in?");
+
+    [Fact]
+    public void ANodeThatIsNotAV4l2CameraIsOneMessageNamingIt() =>
+        // /dev/null is a real character device: the real VIDIOC_QUERYCAP answers ENOTTY.
+        AssertOneError(RunRpi5With("camera.device=/dev/null"), "camera.device: camera /dev/null: not a V4L2 device (VIDIOC_QUERYCAP:");
+
+    [Fact]
+    public void AnUnknownCameraFormatIsOneMessage() =>
+        AssertOneError(RunRpi5With("camera.format=rgb24"), "camera.format: unknown format 'rgb24' (expected yuyv, nv12, grey, mjpeg)");
 }

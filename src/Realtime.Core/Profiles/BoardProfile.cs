@@ -107,6 +107,12 @@ public sealed class CameraProfile
     public int Height { get; set; } = 240;
     /// <summary>Horizontal field of view in degrees.</summary>
     public double HfovDeg { get; set; } = 72;
+    /// <summary>Format a <c>v4l2</c> camera is asked for: <c>yuyv</c> (the default), <c>nv12</c>, <c>grey</c> or <c>mjpeg</c> (decoded on the capture thread).</summary>
+    public string? Format { get; set; }
+    /// <summary>Frame rate a <c>v4l2</c> camera is asked for (VIDIOC_S_PARM); null: the loop's <c>timing.rate_hz</c>.</summary>
+    public double? RateHz { get; set; }
+    /// <summary>Driver buffers a <c>v4l2</c> camera maps (2..32, default 4).</summary>
+    public int? Buffers { get; set; }
 }
 
 /// <summary>Model settings.</summary>

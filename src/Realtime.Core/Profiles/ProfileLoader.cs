@@ -106,6 +106,9 @@ public static class ProfileLoader
         return $"{field}{line}: {reason}";
     }
 
+    /// <summary>The formats a v4l2 camera may be asked for (<c>camera.format</c>).</summary>
+    public static readonly string[] CameraFormatNames = { "yuyv", "nv12", "grey", "mjpeg" };
+
     /// <summary>Checks every field; returns "field: problem" lines (empty when the profile is usable).</summary>
     public static List<string> Validate(BoardProfile p)
     {
@@ -125,10 +128,20 @@ public static class ProfileLoader
                 break;
             case "v4l2":
                 if (string.IsNullOrWhiteSpace(c.Device) || !c.Device.StartsWith("/dev/", StringComparison.Ordinal)) Add("camera.device", $"a v4l2 camera needs a device node under /dev, got '{c.Device}'");
+                if (c.Format is not null && Array.IndexOf(CameraFormatNames, c.Format) < 0) Add("camera.format", $"unknown format '{c.Format}' (expected {string.Join(", ", CameraFormatNames)})");
+                else if ((c.Format ?? "yuyv") is "yuyv" or "nv12" && c.Width % 2 != 0) Add("camera.width", $"{c.Format ?? "yuyv"} frames need an even width, got {c.Width}");
+                if (c.RateHz is double r && !(r > 0 && r <= 1000)) Add("camera.rate_hz", $"must be above 0 and at most 1000, got {F(r)}");
+                if (c.Buffers is int nb && (nb < 2 || nb > 32)) Add("camera.buffers", $"must be 2..32, got {nb}");
                 break;
             default:
                 Add("camera.kind", $"unknown camera kind '{c.Kind}' (expected 'sim-video' or 'v4l2')");
                 break;
+        }
+        if (c.Kind != "v4l2")
+        {
+            if (c.Format is not null) Add("camera.format", "applies to v4l2 cameras only");
+            if (c.RateHz is not null) Add("camera.rate_hz", "applies to v4l2 cameras only");
+            if (c.Buffers is not null) Add("camera.buffers", "applies to v4l2 cameras only");
         }
         if (c.Width <= 0 || c.Width > 8192) Add("camera.width", $"must be 1..8192, got {c.Width}");
         if (c.Height <= 0 || c.Height > 8192) Add("camera.height", $"must be 1..8192, got {c.Height}");

@@ -228,6 +228,16 @@ public sealed class DemoMetrics
     public int? ImageWidthPx { get; set; }
     /// <summary>Frames skipped at the start before the error counts.</summary>
     public int? SettleFrames { get; set; }
+    /// <summary>V4L2 camera: buffers dequeued from the driver since streaming started.</summary>
+    public long? CameraFramesCaptured { get; set; }
+    /// <summary>V4L2 camera: captured frames a newer one replaced before the loop took them (newest-frame-wins).</summary>
+    public long? CameraFramesDropped { get; set; }
+    /// <summary>V4L2 camera: frames the driver lost (gaps in its sequence numbers).</summary>
+    public long? CameraDriverDropped { get; set; }
+    /// <summary>V4L2 camera: buffers flagged corrupt, too short, or MJPEG frames that did not decode.</summary>
+    public long? CameraErrorFrames { get; set; }
+    /// <summary>V4L2 camera: capture times are the kernel's monotonic buffer timestamps (false: taken at dequeue).</summary>
+    public bool? CameraKernelTimestamps { get; set; }
 }
 
 /// <summary>Percentiles of a plain value.</summary>

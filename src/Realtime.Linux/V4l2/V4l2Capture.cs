@@ -197,7 +197,7 @@ public sealed unsafe class V4l2Capture : IFrameSource
                 : $"{Who} is not a video capture device (a metadata or output node?); camera.device must name the camera's capture node");
         if (!Info.CanStream) throw new V4l2Exception($"{Who} does not support streaming I/O (mmap buffers)");
         if (!Info.Offers(_options.Format))
-            throw new V4l2Exception($"{Who} does not offer {CameraFormats.FourCc(_options.Format)}; it offers {Info.FormatList()}; set camera.format to one of those (yuyv, nv12, grey, mjpeg)");
+            throw new V4l2Exception($"{Who} does not offer {CameraFormats.FourCc(_options.Format)}; it offers {Info.FormatList()}; set camera.format to one of those (yuyv, nv12, grey, mjpeg)") { Setting = V4l2Setting.Format };
 
         uint want = CameraFormats.Code(_options.Format);
         var f = new V4l2Format { Type = V4l2Api.BufTypeVideoCapture };
@@ -209,9 +209,9 @@ public sealed unsafe class V4l2Capture : IFrameSource
         if (r == -Libc.EBUSY) throw new V4l2Exception($"{Who}: device busy (another program is streaming from it)", Libc.EBUSY);
         if (r < 0) throw new V4l2Exception($"{Who}: VIDIOC_S_FMT {CameraFormats.FourCc(_options.Format)} {_options.Width}x{_options.Height} failed: {ErrnoText(-r)}", -r);
         if (f.Pix.PixelFormat != want)
-            throw new V4l2Exception($"{Who} answered {V4l2Api.FourCc(f.Pix.PixelFormat)} when asked for {CameraFormats.FourCc(_options.Format)}; it offers {Info.FormatList()}");
+            throw new V4l2Exception($"{Who} answered {V4l2Api.FourCc(f.Pix.PixelFormat)} when asked for {CameraFormats.FourCc(_options.Format)}; it offers {Info.FormatList()}") { Setting = V4l2Setting.Format };
         if (f.Pix.Width != _options.Width || f.Pix.Height != _options.Height)
-            throw new V4l2Exception($"{Who} does not offer {_options.Width}x{_options.Height} in {CameraFormats.FourCc(_options.Format)}; the nearest it gives is {f.Pix.Width}x{f.Pix.Height}: set camera.width and camera.height to a size it offers (`v4l2-ctl -d {_path} --list-formats-ext`)");
+            throw new V4l2Exception($"{Who} does not offer {_options.Width}x{_options.Height} in {CameraFormats.FourCc(_options.Format)}; the nearest it gives is {f.Pix.Width}x{f.Pix.Height}: set camera.width and camera.height to a size it offers (`v4l2-ctl -d {_path} --list-formats-ext`)") { Setting = V4l2Setting.Size };
         uint minStride = (uint)(_options.Width * (_options.Format == CameraFormat.Yuyv ? 2 : 1));
         _deviceStride = _options.Format == CameraFormat.Mjpeg ? 0 : Math.Max(f.Pix.BytesPerLine, minStride);
         _deviceFourCc = want;

@@ -59,10 +59,36 @@ public sealed class ProfileLoaderTests
         Assert.Equal(4, p.CpuCores);
         Assert.Equal("v4l2", p.Camera.Kind);
         Assert.Equal("/dev/video0", p.Camera.Device);
+        Assert.Equal(("yuyv", 30.0), (p.Camera.Format, p.Camera.RateHz));
         Assert.Equal(new int?[] { 32, 33 }, new[] { p.Pwm[0].Pin, p.Pwm[1].Pin });
         Assert.Equal(new[] { 3 }, p.Threads.Pipeline.Cores);
         Assert.Equal(80, p.Threads.Pipeline.Priority);
     }
+
+    [Theory]
+    [InlineData("format", "\"rgb24\"", "camera.format: unknown format 'rgb24' (expected yuyv, nv12, grey, mjpeg)")]
+    [InlineData("rate_hz", "0", "camera.rate_hz: must be above 0 and at most 1000, got 0")]
+    [InlineData("buffers", "1", "camera.buffers: must be 2..32, got 1")]
+    [InlineData("width", "321", "camera.width: yuyv frames need an even width, got 321")]
+    public void V4l2CameraSettingsAreCheckedOneMessageEach(string field, string json, string problem)
+    {
+        var b = Board("rpi5");
+        b["camera"]![field] = JsonNode.Parse(json);
+        Assert.Equal($"{Source}: {problem}", SingleProblem(b.ToJsonString()));
+    }
+
+    [Fact]
+    public void V4l2SettingsOnASimVideoCameraAreAMistake()
+    {
+        var b = Board("sim");
+        b["camera"]!["format"] = "nv12";
+        Assert.Equal($"{Source}: camera.format: applies to v4l2 cameras only", SingleProblem(b.ToJsonString()));
+    }
+
+    [Fact]
+    public void TheLoadersCameraFormatsAreTheCapturesInItsOrder() =>
+        // Realtime.Core cannot see Realtime.Linux; the names are the same list in both, and the schema's enum.
+        Assert.Equal(new[] { "yuyv", "nv12", "grey", "mjpeg" }, ProfileLoader.CameraFormatNames);
 
     [Fact]
     public void TheUnmodifiedSimTextRoundTrippedThroughJsonNodeStillParses()
