@@ -63,8 +63,10 @@ internal sealed unsafe class FakeV4l2Device : IV4l2Device
     public int BuffersQueued { get { lock (_gate) return _incoming.Count; } }
     public int BuffersDone { get { lock (_gate) return _done.Count; } }
     public int BufferCount => _buffers.Count;
-    /// <summary>The timestamp (ns, µs-truncated) of each sequence number delivered.</summary>
+    /// <summary>The timestamp (ns, µs-truncated) of each sequence number delivered (when <see cref="RecordStamps"/>).</summary>
     public Dictionary<uint, long> Stamps { get; } = new();
+    /// <summary>Keep <see cref="Stamps"/> (off for long runs that must not allocate on the sensor's side).</summary>
+    public bool RecordStamps { get; set; } = true;
 
     public int Open(string path)
     {
@@ -267,7 +269,7 @@ internal sealed unsafe class FakeV4l2Device : IV4l2Device
             _flags[i] = TimestampFlags | V4l2Api.BufFlagDone | (error ? V4l2Api.BufFlagError : 0);
             long now = MonotonicClock.NowNs();
             _stampNs[i] = now / 1000 * 1000;
-            Stamps[seq] = _stampNs[i];
+            if (RecordStamps) Stamps[seq] = _stampNs[i];
             _sequence[i] = seq;
             _done.Enqueue(i);
         }
