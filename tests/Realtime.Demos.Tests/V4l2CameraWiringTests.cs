@@ -1,0 +1,48 @@
+using Realtime.Core.Profiles;
+using Realtime.Linux.V4l2;
+using Realtime.Tests;
+
+namespace Realtime.Demos.Tests;
+
+/// <summary>How a board profile's v4l2 camera becomes capture options, and how its problems name profile fields.</summary>
+public sealed class V4l2CameraWiringTests
+{
+    private static string Board(string name) => System.IO.Path.Combine(TestAssets.RepoRoot, "boards", name + ".json");
+
+    // The overlay extends the built-in rpi4, read here from boards/.
+    private static BoardProfile Rpi4Overlay() =>
+        ProfileLoader.Parse(System.IO.File.ReadAllText(Board("rpi4-tracker-15hz")), "rpi4-tracker-15hz.json",
+            new ProfileLoadOptions { BuiltInText = n => System.IO.File.Exists(Board(n)) ? System.IO.File.ReadAllText(Board(n)) : null, BuiltInNames = new[] { "rpi4" } });
+
+    [Fact]
+    public void TheProfileSaysFormatSizeRateBuffersAndTheCaptureThreadsScheduling()
+    {
+        var o = V4l2CameraWiring.Options(Rpi4Overlay());
+        Assert.Equal(("/dev/video0", 320, 240, CameraFormat.Yuyv, 15.0, 4), (o.Device, o.Width, o.Height, o.Format, o.RateHz, o.Buffers));
+        Assert.Equal(70, o.CapturePriority);
+        Assert.Equal(new[] { 2 }, o.CaptureCores);
+    }
+
+    [Fact]
+    public void WithoutItsOwnRateTheCameraIsAskedForTheLoopsRate()
+    {
+        var p = Rpi4Overlay();
+        p.Camera.RateHz = null;
+        p.Camera.Format = null;
+        var o = V4l2CameraWiring.Options(p);
+        Assert.Equal((15.0, CameraFormat.Yuyv), (o.RateHz, o.Format));
+    }
+
+    [Fact]
+    public void ANodeThatIsNotACameraIsAProblemWithCameraDevice()
+    {
+        var p = Rpi4Overlay();
+        p.Camera.Device = "/dev/null";
+        var w = new DemoWiring(p, "rpi4-tracker-15hz.json", TestAssets.Dir, null);
+        var ex = Assert.Throws<ProfileException>(() => V4l2CameraWiring.Probe(w));
+        Assert.StartsWith("rpi4-tracker-15hz.json: camera.device: camera /dev/null: not a V4L2 device", ex.Message);
+        Assert.StartsWith("camera.device: ", Assert.Single(V4l2Wrapped(() => V4l2CameraWiring.Open(w))));
+    }
+
+    private static System.Collections.Generic.IReadOnlyList<string> V4l2Wrapped(System.Action open) => Assert.Throws<ProfileException>(open).Problems;
+}
