@@ -36,8 +36,9 @@ PACKAGES=(
     gcc             # C toolchain: NativeAOT links the native binary with the system compiler driver
     g++             # C++ runtime/driver bits some native link steps use
     zlib1g-dev      # libz for the NativeAOT link (-lz)
-    espeak-ng       # text-to-speech into WAV: real speech for the voice-activity demo (future)
-    sox             # resample to 16 kHz mono, splice silence around speech (future audio demo)
+    espeak-ng       # text-to-speech into WAV: real speech for the voice-relay demo (scripts/make-speech.sh)
+    sox             # resample to 16 kHz mono, splice silence between phrases (scripts/make-speech.sh)
+    libasound2      # alsa-lib: the voice-relay demo's ALSA capture P/Invokes libasound.so.2 (boards too)
     rt-tests        # cyclictest etc.: scheduling-latency benchmarks (future)
     stress-ng       # background load for the latency benchmarks (future)
     openssh-server  # the deploy test starts its own sshd on loopback (never the system's)
