@@ -7,7 +7,7 @@ public enum PixelFormat
 {
     /// <summary>8-bit blue, green, red, interleaved (OpenCV's default).</summary>
     Bgr24,
-    /// <summary>One 32-bit float per element, width = elements, height = 1: an audio chunk or a sensor sample.</summary>
+    /// <summary>One 32-bit float per element (audio samples, IMU readings): width = elements, height = 1.</summary>
     Float32,
 }
 
