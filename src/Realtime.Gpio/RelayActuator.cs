@@ -15,6 +15,10 @@ namespace Realtime.Gpio;
 public sealed class RelayActuator : IActuator
 {
     private readonly GpioController _controller;
+    // One-pair spans, made once: GpioController.Write(pin, value) and GpioPin.Write allocate on every
+    // call (System.Device.Gpio 4.2); the span overload does not.
+    private readonly PinValuePair[] _energise;
+    private readonly PinValuePair[] _deEnergise;
     private readonly bool _ownsController;
     private readonly PinValue _energised;
     private readonly PinValue _deEnergised;
@@ -32,6 +36,8 @@ public sealed class RelayActuator : IActuator
         _deEnergised = activeHigh ? PinValue.Low : PinValue.High;
         // The line is driven to the open level as it becomes an output: the coil never twitches at start-up.
         controller.OpenPin(pin, PinMode.Output, _deEnergised);
+        _energise = new[] { new PinValuePair(pin, _energised) };
+        _deEnergise = new[] { new PinValuePair(pin, _deEnergised) };
         _safe.Count = 1;
         _safe.Values[0] = 0f;
     }
@@ -57,7 +63,7 @@ public sealed class RelayActuator : IActuator
     {
         bool close = command.Count > 0 && command.Values[0] >= 0.5f;
         if (close == _closed) return;
-        _controller.Write(Pin, close ? _energised : _deEnergised);
+        _controller.Write(close ? _energise : _deEnergise);
         _closed = close;
         Switches++;
     }
@@ -65,7 +71,7 @@ public sealed class RelayActuator : IActuator
     /// <inheritdoc/>
     public ActuatorCommand ApplySafeState()
     {
-        _controller.Write(Pin, _deEnergised);
+        _controller.Write(_deEnergise);
         if (_closed) Switches++;
         _closed = false;
         return _safe;

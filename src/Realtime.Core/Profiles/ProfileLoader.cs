@@ -39,7 +39,7 @@ public static class ProfileLoader
     public static (BoardProfile Profile, string Source) ParseWithSource(string json, string source, ProfileLoadOptions? options)
     {
         JsonObject root = ProfileComposer.ParseObject(json, source);
-        bool composed = root.ContainsKey(ProfileComposer.ExtendsKey) || (options is not null && options.Sets.Count > 0);
+        bool composed = root.ContainsKey(ProfileComposer.ExtendsKey) || root.ContainsKey(ProfileComposer.DemosKey) || (options is not null && (options.Sets.Count > 0 || options.Demo is not null));
         BoardProfile? profile;
         string described = source;
         try
@@ -81,6 +81,7 @@ public static class ProfileLoader
         BuiltInNames = o?.BuiltInNames ?? Array.Empty<string>(),
         BaseDirectory = dir,
         Sets = o?.Sets ?? Array.Empty<string>(),
+        Demo = o?.Demo,
     };
 
     internal static string DescribeJsonError(JsonException ex, bool withLine)
