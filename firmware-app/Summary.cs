@@ -35,6 +35,17 @@ internal static class Summary
         var d = r.DemoMetrics;
         if (d.TrackingErrorPx is { } e)
             Console.WriteLine(string.Create(c, $"Tracking: face found in {d.FramesWithTarget} of {r.Frames} frames; error from centre after {d.SettleFrames} settle frames: p50 {e.P50:0.0} px, p95 {e.P95:0.0} px, max {e.Max:0.0} px (image {d.ImageWidthPx} px wide)"));
+        if (d.Phrases is int phrases)
+        {
+            Console.WriteLine(string.Create(c, $"Relay: closed on {d.PhrasesClosed} of {phrases} phrases; false closures {d.FalseClosures} ({d.FalseClosureChunks} chunks closed in silence); chunk {d.ChunkMs:0.#} ms"));
+            if (d.OnsetLatencyFrames is { } on)
+                Console.WriteLine(string.Create(c, $"  onset → close: p50 {on.P50:0.#} frames, max {on.Max:0.#} frames ({on.Max * (d.ChunkMs ?? 0):0} ms)"));
+            if (d.OffsetLatencyFrames is { } off)
+                Console.WriteLine(string.Create(c, $"  offset → release: p50 {off.P50:0.#} frames, max {off.Max:0.#} frames ({off.Max * (d.ChunkMs ?? 0):0} ms)"));
+            foreach (var ph in d.RelayPhrases ?? new())
+                Console.WriteLine(string.Create(c, $"  phrase {ph.Phrase} (pass {ph.Pass}) {ph.StartS:0.00}-{ph.EndS:0.00} s, gap after {ph.GapAfterS:0.0} s: {(ph.Bridged ? "bridged" : ph.OnsetFrames is int onsetFrames ? $"closed +{onsetFrames} frames ({ph.OnsetMs:0} ms)" : "never closed")}, {(ph.OffsetFrames is int f ? $"released +{f} frames ({ph.OffsetMs:0} ms)" : "held")}"));
+        }
+        if (d.AudioOverruns is long overruns) Console.WriteLine(string.Create(c, $"Audio: {overruns} chunks lost to overruns, {d.AudioUnderruns} frames found no new chunk"));
         if (reportPath is not null) Console.WriteLine($"Report: {reportPath}");
     }
 
