@@ -29,7 +29,7 @@ internal static class BenchCommand
         ["board"] = true, ["demo"] = true, ["model"] = true, ["shape"] = true, ["scenario"] = true, ["frames"] = true, ["duration"] = true,
         ["warmup"] = true, ["rate"] = true, ["deadline-us"] = true, ["report"] = true, ["html"] = true, ["assets"] = true,
         ["no-rt"] = false, ["quiet"] = false, ["cache"] = true, ["optimized-model"] = true,
-        ["compare"] = true, ["variants"] = true, ["data-frames"] = true, ["cold-start"] = true,
+        ["compare"] = true, ["variants"] = true, ["data-frames"] = true, ["cold-start"] = true, ["sustained-rate"] = false,
     };
 
     /// <summary>What every run of one <c>rtapp bench</c> (or <c>rtapp profile</c>) shares.</summary>
@@ -124,6 +124,13 @@ internal static class BenchCommand
             string? cjson = cl.Get("report");
             string chtml = cl.Get("html") ?? (cjson is not null ? Path.ChangeExtension(cjson, ".html") : Path.Combine("rtapp-bench", $"{profile.Name}-{demo}-naive-compare.html"));
             return RunCompareNaive(setup, frames ?? 1000, warmup, StampCost.Measure(), cjson, chtml);
+        }
+
+        if (cl.Has("sustained-rate"))
+        {
+            if (model is not null) throw new UsageException("--sustained-rate searches a demo's rate: give --board/--demo, not --model");
+            if (duration is not null) throw new UsageException("--sustained-rate takes --frames (per step), not --duration");
+            return SustainedRateMode(setup, frames ?? 300, warmup, cl.Get("report"));
         }
 
         // Scenario runs.
@@ -254,6 +261,68 @@ internal static class BenchCommand
             WriteFile(path, System.Text.Json.JsonSerializer.Serialize(report, BenchJsonContext.Default.VariantReport));
             Console.WriteLine($"Report: {path}");
         }
+        return Program.ExitOk;
+    }
+
+    /// <summary>
+    /// Periodic runs of the demo at rates chosen by <see cref="SustainedRateSearch"/>: the highest
+    /// rate at which every counted frame ran and kept its deadline (the profile's, or the period
+    /// when shorter), measured here, on this machine, with this scheduling.
+    /// </summary>
+    private static int SustainedRateMode(Setup s, int frames, int warmup, string? jsonPath)
+    {
+        var t = s.Profile.Timing;
+        double profileRate = t.RateHz;
+        long profileDeadlineUs = t.DeadlineUs;
+        double bound = 1e9 / ProbeModelAlone(s);
+        if (!s.Quiet)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"rtapp {Program.Version} bench --sustained-rate: {s.Profile.Name} / {s.Profile.Demo}: periodic runs of {warmup} warm-up + {frames} frames from {profileRate:0.##} Hz; the model alone runs back to back at {bound:0.#} Hz"));
+        var budgets = new Dictionary<string, long>(t.BudgetsUs);
+        t.BudgetsUs.Clear();   // budgets were sized for the profile's rate
+        RateStep RunAt(double rate)
+        {
+            t.RateHz = rate;
+            t.DeadlineUs = Math.Min(profileDeadlineUs, (long)(1e6 / rate));
+            using BenchTarget target = Build(s, BenchScenario.Periodic, frames, warmup, measureFloor: false);
+            BenchRun run = null!;
+            var scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => run = target.Run(BenchScenario.Periodic, 0));
+            if (run.Fault is not null) throw new InvalidOperationException($"the loop faulted at {rate:0.##} Hz: {run.Fault.Message}", run.Fault);
+            var report = new RunReport();
+            ReportBuilder.FillTiming(report, run.Records, run.Options, t.BudgetsUs);
+            var step = new RateStep
+            {
+                RateHz = Math.Round(rate, 3),
+                DeadlineUs = t.DeadlineUs,
+                Frames = report.Frames,
+                DeadlineMisses = report.DeadlineMisses,
+                DroppedFrames = report.DroppedFrames,
+                EndToEndP99Us = report.EndToEnd.P99Us,
+                Sustained = report.Frames == frames && report.DeadlineMisses == 0 && report.DroppedFrames == 0 && report.SourceFaultFrames == 0,
+            };
+            if (!s.Quiet)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {step.RateHz,9:0.##} Hz  deadline {step.DeadlineUs,7} µs  misses {step.DeadlineMisses,4}  dropped {step.DroppedFrames,4}  e2e p99 {step.EndToEndP99Us,9:0} µs  {(step.Sustained ? "kept" : "lost")}{(scheduling.Policy == "SCHED_FIFO" ? "" : "  (" + scheduling.Policy + ")")}"));
+            return step;
+        }
+        var (kept, lost, steps) = SustainedRateSearch.Search(profileRate, bound, maxSteps: 8, resolution: 0.05, RunAt);
+        t.RateHz = profileRate;
+        t.DeadlineUs = profileDeadlineUs;
+        foreach (var (k, v) in budgets) t.BudgetsUs[k] = v;
+        var result = new SustainedRateReport
+        {
+            Board = s.Profile.Name,
+            Demo = s.Profile.Demo,
+            SustainedRateHz = Math.Round(kept, 3),
+            FailedRateHz = Math.Round(lost, 3),
+            ModelAloneRateHz = Math.Round(bound, 3),
+            Rule = $"a rate is kept when all {frames} counted frames of a periodic run ran, none was dropped and none missed its deadline (the profile's {profileDeadlineUs} µs, or the period when shorter)",
+            Steps = steps,
+        };
+        if (!s.Quiet)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Sustained: {result.SustainedRateHz:0.##} Hz with 0 misses{(lost > 0 ? $" (lost at {result.FailedRateHz:0.##} Hz)" : "")}; {steps.Count} runs. Rule: {result.Rule}."));
+        if (jsonPath is not null) WriteFile(jsonPath, System.Text.Json.JsonSerializer.Serialize(result, BenchJsonContext.Default.SustainedRateReport));
         return Program.ExitOk;
     }
 

@@ -74,6 +74,8 @@ public sealed class SensorProfile
     public string Device { get; set; } = "";
     /// <summary>I2C address in hex (<c>0x68</c>), for <c>i2c</c> sensors.</summary>
     public string? Address { get; set; }
+    /// <summary>The chip, when the project has a driver for it: <c>mpu6050</c> (I2C) or <c>mpu6000</c> (SPI or I2C).</summary>
+    public string? Chip { get; set; }
 }
 
 /// <summary>The kernel command line the profile's core plan assumes.</summary>

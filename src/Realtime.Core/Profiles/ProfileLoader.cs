@@ -347,6 +347,7 @@ public static class ProfileLoader
     }
 
     private static readonly string[] SensorBuses = { "i2c", "spi", "serial", "iio" };
+    private static readonly string[] SensorChips = { "mpu6050", "mpu6000" };
 
     private static void ValidateSensors(List<SensorProfile> sensors, Action<string, string> add)
     {
@@ -366,6 +367,9 @@ public static class ProfileLoader
                     add($"{f}.address", $"an i2c sensor needs a 7-bit address 0x03..0x77 in hex, got '{s.Address}'");
             }
             else if (s.Address is not null) add($"{f}.address", $"only i2c sensors have an address (bus is '{s.Bus}')");
+            if (s.Chip is not null && Array.IndexOf(SensorChips, s.Chip) < 0) add($"{f}.chip", $"unknown chip '{s.Chip}' (drivers: {string.Join(", ", SensorChips)})");
+            else if (s.Chip == "mpu6050" && s.Bus != "i2c") add($"{f}.chip", $"the MPU-6050 has only an I2C port (bus is '{s.Bus}'; the MPU-6000 has SPI)");
+            else if (s.Chip == "mpu6000" && s.Bus is not ("i2c" or "spi")) add($"{f}.chip", $"the MPU-6000 is on i2c or spi (bus is '{s.Bus}')");
         }
     }
 
