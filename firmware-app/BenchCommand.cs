@@ -64,7 +64,7 @@ internal static class BenchCommand
         if (cl.Get("shape") is string shapeText)
         {
             if (model is null) throw new UsageException("--shape applies to --model only");
-            shapes = BareModelEngine.ParseShapes(shapeText, out string? shapeError) ?? throw new UsageException($"--shape: {shapeError}");
+            shapes = BareModelBinding.ParseShapes(shapeText, out string? shapeError) ?? throw new UsageException($"--shape: {shapeError}");
         }
 
         var scenarios = BenchScenarios.ParseList(cl.Get("scenario") ?? "single-stream")
@@ -228,14 +228,15 @@ internal static class BenchCommand
         Realtime.Core.Reporting.SchedulingInfo scheduling;
         if (chosen[0].Family == "silero")
         {
-            SpeechData speech;
+            Realtime.Core.Audio.SpeechRecording speech;
+            string wav = AssetLocator.Resolve(s.Assets, Realtime.Core.Audio.SpeechRecording.AssetPath);
             try
             {
-                speech = SpeechData.Ensure(Path.GetFullPath(cl.Get("cache") ?? Path.Combine("out", "bench-data")));
+                speech = Realtime.Core.Audio.SpeechRecording.Load(wav);
             }
-            catch (InvalidOperationException ex)
+            catch (Exception ex) when (ex is IOException or InvalidDataException)
             {
-                throw new ProfileException("--variants", new[] { $"the speech recording could not be made: {ex.Message}" });
+                throw new ProfileException("--variants", new[] { $"the speech recording cannot be read: {ex.Message}" });
             }
             int perPass = (speech.Samples.Length - VadVariantBench.Context) / VadVariantBench.Chunk;
             int passes = Math.Max(1, (int)Math.Ceiling((dataFrames ?? 1000) / (double)perPass));
@@ -470,10 +471,10 @@ internal static class BenchCommand
         {
             return new DemoTarget(DemoCatalog.Build(s.Profile.Demo, s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(), overrides));
         }
-        BareModelEngine engine;
+        OnnxInferenceEngine engine;
         try
         {
-            engine = BareModelEngine.Load(s.ModelPath, s.Shapes, s.Session);
+            engine = BareModelBinding.Load(s.ModelPath, s.Shapes, s.Session);
         }
         catch (InvalidDataException ex)
         {
@@ -500,18 +501,24 @@ internal static class BenchCommand
         }
     }
 
+    /// <summary>The model alone, back to back, ns per run: a demo's model as the demo binds it (its inputs, shapes and carried state), else the bare model.</summary>
     private static double ProbeModelAlone(Setup s)
     {
-        string path = s.ModelPath ?? AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
+        if (s.ModelPath is null)
+        {
+            using BenchTarget demo = Build(s, BenchScenario.SingleStream, 1, 0, measureFloor: false);
+            return BenchPlanner.ProbeNs(demo.Engine);
+        }
+        string path = s.ModelPath;
         if (!File.Exists(path)) return 1000; // the build that follows names the missing file
         try
         {
-            using var probe = BareModelEngine.Load(path, s.Shapes, new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads });
+            using var probe = BareModelBinding.Load(path, s.Shapes, new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads });
             return BenchPlanner.ProbeNs(probe);
         }
         catch (InvalidDataException ex)
         {
-            throw new ProfileException(s.ModelPath is null ? s.ProfileSource : "--model", new[] { ex.Message });
+            throw new ProfileException("--model", new[] { ex.Message });
         }
     }
 

@@ -50,6 +50,22 @@ public sealed class SpeechRecording
     }
 
     /// <summary>
+    /// Whether the chunk <paramref name="start"/>..+<paramref name="length"/> is speech: mostly
+    /// inside a phrase and louder than −40 dBFS RMS (quiet stretches inside a phrase are not).
+    /// </summary>
+    public bool IsSpeech(int start, int length)
+    {
+        int inside = 0;
+        double sum = 0;
+        for (int i = start; i < start + length && i < Samples.Length; i++)
+        {
+            if (InPhrase(i)) inside++;
+            sum += Samples[i] * (double)Samples[i];
+        }
+        return inside * 2 > length && Math.Sqrt(sum / length) > 0.01;
+    }
+
+    /// <summary>
     /// Reads the recording and its phrase list; a missing or malformed file is an
     /// <see cref="InvalidDataException"/> (or <see cref="FileNotFoundException"/>) naming the file and the line.
     /// </summary>
