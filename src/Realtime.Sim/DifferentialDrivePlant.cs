@@ -54,6 +54,15 @@ public sealed class DifferentialDrivePlant
     /// <summary>The robot's figures.</summary>
     public DriveParameters Parameters => _p;
 
+    /// <summary>Puts the robot at a pose, wheels at rest (data sets and tests; the loop never calls it).</summary>
+    public void Place(double x, double y, double heading)
+    {
+        X = x;
+        Y = y;
+        Heading = Math.Atan2(Math.Sin(heading), Math.Cos(heading));
+        LeftCmPerS = RightCmPerS = 0;
+    }
+
     /// <summary>Advances the robot to simulated time <paramref name="timeS"/> under the commands now on the channels.</summary>
     public void AdvanceTo(double timeS)
     {
