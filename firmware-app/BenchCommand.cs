@@ -49,13 +49,15 @@ internal static class BenchCommand
     {
         var (processStartNs, startSource) = MachineFacts.ProcessStart();
         string board = cl.Get("board") ?? "sim";
-        var (profile, source) = ProfileCatalog.Load(board);
-        ApplyTimingOverrides(cl, profile, source);
         string? model = cl.Get("model");
         string? demo = cl.Get("demo");
         if (model is not null && demo is not null) throw new UsageException("--model benches a model alone; --demo benches a demo: give one of them");
-        demo ??= profile.Demo;
-        if (model is null && demo != "face-tracker") throw new UsageException($"unknown demo '{demo}' (available: face-tracker)");
+        if (demo is not null && !DemoCatalog.Has(demo)) throw new UsageException($"unknown demo '{demo}' (available: {string.Join(", ", DemoCatalog.Names)})");
+        var (profile, source) = ProfileCatalog.Load(board, null, demo);
+        ApplyTimingOverrides(cl, profile, source);
+        demo = profile.Demo;
+        if (model is null && !DemoCatalog.Has(demo))
+            throw new ProfileException(source, new[] { $"demo: unknown demo '{demo}' (available: {string.Join(", ", DemoCatalog.Names)})" });
         if (model is not null && !File.Exists(model)) throw new ProfileException("--model", new[] { $"model file not found: {Path.GetFullPath(model)}" });
 
         Dictionary<string, long[]>? shapes = null;
@@ -115,6 +117,7 @@ internal static class BenchCommand
         {
             if (compare != "naive") throw new UsageException($"--compare takes 'naive', got '{compare}'");
             if (model is not null) throw new UsageException("--compare naive compares the demo's loop with a naive one: give --board, not --model");
+            if (demo != FaceTrackerDemo.DemoName) throw new UsageException($"--compare naive is written for the face tracker's loop, not {demo}");
             if (scenarios.Count != 1 || scenarios[0] != BenchScenario.SingleStream)
                 throw new UsageException("--compare naive runs single-stream (the two loops take turns on one thread, block by block); leave out --scenario or give single-stream");
             if (duration is not null) throw new UsageException("--compare naive takes --frames, not --duration");
@@ -148,7 +151,7 @@ internal static class BenchCommand
         string modelPath = AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
         if (!File.Exists(modelPath)) throw new ProfileException(s.ProfileSource, new[] { $"model.path: model file not found: {modelPath}" });
         string cache = Path.GetFullPath(cl.Get("cache") ?? DefaultCache());
-        var args = new List<string> { "run", "--board", cl.Get("board") ?? "sim", "--frames", "1", "--warmup", "0", "--no-floor", "--quiet" };
+        var args = new List<string> { "run", "--board", cl.Get("board") ?? "sim", "--demo", s.Profile.Demo, "--frames", "1", "--warmup", "0", "--no-floor", "--quiet" };
         if (!s.Realtime) args.Add("--no-rt");
         if (s.Assets is not null) { args.Add("--assets"); args.Add(s.Assets); }
         var variants = new List<ColdStartVariant>
@@ -271,7 +274,8 @@ internal static class BenchCommand
 
     private static int RunCompareNaive(Setup s, int frames, int warmup, StampCostSummary stamp, string? jsonPath, string htmlPath)
     {
-        using var target = (FaceTrackerTarget)Build(s, BenchScenario.SingleStream, frames, warmup);
+        using var target = (DemoTarget)Build(s, BenchScenario.SingleStream, frames, warmup);
+        var optimized = (FaceTrackerDemo)target.DemoPipeline;
         // The naive loop gets a world of its own (a second camera, mount and outputs), so each loop closes its own loop.
         using var twin = FaceTrackerDemo.Build(s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(),
             BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, measureFloor: false));
@@ -284,7 +288,7 @@ internal static class BenchCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; driver.RequestStop(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; driver.RequestStop(); });
         BenchRun run = null!, naive = null!;
-        var scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => (run, naive) = driver.RunPair(target.DemoPipeline.Loop, naiveLoop));
+        var scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => (run, naive) = driver.RunPair(optimized.Loop, naiveLoop));
         foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
 
         var report = new RunReport { Version = Program.Version, Board = s.Profile.Name, Machine = MachineFacts.Read(), Scheduling = scheduling };
@@ -403,8 +407,7 @@ internal static class BenchCommand
         var overrides = BenchTarget.Overrides(scenario, frames, warmup, s.Session, measureFloor);
         if (s.ModelPath is null)
         {
-            var demo = FaceTrackerDemo.Build(s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(), overrides);
-            return new FaceTrackerTarget(demo);
+            return new DemoTarget(DemoCatalog.Build(s.Profile.Demo, s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(), overrides));
         }
         BareModelEngine engine;
         try

@@ -37,23 +37,23 @@ internal static class ProfileCatalog
     /// <summary>
     /// Loads <paramref name="board"/>: a path (contains '/' or ends in .json) is read from disk,
     /// anything else is an embedded profile name; <c>extends</c> is resolved and the <c>--set</c>
-    /// overrides applied. Returns the profile and where it came from.
+    /// overrides applied; <paramref name="demo"/>'s entry under <c>demos</c> is merged in. Returns the profile and where it came from.
     /// </summary>
-    public static (BoardProfile Profile, string Source) Load(string board, IReadOnlyList<string>? sets = null)
+    public static (BoardProfile Profile, string Source) Load(string board, IReadOnlyList<string>? sets = null, string? demo = null)
     {
-        var (text, source, options) = Open(board, sets);
+        var (text, source, options) = Open(board, sets, demo);
         return ProfileLoader.ParseWithSource(text, source, options);
     }
 
     /// <summary>The profile as one resolved JSON object (inheritance merged, overrides applied, validated).</summary>
-    public static (JsonObject Json, BoardProfile Profile, string Source) Resolve(string board, IReadOnlyList<string>? sets = null)
+    public static (JsonObject Json, BoardProfile Profile, string Source) Resolve(string board, IReadOnlyList<string>? sets = null, string? demo = null)
     {
-        var (text, source, options) = Open(board, sets);
+        var (text, source, options) = Open(board, sets, demo);
         var (profile, described) = ProfileLoader.ParseWithSource(text, source, options);
         return (ProfileLoader.Resolve(text, source, options), profile, described);
     }
 
-    private static (string Text, string Source, ProfileLoadOptions Options) Open(string board, IReadOnlyList<string>? sets)
+    private static (string Text, string Source, ProfileLoadOptions Options) Open(string board, IReadOnlyList<string>? sets, string? demo)
     {
         var options = new ProfileLoadOptions
         {
@@ -61,6 +61,7 @@ internal static class ProfileCatalog
             BuiltInNames = Names(),
             BaseDirectory = IsPath(board) ? Path.GetDirectoryName(Path.GetFullPath(board)) : null,
             Sets = sets ?? Array.Empty<string>(),
+            Demo = demo,
         };
         if (IsPath(board))
         {

@@ -65,11 +65,12 @@ internal static class Program
             rtapp {Version} — closed-loop edge inference under hard deadlines
 
             Commands:
-              rtapp run [--board NAME|FILE.json] [--demo face-tracker] [--frames N] [--warmup N]
+              rtapp run [--board NAME|FILE.json] [--demo NAME] [--frames N] [--warmup N]
                         [--scenario periodic|single-stream] [--report FILE.json] [--assets DIR]
                         [--no-floor] [--no-rt] [--inject FAULTS] [--set key=value]...
                   Runs a demo's closed loop on a board profile, prints a summary, writes the JSON report.
                   Defaults: --board sim, the profile's demo, frames and warm-up; periodic at the profile's rate.
+                  Demos: {string.Join(", ", Realtime.Demos.DemoCatalog.Names)}.
               rtapp check [--board NAME|FILE.json] [--set key=value]... [--assets DIR]
                   Sets this machine beside the profile: RT kernel, isolated cores, governor, RT throttling,
                   limits, device nodes, model hash. Exit 0 when nothing fails (warnings allowed).
@@ -80,7 +81,7 @@ internal static class Program
                   Writes NAME's install tarball: binary, native libraries, profile, model, systemd unit,
                   install.sh. --binary: the folder with rtapp for the board's arch (default: this one,
                   or out/rtapp-linux-arm64 beside it for arm64 boards).
-              rtapp bench [--board B | --model FILE [--shape N=AxB,…]] [--scenario single-stream|periodic|max-rate|all]
+              rtapp bench [--board B [--demo NAME] | --model FILE [--shape N=AxB,…]] [--scenario single-stream|periodic|max-rate|all]
                           [--frames N | --duration 30s] [--warmup N] [--rate HZ] [--deadline-us US] [--report FILE.json] [--html FILE]
                   The loop under MLPerf LoadGen's scenarios with the model-alone floor interleaved; a JSON report and an
                   HTML page of charts per run. Modes: --cold-start N (launches, with and without a saved optimized model),
@@ -92,6 +93,7 @@ internal static class Program
             --set key=value overrides one profile field after inheritance (extends): timing.rate_hz=20,
             pwm[0].chip=1, threads.pipeline.cores=[2]. A profile file may start from another with
             "extends": "rpi5" (a built-in name) or "extends": "../base.json" (a path from its folder).
+            A profile's "demos" object holds per-demo settings merged over it when --demo chooses that demo.
 
             Assets (models, videos) are looked up in --assets DIR, $RTAPP_ASSETS, or a .assets folder
             above the binary or the working folder (./scripts/fetch-assets.sh fills it).

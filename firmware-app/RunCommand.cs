@@ -28,9 +28,13 @@ internal static class RunCommand
     {
         var (processStartNs, startSource) = MachineFacts.ProcessStart();
         string board = cl.Get("board") ?? "sim";
-        var (profile, source) = ProfileCatalog.Load(board, cl.GetAll("set"));
-        string demoName = cl.Get("demo") ?? profile.Demo;
-        if (demoName != "face-tracker") throw new UsageException($"unknown demo '{demoName}' (available: face-tracker)");
+        string? demoArg = cl.Get("demo");
+        if (demoArg is not null && !DemoCatalog.Has(demoArg))
+            throw new UsageException($"unknown demo '{demoArg}' (available: {string.Join(", ", DemoCatalog.Names)})");
+        var (profile, source) = ProfileCatalog.Load(board, cl.GetAll("set"), demoArg);
+        string demoName = profile.Demo;
+        if (!DemoCatalog.Has(demoName))
+            throw new Realtime.Core.Profiles.ProfileException(source, new[] { $"demo: unknown demo '{demoName}' (available: {string.Join(", ", DemoCatalog.Names)})" });
         LoopScenario? scenario = cl.Get("scenario") switch
         {
             null => null,
@@ -66,7 +70,7 @@ internal static class RunCommand
         string? assets = AssetLocator.Find(cl.Get("assets"));
 
         long wireStartNs = MonotonicClock.NowNs();
-        using var demo = FaceTrackerDemo.Build(profile, source, assets, new ClockNanosleepWaiter(), overrides);
+        using var demo = DemoCatalog.Build(demoName, profile, source, assets, new ClockNanosleepWaiter(), overrides);
         var loop = demo.Loop;
         long wireEndNs = MonotonicClock.NowNs();
         if (!quiet)
@@ -160,9 +164,9 @@ internal static class RunCommand
                 GcPauseMs = Math.Round(loop.CountedGcPause.TotalMilliseconds, 3),
                 AllocBytesPerFrame = loop.CountedFramesMeasured > 0 ? Math.Round((double)loop.CountedAllocatedBytes / loop.CountedFramesMeasured, 3) : 0,
             };
-            ReportBuilder.FillTiming(report, loop.Records, loop.Options, profile.Timing.BudgetsUs, demo.SettleFrames);
+            ReportBuilder.FillTiming(report, loop.Records, loop.Options, profile.Timing.BudgetsUs);
             ReportBuilder.FillWatchdog(report, loop.Watchdog, runStartNs, watchdogThread.Stalls);
-            report.DemoMetrics.ImageWidthPx = profile.Camera.Width;
+            demo.FillMetrics(report.DemoMetrics, loop.Records);
             report.ColdStartMs = new ColdStart
             {
                 ProcessStartSource = startSource,
@@ -177,7 +181,7 @@ internal static class RunCommand
             var applied = loop.Applied;
             var values = new float[applied.Count];
             for (int i = 0; i < values.Length; i++) values[i] = applied.Values[i];
-            var safe = demo.Servos.SafeCommand;
+            var safe = demo.SafeCommand;
             bool isSafe = applied.Count == safe.Count;
             for (int i = 0; i < safe.Count && isSafe; i++) isSafe = applied.Values[i] == safe.Values[i];
             report.OutputsAtExit = new OutputsAtExit

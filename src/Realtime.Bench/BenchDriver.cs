@@ -66,7 +66,7 @@ public sealed class BenchDriver
     /// <paramref name="durationNs"/> (when positive) has passed. The loop must be fresh, built with
     /// <c>MeasureFloor</c> off for <see cref="BenchScenario.MaxRate"/> and on otherwise.
     /// </summary>
-    public BenchRun Run<T>(ClosedLoop<T> loop, IInferenceEngine engine, BenchScenario scenario, long durationNs) where T : struct
+    public BenchRun Run(IClosedLoop loop, IInferenceEngine engine, BenchScenario scenario, long durationNs)
     {
         var o = loop.Options;
         bool maxRate = scenario == BenchScenario.MaxRate;
@@ -169,7 +169,7 @@ public sealed class BenchDriver
     /// own blocks only. Figures of one loop are therefore free of the other's, while both see the
     /// same machine at the same time.
     /// </summary>
-    public (BenchRun First, BenchRun Second) RunPair<T>(ClosedLoop<T> first, ClosedLoop<T> second) where T : struct
+    public (BenchRun First, BenchRun Second) RunPair(IClosedLoop first, IClosedLoop second)
     {
         var loops = new[] { first, second };
         foreach (var l in loops)
@@ -248,7 +248,7 @@ public sealed class BenchDriver
         return (result[0], result[1]);
     }
 
-    private LoopOutcome RunBlock<T>(ClosedLoop<T> loop, int frames) where T : struct
+    private LoopOutcome RunBlock(IClosedLoop loop, int frames)
     {
         if (_stop) loop.RequestStop();
         return loop.RunFrames(frames);

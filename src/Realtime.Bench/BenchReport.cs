@@ -101,7 +101,7 @@ public static class BenchReports
     /// <summary>Fills the timing, allocation, miss and floor fields of <paramref name="report"/> from <paramref name="run"/>, and returns the bench's own figures.</summary>
     public static BenchExtras Fill(RunReport report, BenchRun run, BenchTarget target, IReadOnlyDictionary<string, long> budgetsUs)
     {
-        ReportBuilder.FillTiming(report, run.Records, run.Options, budgetsUs, target.SettleFrames);
+        ReportBuilder.FillTiming(report, run.Records, run.Options, budgetsUs);
         report.Scenario = BenchScenarios.Name(run.Scenario);
         report.Demo = target.Demo;
         report.Model = Path.GetFileName(target.ModelPath);
@@ -118,7 +118,7 @@ public static class BenchReports
         report.GcCollections = run.GcCollections;
         report.GcPauseMs = Math.Round(run.GcPause.TotalMilliseconds, 3);
         report.AllocBytesPerFrame = run.CountedFrames > 0 ? Math.Round((double)run.AllocatedBytes / run.CountedFrames, 3) : 0;
-        target.Describe(report);
+        target.Describe(report, run.Records);
 
         var extras = new BenchExtras
         {

@@ -15,7 +15,7 @@ public abstract class BenchTarget : IDisposable
 {
     private protected readonly BenchDriver Driver = new();
 
-    /// <summary>"face-tracker", or "bare-model".</summary>
+    /// <summary>The demo's name, or "bare-model".</summary>
     public abstract string Demo { get; }
     /// <summary>The model file.</summary>
     public abstract string ModelPath { get; }
@@ -31,9 +31,6 @@ public abstract class BenchTarget : IDisposable
     public abstract LoopWatchdog Watchdog { get; }
     /// <summary>Monotonic time of the first actuation, or 0.</summary>
     public abstract long FirstActuationNs { get; }
-    /// <summary>Counted frames the demo metric leaves out while the loop settles.</summary>
-    public virtual int SettleFrames => 0;
-
     /// <summary>Runs the bench on the calling thread.</summary>
     public abstract BenchRun Run(BenchScenario scenario, long durationNs);
 
@@ -49,8 +46,8 @@ public abstract class BenchTarget : IDisposable
     /// <summary>Of <see cref="ModelLoadMs"/>, ONNX Runtime's library load and environment.</summary>
     public abstract double RuntimeInitMs { get; }
 
-    /// <summary>Adds what the demo measures beyond timing to a filled report.</summary>
-    public virtual void Describe(RunReport report) { }
+    /// <summary>Adds what the demo measures beyond timing to a filled report, from the run's records.</summary>
+    public virtual void Describe(RunReport report, ReadOnlySpan<FrameRecord> records) { }
 
     /// <inheritdoc/>
     public abstract void Dispose();
@@ -73,16 +70,16 @@ public abstract class BenchTarget : IDisposable
     };
 }
 
-/// <summary>A bench of the face-tracker demo, wired from its board profile.</summary>
-public sealed class FaceTrackerTarget : BenchTarget
+/// <summary>A bench of a demo, wired from its board profile.</summary>
+public sealed class DemoTarget : BenchTarget
 {
     /// <summary>Wraps a built demo (owned from here on).</summary>
-    public FaceTrackerTarget(FaceTrackerDemo demo) => DemoPipeline = demo;
+    public DemoTarget(IDemo demo) => DemoPipeline = demo;
 
     /// <summary>The demo.</summary>
-    public FaceTrackerDemo DemoPipeline { get; }
+    public IDemo DemoPipeline { get; }
     /// <inheritdoc/>
-    public override string Demo => "face-tracker";
+    public override string Demo => DemoPipeline.Name;
     /// <inheritdoc/>
     public override string ModelPath => DemoPipeline.ModelPath;
     /// <inheritdoc/>
@@ -97,8 +94,6 @@ public sealed class FaceTrackerTarget : BenchTarget
     public override LoopWatchdog Watchdog => DemoPipeline.Loop.Watchdog;
     /// <inheritdoc/>
     public override long FirstActuationNs => DemoPipeline.Loop.FirstActuationNs;
-    /// <inheritdoc/>
-    public override int SettleFrames => DemoPipeline.SettleFrames;
 
     /// <inheritdoc/>
     public override BenchRun Run(BenchScenario scenario, long durationNs) => Driver.Run(DemoPipeline.Loop, DemoPipeline.Engine, scenario, durationNs);
@@ -111,7 +106,7 @@ public sealed class FaceTrackerTarget : BenchTarget
     }
 
     /// <inheritdoc/>
-    public override void Describe(RunReport report) => report.DemoMetrics.ImageWidthPx = DemoPipeline.Profile.Camera.Width;
+    public override void Describe(RunReport report, ReadOnlySpan<FrameRecord> records) => DemoPipeline.FillMetrics(report.DemoMetrics, records);
 
     /// <inheritdoc/>
     public override string EndProfiling() => DemoPipeline.Engine.EndProfiling();

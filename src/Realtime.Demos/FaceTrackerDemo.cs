@@ -6,6 +6,7 @@ using Realtime.Core.Decoding;
 using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
+using Realtime.Core.Reporting;
 using Realtime.Gpio;
 using Realtime.Onnx;
 using Realtime.Sim;
@@ -13,41 +14,27 @@ using Realtime.Vision;
 
 namespace Realtime.Demos;
 
-/// <summary>Overrides of the profile from the command line or a test.</summary>
-public sealed class RunOverrides
-{
-    /// <summary>Counted frames (null: the profile's).</summary>
-    public int? Frames { get; init; }
-    /// <summary>Warm-up frames (null: the profile's).</summary>
-    public int? WarmupFrames { get; init; }
-    /// <summary>Scenario (null: periodic).</summary>
-    public LoopScenario? Scenario { get; init; }
-    /// <summary>Measure the model-alone floor after each frame.</summary>
-    public bool MeasureFloor { get; init; } = true;
-    /// <summary>Faults to inject (tests and demos of the watchdog).</summary>
-    public FaultPlan? Faults { get; init; }
-    /// <summary>Turn on ONNX Runtime's profiler, its trace file named with this prefix (null: off).</summary>
-    public string? ProfilePathPrefix { get; init; }
-    /// <summary>Load the model's saved optimized form from this folder, saving it there first when missing (null: optimize at load).</summary>
-    public string? OptimizedModelCacheDir { get; init; }
-    /// <summary>The format of the saved optimized model.</summary>
-    public SavedModelFormat OptimizedModelFormat { get; init; } = SavedModelFormat.Onnx;
-}
-
 /// <summary>
 /// The face tracker wired from a profile: camera → letterbox preprocessing → BlazeFace →
 /// decoder → pan/tilt PID → servos on PWM. Owns every part; dispose it to release them.
 /// </summary>
-public sealed class FaceTrackerDemo : IDisposable
+public sealed class FaceTrackerDemo : IDemo
 {
-    private readonly List<IDisposable> _owned = new();
+    /// <summary>The demo's name.</summary>
+    public const string DemoName = "face-tracker";
 
-    private FaceTrackerDemo(BoardProfile profile, string source)
+    private readonly List<IDisposable> _owned = new();
+    private readonly DemoWiring _wiring;
+
+    private FaceTrackerDemo(DemoWiring wiring)
     {
-        Profile = profile;
-        ProfileSource = source;
+        _wiring = wiring;
+        Profile = wiring.Profile;
+        ProfileSource = wiring.ProfileSource;
     }
 
+    /// <inheritdoc/>
+    public string Name => DemoName;
     /// <summary>The profile.</summary>
     public BoardProfile Profile { get; }
     /// <summary>Where the profile came from.</summary>
@@ -56,6 +43,7 @@ public sealed class FaceTrackerDemo : IDisposable
     public string ModelPath { get; private set; } = "";
     /// <summary>The loop.</summary>
     public ClosedLoop<FaceDetection> Loop { get; private set; } = null!;
+    IClosedLoop IDemo.Loop => Loop;
     /// <summary>The bound model.</summary>
     public OnnxInferenceEngine Engine { get; private set; } = null!;
     /// <summary>The servos.</summary>
@@ -68,6 +56,17 @@ public sealed class FaceTrackerDemo : IDisposable
     public BlazeFaceDecoder Decoder { get; private set; } = null!;
     /// <summary>Frames the tracking error leaves out while the loop settles.</summary>
     public int SettleFrames => Profile.Plant?.SettleFrames ?? 0;
+    /// <inheritdoc/>
+    public ActuatorCommand SafeCommand => Servos.SafeCommand;
+
+    /// <inheritdoc/>
+    public void FillMetrics(DemoMetrics metrics, ReadOnlySpan<FrameRecord> records)
+    {
+        metrics.TrackingErrorPx = ReportBuilder.SummarizeDemoMetric(records, SettleFrames, out int withFace);
+        metrics.FramesWithTarget = withFace;
+        metrics.SettleFrames = SettleFrames;
+        metrics.ImageWidthPx = Profile.Camera.Width;
+    }
 
     /// <summary>
     /// Wires the demo. Every problem with what the profile points at (a missing or corrupt model or
@@ -75,11 +74,10 @@ public sealed class FaceTrackerDemo : IDisposable
     /// </summary>
     public static FaceTrackerDemo Build(BoardProfile profile, string profileSource, string? assetsDir, IPeriodicWaiter? waiter, RunOverrides? overrides = null)
     {
-        overrides ??= new RunOverrides();
-        var demo = new FaceTrackerDemo(profile, profileSource);
+        var demo = new FaceTrackerDemo(new DemoWiring(profile, profileSource, assetsDir, overrides));
         try
         {
-            demo.Wire(assetsDir, waiter, overrides);
+            demo.Wire(waiter);
             return demo;
         }
         catch
@@ -89,55 +87,23 @@ public sealed class FaceTrackerDemo : IDisposable
         }
     }
 
-    private ProfileException Problem(string field, string message) => new(ProfileSource, new[] { $"{field}: {message}" });
-
-    private string RequireAsset(string? assetsDir, string relative, string field, string what)
-    {
-        string path = AssetLocator.Resolve(assetsDir, relative);
-        if (!File.Exists(path))
-        {
-            string where = assetsDir is null ? "no assets folder was found (use --assets DIR or RTAPP_ASSETS)" : $"assets folder {assetsDir}";
-            throw Problem(field, $"{what} not found: {path} ({where}; ./scripts/fetch-assets.sh fetches it)");
-        }
-        return path;
-    }
-
-    private void Wire(string? assetsDir, IPeriodicWaiter? waiter, RunOverrides overrides)
+    private void Wire(IPeriodicWaiter? waiter)
     {
         var p = Profile;
         var m = p.Model;
-        ModelPath = RequireAsset(assetsDir, m.Path, "model.path", "model file");
-        if (m.Sha256 is not null && ModelFile.Mismatch(ModelPath, m.Sha256) is string mismatch) throw Problem("model.sha256", mismatch);
+        var w = _wiring;
+        ModelPath = w.RequireModel();
 
         string? videoPath = null;
-        if (p.Camera.Kind == "sim-video") videoPath = RequireAsset(assetsDir, p.Camera.Video!, "camera.video", "video file");
-        else throw Problem("camera.kind", $"camera kind '{p.Camera.Kind}' cannot run in this build: only the simulated camera (sim-video) is wired so far");
+        if (p.Camera.Kind == "sim-video") videoPath = w.RequireAsset(p.Camera.Video!, "camera.video", "video file");
+        else throw w.Problem("camera.kind", $"camera kind '{p.Camera.Kind}' cannot run in this build: only the simulated camera (sim-video) is wired so far");
 
         // Cold start: OpenCV's library load and the video open run beside the model load.
         var worldTask = System.Threading.Tasks.Task.Run(() => new VideoFileReader(videoPath));
         try
         {
-            Engine = OnnxInferenceEngine.Load(ModelPath, m.Input, new long[] { 1, m.InputHeight, m.InputWidth, 3 },
-                new OnnxSessionSettings
-                {
-                    IntraOpThreads = m.IntraOpThreads,
-                    // ORT pins its intra-op threads (one entry per thread beyond the caller) to the profile's cores.
-                    IntraOpThreadAffinities = m.IntraOpThreads > 1 && p.Threads.InferenceCores.Count > 0
-                        ? string.Join(";", IntraOpAffinity(p.Threads.InferenceCores, m.IntraOpThreads - 1)) : null,
-                    ProfilePathPrefix = overrides.ProfilePathPrefix,
-                    OptimizedModelCacheDir = overrides.OptimizedModelCacheDir,
-                    OptimizedModelFormat = overrides.OptimizedModelFormat,
-                });
-        }
-        catch (ModelShapeException ex)
-        {
-            DisposeWhenDone(worldTask);
-            throw Problem("model.input_width", $"{ex.Message} (model.input_width {m.InputWidth}, model.input_height {m.InputHeight})");
-        }
-        catch (InvalidDataException ex)
-        {
-            DisposeWhenDone(worldTask);
-            throw Problem("model.path", ex.Message);
+            Engine = w.LoadModel(settings => OnnxInferenceEngine.Load(ModelPath, m.Input, new long[] { 1, m.InputHeight, m.InputWidth, 3 }, settings),
+                "model.input_width", $"model.input_width {m.InputWidth}, model.input_height {m.InputHeight}");
         }
         catch
         {
@@ -163,12 +129,12 @@ public sealed class FaceTrackerDemo : IDisposable
         }
         catch (InvalidDataException ex)
         {
-            throw Problem("camera.video", ex.Message);
+            throw w.Problem("camera.video", ex.Message);
         }
         catch (InvalidOperationException ex) when (ex.InnerException is DllNotFoundException or TypeInitializationException)
         {
             // OpenCV's native library did not load (no GTK 3, or no OpenCV build for this architecture).
-            throw Problem("camera.video", ex.Message);
+            throw w.Problem("camera.video", ex.Message);
         }
         var plant = new PanTiltPlant(Servos.PwmChannels[0], Servos.Calibrations[0], Servos.PwmChannels[1], Servos.Calibrations[1],
             p.Plant!.ServoRateDegPerS, p.Plant.StartPanDeg, p.Plant.StartTiltDeg);
@@ -179,38 +145,17 @@ public sealed class FaceTrackerDemo : IDisposable
         catch (ArgumentException ex)
         {
             world.Dispose();
-            throw Problem("camera.width", ex.Message);
+            throw w.Problem("camera.width", ex.Message);
         }
         _owned.Add(SimCamera);
 
         Preprocessor = new LetterboxPreprocessor(p.Camera.Width, p.Camera.Height, m.InputWidth, m.InputHeight);
         Decoder = new BlazeFaceDecoder(Engine, Preprocessor, m.InputWidth, (float)m.ScoreThreshold);
-        var budgets = new long[6];
-        for (int s = 0; s < ProfileLoader.StageNames.Length; s++)
-            if (p.Timing.BudgetsUs.TryGetValue(ProfileLoader.StageNames[s], out long us)) budgets[s] = us * 1000;
-        var options = new ClosedLoopOptions
-        {
-            Frames = overrides.Frames ?? p.Timing.Frames,
-            WarmupFrames = overrides.WarmupFrames ?? p.Timing.WarmupFrames,
-            PeriodNs = (long)Math.Round(1e9 / p.Timing.RateHz),
-            DeadlineNs = p.Timing.DeadlineUs * 1000,
-            StageBudgetsNs = budgets,
-            FlatFramesForFault = p.Watchdog.FlatFramesForFault,
-            Scenario = overrides.Scenario ?? LoopScenario.Periodic,
-            MeasureFloor = overrides.MeasureFloor,
-        };
+        var options = w.LoopOptions();
         _waiter = waiter;
-        _faults = overrides.Faults;
+        _faults = w.Overrides.Faults;
         Loop = new ClosedLoop<FaceDetection>(options, SimCamera, Preprocessor, Engine, Decoder, NewController(), Servos, NewWatchdog(),
             waiter, new CenteringError(), SimCamera, NewFallback(), _faults);
-    }
-
-    /// <summary>ORT's affinity strings are 1-based core numbers, one per extra thread, cycling through the profile's cores.</summary>
-    private static string[] IntraOpAffinity(List<int> cores, int threads)
-    {
-        var list = new string[threads];
-        for (int i = 0; i < threads; i++) list[i] = (cores[i % cores.Count] + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return list;
     }
 
     private IPeriodicWaiter? _waiter;
@@ -226,16 +171,7 @@ public sealed class FaceTrackerDemo : IDisposable
             (p.Pwm[0].MinAngleDeg, p.Pwm[0].MaxAngleDeg), (p.Pwm[1].MinAngleDeg, p.Pwm[1].MaxAngleDeg));
     }
 
-    private LoopWatchdog NewWatchdog()
-    {
-        var w = Profile.Watchdog;
-        return new LoopWatchdog(
-            LoopWatchdog.ParseAction(w.MissPolicy)!.Value,
-            LoopWatchdog.ParseAction(w.OnStageOverrun)!.Value,
-            LoopWatchdog.ParseAction(w.OnStall)!.Value,
-            LoopWatchdog.ParseAction(w.OnSourceFailure)!.Value,
-            w.SafeAfterConsecutiveMisses, w.RecoverAfterGoodFrames);
-    }
+    private LoopWatchdog NewWatchdog() => _wiring.NewWatchdog();
 
     /// <summary>
     /// Wires another loop over this demo's camera, decoder and outputs, with the same settings but
@@ -246,18 +182,7 @@ public sealed class FaceTrackerDemo : IDisposable
     /// </summary>
     public ClosedLoop<FaceDetection> CreateLoop(IInferenceEngine engine, IPreprocessor? preprocessor = null, bool? measureFloor = null)
     {
-        var o = Loop.Options;
-        var options = new ClosedLoopOptions
-        {
-            Frames = o.Frames,
-            WarmupFrames = o.WarmupFrames,
-            PeriodNs = o.PeriodNs,
-            DeadlineNs = o.DeadlineNs,
-            StageBudgetsNs = o.StageBudgetsNs,
-            FlatFramesForFault = o.FlatFramesForFault,
-            Scenario = o.Scenario,
-            MeasureFloor = measureFloor ?? o.MeasureFloor,
-        };
+        var options = DemoWiring.WithFloor(Loop.Options, measureFloor ?? Loop.Options.MeasureFloor);
         return new ClosedLoop<FaceDetection>(options, SimCamera!, preprocessor ?? Preprocessor, engine, Decoder, NewController(), Servos, NewWatchdog(),
             _waiter, new CenteringError(), SimCamera, NewFallback(), _faults);
     }

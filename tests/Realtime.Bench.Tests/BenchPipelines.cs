@@ -10,12 +10,12 @@ namespace Realtime.Bench.Tests;
 /// <summary>The real face-tracker pipeline (BlazeFace, Megamind.avi, the simulated mount) wired for a bench run.</summary>
 internal static class BenchPipelines
 {
-    public static FaceTrackerTarget FaceTracker(BenchScenario scenario, int frames, int warmup, Action<BoardProfile>? edit = null)
+    public static DemoTarget FaceTracker(BenchScenario scenario, int frames, int warmup, Action<BoardProfile>? edit = null)
     {
         var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
         edit?.Invoke(profile);
         var demo = FaceTrackerDemo.Build(profile, TestAssets.SimProfile, TestAssets.Dir, new ClockNanosleepWaiter(), BenchTarget.Overrides(scenario, frames, warmup));
-        return new FaceTrackerTarget(demo);
+        return new DemoTarget(demo);
     }
 
     /// <summary>Runs the bench on a fresh thread (the pipeline thread), as rtapp does.</summary>

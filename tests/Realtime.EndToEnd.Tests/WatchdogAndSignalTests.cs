@@ -63,7 +63,9 @@ public sealed partial class WatchdogAndSignalTests
         var j = Report(report);
         Assert.Equal("stopped (SIGTERM)", j.GetProperty("outcome").GetString());
         int frames = j.GetProperty("frames").GetInt32();
-        Assert.InRange(frames, 1, 2999);
+        // On a loaded machine the stop may land in the 30 warm-up frames: some frame ran, not all of them.
+        Assert.InRange(frames + j.GetProperty("warmup_frames").GetInt32(), 1, 3029);
+        Assert.InRange(frames, 0, 2999);
         Assert.Equal(frames, j.GetProperty("end_to_end").GetProperty("count").GetInt32());
         Assert.Equal(frames, j.GetProperty("stages").GetProperty("infer").GetProperty("count").GetInt32());
         AssertSafeBeforeReport(j);

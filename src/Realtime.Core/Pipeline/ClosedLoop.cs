@@ -56,7 +56,7 @@ public enum LoopOutcome
 /// through the <see cref="ActuationGate"/> while the loop is stuck. Everything is allocated in the
 /// constructor; <see cref="RunFrames"/> allocates nothing per frame.
 /// </summary>
-public sealed class ClosedLoop<TResult> : ILoopHeartbeat where TResult : struct
+public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
 {
     private readonly IFrameSource _source;
     private readonly IPreprocessor _preprocessor;

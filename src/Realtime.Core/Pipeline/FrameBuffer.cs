@@ -7,6 +7,8 @@ public enum PixelFormat
 {
     /// <summary>8-bit blue, green, red, interleaved (OpenCV's default).</summary>
     Bgr24,
+    /// <summary>One 32-bit float per element (audio samples, IMU readings): width = elements, height = 1.</summary>
+    Float32,
 }
 
 /// <summary>
@@ -45,6 +47,7 @@ public sealed class FrameBuffer
     public static int BytesPerPixel(PixelFormat format) => format switch
     {
         PixelFormat.Bgr24 => 3,
+        PixelFormat.Float32 => 4,
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 }

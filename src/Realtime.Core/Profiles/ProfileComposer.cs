@@ -18,6 +18,9 @@ public static class ProfileComposer
     /// <summary>The key that names a parent profile.</summary>
     public const string ExtendsKey = "extends";
 
+    /// <summary>The key that holds per-demo settings: demo name → a partial profile merged over the board's when that demo runs.</summary>
+    public const string DemosKey = "demos";
+
     private const int MaxDepth = 8;
 
     internal static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
@@ -57,6 +60,7 @@ public static class ProfileComposer
         var seen = new HashSet<string>(StringComparer.Ordinal) { Identity(source) };
         JsonObject merged = Resolve(root, source, options.BaseDirectory, options, chain, seen, 0);
         describedSource = chain.Count > 1 ? $"{source} (extends {string.Join(" → ", chain.GetRange(1, chain.Count - 1))})" : source;
+        ApplyDemo(merged, options.Demo, source);
         if (options.Sets.Count > 0)
         {
             foreach (string set in options.Sets) ApplySet(merged, set, describedSource);
@@ -116,6 +120,33 @@ public static class ProfileComposer
         JsonObject parent = Resolve(ParseObject(parentText, parentSource), parentSource, parentDir, options, chain, seen, depth + 1);
         MergeInto(parent, copy);
         return parent;
+    }
+
+    /// <summary>
+    /// Takes the <c>demos</c> object out of <paramref name="merged"/> and merges the entry of the
+    /// chosen demo (<paramref name="demo"/>, else the profile's own <c>demo</c>) over the rest; the
+    /// chosen demo becomes the profile's <c>demo</c>. A demo without an entry runs on the profile as
+    /// it is (its own sections are then checked by the demo's wiring).
+    /// </summary>
+    private static void ApplyDemo(JsonObject merged, string? demo, string source)
+    {
+        merged.TryGetPropertyValue(DemosKey, out JsonNode? demos);
+        merged.Remove(DemosKey);
+        if (demo is null && merged["demo"] is JsonValue v && v.GetValueKind() == JsonValueKind.String) demo = v.GetValue<string>();
+        if (demos is not null)
+        {
+            if (demos is not JsonObject byName)
+                throw new ProfileException(source, new[] { $"{DemosKey}: must be an object: demo name → settings merged over the profile when that demo runs" });
+            foreach (var (name, entry) in ToList(byName))
+            {
+                if (entry is not JsonObject settings)
+                    throw new ProfileException(source, new[] { $"{DemosKey}.{name}: must be an object of profile settings" });
+                if (settings.ContainsKey(DemosKey) || settings.ContainsKey(ExtendsKey) || settings.ContainsKey("demo"))
+                    throw new ProfileException(source, new[] { $"{DemosKey}.{name}: may not hold '{DemosKey}', '{ExtendsKey}' or 'demo'" });
+            }
+            if (demo is not null && byName[demo] is JsonObject chosen) MergeInto(merged, chosen);
+        }
+        if (demo is not null) merged["demo"] = demo;
     }
 
     /// <summary>Merges <paramref name="child"/> into <paramref name="target"/>: objects recursively, everything else replaced.</summary>

@@ -17,4 +17,7 @@ public sealed class ProfileLoadOptions
 
     /// <summary><c>key=value</c> overrides (dotted paths, e.g. <c>timing.rate_hz=20</c>, <c>pwm[0].chip=1</c>), applied in order after inheritance.</summary>
     public IReadOnlyList<string> Sets { get; init; } = Array.Empty<string>();
+
+    /// <summary>The demo to run: its entry under the profile's <c>demos</c> is merged in (null: the profile's own <c>demo</c>).</summary>
+    public string? Demo { get; init; }
 }

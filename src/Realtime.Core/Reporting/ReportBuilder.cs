@@ -13,9 +13,8 @@ public static class ReportBuilder
     /// <param name="records">All frame records, warm-up first.</param>
     /// <param name="options">The loop's settings.</param>
     /// <param name="budgetsUs">Per-stage budgets (may be empty).</param>
-    /// <param name="settleFrames">Counted frames to leave out of the demo metric while the loop settles.</param>
     public static void FillTiming(RunReport report, ReadOnlySpan<FrameRecord> records, ClosedLoopOptions options,
-        IReadOnlyDictionary<string, long> budgetsUs, int settleFrames)
+        IReadOnlyDictionary<string, long> budgetsUs)
     {
         int warm = 0;
         while (warm < records.Length && (records[warm].Flags & FrameFlags.Warmup) != 0) warm++;
@@ -32,8 +31,7 @@ public static class ReportBuilder
         var e2e = new long[n];
         var floor = new List<long>(n);
         var starts = new long[n];
-        var metric = new List<double>(n);
-        int misses = 0, held = 0, withTarget = 0, fallback = 0, sourceFaults = 0, timed = 0;
+        int misses = 0, held = 0, fallback = 0, sourceFaults = 0, timed = 0;
         long dropped = 0;
         for (int i = 0; i < n; i++)
         {
@@ -58,11 +56,6 @@ public static class ReportBuilder
             e2e[t] = r.EndToEndNs;
             if (r.FloorNs > 0) floor.Add(r.FloorNs);
             if ((r.Flags & FrameFlags.DeadlineMiss) != 0) misses++;
-            if (!float.IsNaN(r.DemoMetric))
-            {
-                withTarget++;
-                if (i >= settleFrames) metric.Add(r.DemoMetric);
-            }
         }
         report.DeadlineMisses = misses;
         report.HeldFrames = held;
@@ -106,9 +99,27 @@ public static class ReportBuilder
                 P99DeltaUs = Math.Round(report.EndToEnd.P99Us - f.P99Us, 3),
             };
         }
-        report.DemoMetrics.FramesWithTarget = withTarget;
-        report.DemoMetrics.SettleFrames = settleFrames;
-        report.DemoMetrics.TrackingErrorPx = SummarizeValues(metric);
+    }
+
+    /// <summary>
+    /// Summarises the per-frame demo metric (<see cref="FrameRecord.DemoMetric"/>) of the counted
+    /// frames that have one, leaving out the first <paramref name="settleFrames"/> counted frames
+    /// while the loop settles; <paramref name="framesWithValue"/> counts every counted frame with a value.
+    /// </summary>
+    public static ValueSummary? SummarizeDemoMetric(ReadOnlySpan<FrameRecord> records, int settleFrames, out int framesWithValue)
+    {
+        int warm = 0;
+        while (warm < records.Length && (records[warm].Flags & FrameFlags.Warmup) != 0) warm++;
+        var metric = new List<double>(records.Length - warm);
+        framesWithValue = 0;
+        for (int i = warm; i < records.Length; i++)
+        {
+            ref readonly FrameRecord r = ref records[i];
+            if ((r.Flags & FrameFlags.SourceFault) != 0 || float.IsNaN(r.DemoMetric)) continue;
+            framesWithValue++;
+            if (i - warm >= settleFrames) metric.Add(r.DemoMetric);
+        }
+        return SummarizeValues(metric);
     }
 
     /// <summary>Fills the watchdog's fault counts and events, with times relative to the first frame.</summary>

@@ -199,4 +199,64 @@ public sealed class ProfileCompositionTests
         Assert.Equal("rpi4-tracker-15hz", again.Name);
         Assert.Equal(12, again.Pwm[0].Pin);
     }
+
+    // ---- per-demo settings ("demos") ----
+
+    private static BoardProfile ParseForDemo(string json, string? demo, params string[] sets) =>
+        ProfileLoader.Parse(json, "child.json", new ProfileLoadOptions
+        {
+            BuiltInText = BoardFiles.Options().BuiltInText,
+            BuiltInNames = BoardFiles.Names(),
+            Sets = sets,
+            Demo = demo,
+        });
+
+    private const string WithDemos = """
+        { "extends": "rpi5", "name": "mine", "demo": "face-tracker",
+          "demos": {
+            "face-tracker": { "timing": { "rate_hz": 20 } },
+            "line-follower": { "timing": { "rate_hz": 10, "deadline_us": 80000 }, "pwm": [] }
+          } }
+        """;
+
+    [Fact]
+    public void TheChosenDemosEntryIsMergedOverTheProfileAndBecomesItsDemo()
+    {
+        var p = ParseForDemo(WithDemos, "line-follower");
+        Assert.Equal("line-follower", p.Demo);
+        Assert.Equal(10, p.Timing.RateHz);
+        Assert.Equal(80000, p.Timing.DeadlineUs);
+        Assert.Empty(p.Pwm);                              // lists replace
+        Assert.Equal(6, p.Timing.BudgetsUs.Count);        // objects merge: rpi5's budgets stay
+    }
+
+    [Fact]
+    public void WithoutAChosenDemoTheProfilesOwnDemoEntryApplies()
+    {
+        var p = ParseForDemo(WithDemos, null);
+        Assert.Equal("face-tracker", p.Demo);
+        Assert.Equal(20, p.Timing.RateHz);
+        Assert.Equal(2, p.Pwm.Count);
+    }
+
+    [Fact]
+    public void ADemoWithoutAnEntryRunsOnTheProfileAsItIsAndSetAppliesAfterTheEntry()
+    {
+        var p = ParseForDemo(WithDemos, "voice-relay");
+        Assert.Equal("voice-relay", p.Demo);
+        Assert.Equal(BoardFiles.Load("rpi5").Timing.RateHz, p.Timing.RateHz);
+        p = ParseForDemo(WithDemos, "line-follower", "timing.rate_hz=5");
+        Assert.Equal(5, p.Timing.RateHz);
+    }
+
+    [Theory]
+    [InlineData("""{ "extends": "rpi5", "demos": [] }""", "demos: must be an object")]
+    [InlineData("""{ "extends": "rpi5", "demos": { "x": 3 } }""", "demos.x: must be an object")]
+    [InlineData("""{ "extends": "rpi5", "demos": { "x": { "demo": "y" } } }""", "demos.x: may not hold")]
+    [InlineData("""{ "extends": "rpi5", "demos": { "face-tracker": { "timing": { "rate": 3 } } } }""", "timing.rate")]
+    public void ABadDemosEntryIsAnErrorNamingIt(string json, string expected)
+    {
+        var ex = Assert.Throws<ProfileException>(() => ParseForDemo(json, null));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -11,7 +11,7 @@ namespace Realtime.Core.Tests.Profiles;
 /// <summary>
 /// boards/profile.schema.json documents exactly the fields the loader reads: its tree of
 /// properties equals the one System.Text.Json derives from <see cref="BoardProfile"/>, plus
-/// <c>extends</c>, which composition consumes before deserialization. Every field has a type.
+/// <c>extends</c> and <c>demos</c>, which composition consumes before deserialization. Every field has a type.
 /// </summary>
 public sealed class ProfileSchemaTests
 {
@@ -58,6 +58,7 @@ public sealed class ProfileSchemaTests
         // budgets_us is a dictionary in C#; the schema names its keys: the stage names.
         foreach (string stage in ProfileLoader.StageNames) expected.Add("timing.budgets_us." + stage);
         expected.Add("extends");
+        expected.Add("demos");
 
         var schema = Documented();
         var documented = Paths(schema, schema, "", new SortedSet<string>(StringComparer.Ordinal));

@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Profiles;
+using Realtime.Onnx;
+
+namespace Realtime.Demos;
+
+/// <summary>
+/// What every demo does the same way when it is wired from a profile: find assets and name the
+/// field when one is missing, load and bind the model with the profile's thread settings, and
+/// build the loop's options and watchdog. One place, so every demo reports a problem alike.
+/// </summary>
+public sealed class DemoWiring
+{
+    /// <summary>Wiring for <paramref name="profile"/>, loaded from <paramref name="profileSource"/>, with assets under <paramref name="assetsDir"/>.</summary>
+    public DemoWiring(BoardProfile profile, string profileSource, string? assetsDir, RunOverrides? overrides)
+    {
+        Profile = profile;
+        ProfileSource = profileSource;
+        AssetsDir = assetsDir;
+        Overrides = overrides ?? new RunOverrides();
+    }
+
+    /// <summary>The profile.</summary>
+    public BoardProfile Profile { get; }
+    /// <summary>Where the profile came from (the start of every error message).</summary>
+    public string ProfileSource { get; }
+    /// <summary>The assets folder, or null when none was found.</summary>
+    public string? AssetsDir { get; }
+    /// <summary>The run's overrides.</summary>
+    public RunOverrides Overrides { get; }
+
+    /// <summary>A profile error for <paramref name="field"/>.</summary>
+    public ProfileException Problem(string field, string message) => new(ProfileSource, new[] { $"{field}: {message}" });
+
+    /// <summary>The path of an asset the profile names in <paramref name="field"/>; missing is a problem that says how to fetch it.</summary>
+    public string RequireAsset(string relative, string field, string what)
+    {
+        string path = AssetLocator.Resolve(AssetsDir, relative);
+        if (!File.Exists(path))
+        {
+            string where = AssetsDir is null ? "no assets folder was found (use --assets DIR or RTAPP_ASSETS)" : $"assets folder {AssetsDir}";
+            throw Problem(field, $"{what} not found: {path} ({where}; ./scripts/fetch-assets.sh fetches it)");
+        }
+        return path;
+    }
+
+    /// <summary>The profile's model file, checked against its pinned hash when the profile gives one.</summary>
+    public string RequireModel()
+    {
+        var m = Profile.Model;
+        string path = RequireAsset(m.Path, "model.path", "model file");
+        if (m.Sha256 is not null && ModelFile.Mismatch(path, m.Sha256) is string mismatch) throw Problem("model.sha256", mismatch);
+        return path;
+    }
+
+    /// <summary>Session settings from the profile (threads, their cores) and the overrides (profiling, saved optimized model).</summary>
+    public OnnxSessionSettings SessionSettings()
+    {
+        var m = Profile.Model;
+        return new OnnxSessionSettings
+        {
+            IntraOpThreads = m.IntraOpThreads,
+            // ORT pins its intra-op threads (one entry per thread beyond the caller) to the profile's cores.
+            IntraOpThreadAffinities = m.IntraOpThreads > 1 && Profile.Threads.InferenceCores.Count > 0
+                ? string.Join(";", IntraOpAffinity(Profile.Threads.InferenceCores, m.IntraOpThreads - 1)) : null,
+            ProfilePathPrefix = Overrides.ProfilePathPrefix,
+            OptimizedModelCacheDir = Overrides.OptimizedModelCacheDir,
+            OptimizedModelFormat = Overrides.OptimizedModelFormat,
+        };
+    }
+
+    /// <summary>
+    /// Runs <paramref name="load"/> (an <see cref="OnnxInferenceEngine"/> load) and turns what ONNX
+    /// Runtime or the engine reject into a profile problem: a shape that does not fit names
+    /// <paramref name="shapeField"/>, anything else <c>model.path</c>.
+    /// </summary>
+    public OnnxInferenceEngine LoadModel(Func<OnnxSessionSettings, OnnxInferenceEngine> load, string shapeField, string? shapeHint = null)
+    {
+        try
+        {
+            return load(SessionSettings());
+        }
+        catch (ModelShapeException ex)
+        {
+            throw Problem(shapeField, shapeHint is null ? ex.Message : $"{ex.Message} ({shapeHint})");
+        }
+        catch (InvalidDataException ex)
+        {
+            throw Problem("model.path", ex.Message);
+        }
+    }
+
+    /// <summary>The loop's settings from the profile's timing and watchdog, with the overrides applied.</summary>
+    public ClosedLoopOptions LoopOptions()
+    {
+        var p = Profile;
+        var budgets = new long[6];
+        for (int s = 0; s < ProfileLoader.StageNames.Length; s++)
+            if (p.Timing.BudgetsUs.TryGetValue(ProfileLoader.StageNames[s], out long us)) budgets[s] = us * 1000;
+        return new ClosedLoopOptions
+        {
+            Frames = Overrides.Frames ?? p.Timing.Frames,
+            WarmupFrames = Overrides.WarmupFrames ?? p.Timing.WarmupFrames,
+            PeriodNs = (long)Math.Round(1e9 / p.Timing.RateHz),
+            DeadlineNs = p.Timing.DeadlineUs * 1000,
+            StageBudgetsNs = budgets,
+            FlatFramesForFault = p.Watchdog.FlatFramesForFault,
+            Scenario = Overrides.Scenario ?? LoopScenario.Periodic,
+            MeasureFloor = Overrides.MeasureFloor,
+        };
+    }
+
+    /// <summary>The same settings as <paramref name="o"/>, with the floor measured or not.</summary>
+    public static ClosedLoopOptions WithFloor(ClosedLoopOptions o, bool measureFloor) => new()
+    {
+        Frames = o.Frames,
+        WarmupFrames = o.WarmupFrames,
+        PeriodNs = o.PeriodNs,
+        DeadlineNs = o.DeadlineNs,
+        StageBudgetsNs = o.StageBudgetsNs,
+        FlatFramesForFault = o.FlatFramesForFault,
+        Scenario = o.Scenario,
+        MeasureFloor = measureFloor,
+    };
+
+    /// <summary>A new in-loop watchdog with the profile's policies (the loader has checked every name).</summary>
+    public LoopWatchdog NewWatchdog()
+    {
+        var w = Profile.Watchdog;
+        return new LoopWatchdog(
+            LoopWatchdog.ParseAction(w.MissPolicy)!.Value,
+            LoopWatchdog.ParseAction(w.OnStageOverrun)!.Value,
+            LoopWatchdog.ParseAction(w.OnStall)!.Value,
+            LoopWatchdog.ParseAction(w.OnSourceFailure)!.Value,
+            w.SafeAfterConsecutiveMisses, w.RecoverAfterGoodFrames);
+    }
+
+    /// <summary>ORT's affinity strings are 1-based core numbers, one per extra thread, cycling through the profile's cores.</summary>
+    private static string[] IntraOpAffinity(List<int> cores, int threads)
+    {
+        var list = new string[threads];
+        for (int i = 0; i < threads; i++) list[i] = (cores[i % cores.Count] + 1).ToString(CultureInfo.InvariantCulture);
+        return list;
+    }
+}

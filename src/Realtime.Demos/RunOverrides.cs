@@ -1,0 +1,25 @@
+using Realtime.Core.Pipeline;
+using Realtime.Onnx;
+
+namespace Realtime.Demos;
+
+/// <summary>Overrides of the profile from the command line or a test.</summary>
+public sealed class RunOverrides
+{
+    /// <summary>Counted frames (null: the profile's).</summary>
+    public int? Frames { get; init; }
+    /// <summary>Warm-up frames (null: the profile's).</summary>
+    public int? WarmupFrames { get; init; }
+    /// <summary>Scenario (null: periodic).</summary>
+    public LoopScenario? Scenario { get; init; }
+    /// <summary>Measure the model-alone floor after each frame.</summary>
+    public bool MeasureFloor { get; init; } = true;
+    /// <summary>Faults to inject (tests and demos of the watchdog).</summary>
+    public FaultPlan? Faults { get; init; }
+    /// <summary>Turn on ONNX Runtime's profiler, its trace file named with this prefix (null: off).</summary>
+    public string? ProfilePathPrefix { get; init; }
+    /// <summary>Load the model's saved optimized form from this folder, saving it there first when missing (null: optimize at load).</summary>
+    public string? OptimizedModelCacheDir { get; init; }
+    /// <summary>The format of the saved optimized model.</summary>
+    public SavedModelFormat OptimizedModelFormat { get; init; } = SavedModelFormat.Onnx;
+}
