@@ -35,6 +35,13 @@ internal static class Summary
         var d = r.DemoMetrics;
         if (d.TrackingErrorPx is { } e)
             Console.WriteLine(string.Create(c, $"Tracking: face found in {d.FramesWithTarget} of {r.Frames} frames; error from centre after {d.SettleFrames} settle frames: p50 {e.P50:0.0} px, p95 {e.P95:0.0} px, max {e.Max:0.0} px (image {d.ImageWidthPx} px wide)"));
+        if (d.CrossTrackErrorCm is { } x)
+        {
+            Console.WriteLine(string.Create(c, $"Line: found in {d.FramesWithTarget} of {r.Frames} frames; cross-track error p50 {x.P50:0.00} cm, p95 {x.P95:0.00} cm, max {x.Max:0.00} cm ({d.CrossTrackErrorPx?.P50:0.0} / {d.CrossTrackErrorPx?.P95:0.0} / {d.CrossTrackErrorPx?.Max:0.0} px at the camera's scale)"));
+            Console.WriteLine(d.LapCompleted == true
+                ? string.Create(c, $"Lap: completed in {d.LapTimeS:0.00} s of simulated time ({d.TrackLengthCm:0} cm track; {d.LapProgressPct:0}% of a lap driven in the run)")
+                : string.Create(c, $"Lap: NOT completed ({d.LapProgressPct:0}% of the {d.TrackLengthCm:0} cm track driven)"));
+        }
         if (reportPath is not null) Console.WriteLine($"Report: {reportPath}");
     }
 

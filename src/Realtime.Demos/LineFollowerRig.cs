@@ -97,7 +97,6 @@ public sealed class LineFollowerRig : IDisposable
         // The camera's frames are the model's size: the pass is a conversion, no resampling.
         Preprocessor = new LetterboxPreprocessor(setup.ImagePx, setup.ImagePx, inputSize, inputSize, 0f, 255f, channels: 4, alpha: 1f, keepAspect: false);
         Decoder = new MlsdDecoder(engine, Preprocessor, inputSize, (float)setup.ScoreThreshold, (float)setup.MinSegmentPx);
-        Metric = new CrossTrackError(Camera);
     }
 
     /// <summary>The numbers it was built from.</summary>
@@ -116,8 +115,6 @@ public sealed class LineFollowerRig : IDisposable
     public LetterboxPreprocessor Preprocessor { get; }
     /// <summary>The decoder.</summary>
     public MlsdDecoder Decoder { get; }
-    /// <summary>Cross-track error per frame.</summary>
-    public CrossTrackError Metric { get; }
 
     /// <summary>A fresh steering controller (each loop gets its own).</summary>
     public LineSteering NewController() => new(View, new LineSteeringSettings(Setup.CruiseCmPerS, Setup.MaxWheelCmPerS, Setup.WheelBaseCm,

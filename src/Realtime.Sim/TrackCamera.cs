@@ -1,7 +1,6 @@
 using System;
 using OpenCvSharp;
 using Realtime.Core.Control;
-using Realtime.Core.Decoding;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Timing;
 
@@ -138,16 +137,4 @@ public sealed class TrackCamera : IFrameSource, ITickListener
         _image.Dispose();
         _world.Dispose();
     }
-}
-
-/// <summary>The line follower's per-frame figure: distance of the robot from the track's centreline, cm.</summary>
-public sealed class CrossTrackError : IDemoMetric<LineSegments>
-{
-    private readonly TrackCamera _camera;
-
-    /// <summary>Reads the error from the camera's track and robot.</summary>
-    public CrossTrackError(TrackCamera camera) => _camera = camera;
-
-    /// <inheritdoc/>
-    public float Measure(in LineSegments observation, FrameBuffer frame) => (float)Math.Abs(_camera.CrossTrackCm);
 }
