@@ -109,6 +109,8 @@ public sealed class LineFollowerDemo : IDemo
         if (p.Camera.Kind != "sim-track")
             throw w.Problem("camera.kind", $"camera kind '{p.Camera.Kind}' cannot run the line follower in this build: only the rendered track (sim-track) is wired");
         if (p.Pwm.Count != 2) throw w.Problem("pwm", $"the line follower needs two PWM outputs (left motor, right motor), got {p.Pwm.Count}");
+        if (p.Camera.Width != p.Camera.Height)
+            throw w.Problem("camera.height", $"the line follower's camera is square (it looks straight down at a square of floor): width {p.Camera.Width}, height {p.Camera.Height}");
         ModelPath = w.RequireModel();
         Engine = w.LoadModel(settings => OnnxInferenceEngine.Load(ModelPath, m.Input, new long[] { 1, m.InputHeight, m.InputWidth, 4 }, settings),
             "model.input_width", $"model.input_width {m.InputWidth}, model.input_height {m.InputHeight}; M-LSD takes [1, H, W, 4]");

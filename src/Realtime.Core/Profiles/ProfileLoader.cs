@@ -167,12 +167,8 @@ public static class ProfileLoader
         if (t.DeadlineUs > 0 && budgetSum > t.DeadlineUs) Add("timing.budgets_us", $"stage budgets add up to {budgetSum} µs, more than the {t.DeadlineUs} µs deadline");
 
         if (p.Demo == "face-tracker" && p.Pwm.Count != 2) Add("pwm", $"the face tracker needs exactly two PWM outputs (pan, tilt), got {p.Pwm.Count}");
-        if (p.Demo == "line-follower")
-        {
-            if (p.Pwm.Count != 2) Add("pwm", $"the line follower needs exactly two PWM outputs (left motor, right motor), got {p.Pwm.Count}");
-            if (p.LineFollower is null) Add("line_follower", "the line follower needs its track, robot and steering settings");
-            else ValidateLineFollower(p.LineFollower, p.Camera, Add);
-        }
+        // The line follower's own needs (two motors, this section, a square camera) are checked by its wiring.
+        if (p.LineFollower is { } lineFollower) ValidateLineFollower(lineFollower, Add);
         var names = new HashSet<string>();
         var channels = new HashSet<(int, int)>();
         var pins = new HashSet<int>();
@@ -252,7 +248,7 @@ public static class ProfileLoader
         return e;
     }
 
-    private static void ValidateLineFollower(LineFollowerProfile l, CameraProfile c, Action<string, string> add)
+    private static void ValidateLineFollower(LineFollowerProfile l, Action<string, string> add)
     {
         static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
         void Positive(string field, double v)
@@ -277,7 +273,6 @@ public static class ProfileLoader
         if (l.HoldFrames < 0) add("line_follower.hold_frames", $"must not be negative, got {l.HoldFrames}");
         if (!(l.MinSegmentPx >= 0)) add("line_follower.min_segment_px", $"must not be negative, got {F(l.MinSegmentPx)}");
         if (l.SettleFrames < 0) add("line_follower.settle_frames", $"must not be negative, got {l.SettleFrames}");
-        if (c.Width != c.Height) add("camera.height", $"the line follower's camera is square (it looks straight down at a square of floor): width {c.Width}, height {c.Height}");
     }
 
     private static string? CheckHeaderPin(List<HeaderPinProfile> header, int pin, PwmOutputProfile o)
