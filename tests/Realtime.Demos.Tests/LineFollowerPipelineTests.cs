@@ -50,7 +50,7 @@ public sealed class LineFollowerPipelineTests
     }
 
     [Fact]
-    public void TheRobotDrivesALapWithinTheCrossTrackBoundAndStopsSafeAtTheEnd()
+    public void TheRobotDrivesALapWithinTheCrossTrackBoundAndStopsWhenShutDown()
     {
         var (p, _) = Load();
         using var demo = Build(p.Timing.Frames, p.Timing.WarmupFrames);
@@ -72,10 +72,14 @@ public sealed class LineFollowerPipelineTests
             System.IO.File.WriteAllText(System.IO.Path.Combine(dir, "line-follower-metrics.txt"),
                 $"xte cm p50 {metrics.CrossTrackErrorCm.P50} p95 {metrics.CrossTrackErrorCm.P95} max {metrics.CrossTrackErrorCm.Max}; px max {metrics.CrossTrackErrorPx.Max}; lap {metrics.LapTimeS} s; found {metrics.FramesWithTarget}; progress {metrics.LapProgressPct}%");
 
-        // The commands reached the plant through the PWM channels, and the run ends with both motors stopped.
+        // The commands reached the plant through the PWM channels; shutting the outputs down (what the
+        // runner does at the end) stops both motors.
         var left = (SimulatedPwmChannel)demo.Rig.Motors.PwmChannels[0];
         Assert.True(left.Writes >= p.Timing.Frames);
+        Assert.NotEqual(demo.Rig.Motors.Calibrations[0].DutyCycleFor(0), left.DutyCycle);
+        demo.Loop.ShutdownOutputs();
         Assert.Equal(demo.Rig.Motors.Calibrations[0].DutyCycleFor(0), left.DutyCycle, 9);
+        Assert.Equal(demo.Rig.Motors.Calibrations[1].DutyCycleFor(0), demo.Rig.Motors.PwmChannels[1].DutyCycle, 9);
         Assert.Equal(0, demo.Loop.Applied.Values[0]);
         Assert.True(demo.Rig.Plant.OdometerCm >= metrics.TrackLengthCm.Value);
     }
