@@ -205,6 +205,7 @@ internal static class BenchCommand
     {
         var known = new List<VariantSpec>(VariantBench.Known(s.Assets));
         known.AddRange(VadVariantBench.Known(s.Assets));
+        known.AddRange(MlsdVariantBench.Known(s.Assets));
         var chosen = new List<VariantSpec>();
         foreach (string raw in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -212,9 +213,7 @@ internal static class BenchCommand
             foreach (var k in known)
                 if (k.Name == raw || k.Family == raw) { found = true; if (!chosen.Contains(k)) chosen.Add(k); }
             if (found) continue;
-            if (Array.IndexOf(VariantBench.WithoutDecoder, raw) >= 0)
-                throw new UsageException($"--variants: '{raw}' has no decoder in this build yet (only its latency can be benched: rtapp bench --model FILE); variants with an agreement measure: {Names(known)}");
-            throw new UsageException($"--variants: unknown variant '{raw}'; known: {Names(known)} (or a family name: blazeface, silero)");
+            throw new UsageException($"--variants: unknown variant '{raw}'; known: {Names(known)} (or a family name: blazeface, silero, mlsd)");
         }
         if (chosen.Count == 0) throw new UsageException("--variants: no variant named");
         foreach (var v in chosen)
@@ -243,6 +242,15 @@ internal static class BenchCommand
             Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {speech.Source}; {passes} pass(es) of {perPass} chunks, interleaved chunk by chunk; reference {chosen[0].Name}");
             scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => report = VadVariantBench.Run(chosen, speech, passes, warmup, settings));
             report.Notes.Add("A chunk is 512 new samples (32 ms) after 64 of context; speech is probability >= 0.5. Known speech: inside an utterance and above -40 dBFS; quiet chunks inside utterances are left out of recall and false alarms.");
+        }
+        else if (chosen[0].Family == "mlsd")
+        {
+            string building = AssetLocator.Resolve(s.Assets, "images/building.jpg");
+            if (!File.Exists(building)) throw new ProfileException("--variants", new[] { $"image not found: {building} (the M-LSD variants run on it; ./scripts/fetch-assets.sh fetches it)" });
+            int frames = dataFrames ?? 40;
+            Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {frames} rendered track frames and building.jpg, interleaved frame by frame; reference {chosen[0].Name}");
+            scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => report = MlsdVariantBench.Run(chosen, building, frames, warmup, settings));
+            report.Notes.Add("A segment matches when both its ends lie within 2 % of the image width of a reference segment's ends. The line offset is the steering's pursuit target (cm left of the robot's axis) on the track frames.");
         }
         else
         {

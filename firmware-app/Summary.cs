@@ -46,6 +46,13 @@ internal static class Summary
                 Console.WriteLine(string.Create(c, $"  phrase {ph.Phrase} (pass {ph.Pass}) {ph.StartS:0.00}-{ph.EndS:0.00} s, gap after {ph.GapAfterS:0.0} s: {(ph.Bridged ? "bridged" : ph.OnsetFrames is int onsetFrames ? $"closed +{onsetFrames} frames ({ph.OnsetMs:0} ms)" : "never closed")}, {(ph.OffsetFrames is int f ? $"released +{f} frames ({ph.OffsetMs:0} ms)" : "held")}"));
         }
         if (d.AudioOverruns is long overruns) Console.WriteLine(string.Create(c, $"Audio: {overruns} chunks lost to overruns, {d.AudioUnderruns} frames found no new chunk"));
+        if (d.CrossTrackErrorCm is { } x)
+        {
+            Console.WriteLine(string.Create(c, $"Line: found in {d.FramesWithTarget} of {r.Frames} frames; cross-track error p50 {x.P50:0.00} cm, p95 {x.P95:0.00} cm, max {x.Max:0.00} cm ({d.CrossTrackErrorPx?.P50:0.0} / {d.CrossTrackErrorPx?.P95:0.0} / {d.CrossTrackErrorPx?.Max:0.0} px at the camera's scale)"));
+            Console.WriteLine(d.LapCompleted == true
+                ? string.Create(c, $"Lap: completed in {d.LapTimeS:0.00} s of simulated time ({d.TrackLengthCm:0} cm track; {d.LapProgressPct:0}% of a lap driven in the run)")
+                : string.Create(c, $"Lap: NOT completed ({d.LapProgressPct:0}% of the {d.TrackLengthCm:0} cm track driven)"));
+        }
         if (reportPath is not null) Console.WriteLine($"Report: {reportPath}");
     }
 

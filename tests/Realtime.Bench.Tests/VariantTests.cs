@@ -105,3 +105,41 @@ public sealed class VadVariantTests
         Assert.True(report.Variants[1].Vad!.DecisionAgreementPct > 90, $"agreement {report.Variants[1].Vad!.DecisionAgreementPct} %");
     }
 }
+
+/// <summary>M-LSD large against tiny on rendered track frames and building.jpg.</summary>
+public sealed class MlsdVariantTests
+{
+    [Fact]
+    public void SegmentMatchingIsSymmetricInOrientationAndCountsOnlyNearbySegments()
+    {
+        var a = new LineSegments { Count = 2 };
+        a.Segments[0] = new LineSegment { X1 = 0, Y1 = 0, X2 = 100, Y2 = 0, Score = 1 };
+        a.Segments[1] = new LineSegment { X1 = 0, Y1 = 50, X2 = 0, Y2 = 150, Score = 1 };
+        var b = new LineSegments { Count = 1 };
+        b.Segments[0] = new LineSegment { X1 = 101, Y1 = 2, X2 = 1, Y2 = -1, Score = 1 }; // the first, reversed and a little off
+        Assert.Equal(1, MlsdVariantBench.Matched(in a, in b, 3));
+        Assert.Equal(1, MlsdVariantBench.Matched(in b, in a, 3));
+        Assert.Equal(0, MlsdVariantBench.Matched(in a, in b, 1));
+    }
+
+    [Fact]
+    public void TinyFindsTheTrackLineWhereLargeDoesAndAgreesOnItsOffset()
+    {
+        var known = MlsdVariantBench.Known(TestAssets.Dir);
+        var report = MlsdVariantBench.Run(known, TestAssets.Get("images/building.jpg"), trackFrames: 12, warmup: 1, new OnnxSessionSettings());
+        Assert.Equal("mlsd-large", report.Reference);
+        Assert.Equal(new[] { "mlsd-large", "mlsd-tiny" }, report.Variants.Select(v => v.Name));
+        Assert.Equal(13, report.Frames);
+        var large = report.Variants[0];
+        var tiny = report.Variants[1];
+        Assert.Null(large.Lines);
+        Assert.Equal(13, tiny.Infer.Count);
+        // The line is in view in every track frame: both find it, and put it in nearly the same place.
+        Assert.Equal(12, large.FramesWithLine);
+        Assert.Equal(12, tiny.FramesWithLine);
+        var a = tiny.Lines!;
+        Assert.Equal(12, a.LineBothFound);
+        Assert.True(a.OffsetDiffCmP95 < 2.5, $"line offsets differ by {a.OffsetDiffCmP95} cm (p95)");
+        Assert.True(a.SegmentRecallPct > 30, $"tiny found {a.SegmentRecallPct}% of large's segments again");
+    }
+}

@@ -31,6 +31,8 @@ public sealed class BoardProfile
     public ControllerProfile Controller { get; set; } = new();
     /// <summary>The simulated plant (sim boards only).</summary>
     public PlantProfile? Plant { get; set; }
+    /// <summary>The line follower's track, robot and steering (the line-follower demo).</summary>
+    public LineFollowerProfile? LineFollower { get; set; }
     /// <summary>CPU architecture of the board's binary: <c>arm64</c>, <c>x64</c>, or null (any: the machine it runs on).</summary>
     public string? Arch { get; set; }
     /// <summary>
@@ -291,4 +293,49 @@ public sealed class RelayProfile
     public double OffThreshold { get; set; } = 0.35;
     /// <summary>Time below the off threshold before the relay opens, ms (rounded up to whole chunks).</summary>
     public double HangoverMs { get; set; } = 200;
+}
+
+/// <summary>
+/// The line follower: the simulated track and robot, where the downward camera looks, and the
+/// steering. Distances in centimetres. The motors are the profile's two <c>pwm</c> outputs (left,
+/// right), RC-style: <c>min_pulse_us</c> full reverse, <c>max_pulse_us</c> full forward, stop halfway.
+/// </summary>
+public sealed class LineFollowerProfile
+{
+    /// <summary>Track centreline rectangle width, cm.</summary>
+    public double TrackWidthCm { get; set; } = 220;
+    /// <summary>Track centreline rectangle height, cm.</summary>
+    public double TrackHeightCm { get; set; } = 140;
+    /// <summary>Corner radius, cm.</summary>
+    public double CornerRadiusCm { get; set; } = 40;
+    /// <summary>Painted line width, cm.</summary>
+    public double LineWidthCm { get; set; } = 2.5;
+    /// <summary>Floor width the camera sees, cm.</summary>
+    public double ViewWidthCm { get; set; } = 40;
+    /// <summary>Distance from the wheel axle to the near edge of the camera's view, cm.</summary>
+    public double ViewNearCm { get; set; } = 6;
+    /// <summary>Wheel base, cm.</summary>
+    public double WheelBaseCm { get; set; } = 12;
+    /// <summary>Wheel speed at full command, cm/s.</summary>
+    public double MaxWheelCmPerS { get; set; } = 40;
+    /// <summary>Motor time constant (first-order lag), s.</summary>
+    public double MotorTimeConstantS { get; set; } = 0.08;
+    /// <summary>Start position left of the start line, cm.</summary>
+    public double StartOffsetCm { get; set; }
+    /// <summary>Start heading relative to the line, degrees (positive: turned left).</summary>
+    public double StartHeadingDeg { get; set; }
+    /// <summary>Cruise speed, cm/s.</summary>
+    public double CruiseCmPerS { get; set; } = 20;
+    /// <summary>Pure-pursuit lookahead, cm.</summary>
+    public double LookaheadCm { get; set; } = 24;
+    /// <summary>How far from last frame's target a candidate may lie and still be the line, cm.</summary>
+    public double GateCm { get; set; } = 8;
+    /// <summary>Candidates this close to the chosen one are averaged with it, cm.</summary>
+    public double MergeCm { get; set; } = 4;
+    /// <summary>Frames the last arc is held when the line is lost, before both motors stop.</summary>
+    public int HoldFrames { get; set; } = 5;
+    /// <summary>Shortest segment the decoder keeps, model-input pixels.</summary>
+    public double MinSegmentPx { get; set; } = 16;
+    /// <summary>Counted frames the cross-track figure leaves out at the start.</summary>
+    public int SettleFrames { get; set; }
 }

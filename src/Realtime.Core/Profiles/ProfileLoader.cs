@@ -39,7 +39,9 @@ public static class ProfileLoader
     public static (BoardProfile Profile, string Source) ParseWithSource(string json, string source, ProfileLoadOptions? options)
     {
         JsonObject root = ProfileComposer.ParseObject(json, source);
-        bool composed = root.ContainsKey(ProfileComposer.ExtendsKey) || root.ContainsKey(ProfileComposer.DemosKey) || (options is not null && (options.Sets.Count > 0 || options.Demo is not null));
+        // A "demos" object, or a chosen demo, is composed too: the chosen entry is merged over the profile.
+        bool composed = root.ContainsKey(ProfileComposer.ExtendsKey) || root.ContainsKey(ProfileComposer.DemosKey)
+            || (options is not null && (options.Sets.Count > 0 || options.Demo is not null));
         BoardProfile? profile;
         string described = source;
         try
@@ -124,11 +126,14 @@ public static class ProfileLoader
                 if (!p.Simulated) Add("camera.kind", "'sim-video' needs a simulated board (simulated: true)");
                 if (string.IsNullOrWhiteSpace(c.Video)) Add("camera.video", "a sim-video camera needs a video file");
                 break;
+            case "sim-track":
+                if (!p.Simulated) Add("camera.kind", "'sim-track' (the line follower's rendered floor) needs a simulated board (simulated: true)");
+                break;
             case "v4l2":
                 if (string.IsNullOrWhiteSpace(c.Device) || !c.Device.StartsWith("/dev/", StringComparison.Ordinal)) Add("camera.device", $"a v4l2 camera needs a device node under /dev, got '{c.Device}'");
                 break;
             default:
-                Add("camera.kind", $"unknown camera kind '{c.Kind}' (expected 'sim-video' or 'v4l2')");
+                Add("camera.kind", $"unknown camera kind '{c.Kind}' (expected 'sim-video', 'sim-track' or 'v4l2')");
                 break;
         }
         if (c.Width <= 0 || c.Width > 8192) Add("camera.width", $"must be 1..8192, got {c.Width}");
@@ -162,6 +167,8 @@ public static class ProfileLoader
         if (t.DeadlineUs > 0 && budgetSum > t.DeadlineUs) Add("timing.budgets_us", $"stage budgets add up to {budgetSum} µs, more than the {t.DeadlineUs} µs deadline");
 
         if (p.Demo == "face-tracker" && p.Pwm.Count != 2) Add("pwm", $"the face tracker needs exactly two PWM outputs (pan, tilt), got {p.Pwm.Count}");
+        // The line follower's own needs (two motors, this section, a square camera) are checked by its wiring.
+        if (p.LineFollower is { } lineFollower) ValidateLineFollower(lineFollower, Add);
         var names = new HashSet<string>();
         var channels = new HashSet<(int, int)>();
         var pins = new HashSet<int>();
@@ -277,6 +284,33 @@ public static class ProfileLoader
         if (!(r.OnThreshold > 0 && r.OnThreshold <= 1)) add("relay.on_threshold", $"must be above 0 and at most 1, got {F(r.OnThreshold)}");
         if (!(r.OffThreshold >= 0 && r.OffThreshold <= r.OnThreshold)) add("relay.off_threshold", $"must be 0..on_threshold ({F(r.OnThreshold)}), got {F(r.OffThreshold)}");
         if (!(r.HangoverMs >= 0 && r.HangoverMs <= 60000)) add("relay.hangover_ms", $"must be 0..60000, got {F(r.HangoverMs)}");
+    }
+
+    private static void ValidateLineFollower(LineFollowerProfile l, Action<string, string> add)
+    {
+        static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
+        void Positive(string field, double v)
+        {
+            if (!(v > 0) || !double.IsFinite(v)) add($"line_follower.{field}", $"must be positive, got {F(v)}");
+        }
+        Positive("track_width_cm", l.TrackWidthCm);
+        Positive("track_height_cm", l.TrackHeightCm);
+        Positive("corner_radius_cm", l.CornerRadiusCm);
+        if (l.CornerRadiusCm > 0 && (l.TrackWidthCm < 2 * l.CornerRadiusCm || l.TrackHeightCm < 2 * l.CornerRadiusCm))
+            add("line_follower.corner_radius_cm", $"{F(l.CornerRadiusCm)} cm corners do not fit a {F(l.TrackWidthCm)}×{F(l.TrackHeightCm)} cm track (width and height must be at least twice the radius)");
+        Positive("line_width_cm", l.LineWidthCm);
+        Positive("view_width_cm", l.ViewWidthCm);
+        if (!(l.ViewNearCm >= 0)) add("line_follower.view_near_cm", $"must not be negative, got {F(l.ViewNearCm)}");
+        Positive("wheel_base_cm", l.WheelBaseCm);
+        Positive("max_wheel_cm_per_s", l.MaxWheelCmPerS);
+        if (!(l.MotorTimeConstantS >= 0)) add("line_follower.motor_time_constant_s", $"must not be negative, got {F(l.MotorTimeConstantS)}");
+        if (!(l.CruiseCmPerS >= 0 && l.CruiseCmPerS <= l.MaxWheelCmPerS)) add("line_follower.cruise_cm_per_s", $"must be 0..max_wheel_cm_per_s ({F(l.MaxWheelCmPerS)}), got {F(l.CruiseCmPerS)}");
+        Positive("lookahead_cm", l.LookaheadCm);
+        Positive("gate_cm", l.GateCm);
+        Positive("merge_cm", l.MergeCm);
+        if (l.HoldFrames < 0) add("line_follower.hold_frames", $"must not be negative, got {l.HoldFrames}");
+        if (!(l.MinSegmentPx >= 0)) add("line_follower.min_segment_px", $"must not be negative, got {F(l.MinSegmentPx)}");
+        if (l.SettleFrames < 0) add("line_follower.settle_frames", $"must not be negative, got {l.SettleFrames}");
     }
 
     private static string? CheckHeaderPin(List<HeaderPinProfile> header, int pin, PwmOutputProfile o)

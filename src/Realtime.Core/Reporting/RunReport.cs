@@ -248,6 +248,18 @@ public sealed class DemoMetrics
     public long? AudioOverruns { get; set; }
     /// <summary>Audio capture: frames that found no new chunk waiting.</summary>
     public long? AudioUnderruns { get; set; }
+    /// <summary>Line follower: distance of the robot (its axle's centre) from the track's centreline, cm, each counted frame.</summary>
+    public ValueSummary? CrossTrackErrorCm { get; set; }
+    /// <summary>Line follower: the same distance in camera pixels (at the camera's floor scale).</summary>
+    public ValueSummary? CrossTrackErrorPx { get; set; }
+    /// <summary>Line follower: whether the robot drove a whole lap.</summary>
+    public bool? LapCompleted { get; set; }
+    /// <summary>Line follower: simulated time from the start to the lap's end, s (null when no lap).</summary>
+    public double? LapTimeS { get; set; }
+    /// <summary>Line follower: net progress round the track over the run, per cent of a lap.</summary>
+    public double? LapProgressPct { get; set; }
+    /// <summary>Line follower: the centreline's length (one lap), cm.</summary>
+    public double? TrackLengthCm { get; set; }
 }
 
 /// <summary>One phrase of the known speech and what the relay did about it.</summary>
