@@ -29,7 +29,7 @@ internal static class BenchCommand
         ["board"] = true, ["demo"] = true, ["model"] = true, ["shape"] = true, ["scenario"] = true, ["frames"] = true, ["duration"] = true,
         ["warmup"] = true, ["rate"] = true, ["deadline-us"] = true, ["report"] = true, ["html"] = true, ["assets"] = true,
         ["no-rt"] = false, ["quiet"] = false, ["cache"] = true, ["optimized-model"] = true,
-        ["compare"] = true, ["variants"] = true, ["data-frames"] = true, ["cold-start"] = true,
+        ["compare"] = true, ["variants"] = true, ["data-frames"] = true, ["cold-start"] = true, ["sustained-rate"] = false,
     };
 
     /// <summary>What every run of one <c>rtapp bench</c> (or <c>rtapp profile</c>) shares.</summary>
@@ -64,7 +64,7 @@ internal static class BenchCommand
         if (cl.Get("shape") is string shapeText)
         {
             if (model is null) throw new UsageException("--shape applies to --model only");
-            shapes = BareModelEngine.ParseShapes(shapeText, out string? shapeError) ?? throw new UsageException($"--shape: {shapeError}");
+            shapes = BareModelBinding.ParseShapes(shapeText, out string? shapeError) ?? throw new UsageException($"--shape: {shapeError}");
         }
 
         var scenarios = BenchScenarios.ParseList(cl.Get("scenario") ?? "single-stream")
@@ -124,6 +124,13 @@ internal static class BenchCommand
             string? cjson = cl.Get("report");
             string chtml = cl.Get("html") ?? (cjson is not null ? Path.ChangeExtension(cjson, ".html") : Path.Combine("rtapp-bench", $"{profile.Name}-{demo}-naive-compare.html"));
             return RunCompareNaive(setup, frames ?? 1000, warmup, StampCost.Measure(), cjson, chtml);
+        }
+
+        if (cl.Has("sustained-rate"))
+        {
+            if (model is not null) throw new UsageException("--sustained-rate searches a demo's rate: give --board/--demo, not --model");
+            if (duration is not null) throw new UsageException("--sustained-rate takes --frames (per step), not --duration");
+            return SustainedRateMode(setup, frames ?? 300, warmup, cl.Get("report"));
         }
 
         // Scenario runs.
@@ -198,6 +205,7 @@ internal static class BenchCommand
     {
         var known = new List<VariantSpec>(VariantBench.Known(s.Assets));
         known.AddRange(VadVariantBench.Known(s.Assets));
+        known.AddRange(MlsdVariantBench.Known(s.Assets));
         var chosen = new List<VariantSpec>();
         foreach (string raw in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -205,9 +213,7 @@ internal static class BenchCommand
             foreach (var k in known)
                 if (k.Name == raw || k.Family == raw) { found = true; if (!chosen.Contains(k)) chosen.Add(k); }
             if (found) continue;
-            if (Array.IndexOf(VariantBench.WithoutDecoder, raw) >= 0)
-                throw new UsageException($"--variants: '{raw}' has no decoder in this build yet (only its latency can be benched: rtapp bench --model FILE); variants with an agreement measure: {Names(known)}");
-            throw new UsageException($"--variants: unknown variant '{raw}'; known: {Names(known)} (or a family name: blazeface, silero)");
+            throw new UsageException($"--variants: unknown variant '{raw}'; known: {Names(known)} (or a family name: blazeface, silero, mlsd)");
         }
         if (chosen.Count == 0) throw new UsageException("--variants: no variant named");
         foreach (var v in chosen)
@@ -221,20 +227,30 @@ internal static class BenchCommand
         Realtime.Core.Reporting.SchedulingInfo scheduling;
         if (chosen[0].Family == "silero")
         {
-            SpeechData speech;
+            Realtime.Core.Audio.SpeechRecording speech;
+            string wav = AssetLocator.Resolve(s.Assets, Realtime.Core.Audio.SpeechRecording.AssetPath);
             try
             {
-                speech = SpeechData.Ensure(Path.GetFullPath(cl.Get("cache") ?? Path.Combine("out", "bench-data")));
+                speech = Realtime.Core.Audio.SpeechRecording.Load(wav);
             }
-            catch (InvalidOperationException ex)
+            catch (Exception ex) when (ex is IOException or InvalidDataException)
             {
-                throw new ProfileException("--variants", new[] { $"the speech recording could not be made: {ex.Message}" });
+                throw new ProfileException("--variants", new[] { $"the speech recording cannot be read: {ex.Message}" });
             }
             int perPass = (speech.Samples.Length - VadVariantBench.Context) / VadVariantBench.Chunk;
             int passes = Math.Max(1, (int)Math.Ceiling((dataFrames ?? 1000) / (double)perPass));
             Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {speech.Source}; {passes} pass(es) of {perPass} chunks, interleaved chunk by chunk; reference {chosen[0].Name}");
             scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => report = VadVariantBench.Run(chosen, speech, passes, warmup, settings));
             report.Notes.Add("A chunk is 512 new samples (32 ms) after 64 of context; speech is probability >= 0.5. Known speech: inside an utterance and above -40 dBFS; quiet chunks inside utterances are left out of recall and false alarms.");
+        }
+        else if (chosen[0].Family == "mlsd")
+        {
+            string building = AssetLocator.Resolve(s.Assets, "images/building.jpg");
+            if (!File.Exists(building)) throw new ProfileException("--variants", new[] { $"image not found: {building} (the M-LSD variants run on it; ./scripts/fetch-assets.sh fetches it)" });
+            int frames = dataFrames ?? 40;
+            Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {frames} rendered track frames and building.jpg, interleaved frame by frame; reference {chosen[0].Name}");
+            scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => report = MlsdVariantBench.Run(chosen, building, frames, warmup, settings));
+            report.Notes.Add("A segment matches when both its ends lie within 2 % of the image width of a reference segment's ends. The line offset is the steering's pursuit target (cm left of the robot's axis) on the track frames.");
         }
         else
         {
@@ -254,6 +270,68 @@ internal static class BenchCommand
             WriteFile(path, System.Text.Json.JsonSerializer.Serialize(report, BenchJsonContext.Default.VariantReport));
             Console.WriteLine($"Report: {path}");
         }
+        return Program.ExitOk;
+    }
+
+    /// <summary>
+    /// Periodic runs of the demo at rates chosen by <see cref="SustainedRateSearch"/>: the highest
+    /// rate at which every counted frame ran and kept its deadline (the profile's, or the period
+    /// when shorter), measured here, on this machine, with this scheduling.
+    /// </summary>
+    private static int SustainedRateMode(Setup s, int frames, int warmup, string? jsonPath)
+    {
+        var t = s.Profile.Timing;
+        double profileRate = t.RateHz;
+        long profileDeadlineUs = t.DeadlineUs;
+        double bound = 1e9 / ProbeModelAlone(s);
+        if (!s.Quiet)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"rtapp {Program.Version} bench --sustained-rate: {s.Profile.Name} / {s.Profile.Demo}: periodic runs of {warmup} warm-up + {frames} frames from {profileRate:0.##} Hz; the model alone runs back to back at {bound:0.#} Hz"));
+        var budgets = new Dictionary<string, long>(t.BudgetsUs);
+        t.BudgetsUs.Clear();   // budgets were sized for the profile's rate
+        RateStep RunAt(double rate)
+        {
+            t.RateHz = rate;
+            t.DeadlineUs = Math.Min(profileDeadlineUs, (long)(1e6 / rate));
+            using BenchTarget target = Build(s, BenchScenario.Periodic, frames, warmup, measureFloor: false);
+            BenchRun run = null!;
+            var scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => run = target.Run(BenchScenario.Periodic, 0));
+            if (run.Fault is not null) throw new InvalidOperationException($"the loop faulted at {rate:0.##} Hz: {run.Fault.Message}", run.Fault);
+            var report = new RunReport();
+            ReportBuilder.FillTiming(report, run.Records, run.Options, t.BudgetsUs);
+            var step = new RateStep
+            {
+                RateHz = Math.Round(rate, 3),
+                DeadlineUs = t.DeadlineUs,
+                Frames = report.Frames,
+                DeadlineMisses = report.DeadlineMisses,
+                DroppedFrames = report.DroppedFrames,
+                EndToEndP99Us = report.EndToEnd.P99Us,
+                Sustained = report.Frames == frames && report.DeadlineMisses == 0 && report.DroppedFrames == 0 && report.SourceFaultFrames == 0,
+            };
+            if (!s.Quiet)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {step.RateHz,9:0.##} Hz  deadline {step.DeadlineUs,7} µs  misses {step.DeadlineMisses,4}  dropped {step.DroppedFrames,4}  e2e p99 {step.EndToEndP99Us,9:0} µs  {(step.Sustained ? "kept" : "lost")}{(scheduling.Policy == "SCHED_FIFO" ? "" : "  (" + scheduling.Policy + ")")}"));
+            return step;
+        }
+        var (kept, lost, steps) = SustainedRateSearch.Search(profileRate, bound, maxSteps: 8, resolution: 0.05, RunAt);
+        t.RateHz = profileRate;
+        t.DeadlineUs = profileDeadlineUs;
+        foreach (var (k, v) in budgets) t.BudgetsUs[k] = v;
+        var result = new SustainedRateReport
+        {
+            Board = s.Profile.Name,
+            Demo = s.Profile.Demo,
+            SustainedRateHz = Math.Round(kept, 3),
+            FailedRateHz = Math.Round(lost, 3),
+            ModelAloneRateHz = Math.Round(bound, 3),
+            Rule = $"a rate is kept when all {frames} counted frames of a periodic run ran, none was dropped and none missed its deadline (the profile's {profileDeadlineUs} µs, or the period when shorter)",
+            Steps = steps,
+        };
+        if (!s.Quiet)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Sustained: {result.SustainedRateHz:0.##} Hz with 0 misses{(lost > 0 ? $" (lost at {result.FailedRateHz:0.##} Hz)" : "")}; {steps.Count} runs. Rule: {result.Rule}."));
+        if (jsonPath is not null) WriteFile(jsonPath, System.Text.Json.JsonSerializer.Serialize(result, BenchJsonContext.Default.SustainedRateReport));
         return Program.ExitOk;
     }
 
@@ -401,10 +479,10 @@ internal static class BenchCommand
         {
             return new DemoTarget(DemoCatalog.Build(s.Profile.Demo, s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(), overrides));
         }
-        BareModelEngine engine;
+        OnnxInferenceEngine engine;
         try
         {
-            engine = BareModelEngine.Load(s.ModelPath, s.Shapes, s.Session);
+            engine = BareModelBinding.Load(s.ModelPath, s.Shapes, s.Session);
         }
         catch (InvalidDataException ex)
         {
@@ -431,18 +509,24 @@ internal static class BenchCommand
         }
     }
 
+    /// <summary>The model alone, back to back, ns per run: a demo's model as the demo binds it (its inputs, shapes and carried state), else the bare model.</summary>
     private static double ProbeModelAlone(Setup s)
     {
-        string path = s.ModelPath ?? AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
+        if (s.ModelPath is null)
+        {
+            using BenchTarget demo = Build(s, BenchScenario.SingleStream, 1, 0, measureFloor: false);
+            return BenchPlanner.ProbeNs(demo.Engine);
+        }
+        string path = s.ModelPath;
         if (!File.Exists(path)) return 1000; // the build that follows names the missing file
         try
         {
-            using var probe = BareModelEngine.Load(path, s.Shapes, new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads });
+            using var probe = BareModelBinding.Load(path, s.Shapes, new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads });
             return BenchPlanner.ProbeNs(probe);
         }
         catch (InvalidDataException ex)
         {
-            throw new ProfileException(s.ModelPath is null ? s.ProfileSource : "--model", new[] { ex.Message });
+            throw new ProfileException("--model", new[] { ex.Message });
         }
     }
 

@@ -45,7 +45,7 @@ internal static class ProfileCommand
         if (demo && model is not null) profile.Model.Path = Path.GetFullPath(model);
         Dictionary<string, long[]>? shapes = null;
         if (cl.Get("shape") is string shapeText)
-            shapes = BareModelEngine.ParseShapes(shapeText, out string? shapeError) ?? throw new UsageException($"--shape: {shapeError}");
+            shapes = BareModelBinding.ParseShapes(shapeText, out string? shapeError) ?? throw new UsageException($"--shape: {shapeError}");
         string modelName = Path.GetFileNameWithoutExtension(model ?? profile.Model.Path);
         var setup = new BenchCommand.Setup
         {

@@ -86,6 +86,7 @@ internal static class Program
                   The loop under MLPerf LoadGen's scenarios with the model-alone floor interleaved; a JSON report and an
                   HTML page of charts per run. Modes: --cold-start N (launches, with and without a saved optimized model),
                   --compare naive (the newcomer's loop beside the optimized one), --variants blazeface|silero (trade-offs).
+                  --sustained-rate: periodic runs at rates it chooses, to the highest rate kept with 0 misses (--frames per run).
               rtapp profile [--model FILE] [--runs N] [--top N] [--report FILE.json]
                   ONNX Runtime's operator profile beside the loop's own stages, shares adding up to 100 %.
               rtapp --version     Prints the version.

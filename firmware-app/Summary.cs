@@ -35,6 +35,24 @@ internal static class Summary
         var d = r.DemoMetrics;
         if (d.TrackingErrorPx is { } e)
             Console.WriteLine(string.Create(c, $"Tracking: face found in {d.FramesWithTarget} of {r.Frames} frames; error from centre after {d.SettleFrames} settle frames: p50 {e.P50:0.0} px, p95 {e.P95:0.0} px, max {e.Max:0.0} px (image {d.ImageWidthPx} px wide)"));
+        if (d.Phrases is int phrases)
+        {
+            Console.WriteLine(string.Create(c, $"Relay: closed on {d.PhrasesClosed} of {phrases} phrases; false closures {d.FalseClosures} ({d.FalseClosureChunks} chunks closed in silence); chunk {d.ChunkMs:0.#} ms"));
+            if (d.OnsetLatencyFrames is { } on)
+                Console.WriteLine(string.Create(c, $"  onset → close: p50 {on.P50:0.#} frames, max {on.Max:0.#} frames ({on.Max * (d.ChunkMs ?? 0):0} ms)"));
+            if (d.OffsetLatencyFrames is { } off)
+                Console.WriteLine(string.Create(c, $"  offset → release: p50 {off.P50:0.#} frames, max {off.Max:0.#} frames ({off.Max * (d.ChunkMs ?? 0):0} ms)"));
+            foreach (var ph in d.RelayPhrases ?? new())
+                Console.WriteLine(string.Create(c, $"  phrase {ph.Phrase} (pass {ph.Pass}) {ph.StartS:0.00}-{ph.EndS:0.00} s, gap after {ph.GapAfterS:0.0} s: {(ph.Bridged ? "bridged" : ph.OnsetFrames is int onsetFrames ? $"closed +{onsetFrames} frames ({ph.OnsetMs:0} ms)" : "never closed")}, {(ph.OffsetFrames is int f ? $"released +{f} frames ({ph.OffsetMs:0} ms)" : "held")}"));
+        }
+        if (d.AudioOverruns is long overruns) Console.WriteLine(string.Create(c, $"Audio: {overruns} chunks lost to overruns, {d.AudioUnderruns} frames found no new chunk"));
+        if (d.CrossTrackErrorCm is { } x)
+        {
+            Console.WriteLine(string.Create(c, $"Line: found in {d.FramesWithTarget} of {r.Frames} frames; cross-track error p50 {x.P50:0.00} cm, p95 {x.P95:0.00} cm, max {x.Max:0.00} cm ({d.CrossTrackErrorPx?.P50:0.0} / {d.CrossTrackErrorPx?.P95:0.0} / {d.CrossTrackErrorPx?.Max:0.0} px at the camera's scale)"));
+            Console.WriteLine(d.LapCompleted == true
+                ? string.Create(c, $"Lap: completed in {d.LapTimeS:0.00} s of simulated time ({d.TrackLengthCm:0} cm track; {d.LapProgressPct:0}% of a lap driven in the run)")
+                : string.Create(c, $"Lap: NOT completed ({d.LapProgressPct:0}% of the {d.TrackLengthCm:0} cm track driven)"));
+        }
         if (d.CameraFramesCaptured is long captured)
             Console.WriteLine(string.Create(c, $"Camera (V4L2): {captured} frames captured, {d.CameraFramesDropped} replaced by a newer one before the loop took them, {d.CameraDriverDropped} lost by the driver, {d.CameraErrorFrames} corrupt; capture times from {(d.CameraKernelTimestamps == true ? "the kernel's buffer timestamps" : "dequeue (the driver gives no monotonic timestamps)")}"));
         if (reportPath is not null) Console.WriteLine($"Report: {reportPath}");

@@ -39,8 +39,9 @@ PACKAGES=(
     libc6-dev       # C headers: the V4L2 layout test compiles a program against <linux/videodev2.h>
     linux-libc-dev  # the kernel's own UAPI headers (<linux/videodev2.h>) that test compares with
     libturbojpeg0   # libjpeg-turbo's TurboJPEG: MJPEG camera frames decoded on the capture thread
-    espeak-ng       # text-to-speech into WAV: real speech for the voice-activity demo (future)
-    sox             # resample to 16 kHz mono, splice silence around speech (future audio demo)
+    espeak-ng       # text-to-speech into WAV: real speech for the voice-relay demo (scripts/make-speech.sh)
+    sox             # resample to 16 kHz mono, splice silence between phrases (scripts/make-speech.sh)
+    libasound2      # alsa-lib: the voice-relay demo's ALSA capture P/Invokes libasound.so.2 (boards too)
     rt-tests        # cyclictest etc.: scheduling-latency benchmarks (future)
     stress-ng       # background load for the latency benchmarks (future)
     openssh-server  # the deploy test starts its own sshd on loopback (never the system's)

@@ -199,6 +199,9 @@ public sealed class BenchDriver
                     int total = l.Options.WarmupFrames + l.Options.Frames;
                     if (l.FramesRun >= total || outcome[k] is LoopOutcome.Faulted or LoopOutcome.SourceEnded) continue;
                     faulted = k;
+                    // The other loop's garbage is collected before this block, outside its window: a
+                    // collection counted here is one this loop's own allocations (or nobody's) caused.
+                    GC.Collect(0, GCCollectionMode.Forced, blocking: true);
                     long b0 = GC.GetAllocatedBytesForCurrentThread();
                     int c0 = GC.CollectionCount(0), z0 = GC.CollectionCount(2);
                     TimeSpan p0 = GC.GetTotalPauseDuration();

@@ -91,6 +91,7 @@ public sealed class LoopFigures
 [JsonSerializable(typeof(Profiling.ProfileReport))]
 [JsonSerializable(typeof(Startup.ColdStartReport))]
 [JsonSerializable(typeof(Variants.VariantReport))]
+[JsonSerializable(typeof(SustainedRateReport))]
 public sealed partial class BenchJsonContext : JsonSerializerContext
 {
 }

@@ -129,11 +129,11 @@ public sealed class DemoTarget : BenchTarget
 /// </summary>
 public sealed class BareModelTarget : BenchTarget
 {
-    private readonly BareModelEngine _engine;
+    private readonly OnnxInferenceEngine _engine;
     private readonly ClosedLoop<BareOutput> _loop;
 
     /// <summary>Wires the loop around a bound model (owned from here on).</summary>
-    public BareModelTarget(BareModelEngine engine, ClosedLoopOptions options, IPeriodicWaiter? waiter)
+    public BareModelTarget(OnnxInferenceEngine engine, ClosedLoopOptions options, IPeriodicWaiter? waiter)
     {
         _engine = engine;
         // A bare model has no outputs to protect: every fault is counted, none acted on.
@@ -143,7 +143,7 @@ public sealed class BareModelTarget : BenchTarget
     }
 
     /// <summary>The bound model.</summary>
-    public BareModelEngine BareEngine => _engine;
+    public OnnxInferenceEngine BareEngine => _engine;
     /// <inheritdoc/>
     public override string Demo => "bare-model";
     /// <inheritdoc/>

@@ -8,7 +8,7 @@ namespace Realtime.Demos;
 /// <summary>The demos <c>rtapp run --demo NAME</c> and <c>rtapp bench --demo NAME</c> can wire.</summary>
 public static class DemoCatalog
 {
-    private static readonly string[] AllNames = { FaceTrackerDemo.DemoName };
+    private static readonly string[] AllNames = { FaceTrackerDemo.DemoName, VoiceRelayDemo.DemoName, LineFollowerDemo.DemoName };
 
     /// <summary>Every demo's name.</summary>
     public static IReadOnlyList<string> Names => AllNames;
@@ -24,6 +24,8 @@ public static class DemoCatalog
         IPeriodicWaiter? waiter, RunOverrides? overrides = null) => name switch
     {
         FaceTrackerDemo.DemoName => FaceTrackerDemo.Build(profile, profileSource, assetsDir, waiter, overrides),
+        VoiceRelayDemo.DemoName => VoiceRelayDemo.Build(profile, profileSource, assetsDir, waiter, overrides),
+        LineFollowerDemo.DemoName => LineFollowerDemo.Build(profile, profileSource, assetsDir, waiter, overrides),
         _ => throw new ArgumentException($"unknown demo '{name}' (available: {string.Join(", ", AllNames)})", nameof(name)),
     };
 }

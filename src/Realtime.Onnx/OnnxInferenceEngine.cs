@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Realtime.Core.Pipeline;
@@ -8,70 +11,141 @@ using Realtime.Core.Timing;
 
 namespace Realtime.Onnx;
 
+/// <summary>An output copied back into an input after every run: a recurrent model's state.</summary>
+/// <param name="Output">The output that holds the next state (e.g. Silero's <c>stateN</c>).</param>
+/// <param name="Input">The input it feeds (e.g. <c>state</c>).</param>
+public readonly record struct CarriedTensor(string Output, string Input);
+
+/// <summary>How <see cref="OnnxInferenceEngine.Load(string, OnnxBinding, OnnxSessionSettings?)"/> binds a model's inputs.</summary>
+public sealed class OnnxBinding
+{
+    /// <summary>The float input preprocessing writes (<see cref="OnnxInferenceEngine.Input"/>); null: the model's first float input.</summary>
+    public string? PrimaryInput { get; init; }
+    /// <summary>The shape the caller prepares for the primary input; a model whose shape differs is a <see cref="ModelShapeException"/>.</summary>
+    public long[]? ExpectedPrimaryShape { get; init; }
+    /// <summary>Shapes of inputs with dynamic dimensions, by input name (a dynamic batch alone is bound as 1).</summary>
+    public IReadOnlyDictionary<string, long[]>? Shapes { get; init; }
+    /// <summary>Outputs copied into inputs after every run (a recurrent state carried from one frame to the next).</summary>
+    public IReadOnlyList<CarriedTensor>? Carried { get; init; }
+    /// <summary>Values of integer scalar inputs set once at load (e.g. Silero's <c>sr</c> = 16000); names the model lacks are ignored.</summary>
+    public IReadOnlyDictionary<string, long>? Scalars { get; init; }
+}
+
 /// <summary>
 /// The one wrapper around an ONNX Runtime session. It owns every native handle. At load it
-/// allocates pinned float arrays for the input and every output (sized from the model's
-/// metadata), creates one <see cref="OrtValue"/> over each, and binds them once with
-/// <see cref="OrtIoBinding"/>; <see cref="Run"/> is then <c>RunWithBinding</c>, which allocates
-/// nothing (ORT's convenience <c>Run</c> overloads build arrays on every call). The arrays stay
-/// pinned for the engine's life, so preprocessing writes straight into the bound input.
+/// allocates a pinned array for every input and every output (float, integer or half tensors,
+/// sized from the model's metadata and the caller's shapes), creates one <see cref="OrtValue"/>
+/// over each, and binds them once with <see cref="OrtIoBinding"/>; <see cref="Run"/> is then
+/// <c>RunWithBinding</c>, which allocates nothing (ORT's convenience <c>Run</c> overloads build
+/// arrays on every call). The arrays stay pinned for the engine's life, so preprocessing writes
+/// straight into the bound input. A recurrent model's state is carried by copying the named
+/// outputs into their inputs after each run, also without allocating.
 /// </summary>
 public sealed class OnnxInferenceEngine : IInferenceEngine
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions;
     private readonly OrtIoBinding _binding;
-    private readonly float[] _input;
-    private readonly OrtValue _inputValue;
-    private readonly float[][] _outputs;
-    private readonly OrtValue[] _outputValues;
+    private readonly List<OrtValue> _values = new();
+    private readonly string[] _inputNames;
+    private readonly byte[][] _inputs;
     private readonly string[] _outputNames;
+    private readonly byte[][] _outputs;
+    private readonly TensorElementType[] _outputTypes;
+    private readonly int _primary;
+    // (output index, input index) pairs copied after every run.
+    private readonly int[] _carryFrom;
+    private readonly int[] _carryTo;
     private bool _disposed;
 
-    private OnnxInferenceEngine(string path, InferenceSession session, string inputName, long[] inputShape, double loadMs)
+    private OnnxInferenceEngine(string path, InferenceSession session, OnnxBinding binding)
     {
         ModelPath = path;
         _session = session;
-        InputName = inputName;
-        InputShape = inputShape;
-        ModelLoadMs = loadMs;
         _runOptions = new RunOptions();
         _binding = session.CreateIoBinding();
 
-        _input = GC.AllocateArray<float>(checked((int)Product(inputShape)), pinned: true);
-        _inputValue = OrtValue.CreateTensorValueFromMemory(_input, inputShape);
-        _binding.BindInput(inputName, _inputValue);
+        _inputNames = new List<string>(session.InputNames).ToArray();
+        _inputs = new byte[_inputNames.Length][];
+        InputShapes = new long[_inputNames.Length][];
+        InputTypes = new TensorElementType[_inputNames.Length];
+        var inputValues = new OrtValue[_inputNames.Length];
+        _primary = -1;
+        for (int i = 0; i < _inputNames.Length; i++)
+        {
+            string name = _inputNames[i];
+            var meta = session.InputMetadata[name];
+            if (!meta.IsTensor) throw new InvalidDataException($"{path}: input '{name}' is not a tensor; this engine binds tensors only");
+            long[] shape = BoundShape(path, name, meta, binding.Shapes);
+            InputShapes[i] = shape;
+            InputTypes[i] = meta.ElementDataType;
+            _inputs[i] = Allocate(path, "input", name, meta.ElementDataType, shape);
+            inputValues[i] = Wrap(_inputs[i], meta.ElementDataType, shape);
+            _binding.BindInput(name, inputValues[i]);
+            if (binding.PrimaryInput is null ? _primary < 0 && meta.ElementDataType == TensorElementType.Float : name == binding.PrimaryInput) _primary = i;
+        }
+        if (binding.Shapes is not null)
+            foreach (string key in binding.Shapes.Keys)
+                if (Array.IndexOf(_inputNames, key) < 0)
+                    throw new InvalidDataException($"{path}: a shape is given for '{key}', which is not an input of the model (it has: {string.Join(", ", _inputNames)})");
+        if (binding.Scalars is not null)
+            foreach (var (name, value) in binding.Scalars)
+                if (Array.IndexOf(_inputNames, name) is int k and >= 0) SetScalar(path, k, value);
 
-        var names = new List<string>(session.OutputNames);
-        _outputNames = names.ToArray();
-        _outputs = new float[_outputNames.Length][];
-        _outputValues = new OrtValue[_outputNames.Length];
+        _outputNames = new List<string>(session.OutputNames).ToArray();
+        _outputs = new byte[_outputNames.Length][];
+        _outputTypes = new TensorElementType[_outputNames.Length];
         OutputShapes = new long[_outputNames.Length][];
+        // Dynamic output shapes are learnt from one run through ORT's convenience API (set-up, not the loop).
+        bool dynamicOutputs = false;
+        foreach (string name in _outputNames)
+            foreach (int d in session.OutputMetadata[name].Dimensions) if (d < 0) dynamicOutputs = true;
+        long[][]? probed = dynamicOutputs ? ProbeOutputShapes(path, inputValues) : null;
         for (int i = 0; i < _outputNames.Length; i++)
         {
             var meta = session.OutputMetadata[_outputNames[i]];
-            if (meta.ElementDataType != TensorElementType.Float)
-                throw new InvalidDataException($"{path}: output '{_outputNames[i]}' is {meta.ElementDataType}; only float outputs are supported");
-            long[] shape = ConcreteShape(meta.Dimensions, $"{path}: output '{_outputNames[i]}'");
+            if (!meta.IsTensor) throw new InvalidDataException($"{path}: output '{_outputNames[i]}' is not a tensor; this engine binds tensors only");
+            long[] shape = probed?[i] ?? StaticShape(meta.Dimensions);
             OutputShapes[i] = shape;
-            _outputs[i] = GC.AllocateArray<float>(checked((int)Product(shape)), pinned: true);
-            _outputValues[i] = OrtValue.CreateTensorValueFromMemory(_outputs[i], shape);
-            _binding.BindOutput(_outputNames[i], _outputValues[i]);
+            _outputTypes[i] = meta.ElementDataType;
+            _outputs[i] = Allocate(path, "output", _outputNames[i], meta.ElementDataType, shape);
+            _binding.BindOutput(_outputNames[i], Wrap(_outputs[i], meta.ElementDataType, shape));
+        }
+
+        int carried = binding.Carried?.Count ?? 0;
+        _carryFrom = new int[carried];
+        _carryTo = new int[carried];
+        for (int c = 0; c < carried; c++)
+        {
+            var pair = binding.Carried![c];
+            int from = Array.IndexOf(_outputNames, pair.Output), to = Array.IndexOf(_inputNames, pair.Input);
+            if (from < 0) throw new InvalidDataException($"{path}: the carried state names output '{pair.Output}', which the model lacks (it has: {string.Join(", ", _outputNames)})");
+            if (to < 0) throw new InvalidDataException($"{path}: the carried state names input '{pair.Input}', which the model lacks (it has: {string.Join(", ", _inputNames)})");
+            if (_outputTypes[from] != InputTypes[to] || Product(OutputShapes[from]) != Product(InputShapes[to]))
+                throw new InvalidDataException($"{path}: output '{pair.Output}' ({_outputTypes[from]} [{string.Join(",", OutputShapes[from])}]) cannot carry into input '{pair.Input}' ({InputTypes[to]} [{string.Join(",", InputShapes[to])}])");
+            _carryFrom[c] = from;
+            _carryTo[c] = to;
         }
     }
 
     /// <summary>The model file.</summary>
     public string ModelPath { get; }
-    /// <summary>The bound input's name.</summary>
-    public string InputName { get; }
-    /// <summary>The bound input's shape.</summary>
-    public long[] InputShape { get; }
+    /// <summary>The primary input's name (empty when the model has no float input).</summary>
+    public string InputName => _primary < 0 ? "" : _inputNames[_primary];
+    /// <summary>The primary input's shape.</summary>
+    public long[] InputShape => _primary < 0 ? Array.Empty<long>() : InputShapes[_primary];
+    /// <summary>Input names in binding order.</summary>
+    public IReadOnlyList<string> InputNames => _inputNames;
+    /// <summary>Input shapes as bound, in binding order.</summary>
+    public long[][] InputShapes { get; }
+    /// <summary>Input element types, in binding order.</summary>
+    public TensorElementType[] InputTypes { get; }
     /// <summary>Output names in binding order.</summary>
     public IReadOnlyList<string> OutputNames => _outputNames;
     /// <summary>Output shapes in binding order.</summary>
     public long[][] OutputShapes { get; }
     /// <summary>Session creation and binding time, ms.</summary>
-    public double ModelLoadMs { get; }
+    public double ModelLoadMs { get; private set; }
     /// <summary>Of <see cref="ModelLoadMs"/>, the time ONNX Runtime's library load and environment took (the first load of a process only; 0 after).</summary>
     public double RuntimeInitMs { get; private set; }
     /// <summary>The file the session was created from: the model, or its saved optimized form.</summary>
@@ -80,13 +154,23 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     public bool Profiling { get; private set; }
     /// <summary>Time of the first <see cref="Run"/>, ms (0 until it has run).</summary>
     public double FirstInferenceMs { get; private set; }
+    /// <summary>Output → input pairs copied after every run.</summary>
+    public int CarriedCount => _carryFrom.Length;
 
     /// <summary>
-    /// Loads a model and binds it. The input named <paramref name="inputName"/> must be a float
-    /// tensor whose shape, with a dynamic batch taken as 1, equals <paramref name="expectedInputShape"/>
-    /// when that is given; otherwise the error names the file, the tensor and both shapes.
+    /// Loads a model with one float input to prepare and binds it. The input named
+    /// <paramref name="inputName"/> must be a float tensor whose shape, with a dynamic batch taken
+    /// as 1, equals <paramref name="expectedInputShape"/> when that is given; otherwise the error
+    /// names the file, the tensor and both shapes. Any other inputs are bound too (zeros).
     /// </summary>
-    public static OnnxInferenceEngine Load(string path, string inputName, long[]? expectedInputShape, OnnxSessionSettings? settings = null)
+    public static OnnxInferenceEngine Load(string path, string inputName, long[]? expectedInputShape, OnnxSessionSettings? settings = null) =>
+        Load(path, new OnnxBinding { PrimaryInput = inputName, ExpectedPrimaryShape = expectedInputShape }, settings);
+
+    /// <summary>
+    /// Loads a model and binds every input and output. Every problem is an
+    /// <see cref="InvalidDataException"/> (or <see cref="ModelShapeException"/>) naming the file and the tensor.
+    /// </summary>
+    public static OnnxInferenceEngine Load(string path, OnnxBinding binding, OnnxSessionSettings? settings = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"model file not found: {path}", path);
         settings ??= new OnnxSessionSettings();
@@ -95,15 +179,15 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         OrtEnv.Instance();
         double runtimeInitMs = (MonotonicClock.NowNs() - t0) / 1e6;
         string sessionPath = path;
-        string? optimizedFrom = null;
+        bool optimized = false;
         if (settings.OptimizedModelCacheDir is not null)
         {
             // A saved optimized model loads with graph optimizations off: that work was done once, when it was saved.
             sessionPath = OptimizedModelCache.Ensure(path, settings.OptimizedModelCacheDir, settings.OptimizedModelFormat, settings);
-            optimizedFrom = path;
+            optimized = true;
         }
         using var options = settings.CreateSessionOptions();
-        if (optimizedFrom is not null) options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+        if (optimized) options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
 
         InferenceSession session;
         try
@@ -116,20 +200,29 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         }
         try
         {
-            if (!session.InputMetadata.TryGetValue(inputName, out var meta))
-                throw new InvalidDataException($"{path}: the model has no input '{inputName}' (it has: {string.Join(", ", session.InputMetadata.Keys)})");
-            if (session.InputMetadata.Count != 1)
-                throw new InvalidDataException($"{path}: the model has {session.InputMetadata.Count} inputs; this engine binds exactly one");
-            if (meta.ElementDataType != TensorElementType.Float)
-                throw new InvalidDataException($"{path}: input '{inputName}' is {meta.ElementDataType}, not float");
-            long[] shape = ConcreteShape(meta.Dimensions, $"{path}: input '{inputName}'");
-            if (expectedInputShape is not null && !ShapesEqual(shape, expectedInputShape))
-                throw new ModelShapeException(path, inputName, shape, expectedInputShape);
-            var engine = new OnnxInferenceEngine(path, session, inputName, shape, (MonotonicClock.NowNs() - t0) / 1e6);
+            if (binding.PrimaryInput is { } primary)
+            {
+                if (!session.InputMetadata.TryGetValue(primary, out var meta))
+                    throw new InvalidDataException($"{path}: the model has no input '{primary}' (it has: {string.Join(", ", session.InputMetadata.Keys)})");
+                if (meta.ElementDataType != TensorElementType.Float)
+                    throw new InvalidDataException($"{path}: input '{primary}' is {meta.ElementDataType}, not float");
+            }
+            var engine = new OnnxInferenceEngine(path, session, binding);
+            if (binding.ExpectedPrimaryShape is { } expected && !ShapesEqual(engine.InputShape, expected))
+            {
+                var ex = new ModelShapeException(path, engine.InputName, engine.InputShape, expected);
+                engine.Dispose();
+                throw ex;
+            }
+            engine.ModelLoadMs = (MonotonicClock.NowNs() - t0) / 1e6;
             engine.LoadedFrom = sessionPath;
             engine.RuntimeInitMs = runtimeInitMs;
             engine.Profiling = settings.ProfilePathPrefix is not null;
             return engine;
+        }
+        catch (ModelShapeException)
+        {
+            throw; // the engine that owned the session is disposed
         }
         catch
         {
@@ -139,26 +232,45 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     }
 
     /// <inheritdoc/>
-    public Span<float> Input => _input;
+    public Span<float> Input => _primary < 0 ? Span<float>.Empty : MemoryMarshal.Cast<byte, float>(_inputs[_primary].AsSpan(0, ByteLength(_primary, input: true)));
 
-    /// <inheritdoc/>
-    public ReadOnlySpan<float> Output(int index) => _outputs[index];
+    /// <summary>Index of the input named <paramref name="name"/>, or -1.</summary>
+    public int InputIndex(string name) => Array.IndexOf(_inputNames, name);
+
+    /// <summary>The bound float input named <paramref name="name"/>; an <see cref="ArgumentException"/> when there is none.</summary>
+    public Span<float> InputBuffer(string name) => MemoryMarshal.Cast<byte, float>(TypedInput(name, TensorElementType.Float));
+
+    /// <summary>The bound int64 input named <paramref name="name"/> (a scalar has one element); an <see cref="ArgumentException"/> when there is none.</summary>
+    public Span<long> Int64Input(string name) => MemoryMarshal.Cast<byte, long>(TypedInput(name, TensorElementType.Int64));
+
+    /// <summary>The raw bytes of input <paramref name="index"/> (any element type).</summary>
+    public Span<byte> InputBytes(int index) => _inputs[index].AsSpan(0, ByteLength(index, input: true));
+
+    /// <summary>The raw bytes of output <paramref name="index"/> (any element type).</summary>
+    public ReadOnlySpan<byte> OutputBytes(int index) => _outputs[index].AsSpan(0, ByteLength(index, input: false));
+
+    /// <summary>The bound output at <paramref name="index"/> as floats; empty when it is not a float tensor.</summary>
+    public ReadOnlySpan<float> Output(int index) =>
+        _outputTypes[index] == TensorElementType.Float ? MemoryMarshal.Cast<byte, float>(OutputBytes(index)) : ReadOnlySpan<float>.Empty;
 
     /// <inheritdoc/>
     public int OutputIndex(string name) => Array.IndexOf(_outputNames, name);
 
-    /// <inheritdoc/>
-    public void Run()
+    /// <summary>Zeros every carried input: the recurrent state of a fresh stream.</summary>
+    public void ResetCarriedState()
     {
-        if (FirstInferenceMs == 0)
-        {
-            RunFirst();
-            return;
-        }
-        _session.RunWithBinding(_runOptions, _binding);
+        for (int c = 0; c < _carryTo.Length; c++) InputBytes(_carryTo[c]).Clear();
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    /// <summary>Runs the model on the bound inputs into the bound outputs, then copies each carried output into its input. Allocates nothing.</summary>
+    public void Run()
+    {
+        if (FirstInferenceMs == 0) RunFirst();
+        else _session.RunWithBinding(_runOptions, _binding);
+        for (int c = 0; c < _carryFrom.Length; c++) OutputBytes(_carryFrom[c]).CopyTo(InputBytes(_carryTo[c]));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void RunFirst()
     {
         long t0 = MonotonicClock.NowNs();
@@ -183,22 +295,108 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         if (_disposed) return;
         _disposed = true;
         _binding.Dispose();
-        _inputValue.Dispose();
-        foreach (var v in _outputValues) v?.Dispose();
+        foreach (var v in _values) v.Dispose();
         _runOptions.Dispose();
         _session.Dispose();
     }
 
-    private static long[] ConcreteShape(int[] dims, string what)
+    private Span<byte> TypedInput(string name, TensorElementType type)
     {
+        int i = Array.IndexOf(_inputNames, name);
+        if (i < 0) throw new ArgumentException($"{ModelPath}: the model has no input '{name}' (it has: {string.Join(", ", _inputNames)})", nameof(name));
+        if (InputTypes[i] != type) throw new ArgumentException($"{ModelPath}: input '{name}' is {InputTypes[i]}, not {type}", nameof(name));
+        return InputBytes(i);
+    }
+
+    private void SetScalar(string path, int index, long value)
+    {
+        switch (InputTypes[index])
+        {
+            case TensorElementType.Int64: MemoryMarshal.Cast<byte, long>(InputBytes(index)).Fill(value); break;
+            case TensorElementType.Int32: MemoryMarshal.Cast<byte, int>(InputBytes(index)).Fill(checked((int)value)); break;
+            default: throw new InvalidDataException($"{path}: input '{_inputNames[index]}' is {InputTypes[index]}, not an integer to set to {value}");
+        }
+    }
+
+    private int ByteLength(int index, bool input)
+    {
+        long n = Product(input ? InputShapes[index] : OutputShapes[index]);
+        return checked((int)(n * ElementSize(input ? InputTypes[index] : _outputTypes[index])));
+    }
+
+    private long[][] ProbeOutputShapes(string path, OrtValue[] inputValues)
+    {
+        try
+        {
+            using var results = _session.Run(_runOptions, _inputNames, inputValues, _outputNames);
+            var shapes = new long[_outputNames.Length][];
+            int i = 0;
+            foreach (var v in results) shapes[i++] = v.GetTensorTypeAndShape().Shape;
+            return shapes;
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new InvalidDataException($"{path}: the model's output shapes are dynamic and a trial run on the bound inputs failed: {ex.Message}", ex);
+        }
+    }
+
+    private static long[] BoundShape(string path, string name, NodeMetadata meta, IReadOnlyDictionary<string, long[]>? shapes)
+    {
+        int[] dims = meta.Dimensions;
+        if (shapes is not null && shapes.TryGetValue(name, out long[]? given))
+        {
+            bool fits = given.Length == dims.Length;
+            for (int i = 0; fits && i < dims.Length; i++) if (dims[i] > 0 && dims[i] != given[i]) fits = false;
+            if (!fits) throw new InvalidDataException($"{path}: the shape {string.Join("x", given)} given for input '{name}' does not fit its shape [{string.Join(",", dims)}] (-1 is dynamic)");
+            return given;
+        }
         var shape = new long[dims.Length];
         for (int i = 0; i < dims.Length; i++)
         {
             if (dims[i] > 0) shape[i] = dims[i];
             else if (i == 0) shape[i] = 1; // a dynamic batch is bound as one frame
-            else throw new InvalidDataException($"{what} has a dynamic dimension {i}; this engine needs static shapes");
+            else throw new InvalidDataException($"{path}: input '{name}' has shape [{string.Join(",", dims)}] with dynamic dimension {i}: give its shape (--shape {name}=" + string.Join("x", Placeholder(dims)) + ")");
         }
         return shape;
+    }
+
+    private static string[] Placeholder(int[] dims)
+    {
+        var s = new string[dims.Length];
+        for (int i = 0; i < dims.Length; i++) s[i] = dims[i] > 0 ? dims[i].ToString(CultureInfo.InvariantCulture) : i == 0 ? "1" : "N";
+        return s;
+    }
+
+    private static long[] StaticShape(int[] dims)
+    {
+        var shape = new long[dims.Length];
+        for (int i = 0; i < dims.Length; i++) shape[i] = dims[i] > 0 ? dims[i] : 1;
+        return shape;
+    }
+
+    private static int ElementSize(TensorElementType t) => t switch
+    {
+        TensorElementType.Float or TensorElementType.Int32 or TensorElementType.UInt32 => 4,
+        TensorElementType.Double or TensorElementType.Int64 or TensorElementType.UInt64 => 8,
+        TensorElementType.Float16 or TensorElementType.BFloat16 or TensorElementType.Int16 or TensorElementType.UInt16 => 2,
+        TensorElementType.Int8 or TensorElementType.UInt8 or TensorElementType.Bool => 1,
+        _ => 0,
+    };
+
+    private static byte[] Allocate(string path, string kind, string name, TensorElementType type, long[] shape)
+    {
+        int size = ElementSize(type);
+        if (size == 0) throw new InvalidDataException($"{path}: {kind} '{name}' has element type {type}, which this engine cannot bind");
+        // At least 8 bytes, so even an empty tensor has an address.
+        return GC.AllocateArray<byte>(checked((int)Math.Max(8, Product(shape) * size)), pinned: true);
+    }
+
+    private unsafe OrtValue Wrap(byte[] pinned, TensorElementType type, long[] shape)
+    {
+        IntPtr address = (IntPtr)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+        var value = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, type, shape, address, Product(shape) * ElementSize(type));
+        _values.Add(value);
+        return value;
     }
 
     private static long Product(long[] shape)

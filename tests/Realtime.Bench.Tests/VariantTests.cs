@@ -89,9 +89,8 @@ public sealed class VadVariantTests
     [Fact]
     public void SileroFp16DecidesLikeFp32OnRealSpeechAndBothFindTheSpeech()
     {
-        string cache = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rt-bench-speech");
-        var speech = SpeechData.Ensure(cache);
-        Assert.True(speech.Samples.Length > 10 * SpeechData.SampleRate);
+        var speech = Realtime.Core.Audio.SpeechRecording.Load(System.IO.Path.Combine(TestAssets.Dir, Realtime.Core.Audio.SpeechRecording.AssetPath));
+        Assert.True(speech.Samples.Length > 10 * Realtime.Core.Audio.SpeechRecording.SampleRate);
         var report = VadVariantBench.Run(VadVariantBench.Known(TestAssets.Dir), speech, passes: 1, warmup: 3, new Realtime.Onnx.OnnxSessionSettings());
         Assert.Equal(new[] { "silero-fp32", "silero-fp16" }, report.Variants.Select(v => v.Name));
         int chunks = report.Frames;
@@ -104,5 +103,43 @@ public sealed class VadVariantTests
             Assert.True(v.VadTruth.SilenceFalseAlarmPct < 20, $"{v.Name}: false alarms {v.VadTruth.SilenceFalseAlarmPct} %");
         }
         Assert.True(report.Variants[1].Vad!.DecisionAgreementPct > 90, $"agreement {report.Variants[1].Vad!.DecisionAgreementPct} %");
+    }
+}
+
+/// <summary>M-LSD large against tiny on rendered track frames and building.jpg.</summary>
+public sealed class MlsdVariantTests
+{
+    [Fact]
+    public void SegmentMatchingIsSymmetricInOrientationAndCountsOnlyNearbySegments()
+    {
+        var a = new LineSegments { Count = 2 };
+        a.Segments[0] = new LineSegment { X1 = 0, Y1 = 0, X2 = 100, Y2 = 0, Score = 1 };
+        a.Segments[1] = new LineSegment { X1 = 0, Y1 = 50, X2 = 0, Y2 = 150, Score = 1 };
+        var b = new LineSegments { Count = 1 };
+        b.Segments[0] = new LineSegment { X1 = 101, Y1 = 2, X2 = 1, Y2 = -1, Score = 1 }; // the first, reversed and a little off
+        Assert.Equal(1, MlsdVariantBench.Matched(in a, in b, 3));
+        Assert.Equal(1, MlsdVariantBench.Matched(in b, in a, 3));
+        Assert.Equal(0, MlsdVariantBench.Matched(in a, in b, 1));
+    }
+
+    [Fact]
+    public void TinyFindsTheTrackLineWhereLargeDoesAndAgreesOnItsOffset()
+    {
+        var known = MlsdVariantBench.Known(TestAssets.Dir);
+        var report = MlsdVariantBench.Run(known, TestAssets.Get("images/building.jpg"), trackFrames: 12, warmup: 1, new OnnxSessionSettings());
+        Assert.Equal("mlsd-large", report.Reference);
+        Assert.Equal(new[] { "mlsd-large", "mlsd-tiny" }, report.Variants.Select(v => v.Name));
+        Assert.Equal(13, report.Frames);
+        var large = report.Variants[0];
+        var tiny = report.Variants[1];
+        Assert.Null(large.Lines);
+        Assert.Equal(13, tiny.Infer.Count);
+        // The line is in view in every track frame: both find it, and put it in nearly the same place.
+        Assert.Equal(12, large.FramesWithLine);
+        Assert.Equal(12, tiny.FramesWithLine);
+        var a = tiny.Lines!;
+        Assert.Equal(12, a.LineBothFound);
+        Assert.True(a.OffsetDiffCmP95 < 2.5, $"line offsets differ by {a.OffsetDiffCmP95} cm (p95)");
+        Assert.True(a.SegmentRecallPct > 30, $"tiny found {a.SegmentRecallPct}% of large's segments again");
     }
 }

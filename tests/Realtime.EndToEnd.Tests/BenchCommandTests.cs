@@ -236,7 +236,7 @@ public sealed class VariantsCommandTests
 
     [Theory]
     [InlineData("blazeface-512", "unknown variant 'blazeface-512'")]
-    [InlineData("mlsd-tiny", "has no decoder in this build yet")]
+    [InlineData("mlsd-tiny,blazeface-128", "answer different questions")]
     public void AVariantItCannotCompareIsNamed(string variant, string expected)
     {
         var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--variants", variant, "--no-rt");
@@ -269,5 +269,46 @@ public sealed class VadVariantsCommandTests
         var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--variants", "blazeface-128,silero-fp16", "--no-rt");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("different questions", r.Stderr);
+    }
+}
+
+/// <summary><c>rtapp bench --sustained-rate</c>: periodic runs at rates the search chooses, to the highest one kept with 0 misses.</summary>
+public sealed class SustainedRateCommandTests
+{
+    [Fact]
+    public void TheSearchRunsPeriodicStepsAndReportsTheHighestRateKept()
+    {
+        string report = Path.Combine(Rtapp.TempDir(), "rate.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(5), "bench", "--sustained-rate", "--frames", "40", "--warmup", "5", "--no-rt", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("Sustained:", r.Stdout);
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var j = doc.RootElement;
+        Assert.Equal("face-tracker", j.GetProperty("demo").GetString());
+        var steps = j.GetProperty("steps").EnumerateArray().ToList();
+        Assert.InRange(steps.Count, 1, 8);
+        Assert.Equal(30.0, steps[0].GetProperty("rate_hz").GetDouble());   // the profile's rate first
+        double kept = j.GetProperty("sustained_rate_hz").GetDouble();
+        double best = 0;
+        foreach (var s in steps)
+        {
+            bool sustained = s.GetProperty("sustained").GetBoolean();
+            // A step is kept exactly when all its frames ran with no miss and no drop.
+            Assert.Equal(sustained, s.GetProperty("frames").GetInt32() == 40 && s.GetProperty("deadline_misses").GetInt32() == 0 && s.GetProperty("dropped_frames").GetInt64() == 0);
+            double rate = s.GetProperty("rate_hz").GetDouble();
+            Assert.True(s.GetProperty("deadline_us").GetInt64() <= Math.Min(15000, (long)(1e6 / rate)));
+            if (sustained) best = Math.Max(best, rate);
+        }
+        Assert.Equal(best, kept, 3);
+        Assert.True(j.GetProperty("model_alone_rate_hz").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void ItSearchesADemoNotABareModel()
+    {
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--sustained-rate", "--model", Realtime.Tests.TestAssets.BlazeFace128, "--no-rt");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--sustained-rate", r.Stderr);
     }
 }

@@ -63,7 +63,7 @@ public static class VadVariantBench
     private static string Resolve(string? assets, string relative) => assets is null ? relative : Path.Combine(assets, relative);
 
     /// <summary>Runs the variants over <paramref name="speech"/>, <paramref name="passes"/> times through it.</summary>
-    public static VariantReport Run(IReadOnlyList<VariantSpec> variants, SpeechData speech, int passes, int warmup, OnnxSessionSettings settings)
+    public static VariantReport Run(IReadOnlyList<VariantSpec> variants, Realtime.Core.Audio.SpeechRecording speech, int passes, int warmup, OnnxSessionSettings settings)
     {
         int chunksPerPass = (speech.Samples.Length - Context) / Chunk;
         int chunks = chunksPerPass * Math.Max(1, passes);
@@ -79,7 +79,7 @@ public static class VadVariantBench
             {
                 int start = Context + (c % chunksPerPass) * Chunk;
                 if (c % chunksPerPass == 0) foreach (var lane in lanes) lane.Reset();
-                truth[c] = speech.IsSpeech(start, Chunk) ? (sbyte)1 : speech.InUtterance[start + Chunk / 2] ? (sbyte)-1 : (sbyte)0;
+                truth[c] = speech.IsSpeech(start, Chunk) ? (sbyte)1 : speech.InPhrase(start + Chunk / 2) ? (sbyte)-1 : (sbyte)0;
                 var window = speech.Samples.AsSpan(start - Context, Chunk + Context);
                 for (int k = 0; k < lanes.Count; k++) lanes[(c + k) % lanes.Count].Step(window, c);
             }
@@ -143,7 +143,7 @@ public static class VadVariantBench
     private sealed class Lane : IDisposable
     {
         private readonly VariantSpec _spec;
-        private readonly BareModelEngine _engine;
+        private readonly OnnxInferenceEngine _engine;
         private readonly int _state, _stateOut, _prob;
         private readonly long[] _pp, _inf, _dec;
         private readonly float[] _p;
@@ -153,7 +153,7 @@ public static class VadVariantBench
             _spec = spec;
             if (!File.Exists(spec.ModelPath)) throw new FileNotFoundException($"variant {spec.Name}: model file not found: {spec.ModelPath} (./scripts/fetch-assets.sh fetches it)", spec.ModelPath);
             var shapes = new Dictionary<string, long[]> { ["input"] = new long[] { 1, Chunk + Context }, ["state"] = new long[] { 2, 1, 128 } };
-            _engine = BareModelEngine.Load(spec.ModelPath, shapes, settings);
+            _engine = BareModelBinding.Load(spec.ModelPath, shapes, settings);
             _state = IndexOf(_engine.InputNames, "state");
             _stateOut = _engine.OutputIndex("stateN");
             _prob = _engine.OutputIndex("output");

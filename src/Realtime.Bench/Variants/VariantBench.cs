@@ -71,6 +71,12 @@ public sealed class VariantResult
     public DetectionAgreement? Agreement { get; set; }
     /// <summary>Chunks called speech (voice-activity detectors).</summary>
     public int? ChunksWithSpeech { get; set; }
+    /// <summary>Track frames where the steering found the line (line-segment detectors).</summary>
+    public int? FramesWithLine { get; set; }
+    /// <summary>Segments found per frame, mean (line-segment detectors).</summary>
+    public double? SegmentsPerFrame { get; set; }
+    /// <summary>Agreement with the reference's segments and line estimates (line-segment detectors); null for the reference itself.</summary>
+    public LineAgreement? Lines { get; set; }
     /// <summary>Decision agreement with the reference (voice-activity detectors); null for the reference itself.</summary>
     public VadAgreement? Vad { get; set; }
     /// <summary>Decisions against the recording's known speech (voice-activity detectors).</summary>
@@ -113,9 +119,6 @@ public static class VariantBench
         new VariantSpec("blazeface-256", "blazeface", Resolve(assetsDir, "models/face_detection_back_256x256_barracuda.onnx"), "input:0", 256, 16,
             "BlazeFace back, 256×256 (full range: strides 16,32,32,32)"),
     };
-
-    /// <summary>Names that are families of models, not yet with a decoder here (said plainly instead of ignored).</summary>
-    public static readonly string[] WithoutDecoder = { "mlsd-tiny", "mlsd-large", "mlsd" };
 
     private static string Resolve(string? assets, string relative) => assets is null ? relative : Path.Combine(assets, relative);
 

@@ -6,8 +6,9 @@ namespace Realtime.Core.Imaging;
 
 /// <summary>
 /// The fused preprocessing pass: crop (a region of interest), bilinear resize that keeps the aspect
-/// ratio (letterbox, padded with black), colour conversion to RGB and normalisation to [lo, hi],
-/// written straight into an NHWC float tensor. It reads BGR24 frames and, as cameras deliver them,
+/// ratio (letterbox, padded with black) or stretches to the tensor, colour conversion to RGB and
+/// normalisation to [lo, hi], written straight into an NHWC float tensor of 3 channels (RGB) or 4
+/// (RGB and a constant alpha, as M-LSD takes). It reads BGR24 frames and, as cameras deliver them,
 /// YUYV, NV12 and GREY frames: each sampled source pixel is converted to RGB (BT.601 limited range,
 /// in OpenCV's own fixed-point arithmetic) and then interpolated, so the result is what OpenCV's
 /// cvtColor followed by resize gives, without an intermediate image. Sampling matches OpenCV's
@@ -23,7 +24,8 @@ public sealed class LetterboxPreprocessor : IPreprocessor
     private readonly int[] _xRight;       // source column of the right pixel (clamped)
     private readonly int[] _yRow, _yRowBelow;
     private readonly float[] _yWeight;
-    private readonly float _scale, _bias, _pad;
+    private readonly float _scale, _bias, _pad, _alpha;
+    private readonly int _channels;
 
     /// <summary>Plans the pass for frames of one size into a tensor of another.</summary>
     /// <param name="sourceWidth">Frame width.</param>
@@ -33,9 +35,14 @@ public sealed class LetterboxPreprocessor : IPreprocessor
     /// <param name="low">Value a black pixel maps to (−1 for BlazeFace).</param>
     /// <param name="high">Value a white pixel maps to.</param>
     /// <param name="crop">Region of the frame to use; the whole frame when null.</param>
+    /// <param name="channels">3 (RGB) or 4 (RGB then <paramref name="alpha"/>).</param>
+    /// <param name="alpha">The fourth channel's value, everywhere (padding included).</param>
+    /// <param name="keepAspect">Letterbox (true) or stretch the crop over the whole tensor (false, M-LSD's own practice).</param>
     public LetterboxPreprocessor(int sourceWidth, int sourceHeight, int tensorWidth, int tensorHeight,
-        float low = -1f, float high = 1f, (int X, int Y, int Width, int Height)? crop = null)
+        float low = -1f, float high = 1f, (int X, int Y, int Width, int Height)? crop = null,
+        int channels = 3, float alpha = 1f, bool keepAspect = true)
     {
+        if (channels is not (3 or 4)) throw new ArgumentOutOfRangeException(nameof(channels), "3 (RGB) or 4 (RGBA) channels");
         var c = crop ?? (0, 0, sourceWidth, sourceHeight);
         if (c.X < 0 || c.Y < 0 || c.Width <= 0 || c.Height <= 0 || c.X + c.Width > sourceWidth || c.Y + c.Height > sourceHeight)
             throw new ArgumentOutOfRangeException(nameof(crop), $"crop {c} does not fit a {sourceWidth}x{sourceHeight} frame");
@@ -51,10 +58,12 @@ public sealed class LetterboxPreprocessor : IPreprocessor
         _scale = (high - low) / 255f;
         _bias = low;
         _pad = low;
+        _channels = channels;
+        _alpha = alpha;
 
         double fit = Math.Min((double)tensorWidth / _srcW, (double)tensorHeight / _srcH);
-        ResizedWidth = Math.Clamp((int)Math.Round(_srcW * fit), 1, tensorWidth);
-        ResizedHeight = Math.Clamp((int)Math.Round(_srcH * fit), 1, tensorHeight);
+        ResizedWidth = keepAspect ? Math.Clamp((int)Math.Round(_srcW * fit), 1, tensorWidth) : tensorWidth;
+        ResizedHeight = keepAspect ? Math.Clamp((int)Math.Round(_srcH * fit), 1, tensorHeight) : tensorHeight;
         OffsetX = (tensorWidth - ResizedWidth) / 2;
         OffsetY = (tensorHeight - ResizedHeight) / 2;
 
@@ -80,6 +89,8 @@ public sealed class LetterboxPreprocessor : IPreprocessor
     public int OffsetX { get; }
     /// <summary>Top padding in the tensor.</summary>
     public int OffsetY { get; }
+    /// <summary>Floats per tensor pixel: 3 or 4.</summary>
+    public int Channels => _channels;
 
     /// <summary>Maps a point in tensor pixels back to frame pixels.</summary>
     public (float X, float Y) TensorToFrame(float tx, float ty)
@@ -122,7 +133,7 @@ public sealed class LetterboxPreprocessor : IPreprocessor
     /// </summary>
     public void Process(ReadOnlySpan<byte> pixels, PixelFormat format, int stride, Span<float> tensor)
     {
-        if (tensor.Length < _dstW * _dstH * 3) ThrowTensorTooSmall();
+        if (tensor.Length < _dstW * _dstH * _channels) ThrowTensorTooSmall();
         int bpp = format switch
         {
             PixelFormat.Bgr24 => 3,
@@ -146,13 +157,14 @@ public sealed class LetterboxPreprocessor : IPreprocessor
     // inlined) turns one source pixel into RGB; interpolation, padding and normalisation are shared.
     private void Rows<TSampler>(ReadOnlySpan<byte> px, int stride, int chromaBase, Span<float> tensor) where TSampler : struct, IPixelSampler
     {
-        int rowFloats = _dstW * 3;
+        int ch = _channels;
+        int rowFloats = _dstW * ch;
         if (ResizedHeight < _dstH)
         {
-            tensor.Slice(0, OffsetY * rowFloats).Fill(_pad);
-            tensor.Slice((OffsetY + ResizedHeight) * rowFloats, (_dstH - OffsetY - ResizedHeight) * rowFloats).Fill(_pad);
+            FillPad(tensor.Slice(0, OffsetY * rowFloats));
+            FillPad(tensor.Slice((OffsetY + ResizedHeight) * rowFloats, (_dstH - OffsetY - ResizedHeight) * rowFloats));
         }
-        float scale = _scale, bias = _bias;
+        float scale = _scale, bias = _bias, alpha = _alpha;
         for (int y = 0; y < ResizedHeight; y++)
         {
             int ya = _yRow[y], yb = _yRowBelow[y];
@@ -162,10 +174,10 @@ public sealed class LetterboxPreprocessor : IPreprocessor
             Span<float> row = tensor.Slice((OffsetY + y) * rowFloats, rowFloats);
             if (ResizedWidth < _dstW)
             {
-                row.Slice(0, OffsetX * 3).Fill(_pad);
-                row.Slice((OffsetX + ResizedWidth) * 3).Fill(_pad);
+                FillPad(row.Slice(0, OffsetX * ch));
+                FillPad(row.Slice((OffsetX + ResizedWidth) * ch));
             }
-            Span<float> dst = row.Slice(OffsetX * 3, ResizedWidth * 3);
+            Span<float> dst = row.Slice(OffsetX * ch, ResizedWidth * ch);
             for (int x = 0; x < ResizedWidth; x++)
             {
                 int a = _xLeft[x], b = _xRight[x];
@@ -178,11 +190,29 @@ public sealed class LetterboxPreprocessor : IPreprocessor
                 float q0 = ra0 + (rb0 - ra0) * wx, q1 = ra1 + (rb1 - ra1) * wx;
                 float g0 = ga0 + (gb0 - ga0) * wx, g1 = ga1 + (gb1 - ga1) * wx;
                 float b0 = ba0 + (bb0 - ba0) * wx, b1 = ba1 + (bb1 - ba1) * wx;
-                int o = x * 3;
+                int o = x * ch;
                 dst[o] = (q0 + (q1 - q0) * wy) * scale + bias;
                 dst[o + 1] = (g0 + (g1 - g0) * wy) * scale + bias;
                 dst[o + 2] = (b0 + (b1 - b0) * wy) * scale + bias;
+                if (ch == 4) dst[o + 3] = alpha;
             }
+        }
+    }
+
+    /// <summary>Padding: black in the colour channels, the constant alpha in the fourth.</summary>
+    private void FillPad(Span<float> span)
+    {
+        if (_channels == 3)
+        {
+            span.Fill(_pad);
+            return;
+        }
+        for (int i = 0; i + 3 < span.Length; i += 4)
+        {
+            span[i] = _pad;
+            span[i + 1] = _pad;
+            span[i + 2] = _pad;
+            span[i + 3] = _alpha;
         }
     }
 
@@ -238,7 +268,7 @@ public sealed class LetterboxPreprocessor : IPreprocessor
     private void ThrowFrameMismatch(FrameBuffer frame) => throw new ArgumentException($"preprocessing was planned for {SourceWidth}x{SourceHeight} frames, got {frame.Width}x{frame.Height}");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ThrowTensorTooSmall() => throw new ArgumentException($"the tensor holds fewer than {_dstW}x{_dstH}x3 floats");
+    private void ThrowTensorTooSmall() => throw new ArgumentException($"the tensor holds fewer than {_dstW}x{_dstH}x{_channels} floats");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowUnsupported(PixelFormat format) => throw new ArgumentException($"preprocessing cannot read {format} frames");

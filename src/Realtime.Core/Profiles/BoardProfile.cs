@@ -31,6 +31,8 @@ public sealed class BoardProfile
     public ControllerProfile Controller { get; set; } = new();
     /// <summary>The simulated plant (sim boards only).</summary>
     public PlantProfile? Plant { get; set; }
+    /// <summary>The line follower's track, robot and steering (the line-follower demo).</summary>
+    public LineFollowerProfile? LineFollower { get; set; }
     /// <summary>CPU architecture of the board's binary: <c>arm64</c>, <c>x64</c>, or null (any: the machine it runs on).</summary>
     public string? Arch { get; set; }
     /// <summary>
@@ -44,6 +46,10 @@ public sealed class BoardProfile
     public KernelProfile? Kernel { get; set; }
     /// <summary>How the bundle's systemd service runs the loop.</summary>
     public ServiceProfile Service { get; set; } = new();
+    /// <summary>The audio input (voice-relay demo).</summary>
+    public AudioProfile? Audio { get; set; }
+    /// <summary>The relay output and its switching thresholds (voice-relay demo).</summary>
+    public RelayProfile? Relay { get; set; }
 }
 
 /// <summary>One usable physical header pin.</summary>
@@ -70,6 +76,8 @@ public sealed class SensorProfile
     public string Device { get; set; } = "";
     /// <summary>I2C address in hex (<c>0x68</c>), for <c>i2c</c> sensors.</summary>
     public string? Address { get; set; }
+    /// <summary>The chip, when the project has a driver for it: <c>mpu6050</c> (I2C) or <c>mpu6000</c> (SPI or I2C).</summary>
+    public string? Chip { get; set; }
 }
 
 /// <summary>The kernel command line the profile's core plan assumes.</summary>
@@ -255,4 +263,85 @@ public sealed class PlantProfile
     public double WorldScale { get; set; } = 1;
     /// <summary>Frames after which the loop counts as settled for the tracking-error figure.</summary>
     public int SettleFrames { get; set; } = 30;
+}
+
+/// <summary>Where audio comes from: a WAV file paced by the loop (simulated boards) or an ALSA capture device.</summary>
+public sealed class AudioProfile
+{
+    /// <summary><c>wav</c> (a file, simulated boards) or <c>alsa</c> (a capture device).</summary>
+    public string Kind { get; set; } = "wav";
+    /// <summary>The WAV file for <c>wav</c>, under the assets folder unless absolute; its phrase times (the .csv beside it) are read when present.</summary>
+    public string? Path { get; set; }
+    /// <summary>The ALSA device for <c>alsa</c> (e.g. <c>default</c>, <c>hw:1,0</c>, <c>plughw:1,0</c>).</summary>
+    public string? Device { get; set; }
+    /// <summary>Samples per second (Silero VAD: 16000).</summary>
+    public int SampleRate { get; set; } = 16000;
+    /// <summary>New samples per chunk (one loop frame; Silero VAD at 16 kHz: 512).</summary>
+    public int Chunk { get; set; } = 512;
+    /// <summary>Samples of the previous chunk given to the model before the new ones (Silero VAD v5 at 16 kHz: 64).</summary>
+    public int Context { get; set; } = 64;
+    /// <summary>Start the file again at its end (<c>wav</c>).</summary>
+    public bool Loop { get; set; }
+    /// <summary>Chunks the capture ring holds between the capture thread and the loop (<c>alsa</c>).</summary>
+    public int RingChunks { get; set; } = 8;
+}
+
+/// <summary>A relay on a GPIO line, switched by voice activity with hysteresis and hangover.</summary>
+public sealed class RelayProfile
+{
+    /// <summary>GPIO line number on the board's chip (the driver's numbering).</summary>
+    public int Pin { get; set; }
+    /// <summary>A high level energises the relay (false for active-low relay modules). Open (de-energised) is the safe state.</summary>
+    public bool ActiveHigh { get; set; } = true;
+    /// <summary>Speech probability at or above which the relay closes.</summary>
+    public double OnThreshold { get; set; } = 0.5;
+    /// <summary>Speech probability below which a closed relay counts towards release.</summary>
+    public double OffThreshold { get; set; } = 0.35;
+    /// <summary>Time below the off threshold before the relay opens, ms (rounded up to whole chunks).</summary>
+    public double HangoverMs { get; set; } = 200;
+}
+
+/// <summary>
+/// The line follower: the simulated track and robot, where the downward camera looks, and the
+/// steering. Distances in centimetres. The motors are the profile's two <c>pwm</c> outputs (left,
+/// right), RC-style: <c>min_pulse_us</c> full reverse, <c>max_pulse_us</c> full forward, stop halfway.
+/// </summary>
+public sealed class LineFollowerProfile
+{
+    /// <summary>Track centreline rectangle width, cm.</summary>
+    public double TrackWidthCm { get; set; } = 220;
+    /// <summary>Track centreline rectangle height, cm.</summary>
+    public double TrackHeightCm { get; set; } = 140;
+    /// <summary>Corner radius, cm.</summary>
+    public double CornerRadiusCm { get; set; } = 40;
+    /// <summary>Painted line width, cm.</summary>
+    public double LineWidthCm { get; set; } = 2.5;
+    /// <summary>Floor width the camera sees, cm.</summary>
+    public double ViewWidthCm { get; set; } = 40;
+    /// <summary>Distance from the wheel axle to the near edge of the camera's view, cm.</summary>
+    public double ViewNearCm { get; set; } = 6;
+    /// <summary>Wheel base, cm.</summary>
+    public double WheelBaseCm { get; set; } = 12;
+    /// <summary>Wheel speed at full command, cm/s.</summary>
+    public double MaxWheelCmPerS { get; set; } = 40;
+    /// <summary>Motor time constant (first-order lag), s.</summary>
+    public double MotorTimeConstantS { get; set; } = 0.08;
+    /// <summary>Start position left of the start line, cm.</summary>
+    public double StartOffsetCm { get; set; }
+    /// <summary>Start heading relative to the line, degrees (positive: turned left).</summary>
+    public double StartHeadingDeg { get; set; }
+    /// <summary>Cruise speed, cm/s.</summary>
+    public double CruiseCmPerS { get; set; } = 20;
+    /// <summary>Pure-pursuit lookahead, cm.</summary>
+    public double LookaheadCm { get; set; } = 24;
+    /// <summary>How far from last frame's target a candidate may lie and still be the line, cm.</summary>
+    public double GateCm { get; set; } = 8;
+    /// <summary>Candidates this close to the chosen one are averaged with it, cm.</summary>
+    public double MergeCm { get; set; } = 4;
+    /// <summary>Frames the last arc is held when the line is lost, before both motors stop.</summary>
+    public int HoldFrames { get; set; } = 5;
+    /// <summary>Shortest segment the decoder keeps, model-input pixels.</summary>
+    public double MinSegmentPx { get; set; } = 16;
+    /// <summary>Counted frames the cross-track figure leaves out at the start.</summary>
+    public int SettleFrames { get; set; }
 }

@@ -39,7 +39,9 @@ public static class ProfileLoader
     public static (BoardProfile Profile, string Source) ParseWithSource(string json, string source, ProfileLoadOptions? options)
     {
         JsonObject root = ProfileComposer.ParseObject(json, source);
-        bool composed = root.ContainsKey(ProfileComposer.ExtendsKey) || (options is not null && options.Sets.Count > 0);
+        // A "demos" object, or a chosen demo, is composed too: the chosen entry is merged over the profile.
+        bool composed = root.ContainsKey(ProfileComposer.ExtendsKey) || root.ContainsKey(ProfileComposer.DemosKey)
+            || (options is not null && (options.Sets.Count > 0 || options.Demo is not null));
         BoardProfile? profile;
         string described = source;
         try
@@ -81,6 +83,7 @@ public static class ProfileLoader
         BuiltInNames = o?.BuiltInNames ?? Array.Empty<string>(),
         BaseDirectory = dir,
         Sets = o?.Sets ?? Array.Empty<string>(),
+        Demo = o?.Demo,
     };
 
     internal static string DescribeJsonError(JsonException ex, bool withLine)
@@ -126,6 +129,9 @@ public static class ProfileLoader
                 if (!p.Simulated) Add("camera.kind", "'sim-video' needs a simulated board (simulated: true)");
                 if (string.IsNullOrWhiteSpace(c.Video)) Add("camera.video", "a sim-video camera needs a video file");
                 break;
+            case "sim-track":
+                if (!p.Simulated) Add("camera.kind", "'sim-track' (the line follower's rendered floor) needs a simulated board (simulated: true)");
+                break;
             case "v4l2":
                 if (string.IsNullOrWhiteSpace(c.Device) || !c.Device.StartsWith("/dev/", StringComparison.Ordinal)) Add("camera.device", $"a v4l2 camera needs a device node under /dev, got '{c.Device}'");
                 if (c.Format is not null && Array.IndexOf(CameraFormatNames, c.Format) < 0) Add("camera.format", $"unknown format '{c.Format}' (expected {string.Join(", ", CameraFormatNames)})");
@@ -134,7 +140,7 @@ public static class ProfileLoader
                 if (c.Buffers is int nb && (nb < 2 || nb > 32)) Add("camera.buffers", $"must be 2..32, got {nb}");
                 break;
             default:
-                Add("camera.kind", $"unknown camera kind '{c.Kind}' (expected 'sim-video' or 'v4l2')");
+                Add("camera.kind", $"unknown camera kind '{c.Kind}' (expected 'sim-video', 'sim-track' or 'v4l2')");
                 break;
         }
         if (c.Kind != "v4l2")
@@ -174,6 +180,8 @@ public static class ProfileLoader
         if (t.DeadlineUs > 0 && budgetSum > t.DeadlineUs) Add("timing.budgets_us", $"stage budgets add up to {budgetSum} µs, more than the {t.DeadlineUs} µs deadline");
 
         if (p.Demo == "face-tracker" && p.Pwm.Count != 2) Add("pwm", $"the face tracker needs exactly two PWM outputs (pan, tilt), got {p.Pwm.Count}");
+        // The line follower's own needs (two motors, this section, a square camera) are checked by its wiring.
+        if (p.LineFollower is { } lineFollower) ValidateLineFollower(lineFollower, Add);
         var names = new HashSet<string>();
         var channels = new HashSet<(int, int)>();
         var pins = new HashSet<int>();
@@ -240,7 +248,16 @@ public static class ProfileLoader
         if (!(k.Kd >= 0 && double.IsFinite(k.Kd))) Add("controller.kd", $"must be a non-negative number, got {F(k.Kd)}");
         if (!(k.MaxStepDeg > 0)) Add("controller.max_step_deg", $"must be positive, got {F(k.MaxStepDeg)}");
 
-        if (p.Simulated)
+        if (p.Audio is { } audio) ValidateAudio(audio, p.Simulated, Add);
+        if (p.Relay is { } relay) ValidateRelay(relay, Add);
+        if (p.Demo == "voice-relay")
+        {
+            // Missing audio or relay sections are the demo's wiring to name (a demo may run on a profile without its entry).
+            if (p.Audio is { SampleRate: > 0, Chunk: > 0 } a && rateOk && Math.Abs(t.RateHz - a.SampleRate / (double)a.Chunk) > 1e-6 * t.RateHz)
+                Add("timing.rate_hz", $"{F(t.RateHz)} Hz does not match the audio: {a.SampleRate} Hz in chunks of {a.Chunk} is {F(a.SampleRate / (double)a.Chunk)} Hz");
+        }
+
+        if (p.Simulated && p.Demo != "voice-relay")
         {
             if (p.Plant is null) Add("plant", "a simulated board needs a plant");
             else
@@ -251,6 +268,62 @@ public static class ProfileLoader
             }
         }
         return e;
+    }
+
+    private static void ValidateAudio(AudioProfile a, bool simulated, Action<string, string> add)
+    {
+        switch (a.Kind)
+        {
+            case "wav":
+                if (string.IsNullOrWhiteSpace(a.Path)) add("audio.path", "a wav audio input needs a file");
+                break;
+            case "alsa":
+                if (string.IsNullOrWhiteSpace(a.Device)) add("audio.device", "an alsa audio input needs a device (e.g. default or hw:1,0)");
+                if (a.RingChunks < 2 || a.RingChunks > 1024) add("audio.ring_chunks", $"must be 2..1024, got {a.RingChunks}");
+                break;
+            default:
+                add("audio.kind", $"unknown audio kind '{a.Kind}' (expected 'wav' or 'alsa')");
+                break;
+        }
+        if (a.SampleRate < 1000 || a.SampleRate > 384000) add("audio.sample_rate", $"must be 1000..384000, got {a.SampleRate}");
+        if (a.Chunk < 1 || a.Chunk > 65536) add("audio.chunk", $"must be 1..65536, got {a.Chunk}");
+        if (a.Context < 0 || a.Context > a.Chunk) add("audio.context", $"must be 0..chunk ({a.Chunk}), got {a.Context}");
+    }
+
+    private static void ValidateRelay(RelayProfile r, Action<string, string> add)
+    {
+        static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
+        if (r.Pin < 0) add("relay.pin", $"must not be negative, got {r.Pin}");
+        if (!(r.OnThreshold > 0 && r.OnThreshold <= 1)) add("relay.on_threshold", $"must be above 0 and at most 1, got {F(r.OnThreshold)}");
+        if (!(r.OffThreshold >= 0 && r.OffThreshold <= r.OnThreshold)) add("relay.off_threshold", $"must be 0..on_threshold ({F(r.OnThreshold)}), got {F(r.OffThreshold)}");
+        if (!(r.HangoverMs >= 0 && r.HangoverMs <= 60000)) add("relay.hangover_ms", $"must be 0..60000, got {F(r.HangoverMs)}");
+    }
+
+    private static void ValidateLineFollower(LineFollowerProfile l, Action<string, string> add)
+    {
+        static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
+        void Positive(string field, double v)
+        {
+            if (!(v > 0) || !double.IsFinite(v)) add($"line_follower.{field}", $"must be positive, got {F(v)}");
+        }
+        Positive("track_width_cm", l.TrackWidthCm);
+        Positive("track_height_cm", l.TrackHeightCm);
+        Positive("corner_radius_cm", l.CornerRadiusCm);
+        if (l.CornerRadiusCm > 0 && (l.TrackWidthCm < 2 * l.CornerRadiusCm || l.TrackHeightCm < 2 * l.CornerRadiusCm))
+            add("line_follower.corner_radius_cm", $"{F(l.CornerRadiusCm)} cm corners do not fit a {F(l.TrackWidthCm)}×{F(l.TrackHeightCm)} cm track (width and height must be at least twice the radius)");
+        Positive("line_width_cm", l.LineWidthCm);
+        Positive("view_width_cm", l.ViewWidthCm);
+        if (!(l.ViewNearCm >= 0)) add("line_follower.view_near_cm", $"must not be negative, got {F(l.ViewNearCm)}");
+        Positive("wheel_base_cm", l.WheelBaseCm);
+        Positive("max_wheel_cm_per_s", l.MaxWheelCmPerS);
+        if (!(l.MotorTimeConstantS >= 0)) add("line_follower.motor_time_constant_s", $"must not be negative, got {F(l.MotorTimeConstantS)}");
+        if (!(l.CruiseCmPerS >= 0 && l.CruiseCmPerS <= l.MaxWheelCmPerS)) add("line_follower.cruise_cm_per_s", $"must be 0..max_wheel_cm_per_s ({F(l.MaxWheelCmPerS)}), got {F(l.CruiseCmPerS)}");
+        Positive("lookahead_cm", l.LookaheadCm);
+        Positive("gate_cm", l.GateCm);
+        Positive("merge_cm", l.MergeCm);
+        if (l.HoldFrames < 0) add("line_follower.hold_frames", $"must not be negative, got {l.HoldFrames}");
+        if (!(l.MinSegmentPx >= 0)) add("line_follower.min_segment_px", $"must not be negative, got {F(l.MinSegmentPx)}");
+        if (l.SettleFrames < 0) add("line_follower.settle_frames", $"must not be negative, got {l.SettleFrames}");
     }
 
     private static string? CheckHeaderPin(List<HeaderPinProfile> header, int pin, PwmOutputProfile o)
@@ -320,6 +393,7 @@ public static class ProfileLoader
     }
 
     private static readonly string[] SensorBuses = { "i2c", "spi", "serial", "iio" };
+    private static readonly string[] SensorChips = { "mpu6050", "mpu6000" };
 
     private static void ValidateSensors(List<SensorProfile> sensors, Action<string, string> add)
     {
@@ -339,6 +413,9 @@ public static class ProfileLoader
                     add($"{f}.address", $"an i2c sensor needs a 7-bit address 0x03..0x77 in hex, got '{s.Address}'");
             }
             else if (s.Address is not null) add($"{f}.address", $"only i2c sensors have an address (bus is '{s.Bus}')");
+            if (s.Chip is not null && Array.IndexOf(SensorChips, s.Chip) < 0) add($"{f}.chip", $"unknown chip '{s.Chip}' (drivers: {string.Join(", ", SensorChips)})");
+            else if (s.Chip == "mpu6050" && s.Bus != "i2c") add($"{f}.chip", $"the MPU-6050 has only an I2C port (bus is '{s.Bus}'; the MPU-6000 has SPI)");
+            else if (s.Chip == "mpu6000" && s.Bus is not ("i2c" or "spi")) add($"{f}.chip", $"the MPU-6000 is on i2c or spi (bus is '{s.Bus}')");
         }
     }
 

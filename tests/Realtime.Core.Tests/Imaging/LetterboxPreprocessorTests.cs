@@ -234,4 +234,28 @@ public sealed class LetterboxPreprocessorTests
         Assert.Throws<ArgumentException>(() => p.Process(new FrameBuffer(640, 480, PixelFormat.Bgr24), new float[128 * 128 * 3]));
         Assert.Throws<ArgumentException>(() => p.Process(new FrameBuffer(320, 240, PixelFormat.Bgr24), new float[128 * 128 * 3 - 1]));
     }
+
+    [Fact]
+    public void FourChannelsAreTheThreeChannelPassWithAConstantAlphaAndStretchFillsTheTensor()
+    {
+        var frame = new FrameBuffer(64, 48, PixelFormat.Bgr24);
+        var rng = new Random(5);
+        rng.NextBytes(frame.Pixels);
+        var rgb = new LetterboxPreprocessor(64, 48, 32, 32, 0f, 255f);
+        var rgba = new LetterboxPreprocessor(64, 48, 32, 32, 0f, 255f, channels: 4, alpha: 1f);
+        var t3 = new float[32 * 32 * 3];
+        var t4 = new float[32 * 32 * 4];
+        rgb.Process(frame, t3);
+        rgba.Process(frame, t4);
+        for (int i = 0; i < 32 * 32; i++)
+        {
+            for (int c = 0; c < 3; c++) Assert.Equal(t3[i * 3 + c], t4[i * 4 + c]);
+            Assert.Equal(1f, t4[i * 4 + 3]); // padding rows included
+        }
+        // Stretched: no padding, and the tensor's corners map to the frame's corners.
+        var stretch = new LetterboxPreprocessor(64, 48, 32, 32, 0f, 255f, channels: 4, keepAspect: false);
+        Assert.Equal((32, 32, 0, 0), (stretch.ResizedWidth, stretch.ResizedHeight, stretch.OffsetX, stretch.OffsetY));
+        Assert.Equal((64f, 48f), stretch.TensorToFrame(32, 32));
+        Assert.Throws<ArgumentException>(() => rgba.Process(frame, new float[32 * 32 * 3]));
+    }
 }

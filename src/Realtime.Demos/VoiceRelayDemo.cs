@@ -1,0 +1,222 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Realtime.Core.Audio;
+using Realtime.Core.Control;
+using Realtime.Core.Decoding;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Profiles;
+using Realtime.Core.Reporting;
+using Realtime.Gpio;
+using Realtime.Linux.Audio;
+using Realtime.Onnx;
+
+namespace Realtime.Demos;
+
+/// <summary>
+/// The voice-activity relay wired from a profile: audio chunks (a WAV file paced by the loop on a
+/// simulated board, ALSA capture on a real one) → the chunk after its context into the bound input
+/// → Silero VAD, its recurrent state carried from chunk to chunk → speech probability → relay
+/// controller (on/off thresholds, hangover) → a relay on a GPIO line. On a recording with known
+/// phrase times, the report gives per phrase the frames from speech to the relay closing and from
+/// silence to it opening. Owns every part; dispose it to release them.
+/// </summary>
+public sealed class VoiceRelayDemo : IDemo
+{
+    /// <summary>The demo's name.</summary>
+    public const string DemoName = "voice-relay";
+    /// <summary>Silero VAD v5's recurrent state: shape and the output → input pair that carries it.</summary>
+    private static readonly long[] SileroStateShape = { 2, 1, 128 };
+    private static readonly CarriedTensor SileroState = new("stateN", "state");
+    private const string SileroProbability = "output";
+
+    private readonly List<IDisposable> _owned = new();
+    private readonly DemoWiring _wiring;
+    private IReadOnlyList<SpeechPhrase>? _phrases;
+    private int _chunksPerPass;
+
+    private VoiceRelayDemo(DemoWiring wiring)
+    {
+        _wiring = wiring;
+        Profile = wiring.Profile;
+    }
+
+    /// <inheritdoc/>
+    public string Name => DemoName;
+    /// <inheritdoc/>
+    public BoardProfile Profile { get; }
+    /// <inheritdoc/>
+    public string ModelPath { get; private set; } = "";
+    /// <summary>The loop.</summary>
+    public ClosedLoop<VoiceActivity> Loop { get; private set; } = null!;
+    IClosedLoop IDemo.Loop => Loop;
+    /// <inheritdoc/>
+    public OnnxInferenceEngine Engine { get; private set; } = null!;
+    /// <summary>The audio source.</summary>
+    public IFrameSource Source { get; private set; } = null!;
+    /// <summary>The relay.</summary>
+    public RelayActuator Relay { get; private set; } = null!;
+    /// <summary>The simulated GPIO chip the relay is on (simulated boards).</summary>
+    public SimulatedGpioDriver? SimGpio { get; private set; }
+    /// <summary>The relay controller.</summary>
+    public VoiceRelayController Controller { get; private set; } = null!;
+    /// <summary>The relay's state and the speech probability, chunk by chunk.</summary>
+    public RelayTimeline Timeline { get; private set; } = null!;
+    /// <summary>The recording's known phrases (a WAV input with its phrase times), else null.</summary>
+    public IReadOnlyList<SpeechPhrase>? Phrases => _phrases;
+    /// <summary>Whole chunks in one pass through the recording (WAV input).</summary>
+    public int ChunksPerPass => _chunksPerPass;
+    /// <inheritdoc/>
+    public int SettleFrames => 0;
+    /// <inheritdoc/>
+    public ActuatorCommand SafeCommand => Relay.SafeCommand;
+
+    /// <summary>
+    /// Wires the demo. Every problem with what the profile points at (a missing model or recording,
+    /// a WAV of another format, an audio device that does not open) is a <see cref="ProfileException"/> naming the field.
+    /// </summary>
+    public static VoiceRelayDemo Build(BoardProfile profile, string profileSource, string? assetsDir, IPeriodicWaiter? waiter, RunOverrides? overrides = null)
+    {
+        var demo = new VoiceRelayDemo(new DemoWiring(profile, profileSource, assetsDir, overrides));
+        try
+        {
+            demo.Wire(waiter);
+            return demo;
+        }
+        catch
+        {
+            demo.Dispose();
+            throw;
+        }
+    }
+
+    private void Wire(IPeriodicWaiter? waiter)
+    {
+        var p = Profile;
+        var w = _wiring;
+        var audio = p.Audio ?? throw w.Problem("audio", "the voice-relay demo needs an audio input (kind wav or alsa)");
+        var relay = p.Relay ?? throw w.Problem("relay", "the voice-relay demo needs a relay output");
+        ModelPath = w.RequireModel();
+
+        Source = OpenSource(audio);
+        _owned.Add(Source);
+
+        Engine = w.LoadModel(settings => OnnxInferenceEngine.Load(ModelPath, new OnnxBinding
+        {
+            PrimaryInput = p.Model.Input,
+            ExpectedPrimaryShape = new long[] { 1, audio.Context + audio.Chunk },
+            Shapes = new Dictionary<string, long[]> { [p.Model.Input] = new long[] { 1, audio.Context + audio.Chunk }, [SileroState.Input] = SileroStateShape },
+            Scalars = new Dictionary<string, long> { ["sr"] = audio.SampleRate },
+            Carried = new[] { SileroState },
+        }, settings), "audio.chunk", $"audio.context {audio.Context} + audio.chunk {audio.Chunk}");
+        _owned.Add(Engine);
+
+        try
+        {
+            if (p.Simulated)
+            {
+                Relay = RelayActuator.OpenSimulated(relay.Pin, relay.ActiveHigh, out var driver);
+                SimGpio = driver;
+            }
+            else Relay = RelayActuator.OpenHardware(relay.Pin, relay.ActiveHigh);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw w.Problem("relay.pin", $"GPIO line {relay.Pin} cannot be opened as an output: {ex.Message}");
+        }
+        _owned.Add(Relay);
+
+        VoiceActivityDecoder decoder;
+        try
+        {
+            decoder = new VoiceActivityDecoder(Engine, SileroProbability);
+        }
+        catch (ArgumentException ex)
+        {
+            throw w.Problem("model.path", $"{ModelPath}: {ex.Message}; a Silero VAD v5 model has it");
+        }
+        double chunkMs = 1000.0 * audio.Chunk / audio.SampleRate;
+        Controller = new VoiceRelayController((float)relay.OnThreshold, (float)relay.OffThreshold, VoiceRelayController.ChunksFor(relay.HangoverMs, chunkMs));
+        // No floor runs: a second run per frame would step the carried state on the same chunk twice.
+        var options = DemoWiring.WithFloor(w.LoopOptions(), measureFloor: false);
+        Timeline = new RelayTimeline(options.WarmupFrames + options.Frames);
+        Loop = new ClosedLoop<VoiceActivity>(options, Source, new AudioChunkPreprocessor(audio.Chunk, audio.Context), Engine, decoder,
+            Controller, Relay, w.NewWatchdog(), waiter, new RelayRecorder(Timeline, Relay), null,
+            new ReturnToSafe<VoiceActivity>(Relay.SafeCommand, 1), w.Overrides.Faults);
+    }
+
+    private IFrameSource OpenSource(AudioProfile audio)
+    {
+        var w = _wiring;
+        if (audio.Kind == "alsa")
+        {
+            try
+            {
+                return AlsaCaptureSource.Open(audio.Device!, audio.SampleRate, audio.Chunk, audio.RingChunks);
+            }
+            catch (AudioDeviceException ex)
+            {
+                throw w.Problem("audio.device", ex.Message);
+            }
+        }
+        string path = w.RequireAsset(audio.Path!, "audio.path", "audio file");
+        float[] samples;
+        try
+        {
+            if (File.Exists(SpeechRecording.PhrasesPath(path)))
+            {
+                var recording = SpeechRecording.Load(path);
+                samples = recording.Samples;
+                _phrases = recording.Phrases;
+            }
+            else samples = WavFile.ReadMono16(path, audio.SampleRate);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw w.Problem("audio.path", ex.Message);
+        }
+        if (samples.Length < audio.Chunk) throw w.Problem("audio.path", $"{path}: {samples.Length} samples, fewer than one chunk ({audio.Chunk})");
+        var source = new WavChunkSource(samples, audio.Chunk, audio.Loop);
+        _chunksPerPass = source.ChunksPerPass;
+        return source;
+    }
+
+    /// <inheritdoc/>
+    public void FillMetrics(DemoMetrics metrics, ReadOnlySpan<FrameRecord> records)
+    {
+        var audio = Profile.Audio!;
+        if (_phrases is not null) Timeline.Fill(metrics, _phrases, audio.Chunk, _chunksPerPass, audio.SampleRate);
+        else metrics.ChunkMs = Math.Round(1000.0 * audio.Chunk / audio.SampleRate, 3);
+        if (Source is AlsaCaptureSource alsa)
+        {
+            metrics.AudioOverruns = alsa.DeviceOverruns + alsa.RingOverruns;
+            metrics.AudioUnderruns = alsa.Underruns;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        for (int i = _owned.Count - 1; i >= 0; i--) _owned[i].Dispose();
+        _owned.Clear();
+    }
+
+    /// <summary>Records the relay's state after each frame's write; the frame's metric is the speech probability.</summary>
+    private sealed class RelayRecorder : IDemoMetric<VoiceActivity>
+    {
+        private readonly RelayTimeline _timeline;
+        private readonly RelayActuator _relay;
+
+        public RelayRecorder(RelayTimeline timeline, RelayActuator relay)
+        {
+            _timeline = timeline;
+            _relay = relay;
+        }
+
+        public float Measure(in VoiceActivity observation, FrameBuffer frame)
+        {
+            _timeline.Record(observation.Chunk, _relay.IsClosed, observation.Probability);
+            return observation.Probability;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System;
+using System.IO;
+using System.Text.Json;
+
+namespace Realtime.EndToEnd.Tests;
+
+/// <summary>The line follower through the published NativeAOT binary, judged by its JSON report.</summary>
+public sealed class LineFollowerDemoRunTests
+{
+    /// <summary>The cross-track bound the demo promises on its track (the in-process test asserts the same).</summary>
+    private const double CrossTrackBoundCm = 4.0;
+
+    [Fact]
+    public void TheSimLineFollowerDrivesALapWithinTheCrossTrackBoundAndAllocatesNothing()
+    {
+        string dir = Rtapp.TempDir();
+        string report = Path.Combine(dir, "report.json");
+        // Periodic at the profile's 10 Hz: 450 frames is 45 s of run time.
+        var r = Rtapp.Run(TimeSpan.FromMinutes(4), "run", "--board", "sim", "--demo", "line-follower", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("Line: found in", r.Stdout);
+        Assert.Contains("Lap: completed", r.Stdout);
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var j = doc.RootElement;
+        Assert.Equal("line-follower", j.GetProperty("demo").GetString());
+        Assert.Equal("completed", j.GetProperty("outcome").GetString());
+        int frames = j.GetProperty("frames").GetInt32();
+        Assert.Equal(450, frames);
+        Assert.Equal(0, j.GetProperty("alloc_bytes_per_frame").GetDouble());
+        Assert.Equal(0, j.GetProperty("gc_collections").GetInt32());
+        int misses = j.GetProperty("deadline_misses").GetInt32();
+        Assert.Contains($"Deadline misses: {misses} of {frames}", r.Stdout);
+
+        var d = j.GetProperty("demo_metrics");
+        Assert.True(d.GetProperty("lap_completed").GetBoolean(), d.ToString());
+        double lap = d.GetProperty("lap_time_s").GetDouble();
+        Assert.InRange(lap, 20, 45);
+        var xte = d.GetProperty("cross_track_error_cm");
+        Assert.Equal(frames, xte.GetProperty("count").GetInt32());
+        Assert.True(xte.GetProperty("max").GetDouble() < CrossTrackBoundCm, xte.ToString());
+        Assert.True(d.GetProperty("cross_track_error_px").GetProperty("max").GetDouble() > 0);
+        Assert.True(d.GetProperty("frames_with_target").GetInt32() >= frames * 9 / 10, d.ToString());
+        Assert.Equal(320, d.GetProperty("image_width_px").GetInt32());
+    }
+
+    [Fact]
+    public void BenchVariantsMlsdComparesTinyWithLargeOnRealData()
+    {
+        string dir = Rtapp.TempDir();
+        string report = Path.Combine(dir, "variants.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--variants", "mlsd", "--data-frames", "8", "--warmup", "1", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("mlsd-tiny against mlsd-large", r.Stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var v = doc.RootElement.GetProperty("variants");
+        Assert.Equal("mlsd-large", v[0].GetProperty("name").GetString());
+        Assert.Equal("mlsd-tiny", v[1].GetProperty("name").GetString());
+        Assert.Equal(9, v[1].GetProperty("infer").GetProperty("count").GetInt32());
+        Assert.Equal(8, v[1].GetProperty("lines").GetProperty("line_both_found").GetInt32());
+    }
+}
