@@ -29,13 +29,15 @@ public static class ProfileComposer
     {
         CommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
-        // A field given twice is a mistake to name, not a silent "last one wins".
-        AllowDuplicateProperties = false,
     };
 
     /// <summary>Parses profile text into an object; malformed JSON is a <see cref="ProfileException"/> naming the line.</summary>
     public static JsonObject ParseObject(string json, string source)
     {
+        // A field given twice is a mistake to name, not a silent "last one wins". Checked here rather
+        // than with the parser's AllowDuplicateProperties, whose hash set seeds itself from
+        // RandomNumberGenerator: OpenSSL on Linux, which a board may lack (the process would abort).
+        if (FirstDuplicate(json) is string duplicate) throw new ProfileException(source, new[] { duplicate });
         JsonNode? node;
         try
         {
@@ -46,6 +48,44 @@ public static class ProfileComposer
             throw new ProfileException(source, new[] { ProfileLoader.DescribeJsonError(ex, withLine: true) });
         }
         return node as JsonObject ?? throw new ProfileException(source, new[] { "(top level): the file holds no profile object" });
+    }
+
+    /// <summary>
+    /// The first field named twice in one object, as "name: given twice in one object (line N; …)",
+    /// or null (also null for malformed JSON, which the parser then names).
+    /// </summary>
+    internal static string? FirstDuplicate(string json)
+    {
+        byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var open = new Stack<HashSet<string>?>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject: open.Push(new HashSet<string>(StringComparer.Ordinal)); break;
+                    case JsonTokenType.StartArray: open.Push(null); break;
+                    case JsonTokenType.EndObject:
+                    case JsonTokenType.EndArray: open.Pop(); break;
+                    case JsonTokenType.PropertyName:
+                        string name = reader.GetString()!;
+                        if (open.Peek() is { } names && !names.Add(name))
+                        {
+                            int line = 1;
+                            for (long i = 0; i < reader.TokenStartIndex; i++) if (utf8[i] == (byte)'\n') line++;
+                            return $"{name}: given twice in one object (line {line}; a JSON object names each field once)";
+                        }
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        return null;
     }
 
     /// <summary>
