@@ -19,34 +19,20 @@ namespace Realtime.Demos;
 /// The face tracker wired from a profile: camera → letterbox preprocessing → BlazeFace →
 /// decoder → pan/tilt PID → servos on PWM. Owns every part; dispose it to release them.
 /// </summary>
-public sealed class FaceTrackerDemo : IDemo
+public sealed class FaceTrackerDemo : DemoBase
 {
     /// <summary>The demo's name.</summary>
     public const string DemoName = "face-tracker";
 
-    private readonly List<IDisposable> _owned = new();
-    private readonly DemoWiring _wiring;
 
-    private FaceTrackerDemo(DemoWiring wiring)
-    {
-        _wiring = wiring;
-        Profile = wiring.Profile;
-        ProfileSource = wiring.ProfileSource;
-    }
+    private FaceTrackerDemo(DemoWiring wiring) : base(wiring) { }
 
     /// <inheritdoc/>
-    public string Name => DemoName;
-    /// <summary>The profile.</summary>
-    public BoardProfile Profile { get; }
-    /// <summary>Where the profile came from.</summary>
-    public string ProfileSource { get; }
-    /// <summary>The model file used.</summary>
-    public string ModelPath { get; private set; } = "";
+    public override string Name => DemoName;
     /// <summary>The loop.</summary>
     public ClosedLoop<FaceDetection> Loop { get; private set; } = null!;
-    IClosedLoop IDemo.Loop => Loop;
-    /// <summary>The bound model.</summary>
-    public OnnxInferenceEngine Engine { get; private set; } = null!;
+    /// <inheritdoc/>
+    protected override IClosedLoop UntypedLoop => Loop;
     /// <summary>The servos.</summary>
     public ServoActuator Servos { get; private set; } = null!;
     /// <summary>The simulated camera (sim boards).</summary>
@@ -60,12 +46,12 @@ public sealed class FaceTrackerDemo : IDemo
     /// <summary>The decoder.</summary>
     public BlazeFaceDecoder Decoder { get; private set; } = null!;
     /// <summary>Frames the tracking error leaves out while the loop settles.</summary>
-    public int SettleFrames => Profile.Plant?.SettleFrames ?? 0;
+    public override int SettleFrames => Profile.Plant?.SettleFrames ?? 0;
     /// <inheritdoc/>
-    public ActuatorCommand SafeCommand => Servos.SafeCommand;
+    public override ActuatorCommand SafeCommand => Servos.SafeCommand;
 
     /// <inheritdoc/>
-    public void FillMetrics(DemoMetrics metrics, ReadOnlySpan<FrameRecord> records)
+    public override void FillMetrics(DemoMetrics metrics, ReadOnlySpan<FrameRecord> records)
     {
         metrics.TrackingErrorPx = ReportBuilder.SummarizeDemoMetric(records, SettleFrames, out int withFace);
         metrics.FramesWithTarget = withFace;
@@ -87,24 +73,15 @@ public sealed class FaceTrackerDemo : IDemo
     /// </summary>
     public static FaceTrackerDemo Build(BoardProfile profile, string profileSource, string? assetsDir, IPeriodicWaiter? waiter, RunOverrides? overrides = null)
     {
-        var demo = new FaceTrackerDemo(new DemoWiring(profile, profileSource, assetsDir, overrides));
-        try
-        {
-            demo.Wire(waiter);
-            return demo;
-        }
-        catch
-        {
-            demo.Dispose();
-            throw;
-        }
+        return Wired(new FaceTrackerDemo(new DemoWiring(profile, profileSource, assetsDir, overrides)), waiter);
     }
 
-    private void Wire(IPeriodicWaiter? waiter)
+    /// <inheritdoc/>
+    protected override void Wire(IPeriodicWaiter? waiter)
     {
         var p = Profile;
         var m = p.Model;
-        var w = _wiring;
+        var w = Wiring;
         ModelPath = w.RequireModel();
 
         bool v4l2 = p.Camera.Kind == "v4l2";
@@ -124,7 +101,7 @@ public sealed class FaceTrackerDemo : IDemo
             if (worldTask is not null) DisposeWhenDone(worldTask);
             throw;
         }
-        _owned.Add(Engine);
+        Own(Engine);
 
         var outputs = new (int, int, ServoCalibration)[p.Pwm.Count];
         for (int i = 0; i < outputs.Length; i++)
@@ -133,13 +110,13 @@ public sealed class FaceTrackerDemo : IDemo
             outputs[i] = (o.Chip, o.Channel, new ServoCalibration(o.FrequencyHz, o.MinPulseUs, o.MaxPulseUs, o.MinAngleDeg, o.MaxAngleDeg, o.SafeAngleDeg));
         }
         Servos = p.Simulated ? ServoActuator.OpenSimulated(outputs) : ServoActuator.OpenHardware(outputs);
-        _owned.Add(Servos);
+        Own(Servos);
 
         if (v4l2)
         {
             // Streaming starts only now, with everything else ready to take frames.
             V4l2Camera = V4l2CameraWiring.Open(w);
-            _owned.Add(V4l2Camera);
+            Own(V4l2Camera);
             Camera = V4l2Camera;
         }
         else Camera = OpenSimCamera(worldTask!);
@@ -156,7 +133,7 @@ public sealed class FaceTrackerDemo : IDemo
     private PanTiltCamera OpenSimCamera(System.Threading.Tasks.Task<VideoFileReader> worldTask)
     {
         var p = Profile;
-        var w = _wiring;
+        var w = Wiring;
         double period = 1.0 / p.Timing.RateHz;
         VideoFileReader world;
         try
@@ -183,7 +160,7 @@ public sealed class FaceTrackerDemo : IDemo
             world.Dispose();
             throw w.Problem("camera.width", ex.Message);
         }
-        _owned.Add(SimCamera);
+        Own(SimCamera);
         return SimCamera;
     }
 
@@ -200,14 +177,14 @@ public sealed class FaceTrackerDemo : IDemo
             (p.Pwm[0].MinAngleDeg, p.Pwm[0].MaxAngleDeg), (p.Pwm[1].MinAngleDeg, p.Pwm[1].MaxAngleDeg));
     }
 
-    private LoopWatchdog NewWatchdog() => _wiring.NewWatchdog();
+    private LoopWatchdog NewWatchdog() => Wiring.NewWatchdog();
 
     /// <summary>
     /// Wires another loop over this demo's camera, decoder and outputs, with the same settings but
     /// another inference engine and, optionally, other preprocessing — to set a different way of
     /// running the model beside this one (the bench's naive loop). It gets its own controller and
     /// watchdog. Run it instead of <see cref="Loop"/>, never both: they share the camera and outputs.
-    /// The engine must bind the model's outputs in <see cref="Engine"/>'s order.
+    /// The engine must bind the model's outputs in <see cref="DemoBase.Engine"/>'s order.
     /// </summary>
     public ClosedLoop<FaceDetection> CreateLoop(IInferenceEngine engine, IPreprocessor? preprocessor = null, bool? measureFloor = null)
     {
@@ -222,10 +199,4 @@ public sealed class FaceTrackerDemo : IDemo
         catch (Exception) { /* the model error is the one to report */ }
     }
 
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        for (int i = _owned.Count - 1; i >= 0; i--) _owned[i].Dispose();
-        _owned.Clear();
-    }
 }

@@ -17,31 +17,20 @@ namespace Realtime.Demos;
 /// RGBA preprocessing → M-LSD → segment decoder → pure-pursuit steering → two drive motors on PWM,
 /// whose duty cycles the simulated robot reads back. Owns every part; dispose it to release them.
 /// </summary>
-public sealed class LineFollowerDemo : IDemo
+public sealed class LineFollowerDemo : DemoBase
 {
     /// <summary>The demo's name.</summary>
     public const string DemoName = "line-follower";
 
-    private readonly List<IDisposable> _owned = new();
-    private readonly DemoWiring _wiring;
 
-    private LineFollowerDemo(DemoWiring wiring)
-    {
-        _wiring = wiring;
-        Profile = wiring.Profile;
-    }
+    private LineFollowerDemo(DemoWiring wiring) : base(wiring) { }
 
     /// <inheritdoc/>
-    public string Name => DemoName;
-    /// <inheritdoc/>
-    public BoardProfile Profile { get; }
-    /// <inheritdoc/>
-    public string ModelPath { get; private set; } = "";
+    public override string Name => DemoName;
     /// <summary>The loop.</summary>
     public ClosedLoop<LineSegments> Loop { get; private set; } = null!;
-    IClosedLoop IDemo.Loop => Loop;
     /// <inheritdoc/>
-    public OnnxInferenceEngine Engine { get; private set; } = null!;
+    protected override IClosedLoop UntypedLoop => Loop;
     /// <summary>Track, robot, camera, preprocessing, decoder and motors.</summary>
     public LineFollowerRig Rig { get; private set; } = null!;
     /// <summary>The steering.</summary>
@@ -49,12 +38,12 @@ public sealed class LineFollowerDemo : IDemo
     /// <summary>The per-frame cross-track figure, with whether the line was found.</summary>
     public LineFollowerMetric Metric { get; private set; } = null!;
     /// <inheritdoc/>
-    public int SettleFrames => Profile.LineFollower?.SettleFrames ?? 0;
+    public override int SettleFrames => Profile.LineFollower?.SettleFrames ?? 0;
     /// <inheritdoc/>
-    public ActuatorCommand SafeCommand => Rig.Motors.SafeCommand;
+    public override ActuatorCommand SafeCommand => Rig.Motors.SafeCommand;
 
     /// <inheritdoc/>
-    public void FillMetrics(DemoMetrics metrics, ReadOnlySpan<FrameRecord> records)
+    public override void FillMetrics(DemoMetrics metrics, ReadOnlySpan<FrameRecord> records)
     {
         metrics.CrossTrackErrorCm = ReportBuilder.SummarizeDemoMetric(records, SettleFrames, out _);
         var px = new List<double>();
@@ -87,24 +76,15 @@ public sealed class LineFollowerDemo : IDemo
     /// </summary>
     public static LineFollowerDemo Build(BoardProfile profile, string profileSource, string? assetsDir, IPeriodicWaiter? waiter, RunOverrides? overrides = null)
     {
-        var demo = new LineFollowerDemo(new DemoWiring(profile, profileSource, assetsDir, overrides));
-        try
-        {
-            demo.Wire(waiter);
-            return demo;
-        }
-        catch
-        {
-            demo.Dispose();
-            throw;
-        }
+        return Wired(new LineFollowerDemo(new DemoWiring(profile, profileSource, assetsDir, overrides)), waiter);
     }
 
-    private void Wire(IPeriodicWaiter? waiter)
+    /// <inheritdoc/>
+    protected override void Wire(IPeriodicWaiter? waiter)
     {
         var p = Profile;
         var m = p.Model;
-        var w = _wiring;
+        var w = Wiring;
         var l = p.LineFollower ?? throw w.Problem("line_follower", "the line follower needs its track, robot and steering settings");
         if (p.Camera.Kind != "sim-track")
             throw w.Problem("camera.kind", $"camera kind '{p.Camera.Kind}' cannot run the line follower in this build: only the rendered track (sim-track) is wired");
@@ -114,7 +94,7 @@ public sealed class LineFollowerDemo : IDemo
         ModelPath = w.RequireModel();
         Engine = w.LoadModel(settings => OnnxInferenceEngine.Load(ModelPath, m.Input, new long[] { 1, m.InputHeight, m.InputWidth, 4 }, settings),
             "model.input_width", $"model.input_width {m.InputWidth}, model.input_height {m.InputHeight}; M-LSD takes [1, H, W, 4]");
-        _owned.Add(Engine);
+        Own(Engine);
         if (m.InputWidth != m.InputHeight) throw w.Problem("model.input_height", $"M-LSD's input is square, got {m.InputWidth}x{m.InputHeight}");
 
         var motors = new (int, int, MotorCalibration)[2];
@@ -155,7 +135,7 @@ public sealed class LineFollowerDemo : IDemo
             // OpenCV's native library did not load (no GTK 3, or no OpenCV build for this architecture).
             throw w.Problem("camera.kind", ex.Message);
         }
-        _owned.Add(Rig);
+        Own(Rig);
         Steering = Rig.NewController();
         var options = w.LoopOptions();
         Metric = new LineFollowerMetric(Rig.Camera, Steering, options.WarmupFrames + options.Frames);
@@ -163,12 +143,6 @@ public sealed class LineFollowerDemo : IDemo
             waiter, Metric, Rig.Camera, new ReturnToSafe<LineSegments>(Rig.Motors.SafeCommand, p.Watchdog.FallbackStep), w.Overrides.Faults);
     }
 
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        for (int i = _owned.Count - 1; i >= 0; i--) _owned[i].Dispose();
-        _owned.Clear();
-    }
 }
 
 /// <summary>

@@ -21,7 +21,7 @@ namespace Realtime.Demos;
 /// phrase times, the report gives per phrase the frames from speech to the relay closing and from
 /// silence to it opening. Owns every part; dispose it to release them.
 /// </summary>
-public sealed class VoiceRelayDemo : IDemo
+public sealed class VoiceRelayDemo : DemoBase
 {
     /// <summary>The demo's name.</summary>
     public const string DemoName = "voice-relay";
@@ -30,28 +30,17 @@ public sealed class VoiceRelayDemo : IDemo
     private static readonly CarriedTensor SileroState = new("stateN", "state");
     private const string SileroProbability = "output";
 
-    private readonly List<IDisposable> _owned = new();
-    private readonly DemoWiring _wiring;
     private IReadOnlyList<SpeechPhrase>? _phrases;
     private int _chunksPerPass;
 
-    private VoiceRelayDemo(DemoWiring wiring)
-    {
-        _wiring = wiring;
-        Profile = wiring.Profile;
-    }
+    private VoiceRelayDemo(DemoWiring wiring) : base(wiring) { }
 
     /// <inheritdoc/>
-    public string Name => DemoName;
-    /// <inheritdoc/>
-    public BoardProfile Profile { get; }
-    /// <inheritdoc/>
-    public string ModelPath { get; private set; } = "";
+    public override string Name => DemoName;
     /// <summary>The loop.</summary>
     public ClosedLoop<VoiceActivity> Loop { get; private set; } = null!;
-    IClosedLoop IDemo.Loop => Loop;
     /// <inheritdoc/>
-    public OnnxInferenceEngine Engine { get; private set; } = null!;
+    protected override IClosedLoop UntypedLoop => Loop;
     /// <summary>The audio source.</summary>
     public IFrameSource Source { get; private set; } = null!;
     /// <summary>The relay.</summary>
@@ -67,9 +56,9 @@ public sealed class VoiceRelayDemo : IDemo
     /// <summary>Whole chunks in one pass through the recording (WAV input).</summary>
     public int ChunksPerPass => _chunksPerPass;
     /// <inheritdoc/>
-    public int SettleFrames => 0;
+    public override int SettleFrames => 0;
     /// <inheritdoc/>
-    public ActuatorCommand SafeCommand => Relay.SafeCommand;
+    public override ActuatorCommand SafeCommand => Relay.SafeCommand;
 
     /// <summary>
     /// Wires the demo. Every problem with what the profile points at (a missing model or recording,
@@ -77,29 +66,20 @@ public sealed class VoiceRelayDemo : IDemo
     /// </summary>
     public static VoiceRelayDemo Build(BoardProfile profile, string profileSource, string? assetsDir, IPeriodicWaiter? waiter, RunOverrides? overrides = null)
     {
-        var demo = new VoiceRelayDemo(new DemoWiring(profile, profileSource, assetsDir, overrides));
-        try
-        {
-            demo.Wire(waiter);
-            return demo;
-        }
-        catch
-        {
-            demo.Dispose();
-            throw;
-        }
+        return Wired(new VoiceRelayDemo(new DemoWiring(profile, profileSource, assetsDir, overrides)), waiter);
     }
 
-    private void Wire(IPeriodicWaiter? waiter)
+    /// <inheritdoc/>
+    protected override void Wire(IPeriodicWaiter? waiter)
     {
         var p = Profile;
-        var w = _wiring;
+        var w = Wiring;
         var audio = p.Audio ?? throw w.Problem("audio", "the voice-relay demo needs an audio input (kind wav or alsa)");
         var relay = p.Relay ?? throw w.Problem("relay", "the voice-relay demo needs a relay output");
         ModelPath = w.RequireModel();
 
         Source = OpenSource(audio);
-        _owned.Add(Source);
+        Own(Source);
 
         Engine = w.LoadModel(settings => OnnxInferenceEngine.Load(ModelPath, new OnnxBinding
         {
@@ -109,7 +89,7 @@ public sealed class VoiceRelayDemo : IDemo
             Scalars = new Dictionary<string, long> { ["sr"] = audio.SampleRate },
             Carried = new[] { SileroState },
         }, settings), "audio.chunk", $"audio.context {audio.Context} + audio.chunk {audio.Chunk}");
-        _owned.Add(Engine);
+        Own(Engine);
 
         try
         {
@@ -124,7 +104,7 @@ public sealed class VoiceRelayDemo : IDemo
         {
             throw w.Problem("relay.pin", $"GPIO line {relay.Pin} cannot be opened as an output: {ex.Message}");
         }
-        _owned.Add(Relay);
+        Own(Relay);
 
         VoiceActivityDecoder decoder;
         try
@@ -147,7 +127,7 @@ public sealed class VoiceRelayDemo : IDemo
 
     private IFrameSource OpenSource(AudioProfile audio)
     {
-        var w = _wiring;
+        var w = Wiring;
         if (audio.Kind == "alsa")
         {
             try
@@ -182,7 +162,7 @@ public sealed class VoiceRelayDemo : IDemo
     }
 
     /// <inheritdoc/>
-    public void FillMetrics(DemoMetrics metrics, ReadOnlySpan<FrameRecord> records)
+    public override void FillMetrics(DemoMetrics metrics, ReadOnlySpan<FrameRecord> records)
     {
         var audio = Profile.Audio!;
         if (_phrases is not null) Timeline.Fill(metrics, _phrases, audio.Chunk, _chunksPerPass, audio.SampleRate);
@@ -194,12 +174,6 @@ public sealed class VoiceRelayDemo : IDemo
         }
     }
 
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        for (int i = _owned.Count - 1; i >= 0; i--) _owned[i].Dispose();
-        _owned.Clear();
-    }
 
     /// <summary>Records the relay's state after each frame's write; the frame's metric is the speech probability.</summary>
     private sealed class RelayRecorder : IDemoMetric<VoiceActivity>

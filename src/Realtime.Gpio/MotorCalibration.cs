@@ -8,8 +8,11 @@ namespace Realtime.Gpio;
 /// for full forward and <see cref="ReversePulseUs"/> for full reverse, linear in between. One channel
 /// per motor carries both direction and speed, so two PWM channels drive a differential robot.
 /// </summary>
-public readonly record struct MotorCalibration(int FrequencyHz, double ReversePulseUs, double StopPulseUs, double ForwardPulseUs)
+public readonly record struct MotorCalibration(int FrequencyHz, double ReversePulseUs, double StopPulseUs, double ForwardPulseUs) : IPwmCalibration
 {
+    /// <summary>Stopped.</summary>
+    public double SafeValue => 0;
+
     /// <summary>Duty cycle (0..1) for a command in [-1, 1] (clamped); NaN (no valid command) stops the motor.</summary>
     public double DutyCycleFor(double command)
     {

@@ -1,98 +1,25 @@
 using System;
 using System.Device.Pwm;
-using Realtime.Core.Pipeline;
 
 namespace Realtime.Gpio;
 
-/// <summary>
-/// Servos on PWM channels, one per command channel (values in degrees). Writes go through
-/// System.Device.Gpio's <see cref="PwmChannel"/>, so the same code drives sysfs PWM on a board and
-/// <see cref="SimulatedPwmChannel"/> in simulation. The safe state is each servo's safe angle.
-/// </summary>
-public sealed class ServoActuator : IActuator
+/// <summary>Servos on PWM channels (command values in degrees); the safe state is each servo's safe angle.</summary>
+public sealed class ServoActuator : PwmActuator<ServoCalibration>
 {
-    private readonly PwmChannel[] _channels;
-    private readonly ServoCalibration[] _calibrations;
-    private ActuatorCommand _safe;
-
     /// <summary>Takes ownership of started channels and their calibrations (same order).</summary>
-    public ServoActuator(PwmChannel[] channels, ServoCalibration[] calibrations)
-    {
-        if (channels.Length != calibrations.Length) throw new ArgumentException("one calibration per channel");
-        if (channels.Length == 0 || channels.Length > ChannelValues.MaxChannels) throw new ArgumentOutOfRangeException(nameof(channels), $"1..{ChannelValues.MaxChannels} channels");
-        _channels = channels;
-        _calibrations = calibrations;
-        _safe.Count = channels.Length;
-        for (int i = 0; i < channels.Length; i++) _safe.Values[i] = (float)calibrations[i].SafeAngleDeg;
-    }
-
-    /// <inheritdoc/>
-    public int Channels => _channels.Length;
-
-    /// <summary>The channels (for the simulated plant and tests).</summary>
-    public ReadOnlySpan<PwmChannel> PwmChannels => _channels;
-
-    /// <summary>Calibrations, in channel order.</summary>
-    public ReadOnlySpan<ServoCalibration> Calibrations => _calibrations;
-
-    /// <summary>The safe command.</summary>
-    public ActuatorCommand SafeCommand => _safe;
-
-    /// <inheritdoc/>
-    public void Apply(in ActuatorCommand command)
-    {
-        int n = Math.Min(command.Count, _channels.Length);
-        for (int i = 0; i < n; i++) _channels[i].DutyCycle = _calibrations[i].DutyCycleFor(command.Values[i]);
-    }
-
-    /// <inheritdoc/>
-    public ActuatorCommand ApplySafeState()
-    {
-        Apply(in _safe);
-        return _safe;
-    }
+    public ServoActuator(PwmChannel[] channels, ServoCalibration[] calibrations) : base(channels, calibrations) { }
 
     /// <summary>Opens hardware PWM channels (sysfs /sys/class/pwm) at their safe duty and starts them.</summary>
     public static ServoActuator OpenHardware(ReadOnlySpan<(int Chip, int Channel, ServoCalibration Calibration)> outputs)
     {
-        var channels = new PwmChannel[outputs.Length];
-        var cals = new ServoCalibration[outputs.Length];
-        try
-        {
-            for (int i = 0; i < outputs.Length; i++)
-            {
-                var o = outputs[i];
-                cals[i] = o.Calibration;
-                channels[i] = PwmChannel.Create(o.Chip, o.Channel, o.Calibration.FrequencyHz, o.Calibration.DutyCycleFor(o.Calibration.SafeAngleDeg));
-                channels[i].Start();
-            }
-        }
-        catch
-        {
-            foreach (var c in channels) c?.Dispose();
-            throw;
-        }
+        var (channels, cals) = OpenChannels(outputs, simulated: false);
         return new ServoActuator(channels, cals);
     }
 
     /// <summary>Simulated channels at their safe duty, started.</summary>
     public static ServoActuator OpenSimulated(ReadOnlySpan<(int Chip, int Channel, ServoCalibration Calibration)> outputs)
     {
-        var channels = new PwmChannel[outputs.Length];
-        var cals = new ServoCalibration[outputs.Length];
-        for (int i = 0; i < outputs.Length; i++)
-        {
-            var o = outputs[i];
-            cals[i] = o.Calibration;
-            channels[i] = new SimulatedPwmChannel(o.Chip, o.Channel, o.Calibration.FrequencyHz, o.Calibration.DutyCycleFor(o.Calibration.SafeAngleDeg));
-            channels[i].Start();
-        }
+        var (channels, cals) = OpenChannels(outputs, simulated: true);
         return new ServoActuator(channels, cals);
-    }
-
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        foreach (var c in _channels) c.Dispose();
     }
 }

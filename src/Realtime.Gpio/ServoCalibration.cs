@@ -3,8 +3,11 @@ using System;
 namespace Realtime.Gpio;
 
 /// <summary>How a hobby servo maps angle to pulse width, and the PWM frame it sits in.</summary>
-public readonly record struct ServoCalibration(int FrequencyHz, double MinPulseUs, double MaxPulseUs, double MinAngleDeg, double MaxAngleDeg, double SafeAngleDeg)
+public readonly record struct ServoCalibration(int FrequencyHz, double MinPulseUs, double MaxPulseUs, double MinAngleDeg, double MaxAngleDeg, double SafeAngleDeg) : IPwmCalibration
 {
+    /// <inheritdoc/>
+    public double SafeValue => SafeAngleDeg;
+
     /// <summary>Duty cycle (0..1) for an angle, clamped to the servo's range; NaN (no valid command) gives the safe angle.</summary>
     public double DutyCycleFor(double angleDeg)
     {
