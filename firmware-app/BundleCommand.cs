@@ -63,12 +63,11 @@ internal static class BundleCommand
 
         // Assets: the model, checked against its pin now rather than on the board; the world video for sim-video.
         var assetFiles = new List<(string Relative, string Full)>();
-        string model = RequireAsset(assets, profile.Model.Path, "model.path", "model file", source);
-        if (profile.Model.Sha256 is string pin && ModelFile.Mismatch(model, pin) is string mismatch)
-            throw new ProfileException(source, new[] { $"model.sha256: {mismatch}" });
+        var wiring = new DemoWiring(profile, source, assets, null);
+        string model = wiring.RequireModel();
         assetFiles.Add((BundleRelative(profile.Model.Path, "models"), model));
         bool needsOpenCv = profile.Camera.Kind == "sim-video";
-        if (needsOpenCv) assetFiles.Add((BundleRelative(profile.Camera.Video!, "video"), RequireAsset(assets, profile.Camera.Video!, "camera.video", "video file", source)));
+        if (needsOpenCv) assetFiles.Add((BundleRelative(profile.Camera.Video!, "video"), wiring.RequireAsset(profile.Camera.Video!, "camera.video", "video file")));
 
         // The shipped profile is the resolved one, with asset paths as they lie in the bundle.
         json["model"]!["path"] = assetFiles[0].Relative;
@@ -169,17 +168,6 @@ internal static class BundleCommand
         if (h[0] != 0x7F || h[1] != (byte)'E' || h[2] != (byte)'L' || h[3] != (byte)'F') return null;
         int machine = h[18] | (h[19] << 8);
         return machine switch { 0x3E => "x64", 0xB7 => "arm64", 0x28 => "arm", _ => $"machine-0x{machine:x}" };
-    }
-
-    private static string RequireAsset(string? assets, string relative, string field, string what, string source)
-    {
-        string path = AssetLocator.Resolve(assets, relative);
-        if (!File.Exists(path))
-        {
-            string where = assets is null ? "no assets folder was found (use --assets DIR or RTAPP_ASSETS)" : $"assets folder {assets}";
-            throw new ProfileException(source, new[] { $"{field}: {what} not found: {path} ({where}; ./scripts/fetch-assets.sh fetches it)" });
-        }
-        return path;
     }
 
     /// <summary>Where an asset lies in the bundle: its relative path as given, or folder/name for an absolute one.</summary>

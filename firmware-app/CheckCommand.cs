@@ -64,13 +64,13 @@ internal static class CheckCommand
             ? new Item(Level.Ok, "real-time kernel", $"PREEMPT_RT ({m.Kernel})", null)
             : new Item(Level.Warn, "real-time kernel", $"{m.Kernel} is not PREEMPT_RT: worst-case wake-up latency is not bounded", "install a PREEMPT_RT kernel (Debian: linux-image-rt-amd64 / linux-image-rt-arm64)"));
 
-        var cores = new List<int>(p.Threads.Pipeline.Cores);
         string isolated = m.IsolatedCores;
+        KernelCmdline.TryParseCpuList(isolated, out var isolatedSet);
         foreach (int c in p.Threads.Pipeline.Cores)
         {
             if (c >= m.Cores)
                 items.Add(new Item(Level.Fail, $"core {c}", $"the profile pins the pipeline to core {c}; this machine has {m.Cores} cores (0..{m.Cores - 1})", "run on the board the profile is for, or change threads.pipeline.cores"));
-            else if (!CoreList.Contains(isolated, c))
+            else if (!isolatedSet.Contains(c))
                 items.Add(new Item(Level.Warn, $"core {c} isolated", $"core {c} is not in isolcpus ({(isolated.Length == 0 ? "none" : isolated)}): other tasks share it", $"add isolcpus={c} nohz_full={c} rcu_nocbs={c} to the kernel command line"));
             else
                 items.Add(new Item(Level.Ok, $"core {c} isolated", $"isolcpus={isolated}, nohz_full={(m.NohzFull.Length == 0 ? "none" : m.NohzFull)}", null));
@@ -155,21 +155,5 @@ internal static class CheckCommand
             ? $"ready: nothing fails ({warns} warning(s): the loop runs, with weaker timing guarantees)"
             : $"not ready: {fails} check(s) fail, {warns} warning(s)");
         return fails == 0 ? Program.ExitOk : Program.ExitFault;
-    }
-}
-
-/// <summary>The kernel's CPU list syntax ("1,3-5").</summary>
-internal static class CoreList
-{
-    public static bool Contains(string list, int core)
-    {
-        foreach (string part in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            int dash = part.IndexOf('-');
-            if (dash < 0 ? int.TryParse(part, out int c) && c == core
-                : int.TryParse(part[..dash], out int a) && int.TryParse(part[(dash + 1)..], out int b) && core >= a && core <= b)
-                return true;
-        }
-        return false;
     }
 }

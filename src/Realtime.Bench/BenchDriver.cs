@@ -105,7 +105,7 @@ public sealed class BenchDriver
                     long t1 = MonotonicClock.NowNs();
                     pipelineNs += t1 - t0;
                     int ran = loop.FramesRun - before;
-                    if (maxRate)
+                    if (maxRate && !engine.CarriesState)
                     {
                         for (int i = 0; i < ran; i++)
                         {

@@ -142,8 +142,6 @@ public sealed class BareModelTarget : BenchTarget
             new FirstValueDecoder(engine, engine.OutputNames.Count), new HoldController(), new NoActuator(), watchdog, waiter);
     }
 
-    /// <summary>The bound model.</summary>
-    public OnnxInferenceEngine BareEngine => _engine;
     /// <inheritdoc/>
     public override string Demo => "bare-model";
     /// <inheritdoc/>

@@ -28,8 +28,6 @@ public abstract class DemoBase : IDemo
     public abstract string Name { get; }
     /// <inheritdoc/>
     public BoardProfile Profile { get; }
-    /// <summary>Where the profile came from.</summary>
-    public string ProfileSource => Wiring.ProfileSource;
     /// <inheritdoc/>
     public string ModelPath { get; protected set; } = "";
     /// <inheritdoc/>

@@ -114,19 +114,6 @@ public sealed class DemoWiring
         };
     }
 
-    /// <summary>The same settings as <paramref name="o"/>, with the floor measured or not.</summary>
-    public static ClosedLoopOptions WithFloor(ClosedLoopOptions o, bool measureFloor) => new()
-    {
-        Frames = o.Frames,
-        WarmupFrames = o.WarmupFrames,
-        PeriodNs = o.PeriodNs,
-        DeadlineNs = o.DeadlineNs,
-        StageBudgetsNs = o.StageBudgetsNs,
-        FlatFramesForFault = o.FlatFramesForFault,
-        Scenario = o.Scenario,
-        MeasureFloor = measureFloor,
-    };
-
     /// <summary>A new in-loop watchdog with the profile's policies (the loader has checked every name).</summary>
     public LoopWatchdog NewWatchdog()
     {

@@ -125,9 +125,8 @@ public sealed class FaceTrackerDemo : DemoBase
         Decoder = new BlazeFaceDecoder(Engine, Preprocessor, m.InputWidth, (float)m.ScoreThreshold);
         var options = w.LoopOptions();
         _waiter = waiter;
-        _faults = w.Overrides.Faults;
-        Loop = new ClosedLoop<FaceDetection>(options, Camera, Preprocessor, Engine, Decoder, NewController(), Servos, NewWatchdog(),
-            waiter, new CenteringError(), SimCamera, NewFallback(), _faults);
+        Loop = new ClosedLoop<FaceDetection>(options, Camera, Preprocessor, Engine, Decoder, NewController(), Servos, Wiring.NewWatchdog(),
+            waiter, new CenteringError(), SimCamera, NewFallback(), Wiring.Overrides.Faults);
     }
 
     private PanTiltCamera OpenSimCamera(System.Threading.Tasks.Task<VideoFileReader> worldTask)
@@ -165,7 +164,6 @@ public sealed class FaceTrackerDemo : DemoBase
     }
 
     private IPeriodicWaiter? _waiter;
-    private FaultPlan? _faults;
 
     private ReturnToSafe<FaceDetection> NewFallback() => new(Servos.SafeCommand, Profile.Watchdog.FallbackStep);
 
@@ -177,8 +175,6 @@ public sealed class FaceTrackerDemo : DemoBase
             (p.Pwm[0].MinAngleDeg, p.Pwm[0].MaxAngleDeg), (p.Pwm[1].MinAngleDeg, p.Pwm[1].MaxAngleDeg));
     }
 
-    private LoopWatchdog NewWatchdog() => Wiring.NewWatchdog();
-
     /// <summary>
     /// Wires another loop over this demo's camera, decoder and outputs, with the same settings but
     /// another inference engine and, optionally, other preprocessing — to set a different way of
@@ -188,9 +184,9 @@ public sealed class FaceTrackerDemo : DemoBase
     /// </summary>
     public ClosedLoop<FaceDetection> CreateLoop(IInferenceEngine engine, IPreprocessor? preprocessor = null, bool? measureFloor = null)
     {
-        var options = DemoWiring.WithFloor(Loop.Options, measureFloor ?? Loop.Options.MeasureFloor);
-        return new ClosedLoop<FaceDetection>(options, Camera, preprocessor ?? Preprocessor, engine, Decoder, NewController(), Servos, NewWatchdog(),
-            _waiter, new CenteringError(), SimCamera, NewFallback(), _faults);
+        var options = Loop.Options with { MeasureFloor = measureFloor ?? Loop.Options.MeasureFloor };
+        return new ClosedLoop<FaceDetection>(options, Camera, preprocessor ?? Preprocessor, engine, Decoder, NewController(), Servos, Wiring.NewWatchdog(),
+            _waiter, new CenteringError(), SimCamera, NewFallback(), Wiring.Overrides.Faults);
     }
 
     private static void DisposeWhenDone(System.Threading.Tasks.Task<VideoFileReader> task)

@@ -46,20 +46,16 @@ public sealed class LineFollowerDemo : DemoBase
     public override void FillMetrics(DemoMetrics metrics, ReadOnlySpan<FrameRecord> records)
     {
         metrics.CrossTrackErrorCm = ReportBuilder.SummarizeDemoMetric(records, SettleFrames, out _);
-        var px = new List<double>();
+        metrics.CrossTrackErrorPx = ReportBuilder.SummarizeDemoMetric(records, SettleFrames, out _, Rig.View.PxPerCm);
         int warm = 0, found = 0, measured = 0;
         while (warm < records.Length && (records[warm].Flags & FrameFlags.Warmup) != 0) warm++;
-        double scale = Rig.View.PxPerCm;
         for (int i = 0; i < records.Length; i++)
         {
             if (float.IsNaN(records[i].DemoMetric)) continue;
             // Measure ran once per frame with a value, in order: its flags line up with these records.
             bool lineFound = Metric.LineFound(measured++);
-            if (i < warm || (records[i].Flags & FrameFlags.SourceFault) != 0) continue;
-            if (lineFound) found++;
-            if (i - warm >= SettleFrames) px.Add(records[i].DemoMetric * scale);
+            if (i >= warm && (records[i].Flags & FrameFlags.SourceFault) == 0 && lineFound) found++;
         }
-        metrics.CrossTrackErrorPx = ReportBuilder.SummarizeValues(px);
         metrics.FramesWithTarget = found;
         metrics.SettleFrames = SettleFrames;
         metrics.ImageWidthPx = Rig.View.WidthPx;

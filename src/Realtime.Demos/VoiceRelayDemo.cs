@@ -117,8 +117,7 @@ public sealed class VoiceRelayDemo : DemoBase
         }
         double chunkMs = 1000.0 * audio.Chunk / audio.SampleRate;
         Controller = new VoiceRelayController((float)relay.OnThreshold, (float)relay.OffThreshold, VoiceRelayController.ChunksFor(relay.HangoverMs, chunkMs));
-        // No floor runs: a second run per frame would step the carried state on the same chunk twice.
-        var options = DemoWiring.WithFloor(w.LoopOptions(), measureFloor: false);
+        var options = w.LoopOptions();
         Timeline = new RelayTimeline(options.WarmupFrames + options.Frames);
         Loop = new ClosedLoop<VoiceActivity>(options, Source, new AudioChunkPreprocessor(audio.Chunk, audio.Context), Engine, decoder,
             Controller, Relay, w.NewWatchdog(), waiter, new RelayRecorder(Timeline, Relay), null,
@@ -189,7 +188,7 @@ public sealed class VoiceRelayDemo : DemoBase
 
         public float Measure(in VoiceActivity observation, FrameBuffer frame)
         {
-            _timeline.Record(observation.Chunk, _relay.IsClosed, observation.Probability);
+            _timeline.Record(observation.Chunk, _relay.IsClosed);
             return observation.Probability;
         }
     }

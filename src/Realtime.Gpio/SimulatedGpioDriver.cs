@@ -37,8 +37,6 @@ public sealed class SimulatedGpioDriver : GpioDriver
     /// <summary>Writes so far (all pins).</summary>
     public long Writes => Interlocked.Read(ref _writes);
 
-    /// <summary>Capacity of the write log.</summary>
-    public int LogCapacity => _logTimes.Length;
 
     /// <summary>Whether the pin is open.</summary>
     public bool IsOpen(int pinNumber) => _modes[Check(pinNumber)] is not null;

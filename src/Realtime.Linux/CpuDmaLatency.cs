@@ -29,16 +29,15 @@ public sealed unsafe class CpuDmaLatency : IDisposable
         int fd = Libc.open("/dev/cpu_dma_latency", Libc.O_WRONLY | Libc.O_CLOEXEC);
         if (fd < 0)
         {
-            int e = Marshal.GetLastPInvokeError();
-            problem = $"could not open /dev/cpu_dma_latency: {Marshal.GetPInvokeErrorMessage(e)} (errno {e}); idle-state exits may add wake-up latency";
+            problem = $"could not open /dev/cpu_dma_latency: {Libc.LastErrnoText()}; idle-state exits may add wake-up latency";
             return null;
         }
         int v = latencyUs;
         if (Libc.write(fd, &v, sizeof(int)) != sizeof(int))
         {
-            int e = Marshal.GetLastPInvokeError();
+            string why = Libc.LastErrnoText();
             Libc.close(fd);
-            problem = $"could not write /dev/cpu_dma_latency: {Marshal.GetPInvokeErrorMessage(e)} (errno {e})";
+            problem = $"could not write /dev/cpu_dma_latency: {why}";
             return null;
         }
         return new CpuDmaLatency(fd, latencyUs);

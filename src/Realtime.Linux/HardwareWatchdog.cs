@@ -29,8 +29,7 @@ public sealed unsafe class HardwareWatchdog : IWatchdogKick
         int fd = Libc.open(device, Libc.O_WRONLY | Libc.O_CLOEXEC);
         if (fd < 0)
         {
-            int e = Marshal.GetLastPInvokeError();
-            problem = $"could not open the hardware watchdog {device}: {Marshal.GetPInvokeErrorMessage(e)} (errno {e})";
+            problem = $"could not open the hardware watchdog {device}: {Libc.LastErrnoText()}";
             return null;
         }
         return new HardwareWatchdog(fd, kickIntervalNs);

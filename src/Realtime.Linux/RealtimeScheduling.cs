@@ -34,20 +34,20 @@ public static unsafe class RealtimeScheduling
             foreach (int c in cores)
                 if (c >= 0 && c < MaskWords * 64) mask[c / 64] |= 1UL << (c % 64);
             if (Libc.sched_setaffinity(0, (nuint)(MaskWords * sizeof(ulong)), mask) != 0)
-                notes.Add($"could not pin the pipeline thread to cores [{string.Join(",", cores)}]: {Errno()}");
+                notes.Add($"could not pin the pipeline thread to cores [{string.Join(",", cores)}]: {Libc.LastErrnoText()}");
         }
         if (priority > 0)
         {
             int param = priority;
             if (Libc.sched_setscheduler(0, Libc.SCHED_FIFO, &param) != 0)
-                notes.Add($"could not set SCHED_FIFO priority {priority}: {Errno()} (needs CAP_SYS_NICE or an RLIMIT_RTPRIO of {priority}); running SCHED_OTHER");
+                notes.Add($"could not set SCHED_FIFO priority {priority}: {Libc.LastErrnoText()} (needs CAP_SYS_NICE or an RLIMIT_RTPRIO of {priority}); running SCHED_OTHER");
         }
         else if (Libc.sched_getscheduler(0) != Libc.SCHED_OTHER)
         {
             // Priority 0 means SCHED_OTHER, even for a thread that inherited a real-time policy.
             int param = 0;
             if (Libc.sched_setscheduler(0, Libc.SCHED_OTHER, &param) != 0)
-                notes.Add($"could not return the thread to SCHED_OTHER: {Errno()}");
+                notes.Add($"could not return the thread to SCHED_OTHER: {Libc.LastErrnoText()}");
         }
         if (lockMemory)
         {
@@ -55,7 +55,7 @@ public static unsafe class RealtimeScheduling
             // (ORT, OpenCV) at once, which costs tens of ms of cold start; the warm-up frames touch
             // everything the hot path uses, and from then on it stays resident.
             if (Libc.mlockall(Libc.MCL_CURRENT | Libc.MCL_FUTURE | Libc.MCL_ONFAULT) == 0) locked = true;
-            else notes.Add($"could not lock memory (mlockall): {Errno()} (needs CAP_IPC_LOCK or a larger RLIMIT_MEMLOCK); page faults may add latency");
+            else notes.Add($"could not lock memory (mlockall): {Libc.LastErrnoText()} (needs CAP_IPC_LOCK or a larger RLIMIT_MEMLOCK); page faults may add latency");
         }
         var info = ReadCurrentThread();
         info.Mlockall = locked;
@@ -82,7 +82,7 @@ public static unsafe class RealtimeScheduling
             Period = (ulong)periodNs,
         };
         if (Libc.syscall(nr, 0, (long)&attr, 0) == 0) return null;
-        return $"could not set SCHED_DEADLINE (runtime {runtimeNs / 1000} µs, deadline {deadlineNs / 1000} µs, period {periodNs / 1000} µs): {Errno()}";
+        return $"could not set SCHED_DEADLINE (runtime {runtimeNs / 1000} µs, deadline {deadlineNs / 1000} µs, period {periodNs / 1000} µs): {Libc.LastErrnoText()}";
     }
 
     /// <summary>Touches <paramref name="bytes"/> of the calling thread's stack so its pages are resident (and locked under mlockall) before the loop runs.</summary>
@@ -128,10 +128,4 @@ public static unsafe class RealtimeScheduling
 
     /// <summary>The kernel thread id of the calling thread.</summary>
     public static int CurrentThreadId() => Libc.gettid();
-
-    private static string Errno()
-    {
-        int e = Marshal.GetLastPInvokeError();
-        return $"{Marshal.GetPInvokeErrorMessage(e)} (errno {e})";
-    }
 }

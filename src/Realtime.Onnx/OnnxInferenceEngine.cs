@@ -52,6 +52,9 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     private readonly string[] _outputNames;
     private readonly byte[][] _outputs;
     private readonly TensorElementType[] _outputTypes;
+    // Byte lengths of each bound tensor, fixed at load (the buffers may be longer).
+    private readonly int[] _inputLengths;
+    private readonly int[] _outputLengths;
     private readonly int _primary;
     // (output index, input index) pairs copied after every run.
     private readonly int[] _carryFrom;
@@ -69,6 +72,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         _inputs = new byte[_inputNames.Length][];
         InputShapes = new long[_inputNames.Length][];
         InputTypes = new TensorElementType[_inputNames.Length];
+        _inputLengths = new int[_inputNames.Length];
         var inputValues = new OrtValue[_inputNames.Length];
         _primary = -1;
         for (int i = 0; i < _inputNames.Length; i++)
@@ -80,6 +84,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
             InputShapes[i] = shape;
             InputTypes[i] = meta.ElementDataType;
             _inputs[i] = Allocate(path, "input", name, meta.ElementDataType, shape);
+            _inputLengths[i] = ByteLength(shape, meta.ElementDataType);
             inputValues[i] = Wrap(_inputs[i], meta.ElementDataType, shape);
             _binding.BindInput(name, inputValues[i]);
             if (binding.PrimaryInput is null ? _primary < 0 && meta.ElementDataType == TensorElementType.Float : name == binding.PrimaryInput) _primary = i;
@@ -95,6 +100,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         _outputNames = new List<string>(session.OutputNames).ToArray();
         _outputs = new byte[_outputNames.Length][];
         _outputTypes = new TensorElementType[_outputNames.Length];
+        _outputLengths = new int[_outputNames.Length];
         OutputShapes = new long[_outputNames.Length][];
         // Dynamic output shapes are learnt from one run through ORT's convenience API (set-up, not the loop).
         bool dynamicOutputs = false;
@@ -109,6 +115,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
             OutputShapes[i] = shape;
             _outputTypes[i] = meta.ElementDataType;
             _outputs[i] = Allocate(path, "output", _outputNames[i], meta.ElementDataType, shape);
+            _outputLengths[i] = ByteLength(shape, meta.ElementDataType);
             _binding.BindOutput(_outputNames[i], Wrap(_outputs[i], meta.ElementDataType, shape));
         }
 
@@ -232,7 +239,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     }
 
     /// <inheritdoc/>
-    public Span<float> Input => _primary < 0 ? Span<float>.Empty : MemoryMarshal.Cast<byte, float>(_inputs[_primary].AsSpan(0, ByteLength(_primary, input: true)));
+    public Span<float> Input => _primary < 0 ? Span<float>.Empty : MemoryMarshal.Cast<byte, float>(_inputs[_primary].AsSpan(0, _inputLengths[_primary]));
 
     /// <summary>Index of the input named <paramref name="name"/>, or -1.</summary>
     public int InputIndex(string name) => Array.IndexOf(_inputNames, name);
@@ -244,10 +251,10 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     public Span<long> Int64Input(string name) => MemoryMarshal.Cast<byte, long>(TypedInput(name, TensorElementType.Int64));
 
     /// <summary>The raw bytes of input <paramref name="index"/> (any element type).</summary>
-    public Span<byte> InputBytes(int index) => _inputs[index].AsSpan(0, ByteLength(index, input: true));
+    public Span<byte> InputBytes(int index) => _inputs[index].AsSpan(0, _inputLengths[index]);
 
     /// <summary>The raw bytes of output <paramref name="index"/> (any element type).</summary>
-    public ReadOnlySpan<byte> OutputBytes(int index) => _outputs[index].AsSpan(0, ByteLength(index, input: false));
+    public ReadOnlySpan<byte> OutputBytes(int index) => _outputs[index].AsSpan(0, _outputLengths[index]);
 
     /// <summary>The bound output at <paramref name="index"/> as floats; empty when it is not a float tensor.</summary>
     public ReadOnlySpan<float> Output(int index) =>
@@ -255,6 +262,9 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
 
     /// <inheritdoc/>
     public int OutputIndex(string name) => Array.IndexOf(_outputNames, name);
+
+    /// <inheritdoc/>
+    public bool CarriesState => _carryFrom.Length > 0;
 
     /// <summary>Zeros every carried input: the recurrent state of a fresh stream.</summary>
     public void ResetCarriedState()
@@ -318,11 +328,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         }
     }
 
-    private int ByteLength(int index, bool input)
-    {
-        long n = Product(input ? InputShapes[index] : OutputShapes[index]);
-        return checked((int)(n * ElementSize(input ? InputTypes[index] : _outputTypes[index])));
-    }
+    private static int ByteLength(long[] shape, TensorElementType type) => checked((int)(Product(shape) * ElementSize(type)));
 
     private long[][] ProbeOutputShapes(string path, OrtValue[] inputValues)
     {

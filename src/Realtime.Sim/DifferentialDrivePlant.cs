@@ -51,8 +51,6 @@ public sealed class DifferentialDrivePlant
     public double OdometerCm { get; private set; }
     /// <summary>Simulated time, seconds.</summary>
     public double TimeS { get; private set; }
-    /// <summary>The robot's figures.</summary>
-    public DriveParameters Parameters => _p;
 
     /// <summary>Puts the robot at a pose, wheels at rest (data sets and tests; the loop never calls it).</summary>
     public void Place(double x, double y, double heading)

@@ -105,21 +105,12 @@ public sealed class FaceTrackerOverV4l2Tests
         }) { IsBackground = true };
         sensor.Start();
 
-        long allocated = -1;
-        int gcBefore = 0, gcAfter = 0;
-        LoopOutcome outcome = LoopOutcome.Faulted;
+        LoopOutcome outcome;
+        long allocated;
+        int collections;
         try
         {
-            SimDemo.OnPipelineThread(() =>
-            {
-                loop.RunFrames(warmup);
-                Realtime.Core.Pipeline.LoopMemory.CollectBeforeLoop();
-                gcBefore = GC.CollectionCount(0);
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                outcome = loop.RunFrames(frames);
-                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-                gcAfter = GC.CollectionCount(0);
-            });
+            (outcome, allocated, collections) = SimDemo.MeasureCountedFrames(loop, warmup, frames);
         }
         finally
         {
@@ -130,7 +121,7 @@ public sealed class FaceTrackerOverV4l2Tests
         Assert.Equal(LoopOutcome.Completed, outcome);
         Assert.Equal(warmup + frames, loop.FramesRun);
         Assert.Equal(0, allocated);
-        Assert.Equal(gcBefore, gcAfter);
+        Assert.Equal(0, collections);
         Assert.Equal(0, camera.CaptureThreadAllocatedBytes);
         Assert.Null(camera.Fault);
         Assert.True(camera.KernelTimestamps);

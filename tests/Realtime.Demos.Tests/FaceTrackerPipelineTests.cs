@@ -29,24 +29,12 @@ public sealed class FaceTrackerPipelineTests
     {
         const int warmup = 60, frames = 1200;
         using var demo = Build(frames, warmup);
-        long allocated = -1;
-        int gcBefore = 0, gcAfter = 0;
-        LoopOutcome outcome = LoopOutcome.Faulted;
-        OnPipelineThread(() =>
-        {
-            demo.Loop.RunFrames(warmup);
-            LoopMemory.CollectBeforeLoop();
-            gcBefore = GC.CollectionCount(0);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            outcome = demo.Loop.RunFrames(frames);
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            gcAfter = GC.CollectionCount(0);
-        });
+        var (outcome, allocated, collections) = SimDemo.MeasureCountedFrames(demo.Loop, warmup, frames);
 
         Assert.Equal(LoopOutcome.Completed, outcome);
         Assert.Equal(warmup + frames, demo.Loop.FramesRun);
         Assert.Equal(0, allocated);
-        Assert.Equal(gcBefore, gcAfter);
+        Assert.Equal(0, collections);
         // The loop really ran the model on the video: frames take the world past its first loop
         // (270 frames at 24 fps, 1260 frames at 30 Hz), and faces were found.
         Assert.True(demo.SimCamera!.World.Loops >= 3, $"the world video looped {demo.SimCamera.World.Loops} times");

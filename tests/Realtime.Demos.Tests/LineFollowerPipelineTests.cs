@@ -89,23 +89,11 @@ public sealed class LineFollowerPipelineTests
     {
         const int warmup = 20, frames = 1000;
         using var demo = Build(frames, warmup, floor: false);
-        long allocated = -1;
-        int gcBefore = 0, gcAfter = 0;
-        LoopOutcome outcome = LoopOutcome.Faulted;
-        SimDemo.OnPipelineThread(() =>
-        {
-            demo.Loop.RunFrames(warmup);
-            LoopMemory.CollectBeforeLoop();
-            gcBefore = GC.CollectionCount(0);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            outcome = demo.Loop.RunFrames(frames);
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            gcAfter = GC.CollectionCount(0);
-        });
+        var (outcome, allocated, collections) = SimDemo.MeasureCountedFrames(demo.Loop, warmup, frames);
         Assert.Equal(LoopOutcome.Completed, outcome);
         Assert.Equal(warmup + frames, demo.Loop.FramesRun);
         Assert.Equal(0, allocated);
-        Assert.Equal(gcBefore, gcAfter);
+        Assert.Equal(0, collections);
         // It really ran: a thousand frames at 10 Hz is 100 s, about three laps.
         Assert.True(demo.Rig.Camera.Laps.ProgressCm > 2 * demo.Rig.Track.Length, $"progress {demo.Rig.Camera.Laps.ProgressCm} cm");
     }

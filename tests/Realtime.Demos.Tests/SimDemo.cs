@@ -35,4 +35,27 @@ internal static class SimDemo
         t.Join();
         if (failure is not null) throw new Xunit.Sdk.XunitException("pipeline thread failed: " + failure);
     }
+
+    /// <summary>
+    /// On a fresh pipeline thread: runs <paramref name="warmup"/> frames, collects, then runs
+    /// <paramref name="frames"/> more, measuring the bytes that thread allocated and the gen0
+    /// collections over those counted frames only.
+    /// </summary>
+    public static (LoopOutcome Outcome, long Allocated, int Gen0Collections) MeasureCountedFrames(IClosedLoop loop, int warmup, int frames)
+    {
+        long allocated = -1;
+        int gcBefore = 0, gcAfter = 0;
+        LoopOutcome outcome = LoopOutcome.Faulted;
+        OnPipelineThread(() =>
+        {
+            loop.RunFrames(warmup);
+            LoopMemory.CollectBeforeLoop();
+            gcBefore = GC.CollectionCount(0);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            outcome = loop.RunFrames(frames);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            gcAfter = GC.CollectionCount(0);
+        });
+        return (outcome, allocated, gcAfter - gcBefore);
+    }
 }

@@ -66,7 +66,7 @@ public static class MlsdVariantBench
             if (photo.Empty()) throw new InvalidDataException($"{photoPath}: OpenCV cannot read this image");
             frames.AddRange(RenderTrack(setup, trackFrames));
             var f = new FrameBuffer(photo.Width, photo.Height, PixelFormat.Bgr24);
-            using (var cont = photo.IsContinuous() ? photo.Clone() : photo.Clone())
+            using (var cont = photo.Clone())   // a continuous copy, whatever the decoder's layout
                 System.Runtime.InteropServices.Marshal.Copy(cont.Data, f.Pixels, 0, f.Pixels.Length);
             frames.Add(f);
         }

@@ -14,7 +14,6 @@ public sealed class RelayTimeline
 {
     private readonly long[] _chunk;
     private readonly bool[] _closed;
-    private readonly float[] _probability;
     private int _count;
 
     /// <summary>Room for <paramref name="capacity"/> frames.</summary>
@@ -22,7 +21,6 @@ public sealed class RelayTimeline
     {
         _chunk = new long[Math.Max(1, capacity)];
         _closed = new bool[_chunk.Length];
-        _probability = new float[_chunk.Length];
     }
 
     /// <summary>Frames recorded.</summary>
@@ -31,23 +29,15 @@ public sealed class RelayTimeline
     /// <summary>Forgets what was recorded.</summary>
     public void Clear() => _count = 0;
 
-    /// <summary>Records one frame: its chunk, the relay's state after the frame's write, the speech probability. Allocation-free; frames past the capacity are not kept.</summary>
-    public void Record(long chunk, bool closed, float probability)
+    /// <summary>Records one frame: its chunk and the relay's state after the frame's write (the speech probability is the frame record's demo metric). Allocation-free; frames past the capacity are not kept.</summary>
+    public void Record(long chunk, bool closed)
     {
         int i = _count;
         if (i >= _chunk.Length) return;
         _chunk[i] = chunk;
         _closed[i] = closed;
-        _probability[i] = probability;
         _count = i + 1;
     }
-
-    /// <summary>Chunk number of recorded frame <paramref name="i"/>.</summary>
-    public long ChunkAt(int i) => _chunk[i];
-    /// <summary>Relay state after recorded frame <paramref name="i"/>.</summary>
-    public bool ClosedAt(int i) => _closed[i];
-    /// <summary>Speech probability of recorded frame <paramref name="i"/>.</summary>
-    public float ProbabilityAt(int i) => _probability[i];
 
     /// <summary>
     /// Fills the voice-relay figures of <paramref name="metrics"/> from what was recorded, against

@@ -37,8 +37,6 @@ public sealed class WavChunkSource : IFrameSource
     public PixelFormat Format => PixelFormat.Float32;
     /// <summary>Whole chunks in one pass through the recording.</summary>
     public int ChunksPerPass { get; }
-    /// <summary>Chunks delivered so far.</summary>
-    public long ChunksRead => _next;
 
     /// <inheritdoc/>
     public CaptureStatus Capture(FrameBuffer slot)

@@ -63,8 +63,6 @@ public sealed class LineSteering : IController<LineSegments>
 
     /// <summary>The last frame's estimate.</summary>
     public LineEstimate Last { get; private set; }
-    /// <summary>Frames in a row without the line.</summary>
-    public int LostFrames => _lost;
 
     /// <inheritdoc/>
     public void Update(in LineSegments observation, in ActuatorCommand applied, ref ActuatorCommand next)

@@ -19,16 +19,6 @@ public struct LineSegment
 
     /// <summary>Length, px.</summary>
     public readonly float Length => MathF.Sqrt((X2 - X1) * (X2 - X1) + (Y2 - Y1) * (Y2 - Y1));
-
-    /// <summary>Distance from a point to this segment (to its nearest point, ends included), px.</summary>
-    public readonly float DistanceTo(float x, float y)
-    {
-        float dx = X2 - X1, dy = Y2 - Y1;
-        float len2 = dx * dx + dy * dy;
-        float t = len2 > 0 ? Math.Clamp(((x - X1) * dx + (y - Y1) * dy) / len2, 0f, 1f) : 0f;
-        float px = X1 + t * dx - x, py = Y1 + t * dy - y;
-        return MathF.Sqrt(px * px + py * py);
-    }
 }
 
 /// <summary>Fixed room for the segments of one frame, passed by value without allocating.</summary>

@@ -48,8 +48,6 @@ public sealed class MlsdDecoder : IDecoder<LineSegments>
     public float ScoreThreshold { get; }
     /// <summary>Minimum length in model-input pixels.</summary>
     public float MinLengthPx { get; }
-    /// <summary>Cells per side of the output grid (160 for a 320 input).</summary>
-    public int Grid => _grid;
 
     /// <inheritdoc/>
     public void Decode(IInferenceEngine engine, FrameBuffer frame, ref LineSegments result)

@@ -89,8 +89,6 @@ public sealed class LetterboxPreprocessor : IPreprocessor
     public int OffsetX { get; }
     /// <summary>Top padding in the tensor.</summary>
     public int OffsetY { get; }
-    /// <summary>Floats per tensor pixel: 3 or 4.</summary>
-    public int Channels => _channels;
 
     /// <summary>Maps a point in tensor pixels back to frame pixels.</summary>
     public (float X, float Y) TensorToFrame(float tx, float ty)

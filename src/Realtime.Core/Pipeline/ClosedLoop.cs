@@ -13,8 +13,8 @@ public enum LoopScenario
     SingleStream,
 }
 
-/// <summary>Settings of a closed loop, checked once at construction.</summary>
-public sealed class ClosedLoopOptions
+/// <summary>Settings of a closed loop, checked once at construction; <c>with</c> makes a variant.</summary>
+public sealed record ClosedLoopOptions
 {
     /// <summary>Counted frames to run after warm-up.</summary>
     public int Frames { get; init; } = 1000;
@@ -70,6 +70,8 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
     private readonly IPeriodicWaiter _waiter;
     private readonly FaultPlan? _faults;
     private readonly long[] _budgets = new long[6];
+    // The floor runs the model a second time per frame: never for a model that carries state, which it would advance twice.
+    private readonly bool _measureFloor;
     private readonly FrameBuffer _slot;
     private readonly FrameRecord[] _records;
     private readonly ActuationGate _gate = new();
@@ -113,6 +115,7 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
         for (int k = 0; k < 4; k++) usesFallback |= watchdog.ActionFor((FaultKind)k) == FaultAction.Fallback;
         if (usesFallback && fallback is null) throw new ArgumentException("the watchdog names the fallback action but no fallback controller was given", nameof(fallback));
         Options = options;
+        _measureFloor = options.MeasureFloor && !engine.CarriesState;
         _source = source;
         _preprocessor = preprocessor;
         _engine = engine;
@@ -135,8 +138,6 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
     public ClosedLoopOptions Options { get; }
     /// <summary>The in-loop watchdog.</summary>
     public LoopWatchdog Watchdog { get; }
-    /// <summary>The gate the watchdog thread latches.</summary>
-    public ActuationGate Gate => _gate;
     /// <summary>Frames run so far (warm-up included); safe to read from another thread.</summary>
     public int FramesRun => Volatile.Read(ref _framesRun);
     /// <summary>Period ticks that passed with no frame taken (the loop fell behind; newest frame wins).</summary>
@@ -234,7 +235,7 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
             Volatile.Write(ref _lastProgressNs, rec.ActuateEndNs);
             if (exit) return Stop(LoopOutcome.WatchdogExit);
 
-            if (Options.MeasureFloor && (rec.Flags & FrameFlags.SourceFault) == 0)
+            if (_measureFloor && (rec.Flags & FrameFlags.SourceFault) == 0)
             {
                 // The floor gets the same start as a frame: in a periodic loop it runs half a period
                 // later, after its own sleep, so neither runs with caches the other just warmed.

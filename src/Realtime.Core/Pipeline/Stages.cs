@@ -44,6 +44,11 @@ public interface IInferenceEngine : IDisposable
     ReadOnlySpan<float> Output(int index);
     /// <summary>Index of the output named <paramref name="name"/>, or -1.</summary>
     int OutputIndex(string name);
+    /// <summary>
+    /// Whether a run carries state into the next (a recurrent model): then the model cannot be run
+    /// again alone on the same frame, so no floor is measured beside it.
+    /// </summary>
+    bool CarriesState => false;
 }
 
 /// <summary>Turns raw model outputs into a small result struct. Must not allocate.</summary>

@@ -105,8 +105,9 @@ public static class ReportBuilder
     /// Summarises the per-frame demo metric (<see cref="FrameRecord.DemoMetric"/>) of the counted
     /// frames that have one, leaving out the first <paramref name="settleFrames"/> counted frames
     /// while the loop settles; <paramref name="framesWithValue"/> counts every counted frame with a value.
+    /// Each value is multiplied by <paramref name="scale"/> (e.g. cm to camera pixels).
     /// </summary>
-    public static ValueSummary? SummarizeDemoMetric(ReadOnlySpan<FrameRecord> records, int settleFrames, out int framesWithValue)
+    public static ValueSummary? SummarizeDemoMetric(ReadOnlySpan<FrameRecord> records, int settleFrames, out int framesWithValue, double scale = 1)
     {
         int warm = 0;
         while (warm < records.Length && (records[warm].Flags & FrameFlags.Warmup) != 0) warm++;
@@ -117,7 +118,7 @@ public static class ReportBuilder
             ref readonly FrameRecord r = ref records[i];
             if ((r.Flags & FrameFlags.SourceFault) != 0 || float.IsNaN(r.DemoMetric)) continue;
             framesWithValue++;
-            if (i - warm >= settleFrames) metric.Add(r.DemoMetric);
+            if (i - warm >= settleFrames) metric.Add(r.DemoMetric * scale);
         }
         return SummarizeValues(metric);
     }

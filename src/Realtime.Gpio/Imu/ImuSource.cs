@@ -33,8 +33,6 @@ public sealed class ImuSource : IFrameSource
     public int Height => 1;
     /// <inheritdoc/>
     public PixelFormat Format => PixelFormat.Float32;
-    /// <summary>The last sample read.</summary>
-    public ImuSample Last => _sample;
     /// <summary>Reads that failed on the bus.</summary>
     public long BusErrors { get; private set; }
     /// <summary>The last bus error's message, or null.</summary>

@@ -63,18 +63,12 @@ public sealed class Mpu6050 : IDisposable
         WriteRegister(Mpu6050Registers.AccelConfig, (byte)((int)accel << 3));
         if ((ReadRegister(Mpu6050Registers.PwrMgmt1) & Mpu6050Registers.SleepBit) != 0)
             throw new IOException($"{where}: the chip stays asleep after PWR_MGMT_1 was written");
-        Accel = accel;
-        Gyro = gyro;
         _accelLsbPerG = Mpu6050Registers.AccelLsbPerG((int)accel);
         _gyroLsbPerDps = Mpu6050Registers.GyroLsbPerDps((int)gyro);
     }
 
     /// <summary>The bus and address or chip select, in words.</summary>
     public string Where { get; }
-    /// <summary>The accelerometer's range.</summary>
-    public AccelRange Accel { get; }
-    /// <summary>The gyroscope's range.</summary>
-    public GyroRange Gyro { get; }
 
     /// <summary>Opens the chip on an I2C device (address 0x68 or 0x69). <paramref name="dlpf"/> is DLPF_CFG 0..6.</summary>
     public static Mpu6050 OnI2c(I2cDevice device, AccelRange accel = AccelRange.G2, GyroRange gyro = GyroRange.Dps250, int dlpf = 3)
@@ -93,9 +87,8 @@ public sealed class Mpu6050 : IDisposable
     /// <summary>Reads one register.</summary>
     public byte ReadRegister(byte register)
     {
-        Span<byte> rx = _rx.AsSpan(0, 2);
-        Transfer(register, rx.Slice(1, 1));
-        return rx[1];
+        Transfer(register, 1);
+        return _rx[1];
     }
 
     /// <summary>Writes one register.</summary>
@@ -117,8 +110,8 @@ public sealed class Mpu6050 : IDisposable
     /// <summary>One burst read of accelerometer, temperature and gyroscope, scaled to g, °C and °/s. Allocates nothing.</summary>
     public void Read(ref ImuSample sample)
     {
-        Span<byte> data = _rx.AsSpan(1, Mpu6050Registers.DataBytes);
-        Transfer(Mpu6050Registers.AccelXoutH, data);
+        Transfer(Mpu6050Registers.AccelXoutH, Mpu6050Registers.DataBytes);
+        ReadOnlySpan<byte> data = _rx.AsSpan(1, Mpu6050Registers.DataBytes);
         sample.AccelX = BinaryPrimitives.ReadInt16BigEndian(data) / _accelLsbPerG;
         sample.AccelY = BinaryPrimitives.ReadInt16BigEndian(data[2..]) / _accelLsbPerG;
         sample.AccelZ = BinaryPrimitives.ReadInt16BigEndian(data[4..]) / _accelLsbPerG;
@@ -128,24 +121,20 @@ public sealed class Mpu6050 : IDisposable
         sample.GyroZ = BinaryPrimitives.ReadInt16BigEndian(data[12..]) / _gyroLsbPerDps;
     }
 
-    /// <summary>Reads registers from <paramref name="register"/> on into <paramref name="into"/> (auto-increment).</summary>
-    private void Transfer(byte register, Span<byte> into)
+    /// <summary>Reads <paramref name="count"/> registers from <paramref name="register"/> on (auto-increment) into <c>_rx[1..]</c>.</summary>
+    private void Transfer(byte register, int count)
     {
         if (_i2c is not null)
         {
             _tx[0] = register;
-            _i2c.WriteRead(_tx.AsSpan(0, 1), into);
+            _i2c.WriteRead(_tx.AsSpan(0, 1), _rx.AsSpan(1, count));
             return;
         }
-        // SPI: the first byte carries the address with the read bit; the answer follows it.
-        int n = into.Length + 1;
-        if (n > _tx.Length) throw new ArgumentOutOfRangeException(nameof(into), $"at most {Mpu6050Registers.DataBytes} bytes per read");
+        // SPI: the first byte carries the address with the read bit; the answer follows it, so _rx[0] is the byte clocked in meanwhile.
+        int n = count + 1;
         _tx.AsSpan(0, n).Clear();
         _tx[0] = (byte)(register | Mpu6050Registers.SpiReadBit);
-        Span<byte> rx = stackalloc byte[1 + Mpu6050Registers.DataBytes];
-        rx = rx[..n];
-        _spi!.TransferFullDuplex(_tx.AsSpan(0, n), rx);
-        rx[1..].CopyTo(into);
+        _spi!.TransferFullDuplex(_tx.AsSpan(0, n), _rx.AsSpan(0, n));
     }
 
     /// <inheritdoc/>

@@ -66,8 +66,6 @@ public sealed unsafe class AlsaCaptureSource : IFrameSource
     public long Underruns => _underruns;
     /// <summary>Chunks read from the device so far.</summary>
     public long ChunksCaptured => _ring.Written;
-    /// <summary>The capture thread's managed id (for tests).</summary>
-    public Thread CaptureThreadHandle => _thread;
 
     /// <summary>
     /// The alsa-lib version string: proves <c>libasound.so.2</c> loads. A missing library is an

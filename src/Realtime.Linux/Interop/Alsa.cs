@@ -13,7 +13,6 @@ internal static unsafe partial class Alsa
     public const int SND_PCM_ACCESS_RW_INTERLEAVED = 3;
     public const int EPIPE = 32;     // overrun: the device's buffer filled before it was read
     public const int ESTRPIPE = 86;  // the device was suspended
-    public const int EAGAIN = 11;
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int snd_pcm_open(out IntPtr pcm, string name, int stream, int mode);
@@ -26,9 +25,6 @@ internal static unsafe partial class Alsa
 
     [LibraryImport(Lib)]
     public static partial int snd_pcm_recover(IntPtr pcm, int err, int silent);
-
-    [LibraryImport(Lib)]
-    public static partial int snd_pcm_start(IntPtr pcm);
 
     [LibraryImport(Lib)]
     public static partial int snd_pcm_drop(IntPtr pcm);

@@ -5,6 +5,12 @@ namespace Realtime.Linux.Interop;
 /// <summary>The libc calls the runtime uses, source-generated (no runtime marshalling stubs).</summary>
 internal static unsafe partial class Libc
 {
+    /// <summary>An errno as the kernel's words and its number: "No such file or directory (errno 2)".</summary>
+    public static string ErrnoText(int errno) => $"{System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+
+    /// <summary><see cref="ErrnoText"/> of the last P/Invoke's errno.</summary>
+    public static string LastErrnoText() => ErrnoText(System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+
     private const string Lib = "libc";
 
     public const int SCHED_OTHER = 0;
@@ -135,7 +141,6 @@ internal static unsafe partial class Libc
     public const int EIO = 5;
     public const int ENXIO = 6;
     public const int EAGAIN = 11;
-    public const int ENOMEM = 12;
     public const int EACCES = 13;
     public const int EBUSY = 16;
     public const int ENODEV = 19;

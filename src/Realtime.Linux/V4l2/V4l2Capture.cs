@@ -29,7 +29,6 @@ public sealed unsafe class V4l2Capture : IFrameSource
     private int _fd = -1;
     private readonly List<(nint Address, uint Length)> _maps = new();
     private uint _deviceStride;
-    private uint _deviceFourCc;
     private NewestFrameHandoff _handoff = null!;
     private MjpegDecoder? _jpeg;
     private readonly ManualResetEventSlim _frameReady = new(false, 0);
@@ -156,7 +155,7 @@ public sealed unsafe class V4l2Capture : IFrameSource
         Libc.EACCES => new V4l2Exception($"camera {path}: permission denied (add the user to the 'video' group, or run as a user that has it)", errno),
         Libc.EBUSY => new V4l2Exception($"camera {path}: device busy (another program has the camera open)", errno),
         Libc.ENODEV or Libc.ENXIO => new V4l2Exception($"camera {path}: the device is gone (unplugged?)", errno),
-        _ => new V4l2Exception($"camera {path}: cannot open: {ErrnoText(errno)}", errno),
+        _ => new V4l2Exception($"camera {path}: cannot open: {Libc.ErrnoText(errno)}", errno),
     };
 
     private static V4l2DeviceInfo QueryDevice(IV4l2Device dev, int fd, string path)
@@ -164,8 +163,8 @@ public sealed unsafe class V4l2Capture : IFrameSource
         V4l2Capability cap;
         int r = dev.Ioctl(fd, V4l2Api.VIDIOC_QUERYCAP, &cap);
         if (r == -Libc.ENOTTY || r == -Libc.EINVAL)
-            throw new V4l2Exception($"camera {path}: not a V4L2 device (VIDIOC_QUERYCAP: {ErrnoText(-r)}); camera.device must name a /dev/videoN capture node", -r);
-        if (r < 0) throw new V4l2Exception($"camera {path}: VIDIOC_QUERYCAP failed: {ErrnoText(-r)}", -r);
+            throw new V4l2Exception($"camera {path}: not a V4L2 device (VIDIOC_QUERYCAP: {Libc.ErrnoText(-r)}); camera.device must name a /dev/videoN capture node", -r);
+        if (r < 0) throw new V4l2Exception($"camera {path}: VIDIOC_QUERYCAP failed: {Libc.ErrnoText(-r)}", -r);
         uint caps = (cap.Capabilities & V4l2Api.CapDeviceCaps) != 0 ? cap.DeviceCaps : cap.Capabilities;
         var formats = new List<(string, string)>();
         for (uint i = 0; i < 64; i++)
@@ -207,14 +206,13 @@ public sealed unsafe class V4l2Capture : IFrameSource
         f.Pix.Field = V4l2Api.FieldNone;
         int r = _dev.Ioctl(_fd, V4l2Api.VIDIOC_S_FMT, &f);
         if (r == -Libc.EBUSY) throw new V4l2Exception($"{Who}: device busy (another program is streaming from it)", Libc.EBUSY);
-        if (r < 0) throw new V4l2Exception($"{Who}: VIDIOC_S_FMT {CameraFormats.FourCc(_options.Format)} {_options.Width}x{_options.Height} failed: {ErrnoText(-r)}", -r);
+        if (r < 0) throw new V4l2Exception($"{Who}: VIDIOC_S_FMT {CameraFormats.FourCc(_options.Format)} {_options.Width}x{_options.Height} failed: {Libc.ErrnoText(-r)}", -r);
         if (f.Pix.PixelFormat != want)
             throw new V4l2Exception($"{Who} answered {V4l2Api.FourCc(f.Pix.PixelFormat)} when asked for {CameraFormats.FourCc(_options.Format)}; it offers {Info.FormatList()}") { Setting = V4l2Setting.Format };
         if (f.Pix.Width != _options.Width || f.Pix.Height != _options.Height)
             throw new V4l2Exception($"{Who} does not offer {_options.Width}x{_options.Height} in {CameraFormats.FourCc(_options.Format)}; the nearest it gives is {f.Pix.Width}x{f.Pix.Height}: set camera.width and camera.height to a size it offers (`v4l2-ctl -d {_path} --list-formats-ext`)") { Setting = V4l2Setting.Size };
         uint minStride = (uint)(_options.Width * (_options.Format == CameraFormat.Yuyv ? 2 : 1));
         _deviceStride = _options.Format == CameraFormat.Mjpeg ? 0 : Math.Max(f.Pix.BytesPerLine, minStride);
-        _deviceFourCc = want;
     }
 
     private void SetRate()
@@ -231,7 +229,7 @@ public sealed unsafe class V4l2Capture : IFrameSource
         int r = _dev.Ioctl(_fd, V4l2Api.VIDIOC_S_PARM, &p);
         if (r != 0)
         {
-            Notes.Add($"{Who}: VIDIOC_S_PARM {_options.RateHz:0.##} fps failed: {ErrnoText(-r)}; it runs at its own rate");
+            Notes.Add($"{Who}: VIDIOC_S_PARM {_options.RateHz:0.##} fps failed: {Libc.ErrnoText(-r)}; it runs at its own rate");
             return;
         }
         if (p.TimePerFrameNumerator > 0) RateHz = (double)p.TimePerFrameDenominator / p.TimePerFrameNumerator;
@@ -245,17 +243,17 @@ public sealed unsafe class V4l2Capture : IFrameSource
         int r = _dev.Ioctl(_fd, V4l2Api.VIDIOC_REQBUFS, &req);
         if (r == -Libc.EINVAL) throw new V4l2Exception($"{Who} does not support mmap streaming buffers", Libc.EINVAL);
         if (r == -Libc.EBUSY) throw new V4l2Exception($"{Who}: device busy (another program holds its buffers)", Libc.EBUSY);
-        if (r < 0) throw new V4l2Exception($"{Who}: VIDIOC_REQBUFS failed: {ErrnoText(-r)}", -r);
+        if (r < 0) throw new V4l2Exception($"{Who}: VIDIOC_REQBUFS failed: {Libc.ErrnoText(-r)}", -r);
         if (req.Count < 2) throw new V4l2Exception($"{Who} granted {req.Count} buffer(s); at least 2 are needed (out of memory for buffers?)");
         long need = NeededBytes();
         for (uint i = 0; i < req.Count; i++)
         {
             var b = new V4l2Buffer { Index = i, Type = V4l2Api.BufTypeVideoCapture, Memory = V4l2Api.MemoryMmap };
             r = _dev.Ioctl(_fd, V4l2Api.VIDIOC_QUERYBUF, &b);
-            if (r < 0) throw new V4l2Exception($"{Who}: VIDIOC_QUERYBUF {i} failed: {ErrnoText(-r)}", -r);
+            if (r < 0) throw new V4l2Exception($"{Who}: VIDIOC_QUERYBUF {i} failed: {Libc.ErrnoText(-r)}", -r);
             if (b.Length < need) throw new V4l2Exception($"{Who}: buffer {i} holds {b.Length} bytes, a {_options.Width}x{_options.Height} frame needs {need}");
             void* p = _dev.Map(_fd, b.Length, b.Offset, out int e);
-            if (p is null) throw new V4l2Exception($"{Who}: mmap of buffer {i} ({b.Length} bytes) failed: {ErrnoText(e)}", e);
+            if (p is null) throw new V4l2Exception($"{Who}: mmap of buffer {i} ({b.Length} bytes) failed: {Libc.ErrnoText(e)}", e);
             _maps.Add(((nint)p, b.Length));
         }
     }
@@ -274,11 +272,11 @@ public sealed unsafe class V4l2Capture : IFrameSource
         {
             var b = new V4l2Buffer { Index = (uint)i, Type = V4l2Api.BufTypeVideoCapture, Memory = V4l2Api.MemoryMmap };
             int r = _dev.Ioctl(_fd, V4l2Api.VIDIOC_QBUF, &b);
-            if (r < 0) throw new V4l2Exception($"{Who}: VIDIOC_QBUF {i} failed: {ErrnoText(-r)}", -r);
+            if (r < 0) throw new V4l2Exception($"{Who}: VIDIOC_QBUF {i} failed: {Libc.ErrnoText(-r)}", -r);
         }
         int type = (int)V4l2Api.BufTypeVideoCapture;
         int s = _dev.Ioctl(_fd, V4l2Api.VIDIOC_STREAMON, &type);
-        if (s < 0) throw new V4l2Exception($"{Who}: VIDIOC_STREAMON failed: {ErrnoText(-s)}", -s);
+        if (s < 0) throw new V4l2Exception($"{Who}: VIDIOC_STREAMON failed: {Libc.ErrnoText(-s)}", -s);
         _streaming = true;
     }
 
@@ -379,8 +377,8 @@ public sealed unsafe class V4l2Capture : IFrameSource
     private void StopWithFault(int errno, string call)
     {
         _fault = errno == Libc.ENODEV || errno == Libc.EIO
-            ? $"camera {_path}: the device stopped answering ({call}: {ErrnoText(errno)}); unplugged or reset?"
-            : $"camera {_path}: {call} failed: {ErrnoText(errno)}";
+            ? $"camera {_path}: the device stopped answering ({call}: {Libc.ErrnoText(errno)}); unplugged or reset?"
+            : $"camera {_path}: {call} failed: {Libc.ErrnoText(errno)}";
         _frameReady.Set();
     }
 
@@ -418,5 +416,4 @@ public sealed unsafe class V4l2Capture : IFrameSource
         return System.Text.Encoding.UTF8.GetString(p, n).Trim();
     }
 
-    private static string ErrnoText(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
 }
