@@ -74,6 +74,8 @@ public sealed class DifferentialDrivePlant
         double keep = tau > 0 ? Math.Exp(-h / tau) : 0;
         double meanKeep = tau > 0 ? tau / h * (1 - keep) : 0; // mean of e^(−t/τ) over the sub-step
         double vl = LeftCmPerS, vr = RightCmPerS, x = X, y = Y, th = Heading, odo = OdometerCm;
+        // The heading's sine and cosine carry from one sub-step's end to the next one's start.
+        double sinTh = Math.Sin(th), cosTh = Math.Cos(th);
         for (int i = 0; i < steps; i++)
         {
             // Wheel speeds over the sub-step: their exact mean under the lag, then an exact arc.
@@ -84,21 +86,24 @@ public sealed class DifferentialDrivePlant
             double v = (ml + mr) * 0.5, w = (mr - ml) / _p.WheelBaseCm;
             if (Math.Abs(w * h) < 1e-9)
             {
-                x += v * h * Math.Cos(th);
-                y += v * h * Math.Sin(th);
+                x += v * h * cosTh;
+                y += v * h * sinTh;
             }
             else
             {
                 double th2 = th + w * h;
-                x += v / w * (Math.Sin(th2) - Math.Sin(th));
-                y -= v / w * (Math.Cos(th2) - Math.Cos(th));
+                double sin2 = Math.Sin(th2), cos2 = Math.Cos(th2);
+                x += v / w * (sin2 - sinTh);
+                y -= v / w * (cos2 - cosTh);
                 th = th2;
+                sinTh = sin2;
+                cosTh = cos2;
             }
             odo += Math.Abs(v) * h;
         }
         X = x;
         Y = y;
-        Heading = Math.Atan2(Math.Sin(th), Math.Cos(th));
+        Heading = Math.Atan2(sinTh, cosTh);
         LeftCmPerS = vl;
         RightCmPerS = vr;
         OdometerCm = odo;

@@ -154,7 +154,7 @@ public static class VadVariantBench
             if (!File.Exists(spec.ModelPath)) throw new FileNotFoundException($"variant {spec.Name}: model file not found: {spec.ModelPath} (./scripts/fetch-assets.sh fetches it)", spec.ModelPath);
             var shapes = new Dictionary<string, long[]> { ["input"] = new long[] { 1, Chunk + Context }, ["state"] = new long[] { 2, 1, 128 } };
             _engine = BareModelBinding.Load(spec.ModelPath, shapes, settings);
-            _state = IndexOf(_engine.InputNames, "state");
+            _state = _engine.InputIndex("state");
             _stateOut = _engine.OutputIndex("stateN");
             _prob = _engine.OutputIndex("output");
             if (_engine.InputNames[0] != "input" || _state < 0 || _stateOut < 0 || _prob < 0)
@@ -163,12 +163,6 @@ public static class VadVariantBench
             _inf = new long[chunks];
             _dec = new long[chunks];
             _p = new float[chunks];
-        }
-
-        private static int IndexOf(IReadOnlyList<string> names, string name)
-        {
-            for (int i = 0; i < names.Count; i++) if (names[i] == name) return i;
-            return -1;
         }
 
         public void Reset() => _engine.InputBytes(_state).Clear();

@@ -132,15 +132,9 @@ public sealed class LetterboxPreprocessor : IPreprocessor
     public void Process(ReadOnlySpan<byte> pixels, PixelFormat format, int stride, Span<float> tensor)
     {
         if (tensor.Length < _dstW * _dstH * _channels) ThrowTensorTooSmall();
-        int bpp = format switch
-        {
-            PixelFormat.Bgr24 => 3,
-            PixelFormat.Yuyv => 2,
-            PixelFormat.Nv12 or PixelFormat.Grey8 => 1,
-            _ => 0,
-        };
-        if (bpp == 0) ThrowUnsupported(format);
-        int rows = format == PixelFormat.Nv12 ? SourceHeight + (SourceHeight + 1) / 2 : SourceHeight;
+        if (format is not (PixelFormat.Bgr24 or PixelFormat.Yuyv or PixelFormat.Nv12 or PixelFormat.Grey8)) ThrowUnsupported(format);
+        int bpp = FrameBuffer.BytesPerPixel(format);
+        int rows = FrameBuffer.Rows(format, SourceHeight);
         if (stride < SourceWidth * bpp || (long)stride * (rows - 1) + (long)SourceWidth * bpp > pixels.Length) ThrowTooFewBytes(format, stride, pixels.Length);
         switch (format)
         {

@@ -327,7 +327,6 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
         rec.PreprocessEndNs = rec.InferEndNs = rec.DecodeEndNs = rec.ControlEndNs = rec.CaptureEndNs;
         TakeOverLatch(frame, rec.CaptureEndNs);
         FaultAction action = Watchdog.OnFrame(frame, frame < Options.WarmupFrames ? 0 : 1 << (int)FaultKind.SourceFailure, rec.CaptureEndNs);
-        if (action == FaultAction.Ignore && frame < Options.WarmupFrames) action = FaultAction.Skip;
         if (action == FaultAction.Fallback) _observation = default;
         else if (action == FaultAction.Ignore) action = FaultAction.Skip; // there is no new command to apply
         Actuate(action, ref rec);

@@ -175,16 +175,9 @@ public sealed class FaultPlan
             ? (long)(ms * 1e6) : throw new FormatException($"fault '{item}': '{s}' is not a duration in ms");
     }
 
-    private static Stage ParseStage(string s, string item) => s switch
-    {
-        "capture" => Stage.Capture,
-        "preprocess" => Stage.Preprocess,
-        "infer" => Stage.Infer,
-        "decode" => Stage.Decode,
-        "control" => Stage.Control,
-        "actuate" => Stage.Actuate,
-        _ => throw new FormatException($"fault '{item}': unknown stage '{s}' (capture, preprocess, infer, decode, control, actuate)"),
-    };
+    private static Stage ParseStage(string s, string item) =>
+        Array.IndexOf(Profiles.ProfileLoader.StageNames, s) is int i and >= 0 ? (Stage)i
+            : throw new FormatException($"fault '{item}': unknown stage '{s}' ({string.Join(", ", Profiles.ProfileLoader.StageNames)})");
 }
 
 /// <summary>The exception an injected crash throws.</summary>

@@ -63,9 +63,8 @@ public sealed class FrameBuffer
     };
 
     /// <summary>Bytes one tightly packed frame takes (NV12: the Y plane plus a UV plane of ⌈height/2⌉ rows).</summary>
-    public static int FrameBytes(PixelFormat format, int width, int height)
-    {
-        int stride = width * BytesPerPixel(format);
-        return format == PixelFormat.Nv12 ? stride * (height + (height + 1) / 2) : stride * height;
-    }
+    public static int FrameBytes(PixelFormat format, int width, int height) => width * BytesPerPixel(format) * Rows(format, height);
+
+    /// <summary>Rows of <see cref="Stride"/> bytes a frame of <paramref name="height"/> lines spans (NV12: the Y plane, then the half-height UV plane).</summary>
+    public static int Rows(PixelFormat format, int height) => format == PixelFormat.Nv12 ? height + (height + 1) / 2 : height;
 }

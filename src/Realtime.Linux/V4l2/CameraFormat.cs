@@ -1,4 +1,5 @@
 using System;
+using Realtime.Core.Profiles;
 
 namespace Realtime.Linux.V4l2;
 
@@ -18,21 +19,9 @@ public enum CameraFormat
 /// <summary>Names, fourccs and frame formats of <see cref="CameraFormat"/>.</summary>
 public static class CameraFormats
 {
-    /// <summary>The profile names, in enum order.</summary>
-    public static readonly string[] Names = { "yuyv", "nv12", "grey", "mjpeg" };
-
-    /// <summary>Parses a profile name (yuyv, nv12, grey, mjpeg); null when unknown.</summary>
-    public static CameraFormat? Parse(string? name) => name switch
-    {
-        "yuyv" => CameraFormat.Yuyv,
-        "nv12" => CameraFormat.Nv12,
-        "grey" => CameraFormat.Grey,
-        "mjpeg" => CameraFormat.Mjpeg,
-        _ => null,
-    };
-
-    /// <summary>The profile name.</summary>
-    public static string Name(CameraFormat format) => Names[(int)format];
+    /// <summary>Parses a profile name (<see cref="ProfileLoader.CameraFormatNames"/>, in enum order); null when unknown.</summary>
+    public static CameraFormat? Parse(string? name) =>
+        Array.IndexOf(ProfileLoader.CameraFormatNames, name) is int i and >= 0 ? (CameraFormat)i : null;
 
     /// <summary>The V4L2 fourcc as four characters (YUYV, NV12, GREY, MJPG).</summary>
     public static string FourCc(CameraFormat format) => V4l2Api.FourCc(Code(format));

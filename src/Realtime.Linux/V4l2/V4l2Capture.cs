@@ -36,6 +36,8 @@ public sealed unsafe class V4l2Capture : IFrameSource
     private volatile bool _stop;
     private volatile bool _streaming;
     private volatile string? _fault;
+    private int _rows;
+    private long _needBytes;
     private long _dequeued, _errorFrames, _driverDropped, _captureAllocated = -1;
     private long _lastKernelSequence = -1;
     private int _waitMs;
@@ -211,8 +213,10 @@ public sealed unsafe class V4l2Capture : IFrameSource
             throw new V4l2Exception($"{Who} answered {V4l2Api.FourCc(f.Pix.PixelFormat)} when asked for {CameraFormats.FourCc(_options.Format)}; it offers {Info.FormatList()}") { Setting = V4l2Setting.Format };
         if (f.Pix.Width != _options.Width || f.Pix.Height != _options.Height)
             throw new V4l2Exception($"{Who} does not offer {_options.Width}x{_options.Height} in {CameraFormats.FourCc(_options.Format)}; the nearest it gives is {f.Pix.Width}x{f.Pix.Height}: set camera.width and camera.height to a size it offers (`v4l2-ctl -d {_path} --list-formats-ext`)") { Setting = V4l2Setting.Size };
-        uint minStride = (uint)(_options.Width * (_options.Format == CameraFormat.Yuyv ? 2 : 1));
-        _deviceStride = _options.Format == CameraFormat.Mjpeg ? 0 : Math.Max(f.Pix.BytesPerLine, minStride);
+        _deviceStride = _options.Format == CameraFormat.Mjpeg ? 0 : Math.Max(f.Pix.BytesPerLine, (uint)(_options.Width * FrameBuffer.BytesPerPixel(Format)));
+        // Fixed from here on: the rows a raw frame spans and the bytes it needs in a driver buffer (NV12: the UV plane follows the Y plane, same stride).
+        _rows = FrameBuffer.Rows(Format, _options.Height);
+        _needBytes = _options.Format == CameraFormat.Mjpeg ? 1 : (long)_deviceStride * _rows;
     }
 
     private void SetRate()
@@ -245,7 +249,7 @@ public sealed unsafe class V4l2Capture : IFrameSource
         if (r == -Libc.EBUSY) throw new V4l2Exception($"{Who}: device busy (another program holds its buffers)", Libc.EBUSY);
         if (r < 0) throw new V4l2Exception($"{Who}: VIDIOC_REQBUFS failed: {Libc.ErrnoText(-r)}", -r);
         if (req.Count < 2) throw new V4l2Exception($"{Who} granted {req.Count} buffer(s); at least 2 are needed (out of memory for buffers?)");
-        long need = NeededBytes();
+        long need = _needBytes;
         for (uint i = 0; i < req.Count; i++)
         {
             var b = new V4l2Buffer { Index = i, Type = V4l2Api.BufTypeVideoCapture, Memory = V4l2Api.MemoryMmap };
@@ -257,14 +261,6 @@ public sealed unsafe class V4l2Capture : IFrameSource
             _maps.Add(((nint)p, b.Length));
         }
     }
-
-    // Bytes a raw frame occupies in a driver buffer (NV12: the UV plane follows the Y plane, same stride).
-    private long NeededBytes() => _options.Format switch
-    {
-        CameraFormat.Nv12 => (long)_deviceStride * (_options.Height + (_options.Height + 1) / 2),
-        CameraFormat.Mjpeg => 1,
-        _ => (long)_deviceStride * _options.Height,
-    };
 
     private void StartStreaming()
     {
@@ -358,10 +354,9 @@ public sealed unsafe class V4l2Capture : IFrameSource
         var src = new ReadOnlySpan<byte>((void*)address, (int)used);
         if (_jpeg is not null)
             return _jpeg.TryDecodeCore(src, back.Pixels, back.Width, back.Height, back.Stride, out _, out _);
-        long need = NeededBytes();
-        if (used < need) return false;
+        if (used < _needBytes) return false;
         int rowBytes = back.Stride;
-        int rows = _options.Format == CameraFormat.Nv12 ? back.Height + (back.Height + 1) / 2 : back.Height;
+        int rows = _rows;
         Span<byte> dst = back.Pixels;
         if (_deviceStride == rowBytes)
         {
