@@ -240,7 +240,7 @@ internal static class BenchCommand
             int perPass = (speech.Samples.Length - VadVariantBench.Context) / VadVariantBench.Chunk;
             int passes = Math.Max(1, (int)Math.Ceiling((dataFrames ?? 1000) / (double)perPass));
             Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {speech.Source}; {passes} pass(es) of {perPass} chunks, interleaved chunk by chunk; reference {chosen[0].Name}");
-            scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => report = VadVariantBench.Run(chosen, speech, passes, warmup, settings));
+            scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => report = VadVariantBench.Run(chosen, speech, passes, warmup, settings));
             report.Notes.Add("A chunk is 512 new samples (32 ms) after 64 of context; speech is probability >= 0.5. Known speech: inside an utterance and above -40 dBFS; quiet chunks inside utterances are left out of recall and false alarms.");
         }
         else if (chosen[0].Family == "mlsd")
@@ -249,7 +249,7 @@ internal static class BenchCommand
             if (!File.Exists(building)) throw new ProfileException("--variants", new[] { $"image not found: {building} (the M-LSD variants run on it; ./scripts/fetch-assets.sh fetches it)" });
             int frames = dataFrames ?? 40;
             Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {frames} rendered track frames and building.jpg, interleaved frame by frame; reference {chosen[0].Name}");
-            scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => report = MlsdVariantBench.Run(chosen, building, frames, warmup, settings));
+            scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => report = MlsdVariantBench.Run(chosen, building, frames, warmup, settings));
             report.Notes.Add("A segment matches when both its ends lie within 2 % of the image width of a reference segment's ends. The line offset is the steering's pursuit target (cm left of the robot's axis) on the track frames.");
         }
         else
@@ -258,7 +258,7 @@ internal static class BenchCommand
             if (!File.Exists(video)) throw new ProfileException(s.ProfileSource, new[] { $"camera.video: video file not found: {video} (the variants run on it; ./scripts/fetch-assets.sh fetches it)" });
             int frames = dataFrames ?? 270;
             Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {Path.GetFileName(video)}, {frames} frames, interleaved frame by frame; reference {chosen[0].Name}");
-            scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => report = VariantBench.Run(chosen, video, frames, warmup, settings));
+            scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => report = VariantBench.Run(chosen, video, frames, warmup, settings));
             report.Notes.Add("Agreement is with the reference's best box per frame (IoU, centre distance) and on whether there is a face at all.");
         }
         foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
@@ -295,7 +295,7 @@ internal static class BenchCommand
             t.DeadlineUs = Math.Min(profileDeadlineUs, (long)(1e6 / rate));
             using BenchTarget target = Build(s, BenchScenario.Periodic, frames, warmup, measureFloor: false);
             BenchRun run = null!;
-            var scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => run = target.Run(BenchScenario.Periodic, 0));
+            var scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => run = target.Run(BenchScenario.Periodic, 0), target.Options.PeriodNs);
             if (run.Fault is not null) throw new InvalidOperationException($"the loop faulted at {rate:0.##} Hz: {run.Fault.Message}", run.Fault);
             var report = new RunReport();
             ReportBuilder.FillTiming(report, run.Records, run.Options, t.BudgetsUs);
@@ -358,7 +358,7 @@ internal static class BenchCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; driver.RequestStop(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; driver.RequestStop(); });
         BenchRun run = null!, naive = null!;
-        var scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () => (run, naive) = driver.RunPair(optimized.Loop, naiveLoop));
+        var scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => (run, naive) = driver.RunPair(optimized.Loop, naiveLoop));
         foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
 
         var report = new RunReport { Version = Program.Version, Board = s.Profile.Name, Machine = MachineFacts.Read(), Scheduling = scheduling };
@@ -420,11 +420,11 @@ internal static class BenchCommand
 
         BenchRun run = null!;
         long loopStartNs = 0;
-        var scheduling = PipelineThread.Run(s.Profile.Threads, s.Realtime, () =>
+        var scheduling = PipelineThread.Run(s.Profile, s.Realtime, () =>
         {
             loopStartNs = MonotonicClock.NowNs();
             run = target.Run(scenario, durationS is double sec ? (long)(sec * 1e9) : 0);
-        });
+        }, scenario == BenchScenario.Periodic ? o.PeriodNs : 0);
         foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
 
         var report = new RunReport

@@ -110,7 +110,7 @@ internal static class ProfileCommand
     private static BenchRun RunOnce(BenchTarget target, BenchCommand.Setup setup)
     {
         BenchRun run = null!;
-        var scheduling = PipelineThread.Run(setup.Profile.Threads, setup.Realtime, () => run = target.Run(BenchScenario.SingleStream, 0));
+        var scheduling = PipelineThread.Run(setup.Profile, setup.Realtime, () => run = target.Run(BenchScenario.SingleStream, 0));
         foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
         return run;
     }

@@ -104,7 +104,7 @@ internal static class RunCommand
         using var watchdogThread = new WatchdogThread(loop, w.StallTimeoutUs * 1000, checkPeriodNs,
             LoopWatchdog.ParseAction(w.OnStall)!.Value, kicks.ToArray(),
             () => watchdogScheduling = rt
-                ? RealtimeScheduling.ApplyToCurrentThread(th.Watchdog.Priority, th.Watchdog.Cores, lockMemory: false)
+                ? RealtimeScheduling.ApplyToCurrentThread(th.Watchdog.Priority, th.Watchdog.Cores, lockMemory: false, thread: "watchdog")
                 : RealtimeScheduling.ReadCurrentThread());
 
         // Signals: the loop stops after the frame in flight, the outputs go safe, the report is written.
@@ -119,20 +119,7 @@ internal static class RunCommand
         var thread = new Thread(() =>
         {
             tid = RealtimeScheduling.CurrentThreadId();
-            scheduling = rt
-                ? RealtimeScheduling.ApplyToCurrentThread(th.Pipeline.Policy == "deadline" ? 0 : th.Pipeline.Priority, th.Pipeline.Cores, th.LockMemory)
-                : RealtimeScheduling.ReadCurrentThread();
-            if (rt && th.Pipeline.Policy == "deadline")
-            {
-                long runtime = 0;
-                foreach (long b in profile.Timing.BudgetsUs.Values) runtime += b * 1000;
-                if (runtime == 0) runtime = profile.Timing.DeadlineUs * 1000;
-                if (RealtimeScheduling.TrySetDeadline(runtime, profile.Timing.DeadlineUs * 1000, loop.Options.PeriodNs) is string problem) scheduling.Notes.Add(problem);
-                var now = RealtimeScheduling.ReadCurrentThread();
-                scheduling.Policy = now.Policy;
-                scheduling.Priority = now.Priority;
-            }
-            if (!rt) scheduling.Notes.Add("real-time scheduling not requested (--no-rt)");
+            scheduling = RealtimeScheduling.ApplyPipeline(th, profile.Timing, loop.Options.PeriodNs, rt);
             RealtimeScheduling.PrefaultStack();
             loopStartNs = MonotonicClock.NowNs();
             outcome = loop.Run();

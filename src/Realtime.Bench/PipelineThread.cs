@@ -10,11 +10,12 @@ namespace Realtime.Bench;
 public static class PipelineThread
 {
     /// <summary>
-    /// Starts a thread (1 MiB stack), applies the profile's priority, cores and memory locking when
-    /// <paramref name="realtime"/> (else reads back what it has), runs <paramref name="body"/> and
-    /// waits for it. Returns the scheduling the thread really got; an exception in the body is rethrown here.
+    /// Starts a thread (1 MiB stack), applies the profile's pipeline scheduling when
+    /// <paramref name="realtime"/> (<see cref="RealtimeScheduling.ApplyPipeline"/>; a periodic run
+    /// passes its <paramref name="periodNs"/>, 0 otherwise), runs <paramref name="body"/> and waits
+    /// for it. Returns the scheduling the thread really got; an exception in the body is rethrown here.
     /// </summary>
-    public static SchedulingInfo Run(ThreadsProfile threads, bool realtime, Action body)
+    public static SchedulingInfo Run(BoardProfile profile, bool realtime, Action body, long periodNs = 0)
     {
         SchedulingInfo scheduling = new();
         Exception? failure = null;
@@ -22,10 +23,7 @@ public static class PipelineThread
         {
             try
             {
-                scheduling = realtime
-                    ? RealtimeScheduling.ApplyToCurrentThread(threads.Pipeline.Priority, threads.Pipeline.Cores, threads.LockMemory)
-                    : RealtimeScheduling.ReadCurrentThread();
-                if (!realtime) scheduling.Notes.Add("real-time scheduling not requested (--no-rt)");
+                scheduling = RealtimeScheduling.ApplyPipeline(profile.Threads, profile.Timing, periodNs, realtime);
                 body();
             }
             catch (Exception ex)

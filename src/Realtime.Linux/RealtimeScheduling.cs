@@ -15,11 +15,42 @@ public static unsafe class RealtimeScheduling
 {
     private const int MaskWords = 16; // 1024 CPUs
 
+    /// <summary>
+    /// The pipeline thread's scheduling from the profile, as <c>rtapp run</c> and the bench apply it:
+    /// nothing but a read-back when not <paramref name="realtime"/>; SCHED_DEADLINE (runtime = the
+    /// sum of the stage budgets, else the deadline) when <c>threads.pipeline.policy</c> is deadline
+    /// and the loop is periodic (<paramref name="periodNs"/> &gt; 0); otherwise SCHED_FIFO at the
+    /// profile's priority. Cores and memory locking as the profile says.
+    /// </summary>
+    public static SchedulingInfo ApplyPipeline(Realtime.Core.Profiles.ThreadsProfile threads, Realtime.Core.Profiles.TimingProfile timing, long periodNs, bool realtime)
+    {
+        if (!realtime)
+        {
+            var read = ReadCurrentThread();
+            read.Notes.Add("real-time scheduling not requested (--no-rt)");
+            return read;
+        }
+        bool deadline = threads.Pipeline.Policy == "deadline" && periodNs > 0;
+        var scheduling = ApplyToCurrentThread(deadline ? 0 : threads.Pipeline.Priority, threads.Pipeline.Cores, threads.LockMemory);
+        if (threads.Pipeline.Policy == "deadline" && !deadline)
+            scheduling.Notes.Add($"threads.pipeline.policy deadline applies to periodic loops; this one is not periodic, so it runs SCHED_FIFO priority {threads.Pipeline.Priority}");
+        if (!deadline) return scheduling;
+        long runtime = 0;
+        foreach (long b in timing.BudgetsUs.Values) runtime += b * 1000;
+        if (runtime == 0) runtime = timing.DeadlineUs * 1000;
+        if (TrySetDeadline(runtime, timing.DeadlineUs * 1000, periodNs) is string problem) scheduling.Notes.Add(problem);
+        var now = ReadCurrentThread();
+        scheduling.Policy = now.Policy;
+        scheduling.Priority = now.Priority;
+        return scheduling;
+    }
+
     /// <summary>Applies what was asked; returns what the kernel now says the thread has.</summary>
     /// <param name="priority">SCHED_FIFO priority 1..99, or 0 for SCHED_OTHER (a real-time policy the thread inherited is dropped).</param>
     /// <param name="cores">Cores to pin to; empty leaves the affinity alone.</param>
     /// <param name="lockMemory">Call mlockall(MCL_CURRENT|MCL_FUTURE|MCL_ONFAULT).</param>
-    public static SchedulingInfo ApplyToCurrentThread(int priority, IReadOnlyList<int> cores, bool lockMemory)
+    /// <param name="thread">The thread's role, as the notes name it.</param>
+    public static SchedulingInfo ApplyToCurrentThread(int priority, IReadOnlyList<int> cores, bool lockMemory, string thread = "pipeline")
     {
         var notes = new List<string>();
         bool locked = false;
@@ -34,7 +65,7 @@ public static unsafe class RealtimeScheduling
             foreach (int c in cores)
                 if (c >= 0 && c < MaskWords * 64) mask[c / 64] |= 1UL << (c % 64);
             if (Libc.sched_setaffinity(0, (nuint)(MaskWords * sizeof(ulong)), mask) != 0)
-                notes.Add($"could not pin the pipeline thread to cores [{string.Join(",", cores)}]: {Libc.LastErrnoText()}");
+                notes.Add($"could not pin the {thread} thread to cores [{string.Join(",", cores)}]: {Libc.LastErrnoText()}");
         }
         if (priority > 0)
         {

@@ -96,4 +96,20 @@ public sealed class RealtimeSchedulingTests
         Assert.Contains("could not pin the pipeline thread to cores [1000]", applied.Notes[0], StringComparison.Ordinal);
         Assert.Equal("SCHED_OTHER", applied.Policy);
     }
+
+    [Fact]
+    public void ThePipelinesProfileSchedulingNamesWhatItCouldNotApply()
+    {
+        var threads = new Realtime.Core.Profiles.ThreadsProfile { Pipeline = new() { Policy = "deadline", Priority = 10 }, LockMemory = false };
+        var timing = new Realtime.Core.Profiles.TimingProfile { RateHz = 30, DeadlineUs = 15000 };
+        // Not real-time: only read back, and said so.
+        var off = OnDedicatedThread(() => RealtimeScheduling.ApplyPipeline(threads, timing, 33_333_333, realtime: false));
+        Assert.Equal("real-time scheduling not requested (--no-rt)", Assert.Single(off.Notes));
+        // A deadline policy on a loop that is not periodic: SCHED_FIFO at the profile's priority, with a note.
+        var single = OnDedicatedThread(() => RealtimeScheduling.ApplyPipeline(threads, timing, 0, realtime: true));
+        Assert.Contains(single.Notes, n => n.Contains("deadline applies to periodic loops", StringComparison.Ordinal));
+        // The watchdog's or camera's thread is named as such when its pinning fails.
+        var camera = OnDedicatedThread(() => RealtimeScheduling.ApplyToCurrentThread(0, new[] { 1000 }, lockMemory: false, thread: "camera capture"));
+        Assert.Contains("could not pin the camera capture thread", camera.Notes[0], StringComparison.Ordinal);
+    }
 }

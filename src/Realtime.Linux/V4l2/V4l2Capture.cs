@@ -278,7 +278,7 @@ public sealed unsafe class V4l2Capture : IFrameSource
 
     private void CaptureLoop()
     {
-        Scheduling = RealtimeScheduling.ApplyToCurrentThread(_options.CapturePriority, _options.CaptureCores, lockMemory: false);
+        Scheduling = RealtimeScheduling.ApplyToCurrentThread(_options.CapturePriority, _options.CaptureCores, lockMemory: false, thread: "camera capture");
         if (Scheduling.Notes is { Count: > 0 } notes)
             lock (Notes) Notes.AddRange(notes);
         RealtimeScheduling.PrefaultStack(64 * 1024);
