@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using OpenCvSharp;
 using Realtime.Core.Control;
 using Realtime.Core.Pipeline;
@@ -22,12 +23,16 @@ public sealed class TrackCamera : IFrameSource, ITickListener
     private readonly LineTrack _track;
     private readonly FloorView _view;
     private readonly double _periodS;
-    private readonly Mat _image;
     private readonly Mat _matrix;
     private readonly InputArray _worldIn, _matrixIn;
-    private readonly OutputArray _imageOut;
+    // The slot the camera renders straight into, with an OpenCV header over its pinned pixels made once per slot.
+    private FrameBuffer? _target;
+    private Mat? _targetMat;
+    private OutputArray? _targetOut;
     private readonly Scalar _floor;
     private long _sequence;
+    // The image's top-left pixel centre in the robot's frame, cm: fixed by the view.
+    private readonly double _fwd0, _left0;
 
     /// <summary>Plans the camera.</summary>
     /// <param name="track">The track.</param>
@@ -44,11 +49,10 @@ public sealed class TrackCamera : IFrameSource, ITickListener
         _plant = plant;
         _view = view;
         _periodS = periodS;
-        _image = new Mat(view.HeightPx, view.WidthPx, MatType.CV_8UC3, Scalar.All(0));
+        (_fwd0, _left0) = view.ImageToRobot(0.5, 0.5);
         _matrix = new Mat(2, 3, MatType.CV_64FC1, Scalar.All(0));
         _worldIn = InputArray.Create(world.Image);
         _matrixIn = InputArray.Create(_matrix);
-        _imageOut = OutputArray.Create(_image);
         Vec3b f = world.Image.At<Vec3b>(0, 0);
         _floor = new Scalar(f.Item0, f.Item1, f.Item2);
         Laps = new LapCounter(track.Length);
@@ -71,8 +75,8 @@ public sealed class TrackCamera : IFrameSource, ITickListener
     public LapCounter Laps { get; }
     /// <summary>Signed distance of the axle's centre from the centreline at the last tick, cm (positive: inside, left of travel).</summary>
     public double CrossTrackCm { get; private set; }
-    /// <summary>The last rendered image (BGR).</summary>
-    public Mat Image => _image;
+    /// <summary>The last rendered image (BGR): a view of the slot last captured into.</summary>
+    public Mat Image => _targetMat ?? throw new InvalidOperationException("nothing has been captured yet");
 
     /// <inheritdoc/>
     public void OnTick(long tick)
@@ -89,14 +93,13 @@ public sealed class TrackCamera : IFrameSource, ITickListener
         Laps.Update(progress, t);
     }
 
-    /// <summary>Renders the camera's image for the robot's pose now into <see cref="Image"/>.</summary>
-    public unsafe void Render()
+    /// <summary>Renders the camera's image for the robot's pose now into <paramref name="into"/>.</summary>
+    private unsafe void Render(OutputArray into)
     {
         // Destination pixel (column c, row r) ↦ floor point ↦ world image pixel: one affine map.
         double th = _plant.Heading, cos = Math.Cos(th), sin = Math.Sin(th);
         double p = _view.PxPerCm, s = _world.PxPerCm;
-        var (fwd0, left0) = _view.ImageToRobot(0.5, 0.5);
-        double x0 = _plant.X + cos * fwd0 - sin * left0, y0 = _plant.Y + sin * fwd0 + cos * left0;
+        double x0 = _plant.X + cos * _fwd0 - sin * _left0, y0 = _plant.Y + sin * _fwd0 + cos * _left0;
         double* m = (double*)_matrix.DataPointer;
         m[0] = s * sin / p;
         m[1] = -s * cos / p;
@@ -107,21 +110,25 @@ public sealed class TrackCamera : IFrameSource, ITickListener
         // OpenCvSharp's Cv2.WarpAffine releases its OutputArray after each call (so a call would need new
         // wrappers, 3 allocations a frame): call the same native entry point with the wrappers made once.
         OpenCvSharp.Internal.NativeMethods.HandleException(OpenCvSharp.Internal.NativeMethods.imgproc_warpAffine(
-            _worldIn.CvPtr, _imageOut.CvPtr, _matrixIn.CvPtr, new Size(_view.WidthPx, _view.HeightPx),
+            _worldIn.CvPtr, into.CvPtr, _matrixIn.CvPtr, new Size(_view.WidthPx, _view.HeightPx),
             (int)(InterpolationFlags.Linear | InterpolationFlags.WarpInverseMap), (int)BorderTypes.Constant, _floor));
         GC.KeepAlive(this);
     }
 
     /// <inheritdoc/>
-    public unsafe CaptureStatus Capture(FrameBuffer slot)
+    public CaptureStatus Capture(FrameBuffer slot)
     {
         if (slot.Width != Width || slot.Height != Height || slot.Format != PixelFormat.Bgr24) return CaptureStatus.Failed;
-        Render();
-        int rowBytes = Width * 3;
-        byte* src = (byte*)_image.DataPointer;
-        long stride = _image.Step();
-        fixed (byte* dst = slot.Pixels)
-            for (int r = 0; r < Height; r++) Buffer.MemoryCopy(src + r * stride, dst + r * slot.Stride, rowBytes, rowBytes);
+        if (!ReferenceEquals(slot, _target))
+        {
+            // A new slot (the loop keeps one): wrap its pinned pixels once, so each frame is warped straight into it.
+            _targetOut?.Dispose();
+            _targetMat?.Dispose();
+            _targetMat = Mat.FromPixelData(Height, Width, MatType.CV_8UC3, Marshal.UnsafeAddrOfPinnedArrayElement(slot.Pixels, 0), slot.Stride);
+            _targetOut = OutputArray.Create(_targetMat);
+            _target = slot;
+        }
+        Render(_targetOut!);
         slot.Sequence = _sequence++;
         slot.CaptureNs = MonotonicClock.NowNs();
         return CaptureStatus.Ok;
@@ -132,9 +139,9 @@ public sealed class TrackCamera : IFrameSource, ITickListener
     {
         _worldIn.Dispose();
         _matrixIn.Dispose();
-        _imageOut.Dispose();
+        _targetOut?.Dispose();
         _matrix.Dispose();
-        _image.Dispose();
+        _targetMat?.Dispose();
         _world.Dispose();
     }
 }
