@@ -170,4 +170,38 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int poll(PollFd* fds, nuint nfds, int timeoutMs);
+
+    // --- Checking what a path really is before anything is written to it (the hardware watchdog).
+    public const int O_NOCTTY = 0x100;
+    public const int AT_FDCWD = -100;
+    public const int AT_EMPTY_PATH = 0x1000;
+    public const uint STATX_TYPE = 1;
+    public const uint STATX_MODE = 2;
+    public const int S_IFMT = 0xF000;
+    public const int S_IFCHR = 0x2000;
+    public const int S_IFBLK = 0x6000;
+    public const int S_IFREG = 0x8000;
+    public const int S_IFDIR = 0x4000;
+    public const int S_IFIFO = 0x1000;
+    public const int S_IFSOCK = 0xC000;
+    public const int S_IFLNK = 0xA000;
+    public const int PATH_MAX = 4096;
+
+    /// <summary>The part of struct statx the runtime reads. statx's layout is the same on every
+    /// architecture (unlike struct stat), which is why it is used; the kernel fills 256 bytes.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    public struct Statx
+    {
+        [FieldOffset(0)] public uint Mask;
+        [FieldOffset(28)] public ushort Mode;
+        [FieldOffset(128)] public uint RdevMajor;
+        [FieldOffset(132)] public uint RdevMinor;
+    }
+
+    [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int statx(int dirfd, string path, int flags, uint mask, Statx* buffer);
+
+    /// <summary>realpath(3) into a caller's PATH_MAX buffer: symbolic links, '.' and '..' resolved.</summary>
+    [LibraryImport(Lib, EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial byte* realpath(string path, byte* resolved);
 }
