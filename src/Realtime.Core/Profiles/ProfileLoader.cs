@@ -238,7 +238,7 @@ public static class ProfileLoader
         if (rateOk && w.StallTimeoutUs <= 1e6 / t.RateHz) Add("watchdog.stall_timeout_us", $"{w.StallTimeoutUs} µs must be longer than the period ({F(Math.Round(1e6 / t.RateHz))} µs)");
         if (w.FlatFramesForFault < 0) Add("watchdog.flat_frames_for_fault", $"must be 0 (off) or more, got {w.FlatFramesForFault}");
         if (!(w.FallbackStep > 0)) Add("watchdog.fallback_step", $"must be positive, got {F(w.FallbackStep)}");
-        if (w.HardwareDevice is not null && !w.HardwareDevice.StartsWith("/dev/", StringComparison.Ordinal)) Add("watchdog.hardware_device", $"must be a device node under /dev, got '{w.HardwareDevice}'");
+        if (w.HardwareDevice is not null && DevicePathProblem(w.HardwareDevice) is string wdProblem) Add("watchdog.hardware_device", wdProblem);
         if (w.SafeAfterConsecutiveMisses < 1) Add("watchdog.safe_after_consecutive_misses", $"must be at least 1, got {w.SafeAfterConsecutiveMisses}");
         if (w.RecoverAfterGoodFrames < 1) Add("watchdog.recover_after_good_frames", $"must be at least 1, got {w.RecoverAfterGoodFrames}");
 
@@ -425,8 +425,49 @@ public static class ProfileLoader
         else if (s.User == "root") add("service.user", "must not be root: the service runs as a dedicated user with only CAP_SYS_NICE and CAP_IPC_LOCK");
         foreach (string g in s.Groups)
             if (!IsUnixName(g)) add("service.groups", $"'{g}' is not a group name");
+            else if (Array.IndexOf(PowerfulGroups, g) >= 0) add("service.groups", $"'{g}' is as good as root ({PowerfulGroupWhy(g)}): give the service only the device groups it needs (video, gpio, i2c, spi, audio, dialout)");
         if (s.WatchdogSec < 0 || s.WatchdogSec > 3600) add("service.watchdog_sec", $"must be 0 (off) to 3600, got {s.WatchdogSec}");
         if (s.RestartSec < 0 || s.RestartSec > 3600) add("service.restart_sec", $"must be 0 to 3600, got {s.RestartSec}");
+    }
+
+    /// <summary>
+    /// Groups whose members can become root or read every secret on a Debian board: the service
+    /// user must never be put in one, whatever the profile says.
+    /// </summary>
+    public static readonly string[] PowerfulGroups =
+    {
+        "root", "wheel", "sudo", "admin", "staff", "adm", "systemd-journal", "disk", "docker", "lxd", "incus-admin", "libvirt",
+        "shadow", "kmem", "tty", "netdev", "plugdev",
+    };
+
+    private static string PowerfulGroupWhy(string g) => g switch
+    {
+        "disk" => "raw access to every disk",
+        "docker" or "lxd" or "incus-admin" or "libvirt" => "it starts containers or machines as root",
+        "shadow" => "it reads every password hash",
+        "kmem" => "it reads kernel memory",
+        "adm" or "systemd-journal" => "it reads every log",
+        "tty" => "it writes to other users' terminals",
+        "netdev" or "plugdev" => "it reconfigures the network or mounts devices",
+        _ => "it administers the system",
+    };
+
+    /// <summary>
+    /// Whether a profile's device path has the only form a device node may have: an absolute, canonical
+    /// path under /dev ('/dev/watchdog0'): letters, digits, '.', '_', '-' and '/' only, no '.' or '..'
+    /// part, no '//', not in /dev's shared-memory folders. The device itself is checked when it is opened.
+    /// </summary>
+    public static string? DevicePathProblem(string path)
+    {
+        string form = $"must be a device node's canonical path under /dev (like /dev/watchdog0), got '{path}'";
+        if (!path.StartsWith("/dev/", StringComparison.Ordinal) || path.Length > 255 || path.EndsWith('/')) return form;
+        foreach (char ch in path)
+            if (!(char.IsAsciiLetterOrDigit(ch) || ch is '/' or '.' or '_' or '-')) return form;
+        foreach (string part in path[1..].Split('/'))
+            if (part is "" or "." or "..") return form;
+        if (path.StartsWith("/dev/shm/", StringComparison.Ordinal) || path.StartsWith("/dev/mqueue/", StringComparison.Ordinal) || path.StartsWith("/dev/hugepages/", StringComparison.Ordinal))
+            return $"'{path}' is in a folder of files, not a device node";
+        return null;
     }
 
     private static bool IsUnixName(string s)
