@@ -26,8 +26,11 @@ internal static class BundleCommand
 {
     public static readonly Dictionary<string, bool> Options = new()
     {
-        ["board"] = true, ["set"] = true, ["binary"] = true, ["assets"] = true, ["out"] = true, ["prefix"] = true,
+        ["board"] = true, ["set"] = true, ["binary"] = true, ["assets"] = true, ["out"] = true, ["prefix"] = true, ["sign-key"] = true,
     };
+
+    /// <summary>The namespace bundle signatures are made in (ssh-keygen -Y sign -n), so no other signature of the same key passes.</summary>
+    public const string SignatureNamespace = "rtapp-bundle";
 
     private const string OpenCvLibrary = "libOpenCvSharpExtern.so";
 
@@ -49,6 +52,10 @@ internal static class BundleCommand
         var (json, profile, source) = ProfileCatalog.Resolve(board, cl.GetAll("set"));
         if (!IsSafeName(profile.Name))
             throw new ProfileException(source, new[] { $"name: '{profile.Name}' cannot name a bundle and a service: use lower-case letters, digits, '.', '_' or '-'" });
+        // The demo names the outputs `rtapp safe` drives and goes into the unit's description: it must be one rtapp knows.
+        if (!DemoCatalog.Has(profile.Demo))
+            throw new ProfileException(source, new[] { $"demo: unknown demo '{profile.Demo}' (available: {string.Join(", ", DemoCatalog.Names)})" });
+        CheckServiceValues(profile, source);
 
         string hostArch = HostArch();
         string arch = profile.Arch ?? hostArch;
@@ -56,18 +63,23 @@ internal static class BundleCommand
         if (!prefix.StartsWith('/') || prefix.Length < 2 || !IsSafePath(prefix))
             throw new UsageException($"--prefix must be an absolute path of letters, digits, '/', '.', '_' or '-', got '{prefix}'");
         prefix = prefix.TrimEnd('/');
+        if (PrefixProblem(prefix) is string prefixProblem) throw new UsageException($"--prefix {prefix}: {prefixProblem}");
+        string? signKey = cl.Get("sign-key");
+        if (signKey is not null && !File.Exists(signKey)) throw new UsageException($"--sign-key {signKey}: no such file (an SSH private key, as ssh-keygen -Y sign takes)");
 
         string binaryDir = FindBinaryDir(cl.Get("binary"), arch, hostArch, profile.Name);
         string? assets = AssetLocator.Find(cl.Get("assets"));
         string outDir = Path.GetFullPath(cl.Get("out") ?? ".");
 
         // Assets: the model, checked against its pin now rather than on the board; the world video for sim-video.
+        // Only files inside the assets folder are packed: a profile cannot ship /etc/shadow or a key as its "model".
         var assetFiles = new List<(string Relative, string Full)>();
         var wiring = new DemoWiring(profile, source, assets, null);
         string model = wiring.RequireModel();
-        assetFiles.Add((BundleRelative(profile.Model.Path, "models"), model));
+        assetFiles.Add((profile.Model.Path, InsideAssets(wiring, profile.Model.Path, model, "model.path")));
         bool needsOpenCv = profile.Camera.Kind == "sim-video";
-        if (needsOpenCv) assetFiles.Add((BundleRelative(profile.Camera.Video!, "video"), wiring.RequireAsset(profile.Camera.Video!, "camera.video", "video file")));
+        if (needsOpenCv)
+            assetFiles.Add((profile.Camera.Video!, InsideAssets(wiring, profile.Camera.Video!, wiring.RequireAsset(profile.Camera.Video!, "camera.video", "video file"), "camera.video")));
 
         // The shipped profile is the resolved one, with asset paths as they lie in the bundle.
         json["model"]!["path"] = assetFiles[0].Relative;
@@ -114,6 +126,7 @@ internal static class BundleCommand
         File.SetUnixFileMode(install, (UnixFileMode)0b111_101_101);
         File.WriteAllText(Path.Combine(stage, "README.txt"), Readme(profile, arch, prefix, unitName, source));
         WriteManifest(stage);
+        if (signKey is not null) Sign(stage, signKey);
 
         string tarball = Path.Combine(outDir, bundleName + ".tar.gz");
         using (var file = File.Create(tarball))
@@ -127,7 +140,7 @@ internal static class BundleCommand
         Console.WriteLine($"  profile     boards/{profile.Name}.json");
         foreach (var (relative, _) in assetFiles) Console.WriteLine($"  asset       assets/{relative} ({Mib(Path.Combine(stage, "assets", relative))})");
         Console.WriteLine($"  service     systemd/{unitName} (user {profile.Service.User}, installs to {prefix})");
-        Console.WriteLine($"  installer   install.sh, MANIFEST.sha256");
+        Console.WriteLine($"  installer   install.sh, MANIFEST.sha256{(signKey is null ? "" : $", MANIFEST.sha256.sig (signed with {signKey})")}");
         Console.WriteLine($"  unpacked    {stage} ({Mib(DirectorySize(stage))})");
         Console.WriteLine($"bundle: {tarball} ({Mib(new FileInfo(tarball).Length)})");
         return Program.ExitOk;
@@ -170,15 +183,36 @@ internal static class BundleCommand
         return machine switch { 0x3E => "x64", 0xB7 => "arm64", 0x28 => "arm", _ => $"machine-0x{machine:x}" };
     }
 
-    /// <summary>Where an asset lies in the bundle: its relative path as given, or folder/name for an absolute one.</summary>
-    private static string BundleRelative(string profilePath, string folder)
+    /// <summary>
+    /// The canonical path of an asset the profile names in <paramref name="field"/>, which must be a
+    /// relative path inside the assets folder, stay inside it once every link is resolved, be a
+    /// regular file and be readable by everyone (a bundle never widens a file's permissions).
+    /// </summary>
+    private static string InsideAssets(DemoWiring w, string relative, string full, string field)
     {
-        if (!Path.IsPathRooted(profilePath) && !profilePath.Contains("..", StringComparison.Ordinal)) return profilePath;
-        return folder + "/" + Path.GetFileName(profilePath);
+        string? assets = w.AssetsDir;
+        if (assets is null)
+            throw w.Problem(field, "bundle packs assets only from the assets folder, and none was found (--assets DIR or RTAPP_ASSETS)");
+        if (Path.IsPathRooted(relative) || !IsSafePath(relative) || relative.StartsWith('.') || relative.Contains("//", StringComparison.Ordinal))
+            throw w.Problem(field, $"'{relative}' is not a plain path inside the assets folder ({assets}): bundle packs only the assets folder's files; copy the file there and name it relative to it (letters, digits, '/', '.', '_', '-')");
+        string? realAssets = Realtime.Linux.FileNode.RealPath(assets, out _);
+        string? real = Realtime.Linux.FileNode.RealPath(full, out string? why);
+        if (realAssets is null || real is null) throw w.Problem(field, $"{full}: {why}");
+        if (!Realtime.Linux.FileNode.IsInside(real, realAssets))
+            throw w.Problem(field, $"'{relative}' leads out of the assets folder {realAssets} (to {real}): bundle packs only the assets folder's files");
+        if (!Realtime.Linux.FileNode.IsRegularFile(real)) throw w.Problem(field, $"{real} is not a regular file");
+        if ((File.GetUnixFileMode(real) & UnixFileMode.OtherRead) == 0)
+            throw w.Problem(field, $"{real} is not readable by everyone (mode {Mode(real)}): bundle does not widen a file's permissions; if it is meant to ship, chmod a+r it");
+        return real;
     }
+
+    private static string Mode(string path) => "0" + Convert.ToString((int)File.GetUnixFileMode(path), 8);
 
     private static void CopyFile(string from, string to)
     {
+        // A file its owner keeps to itself is not shipped readable to all: refuse rather than widen it.
+        if ((File.GetUnixFileMode(from) & UnixFileMode.OtherRead) == 0)
+            throw new UsageException($"{from} is not readable by everyone (mode {Mode(from)}): bundle does not widen a file's permissions; if it is meant to ship, chmod a+r it");
         File.Copy(from, to, overwrite: true);
         // Keep executables executable, everything else readable: the service user only reads.
         UnixFileMode mode = File.GetUnixFileMode(from);
@@ -199,7 +233,7 @@ internal static class BundleCommand
         Var("STATE_DIR", "/var/lib/" + ServiceUnit.StateDirectory(p));
         Var("SERVICE_USER", p.Service.User);
         Var("SERVICE_GROUPS", string.Join(' ', p.Service.Groups));
-        Var("KERNEL_CMDLINE", p.Kernel?.Cmdline ?? "");
+        Var("KERNEL_CMDLINE", p.Kernel?.Cmdline ?? ""); // checked by CheckServiceValues
         var devices = new List<string>();
         if (p.Camera.Kind == "v4l2" && p.Camera.Device is not null) devices.Add(p.Camera.Device);
         foreach (var s in p.Sensors) devices.Add(s.Device);
@@ -214,7 +248,8 @@ internal static class BundleCommand
         sb.Append("Install (as root on the board; checks MANIFEST.sha256 first):\n");
         sb.Append("  sudo ./install.sh              # creates the service user, installs, enables and starts the service\n");
         sb.Append("  sudo ./install.sh --no-start   # installs and enables, does not start\n");
-        sb.Append("  ./install.sh --root DIR        # installs into DIR as if it were / (an image or a test): no user, no start\n\n");
+        sb.Append("  ./install.sh --root DIR        # installs into DIR as if it were / (an image or a test): no user, no start\n");
+        sb.Append("  sudo ./install.sh --trust FILE # first verifies MANIFEST.sha256.sig against FILE (ssh allowed signers; default /etc/rtapp/allowed_signers when present)\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"Installs {prefix}/ (bin/, boards/, assets/), /etc/systemd/system/{unit}; the report goes to /var/lib/{ServiceUnit.StateDirectory(p)}/report.json.\n");
         sb.Append(CultureInfo.InvariantCulture, $"Logs: journalctl -u {unit}   Status: systemctl status {unit}\n");
         sb.Append(CultureInfo.InvariantCulture, $"Run by hand: {prefix}/bin/rtapp run --board {prefix}/boards/{p.Name}.json --assets {prefix}/assets\n");
@@ -257,6 +292,79 @@ internal static class BundleCommand
     private static string Mib(string file) => Mib(new FileInfo(file).Length);
 
     private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.0} MiB");
+
+    /// <summary>
+    /// Every profile value that reaches the unit, install.sh or bundle.env, checked against the
+    /// characters it may hold there, each problem naming its field (the loader has checked the
+    /// service user and groups and the watchdog's path).
+    /// </summary>
+    private static void CheckServiceValues(BoardProfile p, string source)
+    {
+        var problems = new List<string>();
+        if (p.Camera.Kind == "v4l2" && p.Camera.Device is string camera && ProfileLoader.DevicePathProblem(camera) is string cp) problems.Add($"camera.device: {cp}");
+        for (int i = 0; i < p.Sensors.Count; i++)
+            if (ProfileLoader.DevicePathProblem(p.Sensors[i].Device) is string sp) problems.Add($"sensors[{i}].device: {sp}");
+        if (p.Kernel?.Cmdline is string cmdline)
+            foreach (char ch in cmdline)
+                if (!(char.IsAsciiLetterOrDigit(ch) || ch is ' ' or '=' or ',' or '.' or '_' or ':' or '/' or '-'))
+                {
+                    problems.Add($"kernel.cmdline: '{cmdline}' has '{(ch < 0x20 ? $"\\x{(int)ch:x2}" : ch.ToString())}': a kernel parameter list holds letters, digits, spaces and '=,._:/-'");
+                    break;
+                }
+        if (problems.Count > 0) throw new ProfileException(source, problems);
+    }
+
+    /// <summary>
+    /// Why a folder cannot be a bundle's prefix, or null: install.sh replaces the prefix whole, so it
+    /// must be a folder of the install's own — never a system folder, a home, or the parent of other
+    /// boards' installs (/opt/rtapp).
+    /// </summary>
+    internal static string? PrefixProblem(string prefix)
+    {
+        string[] parts = prefix[1..].Split('/');
+        foreach (string part in parts) if (part is "" or "." or "..") return "must be a plain absolute path (no '.', '..' or '//')";
+        string top = parts[0];
+        if (top is "bin" or "boot" or "dev" or "etc" or "lib" or "lib32" or "lib64" or "libx32" or "proc" or "root" or "run" or "sbin" or "sys" or "tmp" or "lost+found")
+            return $"/{top} is a system folder: give the install a folder of its own, like /opt/rtapp/NAME";
+        if (parts.Length == 1) return "is a system folder that install.sh would replace whole: give the install a folder of its own, like /opt/rtapp/NAME";
+        if (parts.Length == 2 && top is "usr" or "var" or "home")
+            return $"is a system or user folder that install.sh would replace whole: give the install a folder of its own, like /opt/rtapp/NAME";
+        if (top == "usr" && parts[1] != "local") return "is in the package manager's /usr: use /usr/local/... or /opt/rtapp/NAME";
+        if (prefix == "/opt/rtapp" || prefix == "/usr/local/rtapp") return "holds every board's install (/opt/rtapp/NAME): give this one its own folder";
+        return null;
+    }
+
+    /// <summary>Signs MANIFEST.sha256 with an SSH key (ssh-keygen -Y sign): MANIFEST.sha256.sig beside it.</summary>
+    private static void Sign(string stage, string key)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("ssh-keygen")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = stage,
+        };
+        foreach (string a in new[] { "-q", "-Y", "sign", "-f", Path.GetFullPath(key), "-n", SignatureNamespace, "MANIFEST.sha256" }) psi.ArgumentList.Add(a);
+        System.Diagnostics.Process process;
+        try
+        {
+            process = System.Diagnostics.Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new UsageException("--sign-key needs ssh-keygen (Debian: openssh-client)");
+        }
+        using (process)
+        {
+            process.StandardInput.Close(); // no passphrase prompt can be answered here
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            string stderr = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            _ = stdout.Result;
+            if (process.ExitCode != 0 || !File.Exists(Path.Combine(stage, "MANIFEST.sha256.sig")))
+                throw new UsageException($"--sign-key {key}: ssh-keygen could not sign ({stderr.Trim().Replace('\n', ' ')}); a key with a passphrase needs ssh-agent");
+        }
+    }
 
     private static bool IsSafeName(string s)
     {

@@ -121,9 +121,11 @@ internal static class CheckCommand
         }
         if (p.Camera.Kind == "v4l2") CheckCamera(p, items);
         if (p.Watchdog.HardwareDevice is string wd)
-            items.Add(File.Exists(wd)
+            items.Add(HardwareWatchdog.Check(wd, out _) is not string wdProblem
                 ? new Item(Level.Ok, "hardware watchdog", wd, null)
-                : new Item(Level.Fail, "hardware watchdog", $"{wd} does not exist", "enable the SoC watchdog (Raspberry Pi: dtparam=watchdog=on) or remove watchdog.hardware_device"));
+                : new Item(Level.Fail, "hardware watchdog", wdProblem, File.Exists(wd)
+                    ? "name the board's watchdog node (ls -l /dev/watchdog*) in watchdog.hardware_device"
+                    : "enable the SoC watchdog (Raspberry Pi: dtparam=watchdog=on) or remove watchdog.hardware_device"));
 
         string? assets = AssetLocator.Find(cl.Get("assets"));
         string model = AssetLocator.Resolve(assets, p.Model.Path);

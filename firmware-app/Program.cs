@@ -31,6 +31,8 @@ internal static class Program
                     return ProfileCommand.Execute(CommandLine.Parse(args, ProfileCommand.Options));
                 case "boards":
                     return BoardsCommand.Execute(CommandLine.Parse(args, BoardsCommand.Options));
+                case "safe":
+                    return SafeCommand.Execute(CommandLine.Parse(args, SafeCommand.Options));
                 case "bundle":
                     return BundleCommand.Execute(CommandLine.Parse(args, BundleCommand.Options));
                 case "--version":
@@ -76,11 +78,15 @@ internal static class Program
                   limits, device nodes, model hash. Exit 0 when nothing fails (warnings allowed).
               rtapp boards [--show NAME|FILE.json [--set key=value]...]
                   Lists the built-in board profiles, or prints one with inheritance and overrides resolved.
+              rtapp safe [--board NAME|FILE.json] [--set key=value]... [--demo NAME]
+                  Opens only the outputs the demo drives, writes their safe values and exits (the service's
+                  ExecStopPost: outputs go safe however the loop's process ended). Hardware PWM keeps running at them.
               rtapp bundle --board NAME|FILE.json [--set key=value]... [--binary DIR] [--assets DIR]
-                           [--out DIR] [--prefix /opt/rtapp/NAME]
+                           [--out DIR] [--prefix /opt/rtapp/NAME] [--sign-key SSH_PRIVATE_KEY]
                   Writes NAME's install tarball: binary, native libraries, profile, model, systemd unit,
                   install.sh. --binary: the folder with rtapp for the board's arch (default: this one,
-                  or out/rtapp-linux-arm64 beside it for arm64 boards).
+                  or out/rtapp-linux-arm64 beside it for arm64 boards). --sign-key: sign MANIFEST.sha256
+                  with ssh-keygen -Y sign (namespace rtapp-bundle); install.sh --trust FILE verifies it.
               rtapp bench [--board B [--demo NAME] | --model FILE [--shape N=AxB,…]] [--scenario single-stream|periodic|max-rate|all]
                           [--frames N | --duration 30s] [--warmup N] [--rate HZ] [--deadline-us US] [--report FILE.json] [--html FILE]
                   The loop under MLPerf LoadGen's scenarios with the model-alone floor interleaved; a JSON report and an

@@ -103,12 +103,7 @@ public sealed class FaceTrackerDemo : DemoBase
         }
         Own(Engine);
 
-        var outputs = new (int, int, ServoCalibration)[p.Pwm.Count];
-        for (int i = 0; i < outputs.Length; i++)
-        {
-            var o = p.Pwm[i];
-            outputs[i] = (o.Chip, o.Channel, new ServoCalibration(o.FrequencyHz, o.MinPulseUs, o.MaxPulseUs, o.MinAngleDeg, o.MaxAngleDeg, o.SafeAngleDeg));
-        }
+        var outputs = DemoOutputs.Servos(p);
         Servos = p.Simulated ? ServoActuator.OpenSimulated(outputs) : ServoActuator.OpenHardware(outputs);
         Own(Servos);
 

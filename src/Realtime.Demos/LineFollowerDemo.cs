@@ -93,12 +93,7 @@ public sealed class LineFollowerDemo : DemoBase
         Own(Engine);
         if (m.InputWidth != m.InputHeight) throw w.Problem("model.input_height", $"M-LSD's input is square, got {m.InputWidth}x{m.InputHeight}");
 
-        var motors = new (int, int, MotorCalibration)[2];
-        for (int i = 0; i < 2; i++)
-        {
-            var o = p.Pwm[i];
-            motors[i] = (o.Chip, o.Channel, new MotorCalibration(o.FrequencyHz, o.MinPulseUs, (o.MinPulseUs + o.MaxPulseUs) / 2, o.MaxPulseUs));
-        }
+        var motors = DemoOutputs.Motors(w);
         var setup = new LineFollowerSetup
         {
             ImagePx = p.Camera.Width,

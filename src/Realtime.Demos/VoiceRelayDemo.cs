@@ -91,19 +91,8 @@ public sealed class VoiceRelayDemo : DemoBase
         }, settings), "audio.chunk", $"audio.context {audio.Context} + audio.chunk {audio.Chunk}");
         Own(Engine);
 
-        try
-        {
-            if (p.Simulated)
-            {
-                Relay = RelayActuator.OpenSimulated(relay.Pin, relay.ActiveHigh, out var driver);
-                SimGpio = driver;
-            }
-            else Relay = RelayActuator.OpenHardware(relay.Pin, relay.ActiveHigh);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw w.Problem("relay.pin", $"GPIO line {relay.Pin} cannot be opened as an output: {ex.Message}");
-        }
+        Relay = DemoOutputs.OpenRelay(w, out var driver);
+        SimGpio = driver;
         Own(Relay);
 
         VoiceActivityDecoder decoder;

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Runtime.InteropServices;
 using System.Text;
 using Realtime.Core.Pipeline;
 using Realtime.Linux.Interop;
@@ -53,10 +52,8 @@ public sealed unsafe class HardwareWatchdog : IWatchdogKick
     {
         canonical = device;
         if (string.IsNullOrEmpty(device) || device[0] != '/') return $"'{device}' is not an absolute path";
-        if (device.Contains('\0', StringComparison.Ordinal)) return "the path holds a NUL character";
-        byte* buffer = stackalloc byte[Libc.PATH_MAX];
-        if (Libc.realpath(device, buffer) is null) return $"{device}: {Libc.LastErrnoText()}";
-        canonical = Marshal.PtrToStringUTF8((nint)buffer)!;
+        if (FileNode.RealPath(device, out string? why) is not string real) return $"{device}: {why}";
+        canonical = real;
         string shown = canonical == device ? device : $"{device} (really {canonical})";
         if (!canonical.StartsWith("/dev/", StringComparison.Ordinal)) return $"{shown} is not under /dev";
         Libc.Statx st;

@@ -34,19 +34,7 @@ public sealed class BundleTests : IDisposable
     }
 
     /// <summary>Bundles and unpacks; returns the unpacked bundle folder.</summary>
-    private string Bundle(out RtappResult result, params string[] args)
-    {
-        string outDir = TempDir();
-        result = Rtapp.Run(TimeSpan.FromMinutes(3), new[] { "bundle", "--out", outDir }.Concat(args).ToArray());
-        Assert.True(result.ExitCode == 0, result.ToString());
-        string tarball = result.Stdout.Split('\n').Single(l => l.StartsWith("bundle: ", StringComparison.Ordinal))["bundle: ".Length..].Split(" (")[0];
-        Assert.True(File.Exists(tarball), tarball);
-        string unpacked = Path.Combine(outDir, "unpacked");
-        Directory.CreateDirectory(unpacked);
-        var tar = Rtapp.Exec("tar", TimeSpan.FromMinutes(2), null, "-xzf", tarball, "-C", unpacked);
-        Assert.True(tar.ExitCode == 0, tar.ToString());
-        return Assert.Single(Directory.GetDirectories(unpacked));
-    }
+    private string Bundle(out RtappResult result, params string[] args) => Bundles.Make(TempDir(), out result, args);
 
     private static string ElfMachine(string path)
     {
@@ -56,8 +44,7 @@ public sealed class BundleTests : IDisposable
         return (h[18] | (h[19] << 8)) switch { 0x3E => "x64", 0xB7 => "arm64", int m => $"0x{m:x}" };
     }
 
-    private static string[] UnitLines(string bundle, string unit) =>
-        File.ReadAllLines(Path.Combine(bundle, "systemd", unit)).Where(l => !l.StartsWith('#')).ToArray();
+    private static string[] UnitLines(string bundle, string unit) => Bundles.UnitLines(bundle, unit);
 
     [Fact]
     public void AnArm64BoardsBundleHoldsTheArm64BinaryItsLibrariesTheModelAndAnUnprivilegedService()
@@ -113,6 +100,29 @@ public sealed class BundleTests : IDisposable
         Assert.DoesNotContain(unit, l => l.StartsWith("WatchdogSec=", StringComparison.Ordinal));
         Assert.Contains("CPUAffinity=0 1 2", unit);
         Assert.Contains(unit, l => l.StartsWith("ExecStart=/srv/loop/bin/rtapp run --board /srv/loop/boards/generic-x86.json", StringComparison.Ordinal));
+        Assert.Contains("ExecStopPost=/srv/loop/bin/rtapp safe --board /srv/loop/boards/generic-x86.json --quiet", unit);
+    }
+
+    [Fact]
+    public void TheUnitIsSandboxedToExposureAtMostThreeAndAllowsExactlyTheProfilesDevices()
+    {
+        string b = Bundle(out _, "--board", "generic-x86", "--set", "watchdog.hardware_device=/dev/watchdog0");
+        string unitFile = Path.Combine(b, "systemd", "rtapp-generic-x86.service");
+        var unit = UnitLines(b, "rtapp-generic-x86.service");
+        // The camera, the I2C bus of the servo board, the hardware watchdog, and the latency hold: nothing else.
+        Assert.Equal(new[] { "DeviceAllow=/dev/cpu_dma_latency rw", "DeviceAllow=/dev/video0 rw", "DeviceAllow=/dev/i2c-1 rw", "DeviceAllow=/dev/watchdog0 w" },
+            unit.Where(l => l.StartsWith("DeviceAllow=", StringComparison.Ordinal)));
+        foreach (string line in new[]
+        {
+            "ProtectSystem=strict", "PrivateNetwork=yes", "SystemCallFilter=@system-service", "ProtectKernelModules=yes", "ProtectKernelLogs=yes",
+            "ProtectControlGroups=yes", "ProtectClock=yes", "LockPersonality=yes", "RestrictNamespaces=yes", "RestrictSUIDSGID=yes", "UMask=0077", "DevicePolicy=closed",
+            // What the loop needs is kept: SCHED_FIFO and mlockall without root, sysfs PWM writable.
+            "AmbientCapabilities=CAP_SYS_NICE CAP_IPC_LOCK", "LimitMEMLOCK=infinity",
+        })
+            Assert.Contains(line, unit);
+        Assert.DoesNotContain(unit, l => l.StartsWith("ProtectKernelTunables=", StringComparison.Ordinal) || l.StartsWith("PrivateDevices=", StringComparison.Ordinal) || l.StartsWith("RestrictRealtime=yes", StringComparison.Ordinal));
+        double exposure = Bundles.Exposure(unitFile);
+        Assert.True(exposure <= 3.0, $"systemd-analyze security exposure {exposure} > 3.0");
     }
 
     [Fact]
@@ -121,7 +131,12 @@ public sealed class BundleTests : IDisposable
         string b = Bundle(out _, "--board", "sim");
         Assert.True(File.Exists(Path.Combine(b, "bin", "libOpenCvSharpExtern.so")));
         Assert.True(File.Exists(Path.Combine(b, "assets", "video", "Megamind.avi")));
-        Assert.Contains("LimitRTPRIO=90", UnitLines(b, "rtapp-sim.service")); // the watchdog thread's priority
+        var unit = UnitLines(b, "rtapp-sim.service");
+        Assert.Contains("LimitRTPRIO=90", unit); // the watchdog thread's priority
+        Assert.Contains("ExecStopPost=/opt/rtapp/sim/bin/rtapp safe --board /opt/rtapp/sim/boards/sim.json --quiet", unit);
+        Assert.Equal(new[] { "DeviceAllow=/dev/cpu_dma_latency rw" }, unit.Where(l => l.StartsWith("DeviceAllow=", StringComparison.Ordinal)));
+        double exposure = Bundles.Exposure(Path.Combine(b, "systemd", "rtapp-sim.service"));
+        Assert.True(exposure <= 3.0, $"systemd-analyze security exposure {exposure} > 3.0");
     }
 
     [Fact]

@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Profiles;
+using Realtime.Demos;
+using Realtime.Gpio;
+
+namespace Realtime.App;
+
+/// <summary>
+/// <c>rtapp safe</c>: drives a profile's outputs to their safe values and exits — the step systemd
+/// runs after the loop's process ended however it ended (<c>ExecStopPost=</c>), so a SIGKILL or a
+/// crash does not leave a servo or a motor at its last command. It opens only the outputs the
+/// profile's demo drives (no model, no camera, no assets), writes their safe values and leaves
+/// hardware PWM running at them.
+/// </summary>
+internal static class SafeCommand
+{
+    public static readonly Dictionary<string, bool> Options = new()
+    {
+        ["board"] = true, ["set"] = true, ["demo"] = true, ["quiet"] = false,
+    };
+
+    public static int Execute(CommandLine cl)
+    {
+        string board = cl.Get("board") ?? "sim";
+        string? demoArg = cl.Get("demo");
+        if (demoArg is not null && !DemoCatalog.Has(demoArg))
+            throw new UsageException($"unknown demo '{demoArg}' (available: {string.Join(", ", DemoCatalog.Names)})");
+        var (profile, source) = ProfileCatalog.Load(board, cl.GetAll("set"), demoArg);
+        if (!DemoCatalog.Has(profile.Demo))
+            throw new ProfileException(source, new[] { $"demo: unknown demo '{profile.Demo}' (available: {string.Join(", ", DemoCatalog.Names)})" });
+
+        var wiring = new DemoWiring(profile, source, null, null);
+        IActuator outputs = DemoOutputs.OpenSafe(profile.Demo, wiring);
+        var lines = new List<string>();
+        try
+        {
+            outputs.ApplySafeState();
+            switch (outputs)
+            {
+                case ServoActuator servos: Describe(servos, profile, "angle", "°", lines); break;
+                case MotorActuator motors: Describe(motors, profile, "speed", "", lines); break;
+                case RelayActuator relay:
+                    lines.Add($"relay (GPIO line {relay.Pin}): open, {(relay.ActiveHigh ? "low" : "high")} (de-energised)");
+                    break;
+            }
+        }
+        finally
+        {
+            // Hardware PWM keeps running at the safe duty after this process: disposing a channel would
+            // stop its pulses and unexport it, leaving the output to whatever the servo or ESC does
+            // without a signal. A relay line is released at its safe level; simulated outputs just go.
+            if (profile.Simulated || outputs is RelayActuator) outputs.Dispose();
+        }
+        if (!cl.Has("quiet"))
+        {
+            Console.WriteLine($"rtapp safe: {profile.Name} / {profile.Demo}: outputs driven to their safe values{(profile.Simulated ? " (simulated)" : "")}");
+            foreach (string line in lines) Console.WriteLine("  " + line);
+        }
+        return Program.ExitOk;
+    }
+
+    private static void Describe<T>(PwmActuator<T> a, BoardProfile p, string what, string unit, List<string> lines) where T : struct, IPwmCalibration
+    {
+        var c = CultureInfo.InvariantCulture;
+        for (int i = 0; i < a.Channels; i++)
+        {
+            var o = p.Pwm[i];
+            var cal = a.Calibrations[i];
+            double duty = a.PwmChannels[i].DutyCycle;
+            lines.Add(string.Create(c, $"{o.Name} (pwmchip{o.Chip} channel {o.Channel}): {what} {cal.SafeValue:0.###}{unit}, duty {duty:0.0000} ({duty * 1e6 / cal.FrequencyHz:0} µs at {cal.FrequencyHz} Hz)"));
+        }
+    }
+}

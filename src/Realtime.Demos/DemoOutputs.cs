@@ -1,0 +1,93 @@
+using System;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Profiles;
+using Realtime.Gpio;
+
+namespace Realtime.Demos;
+
+/// <summary>
+/// Each demo's outputs as the profile describes them — the face tracker's servos and the line
+/// follower's motors on <c>pwm[]</c>, the voice relay's GPIO line — built in one place, so the demos
+/// and <c>rtapp safe</c> (which opens only the outputs, with no model or camera, to drive them to
+/// their safe values after the loop died) agree on channels and calibrations.
+/// </summary>
+public static class DemoOutputs
+{
+    /// <summary>The face tracker's servos: every <c>pwm[]</c> entry with its calibration.</summary>
+    public static (int Chip, int Channel, ServoCalibration Calibration)[] Servos(BoardProfile p)
+    {
+        var outputs = new (int, int, ServoCalibration)[p.Pwm.Count];
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            var o = p.Pwm[i];
+            outputs[i] = (o.Chip, o.Channel, new ServoCalibration(o.FrequencyHz, o.MinPulseUs, o.MaxPulseUs, o.MinAngleDeg, o.MaxAngleDeg, o.SafeAngleDeg));
+        }
+        return outputs;
+    }
+
+    /// <summary>The line follower's motors (left, right): RC-style signals, stop halfway between the pulse limits.</summary>
+    public static (int Chip, int Channel, MotorCalibration Calibration)[] Motors(DemoWiring w)
+    {
+        var p = w.Profile;
+        if (p.Pwm.Count != 2) throw w.Problem("pwm", $"the line follower needs two PWM outputs (left motor, right motor), got {p.Pwm.Count}");
+        var motors = new (int, int, MotorCalibration)[2];
+        for (int i = 0; i < 2; i++)
+        {
+            var o = p.Pwm[i];
+            motors[i] = (o.Chip, o.Channel, new MotorCalibration(o.FrequencyHz, o.MinPulseUs, (o.MinPulseUs + o.MaxPulseUs) / 2, o.MaxPulseUs));
+        }
+        return motors;
+    }
+
+    /// <summary>The voice relay's line, opened at its safe (open) level; <paramref name="driver"/> is the simulated chip on sim boards.</summary>
+    public static RelayActuator OpenRelay(DemoWiring w, out SimulatedGpioDriver? driver)
+    {
+        var relay = w.Profile.Relay ?? throw w.Problem("relay", "the voice-relay demo needs a relay output");
+        driver = null;
+        try
+        {
+            if (!w.Profile.Simulated) return RelayActuator.OpenHardware(relay.Pin, relay.ActiveHigh);
+            var r = RelayActuator.OpenSimulated(relay.Pin, relay.ActiveHigh, out var sim);
+            driver = sim;
+            return r;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw w.Problem("relay.pin", $"GPIO line {relay.Pin} cannot be opened as an output: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Opens only the outputs of <paramref name="demo"/> (nothing else: no model, no camera) at
+    /// their safe values. A channel or line that cannot be opened is a problem naming its field.
+    /// </summary>
+    public static IActuator OpenSafe(string demo, DemoWiring w)
+    {
+        var p = w.Profile;
+        switch (demo)
+        {
+            case VoiceRelayDemo.DemoName:
+                return OpenRelay(w, out _);
+            case LineFollowerDemo.DemoName:
+                var motors = Motors(w);
+                return OpenPwm(w, () => p.Simulated ? MotorActuator.OpenSimulated(motors) : MotorActuator.OpenHardware(motors));
+            case FaceTrackerDemo.DemoName:
+                var servos = Servos(p);
+                return OpenPwm(w, () => p.Simulated ? ServoActuator.OpenSimulated(servos) : ServoActuator.OpenHardware(servos));
+            default:
+                throw w.Problem("demo", $"unknown demo '{demo}' (available: {string.Join(", ", DemoCatalog.Names)})");
+        }
+    }
+
+    private static IActuator OpenPwm(DemoWiring w, Func<IActuator> open)
+    {
+        try
+        {
+            return open();
+        }
+        catch (Exception ex) when (ex is ArgumentException or System.IO.IOException or UnauthorizedAccessException)
+        {
+            throw w.Problem("pwm", $"the PWM outputs cannot be opened: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System;
+using System.Linq;
+
+namespace Realtime.EndToEnd.Tests;
+
+/// <summary>
+/// `rtapp safe`, the bundle's ExecStopPost: it opens only the outputs the profile's demo drives
+/// (no model, no camera: it needs no assets), writes their safe values from the profile, and exits
+/// 0; a profile it cannot use is exit 2 with one line naming the problem.
+/// </summary>
+public sealed class SafeCommandTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
+
+    // No assets at all: `rtapp safe` must not need the model or the video.
+    private static RtappResult Safe(params string[] args) =>
+        Rtapp.Run(Timeout, new System.Collections.Generic.Dictionary<string, string> { ["RTAPP_ASSETS"] = "/nonexistent-assets" }, new[] { "safe" }.Concat(args).ToArray());
+
+    [Fact]
+    public void TheFaceTrackersServosGoToTheProfilesSafeAngles()
+    {
+        // Safe angles moved off centre: the pulse widths follow the profile, not a default.
+        var r = Safe("--board", "sim", "--set", "pwm[0].safe_angle_deg=15", "--set", "pwm[1].safe_angle_deg=-30");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("", r.Stderr);
+        var lines = r.Stdout.Trim().Split('\n');
+        Assert.Equal(new[]
+        {
+            "rtapp safe: sim / face-tracker: outputs driven to their safe values (simulated)",
+            // pan: -45..45° over 1000..2000 µs, 15° → 1666.7 µs = duty 0.0833 at 50 Hz; tilt: -30..30°, -30° → 1000 µs.
+            "  pan (pwmchip0 channel 0): angle 15°, duty 0.0833 (1667 µs at 50 Hz)",
+            "  tilt (pwmchip0 channel 1): angle -30°, duty 0.0500 (1000 µs at 50 Hz)",
+        }, lines);
+    }
+
+    [Fact]
+    public void TheLineFollowersMotorsStop()
+    {
+        var r = Safe("--board", "sim", "--demo", "line-follower", "--set", "pwm[1].max_pulse_us=2200");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("  left-motor (pwmchip0 channel 0): speed 0, duty 0.0750 (1500 µs at 50 Hz)", r.Stdout);
+        // Stop is halfway between the pulse limits: 1600 µs for 1000..2200.
+        Assert.Contains("  right-motor (pwmchip0 channel 1): speed 0, duty 0.0800 (1600 µs at 50 Hz)", r.Stdout);
+    }
+
+    [Fact]
+    public void TheVoiceRelayOpens()
+    {
+        var r = Safe("--board", "sim", "--demo", "voice-relay", "--set", "relay.active_high=false");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("  relay (GPIO line 17): open, high (de-energised)", r.Stdout);
+    }
+
+    [Fact]
+    public void QuietPrintsNothing()
+    {
+        var r = Safe("--board", "sim", "--quiet");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("", r.Stdout + r.Stderr);
+    }
+
+    [Fact]
+    public void ABoardWhosePwmChipIsMissingIsOneClearError()
+    {
+        // rpi5's servos are on /sys/class/pwm/pwmchip2, which this machine does not have.
+        var r = Safe("--board", "rpi5");
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.StartsWith("rtapp: error: boards/rpi5.json (built in): pwm: the PWM outputs cannot be opened: ", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void AnUnknownBoardOrDemoIsBadInput()
+    {
+        var r = Safe("--board", "no-such-board");
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.StartsWith("rtapp: error: --board no-such-board: no such board", r.Stderr);
+        r = Safe("--board", "sim", "--demo", "juggler");
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.StartsWith("rtapp: unknown demo 'juggler'", r.Stderr);
+    }
+}
