@@ -51,10 +51,10 @@ internal static class BundleCommand
         string board = cl.Get("board") ?? throw new UsageException("bundle needs --board NAME|FILE.json");
         var (json, profile, source) = ProfileCatalog.Resolve(board, cl.GetAll("set"));
         if (!IsSafeName(profile.Name))
-            throw new ProfileException(source, new[] { $"name: '{profile.Name}' cannot name a bundle and a service: use lower-case letters, digits, '.', '_' or '-'" });
+            throw new ProfileException(source, new[] { $"name: '{Shown(profile.Name)}' cannot name a bundle and a service: use lower-case letters, digits, '.', '_' or '-'" });
         // The demo names the outputs `rtapp safe` drives and goes into the unit's description: it must be one rtapp knows.
         if (!DemoCatalog.Has(profile.Demo))
-            throw new ProfileException(source, new[] { $"demo: unknown demo '{profile.Demo}' (available: {string.Join(", ", DemoCatalog.Names)})" });
+            throw new ProfileException(source, new[] { $"demo: unknown demo '{Shown(profile.Demo)}' (available: {string.Join(", ", DemoCatalog.Names)})" });
         CheckServiceValues(profile, source);
 
         string hostArch = HostArch();
@@ -364,6 +364,19 @@ internal static class BundleCommand
             if (process.ExitCode != 0 || !File.Exists(Path.Combine(stage, "MANIFEST.sha256.sig")))
                 throw new UsageException($"--sign-key {key}: ssh-keygen could not sign ({stderr.Trim().Replace('\n', ' ')}); a key with a passphrase needs ssh-agent");
         }
+    }
+
+    /// <summary>A value as an error message may show it: control characters written as escapes, so a hostile value stays on its one line.</summary>
+    internal static string Shown(string value)
+    {
+        var sb = new StringBuilder(value.Length);
+        foreach (char ch in value)
+        {
+            if (ch == '\n') sb.Append("\\n");
+            else if (ch < 0x20 || ch == 0x7F || char.IsSurrogate(ch)) sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)ch:x4}");
+            else sb.Append(ch);
+        }
+        return sb.ToString();
     }
 
     private static bool IsSafeName(string s)

@@ -30,7 +30,7 @@ internal static class SafeCommand
             throw new UsageException($"unknown demo '{demoArg}' (available: {string.Join(", ", DemoCatalog.Names)})");
         var (profile, source) = ProfileCatalog.Load(board, cl.GetAll("set"), demoArg);
         if (!DemoCatalog.Has(profile.Demo))
-            throw new ProfileException(source, new[] { $"demo: unknown demo '{profile.Demo}' (available: {string.Join(", ", DemoCatalog.Names)})" });
+            throw new ProfileException(source, new[] { $"demo: unknown demo '{BundleCommand.Shown(profile.Demo)}' (available: {string.Join(", ", DemoCatalog.Names)})" });
 
         var wiring = new DemoWiring(profile, source, null, null);
         IActuator outputs = DemoOutputs.OpenSafe(profile.Demo, wiring);

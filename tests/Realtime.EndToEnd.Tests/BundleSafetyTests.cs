@@ -36,6 +36,14 @@ public sealed class BundleSafetyTests : IDisposable
         return r;
     }
 
+    /// <summary>A generic-x86 profile file whose model is <paramref name="path"/> with no pinned hash (so the hash check does not stop it first).</summary>
+    private string UnpinnedModel(string path)
+    {
+        string file = Path.Combine(TempDir(), "unpinned.json");
+        File.WriteAllText(file, "{ \"extends\": \"generic-x86\", \"model\": { \"sha256\": null, \"path\": " + System.Text.Json.JsonSerializer.Serialize(path) + " } }");
+        return file;
+    }
+
     private const string Injection = "face-tracker\n[Service]\nExecStartPre=+/bin/sh -c 'id > /tmp/rtapp-owned'";
 
     [Fact]
@@ -45,7 +53,7 @@ public sealed class BundleSafetyTests : IDisposable
         string file = Path.Combine(dir, "evil.json");
         File.WriteAllText(file, "{ \"extends\": \"generic-x86\", \"demo\": " + System.Text.Json.JsonSerializer.Serialize(Injection) + " }");
         var r = Refused("--board", file);
-        Assert.Contains("demo: unknown demo 'face-tracker", r.Stderr);
+        Assert.Contains("demo: unknown demo 'face-tracker\\n[Service]\\nExecStartPre=+/bin/sh -c 'id > /tmp/rtapp-owned'' (available: ", r.Stderr);
         Assert.Empty(Directory.GetFiles(dir, "*.tar.gz", SearchOption.AllDirectories));
     }
 
@@ -98,7 +106,7 @@ public sealed class BundleSafetyTests : IDisposable
     [Fact]
     public void ACameraDeviceThatCannotGoIntoTheUnitIsRefused()
     {
-        var r = Refused("--board", "generic-x86", "--set", "camera.device=/dev/video0 rw\nExecStartPre=/bin/sh");
+        var r = Refused("--board", "generic-x86", "--set", "camera.device=/dev/video0 rw");
         Assert.Contains("camera.device: must be a device node's canonical path under /dev", r.Stderr);
     }
 
@@ -107,7 +115,7 @@ public sealed class BundleSafetyTests : IDisposable
     [InlineData("../../../etc/passwd", "'../../../etc/passwd' is not a plain path inside the assets folder")]
     public void AModelPathOutsideTheAssetsFolderIsNotPacked(string path, string message)
     {
-        var r = Refused("--board", "generic-x86", "--set", "model.sha256=null", "--set", $"model.path={path}");
+        var r = Refused("--board", UnpinnedModel(path));
         Assert.Contains("model.path: " + message, r.Stderr);
     }
 
@@ -119,11 +127,12 @@ public sealed class BundleSafetyTests : IDisposable
         File.WriteAllText(secret, "not a model");
         Directory.CreateDirectory(Path.Combine(assets, "models"));
         File.CreateSymbolicLink(Path.Combine(assets, "models", "m.onnx"), secret);
-        var r = Refused("--board", "generic-x86", "--assets", assets, "--set", "model.sha256=null", "--set", "model.path=models/m.onnx");
+        var r = Refused("--board", UnpinnedModel("models/m.onnx"), "--assets", assets);
         Assert.Contains($"model.path: 'models/m.onnx' leads out of the assets folder {assets} (to {secret})", r.Stderr);
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void AnAssetOnlyItsOwnerMayReadIsNotWidenedIntoTheBundle()
     {
         string assets = TempDir();
