@@ -10,6 +10,7 @@
 #   --identity FILE       SSH private key
 #   --ssh-option OPT      passed to ssh and scp as -o OPT (repeatable)
 #   --set key=value       profile override baked into the bundle (repeatable)
+#   --sign-key FILE       sign the bundle with this SSH key (the board's /etc/rtapp/allowed_signers verifies it)
 #   --root DIR            install into DIR on the host as if it were / (nothing started)
 #   --no-start            install and enable, do not start
 #   --bundle FILE.tar.gz  deploy this bundle instead of writing one
@@ -20,9 +21,9 @@ LOG_TAG="deploy"
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 t0="$(now_s)"
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 BOARD="" HOST="" PORT=22 IDENTITY="" ROOT_DIR="" NO_START=0 BUNDLE="" OUT="$ROOT/out/bundles"
-SETS=() SSH_OPTS=()
+SETS=() SSH_OPTS=() SIGN=()
 while [ $# -gt 0 ]; do
     need() { [ $# -ge 2 ] || die "$1 needs a value (see --help)"; }
     case "$1" in
@@ -32,6 +33,7 @@ while [ $# -gt 0 ]; do
         --identity) need "$@"; IDENTITY="$2"; shift 2 ;;
         --ssh-option) need "$@"; SSH_OPTS+=(-o "$2"); shift 2 ;;
         --set) need "$@"; SETS+=(--set "$2"); shift 2 ;;
+        --sign-key) need "$@"; SIGN=(--sign-key "$2"); shift 2 ;;
         --root) need "$@"; ROOT_DIR="$2"; shift 2 ;;
         --no-start) NO_START=1; shift ;;
         --bundle) need "$@"; BUNDLE="$2"; shift 2 ;;
@@ -62,7 +64,7 @@ if [ -z "$BUNDLE" ]; then
     fi
     mkdir -p "$OUT"
     log "rtapp bundle --board $BOARD${SETS[*]:+ ${SETS[*]}} --out $(rel "$OUT")"
-    bundle_log="$("$RTAPP" bundle --board "$BOARD" "${SETS[@]}" --out "$OUT")" || die "rtapp bundle failed (above)"
+    bundle_log="$("$RTAPP" bundle --board "$BOARD" "${SETS[@]}" "${SIGN[@]}" --out "$OUT")" || die "rtapp bundle failed (above)"
     printf '%s\n' "$bundle_log"
     BUNDLE="$(printf '%s\n' "$bundle_log" | sed -n 's/^bundle: \(.*\.tar\.gz\).*/\1/p')"
 fi
