@@ -139,10 +139,10 @@ internal static class ServiceUnit
         sb.Append(c, $"RestartSec={p.Service.RestartSec}\n");
         sb.Append("TimeoutStartSec=60\n");
         sb.Append("TimeoutStopSec=10\n");
-        sb.Append("# Sandbox: the whole tree read-only but the state folder; no network; only the syscalls, devices\n");
-        sb.Append("# and kernel interfaces the loop uses. /sys stays writable (sysfs PWM: no ProtectKernelTunables),\n");
-        sb.Append("# and /dev is the host's with a device allow-list (no PrivateDevices, which would hide the PWM's peers\n");
-        sb.Append("# and /dev/cpu_dma_latency). RestrictRealtime stays off: SCHED_FIFO is the point.\n");
+        sb.Append("# Sandbox: the whole tree read-only but the state folder; no network; only the system calls, devices\n");
+        sb.Append("# and kernel interfaces the loop uses. /sys stays writable for sysfs PWM (no ProtectKernelTunables);\n");
+        sb.Append("# /dev is the host's behind an allow-list (PrivateDevices would hide the camera, the watchdog and\n");
+        sb.Append("# /dev/cpu_dma_latency). RestrictRealtime stays off: SCHED_FIFO is the point.\n");
         sb.Append("ProtectSystem=strict\n");
         sb.Append("ProtectHome=yes\n");
         sb.Append("PrivateTmp=yes\n");
