@@ -40,8 +40,9 @@ internal static class BundleCommand
         {
             return Bundle(cl);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
+            // ArgumentException: a value the unit cannot take (ServiceUnit.Word), should a check before it ever miss one.
             throw new UsageException($"bundle: {ex.Message}");
         }
     }
