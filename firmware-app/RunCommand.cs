@@ -32,8 +32,9 @@ internal static class RunCommand
         if (demoArg is not null && !DemoCatalog.Has(demoArg))
             throw new UsageException($"unknown demo '{demoArg}' (available: {string.Join(", ", DemoCatalog.Names)})");
         var (profile, source) = ProfileCatalog.Load(board, cl.GetAll("set"), demoArg);
-        // The hardware watchdog is proven a watchdog before anything is wired; it is opened (armed) only after.
-        if (profile.Watchdog.HardwareDevice is string wdDevice && HardwareWatchdog.Check(wdDevice, out _) is string wdProblem)
+        // A node that is there must be a watchdog before anything is wired (it is opened, and armed, only after);
+        // a missing one is noted when the watchdog thread starts, and the run goes on without it.
+        if (profile.Watchdog.HardwareDevice is string wdDevice && Path.Exists(wdDevice) && HardwareWatchdog.Check(wdDevice, out _) is string wdProblem)
             throw new ProfileException(source, new[] { $"watchdog.hardware_device: {wdProblem}" });
         string demoName = profile.Demo;
         if (!DemoCatalog.Has(demoName))

@@ -101,6 +101,12 @@ public sealed class BundleTests : IDisposable
         Assert.Contains("CPUAffinity=0 1 2", unit);
         Assert.Contains(unit, l => l.StartsWith("ExecStart=/srv/loop/bin/rtapp run --board /srv/loop/boards/generic-x86.json", StringComparison.Ordinal));
         Assert.Contains("ExecStopPost=/srv/loop/bin/rtapp safe --board /srv/loop/boards/generic-x86.json --quiet", unit);
+        // Sane modes: programs 0755, everything else 0644; nothing wider, nothing private.
+        foreach (string f in Directory.GetFiles(b, "*", SearchOption.AllDirectories))
+        {
+            UnixFileMode mode = new FileInfo(f).UnixFileMode;
+            Assert.True(mode is (UnixFileMode)0b111_101_101 or (UnixFileMode)0b110_100_100, $"{f}: {Convert.ToString((int)mode, 8)}");
+        }
     }
 
     [Fact]
