@@ -35,6 +35,11 @@ internal static class Summary
         var d = r.DemoMetrics;
         if (d.TrackingErrorPx is { } e)
             Console.WriteLine(string.Create(c, $"Tracking: face found in {d.FramesWithTarget} of {r.Frames} frames; error from centre after {d.SettleFrames} settle frames: p50 {e.P50:0.0} px, p95 {e.P95:0.0} px, max {e.Max:0.0} px (image {d.ImageWidthPx} px wide)"));
+        else if (d.FramesWithTarget is int withTarget && d.CrossTrackErrorCm is null)
+            // No value is not zero error: say there was nothing to track.
+            Console.WriteLine(withTarget == 0
+                ? string.Create(c, $"Tracking: no face in view in any of {r.Frames} frames: no tracking error to report")
+                : string.Create(c, $"Tracking: face found in {withTarget} of {r.Frames} frames, none after the {d.SettleFrames} settle frames: no tracking error to report"));
         if (d.Phrases is int phrases)
         {
             Console.WriteLine(string.Create(c, $"Relay: closed on {d.PhrasesClosed} of {phrases} phrases; false closures {d.FalseClosures} ({d.FalseClosureChunks} chunks closed in silence); chunk {d.ChunkMs:0.#} ms"));

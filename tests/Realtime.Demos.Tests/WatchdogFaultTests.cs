@@ -141,7 +141,13 @@ public sealed class WatchdogFaultTests
         var r = loop.Records;
         // After the stall the pipeline holds the safe state for the recovery window, then tracks again.
         Assert.True((r[30].Flags & FrameFlags.SafeState) != 0);
-        Assert.Contains(FaultKind.Stall, loop.Watchdog.Events.ToArray().Select(e => e.Kind));
+        // The stall's event is the watchdog thread's, at the frame in flight and the time it latched:
+        // inside the stall, before frame 30 finished.
+        var stall = Assert.Single(watchdog.Events.ToArray());
+        Assert.Equal(FaultKind.Stall, stall.Kind);
+        Assert.Equal(30, stall.Frame);
+        Assert.InRange(stall.TimeNs, r[30].StartNs, r[30].CaptureEndNs);
+        Assert.Equal(1, loop.Watchdog.FaultCount(FaultKind.Stall));
         Assert.True((r[59].Flags & FrameFlags.SafeState) == 0);
     }
 }
