@@ -290,6 +290,8 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
             _waiter.WaitUntil(slice);
             if (slice >= wakeNs) return true;
             if (_stopRequested) return false;
+            // Waiting on schedule is a sign of life: a long period is not a stall.
+            Volatile.Write(ref _lastProgressNs, slice);
         }
     }
 
