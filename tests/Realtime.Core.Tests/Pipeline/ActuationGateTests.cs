@@ -90,8 +90,10 @@ public sealed class ActuationGateTests
             }
         });
         latcher.Start();
-        for (int i = 0; i < 200_000; i++)
+        // Until both sides have written 200 times (bounded, should the latcher never get the CPU).
+        for (int i = 0; i < 50_000_000 && (Volatile.Read(ref latcherWrites) < 200 || pipelineWrites < 200); i++)
         {
+            Thread.SpinWait(100); // the loop's other work between writes: the latcher gets its chances
             if (g.IsLatched && g.TryTakeOver())
             {
                 if (!g.EndWrite()) { Write(ref pipelineWrites); g.CompleteLatch(); }
@@ -105,7 +107,7 @@ public sealed class ActuationGateTests
         latcher.Join();
         Assert.Equal(0, overlaps);
         // Both sides really wrote, many times: the test exercised the race it guards against.
-        Assert.True(latcherWrites > 100, $"latcher wrote {latcherWrites} times");
-        Assert.True(pipelineWrites > 100, $"pipeline wrote {pipelineWrites} times");
+        Assert.True(latcherWrites >= 200, $"latcher wrote {latcherWrites} times");
+        Assert.True(pipelineWrites >= 200, $"pipeline wrote {pipelineWrites} times");
     }
 }
