@@ -286,7 +286,9 @@ public sealed partial class RunSafetyTests
     public void SigtermAtAVeryLowRateEndsWithinSeconds()
     {
         string report = Path.Combine(Rtapp.TempDir(), "slow-rate.json");
-        string[] args = { "run", "--set", "timing.rate_hz=0.001", "--frames", "5", "--warmup", "0", "--no-floor", "--report", report };
+        // The profile must agree that a 1000 s period is not a stall (and systemd's watchdog spans two periods).
+        string[] args = { "run", "--set", "timing.rate_hz=0.001", "--set", "watchdog.stall_timeout_us=2000000000", "--set", "service.watchdog_sec=2001",
+            "--frames", "5", "--warmup", "0", "--no-floor", "--report", report };
         var (p, stdout, stderr) = Rtapp.Start(null, args);
         using var owned = p;
         WaitForPipeline(p);
