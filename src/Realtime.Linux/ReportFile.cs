@@ -34,7 +34,7 @@ public static class ReportFile
             Directory.CreateDirectory(dir);
             // A probe written and removed where the temporary file will go: a read-only or full folder shows now.
             string probe = TempPathFor(full);
-            using (var fs = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+            using (var fs = new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
                 fs.WriteByte((byte)'{');
             File.Delete(probe);
         }
@@ -57,7 +57,7 @@ public static class ReportFile
         try
         {
             byte[] bytes = Encoding.UTF8.GetBytes(text);
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.None))
+            using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.None))
             {
                 fs.Write(bytes, 0, bytes.Length);
                 fs.Flush(flushToDisk: true);
