@@ -9,7 +9,8 @@ namespace Realtime.App;
 internal static class Program
 {
     /// <summary>Exit codes a supervisor can tell apart.</summary>
-    public const int ExitOk = 0, ExitFault = 1, ExitBadInput = 2, ExitDeadlineMisses = 3, ExitStageOverrun = 4, ExitStall = 5, ExitSourceFailure = 6;
+    public const int ExitOk = 0, ExitFault = 1, ExitBadInput = 2, ExitDeadlineMisses = 3, ExitStageOverrun = 4, ExitStall = 5, ExitSourceFailure = 6,
+        ExitReportNotWritten = 7;
 
     public static readonly string Version = typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
@@ -106,9 +107,11 @@ internal static class Program
             above the binary or the working folder (./scripts/fetch-assets.sh fills it).
             Fault injection (exercise the watchdog): --inject "slow:infer:20:from=100:to=160,stall-source:500:at=300,
               crash:decode:at=50,dead-source:from=10:to=20,garbage-source:from=10:to=20" (times in ms, frames from 0).
-            Exit codes: 0 ok, 1 fault (a stage crashed), 2 bad input; when the profile's watchdog policy is
-              'exit': 3 deadline misses, 4 stage overrun, 5 stall, 6 source failure. The outputs are always
-              driven to their safe state before the report is written and the process exits.
+            Exit codes: 0 ok (also a stop by SIGINT/SIGTERM, at any moment), 1 fault (a stage crashed),
+              2 bad input; when the profile's watchdog policy is 'exit': 3 deadline misses, 4 stage overrun,
+              5 stall, 6 source failure; 7 the run ended well but its report could not be written (the
+              summary is printed). The outputs are always driven to their safe state before the report
+              is written and the process exits.
             """);
     }
 }

@@ -26,11 +26,23 @@ internal static class RunCommand
 
     public static int Execute(CommandLine cl, long mainNs)
     {
+        // Signals first: from here on a SIGINT/SIGTERM stops the run cleanly at any moment of
+        // start-up (outputs safe, a report of how far it got), never killing the process.
+        var stop = new StopRequest();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Raise(2); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Raise(15); });
+
         var (processStartNs, startSource) = MachineFacts.ProcessStart();
         string board = cl.Get("board") ?? "sim";
         string? demoArg = cl.Get("demo");
         if (demoArg is not null && !DemoCatalog.Has(demoArg))
             throw new UsageException($"unknown demo '{demoArg}' (available: {string.Join(", ", DemoCatalog.Names)})");
+        // The report's destination is checked before anything moves: a run must not measure for
+        // minutes and then find it cannot say what it measured.
+        string? reportPath = cl.Get("report");
+        if (reportPath is not null && ReportFile.CheckDestination(reportPath) is string reportProblem)
+            throw new UsageException($"--report '{reportPath}': {reportProblem}");
+        if (stop.Requested) return StoppedDuringStartup(stop, "starting", board, demoArg ?? "", reportPath);
         var (profile, source) = ProfileCatalog.Load(board, cl.GetAll("set"), demoArg);
         // A node that is there must be a watchdog before anything is wired (it is opened, and armed, only after);
         // a missing one is noted when the watchdog thread starts, and the run goes on without it.
@@ -68,15 +80,18 @@ internal static class RunCommand
                 string f => throw new UsageException($"--optimized-model must be onnx or ort, got '{f}'"),
             },
         };
-        string? reportPath = cl.Get("report");
         bool quiet = cl.Has("quiet");
         bool rt = !cl.Has("no-rt");
         string? assets = AssetLocator.Find(cl.Get("assets"));
+        if (stop.Requested) return StoppedDuringStartup(stop, "profile-loaded", profile.Name, demoName, reportPath);
 
         long wireStartNs = MonotonicClock.NowNs();
         using var demo = DemoCatalog.Build(demoName, profile, source, assets, new ClockNanosleepWaiter(), overrides);
         var loop = demo.Loop;
         long wireEndNs = MonotonicClock.NowNs();
+        // The outputs are open (at their safe values): a signal that came while the model loaded
+        // stops the loop before its first frame, and the usual path below reports it.
+        stop.Attach(loop);
         if (!quiet)
             Console.WriteLine($"rtapp {Program.Version}: {profile.Name} / {demoName}: {loop.Options.WarmupFrames} warm-up + {loop.Options.Frames} frames, " +
                 $"{(loop.Options.Scenario == LoopScenario.Periodic ? $"periodic {profile.Timing.RateHz:0.##} Hz" : "single-stream")}, deadline {profile.Timing.DeadlineUs} µs" +
@@ -111,11 +126,6 @@ internal static class RunCommand
                 ? RealtimeScheduling.ApplyToCurrentThread(th.Watchdog.Priority, th.Watchdog.Cores, lockMemory: false, thread: "watchdog")
                 : RealtimeScheduling.ReadCurrentThread());
 
-        // Signals: the loop stops after the frame in flight, the outputs go safe, the report is written.
-        int signal = 0;
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; signal = 2; loop.RequestStop(); });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; signal = 15; loop.RequestStop(); });
-
         SchedulingInfo scheduling = new();
         LoopOutcome outcome = LoopOutcome.Faulted;
         long loopStartNs = 0;
@@ -142,12 +152,15 @@ internal static class RunCommand
                 Outcome = outcome switch
                 {
                     LoopOutcome.Completed => "completed",
-                    LoopOutcome.Stopped => signal == 15 ? "stopped (SIGTERM)" : signal == 2 ? "stopped (SIGINT)" : "stopped",
+                    LoopOutcome.Stopped => stop.Requested ? $"stopped ({stop.SignalName})" : "stopped",
                     LoopOutcome.SourceEnded => "source-ended",
                     LoopOutcome.WatchdogExit => "watchdog-exit",
                     _ => "faulted",
                 },
                 Fault = loop.Fault?.Message,
+                StartupPhase = loop.FramesRun > 0 ? "running" : "wired",
+                OutputWriteFailures = loop.OutputWriteFailures,
+                OutputError = loop.FirstOutputError?.Message,
                 ExitCode = exitCode,
                 Machine = MachineFacts.Read(),
                 Scheduling = scheduling,
@@ -156,7 +169,7 @@ internal static class RunCommand
                 AllocBytesPerFrame = loop.CountedFramesMeasured > 0 ? Math.Round((double)loop.CountedAllocatedBytes / loop.CountedFramesMeasured, 3) : 0,
             };
             ReportBuilder.FillTiming(report, loop.Records, loop.Options, profile.Timing.BudgetsUs);
-            ReportBuilder.FillWatchdog(report, loop.Watchdog, runStartNs, watchdogThread.Stalls);
+            ReportBuilder.FillWatchdog(report, loop.Watchdog, runStartNs, watchdogThread.Events, watchdogThread.Stalls);
             demo.FillMetrics(report.DemoMetrics, loop.Records);
             report.ColdStartMs = new ColdStart
             {
@@ -184,12 +197,6 @@ internal static class RunCommand
             };
 
             if (fatal is not null) { report.Outcome = "crashed"; report.Fault = fatal; }
-            if (reportPath is not null)
-            {
-                string? dir = Path.GetDirectoryName(Path.GetFullPath(reportPath));
-                if (dir is not null) Directory.CreateDirectory(dir);
-                File.WriteAllText(reportPath, JsonSerializer.Serialize(report, ReportJsonContext.Default.RunReport));
-            }
             return report;
         }
 
@@ -198,7 +205,11 @@ internal static class RunCommand
         {
             loop.ShutdownOutputs();
             Console.Error.WriteLine($"rtapp: fatal: {e.ExceptionObject} — outputs were driven to their safe state");
-            try { WriteReport(LoopOutcome.Faulted, Program.ExitFault, MonotonicClock.NowNs(), e.ExceptionObject.ToString()); }
+            try
+            {
+                var crashed = WriteReport(LoopOutcome.Faulted, Program.ExitFault, MonotonicClock.NowNs(), e.ExceptionObject.ToString());
+                if (reportPath is not null) ReportFile.WriteAtomically(reportPath, JsonSerializer.Serialize(crashed, ReportJsonContext.Default.RunReport));
+            }
             catch (Exception) { /* the process is going down; the outputs are already safe */ }
         };
 
@@ -215,7 +226,7 @@ internal static class RunCommand
             if (!readySent && systemd is not null && loop.FramesRun >= loop.Options.WarmupFrames)
                 readySent = systemd.Send($"READY=1\nSTATUS=running {profile.Name} / {demoName}");
             if (watchdogThread.ExitRequested) { abandoned = true; break; }
-            if (signal != 0)
+            if (stop.Requested)
             {
                 long now = MonotonicClock.NowNs();
                 if (stopSeenNs == 0) stopSeenNs = now;
@@ -236,7 +247,16 @@ internal static class RunCommand
 
         int exitCode = ExitCodeFor(outcome, loop.Watchdog.ExitRequestedBy, watchdogThread.ExitRequested, loop.Fault is not null);
         var report = WriteReport(outcome, exitCode, safeDoneNs, null);
-        if (!quiet) Summary.Print(report, reportPath);
+        string? reportError = reportPath is null ? null : TryWrite(reportPath, report);
+        if (!quiet || reportError is not null) Summary.Print(report, reportError is null ? reportPath : null);
+        if (reportError is not null)
+        {
+            Console.Error.WriteLine($"rtapp: report: could not write '{reportPath}': {reportError} — the summary above holds what was measured; the outputs are in their safe state");
+            // A run that ended otherwise well says so with its own code; a fault's code wins.
+            if (exitCode == Program.ExitOk) exitCode = Program.ExitReportNotWritten;
+        }
+        if (loop.OutputWriteFailures > 0)
+            Console.Error.WriteLine($"rtapp: outputs: {loop.OutputWriteFailures} write(s) failed (first: {loop.FirstOutputError?.Message}); each drove the outputs to their safe state");
         if (loop.Fault is not null)
             Console.Error.WriteLine($"rtapp: fault: {loop.Fault.Message} — outputs were driven to their safe state; the report holds what was measured");
         if (outcome == LoopOutcome.WatchdogExit)
@@ -250,6 +270,43 @@ internal static class RunCommand
         return exitCode;
     }
 
+    /// <summary>Writes the report atomically; the reason in words when it could not be written, else null.</summary>
+    private static string? TryWrite(string path, RunReport report)
+    {
+        try
+        {
+            ReportFile.WriteAtomically(path, JsonSerializer.Serialize(report, ReportJsonContext.Default.RunReport));
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ReportFile.Reason(ex);
+        }
+    }
+
+    /// <summary>
+    /// A signal came before the outputs were open: nothing to drive safe; the report says how far
+    /// start-up got, and the run ends as a requested stop.
+    /// </summary>
+    private static int StoppedDuringStartup(StopRequest stop, string phase, string board, string demo, string? reportPath)
+    {
+        var report = new RunReport
+        {
+            Version = Program.Version,
+            Board = board,
+            Demo = demo,
+            Outcome = $"stopped ({stop.SignalName})",
+            StartupPhase = phase,
+            ExitCode = Program.ExitOk,
+            Machine = MachineFacts.Read(),
+        };
+        Console.Error.WriteLine($"rtapp: stopped by {stop.SignalName} during start-up ({phase}); no output was open yet");
+        string? error = reportPath is null ? null : TryWrite(reportPath, report);
+        if (error is null) return Program.ExitOk;
+        Console.Error.WriteLine($"rtapp: report: could not write '{reportPath}': {error}");
+        return Program.ExitReportNotWritten;
+    }
+
     /// <summary>Exit codes a supervisor can tell apart.</summary>
     private static int ExitCodeFor(LoopOutcome outcome, FaultKind? exitBy, bool stallExit, bool crashed)
     {
@@ -261,7 +318,9 @@ internal static class RunCommand
             FaultKind.DeadlineMiss => Program.ExitDeadlineMisses,
             FaultKind.StageOverrun => Program.ExitStageOverrun,
             FaultKind.Stall => Program.ExitStall,
-            _ => Program.ExitSourceFailure,
+            FaultKind.SourceFailure => Program.ExitSourceFailure,
+            _ => Program.ExitFault, // an output that cannot be written
+
         };
     }
 }

@@ -35,6 +35,11 @@ internal static class Summary
         var d = r.DemoMetrics;
         if (d.TrackingErrorPx is { } e)
             Console.WriteLine(string.Create(c, $"Tracking: face found in {d.FramesWithTarget} of {r.Frames} frames; error from centre after {d.SettleFrames} settle frames: p50 {e.P50:0.0} px, p95 {e.P95:0.0} px, max {e.Max:0.0} px (image {d.ImageWidthPx} px wide)"));
+        else if (r.Demo == "face-tracker" && d.FramesWithTarget is int withTarget)
+            // No value is not zero error: say there was nothing to track.
+            Console.WriteLine(withTarget == 0
+                ? string.Create(c, $"Tracking: no face in view in any of {r.Frames} frames: no tracking error to report")
+                : string.Create(c, $"Tracking: face found in {withTarget} of {r.Frames} frames, none after the {d.SettleFrames} settle frames: no tracking error to report"));
         if (d.Phrases is int phrases)
         {
             Console.WriteLine(string.Create(c, $"Relay: closed on {d.PhrasesClosed} of {phrases} phrases; false closures {d.FalseClosures} ({d.FalseClosureChunks} chunks closed in silence); chunk {d.ChunkMs:0.#} ms"));
@@ -46,6 +51,8 @@ internal static class Summary
                 Console.WriteLine(string.Create(c, $"  phrase {ph.Phrase} (pass {ph.Pass}) {ph.StartS:0.00}-{ph.EndS:0.00} s, gap after {ph.GapAfterS:0.0} s: {(ph.Bridged ? "bridged" : ph.OnsetFrames is int onsetFrames ? $"closed +{onsetFrames} frames ({ph.OnsetMs:0} ms)" : "never closed")}, {(ph.OffsetFrames is int f ? $"released +{f} frames ({ph.OffsetMs:0} ms)" : "held")}"));
         }
         if (d.AudioOverruns is long overruns) Console.WriteLine(string.Create(c, $"Audio: {overruns} chunks lost to overruns, {d.AudioUnderruns} frames found no new chunk"));
+        if (r.Demo == "line-follower" && d.CrossTrackErrorCm is null)
+            Console.WriteLine(string.Create(c, $"Line: found in {d.FramesWithTarget} of {r.Frames} frames: no cross-track error to report"));
         if (d.CrossTrackErrorCm is { } x)
         {
             Console.WriteLine(string.Create(c, $"Line: found in {d.FramesWithTarget} of {r.Frames} frames; cross-track error p50 {x.P50:0.00} cm, p95 {x.P95:0.00} cm, max {x.Max:0.00} cm ({d.CrossTrackErrorPx?.P50:0.0} / {d.CrossTrackErrorPx?.P95:0.0} / {d.CrossTrackErrorPx?.Max:0.0} px at the camera's scale)"));

@@ -91,6 +91,9 @@ public sealed class PanTiltCamera : IFrameSource, ITickListener
     public unsafe CaptureStatus Capture(FrameBuffer slot)
     {
         if (slot.Width != Width || slot.Height != Height) return CaptureStatus.Failed;
+        // A world frame that failed to decode (corrupt, or the file truncated under the reader) is a
+        // failed capture for the watchdog's policy; its pixels must not be read.
+        if (!_world.HasFrame) return CaptureStatus.Failed;
         // Window centre moves with the angles; positive pan looks right, positive tilt looks down.
         double cx = _world.Width * 0.5 + _plant.PanDeg * _pxPerDeg;
         double cy = _world.Height * 0.5 + _plant.TiltDeg * _pxPerDeg;

@@ -16,7 +16,7 @@ namespace Realtime.Demos.Tests;
 public sealed class WatchdogFaultTests
 {
     private static FaceTrackerDemo Build(int frames, string faults, Action<BoardProfile>? edit = null) =>
-        SimDemo.Build(frames, warmup: 0, floor: false, FaultPlan.Parse(faults), edit);
+        SimDemo.Build(frames, warmup: 0, floor: false, faults.Length == 0 ? null : FaultPlan.Parse(faults), edit);
 
     private static LoopOutcome RunOnThread(ClosedLoop<FaceDetection> loop)
     {
@@ -141,7 +141,94 @@ public sealed class WatchdogFaultTests
         var r = loop.Records;
         // After the stall the pipeline holds the safe state for the recovery window, then tracks again.
         Assert.True((r[30].Flags & FrameFlags.SafeState) != 0);
-        Assert.Contains(FaultKind.Stall, loop.Watchdog.Events.ToArray().Select(e => e.Kind));
+        // The stall's event is the watchdog thread's, at the frame in flight and the time it latched:
+        // inside the stall, before frame 30 finished.
+        var stall = Assert.Single(watchdog.Events.ToArray());
+        Assert.Equal(FaultKind.Stall, stall.Kind);
+        Assert.Equal(30, stall.Frame);
+        Assert.InRange(stall.TimeNs, r[30].StartNs, r[30].CaptureEndNs);
+        Assert.Equal(1, loop.Watchdog.FaultCount(FaultKind.Stall));
         Assert.True((r[59].Flags & FrameFlags.SafeState) == 0);
+    }
+
+    [Fact]
+    public void LatchesFromAnotherThreadNeverWriteWhileThePipelineWrites()
+    {
+        // #11: the watchdog thread's safe write raced the pipeline's write on the same sysfs channel.
+        // Each simulated write takes 200 µs inside the driver, and another thread latches the outputs
+        // as fast as the pipeline takes the latches over: the channels count overlapping writers.
+        using var demo = Build(300, "", p => p.Timing.BudgetsUs.Clear());
+        var loop = demo.Loop;
+        var channels = new SimulatedPwmChannel[2];
+        for (int c = 0; c < 2; c++)
+        {
+            channels[c] = (SimulatedPwmChannel)demo.Servos.PwmChannels[c];
+            channels[c].WriteLatencyNs = 200_000;
+        }
+        var t = new Thread(() => loop.Run());
+        t.Start();
+        int latches = 0;
+        while (t.IsAlive)
+        {
+            loop.LatchOutputsSafe();
+            latches++;
+            Thread.SpinWait(2000);
+        }
+        t.Join();
+        Assert.Null(loop.Fault);
+        Assert.Equal(300, loop.FramesRun);
+        for (int c = 0; c < 2; c++) Assert.Equal(0, channels[c].OverlappingWrites);
+        // The race was really offered: the pipeline took many latches over while writing its own frames.
+        int takenOver = loop.Watchdog.FaultCount(FaultKind.Stall);
+        Assert.True(takenOver >= 50, $"{takenOver} latches taken over of {latches} made");
+        Assert.True(channels[0].Writes > 300, $"{channels[0].Writes} writes");
+        for (int c = 0; c < 2; c++) Assert.Equal(SafeDuty(demo, c), channels[c].DutyCycle, 9);
+    }
+
+    [Fact]
+    public void AFailedOutputWriteTakesTheSafeStateAndTheRunGoesOn()
+    {
+        using var demo = Build(80, "", p => p.Timing.BudgetsUs.Clear());
+        var loop = demo.Loop;
+        var pan = (SimulatedPwmChannel)demo.Servos.PwmChannels[0];
+        // The driver refuses three writes in a row (EINVAL): frame 0's command, the safe state tried
+        // at once, then frame 1's safe write; the fourth write (frame 1's retry) goes through.
+        pan.FailWrites = 3;
+        Assert.Equal(LoopOutcome.Completed, RunOnThread(loop));
+        Assert.Null(loop.Fault);
+        Assert.Equal(3, loop.OutputWriteFailures);
+        Assert.IsType<System.IO.IOException>(loop.FirstOutputError);
+        Assert.Equal(2, loop.Watchdog.FaultCount(FaultKind.OutputFailure));
+        var first = loop.Watchdog.Events[0];
+        Assert.Equal((0, FaultKind.OutputFailure, FaultAction.SafeState), (first.Frame, first.Kind, first.Action));
+        var r = loop.Records;
+        Assert.True((r[0].Flags & FrameFlags.SafeState) != 0);
+        Assert.True((r[1].Flags & FrameFlags.SafeState) != 0);
+        // Healthy writes after: the safe state is left after the recovery window, and tracking goes on.
+        Assert.True((r[79].Flags & FrameFlags.SafeState) == 0);
+        Assert.Equal(1, loop.Watchdog.SafeStateEntries);
+    }
+
+    [Fact]
+    public void ALatchWhoseSafeWriteFailsIsCountedNotThrownAndThePipelineWritesSafeAfter()
+    {
+        using var demo = Build(30, "", p => p.Timing.BudgetsUs.Clear());
+        var loop = demo.Loop;
+        var pan = (SimulatedPwmChannel)demo.Servos.PwmChannels[0];
+        pan.FailWrites = 1;
+        Exception? thrown = null;
+        var latcher = new Thread(() =>
+        {
+            try { loop.LatchOutputsSafe(); }
+            catch (Exception ex) { thrown = ex; }
+        });
+        latcher.Start();
+        latcher.Join();
+        Assert.Null(thrown);
+        Assert.Equal(1, loop.OutputWriteFailures);
+        Assert.Equal(LoopOutcome.Completed, RunOnThread(loop));
+        // The pipeline took the latch over and held the safe state with its own (good) writes.
+        Assert.True((loop.Records[0].Flags & FrameFlags.SafeState) != 0);
+        Assert.Equal(1, loop.Watchdog.FaultCount(FaultKind.Stall));
     }
 }

@@ -88,4 +88,38 @@ public sealed class SimulatedPwmChannelTests
         c.Frequency = 333;
         Assert.Equal(333, c.Frequency);
     }
+
+    [Fact]
+    public void TwoThreadsWritingAtOnceAreCountedAsOverlaps()
+    {
+        // The detector the gate's tests rely on must see a real overlap: two writers, each write
+        // 1 ms inside the driver, started together.
+        using var ch = new SimulatedPwmChannel(0, 0, 50, 0.075) { WriteLatencyNs = 1_000_000 };
+        using var go = new System.Threading.Barrier(2);
+        var other = new System.Threading.Thread(() => { go.SignalAndWait(); for (int i = 0; i < 20; i++) ch.DutyCycle = 0.05; });
+        other.Start();
+        go.SignalAndWait();
+        for (int i = 0; i < 20; i++) ch.DutyCycle = 0.1;
+        other.Join();
+        Assert.Equal(40, ch.Writes);
+        Assert.True(ch.OverlappingWrites > 0);
+        // One writer at a time: none.
+        using var alone = new SimulatedPwmChannel(0, 1, 50, 0.075) { WriteLatencyNs = 100_000 };
+        for (int i = 0; i < 20; i++) alone.DutyCycle = 0.1;
+        Assert.Equal(0, alone.OverlappingWrites);
+    }
+
+    [Fact]
+    public void FailedWritesThrowLikeTheKernelAndLeaveTheDutyUnchanged()
+    {
+        using var ch = new SimulatedPwmChannel(0, 0, 50, 0.075) { FailWrites = 2 };
+        Assert.Equal("Invalid argument", Assert.Throws<System.IO.IOException>(() => ch.DutyCycle = 0.1).Message);
+        Assert.Throws<System.IO.IOException>(() => ch.DutyCycle = 0.1);
+        Assert.Equal(0.075, ch.DutyCycle);
+        Assert.Equal(0, ch.Writes);
+        ch.DutyCycle = 0.1;
+        Assert.Equal(0.1, ch.DutyCycle);
+        Assert.Equal(1, ch.Writes);
+        Assert.Equal(0, ch.OverlappingWrites);
+    }
 }

@@ -72,8 +72,10 @@ public sealed class SystemdNotifierTests : IDisposable
     private sealed class HandHeartbeat : Realtime.Core.Pipeline.ILoopHeartbeat
     {
         public long LastProgressNs { get; set; }
-        public int Shutdowns { get; private set; }
-        public void ShutdownOutputs() => Shutdowns++;
+        public int FramesRun => 0;
+        public int Latches { get; private set; }
+        public void LatchOutputsSafe() => Latches++;
+        public void ShutdownOutputs() => throw new InvalidOperationException("a stall latches; it never shuts the outputs down for good");
     }
 
     [Fact]
@@ -92,7 +94,11 @@ public sealed class SystemdNotifierTests : IDisposable
         for (long t = 310_000_000; t <= 800_000_000; t += 10_000_000) w.Check(t, ref inStall);
         Assert.True(inStall);
         Assert.Equal(1, w.Stalls);
-        Assert.Equal(1, loop.Shutdowns);
+        Assert.Equal(1, loop.Latches);
+        // The stall's event carries the time the outputs were latched (the first check past the timeout), not a later one.
+        var e = Assert.Single(w.Events.ToArray());
+        Assert.Equal(Realtime.Core.Pipeline.FaultKind.Stall, e.Kind);
+        Assert.Equal(510_000_000, e.TimeNs);
         Assert.InRange(n.KeepAlivesSent - whileRunning, 0, 4); // only those before the timeout passed
         int atStall = n.KeepAlivesSent;
         for (long t = 810_000_000; t <= 900_000_000; t += 10_000_000) w.Check(t, ref inStall);

@@ -204,6 +204,8 @@ public static class VariantBench
 
     private static unsafe void Copy(VideoFileReader video, FrameBuffer slot)
     {
+        // A frame that failed to decode has no pixels to read: the comparison needs every frame whole.
+        if (!video.HasFrame) throw new InvalidDataException($"{video.Path}: frame {video.Index + 1} does not decode (corrupt or truncated video)");
         byte* src = (byte*)video.Frame.Data;
         long stride = video.Frame.Step();
         int row = slot.Width * 3;

@@ -75,8 +75,14 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
     private readonly FrameBuffer _slot;
     private readonly FrameRecord[] _records;
     private readonly ActuationGate _gate = new();
+    private readonly ActuatorCommand _safe;
     private TResult _observation;
     private ActuatorCommand _applied;
+    // Whoever last wrote the outputs (under the gate) says whether they now hold the safe values.
+    private volatile bool _safeOnOutputs;
+    private long _lastSafeWriteNs;
+    private int _outputFailures;
+    private Exception? _firstOutputError;
     private ActuatorCommand _next;
     private long _lastCaptureNs;
     private int _flatRun;
@@ -112,7 +118,7 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
             b.CopyTo(_budgets, 0);
         }
         bool usesFallback = false;
-        for (int k = 0; k < 4; k++) usesFallback |= watchdog.ActionFor((FaultKind)k) == FaultAction.Fallback;
+        for (int k = 0; k < LoopWatchdog.KindCount; k++) usesFallback |= watchdog.ActionFor((FaultKind)k) == FaultAction.Fallback;
         if (usesFallback && fallback is null) throw new ArgumentException("the watchdog names the fallback action but no fallback controller was given", nameof(fallback));
         Options = options;
         _measureFloor = options.MeasureFloor && !engine.CarriesState;
@@ -130,7 +136,9 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
         _faults = faults;
         _slot = new FrameBuffer(source.Width, source.Height, source.Format);
         _records = new FrameRecord[options.WarmupFrames + options.Frames];
-        _applied = actuator.ApplySafeState();
+        _safe = actuator.ApplySafeState();
+        _safeOnOutputs = true;
+        _applied = _safe;
         _next = _applied;
     }
 
@@ -148,8 +156,8 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
     public long FirstActuationNs { get; private set; }
     /// <summary>Monotonic time of the loop's last sign of life (a frame started or finished); read by the watchdog thread.</summary>
     public long LastProgressNs => Volatile.Read(ref _lastProgressNs);
-    /// <summary>The command now on the outputs.</summary>
-    public ActuatorCommand Applied => _applied;
+    /// <summary>The command now on the outputs (the safe command once a latch has written it).</summary>
+    public ActuatorCommand Applied => _safeOnOutputs ? _safe : _applied;
     /// <summary>The frame slot (for tests and overlays).</summary>
     public FrameBuffer Slot => _slot;
     /// <summary>The last decoded observation.</summary>
@@ -163,7 +171,11 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
     /// <summary>Counted frames the allocation figures cover.</summary>
     public int CountedFramesMeasured { get; private set; }
     /// <summary>Monotonic time the outputs were last driven to their safe values, or 0.</summary>
-    public long LastSafeWriteNs { get; private set; }
+    public long LastSafeWriteNs => Volatile.Read(ref _lastSafeWriteNs);
+    /// <summary>Writes to the outputs that failed (the driver threw), on any thread.</summary>
+    public int OutputWriteFailures => Volatile.Read(ref _outputFailures);
+    /// <summary>The first failed write's error, or null.</summary>
+    public Exception? FirstOutputError => Volatile.Read(ref _firstOutputError);
 
     /// <summary>The records of the frames run so far, warm-up first.</summary>
     public ReadOnlySpan<FrameRecord> Records => _records.AsSpan(0, FramesRun);
@@ -217,7 +229,7 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
         while (_framesRun < end)
         {
             if (_stopRequested) return Stop(LoopOutcome.Stopped);
-            if (periodic) _waiter.WaitUntil(_nextTickNs);
+            if (periodic && !WaitOrStop(_nextTickNs)) return Stop(LoopOutcome.Stopped);
             int frame = _framesRun;
             ref FrameRecord rec = ref _records[frame];
             rec.StartNs = MonotonicClock.NowNs();
@@ -226,7 +238,7 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
             rec.DemoMetric = float.NaN;
             rec.FloorNs = 0;
             rec.Flags = frame < Options.WarmupFrames ? FrameFlags.Warmup : FrameFlags.None;
-            TakeOverLatch(frame, rec.StartNs);
+            TakeOverLatch();
             _tickListener?.OnTick(_tick);
 
             if (!CaptureFrame(ref rec, frame)) return Stop(LoopOutcome.SourceEnded);
@@ -239,7 +251,7 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
             {
                 // The floor gets the same start as a frame: in a periodic loop it runs half a period
                 // later, after its own sleep, so neither runs with caches the other just warmed.
-                if (periodic) _waiter.WaitUntil(_nextTickNs + period / 2);
+                if (periodic && !WaitOrStop(_nextTickNs + period / 2)) return Stop(LoopOutcome.Stopped);
                 long f0 = MonotonicClock.NowNs();
                 _engine.Run();
                 rec.FloorNs = MonotonicClock.NowNs() - f0;
@@ -264,6 +276,27 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
         }
         return _framesRun == _records.Length ? LoopOutcome.Completed : LoopOutcome.Stopped;
     }
+
+    /// <summary>
+    /// Sleeps until <paramref name="wakeNs"/> in slices of at most <see cref="StopCheckNs"/>, each to
+    /// an absolute time (so slicing never shifts the period); false when a stop was requested
+    /// meanwhile. A period of minutes therefore never delays a signal's stop by more than a slice.
+    /// </summary>
+    private bool WaitOrStop(long wakeNs)
+    {
+        while (true)
+        {
+            long slice = Math.Min(wakeNs, MonotonicClock.NowNs() + StopCheckNs);
+            _waiter.WaitUntil(slice);
+            if (slice >= wakeNs) return true;
+            if (_stopRequested) return false;
+            // Waiting on schedule is a sign of life: a long period is not a stall.
+            Volatile.Write(ref _lastProgressNs, slice);
+        }
+    }
+
+    /// <summary>The longest a period sleep goes without looking for a stop request, ns.</summary>
+    public const long StopCheckNs = 50_000_000;
 
     /// <summary>Captures into the slot; false when the source has ended. A failed, stale or flat frame is flagged as a source fault.</summary>
     private bool CaptureFrame(ref FrameRecord rec, int frame)
@@ -313,10 +346,10 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
         if (OverBudget(in rec)) mask |= 1 << (int)FaultKind.StageOverrun;
         // Warm-up frames prime caches and the first inference: the watchdog judges from the first counted frame.
         if (frame < Options.WarmupFrames) mask = 0;
-        TakeOverLatch(frame, controlEnd);
+        TakeOverLatch();
         FaultAction action = Watchdog.OnFrame(frame, mask, controlEnd);
         faults?.AtStage(Stage.Actuate, frame);
-        Actuate(action, ref rec);
+        if (!Actuate(action, ref rec)) action = OutputFailed(frame, ref rec);
         if (rec.EndToEndNs > Options.DeadlineNs) rec.Flags |= FrameFlags.DeadlineMiss;
         if (_metric is not null) rec.DemoMetric = _metric.Measure(in _observation, _slot);
         return action == FaultAction.Exit;
@@ -325,23 +358,38 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
     private bool HandleSourceFault(ref FrameRecord rec, int frame)
     {
         rec.PreprocessEndNs = rec.InferEndNs = rec.DecodeEndNs = rec.ControlEndNs = rec.CaptureEndNs;
-        TakeOverLatch(frame, rec.CaptureEndNs);
+        TakeOverLatch();
         FaultAction action = Watchdog.OnFrame(frame, frame < Options.WarmupFrames ? 0 : 1 << (int)FaultKind.SourceFailure, rec.CaptureEndNs);
         if (action == FaultAction.Fallback) _observation = default;
         else if (action == FaultAction.Ignore) action = FaultAction.Skip; // there is no new command to apply
-        Actuate(action, ref rec);
+        if (!Actuate(action, ref rec)) action = OutputFailed(frame, ref rec);
         return action == FaultAction.Exit;
     }
 
     /// <summary>
-    /// The watchdog thread latched the outputs safe during a stall: this thread takes the safe state
-    /// over (recording the stall) and holds it until the loop has recovered.
+    /// The watchdog thread latched the outputs safe during a stall (and recorded it, with the time
+    /// it latched): this thread takes the safe state over as the outputs' one writer, counts the
+    /// stall and holds the safe state until the loop has recovered. Nothing is written here: the
+    /// outputs are safe already, and the next frame's write goes through the gate as usual.
     /// </summary>
-    private void TakeOverLatch(int frame, long nowNs)
+    private void TakeOverLatch()
     {
-        if (!_gate.IsLatched || !_gate.TryRelease()) return;
-        Watchdog.RecordExternal(frame, nowNs, FaultKind.Stall, Watchdog.ActionFor(FaultKind.Stall));
-        ApplySafe();
+        if (!_gate.IsLatched || !_gate.TryTakeOver()) return;
+        Watchdog.CountExternal(FaultKind.Stall, Watchdog.ActionFor(FaultKind.Stall));
+        if (_safeOnOutputs) _applied = _safe;
+        if (!_gate.EndWrite()) CompleteDeferredLatch();
+    }
+
+    /// <summary>
+    /// A write to the outputs failed: the watchdog's output-failure policy (the safe state, or exit)
+    /// is taken at once, and the safe state is tried now. Returns the action.
+    /// </summary>
+    private FaultAction OutputFailed(int frame, ref FrameRecord rec)
+    {
+        FaultAction action = Watchdog.OnOutputFailure(frame, MonotonicClock.NowNs());
+        Write(in _safe, safe: true);
+        rec.Flags |= FrameFlags.SafeState;
+        return action;
     }
 
     private bool OverBudget(in FrameRecord rec)
@@ -354,51 +402,104 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
             || (b[4] > 0 && rec.ControlEndNs - rec.DecodeEndNs > b[4]);
     }
 
-    private void Actuate(FaultAction action, ref FrameRecord rec)
+    /// <summary>Applies the action at the outputs; false when a write failed.</summary>
+    private bool Actuate(FaultAction action, ref FrameRecord rec)
     {
+        bool ok = true;
         switch (action)
         {
             case FaultAction.Ignore:
-                Write(in _next, safe: false);
+                ok = Write(in _next, safe: false);
                 break;
             case FaultAction.Skip:
                 rec.Flags |= FrameFlags.Held;
                 break;
             case FaultAction.HoldLast:
                 rec.Flags |= FrameFlags.Held;
-                Write(in _applied, safe: false);
+                ok = Write(in _applied, safe: false);
                 break;
             case FaultAction.Fallback:
                 rec.Flags |= FrameFlags.Fallback;
                 _fallback!.Update(in _observation, in _applied, ref _next);
-                Write(in _next, safe: false);
+                ok = Write(in _next, safe: false);
                 break;
             default:
-                Write(in _applied, safe: true);
+                ok = Write(in _safe, safe: true);
                 break;
         }
         rec.ActuateEndNs = MonotonicClock.NowNs();
         if (FirstActuationNs == 0) FirstActuationNs = rec.ActuateEndNs;
         if (Watchdog.InSafeState) rec.Flags |= FrameFlags.SafeState;
+        return ok;
     }
 
-    /// <summary>Every write to the outputs goes through the gate, so a latched safe state is never overwritten.</summary>
-    private void Write(in ActuatorCommand command, bool safe)
+    /// <summary>
+    /// Every write to the outputs goes through the gate, so a latched safe state is never
+    /// overwritten and no other thread writes at the same time. False when the driver failed.
+    /// </summary>
+    private bool Write(in ActuatorCommand command, bool safe)
     {
-        if (!_gate.TryBeginWrite()) return; // latched by the watchdog thread, which applied the safe state
-        if (safe) ApplySafe();
+        if (!_gate.TryBeginWrite()) return true; // latched: the latcher owns the outputs and writes the safe state
+        bool ok;
+        if (safe) ok = WriteSafe();
         else
         {
-            _actuator.Apply(in command);
-            _applied = command;
+            ok = WriteCommand(in command);
+            if (ok) _applied = command;
         }
-        if (!_gate.EndWrite()) ApplySafe();
+        if (!_gate.EndWrite()) ok &= CompleteDeferredLatch();
+        return ok;
     }
 
-    private void ApplySafe()
+    /// <summary>A latch came while this thread was writing: it still owns the outputs, so it writes the safe state and completes the latch.</summary>
+    private bool CompleteDeferredLatch()
     {
-        _applied = _actuator.ApplySafeState();
-        LastSafeWriteNs = MonotonicClock.NowNs();
+        bool ok = WriteSafe();
+        if (ok) _applied = _safe;
+        _gate.CompleteLatch();
+        return ok;
+    }
+
+    private bool WriteCommand(in ActuatorCommand command)
+    {
+        try
+        {
+            _actuator.Apply(in command);
+            _safeOnOutputs = false;
+            return true;
+        }
+        catch (Exception ex)
+        {
+            // A driver's failure is a fault for the watchdog's policy, never a crash; what was half
+            // written is unknown, so the outputs are not taken as safe.
+            _safeOnOutputs = false;
+            NoteOutputError(ex);
+            return false;
+        }
+    }
+
+    /// <summary>Writes the safe state; only ever called by the gate's current owner, on any thread.</summary>
+    private bool WriteSafe()
+    {
+        try
+        {
+            _actuator.ApplySafeState();
+        }
+        catch (Exception ex)
+        {
+            _safeOnOutputs = false;
+            NoteOutputError(ex);
+            return false;
+        }
+        Volatile.Write(ref _lastSafeWriteNs, MonotonicClock.NowNs());
+        _safeOnOutputs = true;
+        return true;
+    }
+
+    private void NoteOutputError(Exception ex)
+    {
+        Interlocked.Increment(ref _outputFailures);
+        Interlocked.CompareExchange(ref _firstOutputError, ex, null);
     }
 
     private LoopOutcome Stop(LoopOutcome outcome)
@@ -408,12 +509,22 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
     }
 
     /// <summary>
-    /// Drives the outputs to their safe values and latches them there: at a stop, a fault, the end
-    /// of the run, or from the watchdog thread while the pipeline is stuck. Safe from any thread: if
-    /// the pipeline is mid-write it applies the safe state itself as its write ends.
+    /// Drives the outputs to their safe values and latches them there for good: at a stop, a fault,
+    /// the end of the run. Safe from any thread: if the pipeline is mid-write it applies the safe
+    /// state itself as its write ends; a failed write is counted, never thrown.
     /// </summary>
-    public void ShutdownOutputs()
+    public void ShutdownOutputs() => Latch(final: true);
+
+    /// <summary>
+    /// A stall: latches the outputs safe from another thread (the watchdog's) without ever writing
+    /// while the pipeline's own write is in flight; the pipeline takes the latch over if it resumes.
+    /// </summary>
+    public void LatchOutputsSafe() => Latch(final: false);
+
+    private void Latch(bool final)
     {
-        if (_gate.Latch()) ApplySafe();
+        if (_gate.Latch(final) != LatchResult.WriteSafeNow) return;
+        WriteSafe();
+        _gate.CompleteLatch();
     }
 }

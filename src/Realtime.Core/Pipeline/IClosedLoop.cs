@@ -12,8 +12,6 @@ public interface IClosedLoop : ILoopHeartbeat
     ClosedLoopOptions Options { get; }
     /// <summary>The in-loop watchdog.</summary>
     LoopWatchdog Watchdog { get; }
-    /// <summary>Frames run so far, warm-up included.</summary>
-    int FramesRun { get; }
     /// <summary>Frames the source dropped because the loop fell behind.</summary>
     long DroppedFrames { get; }
     /// <summary>The exception that ended the run, if a stage threw.</summary>
@@ -32,6 +30,10 @@ public interface IClosedLoop : ILoopHeartbeat
     int CountedFramesMeasured { get; }
     /// <summary>Monotonic time of the last write of the safe state, ns (0: never).</summary>
     long LastSafeWriteNs { get; }
+    /// <summary>Writes to the outputs that failed (the driver threw), on any thread.</summary>
+    int OutputWriteFailures { get; }
+    /// <summary>The first failed write's error, or null.</summary>
+    Exception? FirstOutputError { get; }
     /// <summary>The records of the frames run, warm-up first.</summary>
     ReadOnlySpan<FrameRecord> Records { get; }
     /// <summary>Asks the loop to stop after the frame in flight.</summary>

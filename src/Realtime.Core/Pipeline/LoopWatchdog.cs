@@ -14,6 +14,8 @@ public enum FaultKind : byte
     Stall,
     /// <summary>The source failed, or delivered a stale or flat (garbage) frame.</summary>
     SourceFailure,
+    /// <summary>A write to the outputs failed (the driver threw, e.g. sysfs PWM's EINVAL).</summary>
+    OutputFailure,
 }
 
 /// <summary>What the loop does about a fault; ordered from mildest to strongest.</summary>
@@ -57,23 +59,27 @@ public struct WatchdogEvent
 /// </summary>
 public sealed class LoopWatchdog
 {
-    private readonly FaultAction[] _actions = new FaultAction[4];
+    /// <summary>Number of <see cref="FaultKind"/> values.</summary>
+    public const int KindCount = 5;
+    private readonly FaultAction[] _actions = new FaultAction[KindCount];
     private readonly WatchdogEvent[] _events;
-    private readonly int[] _faultCounts = new int[4];
+    private readonly int[] _faultCounts = new int[KindCount];
     private int _eventCount;
     private int _consecutiveFaulty;
     private int _consecutiveHealthy;
 
-    /// <summary>Creates a watchdog; arguments are checked once here.</summary>
+    /// <summary>Creates a watchdog; arguments are checked once here. A failed output write drives the outputs safe unless <paramref name="onOutputFailure"/> says more (exit).</summary>
     public LoopWatchdog(FaultAction onDeadlineMiss, FaultAction onStageOverrun, FaultAction onStall, FaultAction onSourceFailure,
-        int escalateAfter, int recoverAfter, int eventCapacity = 1024)
+        int escalateAfter, int recoverAfter, int eventCapacity = 1024, FaultAction onOutputFailure = FaultAction.SafeState)
     {
+        if (onOutputFailure < FaultAction.SafeState) throw new ArgumentOutOfRangeException(nameof(onOutputFailure), "an output that cannot be written is driven safe at least");
         if (escalateAfter < 1) throw new ArgumentOutOfRangeException(nameof(escalateAfter), "must be at least 1");
         if (recoverAfter < 1) throw new ArgumentOutOfRangeException(nameof(recoverAfter), "must be at least 1");
         _actions[(int)FaultKind.DeadlineMiss] = onDeadlineMiss;
         _actions[(int)FaultKind.StageOverrun] = onStageOverrun;
         _actions[(int)FaultKind.Stall] = onStall;
         _actions[(int)FaultKind.SourceFailure] = onSourceFailure;
+        _actions[(int)FaultKind.OutputFailure] = onOutputFailure;
         EscalateAfter = escalateAfter;
         RecoverAfter = recoverAfter;
         _events = new WatchdogEvent[Math.Max(1, eventCapacity)];
@@ -111,7 +117,7 @@ public sealed class LoopWatchdog
     public FaultAction OnFrame(int frame, int faultMask, long nowNs)
     {
         // Faults whose action is "ignore" are counted but do not make the frame faulty.
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < KindCount; k++)
         {
             if ((faultMask & (1 << k)) == 0 || _actions[k] != FaultAction.Ignore) continue;
             _faultCounts[k]++;
@@ -133,7 +139,7 @@ public sealed class LoopWatchdog
         _consecutiveFaulty++;
         FaultAction action = FaultAction.Ignore;
         FaultKind worst = FaultKind.DeadlineMiss;
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < KindCount; k++)
         {
             if ((faultMask & (1 << k)) == 0) continue;
             _faultCounts[k]++;
@@ -178,10 +184,33 @@ public sealed class LoopWatchdog
     /// <summary>Notes a fault seen outside a frame (a stall) with the action taken.</summary>
     public void RecordExternal(int frame, long nowNs, FaultKind kind, FaultAction action)
     {
+        CountExternal(kind, action);
+        Record(frame, nowNs, kind, action, recovery: false);
+    }
+
+    /// <summary>
+    /// Counts a fault whose event another thread recorded (a stall the watchdog thread latched, with
+    /// the time it latched) and takes its action's state over.
+    /// </summary>
+    public void CountExternal(FaultKind kind, FaultAction action)
+    {
         _faultCounts[(int)kind]++;
+        _consecutiveHealthy = 0;
         if (action >= FaultAction.SafeState) EnterSafe();
         if (action == FaultAction.Exit) ExitRequestedBy ??= kind;
-        Record(frame, nowNs, kind, action, recovery: false);
+    }
+
+    /// <summary>
+    /// A write to the outputs failed on this frame: counted, and its action (the safe state, or
+    /// exit) taken; the event is recorded when the state changes. Returns the action.
+    /// </summary>
+    public FaultAction OnOutputFailure(int frame, long nowNs)
+    {
+        FaultAction action = _actions[(int)FaultKind.OutputFailure];
+        bool wasSafe = InSafeState;
+        CountExternal(FaultKind.OutputFailure, action);
+        if (!wasSafe || action == FaultAction.Exit) Record(frame, nowNs, FaultKind.OutputFailure, action, recovery: false);
+        return action;
     }
 
     private void Record(int frame, long nowNs, FaultKind kind, FaultAction action, bool recovery)
@@ -220,34 +249,7 @@ public sealed class LoopWatchdog
         FaultKind.DeadlineMiss => "deadline_miss",
         FaultKind.StageOverrun => "stage_overrun",
         FaultKind.Stall => "stall",
-        _ => "source_failure",
+        FaultKind.SourceFailure => "source_failure",
+        _ => "output_failure",
     };
-}
-
-/// <summary>
-/// The hand-off between the pipeline thread (which writes commands) and the watchdog thread (which
-/// may force the safe state while the pipeline is stuck). Lock-free: the pipeline marks itself
-/// actuating; the watchdog latches. If the watchdog latches mid-write, the pipeline applies the
-/// safe state itself when its write ends, so a late command can never overwrite the safe state and
-/// neither thread ever waits for the other.
-/// </summary>
-public sealed class ActuationGate
-{
-    private const int Open = 0, Actuating = 1, Latched = 2;
-    private int _state;
-
-    /// <summary>Pipeline: try to start a write; false when the watchdog has latched the outputs.</summary>
-    public bool TryBeginWrite() => Interlocked.CompareExchange(ref _state, Actuating, Open) == Open;
-
-    /// <summary>Pipeline: end a write; false when the watchdog latched during it (the caller must then apply the safe state).</summary>
-    public bool EndWrite() => Interlocked.CompareExchange(ref _state, Open, Actuating) == Actuating;
-
-    /// <summary>Latch the outputs; true when nobody is writing, so the caller applies the safe state now (false: the writer will).</summary>
-    public bool Latch() => Interlocked.Exchange(ref _state, Latched) != Actuating;
-
-    /// <summary>Whether the watchdog has latched the outputs.</summary>
-    public bool IsLatched => Volatile.Read(ref _state) == Latched;
-
-    /// <summary>Pipeline: take over a latch (it now holds the safe state itself) and reopen.</summary>
-    public bool TryRelease() => Interlocked.CompareExchange(ref _state, Open, Latched) == Latched;
 }

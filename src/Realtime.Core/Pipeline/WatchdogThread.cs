@@ -16,7 +16,14 @@ public interface ILoopHeartbeat
 {
     /// <summary>Monotonic time of the loop's last progress, ns (0 before the first frame).</summary>
     long LastProgressNs { get; }
-    /// <summary>Drive the outputs safe from any thread, latching them.</summary>
+    /// <summary>Frames completed so far: the index of the frame in flight.</summary>
+    int FramesRun { get; }
+    /// <summary>
+    /// A stall: latch the outputs safe from any thread (never while the pipeline's own write is in
+    /// flight: it then applies the safe state itself); the pipeline takes the latch over if it resumes.
+    /// </summary>
+    void LatchOutputsSafe();
+    /// <summary>Drive the outputs safe from any thread and latch them for good (a shutdown).</summary>
     void ShutdownOutputs();
 }
 
@@ -35,6 +42,7 @@ public sealed class WatchdogThread : IDisposable
     private readonly Thread _thread;
     private volatile bool _stop;
     private volatile bool _exitRequested;
+    private readonly WatchdogEvent[] _events;
     private int _stalls;
     private long _firstStallNs;
 
@@ -45,7 +53,8 @@ public sealed class WatchdogThread : IDisposable
     /// <param name="onStall">ignore, safe-state or exit.</param>
     /// <param name="kicks">Told of progress.</param>
     /// <param name="onStart">Runs first on the new thread (to apply its scheduling).</param>
-    public WatchdogThread(ILoopHeartbeat loop, long stallTimeoutNs, long checkPeriodNs, FaultAction onStall, IWatchdogKick[] kicks, Action? onStart = null)
+    /// <param name="eventCapacity">Stall events kept (the first ones; <see cref="Stalls"/> counts them all).</param>
+    public WatchdogThread(ILoopHeartbeat loop, long stallTimeoutNs, long checkPeriodNs, FaultAction onStall, IWatchdogKick[] kicks, Action? onStart = null, int eventCapacity = 256)
     {
         if (stallTimeoutNs <= 0) throw new ArgumentOutOfRangeException(nameof(stallTimeoutNs));
         if (checkPeriodNs <= 0) throw new ArgumentOutOfRangeException(nameof(checkPeriodNs));
@@ -55,6 +64,7 @@ public sealed class WatchdogThread : IDisposable
         OnStall = onStall;
         _kicks = kicks;
         _onStart = onStart;
+        _events = new WatchdogEvent[Math.Max(1, eventCapacity)];
         _thread = new Thread(Loop, 256 * 1024) { Name = "rt-watchdog", IsBackground = true };
     }
 
@@ -68,6 +78,11 @@ public sealed class WatchdogThread : IDisposable
     public int Stalls => Volatile.Read(ref _stalls);
     /// <summary>When the first stall was seen (monotonic ns), 0 when none.</summary>
     public long FirstStallNs => Volatile.Read(ref _firstStallNs);
+    /// <summary>
+    /// The stalls this thread latched, each with the frame in flight and the time it latched the
+    /// outputs (not when the loop came back); read after the thread has stopped, or up to <see cref="Stalls"/>.
+    /// </summary>
+    public ReadOnlySpan<WatchdogEvent> Events => _events.AsSpan(0, Math.Min(Stalls, _events.Length));
     /// <summary>A stall with the exit policy happened: the run should end now.</summary>
     public bool ExitRequested => _exitRequested;
 
@@ -83,7 +98,12 @@ public sealed class WatchdogThread : IDisposable
             if (inStall) return;
             inStall = true;
             // Act first, then publish: whoever sees the stall counted also sees the outputs safe.
-            if (OnStall >= FaultAction.SafeState) _loop.ShutdownOutputs();
+            if (OnStall >= FaultAction.SafeState) _loop.LatchOutputsSafe();
+            // The event goes into this thread's own preallocated ring (no lock, no allocation);
+            // the increment publishes it.
+            int n = _stalls;
+            if (n < _events.Length)
+                _events[n] = new WatchdogEvent { Frame = _loop.FramesRun, TimeNs = nowNs, Kind = FaultKind.Stall, Action = OnStall };
             if (Interlocked.Increment(ref _stalls) == 1) Volatile.Write(ref _firstStallNs, nowNs);
             if (OnStall == FaultAction.Exit) _exitRequested = true;
             return;

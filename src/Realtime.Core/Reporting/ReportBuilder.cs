@@ -105,7 +105,8 @@ public static class ReportBuilder
     /// Summarises the per-frame demo metric (<see cref="FrameRecord.DemoMetric"/>) of the counted
     /// frames that have one, leaving out the first <paramref name="settleFrames"/> counted frames
     /// while the loop settles; <paramref name="framesWithValue"/> counts every counted frame with a value.
-    /// Each value is multiplied by <paramref name="scale"/> (e.g. cm to camera pixels).
+    /// Each value is multiplied by <paramref name="scale"/> (e.g. cm to camera pixels). Null when no
+    /// frame after settling had a value (no target in view): an empty summary would read as zero error.
     /// </summary>
     public static ValueSummary? SummarizeDemoMetric(ReadOnlySpan<FrameRecord> records, int settleFrames, out int framesWithValue, double scale = 1)
     {
@@ -120,20 +121,33 @@ public static class ReportBuilder
             framesWithValue++;
             if (i - warm >= settleFrames) metric.Add(r.DemoMetric * scale);
         }
-        return SummarizeValues(metric);
+        return metric.Count == 0 ? null : SummarizeValues(metric);
     }
 
-    /// <summary>Fills the watchdog's fault counts and events, with times relative to the first frame.</summary>
-    public static void FillWatchdog(RunReport report, LoopWatchdog watchdog, long runStartNs, int stallsSeenByThread)
+    /// <summary>
+    /// Fills the watchdog's fault counts and events, with times relative to the first frame. The
+    /// stalls the watchdog thread latched (<paramref name="threadEvents"/>, each at the time it
+    /// latched the outputs) are merged with the loop's own events in time order.
+    /// </summary>
+    public static void FillWatchdog(RunReport report, LoopWatchdog watchdog, long runStartNs, ReadOnlySpan<WatchdogEvent> threadEvents, int stallsSeenByThread)
     {
         report.Faults.Clear();
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < LoopWatchdog.KindCount; k++)
             report.Faults[LoopWatchdog.KindName((FaultKind)k)] = watchdog.FaultCount((FaultKind)k);
         // A stall the pipeline never came back from is known only to the watchdog thread.
         string stall = LoopWatchdog.KindName(FaultKind.Stall);
         report.Faults[stall] = Math.Max(report.Faults[stall], stallsSeenByThread);
+        var events = new List<WatchdogEvent>(watchdog.Events.Length + threadEvents.Length);
+        events.AddRange(watchdog.Events);
+        events.AddRange(threadEvents);
+        // Stable: events of the same instant keep the loop's order, then the thread's.
+        var ordered = new WatchdogEvent[events.Count];
+        events.CopyTo(ordered);
+        var keys = new (long, int)[ordered.Length];
+        for (int i = 0; i < keys.Length; i++) keys[i] = (ordered[i].TimeNs, i);
+        Array.Sort(keys, ordered);
         report.WatchdogEvents.Clear();
-        foreach (var e in watchdog.Events)
+        foreach (var e in ordered)
             report.WatchdogEvents.Add(new WatchdogEventReport
             {
                 Frame = e.Frame,

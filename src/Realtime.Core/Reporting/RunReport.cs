@@ -22,6 +22,15 @@ public sealed class RunReport
     public string Outcome { get; set; } = "";
     /// <summary>The fault that ended the run, if any.</summary>
     public string? Fault { get; set; }
+    /// <summary>
+    /// How far start-up got before the run ended: starting, profile-loaded, wired (model loaded,
+    /// outputs open at their safe values), running (the loop ran at least one frame).
+    /// </summary>
+    public string StartupPhase { get; set; } = "";
+    /// <summary>Writes to the outputs that failed (the driver threw); each took the output-failure policy.</summary>
+    public int OutputWriteFailures { get; set; }
+    /// <summary>The first failed output write's error, if any.</summary>
+    public string? OutputError { get; set; }
     /// <summary>The machine the run was on.</summary>
     public MachineInfo Machine { get; set; } = new();
     /// <summary>The scheduling the pipeline thread really got.</summary>

@@ -135,21 +135,4 @@ public sealed class LoopWatchdogTests
     [InlineData(1, 0)]
     public void ThresholdsBelowOneAreRefused(int escalate, int recover) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new LoopWatchdog(FaultAction.HoldLast, FaultAction.Ignore, FaultAction.SafeState, FaultAction.HoldLast, escalate, recover));
-
-    [Fact]
-    public void TheGateNeverLetsALateWriteOverTheSafeState()
-    {
-        var g = new ActuationGate();
-        Assert.True(g.TryBeginWrite());
-        // The watchdog latches mid-write: it must not write itself, and the writer learns it must apply safe.
-        Assert.False(g.Latch());
-        Assert.False(g.EndWrite());
-        Assert.True(g.IsLatched);
-        Assert.False(g.TryBeginWrite());
-        // Latching again while nobody writes: the caller applies safe.
-        Assert.True(g.Latch());
-        Assert.True(g.TryRelease());
-        Assert.True(g.TryBeginWrite());
-        Assert.True(g.EndWrite());
-    }
 }

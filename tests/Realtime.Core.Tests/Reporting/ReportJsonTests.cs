@@ -333,4 +333,48 @@ public sealed class ReportJsonTests
         Assert.Equal(54.0, Field(root, "demo_metrics.tracking_error_px.p50").GetDouble());
         Assert.Equal(3.245, Field(root, "overhead_vs_floor.p50_ratio").GetDouble(), 9);
     }
+
+    [Fact]
+    public void DemoMetricIsNullWhenNoFrameHadATargetSoItCannotReadAsZeroError()
+    {
+        var records = Records();
+        for (int i = 0; i < records.Length; i++) records[i].DemoMetric = float.NaN;
+        Assert.Null(ReportBuilder.SummarizeDemoMetric(records, settleFrames: 10, out int withValue));
+        Assert.Equal(0, withValue);
+        var report = Fill();
+        report.DemoMetrics.TrackingErrorPx = null;
+        report.DemoMetrics.FramesWithTarget = 0;
+        var metrics = Serialize(report).GetProperty("demo_metrics");
+        Assert.False(metrics.TryGetProperty("tracking_error_px", out _));
+        Assert.Equal(0, metrics.GetProperty("frames_with_target").GetInt32());
+    }
+
+    [Fact]
+    public void FillWatchdogMergesTheWatchdogThreadsStallsInTimeOrderAtTheirLatchTimes()
+    {
+        var w = new LoopWatchdog(FaultAction.HoldLast, FaultAction.Ignore, FaultAction.SafeState, FaultAction.HoldLast, 3, 2);
+        w.OnFrame(5, 1 << (int)FaultKind.DeadlineMiss, 1_050_000_000);
+        // The pipeline came back from the stall at frame 7 and took the latch over: counted, no event of its own.
+        w.CountExternal(FaultKind.Stall, FaultAction.SafeState);
+        w.OnFrame(8, 0, 1_300_000_000);
+        w.OnFrame(9, 0, 1_400_000_000);
+        // The watchdog thread latched at 1.2 s during frame 7, and again at 1.9 s in a stall the loop never left.
+        var thread = new[]
+        {
+            new WatchdogEvent { Frame = 7, TimeNs = 1_200_000_000, Kind = FaultKind.Stall, Action = FaultAction.SafeState },
+            new WatchdogEvent { Frame = 10, TimeNs = 1_900_000_000, Kind = FaultKind.Stall, Action = FaultAction.SafeState },
+        };
+        var report = new RunReport();
+        ReportBuilder.FillWatchdog(report, w, runStartNs: 1_000_000_000, thread, stallsSeenByThread: 2);
+        var events = report.WatchdogEvents.Select(e => (e.Frame, e.AtMs, e.Kind, e.Action)).ToArray();
+        Assert.Equal(new[]
+        {
+            (5, 50.0, "deadline_miss", "hold-last"),
+            (7, 200.0, "stall", "safe-state"),
+            (9, 400.0, "recovered", "safe-state"),
+            (10, 900.0, "stall", "safe-state"),
+        }, events);
+        Assert.Equal(2, report.Faults["stall"]);
+        Assert.Equal(0, report.Faults["output_failure"]);
+    }
 }
