@@ -191,7 +191,7 @@ public static class ProfileComposer
             string path = Path.IsPathRooted(parentName) ? parentName : Path.Combine(baseDir ?? Environment.CurrentDirectory, parentName);
             path = Path.GetFullPath(path);
             parentSource = path;
-            parentText = ProfileFile.Read(path, source, ExtendsKey);
+            parentText = ProfileFile.Read(path, source, ExtendsKey, parentName);
             parentDir = Path.GetDirectoryName(path);
         }
         else
@@ -372,7 +372,7 @@ public static class ProfileComposer
                 continue;
             }
             int start = i;
-            while (i < key.Length && (char.IsAsciiLetterOrDigit(key[i]) || key[i] == '_')) i++;
+            while (i < key.Length && (char.IsAsciiLetterOrDigit(key[i]) || key[i] == '_' || key[i] == '-')) i++; // '-': demo names (demos.line-follower.…)
             if (i == start) throw BadKey(key, source);
             steps.Add((key[start..i], null));
             if (i < key.Length)
