@@ -267,7 +267,7 @@ public static class ProfileComposer
     /// Applies one <c>key=value</c> override. The key is a dotted path with list indices
     /// (<c>timing.rate_hz</c>, <c>pwm[0].chip</c>); missing objects on the way are created. The value
     /// is kept as text when the field it replaces is text, else read as JSON (numbers, true/false,
-    /// null, [lists], {objects}), else kept as text. Errors name the key.
+    /// [lists], {objects}), else kept as text; <c>null</c> clears the field either way. Errors name the key.
     /// </summary>
     public static void ApplySet(JsonObject root, string set, string source)
     {
@@ -341,6 +341,8 @@ public static class ProfileComposer
 
     private static JsonNode? ParseValue(string raw, JsonNode? replaced, string key, string source)
     {
+        // null clears a field (its default), text included: no profile value is the word "null".
+        if (raw == "null") return null;
         if (replaced is JsonValue v && v.GetValueKind() == JsonValueKind.String) return JsonValue.Create(raw);
         // A value read as JSON is checked as a profile file is: a field twice, broken text, deep nesting.
         if (FirstTextProblem(raw, key) is string problem) throw new ProfileException(source, new[] { "--set " + problem });
