@@ -26,12 +26,15 @@ public static class ProfileInvariants
     /// <summary>The largest angle or step, degrees.</summary>
     public const double MaxAngleDeg = 360;
 
+    /// <summary>One field name in a path: plain, or quoted when it holds other characters ('a b').</summary>
+    private const string Step = @"([A-Za-z0-9_\-]+|'([^'\\\n]|\\.)*')";
+
     /// <summary>
     /// A problem line's start: the field (a dotted path with [N]), <c>(top level)</c>, <c>(file)</c>
     /// or <c>--set KEY</c>, optionally the line, then ": " and the problem on the same line.
     /// </summary>
     public static readonly Regex ProblemLine = new(
-        @"^(\(top level\)|\(file\)|--set \S+|[A-Za-z0-9_\-]+(\[\d+\])*(\.[A-Za-z0-9_\-]+(\[\d+\])*)*)( \(line \d+\))?: \S[^\n\r]*$",
+        @"^(\(top level\)|\(file\)|--set \S+|" + Step + @"(\[\d+\])*(\." + Step + @"(\[\d+\])*)*)( \(line \d+\))?: \S[^\n\r]*$",
         RegexOptions.CultureInvariant);
 
     /// <summary>Violations of the loader's promises in an accepted profile (empty when it keeps them all).</summary>

@@ -239,7 +239,9 @@ public sealed class ProfileMutator
             case 10:
             {
                 var target = Current() as JsonObject ?? root;
-                target["bogus_field"] = 1;
+                // Names the serializer might treat as its own metadata, and names a path cannot spell plainly.
+                string[] unknown = { "bogus_field", "$ref", "$id", "$type", "$values", "a b", "x.y", "Name", "ünïcode" };
+                target[Pick(unknown)] = 1;
                 return $"unknown field in {(ReferenceEquals(target, root) ? "(top level)" : path)}";
             }
             case 11:

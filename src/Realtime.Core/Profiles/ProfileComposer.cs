@@ -75,7 +75,7 @@ public static class ProfileComposer
             for (long i = 0; i < upTo; i++) if (utf8[i] == (byte)'\n') line++;
             return $"line {line}";
         }
-        string Field(string at) => at.Length == 0 ? "(top level)" : at;
+        string Here(string at) => at.Length == 0 ? "(top level)" : at;
         try
         {
             while (reader.Read())
@@ -91,7 +91,7 @@ public static class ProfileComposer
                 {
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
-                        if (open.Count >= MaxNesting) return $"{Field(path)}: nested more than {MaxNesting} levels deep ({Line(reader.TokenStartIndex)}; a profile needs a few)";
+                        if (open.Count >= MaxNesting) return $"{Here(path)}: nested more than {MaxNesting} levels deep ({Line(reader.TokenStartIndex)}; a profile needs a few)";
                         open.Add((token == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null, path, 0));
                         break;
                     case JsonTokenType.EndObject:
@@ -102,18 +102,18 @@ public static class ProfileComposer
                     {
                         string parent = open[^1].Path;
                         if (!TryGetText(ref reader, out string name))
-                            return $"{Field(parent)}: a field name is not valid Unicode text ({Line(reader.TokenStartIndex)}; a lone surrogate such as \\ud800?)";
-                        if (name.Length > 256) return $"{Field(parent)}: a field name of {name.Length} characters ({Line(reader.TokenStartIndex)}); field names are short";
-                        path = parent.Length == 0 ? name : parent + "." + name;
+                            return $"{Here(parent)}: a field name is not valid Unicode text ({Line(reader.TokenStartIndex)}; a lone surrogate such as \\ud800?)";
+                        if (name.Length > 256) return $"{Here(parent)}: a field name of {name.Length} characters ({Line(reader.TokenStartIndex)}); field names are short";
+                        path = Field(parent, name);
                         if (open[^1].Names is { } names && !names.Add(name))
                             return $"{path}: given twice in one object ({Line(reader.TokenStartIndex)}; a JSON object names each field once)";
                         break;
                     }
                     case JsonTokenType.String:
                         if (!TryGetText(ref reader, out string text))
-                            return $"{Field(path)}: not valid Unicode text ({Line(reader.TokenStartIndex)}; a lone surrogate such as \\ud800?)";
+                            return $"{Here(path)}: not valid Unicode text ({Line(reader.TokenStartIndex)}; a lone surrogate such as \\ud800?)";
                         if (text.Length > MaxStringLength)
-                            return $"{Field(path)}: text of {text.Length} characters ({Line(reader.TokenStartIndex)}); at most {MaxStringLength}";
+                            return $"{Here(path)}: text of {text.Length} characters ({Line(reader.TokenStartIndex)}); at most {MaxStringLength}";
                         break;
                 }
             }
@@ -123,6 +123,18 @@ public static class ProfileComposer
             return null;
         }
         return null;
+    }
+
+    /// <summary>
+    /// The path of field <paramref name="name"/> inside <paramref name="parent"/> as errors print it:
+    /// <c>timing.rate_hz</c>; a name a path cannot spell plainly (<c>a b</c>, <c>$ref</c>) is quoted: <c>timing.'a b'</c>.
+    /// </summary>
+    public static string Field(string parent, string name)
+    {
+        bool plain = name.Length > 0;
+        foreach (char ch in name) if (!(char.IsAsciiLetterOrDigit(ch) || ch == '_' || ch == '-')) { plain = false; break; }
+        string step = plain ? name : "'" + name.Replace("'", "\\'", StringComparison.Ordinal) + "'";
+        return parent.Length == 0 ? step : parent + "." + step;
     }
 
     private static bool IsWellFormed(string text)
@@ -233,9 +245,9 @@ public static class ProfileComposer
             foreach (var (name, entry) in ToList(byName))
             {
                 if (entry is not JsonObject settings)
-                    throw new ProfileException(source, new[] { $"{DemosKey}.{name}: must be an object of profile settings" });
+                    throw new ProfileException(source, new[] { $"{Field(DemosKey, name)}: must be an object of profile settings" });
                 if (settings.ContainsKey(DemosKey) || settings.ContainsKey(ExtendsKey) || settings.ContainsKey("demo"))
-                    throw new ProfileException(source, new[] { $"{DemosKey}.{name}: may not hold '{DemosKey}', '{ExtendsKey}' or 'demo'" });
+                    throw new ProfileException(source, new[] { $"{Field(DemosKey, name)}: may not hold '{DemosKey}', '{ExtendsKey}' or 'demo'" });
             }
             if (demo is not null && byName[demo] is JsonObject chosen) MergeInto(merged, chosen);
         }

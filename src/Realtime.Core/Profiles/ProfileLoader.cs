@@ -104,7 +104,8 @@ public static class ProfileLoader
 
     internal static string DescribeJsonError(JsonException ex, bool withLine, JsonNode? root = null)
     {
-        string field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "(top level)" : ex.Path.StartsWith("$.", StringComparison.Ordinal) ? ex.Path[2..] : ex.Path;
+        var steps = PathSteps(ex.Path);
+        string field = steps is null ? ex.Path ?? "(top level)" : Join(steps, steps.Count);
         string line = withLine && ex.LineNumber is long l ? $" (line {l + 1})" : "";
         string reason = ex.Message;
         foreach (string tail in new[] { " Path:", " LineNumber:" })
@@ -121,15 +122,78 @@ public static class ProfileLoader
         }
         const string converted = "could not be converted to ";
         int conv = reason.IndexOf(converted, StringComparison.Ordinal);
-        if (reason.Contains("could not be mapped", StringComparison.Ordinal)) reason = "unknown field";
+        if (reason.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            // A name a path cannot spell plainly ('a b', '$ref') is quoted after the object that holds it.
+            reason = "unknown field";
+        }
         else if (conv >= 0)
         {
-            string given = root is not null && Find(root, ex.Path) is { } node ? node.ToJsonString() : "";
+            string given = root is not null && steps is not null && Find(root, steps) is { } node ? node.ToJsonString() : "";
             if (given.Length > 40) given = given[..40] + "…";
             reason = $"expected {Expected(reason[(conv + converted.Length)..].TrimEnd('.'))}{(given.Length > 0 ? ", got " + given : "")}";
         }
         else reason = "malformed JSON: " + reason;
         return $"{field}{line}: {reason}";
+    }
+
+    /// <summary>The steps of a deserializer path (<c>$.pwm[1].chip</c>, <c>$['a b']</c>): names, or list indices; null when it is not one.</summary>
+    private static List<(string? Name, int Index)>? PathSteps(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path[0] != '$') return null;
+        var steps = new List<(string?, int)>();
+        int i = 1;
+        while (i < path.Length)
+        {
+            if (path[i] == '.')
+            {
+                int end = i + 1;
+                while (end < path.Length && path[end] != '.' && path[end] != '[') end++;
+                steps.Add((path[(i + 1)..end], -1));
+                i = end;
+            }
+            else if (path.AsSpan(i).StartsWith("['") && path.IndexOf("']", i + 2, StringComparison.Ordinal) is int quoted and > 0)
+            {
+                steps.Add((path[(i + 2)..quoted].Replace("\\'", "'", StringComparison.Ordinal), -1));
+                i = quoted + 2;
+            }
+            else if (path[i] == '[' && path.IndexOf(']', i) is int close and > 0
+                && int.TryParse(path.AsSpan(i + 1, close - i - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+            {
+                steps.Add((null, n));
+                i = close + 1;
+            }
+            else return null;
+        }
+        return steps;
+    }
+
+    private static string Join(List<(string? Name, int Index)> steps, int count)
+    {
+        if (count == 0) return "(top level)";
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            if (steps[i].Name is string name)
+            {
+                string joined = ProfileComposer.Field(sb.ToString(), name);
+                sb.Clear().Append(joined);
+            }
+            else sb.Append('[').Append(steps[i].Index.ToString(CultureInfo.InvariantCulture)).Append(']');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The node at a deserializer path, or null.</summary>
+    private static JsonNode? Find(JsonNode root, List<(string? Name, int Index)> steps)
+    {
+        JsonNode? at = root;
+        foreach (var (name, index) in steps)
+        {
+            at = name is not null ? (at as JsonObject)?[name] : at is JsonArray a && index < a.Count ? a[index] : null;
+            if (at is null) return null;
+        }
+        return at;
     }
 
     /// <summary>What a .NET type the deserializer names is, in a profile's words.</summary>
@@ -146,32 +210,6 @@ public static class ProfileLoader
             _ when type.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal) => "a list",
             _ => "an object with fields",
         };
-    }
-
-    /// <summary>The node at a deserializer path (<c>$.pwm[1].chip</c>), or null.</summary>
-    private static JsonNode? Find(JsonNode root, string? path)
-    {
-        if (path is null || !path.StartsWith('$')) return null;
-        JsonNode? at = root;
-        int i = 1;
-        while (at is not null && i < path.Length)
-        {
-            if (path[i] == '.')
-            {
-                int end = i + 1;
-                while (end < path.Length && path[end] != '.' && path[end] != '[') end++;
-                at = at is JsonObject o ? o[path[(i + 1)..end]] : null;
-                i = end;
-            }
-            else if (path[i] == '[' && path.IndexOf(']', i) is int close and > 0
-                && int.TryParse(path.AsSpan(i + 1, close - i - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int n))
-            {
-                at = at is JsonArray a && n < a.Count ? a[n] : null;
-                i = close + 1;
-            }
-            else return null;
-        }
-        return at;
     }
 
     /// <summary>The formats a v4l2 camera may be asked for (<c>camera.format</c>).</summary>
@@ -238,9 +276,9 @@ public static class ProfileLoader
         long budgetSum = 0;
         foreach (var kv in t.BudgetsUs)
         {
-            if (Array.IndexOf(StageNames, kv.Key) < 0) Add($"timing.budgets_us.{kv.Key}", $"unknown stage (expected one of {string.Join(", ", StageNames)})");
+            if (Array.IndexOf(StageNames, kv.Key) < 0) Add(ProfileComposer.Field("timing.budgets_us", kv.Key), $"unknown stage (expected one of {string.Join(", ", StageNames)})");
             // Each within the deadline first, so the sum cannot overflow.
-            if (kv.Value <= 0 || kv.Value > MaxTimeUs) Add($"timing.budgets_us.{kv.Key}", $"must be 1..{MaxTimeUs}, got {kv.Value}");
+            if (kv.Value <= 0 || kv.Value > MaxTimeUs) Add(ProfileComposer.Field("timing.budgets_us", kv.Key), $"must be 1..{MaxTimeUs}, got {kv.Value}");
             else budgetSum += kv.Value;
         }
         if (t.DeadlineUs > 0 && budgetSum > t.DeadlineUs) Add("timing.budgets_us", $"stage budgets add up to {budgetSum} µs, more than the {t.DeadlineUs} µs deadline");

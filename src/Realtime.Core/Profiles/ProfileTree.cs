@@ -51,7 +51,7 @@ public static class ProfileTree
                 List<string>? nulls = null;
                 foreach (var (name, child) in obj)
                 {
-                    string path = at.Length == 0 ? name : at + "." + name;
+                    string path = ProfileComposer.Field(at, name);
                     if (child is null) (nulls ??= new List<string>()).Add(name);
                     else Walk(child, path, problems, ref cleared);
                 }

@@ -153,6 +153,15 @@ public sealed class ProfileHardeningTests
     }
 
     [Fact]
+    public void AFieldNameAPathCannotSpellPlainlyIsQuoted()
+    {
+        var ex = Assert.Throws<ProfileException>(() => ProfileLoader.Parse("{ \"extends\": \"sim\", \"timing\": { \"a b\": 1 }, \"$ref\": 2 }", "odd.json", BoardFiles.Options()));
+        Assert.Equal("timing.'a b': unknown field", Assert.Single(ex.Problems));
+        Assert.Equal("timing.budgets_us.'$id': unknown stage (expected one of capture, preprocess, infer, decode, control, actuate)",
+            OneProblem("sim", "timing.budgets_us={\"$id\": 5}"));
+    }
+
+    [Fact]
     public void AnEchoedValueStaysOneLine()
     {
         var ex = Fails("sim", "camera.kind=evil\n   at System.Fake()\u001b[31m");
