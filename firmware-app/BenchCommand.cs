@@ -76,7 +76,7 @@ internal static class BenchCommand
             duration = BenchPlanner.ParseDuration(d) ?? throw new UsageException($"--duration must be a positive time such as 30, 30s, 2m or 500ms; got '{d}'");
             if (frames is not null) throw new UsageException("give --frames or --duration, not both");
         }
-        int warmup = cl.GetInt("warmup", 0, 1_000_000) ?? profile.Timing.WarmupFrames;
+        int warmup = cl.GetInt("warmup", 0, ProfileLoader.MaxWarmupFrames) ?? profile.Timing.WarmupFrames;
 
         var session = new OnnxSessionSettings
         {

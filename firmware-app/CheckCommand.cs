@@ -133,6 +133,8 @@ internal static class CheckCommand
             items.Add(new Item(Level.Fail, "model", $"{model} not found", "./scripts/fetch-assets.sh (or --assets DIR)"));
         else if (p.Model.Sha256 is string sha && ModelFile.Mismatch(model, sha) is string bad)
             items.Add(new Item(Level.Fail, "model", bad, "fetch the model again: ./scripts/fetch-assets.sh"));
+        else if (p.Demo == "face-tracker" && Realtime.Demos.FaceTrackerDemo.ModelProblem(p, model) is string unfit)
+            items.Add(new Item(Level.Fail, "model", unfit, "point model.path at the BlazeFace front model, or fix model.input_width/height"));
         else
             items.Add(new Item(Level.Ok, "model", $"{model}{(p.Model.Sha256 is null ? " (no hash pinned)" : " (SHA-256 matches)")}", null));
         if (p.Camera.Kind == "sim-video")

@@ -65,8 +65,7 @@ internal static class ProfileCatalog
         };
         if (IsPath(board))
         {
-            if (!File.Exists(board)) throw new ProfileException(board, new[] { "file not found" });
-            return (File.ReadAllText(board), board, options);
+            return (ProfileFile.Read(board, board, null), board, options);
         }
         string? text = BuiltInText(board);
         if (text is null)

@@ -66,8 +66,8 @@ internal static class RunCommand
         }
         var overrides = new RunOverrides
         {
-            Frames = cl.GetInt("frames", 1, 10_000_000),
-            WarmupFrames = cl.GetInt("warmup", 0, 1_000_000),
+            Frames = cl.GetInt("frames", 1, ProfileLoader.MaxFrames),
+            WarmupFrames = cl.GetInt("warmup", 0, ProfileLoader.MaxWarmupFrames),
             Scenario = scenario,
             MeasureFloor = !cl.Has("no-floor"),
             Faults = faults,
@@ -80,6 +80,8 @@ internal static class RunCommand
                 string f => throw new UsageException($"--optimized-model must be onnx or ort, got '{f}'"),
             },
         };
+        try { faults?.CheckWithin((overrides.WarmupFrames ?? profile.Timing.WarmupFrames) + (overrides.Frames ?? profile.Timing.Frames)); }
+        catch (FormatException ex) { throw new UsageException($"--inject: {ex.Message}"); }
         bool quiet = cl.Has("quiet");
         bool rt = !cl.Has("no-rt");
         string? assets = AssetLocator.Find(cl.Get("assets"));

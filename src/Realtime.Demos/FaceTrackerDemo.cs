@@ -102,6 +102,9 @@ public sealed class FaceTrackerDemo : DemoBase
             throw;
         }
         Own(Engine);
+        // A model whose outputs do not fit the decoder's anchors is refused here, before any output opens.
+        Preprocessor = new LetterboxPreprocessor(p.Camera.Width, p.Camera.Height, m.InputWidth, m.InputHeight);
+        Decoder = NewDecoder(Engine, Preprocessor, p, ModelPath, out string? mismatch) ?? throw w.Problem("model.path", mismatch!);
 
         var outputs = DemoOutputs.Servos(p);
         Servos = p.Simulated ? ServoActuator.OpenSimulated(outputs) : ServoActuator.OpenHardware(outputs);
@@ -116,12 +119,54 @@ public sealed class FaceTrackerDemo : DemoBase
         }
         else Camera = OpenSimCamera(worldTask!);
 
-        Preprocessor = new LetterboxPreprocessor(p.Camera.Width, p.Camera.Height, m.InputWidth, m.InputHeight);
-        Decoder = new BlazeFaceDecoder(Engine, Preprocessor, m.InputWidth, (float)m.ScoreThreshold);
         var options = w.LoopOptions();
         _waiter = waiter;
         Loop = new ClosedLoop<FaceDetection>(options, Camera, Preprocessor, Engine, Decoder, NewController(), Servos, Wiring.NewWatchdog(),
             waiter, new CenteringError(), SimCamera, NewFallback(), Wiring.Overrides.Faults);
+    }
+
+    /// <summary>The decoder for <paramref name="engine"/>'s outputs, or null with the reason when they do not fit its anchors.</summary>
+    private static BlazeFaceDecoder? NewDecoder(IInferenceEngine engine, LetterboxPreprocessor geometry, BoardProfile p, string modelPath, out string? mismatch)
+    {
+        try
+        {
+            mismatch = null;
+            return new BlazeFaceDecoder(engine, geometry, p.Model.InputWidth, (float)p.Model.ScoreThreshold);
+        }
+        catch (ArgumentException ex)
+        {
+            int anchors = BlazeFaceDecoder.Anchors(p.Model.InputWidth).X.Length;
+            mismatch = $"{Path.GetFileName(modelPath)} does not fit the face tracker's BlazeFace decoder: {ex.Message} " +
+                $"(expected a BlazeFace front model: outputs Identity:0..Identity_3:0 with {anchors} anchors at {p.Model.InputWidth}×{p.Model.InputHeight})";
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Loads the profile's model as a run would and says whether the face tracker can use it: null
+    /// when it can, else the problem ("model.input_width: …" or "model.path: …"). For <c>rtapp check</c>.
+    /// </summary>
+    public static string? ModelProblem(BoardProfile p, string modelPath)
+    {
+        var m = p.Model;
+        OnnxInferenceEngine engine;
+        try
+        {
+            engine = OnnxInferenceEngine.Load(modelPath, m.Input, new long[] { 1, m.InputHeight, m.InputWidth, 3 });
+        }
+        catch (ModelShapeException ex)
+        {
+            return $"model.input_width: {ex.Message}";
+        }
+        catch (InvalidDataException ex)
+        {
+            return $"model.path: {ex.Message}";
+        }
+        using (engine)
+        {
+            var geometry = new LetterboxPreprocessor(p.Camera.Width, p.Camera.Height, m.InputWidth, m.InputHeight);
+            return NewDecoder(engine, geometry, p, modelPath, out string? mismatch) is null ? $"model.path: {mismatch}" : null;
+        }
     }
 
     private PanTiltCamera OpenSimCamera(System.Threading.Tasks.Task<VideoFileReader> worldTask)

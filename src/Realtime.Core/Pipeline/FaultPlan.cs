@@ -109,6 +109,9 @@ public sealed class FaultPlan
     private static void ThrowCrash(Stage stage, int frame) =>
         throw new InjectedCrashException($"injected crash in stage '{stage.ToString().ToLowerInvariant()}' at frame {frame}");
 
+    /// <summary>The most faults one plan holds (each is checked at every stage of every frame).</summary>
+    public const int MaxFaults = 64;
+
     /// <summary>Parses the command-line syntax; errors name the part that is wrong.</summary>
     public static FaultPlan Parse(string spec)
     {
@@ -159,10 +162,35 @@ public sealed class FaultPlan
             }
             if (every < 1) throw new FormatException($"fault '{item}': every must be at least 1");
             if (from > to) throw new FormatException($"fault '{item}': from is after to");
+            if (list.Count > MaxFaults) throw new FormatException($"more than {MaxFaults} faults");
         }
         if (list.Count == 0) throw new FormatException("no fault given");
         return new FaultPlan(list);
     }
+
+    /// <summary>
+    /// Refuses a fault that can never fire in a run of <paramref name="totalFrames"/> frames (warm-up
+    /// included, counted from 0): an injection that silently does nothing tests nothing.
+    /// </summary>
+    /// <exception cref="FormatException">A fault starts after the run's last frame.</exception>
+    public void CheckWithin(int totalFrames)
+    {
+        foreach (ref readonly InjectedFault f in Faults)
+        {
+            if (f.From < totalFrames) continue;
+            string what = f.Kind switch
+            {
+                InjectedFaultKind.Slow => $"slow:{StageName(f.Stage)}",
+                InjectedFaultKind.Crash => $"crash:{StageName(f.Stage)}",
+                InjectedFaultKind.StallSource => "stall-source",
+                InjectedFaultKind.DeadSource => "dead-source",
+                _ => "garbage-source",
+            };
+            throw new FormatException($"fault '{what}' starts at frame {f.From}, after the run's last frame {totalFrames - 1} (frames count from 0, warm-up included): it would never fire");
+        }
+    }
+
+    private static string StageName(Stage stage) => Profiles.ProfileLoader.StageNames[(int)stage];
 
     private static int ParseInt(string s, string item, string key) =>
         int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= 0

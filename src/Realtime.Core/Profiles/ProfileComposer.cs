@@ -31,13 +31,16 @@ public static class ProfileComposer
         AllowTrailingCommas = true,
     };
 
+    /// <summary>The longest text value a profile may hold (names, paths and descriptions are far shorter).</summary>
+    public const int MaxStringLength = 4096;
+
+    /// <summary>The most nested objects and lists a profile may have (the shipped ones use 4).</summary>
+    public const int MaxNesting = 16;
+
     /// <summary>Parses profile text into an object; malformed JSON is a <see cref="ProfileException"/> naming the line.</summary>
     public static JsonObject ParseObject(string json, string source)
     {
-        // A field given twice is a mistake to name, not a silent "last one wins". Checked here rather
-        // than with the parser's AllowDuplicateProperties, whose hash set seeds itself from
-        // RandomNumberGenerator: OpenSSL on Linux, which a board may lack (the process would abort).
-        if (FirstDuplicate(json) is string duplicate) throw new ProfileException(source, new[] { duplicate });
+        if (FirstTextProblem(json, "") is string problem) throw new ProfileException(source, new[] { problem });
         JsonNode? node;
         try
         {
@@ -51,32 +54,66 @@ public static class ProfileComposer
     }
 
     /// <summary>
-    /// The first field named twice in one object, as "name: given twice in one object (line N; …)",
-    /// or null (also null for malformed JSON, which the parser then names).
+    /// The first problem the JSON parser would pass over or turn into a crash later, as "field: problem (line N)",
+    /// or null (also null for malformed JSON, which the parser then names): a field named twice in one object (a
+    /// mistake to name, not a silent "last one wins"), text that is not valid Unicode (a lone surrogate such as
+    /// "\ud800"), text longer than <see cref="MaxStringLength"/>, or nesting deeper than <see cref="MaxNesting"/>.
+    /// <paramref name="prefix"/> goes before the field (the key of a <c>--set</c> value).
     /// </summary>
-    internal static string? FirstDuplicate(string json)
+    internal static string? FirstTextProblem(string json, string prefix)
     {
+        // Duplicates are found here rather than with the parser's AllowDuplicateProperties, whose hash set seeds
+        // itself from RandomNumberGenerator: OpenSSL on Linux, which a board may lack (the process would abort).
         byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(json);
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        var open = new Stack<HashSet<string>?>();
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 256 });
+        // One entry per open object or list: its field names so far (objects), its own path, the entries seen (lists).
+        var open = new List<(HashSet<string>? Names, string Path, int Entries)>();
+        string path = prefix;
+        string Line(long upTo)
+        {
+            int line = 1;
+            for (long i = 0; i < upTo; i++) if (utf8[i] == (byte)'\n') line++;
+            return $"line {line}";
+        }
+        string Here(string at) => at.Length == 0 ? "(top level)" : at;
         try
         {
             while (reader.Read())
             {
-                switch (reader.TokenType)
+                JsonTokenType token = reader.TokenType;
+                if (open.Count > 0 && open[^1].Names is null && token is not (JsonTokenType.EndArray or JsonTokenType.Comment))
                 {
-                    case JsonTokenType.StartObject: open.Push(new HashSet<string>(StringComparer.Ordinal)); break;
-                    case JsonTokenType.StartArray: open.Push(null); break;
+                    var list = open[^1];
+                    path = $"{list.Path}[{list.Entries}]";
+                    open[^1] = (null, list.Path, list.Entries + 1);
+                }
+                switch (token)
+                {
+                    case JsonTokenType.StartObject:
+                    case JsonTokenType.StartArray:
+                        if (open.Count >= MaxNesting) return $"{Here(path)}: nested more than {MaxNesting} levels deep ({Line(reader.TokenStartIndex)}; a profile needs a few)";
+                        open.Add((token == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null, path, 0));
+                        break;
                     case JsonTokenType.EndObject:
-                    case JsonTokenType.EndArray: open.Pop(); break;
+                    case JsonTokenType.EndArray:
+                        open.RemoveAt(open.Count - 1);
+                        break;
                     case JsonTokenType.PropertyName:
-                        string name = reader.GetString()!;
-                        if (open.Peek() is { } names && !names.Add(name))
-                        {
-                            int line = 1;
-                            for (long i = 0; i < reader.TokenStartIndex; i++) if (utf8[i] == (byte)'\n') line++;
-                            return $"{name}: given twice in one object (line {line}; a JSON object names each field once)";
-                        }
+                    {
+                        string parent = open[^1].Path;
+                        if (!TryGetText(ref reader, out string name))
+                            return $"{Here(parent)}: a field name is not valid Unicode text ({Line(reader.TokenStartIndex)}; a lone surrogate such as \\ud800?)";
+                        if (name.Length > 256) return $"{Here(parent)}: a field name of {name.Length} characters ({Line(reader.TokenStartIndex)}); field names are short";
+                        path = Field(parent, name);
+                        if (open[^1].Names is { } names && !names.Add(name))
+                            return $"{path}: given twice in one object ({Line(reader.TokenStartIndex)}; a JSON object names each field once)";
+                        break;
+                    }
+                    case JsonTokenType.String:
+                        if (!TryGetText(ref reader, out string text))
+                            return $"{Here(path)}: not valid Unicode text ({Line(reader.TokenStartIndex)}; a lone surrogate such as \\ud800?)";
+                        if (text.Length > MaxStringLength)
+                            return $"{Here(path)}: text of {text.Length} characters ({Line(reader.TokenStartIndex)}); at most {MaxStringLength}";
                         break;
                 }
             }
@@ -86,6 +123,42 @@ public static class ProfileComposer
             return null;
         }
         return null;
+    }
+
+    /// <summary>
+    /// The path of field <paramref name="name"/> inside <paramref name="parent"/> as errors print it:
+    /// <c>timing.rate_hz</c>; a name a path cannot spell plainly (<c>a b</c>, <c>$ref</c>) is quoted: <c>timing.'a b'</c>.
+    /// </summary>
+    public static string Field(string parent, string name)
+    {
+        bool plain = name.Length > 0;
+        foreach (char ch in name) if (!(char.IsAsciiLetterOrDigit(ch) || ch == '_' || ch == '-')) { plain = false; break; }
+        string step = plain ? name : "'" + name.Replace("'", "\\'", StringComparison.Ordinal) + "'";
+        return parent.Length == 0 ? step : parent + "." + step;
+    }
+
+    private static bool IsWellFormed(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            else if (char.IsSurrogate(text[i])) return false;
+        }
+        return true;
+    }
+
+    private static bool TryGetText(ref Utf8JsonReader reader, out string text)
+    {
+        try
+        {
+            text = reader.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
     }
 
     /// <summary>
@@ -129,16 +202,8 @@ public static class ProfileComposer
         {
             string path = Path.IsPathRooted(parentName) ? parentName : Path.Combine(baseDir ?? Environment.CurrentDirectory, parentName);
             path = Path.GetFullPath(path);
-            if (!File.Exists(path)) throw new ProfileException(source, new[] { $"extends: '{parentName}' not found ({path})" });
             parentSource = path;
-            try
-            {
-                parentText = File.ReadAllText(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new ProfileException(source, new[] { $"extends: cannot read '{parentName}' ({path}): {ex.Message}" });
-            }
+            parentText = ProfileFile.Read(path, source, ExtendsKey, parentName);
             parentDir = Path.GetDirectoryName(path);
         }
         else
@@ -180,9 +245,9 @@ public static class ProfileComposer
             foreach (var (name, entry) in ToList(byName))
             {
                 if (entry is not JsonObject settings)
-                    throw new ProfileException(source, new[] { $"{DemosKey}.{name}: must be an object of profile settings" });
+                    throw new ProfileException(source, new[] { $"{Field(DemosKey, name)}: must be an object of profile settings" });
                 if (settings.ContainsKey(DemosKey) || settings.ContainsKey(ExtendsKey) || settings.ContainsKey("demo"))
-                    throw new ProfileException(source, new[] { $"{DemosKey}.{name}: may not hold '{DemosKey}', '{ExtendsKey}' or 'demo'" });
+                    throw new ProfileException(source, new[] { $"{Field(DemosKey, name)}: may not hold '{DemosKey}', '{ExtendsKey}' or 'demo'" });
             }
             if (demo is not null && byName[demo] is JsonObject chosen) MergeInto(merged, chosen);
         }
@@ -214,7 +279,7 @@ public static class ProfileComposer
     /// Applies one <c>key=value</c> override. The key is a dotted path with list indices
     /// (<c>timing.rate_hz</c>, <c>pwm[0].chip</c>); missing objects on the way are created. The value
     /// is kept as text when the field it replaces is text, else read as JSON (numbers, true/false,
-    /// null, [lists], {objects}), else kept as text. Errors name the key.
+    /// [lists], {objects}), else kept as text; <c>null</c> clears the field either way. Errors name the key.
     /// </summary>
     public static void ApplySet(JsonObject root, string set, string source)
     {
@@ -222,7 +287,11 @@ public static class ProfileComposer
         if (eq <= 0) throw new ProfileException(source, new[] { $"--set {set}: expected key=value (e.g. timing.rate_hz=20)" });
         string key = set[..eq];
         string raw = set[(eq + 1)..];
+        if (key.Length > 256) throw BadKey(key[..32] + "…", source);
         var steps = ParsePath(key, set, source);
+        if (steps.Count > MaxNesting) throw new ProfileException(source, new[] { $"--set {key}: more than {MaxNesting} levels deep; no profile field is" });
+        if (raw.Length > MaxStringLength || !IsWellFormed(raw))
+            throw new ProfileException(source, new[] { $"--set {key}: the value is not valid Unicode text or longer than {MaxStringLength} characters" });
 
         JsonNode current = root;
         string at = "";
@@ -237,7 +306,7 @@ public static class ProfileComposer
                 at = at.Length == 0 ? name : at + "." + name;
                 if (last)
                 {
-                    obj[name] = ParseValue(raw, obj[name]);
+                    obj[name] = ParseValue(raw, obj[name], key, source);
                     return;
                 }
                 JsonNode? next = obj[name];
@@ -260,7 +329,7 @@ public static class ProfileComposer
                 at += $"[{n}]";
                 if (last)
                 {
-                    arr[n] = ParseValue(raw, arr[n]);
+                    arr[n] = ParseValue(raw, arr[n], key, source);
                     return;
                 }
                 current = arr[n] ?? throw new ProfileException(source, new[] { $"--set {key}: {at} is null" });
@@ -282,9 +351,13 @@ public static class ProfileComposer
         },
     };
 
-    private static JsonNode? ParseValue(string raw, JsonNode? replaced)
+    private static JsonNode? ParseValue(string raw, JsonNode? replaced, string key, string source)
     {
+        // null clears a field (its default), text included: no profile value is the word "null".
+        if (raw == "null") return null;
         if (replaced is JsonValue v && v.GetValueKind() == JsonValueKind.String) return JsonValue.Create(raw);
+        // A value read as JSON is checked as a profile file is: a field twice, broken text, deep nesting.
+        if (FirstTextProblem(raw, key) is string problem) throw new ProfileException(source, new[] { "--set " + problem });
         try
         {
             return JsonNode.Parse(raw, NodeOptions, DocumentOptions);
@@ -313,7 +386,7 @@ public static class ProfileComposer
                 continue;
             }
             int start = i;
-            while (i < key.Length && (char.IsAsciiLetterOrDigit(key[i]) || key[i] == '_')) i++;
+            while (i < key.Length && (char.IsAsciiLetterOrDigit(key[i]) || key[i] == '_' || key[i] == '-')) i++; // '-': demo names (demos.line-follower.…)
             if (i == start) throw BadKey(key, source);
             steps.Add((key[start..i], null));
             if (i < key.Length)

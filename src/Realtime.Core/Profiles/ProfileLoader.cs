@@ -10,15 +10,33 @@ namespace Realtime.Core.Profiles;
 /// <summary>Reads and validates board profiles. Every problem is reported, each naming its field.</summary>
 public static class ProfileLoader
 {
+    /// <summary>The most counted frames a run may have, from <c>timing.frames</c> or <c>--frames</c>: the loop keeps a record per frame.</summary>
+    public const int MaxFrames = 10_000_000;
+
+    /// <summary>The most warm-up frames, from <c>timing.warmup_frames</c> or <c>--warmup</c>.</summary>
+    public const int MaxWarmupFrames = 1_000_000;
+
+    /// <summary>The slowest loop rate, Hz (a period of 1000 s).</summary>
+    public const double MinRateHz = 0.001;
+
+    /// <summary>The fastest loop rate, Hz.</summary>
+    public const double MaxRateHz = 10_000;
+
+    /// <summary>The longest time a µs field may give (one hour): in nanoseconds it stays far inside a long.</summary>
+    public const long MaxTimeUs = 3_600_000_000;
+
+    /// <summary>The largest angle, or angle step, in degrees (one turn).</summary>
+    public const double MaxAngleDeg = 360;
+
     /// <summary>Stage names a budget may be given for, in pipeline order.</summary>
     public static readonly string[] StageNames = { "capture", "preprocess", "infer", "decode", "control", "actuate" };
 
     /// <summary>Loads and validates a profile file; a relative <c>extends</c> path starts from the file's folder.</summary>
     public static BoardProfile LoadFile(string path, ProfileLoadOptions? options = null)
     {
-        if (!File.Exists(path)) throw new ProfileException(path, new[] { "file not found" });
+        string text = ProfileFile.Read(path, path, null);
         options = WithBaseDirectory(options, Path.GetDirectoryName(Path.GetFullPath(path)));
-        return Parse(File.ReadAllText(path), path, options);
+        return Parse(text, path, options);
     }
 
     /// <summary>Parses and validates profile JSON; <paramref name="source"/> names it in errors.</summary>
@@ -44,22 +62,20 @@ public static class ProfileLoader
             || (options is not null && (options.Sets.Count > 0 || options.Demo is not null));
         BoardProfile? profile;
         string described = source;
+        JsonObject final = composed ? ProfileComposer.Compose(root, source, options, out described) : root;
+        var treeProblems = ProfileTree.Check(final, out bool cleared);
+        if (treeProblems.Count > 0) throw new ProfileException(described, treeProblems);
+        bool fromNode = composed || cleared;
         try
         {
-            if (composed)
-            {
-                JsonObject merged = ProfileComposer.Compose(root, source, options, out described);
-                profile = merged.Deserialize(ProfileJsonContext.Default.BoardProfile);
-            }
-            else
-            {
-                // Straight from the text, so an error can name its line.
-                profile = JsonSerializer.Deserialize(json, ProfileJsonContext.Default.BoardProfile);
-            }
+            // Straight from the text where nothing changed it, so an error can name its line.
+            profile = fromNode
+                ? final.Deserialize(ProfileJsonContext.Default.BoardProfile)
+                : JsonSerializer.Deserialize(json, ProfileJsonContext.Default.BoardProfile);
         }
         catch (JsonException ex)
         {
-            throw new ProfileException(described, new[] { DescribeJsonError(ex, withLine: !composed) });
+            throw new ProfileException(described, new[] { DescribeJsonError(ex, withLine: !fromNode, final) });
         }
         if (profile is null) throw new ProfileException(described, new[] { "the file holds no profile object" });
         var problems = Validate(profile);
@@ -86,9 +102,10 @@ public static class ProfileLoader
         Demo = o?.Demo,
     };
 
-    internal static string DescribeJsonError(JsonException ex, bool withLine)
+    internal static string DescribeJsonError(JsonException ex, bool withLine, JsonNode? root = null)
     {
-        string field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "(top level)" : ex.Path.StartsWith("$.", StringComparison.Ordinal) ? ex.Path[2..] : ex.Path;
+        var steps = PathSteps(ex.Path);
+        string field = steps is null ? ex.Path ?? "(top level)" : Join(steps, steps.Count);
         string line = withLine && ex.LineNumber is long l ? $" (line {l + 1})" : "";
         string reason = ex.Message;
         foreach (string tail in new[] { " Path:", " LineNumber:" })
@@ -103,10 +120,96 @@ public static class ProfileLoader
             // The reader does not say which object: name the field itself.
             return $"{(to > from ? reason[from..to] : field)}{line}: given twice in one object (a JSON object names each field once)";
         }
-        if (reason.Contains("could not be mapped", StringComparison.Ordinal)) reason = "unknown field";
-        else if (reason.Contains("could not be converted", StringComparison.Ordinal)) reason = "wrong type of value: " + reason;
+        const string converted = "could not be converted to ";
+        int conv = reason.IndexOf(converted, StringComparison.Ordinal);
+        if (reason.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            // A name a path cannot spell plainly ('a b', '$ref') is quoted after the object that holds it.
+            reason = "unknown field";
+        }
+        else if (conv >= 0)
+        {
+            string given = root is not null && steps is not null && Find(root, steps) is { } node ? node.ToJsonString() : "";
+            if (given.Length > 40) given = given[..40] + "…";
+            reason = $"expected {Expected(reason[(conv + converted.Length)..].TrimEnd('.'))}{(given.Length > 0 ? ", got " + given : "")}";
+        }
         else reason = "malformed JSON: " + reason;
         return $"{field}{line}: {reason}";
+    }
+
+    /// <summary>The steps of a deserializer path (<c>$.pwm[1].chip</c>, <c>$['a b']</c>): names, or list indices; null when it is not one.</summary>
+    private static List<(string? Name, int Index)>? PathSteps(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path[0] != '$') return null;
+        var steps = new List<(string?, int)>();
+        int i = 1;
+        while (i < path.Length)
+        {
+            if (path[i] == '.')
+            {
+                int end = i + 1;
+                while (end < path.Length && path[end] != '.' && path[end] != '[') end++;
+                steps.Add((path[(i + 1)..end], -1));
+                i = end;
+            }
+            else if (path.AsSpan(i).StartsWith("['") && path.IndexOf("']", i + 2, StringComparison.Ordinal) is int quoted and > 0)
+            {
+                steps.Add((path[(i + 2)..quoted].Replace("\\'", "'", StringComparison.Ordinal), -1));
+                i = quoted + 2;
+            }
+            else if (path[i] == '[' && path.IndexOf(']', i) is int close and > 0
+                && int.TryParse(path.AsSpan(i + 1, close - i - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+            {
+                steps.Add((null, n));
+                i = close + 1;
+            }
+            else return null;
+        }
+        return steps;
+    }
+
+    private static string Join(List<(string? Name, int Index)> steps, int count)
+    {
+        if (count == 0) return "(top level)";
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            if (steps[i].Name is string name)
+            {
+                string joined = ProfileComposer.Field(sb.ToString(), name);
+                sb.Clear().Append(joined);
+            }
+            else sb.Append('[').Append(steps[i].Index.ToString(CultureInfo.InvariantCulture)).Append(']');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The node at a deserializer path, or null.</summary>
+    private static JsonNode? Find(JsonNode root, List<(string? Name, int Index)> steps)
+    {
+        JsonNode? at = root;
+        foreach (var (name, index) in steps)
+        {
+            at = name is not null ? (at as JsonObject)?[name] : at is JsonArray a && index < a.Count ? a[index] : null;
+            if (at is null) return null;
+        }
+        return at;
+    }
+
+    /// <summary>What a .NET type the deserializer names is, in a profile's words.</summary>
+    private static string Expected(string type)
+    {
+        if (type.StartsWith("System.Nullable`1[", StringComparison.Ordinal)) type = type["System.Nullable`1[".Length..].TrimEnd(']');
+        return type switch
+        {
+            "System.Int32" => $"a whole number from {int.MinValue} to {int.MaxValue}",
+            "System.Int64" => $"a whole number from {long.MinValue} to {long.MaxValue}",
+            "System.Double" => "a number",
+            "System.String" => "text",
+            "System.Boolean" => "true or false",
+            _ when type.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal) => "a list",
+            _ => "an object with fields",
+        };
     }
 
     /// <summary>The formats a v4l2 camera may be asked for (<c>camera.format</c>).</summary>
@@ -163,19 +266,20 @@ public static class ProfileLoader
         if (!(m.ScoreThreshold > 0 && m.ScoreThreshold < 1)) Add("model.score_threshold", $"must be between 0 and 1, got {F(m.ScoreThreshold)}");
 
         var t = p.Timing;
-        bool rateOk = t.RateHz > 0 && t.RateHz <= 10000;
-        if (!rateOk) Add("timing.rate_hz", $"must be above 0 and at most 10000, got {F(t.RateHz)}");
-        if (t.DeadlineUs <= 0) Add("timing.deadline_us", $"must be positive, got {t.DeadlineUs}");
+        bool rateOk = t.RateHz >= MinRateHz && t.RateHz <= MaxRateHz;
+        if (!rateOk) Add("timing.rate_hz", $"must be {F(MinRateHz)}..{F(MaxRateHz)}, got {F(t.RateHz)}");
+        if (t.DeadlineUs <= 0 || t.DeadlineUs > MaxTimeUs) Add("timing.deadline_us", $"must be 1..{MaxTimeUs}, got {t.DeadlineUs}");
         else if (rateOk && t.DeadlineUs > 1e6 / t.RateHz)
             Add("timing.deadline_us", $"{t.DeadlineUs} µs is longer than the period ({F(Math.Round(1e6 / t.RateHz))} µs at {F(t.RateHz)} Hz)");
-        if (t.WarmupFrames < 0) Add("timing.warmup_frames", $"must not be negative, got {t.WarmupFrames}");
-        if (t.Frames < 1) Add("timing.frames", $"must be at least 1, got {t.Frames}");
+        if (t.WarmupFrames < 0 || t.WarmupFrames > MaxWarmupFrames) Add("timing.warmup_frames", $"must be 0..{MaxWarmupFrames}, got {t.WarmupFrames}");
+        if (t.Frames < 1 || t.Frames > MaxFrames) Add("timing.frames", $"must be 1..{MaxFrames} (as --frames), got {t.Frames}");
         long budgetSum = 0;
         foreach (var kv in t.BudgetsUs)
         {
-            if (Array.IndexOf(StageNames, kv.Key) < 0) Add($"timing.budgets_us.{kv.Key}", $"unknown stage (expected one of {string.Join(", ", StageNames)})");
-            if (kv.Value <= 0) Add($"timing.budgets_us.{kv.Key}", $"must be positive, got {kv.Value}");
-            budgetSum += kv.Value;
+            if (Array.IndexOf(StageNames, kv.Key) < 0) Add(ProfileComposer.Field("timing.budgets_us", kv.Key), $"unknown stage (expected one of {string.Join(", ", StageNames)})");
+            // Each within the deadline first, so the sum cannot overflow.
+            if (kv.Value <= 0 || kv.Value > MaxTimeUs) Add(ProfileComposer.Field("timing.budgets_us", kv.Key), $"must be 1..{MaxTimeUs}, got {kv.Value}");
+            else budgetSum += kv.Value;
         }
         if (t.DeadlineUs > 0 && budgetSum > t.DeadlineUs) Add("timing.budgets_us", $"stage budgets add up to {budgetSum} µs, more than the {t.DeadlineUs} µs deadline");
 
@@ -204,7 +308,9 @@ public static class ProfileLoader
             if (o.FrequencyHz <= 0 || o.FrequencyHz > 100000) Add($"{f}.frequency_hz", $"must be 1..100000, got {o.FrequencyHz}");
             if (!(o.MinPulseUs > 0 && o.MinPulseUs < o.MaxPulseUs)) Add($"{f}.min_pulse_us", $"must be positive and below max_pulse_us ({F(o.MinPulseUs)} vs {F(o.MaxPulseUs)})");
             else if (o.FrequencyHz > 0 && o.MaxPulseUs >= 1e6 / o.FrequencyHz) Add($"{f}.max_pulse_us", $"{F(o.MaxPulseUs)} µs does not fit the {F(1e6 / o.FrequencyHz)} µs PWM period");
-            if (!(o.MinAngleDeg < o.MaxAngleDeg)) Add($"{f}.min_angle_deg", $"must be below max_angle_deg ({F(o.MinAngleDeg)} vs {F(o.MaxAngleDeg)})");
+            if (!(Math.Abs(o.MinAngleDeg) <= MaxAngleDeg)) Add($"{f}.min_angle_deg", $"must be -{F(MaxAngleDeg)}..{F(MaxAngleDeg)}, got {F(o.MinAngleDeg)}");
+            else if (!(Math.Abs(o.MaxAngleDeg) <= MaxAngleDeg)) Add($"{f}.max_angle_deg", $"must be -{F(MaxAngleDeg)}..{F(MaxAngleDeg)}, got {F(o.MaxAngleDeg)}");
+            else if (!(o.MinAngleDeg < o.MaxAngleDeg)) Add($"{f}.min_angle_deg", $"must be below max_angle_deg ({F(o.MinAngleDeg)} vs {F(o.MaxAngleDeg)})");
             else if (o.SafeAngleDeg < o.MinAngleDeg || o.SafeAngleDeg > o.MaxAngleDeg) Add($"{f}.safe_angle_deg", $"{F(o.SafeAngleDeg)} is outside {F(o.MinAngleDeg)}..{F(o.MaxAngleDeg)}");
         }
 
@@ -216,10 +322,13 @@ public static class ProfileLoader
         if (p.Threads.Capture is { } capture) ValidateThread(capture, "threads.capture", cores, coresOn, null, Add);
         ValidateThread(p.Threads.Watchdog, "threads.watchdog", cores, coresOn, null, Add);
         if (p.Threads.Watchdog.Policy == "deadline") Add("threads.watchdog.policy", "the watchdog thread runs SCHED_FIFO; 'deadline' is for the pipeline");
-        if (p.Threads.Watchdog.Priority > 0 && p.Threads.Watchdog.Priority <= p.Threads.Pipeline.Priority)
+        // A watchdog below an RT pipeline (SCHED_OTHER included) could never preempt it when it spins.
+        if (p.Threads.Pipeline.Priority > 0 && p.Threads.Watchdog.Priority <= p.Threads.Pipeline.Priority)
             Add("threads.watchdog.priority", $"{p.Threads.Watchdog.Priority} must be above the pipeline's {p.Threads.Pipeline.Priority}: the watchdog must be able to preempt a stuck pipeline");
         foreach (int core in p.Threads.InferenceCores)
             if (core < 0 || core >= cores) Add("threads.inference_cores", $"core {core} does not exist on {coresOn}");
+        if (AsksForRealtime(p) is string why && p.Threads.Pipeline.Priority == 0 && p.Threads.Pipeline.Policy != "deadline")
+            Add("threads.pipeline", $"SCHED_OTHER (priority 0) on a board that asks for real-time scheduling ({why}): give the pipeline a priority 1..99 or policy deadline");
         if (p.Threads.CpuDmaLatencyUs < -1) Add("threads.cpu_dma_latency_us", $"must be -1 (leave alone) or a latency in µs, got {p.Threads.CpuDmaLatencyUs}");
         if (p.Threads.Telemetry is { } telemetry) ValidateThread(telemetry, "threads.telemetry", cores, coresOn, null, Add);
 
@@ -235,18 +344,19 @@ public static class ProfileLoader
         if (ParseMissPolicy(w.OnStageOverrun) is null) Add("watchdog.on_stage_overrun", $"unknown policy '{w.OnStageOverrun}' (expected ignore, skip, hold-last, fallback, safe-state or exit)");
         if (ParseMissPolicy(w.OnSourceFailure) is null) Add("watchdog.on_source_failure", $"unknown policy '{w.OnSourceFailure}' (expected ignore, skip, hold-last, fallback, safe-state or exit)");
         if (w.OnStall != "ignore" && w.OnStall != "safe-state" && w.OnStall != "exit") Add("watchdog.on_stall", $"unknown policy '{w.OnStall}' (a stalled loop cannot compute commands: expected ignore, safe-state or exit)");
-        if (rateOk && w.StallTimeoutUs <= 1e6 / t.RateHz) Add("watchdog.stall_timeout_us", $"{w.StallTimeoutUs} µs must be longer than the period ({F(Math.Round(1e6 / t.RateHz))} µs)");
+        if (w.StallTimeoutUs <= 0 || w.StallTimeoutUs > MaxTimeUs) Add("watchdog.stall_timeout_us", $"must be 1..{MaxTimeUs}, got {w.StallTimeoutUs}");
+        else if (rateOk && w.StallTimeoutUs <= 1e6 / t.RateHz) Add("watchdog.stall_timeout_us", $"{w.StallTimeoutUs} µs must be longer than the period ({F(Math.Round(1e6 / t.RateHz))} µs)");
         if (w.FlatFramesForFault < 0) Add("watchdog.flat_frames_for_fault", $"must be 0 (off) or more, got {w.FlatFramesForFault}");
-        if (!(w.FallbackStep > 0)) Add("watchdog.fallback_step", $"must be positive, got {F(w.FallbackStep)}");
+        if (!(w.FallbackStep > 0 && w.FallbackStep <= MaxAngleDeg)) Add("watchdog.fallback_step", $"must be above 0 and at most {F(MaxAngleDeg)}, got {F(w.FallbackStep)}");
         if (w.HardwareDevice is not null && DevicePathProblem(w.HardwareDevice) is string wdProblem) Add("watchdog.hardware_device", wdProblem);
         if (w.SafeAfterConsecutiveMisses < 1) Add("watchdog.safe_after_consecutive_misses", $"must be at least 1, got {w.SafeAfterConsecutiveMisses}");
         if (w.RecoverAfterGoodFrames < 1) Add("watchdog.recover_after_good_frames", $"must be at least 1, got {w.RecoverAfterGoodFrames}");
 
         var k = p.Controller;
-        if (!(k.Kp >= 0 && double.IsFinite(k.Kp))) Add("controller.kp", $"must be a non-negative number, got {F(k.Kp)}");
-        if (!(k.Ki >= 0 && double.IsFinite(k.Ki))) Add("controller.ki", $"must be a non-negative number, got {F(k.Ki)}");
-        if (!(k.Kd >= 0 && double.IsFinite(k.Kd))) Add("controller.kd", $"must be a non-negative number, got {F(k.Kd)}");
-        if (!(k.MaxStepDeg > 0)) Add("controller.max_step_deg", $"must be positive, got {F(k.MaxStepDeg)}");
+        if (!(k.Kp >= 0 && k.Kp <= MaxGain)) Add("controller.kp", $"must be 0..{F(MaxGain)}, got {F(k.Kp)}");
+        if (!(k.Ki >= 0 && k.Ki <= MaxGain)) Add("controller.ki", $"must be 0..{F(MaxGain)}, got {F(k.Ki)}");
+        if (!(k.Kd >= 0 && k.Kd <= MaxGain)) Add("controller.kd", $"must be 0..{F(MaxGain)}, got {F(k.Kd)}");
+        if (!(k.MaxStepDeg > 0 && k.MaxStepDeg <= MaxAngleDeg)) Add("controller.max_step_deg", $"must be above 0 and at most {F(MaxAngleDeg)}, got {F(k.MaxStepDeg)}");
 
         if (p.Audio is { } audio) ValidateAudio(audio, p.Simulated, Add);
         if (p.Relay is { } relay) ValidateRelay(relay, Add);
@@ -262,12 +372,34 @@ public static class ProfileLoader
             if (p.Plant is null) Add("plant", "a simulated board needs a plant");
             else
             {
-                if (!(p.Plant.ServoRateDegPerS > 0)) Add("plant.servo_rate_deg_per_s", $"must be positive, got {F(p.Plant.ServoRateDegPerS)}");
+                if (!(p.Plant.ServoRateDegPerS > 0 && p.Plant.ServoRateDegPerS <= 100_000)) Add("plant.servo_rate_deg_per_s", $"must be above 0 and at most 100000, got {F(p.Plant.ServoRateDegPerS)}");
+                // The mount starts where its servos can be: pan is the first output, tilt the second.
+                if (p.Pwm.Count > 0 && OutsideRange(p.Pwm[0], p.Plant.StartPanDeg)) Add("plant.start_pan_deg", $"{F(p.Plant.StartPanDeg)} is outside pwm[0]'s {F(p.Pwm[0].MinAngleDeg)}..{F(p.Pwm[0].MaxAngleDeg)}");
+                if (p.Pwm.Count > 1 && OutsideRange(p.Pwm[1], p.Plant.StartTiltDeg)) Add("plant.start_tilt_deg", $"{F(p.Plant.StartTiltDeg)} is outside pwm[1]'s {F(p.Pwm[1].MinAngleDeg)}..{F(p.Pwm[1].MaxAngleDeg)}");
                 if (!(p.Plant.WorldScale >= 1 && p.Plant.WorldScale <= 16)) Add("plant.world_scale", $"must be 1..16, got {F(p.Plant.WorldScale)}");
-                if (p.Plant.SettleFrames < 0) Add("plant.settle_frames", $"must not be negative, got {p.Plant.SettleFrames}");
+                if (p.Plant.SettleFrames < 0 || p.Plant.SettleFrames > MaxFrames) Add("plant.settle_frames", $"must be 0..{MaxFrames}, got {p.Plant.SettleFrames}");
             }
         }
         return e;
+    }
+
+    /// <summary>The largest controller gain (a sane gain is below 10).</summary>
+    public const double MaxGain = 1000;
+
+    private static bool OutsideRange(PwmOutputProfile o, double angle) => !(angle >= o.MinAngleDeg && angle <= o.MaxAngleDeg);
+
+    /// <summary>
+    /// Why the profile asks for real-time scheduling (another of its threads has an RT priority, or
+    /// its kernel command line isolates cores for the loop), or null when it does not.
+    /// </summary>
+    public static string? AsksForRealtime(BoardProfile p)
+    {
+        if (p.Threads.Watchdog.Priority > 0) return $"threads.watchdog priority {p.Threads.Watchdog.Priority}";
+        if (p.Threads.Capture is { Priority: > 0 } capture) return $"threads.capture priority {capture.Priority}";
+        if (p.Kernel is { } kernel)
+            foreach (var (name, value) in KernelCmdline.Parameters(kernel.Cmdline))
+                if (name == "isolcpus") return $"kernel.cmdline isolcpus={value}";
+        return null;
     }
 
     private static void ValidateAudio(AudioProfile a, bool simulated, Action<string, string> add)
@@ -302,28 +434,35 @@ public static class ProfileLoader
     private static void ValidateLineFollower(LineFollowerProfile l, Action<string, string> add)
     {
         static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
-        void Positive(string field, double v)
+        // Upper bounds keep the rendered world (5 px/cm around the track and the view) within a few hundred MB.
+        void Positive(string field, double v, double max = 1000)
         {
-            if (!(v > 0) || !double.IsFinite(v)) add($"line_follower.{field}", $"must be positive, got {F(v)}");
+            if (!(v > 0 && v <= max)) add($"line_follower.{field}", $"must be above 0 and at most {F(max)}, got {F(v)}");
+        }
+        void Within(string field, double v, double min, double max)
+        {
+            if (!(v >= min && v <= max)) add($"line_follower.{field}", $"must be {F(min)}..{F(max)}, got {F(v)}");
         }
         Positive("track_width_cm", l.TrackWidthCm);
         Positive("track_height_cm", l.TrackHeightCm);
-        Positive("corner_radius_cm", l.CornerRadiusCm);
+        Positive("corner_radius_cm", l.CornerRadiusCm, 500);
         if (l.CornerRadiusCm > 0 && (l.TrackWidthCm < 2 * l.CornerRadiusCm || l.TrackHeightCm < 2 * l.CornerRadiusCm))
             add("line_follower.corner_radius_cm", $"{F(l.CornerRadiusCm)} cm corners do not fit a {F(l.TrackWidthCm)}×{F(l.TrackHeightCm)} cm track (width and height must be at least twice the radius)");
-        Positive("line_width_cm", l.LineWidthCm);
-        Positive("view_width_cm", l.ViewWidthCm);
-        if (!(l.ViewNearCm >= 0)) add("line_follower.view_near_cm", $"must not be negative, got {F(l.ViewNearCm)}");
+        Positive("line_width_cm", l.LineWidthCm, 100);
+        Positive("view_width_cm", l.ViewWidthCm, 200);
+        Within("view_near_cm", l.ViewNearCm, 0, 200);
         Positive("wheel_base_cm", l.WheelBaseCm);
-        Positive("max_wheel_cm_per_s", l.MaxWheelCmPerS);
-        if (!(l.MotorTimeConstantS >= 0)) add("line_follower.motor_time_constant_s", $"must not be negative, got {F(l.MotorTimeConstantS)}");
+        Positive("max_wheel_cm_per_s", l.MaxWheelCmPerS, 10_000);
+        Within("motor_time_constant_s", l.MotorTimeConstantS, 0, 10);
         if (!(l.CruiseCmPerS >= 0 && l.CruiseCmPerS <= l.MaxWheelCmPerS)) add("line_follower.cruise_cm_per_s", $"must be 0..max_wheel_cm_per_s ({F(l.MaxWheelCmPerS)}), got {F(l.CruiseCmPerS)}");
+        Within("start_offset_cm", l.StartOffsetCm, -1000, 1000);
+        Within("start_heading_deg", l.StartHeadingDeg, -MaxAngleDeg, MaxAngleDeg);
         Positive("lookahead_cm", l.LookaheadCm);
         Positive("gate_cm", l.GateCm);
         Positive("merge_cm", l.MergeCm);
-        if (l.HoldFrames < 0) add("line_follower.hold_frames", $"must not be negative, got {l.HoldFrames}");
-        if (!(l.MinSegmentPx >= 0)) add("line_follower.min_segment_px", $"must not be negative, got {F(l.MinSegmentPx)}");
-        if (l.SettleFrames < 0) add("line_follower.settle_frames", $"must not be negative, got {l.SettleFrames}");
+        if (l.HoldFrames < 0 || l.HoldFrames > MaxFrames) add("line_follower.hold_frames", $"must be 0..{MaxFrames}, got {l.HoldFrames}");
+        Within("min_segment_px", l.MinSegmentPx, 0, 10_000);
+        if (l.SettleFrames < 0 || l.SettleFrames > MaxFrames) add("line_follower.settle_frames", $"must be 0..{MaxFrames}, got {l.SettleFrames}");
     }
 
     private static string? CheckHeaderPin(List<HeaderPinProfile> header, int pin, PwmOutputProfile o)

@@ -33,6 +33,25 @@ public sealed class FaultPlanTests
     }
 
     [Fact]
+    public void AFaultPastTheRunsLastFrameIsRefusedNotSilentlyIgnored()
+    {
+        // 30 warm-up + 900 counted frames: frames 0..929.
+        var past = Assert.Throws<FormatException>(() => FaultPlan.Parse("crash:decode:at=999").CheckWithin(930));
+        Assert.Equal("fault 'crash:decode' starts at frame 999, after the run's last frame 929 (frames count from 0, warm-up included): it would never fire", past.Message);
+        Assert.Contains("'dead-source' starts at frame 930", Assert.Throws<FormatException>(() => FaultPlan.Parse("slow:infer:5:from=3,dead-source:from=930").CheckWithin(930)).Message);
+        FaultPlan.Parse("crash:decode:at=929").CheckWithin(930);            // the last frame still fires
+        FaultPlan.Parse("slow:infer:5:from=900:to=5000").CheckWithin(930);  // a window that overlaps the run fires for its part
+    }
+
+    [Fact]
+    public void APlanHoldsAtMostItsLimitOfFaults()
+    {
+        string many = string.Join(',', System.Linq.Enumerable.Repeat("dead-source:from=1", FaultPlan.MaxFaults + 1));
+        Assert.Contains($"more than {FaultPlan.MaxFaults} faults", Assert.Throws<FormatException>(() => FaultPlan.Parse(many)).Message);
+        Assert.Equal(FaultPlan.MaxFaults, FaultPlan.Parse(string.Join(',', System.Linq.Enumerable.Repeat("dead-source:from=1", FaultPlan.MaxFaults))).Faults.Length);
+    }
+
+    [Fact]
     public void ACrashThrowsOnlyInItsStageAndFrame()
     {
         var plan = FaultPlan.Parse("crash:decode:at=5");

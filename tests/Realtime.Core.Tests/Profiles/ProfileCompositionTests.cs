@@ -125,11 +125,11 @@ public sealed class ProfileCompositionTests
     public void AFieldGivenTwiceIsNamedNotSilentlyOverwritten()
     {
         var ex = Fails("""{ "extends": "sim", "timing": { "rate_hz": 20, "rate_hz": 25 } }""");
-        Assert.StartsWith("rate_hz: given twice in one object (line 1;", Assert.Single(ex.Problems), StringComparison.Ordinal);
+        Assert.StartsWith("timing.rate_hz: given twice in one object (line 1;", Assert.Single(ex.Problems), StringComparison.Ordinal);
         // Each object is checked on its own: "name" in two list entries is fine, twice in one is found on its line.
         Assert.Equal(20, ParseChild("""{ "extends": "sim", "timing": { "rate_hz": 20 }, "controller": { "kp": 0.3 }, "plant": { "settle_frames": 3 } }""").Timing.RateHz);
         ex = Fails("{ \"extends\": \"sim\",\n  \"pwm\": [ { \"name\": \"a\" }, { \"name\": \"b\",\n \"name\": \"c\" } ] }");
-        Assert.StartsWith("name: given twice in one object (line 3;", Assert.Single(ex.Problems), StringComparison.Ordinal);
+        Assert.StartsWith("pwm[1].name: given twice in one object (line 3;", Assert.Single(ex.Problems), StringComparison.Ordinal);
     }
 
     [Fact]

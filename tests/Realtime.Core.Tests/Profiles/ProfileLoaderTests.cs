@@ -142,7 +142,7 @@ public sealed class ProfileLoaderTests
         j["timing"]!["rate_hz"] = "fast";
         string msg = SingleProblem(j.ToJsonString());
         AssertNamesField(msg, "timing.rate_hz");
-        Assert.Contains("wrong type", msg, StringComparison.Ordinal);
+        Assert.Equal($"{Source}: timing.rate_hz: expected a number, got \"fast\"", msg);
     }
 
     [Fact]

@@ -90,6 +90,23 @@ public sealed class ProfileSchemaTests
     }
 
     [Fact]
+    public void TheSchemaRequiresWhatTheLoaderRequiresAndStatesItsLimits()
+    {
+        var schema = Documented();
+        var pwmItem = (JsonObject)schema["properties"]!["pwm"]!["items"]!;
+        var required = ((JsonArray)pwmItem["required"]!).Select(n => n!.GetValue<string>()).ToArray();
+        Assert.Equal(ProfileTree.RequiredPwmFields, required);
+        var timing = schema["properties"]!["timing"]!["properties"]!;
+        Assert.Equal(ProfileLoader.MaxFrames, timing["frames"]!["maximum"]!.GetValue<int>());
+        Assert.Equal(ProfileLoader.MaxWarmupFrames, timing["warmup_frames"]!["maximum"]!.GetValue<int>());
+        Assert.Equal(ProfileLoader.MinRateHz, timing["rate_hz"]!["minimum"]!.GetValue<double>());
+        Assert.Equal(ProfileLoader.MaxTimeUs, timing["deadline_us"]!["maximum"]!.GetValue<long>());
+        Assert.Equal(ProfileLoader.MaxTimeUs, schema["properties"]!["watchdog"]!["properties"]!["stall_timeout_us"]!["maximum"]!.GetValue<long>());
+        Assert.Equal(ProfileLoader.MaxAngleDeg, pwmItem["properties"]!["max_angle_deg"]!["maximum"]!.GetValue<double>());
+        Assert.Equal(-ProfileLoader.MaxAngleDeg, pwmItem["properties"]!["min_angle_deg"]!["minimum"]!.GetValue<double>());
+    }
+
+    [Fact]
     public void TheSchemaIsNotMistakenForABoard()
     {
         Assert.DoesNotContain("profile.schema", BoardFiles.Names());

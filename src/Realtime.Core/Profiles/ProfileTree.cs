@@ -1,0 +1,78 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Realtime.Core.Profiles;
+
+/// <summary>
+/// Checks on the composed profile as JSON, before it becomes a <see cref="BoardProfile"/>: what the
+/// typed object can no longer tell. A field set to <c>null</c> is cleared (the field's default, as
+/// if it were left out); a number must be finite (<c>1e400</c> would read as Infinity); the fields
+/// that decide what an output does must be given, not defaulted.
+/// </summary>
+public static class ProfileTree
+{
+    /// <summary>
+    /// Fields every <c>pwm[]</c> entry must give: a default chip, channel, frequency, pulse or angle
+    /// would drive some other output, or a servo beyond its travel. Only <c>pin</c> may be left out
+    /// (it is required where the board has a header pin map).
+    /// </summary>
+    public static readonly string[] RequiredPwmFields =
+        { "name", "chip", "channel", "frequency_hz", "min_pulse_us", "max_pulse_us", "min_angle_deg", "max_angle_deg", "safe_angle_deg" };
+
+    /// <summary>
+    /// Clears the <c>null</c> fields of <paramref name="root"/> (in place) and returns its problems as
+    /// "field: problem" lines (empty when it may be deserialized). <paramref name="cleared"/> says whether a null was removed.
+    /// </summary>
+    public static List<string> Check(JsonObject root, out bool cleared)
+    {
+        var problems = new List<string>();
+        cleared = false;
+        Walk(root, "", problems, ref cleared);
+        if (root["pwm"] is JsonArray pwm)
+        {
+            for (int i = 0; i < pwm.Count; i++)
+            {
+                if (pwm[i] is not JsonObject output) continue; // the deserializer names a wrong type
+                foreach (string field in RequiredPwmFields)
+                    if (!output.ContainsKey(field))
+                        problems.Add($"pwm[{i}].{field}: required (an output's chip, channel, frequency, pulses and angles are never assumed)");
+            }
+        }
+        return problems;
+    }
+
+    private static void Walk(JsonNode node, string at, List<string> problems, ref bool cleared)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                List<string>? nulls = null;
+                foreach (var (name, child) in obj)
+                {
+                    string path = ProfileComposer.Field(at, name);
+                    if (child is null) (nulls ??= new List<string>()).Add(name);
+                    else Walk(child, path, problems, ref cleared);
+                }
+                if (nulls is not null)
+                {
+                    foreach (string name in nulls) obj.Remove(name);
+                    cleared = true;
+                }
+                break;
+            case JsonArray list:
+                for (int i = 0; i < list.Count; i++)
+                {
+                    string path = $"{at}[{i}]";
+                    if (list[i] is JsonNode item) Walk(item, path, problems, ref cleared);
+                    else problems.Add($"{path}: a list entry cannot be null (leave it out, or null the whole list to clear it)");
+                }
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
+                if (!value.TryGetValue(out double d) || !double.IsFinite(d))
+                    problems.Add($"{at}: {value.ToJsonString()} is out of range (a number in a profile must be finite)");
+                break;
+        }
+    }
+}
