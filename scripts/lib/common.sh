@@ -39,16 +39,23 @@ as_root() {
 # ---------------------------------------------------------------- apt helpers
 
 _APT_UPDATED=0
+# Other apt/dpkg runs (unattended upgrades, a parallel setup) hold the locks for a while: wait
+# for them instead of failing.
+APT_LOCK_WAIT=(-o DPkg::Lock::Timeout=600)
 
-# apt-get update, at most once per script run.
+# apt-get update, at most once per script run (again after apt_sources_changed).
 apt_update_once() {
     if [ "$_APT_UPDATED" -eq 1 ]; then
         return 0
     fi
     log "apt-get update ..."
-    as_root apt-get update -qq
+    as_root apt-get "${APT_LOCK_WAIT[@]}" update -qq
     _APT_UPDATED=1
 }
+
+# Call after changing what apt fetches (dpkg --add-architecture, a new source): the lists of
+# an earlier update in this run are stale, so the next apt_update_once runs again.
+apt_sources_changed() { _APT_UPDATED=0; }
 
 # True when the Debian package is installed (not just known to dpkg).
 apt_is_installed() {
@@ -75,7 +82,7 @@ need_apt_packages() {
     log "installing apt packages: ${missing[*]}"
     apt_update_once
     as_root env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -q --no-install-recommends "${missing[@]}"
+        apt-get "${APT_LOCK_WAIT[@]}" install -y -q --no-install-recommends "${missing[@]}"
 }
 
 # ------------------------------------------------------------- sha256 helpers
