@@ -46,6 +46,8 @@ PACKAGES=(
     stress-ng       # background load for the latency benchmarks (future)
     openssh-server  # the deploy test starts its own sshd on loopback (never the system's)
     openssh-client  # scripts/deploy.sh: ssh and scp
+    binutils        # readelf: the cross build's and the arm64 tests' ELF checks
+    systemd         # systemd-analyze: a bundle's install.sh verifies its unit (the deploy tests)
 )
 # The linux-arm64 cross toolchain and qemu are cross-build/build-arm64.sh's to install.
 # npm fetches the ONNX models (npm pack); only install Debian's nodejs/npm when npm is absent.
