@@ -28,7 +28,7 @@ unset _RTAPP_QEMU_NS
 
 # --------------------------------------------------------------- inside the namespace
 CPUS=4
-fake="$(mktemp -d /tmp/rtapp-qemu-cpu.XXXXXX)"
+fake="$(mktemp -d "${TMPDIR:-/tmp}/rtapp-qemu-cpu.XXXXXX")"
 # The files live in a tmpfs of this namespace only; the empty host folder goes at the end.
 cleanup() { umount -l "$fake" 2>/dev/null || true; rmdir "$fake" 2>/dev/null || true; }
 trap cleanup EXIT

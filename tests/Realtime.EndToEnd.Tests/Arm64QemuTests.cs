@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -64,6 +65,24 @@ public sealed class Arm64QemuTests
         var r = RunArm64("--version");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal(Rtapp.Run(TimeSpan.FromSeconds(30), "--version").Stdout, r.Stdout);
+    }
+
+    [Fact]
+    public void TheArm64CpuViewStaysInsideTheRunAndLeavesNothingBehind()
+    {
+        string tmp = Rtapp.TempDir();
+        try
+        {
+            var r = Rtapp.Exec(Qemu, TimeSpan.FromMinutes(2), new Dictionary<string, string> { ["TMPDIR"] = tmp }, TestAssets.Arm64Rootfs, TestAssets.RtappArm64, "--version");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Empty(Directory.GetFileSystemEntries(tmp));
+        }
+        finally { Directory.Delete(tmp, recursive: true); }
+        // The host keeps its own CPUs: nothing is mounted over them out here.
+        string mounts = File.ReadAllText("/proc/self/mountinfo");
+        Assert.DoesNotContain(" /proc/cpuinfo ", mounts);
+        Assert.DoesNotContain(" /sys/devices/system/cpu ", mounts);
+        Assert.DoesNotContain("CPU part\t: 0xd0b", File.ReadAllText("/proc/cpuinfo"));
     }
 
     [Fact]
