@@ -6,7 +6,7 @@
 #      libraries it loads: ICU, OpenSSL), git, and the package clients' own configuration as this
 #      machine has it: apt's sources and settings, NuGet's config (and any local package folder it
 #      names), npm's npmrc files, the machine's certificate authorities, and the environment
-#      variables that point the clients at them (names with ssl, cert, nuget, npm or proxy);
+#      variables that point the clients at them (names with ssl, cert, ca_bundle, nuget, npm, proxy);
 #   3. a clone of this repository at REF (default HEAD; committed work only);
 #   4. ./scripts/test.sh inside it: chroot, in a private mount namespace with /proc, /sys and /dev
 #      mounted, so every mount goes when the run ends, however it ends.
@@ -215,7 +215,7 @@ while IFS= read -r name; do
     val="${!name}"
     pass_env+=("$name=$val")
     case "$val" in /*) [ -e "$val" ] && [ ! -e "$RT$val" ] && copy_in "$val" ;; esac
-done < <(compgen -e | grep -iE 'ssl|cert|nuget|npm|proxy' | grep -v '^DOTNET_' | sort)
+done < <(compgen -e | grep -iE 'ssl|cert|ca_bundle|nuget|npm|proxy' | grep -v '^DOTNET_' | sort)
 
 # ------------------------------------------------------------------ 3. the clone
 WORK=/work/realtime
