@@ -11,8 +11,8 @@
 # per core in sysfs (most VMs without SMT). So the program runs in a private mount namespace
 # where /proc/cpuinfo and /sys/devices/system/cpu describe one consistent arm64 machine: four
 # Cortex-A76 r4p1 cores (MIDR 0x414fd0b1) with 64 KiB L1 caches, a 512 KiB L2 per core and a
-# 2 MiB L3 shared by all, at 1.5-2.4 GHz, as a Raspberry Pi 5 (BCM2712) reports them. Nothing
-# changes outside the namespace; it goes away with the program.
+# 2 MiB L3 shared by all, at 1.5-2.4 GHz, as a Raspberry Pi 5 (BCM2712) reports them. The mounts
+# go away with the program; the files behind them (in TMPDIR) when it ends.
 # Needs root or unprivileged user namespaces (unshare --map-root-user) for the mounts.
 set -euo pipefail
 
@@ -20,19 +20,20 @@ set -euo pipefail
 command -v qemu-aarch64-static >/dev/null 2>&1 || { echo "qemu-arm64: qemu-aarch64-static not found (cross-build/build-arm64.sh installs qemu-user-static)" >&2; exit 2; }
 [ -e "$1/lib/ld-linux-aarch64.so.1" ] || { echo "qemu-arm64: $1 is not an arm64 root (no lib/ld-linux-aarch64.so.1; cross-build/build-arm64.sh makes out/arm64-rootfs)" >&2; exit 2; }
 
+# Propagation stays as it is at first ("private" fails in a chroot, whose / is no mount point);
+# /proc and /sys are made private inside before anything is mounted on them, so nothing leaks out.
 if [ "${_RTAPP_QEMU_NS:-}" != 1 ]; then
-    if [ "$(id -u)" -eq 0 ]; then ns=(unshare --mount --propagation private); else ns=(unshare --map-root-user --mount --propagation private); fi
+    if [ "$(id -u)" -eq 0 ]; then ns=(unshare --mount --propagation unchanged); else ns=(unshare --map-root-user --mount --propagation unchanged); fi
     _RTAPP_QEMU_NS=1 exec "${ns[@]}" -- "$0" "$@"
 fi
 unset _RTAPP_QEMU_NS
 
 # --------------------------------------------------------------- inside the namespace
+mount --make-rprivate /proc
+mount --make-rprivate /sys
 CPUS=4
 fake="$(mktemp -d "${TMPDIR:-/tmp}/rtapp-qemu-cpu.XXXXXX")"
-# The files live in a tmpfs of this namespace only; the empty host folder goes at the end.
-cleanup() { umount -l "$fake" 2>/dev/null || true; rmdir "$fake" 2>/dev/null || true; }
-trap cleanup EXIT
-mount -t tmpfs -o size=1m,mode=0755 rtapp-qemu-cpu "$fake"
+trap 'rm -rf "$fake"' EXIT
 
 for ((c = 0; c < CPUS; c++)); do
     printf 'processor\t: %d\nBogoMIPS\t: 108.00\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm lrcpc dcpop asimddp\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x4\nCPU part\t: 0xd0b\nCPU revision\t: 1\n\n' "$c"
