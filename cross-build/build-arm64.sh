@@ -9,7 +9,8 @@
 #   3. the NativeAOT publish to out/rtapp-linux-arm64 through scripts/build.sh (the same
 #      zero-warning rule; skipped when no input changed);
 #   4. checks: an aarch64 ELF whose RUNPATH is $ORIGIN, every NEEDED library found beside it or in
-#      the arm64 root, and `rtapp --version` under qemu-aarch64-static.
+#      the arm64 root, and `rtapp --version` under qemu-aarch64-static (through qemu-arm64.sh,
+#      which shows the process an arm64 board's CPUs).
 # Safe to run again: each step says when it has nothing to do.
 # Extra arguments go to `dotnet publish`.
 set -euo pipefail
@@ -29,22 +30,29 @@ case "$(uname -m)" in
     *) die "the cross build runs on x86-64 hosts (this is $(uname -m))" ;;
 esac
 
+rootfs_want="$(printf '%s\n' "${ROOTFS_PACKAGES[@]}")"
+rootfs_ready() {
+    [ -f "$ROOTFS/.packages" ] && [ "$(cat "$ROOTFS/.packages")" = "$rootfs_want" ] && [ -e "$ROOTFS/lib/ld-linux-aarch64.so.1" ]
+}
+# The arm64 root needs apt to know arm64 packages. Add the architecture before any apt-get
+# update of this run, and mark the lists stale, so the one update that follows fetches arm64's.
+if ! rootfs_ready && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    log "dpkg --add-architecture arm64 (apt then knows arm64 packages; nothing arm64 is installed)"
+    as_root dpkg --add-architecture arm64
+    apt_sources_changed
+fi
+
 # --------------------------------------------------------------------- 1. toolchain
+# binutils: readelf for the checks below; qemu-user-static runs the result.
 need_apt_packages \
-    clang-14 lld \
+    clang-14 lld binutils \
     gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross \
     qemu-user-static
 
 # --------------------------------------------------------------------- 2. arm64 root for qemu
-rootfs_want="$(printf '%s\n' "${ROOTFS_PACKAGES[@]}")"
-if [ -f "$ROOTFS/.packages" ] && [ "$(cat "$ROOTFS/.packages")" = "$rootfs_want" ] && [ -e "$ROOTFS/lib/ld-linux-aarch64.so.1" ]; then
+if rootfs_ready; then
     log "arm64 root already unpacked: $(rel "$ROOTFS") ($(tr '\n' ' ' <"$ROOTFS/.packages"))"
 else
-    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-        log "dpkg --add-architecture arm64 (apt then knows arm64 packages; nothing arm64 is installed)"
-        as_root dpkg --add-architecture arm64
-        apt_update_once
-    fi
     apt_has_candidate libc6:arm64 || apt_update_once
     apt_has_candidate libc6:arm64 || die "apt has no arm64 packages even after apt-get update: is the Debian mirror reachable?"
     tmp="$ROOT/out/.arm64-debs"
@@ -74,8 +82,8 @@ RTAPP_RID="$RID" "$ROOT/scripts/build.sh" \
 
 # --------------------------------------------------------------------- 4. checks
 BIN="$OUT_DIR/rtapp"
-file_out="$(file -b "$BIN")"
-case "$file_out" in *"ARM aarch64"*) ;; *) die "$(rel "$BIN") is not an arm64 executable: $file_out" ;; esac
+machine="$(LC_ALL=C readelf -h "$BIN" | sed -n 's/^ *Machine: *//p')"
+[ "$machine" = AArch64 ] || die "$(rel "$BIN") is not an arm64 executable (readelf -h: Machine '$machine')"
 runpath="$(readelf -d "$BIN" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p')"
 [ "$runpath" = '$ORIGIN' ] || die "$(rel "$BIN") has RUNPATH '$runpath', expected \$ORIGIN (firmware-app/rtapp.csproj links it)"
 missing=""
@@ -92,6 +100,6 @@ done
 [ -z "$missing" ] || { printf '[%s] ERROR: NEEDED libraries found neither beside the binary nor in the arm64 root:\n%s' "$LOG_TAG" "$missing" >&2; exit 1; }
 log "checked: aarch64 ELF, RUNPATH \$ORIGIN, every NEEDED library resolves (beside it or in $(rel "$ROOTFS"))"
 
-version="$(qemu-aarch64-static -L "$ROOTFS" "$BIN" --version)" || die "qemu-aarch64-static could not run $(rel "$BIN") --version"
-log "under qemu-aarch64-static: $version"
+version="$("$ROOT/cross-build/qemu-arm64.sh" "$ROOTFS" "$BIN" --version)" || die "cross-build/qemu-arm64.sh could not run $(rel "$BIN") --version"
+log "under qemu-aarch64-static (cross-build/qemu-arm64.sh): $version"
 log "linux-arm64 rtapp: $(rel "$BIN") ($(du -h "$BIN" | cut -f1); with its libraries $(du -shc "$BIN" "$OUT_DIR"/*.so | tail -1 | cut -f1)); took $(elapsed_since "$t0") s"

@@ -46,6 +46,7 @@ PACKAGES=(
     stress-ng       # background load for the latency benchmarks (future)
     openssh-server  # the deploy test starts its own sshd on loopback (never the system's)
     openssh-client  # scripts/deploy.sh: ssh and scp; ssh-keygen signs and verifies bundles
+    binutils        # readelf: the cross build's and the arm64 tests' ELF checks
     systemd         # systemd-analyze: verify and security (exposure) of the bundle's unit; nothing is started
     strace          # the unit's SystemCallFilter test records the system calls rtapp really makes
 )

@@ -39,16 +39,37 @@ as_root() {
 # ---------------------------------------------------------------- apt helpers
 
 _APT_UPDATED=0
+# Other apt/dpkg runs (unattended upgrades, a parallel setup) hold the locks for a while: wait
+# for them instead of failing.
+APT_LOCK_WAIT=(-o DPkg::Lock::Timeout=600)
 
-# apt-get update, at most once per script run.
+# apt-get update, at most once per script run (again after apt_sources_changed).
+# DPkg::Lock::Timeout makes install wait for dpkg's lock, but update does not wait for the lists
+# lock (apt 2.6 fails at once: "Could not get lock /var/lib/apt/lists/lock"): retry while
+# another apt run holds it, up to 10 minutes.
 apt_update_once() {
     if [ "$_APT_UPDATED" -eq 1 ]; then
         return 0
     fi
     log "apt-get update ..."
-    as_root apt-get update -qq
+    local out tries=0
+    until out="$(as_root apt-get "${APT_LOCK_WAIT[@]}" update -qq 2>&1)"; do
+        case "$out" in
+            *"Could not get lock"*|*"Unable to lock"*) ;;
+            *) printf '%s\n' "$out" >&2; die "apt-get update failed (above): is the Debian mirror reachable?" ;;
+        esac
+        tries=$((tries + 1))
+        [ "$tries" -lt 120 ] || die "apt-get update: another apt run held the lists lock for 10 minutes: $out"
+        [ "$tries" -gt 1 ] || log "another apt run holds apt's lists lock; waiting for it"
+        sleep 5
+    done
+    [ -z "$out" ] || printf '%s\n' "$out"
     _APT_UPDATED=1
 }
+
+# Call after changing what apt fetches (dpkg --add-architecture, a new source): the lists of
+# an earlier update in this run are stale, so the next apt_update_once runs again.
+apt_sources_changed() { _APT_UPDATED=0; }
 
 # True when the Debian package is installed (not just known to dpkg).
 apt_is_installed() {
@@ -75,7 +96,7 @@ need_apt_packages() {
     log "installing apt packages: ${missing[*]}"
     apt_update_once
     as_root env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -q --no-install-recommends "${missing[@]}"
+        apt-get "${APT_LOCK_WAIT[@]}" install -y -q --no-install-recommends "${missing[@]}"
 }
 
 # ------------------------------------------------------------- sha256 helpers

@@ -188,7 +188,7 @@ public sealed class DeployOverSshTests : IClassFixture<LoopbackSshServer>
         Assert.Contains("\nCPUAffinity=0 1 2\n", unit);
 
         string bin = Path.Combine(root, "opt", "rtapp", "rpi5", "bin", "rtapp");
-        var v = Rtapp.Exec("qemu-aarch64-static", TimeSpan.FromMinutes(2), null, "-L", TestAssets.Arm64Rootfs, bin, "boards", "--show", Path.Combine(root, "opt", "rtapp", "rpi5", "boards", "rpi5.json"));
+        var v = Rtapp.Exec(Arm64QemuTests.Qemu, TimeSpan.FromMinutes(2), null, TestAssets.Arm64Rootfs, bin, "boards", "--show", Path.Combine(root, "opt", "rtapp", "rpi5", "boards", "rpi5.json"));
         Assert.True(v.ExitCode == 0, v.ToString());
         using var doc = JsonDocument.Parse(v.Stdout);
         Assert.Equal(3, doc.RootElement.GetProperty("service").GetProperty("watchdog_sec").GetInt32());
