@@ -25,11 +25,19 @@ public abstract class PwmActuator<TCalibration> : IActuator where TCalibration :
 {
     private readonly PwmChannel[] _channels;
     private readonly TCalibration[] _calibrations;
+    private readonly IDisposable? _drivers;
     private ActuatorCommand _safe;
 
     /// <summary>Takes ownership of started channels and their calibrations (same order).</summary>
-    protected PwmActuator(PwmChannel[] channels, TCalibration[] calibrations)
+    protected PwmActuator(PwmChannel[] channels, TCalibration[] calibrations) : this(channels, calibrations, null) { }
+
+    /// <summary>
+    /// Takes ownership of started channels, their calibrations (same order) and what drives them
+    /// (<paramref name="drivers"/>, e.g. the PCA9685 boards of a <see cref="PwmChannelOpener"/>: disposed after the channels).
+    /// </summary>
+    protected PwmActuator(PwmChannel[] channels, TCalibration[] calibrations, IDisposable? drivers)
     {
+        _drivers = drivers;
         if (channels.Length != calibrations.Length) throw new ArgumentException("one calibration per channel");
         if (channels.Length == 0 || channels.Length > ChannelValues.MaxChannels) throw new ArgumentOutOfRangeException(nameof(channels), $"1..{ChannelValues.MaxChannels} channels");
         _channels = channels;
@@ -92,10 +100,37 @@ public abstract class PwmActuator<TCalibration> : IActuator where TCalibration :
         return (channels, cals);
     }
 
+    /// <summary>
+    /// Opens each output's channel through <paramref name="opener"/> at its safe duty and starts it
+    /// (sysfs PWM, a PCA9685 channel, or their simulated drivers). A failure closes what was opened
+    /// (the opener stays the caller's).
+    /// </summary>
+    protected static (PwmChannel[] Channels, TCalibration[] Calibrations) OpenChannels(ReadOnlySpan<PwmOutput<TCalibration>> outputs, PwmChannelOpener opener)
+    {
+        var channels = new PwmChannel[outputs.Length];
+        var cals = new TCalibration[outputs.Length];
+        try
+        {
+            for (int i = 0; i < outputs.Length; i++)
+            {
+                cals[i] = outputs[i].Calibration;
+                channels[i] = opener.Open(outputs[i], cals[i].DutyCycleFor(cals[i].SafeValue));
+                channels[i].Start();
+            }
+        }
+        catch
+        {
+            foreach (var c in channels) c?.Dispose();
+            throw;
+        }
+        return (channels, cals);
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
         foreach (var c in _channels) c.Dispose();
+        _drivers?.Dispose();
         GC.SuppressFinalize(this);
     }
 }
