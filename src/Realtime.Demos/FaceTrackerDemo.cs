@@ -8,6 +8,7 @@ using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
 using Realtime.Gpio;
+using Realtime.Gpio.ServoBoards;
 using Realtime.Linux.V4l2;
 using Realtime.Onnx;
 using Realtime.Sim;
@@ -103,13 +104,22 @@ public sealed class FaceTrackerDemo : DemoBase
         }
         Own(Engine);
 
-        var outputs = new (int, int, ServoCalibration)[p.Pwm.Count];
+        var outputs = new PwmOutput<ServoCalibration>[p.Pwm.Count];
         for (int i = 0; i < outputs.Length; i++)
         {
             var o = p.Pwm[i];
-            outputs[i] = (o.Chip, o.Channel, new ServoCalibration(o.FrequencyHz, o.MinPulseUs, o.MaxPulseUs, o.MinAngleDeg, o.MaxAngleDeg, o.SafeAngleDeg));
+            outputs[i] = new(o.Chip, o.Channel, new ServoCalibration(o.FrequencyHz, o.MinPulseUs, o.MaxPulseUs, o.MinAngleDeg, o.MaxAngleDeg, o.SafeAngleDeg),
+                o.Pca9685 is { } board ? Pca9685Target.From(board) : null);
         }
-        Servos = p.Simulated ? ServoActuator.OpenSimulated(outputs) : ServoActuator.OpenHardware(outputs);
+        try
+        {
+            Servos = ServoActuator.Open(outputs, p.Simulated ? PwmChannelOpener.Simulated() : PwmChannelOpener.Hardware());
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && p.Pwm.FindIndex(o => o.Pca9685 is not null) is int board and >= 0)
+        {
+            // A missing bus device or a board that does not answer is the profile's to fix, like a missing camera.
+            throw w.Problem($"pwm[{board}].pca9685", ex.Message);
+        }
         Own(Servos);
 
         if (v4l2)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Device.I2c;
 using System.Device.Pwm;
+using System.IO;
 using Realtime.Gpio.ServoBoards;
 
 namespace Realtime.Gpio;
@@ -51,8 +52,13 @@ public sealed class PwmChannelOpener : IDisposable
                 _chips[target] = chip;
                 device = chip.OpenI2c(target.Bus, target.Address);
             }
-            else device = I2cDevice.Create(new I2cConnectionSettings(target.Bus, target.Address));
-            board = new Pca9685Board(device, target, frequency);
+            else
+            {
+                try { device = I2cDevice.Create(new I2cConnectionSettings(target.Bus, target.Address)); }
+                catch (IOException ex) { throw new IOException($"{target}: {ex.Message}", ex); }
+            }
+            try { board = new Pca9685Board(device, target, frequency); }
+            catch (IOException ex) { throw new IOException($"{target}: the board does not answer ({ex.Message})", ex); }
             _boards[target] = board;
         }
         return board.OpenChannel(output.Channel, frequency, dutyCycle);
