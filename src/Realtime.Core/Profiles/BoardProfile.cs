@@ -78,7 +78,7 @@ public sealed class SensorProfile
     public string? Address { get; set; }
     /// <summary>
     /// The chip, when the project has a driver for it: <c>mpu6050</c> (I2C) or <c>mpu6000</c> (SPI or
-    /// I2C), an IMU; <c>ina219</c> or <c>ina236</c> (I2C), a power monitor whose readings give the
+    /// I2C), an IMU; <c>ina219</c> (I2C), a power monitor whose readings give the
     /// report's energy per frame.
     /// </summary>
     public string? Chip { get; set; }

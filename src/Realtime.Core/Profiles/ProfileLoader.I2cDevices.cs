@@ -4,7 +4,7 @@ using System.Globalization;
 
 namespace Realtime.Core.Profiles;
 
-/// <summary>Validation of the I2C devices driven from user space: PCA9685 servo boards and INA219/INA236 power monitors.</summary>
+/// <summary>Validation of the I2C devices driven from user space: PCA9685 servo boards and INA219 power monitors.</summary>
 public static partial class ProfileLoader
 {
     /// <summary>
@@ -63,16 +63,16 @@ public static partial class ProfileLoader
     private static void ValidatePowerMonitor(SensorProfile s, string f, Action<string, string> add)
     {
         static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
-        bool monitor = s.Chip is "ina219" or "ina236";
+        bool monitor = s.Chip == "ina219";
         if (!monitor)
         {
-            if (s.ShuntOhms is not null) add($"{f}.shunt_ohms", "applies to power monitors only (chip ina219 or ina236)");
-            if (s.MaxCurrentA is not null) add($"{f}.max_current_a", "applies to power monitors only (chip ina219 or ina236)");
+            if (s.ShuntOhms is not null) add($"{f}.shunt_ohms", "applies to power monitors only (chip ina219)");
+            if (s.MaxCurrentA is not null) add($"{f}.max_current_a", "applies to power monitors only (chip ina219)");
             return;
         }
         if (s.Bus != "i2c") add($"{f}.chip", $"the {s.Chip!.ToUpperInvariant()} has only an I2C port (bus is '{s.Bus}')");
         else if (!TryParseI2cDevice(s.Device, out _)) add($"{f}.device", $"must be an I2C bus device /dev/i2c-N, got '{s.Device}'");
-        // A1/A0 select 0x40..0x4F on both chips.
+        // A1/A0 select 0x40..0x4F.
         if (s.Bus == "i2c" && TryParseI2cAddress(s.Address, out int a) && (a < 0x40 || a > 0x4F))
             add($"{f}.address", $"an {s.Chip!.ToUpperInvariant()} answers at 0x40..0x4F, got '{s.Address}'");
         if (s.ShuntOhms is not double r) add($"{f}.shunt_ohms", "a power monitor needs its shunt resistor, ohms (e.g. 0.1)");
@@ -81,8 +81,8 @@ public static partial class ProfileLoader
         else if (!(i > 0 && i <= 100)) add($"{f}.max_current_a", $"must be above 0 and at most 100 A, got {F(i)}");
         else if (s.ShuntOhms is double shunt && shunt >= 0.0001 && shunt <= 100)
         {
-            // The shunt voltage at full current must fit the chip's input range.
-            double fullScaleV = s.Chip == "ina219" ? 0.32 : 0.08192;
+            // The shunt voltage at full current must fit the chip's input range (PGA /8: ±320 mV).
+            const double fullScaleV = 0.32;
             if (i * shunt > fullScaleV * (1 + 1e-9)) add($"{f}.max_current_a", $"{F(i)} A through {F(shunt)} Ω is {F(Math.Round(i * shunt * 1000, 3))} mV, beyond the {s.Chip!.ToUpperInvariant()}'s {F(fullScaleV * 1000)} mV shunt range");
         }
     }

@@ -399,7 +399,7 @@ public static partial class ProfileLoader
     }
 
     private static readonly string[] SensorBuses = { "i2c", "spi", "serial", "iio" };
-    private static readonly string[] SensorChips = { "mpu6050", "mpu6000", "ina219", "ina236" };
+    private static readonly string[] SensorChips = { "mpu6050", "mpu6000", "ina219" };
 
     private static void ValidateSensors(List<SensorProfile> sensors, Action<string, string> add)
     {

@@ -80,6 +80,8 @@ public sealed class RunReport
     public OverheadVsFloor? OverheadVsFloor { get; set; }
     /// <summary>What the demo measured.</summary>
     public DemoMetrics DemoMetrics { get; set; } = new();
+    /// <summary>Energy per frame and mean power, where the profile configures a power monitor (null otherwise).</summary>
+    public PowerReport? Power { get; set; }
 }
 
 /// <summary>One watchdog event.</summary>
