@@ -25,19 +25,19 @@ public abstract class PwmActuator<TCalibration> : IActuator where TCalibration :
 {
     private readonly PwmChannel[] _channels;
     private readonly TCalibration[] _calibrations;
-    private readonly IDisposable? _drivers;
+    private readonly PwmChannelOpener? _opener;
     private ActuatorCommand _safe;
 
     /// <summary>Takes ownership of started channels and their calibrations (same order).</summary>
     protected PwmActuator(PwmChannel[] channels, TCalibration[] calibrations) : this(channels, calibrations, null) { }
 
     /// <summary>
-    /// Takes ownership of started channels, their calibrations (same order) and what drives them
-    /// (<paramref name="drivers"/>, e.g. the PCA9685 boards of a <see cref="PwmChannelOpener"/>: disposed after the channels).
+    /// Takes ownership of started channels, their calibrations (same order) and the opener that
+    /// opened them (its PCA9685 boards are disposed after the channels).
     /// </summary>
-    protected PwmActuator(PwmChannel[] channels, TCalibration[] calibrations, IDisposable? drivers)
+    protected PwmActuator(PwmChannel[] channels, TCalibration[] calibrations, PwmChannelOpener? opener)
     {
-        _drivers = drivers;
+        _opener = opener;
         if (channels.Length != calibrations.Length) throw new ArgumentException("one calibration per channel");
         if (channels.Length == 0 || channels.Length > ChannelValues.MaxChannels) throw new ArgumentOutOfRangeException(nameof(channels), $"1..{ChannelValues.MaxChannels} channels");
         _channels = channels;
@@ -52,6 +52,8 @@ public abstract class PwmActuator<TCalibration> : IActuator where TCalibration :
     public ReadOnlySpan<PwmChannel> PwmChannels => _channels;
     /// <summary>Calibrations, in channel order.</summary>
     public ReadOnlySpan<TCalibration> Calibrations => _calibrations;
+    /// <summary>The opener the channels came from, when they came from one (its boards and simulated chips).</summary>
+    public PwmChannelOpener? Opener => _opener;
     /// <summary>The safe command.</summary>
     public ActuatorCommand SafeCommand => _safe;
 
@@ -130,7 +132,7 @@ public abstract class PwmActuator<TCalibration> : IActuator where TCalibration :
     public void Dispose()
     {
         foreach (var c in _channels) c.Dispose();
-        _drivers?.Dispose();
+        _opener?.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -9,7 +9,7 @@ public sealed class ServoActuator : PwmActuator<ServoCalibration>
     /// <summary>Takes ownership of started channels and their calibrations (same order).</summary>
     public ServoActuator(PwmChannel[] channels, ServoCalibration[] calibrations) : base(channels, calibrations) { }
 
-    private ServoActuator(PwmChannel[] channels, ServoCalibration[] calibrations, IDisposable drivers) : base(channels, calibrations, drivers) { }
+    private ServoActuator(PwmChannel[] channels, ServoCalibration[] calibrations, PwmChannelOpener opener) : base(channels, calibrations, opener) { }
 
     /// <summary>
     /// Opens each output where it is (sysfs PWM or a PCA9685 channel, real or simulated as
