@@ -1,14 +1,22 @@
 using System;
+using System.Buffers.Binary;
 using System.Device.I2c;
+using System.Runtime.CompilerServices;
 using Iot.Device.Adc;
 
 namespace Realtime.Gpio.Power;
 
 /// <summary>
-/// An INA219 through Iot.Device.Bindings' <see cref="Ina219"/>: reset, the 32 V bus range and
-/// ±320 mV shunt range, and the calibration for the profile's shunt and largest current
-/// (datasheet eq. 1 and 2), so its current register reads in amperes. The binding waits out a
-/// conversion (about 0.5 ms) per reading: a housekeeping thread's job.
+/// An INA219: Iot.Device.Bindings' <see cref="Ina219"/> sets it up (reset, the 32 V bus range, the
+/// ±320 mV shunt range, the calibration for the profile's shunt and largest current, datasheet
+/// eq. 1 and 2, so the current register reads in amperes); the readings are ours, from the bus
+/// voltage and current registers over the same <see cref="I2cDevice"/>. The binding's
+/// <c>ReadBusVoltage</c>/<c>ReadCurrent</c> return UnitsNet quantities, and the first one created
+/// runs the quantity's static constructor, which registers conversion lambdas that box the
+/// quantity, which keeps its <c>ToString</c>, whose formatter initializes <c>UnitsNetSetup</c>,
+/// whose <c>UnitConverter.CreateDefault</c> looks up every quantity's conversions by reflection:
+/// the NativeAOT publish's IL2075. Not reaching that code is the fix (no warning is suppressed);
+/// it also reads the current register as the signed value it is (the binding reads it unsigned).
 /// </summary>
 public sealed class Ina219PowerSensor : IPowerSensor
 {
@@ -45,7 +53,26 @@ public sealed class Ina219PowerSensor : IPowerSensor
     public ushort Calibration { get; }
 
     /// <inheritdoc/>
-    public (double Volts, double Amps) Read() => (_chip.ReadBusVoltage().Volts, _chip.ReadCurrent().Amperes);
+    public (double Volts, double Amps) Read()
+    {
+        // A supply dip can reset the chip and clear its calibration (then current reads 0): write it each time, as the binding does.
+        Span<byte> cal = stackalloc byte[3];
+        cal[0] = Ina219Registers.Calibration;
+        BinaryPrimitives.WriteUInt16BigEndian(cal[1..], Calibration);
+        _device.Write(cal);
+        ushort bus = ReadRegister(Ina219Registers.BusVoltage);
+        short current = (short)ReadRegister(Ina219Registers.Current);
+        return ((bus >> 3) * Ina219Registers.BusLsbV, current * CurrentLsbA);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ushort ReadRegister(byte register)
+    {
+        Span<byte> pointer = stackalloc byte[1] { register };
+        Span<byte> word = stackalloc byte[2];
+        _device.WriteRead(pointer, word);
+        return BinaryPrimitives.ReadUInt16BigEndian(word);
+    }
 
     /// <inheritdoc/>
     public void Dispose()

@@ -53,6 +53,31 @@ public sealed class Ina219PowerSensorTests
     }
 
     [Fact]
+    public void ACurrentFlowingBackReadsNegative()
+    {
+        var (sensor, chip) = Open();
+        using (sensor)
+        {
+            chip.SetLoad(5, -0.75); // e.g. a motor braking back into the supply
+            Assert.InRange(sensor.Read().Amps, -0.75 - 2 * sensor.CurrentLsbA - 1e-4, -0.75 + 2 * sensor.CurrentLsbA + 1e-4);
+        }
+    }
+
+    [Fact]
+    public void ACalibrationLostToAResetIsRewrittenBeforeTheNextReading()
+    {
+        var (sensor, chip) = Open();
+        using (sensor)
+        {
+            chip.SetLoad(5, 1);
+            using (var other = chip.OpenI2c(1, 0x41)) other.Write(new byte[] { 0x00, 0x80, 0x00 }); // reset: calibration 0
+            Assert.Equal(0, chip.Register(0x05));
+            Assert.InRange(sensor.Read().Amps, 0.99, 1.01);
+            Assert.Equal(sensor.Calibration, chip.Register(0x05));
+        }
+    }
+
+    [Fact]
     public void WithoutCalibrationTheChipReportsNoCurrent()
     {
         var chip = new SimulatedIna219(Shunt);
