@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Realtime.Tests;
 
 namespace Realtime.EndToEnd.Tests;
 
