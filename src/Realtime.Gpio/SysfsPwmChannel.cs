@@ -15,8 +15,7 @@ namespace Realtime.Gpio;
 /// the start, and each new value is formatted as ASCII into a buffer kept for it and written at
 /// offset 0 in one call. System.Device.Gpio's own sysfs channel formats a string and opens the
 /// file on every write (about 89 bytes a frame on the servos' hot path, found on the qemu rig).
-/// An unchanged value is not written again. Not thread-safe: one writer at a time, like the
-/// hardware it drives.
+/// Not thread-safe: one writer at a time, like the hardware it drives.
 /// </summary>
 public sealed class SysfsPwmChannel : PwmChannel
 {
@@ -94,7 +93,8 @@ public sealed class SysfsPwmChannel : PwmChannel
             if (!(value >= 0 && value <= 1)) ThrowDuty(value);
             long duty = DutyNs(_periodNs, value);
             _dutyCycle = value;
-            if (duty == _dutyNs) return;
+            // Written even when unchanged: the kernel skips a state it already has, and a value
+            // someone else wrote meanwhile is put right (the safe state above all).
             Write(_duty!, duty, "duty_cycle");
             _dutyNs = duty;
         }
