@@ -119,6 +119,9 @@ internal static class CheckCommand
                     : new Item(Level.Fail, $"PWM '{o.Name}'", $"{chip} does not exist", "enable the PWM overlay (Raspberry Pi: dtoverlay=pwm-2chan in config.txt) or fix pwm[].chip"));
             }
         }
+        if (!p.Simulated)
+            foreach (var sensor in p.Sensors)
+                if (sensor.Chip is "mpu6050" or "mpu6000") items.Add(CheckImu(sensor));
         if (p.Camera.Kind == "v4l2") CheckCamera(p, items);
         if (p.Watchdog.HardwareDevice is string wd)
             items.Add(File.Exists(wd)
@@ -155,5 +158,22 @@ internal static class CheckCommand
             ? $"ready: nothing fails ({warns} warning(s): the loop runs, with weaker timing guarantees)"
             : $"not ready: {fails} check(s) fail, {warns} warning(s)");
         return fails == 0 ? Program.ExitOk : Program.ExitFault;
+    }
+    // Opens the IMU through the project's driver and reads one sample: the chip answers and its bus works.
+    private static Item CheckImu(Realtime.Core.Profiles.SensorProfile sensor)
+    {
+        string what = $"sensor '{sensor.Name}'";
+        try
+        {
+            using var imu = Realtime.Gpio.Imu.ImuBus.Open(sensor);
+            var s = new Realtime.Gpio.Imu.ImuSample();
+            imu.Read(ref s);
+            return new Item(Level.Ok, what, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{sensor.Chip} on {imu.Where}: accel {s.AccelX:0.000} {s.AccelY:0.000} {s.AccelZ:0.000} g, gyro {s.GyroX:0.00} {s.GyroY:0.00} {s.GyroZ:0.00} °/s, {s.TemperatureC:0.0} °C"), null);
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            return new Item(Level.Fail, what, ex.Message, $"check the wiring and {sensor.Device} (i2cdetect lists what answers), or fix sensors[].device/address");
+        }
     }
 }

@@ -65,6 +65,7 @@ public sealed class FaceTrackerDemo : DemoBase
             metrics.CameraDriverDropped = cam.DriverDropped;
             metrics.CameraErrorFrames = cam.ErrorFrames;
             metrics.CameraKernelTimestamps = cam.KernelTimestamps;
+            metrics.CameraCaptureThreadBytes = cam.CaptureThreadAllocatedBytes;
         }
     }
 

@@ -17,7 +17,8 @@ public interface IPwmCalibration
 
 /// <summary>
 /// Outputs on PWM channels, one per command channel, each with its calibration. Writes go through
-/// System.Device.Gpio's <see cref="PwmChannel"/>, so the same code drives sysfs PWM on a board and
+/// System.Device.Gpio's <see cref="PwmChannel"/>, so the same code drives sysfs PWM on a board
+/// (<see cref="SysfsPwmChannel"/>, which writes without allocating) and
 /// <see cref="SimulatedPwmChannel"/> in simulation; channels open and start at their safe value.
 /// The calibration is a struct type argument, so <see cref="Apply"/> calls it without boxing.
 /// </summary>
@@ -72,7 +73,7 @@ public abstract class PwmActuator<TCalibration> : IActuator where TCalibration :
     }
 
     /// <summary>
-    /// Opens the channels at their safe duty and starts them: hardware PWM (sysfs /sys/class/pwm),
+    /// Opens the channels at their safe duty and starts them: hardware PWM (<see cref="SysfsPwmChannel"/>),
     /// or <see cref="SimulatedPwmChannel"/>s when <paramref name="simulated"/>. A failure closes
     /// what was opened.
     /// </summary>
@@ -90,7 +91,7 @@ public abstract class PwmActuator<TCalibration> : IActuator where TCalibration :
                 double safeDuty = o.Calibration.DutyCycleFor(o.Calibration.SafeValue);
                 channels[i] = simulated
                     ? new SimulatedPwmChannel(o.Chip, o.Channel, o.Calibration.FrequencyHz, safeDuty)
-                    : PwmChannel.Create(o.Chip, o.Channel, o.Calibration.FrequencyHz, safeDuty);
+                    : new SysfsPwmChannel(o.Chip, o.Channel, o.Calibration.FrequencyHz, safeDuty);
                 channels[i].Start();
             }
         }

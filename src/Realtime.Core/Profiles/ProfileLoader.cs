@@ -214,7 +214,7 @@ public static partial class ProfileLoader
             else if (o.SafeAngleDeg < o.MinAngleDeg || o.SafeAngleDeg > o.MaxAngleDeg) Add($"{f}.safe_angle_deg", $"{F(o.SafeAngleDeg)} is outside {F(o.MinAngleDeg)}..{F(o.MaxAngleDeg)}");
         }
 
-        int cores = p.CpuCores > 0 ? p.CpuCores : Environment.ProcessorCount;
+        int cores = p.CpuCores > 0 ? p.CpuCores : OnlineCpus.Count();
         string coresOn = $"a {cores}-core {(p.CpuCores > 0 ? "board" : "machine")}";
         SortedSet<int>? isolated = null;
         if (p.Kernel is { } kernel) isolated = ValidateKernel(kernel.Cmdline, cores, coresOn, Add);

@@ -272,6 +272,10 @@ public sealed class DemoMetrics
     public long? CameraErrorFrames { get; set; }
     /// <summary>V4L2 camera: capture times are the kernel's monotonic buffer timestamps (false: taken at dequeue).</summary>
     public bool? CameraKernelTimestamps { get; set; }
+    /// <summary>V4L2 camera: bytes the capture thread allocated after its warm-up frames (−1: not measured yet). Zero is the promise.</summary>
+    public long? CameraCaptureThreadBytes { get; set; }
+    /// <summary>Voice relay: times the relay switched (closed or opened), the safe-state opening included.</summary>
+    public long? RelaySwitches { get; set; }
 }
 
 /// <summary>One phrase of the known speech and what the relay did about it.</summary>

@@ -1,0 +1,167 @@
+#!/bin/bash
+# The rig's checks, run inside the PREEMPT_RT guest, chrooted into this machine's root (tests/rig/init).
+# Each check is one function check_NAME listed in CHECKS below; it writes what it saw as KEY=VALUE
+# lines into $OUT/NAME.env (facts only: tests/Realtime.EndToEnd.Tests/RigTests.cs judges them)
+# and its programs' output into $OUT/NAME.*.
+#
+# Adding a check: write check_NAME (load what it needs with kmod/insmod, run the published rtapp
+# as "$RTAPP", record facts with: fact NAME KEY VALUE), add NAME to CHECKS, and assert on NAME.env
+# in RigTests.cs. A check must leave no device in use for the next one.
+# Timing inside TCG means nothing: record behaviour and counts only.
+set -u
+OUT="$RIG_ROOT/out/rig/results"
+RTAPP="${RIG_BIN:-$RIG_ROOT/out/rtapp/rtapp}"
+BOARD="$RIG_ROOT/tests/rig/rig.json"
+MODDIR="$RIG_ROOT/out/rig/modules"
+export RTAPP_ASSETS="$RIG_ASSETS"
+CHECKS="rt_check imu face_tracker servo_sigterm stall_softdog voice_relay"
+# Frames per face-tracker run: BlazeFace takes seconds a frame under TCG.
+FT_FRAMES=8
+FT_WARMUP=2
+
+# fact CHECK KEY VALUE: one line of CHECK's results.
+fact() { printf '%s=%s\n' "$2" "$3" >> "$OUT/$1.env"; }
+# kmod MODULE [PARAM=VALUE...]: a module of the guest's kernel (unpacked under out/rig/kernel).
+kmod() { modprobe -d "$RIG_ROOT/out/rig/kernel" -S "$RIG_KVER" "$@"; }
+# param MODULE NAME: a module parameter (the rig's own chips report what reached them this way).
+param() { cat "/sys/module/$1/parameters/$2"; }
+# json FILE PATH: one value of a report (dotted path, list indices as numbers).
+json() { python3 -c 'import json,sys
+v=json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."): v=v[int(k)] if isinstance(v,list) else v.get(k)
+print("null" if v is None else (str(v).lower() if isinstance(v,bool) else v))' "$1" "$2" 2>/dev/null || echo missing; }
+# softdog_expiries: how often softdog has fired (soft_noboot=1 logs it instead of rebooting).
+softdog_expiries() { dmesg | grep -c 'softdog: Triggered'; }
+# servo_facts CHECK: what the rig's PWM chip last got on the two servo channels.
+servo_facts() {
+    fact "$1" duty_ns "$(param rig_pwm duty_ns)"
+    fact "$1" period_ns "$(param rig_pwm period_ns)"
+    fact "$1" enabled "$(param rig_pwm enabled)"
+    fact "$1" applies "$(param rig_pwm applies)"
+}
+# ft_report CHECK REPORT: the face tracker's counts from its report.
+ft_report() {
+    fact "$1" frames "$(json "$2" frames)"
+    fact "$1" stop_reason "$(json "$2" outcome)"
+    fact "$1" bytes_per_frame "$(json "$2" alloc_bytes_per_frame)"
+    fact "$1" capture_thread_bytes "$(json "$2" demo_metrics.camera_capture_thread_bytes)"
+    fact "$1" camera_frames "$(json "$2" demo_metrics.camera_frames_captured)"
+    fact "$1" kernel_timestamps "$(json "$2" demo_metrics.camera_kernel_timestamps)"
+    fact "$1" stalls "$(json "$2" faults.stall)"
+    fact "$1" safe_entries "$(json "$2" safe_state_entries)"
+}
+
+# Every device the checks use, loaded once (a check only reads what it needs).
+load_devices() {
+    kmod vivid n_devs=1 node_types=0x1 input_types=0x0 || echo "rig: vivid did not load"
+    insmod "$MODDIR/rig_pwm.ko" || echo "rig: rig_pwm did not load"
+    insmod "$MODDIR/rig_gpio.ko" || echo "rig: rig_gpio did not load"
+    # soft_margin 45 s: a frame (the first inference above all) can take 20 s under TCG on a busy host, and
+    # rtapp kicks once a second only while frames advance; the injected stall (60 s) outlasts it.
+    kmod softdog soft_noboot=1 soft_margin=45 || echo "rig: softdog did not load"
+    kmod i2c-dev
+    kmod i2c-stub chip_addr=0x68 || echo "rig: i2c-stub did not load"
+    kmod snd-aloop index=0 id=Loopback pcm_substreams=1 || echo "rig: snd-aloop did not load"
+    preload_imu
+}
+
+# rtapp check on the rig's profile: PREEMPT_RT, core 1 isolated and present, every device there.
+check_rt_check() {
+    "$RTAPP" check --board "$BOARD" > "$OUT/rt_check.out" 2>&1
+    fact rt_check exit "$?"
+    fact rt_check preempt_rt "$(grep -c PREEMPT_RT /proc/sys/kernel/version)"
+    fact rt_check isolated "$(cat /sys/devices/system/cpu/isolated)"
+    fact rt_check online "$(cat /sys/devices/system/cpu/online)"
+}
+
+# The MPU-6050's registers in i2c-stub, written through i2c-dev: WHO_AM_I 0x68; accel +0.5 g, -0.5 g,
+# +1 g (±2 g: 16384 LSB/g); temperature raw 0 (36.53 °C); gyro +1, -1, +2 °/s (±250 °/s: 131 LSB
+# per °/s); big-endian pairs from ACCEL_XOUT_H (0x3B). The profile names /dev/i2c-0: the stub must be bus 0.
+preload_imu() {
+    IMU_BUS="$(grep -l 'SMBus stub driver' /sys/bus/i2c/devices/i2c-*/name | head -n1 | sed 's|.*/i2c-\([0-9]*\)/name|\1|')"
+    i2cset -y "$IMU_BUS" 0x68 0x75 0x68
+    local reg=0x3b b
+    for b in 0x20 0x00 0xe0 0x00 0x40 0x00 0x00 0x00 0x00 0x83 0xff 0x7d 0x01 0x06; do
+        i2cset -y "$IMU_BUS" 0x68 "$reg" "$b"; reg=$(printf '0x%x' $((reg + 1)))
+    done
+}
+
+# The MPU-6050 driver over i2c-stub (SMBus only): `rtapp check` opens it and reads one sample.
+check_imu() {
+    fact imu bus "$IMU_BUS"
+    "$RTAPP" check --board "$BOARD" > "$OUT/imu.out" 2>&1
+    fact imu line "$(grep "sensor 'imu'" "$OUT/imu.out")"
+    # What the driver wrote back: PWR_MGMT_1 awake on the x gyro's clock.
+    fact imu pwr_mgmt_1 "$(i2cget -y "$IMU_BUS" 0x68 0x6b)"
+}
+
+# The face tracker over vivid, servos on the rig's sysfs PWM chip, softdog kicked.
+check_face_tracker() {
+    local before; before="$(softdog_expiries)"
+    "$RTAPP" run --board "$BOARD" --no-floor --frames "$FT_FRAMES" --warmup "$FT_WARMUP" --report "$OUT/face_tracker.json" > "$OUT/face_tracker.out" 2>&1
+    fact face_tracker exit "$?"
+    ft_report face_tracker "$OUT/face_tracker.json"
+    servo_facts face_tracker
+    fact face_tracker softdog_expiries "$(( $(softdog_expiries) - before ))"
+}
+
+# SIGTERM in the middle of a run: the servos' safe values, read back from the kernel.
+check_servo_sigterm() {
+    "$RTAPP" run --board "$BOARD" --no-floor --frames 100000 --warmup "$FT_WARMUP" --report "$OUT/servo_sigterm.json" > "$OUT/servo_sigterm.out" 2>&1 &
+    local pid=$! i
+    # Running: the channels exported and enabled (the camera streams from then on); then time for
+    # the model's first inferences (the report says how many frames it counted).
+    for i in $(seq 1 240); do
+        [ "$(cat /sys/class/pwm/pwmchip0/pwm0/enable 2>/dev/null)" = 1 ] && break
+        sleep 1
+    done
+    fact servo_sigterm running_duty_ns "$(cat /sys/class/pwm/pwmchip0/pwm0/duty_cycle 2>/dev/null),$(cat /sys/class/pwm/pwmchip0/pwm1/duty_cycle 2>/dev/null)"
+    sleep 30
+    kill -TERM "$pid"
+    wait "$pid"
+    fact servo_sigterm exit "$?"
+    ft_report servo_sigterm "$OUT/servo_sigterm.json"
+    servo_facts servo_sigterm
+}
+
+# A stalled source (--inject): the watchdog thread latches the safe state, stops kicking /dev/watchdog,
+# and softdog expires; the loop then goes on.
+check_stall_softdog() {
+    local before; before="$(softdog_expiries)"
+    "$RTAPP" run --board "$BOARD" --no-floor --frames "$FT_FRAMES" --warmup "$FT_WARMUP" --inject "stall-source:60000:at=$((FT_WARMUP + 2))" \
+        --report "$OUT/stall_softdog.json" > "$OUT/stall_softdog.out" 2>&1
+    fact stall_softdog exit "$?"
+    ft_report stall_softdog "$OUT/stall_softdog.json"
+    servo_facts stall_softdog
+    fact stall_softdog softdog_expiries "$(( $(softdog_expiries) - before ))"
+}
+
+# The voice relay: the speech recording played into the ALSA loopback, captured by rtapp, the relay
+# on the rig's GPIO chip through the character device.
+check_voice_relay() {
+    aplay -q -D hw:Loopback,0,0 "$RIG_ASSETS/audio/speech-relay.wav" > "$OUT/voice_relay.aplay" 2>&1 &
+    local player=$!
+    sleep 1
+    "$RTAPP" run --board "$BOARD" --demo voice-relay --no-floor --frames 250 --report "$OUT/voice_relay.json" > "$OUT/voice_relay.out" 2>&1
+    fact voice_relay exit "$?"
+    kill "$player" 2>/dev/null; wait "$player" 2>/dev/null
+    local r="$OUT/voice_relay.json"
+    fact voice_relay frames "$(json "$r" frames)"
+    fact voice_relay bytes_per_frame "$(json "$r" alloc_bytes_per_frame)"
+    fact voice_relay relay_switches "$(json "$r" demo_metrics.relay_switches)"
+    fact voice_relay audio_overruns "$(json "$r" demo_metrics.audio_overruns)"
+    fact voice_relay gpio_changes "$(param rig_gpio changes)"
+    fact voice_relay gpio_levels "$(param rig_gpio levels)"
+    fact voice_relay gpiochip "$(cat /sys/bus/gpio/devices/gpiochip0/label 2>/dev/null || grep -l rig-gpio /sys/class/gpio/gpiochip*/label)"
+}
+
+echo "rig guest: kernel $(uname -r), cpus online $(cat /sys/devices/system/cpu/online), isolated $(cat /sys/devices/system/cpu/isolated)"
+load_devices > "$OUT/devices.log" 2>&1
+for c in $CHECKS; do
+    case ",$RIG_CHECKS," in *",all,"*|*",$c,"*) ;; *) continue ;; esac
+    echo "rig guest: check $c ($(date +%T))"
+    : > "$OUT/$c.env"
+    "check_$c"
+done
+dmesg > "$OUT/dmesg.txt"
+echo "checks=$RIG_CHECKS" > "$OUT/done"
