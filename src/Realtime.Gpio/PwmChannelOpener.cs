@@ -9,7 +9,7 @@ namespace Realtime.Gpio;
 
 /// <summary>
 /// Opens PWM channels wherever a profile puts them: sysfs PWM (<c>/sys/class/pwm</c>), or a
-/// channel of a PCA9685 on an I2C bus (one <see cref="Pca9685Board"/> per bus and address,
+/// channel of a PCA9685 on an I2C or SMBus adapter (one <see cref="Pca9685Board"/> per bus and address,
 /// shared by its channels); on a simulated board, <see cref="SimulatedPwmChannel"/>s and
 /// <see cref="SimulatedPca9685"/> register files behind the same bus API. Owns the boards:
 /// dispose it after the channels.
@@ -54,7 +54,8 @@ public sealed class PwmChannelOpener : IDisposable
             }
             else
             {
-                try { device = I2cDevice.Create(new I2cConnectionSettings(target.Bus, target.Address)); }
+                // Plain I2C, or SMBus where the adapter only does that (a PC's SMBus controller, i2c-stub).
+                try { device = Realtime.Gpio.I2c.SmbusI2cDevice.Open(target.Bus, target.Address); }
                 catch (IOException ex) { throw new IOException($"{target}: {ex.Message}", ex); }
             }
             try { board = new Pca9685Board(device, target, frequency); }

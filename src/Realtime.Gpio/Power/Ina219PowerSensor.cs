@@ -7,8 +7,8 @@ using Iot.Device.Adc;
 namespace Realtime.Gpio.Power;
 
 /// <summary>
-/// An INA219: Iot.Device.Bindings' <see cref="Ina219"/> sets it up (reset, the 32 V bus range, the
-/// ±320 mV shunt range, the calibration for the profile's shunt and largest current, datasheet
+/// An INA219: Iot.Device.Bindings' <see cref="Ina219"/> sets it up (reset, which leaves the 32 V
+/// bus range and the ±320 mV shunt range, and the calibration for the profile's shunt and largest current, datasheet
 /// eq. 1 and 2, so the current register reads in amperes); the readings are ours, from the bus
 /// voltage and current registers over the same <see cref="I2cDevice"/>. The binding's
 /// <c>ReadBusVoltage</c>/<c>ReadCurrent</c> return UnitsNet quantities, and the first one created
@@ -33,9 +33,10 @@ public sealed class Ina219PowerSensor : IPowerSensor
         try
         {
             _chip = new Ina219(device);
+            // Reset leaves the configuration the readings assume (0x399F: 32 V bus range, ±320 mV shunt
+            // range, 12-bit, continuous); the binding's range setters would read-modify-write it, which an
+            // SMBus-only adapter cannot read back whole (two one-byte reads both return the high byte).
             _chip.Reset();
-            _chip.BusVoltageRange = Ina219BusVoltageRange.Range32v;
-            _chip.PgaSensitivity = Ina219PgaSensitivity.PlusOrMinus320mv;
             _chip.SetCalibration(Calibration, (float)CurrentLsbA);
         }
         catch

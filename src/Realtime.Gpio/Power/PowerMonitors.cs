@@ -22,7 +22,8 @@ public static class PowerMonitors
         string description = $"{sensor.Chip} at {sensor.Device} 0x{address:X2} ({sensor.Name})";
         if (sensor.Chip == "ina219")
         {
-            I2cDevice device = simulated is not null ? simulated.OpenI2c(bus, address) : I2cDevice.Create(new I2cConnectionSettings(bus, address));
+            // Plain I2C, or SMBus where the adapter only does that.
+            I2cDevice device = simulated is not null ? simulated.OpenI2c(bus, address) : Realtime.Gpio.I2c.SmbusI2cDevice.Open(bus, address);
             return new Ina219PowerSensor(device, shunt, maxA, description);
         }
         throw new ArgumentException($"sensor '{sensor.Name}': chip '{sensor.Chip}' is not a power monitor rtapp drives (ina219)", nameof(sensor));
