@@ -95,4 +95,45 @@ public sealed class RigTests : IClassFixture<RigFixture>
         Assert.Equal(switches, long.Parse(F("voice_relay", "gpio_changes").Split(',')[3], CultureInfo.InvariantCulture));
         Assert.Equal(0, long.Parse(F("voice_relay", "gpio_levels"), CultureInfo.InvariantCulture) & 0x8);
     }
+
+    // The PCA9685 at 50 Hz: PRE_SCALE round(25 MHz / (4096 × 50)) − 1 = 121 (0x79); a 1.5 ms safe pulse is
+    // round(1500 / (122 / 25 MHz)) = 307 counts (0x133): ON 0, OFF 0x0133, registers ON_L, ON_H, OFF_L, OFF_H.
+    private const string Pca9685Safe = "0x00,0x00,0x33,0x01";
+
+    [Fact]
+    public void TheX86Pca9685VariantDrivesItsServosThroughThePca9685OverI2cStub()
+    {
+        Assert.True(F("pca9685", "exit") == "0", _rig.Output("pca9685"));
+        Assert.True(N("pca9685", "frames") > 0, _rig.Output("pca9685"));
+        Assert.Equal(0, N("pca9685", "bytes_per_frame"));
+        Assert.Equal("0x79", F("pca9685", "after_run_prescale"));     // the binding's set-up
+        Assert.Equal("0x21", F("pca9685", "after_run_mode1"));        // awake, auto-increment, all-call
+        Assert.Equal(Pca9685Safe, F("pca9685", "after_run_pan"));     // from garbage to the safe pulse at exit
+        Assert.Equal(Pca9685Safe, F("pca9685", "after_run_tilt"));
+        Assert.Equal("0x21", F("pca9685", "running_mode1"));
+    }
+
+    [Fact]
+    public void SigtermPutsThePca9685ChannelsBackToTheirSafePulse()
+    {
+        Assert.True(F("pca9685", "sigterm_exit") == "0", _rig.Output("pca9685"));
+        Assert.StartsWith("stopped (SIGTERM)", F("pca9685", "sigterm_outcome"));
+        Assert.Equal(Pca9685Safe, F("pca9685", "after_sigterm_pan"));  // garbled just before the signal
+        Assert.Equal(Pca9685Safe, F("pca9685", "after_sigterm_tilt"));
+    }
+
+    [Fact]
+    public void TheInaMonitorGivesEnergyPerFrameFromKnownRegisters()
+    {
+        // 5.000 V × 5136 × 3.2 / 32768 A = 2.5078 W, read on the housekeeping thread over the run.
+        Assert.Contains("ina219 at /dev/i2c-0 0x41", F("pca9685", "power_monitor"));
+        Assert.True(N("pca9685", "power_samples") >= 2, _rig.Output("pca9685"));
+        Assert.Equal(0, N("pca9685", "power_errors"));
+        double w = double.Parse(F("pca9685", "power_w"), CultureInfo.InvariantCulture);
+        Assert.Equal(5.0 * 5136 * 3.2 / 32768, w, 3);
+        double energy = double.Parse(F("pca9685", "energy_j"), CultureInfo.InvariantCulture);
+        double perFrame = double.Parse(F("pca9685", "energy_per_frame_mj"), CultureInfo.InvariantCulture);
+        Assert.InRange(Math.Abs(energy * 1000 / N("pca9685", "power_frames") - perFrame), 0, 0.01); // both rounded in the report
+        Assert.True(perFrame > 0);
+    }
 }

@@ -14,7 +14,7 @@ RTAPP="${RIG_BIN:-$RIG_ROOT/out/rtapp/rtapp}"
 BOARD="$RIG_ROOT/tests/rig/rig.json"
 MODDIR="$RIG_ROOT/out/rig/modules"
 export RTAPP_ASSETS="$RIG_ASSETS"
-CHECKS="rt_check imu face_tracker servo_sigterm stall_softdog voice_relay"
+CHECKS="rt_check imu face_tracker servo_sigterm stall_softdog voice_relay pca9685"
 # Frames per face-tracker run: BlazeFace takes seconds a frame under TCG.
 FT_FRAMES=8
 FT_WARMUP=2
@@ -60,7 +60,8 @@ load_devices() {
     # rtapp kicks once a second only while frames advance; the injected stall (60 s) outlasts it.
     kmod softdog soft_noboot=1 soft_margin=45 || echo "rig: softdog did not load"
     kmod i2c-dev
-    kmod i2c-stub chip_addr=0x68 || echo "rig: i2c-stub did not load"
+    # 0x68 the MPU-6050, 0x40 the PCA9685 servo board and 0x41 the INA219 of generic-x86-pca9685.
+    kmod i2c-stub chip_addr=0x68,0x40,0x41 || echo "rig: i2c-stub did not load"
     kmod snd-aloop index=0 id=Loopback pcm_substreams=1 || echo "rig: snd-aloop did not load"
     preload_imu
 }
@@ -84,6 +85,69 @@ preload_imu() {
     for b in 0x20 0x00 0xe0 0x00 0x40 0x00 0x00 0x00 0x00 0x83 0xff 0x7d 0x01 0x06; do
         i2cset -y "$IMU_BUS" 0x68 "$reg" "$b"; reg=$(printf '0x%x' $((reg + 1)))
     done
+}
+
+# The PCA9685's channel registers (pan: 0x06..0x09, tilt: 0x0a..0x0d) and MODE1 start as garbage,
+# so only rtapp's writes can make them right. The INA219 at 0x41 reads 5.000 V (bus register
+# 1250 << 3 = 0x2710) and a current register of 0x14xx: i2c-stub's registers are bytes, and the
+# low byte at 0x05 is where the calibration's high byte lands (0x10 for 0.1 ohm, 3.2 A: 0x1410 = 5136
+# LSBs of 3.2 A / 32768 = 0.50156 A).
+garble_pca9685() {
+    local r
+    for r in 0x00 0x06 0x07 0x08 0x09 0x0a 0x0b 0x0c 0x0d; do i2cset -y "$IMU_BUS" 0x40 "$r" 0xff; done
+}
+preload_ina219() {
+    i2cset -y "$IMU_BUS" 0x41 0x02 0x27; i2cset -y "$IMU_BUS" 0x41 0x03 0x10; i2cset -y "$IMU_BUS" 0x41 0x04 0x14
+}
+# pca_regs FIRST: four registers of the PCA9685 from FIRST, as "0xAA,0xBB,0xCC,0xDD".
+pca_regs() {
+    local r=$(($1)) out="" i
+    for i in 0 1 2 3; do out="$out${out:+,}$(i2cget -y "$IMU_BUS" 0x40 $((r + i)))"; done
+    echo "$out"
+}
+pca_facts() {
+    fact "$1" "${2}mode1" "$(i2cget -y "$IMU_BUS" 0x40 0x00)"
+    fact "$1" "${2}prescale" "$(i2cget -y "$IMU_BUS" 0x40 0xfe)"
+    fact "$1" "${2}pan" "$(pca_regs 0x06)"
+    fact "$1" "${2}tilt" "$(pca_regs 0x0a)"
+}
+
+# The generic-x86 PCA9685 variant (tests/rig/rig-pca9685.json) drives its servos through
+# Iot.Device.Bindings' Pca9685 (set-up) and rtapp's channels over i2c-stub (SMBus only); its INA219
+# gives the report's power section. Registers read back after a run, and after SIGTERM when they
+# were garbled just before it (so only the safe-state write can put them right).
+check_pca9685() {
+    local board="$RIG_ROOT/tests/rig/rig-pca9685.json" r="$OUT/pca9685.json" pid i
+    garble_pca9685
+    preload_ina219
+    "$RTAPP" run --board "$board" --no-floor --frames "$FT_FRAMES" --warmup "$FT_WARMUP" --report "$r" > "$OUT/pca9685.out" 2>&1
+    fact pca9685 exit "$?"
+    fact pca9685 frames "$(json "$r" frames)"
+    fact pca9685 bytes_per_frame "$(json "$r" alloc_bytes_per_frame)"
+    fact pca9685 power_monitor "$(json "$r" power.monitor)"
+    fact pca9685 power_samples "$(json "$r" power.samples)"
+    fact pca9685 power_errors "$(json "$r" power.read_errors)"
+    fact pca9685 power_w "$(json "$r" power.mean_power_w)"
+    fact pca9685 power_frames "$(json "$r" power.frames)"
+    fact pca9685 energy_j "$(json "$r" power.energy_j)"
+    fact pca9685 energy_per_frame_mj "$(json "$r" power.energy_per_frame_mj)"
+    pca_facts pca9685 after_run_
+    garble_pca9685
+    "$RTAPP" run --board "$board" --no-floor --frames 100000 --warmup "$FT_WARMUP" --report "$OUT/pca9685_sigterm.json" > "$OUT/pca9685_sigterm.out" 2>&1 &
+    pid=$!
+    # Running once the binding has woken the chip and the channels opened at their safe pulse.
+    for i in $(seq 1 240); do
+        [ "$(i2cget -y "$IMU_BUS" 0x40 0x09)" = 0x01 ] && break
+        sleep 1
+    done
+    pca_facts pca9685 running_
+    sleep 30
+    garble_pca9685
+    kill -TERM "$pid"
+    wait "$pid"
+    fact pca9685 sigterm_exit "$?"
+    fact pca9685 sigterm_outcome "$(json "$OUT/pca9685_sigterm.json" outcome)"
+    pca_facts pca9685 after_sigterm_
 }
 
 # The MPU-6050 driver over i2c-stub (SMBus only): `rtapp check` opens it and reads one sample.
