@@ -182,4 +182,15 @@ public sealed class I2cDeviceProfileTests
         var ex = Assert.Throws<ProfileException>(() => ProfileLoader.Parse(j.ToJsonString(), Source));
         Assert.Contains(ex.Problems, p => p.StartsWith("pwm[0].pca9685: the line follower's motors are on sysfs PWM only", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void TheRigsRunOfTheX86Pca9685VariantLoads()
+    {
+        var p = ProfileLoader.LoadFile(Path.Combine(TestAssets.RepoRoot, "tests", "rig", "rig-pca9685.json"), BoardFiles.Options());
+        Assert.Equal("rig-pca9685", p.Name);
+        Assert.All(p.Pwm, o => Assert.Equal(("/dev/i2c-0", "0x40"), (o.Pca9685!.Device, o.Pca9685.Address)));
+        Assert.Equal("0x41", Assert.Single(p.Sensors).Address);
+        Assert.Equal(new[] { 1 }, p.Threads.Pipeline.Cores);
+        Assert.Equal(180, p.Camera.Height);
+    }
 }
