@@ -21,11 +21,14 @@ public sealed class Pca9685Board : IDisposable
     private readonly I2cDevice _device;
     private ushort _opened;
 
-    /// <summary>Sets the chip on <paramref name="device"/> up at <paramref name="frequencyHz"/>; takes ownership of the device.</summary>
+    /// <summary>Sets the chip on <paramref name="device"/> up at <paramref name="frequencyHz"/>; takes ownership of the device (also when set-up fails).</summary>
     public Pca9685Board(I2cDevice device, Pca9685Target target, int frequencyHz)
     {
         if (frequencyHz < 24 || frequencyHz > 1526)
+        {
+            device.Dispose();
             throw new ArgumentOutOfRangeException(nameof(frequencyHz), frequencyHz, "a PCA9685 runs at 24..1526 Hz (PRE_SCALE 3..255)");
+        }
         _device = device;
         Target = target;
         try
