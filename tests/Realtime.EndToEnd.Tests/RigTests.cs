@@ -110,7 +110,7 @@ public sealed class RigTests : IClassFixture<RigFixture>
         Assert.Equal("0x21", F("pca9685", "after_run_mode1"));        // awake, auto-increment, all-call
         Assert.Equal(Pca9685Safe, F("pca9685", "after_run_pan"));     // from garbage to the safe pulse at exit
         Assert.Equal(Pca9685Safe, F("pca9685", "after_run_tilt"));
-        Assert.Equal("0x21", F("pca9685", "running_mode1"));
+        Assert.Equal("0x01", F("pca9685", "running_pan_off_h"));      // garbled before the run, safe once it ran
     }
 
     [Fact]

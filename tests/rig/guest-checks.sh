@@ -91,20 +91,16 @@ preload_imu() {
 # so only rtapp's writes can make them right. The INA219 at 0x41 reads 5.000 V (bus register
 # 1250 << 3 = 0x2710) and a current register of 0x14xx: i2c-stub's registers are bytes, and the
 # low byte at 0x05 is where the calibration's high byte lands (0x10 for 0.1 ohm, 3.2 A: 0x1410 = 5136
-# LSBs of 3.2 A / 32768 = 0.50156 A).
+# LSBs of 3.2 A / 32768 = 0.50156 A). While rtapp runs, its RT threads leave core 0 little time for
+# new processes: each i2c-tools call there takes minutes under TCG, so those are few (block reads/writes).
 garble_pca9685() {
-    local r
-    for r in 0x00 0x06 0x07 0x08 0x09 0x0a 0x0b 0x0c 0x0d; do i2cset -y "$IMU_BUS" 0x40 "$r" 0xff; done
+    i2cset -y "$IMU_BUS" 0x40 0x06 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0xff i
 }
 preload_ina219() {
-    i2cset -y "$IMU_BUS" 0x41 0x02 0x27; i2cset -y "$IMU_BUS" 0x41 0x03 0x10; i2cset -y "$IMU_BUS" 0x41 0x04 0x14
+    i2cset -y "$IMU_BUS" 0x41 0x02 0x27 0x10 0x14 i
 }
 # pca_regs FIRST: four registers of the PCA9685 from FIRST, as "0xAA,0xBB,0xCC,0xDD".
-pca_regs() {
-    local r=$(($1)) out="" i
-    for i in 0 1 2 3; do out="$out${out:+,}$(i2cget -y "$IMU_BUS" 0x40 $((r + i)))"; done
-    echo "$out"
-}
+pca_regs() { i2cget -y "$IMU_BUS" 0x40 "$1" i 4 | tr ' ' ','; }
 pca_facts() {
     fact "$1" "${2}mode1" "$(i2cget -y "$IMU_BUS" 0x40 0x00)"
     fact "$1" "${2}prescale" "$(i2cget -y "$IMU_BUS" 0x40 0xfe)"
@@ -118,6 +114,7 @@ pca_facts() {
 # were garbled just before it (so only the safe-state write can put them right).
 check_pca9685() {
     local board="$RIG_ROOT/tests/rig/rig-pca9685.json" r="$OUT/pca9685.json" pid i
+    i2cset -y "$IMU_BUS" 0x40 0x00 0xff
     garble_pca9685
     preload_ina219
     "$RTAPP" run --board "$board" --no-floor --frames "$FT_FRAMES" --warmup "$FT_WARMUP" --report "$r" > "$OUT/pca9685.out" 2>&1
@@ -135,13 +132,13 @@ check_pca9685() {
     garble_pca9685
     "$RTAPP" run --board "$board" --no-floor --frames 100000 --warmup "$FT_WARMUP" --report "$OUT/pca9685_sigterm.json" > "$OUT/pca9685_sigterm.out" 2>&1 &
     pid=$!
-    # Running once the binding has woken the chip and the channels opened at their safe pulse.
-    for i in $(seq 1 240); do
+    # Running once the channels opened at their safe pulse (pan's LED0_OFF_H back from 0xff to 0x01).
+    for i in $(seq 1 24); do
+        sleep 10
         [ "$(i2cget -y "$IMU_BUS" 0x40 0x09)" = 0x01 ] && break
-        sleep 1
     done
-    pca_facts pca9685 running_
-    sleep 30
+    fact pca9685 running_pan_off_h "$(i2cget -y "$IMU_BUS" 0x40 0x09)"
+    sleep 20
     garble_pca9685
     kill -TERM "$pid"
     wait "$pid"
