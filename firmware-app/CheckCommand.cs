@@ -113,6 +113,14 @@ internal static class CheckCommand
         {
             foreach (var o in p.Pwm)
             {
+                if (o.Pca9685 is { } pca)
+                {
+                    // Driven from user space: the bus device is what must be there (the board answering shows at run start).
+                    items.Add(File.Exists(pca.Device)
+                        ? new Item(Level.Ok, $"PWM '{o.Name}'", $"PCA9685 at {pca.Device} {pca.Address} channel {o.Channel}", null)
+                        : new Item(Level.Fail, $"PWM '{o.Name}'", $"{pca.Device} does not exist", "load i2c-dev (modprobe i2c-dev) and check the adapter (i2cdetect -l), or fix pwm[].pca9685.device"));
+                    continue;
+                }
                 string chip = $"/sys/class/pwm/pwmchip{o.Chip}";
                 items.Add(Directory.Exists(chip)
                     ? new Item(Level.Ok, $"PWM '{o.Name}'", $"{chip} channel {o.Channel}", null)
@@ -122,6 +130,10 @@ internal static class CheckCommand
         if (!p.Simulated)
             foreach (var sensor in p.Sensors)
                 if (sensor.Chip is "mpu6050" or "mpu6000") items.Add(CheckImu(sensor));
+                else if (Realtime.Gpio.Power.PowerMonitors.IsPowerMonitor(sensor))
+                    items.Add(File.Exists(sensor.Device)
+                        ? new Item(Level.Ok, $"sensor '{sensor.Name}'", $"{sensor.Chip} power monitor at {sensor.Device} {sensor.Address}", null)
+                        : new Item(Level.Fail, $"sensor '{sensor.Name}'", $"{sensor.Device} does not exist (rtapp run stops on it)", "load i2c-dev and check the adapter (i2cdetect -l), or remove the sensor"));
         if (p.Camera.Kind == "v4l2") CheckCamera(p, items);
         if (p.Watchdog.HardwareDevice is string wd)
             items.Add(File.Exists(wd)
