@@ -113,12 +113,27 @@ internal static class CheckCommand
         {
             foreach (var o in p.Pwm)
             {
+                if (o.Pca9685 is { } pca)
+                {
+                    // Driven from user space: the bus device is what must be there (the board answering shows at run start).
+                    items.Add(File.Exists(pca.Device)
+                        ? new Item(Level.Ok, $"PWM '{o.Name}'", $"PCA9685 at {pca.Device} {pca.Address} channel {o.Channel}", null)
+                        : new Item(Level.Fail, $"PWM '{o.Name}'", $"{pca.Device} does not exist", "load i2c-dev (modprobe i2c-dev) and check the adapter (i2cdetect -l), or fix pwm[].pca9685.device"));
+                    continue;
+                }
                 string chip = $"/sys/class/pwm/pwmchip{o.Chip}";
                 items.Add(Directory.Exists(chip)
                     ? new Item(Level.Ok, $"PWM '{o.Name}'", $"{chip} channel {o.Channel}", null)
                     : new Item(Level.Fail, $"PWM '{o.Name}'", $"{chip} does not exist", "enable the PWM overlay (Raspberry Pi: dtoverlay=pwm-2chan in config.txt) or fix pwm[].chip"));
             }
         }
+        if (!p.Simulated)
+            foreach (var sensor in p.Sensors)
+                if (sensor.Chip is "mpu6050" or "mpu6000") items.Add(CheckImu(sensor));
+                else if (Realtime.Gpio.Power.PowerMonitors.IsPowerMonitor(sensor))
+                    items.Add(File.Exists(sensor.Device)
+                        ? new Item(Level.Ok, $"sensor '{sensor.Name}'", $"{sensor.Chip} power monitor at {sensor.Device} {sensor.Address}", null)
+                        : new Item(Level.Fail, $"sensor '{sensor.Name}'", $"{sensor.Device} does not exist (rtapp run stops on it)", "load i2c-dev and check the adapter (i2cdetect -l), or remove the sensor"));
         if (p.Camera.Kind == "v4l2") CheckCamera(p, items);
         if (p.Watchdog.HardwareDevice is string wd)
             items.Add(HardwareWatchdog.Check(wd, out _) is not string wdProblem
@@ -159,5 +174,22 @@ internal static class CheckCommand
             ? $"ready: nothing fails ({warns} warning(s): the loop runs, with weaker timing guarantees)"
             : $"not ready: {fails} check(s) fail, {warns} warning(s)");
         return fails == 0 ? Program.ExitOk : Program.ExitFault;
+    }
+    // Opens the IMU through the project's driver and reads one sample: the chip answers and its bus works.
+    private static Item CheckImu(Realtime.Core.Profiles.SensorProfile sensor)
+    {
+        string what = $"sensor '{sensor.Name}'";
+        try
+        {
+            using var imu = Realtime.Gpio.Imu.ImuBus.Open(sensor);
+            var s = new Realtime.Gpio.Imu.ImuSample();
+            imu.Read(ref s);
+            return new Item(Level.Ok, what, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{sensor.Chip} on {imu.Where}: accel {s.AccelX:0.000} {s.AccelY:0.000} {s.AccelZ:0.000} g, gyro {s.GyroX:0.00} {s.GyroY:0.00} {s.GyroZ:0.00} °/s, {s.TemperatureC:0.0} °C"), null);
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            return new Item(Level.Fail, what, ex.Message, $"check the wiring and {sensor.Device} (i2cdetect lists what answers), or fix sensors[].device/address");
+        }
     }
 }

@@ -10,6 +10,7 @@ using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
 using Realtime.Demos;
+using Realtime.Gpio.Power;
 using Realtime.Linux;
 
 namespace Realtime.App;
@@ -108,6 +109,8 @@ internal static class RunCommand
             if (dma is null) setupNotes.Add(dmaProblem!);
         }
         using var dmaHold = dma;
+        // A power monitor is read on its own ordinary thread on the housekeeping cores, never in the loop.
+        using var power = OpenPowerMonitor(profile, source, rt, setupNotes);
 
         // The watchdog thread: stalls, hardware watchdog and systemd pings (only while the loop makes progress).
         var kicks = new List<IWatchdogKick>();
@@ -173,6 +176,11 @@ internal static class RunCommand
             ReportBuilder.FillTiming(report, loop.Records, loop.Options, profile.Timing.BudgetsUs);
             ReportBuilder.FillWatchdog(report, loop.Watchdog, runStartNs, watchdogThread.Events, watchdogThread.Stalls);
             demo.FillMetrics(report.DemoMetrics, loop.Records);
+            if (power is not null)
+            {
+                var t = power.Totals();
+                report.Power = PowerReport.For(power.Description, t.Samples, t.ReadErrors, t.LastError, t.Seconds, t.EnergyJ, t.MeanW, loop.FramesRun);
+            }
             report.ColdStartMs = new ColdStart
             {
                 ProcessStartSource = startSource,
@@ -215,6 +223,7 @@ internal static class RunCommand
             catch (Exception) { /* the process is going down; the outputs are already safe */ }
         };
 
+        power?.Start();
         thread.Start();
         watchdogThread.Start();
 
@@ -238,6 +247,7 @@ internal static class RunCommand
         loop.ShutdownOutputs();
         long safeDoneNs = MonotonicClock.NowNs();
         watchdogThread.Dispose();
+        power?.Stop();
 
         if (abandoned && !thread.IsAlive) abandoned = false;
         if (abandoned) outcome = watchdogThread.ExitRequested ? LoopOutcome.WatchdogExit : LoopOutcome.Stopped;
@@ -308,6 +318,39 @@ internal static class RunCommand
         Console.Error.WriteLine($"rtapp: report: could not write '{reportPath}': {error}");
         return Program.ExitReportNotWritten;
     }
+
+    /// <summary>
+    /// The sampler of the profile's first power monitor, on the telemetry cores at SCHED_OTHER; null
+    /// when there is none, or on a simulated board (no supply to measure: said in a note). A monitor
+    /// that cannot be opened is the profile's problem, named by field (exit 2), before anything moves.
+    /// </summary>
+    private static PowerSampler? OpenPowerMonitor(BoardProfile profile, string source, bool rt, List<string> notes)
+    {
+        int i = profile.Sensors.FindIndex(PowerMonitors.IsPowerMonitor);
+        if (i < 0) return null;
+        if (profile.Simulated)
+        {
+            notes.Add($"sensors[{i}] ({profile.Sensors[i].Name}): power monitors are read on real boards only; a simulated board has no supply to measure");
+            return null;
+        }
+        IPowerSensor sensor;
+        try
+        {
+            sensor = PowerMonitors.Open(profile.Sensors[i]);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ProfileException(source, new[] { $"sensors[{i}].device: power monitor '{profile.Sensors[i].Name}': {ex.Message}" });
+        }
+        var cores = profile.Threads.Telemetry?.Cores ?? new List<int>();
+        return new PowerSampler(sensor, PowerPeriodNs, () =>
+        {
+            if (rt && cores.Count > 0) RealtimeScheduling.ApplyToCurrentThread(0, cores, lockMemory: false, thread: "power-monitor");
+        });
+    }
+
+    /// <summary>100 Hz: the INA219's 12-bit conversions take 0.5 ms each; energy per frame needs no more.</summary>
+    private const long PowerPeriodNs = 10_000_000;
 
     /// <summary>Exit codes a supervisor can tell apart.</summary>
     private static int ExitCodeFor(LoopOutcome outcome, FaultKind? exitBy, bool stallExit, bool crashed)

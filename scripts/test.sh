@@ -13,6 +13,8 @@ t0="$(now_s)"
 "$ROOT/scripts/build.sh"
 # The linux-arm64 binary and the arm64 root qemu runs it in (skipped when nothing changed).
 "$ROOT/cross-build/build-arm64.sh"
+# The real-driver rig's PREEMPT_RT kernel, modules and initramfs (RigTests boots it once).
+"$ROOT/scripts/rig.sh" prepare
 
 SLN="$ROOT/Realtime.sln"
 if [ ! -f "$SLN" ] && [ -f "$ROOT/Realtime.slnx" ]; then SLN="$ROOT/Realtime.slnx"; fi

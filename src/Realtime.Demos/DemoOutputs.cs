@@ -13,16 +13,35 @@ namespace Realtime.Demos;
 /// </summary>
 public static class DemoOutputs
 {
-    /// <summary>The face tracker's servos: every <c>pwm[]</c> entry with its calibration.</summary>
-    public static (int Chip, int Channel, ServoCalibration Calibration)[] Servos(BoardProfile p)
+    /// <summary>The face tracker's servos: every <c>pwm[]</c> entry with its calibration, on a sysfs PWM chip or a PCA9685 board.</summary>
+    public static PwmOutput<ServoCalibration>[] Servos(BoardProfile p)
     {
-        var outputs = new (int, int, ServoCalibration)[p.Pwm.Count];
+        var outputs = new PwmOutput<ServoCalibration>[p.Pwm.Count];
         for (int i = 0; i < outputs.Length; i++)
         {
             var o = p.Pwm[i];
-            outputs[i] = (o.Chip, o.Channel, new ServoCalibration(o.FrequencyHz, o.MinPulseUs, o.MaxPulseUs, o.MinAngleDeg, o.MaxAngleDeg, o.SafeAngleDeg));
+            outputs[i] = new(o.Chip, o.Channel, new ServoCalibration(o.FrequencyHz, o.MinPulseUs, o.MaxPulseUs, o.MinAngleDeg, o.MaxAngleDeg, o.SafeAngleDeg),
+                o.Pca9685 is { } board ? Pca9685Target.From(board) : null);
         }
         return outputs;
+    }
+
+    /// <summary>
+    /// Opens the face tracker's servos at their safe angles (real or simulated as the board is). A
+    /// missing bus device or a PCA9685 that does not answer is the profile's to fix, named by field.
+    /// </summary>
+    public static ServoActuator OpenServos(DemoWiring w)
+    {
+        var p = w.Profile;
+        var outputs = Servos(p);
+        try
+        {
+            return ServoActuator.Open(outputs, p.Simulated ? PwmChannelOpener.Simulated() : PwmChannelOpener.Hardware());
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException && p.Pwm.FindIndex(o => o.Pca9685 is not null) is int board and >= 0)
+        {
+            throw w.Problem($"pwm[{board}].pca9685", ex.Message);
+        }
     }
 
     /// <summary>The line follower's motors (left, right): RC-style signals, stop halfway between the pulse limits.</summary>
@@ -72,8 +91,7 @@ public static class DemoOutputs
                 var motors = Motors(w);
                 return OpenPwm(w, () => p.Simulated ? MotorActuator.OpenSimulated(motors) : MotorActuator.OpenHardware(motors));
             case FaceTrackerDemo.DemoName:
-                var servos = Servos(p);
-                return OpenPwm(w, () => p.Simulated ? ServoActuator.OpenSimulated(servos) : ServoActuator.OpenHardware(servos));
+                return OpenPwm(w, () => OpenServos(w));
             default:
                 throw w.Problem("demo", $"unknown demo '{demo}' (available: {string.Join(", ", DemoCatalog.Names)})");
         }

@@ -8,6 +8,7 @@ using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
 using Realtime.Gpio;
+using Realtime.Gpio.ServoBoards;
 using Realtime.Linux.V4l2;
 using Realtime.Onnx;
 using Realtime.Sim;
@@ -64,6 +65,7 @@ public sealed class FaceTrackerDemo : DemoBase
             metrics.CameraDriverDropped = cam.DriverDropped;
             metrics.CameraErrorFrames = cam.ErrorFrames;
             metrics.CameraKernelTimestamps = cam.KernelTimestamps;
+            metrics.CameraCaptureThreadBytes = cam.CaptureThreadAllocatedBytes;
         }
     }
 
@@ -106,8 +108,7 @@ public sealed class FaceTrackerDemo : DemoBase
         Preprocessor = new LetterboxPreprocessor(p.Camera.Width, p.Camera.Height, m.InputWidth, m.InputHeight);
         Decoder = NewDecoder(Engine, Preprocessor, p, ModelPath, out string? mismatch) ?? throw w.Problem("model.path", mismatch!);
 
-        var outputs = DemoOutputs.Servos(p);
-        Servos = p.Simulated ? ServoActuator.OpenSimulated(outputs) : ServoActuator.OpenHardware(outputs);
+        Servos = DemoOutputs.OpenServos(w);
         Own(Servos);
 
         if (v4l2)

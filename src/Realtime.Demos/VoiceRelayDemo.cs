@@ -155,6 +155,7 @@ public sealed class VoiceRelayDemo : DemoBase
         var audio = Profile.Audio!;
         if (_phrases is not null) Timeline.Fill(metrics, _phrases, audio.Chunk, _chunksPerPass, audio.SampleRate);
         else metrics.ChunkMs = Math.Round(1000.0 * audio.Chunk / audio.SampleRate, 3);
+        metrics.RelaySwitches = Relay.Switches;
         if (Source is AlsaCaptureSource alsa)
         {
             metrics.AudioOverruns = alsa.DeviceOverruns + alsa.RingOverruns;

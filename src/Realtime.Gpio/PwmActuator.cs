@@ -17,7 +17,8 @@ public interface IPwmCalibration
 
 /// <summary>
 /// Outputs on PWM channels, one per command channel, each with its calibration. Writes go through
-/// System.Device.Gpio's <see cref="PwmChannel"/>, so the same code drives sysfs PWM on a board and
+/// System.Device.Gpio's <see cref="PwmChannel"/>, so the same code drives sysfs PWM on a board
+/// (<see cref="SysfsPwmChannel"/>, which writes without allocating) and
 /// <see cref="SimulatedPwmChannel"/> in simulation; channels open and start at their safe value.
 /// The calibration is a struct type argument, so <see cref="Apply"/> calls it without boxing.
 /// </summary>
@@ -25,11 +26,19 @@ public abstract class PwmActuator<TCalibration> : IActuator where TCalibration :
 {
     private readonly PwmChannel[] _channels;
     private readonly TCalibration[] _calibrations;
+    private readonly PwmChannelOpener? _opener;
     private ActuatorCommand _safe;
 
     /// <summary>Takes ownership of started channels and their calibrations (same order).</summary>
-    protected PwmActuator(PwmChannel[] channels, TCalibration[] calibrations)
+    protected PwmActuator(PwmChannel[] channels, TCalibration[] calibrations) : this(channels, calibrations, null) { }
+
+    /// <summary>
+    /// Takes ownership of started channels, their calibrations (same order) and the opener that
+    /// opened them (its PCA9685 boards are disposed after the channels).
+    /// </summary>
+    protected PwmActuator(PwmChannel[] channels, TCalibration[] calibrations, PwmChannelOpener? opener)
     {
+        _opener = opener;
         if (channels.Length != calibrations.Length) throw new ArgumentException("one calibration per channel");
         if (channels.Length == 0 || channels.Length > ChannelValues.MaxChannels) throw new ArgumentOutOfRangeException(nameof(channels), $"1..{ChannelValues.MaxChannels} channels");
         _channels = channels;
@@ -44,6 +53,8 @@ public abstract class PwmActuator<TCalibration> : IActuator where TCalibration :
     public ReadOnlySpan<PwmChannel> PwmChannels => _channels;
     /// <summary>Calibrations, in channel order.</summary>
     public ReadOnlySpan<TCalibration> Calibrations => _calibrations;
+    /// <summary>The opener the channels came from, when they came from one (its boards and simulated chips).</summary>
+    public PwmChannelOpener? Opener => _opener;
     /// <summary>The safe command.</summary>
     public ActuatorCommand SafeCommand => _safe;
 
@@ -62,7 +73,7 @@ public abstract class PwmActuator<TCalibration> : IActuator where TCalibration :
     }
 
     /// <summary>
-    /// Opens the channels at their safe duty and starts them: hardware PWM (sysfs /sys/class/pwm),
+    /// Opens the channels at their safe duty and starts them: hardware PWM (<see cref="SysfsPwmChannel"/>),
     /// or <see cref="SimulatedPwmChannel"/>s when <paramref name="simulated"/>. A failure closes
     /// what was opened.
     /// </summary>
@@ -80,7 +91,33 @@ public abstract class PwmActuator<TCalibration> : IActuator where TCalibration :
                 double safeDuty = o.Calibration.DutyCycleFor(o.Calibration.SafeValue);
                 channels[i] = simulated
                     ? new SimulatedPwmChannel(o.Chip, o.Channel, o.Calibration.FrequencyHz, safeDuty)
-                    : PwmChannel.Create(o.Chip, o.Channel, o.Calibration.FrequencyHz, safeDuty);
+                    : new SysfsPwmChannel(o.Chip, o.Channel, o.Calibration.FrequencyHz, safeDuty);
+                channels[i].Start();
+            }
+        }
+        catch
+        {
+            foreach (var c in channels) c?.Dispose();
+            throw;
+        }
+        return (channels, cals);
+    }
+
+    /// <summary>
+    /// Opens each output's channel through <paramref name="opener"/> at its safe duty and starts it
+    /// (sysfs PWM, a PCA9685 channel, or their simulated drivers). A failure closes what was opened
+    /// (the opener stays the caller's).
+    /// </summary>
+    protected static (PwmChannel[] Channels, TCalibration[] Calibrations) OpenChannels(ReadOnlySpan<PwmOutput<TCalibration>> outputs, PwmChannelOpener opener)
+    {
+        var channels = new PwmChannel[outputs.Length];
+        var cals = new TCalibration[outputs.Length];
+        try
+        {
+            for (int i = 0; i < outputs.Length; i++)
+            {
+                cals[i] = outputs[i].Calibration;
+                channels[i] = opener.Open(outputs[i], cals[i].DutyCycleFor(cals[i].SafeValue));
                 channels[i].Start();
             }
         }
@@ -96,6 +133,7 @@ public abstract class PwmActuator<TCalibration> : IActuator where TCalibration :
     public void Dispose()
     {
         foreach (var c in _channels) c.Dispose();
+        _opener?.Dispose();
         GC.SuppressFinalize(this);
     }
 }

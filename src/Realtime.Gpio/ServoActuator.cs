@@ -9,6 +9,27 @@ public sealed class ServoActuator : PwmActuator<ServoCalibration>
     /// <summary>Takes ownership of started channels and their calibrations (same order).</summary>
     public ServoActuator(PwmChannel[] channels, ServoCalibration[] calibrations) : base(channels, calibrations) { }
 
+    private ServoActuator(PwmChannel[] channels, ServoCalibration[] calibrations, PwmChannelOpener opener) : base(channels, calibrations, opener) { }
+
+    /// <summary>
+    /// Opens each output where it is (sysfs PWM or a PCA9685 channel, real or simulated as
+    /// <paramref name="opener"/> is) at its safe duty and starts it. Takes ownership of the opener,
+    /// also when opening fails.
+    /// </summary>
+    public static ServoActuator Open(ReadOnlySpan<PwmOutput<ServoCalibration>> outputs, PwmChannelOpener opener)
+    {
+        try
+        {
+            var (channels, cals) = OpenChannels(outputs, opener);
+            return new ServoActuator(channels, cals, opener);
+        }
+        catch
+        {
+            opener.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Opens hardware PWM channels (sysfs /sys/class/pwm) at their safe duty and starts them.</summary>
     public static ServoActuator OpenHardware(ReadOnlySpan<(int Chip, int Channel, ServoCalibration Calibration)> outputs)
     {

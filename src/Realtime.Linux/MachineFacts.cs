@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
+using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
 using Realtime.Linux.Interop;
 
@@ -10,13 +11,13 @@ namespace Realtime.Linux;
 /// <summary>Facts about the machine a run is on, read from /proc and /sys.</summary>
 public static unsafe class MachineFacts
 {
-    /// <summary>Cores, kernel, PREEMPT_RT, isolated cores, governor.</summary>
+    /// <summary>Cores (online, not this process's affinity), kernel, PREEMPT_RT, isolated cores, governor.</summary>
     public static MachineInfo Read()
     {
         string version = ReadText("/proc/sys/kernel/version") ?? "";
         return new MachineInfo
         {
-            Cores = Environment.ProcessorCount,
+            Cores = OnlineCpus.Count(),
             Kernel = ReadText("/proc/sys/kernel/osrelease") ?? Environment.OSVersion.VersionString,
             PreemptRt = File.Exists("/sys/kernel/realtime") || version.Contains("PREEMPT_RT", StringComparison.Ordinal),
             IsolatedCores = ReadText("/sys/devices/system/cpu/isolated") ?? "",

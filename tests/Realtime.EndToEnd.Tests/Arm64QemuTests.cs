@@ -90,7 +90,7 @@ public sealed class Arm64QemuTests
     {
         var r = RunArm64("boards");
         Assert.True(r.ExitCode == 0, r.ToString());
-        foreach (string name in new[] { "generic-x86", "jetson-orin-nano", "rpi4", "rpi4-tracker-15hz", "rpi5", "sim" })
+        foreach (string name in new[] { "generic-x86", "generic-x86-pca9685", "jetson-orin-nano", "rpi4", "rpi4-tracker-15hz", "rpi5", "sim" })
             Assert.Contains(r.Stdout.Split('\n'), l => l.StartsWith(name + " ", StringComparison.Ordinal));
         Assert.DoesNotContain("(invalid)", r.Stdout);
     }

@@ -12,7 +12,7 @@ namespace Realtime.EndToEnd.Tests;
 /// </summary>
 public sealed class BoardProfilesCliTests
 {
-    private static readonly string[] Shipped = { "generic-x86", "jetson-orin-nano", "rpi4", "rpi4-tracker-15hz", "rpi5", "sim" };
+    private static readonly string[] Shipped = { "generic-x86", "generic-x86-pca9685", "jetson-orin-nano", "rpi4", "rpi4-tracker-15hz", "rpi5", "sim" };
 
     [Fact]
     public void BoardsListsEveryShippedProfileAsValid()

@@ -1,4 +1,5 @@
 using System;
+using Realtime.Core.Profiles;
 using Realtime.Core.Timing;
 using Realtime.Linux;
 
@@ -10,10 +11,10 @@ public sealed class MachineFactsTests
     private const string LaunchVar = "RTAPP_LAUNCH_MONO_NS";
 
     [Fact]
-    public void ReadGivesTheProcessorCountAndTheKernelRelease()
+    public void ReadGivesTheOnlineCpuCountAndTheKernelRelease()
     {
         var m = MachineFacts.Read();
-        Assert.Equal(Environment.ProcessorCount, m.Cores);
+        Assert.Equal(OnlineCpus.Parse(System.IO.File.ReadAllText("/sys/devices/system/cpu/online")), m.Cores);
         Assert.False(string.IsNullOrWhiteSpace(m.Kernel));
         Assert.Equal(m.Kernel.Trim(), m.Kernel);
         Assert.False(string.IsNullOrEmpty(m.Arch));

@@ -76,8 +76,16 @@ public sealed class SensorProfile
     public string Device { get; set; } = "";
     /// <summary>I2C address in hex (<c>0x68</c>), for <c>i2c</c> sensors.</summary>
     public string? Address { get; set; }
-    /// <summary>The chip, when the project has a driver for it: <c>mpu6050</c> (I2C) or <c>mpu6000</c> (SPI or I2C).</summary>
+    /// <summary>
+    /// The chip, when the project has a driver for it: <c>mpu6050</c> (I2C) or <c>mpu6000</c> (SPI or
+    /// I2C), an IMU; <c>ina219</c> (I2C), a power monitor whose readings give the
+    /// report's energy per frame.
+    /// </summary>
     public string? Chip { get; set; }
+    /// <summary>A power monitor's shunt resistor, ohms.</summary>
+    public double? ShuntOhms { get; set; }
+    /// <summary>The largest current a power monitor is to measure, A (sets its current resolution).</summary>
+    public double? MaxCurrentA { get; set; }
 }
 
 /// <summary>The kernel command line the profile's core plan assumes.</summary>
@@ -162,10 +170,12 @@ public sealed class PwmOutputProfile
 {
     /// <summary>Name (pan, tilt …).</summary>
     public string Name { get; set; } = "";
-    /// <summary>PWM chip number (sysfs pwmchipN).</summary>
+    /// <summary>PWM chip number (sysfs pwmchipN); unused when <see cref="Pca9685"/> is set.</summary>
     public int Chip { get; set; }
-    /// <summary>Channel on the chip.</summary>
+    /// <summary>Channel on the chip (0..15 on a PCA9685).</summary>
     public int Channel { get; set; }
+    /// <summary>The PCA9685 servo board the channel is on, driven over I2C from user space; null: sysfs PWM.</summary>
+    public Pca9685Profile? Pca9685 { get; set; }
     /// <summary>Physical header pin the channel comes out on: checked against <see cref="BoardProfile.HeaderPins"/> and for conflicts.</summary>
     public int? Pin { get; set; }
     /// <summary>PWM frequency.</summary>

@@ -8,7 +8,7 @@ using System.Text.Json.Nodes;
 namespace Realtime.Core.Profiles;
 
 /// <summary>Reads and validates board profiles. Every problem is reported, each naming its field.</summary>
-public static class ProfileLoader
+public static partial class ProfileLoader
 {
     /// <summary>The most counted frames a run may have, from <c>timing.frames</c> or <c>--frames</c>: the loop keeps a record per frame.</summary>
     public const int MaxFrames = 10_000_000;
@@ -289,22 +289,28 @@ public static class ProfileLoader
         var names = new HashSet<string>();
         var channels = new HashSet<(int, int)>();
         var pins = new HashSet<int>();
+        var pcaChannels = new Dictionary<(string, int), int>();
         for (int i = 0; i < p.Pwm.Count; i++)
         {
             var o = p.Pwm[i];
             string f = $"pwm[{i}]";
             if (string.IsNullOrWhiteSpace(o.Name)) Add($"{f}.name", "must not be empty");
             else if (!names.Add(o.Name)) Add($"{f}.name", $"'{o.Name}' is used twice");
-            if (o.Chip < 0) Add($"{f}.chip", $"must not be negative, got {o.Chip}");
-            if (o.Channel < 0) Add($"{f}.channel", $"must not be negative, got {o.Channel}");
-            if (!channels.Add((o.Chip, o.Channel))) Add($"{f}.channel", $"pwmchip{o.Chip} channel {o.Channel} is used twice");
-            if (o.Pin is int pin)
+            // A channel on a PCA9685 has its own rules (bus, address, 16 channels, no header pin).
+            if (o.Pca9685 is not null) ValidatePca9685Output(p, i, pcaChannels, Add);
+            else
+            {
+                if (o.Chip < 0) Add($"{f}.chip", $"must not be negative, got {o.Chip}");
+                if (o.Channel < 0) Add($"{f}.channel", $"must not be negative, got {o.Channel}");
+                if (!channels.Add((o.Chip, o.Channel))) Add($"{f}.channel", $"pwmchip{o.Chip} channel {o.Channel} is used twice");
+            }
+            if (o.Pca9685 is null && o.Pin is int pin)
             {
                 if (!pins.Add(pin)) Add($"{f}.pin", $"pin {pin} is used twice");
                 else if (pin < 1) Add($"{f}.pin", $"must be a physical header pin number (1 or more), got {pin}");
                 else if (p.HeaderPins is { Count: > 0 } header && CheckHeaderPin(header, pin, o) is string pinProblem) Add($"{f}.pin", pinProblem);
             }
-            else if (p.HeaderPins is { Count: > 0 }) Add($"{f}.pin", $"this board has a header pin map (header_pins): name the pin pwmchip{o.Chip} channel {o.Channel} comes out on");
+            else if (o.Pca9685 is null && p.HeaderPins is { Count: > 0 }) Add($"{f}.pin", $"this board has a header pin map (header_pins): name the pin pwmchip{o.Chip} channel {o.Channel} comes out on");
             if (o.FrequencyHz <= 0 || o.FrequencyHz > 100000) Add($"{f}.frequency_hz", $"must be 1..100000, got {o.FrequencyHz}");
             if (!(o.MinPulseUs > 0 && o.MinPulseUs < o.MaxPulseUs)) Add($"{f}.min_pulse_us", $"must be positive and below max_pulse_us ({F(o.MinPulseUs)} vs {F(o.MaxPulseUs)})");
             else if (o.FrequencyHz > 0 && o.MaxPulseUs >= 1e6 / o.FrequencyHz) Add($"{f}.max_pulse_us", $"{F(o.MaxPulseUs)} µs does not fit the {F(1e6 / o.FrequencyHz)} µs PWM period");
@@ -314,7 +320,7 @@ public static class ProfileLoader
             else if (o.SafeAngleDeg < o.MinAngleDeg || o.SafeAngleDeg > o.MaxAngleDeg) Add($"{f}.safe_angle_deg", $"{F(o.SafeAngleDeg)} is outside {F(o.MinAngleDeg)}..{F(o.MaxAngleDeg)}");
         }
 
-        int cores = p.CpuCores > 0 ? p.CpuCores : Environment.ProcessorCount;
+        int cores = p.CpuCores > 0 ? p.CpuCores : OnlineCpus.Count();
         string coresOn = $"a {cores}-core {(p.CpuCores > 0 ? "board" : "machine")}";
         SortedSet<int>? isolated = null;
         if (p.Kernel is { } kernel) isolated = ValidateKernel(kernel.Cmdline, cores, coresOn, Add);
@@ -532,7 +538,7 @@ public static class ProfileLoader
     }
 
     private static readonly string[] SensorBuses = { "i2c", "spi", "serial", "iio" };
-    private static readonly string[] SensorChips = { "mpu6050", "mpu6000" };
+    private static readonly string[] SensorChips = { "mpu6050", "mpu6000", "ina219" };
 
     private static void ValidateSensors(List<SensorProfile> sensors, Action<string, string> add)
     {
@@ -555,6 +561,7 @@ public static class ProfileLoader
             if (s.Chip is not null && Array.IndexOf(SensorChips, s.Chip) < 0) add($"{f}.chip", $"unknown chip '{s.Chip}' (drivers: {string.Join(", ", SensorChips)})");
             else if (s.Chip == "mpu6050" && s.Bus != "i2c") add($"{f}.chip", $"the MPU-6050 has only an I2C port (bus is '{s.Bus}'; the MPU-6000 has SPI)");
             else if (s.Chip == "mpu6000" && s.Bus is not ("i2c" or "spi")) add($"{f}.chip", $"the MPU-6000 is on i2c or spi (bus is '{s.Bus}')");
+            ValidatePowerMonitor(s, f, add);
         }
     }
 

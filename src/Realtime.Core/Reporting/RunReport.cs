@@ -89,6 +89,8 @@ public sealed class RunReport
     public OverheadVsFloor? OverheadVsFloor { get; set; }
     /// <summary>What the demo measured.</summary>
     public DemoMetrics DemoMetrics { get; set; } = new();
+    /// <summary>Energy per frame and mean power, where the profile configures a power monitor (null otherwise).</summary>
+    public PowerReport? Power { get; set; }
 }
 
 /// <summary>One watchdog event.</summary>
@@ -279,6 +281,10 @@ public sealed class DemoMetrics
     public long? CameraErrorFrames { get; set; }
     /// <summary>V4L2 camera: capture times are the kernel's monotonic buffer timestamps (false: taken at dequeue).</summary>
     public bool? CameraKernelTimestamps { get; set; }
+    /// <summary>V4L2 camera: bytes the capture thread allocated after its warm-up frames (−1: not measured yet). Zero is the promise.</summary>
+    public long? CameraCaptureThreadBytes { get; set; }
+    /// <summary>Voice relay: times the relay switched (closed or opened), the safe-state opening included.</summary>
+    public long? RelaySwitches { get; set; }
 }
 
 /// <summary>One phrase of the known speech and what the relay did about it.</summary>

@@ -25,7 +25,7 @@ public static class ImuBus
             int address = int.Parse(sensor.Address.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
             I2cDevice device = simulated is not null
                 ? simulated.OpenI2c(bus, address, ad0High: address == Mpu6050Registers.AddressAd0High)
-                : I2cDevice.Create(new I2cConnectionSettings(bus, address));
+                : Realtime.Gpio.I2c.SmbusI2cDevice.Open(bus, address); // plain I2C, or SMBus where the adapter only does that
             return OpenOrDispose(() => Mpu6050.OnI2c(device), device);
         }
         if (sensor.Bus == "spi")

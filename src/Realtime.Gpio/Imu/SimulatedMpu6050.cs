@@ -4,6 +4,7 @@ using System.Device.I2c;
 using System.Device.Spi;
 using System.IO;
 using System.Threading;
+using Realtime.Gpio.I2c;
 
 namespace Realtime.Gpio.Imu;
 
@@ -14,7 +15,7 @@ namespace Realtime.Gpio.Imu;
 /// auto-increment on burst reads, DEVICE_RESET), fed with the true motion by a plant. Reach it
 /// through System.Device.Gpio's bus API with <see cref="OpenI2c"/> or <see cref="OpenSpi"/>.
 /// </summary>
-public sealed class SimulatedMpu6050
+public sealed class SimulatedMpu6050 : ISimulatedI2cChip
 {
     private readonly byte[] _registers = new byte[128];
     private readonly object _gate = new();
@@ -50,6 +51,11 @@ public sealed class SimulatedMpu6050
     /// <summary>An I2C device at <paramref name="address"/> on bus <paramref name="busId"/>; the chip answers at 0x68 (AD0 low) or 0x69 (<paramref name="ad0High"/>).</summary>
     public I2cDevice OpenI2c(int busId, int address, bool ad0High = false) =>
         new SimulatedI2cDevice(this, new I2cConnectionSettings(busId, address), ad0High ? Mpu6050Registers.AddressAd0High : Mpu6050Registers.AddressAd0Low);
+
+    /// <inheritdoc/>
+    string ISimulatedI2cChip.ChipName => "MPU-6050";
+
+    void ISimulatedI2cChip.Transact(ReadOnlySpan<byte> write, Span<byte> read, ref byte pointer) => Transact(write, read, ref pointer);
 
     /// <summary>An SPI device on bus <paramref name="busId"/>, chip select <paramref name="chipSelect"/>.</summary>
     public SpiDevice OpenSpi(int busId, int chipSelect) =>
@@ -108,61 +114,6 @@ public sealed class SimulatedMpu6050
             }
             for (int i = 0; i < read.Length; i++) read[i] = _registers[(pointer + i) & 0x7F];
             pointer = (byte)((pointer + read.Length) & 0x7F);
-        }
-    }
-
-    private sealed class SimulatedI2cDevice : I2cDevice
-    {
-        private readonly SimulatedMpu6050 _chip;
-        private readonly I2cConnectionSettings _settings;
-        private readonly int _chipAddress;
-        private byte _pointer;
-
-        public SimulatedI2cDevice(SimulatedMpu6050 chip, I2cConnectionSettings settings, int chipAddress)
-        {
-            _chip = chip;
-            _settings = settings;
-            _chipAddress = chipAddress;
-        }
-
-        public override I2cConnectionSettings ConnectionSettings => _settings;
-
-        // Linux answers a transfer to an address nobody acknowledges with ENXIO; System.Device.Gpio turns it into an IOException.
-        private void Check()
-        {
-            if (_settings.DeviceAddress != _chipAddress)
-                throw new IOException($"Error 6 performing I2C data transfer: no device acknowledges address 0x{_settings.DeviceAddress:X2} on bus {_settings.BusId} (the simulated MPU-6050 is at 0x{_chipAddress:X2})");
-        }
-
-        public override byte ReadByte()
-        {
-            Span<byte> b = stackalloc byte[1];
-            Read(b);
-            return b[0];
-        }
-
-        public override void Read(Span<byte> buffer)
-        {
-            Check();
-            _chip.Transact(ReadOnlySpan<byte>.Empty, buffer, ref _pointer);
-        }
-
-        public override void WriteByte(byte value)
-        {
-            Span<byte> b = stackalloc byte[1] { value };
-            Write(b);
-        }
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            Check();
-            _chip.Transact(buffer, Span<byte>.Empty, ref _pointer);
-        }
-
-        public override void WriteRead(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer)
-        {
-            Check();
-            _chip.Transact(writeBuffer, readBuffer, ref _pointer);
         }
     }
 

@@ -305,6 +305,10 @@ public sealed unsafe class V4l2Capture : IFrameSource
             Interlocked.Increment(ref _dequeued);
             CountDriverGaps(buf.Sequence);
             bool ok = (buf.Flags & V4l2Api.BufFlagError) == 0 && buf.Index < (uint)_maps.Count && Unpack(buf, _handoff.Back);
+            // Read before QBUF: videobuf2 writes the queued buffer's state back into the same struct
+            // (timestamp cleared, flags QUEUED), which made every frame look unstamped.
+            long captureNs = CaptureTime(buf, dequeuedNs);
+            uint sequence = buf.Sequence;
             // The buffer goes back to the driver before the hand-off, so the driver is never short of one for long.
             r = _dev.Ioctl(_fd, V4l2Api.VIDIOC_QBUF, &buf);
             if (r < 0)
@@ -318,8 +322,8 @@ public sealed unsafe class V4l2Capture : IFrameSource
                 continue;
             }
             FrameBuffer back = _handoff.Back;
-            back.CaptureNs = CaptureTime(buf, dequeuedNs);
-            back.Sequence = buf.Sequence;
+            back.CaptureNs = captureNs;
+            back.Sequence = sequence;
             _handoff.Publish();
             _frameReady.Set();
             processed++;
@@ -341,6 +345,7 @@ public sealed unsafe class V4l2Capture : IFrameSource
     // The kernel's timestamp when it is CLOCK_MONOTONIC (the same clock as MonotonicClock); else the dequeue time.
     private long CaptureTime(in V4l2Buffer buf, long dequeuedNs)
     {
+        if ((buf.Flags & V4l2Api.BufFlagError) != 0) return dequeuedNs; // never delivered: says nothing about the driver's clock
         if ((buf.Flags & V4l2Api.BufFlagTimestampMask) == V4l2Api.BufFlagTimestampMonotonic && (buf.TimestampSec | buf.TimestampUsec) != 0)
             return buf.TimestampSec * 1_000_000_000L + buf.TimestampUsec * 1000L;
         KernelTimestamps = false;

@@ -83,7 +83,7 @@ public sealed class ProfileCompositionTests
     public void AnUnknownBuiltInNameListsTheBuiltInOnes()
     {
         var ex = Fails("""{ "extends": "rpi9" }""");
-        Assert.StartsWith("extends: no built-in profile 'rpi9' (built-in: generic-x86, jetson-orin-nano, rpi4", Assert.Single(ex.Problems), StringComparison.Ordinal);
+        Assert.StartsWith("extends: no built-in profile 'rpi9' (built-in: generic-x86, generic-x86-pca9685, jetson-orin-nano, rpi4", Assert.Single(ex.Problems), StringComparison.Ordinal);
     }
 
     [Fact]

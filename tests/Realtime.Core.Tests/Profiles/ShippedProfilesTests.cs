@@ -10,12 +10,12 @@ public sealed class ShippedProfilesTests
 {
     public static IEnumerable<object[]> Shipped() => BoardFiles.Names().Select(n => new object[] { n });
 
-    private static readonly string[] RealBoards = { "rpi4", "rpi5", "jetson-orin-nano", "generic-x86" };
+    private static readonly string[] RealBoards = { "rpi4", "rpi5", "jetson-orin-nano", "generic-x86", "generic-x86-pca9685" };
 
     [Fact]
-    public void TheShippedSetIsTheFourBoardsTheSimAndTheDemoOverlay()
+    public void TheShippedSetIsTheFourBoardsTheirVariantsTheSimAndTheDemoOverlay()
     {
-        Assert.Equal(new[] { "generic-x86", "jetson-orin-nano", "rpi4", "rpi4-tracker-15hz", "rpi5", "sim" }, BoardFiles.Names());
+        Assert.Equal(new[] { "generic-x86", "generic-x86-pca9685", "jetson-orin-nano", "rpi4", "rpi4-tracker-15hz", "rpi5", "sim" }, BoardFiles.Names());
     }
 
     [Theory]
@@ -62,6 +62,20 @@ public sealed class ShippedProfilesTests
         var s = Assert.Single(p.Sensors);
         Assert.Equal(("i2c", "0x40"), (s.Bus, s.Address));
         AssertIsolates(p, p.Threads.Pipeline.Cores.ToArray());
+    }
+
+    [Fact]
+    public void TheX86Pca9685VariantKeepsThePcAndPutsTheServosOnAUserSpacePca9685WithAPowerMonitor()
+    {
+        var x86 = BoardFiles.Load("generic-x86");
+        var p = BoardFiles.Load("generic-x86-pca9685");
+        Assert.Equal(x86.Threads.Pipeline.Cores, p.Threads.Pipeline.Cores);
+        Assert.Equal(x86.Kernel!.Cmdline, p.Kernel!.Cmdline);
+        Assert.Equal(new[] { 0, 1 }, p.Pwm.Select(o => o.Channel).ToArray());
+        Assert.All(p.Pwm, o => Assert.Equal(("/dev/i2c-1", "0x40"), (o.Pca9685!.Device, o.Pca9685.Address)));
+        Assert.All(p.Pwm, o => Assert.Null(o.Pin));
+        var monitor = Assert.Single(p.Sensors);
+        Assert.Equal(("ina219", "0x41", 0.1, 3.2), (monitor.Chip, monitor.Address, monitor.ShuntOhms, monitor.MaxCurrentA));
     }
 
     private static void AssertIsolates(BoardProfile p, int[] cores)

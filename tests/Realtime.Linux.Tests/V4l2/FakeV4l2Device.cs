@@ -229,6 +229,13 @@ internal sealed unsafe class FakeV4l2Device : IV4l2Device
         _queued[b->Index] = true;
         _incoming.Enqueue((int)b->Index);
         Queues++;
+        // As videobuf2 does, QBUF writes the now-queued buffer's state back into the caller's
+        // struct: no timestamp, no sequence, flags QUEUED. A caller must read a frame's before it.
+        b->Flags = TimestampFlags | V4l2Api.BufFlagMapped | V4l2Api.BufFlagQueued;
+        b->TimestampSec = 0;
+        b->TimestampUsec = 0;
+        b->Sequence = 0;
+        b->BytesUsed = 0;
         return 0;
     }
 
