@@ -16,8 +16,8 @@ MODDIR="$RIG_ROOT/out/rig/modules"
 export RTAPP_ASSETS="$RIG_ASSETS"
 CHECKS="rt_check imu face_tracker servo_sigterm stall_softdog voice_relay"
 # Frames per face-tracker run: BlazeFace takes seconds a frame under TCG.
-FT_FRAMES=8
-FT_WARMUP=2
+FT_FRAMES=3
+FT_WARMUP=1
 
 # fact CHECK KEY VALUE: one line of CHECK's results.
 fact() { printf '%s=%s\n' "$2" "$3" >> "$OUT/$1.env"; }
@@ -32,6 +32,13 @@ for k in sys.argv[2].split("."): v=v[int(k)] if isinstance(v,list) else v.get(k)
 print("null" if v is None else (str(v).lower() if isinstance(v,bool) else v))' "$1" "$2" 2>/dev/null || echo missing; }
 # softdog_expiries: how often softdog has fired (soft_noboot=1 logs it instead of rebooting).
 softdog_expiries() { dmesg | grep -c 'softdog: Triggered'; }
+# wait_or_kill PID SECONDS: the exit status of a background run, or "killed" when it outlived SECONDS.
+wait_or_kill() {
+    local i
+    for i in $(seq 1 "$2"); do kill -0 "$1" 2>/dev/null || break; sleep 1; done
+    if kill -0 "$1" 2>/dev/null; then kill -KILL "$1"; wait "$1" 2>/dev/null; echo killed; return; fi
+    wait "$1"; echo "$?"
+}
 # servo_facts CHECK: what the rig's PWM chip last got on the two servo channels.
 servo_facts() {
     fact "$1" duty_ns "$(param rig_pwm duty_ns)"
@@ -118,8 +125,7 @@ check_servo_sigterm() {
     fact servo_sigterm running_duty_ns "$(cat /sys/class/pwm/pwmchip0/pwm0/duty_cycle 2>/dev/null),$(cat /sys/class/pwm/pwmchip0/pwm1/duty_cycle 2>/dev/null)"
     sleep 30
     kill -TERM "$pid"
-    wait "$pid"
-    fact servo_sigterm exit "$?"
+    fact servo_sigterm exit "$(wait_or_kill "$pid" 300)"
     ft_report servo_sigterm "$OUT/servo_sigterm.json"
     servo_facts servo_sigterm
 }
@@ -127,10 +133,13 @@ check_servo_sigterm() {
 # A stalled source (--inject): the watchdog thread latches the safe state, stops kicking /dev/watchdog,
 # and softdog expires; the loop then goes on.
 check_stall_softdog() {
-    local before; before="$(softdog_expiries)"
-    "$RTAPP" run --board "$BOARD" --no-floor --frames "$FT_FRAMES" --warmup "$FT_WARMUP" --inject "stall-source:60000:at=$((FT_WARMUP + 2))" \
+    local before stall_at=$((FT_WARMUP + 1)); before="$(softdog_expiries)"
+    "$RTAPP" run --board "$BOARD" --no-floor --frames "$FT_FRAMES" --warmup "$FT_WARMUP" --inject "stall-source:60000:at=$stall_at" \
         --report "$OUT/stall_softdog.json" > "$OUT/stall_softdog.out" 2>&1
     fact stall_softdog exit "$?"
+    fact stall_softdog stall_at "$stall_at"
+    fact stall_softdog stall_frames "$(python3 -c 'import json,sys
+print(",".join(str(e["frame"]) for e in json.load(open(sys.argv[1])).get("watchdog_events", []) if e["kind"] == "stall"))' "$OUT/stall_softdog.json" 2>/dev/null)"
     ft_report stall_softdog "$OUT/stall_softdog.json"
     servo_facts stall_softdog
     fact stall_softdog softdog_expiries "$(( $(softdog_expiries) - before ))"
@@ -142,7 +151,7 @@ check_voice_relay() {
     aplay -q -D hw:Loopback,0,0 "$RIG_ASSETS/audio/speech-relay.wav" > "$OUT/voice_relay.aplay" 2>&1 &
     local player=$!
     sleep 1
-    "$RTAPP" run --board "$BOARD" --demo voice-relay --no-floor --frames 250 --report "$OUT/voice_relay.json" > "$OUT/voice_relay.out" 2>&1
+    "$RTAPP" run --board "$BOARD" --demo voice-relay --no-floor --frames 100 --report "$OUT/voice_relay.json" > "$OUT/voice_relay.out" 2>&1
     fact voice_relay exit "$?"
     kill "$player" 2>/dev/null; wait "$player" 2>/dev/null
     local r="$OUT/voice_relay.json"
@@ -152,7 +161,10 @@ check_voice_relay() {
     fact voice_relay audio_overruns "$(json "$r" demo_metrics.audio_overruns)"
     fact voice_relay gpio_changes "$(param rig_gpio changes)"
     fact voice_relay gpio_levels "$(param rig_gpio levels)"
-    fact voice_relay gpiochip "$(cat /sys/bus/gpio/devices/gpiochip0/label 2>/dev/null || grep -l rig-gpio /sys/class/gpio/gpiochip*/label)"
+    fact voice_relay audio_failure "$(json "$r" demo_metrics.audio_failure)"
+    # gpiochip0 (the chip GpioController's libgpiod driver opens) is the rig's: its parent device.
+    fact voice_relay gpiochip "$(basename "$(readlink -f /sys/bus/gpio/devices/gpiochip0/..)")"
+    fact voice_relay aplay "$(tr '\n' ' ' < "$OUT/voice_relay.aplay")"
 }
 
 echo "rig guest: kernel $(uname -r), cpus online $(cat /sys/devices/system/cpu/online), isolated $(cat /sys/devices/system/cpu/isolated)"
