@@ -14,7 +14,7 @@ RTAPP="${RIG_BIN:-$RIG_ROOT/out/rtapp/rtapp}"
 BOARD="$RIG_ROOT/tests/rig/rig.json"
 MODDIR="$RIG_ROOT/out/rig/modules"
 export RTAPP_ASSETS="$RIG_ASSETS"
-CHECKS="rt_check imu face_tracker servo_sigterm stall_softdog voice_relay"
+CHECKS="rt_check imu face_tracker servo_sigterm stall_softdog relay_gpio voice_relay"
 # Frames per face-tracker run: BlazeFace takes seconds a frame under TCG.
 FT_FRAMES=3
 FT_WARMUP=1
@@ -145,21 +145,44 @@ print(",".join(str(e["frame"]) for e in json.load(open(sys.argv[1])).get("watchd
     fact stall_softdog softdog_expiries "$(( $(softdog_expiries) - before ))"
 }
 
+# The relay through the GPIO character device: the voice relay on the speech recording read from
+# its file (paced by the loop), the relay on the rig's GPIO chip; every switch must reach the line.
+check_relay_gpio() {
+    local board=/tmp/relay-wav.json
+    sed 's|"audio": { "kind": "alsa", "device": "hw:Loopback,1,0",|"audio": { "kind": "wav", "path": "audio/speech-relay.wav",|' "$BOARD" > "$board"
+    local before; before="$(param rig_gpio changes | cut -d, -f4)"
+    "$RTAPP" run --board "$board" --demo voice-relay --no-floor --frames 140 --report "$OUT/relay_gpio.json" > "$OUT/relay_gpio.out" 2>&1
+    fact relay_gpio exit "$?"
+    local r="$OUT/relay_gpio.json"
+    fact relay_gpio frames "$(json "$r" frames)"
+    fact relay_gpio bytes_per_frame "$(json "$r" alloc_bytes_per_frame)"
+    fact relay_gpio relay_switches "$(json "$r" demo_metrics.relay_switches)"
+    fact relay_gpio gpio_changes "$(( $(param rig_gpio changes | cut -d, -f4) - before ))"
+    fact relay_gpio gpio_levels "$(param rig_gpio levels)"
+    # gpiochip0 (the chip GpioController's libgpiod driver opens) is the rig's: its parent device.
+    fact relay_gpio gpiochip "$(basename "$(readlink -f /sys/bus/gpio/devices/gpiochip0/..)")"
+}
+
 # The voice relay: the speech recording played into the ALSA loopback, captured by rtapp, the relay
 # on the rig's GPIO chip through the character device.
 check_voice_relay() {
-    aplay -q -D hw:Loopback,0,0 "$RIG_ASSETS/audio/speech-relay.wav" > "$OUT/voice_relay.aplay" 2>&1 &
+    local before; before="$(param rig_gpio changes | cut -d, -f4)"
+    # Played over and over (rtapp's cold start takes many seconds under TCG), until rtapp is done.
+    rm -f /tmp/stop-aplay
+    ( while [ ! -e /tmp/stop-aplay ]; do aplay -q -D hw:Loopback,0,0 "$RIG_ASSETS/audio/speech-relay.wav" || break; done ) > "$OUT/voice_relay.aplay" 2>&1 &
     local player=$!
     sleep 1
     "$RTAPP" run --board "$BOARD" --demo voice-relay --no-floor --frames 100 --report "$OUT/voice_relay.json" > "$OUT/voice_relay.out" 2>&1
     fact voice_relay exit "$?"
-    kill "$player" 2>/dev/null; wait "$player" 2>/dev/null
+    touch /tmp/stop-aplay
+    kill $(cat "/proc/$player/task/$player/children" 2>/dev/null) 2>/dev/null
+    wait "$player" 2>/dev/null
     local r="$OUT/voice_relay.json"
     fact voice_relay frames "$(json "$r" frames)"
     fact voice_relay bytes_per_frame "$(json "$r" alloc_bytes_per_frame)"
     fact voice_relay relay_switches "$(json "$r" demo_metrics.relay_switches)"
     fact voice_relay audio_overruns "$(json "$r" demo_metrics.audio_overruns)"
-    fact voice_relay gpio_changes "$(param rig_gpio changes)"
+    fact voice_relay gpio_changes "$(( $(param rig_gpio changes | cut -d, -f4) - before ))"
     fact voice_relay gpio_levels "$(param rig_gpio levels)"
     fact voice_relay audio_failure "$(json "$r" demo_metrics.audio_failure)"
     # gpiochip0 (the chip GpioController's libgpiod driver opens) is the rig's: its parent device.
