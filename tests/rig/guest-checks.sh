@@ -32,12 +32,13 @@ for k in sys.argv[2].split("."): v=v[int(k)] if isinstance(v,list) else v.get(k)
 print("null" if v is None else (str(v).lower() if isinstance(v,bool) else v))' "$1" "$2" 2>/dev/null || echo missing; }
 # softdog_expiries: how often softdog has fired (soft_noboot=1 logs it instead of rebooting).
 softdog_expiries() { dmesg | grep -c 'softdog: Triggered'; }
-# wait_or_kill PID SECONDS: the exit status of a background run, or "killed" when it outlived SECONDS.
+# wait_or_kill PID SECONDS: waits for a background run (in this shell: only it can wait for its
+# child); STATUS is its exit status, or "killed" when it outlived SECONDS.
 wait_or_kill() {
     local i
     for i in $(seq 1 "$2"); do kill -0 "$1" 2>/dev/null || break; sleep 1; done
-    if kill -0 "$1" 2>/dev/null; then kill -KILL "$1"; wait "$1" 2>/dev/null; echo killed; return; fi
-    wait "$1"; echo "$?"
+    if kill -0 "$1" 2>/dev/null; then kill -KILL "$1"; wait "$1" 2>/dev/null; STATUS=killed; return; fi
+    wait "$1"; STATUS=$?
 }
 # servo_facts CHECK: what the rig's PWM chip last got on the two servo channels.
 servo_facts() {
@@ -63,9 +64,10 @@ load_devices() {
     kmod vivid n_devs=1 node_types=0x1 input_types=0x0 || echo "rig: vivid did not load"
     insmod "$MODDIR/rig_pwm.ko" || echo "rig: rig_pwm did not load"
     insmod "$MODDIR/rig_gpio.ko" || echo "rig: rig_gpio did not load"
-    # soft_margin 45 s: a frame (the first inference above all) can take 20 s under TCG on a busy host, and
-    # rtapp kicks once a second only while frames advance; the injected stall (60 s) outlasts it.
-    kmod softdog soft_noboot=1 soft_margin=45 || echo "rig: softdog did not load"
+    # rtapp kicks once a second until no frame has advanced for the stall timeout (30 s in rig.json:
+    # a first inference takes up to ~26 s under TCG on a busy host), so softdog's 5 s margin expires
+    # 35 s into a stall: the injected one lasts 60 s, a slow frame never that long.
+    kmod softdog soft_noboot=1 soft_margin=5 || echo "rig: softdog did not load"
     kmod i2c-dev
     kmod i2c-stub chip_addr=0x68 || echo "rig: i2c-stub did not load"
     kmod snd-aloop index=0 id=Loopback pcm_substreams=1 || echo "rig: snd-aloop did not load"
@@ -125,7 +127,8 @@ check_servo_sigterm() {
     fact servo_sigterm running_duty_ns "$(cat /sys/class/pwm/pwmchip0/pwm0/duty_cycle 2>/dev/null),$(cat /sys/class/pwm/pwmchip0/pwm1/duty_cycle 2>/dev/null)"
     sleep 30
     kill -TERM "$pid"
-    fact servo_sigterm exit "$(wait_or_kill "$pid" 300)"
+    wait_or_kill "$pid" 300
+    fact servo_sigterm exit "$STATUS"
     ft_report servo_sigterm "$OUT/servo_sigterm.json"
     servo_facts servo_sigterm
 }
@@ -151,7 +154,8 @@ check_relay_gpio() {
     local board=/tmp/relay-wav.json
     sed 's|"audio": { "kind": "alsa", "device": "hw:Loopback,1,0",|"audio": { "kind": "wav", "path": "audio/speech-relay.wav",|' "$BOARD" > "$board"
     local before; before="$(param rig_gpio changes | cut -d, -f4)"
-    "$RTAPP" run --board "$board" --demo voice-relay --no-floor --frames 140 --report "$OUT/relay_gpio.json" > "$OUT/relay_gpio.out" 2>&1
+    # single-stream: each frame takes the next chunk (a late periodic loop would skip the file's chunks).
+    "$RTAPP" run --board "$board" --demo voice-relay --no-floor --scenario single-stream --frames 140 --report "$OUT/relay_gpio.json" > "$OUT/relay_gpio.out" 2>&1
     fact relay_gpio exit "$?"
     local r="$OUT/relay_gpio.json"
     fact relay_gpio frames "$(json "$r" frames)"
