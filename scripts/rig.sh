@@ -98,12 +98,12 @@ OUT="$RIG/results"
 rm -rf "$OUT"; mkdir -p "$OUT"
 log "booting $KVER under qemu (TCG, 2 CPUs, core 1 isolated); checks: $checks"
 rc=0
-timeout 1200 qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2048 -no-reboot \
+timeout 2400 qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2048 -no-reboot \
     -kernel "$KDIR/boot/vmlinuz-$KVER" -initrd "$INITRD" \
     -append "console=ttyS0 quiet panic=-1 isolcpus=1 nohz_full=1 rcu_nocbs=1 rig.root=$ROOT rig.assets=$RTAPP_ASSETS rig.checks=$checks rig.kver=$KVER rig.bin=$BIN" \
     -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
     -virtfs "local,path=$OUT,mount_tag=rigout,security_model=none,multidevs=remap" \
     -display none -serial "file:$RIG/console.log" -monitor none -nic none || rc=$?
-[ "$rc" -eq 124 ] && die "the guest did not finish within 1200 s (console: $(rel "$RIG/console.log"))"
+[ "$rc" -eq 124 ] && die "the guest did not finish within 2400 s (console: $(rel "$RIG/console.log"))"
 [ -f "$OUT/done" ] || die "the guest stopped before its checks finished (qemu exit $rc; console: $(rel "$RIG/console.log"))"
 log "guest finished: $(tr '\n' ' ' < "$OUT/done")(total $(elapsed_since "$t0") s)"

@@ -160,6 +160,7 @@ public sealed class VoiceRelayDemo : DemoBase
         {
             metrics.AudioOverruns = alsa.DeviceOverruns + alsa.RingOverruns;
             metrics.AudioUnderruns = alsa.Underruns;
+            metrics.AudioFailure = alsa.FailureText;
         }
     }
 

@@ -22,7 +22,7 @@ public sealed class RigFixture
     {
         Results = Path.Combine(TestAssets.RepoRoot, "out", "rig", "results");
         var env = new Dictionary<string, string> { ["RTAPP_BIN"] = TestAssets.Rtapp, ["RTAPP_ASSETS"] = TestAssets.Dir };
-        Boot = Rtapp.Exec(Path.Combine(TestAssets.RepoRoot, "scripts", "rig.sh"), TimeSpan.FromMinutes(30), env, "boot");
+        Boot = Rtapp.Exec(Path.Combine(TestAssets.RepoRoot, "scripts", "rig.sh"), TimeSpan.FromMinutes(42), env, "boot");
     }
 
     /// <summary>One fact of one check; fails naming the check's output when the check did not write it.</summary>

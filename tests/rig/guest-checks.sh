@@ -14,10 +14,10 @@ RTAPP="${RIG_BIN:-$RIG_ROOT/out/rtapp/rtapp}"
 BOARD="$RIG_ROOT/tests/rig/rig.json"
 MODDIR="$RIG_ROOT/out/rig/modules"
 export RTAPP_ASSETS="$RIG_ASSETS"
-CHECKS="rt_check imu face_tracker servo_sigterm stall_softdog voice_relay pca9685"
+CHECKS="rt_check imu face_tracker servo_sigterm stall_softdog relay_gpio voice_relay pca9685"
 # Frames per face-tracker run: BlazeFace takes seconds a frame under TCG.
-FT_FRAMES=8
-FT_WARMUP=2
+FT_FRAMES=3
+FT_WARMUP=1
 
 # fact CHECK KEY VALUE: one line of CHECK's results.
 fact() { printf '%s=%s\n' "$2" "$3" >> "$OUT/$1.env"; }
@@ -32,6 +32,14 @@ for k in sys.argv[2].split("."): v=v[int(k)] if isinstance(v,list) else v.get(k)
 print("null" if v is None else (str(v).lower() if isinstance(v,bool) else v))' "$1" "$2" 2>/dev/null || echo missing; }
 # softdog_expiries: how often softdog has fired (soft_noboot=1 logs it instead of rebooting).
 softdog_expiries() { dmesg | grep -c 'softdog: Triggered'; }
+# wait_or_kill PID SECONDS: waits for a background run (in this shell: only it can wait for its
+# child); STATUS is its exit status, or "killed" when it outlived SECONDS.
+wait_or_kill() {
+    local i
+    for i in $(seq 1 "$2"); do kill -0 "$1" 2>/dev/null || break; sleep 1; done
+    if kill -0 "$1" 2>/dev/null; then kill -KILL "$1"; wait "$1" 2>/dev/null; STATUS=killed; return; fi
+    wait "$1"; STATUS=$?
+}
 # servo_facts CHECK: what the rig's PWM chip last got on the two servo channels.
 servo_facts() {
     fact "$1" duty_ns "$(param rig_pwm duty_ns)"
@@ -56,9 +64,10 @@ load_devices() {
     kmod vivid n_devs=1 node_types=0x1 input_types=0x0 || echo "rig: vivid did not load"
     insmod "$MODDIR/rig_pwm.ko" || echo "rig: rig_pwm did not load"
     insmod "$MODDIR/rig_gpio.ko" || echo "rig: rig_gpio did not load"
-    # soft_margin 45 s: a frame (the first inference above all) can take 20 s under TCG on a busy host, and
-    # rtapp kicks once a second only while frames advance; the injected stall (60 s) outlasts it.
-    kmod softdog soft_noboot=1 soft_margin=45 || echo "rig: softdog did not load"
+    # rtapp kicks once a second until no frame has advanced for the stall timeout (30 s in rig.json:
+    # a first inference takes up to ~26 s under TCG on a busy host), so softdog's 5 s margin expires
+    # 35 s into a stall: the injected one lasts 60 s, a slow frame never that long.
+    kmod softdog soft_noboot=1 soft_margin=5 || echo "rig: softdog did not load"
     kmod i2c-dev
     # 0x68 the MPU-6050, 0x40 the PCA9685 servo board and 0x41 the INA219 of generic-x86-pca9685.
     kmod i2c-stub chip_addr=0x68,0x40,0x41 || echo "rig: i2c-stub did not load"
@@ -179,8 +188,8 @@ check_servo_sigterm() {
     fact servo_sigterm running_duty_ns "$(cat /sys/class/pwm/pwmchip0/pwm0/duty_cycle 2>/dev/null),$(cat /sys/class/pwm/pwmchip0/pwm1/duty_cycle 2>/dev/null)"
     sleep 30
     kill -TERM "$pid"
-    wait "$pid"
-    fact servo_sigterm exit "$?"
+    wait_or_kill "$pid" 300
+    fact servo_sigterm exit "$STATUS"
     ft_report servo_sigterm "$OUT/servo_sigterm.json"
     servo_facts servo_sigterm
 }
@@ -188,32 +197,62 @@ check_servo_sigterm() {
 # A stalled source (--inject): the watchdog thread latches the safe state, stops kicking /dev/watchdog,
 # and softdog expires; the loop then goes on.
 check_stall_softdog() {
-    local before; before="$(softdog_expiries)"
-    "$RTAPP" run --board "$BOARD" --no-floor --frames "$FT_FRAMES" --warmup "$FT_WARMUP" --inject "stall-source:60000:at=$((FT_WARMUP + 2))" \
+    local before stall_at=$((FT_WARMUP + 1)); before="$(softdog_expiries)"
+    "$RTAPP" run --board "$BOARD" --no-floor --frames "$FT_FRAMES" --warmup "$FT_WARMUP" --inject "stall-source:60000:at=$stall_at" \
         --report "$OUT/stall_softdog.json" > "$OUT/stall_softdog.out" 2>&1
     fact stall_softdog exit "$?"
+    fact stall_softdog stall_at "$stall_at"
+    fact stall_softdog stall_frames "$(python3 -c 'import json,sys
+print(",".join(str(e["frame"]) for e in json.load(open(sys.argv[1])).get("watchdog_events", []) if e["kind"] == "stall"))' "$OUT/stall_softdog.json" 2>/dev/null)"
     ft_report stall_softdog "$OUT/stall_softdog.json"
     servo_facts stall_softdog
     fact stall_softdog softdog_expiries "$(( $(softdog_expiries) - before ))"
 }
 
+# The relay through the GPIO character device: the voice relay on the speech recording read from
+# its file (paced by the loop), the relay on the rig's GPIO chip; every switch must reach the line.
+check_relay_gpio() {
+    local board=/tmp/relay-wav.json
+    sed 's|"audio": { "kind": "alsa", "device": "hw:Loopback,1,0",|"audio": { "kind": "wav", "path": "audio/speech-relay.wav",|' "$BOARD" > "$board"
+    local before; before="$(param rig_gpio changes | cut -d, -f4)"
+    # single-stream: each frame takes the next chunk (a late periodic loop would skip the file's chunks).
+    "$RTAPP" run --board "$board" --demo voice-relay --no-floor --scenario single-stream --frames 140 --report "$OUT/relay_gpio.json" > "$OUT/relay_gpio.out" 2>&1
+    fact relay_gpio exit "$?"
+    local r="$OUT/relay_gpio.json"
+    fact relay_gpio frames "$(json "$r" frames)"
+    fact relay_gpio bytes_per_frame "$(json "$r" alloc_bytes_per_frame)"
+    fact relay_gpio relay_switches "$(json "$r" demo_metrics.relay_switches)"
+    fact relay_gpio gpio_changes "$(( $(param rig_gpio changes | cut -d, -f4) - before ))"
+    fact relay_gpio gpio_levels "$(param rig_gpio levels)"
+    # gpiochip0 (the chip GpioController's libgpiod driver opens) is the rig's: its parent device.
+    fact relay_gpio gpiochip "$(basename "$(readlink -f /sys/bus/gpio/devices/gpiochip0/..)")"
+}
+
 # The voice relay: the speech recording played into the ALSA loopback, captured by rtapp, the relay
 # on the rig's GPIO chip through the character device.
 check_voice_relay() {
-    aplay -q -D hw:Loopback,0,0 "$RIG_ASSETS/audio/speech-relay.wav" > "$OUT/voice_relay.aplay" 2>&1 &
+    local before; before="$(param rig_gpio changes | cut -d, -f4)"
+    # Played over and over (rtapp's cold start takes many seconds under TCG), until rtapp is done.
+    rm -f /tmp/stop-aplay
+    ( while [ ! -e /tmp/stop-aplay ]; do aplay -q -D hw:Loopback,0,0 "$RIG_ASSETS/audio/speech-relay.wav" || break; done ) > "$OUT/voice_relay.aplay" 2>&1 &
     local player=$!
     sleep 1
-    "$RTAPP" run --board "$BOARD" --demo voice-relay --no-floor --frames 250 --report "$OUT/voice_relay.json" > "$OUT/voice_relay.out" 2>&1
+    "$RTAPP" run --board "$BOARD" --demo voice-relay --no-floor --frames 100 --report "$OUT/voice_relay.json" > "$OUT/voice_relay.out" 2>&1
     fact voice_relay exit "$?"
-    kill "$player" 2>/dev/null; wait "$player" 2>/dev/null
+    touch /tmp/stop-aplay
+    kill $(cat "/proc/$player/task/$player/children" 2>/dev/null) 2>/dev/null
+    wait "$player" 2>/dev/null
     local r="$OUT/voice_relay.json"
     fact voice_relay frames "$(json "$r" frames)"
     fact voice_relay bytes_per_frame "$(json "$r" alloc_bytes_per_frame)"
     fact voice_relay relay_switches "$(json "$r" demo_metrics.relay_switches)"
     fact voice_relay audio_overruns "$(json "$r" demo_metrics.audio_overruns)"
-    fact voice_relay gpio_changes "$(param rig_gpio changes)"
+    fact voice_relay gpio_changes "$(( $(param rig_gpio changes | cut -d, -f4) - before ))"
     fact voice_relay gpio_levels "$(param rig_gpio levels)"
-    fact voice_relay gpiochip "$(cat /sys/bus/gpio/devices/gpiochip0/label 2>/dev/null || grep -l rig-gpio /sys/class/gpio/gpiochip*/label)"
+    fact voice_relay audio_failure "$(json "$r" demo_metrics.audio_failure)"
+    # gpiochip0 (the chip GpioController's libgpiod driver opens) is the rig's: its parent device.
+    fact voice_relay gpiochip "$(basename "$(readlink -f /sys/bus/gpio/devices/gpiochip0/..)")"
+    fact voice_relay aplay "$(tr '\n' ' ' < "$OUT/voice_relay.aplay")"
 }
 
 echo "rig guest: kernel $(uname -r), cpus online $(cat /sys/devices/system/cpu/online), isolated $(cat /sys/devices/system/cpu/isolated)"

@@ -259,6 +259,8 @@ public sealed class DemoMetrics
     public long? AudioOverruns { get; set; }
     /// <summary>Audio capture: frames that found no new chunk waiting.</summary>
     public long? AudioUnderruns { get; set; }
+    /// <summary>Audio capture: the device error that ended capture, in ALSA's words (null while it ran to the end).</summary>
+    public string? AudioFailure { get; set; }
     /// <summary>Line follower: distance of the robot (its axle's centre) from the track's centreline, cm, each counted frame.</summary>
     public ValueSummary? CrossTrackErrorCm { get; set; }
     /// <summary>Line follower: the same distance in camera pixels (at the camera's floor scale).</summary>

@@ -99,6 +99,15 @@ public sealed unsafe class AlsaCaptureSource : IFrameSource
             Alsa.snd_pcm_close(pcm);
             throw new AudioDeviceException($"ALSA capture device '{device}' refuses S16_LE mono at {sampleRate} Hz: {Alsa.ErrorText(err)} ({err})");
         }
+        // Start explicitly: snd_pcm_set_params puts the start threshold at the whole buffer, and a
+        // read of one chunk (less than that) never starts a capture stream: it waits out ALSA's
+        // timeout and fails with -EIO (found over snd-aloop on the qemu rig; the null plugin hid it).
+        err = Alsa.snd_pcm_start(pcm);
+        if (err < 0)
+        {
+            Alsa.snd_pcm_close(pcm);
+            throw new AudioDeviceException($"ALSA capture device '{device}' does not start: {Alsa.ErrorText(err)} ({err})");
+        }
         var source = new AlsaCaptureSource(pcm, device, sampleRate, chunk, ringChunks);
         source._thread.Start();
         return source;
@@ -150,6 +159,8 @@ public sealed unsafe class AlsaCaptureSource : IFrameSource
                     Volatile.Write(ref _failedErr, err);
                     return;
                 }
+                // Recovery leaves the stream prepared, not running: start it again (see Open).
+                Alsa.snd_pcm_start(_pcm);
             }
         }
     }

@@ -30,6 +30,9 @@ internal static unsafe partial class Alsa
     public static partial int snd_pcm_drop(IntPtr pcm);
 
     [LibraryImport(Lib)]
+    public static partial int snd_pcm_start(IntPtr pcm);
+
+    [LibraryImport(Lib)]
     public static partial int snd_pcm_close(IntPtr pcm);
 
     [LibraryImport(Lib)]
