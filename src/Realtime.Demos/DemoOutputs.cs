@@ -2,6 +2,7 @@ using System;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Gpio;
+using Realtime.Gpio.ServoBoards;
 
 namespace Realtime.Demos;
 
