@@ -76,9 +76,12 @@ internal static class BundleCommand
         // Only files inside the assets folder are packed: a profile cannot ship /etc/shadow or a key as its "model".
         var assetFiles = new List<(string Relative, string Full)>();
         var wiring = new DemoWiring(profile, source, assets, null);
+        bool needsOpenCv = profile.Camera.Kind == "sim-video";
+        // The path's form first: whether '../../etc/passwd' exists depends on where the assets folder lies.
+        RequirePlainAssetPath(wiring, profile.Model.Path, "model.path");
+        if (needsOpenCv) RequirePlainAssetPath(wiring, profile.Camera.Video!, "camera.video");
         string model = wiring.RequireModel();
         assetFiles.Add((profile.Model.Path, InsideAssets(wiring, profile.Model.Path, model, "model.path")));
-        bool needsOpenCv = profile.Camera.Kind == "sim-video";
         if (needsOpenCv)
             assetFiles.Add((profile.Camera.Video!, InsideAssets(wiring, profile.Camera.Video!, wiring.RequireAsset(profile.Camera.Video!, "camera.video", "video file"), "camera.video")));
 
@@ -191,11 +194,7 @@ internal static class BundleCommand
     /// </summary>
     private static string InsideAssets(DemoWiring w, string relative, string full, string field)
     {
-        string? assets = w.AssetsDir;
-        if (assets is null)
-            throw w.Problem(field, "bundle packs assets only from the assets folder, and none was found (--assets DIR or RTAPP_ASSETS)");
-        if (Path.IsPathRooted(relative) || !IsSafePath(relative) || relative.StartsWith('.') || relative.Contains("//", StringComparison.Ordinal))
-            throw w.Problem(field, $"'{relative}' is not a plain path inside the assets folder ({assets}): bundle packs only the assets folder's files; copy the file there and name it relative to it (letters, digits, '/', '.', '_', '-')");
+        string assets = RequirePlainAssetPath(w, relative, field);
         string? realAssets = Realtime.Linux.FileNode.RealPath(assets, out _);
         string? real = Realtime.Linux.FileNode.RealPath(full, out string? why);
         if (realAssets is null || real is null) throw w.Problem(field, $"{full}: {why}");
@@ -205,6 +204,20 @@ internal static class BundleCommand
         if ((File.GetUnixFileMode(real) & UnixFileMode.OtherRead) == 0)
             throw w.Problem(field, $"{real} is not readable by everyone (mode {Mode(real)}): bundle does not widen a file's permissions; if it is meant to ship, chmod a+r it");
         return real;
+    }
+
+    /// <summary>
+    /// The assets folder, once <paramref name="relative"/> (named in <paramref name="field"/>) is a plain
+    /// relative path that cannot climb out of it: no root, no leading dot, no '..', only safe characters.
+    /// </summary>
+    private static string RequirePlainAssetPath(DemoWiring w, string relative, string field)
+    {
+        string? assets = w.AssetsDir;
+        if (assets is null)
+            throw w.Problem(field, "bundle packs assets only from the assets folder, and none was found (--assets DIR or RTAPP_ASSETS)");
+        if (Path.IsPathRooted(relative) || !IsSafePath(relative) || relative.StartsWith('.') || relative.Contains("//", StringComparison.Ordinal))
+            throw w.Problem(field, $"'{relative}' is not a plain path inside the assets folder ({assets}): bundle packs only the assets folder's files; copy the file there and name it relative to it (letters, digits, '/', '.', '_', '-')");
+        return assets;
     }
 
     private static string Mode(string path) => "0" + Convert.ToString((int)File.GetUnixFileMode(path), 8);

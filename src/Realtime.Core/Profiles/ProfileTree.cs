@@ -19,7 +19,10 @@ public static class ProfileTree
     /// (it is required where the board has a header pin map).
     /// </summary>
     public static readonly string[] RequiredPwmFields =
-        { "name", "chip", "channel", "frequency_hz", "min_pulse_us", "max_pulse_us", "min_angle_deg", "max_angle_deg", "safe_angle_deg" };
+        { "name", "channel", "frequency_hz", "min_pulse_us", "max_pulse_us", "min_angle_deg", "max_angle_deg", "safe_angle_deg" };
+
+    /// <summary>Where an output lives: a sysfs PWM <c>chip</c>, required unless the output is on a <c>pca9685</c> board.</summary>
+    public const string ChipField = "chip", Pca9685Field = "pca9685";
 
     /// <summary>
     /// Clears the <c>null</c> fields of <paramref name="root"/> (in place) and returns its problems as
@@ -38,6 +41,8 @@ public static class ProfileTree
                 foreach (string field in RequiredPwmFields)
                     if (!output.ContainsKey(field))
                         problems.Add($"pwm[{i}].{field}: required (an output's chip, channel, frequency, pulses and angles are never assumed)");
+                if (!output.ContainsKey(ChipField) && !output.ContainsKey(Pca9685Field))
+                    problems.Add($"pwm[{i}].{ChipField}: required (an output's chip, channel, frequency, pulses and angles are never assumed; give chip, or pca9685 for a servo board)");
             }
         }
         return problems;

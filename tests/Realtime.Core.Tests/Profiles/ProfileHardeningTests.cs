@@ -89,6 +89,11 @@ public sealed class ProfileHardeningTests
             var ex = Assert.Throws<ProfileException>(() => ProfileLoader.Parse(j.ToJsonString(), "jetson.json"));
             Assert.Equal($"jetson.json: pwm[1].{field}: required (an output's chip, channel, frequency, pulses and angles are never assumed)", ex.Message);
         }
+        // The chip, unless the output is on a PCA9685 board.
+        var noChip = BoardFiles.Json("jetson-orin-nano");
+        ((JsonObject)noChip["pwm"]![1]!).Remove(ProfileTree.ChipField);
+        var chipEx = Assert.Throws<ProfileException>(() => ProfileLoader.Parse(noChip.ToJsonString(), "jetson.json"));
+        Assert.StartsWith("jetson.json: pwm[1].chip: required", chipEx.Message);
         var noPin = BoardFiles.Json("sim");
         ((JsonObject)noPin["pwm"]![0]!).Remove("pin");
         ProfileLoader.Parse(noPin.ToJsonString(), "sim.json");

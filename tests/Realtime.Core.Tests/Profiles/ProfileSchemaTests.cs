@@ -96,6 +96,9 @@ public sealed class ProfileSchemaTests
         var pwmItem = (JsonObject)schema["properties"]!["pwm"]!["items"]!;
         var required = ((JsonArray)pwmItem["required"]!).Select(n => n!.GetValue<string>()).ToArray();
         Assert.Equal(ProfileTree.RequiredPwmFields, required);
+        // chip, unless the output is on a PCA9685 board.
+        var where = ((JsonArray)pwmItem["anyOf"]!).Select(n => ((JsonArray)n!["required"]!).Single()!.GetValue<string>()).ToArray();
+        Assert.Equal(new[] { ProfileTree.ChipField, ProfileTree.Pca9685Field }, where);
         var timing = schema["properties"]!["timing"]!["properties"]!;
         Assert.Equal(ProfileLoader.MaxFrames, timing["frames"]!["maximum"]!.GetValue<int>());
         Assert.Equal(ProfileLoader.MaxWarmupFrames, timing["warmup_frames"]!["maximum"]!.GetValue<int>());

@@ -38,7 +38,9 @@ public sealed class ServiceAndDeviceValidationTests
     [InlineData("/dev/watchdog\n")]
     public void AWatchdogPathThatIsNotACanonicalDevicePathIsRefused(string device)
     {
-        Assert.Equal($"watchdog.hardware_device: must be a device node's canonical path under /dev (like /dev/watchdog0), got '{device}'", SingleProblem(WithWatchdog(device)));
+        // A control character is echoed escaped: one problem, one line.
+        string shown = device.Replace("\n", "\\u000a", StringComparison.Ordinal);
+        Assert.Equal($"watchdog.hardware_device: must be a device node's canonical path under /dev (like /dev/watchdog0), got '{shown}'", SingleProblem(WithWatchdog(device)));
     }
 
     [Theory]
