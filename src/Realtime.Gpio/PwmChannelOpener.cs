@@ -8,7 +8,7 @@ using Realtime.Gpio.ServoBoards;
 namespace Realtime.Gpio;
 
 /// <summary>
-/// Opens PWM channels wherever a profile puts them: sysfs PWM (<c>/sys/class/pwm</c>), or a
+/// Opens PWM channels wherever a profile puts them: sysfs PWM (<c>/sys/class/pwm</c>, through <see cref="SysfsPwmChannel"/>), or a
 /// channel of a PCA9685 on an I2C or SMBus adapter (one <see cref="Pca9685Board"/> per bus and address,
 /// shared by its channels); on a simulated board, <see cref="SimulatedPwmChannel"/>s and
 /// <see cref="SimulatedPca9685"/> register files behind the same bus API. Owns the boards:
@@ -42,7 +42,7 @@ public sealed class PwmChannelOpener : IDisposable
         if (output.Board is not Pca9685Target target)
             return _simulated
                 ? new SimulatedPwmChannel(output.Chip, output.Channel, frequency, dutyCycle)
-                : PwmChannel.Create(output.Chip, output.Channel, frequency, dutyCycle);
+                : new SysfsPwmChannel(output.Chip, output.Channel, frequency, dutyCycle); // writes without allocating
         if (!_boards.TryGetValue(target, out var board))
         {
             I2cDevice device;
