@@ -64,6 +64,9 @@ public sealed unsafe class V4l2Capture : IFrameSource
             if (options.Format == CameraFormat.Mjpeg) _jpeg = new MjpegDecoder();
             _handoff = new NewestFrameHandoff(options.Width, options.Height, Format);
             _waitMs = options.EffectiveFrameWaitMs;
+            // ManualResetEventSlim makes its lock object (24 B) on its first blocking wait; make it
+            // now, so the loop's first wait for a late frame allocates nothing.
+            _frameReady.Wait(1);
             StartStreaming();
         }
         catch
