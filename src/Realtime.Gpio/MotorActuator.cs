@@ -9,17 +9,32 @@ public sealed class MotorActuator : PwmActuator<MotorCalibration>
     /// <summary>Takes ownership of started channels and their calibrations (same order).</summary>
     public MotorActuator(PwmChannel[] channels, MotorCalibration[] calibrations) : base(channels, calibrations) { }
 
-    /// <summary>Opens hardware PWM channels (sysfs /sys/class/pwm) stopped and starts them.</summary>
-    public static MotorActuator OpenHardware(ReadOnlySpan<(int Chip, int Channel, MotorCalibration Calibration)> outputs)
+    private MotorActuator(PwmChannel[] channels, MotorCalibration[] calibrations, PwmChannelOpener opener) : base(channels, calibrations, opener) { }
+
+    /// <summary>
+    /// Opens each output where it is (sysfs PWM or a PCA9685 channel, real or simulated as
+    /// <paramref name="opener"/> is), stopped, and starts it. Takes ownership of the opener, also
+    /// when opening fails.
+    /// </summary>
+    public static MotorActuator Open(ReadOnlySpan<PwmOutput<MotorCalibration>> outputs, PwmChannelOpener opener)
     {
-        var (channels, cals) = OpenChannels(outputs, simulated: false);
-        return new MotorActuator(channels, cals);
+        try
+        {
+            var (channels, cals) = OpenChannels(outputs, opener);
+            return new MotorActuator(channels, cals, opener);
+        }
+        catch
+        {
+            opener.Dispose();
+            throw;
+        }
     }
 
+    /// <summary>Opens hardware PWM channels (sysfs /sys/class/pwm) stopped and starts them.</summary>
+    public static MotorActuator OpenHardware(ReadOnlySpan<(int Chip, int Channel, MotorCalibration Calibration)> outputs) =>
+        Open(OnChips(outputs), PwmChannelOpener.Hardware());
+
     /// <summary>Simulated channels, stopped, started.</summary>
-    public static MotorActuator OpenSimulated(ReadOnlySpan<(int Chip, int Channel, MotorCalibration Calibration)> outputs)
-    {
-        var (channels, cals) = OpenChannels(outputs, simulated: true);
-        return new MotorActuator(channels, cals);
-    }
+    public static MotorActuator OpenSimulated(ReadOnlySpan<(int Chip, int Channel, MotorCalibration Calibration)> outputs) =>
+        Open(OnChips(outputs), PwmChannelOpener.Simulated());
 }

@@ -72,35 +72,12 @@ public abstract class PwmActuator<TCalibration> : IActuator where TCalibration :
         return _safe;
     }
 
-    /// <summary>
-    /// Opens the channels at their safe duty and starts them: hardware PWM (<see cref="SysfsPwmChannel"/>),
-    /// or <see cref="SimulatedPwmChannel"/>s when <paramref name="simulated"/>. A failure closes
-    /// what was opened.
-    /// </summary>
-    protected static (PwmChannel[] Channels, TCalibration[] Calibrations) OpenChannels(
-        ReadOnlySpan<(int Chip, int Channel, TCalibration Calibration)> outputs, bool simulated)
+    /// <summary>The outputs on sysfs PWM chips (no PCA9685), as the opener takes them.</summary>
+    protected static PwmOutput<TCalibration>[] OnChips(ReadOnlySpan<(int Chip, int Channel, TCalibration Calibration)> outputs)
     {
-        var channels = new PwmChannel[outputs.Length];
-        var cals = new TCalibration[outputs.Length];
-        try
-        {
-            for (int i = 0; i < outputs.Length; i++)
-            {
-                var o = outputs[i];
-                cals[i] = o.Calibration;
-                double safeDuty = o.Calibration.DutyCycleFor(o.Calibration.SafeValue);
-                channels[i] = simulated
-                    ? new SimulatedPwmChannel(o.Chip, o.Channel, o.Calibration.FrequencyHz, safeDuty)
-                    : new SysfsPwmChannel(o.Chip, o.Channel, o.Calibration.FrequencyHz, safeDuty);
-                channels[i].Start();
-            }
-        }
-        catch
-        {
-            foreach (var c in channels) c?.Dispose();
-            throw;
-        }
-        return (channels, cals);
+        var list = new PwmOutput<TCalibration>[outputs.Length];
+        for (int i = 0; i < outputs.Length; i++) list[i] = new PwmOutput<TCalibration>(outputs[i].Chip, outputs[i].Channel, outputs[i].Calibration);
+        return list;
     }
 
     /// <summary>

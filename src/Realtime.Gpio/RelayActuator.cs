@@ -6,7 +6,7 @@ namespace Realtime.Gpio;
 
 /// <summary>
 /// A relay on one GPIO output, driven through System.Device.Gpio's <see cref="GpioController"/>:
-/// the board's own driver on hardware (libgpiod, else sysfs), <see cref="SimulatedGpioDriver"/> in
+/// the GPIO character device on hardware (<see cref="CdevGpioDriver"/>), <see cref="SimulatedGpioDriver"/> in
 /// simulation. Command channel 0 ≥ 0.5 energises the coil (contact closed); the safe state is the
 /// coil de-energised (contact open). Whether energised means a high or a low level depends on the
 /// relay board (many opto-isolated modules are active-low), so it comes from the profile. The pin is
@@ -77,10 +77,10 @@ public sealed class RelayActuator : IActuator
         return _safe;
     }
 
-    /// <summary>A relay on the board's GPIO chip (System.Device.Gpio picks libgpiod, else sysfs).</summary>
-    public static RelayActuator OpenHardware(int pin, bool activeHigh)
+    /// <summary>A relay on the board's GPIO chip <c>/dev/gpiochip{chip}</c>, through the character device (<see cref="CdevGpioDriver"/>: writes allocate nothing).</summary>
+    public static RelayActuator OpenHardware(int pin, bool activeHigh, int chip = 0)
     {
-        var controller = new GpioController();
+        var controller = new GpioController(new CdevGpioDriver(chip));
         try
         {
             return new RelayActuator(controller, pin, activeHigh);

@@ -31,16 +31,10 @@ public sealed class ServoActuator : PwmActuator<ServoCalibration>
     }
 
     /// <summary>Opens hardware PWM channels (sysfs /sys/class/pwm) at their safe duty and starts them.</summary>
-    public static ServoActuator OpenHardware(ReadOnlySpan<(int Chip, int Channel, ServoCalibration Calibration)> outputs)
-    {
-        var (channels, cals) = OpenChannels(outputs, simulated: false);
-        return new ServoActuator(channels, cals);
-    }
+    public static ServoActuator OpenHardware(ReadOnlySpan<(int Chip, int Channel, ServoCalibration Calibration)> outputs) =>
+        Open(OnChips(outputs), PwmChannelOpener.Hardware());
 
     /// <summary>Simulated channels at their safe duty, started.</summary>
-    public static ServoActuator OpenSimulated(ReadOnlySpan<(int Chip, int Channel, ServoCalibration Calibration)> outputs)
-    {
-        var (channels, cals) = OpenChannels(outputs, simulated: true);
-        return new ServoActuator(channels, cals);
-    }
+    public static ServoActuator OpenSimulated(ReadOnlySpan<(int Chip, int Channel, ServoCalibration Calibration)> outputs) =>
+        Open(OnChips(outputs), PwmChannelOpener.Simulated());
 }

@@ -95,6 +95,7 @@ public sealed class RigTests : IClassFixture<RigFixture>
         // Line 3: every switch reached the chip, and it ends open (de-energised, active high).
         Assert.Equal(switches, N("relay_gpio", "gpio_changes"));
         Assert.Equal(0, long.Parse(F("relay_gpio", "gpio_levels"), CultureInfo.InvariantCulture) & 0x8);
+        Assert.Equal(0, N("relay_gpio", "bytes_per_frame"));                 // the relay's writes through CdevGpioDriver
     }
 
     // The rig found capture never starting here (-EIO): snd_pcm_set_params puts the start threshold
@@ -111,6 +112,7 @@ public sealed class RigTests : IClassFixture<RigFixture>
         // Line 3: every switch reached the chip, and it ends open (de-energised, active high).
         Assert.Equal(switches, N("voice_relay", "gpio_changes"));
         Assert.Equal(0, long.Parse(F("voice_relay", "gpio_levels"), CultureInfo.InvariantCulture) & 0x8);
+        Assert.Equal(0, N("voice_relay", "bytes_per_frame"));                 // the relay's writes through CdevGpioDriver
     }
 
     // The PCA9685 at 50 Hz: PRE_SCALE round(25 MHz / (4096 × 50)) − 1 = 121 (0x79); a 1.5 ms safe pulse is
