@@ -45,6 +45,8 @@ public sealed class DemoWiring
             string where = AssetsDir is null ? "no assets folder was found (use --assets DIR or RTAPP_ASSETS)" : $"assets folder {AssetsDir}";
             throw Problem(field, $"{what} not found: {path} ({where}; ./scripts/fetch-assets.sh fetches it)");
         }
+        // A FIFO would block the open for ever, a device would be read without end.
+        if (!Realtime.Linux.FileNode.IsRegularFile(path)) throw Problem(field, $"{what} {path} is not a regular file (a device, FIFO or socket)");
         return path;
     }
 

@@ -27,7 +27,7 @@ public static class ReportFile
         if (Directory.Exists(full)) return "it is a folder; give a file name (e.g. report.json)";
         if (full.EndsWith('/')) return "it names a folder; give a file name (e.g. report.json)";
         // A rename would replace a device node (/dev/full) or a FIFO with a plain file: only plain files are reports.
-        if (File.Exists(full) && !IsRegularFile(full)) return "it is not a regular file (a device, FIFO or socket)";
+        if (File.Exists(full) && !FileNode.IsRegularFile(full)) return "it is not a regular file (a device, FIFO or socket)";
         string dir = Path.GetDirectoryName(full) ?? "/";
         try
         {
@@ -82,12 +82,4 @@ public static class ReportFile
 
     private static string TempPathFor(string full) =>
         Path.Combine(Path.GetDirectoryName(full) ?? "/", $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-
-    /// <summary>Whether <paramref name="path"/> (symbolic links followed) is a regular file.</summary>
-    public static unsafe bool IsRegularFile(string path)
-    {
-        byte* buf = stackalloc byte[Interop.Statx.Size];
-        if (Interop.Statx.Call(Interop.Statx.AT_FDCWD, path, 0, Interop.Statx.STATX_TYPE, buf) != 0) return false;
-        return (*(ushort*)(buf + Interop.Statx.ModeOffset) & Interop.Statx.S_IFMT) == Interop.Statx.S_IFREG;
-    }
 }

@@ -49,6 +49,26 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void AVideoThatIsAFifoIsRefusedNamingCameraVideoInsteadOfBlockingOnTheOpen()
+    {
+        string dir = Rtapp.TempDir();
+        Directory.CreateSymbolicLink(Path.Combine(dir, "models"), Path.Combine(TestAssets.Dir, "models"));
+        Directory.CreateDirectory(Path.Combine(dir, "video"));
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", Path.Combine(dir, "video", "Megamind.avi"))) mk.WaitForExit();
+        AssertOneError(RunWith(null, dir), "camera.video: video file", "is not a regular file");
+    }
+
+    [Fact]
+    public void AModelThatIsADeviceIsRefusedNamingModelPathInsteadOfReadingWithoutEnd()
+    {
+        string dir = Rtapp.TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "models"));
+        Directory.CreateSymbolicLink(Path.Combine(dir, "video"), Path.Combine(TestAssets.Dir, "video"));
+        File.CreateSymbolicLink(Path.Combine(dir, "models", "face_detection_front_128x128_barracuda.onnx"), "/dev/zero");
+        AssertOneError(RunWith(null, dir), "model.path: model file", "is not a regular file");
+    }
+
+    [Fact]
     public void ATruncatedModelIsRefusedByItsPinnedHashBeforeAnythingMoves()
     {
         string dir = Rtapp.TempDir();

@@ -224,7 +224,7 @@ check_relay_gpio() {
     fact relay_gpio relay_switches "$(json "$r" demo_metrics.relay_switches)"
     fact relay_gpio gpio_changes "$(( $(param rig_gpio changes | cut -d, -f4) - before ))"
     fact relay_gpio gpio_levels "$(param rig_gpio levels)"
-    # gpiochip0 (the chip GpioController's libgpiod driver opens) is the rig's: its parent device.
+    # gpiochip0 (the chip the relay opens through its character device) is the rig's: its parent device.
     fact relay_gpio gpiochip "$(basename "$(readlink -f /sys/bus/gpio/devices/gpiochip0/..)")"
 }
 
@@ -250,7 +250,7 @@ check_voice_relay() {
     fact voice_relay gpio_changes "$(( $(param rig_gpio changes | cut -d, -f4) - before ))"
     fact voice_relay gpio_levels "$(param rig_gpio levels)"
     fact voice_relay audio_failure "$(json "$r" demo_metrics.audio_failure)"
-    # gpiochip0 (the chip GpioController's libgpiod driver opens) is the rig's: its parent device.
+    # gpiochip0 (the chip the relay opens through its character device) is the rig's: its parent device.
     fact voice_relay gpiochip "$(basename "$(readlink -f /sys/bus/gpio/devices/gpiochip0/..)")"
     fact voice_relay aplay "$(tr '\n' ' ' < "$OUT/voice_relay.aplay")"
 }
