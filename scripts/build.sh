@@ -30,38 +30,7 @@ command -v dotnet >/dev/null 2>&1 || die "'dotnet' not found: run scripts/setup-
 [ -f "$PROJ" ] || die "$(rel "$PROJ") not found: nothing to publish yet"
 
 # ---------------------------------------------------------------- build stamp
-# Inputs: the source trees and the repo-level MSBuild/solution files. Tracked and untracked
-# (not ignored) files when this is a git checkout, every file otherwise; never bin/ or obj/.
-list_inputs() {
-    local dirs=() d
-    for d in src firmware-app boards; do [ -d "$ROOT/$d" ] && dirs+=("$d"); done
-    (
-        cd "$ROOT"
-        if [ "${#dirs[@]}" -gt 0 ]; then
-            if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-                git ls-files -co --exclude-standard -- "${dirs[@]}"
-            else
-                find "${dirs[@]}" -type f
-            fi
-        fi
-        shopt -s nullglob
-        for f in Directory.*.props Directory.*.targets *.sln *.slnx global.json [Nn]u[Gg]et.[Cc]onfig; do
-            echo "$f"
-        done
-    ) | grep -Ev '(^|/)(bin|obj)/' | LC_ALL=C sort -u
-}
-
-compute_stamp() {
-    {
-        echo "dotnet $(dotnet --version)"
-        echo "publish ${PUBLISH_ARGS[*]}"
-        (cd "$ROOT" && list_inputs | while IFS= read -r f; do
-            [ -f "$f" ] && printf '%s\0' "$f"
-        done | xargs -0 -r sha256sum --)
-    } | sha256sum | awk '{ print $1 }'
-}
-
-stamp="$(compute_stamp)"
+stamp="$(inputs_hash "dotnet $(dotnet --version)"$'\n'"publish ${PUBLISH_ARGS[*]}" src firmware-app boards)"
 if [ -x "$BIN" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$stamp" ]; then
     log "already built: $(rel "$BIN") (no input changed since the last publish; took $(elapsed_since "$t0") s)"
     exit 0
@@ -86,16 +55,7 @@ if [ "$rc" -ne 0 ]; then
     die "dotnet publish failed (exit $rc); see the output above or $(rel "$PUBLISH_LOG")"
 fi
 
-# Any warning fails the build: "file(l,c): warning CS8602: ...", "warning NU1603: ...",
-# "ILC : Trim analysis warning IL2026: ...", "AOT analysis warning IL3050: ...".
-warnings="$(grep -E '(^|[[:space:]:])warning [A-Z]{2,}[0-9]+|: warning ' "$PUBLISH_LOG" \
-    | sed -E 's/[[:space:]]+$//' | LC_ALL=C sort -u || true)"
-if [ -n "$warnings" ]; then
-    n="$(printf '%s\n' "$warnings" | wc -l)"
-    printf '[%s] ERROR: dotnet publish printed %s warning(s); the build must be warning-free:\n' "$LOG_TAG" "$n" >&2
-    printf '%s\n' "$warnings" | sed 's/^/  /' >&2
-    exit 1
-fi
+fail_on_warnings "$PUBLISH_LOG" "dotnet publish"
 
 [ -x "$BIN" ] || die "publish succeeded but $(rel "$BIN") is missing (AssemblyName must be 'rtapp')"
 

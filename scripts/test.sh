@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Full test run: system packages, assets, NativeAOT build, the linux-arm64 cross build (each
-# step skipped when already done), then `dotnet test` on the solution with RTAPP_BIN,
-# RTAPP_ARM64_BIN, RTAPP_ARM64_ROOTFS and RTAPP_ASSETS set.
+# Full test run: system packages, assets, NativeAOT build, the packed libraries, the linux-arm64
+# cross build (each step skipped when already done), then `dotnet test` on the solution with
+# RTAPP_BIN, RTAPP_ARM64_BIN, RTAPP_ARM64_ROOTFS, RTAPP_FEED and RTAPP_ASSETS set.
 # Extra arguments go to `dotnet test`. Exits with dotnet test's status.
 set -euo pipefail
 LOG_TAG="test"
@@ -11,6 +11,8 @@ t0="$(now_s)"
 "$ROOT/scripts/setup-system.sh"
 "$ROOT/scripts/fetch-assets.sh"
 "$ROOT/scripts/build.sh"
+# The libraries as NuGet packages in out/feed, for the sample that builds from them alone.
+"$ROOT/scripts/pack.sh"
 # The linux-arm64 binary and the arm64 root qemu runs it in (skipped when nothing changed).
 "$ROOT/cross-build/build-arm64.sh"
 # The real-driver rig's PREEMPT_RT kernel, modules and initramfs (RigTests boots it once).
@@ -23,6 +25,7 @@ if [ ! -f "$SLN" ] && [ -f "$ROOT/Realtime.slnx" ]; then SLN="$ROOT/Realtime.sln
 export RTAPP_BIN="$ROOT/out/rtapp/rtapp"
 export RTAPP_ARM64_BIN="$ROOT/out/rtapp-linux-arm64/rtapp"
 export RTAPP_ARM64_ROOTFS="$ROOT/out/arm64-rootfs"
+export RTAPP_FEED="${RTAPP_FEED:-$ROOT/out/feed}"
 export RTAPP_ASSETS
 log "dotnet test $(rel "$SLN") -c Release${*:+ $*} (RTAPP_BIN=$(rel "$RTAPP_BIN"), RTAPP_ARM64_BIN=$(rel "$RTAPP_ARM64_BIN"), RTAPP_ASSETS=$RTAPP_ASSETS)"
 rc=0

@@ -118,3 +118,52 @@ verify_sha256() {
 
 # Paths relative to ROOT when inside it, for shorter messages.
 rel() { case "$1" in "$ROOT"/*) printf '%s' "${1#"$ROOT"/}" ;; *) printf '%s' "$1" ;; esac; }
+
+# ---------------------------------------------------------------- build inputs
+# The files a build reads under DIRS (tracked and untracked-but-not-ignored files in a git
+# checkout, every file otherwise; never bin/ or obj/), plus the repo-level MSBuild, solution and
+# NuGet files, one path per line relative to $ROOT, sorted.
+list_inputs() {
+    local dirs=() d
+    for d in "$@"; do [ -d "$ROOT/$d" ] && dirs+=("$d"); done
+    (
+        cd "$ROOT"
+        if [ "${#dirs[@]}" -gt 0 ]; then
+            if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+                git ls-files -co --exclude-standard -- "${dirs[@]}"
+            else
+                find "${dirs[@]}" -type f
+            fi
+        fi
+        shopt -s nullglob
+        for f in Directory.*.props Directory.*.targets *.sln *.slnx global.json [Nn]u[Gg]et.[Cc]onfig; do
+            echo "$f"
+        done
+    ) | grep -Ev '(^|/)(bin|obj)/' | LC_ALL=C sort -u
+}
+
+# A content hash of SALT (text that also decides the output: tool version, arguments) and the
+# files list_inputs DIRS... names: the same inputs give the same hash, any change another.
+inputs_hash() {
+    local salt="$1"
+    shift
+    {
+        printf '%s\n' "$salt"
+        (cd "$ROOT" && list_inputs "$@" | while IFS= read -r f; do
+            [ -f "$f" ] && printf '%s\0' "$f"
+        done | xargs -0 -r sha256sum --)
+    } | sha256sum | awk '{ print $1 }'
+}
+
+# Fails (exit 1) listing every warning in LOG, the output of WHAT: "file(l,c): warning CS8602: ...",
+# "warning NU1603: ...", "ILC : Trim analysis warning IL2026: ...", "AOT analysis warning IL3050: ...".
+fail_on_warnings() {
+    local log_file="$1" what="$2" warnings n
+    warnings="$(grep -E '(^|[[:space:]:])warning [A-Z]{2,}[0-9]+|: warning ' "$log_file" \
+        | sed -E 's/[[:space:]]+$//' | LC_ALL=C sort -u || true)"
+    [ -n "$warnings" ] || return 0
+    n="$(printf '%s\n' "$warnings" | wc -l)"
+    printf '[%s] ERROR: %s printed %s warning(s); the build must be warning-free:\n' "$LOG_TAG" "$what" "$n" >&2
+    printf '%s\n' "$warnings" | sed 's/^/  /' >&2
+    exit 1
+}
