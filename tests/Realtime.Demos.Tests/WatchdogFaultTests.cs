@@ -95,9 +95,12 @@ public sealed class WatchdogFaultTests
     [Fact]
     public void AnExitPolicyStopsTheLoopAtTheFaultWithTheOutputsSafe()
     {
-        using var demo = Build(100, "slow:infer:60:from=30:to=99", p =>
+        // The injected delay is far beyond the deadline, and the deadline (at 2 Hz) far beyond any frame's time on a loaded machine.
+        using var demo = Build(100, "slow:infer:800:from=30:to=99", p =>
         {
             p.Timing.BudgetsUs.Clear();
+            p.Timing.RateHz = 2;
+            p.Timing.DeadlineUs = 400_000;
             p.Watchdog.MissPolicy = "exit";
         });
         Assert.Equal(LoopOutcome.WatchdogExit, RunOnThread(demo.Loop));
