@@ -22,7 +22,6 @@ public sealed class PreprocessingVersusOpenCvTests
     [Theory]
     [InlineData(PreprocessKernel.Scalar)]
     [InlineData(PreprocessKernel.Vector128)]
-    [InlineData(PreprocessKernel.Vector256)]
     public void MegamindWindowsMatchOpenCvResizeAndBgrToRgb(PreprocessKernel kernel)
     {
         using var video = new VideoFileReader(TestAssets.Megamind);
@@ -60,7 +59,6 @@ public sealed class PreprocessingVersusOpenCvTests
     [Theory]
     [InlineData(PreprocessKernel.Scalar)]
     [InlineData(PreprocessKernel.Vector128)]
-    [InlineData(PreprocessKernel.Vector256)]
     public void PhotographLetterboxesWithSidePaddingAndMatchesOpenCv(PreprocessKernel kernel)
     {
         using var image = Cv2.ImRead(TestAssets.Messi, ImreadModes.Color);

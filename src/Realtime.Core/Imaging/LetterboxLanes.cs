@@ -1,33 +1,33 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Realtime.Core.Imaging;
 
 /// <summary>
-/// The vectorised letterbox row. One lane is one float of the interleaved tensor row (pixel x,
-/// channel c), so a vector of results is stored as it is, with no shuffles, for 3 or 4 channels
-/// alike. Each lane reads the 4-byte word at its own source byte offset (a hardware gather on AVX2,
-/// four or eight plain loads elsewhere) and keeps the byte it needs: BGR's channel byte, GREY's
-/// byte, or Y and the pair's U V for the two YUV formats, converted with <see cref="Bt601"/>'s
-/// coefficients chosen per lane. The arithmetic, in order, is the scalar pass's, so the output is
-/// the same to the bit. All offset tables are computed once and pinned, so a row allocates nothing.
-/// A word read runs up to 3 bytes past the last byte used: <see cref="Fits"/> tells the caller
-/// when a row must take the scalar path instead (the last rows of a tightly packed buffer).
+/// The vectorised letterbox row (Vector128: SSE4 on x64, NEON on arm64). One lane is one float of
+/// the interleaved tensor row (pixel x, channel c), so a vector of results is stored as it is, for
+/// 3 or 4 channels alike. A lane needs a few source bytes per sample (BGR's channel byte; GREY's
+/// byte; Y, U and V for the YUV formats), packed into its 32-bit lane as [Y or value, U, V, 0].
+/// Four lanes cover at most two neighbouring resized pixels, so when the downscale is moderate
+/// (up to about 3×) all their bytes lie within 16 bytes of the row: one load and one byte shuffle
+/// per sample gathers them ("windows"). Otherwise each lane loads its own 4-byte word. The
+/// arithmetic after that is the scalar pass's, in its order, so the output is the same to the
+/// bit. Every table is computed once and pinned, so a row allocates nothing.
 /// </summary>
 internal sealed unsafe class LetterboxLanes
 {
+    private const byte Zero = 0x80; // a shuffle index that yields 0 (x64 pshufb and arm64 tbl alike)
     private readonly int _n; // floats per resized row: ResizedWidth × channels
     private readonly float _scale, _bias, _alpha;
-    private readonly float* _w;    // horizontal weight, per lane
-    private readonly int* _ku, _kv; // BT.601 U and V coefficients of the lane's channel
+    private readonly float* _w;       // horizontal weight, per lane
+    private readonly int* _ku, _kv;   // BT.601 U and V coefficients of the lane's channel
     private readonly int* _alphaMask; // all ones on alpha lanes; null with 3 channels
-    private readonly Offsets _bgr, _grey, _yuyv, _nv12;
-    private readonly object[] _keepAlive; // the pinned arrays behind the pointers above
+    private readonly Plan _bgr, _grey, _yuyv, _nv12;
+    private readonly System.Collections.Generic.List<Array> _keepAlive = new(); // the pinned arrays behind the pointers
 
-    /// <summary>Plans the lanes of one resized row.</summary>
-    public LetterboxLanes(int[] xLeft, int[] xRight, float[] xWeight, int channels, float scale, float bias, float alpha)
+    /// <summary>Plans the lanes of one resized row of frames <paramref name="sourceWidth"/> pixels wide.</summary>
+    public LetterboxLanes(int sourceWidth, int[] xLeft, int[] xRight, float[] xWeight, int channels, float scale, float bias, float alpha)
     {
         int width = xLeft.Length;
         _n = width * channels;
@@ -38,35 +38,18 @@ internal sealed unsafe class LetterboxLanes
         var ku = Pinned<int>(_n, out _ku);
         var kv = Pinned<int>(_n, out _kv);
         int[]? mask = channels == 4 ? Pinned<int>(_n, out _alphaMask) : null;
-        var bgrL = Pinned<int>(_n, out int* bgrLp);
-        var bgrR = Pinned<int>(_n, out int* bgrRp);
-        var greyL = Pinned<int>(_n, out int* greyLp);
-        var greyR = Pinned<int>(_n, out int* greyRp);
-        var yuyvL = Pinned<int>(_n, out int* yuyvLp);
-        var yuyvR = Pinned<int>(_n, out int* yuyvRp);
-        var yuyvUvL = Pinned<int>(_n, out int* yuyvUvLp);
-        var yuyvUvR = Pinned<int>(_n, out int* yuyvUvRp);
-        var nv12UvL = Pinned<int>(_n, out int* nv12UvLp);
-        var nv12UvR = Pinned<int>(_n, out int* nv12UvRp);
+        // Per lane and side (left, right source pixel): its source pixel and channel.
+        var pixelL = new int[_n];
+        var pixelR = new int[_n];
+        var channel = new int[_n];
         for (int x = 0; x < width; x++)
-        {
-            int a = xLeft[x], b = xRight[x];
             for (int c = 0; c < channels; c++)
             {
                 int k = x * channels + c;
                 w[k] = xWeight[x];
-                // Alpha lanes read a valid byte too (the pixel's first) and are overwritten with alpha.
-                int bgrByte = c < 3 ? 2 - c : 0; // RGB out of BGR
-                bgrL[k] = a * 3 + bgrByte;
-                bgrR[k] = b * 3 + bgrByte;
-                greyL[k] = a;
-                greyR[k] = b;
-                yuyvL[k] = a * 2;                 // Y0 U Y1 V: the pixel's own Y
-                yuyvR[k] = b * 2;
-                yuyvUvL[k] = (a & ~1) * 2 + 1;    // U, then V two bytes on
-                yuyvUvR[k] = (b & ~1) * 2 + 1;
-                nv12UvL[k] = a & ~1;              // U, then V one byte on
-                nv12UvR[k] = b & ~1;
+                pixelL[k] = xLeft[x];
+                pixelR[k] = xRight[x];
+                channel[k] = c;
                 (ku[k], kv[k]) = c switch
                 {
                     0 => (0, Bt601.Cvr),
@@ -76,19 +59,18 @@ internal sealed unsafe class LetterboxLanes
                 };
                 if (mask != null) mask[k] = c == 3 ? -1 : 0;
             }
-        }
-        _bgr = new Offsets(bgrLp, bgrRp, null, null, 0, End(bgrL, bgrR), 0);
-        _grey = new Offsets(greyLp, greyRp, null, null, 0, End(greyL, greyR), 0);
-        _yuyv = new Offsets(yuyvLp, yuyvRp, yuyvUvLp, yuyvUvRp, 16, End(yuyvL, yuyvR), End(yuyvUvL, yuyvUvR));
-        _nv12 = new Offsets(greyLp, greyRp, nv12UvLp, nv12UvRp, 8, End(greyL, greyR), End(nv12UvL, nv12UvR));
-        _keepAlive = new object[] { w, ku, kv, mask ?? Array.Empty<int>(), bgrL, bgrR, greyL, greyR, yuyvL, yuyvR, yuyvUvL, yuyvUvR, nv12UvL, nv12UvR };
+        // Bytes a lane packs, per format: [value or Y, U, V]; -1 = none. Alpha lanes read a valid byte too and are overwritten.
+        _bgr = NewPlan(sourceWidth * 3, 0, pixelL, pixelR, channel, (p, c) => (p * 3 + (c < 3 ? 2 - c : 0), -1, -1), null);
+        _grey = NewPlan(sourceWidth, 0, pixelL, pixelR, channel, (p, c) => (p, -1, -1), null);
+        _yuyv = NewPlan(sourceWidth * 2, 16, pixelL, pixelR, channel, (p, c) => (p * 2, (p & ~1) * 2 + 1, (p & ~1) * 2 + 3), null);
+        _nv12 = NewPlan(sourceWidth, 8, pixelL, pixelR, channel, (p, c) => (p, -1, -1), (p, c) => (-1, p & ~1, (p & ~1) + 1));
     }
 
     /// <summary>Floats per resized row.</summary>
     public int Length => _n;
 
-    /// <summary>The offsets of a format the lanes read.</summary>
-    public Offsets For(Pipeline.PixelFormat format) => format switch
+    /// <summary>The plan of a format the lanes read.</summary>
+    public Plan For(Pipeline.PixelFormat format) => format switch
     {
         Pipeline.PixelFormat.Bgr24 => _bgr,
         Pipeline.PixelFormat.Yuyv => _yuyv,
@@ -96,49 +78,79 @@ internal sealed unsafe class LetterboxLanes
         _ => _grey,
     };
 
-    /// <summary>Whether every word the row reads (luma row at <paramref name="row"/>, chroma at <paramref name="chromaRow"/>) lies inside <paramref name="length"/> bytes.</summary>
+    /// <summary>
+    /// Whether the row can take the vector kernel: windows never leave a row; the per-lane word
+    /// reads run up to 3 bytes past the last byte used, so the last row of a tightly packed buffer
+    /// (luma row at <paramref name="row"/>, chroma at <paramref name="chromaRow"/>) may not.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Fits(in Offsets f, int row, int chromaRow, int length) =>
-        (long)row + f.LumaEnd <= length && (f.ChromaLeft == null || (long)chromaRow + f.ChromaEnd <= length);
+    public bool Fits(Plan f, int row, int chromaRow, int length) => _n >= 4 && (f.Windows ||
+        ((long)row + f.LumaEnd <= length && (f.ChromaLeft == null || (long)chromaRow + f.ChromaEnd <= length)));
 
     /// <summary>
-    /// One resized row with 8-float vectors: rows <paramref name="top"/> and <paramref name="bottom"/>
-    /// (and their chroma rows) interpolated by <paramref name="wy"/> into <paramref name="dst"/>.
-    /// Needs <see cref="Length"/> ≥ 8; the last vector overlaps the one before when the row is not a multiple of 8.
+    /// One resized row: rows <paramref name="top"/> and <paramref name="bottom"/> (and their chroma
+    /// rows) interpolated by <paramref name="wy"/> into <paramref name="dst"/>, 4 floats at a time;
+    /// the last vector overlaps the one before when the row is not a multiple of 4.
     /// </summary>
-    public void Row256(byte* top, byte* topChroma, byte* bottom, byte* bottomChroma, float wy, in Offsets f, float* dst)
-    {
-        var scale = Vector256.Create(_scale);
-        var bias = Vector256.Create(_bias);
-        var vy = Vector256.Create(wy);
-        var alpha = Vector256.Create(_alpha);
-        int last = _n - 8;
-        for (int k = 0; ; k = Math.Min(k + 8, last))
-        {
-            var w = Vector256.Load(_w + k);
-            var t = Lerp(Sample256(top, topChroma, f.Left, f.ChromaLeft, k, f.VShift), Sample256(top, topChroma, f.Right, f.ChromaRight, k, f.VShift), w);
-            var b = Lerp(Sample256(bottom, bottomChroma, f.Left, f.ChromaLeft, k, f.VShift), Sample256(bottom, bottomChroma, f.Right, f.ChromaRight, k, f.VShift), w);
-            var v = (t + (b - t) * vy) * scale + bias;
-            if (_alphaMask != null) v = Vector256.ConditionalSelect(Vector256.Load(_alphaMask + k).AsSingle(), alpha, v);
-            v.Store(dst + k);
-            if (k == last) break;
-        }
-    }
-
-    /// <summary>The same row with 4-float vectors (SSE4, arm64 NEON). Needs <see cref="Length"/> ≥ 4.</summary>
-    public void Row128(byte* top, byte* topChroma, byte* bottom, byte* bottomChroma, float wy, in Offsets f, float* dst)
+    public void Row(byte* top, byte* topChroma, byte* bottom, byte* bottomChroma, float wy, Plan f, float* dst)
     {
         var scale = Vector128.Create(_scale);
         var bias = Vector128.Create(_bias);
         var vy = Vector128.Create(wy);
         var alpha = Vector128.Create(_alpha);
         int last = _n - 4;
-        for (int k = 0; ; k = Math.Min(k + 4, last))
+        bool windows = f.Windows, yuv = f.Yuv;
+        int* lumaStart = f.LumaStart, chromaStart = f.ChromaStart;
+        byte* lumaControl = f.LumaControl, chromaControl = f.ChromaControl;
+        for (int k = 0, g = 0; ; k = Math.Min(k + 4, last), g++)
         {
+            Vector128<int> tl, tr, bl, br; // packed lanes: top/bottom row, left/right pixel
+            if (windows)
+            {
+                int ls = lumaStart[g];
+                var lc = Vector128.Load(lumaControl + g * 32);
+                var rc = Vector128.Load(lumaControl + g * 32 + 16);
+                var t = Vector128.Load(top + ls);
+                var b = Vector128.Load(bottom + ls);
+                tl = Vector128.ShuffleNative(t, lc).AsInt32();
+                tr = Vector128.ShuffleNative(t, rc).AsInt32();
+                bl = Vector128.ShuffleNative(b, lc).AsInt32();
+                br = Vector128.ShuffleNative(b, rc).AsInt32();
+                if (chromaControl != null)
+                {
+                    int cs = chromaStart[g];
+                    var clc = Vector128.Load(chromaControl + g * 32);
+                    var crc = Vector128.Load(chromaControl + g * 32 + 16);
+                    var tc = Vector128.Load(topChroma + cs);
+                    var bc = Vector128.Load(bottomChroma + cs);
+                    tl |= Vector128.ShuffleNative(tc, clc).AsInt32();
+                    tr |= Vector128.ShuffleNative(tc, crc).AsInt32();
+                    bl |= Vector128.ShuffleNative(bc, clc).AsInt32();
+                    br |= Vector128.ShuffleNative(bc, crc).AsInt32();
+                }
+            }
+            else
+            {
+                tl = Words(top, topChroma, f.Left, f.ChromaLeft, f.VShift, k);
+                tr = Words(top, topChroma, f.Right, f.ChromaRight, f.VShift, k);
+                bl = Words(bottom, bottomChroma, f.Left, f.ChromaLeft, f.VShift, k);
+                br = Words(bottom, bottomChroma, f.Right, f.ChromaRight, f.VShift, k);
+            }
             var w = Vector128.Load(_w + k);
-            var t = Lerp(Sample128(top, topChroma, f.Left, f.ChromaLeft, k, f.VShift), Sample128(top, topChroma, f.Right, f.ChromaRight, k, f.VShift), w);
-            var b = Lerp(Sample128(bottom, bottomChroma, f.Left, f.ChromaLeft, k, f.VShift), Sample128(bottom, bottomChroma, f.Right, f.ChromaRight, k, f.VShift), w);
-            var v = (t + (b - t) * vy) * scale + bias;
+            Vector128<float> ht, hb;
+            if (yuv)
+            {
+                var ku = Vector128.Load(_ku + k);
+                var kv = Vector128.Load(_kv + k);
+                ht = Lerp(Rgb(tl, ku, kv), Rgb(tr, ku, kv), w);
+                hb = Lerp(Rgb(bl, ku, kv), Rgb(br, ku, kv), w);
+            }
+            else
+            {
+                ht = Lerp(Vector128.ConvertToSingle(tl), Vector128.ConvertToSingle(tr), w);
+                hb = Lerp(Vector128.ConvertToSingle(bl), Vector128.ConvertToSingle(br), w);
+            }
+            var v = (ht + (hb - ht) * vy) * scale + bias;
             if (_alphaMask != null) v = Vector128.ConditionalSelect(Vector128.Load(_alphaMask + k).AsSingle(), alpha, v);
             v.Store(dst + k);
             if (k == last) break;
@@ -147,61 +159,141 @@ internal sealed unsafe class LetterboxLanes
 
     // a + (b − a)·w, in the scalar pass's order (no fused multiply-add, so the results are the same bits).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Lerp(Vector256<float> a, Vector256<float> b, Vector256<float> w) => a + (b - a) * w;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Lerp(Vector128<float> a, Vector128<float> b, Vector128<float> w) => a + (b - a) * w;
 
-    // The lanes' 8-bit channel values at offsets[k..k+8) of the row, as floats.
+    // Packed [Y, U, V, 0] lanes to the lane's channel, Bt601.ToRgb's integer arithmetic exactly.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector256<float> Sample256(byte* row, byte* chromaRow, int* offsets, int* chroma, int k, int vShift)
-    {
-        var low = Vector256.Create(0xFF);
-        var y = Gather256(row, offsets + k) & low;
-        if (chroma == null) return Vector256.ConvertToSingle(y);
-        var uv = Gather256(chromaRow, chroma + k);
-        var uu = (uv & low) - Vector256.Create(128);
-        var vv = (Vector256.ShiftRightLogical(uv, vShift) & low) - Vector256.Create(128);
-        var yy = Vector256.Max(y - Vector256.Create(16), Vector256<int>.Zero) * Vector256.Create(Bt601.Cy);
-        var sum = yy + Vector256.Load(_kv + k) * vv + Vector256.Load(_ku + k) * uu + Vector256.Create(Bt601.Round);
-        var rgb = Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(sum, Bt601.Shift), Vector256<int>.Zero), low);
-        return Vector256.ConvertToSingle(rgb);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector128<float> Sample128(byte* row, byte* chromaRow, int* offsets, int* chroma, int k, int vShift)
+    private static Vector128<float> Rgb(Vector128<int> yuv, Vector128<int> ku, Vector128<int> kv)
     {
         var low = Vector128.Create(0xFF);
-        var y = Gather128(row, offsets + k) & low;
-        if (chroma == null) return Vector128.ConvertToSingle(y);
-        var uv = Gather128(chromaRow, chroma + k);
-        var uu = (uv & low) - Vector128.Create(128);
-        var vv = (Vector128.ShiftRightLogical(uv, vShift) & low) - Vector128.Create(128);
+        var y = yuv & low;
+        var uu = (Vector128.ShiftRightLogical(yuv, 8) & low) - Vector128.Create(128);
+        var vv = Vector128.ShiftRightLogical(yuv, 16) - Vector128.Create(128);
         var yy = Vector128.Max(y - Vector128.Create(16), Vector128<int>.Zero) * Vector128.Create(Bt601.Cy);
-        var sum = yy + Vector128.Load(_kv + k) * vv + Vector128.Load(_ku + k) * uu + Vector128.Create(Bt601.Round);
-        var rgb = Vector128.Min(Vector128.Max(Vector128.ShiftRightArithmetic(sum, Bt601.Shift), Vector128<int>.Zero), low);
-        return Vector128.ConvertToSingle(rgb);
+        var sum = yy + kv * vv + ku * uu + Vector128.Create(Bt601.Round);
+        return Vector128.ConvertToSingle(Vector128.Min(Vector128.Max(Vector128.ShiftRightArithmetic(sum, Bt601.Shift), Vector128<int>.Zero), low));
     }
 
-    // The 4-byte words at row + offsets[0..8): AVX2's gather, else one load per lane.
+    // Without windows: each lane's 4-byte word(s), packed as the windows pack them.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Gather256(byte* row, int* offsets)
+    private static Vector128<int> Words(byte* row, byte* chromaRow, int* offsets, int* chroma, int vShift, int k)
     {
-        if (Avx2.IsSupported) return Avx2.GatherVector256((int*)row, Vector256.Load(offsets), 1);
-        return Vector256.Create(
-            Unsafe.ReadUnaligned<int>(row + offsets[0]), Unsafe.ReadUnaligned<int>(row + offsets[1]),
-            Unsafe.ReadUnaligned<int>(row + offsets[2]), Unsafe.ReadUnaligned<int>(row + offsets[3]),
-            Unsafe.ReadUnaligned<int>(row + offsets[4]), Unsafe.ReadUnaligned<int>(row + offsets[5]),
-            Unsafe.ReadUnaligned<int>(row + offsets[6]), Unsafe.ReadUnaligned<int>(row + offsets[7]));
+        var low = Vector128.Create(0xFF);
+        var y = Load4(row, offsets + k) & low;
+        if (chroma == null) return y;
+        var uv = Load4(chromaRow, chroma + k);
+        return y | Vector128.ShiftLeft(uv & low, 8) | Vector128.ShiftLeft(Vector128.ShiftRightLogical(uv, vShift) & low, 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Gather128(byte* row, int* offsets)
+    private static Vector128<int> Load4(byte* row, int* offsets) => Vector128.Create(
+        Unsafe.ReadUnaligned<int>(row + offsets[0]), Unsafe.ReadUnaligned<int>(row + offsets[1]),
+        Unsafe.ReadUnaligned<int>(row + offsets[2]), Unsafe.ReadUnaligned<int>(row + offsets[3]));
+
+    /// <summary>
+    /// A format's plan: per lane, the byte offsets of its words (the fallback), and per group of 4
+    /// lanes the 16-byte windows and shuffle controls when every group fits in one.
+    /// </summary>
+    /// <param name="rowBytes">Bytes of one source row (of the luma and of the chroma plane).</param>
+    /// <param name="pixelL">Per lane: its left source pixel (column).</param>
+    /// <param name="pixelR">Per lane: its right source pixel.</param>
+    /// <param name="channel">Per lane: its channel.</param>
+    /// <param name="vShift">Bits from U to V in the chroma word (YUYV 16, NV12 8); 0 without chroma.</param>
+    /// <param name="luma">Per pixel and channel: byte offsets of [value or Y, U, V] in the (luma) row, -1 for none.</param>
+    /// <param name="chroma">The same in the chroma row (NV12), or null.</param>
+    private Plan NewPlan(int rowBytes, int vShift, int[] pixelL, int[] pixelR, int[] channel,
+        Func<int, int, (int, int, int)> luma, Func<int, int, (int, int, int)>? chroma)
     {
-        if (Avx2.IsSupported) return Avx2.GatherVector128((int*)row, Vector128.Load(offsets), 1);
-        return Vector128.Create(
-            Unsafe.ReadUnaligned<int>(row + offsets[0]), Unsafe.ReadUnaligned<int>(row + offsets[1]),
-            Unsafe.ReadUnaligned<int>(row + offsets[2]), Unsafe.ReadUnaligned<int>(row + offsets[3]));
+        int groups = (_n + 3) / 4;
+        var left = Pinned<int>(_n, out int* leftP);
+        var right = Pinned<int>(_n, out int* rightP);
+        int[]? cLeft = null, cRight = null;
+        int* cLeftP = null, cRightP = null;
+        bool yuv = vShift != 0;
+        if (yuv)
+        {
+            cLeft = Pinned<int>(_n, out cLeftP);
+            cRight = Pinned<int>(_n, out cRightP);
+        }
+        // Word offsets: the value or Y at byte 0; U at byte 0 of the chroma word, V vShift bits above.
+        for (int k = 0; k < _n; k++)
+        {
+            var (l0, l1, _) = chroma == null ? luma(pixelL[k], channel[k]) : (luma(pixelL[k], channel[k]).Item1, chroma(pixelL[k], channel[k]).Item2, 0);
+            var (r0, r1, _) = chroma == null ? luma(pixelR[k], channel[k]) : (luma(pixelR[k], channel[k]).Item1, chroma(pixelR[k], channel[k]).Item2, 0);
+            left[k] = l0;
+            right[k] = r0;
+            if (yuv)
+            {
+                cLeft![k] = l1;
+                cRight![k] = r1;
+            }
+        }
+        var lumaStart = Pinned<int>(groups, out int* lumaStartP);
+        var lumaCtl = Pinned<byte>(groups * 32, out byte* lumaCtlP);
+        int[]? chromaStart = null;
+        byte[]? chromaCtl = null;
+        int* chromaStartP = null;
+        byte* chromaCtlP = null;
+        if (chroma != null)
+        {
+            chromaStart = Pinned<int>(groups, out chromaStartP);
+            chromaCtl = Pinned<byte>(groups * 32, out chromaCtlP);
+        }
+        bool windows = rowBytes >= 16
+            && Windows(rowBytes, pixelL, pixelR, channel, luma, lumaStart, lumaCtl)
+            && (chroma == null || Windows(rowBytes, pixelL, pixelR, channel, chroma, chromaStart!, chromaCtl!));
+        return new Plan
+        {
+            Left = leftP,
+            Right = rightP,
+            ChromaLeft = cLeftP,
+            ChromaRight = cRightP,
+            VShift = vShift,
+            Yuv = yuv,
+            LumaEnd = End(left, right),
+            ChromaEnd = yuv ? End(cLeft!, cRight!) : 0,
+            Windows = windows,
+            LumaStart = lumaStartP,
+            LumaControl = lumaCtlP,
+            ChromaStart = chromaStartP,
+            ChromaControl = chromaCtlP,
+        };
+    }
+
+    // Each group's window start and controls (left pixel's bytes, then the right's); false when a group's bytes span more than 16.
+    private bool Windows(int rowBytes, int[] pixelL, int[] pixelR, int[] channel, Func<int, int, (int, int, int)> bytes, int[] start, byte[] control)
+    {
+        for (int g = 0; g * 4 < _n; g++)
+        {
+            int k0 = Math.Min(g * 4, _n - 4);
+            int min = int.MaxValue, max = -1;
+            for (int i = 0; i < 4; i++)
+                foreach (int p in new[] { pixelL[k0 + i], pixelR[k0 + i] })
+                {
+                    var (a, b, c) = bytes(p, channel[k0 + i]);
+                    foreach (int o in new[] { a, b, c })
+                        if (o >= 0) (min, max) = (Math.Min(min, o), Math.Max(max, o));
+                }
+            int s = Math.Min(min, rowBytes - 16); // never past the row's end
+            if (max - s > 15) return false;
+            start[g] = s;
+            for (int i = 0; i < 4; i++)
+            {
+                var (la, lb, lc) = bytes(pixelL[k0 + i], channel[k0 + i]);
+                var (ra, rb, rc) = bytes(pixelR[k0 + i], channel[k0 + i]);
+                Control(control, g * 32 + i * 4, s, la, lb, lc);
+                Control(control, g * 32 + 16 + i * 4, s, ra, rb, rc);
+            }
+        }
+        return true;
+    }
+
+    private static void Control(byte[] control, int at, int start, int a, int b, int c)
+    {
+        control[at] = a >= 0 ? (byte)(a - start) : Zero;
+        control[at + 1] = b >= 0 ? (byte)(b - start) : Zero;
+        control[at + 2] = c >= 0 ? (byte)(c - start) : Zero;
+        control[at + 3] = Zero;
     }
 
     // Bytes from a row's start that the word reads of these offsets reach.
@@ -212,34 +304,33 @@ internal sealed unsafe class LetterboxLanes
         return end;
     }
 
-    // On the pinned heap, so the pointer stays valid for the plan's life.
-    private static T[] Pinned<T>(int length, out T* pointer) where T : unmanaged
+    // On the pinned heap, so the pointer stays valid while the plan holds the array.
+    private T[] Pinned<T>(int length, out T* pointer) where T : unmanaged
     {
         var array = GC.AllocateArray<T>(Math.Max(length, 1), pinned: true);
         pointer = (T*)Unsafe.AsPointer(ref array[0]);
+        _keepAlive.Add(array);
         return array;
     }
 
-    /// <summary>Where one format's lanes read: luma (or the only) byte, and for YUV the pair's U with V <see cref="VShift"/> bits above it.</summary>
-    internal readonly struct Offsets
+    /// <summary>Where one format's lanes read.</summary>
+    internal sealed class Plan
     {
-        public Offsets(int* left, int* right, int* chromaLeft, int* chromaRight, int vShift, int lumaEnd, int chromaEnd)
-        {
-            Left = left;
-            Right = right;
-            ChromaLeft = chromaLeft;
-            ChromaRight = chromaRight;
-            VShift = vShift;
-            LumaEnd = lumaEnd;
-            ChromaEnd = chromaEnd;
-        }
-
-        public int* Left { get; }
-        public int* Right { get; }
-        public int* ChromaLeft { get; }
-        public int* ChromaRight { get; }
-        public int VShift { get; }
-        public int LumaEnd { get; }
-        public int ChromaEnd { get; }
+        /// <summary>Per lane: byte offset of the left (right) pixel's value or Y word in the row.</summary>
+        public int* Left, Right;
+        /// <summary>Per lane: byte offset of the pixel's U (then V) word in the chroma row; null without chroma.</summary>
+        public int* ChromaLeft, ChromaRight;
+        /// <summary>Bits from U to V in the chroma word.</summary>
+        public int VShift;
+        /// <summary>Whether the lanes convert YUV.</summary>
+        public bool Yuv;
+        /// <summary>Bytes from a row's start the word reads reach (luma, chroma).</summary>
+        public int LumaEnd, ChromaEnd;
+        /// <summary>Whether every group of 4 lanes reads one 16-byte window per row.</summary>
+        public bool Windows;
+        /// <summary>Per group: the window's byte offset in the row (luma, chroma).</summary>
+        public int* LumaStart, ChromaStart;
+        /// <summary>Per group: 16 shuffle indices for the left pixels, then 16 for the right (luma, chroma).</summary>
+        public byte* LumaControl, ChromaControl;
     }
 }

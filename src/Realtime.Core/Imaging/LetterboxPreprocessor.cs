@@ -78,23 +78,22 @@ public sealed class LetterboxPreprocessor : IPreprocessor
         _yRowBelow = new int[ResizedHeight];
         _yWeight = new float[ResizedHeight];
         BuildAxis(_srcH, ResizedHeight, _cropY, _yRow, _yRowBelow, _yWeight);
-        _lanes = new LetterboxLanes(_xLeft, _xRight, _xWeight, channels, _scale, _bias, alpha);
+        _lanes = new LetterboxLanes(sourceWidth, _xLeft, _xRight, _xWeight, channels, _scale, _bias, alpha);
     }
 
     /// <summary>
     /// The implementation that runs. <see cref="PreprocessKernel.Auto"/> (the default) resolves at
-    /// construction to the widest vectors this CPU accelerates, so reading it back says which one
-    /// that is; the others are honoured as asked (a vector kernel without hardware support is
-    /// correct but slow), so tests and the bench can compare them with the scalar reference.
+    /// construction to the vector kernel where this CPU accelerates 128-bit vectors, else the scalar
+    /// one, so reading it back says which runs; the others are honoured as asked (the vector kernel
+    /// without hardware support is correct but slow), so tests and the bench can compare them.
     /// </summary>
     public PreprocessKernel Kernel
     {
         get => _kernel;
-        init => _kernel = value is >= PreprocessKernel.Auto and <= PreprocessKernel.Vector256 ? Resolve(value) : throw new ArgumentOutOfRangeException(nameof(Kernel), $"no preprocessing kernel {(int)value}");
+        init => _kernel = value is >= PreprocessKernel.Auto and <= PreprocessKernel.Vector128 ? Resolve(value) : throw new ArgumentOutOfRangeException(nameof(Kernel), $"no preprocessing kernel {(int)value}");
     }
 
     private static PreprocessKernel Resolve(PreprocessKernel kernel) => kernel != PreprocessKernel.Auto ? kernel
-        : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? PreprocessKernel.Vector256
         : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? PreprocessKernel.Vector128
         : PreprocessKernel.Scalar;
 
@@ -183,8 +182,7 @@ public sealed class LetterboxPreprocessor : IPreprocessor
             FillPad(all.Slice((OffsetY + ResizedHeight) * rowFloats, (_dstH - OffsetY - ResizedHeight) * rowFloats));
         }
         var lanes = _lanes.For(format);
-        int vectorWidth = Kernel switch { PreprocessKernel.Vector256 => 8, PreprocessKernel.Vector128 => 4, _ => int.MaxValue };
-        bool vector = _lanes.Length >= vectorWidth;
+        bool vector = Kernel == PreprocessKernel.Vector128;
         var source = new ReadOnlySpan<byte>(px, length);
         for (int y = 0; y < ResizedHeight; y++)
         {
@@ -199,11 +197,7 @@ public sealed class LetterboxPreprocessor : IPreprocessor
                 FillPad(row.Slice((OffsetX + ResizedWidth) * ch));
             }
             float* dst = tensor + (OffsetY + y) * rowFloats + OffsetX * ch;
-            if (vector && LetterboxLanes.Fits(lanes, r1, c1, length))
-            {
-                if (vectorWidth == 8) _lanes.Row256(px + r0, px + c0, px + r1, px + c1, wy, lanes, dst);
-                else _lanes.Row128(px + r0, px + c0, px + r1, px + c1, wy, lanes, dst);
-            }
+            if (vector && _lanes.Fits(lanes, r1, c1, length)) _lanes.Row(px + r0, px + c0, px + r1, px + c1, wy, lanes, dst);
             else ScalarRow<TSampler>(source, r0, r1, c0, c1, wy, row.Slice(OffsetX * ch, ResizedWidth * ch));
         }
     }

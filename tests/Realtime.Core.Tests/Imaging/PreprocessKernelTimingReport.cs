@@ -23,7 +23,7 @@ public sealed class PreprocessKernelTimingReport
     [Fact]
     public void ReportsEachKernelsPreprocessTimeOnTheFaceTrackersFrame()
     {
-        var kernels = new[] { PreprocessKernel.Scalar, PreprocessKernel.Vector128, PreprocessKernel.Vector256 };
+        var kernels = new[] { PreprocessKernel.Scalar, PreprocessKernel.Vector128 };
         var tensor = new float[128 * 128 * 3];
         _out.WriteLine($"{"format",-6} {"kernel",-10} {"p50 µs",8} {"p99 µs",8} {"×scalar",8}   (load average {LoadAverage()})");
         foreach (var format in new[] { PixelFormat.Bgr24, PixelFormat.Yuyv, PixelFormat.Nv12, PixelFormat.Grey8 })
