@@ -1,6 +1,8 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace Realtime.Core.Imaging;
 
@@ -94,54 +96,71 @@ internal sealed unsafe class LetterboxLanes
     /// </summary>
     public void Row(byte* top, byte* topChroma, byte* bottom, byte* bottomChroma, float wy, Plan f, float* dst)
     {
+        // One specialised loop per way of reading (the flags fold away), so each stays small enough for the registers.
+        if (f.Windows)
+        {
+            if (!f.Yuv) RowOf<Yes, No, No>(top, topChroma, bottom, bottomChroma, wy, f, dst);
+            else if (f.ChromaControl == null) RowOf<Yes, Yes, No>(top, topChroma, bottom, bottomChroma, wy, f, dst);
+            else RowOf<Yes, Yes, Yes>(top, topChroma, bottom, bottomChroma, wy, f, dst);
+        }
+        else if (!f.Yuv) RowOf<No, No, No>(top, topChroma, bottom, bottomChroma, wy, f, dst);
+        else RowOf<No, Yes, No>(top, topChroma, bottom, bottomChroma, wy, f, dst);
+    }
+
+    private void RowOf<TWindows, TYuv, TChromaPlane>(byte* top, byte* topChroma, byte* bottom, byte* bottomChroma, float wy, Plan f, float* dst)
+        where TWindows : struct where TYuv : struct where TChromaPlane : struct
+    {
         var scale = Vector128.Create(_scale);
         var bias = Vector128.Create(_bias);
         var vy = Vector128.Create(wy);
         var alpha = Vector128.Create(_alpha);
         int last = _n - 4;
-        bool windows = f.Windows, yuv = f.Yuv;
         int* lumaStart = f.LumaStart, chromaStart = f.ChromaStart;
         byte* lumaControl = f.LumaControl, chromaControl = f.ChromaControl;
+        int* left = f.Left, right = f.Right, chromaLeft = f.ChromaLeft, chromaRight = f.ChromaRight;
+        int vShift = f.VShift;
+        float* weights = _w;
+        int* kus = _ku, kvs = _kv, alphaMask = _alphaMask;
         for (int k = 0, g = 0; ; k = Math.Min(k + 4, last), g++)
         {
             Vector128<int> tl, tr, bl, br; // packed lanes: top/bottom row, left/right pixel
-            if (windows)
+            if (typeof(TWindows) == typeof(Yes))
             {
                 int ls = lumaStart[g];
                 var lc = Vector128.Load(lumaControl + g * 32);
                 var rc = Vector128.Load(lumaControl + g * 32 + 16);
                 var t = Vector128.Load(top + ls);
                 var b = Vector128.Load(bottom + ls);
-                tl = Vector128.ShuffleNative(t, lc).AsInt32();
-                tr = Vector128.ShuffleNative(t, rc).AsInt32();
-                bl = Vector128.ShuffleNative(b, lc).AsInt32();
-                br = Vector128.ShuffleNative(b, rc).AsInt32();
-                if (chromaControl != null)
+                tl = Shuffle(t, lc).AsInt32();
+                tr = Shuffle(t, rc).AsInt32();
+                bl = Shuffle(b, lc).AsInt32();
+                br = Shuffle(b, rc).AsInt32();
+                if (typeof(TChromaPlane) == typeof(Yes))
                 {
                     int cs = chromaStart[g];
                     var clc = Vector128.Load(chromaControl + g * 32);
                     var crc = Vector128.Load(chromaControl + g * 32 + 16);
                     var tc = Vector128.Load(topChroma + cs);
                     var bc = Vector128.Load(bottomChroma + cs);
-                    tl |= Vector128.ShuffleNative(tc, clc).AsInt32();
-                    tr |= Vector128.ShuffleNative(tc, crc).AsInt32();
-                    bl |= Vector128.ShuffleNative(bc, clc).AsInt32();
-                    br |= Vector128.ShuffleNative(bc, crc).AsInt32();
+                    tl |= Shuffle(tc, clc).AsInt32();
+                    tr |= Shuffle(tc, crc).AsInt32();
+                    bl |= Shuffle(bc, clc).AsInt32();
+                    br |= Shuffle(bc, crc).AsInt32();
                 }
             }
             else
             {
-                tl = Words(top, topChroma, f.Left, f.ChromaLeft, f.VShift, k);
-                tr = Words(top, topChroma, f.Right, f.ChromaRight, f.VShift, k);
-                bl = Words(bottom, bottomChroma, f.Left, f.ChromaLeft, f.VShift, k);
-                br = Words(bottom, bottomChroma, f.Right, f.ChromaRight, f.VShift, k);
+                tl = Words<TYuv>(top, topChroma, left, chromaLeft, vShift, k);
+                tr = Words<TYuv>(top, topChroma, right, chromaRight, vShift, k);
+                bl = Words<TYuv>(bottom, bottomChroma, left, chromaLeft, vShift, k);
+                br = Words<TYuv>(bottom, bottomChroma, right, chromaRight, vShift, k);
             }
-            var w = Vector128.Load(_w + k);
+            var w = Vector128.Load(weights + k);
             Vector128<float> ht, hb;
-            if (yuv)
+            if (typeof(TYuv) == typeof(Yes))
             {
-                var ku = Vector128.Load(_ku + k);
-                var kv = Vector128.Load(_kv + k);
+                var ku = Vector128.Load(kus + k);
+                var kv = Vector128.Load(kvs + k);
                 ht = Lerp(Rgb(tl, ku, kv), Rgb(tr, ku, kv), w);
                 hb = Lerp(Rgb(bl, ku, kv), Rgb(br, ku, kv), w);
             }
@@ -151,10 +170,27 @@ internal sealed unsafe class LetterboxLanes
                 hb = Lerp(Vector128.ConvertToSingle(bl), Vector128.ConvertToSingle(br), w);
             }
             var v = (ht + (hb - ht) * vy) * scale + bias;
-            if (_alphaMask != null) v = Vector128.ConditionalSelect(Vector128.Load(_alphaMask + k).AsSingle(), alpha, v);
+            if (alphaMask != null) v = Vector128.ConditionalSelect(Vector128.Load(alphaMask + k).AsSingle(), alpha, v);
             v.Store(dst + k);
             if (k == last) break;
         }
+    }
+
+    // Type flags for RowOf's specialisations.
+    private struct Yes;
+    private struct No;
+
+    // Bytes of v picked by indices (0x80: zero): pshufb or tbl. The ISA is asked by name because
+    // NativeAOT's default x64 target compiles SSSE3 only behind such a runtime check
+    // (Vector128.ShuffleNative falls back to software there, slower than the scalar pass). There
+    // is no third branch with a call in it: windows are planned only where one of the two exists,
+    // and a call in the loop would make the register allocator spill every vector around it.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> Shuffle(Vector128<byte> v, Vector128<byte> indices)
+    {
+        if (Ssse3.IsSupported) return Ssse3.Shuffle(v, indices);
+        if (AdvSimd.Arm64.IsSupported) return AdvSimd.Arm64.VectorTableLookup(v, indices);
+        return Vector128<byte>.Zero; // not reached (see above)
     }
 
     // a + (b − a)·w, in the scalar pass's order (no fused multiply-add, so the results are the same bits).
@@ -169,18 +205,28 @@ internal sealed unsafe class LetterboxLanes
         var y = yuv & low;
         var uu = (Vector128.ShiftRightLogical(yuv, 8) & low) - Vector128.Create(128);
         var vv = Vector128.ShiftRightLogical(yuv, 16) - Vector128.Create(128);
-        var yy = Vector128.Max(y - Vector128.Create(16), Vector128<int>.Zero) * Vector128.Create(Bt601.Cy);
-        var sum = yy + kv * vv + ku * uu + Vector128.Create(Bt601.Round);
-        return Vector128.ConvertToSingle(Vector128.Min(Vector128.Max(Vector128.ShiftRightArithmetic(sum, Bt601.Shift), Vector128<int>.Zero), low));
+        var yy = Mul(Max(y - Vector128.Create(16), Vector128<int>.Zero), Vector128.Create(Bt601.Cy));
+        var sum = yy + Mul(kv, vv) + Mul(ku, uu) + Vector128.Create(Bt601.Round);
+        return Vector128.ConvertToSingle(Min(Max(Vector128.ShiftRightArithmetic(sum, Bt601.Shift), Vector128<int>.Zero), low));
     }
+
+    // 32-bit multiply, min and max: SSE4.1 asked by name for the same reason as Shuffle (SSE2 alone emulates them).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Mul(Vector128<int> a, Vector128<int> b) => Sse41.IsSupported ? Sse41.MultiplyLow(a, b) : a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Max(Vector128<int> a, Vector128<int> b) => Sse41.IsSupported ? Sse41.Max(a, b) : Vector128.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Min(Vector128<int> a, Vector128<int> b) => Sse41.IsSupported ? Sse41.Min(a, b) : Vector128.Min(a, b);
 
     // Without windows: each lane's 4-byte word(s), packed as the windows pack them.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Words(byte* row, byte* chromaRow, int* offsets, int* chroma, int vShift, int k)
+    private static Vector128<int> Words<TYuv>(byte* row, byte* chromaRow, int* offsets, int* chroma, int vShift, int k) where TYuv : struct
     {
         var low = Vector128.Create(0xFF);
         var y = Load4(row, offsets + k) & low;
-        if (chroma == null) return y;
+        if (typeof(TYuv) != typeof(Yes)) return y;
         var uv = Load4(chromaRow, chroma + k);
         return y | Vector128.ShiftLeft(uv & low, 8) | Vector128.ShiftLeft(Vector128.ShiftRightLogical(uv, vShift) & low, 16);
     }
@@ -239,7 +285,7 @@ internal sealed unsafe class LetterboxLanes
             chromaStart = Pinned<int>(groups, out chromaStartP);
             chromaCtl = Pinned<byte>(groups * 32, out chromaCtlP);
         }
-        bool windows = rowBytes >= 16
+        bool windows = rowBytes >= 16 && (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported)
             && Windows(rowBytes, pixelL, pixelR, channel, luma, lumaStart, lumaCtl)
             && (chroma == null || Windows(rowBytes, pixelL, pixelR, channel, chroma, chromaStart!, chromaCtl!));
         return new Plan
