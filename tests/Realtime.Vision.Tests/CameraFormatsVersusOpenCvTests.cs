@@ -29,7 +29,7 @@ public sealed class CameraFormatsVersusOpenCvTests
     private const double MeanLevels = 0.3;
 
     /// <summary>A camera-shaped YUV frame made from a BGR image: NV12 (Y plane, then U V pairs) or YUYV (Y0 U Y1 V).</summary>
-    private static byte[] ToCameraYuv(Mat bgr, PixelFormat format)
+    internal static byte[] ToCameraYuv(Mat bgr, PixelFormat format)
     {
         int w = bgr.Width, h = bgr.Height;
         using var i420 = new Mat();
@@ -86,7 +86,7 @@ public sealed class CameraFormatsVersusOpenCvTests
         }
     }
 
-    private static byte[] Bytes(Mat m)
+    internal static byte[] Bytes(Mat m)
     {
         var b = new byte[m.Width * m.Height * m.ElemSize()];
         using var c = m.IsContinuous() ? m.Clone() : m.Clone();
@@ -112,12 +112,17 @@ public sealed class CameraFormatsVersusOpenCvTests
     }
 
     [Theory]
-    [InlineData(PixelFormat.Yuyv, "images/messi5.jpg")]
-    [InlineData(PixelFormat.Nv12, "images/messi5.jpg")]
-    [InlineData(PixelFormat.Grey8, "images/messi5.jpg")]
-    [InlineData(PixelFormat.Yuyv, "images/building.jpg")]
-    [InlineData(PixelFormat.Nv12, "images/building.jpg")]
-    public void AtIdentitySizeTheConversionIsOpenCvsExactly(PixelFormat format, string image)
+    [InlineData(PixelFormat.Yuyv, "images/messi5.jpg", PreprocessKernel.Scalar)]
+    [InlineData(PixelFormat.Nv12, "images/messi5.jpg", PreprocessKernel.Scalar)]
+    [InlineData(PixelFormat.Grey8, "images/messi5.jpg", PreprocessKernel.Scalar)]
+    [InlineData(PixelFormat.Yuyv, "images/building.jpg", PreprocessKernel.Scalar)]
+    [InlineData(PixelFormat.Nv12, "images/building.jpg", PreprocessKernel.Scalar)]
+    [InlineData(PixelFormat.Yuyv, "images/messi5.jpg", PreprocessKernel.Vector128)]
+    [InlineData(PixelFormat.Nv12, "images/messi5.jpg", PreprocessKernel.Vector128)]
+    [InlineData(PixelFormat.Grey8, "images/messi5.jpg", PreprocessKernel.Vector128)]
+    [InlineData(PixelFormat.Yuyv, "images/building.jpg", PreprocessKernel.Vector128)]
+    [InlineData(PixelFormat.Nv12, "images/building.jpg", PreprocessKernel.Vector128)]
+    public void AtIdentitySizeTheConversionIsOpenCvsExactly(PixelFormat format, string image, PreprocessKernel kernel)
     {
         using var loaded = Cv2.ImRead(TestAssets.Get(image), ImreadModes.Color);
         using var bgr = Even(loaded);
@@ -130,7 +135,7 @@ public sealed class CameraFormatsVersusOpenCvTests
             frame = Bytes(grey);
         }
         else frame = ToCameraYuv(bgr, format);
-        var pre = new LetterboxPreprocessor(w, h, w, h);
+        var pre = new LetterboxPreprocessor(w, h, w, h) { Kernel = kernel };
         Assert.Equal((w, h, 0, 0), (pre.ResizedWidth, pre.ResizedHeight, pre.OffsetX, pre.OffsetY));
         var tensor = new float[w * h * 3];
         pre.Process(frame, format, w * FrameBuffer.BytesPerPixel(format), tensor);
@@ -140,13 +145,16 @@ public sealed class CameraFormatsVersusOpenCvTests
     }
 
     [Theory]
-    [InlineData(PixelFormat.Yuyv)]
-    [InlineData(PixelFormat.Nv12)]
-    [InlineData(PixelFormat.Grey8)]
-    public void MegamindWindowsMatchOpenCvDecodeThenResize(PixelFormat format)
+    [InlineData(PixelFormat.Yuyv, PreprocessKernel.Scalar)]
+    [InlineData(PixelFormat.Nv12, PreprocessKernel.Scalar)]
+    [InlineData(PixelFormat.Grey8, PreprocessKernel.Scalar)]
+    [InlineData(PixelFormat.Yuyv, PreprocessKernel.Vector128)]
+    [InlineData(PixelFormat.Nv12, PreprocessKernel.Vector128)]
+    [InlineData(PixelFormat.Grey8, PreprocessKernel.Vector128)]
+    public void MegamindWindowsMatchOpenCvDecodeThenResize(PixelFormat format, PreprocessKernel kernel)
     {
         using var video = new VideoFileReader(TestAssets.Megamind);
-        var pre = new LetterboxPreprocessor(320, 240, 128, 128);
+        var pre = new LetterboxPreprocessor(320, 240, 128, 128) { Kernel = kernel };
         var tensor = new float[128 * 128 * 3];
         var slot = new FrameBuffer(320, 240, format);
         int compared = 0;

@@ -19,11 +19,13 @@ public sealed class PreprocessingVersusOpenCvTests
     private const double MaxLevels = 1.0;
     private const double MeanLevels = 0.3;
 
-    [Fact]
-    public void MegamindWindowsMatchOpenCvResizeAndBgrToRgb()
+    [Theory]
+    [InlineData(PreprocessKernel.Scalar)]
+    [InlineData(PreprocessKernel.Vector128)]
+    public void MegamindWindowsMatchOpenCvResizeAndBgrToRgb(PreprocessKernel kernel)
     {
         using var video = new VideoFileReader(TestAssets.Megamind);
-        var pre = new LetterboxPreprocessor(320, 240, 128, 128);
+        var pre = new LetterboxPreprocessor(320, 240, 128, 128) { Kernel = kernel };
         Assert.Equal((128, 96, 0, 16), (pre.ResizedWidth, pre.ResizedHeight, pre.OffsetX, pre.OffsetY));
         var tensor = new float[128 * 128 * 3];
         int compared = 0;
@@ -54,13 +56,15 @@ public sealed class PreprocessingVersusOpenCvTests
         Assert.Equal(10, compared);
     }
 
-    [Fact]
-    public void PhotographLetterboxesWithSidePaddingAndMatchesOpenCv()
+    [Theory]
+    [InlineData(PreprocessKernel.Scalar)]
+    [InlineData(PreprocessKernel.Vector128)]
+    public void PhotographLetterboxesWithSidePaddingAndMatchesOpenCv(PreprocessKernel kernel)
     {
         using var image = Cv2.ImRead(TestAssets.Messi, ImreadModes.Color);
         Assert.False(image.Empty());
         int w = image.Width, h = image.Height;
-        var pre = new LetterboxPreprocessor(w, h, 128, 128);
+        var pre = new LetterboxPreprocessor(w, h, 128, 128) { Kernel = kernel };
         var bytes = new byte[w * h * 3];
         using (var cont = image.IsContinuous() ? image.Clone() : image.Clone())
             System.Runtime.InteropServices.Marshal.Copy(cont.Data, bytes, 0, bytes.Length);

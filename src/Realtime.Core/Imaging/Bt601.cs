@@ -9,13 +9,14 @@ namespace Realtime.Core.Imaging;
 /// </summary>
 public static class Bt601
 {
-    private const int Shift = 20;
-    private const int Round = 1 << (Shift - 1);
-    private const int Cy = 1220542;   // 1.164 = 255/219
-    private const int Cub = 2116026;  // 2.018
-    private const int Cug = -409993;  // -0.391
-    private const int Cvg = -852492;  // -0.813
-    private const int Cvr = 1673527;  // 1.596
+    // Internal so the vectorised pass (LetterboxLanes) uses the very same coefficients.
+    internal const int Shift = 20;
+    internal const int Round = 1 << (Shift - 1);
+    internal const int Cy = 1220542;   // 1.164 = 255/219
+    internal const int Cub = 2116026;  // 2.018
+    internal const int Cug = -409993;  // -0.391
+    internal const int Cvg = -852492;  // -0.813
+    internal const int Cvr = 1673527;  // 1.596
 
     /// <summary>One pixel's Y, U, V (bytes) to 8-bit R, G, B.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -13,7 +13,8 @@ namespace Realtime.Core.Imaging;
 /// in OpenCV's own fixed-point arithmetic) and then interpolated, so the result is what OpenCV's
 /// cvtColor followed by resize gives, without an intermediate image. Sampling matches OpenCV's
 /// INTER_LINEAR (half-pixel centres, edge clamping); all tables are computed once here, so a pass
-/// allocates nothing.
+/// allocates nothing. The same arithmetic runs a vector at a time (<see cref="LetterboxLanes"/>) on
+/// CPUs that accelerate it; the scalar kernel stays as the reference (<see cref="Kernel"/>).
 /// </summary>
 public sealed class LetterboxPreprocessor : IPreprocessor
 {
@@ -26,6 +27,8 @@ public sealed class LetterboxPreprocessor : IPreprocessor
     private readonly float[] _yWeight;
     private readonly float _scale, _bias, _pad, _alpha;
     private readonly int _channels;
+    private readonly LetterboxLanes _lanes;
+    private readonly PreprocessKernel _kernel = Resolve(PreprocessKernel.Auto);
 
     /// <summary>Plans the pass for frames of one size into a tensor of another.</summary>
     /// <param name="sourceWidth">Frame width.</param>
@@ -75,7 +78,24 @@ public sealed class LetterboxPreprocessor : IPreprocessor
         _yRowBelow = new int[ResizedHeight];
         _yWeight = new float[ResizedHeight];
         BuildAxis(_srcH, ResizedHeight, _cropY, _yRow, _yRowBelow, _yWeight);
+        _lanes = new LetterboxLanes(sourceWidth, _xLeft, _xRight, _xWeight, channels, _scale, _bias, alpha);
     }
+
+    /// <summary>
+    /// The implementation that runs. <see cref="PreprocessKernel.Auto"/> (the default) resolves at
+    /// construction to the vector kernel where this CPU accelerates 128-bit vectors, else the scalar
+    /// one, so reading it back says which runs; the others are honoured as asked (the vector kernel
+    /// without hardware support is correct but slow), so tests and the bench can compare them.
+    /// </summary>
+    public PreprocessKernel Kernel
+    {
+        get => _kernel;
+        init => _kernel = value is >= PreprocessKernel.Auto and <= PreprocessKernel.Vector128 ? Resolve(value) : throw new ArgumentOutOfRangeException(nameof(Kernel), $"no preprocessing kernel {(int)value}");
+    }
+
+    private static PreprocessKernel Resolve(PreprocessKernel kernel) => kernel != PreprocessKernel.Auto ? kernel
+        : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? PreprocessKernel.Vector128
+        : PreprocessKernel.Scalar;
 
     /// <summary>Frame width this pass was planned for.</summary>
     public int SourceWidth { get; }
@@ -129,65 +149,81 @@ public sealed class LetterboxPreprocessor : IPreprocessor
     /// The pass over a raw frame of the planned size in <paramref name="format"/>, rows
     /// <paramref name="stride"/> bytes apart (for NV12 the UV plane follows the Y plane, same stride).
     /// </summary>
-    public void Process(ReadOnlySpan<byte> pixels, PixelFormat format, int stride, Span<float> tensor)
+    public unsafe void Process(ReadOnlySpan<byte> pixels, PixelFormat format, int stride, Span<float> tensor)
     {
         if (tensor.Length < _dstW * _dstH * _channels) ThrowTensorTooSmall();
         if (format is not (PixelFormat.Bgr24 or PixelFormat.Yuyv or PixelFormat.Nv12 or PixelFormat.Grey8)) ThrowUnsupported(format);
         int bpp = FrameBuffer.BytesPerPixel(format);
         int rows = FrameBuffer.Rows(format, SourceHeight);
         if (stride < SourceWidth * bpp || (long)stride * (rows - 1) + (long)SourceWidth * bpp > pixels.Length) ThrowTooFewBytes(format, stride, pixels.Length);
-        switch (format)
+        fixed (byte* px = pixels)
+        fixed (float* t = tensor)
         {
-            case PixelFormat.Bgr24: Rows<Bgr24Sampler>(pixels, stride, 0, tensor); break;
-            case PixelFormat.Yuyv: Rows<YuyvSampler>(pixels, stride, 0, tensor); break;
-            case PixelFormat.Nv12: Rows<Nv12Sampler>(pixels, stride, stride * SourceHeight, tensor); break;
-            default: Rows<Grey8Sampler>(pixels, stride, 0, tensor); break;
+            switch (format)
+            {
+                case PixelFormat.Bgr24: Rows<Bgr24Sampler>(px, pixels.Length, format, stride, -1, t); break;
+                case PixelFormat.Yuyv: Rows<YuyvSampler>(px, pixels.Length, format, stride, -1, t); break;
+                case PixelFormat.Nv12: Rows<Nv12Sampler>(px, pixels.Length, format, stride, stride * SourceHeight, t); break;
+                default: Rows<Grey8Sampler>(px, pixels.Length, format, stride, -1, t); break;
+            }
         }
     }
 
-    // One loop for every format: the sampler (a struct, so each instantiation is specialised and
-    // inlined) turns one source pixel into RGB; interpolation, padding and normalisation are shared.
-    private void Rows<TSampler>(ReadOnlySpan<byte> px, int stride, int chromaBase, Span<float> tensor) where TSampler : struct, IPixelSampler
+    // One loop for every format: padding, then each resized row by the chosen kernel. chromaBase is
+    // NV12's UV plane; the other formats read chroma (if any) from the row itself (-1).
+    private unsafe void Rows<TSampler>(byte* px, int length, PixelFormat format, int stride, int chromaBase, float* tensor) where TSampler : struct, IPixelSampler
     {
         int ch = _channels;
         int rowFloats = _dstW * ch;
+        var all = new Span<float>(tensor, _dstH * rowFloats);
         if (ResizedHeight < _dstH)
         {
-            FillPad(tensor.Slice(0, OffsetY * rowFloats));
-            FillPad(tensor.Slice((OffsetY + ResizedHeight) * rowFloats, (_dstH - OffsetY - ResizedHeight) * rowFloats));
+            FillPad(all.Slice(0, OffsetY * rowFloats));
+            FillPad(all.Slice((OffsetY + ResizedHeight) * rowFloats, (_dstH - OffsetY - ResizedHeight) * rowFloats));
         }
-        float scale = _scale, bias = _bias, alpha = _alpha;
+        var lanes = _lanes.For(format);
+        bool vector = Kernel == PreprocessKernel.Vector128;
+        var source = new ReadOnlySpan<byte>(px, length);
         for (int y = 0; y < ResizedHeight; y++)
         {
             int ya = _yRow[y], yb = _yRowBelow[y];
             int r0 = ya * stride, r1 = yb * stride;
-            int c0 = chromaBase + (ya >> 1) * stride, c1 = chromaBase + (yb >> 1) * stride; // NV12's UV row (others ignore it)
+            int c0 = chromaBase < 0 ? r0 : chromaBase + (ya >> 1) * stride, c1 = chromaBase < 0 ? r1 : chromaBase + (yb >> 1) * stride;
             float wy = _yWeight[y];
-            Span<float> row = tensor.Slice((OffsetY + y) * rowFloats, rowFloats);
+            Span<float> row = all.Slice((OffsetY + y) * rowFloats, rowFloats);
             if (ResizedWidth < _dstW)
             {
                 FillPad(row.Slice(0, OffsetX * ch));
                 FillPad(row.Slice((OffsetX + ResizedWidth) * ch));
             }
-            Span<float> dst = row.Slice(OffsetX * ch, ResizedWidth * ch);
-            for (int x = 0; x < ResizedWidth; x++)
-            {
-                int a = _xLeft[x], b = _xRight[x];
-                float wx = _xWeight[x];
-                TSampler.Rgb(px, r0, c0, a, out int ra0, out int ga0, out int ba0);
-                TSampler.Rgb(px, r0, c0, b, out int rb0, out int gb0, out int bb0);
-                TSampler.Rgb(px, r1, c1, a, out int ra1, out int ga1, out int ba1);
-                TSampler.Rgb(px, r1, c1, b, out int rb1, out int gb1, out int bb1);
-                // Horizontal then vertical interpolation, per channel, as OpenCV's resize does.
-                float q0 = ra0 + (rb0 - ra0) * wx, q1 = ra1 + (rb1 - ra1) * wx;
-                float g0 = ga0 + (gb0 - ga0) * wx, g1 = ga1 + (gb1 - ga1) * wx;
-                float b0 = ba0 + (bb0 - ba0) * wx, b1 = ba1 + (bb1 - ba1) * wx;
-                int o = x * ch;
-                dst[o] = (q0 + (q1 - q0) * wy) * scale + bias;
-                dst[o + 1] = (g0 + (g1 - g0) * wy) * scale + bias;
-                dst[o + 2] = (b0 + (b1 - b0) * wy) * scale + bias;
-                if (ch == 4) dst[o + 3] = alpha;
-            }
+            float* dst = tensor + (OffsetY + y) * rowFloats + OffsetX * ch;
+            if (vector && _lanes.Fits(lanes, r1, c1, length)) _lanes.Row(px + r0, px + c0, px + r1, px + c1, wy, lanes, dst);
+            else ScalarRow<TSampler>(source, r0, r1, c0, c1, wy, row.Slice(OffsetX * ch, ResizedWidth * ch));
+        }
+    }
+
+    // The reference: one value at a time, each sampled source pixel through the format's sampler.
+    private void ScalarRow<TSampler>(ReadOnlySpan<byte> px, int r0, int r1, int c0, int c1, float wy, Span<float> dst) where TSampler : struct, IPixelSampler
+    {
+        int ch = _channels;
+        float scale = _scale, bias = _bias, alpha = _alpha;
+        for (int x = 0; x < ResizedWidth; x++)
+        {
+            int a = _xLeft[x], b = _xRight[x];
+            float wx = _xWeight[x];
+            TSampler.Rgb(px, r0, c0, a, out int ra0, out int ga0, out int ba0);
+            TSampler.Rgb(px, r0, c0, b, out int rb0, out int gb0, out int bb0);
+            TSampler.Rgb(px, r1, c1, a, out int ra1, out int ga1, out int ba1);
+            TSampler.Rgb(px, r1, c1, b, out int rb1, out int gb1, out int bb1);
+            // Horizontal then vertical interpolation, per channel, as OpenCV's resize does.
+            float q0 = ra0 + (rb0 - ra0) * wx, q1 = ra1 + (rb1 - ra1) * wx;
+            float g0 = ga0 + (gb0 - ga0) * wx, g1 = ga1 + (gb1 - ga1) * wx;
+            float b0 = ba0 + (bb0 - ba0) * wx, b1 = ba1 + (bb1 - ba1) * wx;
+            int o = x * ch;
+            dst[o] = (q0 + (q1 - q0) * wy) * scale + bias;
+            dst[o + 1] = (g0 + (g1 - g0) * wy) * scale + bias;
+            dst[o + 2] = (b0 + (b1 - b0) * wy) * scale + bias;
+            if (ch == 4) dst[o + 3] = alpha;
         }
     }
 

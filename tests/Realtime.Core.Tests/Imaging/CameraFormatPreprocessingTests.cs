@@ -131,6 +131,41 @@ public sealed class CameraFormatPreprocessingAllocationTests
     }
 }
 
+/// <summary>Zero allocation of the vector kernel, every format, 3 and 4 channels; alone, since GC counts are process-wide.</summary>
+[Collection(AllocationCounters.Name)]
+public sealed class VectorisedPreprocessingAllocationTests
+{
+    [Theory]
+    [InlineData(PreprocessKernel.Vector128)]
+    [InlineData(PreprocessKernel.Auto)]
+    public void TheVectorKernelAllocatesNothingPerFrame(PreprocessKernel kernel)
+    {
+        var formats = new[] { PixelFormat.Bgr24, PixelFormat.Yuyv, PixelFormat.Nv12, PixelFormat.Grey8 };
+        var frames = new FrameBuffer[formats.Length];
+        var rng = new Random(11);
+        for (int i = 0; i < formats.Length; i++)
+        {
+            frames[i] = new FrameBuffer(320, 240, formats[i]);
+            rng.NextBytes(frames[i].Pixels);
+        }
+        var passes = new[]
+        {
+            new LetterboxPreprocessor(320, 240, 128, 128) { Kernel = kernel },
+            new LetterboxPreprocessor(320, 240, 128, 128, channels: 4, keepAspect: false) { Kernel = kernel },
+        };
+        var tensor = new float[128 * 128 * 4];
+        for (int i = 0; i < 20; i++) // warm-up: JIT, tiering
+            foreach (var p in passes) foreach (var f in frames) p.Process(f, tensor);
+        LoopMemory.CollectBeforeLoop();
+        int gen0 = GC.CollectionCount(0);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 250; i++)
+            foreach (var p in passes) foreach (var f in frames) p.Process(f, tensor);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(gen0, GC.CollectionCount(0));
+    }
+}
+
 /// <summary>Tests that read process-wide GC counters run alone, after the parallel ones.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class AllocationCounters
