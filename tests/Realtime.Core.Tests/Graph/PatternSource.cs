@@ -23,6 +23,8 @@ internal sealed class PatternSource : SourceNode
     public OutputPort<ImagePayload> Image { get; }
     public int FailFrom { get; set; } = int.MaxValue;
     public int FailTo { get; set; } = int.MaxValue;
+    /// <summary>Fails every Nth frame (at frames N-1, 2N-1 …), 0: never.</summary>
+    public int FailEvery { get; set; }
     public int EndAt { get; set; } = int.MaxValue;
     public int StaleAt { get; set; } = -1;
     public int FlatFrom { get; set; } = int.MaxValue;
@@ -38,7 +40,7 @@ internal sealed class PatternSource : SourceNode
         int f = _frame++;
         Captures++;
         if (f >= EndAt) return CaptureStatus.Ended;
-        if (f >= FailFrom && f <= FailTo) return CaptureStatus.Failed;
+        if ((f >= FailFrom && f <= FailTo) || (FailEvery > 0 && f % FailEvery == FailEvery - 1)) return CaptureStatus.Failed;
         FrameBuffer frame = Image.Payload.Frame;
         byte[] px = frame.Pixels;
         for (int i = 0; i < px.Length; i++) px[i] = f >= FlatFrom ? (byte)7 : (byte)(i * 31 + f);
