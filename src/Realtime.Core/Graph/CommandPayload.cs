@@ -9,8 +9,8 @@ namespace Realtime.Core.Graph;
 /// </summary>
 public sealed class CommandPayload : Payload
 {
-    /// <summary>A command of <paramref name="channels"/> channels.</summary>
-    public CommandPayload(int channels) : base(PayloadType.Command(channels < 1 ? throw new System.ArgumentOutOfRangeException(nameof(channels), "at least 1") : channels))
+    /// <summary>A command of <paramref name="channels"/> channels (0: a loop with no outputs to drive, such as a model-alone bench).</summary>
+    public CommandPayload(int channels) : base(PayloadType.Command(channels))
     {
         Next.Count = channels;
         Applied.Count = channels;

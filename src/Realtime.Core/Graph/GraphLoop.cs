@@ -241,8 +241,8 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
             Volatile.Write(ref _framesRun, frame + 1);
             Volatile.Write(ref _lastProgressNs, rec.ActuateEndNs);
             if (exit) return Stop(LoopOutcome.WatchdogExit);
-            for (int i = 0; i < instruments.Length; i++) instruments[i].AfterFrame(frame, ref rec);
-            if (_stopRequested) return Stop(LoopOutcome.Stopped);
+            for (int i = 0; i < instruments.Length; i++)
+                if (!instruments[i].AfterFrame(frame, ref rec)) return Stop(LoopOutcome.Stopped);
 
             _tick++;
             _nextTickNs = periodic ? _nextTickNs + period : _clock.NowNs();
@@ -265,7 +265,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
     }
 
     /// <summary>The longest a period sleep goes without looking for a stop request, ns.</summary>
-    public const long StopCheckNs = ClosedLoop<int>.StopCheckNs;
+    public const long StopCheckNs = 50_000_000;
 
     /// <summary>
     /// Sleeps until <paramref name="wakeNs"/> in slices of at most <see cref="StopCheckNs"/>, each to an
@@ -304,7 +304,12 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
                 status = source.Status;
             }
             if (status == CaptureStatus.Ended) return false;
-            if (status != CaptureStatus.Ok) { fault = true; continue; }
+            if (status != CaptureStatus.Ok)
+            {
+                fault = true;
+                _flatRun[s] = 0;
+                continue;
+            }
             FrameBuffer? image = _images[s];
             if (_watchStages)
                 for (int i = 0; i < _instruments.Length; i++) _instruments[i].AfterCapture(frame, source, image);

@@ -36,8 +36,10 @@ public abstract class LoopInstrument
     {
     }
 
-    /// <summary>After the frame, before the next period's wait: may run work of its own (the floor) on the loop's time, using <see cref="GraphLoop.WaitUntilOrStop"/>.</summary>
-    public virtual void AfterFrame(int frame, ref FrameRecord record)
-    {
-    }
+    /// <summary>
+    /// After the frame, before the next period's wait: may run work of its own (the floor) on the
+    /// loop's time, waiting with <see cref="GraphLoop.WaitUntilOrStop"/>. False when a stop came
+    /// during its wait: the loop then stops at once.
+    /// </summary>
+    public virtual bool AfterFrame(int frame, ref FrameRecord record) => true;
 }

@@ -57,6 +57,24 @@ public sealed class ComponentRegistryTests
     }
 
     [Fact]
+    public void AGraphComposedFromAProfileRunsOnTheLoop()
+    {
+        AppGraph g = Registry().Build(App("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera" }, { "name": "mean", "type": "mean" },
+                { "name": "pid", "type": "follow" }, { "name": "servo", "type": "servo", "config": { "safe": 5 } } ],
+            """ + Connections + "}"), "board.json");
+        var watchdog = new Realtime.Core.Pipeline.LoopWatchdog(Realtime.Core.Pipeline.FaultAction.Skip, Realtime.Core.Pipeline.FaultAction.Ignore,
+            Realtime.Core.Pipeline.FaultAction.SafeState, Realtime.Core.Pipeline.FaultAction.HoldLast, 10, 3);
+        using var loop = new GraphLoop(g, new Realtime.Core.Pipeline.ClosedLoopOptions { Frames = 20, WarmupFrames = 0, PeriodNs = 10_000_000, DeadlineNs = 5_000_000 }, watchdog, _clock);
+        var servo = (RecordingSink)g.Find("servo")!;
+        Assert.Equal(1, servo.SafeWrites);
+        Assert.Equal(Realtime.Core.Pipeline.LoopOutcome.Completed, loop.RunFrames(20));
+        Assert.Equal(20, servo.Writes);
+        Assert.NotEqual(5f, servo.Output.Values[0]);
+    }
+
+    [Fact]
     public void AnUnknownTypeIsNamedWithTheKnownOnesAndItsConnectionsMakeNoMoreNoise()
     {
         var p = Problems("""
