@@ -331,6 +331,22 @@ public sealed class GraphLoopTests
         Assert.True(_park.Runs > 0);
     }
 
+    [Fact]
+    public void FaultInjectionAttachedFromOutsideKillsTheSourceAndCrashesAStage()
+    {
+        using var loop = Loop(Tracker(), Watchdog(onSource: FaultAction.HoldLast), frames: 10);
+        loop.Attach(new FaultInjector(FaultPlan.Parse("dead-source:from=2:to=3,garbage-source:from=5:to=5,crash:decode:at=7")));
+        LoopOutcome outcome = loop.Run();
+        Assert.Equal(LoopOutcome.Faulted, outcome);
+        Assert.IsType<InjectedCrashException>(loop.Fault);
+        Assert.Equal(7, loop.FramesRun);
+        // The dead source was never asked for frames 2 and 3; the garbage frame was captured, then overwritten (flat, but one flat frame is a scene).
+        Assert.Equal(6, _cam.Captures);
+        Assert.Equal(2, loop.Watchdog.FaultCount(FaultKind.SourceFailure));
+        Assert.Equal(-1f, _servo.Output.Values[0]);
+        Assert.True(loop.Watchdog.InSafeState);
+    }
+
     private sealed class TickCounter : LoopInstrument
     {
         public readonly long[] Seen = new long[64];
