@@ -50,6 +50,11 @@ public sealed class BoardProfile
     public AudioProfile? Audio { get; set; }
     /// <summary>The relay output and its switching thresholds (voice-relay demo).</summary>
     public RelayProfile? Relay { get; set; }
+    /// <summary>The application graph (nodes, connections, loop timing), built by a component registry.</summary>
+    public AppProfile? App { get; set; }
+    /// <summary>The JSON schema an editor validates the file against; read and ignored.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("$schema")]
+    public string? Schema { get; set; }
 }
 
 /// <summary>One usable physical header pin.</summary>

@@ -386,6 +386,7 @@ public static partial class ProfileLoader
                 if (p.Plant.SettleFrames < 0 || p.Plant.SettleFrames > MaxFrames) Add("plant.settle_frames", $"must be 0..{MaxFrames}, got {p.Plant.SettleFrames}");
             }
         }
+        if (p.App is { } app) ValidateApp(app, Add);
         return e;
     }
 

@@ -42,7 +42,8 @@ public sealed class ProfileSchemaTests
             {
                 string path = prefix.Length == 0 ? name : prefix + "." + name;
                 into.Add(path);
-                Paths(root, (JsonObject)child!, path, into, depth + 1);
+                // A JsonElement field (a node's own config) derives as the schema `true`: any JSON, no fields of its own.
+                if (child is JsonObject childObject) Paths(root, childObject, path, into, depth + 1);
             }
         }
         return into;

@@ -1,0 +1,175 @@
+using System;
+using System.Text.Json;
+using Realtime.Core.Graph;
+using Realtime.Core.Profiles;
+using Realtime.Core.Timing;
+
+namespace Realtime.Core.Tests.Graph;
+
+/// <summary>
+/// A profile composes an application by component type: each type's factory reads its own
+/// settings and names the field on error, an unknown type or setting is named, and a profile
+/// carrying an <c>app</c> section and <c>"$schema"</c> loads beside the board's own sections.
+/// </summary>
+public sealed class ComponentRegistryTests
+{
+    private readonly ManualClock _clock = new();
+
+    private ComponentRegistry Registry() => new ComponentRegistry()
+        .Register("pattern-camera", (name, c) => new PatternSource(name, _clock, c.Integer("width", 8, 4096, 16), c.Integer("height", 8, 4096, 16)), "a test pattern")
+        .Register("mean", (name, c) => new MeanTransform(name))
+        .Register("follow", (name, c) => new FollowController(name, (float)c.Number("gain", 0, 1000, 100)))
+        .Register("threshold", (name, c) => new ConstantController(name, c.Number("threshold", 0, 1) > 0.5 ? 1 : 0))
+        .Register("servo", (name, c) => new RecordingSink(name, safe: (float)c.Number("safe", -90, 90, 0)));
+
+    private static AppProfile App(string json) => JsonSerializer.Deserialize(json, ProfileJsonContext.Default.AppProfile)!;
+
+    private const string Connections = """
+        "connections": [
+          { "from": "cam.image", "to": "mean.image" },
+          { "from": "mean.mean", "to": "pid.observation" },
+          { "from": "pid.command", "to": "servo.command" }
+        ]
+        """;
+
+    private string[] Problems(string json)
+    {
+        var ex = Assert.Throws<ProfileException>(() => Registry().Build(App(json), "board.json"));
+        Assert.Equal("board.json", ex.Source);
+        return [.. ex.Problems];
+    }
+
+    [Fact]
+    public void AProfileGraphIsBuiltFromTypesAndTheirOwnSettings()
+    {
+        AppGraph g = Registry().Build(App("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera", "config": { "width": 32, "height": 24 } },
+                { "name": "mean", "type": "mean" },
+                { "name": "pid", "type": "follow", "config": { "gain": 50 } },
+                { "name": "servo", "type": "servo", "config": { "safe": 10 } } ],
+            """ + Connections + "}"), "board.json");
+        var cam = (PatternSource)g.Find("cam")!;
+        Assert.Equal(32, cam.Image.Payload.Frame.Width);
+        Assert.Equal(24, cam.Image.Payload.Frame.Height);
+        Assert.Equal(10f, ((RecordingSink)g.Find("servo")!).Safe.Values[0]);
+        Assert.Equal(4, g.Nodes.Count);
+    }
+
+    [Fact]
+    public void AGraphComposedFromAProfileRunsOnTheLoop()
+    {
+        AppGraph g = Registry().Build(App("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera" }, { "name": "mean", "type": "mean" },
+                { "name": "pid", "type": "follow" }, { "name": "servo", "type": "servo", "config": { "safe": 5 } } ],
+            """ + Connections + "}"), "board.json");
+        var watchdog = new Realtime.Core.Pipeline.LoopWatchdog(Realtime.Core.Pipeline.FaultAction.Skip, Realtime.Core.Pipeline.FaultAction.Ignore,
+            Realtime.Core.Pipeline.FaultAction.SafeState, Realtime.Core.Pipeline.FaultAction.HoldLast, 10, 3);
+        using var loop = new GraphLoop(g, new Realtime.Core.Pipeline.ClosedLoopOptions { Frames = 20, WarmupFrames = 0, PeriodNs = 10_000_000, DeadlineNs = 5_000_000 }, watchdog, _clock);
+        var servo = (RecordingSink)g.Find("servo")!;
+        Assert.Equal(1, servo.SafeWrites);
+        Assert.Equal(Realtime.Core.Pipeline.LoopOutcome.Completed, loop.RunFrames(20));
+        Assert.Equal(20, servo.Writes);
+        Assert.NotEqual(5f, servo.Output.Values[0]);
+    }
+
+    [Fact]
+    public void AnUnknownTypeIsNamedWithTheKnownOnesAndItsConnectionsMakeNoMoreNoise()
+    {
+        var p = Problems("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera" },
+                { "name": "mean", "type": "meen" },
+                { "name": "pid", "type": "follow" },
+                { "name": "servo", "type": "servo" } ],
+            """ + Connections + "}");
+        Assert.Equal(new[] { "app.nodes[1].type: unknown component type 'meen' (known types: follow, mean, pattern-camera, servo, threshold)" }, p);
+    }
+
+    [Fact]
+    public void ABadSettingNamesItsFieldTheLimitsAndTheValue()
+    {
+        var p = Problems("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera", "config": { "width": "wide" } },
+                { "name": "mean", "type": "mean" },
+                { "name": "pid", "type": "threshold", "config": { "threshold": 3 } },
+                { "name": "servo", "type": "servo", "config": { "safe": 10, "sfe": 3 } } ],
+              "connections": [ { "from": "cam.image", "to": "mean.image" }, { "from": "pid.command", "to": "servo.command" } ] }
+            """);
+        Assert.Equal(new[]
+        {
+            "app.nodes[0].config.width: expected a whole number, got 'wide'",
+            "app.nodes[2].config.threshold: must be between 0 and 1, got 3",
+            "app.nodes[3].config.sfe: unknown field",
+        }, p);
+    }
+
+    [Fact]
+    public void ARequiredSettingLeftOutAndAConfigThatIsNotAnObjectAreNamed()
+    {
+        var p = Problems("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera", "config": [1, 2] },
+                { "name": "pid", "type": "threshold" },
+                { "name": "servo", "type": "servo" } ],
+              "connections": [ { "from": "pid.command", "to": "servo.command" } ] }
+            """);
+        Assert.Equal(new[]
+        {
+            "app.nodes[0].config: expected an object of settings, got a list",
+            "app.nodes[1].config.threshold: required",
+        }, p);
+    }
+
+    [Fact]
+    public void ABadNodeNameIsNamed()
+    {
+        var p = Problems("""
+            { "nodes": [ { "name": "cam.0", "type": "pattern-camera" }, { "name": "servo", "type": "servo" } ], "connections": [] }
+            """);
+        Assert.Equal("app.nodes[0].name: 'cam.0' only letters, digits, '-' and '_' (a '.' would split node.port)", p[0]);
+    }
+
+    [Fact]
+    public void ATypeIsRegisteredOnceUnderAValidName()
+    {
+        var r = Registry();
+        Assert.Throws<ArgumentException>(() => r.Register("mean", (n, c) => new MeanTransform(n)));
+        Assert.Throws<ArgumentException>(() => r.Register("my type", (n, c) => new MeanTransform(n)));
+        Assert.True(r.Contains("servo"));
+        Assert.Equal("a test pattern", r.Describe("pattern-camera"));
+    }
+
+    [Fact]
+    public void AProfileCarriesItsSchemaAndAnAppSectionBesideTheBoard()
+    {
+        string board = System.IO.File.ReadAllText(System.IO.Path.Combine(Realtime.Tests.TestAssets.RepoRoot, "boards", "sim.json"));
+        var root = System.Text.Json.Nodes.JsonNode.Parse(board, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!.AsObject();
+        root["$schema"] = "profile.schema.json";
+        root["app"] = System.Text.Json.Nodes.JsonNode.Parse("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera" }, { "name": "mean", "type": "mean" },
+                { "name": "pid", "type": "follow", "config": { "gain": 20 } }, { "name": "servo", "type": "servo" } ],
+            """ + Connections + """, "loop": { "rate_hz": 50, "deadline_us": 10000, "budgets_us": { "infer": 5000 } } }""");
+        BoardProfile p = ProfileLoader.Parse(root.ToJsonString(), "mine.json");
+        Assert.Equal("profile.schema.json", p.Schema);
+        Assert.Equal(50, p.App!.Loop!.RateHz);
+        AppGraph g = Registry().Build(p.App, "mine.json");
+        Assert.Equal(4, g.Nodes.Count);
+
+        root["app"]!["loop"]!["deadline_us"] = 30000;
+        root["app"]!["loop"]!["budgets_us"]!["inference"] = 5;
+        var ex = Assert.Throws<ProfileException>(() => ProfileLoader.Parse(root.ToJsonString(), "mine.json"));
+        Assert.Equal(new[]
+        {
+            "app.loop.deadline_us: 30000 µs is longer than the period (20000 µs at 50 Hz)",
+            "app.loop.budgets_us.inference: unknown stage (expected one of capture, preprocess, infer, decode, control, actuate)",
+        }, ex.Problems);
+
+        root["app"]!["nodes"]![0]!["colour"] = "red";
+        ex = Assert.Throws<ProfileException>(() => ProfileLoader.Parse(root.ToJsonString(), "mine.json"));
+        Assert.Contains("app.nodes[0].colour: unknown field", ex.Message, StringComparison.Ordinal);
+    }
+}
