@@ -7,7 +7,7 @@ namespace Realtime.Core.Tests.Imaging;
 
 /// <summary>
 /// The code a CPU without AVX gets (Atom-class x64 boards), and the instruction set the NativeAOT
-/// binary is built for by default (x86-64-v2, no VEX encoding): this very test assembly run again
+/// binary is built for by default (SSE only, no VEX encoding): this very test assembly run again
 /// in a child process with the runtime told not to use AVX at all (DOTNET_EnableAVX=0, which takes
 /// AVX2 and AVX-512 with it), so the vector kernel is compiled to SSE alone; the scalar comparisons
 /// must all pass there too.
