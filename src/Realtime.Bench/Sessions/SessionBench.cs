@@ -27,6 +27,9 @@ public static class SessionBench
     /// <summary>Frames one lane runs before the next takes its turn.</summary>
     public const int BlockFrames = 25;
 
+    /// <summary>The idle gap after each frame: 1 ms, as a periodic loop sleeps between frames.</summary>
+    public const long DefaultGapNs = 1_000_000;
+
     /// <summary>The name of the reference lane, the project's default session.</summary>
     public const string DefaultName = "default";
 
