@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
-using System.Threading;
 using Microsoft.ML.OnnxRuntime;
 using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
@@ -29,6 +28,9 @@ public static class SessionBench
 
     /// <summary>The idle gap after each frame: 1 ms, as a periodic loop sleeps between frames.</summary>
     public const long DefaultGapNs = 1_000_000;
+
+    /// <summary>The pause before each lane's turn, for the last lane's pool to stop spinning.</summary>
+    public const long SettleNs = 20_000_000;
 
     /// <summary>The name of the reference lane, the project's default session.</summary>
     public const string DefaultName = "default";
@@ -146,11 +148,17 @@ public static class SessionBench
                 lanes.Add(new Lane(c, modelPath, inputName, frames));
             }
             foreach (var lane in lanes) lane.Warm(tensors, warmup);
+            var waiter = new ClockNanosleepWaiter();
             for (int start = 0, block = 0; start < frames; start += BlockFrames, block++)
             {
                 int end = Math.Min(frames, start + BlockFrames);
                 // The order rotates so no lane always runs on caches another warmed.
-                for (int k = 0; k < lanes.Count; k++) lanes[(block + k) % lanes.Count].Step(tensors, start, end, gapNs);
+                for (int k = 0; k < lanes.Count; k++)
+                {
+                    // A pool that spun in the last lane's turn spins on a while after it: let it stop before this lane's clocks start.
+                    waiter.WaitUntil(MonotonicClock.NowNs() + SettleNs);
+                    lanes[(block + k) % lanes.Count].Step(tensors, start, end, gapNs, waiter);
+                }
             }
             var report = new SessionReport
             {
@@ -183,7 +191,7 @@ public static class SessionBench
         private readonly SessionChoice _choice;
         private readonly OnnxInferenceEngine _engine;
         private readonly long[] _latency;
-        private long _cpuNs, _callerCpuNs;
+        private long _cpuNs, _callerCpuNs, _windowNs;
         private float[][] _firstOutputs = Array.Empty<float[]>();
 
         public Lane(SessionChoice choice, string modelPath, string inputName, int frames)
@@ -207,27 +215,24 @@ public static class SessionBench
             }
         }
 
-        public void Step(IReadOnlyList<float[]> tensors, int start, int end, long gapNs)
+        public void Step(IReadOnlyList<float[]> tensors, int start, int end, long gapNs, ClockNanosleepWaiter waiter)
         {
             for (int f = start; f < end; f++)
             {
                 tensors[f % tensors.Count].CopyTo(_engine.Input);
+                // Process clock outside the thread clock, so the process's window holds the thread's.
                 long p0 = CpuClock.ProcessNs(), c0 = CpuClock.ThreadNs();
                 long t0 = MonotonicClock.NowNs();
                 _engine.Run();
                 long t1 = MonotonicClock.NowNs();
-                if (gapNs > 0) Idle(t1 + gapNs);
-                _cpuNs += CpuClock.ProcessNs() - p0;
-                _callerCpuNs += CpuClock.ThreadNs() - c0;
+                // Sleep to an absolute time, as a periodic loop does between frames.
+                if (gapNs > 0) waiter.WaitUntil(t1 + gapNs);
+                long c1 = CpuClock.ThreadNs(), p1 = CpuClock.ProcessNs();
+                _windowNs += MonotonicClock.NowNs() - t0;
+                _cpuNs += p1 - p0;
+                _callerCpuNs += c1 - c0;
                 _latency[f] = t1 - t0;
             }
-        }
-
-        private static void Idle(long untilNs)
-        {
-            // Sleep, as a periodic loop does between frames; the last sliver is not worth a wake-up.
-            for (long left = untilNs - MonotonicClock.NowNs(); left > 50_000; left = untilNs - MonotonicClock.NowNs())
-                Thread.Sleep(TimeSpan.FromTicks(Math.Max(1, left / 100)));
         }
 
         public SessionResult Result(Lane reference)
@@ -248,6 +253,7 @@ public static class SessionBench
                 Latency = latency,
                 CpuUsPerFrame = Math.Round(cpu, 1),
                 OtherThreadsCpuUsPerFrame = Math.Round((_cpuNs - _callerCpuNs) / 1000.0 / _latency.Length, 1),
+                CoresBusy = _windowNs > 0 ? Math.Round((double)_cpuNs / _windowNs, 2) : 0,
                 ModelLoadMs = Math.Round(_engine.ModelLoadMs - _engine.RuntimeInitMs, 2),
                 P50Ratio = Ratio(latency.P50Us, refLatency.P50Us),
                 P99Ratio = Ratio(latency.P99Us, refLatency.P99Us),

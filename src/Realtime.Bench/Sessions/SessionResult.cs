@@ -17,6 +17,8 @@ public sealed class SessionResult
     public double CpuUsPerFrame { get; set; }
     /// <summary>Of <see cref="CpuUsPerFrame"/>, the CPU of threads other than the caller (a spinning pool shows here).</summary>
     public double OtherThreadsCpuUsPerFrame { get; set; }
+    /// <summary>Process CPU time over wall time across the runs and gaps: 1 is one core busy the whole time.</summary>
+    public double CoresBusy { get; set; }
     /// <summary>Session creation time, ms (saved models: load only; the save is done before).</summary>
     public double ModelLoadMs { get; set; }
     /// <summary>p50 latency over the default's p50 (1 for the default).</summary>
