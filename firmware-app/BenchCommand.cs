@@ -373,8 +373,10 @@ internal static class BenchCommand
         }
         if (!s.Quiet)
             Console.WriteLine($"rtapp {Program.Version} bench --sessions: {string.Join(", ", chosen.ConvertAll(c => c.Name))} on {Path.GetFileName(modelPath)}; {warmup} warm-up + {frames} frames each, a {SessionBench.DefaultGapNs / 1000} µs idle gap after each, lanes taking turns every {SessionBench.BlockFrames} frames");
-        Realtime.Bench.Sessions.SessionReport report = null!;
-        var scheduling = PipelineThread.Run(p, s.Realtime, () => report = SessionBench.Run(modelPath, p.Model.Input, chosen, tensors, frames, warmup, SessionBench.DefaultGapNs));
+        // Sessions are created here, the runs happen on the pipeline thread: as rtapp run does it (see SessionBench.Run).
+        Realtime.Core.Reporting.SchedulingInfo scheduling = new();
+        var report = SessionBench.Run(modelPath, p.Model.Input, chosen, tensors, frames, warmup, SessionBench.DefaultGapNs,
+            measure => scheduling = PipelineThread.Run(p, s.Realtime, measure));
         foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
         report.Version = Program.Version;
         report.Data = data;

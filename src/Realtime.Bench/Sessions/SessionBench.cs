@@ -129,8 +129,15 @@ public static class SessionBench
     /// each followed by an idle gap of <paramref name="gapNs"/>, lanes taking turns every
     /// <see cref="BlockFrames"/> frames. The first choice is the reference of the ratios.
     /// </summary>
+    /// <remarks>
+    /// The sessions are created on the calling thread, and the runs happen inside
+    /// <paramref name="onLoopThread"/> (e.g. <see cref="PipelineThread.Run"/>; null runs them here), as
+    /// <c>rtapp run</c> loads its model before the pipeline thread takes SCHED_FIFO: ORT's pool threads
+    /// inherit the policy of the thread that creates the session, and a pool spinning at the caller's
+    /// FIFO priority on the caller's core holds the caller off until it stops spinning.
+    /// </remarks>
     public static SessionReport Run(string modelPath, string inputName, IReadOnlyList<SessionChoice> choices, IReadOnlyList<float[]> tensors,
-        int frames, int warmup, long gapNs)
+        int frames, int warmup, long gapNs, Action<Action>? onLoopThread = null)
     {
         if (choices.Count < 1) throw new ArgumentException("no session choice to run", nameof(choices));
         if (tensors.Count < 1) throw new ArgumentException("no frame to run", nameof(tensors));
@@ -147,19 +154,24 @@ public static class SessionBench
                 if (c.Settings.OptimizedModelCacheDir is string cache) OptimizedModelCache.Ensure(modelPath, cache, c.Settings.OptimizedModelFormat, c.Settings);
                 lanes.Add(new Lane(c, modelPath, inputName, frames));
             }
-            foreach (var lane in lanes) lane.Warm(tensors, warmup);
-            var waiter = new ClockNanosleepWaiter();
-            for (int start = 0, block = 0; start < frames; start += BlockFrames, block++)
+            void Measure()
             {
-                int end = Math.Min(frames, start + BlockFrames);
-                // The order rotates so no lane always runs on caches another warmed.
-                for (int k = 0; k < lanes.Count; k++)
+                foreach (var lane in lanes) lane.Warm(tensors, warmup);
+                var waiter = new ClockNanosleepWaiter();
+                for (int start = 0, block = 0; start < frames; start += BlockFrames, block++)
                 {
-                    // A pool that spun in the last lane's turn spins on a while after it: let it stop before this lane's clocks start.
-                    waiter.WaitUntil(MonotonicClock.NowNs() + SettleNs);
-                    lanes[(block + k) % lanes.Count].Step(tensors, start, end, gapNs, waiter);
+                    int end = Math.Min(frames, start + BlockFrames);
+                    // The order rotates so no lane always runs on caches another warmed.
+                    for (int k = 0; k < lanes.Count; k++)
+                    {
+                        // A pool that spun in the last lane's turn spins on a while after it: let it stop before this lane's clocks start.
+                        waiter.WaitUntil(MonotonicClock.NowNs() + SettleNs);
+                        lanes[(block + k) % lanes.Count].Step(tensors, start, end, gapNs, waiter);
+                    }
                 }
             }
+            if (onLoopThread is null) Measure();
+            else onLoopThread(Measure);
             var report = new SessionReport
             {
                 Model = Path.GetFileName(modelPath),
