@@ -102,6 +102,12 @@ public sealed class DemoWiring
         {
             throw Problem("model.path", ex.Message);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && (Overrides.OptimizedModelCacheDir is not null || Profile.Model.SavedOptimized is not null))
+        {
+            // The saved optimized model's folder could not be made or written (a read-only or foreign working folder).
+            string field = Overrides.OptimizedModelCacheDir is null ? "model.saved_optimized" : "--cache";
+            throw Problem(field, $"the saved optimized model cannot be written to {Path.GetFullPath(SessionSettings().OptimizedModelCacheDir!)}: {ex.Message}");
+        }
     }
 
     /// <summary>The loop's settings from the profile's timing and watchdog, with the overrides applied.</summary>

@@ -57,4 +57,24 @@ public sealed class SessionSettingsWiringTests
         var ex = Assert.Throws<ProfileException>(() => new DemoWiring(p, "sim.json", TestAssets.Dir, null).SessionSettings());
         Assert.StartsWith("sim.json: model.graph_optimization: unknown level 'turbo'", ex.Message);
     }
+
+    [Fact]
+    public void ACacheFolderThatCannotBeWrittenIsAProblemNamingTheSetting()
+    {
+        // A regular file where the cache folder should be: the folder cannot be made, whoever runs the test.
+        string blocker = Path.Combine(Path.GetTempPath(), "rtapp-blocker-" + System.Guid.NewGuid().ToString("N"));
+        File.WriteAllText(blocker, "not a folder");
+        try
+        {
+            var overrides = new RunOverrides { OptimizedModelCacheDir = Path.Combine(blocker, "cache"), OptimizedModelFormat = SavedModelFormat.Ort };
+            var w = new DemoWiring(Sim(), "sim.json", TestAssets.Dir, overrides);
+            string model = w.RequireModel();
+            var ex = Assert.Throws<ProfileException>(() => w.LoadModel(s => OnnxInferenceEngine.Load(model, "input:0", null, s), "model.input"));
+            Assert.StartsWith("sim.json: --cache: the saved optimized model cannot be written to ", ex.Message);
+        }
+        finally
+        {
+            File.Delete(blocker);
+        }
+    }
 }
