@@ -120,7 +120,7 @@ internal static class BenchCommand
             if (model is not null) throw new UsageException("--sessions runs the demo's model on the demo's video: give --board/--demo, not --model");
             if (demo != FaceTrackerDemo.DemoName) throw new UsageException($"--sessions is written for the face tracker's model and video, not {demo}");
             if (duration is not null) throw new UsageException("--sessions takes --frames, not --duration");
-            return SessionsMode(cl, setup, sessions, frames ?? 1000, warmup);
+            return SessionsMode(setup, sessions, frames ?? 1000, warmup, cl.Get("cache"), cl.Get("write-tensors"), cl.Get("report"));
         }
         if (cl.Has("write-tensors")) throw new UsageException("--write-tensors goes with --sessions (it writes the frames the sessions ran)");
 
@@ -351,17 +351,16 @@ internal static class BenchCommand
     /// and the same video frames (<see cref="SessionBench"/>); <c>--write-tensors FILE</c> also
     /// writes those frames, preprocessed, for other programs (scripts/bench-peers.sh) to run.
     /// </summary>
-    private static int SessionsMode(CommandLine cl, Setup s, string list, int frames, int warmup)
+    private static int SessionsMode(Setup s, string list, int frames, int warmup, string? cache, string? tensorFile, string? reportPath)
     {
         var p = s.Profile;
         string modelPath = AssetLocator.Resolve(s.Assets, p.Model.Path);
         if (!File.Exists(modelPath)) throw new ProfileException(s.ProfileSource, new[] { $"model.path: model file not found: {modelPath} (./scripts/fetch-assets.sh fetches it)" });
         string video = AssetLocator.Resolve(s.Assets, p.Camera.Video ?? "video/Megamind.avi");
         if (!File.Exists(video)) throw new ProfileException(s.ProfileSource, new[] { $"camera.video: video file not found: {video} (./scripts/fetch-assets.sh fetches it)" });
-        string? tensorFile = cl.Get("write-tensors");
         if (tensorFile is not null && (tensorFile.Length == 0 || Directory.Exists(tensorFile)))
             throw new UsageException($"--write-tensors needs a file path, got '{tensorFile}'");
-        var chosen = SessionBench.Select(SessionBench.Known(ExtraCore(p), Path.GetFullPath(cl.Get("cache") ?? DefaultCache())), list, out string? error)
+        var chosen = SessionBench.Select(SessionBench.Known(ExtraCore(p), Path.GetFullPath(cache ?? DefaultCache())), list, out string? error)
             ?? throw new UsageException($"--sessions: {error}");
         // Distinct frames, up to 300 (10 s of video); a longer run cycles through them.
         var tensors = SessionBench.Tensors(video, Math.Min(frames, 300), p.Model.InputWidth, p.Model.InputHeight);
@@ -386,7 +385,7 @@ internal static class BenchCommand
         report.Notes.Add("Ratios (×) are to the default session in the same run. max |Δ| is the largest difference of any output value from the default's on frame 0.");
         Console.Write(SessionTable.Format(report));
         foreach (string n in report.Notes) Console.WriteLine("  " + n);
-        if (cl.Get("report") is string path)
+        if (reportPath is string path)
         {
             WriteFile(path, System.Text.Json.JsonSerializer.Serialize(report, BenchJsonContext.Default.SessionReport));
             Console.WriteLine($"Report: {path}");
