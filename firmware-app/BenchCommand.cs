@@ -417,7 +417,8 @@ internal static class BenchCommand
         // The naive loop gets a world of its own (a second camera, mount and outputs), so each loop closes its own loop.
         using var twin = FaceTrackerDemo.Build(s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(),
             BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, measureFloor: false));
-        using var naiveEngine = new Realtime.Bench.Naive.NaiveInferenceEngine(twin.ModelPath, twin.Engine, new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads });
+        // The profile's session (threads, spinning, optimization, pattern, arena), as the optimized loop's: the comparison is of the loops, not the sessions.
+        using var naiveEngine = new Realtime.Bench.Naive.NaiveInferenceEngine(twin.ModelPath, twin.Engine, new DemoWiring(s.Profile, s.ProfileSource, s.Assets, null).SessionSettings());
         var naiveLoop = twin.CreateLoop(naiveEngine, new Realtime.Bench.Naive.NaivePreprocessor(twin.Preprocessor), measureFloor: false);
         if (!s.Quiet)
             Console.WriteLine($"rtapp {Program.Version} bench --compare naive: {s.Profile.Name} / face-tracker: {warmup} warm-up + {frames} frames of each loop, single-stream, taking turns every {BenchDriver.BlockFrames} frames");
