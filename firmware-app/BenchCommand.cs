@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using Realtime.Bench;
 using Realtime.Bench.BareModel;
 using Realtime.Bench.Charts;
+using Realtime.Bench.Sessions;
 using Realtime.Bench.Startup;
 using Realtime.Bench.Variants;
 using Realtime.Core.Profiles;
@@ -30,6 +31,7 @@ internal static class BenchCommand
         ["warmup"] = true, ["rate"] = true, ["deadline-us"] = true, ["report"] = true, ["html"] = true, ["assets"] = true,
         ["no-rt"] = false, ["quiet"] = false, ["cache"] = true, ["optimized-model"] = true,
         ["compare"] = true, ["variants"] = true, ["data-frames"] = true, ["cold-start"] = true, ["sustained-rate"] = false,
+        ["sessions"] = true, ["write-tensors"] = true,
     };
 
     /// <summary>What every run of one <c>rtapp bench</c> (or <c>rtapp profile</c>) shares.</summary>
@@ -112,6 +114,15 @@ internal static class BenchCommand
             if (model is not null) throw new UsageException("--variants names the models itself: leave out --model");
             return VariantsMode(cl, setup, variantList, warmup);
         }
+
+        if (cl.Get("sessions") is string sessions)
+        {
+            if (model is not null) throw new UsageException("--sessions runs the demo's model on the demo's video: give --board/--demo, not --model");
+            if (demo != FaceTrackerDemo.DemoName) throw new UsageException($"--sessions is written for the face tracker's model and video, not {demo}");
+            if (duration is not null) throw new UsageException("--sessions takes --frames, not --duration");
+            return SessionsMode(setup, sessions, frames ?? 1000, warmup, cl.Get("cache"), cl.Get("write-tensors"), cl.Get("report"));
+        }
+        if (cl.Has("write-tensors")) throw new UsageException("--write-tensors goes with --sessions (it writes the frames the sessions ran)");
 
         if (cl.Get("compare") is string compare)
         {
@@ -335,6 +346,63 @@ internal static class BenchCommand
         return Program.ExitOk;
     }
 
+    /// <summary>
+    /// <c>--sessions LIST</c>: ONNX Runtime session choices side by side on the face tracker's model
+    /// and the same video frames (<see cref="SessionBench"/>); <c>--write-tensors FILE</c> also
+    /// writes those frames, preprocessed, for other programs (scripts/bench-peers.sh) to run.
+    /// </summary>
+    private static int SessionsMode(Setup s, string list, int frames, int warmup, string? cache, string? tensorFile, string? reportPath)
+    {
+        var p = s.Profile;
+        string modelPath = AssetLocator.Resolve(s.Assets, p.Model.Path);
+        if (!File.Exists(modelPath)) throw new ProfileException(s.ProfileSource, new[] { $"model.path: model file not found: {modelPath} (./scripts/fetch-assets.sh fetches it)" });
+        string video = AssetLocator.Resolve(s.Assets, p.Camera.Video ?? "video/Megamind.avi");
+        if (!File.Exists(video)) throw new ProfileException(s.ProfileSource, new[] { $"camera.video: video file not found: {video} (./scripts/fetch-assets.sh fetches it)" });
+        if (tensorFile is not null && (tensorFile.Length == 0 || Directory.Exists(tensorFile)))
+            throw new UsageException($"--write-tensors needs a file path, got '{tensorFile}'");
+        var chosen = SessionBench.Select(SessionBench.Known(ExtraCore(p), Path.GetFullPath(cache ?? DefaultCache())), list, out string? error)
+            ?? throw new UsageException($"--sessions: {error}");
+        // Distinct frames, up to 300 (10 s of video); a longer run cycles through them.
+        var tensors = SessionBench.Tensors(video, Math.Min(frames, 300), p.Model.InputWidth, p.Model.InputHeight);
+        string data = $"{Path.GetFileName(video)}: its first {tensors.Count} frames, each letterboxed whole into {p.Model.InputWidth}×{p.Model.InputHeight} by the project's preprocessing, before the runs (untimed); frame f of a lane is tensor f mod {tensors.Count}";
+        if (tensorFile is not null)
+        {
+            SessionBench.WriteTensors(tensorFile, tensors);
+            if (!s.Quiet) Console.WriteLine($"Frames: {tensors.Count} tensors of {p.Model.InputHeight}×{p.Model.InputWidth}×3 float32 written to {tensorFile}");
+        }
+        if (!s.Quiet)
+            Console.WriteLine($"rtapp {Program.Version} bench --sessions: {string.Join(", ", chosen.ConvertAll(c => c.Name))} on {Path.GetFileName(modelPath)}; {warmup} warm-up + {frames} frames each, a {SessionBench.DefaultGapNs / 1000} µs idle gap after each, lanes taking turns every {SessionBench.BlockFrames} frames");
+        // Sessions are created here, the runs happen on the pipeline thread: as rtapp run does it (see SessionBench.Run).
+        Realtime.Core.Reporting.SchedulingInfo scheduling = new();
+        var report = SessionBench.Run(modelPath, p.Model.Input, chosen, tensors, frames, warmup, SessionBench.DefaultGapNs,
+            measure => scheduling = PipelineThread.Run(p, s.Realtime, measure));
+        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
+        report.Version = Program.Version;
+        report.Data = data;
+        report.Notes.Add($"Scheduling of the calling thread: {scheduling.Policy} priority {scheduling.Priority}, cores [{string.Join(",", scheduling.Affinity)}]; machine: {Environment.ProcessorCount} cores.");
+        report.Notes.Add("Latency is one Run with inputs and outputs bound once (IoBinding), as the loop runs it: the model-alone figure.");
+        report.Notes.Add("CPU is CLOCK_PROCESS_CPUTIME_ID (every thread) across the run and the idle gap after it, per frame; 'other threads' is that minus the caller's CLOCK_THREAD_CPUTIME_ID: a pool spinning while the caller waits shows there.");
+        report.Notes.Add("Ratios (×) are to the default session in the same run. max |Δ| is the largest difference of any output value from the default's on frame 0.");
+        Console.Write(SessionTable.Format(report));
+        foreach (string n in report.Notes) Console.WriteLine("  " + n);
+        if (reportPath is string path)
+        {
+            WriteFile(path, System.Text.Json.JsonSerializer.Serialize(report, BenchJsonContext.Default.SessionReport));
+            Console.WriteLine($"Report: {path}");
+        }
+        return Program.ExitOk;
+    }
+
+    /// <summary>The core for a second intra-op thread: the profile's first inference core, else the first core not the pipeline's.</summary>
+    private static int ExtraCore(BoardProfile p)
+    {
+        if (p.Threads.InferenceCores.Count > 0) return p.Threads.InferenceCores[0];
+        int cores = Environment.ProcessorCount;
+        for (int c = 0; c < cores; c++)
+            if (!p.Threads.Pipeline.Cores.Contains(c)) return c;
+        return 0;
+    }
+
     private static string Names(IReadOnlyList<VariantSpec> known)
     {
         var names = new List<string>();
@@ -349,7 +417,8 @@ internal static class BenchCommand
         // The naive loop gets a world of its own (a second camera, mount and outputs), so each loop closes its own loop.
         using var twin = FaceTrackerDemo.Build(s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(),
             BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, measureFloor: false));
-        using var naiveEngine = new Realtime.Bench.Naive.NaiveInferenceEngine(twin.ModelPath, twin.Engine, new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads });
+        // The profile's session (threads, spinning, optimization, pattern, arena), as the optimized loop's: the comparison is of the loops, not the sessions.
+        using var naiveEngine = new Realtime.Bench.Naive.NaiveInferenceEngine(twin.ModelPath, twin.Engine, new DemoWiring(s.Profile, s.ProfileSource, s.Assets, null).SessionSettings());
         var naiveLoop = twin.CreateLoop(naiveEngine, new Realtime.Bench.Naive.NaivePreprocessor(twin.Preprocessor), measureFloor: false);
         if (!s.Quiet)
             Console.WriteLine($"rtapp {Program.Version} bench --compare naive: {s.Profile.Name} / face-tracker: {warmup} warm-up + {frames} frames of each loop, single-stream, taking turns every {BenchDriver.BlockFrames} frames");

@@ -94,6 +94,9 @@ internal static class Program
                   HTML page of charts per run. Modes: --cold-start N (launches, with and without a saved optimized model),
                   --compare naive (the newcomer's loop beside the optimized one), --variants blazeface|silero (trade-offs).
                   --sustained-rate: periodic runs at rates it chooses, to the highest rate kept with 0 misses (--frames per run).
+                  --sessions all|NAME,…: ONNX Runtime session choices (threads, spinning, optimization level, memory
+                  pattern, arena, saved models) on the same frames: p50/p99 and CPU per frame beside the default;
+                  --write-tensors FILE also writes those frames, preprocessed (float32), for other programs.
               rtapp profile [--model FILE] [--runs N] [--top N] [--report FILE.json]
                   ONNX Runtime's operator profile beside the loop's own stages, shares adding up to 100 %.
               rtapp --version     Prints the version.

@@ -17,6 +17,8 @@ t0="$(now_s)"
 "$ROOT/cross-build/build-arm64.sh"
 # The real-driver rig's PREEMPT_RT kernel, modules and initramfs (RigTests boots it once).
 "$ROOT/scripts/rig.sh" prepare
+# onnxruntime-node for the Node.js lane of scripts/bench-peers.sh (its end-to-end test runs the script).
+"$ROOT/scripts/bench-peers.sh" --setup
 
 SLN="$ROOT/Realtime.sln"
 if [ ! -f "$SLN" ] && [ -f "$ROOT/Realtime.slnx" ]; then SLN="$ROOT/Realtime.slnx"; fi

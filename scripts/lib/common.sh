@@ -167,3 +167,30 @@ fail_on_warnings() {
     printf '%s\n' "$warnings" | sed 's/^/  /' >&2
     exit 1
 }
+
+# ------------------------------------------------------------ node helpers
+
+# ensure_peers_node_modules: scripts/peers' pinned npm packages (onnxruntime-node) installed from the
+# lockfile into out/peers/node_modules, once: skipped while the lockfile installed there is the one
+# in scripts/peers. Node and npm come from Debian when missing. Install scripts are off
+# (--ignore-scripts): onnxruntime-node's postinstall would download CUDA libraries; its CPU
+# binaries are in the package itself. Nothing is downloaded at run time.
+PEERS_DIR="$ROOT/out/peers"
+ensure_peers_node_modules() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        need_apt_packages nodejs npm
+    fi
+    local src="$ROOT/scripts/peers" stamp="$PEERS_DIR/node_modules/.rtapp-lock.sha256" want
+    want="$(sha256_of "$src/package-lock.json")"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$PEERS_DIR/node_modules/onnxruntime-node/package.json" ]; then
+        log "onnxruntime-node already installed in $(rel "$PEERS_DIR")/node_modules"
+        return 0
+    fi
+    log "installing scripts/peers' npm packages (onnxruntime-node, pinned by its lockfile) into $(rel "$PEERS_DIR") ..."
+    mkdir -p "$PEERS_DIR"
+    cp "$src/package.json" "$src/package-lock.json" "$PEERS_DIR/"
+    (cd "$PEERS_DIR" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
+        || die "npm ci in $(rel "$PEERS_DIR") failed (is the npm registry reachable?)"
+    [ -f "$PEERS_DIR/node_modules/onnxruntime-node/package.json" ] || die "npm ci left no onnxruntime-node in $(rel "$PEERS_DIR")/node_modules"
+    printf '%s\n' "$want" > "$stamp"
+}

@@ -92,6 +92,7 @@ public sealed class LoopFigures
 [JsonSerializable(typeof(Startup.ColdStartReport))]
 [JsonSerializable(typeof(Variants.VariantReport))]
 [JsonSerializable(typeof(SustainedRateReport))]
+[JsonSerializable(typeof(Sessions.SessionReport))]
 public sealed partial class BenchJsonContext : JsonSerializerContext
 {
 }

@@ -59,19 +59,29 @@ public sealed class DemoWiring
         return path;
     }
 
-    /// <summary>Session settings from the profile (threads, their cores) and the overrides (profiling, saved optimized model).</summary>
+    /// <summary>
+    /// Session settings from the profile's model section (threads, their cores, spinning, graph
+    /// optimization, memory pattern, arena, saved optimized model) and the overrides (profiling; a
+    /// saved optimized model asked for on the command line wins over the profile's).
+    /// </summary>
     public OnnxSessionSettings SessionSettings()
     {
         var m = Profile.Model;
+        bool savedByProfile = Overrides.OptimizedModelCacheDir is null && m.SavedOptimized is not null;
         return new OnnxSessionSettings
         {
             IntraOpThreads = m.IntraOpThreads,
             // ORT pins its intra-op threads (one entry per thread beyond the caller) to the profile's cores.
             IntraOpThreadAffinities = m.IntraOpThreads > 1 && Profile.Threads.InferenceCores.Count > 0
                 ? string.Join(";", IntraOpAffinity(Profile.Threads.InferenceCores, m.IntraOpThreads - 1)) : null,
+            AllowSpinning = m.AllowSpinning,
+            GraphOptimization = OnnxSessionSettings.ParseGraphOptimization(m.GraphOptimization)
+                ?? throw Problem("model.graph_optimization", $"unknown level '{m.GraphOptimization}'"),
+            MemoryPattern = m.MemoryPattern,
+            CpuArena = m.CpuArena,
             ProfilePathPrefix = Overrides.ProfilePathPrefix,
-            OptimizedModelCacheDir = Overrides.OptimizedModelCacheDir,
-            OptimizedModelFormat = Overrides.OptimizedModelFormat,
+            OptimizedModelCacheDir = savedByProfile ? OptimizedModelCache.DefaultDir : Overrides.OptimizedModelCacheDir,
+            OptimizedModelFormat = savedByProfile ? (m.SavedOptimized == "ort" ? SavedModelFormat.Ort : SavedModelFormat.Onnx) : Overrides.OptimizedModelFormat,
         };
     }
 
@@ -93,6 +103,12 @@ public sealed class DemoWiring
         catch (InvalidDataException ex)
         {
             throw Problem("model.path", ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && (Overrides.OptimizedModelCacheDir is not null || Profile.Model.SavedOptimized is not null))
+        {
+            // The saved optimized model's folder could not be made or written (a read-only or foreign working folder).
+            string field = Overrides.OptimizedModelCacheDir is null ? "model.saved_optimized" : "--cache";
+            throw Problem(field, $"the saved optimized model cannot be written to {Path.GetFullPath(SessionSettings().OptimizedModelCacheDir!)}: {ex.Message}");
         }
     }
 

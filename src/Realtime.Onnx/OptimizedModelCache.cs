@@ -15,24 +15,31 @@ namespace Realtime.Onnx;
 /// </summary>
 public static class OptimizedModelCache
 {
-    /// <summary>The cached file for <paramref name="modelPath"/> (it may not exist yet).</summary>
-    public static string PathFor(string modelPath, string cacheDir, SavedModelFormat format)
+    /// <summary>The cache folder when none is given: out/ort-cache under the working folder.</summary>
+    public static readonly string DefaultDir = Path.Combine("out", "ort-cache");
+
+    /// <summary>
+    /// The cached file for <paramref name="modelPath"/> (it may not exist yet); a graph saved at a
+    /// level below every optimization carries the level in its name, so levels never share a file.
+    /// </summary>
+    public static string PathFor(string modelPath, string cacheDir, SavedModelFormat format, GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_ALL)
     {
         string sha = ModelFile.Sha256(modelPath)[..16];
         string version = OrtEnv.Instance().GetVersionString();
         string arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
         string ext = format == SavedModelFormat.Ort ? "ort" : "onnx";
-        return Path.Combine(Path.GetFullPath(cacheDir), $"{Path.GetFileNameWithoutExtension(modelPath)}.{sha}.ort{version}.{arch}.optimized.{ext}");
+        string tag = level == GraphOptimizationLevel.ORT_ENABLE_ALL ? "" : "-" + OnnxSessionSettings.GraphOptimizationName(level);
+        return Path.Combine(Path.GetFullPath(cacheDir), $"{Path.GetFileNameWithoutExtension(modelPath)}.{sha}.ort{version}.{arch}.optimized{tag}.{ext}");
     }
 
     /// <summary>
     /// Returns the cached optimized model for <paramref name="modelPath"/>, writing it first when it
-    /// is missing (a session with every optimization saves its graph; the file is written under a
-    /// temporary name and renamed, so a reader never sees half of it).
+    /// is missing (a session at the settings' optimization level saves its graph; the file is written
+    /// under a temporary name and renamed, so a reader never sees half of it).
     /// </summary>
     public static string Ensure(string modelPath, string cacheDir, SavedModelFormat format, OnnxSessionSettings settings)
     {
-        string target = PathFor(modelPath, cacheDir, format);
+        string target = PathFor(modelPath, cacheDir, format, settings.GraphOptimization);
         if (File.Exists(target)) return target;
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         string ext = format == SavedModelFormat.Ort ? ".ort" : ".onnx";

@@ -31,6 +31,12 @@ public static partial class ProfileLoader
     /// <summary>Stage names a budget may be given for, in pipeline order.</summary>
     public static readonly string[] StageNames = { "capture", "preprocess", "infer", "decode", "control", "actuate" };
 
+    /// <summary>model.graph_optimization's levels, lowest first (ONNX Runtime's disable-all, basic, extended, all).</summary>
+    public static readonly string[] GraphOptimizationNames = { "disabled", "basic", "extended", "all" };
+
+    /// <summary>model.saved_optimized's formats: ONNX protobuf or ONNX Runtime's own flatbuffer.</summary>
+    public static readonly string[] SavedOptimizedNames = { "onnx", "ort" };
+
     /// <summary>Loads and validates a profile file; a relative <c>extends</c> path starts from the file's folder.</summary>
     public static BoardProfile LoadFile(string path, ProfileLoadOptions? options = null)
     {
@@ -262,6 +268,11 @@ public static partial class ProfileLoader
         if (m.InputWidth <= 0 || m.InputWidth > 4096) Add("model.input_width", $"must be 1..4096, got {m.InputWidth}");
         if (m.InputHeight <= 0 || m.InputHeight > 4096) Add("model.input_height", $"must be 1..4096, got {m.InputHeight}");
         if (m.IntraOpThreads < 1 || m.IntraOpThreads > 64) Add("model.intra_op_threads", $"must be 1..64, got {m.IntraOpThreads}");
+        else if (m.AllowSpinning && m.IntraOpThreads == 1) Add("model.allow_spinning", "needs intra_op_threads above 1: with one thread there is no pool to spin");
+        if (Array.IndexOf(GraphOptimizationNames, m.GraphOptimization) < 0)
+            Add("model.graph_optimization", $"unknown level '{m.GraphOptimization}' (expected {string.Join(", ", GraphOptimizationNames)})");
+        if (m.SavedOptimized is not null && Array.IndexOf(SavedOptimizedNames, m.SavedOptimized) < 0)
+            Add("model.saved_optimized", $"unknown format '{m.SavedOptimized}' (expected {string.Join(" or ", SavedOptimizedNames)})");
         if (m.Sha256 is not null && !IsSha256(m.Sha256)) Add("model.sha256", "must be 64 hexadecimal digits");
         if (!(m.ScoreThreshold > 0 && m.ScoreThreshold < 1)) Add("model.score_threshold", $"must be between 0 and 1, got {F(m.ScoreThreshold)}");
 

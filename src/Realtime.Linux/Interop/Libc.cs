@@ -20,6 +20,8 @@ internal static unsafe partial class Libc
     public const int MCL_FUTURE = 2;
     public const int MCL_ONFAULT = 4;
     public const int CLOCK_MONOTONIC = 1;
+    public const int CLOCK_PROCESS_CPUTIME_ID = 2;
+    public const int CLOCK_THREAD_CPUTIME_ID = 3;
     public const int CLOCK_BOOTTIME = 7;
     public const int TIMER_ABSTIME = 1;
     public const int EINTR = 4;
