@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Realtime.Core.Pipeline;
@@ -58,6 +59,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     private readonly int _primary;
     // (output index, input index) pairs copied after every run.
     private readonly int[] _carryFrom;
+    private long _runs;
     private readonly int[] _carryTo;
     private bool _disposed;
 
@@ -266,6 +268,9 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     /// <inheritdoc/>
     public bool CarriesState => _carryFrom.Length > 0;
 
+    /// <summary>How many times the model ran (<see cref="Run"/> calls that returned): whoever counts a period's inferences reads it.</summary>
+    public long Runs => Volatile.Read(ref _runs);
+
     /// <summary>Zeros every carried input: the recurrent state of a fresh stream.</summary>
     public void ResetCarriedState()
     {
@@ -277,6 +282,8 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     {
         if (FirstInferenceMs == 0) RunFirst();
         else _session.RunWithBinding(_runOptions, _binding);
+        // One writer (the loop's thread); read by the host after the run.
+        Volatile.Write(ref _runs, _runs + 1);
         for (int c = 0; c < _carryFrom.Length; c++) OutputBytes(_carryFrom[c]).CopyTo(InputBytes(_carryTo[c]));
     }
 

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using Realtime.Core.Profiles;
 
-namespace Realtime.App;
+namespace Realtime.Hosting.Commands;
 
 /// <summary>
 /// The systemd unit a bundle installs: the loop as a dedicated, unprivileged user that holds only

@@ -4,10 +4,10 @@ using System.IO;
 using System.Text.Json.Nodes;
 using Realtime.Core.Profiles;
 
-namespace Realtime.App;
+namespace Realtime.Hosting;
 
 /// <summary>The board profiles built into the binary, and profile files given by path.</summary>
-internal static class ProfileCatalog
+public static class ProfileCatalog
 {
     private const string Prefix = "boards/";
 
@@ -36,8 +36,8 @@ internal static class ProfileCatalog
 
     /// <summary>
     /// Loads <paramref name="board"/>: a path (contains '/' or ends in .json) is read from disk,
-    /// anything else is an embedded profile name; <c>extends</c> is resolved and the <c>--set</c>
-    /// overrides applied; <paramref name="demo"/>'s entry under <c>demos</c> is merged in. Returns the profile and where it came from.
+    /// anything else is an embedded profile name; <c>extends</c> is resolved and the
+    /// overrides (key=value settings) applied; <paramref name="demo"/>'s entry under <c>demos</c> is merged in. Returns the profile and where it came from.
     /// </summary>
     public static (BoardProfile Profile, string Source) Load(string board, IReadOnlyList<string>? sets = null, string? demo = null)
     {
@@ -69,7 +69,7 @@ internal static class ProfileCatalog
         }
         string? text = BuiltInText(board);
         if (text is null)
-            throw new ProfileException($"--board {board}", new[] { $"no such board; built-in boards: {string.Join(", ", Names())} (or give a path to a .json profile)" });
+            throw new ProfileException($"board {board}", new[] { $"no such board; built-in boards: {string.Join(", ", Names())} (or give a path to a .json profile)" });
         return (text, $"boards/{board}.json (built in)", options);
     }
 }
