@@ -368,7 +368,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         {
             if (dims[i] > 0) shape[i] = dims[i];
             else if (i == 0) shape[i] = 1; // a dynamic batch is bound as one frame
-            else throw new InvalidDataException($"{path}: input '{name}' has shape [{string.Join(",", dims)}] with dynamic dimension {i}: give its shape (--shape {name}=" + string.Join("x", Placeholder(dims)) + ")");
+            else throw new DynamicInputShapeException(path, name, string.Join(",", dims), i, $"{name}=" + string.Join("x", Placeholder(dims)));
         }
         return shape;
     }

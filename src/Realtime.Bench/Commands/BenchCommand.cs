@@ -495,6 +495,10 @@ internal sealed class BenchCommand : HostCommand
         return ExitCodes.Ok;
     }
 
+    /// <summary>What a model the bench cannot bind says, with the option that fixes a missing input shape.</summary>
+    private static string ModelProblem(InvalidDataException ex) =>
+        ex is DynamicInputShapeException d ? $"{ex.Message}: --shape {d.ShapeHint}" : ex.Message;
+
     /// <summary>Wires the demo, or the bare model, for one run; every problem with what it points at is a <see cref="ProfileException"/> (exit 2).</summary>
     internal static BenchTarget Build(Setup s, BenchScenario scenario, int frames, int warmup, bool? measureFloor = null)
     {
@@ -511,7 +515,7 @@ internal sealed class BenchCommand : HostCommand
         }
         catch (InvalidDataException ex)
         {
-            throw new ProfileException("--model", new[] { ex.Message });
+            throw new ProfileException("--model", new[] { ModelProblem(ex) });
         }
         var t = s.Profile.Timing;
         var options = new Realtime.Core.Pipeline.ClosedLoopOptions
@@ -551,7 +555,7 @@ internal sealed class BenchCommand : HostCommand
         }
         catch (InvalidDataException ex)
         {
-            throw new ProfileException("--model", new[] { ex.Message });
+            throw new ProfileException("--model", new[] { ModelProblem(ex) });
         }
     }
 

@@ -61,6 +61,8 @@ public static class ProfileCatalog
             BuiltInNames = Names(),
             BaseDirectory = IsPath(board) ? Path.GetDirectoryName(Path.GetFullPath(board)) : null,
             Sets = sets ?? Array.Empty<string>(),
+            // The command line's overrides come from --set: its errors say so.
+            OverrideLabel = "--set",
             Demo = demo,
         };
         if (IsPath(board))
