@@ -268,6 +268,21 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     /// <inheritdoc/>
     public bool CarriesState => _carryFrom.Length > 0;
 
+    /// <summary>
+    /// The key under which an <see cref="InvalidDataException"/> for an input with a dynamic
+    /// dimension and no shape given carries the shape to give (<c>input=1xN</c>) in its <see cref="Exception.Data"/>,
+    /// so a caller can say how its own users give it.
+    /// </summary>
+    public const string ShapeHintKey = "shape-hint";
+
+    private static InvalidDataException DynamicShape(string path, string name, int[] dims, int dimension)
+    {
+        string hint = $"{name}=" + string.Join("x", Placeholder(dims));
+        var ex = new InvalidDataException($"{path}: input '{name}' has shape [{string.Join(",", dims)}] with dynamic dimension {dimension}: give its shape ({hint})");
+        ex.Data[ShapeHintKey] = hint;
+        return ex;
+    }
+
     /// <summary>How many times the model ran (<see cref="Run"/> calls that returned): whoever counts a period's inferences reads it.</summary>
     public long Runs => Volatile.Read(ref _runs);
 
@@ -368,7 +383,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         {
             if (dims[i] > 0) shape[i] = dims[i];
             else if (i == 0) shape[i] = 1; // a dynamic batch is bound as one frame
-            else throw new DynamicInputShapeException(path, name, string.Join(",", dims), i, $"{name}=" + string.Join("x", Placeholder(dims)));
+            else throw DynamicShape(path, name, dims, i);
         }
         return shape;
     }

@@ -107,11 +107,11 @@ public sealed class MultiInputBindingTests
     [Fact]
     public void ADynamicInputWithoutAShapeNamesTheTensorAndTheShapeToGive()
     {
-        var ex = Assert.ThrowsAny<InvalidDataException>(() => OnnxInferenceEngine.Load(Silero, new OnnxBinding()));
+        var ex = Assert.Throws<InvalidDataException>(() => OnnxInferenceEngine.Load(Silero, new OnnxBinding()));
         Assert.Contains(Silero, ex.Message);
         Assert.Contains("input 'input'", ex.Message);
         Assert.Contains("give its shape (input=1xN)", ex.Message);
-        Assert.Equal("input=1xN", Assert.IsType<DynamicInputShapeException>(ex).ShapeHint);
+        Assert.Equal("input=1xN", ex.Data[OnnxInferenceEngine.ShapeHintKey]);
     }
 
     [Fact]

@@ -497,7 +497,7 @@ internal sealed class BenchCommand : HostCommand
 
     /// <summary>What a model the bench cannot bind says, with the option that fixes a missing input shape.</summary>
     private static string ModelProblem(InvalidDataException ex) =>
-        ex is DynamicInputShapeException d ? $"{ex.Message}: --shape {d.ShapeHint}" : ex.Message;
+        ex.Data[OnnxInferenceEngine.ShapeHintKey] is string hint ? $"{ex.Message}: --shape {hint}" : ex.Message;
 
     /// <summary>Wires the demo, or the bare model, for one run; every problem with what it points at is a <see cref="ProfileException"/> (exit 2).</summary>
     internal static BenchTarget Build(Setup s, BenchScenario scenario, int frames, int warmup, bool? measureFloor = null)
