@@ -18,10 +18,13 @@ public sealed class RealtimeHost
 {
     private readonly List<HostCommand> _commands = new();
 
-    /// <summary>A host whose command line is called <paramref name="toolName"/> in messages and help.</summary>
+    /// <summary>A host whose command line is called <paramref name="toolName"/> (letters, digits, '-' and '_') in messages, help and completion.</summary>
     public RealtimeHost(string toolName = "rtapp")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(toolName);
+        foreach (char c in toolName)
+            if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
+                throw new ArgumentException($"a tool name is letters, digits, '-' and '_' (it names a shell function), got '{toolName}'", nameof(toolName));
         ToolName = toolName;
         var entry = Assembly.GetEntryAssembly() ?? typeof(RealtimeHost).Assembly;
         Version = entry.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -89,6 +92,14 @@ public sealed class RealtimeHost
                 case "version":
                     Console.WriteLine(Commit is null ? $"{ToolName} {Version}" : $"{ToolName} {Version} (commit {Commit})");
                     return ExitCodes.Ok;
+                case "complete":
+                    // The shell's completion function asks: the words so far, the one being typed last.
+                    foreach (string candidate in Complete(args.AsSpan(1))) Console.WriteLine(candidate);
+                    return ExitCodes.Ok;
+                case "completion":
+                    if (args.Length != 2 || args[1] != "bash") throw new UsageException($"completion takes the shell's name: {ToolName} completion bash");
+                    Console.Write(BashCompletion());
+                    return ExitCodes.Ok;
                 case "help":
                 case "--help":
                 case "-h":
@@ -126,6 +137,54 @@ public sealed class RealtimeHost
         }
     }
 
+    /// <summary>
+    /// What may come next on a command line whose words so far are <paramref name="words"/> (the
+    /// last one partly typed, possibly empty): commands, a command's options, applications after
+    /// <c>--demo</c>, built-in boards after <c>--board</c>.
+    /// </summary>
+    public IReadOnlyList<string> Complete(ReadOnlySpan<string> words)
+    {
+        var found = new List<string>();
+        string typed = words.Length == 0 ? "" : words[^1];
+        void Offer(string candidate)
+        {
+            if (candidate.StartsWith(typed, StringComparison.Ordinal)) found.Add(candidate);
+        }
+        if (words.Length <= 1)
+        {
+            foreach (var c in _commands) Offer(c.Name);
+            foreach (string w in new[] { "help", "completion", "--version", "--help" }) Offer(w);
+            return found;
+        }
+        var command = FindCommand(words[0]);
+        if (command is null) return found;
+        string previous = words[^2];
+        if (previous == "--demo")
+            foreach (string name in Applications.Names) Offer(name);
+        else if (previous == "--board")
+            foreach (string name in ProfileCatalog.Names()) Offer(name);
+        else if (previous.StartsWith("--", StringComparison.Ordinal) && command.Options.TryGetValue(previous[2..], out bool takesValue) && takesValue)
+            return found; // a value the host cannot guess: the shell completes file names
+        else
+        {
+            foreach (string option in command.Options.Keys) Offer("--" + option);
+            Offer("--help");
+        }
+        found.Sort(StringComparer.Ordinal);
+        return found;
+    }
+
+    /// <summary>A bash completion script for the tool: <c>source &lt;(tool completion bash)</c>.</summary>
+    private string BashCompletion() => $$"""
+        # bash completion for {{ToolName}}: source <({{ToolName}} completion bash)
+        _{{ToolName.Replace('-', '_')}}_complete() {
+            local IFS=$'\n'
+            COMPREPLY=($("${COMP_WORDS[0]}" complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
+        }
+        complete -o default -F _{{ToolName.Replace('-', '_')}}_complete {{ToolName}}
+
+        """;
+
     private void PrintHelp(HostCommand command) =>
         Console.WriteLine(command.Help.Replace("{tool}", ToolName, StringComparison.Ordinal).TrimEnd());
 
@@ -137,6 +196,7 @@ public sealed class RealtimeHost
         foreach (var c in _commands) PrintHelp(c);
         Console.WriteLine($"  {ToolName} --version     Prints the version and the commit it was built from.");
         Console.WriteLine($"  {ToolName} help COMMAND  (or {ToolName} COMMAND --help) Prints one command's help.");
+        Console.WriteLine($"  {ToolName} completion bash  Prints a bash completion script: source <({ToolName} completion bash)");
         Console.WriteLine();
         Console.WriteLine($"Applications: {string.Join(", ", Applications.Names)}.");
         Console.WriteLine(CommonHelp.Replace("{tool}", ToolName, StringComparison.Ordinal));

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using Realtime.Bench;
 using Realtime.Demos;
@@ -91,6 +92,33 @@ public sealed class RealtimeHostTests
         var r = ConsoleCapture.Run(Rtapp(), args);
         Assert.Equal(ExitCodes.BadInput, r.Exit);
         Assert.Equal(line + "\nTry 'rtapp help'.\n", r.Err);
+    }
+
+    [Theory]
+    [InlineData(new[] { "b" }, new[] { "boards", "bundle", "bench" })]
+    [InlineData(new[] { "run", "--fr" }, new[] { "--frames" })]
+    [InlineData(new[] { "run", "--demo", "" }, new[] { "face-tracker", "voice-relay", "line-follower" })]
+    [InlineData(new[] { "safe", "--board", "rpi" }, new[] { "rpi4", "rpi4-tracker-15hz", "rpi5" })]
+    [InlineData(new[] { "run", "--report", "" }, new string[0])]
+    [InlineData(new[] { "deploy", "--" }, new string[0])]
+    public void CompletionOffersWhatMayComeNext(string[] words, string[] expected)
+    {
+        var offered = Rtapp().Complete(words);
+        Assert.Equal(new SortedSet<string>(expected, StringComparer.Ordinal), new SortedSet<string>(offered, StringComparer.Ordinal));
+        var r = ConsoleCapture.Run(Rtapp(), new[] { "complete" }.Concat(words).ToArray());
+        Assert.Equal(ExitCodes.Ok, r.Exit);
+        Assert.Equal(offered.Count == 0 ? "" : string.Join("\n", offered) + "\n", r.Out);
+    }
+
+    [Fact]
+    public void TheBashCompletionScriptAsksTheToolItself()
+    {
+        var r = ConsoleCapture.Run(new RealtimeHost("my-app"), "completion", "bash");
+        Assert.Equal(ExitCodes.Ok, r.Exit);
+        Assert.Contains("complete -o default -F _my_app_complete my-app", r.Out);
+        Assert.Contains("complete \"${COMP_WORDS[@]:1:COMP_CWORD}\"", r.Out);
+        Assert.Equal(ExitCodes.BadInput, ConsoleCapture.Run(new RealtimeHost("my-app"), "completion", "fish").Exit);
+        Assert.Throws<ArgumentException>(() => new RealtimeHost("rm -rf;"));
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public static class ProfileCatalog
         }
         string? text = BuiltInText(board);
         if (text is null)
-            throw new ProfileException($"board {board}", new[] { $"no such board; built-in boards: {string.Join(", ", Names())} (or give a path to a .json profile)" });
+            throw new ProfileException($"--board {board}", new[] { $"no such board; built-in boards: {string.Join(", ", Names())} (or give a path to a .json profile)" });
         return (text, $"boards/{board}.json (built in)", options);
     }
 }
