@@ -28,7 +28,8 @@ internal sealed class RunCommand : HostCommand
                     [--optimized-model onnx|ort [--cache DIR]]
               Runs an application's closed loop on a board profile, prints a summary, writes the JSON report.
               Defaults: --board sim, the profile's application, frames and warm-up; periodic at the profile's rate.
-              --floor also runs the model alone after each frame (an instrument: the model runs twice a period).
+              --floor also runs the model alone after each frame (an instrument: the model runs twice a period);
+              without it the model runs once a period (--no-floor, from when the floor was on by default, changes nothing).
               Fault injection (exercise the watchdog): --inject "slow:infer:20:from=100:to=160,stall-source:500:at=300,
                 crash:decode:at=50,dead-source:from=10:to=20,garbage-source:from=10:to=20" (times in ms, frames from 0).
         """;
