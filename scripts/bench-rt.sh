@@ -32,9 +32,9 @@ log "cyclictest: SCHED_FIFO 80 on core $CORE, period $PERIOD_US µs, $FRAMES loo
 cyclictest -m -q -p 80 -a "$CORE" -t 1 -i "$PERIOD_US" -l "$FRAMES" -h 2000 > "$OUT/cyclictest.txt"
 
 log "rtapp with RT scheduling (SCHED_FIFO 80, core $CORE, mlockall, cpu_dma_latency 0): $FRAMES frames"
-"$BIN" run --board sim --frames "$FRAMES" --report "$OUT/rt.json" --quiet
+"$BIN" run --board sim --frames "$FRAMES" --report "$OUT/rt.json" --quiet --floor
 log "rtapp without RT scheduling (--no-rt: SCHED_OTHER, any core): $FRAMES frames"
-"$BIN" run --board sim --frames "$FRAMES" --report "$OUT/no-rt.json" --quiet --no-rt
+"$BIN" run --board sim --frames "$FRAMES" --report "$OUT/no-rt.json" --quiet --no-rt --floor
 
 python3 - "$OUT" <<'PY'
 import json, re, sys, os

@@ -3,6 +3,7 @@ using Realtime.Bench.BareModel;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Reporting;
 using Realtime.Demos;
+using Realtime.Hosting;
 using Realtime.Onnx;
 
 namespace Realtime.Bench;
@@ -74,10 +75,10 @@ public abstract class BenchTarget : IDisposable
 public sealed class DemoTarget : BenchTarget
 {
     /// <summary>Wraps a built demo (owned from here on).</summary>
-    public DemoTarget(IDemo demo) => DemoPipeline = demo;
+    public DemoTarget(IApplicationInstance demo) => DemoPipeline = demo;
 
     /// <summary>The demo.</summary>
-    public IDemo DemoPipeline { get; }
+    public IApplicationInstance DemoPipeline { get; }
     /// <inheritdoc/>
     public override string Demo => DemoPipeline.Name;
     /// <inheritdoc/>

@@ -11,7 +11,7 @@ namespace Realtime.Demos;
 /// What every demo shares: its wiring from the profile, the parts it owns (released in reverse
 /// order on dispose, also when wiring fails half-way), its model, and the build pattern.
 /// </summary>
-public abstract class DemoBase : IDemo
+public abstract class DemoBase : IApplicationInstance
 {
     private readonly List<IDisposable> _owned = new();
 
@@ -36,7 +36,7 @@ public abstract class DemoBase : IDemo
     public abstract int SettleFrames { get; }
     /// <inheritdoc/>
     public abstract ActuatorCommand SafeCommand { get; }
-    IClosedLoop IDemo.Loop => UntypedLoop;
+    IClosedLoop IApplicationInstance.Loop => UntypedLoop;
     /// <summary>The demo's loop, whatever its observation type.</summary>
     protected abstract IClosedLoop UntypedLoop { get; }
 

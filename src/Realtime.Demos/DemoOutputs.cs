@@ -94,7 +94,7 @@ public static class DemoOutputs
             case FaceTrackerDemo.DemoName:
                 return OpenPwm(w, () => OpenServos(w));
             default:
-                throw w.Problem("demo", $"unknown demo '{demo}' (available: {string.Join(", ", DemoCatalog.Names)})");
+                throw w.Problem("demo", $"unknown demo '{demo}' (available: {string.Join(", ", DemoApplications.Names)})");
         }
     }
 

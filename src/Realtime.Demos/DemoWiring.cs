@@ -33,31 +33,17 @@ public sealed class DemoWiring
     /// <summary>The run's overrides.</summary>
     public RunOverrides Overrides { get; }
 
+    /// <summary>The profile's files in the assets folder, each missing one a problem naming its field.</summary>
+    public ProfileAssets Assets => new(Profile, ProfileSource, AssetsDir);
+
     /// <summary>A profile error for <paramref name="field"/>.</summary>
-    public ProfileException Problem(string field, string message) => new(ProfileSource, new[] { $"{field}: {message}" });
+    public ProfileException Problem(string field, string message) => Assets.Problem(field, message);
 
     /// <summary>The path of an asset the profile names in <paramref name="field"/>; missing is a problem that says how to fetch it.</summary>
-    public string RequireAsset(string relative, string field, string what)
-    {
-        string path = AssetLocator.Resolve(AssetsDir, relative);
-        if (!File.Exists(path))
-        {
-            string where = AssetsDir is null ? "no assets folder was found (use --assets DIR or RTAPP_ASSETS)" : $"assets folder {AssetsDir}";
-            throw Problem(field, $"{what} not found: {path} ({where}; ./scripts/fetch-assets.sh fetches it)");
-        }
-        // A FIFO would block the open for ever, a device would be read without end.
-        if (!Realtime.Linux.FileNode.IsRegularFile(path)) throw Problem(field, $"{what} {path} is not a regular file (a device, FIFO or socket)");
-        return path;
-    }
+    public string RequireAsset(string relative, string field, string what) => Assets.RequireAsset(relative, field, what);
 
     /// <summary>The profile's model file, checked against its pinned hash when the profile gives one.</summary>
-    public string RequireModel()
-    {
-        var m = Profile.Model;
-        string path = RequireAsset(m.Path, "model.path", "model file");
-        if (m.Sha256 is not null && ModelFile.Mismatch(path, m.Sha256) is string mismatch) throw Problem("model.sha256", mismatch);
-        return path;
-    }
+    public string RequireModel() => Assets.RequireModel();
 
     /// <summary>
     /// Session settings from the profile's model section (threads, their cores, spinning, graph

@@ -11,21 +11,7 @@ namespace Realtime.Demos;
 public static class V4l2CameraWiring
 {
     /// <summary>The capture options the profile asks for (format, size, rate, buffers, capture thread).</summary>
-    public static V4l2CaptureOptions Options(BoardProfile p)
-    {
-        var c = p.Camera;
-        return new V4l2CaptureOptions
-        {
-            Device = c.Device!,
-            Width = c.Width,
-            Height = c.Height,
-            Format = CameraFormats.Parse(c.Format ?? "yuyv") ?? CameraFormat.Yuyv,
-            RateHz = c.RateHz ?? p.Timing.RateHz,
-            Buffers = c.Buffers ?? 4,
-            CapturePriority = p.Threads.Capture?.Priority ?? 0,
-            CaptureCores = p.Threads.Capture?.Cores ?? new System.Collections.Generic.List<int>(),
-        };
-    }
+    public static V4l2CaptureOptions Options(BoardProfile p) => V4l2CameraProfile.Options(p);
 
     /// <summary>Opens the node, reads what it is and offers, and closes it; a problem is a <see cref="ProfileException"/> on <c>camera.device</c> or <c>camera.format</c>.</summary>
     public static V4l2DeviceInfo Probe(DemoWiring w)

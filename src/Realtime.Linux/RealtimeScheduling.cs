@@ -27,7 +27,7 @@ public static unsafe class RealtimeScheduling
         if (!realtime)
         {
             var read = ReadCurrentThread();
-            read.Notes.Add("real-time scheduling not requested (--no-rt)");
+            read.Notes.Add("real-time scheduling not requested");
             return read;
         }
         bool deadline = threads.Pipeline.Policy == "deadline" && periodNs > 0;

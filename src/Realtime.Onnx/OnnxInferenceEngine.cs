@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Realtime.Core.Pipeline;
@@ -58,6 +59,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     private readonly int _primary;
     // (output index, input index) pairs copied after every run.
     private readonly int[] _carryFrom;
+    private long _runs;
     private readonly int[] _carryTo;
     private bool _disposed;
 
@@ -266,6 +268,24 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     /// <inheritdoc/>
     public bool CarriesState => _carryFrom.Length > 0;
 
+    /// <summary>
+    /// The key under which an <see cref="InvalidDataException"/> for an input with a dynamic
+    /// dimension and no shape given carries the shape to give (<c>input=1xN</c>) in its <see cref="Exception.Data"/>,
+    /// so a caller can say how its own users give it.
+    /// </summary>
+    public const string ShapeHintKey = "shape-hint";
+
+    private static InvalidDataException DynamicShape(string path, string name, int[] dims, int dimension)
+    {
+        string hint = $"{name}=" + string.Join("x", Placeholder(dims));
+        var ex = new InvalidDataException($"{path}: input '{name}' has shape [{string.Join(",", dims)}] with dynamic dimension {dimension}: give its shape ({hint})");
+        ex.Data[ShapeHintKey] = hint;
+        return ex;
+    }
+
+    /// <summary>How many times the model ran (<see cref="Run"/> calls that returned): whoever counts a period's inferences reads it.</summary>
+    public long Runs => Volatile.Read(ref _runs);
+
     /// <summary>Zeros every carried input: the recurrent state of a fresh stream.</summary>
     public void ResetCarriedState()
     {
@@ -277,6 +297,8 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     {
         if (FirstInferenceMs == 0) RunFirst();
         else _session.RunWithBinding(_runOptions, _binding);
+        // One writer (the loop's thread); read by the host after the run.
+        Volatile.Write(ref _runs, _runs + 1);
         for (int c = 0; c < _carryFrom.Length; c++) OutputBytes(_carryFrom[c]).CopyTo(InputBytes(_carryTo[c]));
     }
 
@@ -361,7 +383,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         {
             if (dims[i] > 0) shape[i] = dims[i];
             else if (i == 0) shape[i] = 1; // a dynamic batch is bound as one frame
-            else throw new InvalidDataException($"{path}: input '{name}' has shape [{string.Join(",", dims)}] with dynamic dimension {i}: give its shape (--shape {name}=" + string.Join("x", Placeholder(dims)) + ")");
+            else throw DynamicShape(path, name, dims, i);
         }
         return shape;
     }

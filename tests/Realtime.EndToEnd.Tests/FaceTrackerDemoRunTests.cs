@@ -12,7 +12,7 @@ public sealed class FaceTrackerDemoRunTests
     {
         string dir = Rtapp.TempDir();
         string report = Path.Combine(dir, "report.json");
-        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "run", "--board", "sim", "--demo", "face-tracker", "--frames", "300", "--report", report);
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "run", "--board", "sim", "--demo", "face-tracker", "--frames", "300", "--floor", "--report", report);
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("end-to-end", r.Stdout);
         Assert.Contains("Tracking:", r.Stdout);
@@ -29,7 +29,9 @@ public sealed class FaceTrackerDemoRunTests
         foreach (string stage in new[] { "capture", "preprocess", "infer", "decode", "control", "actuate" })
             Assert.Equal(300, j.GetProperty("stages").GetProperty(stage).GetProperty("count").GetInt32());
         Assert.Equal(300, j.GetProperty("end_to_end").GetProperty("count").GetInt32());
+        // The floor, asked for with --floor: the model alone once per frame beside the loop.
         Assert.Equal(300, j.GetProperty("floor").GetProperty("count").GetInt32());
+        Assert.Equal(2 * (300 + 30), j.GetProperty("model_runs").GetInt64());
         Assert.True(j.GetProperty("overhead_vs_floor").GetProperty("p50_ratio").GetDouble() > 0);
 
         // Misses are counted, not hidden: the count is in range and matches the summary line.

@@ -104,7 +104,7 @@ public sealed class RealtimeSchedulingTests
         var timing = new Realtime.Core.Profiles.TimingProfile { RateHz = 30, DeadlineUs = 15000 };
         // Not real-time: only read back, and said so.
         var off = OnDedicatedThread(() => RealtimeScheduling.ApplyPipeline(threads, timing, 33_333_333, realtime: false));
-        Assert.Equal("real-time scheduling not requested (--no-rt)", Assert.Single(off.Notes));
+        Assert.Equal("real-time scheduling not requested", Assert.Single(off.Notes));
         // A deadline policy on a loop that is not periodic: SCHED_FIFO at the profile's priority, with a note.
         var single = OnDedicatedThread(() => RealtimeScheduling.ApplyPipeline(threads, timing, 0, realtime: true));
         Assert.Contains(single.Notes, n => n.Contains("deadline applies to periodic loops", StringComparison.Ordinal));

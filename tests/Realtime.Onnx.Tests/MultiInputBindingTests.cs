@@ -110,7 +110,8 @@ public sealed class MultiInputBindingTests
         var ex = Assert.Throws<InvalidDataException>(() => OnnxInferenceEngine.Load(Silero, new OnnxBinding()));
         Assert.Contains(Silero, ex.Message);
         Assert.Contains("input 'input'", ex.Message);
-        Assert.Contains("--shape input=1xN", ex.Message);
+        Assert.Contains("give its shape (input=1xN)", ex.Message);
+        Assert.Equal("input=1xN", ex.Data[OnnxInferenceEngine.ShapeHintKey]);
     }
 
     [Fact]

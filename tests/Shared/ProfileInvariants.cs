@@ -31,10 +31,10 @@ public static class ProfileInvariants
 
     /// <summary>
     /// A problem line's start: the field (a dotted path with [N]), <c>(top level)</c>, <c>(file)</c>
-    /// or <c>--set KEY</c>, optionally the line, then ": " and the problem on the same line.
+    /// or an override's <c>--set KEY</c> (the command line's words) or <c>override KEY</c> (the library's), optionally the line, then ": " and the problem on the same line.
     /// </summary>
     public static readonly Regex ProblemLine = new(
-        @"^(\(top level\)|\(file\)|--set \S+|" + Step + @"(\[\d+\])*(\." + Step + @"(\[\d+\])*)*)( \(line \d+\))?: \S[^\n\r]*$",
+        @"^(\(top level\)|\(file\)|--set \S+|override \S+|" + Step + @"(\[\d+\])*(\." + Step + @"(\[\d+\])*)*)( \(line \d+\))?: \S[^\n\r]*$",
         RegexOptions.CultureInvariant);
 
     /// <summary>Violations of the loader's promises in an accepted profile (empty when it keeps them all).</summary>

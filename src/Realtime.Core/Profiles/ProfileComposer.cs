@@ -10,7 +10,7 @@ namespace Realtime.Core.Profiles;
 /// <summary>
 /// Profile composition at the JSON level, before deserialization and validation: <c>extends</c>
 /// (a built-in name or a relative file path) merged parent-first — objects merge key by key,
-/// recursively; arrays and scalars replace — then <c>--set key=value</c> overrides on the merged
+/// recursively; arrays and scalars replace — then <c>key=value</c> overrides on the merged
 /// object. Works on <see cref="JsonNode"/>s only (no reflection), so it is NativeAOT-safe.
 /// </summary>
 public static class ProfileComposer
@@ -58,7 +58,7 @@ public static class ProfileComposer
     /// or null (also null for malformed JSON, which the parser then names): a field named twice in one object (a
     /// mistake to name, not a silent "last one wins"), text that is not valid Unicode (a lone surrogate such as
     /// "\ud800"), text longer than <see cref="MaxStringLength"/>, or nesting deeper than <see cref="MaxNesting"/>.
-    /// <paramref name="prefix"/> goes before the field (the key of a <c>--set</c> value).
+    /// <paramref name="prefix"/> goes before the field (the key of an override).
     /// </summary>
     internal static string? FirstTextProblem(string json, string prefix)
     {
@@ -163,7 +163,7 @@ public static class ProfileComposer
 
     /// <summary>
     /// Resolves <paramref name="root"/>'s <c>extends</c> chain into one object (the chain's sources
-    /// are appended to <paramref name="describedSource"/>), then applies the options' <c>--set</c>
+    /// are appended to <paramref name="describedSource"/>), then applies the options' key=value
     /// overrides. The result holds no <c>extends</c> key. <paramref name="root"/> is not modified.
     /// </summary>
     public static JsonObject Compose(JsonObject root, string source, ProfileLoadOptions? options, out string describedSource)
@@ -176,8 +176,8 @@ public static class ProfileComposer
         ApplyDemo(merged, options.Demo, source);
         if (options.Sets.Count > 0)
         {
-            foreach (string set in options.Sets) ApplySet(merged, set, describedSource);
-            describedSource += " with --set " + string.Join(" --set ", options.Sets);
+            foreach (string set in options.Sets) ApplySet(merged, set, describedSource, options.OverrideLabel);
+            describedSource += $" with {options.OverrideLabel} " + string.Join($" {options.OverrideLabel} ", options.Sets);
         }
         return merged;
     }
@@ -281,17 +281,17 @@ public static class ProfileComposer
     /// is kept as text when the field it replaces is text, else read as JSON (numbers, true/false,
     /// [lists], {objects}), else kept as text; <c>null</c> clears the field either way. Errors name the key.
     /// </summary>
-    public static void ApplySet(JsonObject root, string set, string source)
+    public static void ApplySet(JsonObject root, string set, string source, string label = ProfileLoadOptions.DefaultOverrideLabel)
     {
         int eq = set.IndexOf('=');
-        if (eq <= 0) throw new ProfileException(source, new[] { $"--set {set}: expected key=value (e.g. timing.rate_hz=20)" });
+        if (eq <= 0) throw new ProfileException(source, new[] { $"{label} {set}: expected key=value (e.g. timing.rate_hz=20)" });
         string key = set[..eq];
         string raw = set[(eq + 1)..];
-        if (key.Length > 256) throw BadKey(key[..32] + "…", source);
-        var steps = ParsePath(key, set, source);
-        if (steps.Count > MaxNesting) throw new ProfileException(source, new[] { $"--set {key}: more than {MaxNesting} levels deep; no profile field is" });
+        if (key.Length > 256) throw BadKey(key[..32] + "…", source, label);
+        var steps = ParsePath(key, set, source, label);
+        if (steps.Count > MaxNesting) throw new ProfileException(source, new[] { $"{label} {key}: more than {MaxNesting} levels deep; no profile field is" });
         if (raw.Length > MaxStringLength || !IsWellFormed(raw))
-            throw new ProfileException(source, new[] { $"--set {key}: the value is not valid Unicode text or longer than {MaxStringLength} characters" });
+            throw new ProfileException(source, new[] { $"{label} {key}: the value is not valid Unicode text or longer than {MaxStringLength} characters" });
 
         JsonNode current = root;
         string at = "";
@@ -302,18 +302,18 @@ public static class ProfileComposer
             if (name is not null)
             {
                 if (current is not JsonObject obj)
-                    throw new ProfileException(source, new[] { $"--set {key}: {(at.Length == 0 ? "(top level)" : at)} is {Describe(current)}, not an object with fields" });
+                    throw new ProfileException(source, new[] { $"{label} {key}: {(at.Length == 0 ? "(top level)" : at)} is {Describe(current)}, not an object with fields" });
                 at = at.Length == 0 ? name : at + "." + name;
                 if (last)
                 {
-                    obj[name] = ParseValue(raw, obj[name], key, source);
+                    obj[name] = ParseValue(raw, obj[name], key, source, label);
                     return;
                 }
                 JsonNode? next = obj[name];
                 if (next is null)
                 {
                     if (steps[i + 1].Name is null)
-                        throw new ProfileException(source, new[] { $"--set {key}: {at} is not a list in this profile" });
+                        throw new ProfileException(source, new[] { $"{label} {key}: {at} is not a list in this profile" });
                     next = new JsonObject();
                     obj[name] = next;
                 }
@@ -323,16 +323,16 @@ public static class ProfileComposer
             {
                 int n = index!.Value;
                 if (current is not JsonArray arr)
-                    throw new ProfileException(source, new[] { $"--set {key}: {at} is {Describe(current)}, not a list" });
+                    throw new ProfileException(source, new[] { $"{label} {key}: {at} is {Describe(current)}, not a list" });
                 if (n >= arr.Count)
-                    throw new ProfileException(source, new[] { $"--set {key}: {at} has {arr.Count} entr{(arr.Count == 1 ? "y" : "ies")}, so there is no [{n}]" });
+                    throw new ProfileException(source, new[] { $"{label} {key}: {at} has {arr.Count} entr{(arr.Count == 1 ? "y" : "ies")}, so there is no [{n}]" });
                 at += $"[{n}]";
                 if (last)
                 {
-                    arr[n] = ParseValue(raw, arr[n], key, source);
+                    arr[n] = ParseValue(raw, arr[n], key, source, label);
                     return;
                 }
-                current = arr[n] ?? throw new ProfileException(source, new[] { $"--set {key}: {at} is null" });
+                current = arr[n] ?? throw new ProfileException(source, new[] { $"{label} {key}: {at} is null" });
             }
         }
     }
@@ -351,13 +351,13 @@ public static class ProfileComposer
         },
     };
 
-    private static JsonNode? ParseValue(string raw, JsonNode? replaced, string key, string source)
+    private static JsonNode? ParseValue(string raw, JsonNode? replaced, string key, string source, string label)
     {
         // null clears a field (its default), text included: no profile value is the word "null".
         if (raw == "null") return null;
         if (replaced is JsonValue v && v.GetValueKind() == JsonValueKind.String) return JsonValue.Create(raw);
         // A value read as JSON is checked as a profile file is: a field twice, broken text, deep nesting.
-        if (FirstTextProblem(raw, key) is string problem) throw new ProfileException(source, new[] { "--set " + problem });
+        if (FirstTextProblem(raw, key) is string problem) throw new ProfileException(source, new[] { label + " " + problem });
         try
         {
             return JsonNode.Parse(raw, NodeOptions, DocumentOptions);
@@ -368,7 +368,7 @@ public static class ProfileComposer
         }
     }
 
-    private static List<(string? Name, int? Index)> ParsePath(string key, string set, string source)
+    private static List<(string? Name, int? Index)> ParsePath(string key, string set, string source, string label)
     {
         var steps = new List<(string?, int?)>();
         int i = 0;
@@ -378,27 +378,27 @@ public static class ProfileComposer
             {
                 int close = key.IndexOf(']', i);
                 if (steps.Count == 0 || close < 0 || !int.TryParse(key.AsSpan(i + 1, close - i - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int n))
-                    throw BadKey(key, source);
+                    throw BadKey(key, source, label);
                 steps.Add((null, n));
                 i = close + 1;
-                if (i < key.Length && key[i] == '.') { i++; if (i == key.Length) throw BadKey(key, source); }
-                else if (i < key.Length && key[i] != '[') throw BadKey(key, source);
+                if (i < key.Length && key[i] == '.') { i++; if (i == key.Length) throw BadKey(key, source, label); }
+                else if (i < key.Length && key[i] != '[') throw BadKey(key, source, label);
                 continue;
             }
             int start = i;
             while (i < key.Length && (char.IsAsciiLetterOrDigit(key[i]) || key[i] == '_' || key[i] == '-')) i++; // '-': demo names (demos.line-follower.…)
-            if (i == start) throw BadKey(key, source);
+            if (i == start) throw BadKey(key, source, label);
             steps.Add((key[start..i], null));
             if (i < key.Length)
             {
-                if (key[i] == '.') { i++; if (i == key.Length) throw BadKey(key, source); }
-                else if (key[i] != '[') throw BadKey(key, source);
+                if (key[i] == '.') { i++; if (i == key.Length) throw BadKey(key, source, label); }
+                else if (key[i] != '[') throw BadKey(key, source, label);
             }
         }
-        if (steps.Count == 0) throw BadKey(key, source);
+        if (steps.Count == 0) throw BadKey(key, source, label);
         return steps;
     }
 
-    private static ProfileException BadKey(string key, string source) =>
-        new(source, new[] { $"--set {key}: not a field path (expected names joined by '.', with [N] for a list entry, e.g. timing.rate_hz or pwm[0].chip)" });
+    private static ProfileException BadKey(string key, string source, string label) =>
+        new(source, new[] { $"{label} {key}: not a field path (expected names joined by '.', with [N] for a list entry, e.g. timing.rate_hz or pwm[0].chip)" });
 }

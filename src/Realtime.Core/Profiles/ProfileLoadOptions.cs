@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace Realtime.Core.Profiles;
 
-/// <summary>Where a profile's <c>extends</c> names are looked up, and the <c>--set</c> overrides applied to it.</summary>
+/// <summary>Where a profile's <c>extends</c> names are looked up, and the key=value overrides applied to it.</summary>
 public sealed class ProfileLoadOptions
 {
     /// <summary>The JSON text of a built-in profile by name, or null when there is none by that name.</summary>
@@ -17,6 +17,12 @@ public sealed class ProfileLoadOptions
 
     /// <summary><c>key=value</c> overrides (dotted paths, e.g. <c>timing.rate_hz=20</c>, <c>pwm[0].chip=1</c>), applied in order after inheritance.</summary>
     public IReadOnlyList<string> Sets { get; init; } = Array.Empty<string>();
+
+    /// <summary>What an override is called where it went wrong, as the caller's user knows it: the command line gives its option's name.</summary>
+    public string OverrideLabel { get; init; } = DefaultOverrideLabel;
+
+    /// <summary>The words an override goes by when the caller names none.</summary>
+    public const string DefaultOverrideLabel = "override";
 
     /// <summary>The demo to run: its entry under the profile's <c>demos</c> is merged in (null: the profile's own <c>demo</c>).</summary>
     public string? Demo { get; init; }

@@ -283,7 +283,7 @@ public static partial class ProfileLoader
         else if (rateOk && t.DeadlineUs > 1e6 / t.RateHz)
             Add("timing.deadline_us", $"{t.DeadlineUs} µs is longer than the period ({F(Math.Round(1e6 / t.RateHz))} µs at {F(t.RateHz)} Hz)");
         if (t.WarmupFrames < 0 || t.WarmupFrames > MaxWarmupFrames) Add("timing.warmup_frames", $"must be 0..{MaxWarmupFrames}, got {t.WarmupFrames}");
-        if (t.Frames < 1 || t.Frames > MaxFrames) Add("timing.frames", $"must be 1..{MaxFrames} (as --frames), got {t.Frames}");
+        if (t.Frames < 1 || t.Frames > MaxFrames) Add("timing.frames", $"must be 1..{MaxFrames}, got {t.Frames}");
         long budgetSum = 0;
         foreach (var kv in t.BudgetsUs)
         {

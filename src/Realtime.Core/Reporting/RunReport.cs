@@ -87,6 +87,11 @@ public sealed class RunReport
     public LatencySummary? Floor { get; set; }
     /// <summary>End-to-end set beside the floor.</summary>
     public OverheadVsFloor? OverheadVsFloor { get; set; }
+    /// <summary>
+    /// Inference runs of the application's model over the whole run (warm-up, first inference and
+    /// any floor runs included): the proof of how many times a period the model ran (0: not recorded).
+    /// </summary>
+    public long ModelRuns { get; set; }
     /// <summary>What the demo measured.</summary>
     public DemoMetrics DemoMetrics { get; set; } = new();
     /// <summary>Energy per frame and mean power, where the profile configures a power monitor (null otherwise).</summary>

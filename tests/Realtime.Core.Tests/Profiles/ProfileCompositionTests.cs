@@ -162,14 +162,14 @@ public sealed class ProfileCompositionTests
     }
 
     [Theory]
-    [InlineData("timing.rate_hz", "--set timing.rate_hz: expected key=value")]
-    [InlineData("=5", "--set =5: expected key=value")]
-    [InlineData("timing..rate_hz=5", "--set timing..rate_hz: not a field path")]
-    [InlineData("pwm[x].chip=1", "--set pwm[x].chip: not a field path")]
-    [InlineData("pwm[2].chip=1", "--set pwm[2].chip: pwm has 2 entries, so there is no [2]")]
-    [InlineData("timing.rate_hz.x=1", "--set timing.rate_hz.x: timing.rate_hz is a number, not an object with fields")]
-    [InlineData("timing[0]=1", "--set timing[0]: timing is an object, not a list")]
-    [InlineData("sensors[0].name=imu", "--set sensors[0].name: sensors is not a list in this profile")]
+    [InlineData("timing.rate_hz", "override timing.rate_hz: expected key=value")]
+    [InlineData("=5", "override =5: expected key=value")]
+    [InlineData("timing..rate_hz=5", "override timing..rate_hz: not a field path")]
+    [InlineData("pwm[x].chip=1", "override pwm[x].chip: not a field path")]
+    [InlineData("pwm[2].chip=1", "override pwm[2].chip: pwm has 2 entries, so there is no [2]")]
+    [InlineData("timing.rate_hz.x=1", "override timing.rate_hz.x: timing.rate_hz is a number, not an object with fields")]
+    [InlineData("timing[0]=1", "override timing[0]: timing is an object, not a list")]
+    [InlineData("sensors[0].name=imu", "override sensors[0].name: sensors is not a list in this profile")]
     public void ABadSetNamesItsKey(string set, string expected)
     {
         var ex = Assert.Throws<ProfileException>(() => BoardFiles.Load("rpi5", set));
@@ -181,7 +181,7 @@ public sealed class ProfileCompositionTests
     public void ASetThatBreaksTheProfileIsReportedWithTheSetInTheSource()
     {
         var ex = Assert.Throws<ProfileException>(() => BoardFiles.Load("rpi5", "pwm[0].pin=40"));
-        Assert.Equal("boards/rpi5.json with --set pwm[0].pin=40", ex.Source);
+        Assert.Equal("boards/rpi5.json with override pwm[0].pin=40", ex.Source);
         Assert.StartsWith("pwm[0].pin: pin 40 is not in the board's header pin map", Assert.Single(ex.Problems), StringComparison.Ordinal);
     }
 

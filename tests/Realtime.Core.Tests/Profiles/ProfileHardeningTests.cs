@@ -126,7 +126,7 @@ public sealed class ProfileHardeningTests
     [InlineData("plant.start_pan_deg=1e308", "plant.start_pan_deg: 1E+308 is outside pwm[0]'s -45..45")]
     [InlineData("timing.rate_hz=1e-300", "timing.rate_hz: must be 0.001..10000, got 1E-300")]
     [InlineData("watchdog.stall_timeout_us=9223372036854775807", "watchdog.stall_timeout_us: must be 1..3600000000, got 9223372036854775807")]
-    [InlineData("timing.frames=2147483647", "timing.frames: must be 1..10000000 (as --frames), got 2147483647")]
+    [InlineData("timing.frames=2147483647", "timing.frames: must be 1..10000000, got 2147483647")]
     [InlineData("timing.warmup_frames=2000000", "timing.warmup_frames: must be 0..1000000, got 2000000")]
     [InlineData("timing.frames=2147483648", "timing.frames: expected a whole number from -2147483648 to 2147483647, got 2147483648")]
     [InlineData("timing.frames=\"many\"", "timing.frames: expected a whole number from -2147483648 to 2147483647, got \"many\"")]
@@ -151,10 +151,10 @@ public sealed class ProfileHardeningTests
         File.WriteAllText(file, "{\n  \"extends\": \"sim\",\n  \"name\": \"\\ud800\"\n}");
         var ex = Assert.Throws<ProfileException>(() => ProfileLoader.LoadFile(file, BoardFiles.Options()));
         Assert.Equal("name: not valid Unicode text (line 3; a lone surrogate such as \\ud800?)", Assert.Single(ex.Problems));
-        Assert.Equal("--set camera.kind: not valid Unicode text (line 1; a lone surrogate such as \\ud800?)", OneProblem("sim", "camera={\"kind\":\"\\ud800\"}"));
-        Assert.Equal("--set timing.rate_hz: given twice in one object (line 1; a JSON object names each field once)", OneProblem("sim", "timing={\"rate_hz\":1,\"rate_hz\":2}"));
-        Assert.Matches(@"^--set timing(\[0\])+: nested more than 16 levels deep \(line 1; a profile needs a few\)$", OneProblem("sim", "timing=" + new string('[', 300) + new string(']', 300)));
-        Assert.Equal("--set description: the value is not valid Unicode text or longer than 4096 characters", OneProblem("sim", "description=" + new string('x', 5000)));
+        Assert.Equal("override camera.kind: not valid Unicode text (line 1; a lone surrogate such as \\ud800?)", OneProblem("sim", "camera={\"kind\":\"\\ud800\"}"));
+        Assert.Equal("override timing.rate_hz: given twice in one object (line 1; a JSON object names each field once)", OneProblem("sim", "timing={\"rate_hz\":1,\"rate_hz\":2}"));
+        Assert.Matches(@"^override timing(\[0\])+: nested more than 16 levels deep \(line 1; a profile needs a few\)$", OneProblem("sim", "timing=" + new string('[', 300) + new string(']', 300)));
+        Assert.Equal("override description: the value is not valid Unicode text or longer than 4096 characters", OneProblem("sim", "description=" + new string('x', 5000)));
     }
 
     [Fact]

@@ -114,7 +114,8 @@ public sealed class ProfileSchemaTests
     public void TheSchemaIsNotMistakenForABoard()
     {
         Assert.DoesNotContain("profile.schema", BoardFiles.Names());
-        string csproj = File.ReadAllText(Path.Combine(Realtime.Tests.TestAssets.RepoRoot, "firmware-app", "rtapp.csproj"));
-        Assert.Contains("Exclude=\"..\\boards\\*.schema.json\"", csproj, StringComparison.Ordinal);
+        // The host embeds the boards (Realtime.Hosting), so every hosted application has them.
+        string csproj = File.ReadAllText(Path.Combine(Realtime.Tests.TestAssets.RepoRoot, "src", "Realtime.Hosting", "Realtime.Hosting.csproj"));
+        Assert.Contains("Exclude=\"..\\..\\boards\\*.schema.json\"", csproj, StringComparison.Ordinal);
     }
 }

@@ -4,10 +4,10 @@ using System.IO;
 using System.Text.Json.Nodes;
 using Realtime.Core.Profiles;
 
-namespace Realtime.App;
+namespace Realtime.Hosting;
 
 /// <summary>The board profiles built into the binary, and profile files given by path.</summary>
-internal static class ProfileCatalog
+public static class ProfileCatalog
 {
     private const string Prefix = "boards/";
 
@@ -36,8 +36,8 @@ internal static class ProfileCatalog
 
     /// <summary>
     /// Loads <paramref name="board"/>: a path (contains '/' or ends in .json) is read from disk,
-    /// anything else is an embedded profile name; <c>extends</c> is resolved and the <c>--set</c>
-    /// overrides applied; <paramref name="demo"/>'s entry under <c>demos</c> is merged in. Returns the profile and where it came from.
+    /// anything else is an embedded profile name; <c>extends</c> is resolved and the
+    /// overrides (key=value settings) applied; <paramref name="demo"/>'s entry under <c>demos</c> is merged in. Returns the profile and where it came from.
     /// </summary>
     public static (BoardProfile Profile, string Source) Load(string board, IReadOnlyList<string>? sets = null, string? demo = null)
     {
@@ -61,6 +61,8 @@ internal static class ProfileCatalog
             BuiltInNames = Names(),
             BaseDirectory = IsPath(board) ? Path.GetDirectoryName(Path.GetFullPath(board)) : null,
             Sets = sets ?? Array.Empty<string>(),
+            // The command line's overrides come from --set: its errors say so.
+            OverrideLabel = "--set",
             Demo = demo,
         };
         if (IsPath(board))

@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using Realtime.Bench.Startup;
 
-namespace Realtime.App;
+namespace Realtime.Bench.Commands;
 
 /// <summary>The cold-start table: phases down, variants across.</summary>
 internal static class ColdStartSummary

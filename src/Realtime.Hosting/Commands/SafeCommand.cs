@@ -3,10 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
-using Realtime.Demos;
 using Realtime.Gpio;
 
-namespace Realtime.App;
+namespace Realtime.Hosting.Commands;
 
 /// <summary>
 /// <c>rtapp safe</c>: drives a profile's outputs to their safe values and exits — the step systemd
@@ -15,25 +14,37 @@ namespace Realtime.App;
 /// profile's demo drives (no model, no camera, no assets), writes their safe values and leaves
 /// hardware PWM running at them.
 /// </summary>
-internal static class SafeCommand
+internal sealed class SafeCommand : HostCommand
 {
-    public static readonly Dictionary<string, bool> Options = new()
+    /// <inheritdoc/>
+    public override string Name => "safe";
+
+    /// <inheritdoc/>
+    public override string Help => """
+          {tool} safe [--board NAME|FILE.json] [--set key=value]... [--demo NAME] [--quiet]
+              Opens only the outputs the application drives, writes their safe values and exits (the service's
+              ExecStopPost: outputs go safe however the loop's process ended). Hardware PWM keeps running at them.
+        """;
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, bool> Options => OptionTable;
+
+    private static readonly Dictionary<string, bool> OptionTable = new()
     {
         ["board"] = true, ["set"] = true, ["demo"] = true, ["quiet"] = false,
     };
 
-    public static int Execute(CommandLine cl)
+    public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
     {
         string board = cl.Get("board") ?? "sim";
         string? demoArg = cl.Get("demo");
-        if (demoArg is not null && !DemoCatalog.Has(demoArg))
-            throw new UsageException($"unknown demo '{demoArg}' (available: {string.Join(", ", DemoCatalog.Names)})");
+        if (demoArg is not null && !host.Applications.Has(demoArg))
+            throw new UsageException(host.Applications.Unknown(demoArg));
         var (profile, source) = ProfileCatalog.Load(board, cl.GetAll("set"), demoArg);
-        if (!DemoCatalog.Has(profile.Demo))
-            throw new ProfileException(source, new[] { $"demo: unknown demo '{BundleCommand.Shown(profile.Demo)}' (available: {string.Join(", ", DemoCatalog.Names)})" });
+        var application = host.Applications.Find(profile.Demo)
+            ?? throw new ProfileException(source, new[] { $"demo: {host.Applications.Unknown(profile.Demo)}" });
 
-        var wiring = new DemoWiring(profile, source, null, null);
-        IActuator outputs = DemoOutputs.OpenSafe(profile.Demo, wiring);
+        IActuator outputs = application.OpenSafeOutputs(new ApplicationContext(profile, source));
         var lines = new List<string>();
         try
         {
@@ -59,7 +70,7 @@ internal static class SafeCommand
             Console.WriteLine($"rtapp safe: {profile.Name} / {profile.Demo}: outputs driven to their safe values{(profile.Simulated ? " (simulated)" : "")}");
             foreach (string line in lines) Console.WriteLine("  " + line);
         }
-        return Program.ExitOk;
+        return ExitCodes.Ok;
     }
 
     private static void Describe<T>(PwmActuator<T> a, BoardProfile p, string what, string unit, List<string> lines) where T : struct, IPwmCalibration

@@ -9,22 +9,36 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Realtime.Core.Profiles;
-using Realtime.Demos;
 using Realtime.Onnx;
 
-// rtapp is a Linux binary (its RIDs are linux-x64 and linux-arm64): Unix file modes are always there.
-[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
-
-namespace Realtime.App;
+namespace Realtime.Hosting.Commands;
 
 /// <summary>
 /// <c>rtapp bundle</c>: one tarball a board installs from: the binary and its native libraries
 /// (found through the binary's <c>$ORIGIN</c> rpath), the resolved profile, the model (its pinned
 /// SHA-256 checked here), a systemd unit, <c>install.sh</c> and a SHA-256 manifest of it all.
 /// </summary>
-internal static class BundleCommand
+// A bundle is for a Linux board, made on Linux: Unix file modes are always there.
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal sealed class BundleCommand : HostCommand
 {
-    public static readonly Dictionary<string, bool> Options = new()
+    /// <inheritdoc/>
+    public override string Name => "bundle";
+
+    /// <inheritdoc/>
+    public override string Help => """
+          {tool} bundle --board NAME|FILE.json [--set key=value]... [--binary DIR] [--assets DIR]
+                       [--out DIR] [--prefix /opt/rtapp/NAME] [--sign-key SSH_PRIVATE_KEY]
+              Writes NAME's install tarball: binary, native libraries, profile, model, systemd unit,
+              install.sh. --binary: the folder with the binary for the board's arch (default: this one,
+              or out/rtapp-linux-arm64 beside it for arm64 boards). --sign-key: sign MANIFEST.sha256
+              with ssh-keygen -Y sign (namespace rtapp-bundle); install.sh --trust FILE verifies it.
+        """;
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, bool> Options => OptionTable;
+
+    private static readonly Dictionary<string, bool> OptionTable = new()
     {
         ["board"] = true, ["set"] = true, ["binary"] = true, ["assets"] = true, ["out"] = true, ["prefix"] = true, ["sign-key"] = true,
     };
@@ -34,8 +48,12 @@ internal static class BundleCommand
 
     private const string OpenCvLibrary = "libOpenCvSharpExtern.so";
 
-    public static int Execute(CommandLine cl)
+    private RealtimeHost _host = null!;
+
+    /// <inheritdoc/>
+    public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
     {
+        _host = host;
         try
         {
             return Bundle(cl);
@@ -47,15 +65,15 @@ internal static class BundleCommand
         }
     }
 
-    private static int Bundle(CommandLine cl)
+    private int Bundle(CommandArguments cl)
     {
         string board = cl.Get("board") ?? throw new UsageException("bundle needs --board NAME|FILE.json");
         var (json, profile, source) = ProfileCatalog.Resolve(board, cl.GetAll("set"));
         if (!IsSafeName(profile.Name))
-            throw new ProfileException(source, new[] { $"name: '{Shown(profile.Name)}' cannot name a bundle and a service: use lower-case letters, digits, '.', '_' or '-'" });
+            throw new ProfileException(source, new[] { $"name: '{MessageText.Shown(profile.Name)}' cannot name a bundle and a service: use lower-case letters, digits, '.', '_' or '-'" });
         // The demo names the outputs `rtapp safe` drives and goes into the unit's description: it must be one rtapp knows.
-        if (!DemoCatalog.Has(profile.Demo))
-            throw new ProfileException(source, new[] { $"demo: unknown demo '{Shown(profile.Demo)}' (available: {string.Join(", ", DemoCatalog.Names)})" });
+        if (!_host.Applications.Has(profile.Demo))
+            throw new ProfileException(source, new[] { $"demo: {_host.Applications.Unknown(profile.Demo)}" });
         CheckServiceValues(profile, source);
 
         string hostArch = HostArch();
@@ -75,7 +93,7 @@ internal static class BundleCommand
         // Assets: the model, checked against its pin now rather than on the board; the world video for sim-video.
         // Only files inside the assets folder are packed: a profile cannot ship /etc/shadow or a key as its "model".
         var assetFiles = new List<(string Relative, string Full)>();
-        var wiring = new DemoWiring(profile, source, assets, null);
+        var wiring = new ProfileAssets(profile, source, assets);
         bool needsOpenCv = profile.Camera.Kind == "sim-video";
         // The path's form first: whether '../../etc/passwd' exists depends on where the assets folder lies.
         RequirePlainAssetPath(wiring, profile.Model.Path, "model.path");
@@ -91,7 +109,7 @@ internal static class BundleCommand
         string profileText = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
         ProfileLoader.Parse(profileText, $"bundled {profile.Name}.json"); // what ships must load
 
-        string bundleName = $"rtapp-{profile.Name}-{Program.Version}-linux-{arch}";
+        string bundleName = $"rtapp-{profile.Name}-{_host.Version}-linux-{arch}";
         string stage = Path.Combine(outDir, bundleName);
         if (Directory.Exists(stage)) Directory.Delete(stage, recursive: true);
         Directory.CreateDirectory(stage);
@@ -122,7 +140,7 @@ internal static class BundleCommand
 
         string unitName = ServiceUnit.UnitName(profile);
         Directory.CreateDirectory(Path.Combine(stage, "systemd"));
-        File.WriteAllText(Path.Combine(stage, "systemd", unitName), ServiceUnit.Render(profile, source, prefix, Program.Version));
+        File.WriteAllText(Path.Combine(stage, "systemd", unitName), ServiceUnit.Render(profile, source, prefix, _host.Version));
 
         File.WriteAllText(Path.Combine(stage, "bundle.env"), Env(profile, arch, prefix, unitName));
         string install = Path.Combine(stage, "install.sh");
@@ -138,7 +156,7 @@ internal static class BundleCommand
             TarFile.CreateFromDirectory(stage, gz, includeBaseDirectory: true);
 
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(c, $"rtapp {Program.Version}: bundled {profile.Name} for linux-{arch} (profile from {source})"));
+        Console.WriteLine(string.Create(c, $"{_host.ToolName} {_host.Version}: bundled {profile.Name} for linux-{arch} (profile from {source})"));
         Console.WriteLine($"  binary      bin/rtapp ({Mib(Path.Combine(bin, "rtapp"))}) from {binaryDir}");
         foreach (string lib in libraries) Console.WriteLine($"  library     bin/{lib} ({Mib(Path.Combine(bin, lib))})");
         Console.WriteLine($"  profile     boards/{profile.Name}.json");
@@ -147,7 +165,7 @@ internal static class BundleCommand
         Console.WriteLine($"  installer   install.sh, MANIFEST.sha256{(signKey is null ? "" : $", MANIFEST.sha256.sig (signed with {signKey})")}");
         Console.WriteLine($"  unpacked    {stage} ({Mib(DirectorySize(stage))})");
         Console.WriteLine($"bundle: {tarball} ({Mib(new FileInfo(tarball).Length)})");
-        return Program.ExitOk;
+        return ExitCodes.Ok;
     }
 
     private static string HostArch() => RuntimeInformation.ProcessArchitecture switch
@@ -192,7 +210,7 @@ internal static class BundleCommand
     /// relative path inside the assets folder, stay inside it once every link is resolved, be a
     /// regular file and be readable by everyone (a bundle never widens a file's permissions).
     /// </summary>
-    private static string InsideAssets(DemoWiring w, string relative, string full, string field)
+    private static string InsideAssets(ProfileAssets w, string relative, string full, string field)
     {
         string assets = RequirePlainAssetPath(w, relative, field);
         string? realAssets = Realtime.Linux.FileNode.RealPath(assets, out _);
@@ -210,7 +228,7 @@ internal static class BundleCommand
     /// The assets folder, once <paramref name="relative"/> (named in <paramref name="field"/>) is a plain
     /// relative path that cannot climb out of it: no root, no leading dot, no '..', only safe characters.
     /// </summary>
-    private static string RequirePlainAssetPath(DemoWiring w, string relative, string field)
+    private static string RequirePlainAssetPath(ProfileAssets w, string relative, string field)
     {
         string? assets = w.AssetsDir;
         if (assets is null)
@@ -234,13 +252,13 @@ internal static class BundleCommand
         File.SetUnixFileMode(to, (UnixFileMode)(exec ? 0b111_101_101 : 0b110_100_100));
     }
 
-    private static string Env(BoardProfile p, string arch, string prefix, string unit)
+    private string Env(BoardProfile p, string arch, string prefix, string unit)
     {
         var sb = new StringBuilder();
         sb.Append("# Written by rtapp bundle; read by install.sh.\n");
         void Var(string k, string v) => sb.Append(k).Append("='").Append(v.Replace("'", "'\\''", StringComparison.Ordinal)).Append("'\n");
         Var("BOARD", p.Name);
-        Var("VERSION", Program.Version);
+        Var("VERSION", _host.Version);
         Var("ARCH", arch);
         Var("PREFIX", prefix);
         Var("UNIT", unit);
@@ -255,10 +273,10 @@ internal static class BundleCommand
         return sb.ToString();
     }
 
-    private static string Readme(BoardProfile p, string arch, string prefix, string unit, string source)
+    private string Readme(BoardProfile p, string arch, string prefix, string unit, string source)
     {
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"rtapp {Program.Version} for {p.Name} (linux-{arch}): {p.Description}\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"rtapp {_host.Version} for {p.Name} (linux-{arch}): {p.Description}\n\n");
         sb.Append("Install (as root on the board; checks MANIFEST.sha256 first):\n");
         sb.Append("  sudo ./install.sh              # creates the service user, installs, enables and starts the service\n");
         sb.Append("  sudo ./install.sh --no-start   # installs and enables, does not start\n");
@@ -378,19 +396,6 @@ internal static class BundleCommand
             if (process.ExitCode != 0 || !File.Exists(Path.Combine(stage, "MANIFEST.sha256.sig")))
                 throw new UsageException($"--sign-key {key}: ssh-keygen could not sign ({stderr.Trim().Replace('\n', ' ')}); a key with a passphrase needs ssh-agent");
         }
-    }
-
-    /// <summary>A value as an error message may show it: control characters written as escapes, so a hostile value stays on its one line.</summary>
-    internal static string Shown(string value)
-    {
-        var sb = new StringBuilder(value.Length);
-        foreach (char ch in value)
-        {
-            if (ch == '\n') sb.Append("\\n");
-            else if (ch < 0x20 || ch == 0x7F || char.IsSurrogate(ch)) sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)ch:x4}");
-            else sb.Append(ch);
-        }
-        return sb.ToString();
     }
 
     private static bool IsSafeName(string s)

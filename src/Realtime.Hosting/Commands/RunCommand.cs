@@ -9,23 +9,42 @@ using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
-using Realtime.Demos;
 using Realtime.Gpio.Power;
 using Realtime.Linux;
 
-namespace Realtime.App;
+namespace Realtime.Hosting.Commands;
 
 /// <summary><c>rtapp run</c>: one demo's closed loop, its watchdog, its summary and its report.</summary>
-internal static class RunCommand
+internal sealed class RunCommand : HostCommand
 {
-    public static readonly Dictionary<string, bool> Options = new()
+    /// <inheritdoc/>
+    public override string Name => "run";
+
+    /// <inheritdoc/>
+    public override string Help => """
+          {tool} run [--board NAME|FILE.json] [--demo NAME] [--frames N] [--warmup N]
+                    [--scenario periodic|single-stream] [--report FILE.json] [--assets DIR]
+                    [--floor] [--no-rt] [--inject FAULTS] [--set key=value]... [--quiet]
+                    [--optimized-model onnx|ort [--cache DIR]]
+              Runs an application's closed loop on a board profile, prints a summary, writes the JSON report.
+              Defaults: --board sim, the profile's application, frames and warm-up; periodic at the profile's rate.
+              --floor also runs the model alone after each frame (an instrument: the model runs twice a period);
+              without it the model runs once a period (--no-floor, from when the floor was on by default, changes nothing).
+              Fault injection (exercise the watchdog): --inject "slow:infer:20:from=100:to=160,stall-source:500:at=300,
+                crash:decode:at=50,dead-source:from=10:to=20,garbage-source:from=10:to=20" (times in ms, frames from 0).
+        """;
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, bool> Options => OptionTable;
+
+    private static readonly Dictionary<string, bool> OptionTable = new()
     {
         ["board"] = true, ["demo"] = true, ["frames"] = true, ["warmup"] = true, ["scenario"] = true,
-        ["report"] = true, ["assets"] = true, ["inject"] = true, ["no-floor"] = false, ["no-rt"] = false, ["quiet"] = false,
+        ["report"] = true, ["assets"] = true, ["inject"] = true, ["floor"] = false, ["no-floor"] = false, ["no-rt"] = false, ["quiet"] = false,
         ["set"] = true, ["optimized-model"] = true, ["cache"] = true,
     };
 
-    public static int Execute(CommandLine cl, long mainNs)
+    public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
     {
         // Signals first: from here on a SIGINT/SIGTERM stops the run cleanly at any moment of
         // start-up (outputs safe, a report of how far it got), never killing the process.
@@ -36,22 +55,22 @@ internal static class RunCommand
         var (processStartNs, startSource) = MachineFacts.ProcessStart();
         string board = cl.Get("board") ?? "sim";
         string? demoArg = cl.Get("demo");
-        if (demoArg is not null && !DemoCatalog.Has(demoArg))
-            throw new UsageException($"unknown demo '{demoArg}' (available: {string.Join(", ", DemoCatalog.Names)})");
+        if (demoArg is not null && !host.Applications.Has(demoArg))
+            throw new UsageException(host.Applications.Unknown(demoArg));
         // The report's destination is checked before anything moves: a run must not measure for
         // minutes and then find it cannot say what it measured.
         string? reportPath = cl.Get("report");
         if (reportPath is not null && ReportFile.CheckDestination(reportPath) is string reportProblem)
             throw new UsageException($"--report '{reportPath}': {reportProblem}");
-        if (stop.Requested) return StoppedDuringStartup(stop, "starting", board, demoArg ?? "", reportPath);
+        if (stop.Requested) return StoppedDuringStartup(host, stop, "starting", board, demoArg ?? "", reportPath);
         var (profile, source) = ProfileCatalog.Load(board, cl.GetAll("set"), demoArg);
         // A node that is there must be a watchdog before anything is wired (it is opened, and armed, only after);
         // a missing one is noted when the watchdog thread starts, and the run goes on without it.
         if (profile.Watchdog.HardwareDevice is string wdDevice && Path.Exists(wdDevice) && HardwareWatchdog.Check(wdDevice, out _) is string wdProblem)
             throw new ProfileException(source, new[] { $"watchdog.hardware_device: {wdProblem}" });
         string demoName = profile.Demo;
-        if (!DemoCatalog.Has(demoName))
-            throw new Realtime.Core.Profiles.ProfileException(source, new[] { $"demo: unknown demo '{demoName}' (available: {string.Join(", ", DemoCatalog.Names)})" });
+        var application = host.Applications.Find(demoName)
+            ?? throw new Realtime.Core.Profiles.ProfileException(source, new[] { $"demo: {host.Applications.Unknown(demoName)}" });
         LoopScenario? scenario = cl.Get("scenario") switch
         {
             null => null,
@@ -70,7 +89,8 @@ internal static class RunCommand
             Frames = cl.GetInt("frames", 1, ProfileLoader.MaxFrames),
             WarmupFrames = cl.GetInt("warmup", 0, ProfileLoader.MaxWarmupFrames),
             Scenario = scenario,
-            MeasureFloor = !cl.Has("no-floor"),
+            // The floor is an instrument (the model runs twice a period): only when asked.
+            MeasureFloor = cl.Has("floor"),
             Faults = faults,
             // A saved optimized model (written once into the cache, then loaded with graph optimizations off) shortens cold start.
             OptimizedModelCacheDir = cl.Get("optimized-model") is null ? null : cl.Get("cache") ?? System.IO.Path.Combine("out", "ort-cache"),
@@ -86,17 +106,17 @@ internal static class RunCommand
         bool quiet = cl.Has("quiet");
         bool rt = !cl.Has("no-rt");
         string? assets = AssetLocator.Find(cl.Get("assets"));
-        if (stop.Requested) return StoppedDuringStartup(stop, "profile-loaded", profile.Name, demoName, reportPath);
+        if (stop.Requested) return StoppedDuringStartup(host, stop, "profile-loaded", profile.Name, demoName, reportPath);
 
         long wireStartNs = MonotonicClock.NowNs();
-        using var demo = DemoCatalog.Build(demoName, profile, source, assets, new ClockNanosleepWaiter(), overrides);
+        using var demo = application.Build(new ApplicationContext(profile, source) { AssetsDirectory = assets, Waiter = new ClockNanosleepWaiter(), Overrides = overrides });
         var loop = demo.Loop;
         long wireEndNs = MonotonicClock.NowNs();
         // The outputs are open (at their safe values): a signal that came while the model loaded
         // stops the loop before its first frame, and the usual path below reports it.
         stop.Attach(loop);
         if (!quiet)
-            Console.WriteLine($"rtapp {Program.Version}: {profile.Name} / {demoName}: {loop.Options.WarmupFrames} warm-up + {loop.Options.Frames} frames, " +
+            Console.WriteLine($"{host.ToolName} {host.Version}: {profile.Name} / {demoName}: {loop.Options.WarmupFrames} warm-up + {loop.Options.Frames} frames, " +
                 $"{(loop.Options.Scenario == LoopScenario.Periodic ? $"periodic {profile.Timing.RateHz:0.##} Hz" : "single-stream")}, deadline {profile.Timing.DeadlineUs} µs" +
                 (faults is null ? "" : $", injecting {faults.Faults.Length} fault(s)"));
 
@@ -150,7 +170,7 @@ internal static class RunCommand
             long runStartNs = loop.FramesRun > 0 ? loop.Records[0].StartNs : loopStartNs;
             var report = new RunReport
             {
-                Version = Program.Version,
+                Version = host.Version,
                 Board = profile.Name,
                 Demo = demoName,
                 Model = Path.GetFileName(demo.ModelPath),
@@ -174,6 +194,7 @@ internal static class RunCommand
                 AllocBytesPerFrame = loop.CountedFramesMeasured > 0 ? Math.Round((double)loop.CountedAllocatedBytes / loop.CountedFramesMeasured, 3) : 0,
             };
             ReportBuilder.FillTiming(report, loop.Records, loop.Options, profile.Timing.BudgetsUs);
+            report.ModelRuns = demo.Engine.Runs;
             ReportBuilder.FillWatchdog(report, loop.Watchdog, runStartNs, watchdogThread.Events, watchdogThread.Stalls);
             demo.FillMetrics(report.DemoMetrics, loop.Records);
             if (power is not null)
@@ -214,10 +235,10 @@ internal static class RunCommand
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
             loop.ShutdownOutputs();
-            Console.Error.WriteLine($"rtapp: fatal: {e.ExceptionObject} — outputs were driven to their safe state");
+            Console.Error.WriteLine($"{host.ToolName}: fatal: {e.ExceptionObject} — outputs were driven to their safe state");
             try
             {
-                var crashed = WriteReport(LoopOutcome.Faulted, Program.ExitFault, MonotonicClock.NowNs(), e.ExceptionObject.ToString());
+                var crashed = WriteReport(LoopOutcome.Faulted, ExitCodes.Fault, MonotonicClock.NowNs(), e.ExceptionObject.ToString());
                 if (reportPath is not null) ReportFile.WriteAtomically(reportPath, JsonSerializer.Serialize(crashed, ReportJsonContext.Default.RunReport));
             }
             catch (Exception) { /* the process is going down; the outputs are already safe */ }
@@ -252,7 +273,7 @@ internal static class RunCommand
         if (abandoned && !thread.IsAlive) abandoned = false;
         if (abandoned) outcome = watchdogThread.ExitRequested ? LoopOutcome.WatchdogExit : LoopOutcome.Stopped;
         scheduling.Notes.InsertRange(0, setupNotes);
-        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
+        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"{host.ToolName}: note: {note}");
         scheduling.CpuDmaLatencyUs = dma?.LatencyUs;
         scheduling.Watchdog = watchdogScheduling;
         scheduling.Tid = tid;
@@ -263,16 +284,16 @@ internal static class RunCommand
         if (!quiet || reportError is not null) Summary.Print(report, reportError is null ? reportPath : null);
         if (reportError is not null)
         {
-            Console.Error.WriteLine($"rtapp: report: could not write '{reportPath}': {reportError} — the summary above holds what was measured; the outputs are in their safe state");
+            Console.Error.WriteLine($"{host.ToolName}: report: could not write '{reportPath}': {reportError} — the summary above holds what was measured; the outputs are in their safe state");
             // A run that ended otherwise well says so with its own code; a fault's code wins.
-            if (exitCode == Program.ExitOk) exitCode = Program.ExitReportNotWritten;
+            if (exitCode == ExitCodes.Ok) exitCode = ExitCodes.ReportNotWritten;
         }
         if (loop.OutputWriteFailures > 0)
-            Console.Error.WriteLine($"rtapp: outputs: {loop.OutputWriteFailures} write(s) failed (first: {loop.FirstOutputError?.Message}); each drove the outputs to their safe state");
+            Console.Error.WriteLine($"{host.ToolName}: outputs: {loop.OutputWriteFailures} write(s) failed (first: {loop.FirstOutputError?.Message}); each drove the outputs to their safe state");
         if (loop.Fault is not null)
-            Console.Error.WriteLine($"rtapp: fault: {loop.Fault.Message} — outputs were driven to their safe state; the report holds what was measured");
+            Console.Error.WriteLine($"{host.ToolName}: fault: {loop.Fault.Message} — outputs were driven to their safe state; the report holds what was measured");
         if (outcome == LoopOutcome.WatchdogExit)
-            Console.Error.WriteLine($"rtapp: watchdog: exiting with code {exitCode} as the profile asks — outputs are in their safe state; the report holds what was measured");
+            Console.Error.WriteLine($"{host.ToolName}: watchdog: exiting with code {exitCode} as the profile asks — outputs are in their safe state; the report holds what was measured");
         if (abandoned)
         {
             // The pipeline thread is stuck inside a stage; the process ends without waiting for it.
@@ -300,23 +321,23 @@ internal static class RunCommand
     /// A signal came before the outputs were open: nothing to drive safe; the report says how far
     /// start-up got, and the run ends as a requested stop.
     /// </summary>
-    private static int StoppedDuringStartup(StopRequest stop, string phase, string board, string demo, string? reportPath)
+    private static int StoppedDuringStartup(RealtimeHost host, StopRequest stop, string phase, string board, string demo, string? reportPath)
     {
         var report = new RunReport
         {
-            Version = Program.Version,
+            Version = host.Version,
             Board = board,
             Demo = demo,
             Outcome = $"stopped ({stop.SignalName})",
             StartupPhase = phase,
-            ExitCode = Program.ExitOk,
+            ExitCode = ExitCodes.Ok,
             Machine = MachineFacts.Read(),
         };
-        Console.Error.WriteLine($"rtapp: stopped by {stop.SignalName} during start-up ({phase}); no output was open yet");
+        Console.Error.WriteLine($"{host.ToolName}: stopped by {stop.SignalName} during start-up ({phase}); no output was open yet");
         string? error = reportPath is null ? null : TryWrite(reportPath, report);
-        if (error is null) return Program.ExitOk;
-        Console.Error.WriteLine($"rtapp: report: could not write '{reportPath}': {error}");
-        return Program.ExitReportNotWritten;
+        if (error is null) return ExitCodes.Ok;
+        Console.Error.WriteLine($"{host.ToolName}: report: could not write '{reportPath}': {error}");
+        return ExitCodes.ReportNotWritten;
     }
 
     /// <summary>
@@ -355,16 +376,16 @@ internal static class RunCommand
     /// <summary>Exit codes a supervisor can tell apart.</summary>
     private static int ExitCodeFor(LoopOutcome outcome, FaultKind? exitBy, bool stallExit, bool crashed)
     {
-        if (crashed) return Program.ExitFault;
-        if (stallExit) return Program.ExitStall;
-        if (outcome != LoopOutcome.WatchdogExit || exitBy is null) return Program.ExitOk;
+        if (crashed) return ExitCodes.Fault;
+        if (stallExit) return ExitCodes.Stall;
+        if (outcome != LoopOutcome.WatchdogExit || exitBy is null) return ExitCodes.Ok;
         return exitBy.Value switch
         {
-            FaultKind.DeadlineMiss => Program.ExitDeadlineMisses,
-            FaultKind.StageOverrun => Program.ExitStageOverrun,
-            FaultKind.Stall => Program.ExitStall,
-            FaultKind.SourceFailure => Program.ExitSourceFailure,
-            _ => Program.ExitFault, // an output that cannot be written
+            FaultKind.DeadlineMiss => ExitCodes.DeadlineMisses,
+            FaultKind.StageOverrun => ExitCodes.StageOverrun,
+            FaultKind.Stall => ExitCodes.Stall,
+            FaultKind.SourceFailure => ExitCodes.SourceFailure,
+            _ => ExitCodes.Fault, // an output that cannot be written
 
         };
     }

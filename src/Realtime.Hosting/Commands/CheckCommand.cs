@@ -2,26 +2,38 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using Realtime.Core.Profiles;
-using Realtime.Demos;
 using Realtime.Linux;
 using Realtime.Linux.V4l2;
 using Realtime.Onnx;
 
-namespace Realtime.App;
+namespace Realtime.Hosting.Commands;
 
 /// <summary>
 /// <c>rtapp check --board NAME</c>: sets this machine beside the profile and prints a checklist with
 /// a fix for each problem. Hard failures (the loop cannot run as the profile says) exit 1; warnings
 /// (it runs, with worse timing) do not.
 /// </summary>
-internal static class CheckCommand
+internal sealed class CheckCommand : HostCommand
 {
-    public static readonly Dictionary<string, bool> Options = new() { ["board"] = true, ["assets"] = true, ["set"] = true };
+    /// <inheritdoc/>
+    public override string Name => "check";
+
+    /// <inheritdoc/>
+    public override string Help => """
+          {tool} check [--board NAME|FILE.json] [--set key=value]... [--assets DIR]
+              Sets this machine beside the profile: RT kernel, isolated cores, governor, RT throttling,
+              limits, device nodes, model hash. Exit 0 when nothing fails (warnings allowed).
+        """;
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, bool> Options => OptionTable;
+
+    private static readonly Dictionary<string, bool> OptionTable = new() { ["board"] = true, ["assets"] = true, ["set"] = true };
 
     /// <summary>Opens the camera node (without streaming): is it there, is it a V4L2 capture device, does it offer the format.</summary>
     private static void CheckCamera(BoardProfile p, List<Item> items)
     {
-        var o = V4l2CameraWiring.Options(p);
+        var o = V4l2CameraProfile.Options(p);
         string want = CameraFormats.FourCc(o.Format);
         V4l2DeviceInfo info;
         try { info = V4l2Capture.Probe(o.Device); }
@@ -52,7 +64,7 @@ internal static class CheckCommand
 
     private sealed record Item(Level Level, string What, string Detail, string? Fix);
 
-    public static int Execute(CommandLine cl)
+    public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
     {
         string board = cl.Get("board") ?? "sim";
         var (p, source) = ProfileCatalog.Load(board, cl.GetAll("set"));
@@ -148,8 +160,8 @@ internal static class CheckCommand
             items.Add(new Item(Level.Fail, "model", $"{model} not found", "./scripts/fetch-assets.sh (or --assets DIR)"));
         else if (p.Model.Sha256 is string sha && ModelFile.Mismatch(model, sha) is string bad)
             items.Add(new Item(Level.Fail, "model", bad, "fetch the model again: ./scripts/fetch-assets.sh"));
-        else if (p.Demo == "face-tracker" && Realtime.Demos.FaceTrackerDemo.ModelProblem(p, model) is string unfit)
-            items.Add(new Item(Level.Fail, "model", unfit, "point model.path at the BlazeFace front model, or fix model.input_width/height"));
+        else if (host.Applications.Find(p.Demo)?.ModelProblem(p, model) is string unfit)
+            items.Add(new Item(Level.Fail, "model", unfit, $"point model.path at a model {p.Demo} takes, or fix model.input_width/height"));
         else
             items.Add(new Item(Level.Ok, "model", $"{model}{(p.Model.Sha256 is null ? " (no hash pinned)" : " (SHA-256 matches)")}", null));
         if (p.Camera.Kind == "sim-video")
@@ -173,7 +185,7 @@ internal static class CheckCommand
         Console.WriteLine(fails == 0
             ? $"ready: nothing fails ({warns} warning(s): the loop runs, with weaker timing guarantees)"
             : $"not ready: {fails} check(s) fail, {warns} warning(s)");
-        return fails == 0 ? Program.ExitOk : Program.ExitFault;
+        return fails == 0 ? ExitCodes.Ok : ExitCodes.Fault;
     }
     // Opens the IMU through the project's driver and reads one sample: the chip answers and its bus works.
     private static Item CheckImu(Realtime.Core.Profiles.SensorProfile sensor)

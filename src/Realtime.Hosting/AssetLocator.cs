@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace Realtime.Demos;
+namespace Realtime.Hosting;
 
 /// <summary>
 /// Finds the assets folder (models, videos) that ./scripts/fetch-assets.sh fills: the

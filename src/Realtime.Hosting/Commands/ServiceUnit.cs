@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using Realtime.Core.Profiles;
 
-namespace Realtime.App;
+namespace Realtime.Hosting.Commands;
 
 /// <summary>
 /// The systemd unit a bundle installs: the loop as a dedicated, unprivileged user that holds only
@@ -59,7 +59,7 @@ internal static class ServiceUnit
         if (p.Camera.Kind == "v4l2" && p.Camera.Device is string camera) Add(camera, "rw");
         foreach (var s in p.Sensors) Add(s.Device, "rw");
         if (p.Watchdog.HardwareDevice is string wd) Add(wd, "w");
-        if (p.Demo == "voice-relay" && !p.Simulated)
+        if (p.Relay is not null && !p.Simulated)
         {
             Add("char-gpiochip", "rw"); // the relay's line, through libgpiod
             if (p.Audio is { Kind: "alsa" }) Add("char-alsa", "rw");

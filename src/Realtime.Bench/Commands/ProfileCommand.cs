@@ -8,26 +8,42 @@ using Realtime.Bench.BareModel;
 using Realtime.Bench.Profiling;
 using Realtime.Core.Profiles;
 using Realtime.Core.Timing;
-using Realtime.Demos;
+using Realtime.Hosting;
 using Realtime.Onnx;
 
-namespace Realtime.App;
+namespace Realtime.Bench.Commands;
 
 /// <summary>
 /// <c>rtapp profile</c>: runs the loop with ONNX Runtime's profiler on and prints where a frame's
 /// time goes: the model's operator types by total time and share, with the project's own stages
 /// (capture, preprocessing, decoding, control, actuation) in the same table.
 /// </summary>
-internal static class ProfileCommand
+internal sealed class ProfileCommand : HostCommand
 {
-    public static readonly Dictionary<string, bool> Options = new()
+    /// <summary>The host's version, as this run's reports and headings record it.</summary>
+    private static string Version = "";
+
+    /// <inheritdoc/>
+    public override string Name => "profile";
+
+    /// <inheritdoc/>
+    public override string Help => """
+          {tool} profile [--model FILE] [--runs N] [--top N] [--report FILE.json]
+              ONNX Runtime's operator profile beside the loop's own stages, shares adding up to 100 %.
+        """;
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, bool> Options => OptionTable;
+
+    private static readonly Dictionary<string, bool> OptionTable = new()
     {
         ["board"] = true, ["model"] = true, ["shape"] = true, ["runs"] = true, ["warmup"] = true, ["top"] = true,
         ["trace-dir"] = true, ["report"] = true, ["assets"] = true, ["no-rt"] = false,
     };
 
-    public static int Execute(CommandLine cl)
+    public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
     {
+        Version = host.Version;
         string board = cl.Get("board") ?? "sim";
         var (profile, source) = ProfileCatalog.Load(board);
         string? assets = AssetLocator.Find(cl.Get("assets"));
@@ -52,6 +68,7 @@ internal static class ProfileCommand
             Profile = profile,
             ProfileSource = source,
             Assets = assets,
+            Application = host.Applications.Find(profile.Demo),
             ModelPath = demo ? null : Path.GetFullPath(model!),
             Shapes = shapes,
             Session = new OnnxSessionSettings { IntraOpThreads = profile.Model.IntraOpThreads, ProfilePathPrefix = Path.Combine(traceDir, modelName) },
@@ -67,18 +84,18 @@ internal static class ProfileCommand
         {
             demoName = target.Demo;
             modelFile = Path.GetFileName(target.ModelPath);
-            Console.WriteLine($"rtapp {Program.Version} profile: {profile.Name} / {demoName} / {modelFile}: {warmup} warm-up + {runs} frames, single-stream, with ONNX Runtime's profiler then without");
+            Console.WriteLine($"rtapp {Version} profile: {profile.Name} / {demoName} / {modelFile}: {warmup} warm-up + {runs} frames, single-stream, with ONNX Runtime's profiler then without");
             run = RunOnce(target, setup);
             trace = target.EndProfiling();
         }
         if (run.Fault is not null)
         {
             Console.Error.WriteLine($"rtapp: fault: {run.Fault.Message}");
-            return Program.ExitFault;
+            return ExitCodes.Fault;
         }
         var plain = new BenchCommand.Setup
         {
-            Profile = setup.Profile, ProfileSource = setup.ProfileSource, Assets = setup.Assets, ModelPath = setup.ModelPath, Shapes = setup.Shapes,
+            Profile = setup.Profile, ProfileSource = setup.ProfileSource, Assets = setup.Assets, Application = setup.Application, ModelPath = setup.ModelPath, Shapes = setup.Shapes,
             Session = new OnnxSessionSettings { IntraOpThreads = profile.Model.IntraOpThreads }, Realtime = setup.Realtime,
         };
         BenchRun unprofiled;
@@ -87,7 +104,7 @@ internal static class ProfileCommand
         var summary = OrtTrace.Read(trace, run.CountedFrames);
         var report = ProfileTable.Build(run.Records.AsSpan(run.WarmupFrames), summary, top,
             unprofiled.Fault is null ? unprofiled.Records.AsSpan(unprofiled.WarmupFrames) : default);
-        report.Version = Program.Version;
+        report.Version = Version;
         report.Board = profile.Name;
         report.Demo = demoName;
         report.Model = modelFile;
@@ -104,7 +121,7 @@ internal static class ProfileCommand
             BenchCommand.WriteFile(path, JsonSerializer.Serialize(report, BenchJsonContext.Default.ProfileReport));
             Console.WriteLine($"Report: {path}");
         }
-        return Program.ExitOk;
+        return ExitCodes.Ok;
     }
 
     private static BenchRun RunOnce(BenchTarget target, BenchCommand.Setup setup)

@@ -13,19 +13,39 @@ using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
 using Realtime.Demos;
+using Realtime.Hosting;
 using Realtime.Linux;
 using Realtime.Onnx;
 
-namespace Realtime.App;
+namespace Realtime.Bench.Commands;
 
 /// <summary>
 /// <c>rtapp bench</c>: the loop under MLPerf LoadGen's scenarios with the model-alone floor
 /// interleaved, a JSON report and an HTML page per run; and, by option, cold start over many
 /// launches, the naive loop beside the optimized one, model variants side by side.
 /// </summary>
-internal static class BenchCommand
+internal sealed class BenchCommand : HostCommand
 {
-    public static readonly Dictionary<string, bool> Options = new()
+    /// <summary>The host's version, as this run's reports and headings record it.</summary>
+    private static string Version = "";
+
+    /// <inheritdoc/>
+    public override string Name => "bench";
+
+    /// <inheritdoc/>
+    public override string Help => """
+          {tool} bench [--board B [--demo NAME] | --model FILE [--shape N=AxB,…]] [--scenario single-stream|periodic|max-rate|all]
+                      [--frames N | --duration 30s] [--warmup N] [--rate HZ] [--deadline-us US] [--report FILE.json] [--html FILE]
+              The loop under MLPerf LoadGen's scenarios with the model-alone floor interleaved; a JSON report and an
+              HTML page of charts per run. Modes: --cold-start N (launches, with and without a saved optimized model),
+              --compare naive (the newcomer's loop beside the optimized one), --variants blazeface|silero (trade-offs).
+              --sustained-rate: periodic runs at rates it chooses, to the highest rate kept with 0 misses (--frames per run).
+        """;
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, bool> Options => OptionTable;
+
+    private static readonly Dictionary<string, bool> OptionTable = new()
     {
         ["board"] = true, ["demo"] = true, ["model"] = true, ["shape"] = true, ["scenario"] = true, ["frames"] = true, ["duration"] = true,
         ["warmup"] = true, ["rate"] = true, ["deadline-us"] = true, ["report"] = true, ["html"] = true, ["assets"] = true,
@@ -40,6 +60,7 @@ internal static class BenchCommand
         public required BoardProfile Profile { get; init; }
         public required string ProfileSource { get; init; }
         public string? Assets { get; init; }
+        public IRealtimeApplication? Application { get; init; }
         public string? ModelPath { get; init; }
         public Dictionary<string, long[]>? Shapes { get; init; }
         public OnnxSessionSettings Session { get; init; } = new();
@@ -47,19 +68,21 @@ internal static class BenchCommand
         public bool Quiet { get; init; }
     }
 
-    public static int Execute(CommandLine cl, long mainNs)
+    public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
     {
+        Version = host.Version;
         var (processStartNs, startSource) = MachineFacts.ProcessStart();
         string board = cl.Get("board") ?? "sim";
         string? model = cl.Get("model");
         string? demo = cl.Get("demo");
         if (model is not null && demo is not null) throw new UsageException("--model benches a model alone; --demo benches a demo: give one of them");
-        if (demo is not null && !DemoCatalog.Has(demo)) throw new UsageException($"unknown demo '{demo}' (available: {string.Join(", ", DemoCatalog.Names)})");
+        if (demo is not null && !host.Applications.Has(demo)) throw new UsageException(host.Applications.Unknown(demo));
         var (profile, source) = ProfileCatalog.Load(board, null, demo);
         ApplyTimingOverrides(cl, profile, source);
         demo = profile.Demo;
-        if (model is null && !DemoCatalog.Has(demo))
-            throw new ProfileException(source, new[] { $"demo: unknown demo '{demo}' (available: {string.Join(", ", DemoCatalog.Names)})" });
+        var application = host.Applications.Find(demo);
+        if (model is null && application is null)
+            throw new ProfileException(source, new[] { $"demo: {host.Applications.Unknown(demo)}" });
         if (model is not null && !File.Exists(model)) throw new ProfileException("--model", new[] { $"model file not found: {Path.GetFullPath(model)}" });
 
         Dictionary<string, long[]>? shapes = null;
@@ -96,6 +119,7 @@ internal static class BenchCommand
             Profile = profile,
             ProfileSource = source,
             Assets = AssetLocator.Find(cl.Get("assets")),
+            Application = application,
             ModelPath = model is null ? null : Path.GetFullPath(model),
             Shapes = shapes,
             Session = session,
@@ -148,7 +172,7 @@ internal static class BenchCommand
         var stamp = StampCost.Measure();
         string? reportPath = cl.Get("report");
         string? htmlOption = cl.Get("html");
-        int exit = Program.ExitOk;
+        int exit = ExitCodes.Ok;
         for (int i = 0; i < scenarios.Count; i++)
         {
             var scenario = scenarios[i];
@@ -158,12 +182,12 @@ internal static class BenchCommand
                 : json is not null ? Path.ChangeExtension(json, ".html")
                 : Path.Combine("rtapp-bench", $"{profile.Name}-{(model is null ? demo : Path.GetFileNameWithoutExtension(model))}-{BenchScenarios.Name(scenario)}.html");
             int rc = RunScenario(setup, scenario, frames, duration, warmup, stamp, json, html, i == 0 ? processStartNs : 0, startSource, mainNs);
-            if (rc != Program.ExitOk) exit = rc;
+            if (rc != ExitCodes.Ok) exit = rc;
         }
         return exit;
     }
 
-    private static int ColdStartMode(CommandLine cl, Setup s, int launches)
+    private static int ColdStartMode(CommandArguments cl, Setup s, int launches)
     {
         string binary = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell where this binary is (Environment.ProcessPath)");
         string modelPath = AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
@@ -182,7 +206,7 @@ internal static class BenchCommand
         var settings = new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads };
         string savedOnnx = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Onnx, settings);
         string savedOrt = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Ort, settings);
-        Console.WriteLine($"rtapp {Program.Version} bench --cold-start {launches}: {launches} launches (+1 priming) of each of {variants.Count} variants, interleaved: {binary} {string.Join(' ', args)}");
+        Console.WriteLine($"rtapp {Version} bench --cold-start {launches}: {launches} launches (+1 priming) of each of {variants.Count} variants, interleaved: {binary} {string.Join(' ', args)}");
         Console.WriteLine($"Saved optimized models: {savedOnnx} ({new FileInfo(savedOnnx).Length / 1024} KiB), {savedOrt} ({new FileInfo(savedOrt).Length / 1024} KiB); original {new FileInfo(modelPath).Length / 1024} KiB");
         Realtime.Bench.Startup.ColdStartReport report;
         try
@@ -194,10 +218,10 @@ internal static class BenchCommand
         {
             Console.Error.WriteLine();
             Console.Error.WriteLine($"rtapp: error: a launch failed: {ex.Message}");
-            return ex.ExitCode == Program.ExitBadInput ? Program.ExitBadInput : Program.ExitFault;
+            return ex.ExitCode == ExitCodes.BadInput ? ExitCodes.BadInput : ExitCodes.Fault;
         }
         if (!s.Quiet) Console.Error.WriteLine();
-        report.Version = Program.Version;
+        report.Version = Version;
         report.Board = s.Profile.Name;
         report.Model = Path.GetFileName(modelPath);
         report.Notes.Add("Each launch is a new process given its launch time on CLOCK_MONOTONIC (RTAPP_LAUNCH_MONO_NS) and running one frame; the phases are its report's cold_start_ms.");
@@ -209,10 +233,10 @@ internal static class BenchCommand
             WriteFile(path, System.Text.Json.JsonSerializer.Serialize(report, BenchJsonContext.Default.ColdStartReport));
             Console.WriteLine($"Report: {path}");
         }
-        return Program.ExitOk;
+        return ExitCodes.Ok;
     }
 
-    private static int VariantsMode(CommandLine cl, Setup s, string list, int warmup)
+    private static int VariantsMode(CommandArguments cl, Setup s, string list, int warmup)
     {
         var known = new List<VariantSpec>(VariantBench.Known(s.Assets));
         known.AddRange(VadVariantBench.Known(s.Assets));
@@ -250,7 +274,7 @@ internal static class BenchCommand
             }
             int perPass = (speech.Samples.Length - VadVariantBench.Context) / VadVariantBench.Chunk;
             int passes = Math.Max(1, (int)Math.Ceiling((dataFrames ?? 1000) / (double)perPass));
-            Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {speech.Source}; {passes} pass(es) of {perPass} chunks, interleaved chunk by chunk; reference {chosen[0].Name}");
+            Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {speech.Source}; {passes} pass(es) of {perPass} chunks, interleaved chunk by chunk; reference {chosen[0].Name}");
             scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => report = VadVariantBench.Run(chosen, speech, passes, warmup, settings));
             report.Notes.Add("A chunk is 512 new samples (32 ms) after 64 of context; speech is probability >= 0.5. Known speech: inside an utterance and above -40 dBFS; quiet chunks inside utterances are left out of recall and false alarms.");
         }
@@ -259,7 +283,7 @@ internal static class BenchCommand
             string building = AssetLocator.Resolve(s.Assets, "images/building.jpg");
             if (!File.Exists(building)) throw new ProfileException("--variants", new[] { $"image not found: {building} (the M-LSD variants run on it; ./scripts/fetch-assets.sh fetches it)" });
             int frames = dataFrames ?? 40;
-            Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {frames} rendered track frames and building.jpg, interleaved frame by frame; reference {chosen[0].Name}");
+            Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {frames} rendered track frames and building.jpg, interleaved frame by frame; reference {chosen[0].Name}");
             scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => report = MlsdVariantBench.Run(chosen, building, frames, warmup, settings));
             report.Notes.Add("A segment matches when both its ends lie within 2 % of the image width of a reference segment's ends. The line offset is the steering's pursuit target (cm left of the robot's axis) on the track frames.");
         }
@@ -268,12 +292,12 @@ internal static class BenchCommand
             string video = AssetLocator.Resolve(s.Assets, s.Profile.Camera.Video ?? "video/Megamind.avi");
             if (!File.Exists(video)) throw new ProfileException(s.ProfileSource, new[] { $"camera.video: video file not found: {video} (the variants run on it; ./scripts/fetch-assets.sh fetches it)" });
             int frames = dataFrames ?? 270;
-            Console.WriteLine($"rtapp {Program.Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {Path.GetFileName(video)}, {frames} frames, interleaved frame by frame; reference {chosen[0].Name}");
+            Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {Path.GetFileName(video)}, {frames} frames, interleaved frame by frame; reference {chosen[0].Name}");
             scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => report = VariantBench.Run(chosen, video, frames, warmup, settings));
             report.Notes.Add("Agreement is with the reference's best box per frame (IoU, centre distance) and on whether there is a face at all.");
         }
         foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
-        report.Version = Program.Version;
+        report.Version = Version;
         report.Notes.Insert(0, $"Scheduling: {scheduling.Policy} priority {scheduling.Priority}, cores [{string.Join(",", scheduling.Affinity)}]. Latency is each stage on the same data in the same run.");
         VariantSummary.Print(report);
         if (cl.Get("report") is string path)
@@ -281,7 +305,7 @@ internal static class BenchCommand
             WriteFile(path, System.Text.Json.JsonSerializer.Serialize(report, BenchJsonContext.Default.VariantReport));
             Console.WriteLine($"Report: {path}");
         }
-        return Program.ExitOk;
+        return ExitCodes.Ok;
     }
 
     /// <summary>
@@ -297,7 +321,7 @@ internal static class BenchCommand
         double bound = 1e9 / ProbeModelAlone(s);
         if (!s.Quiet)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"rtapp {Program.Version} bench --sustained-rate: {s.Profile.Name} / {s.Profile.Demo}: periodic runs of {warmup} warm-up + {frames} frames from {profileRate:0.##} Hz; the model alone runs back to back at {bound:0.#} Hz"));
+                $"rtapp {Version} bench --sustained-rate: {s.Profile.Name} / {s.Profile.Demo}: periodic runs of {warmup} warm-up + {frames} frames from {profileRate:0.##} Hz; the model alone runs back to back at {bound:0.#} Hz"));
         var budgets = new Dictionary<string, long>(t.BudgetsUs);
         t.BudgetsUs.Clear();   // budgets were sized for the profile's rate
         RateStep RunAt(double rate)
@@ -343,7 +367,7 @@ internal static class BenchCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Sustained: {result.SustainedRateHz:0.##} Hz with 0 misses{(lost > 0 ? $" (lost at {result.FailedRateHz:0.##} Hz)" : "")}; {steps.Count} runs. Rule: {result.Rule}."));
         if (jsonPath is not null) WriteFile(jsonPath, System.Text.Json.JsonSerializer.Serialize(result, BenchJsonContext.Default.SustainedRateReport));
-        return Program.ExitOk;
+        return ExitCodes.Ok;
     }
 
     /// <summary>
@@ -371,13 +395,13 @@ internal static class BenchCommand
             if (!s.Quiet) Console.WriteLine($"Frames: {tensors.Count} tensors of {p.Model.InputHeight}×{p.Model.InputWidth}×3 float32 written to {tensorFile}");
         }
         if (!s.Quiet)
-            Console.WriteLine($"rtapp {Program.Version} bench --sessions: {string.Join(", ", chosen.ConvertAll(c => c.Name))} on {Path.GetFileName(modelPath)}; {warmup} warm-up + {frames} frames each, a {SessionBench.DefaultGapNs / 1000} µs idle gap after each, lanes taking turns every {SessionBench.BlockFrames} frames");
+            Console.WriteLine($"rtapp {Version} bench --sessions: {string.Join(", ", chosen.ConvertAll(c => c.Name))} on {Path.GetFileName(modelPath)}; {warmup} warm-up + {frames} frames each, a {SessionBench.DefaultGapNs / 1000} µs idle gap after each, lanes taking turns every {SessionBench.BlockFrames} frames");
         // Sessions are created here, the runs happen on the pipeline thread: as rtapp run does it (see SessionBench.Run).
         Realtime.Core.Reporting.SchedulingInfo scheduling = new();
         var report = SessionBench.Run(modelPath, p.Model.Input, chosen, tensors, frames, warmup, SessionBench.DefaultGapNs,
             measure => scheduling = PipelineThread.Run(p, s.Realtime, measure));
         foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
-        report.Version = Program.Version;
+        report.Version = Version;
         report.Data = data;
         report.Notes.Add($"Scheduling of the calling thread: {scheduling.Policy} priority {scheduling.Priority}, cores [{string.Join(",", scheduling.Affinity)}]; machine: {Environment.ProcessorCount} cores.");
         report.Notes.Add("Latency is one Run with inputs and outputs bound once (IoBinding), as the loop runs it: the model-alone figure.");
@@ -390,7 +414,7 @@ internal static class BenchCommand
             WriteFile(path, System.Text.Json.JsonSerializer.Serialize(report, BenchJsonContext.Default.SessionReport));
             Console.WriteLine($"Report: {path}");
         }
-        return Program.ExitOk;
+        return ExitCodes.Ok;
     }
 
     /// <summary>The core for a second intra-op thread: the profile's first inference core, else the first core not the pipeline's.</summary>
@@ -421,7 +445,7 @@ internal static class BenchCommand
         using var naiveEngine = new Realtime.Bench.Naive.NaiveInferenceEngine(twin.ModelPath, twin.Engine, new DemoWiring(s.Profile, s.ProfileSource, s.Assets, null).SessionSettings());
         var naiveLoop = twin.CreateLoop(naiveEngine, new Realtime.Bench.Naive.NaivePreprocessor(twin.Preprocessor), measureFloor: false);
         if (!s.Quiet)
-            Console.WriteLine($"rtapp {Program.Version} bench --compare naive: {s.Profile.Name} / face-tracker: {warmup} warm-up + {frames} frames of each loop, single-stream, taking turns every {BenchDriver.BlockFrames} frames");
+            Console.WriteLine($"rtapp {Version} bench --compare naive: {s.Profile.Name} / face-tracker: {warmup} warm-up + {frames} frames of each loop, single-stream, taking turns every {BenchDriver.BlockFrames} frames");
 
         var driver = new BenchDriver();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; driver.RequestStop(); });
@@ -430,7 +454,7 @@ internal static class BenchCommand
         var scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => (run, naive) = driver.RunPair(optimized.Loop, naiveLoop));
         foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
 
-        var report = new RunReport { Version = Program.Version, Board = s.Profile.Name, Machine = MachineFacts.Read(), Scheduling = scheduling };
+        var report = new RunReport { Version = Version, Board = s.Profile.Name, Machine = MachineFacts.Read(), Scheduling = scheduling };
         var extras = BenchReports.Fill(report, run, target, s.Profile.Timing.BudgetsUs);
         extras.StampCost = stamp;
         extras.ModelLoadedFrom = target.LoadedFrom;
@@ -460,9 +484,9 @@ internal static class BenchCommand
         if (f is not null)
         {
             Console.Error.WriteLine($"rtapp: fault: {f.Message} — outputs were driven to their safe state; the report holds what was measured");
-            return Program.ExitFault;
+            return ExitCodes.Fault;
         }
-        return Program.ExitOk;
+        return ExitCodes.Ok;
     }
 
     private static int RunScenario(Setup s, BenchScenario scenario, int? frames, double? durationS, int warmup, StampCostSummary stamp,
@@ -480,7 +504,7 @@ internal static class BenchCommand
         var o = target.Options;
         if (!s.Quiet)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"rtapp {Program.Version} bench: {s.Profile.Name} / {target.Demo} / {Path.GetFileName(target.ModelPath)}: {BenchScenarios.Name(scenario)}, {o.WarmupFrames} warm-up + {(durationS is double dd ? $"{dd:0.###} s (up to {o.Frames} frames)" : $"{o.Frames} frames")}" +
+                $"rtapp {Version} bench: {s.Profile.Name} / {target.Demo} / {Path.GetFileName(target.ModelPath)}: {BenchScenarios.Name(scenario)}, {o.WarmupFrames} warm-up + {(durationS is double dd ? $"{dd:0.###} s (up to {o.Frames} frames)" : $"{o.Frames} frames")}" +
                 $"{(scenario == BenchScenario.Periodic ? $" at {s.Profile.Timing.RateHz:0.##} Hz" : "")}, deadline {s.Profile.Timing.DeadlineUs} µs"));
 
         int signal = 0;
@@ -498,7 +522,7 @@ internal static class BenchCommand
 
         var report = new RunReport
         {
-            Version = Program.Version,
+            Version = Version,
             Board = s.Profile.Name,
             Machine = MachineFacts.Read(),
             Scheduling = scheduling,
@@ -535,10 +559,14 @@ internal static class BenchCommand
         if (run.Fault is not null)
         {
             Console.Error.WriteLine($"rtapp: fault: {run.Fault.Message} — outputs were driven to their safe state; the report holds what was measured");
-            return Program.ExitFault;
+            return ExitCodes.Fault;
         }
-        return Program.ExitOk;
+        return ExitCodes.Ok;
     }
+
+    /// <summary>What a model the bench cannot bind says, with the option that fixes a missing input shape.</summary>
+    private static string ModelProblem(InvalidDataException ex) =>
+        ex.Data[OnnxInferenceEngine.ShapeHintKey] is string hint ? $"{ex.Message}: --shape {hint}" : ex.Message;
 
     /// <summary>Wires the demo, or the bare model, for one run; every problem with what it points at is a <see cref="ProfileException"/> (exit 2).</summary>
     internal static BenchTarget Build(Setup s, BenchScenario scenario, int frames, int warmup, bool? measureFloor = null)
@@ -546,7 +574,8 @@ internal static class BenchCommand
         var overrides = BenchTarget.Overrides(scenario, frames, warmup, s.Session, measureFloor);
         if (s.ModelPath is null)
         {
-            return new DemoTarget(DemoCatalog.Build(s.Profile.Demo, s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(), overrides));
+            var application = s.Application ?? throw new ProfileException(s.ProfileSource, new[] { $"demo: no application named '{s.Profile.Demo}' is registered" });
+            return new DemoTarget(application.Build(new ApplicationContext(s.Profile, s.ProfileSource) { AssetsDirectory = s.Assets, Waiter = new ClockNanosleepWaiter(), Overrides = overrides }));
         }
         OnnxInferenceEngine engine;
         try
@@ -555,7 +584,7 @@ internal static class BenchCommand
         }
         catch (InvalidDataException ex)
         {
-            throw new ProfileException("--model", new[] { ex.Message });
+            throw new ProfileException("--model", new[] { ModelProblem(ex) });
         }
         var t = s.Profile.Timing;
         var options = new Realtime.Core.Pipeline.ClosedLoopOptions
@@ -595,11 +624,11 @@ internal static class BenchCommand
         }
         catch (InvalidDataException ex)
         {
-            throw new ProfileException("--model", new[] { ex.Message });
+            throw new ProfileException("--model", new[] { ModelProblem(ex) });
         }
     }
 
-    internal static void ApplyTimingOverrides(CommandLine cl, BoardProfile profile, string source)
+    internal static void ApplyTimingOverrides(CommandArguments cl, BoardProfile profile, string source)
     {
         if (cl.Get("rate") is string rate)
         {

@@ -2,8 +2,9 @@ using System;
 using System.Globalization;
 using Realtime.Bench;
 using Realtime.Core.Reporting;
+using Realtime.Hosting;
 
-namespace Realtime.App;
+namespace Realtime.Bench.Commands;
 
 /// <summary>What a person reads at the end of a bench run: the run's table, then the bench's own lines.</summary>
 internal static class BenchSummary

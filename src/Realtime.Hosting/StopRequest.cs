@@ -1,14 +1,14 @@
 using System.Threading;
 using Realtime.Core.Pipeline;
 
-namespace Realtime.App;
+namespace Realtime.Hosting;
 
 /// <summary>
 /// A SIGINT/SIGTERM seen at any moment of <c>rtapp run</c>: registered before anything else, it
 /// remembers the first signal and asks the loop to stop as soon as there is one (at once when the
 /// loop already exists, or the moment it is attached), so a signal during start-up is never lost.
 /// </summary>
-internal sealed class StopRequest
+public sealed class StopRequest
 {
     private int _signal;
     private IClosedLoop? _loop;

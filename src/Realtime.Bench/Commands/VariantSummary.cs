@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using Realtime.Bench.Variants;
 
-namespace Realtime.App;
+namespace Realtime.Bench.Commands;
 
 /// <summary>The trade-off table: what each variant costs, and how far its answers are from the reference's.</summary>
 internal static class VariantSummary

@@ -3,11 +3,12 @@ using System.Globalization;
 using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
 
-namespace Realtime.App;
+namespace Realtime.Hosting;
 
 /// <summary>The summary a person reads at the end of a run.</summary>
-internal static class Summary
+public static class Summary
 {
+    /// <summary>Prints <paramref name="r"/> as a person reads it: stages, misses, allocations, cold start, the application's own figures; then where the report went (null: nowhere).</summary>
     public static void Print(RunReport r, string? reportPath)
     {
         var c = CultureInfo.InvariantCulture;
@@ -35,7 +36,7 @@ internal static class Summary
         var d = r.DemoMetrics;
         if (d.TrackingErrorPx is { } e)
             Console.WriteLine(string.Create(c, $"Tracking: face found in {d.FramesWithTarget} of {r.Frames} frames; error from centre after {d.SettleFrames} settle frames: p50 {e.P50:0.0} px, p95 {e.P95:0.0} px, max {e.Max:0.0} px (image {d.ImageWidthPx} px wide)"));
-        else if (r.Demo == "face-tracker" && d.FramesWithTarget is int withTarget)
+        else if (d.TrackLengthCm is null && d.ImageWidthPx is not null && d.FramesWithTarget is int withTarget)
             // No value is not zero error: say there was nothing to track.
             Console.WriteLine(withTarget == 0
                 ? string.Create(c, $"Tracking: no face in view in any of {r.Frames} frames: no tracking error to report")
@@ -51,7 +52,7 @@ internal static class Summary
                 Console.WriteLine(string.Create(c, $"  phrase {ph.Phrase} (pass {ph.Pass}) {ph.StartS:0.00}-{ph.EndS:0.00} s, gap after {ph.GapAfterS:0.0} s: {(ph.Bridged ? "bridged" : ph.OnsetFrames is int onsetFrames ? $"closed +{onsetFrames} frames ({ph.OnsetMs:0} ms)" : "never closed")}, {(ph.OffsetFrames is int f ? $"released +{f} frames ({ph.OffsetMs:0} ms)" : "held")}"));
         }
         if (d.AudioOverruns is long overruns) Console.WriteLine(string.Create(c, $"Audio: {overruns} chunks lost to overruns, {d.AudioUnderruns} frames found no new chunk"));
-        if (r.Demo == "line-follower" && d.CrossTrackErrorCm is null)
+        if (d.TrackLengthCm is not null && d.CrossTrackErrorCm is null)
             Console.WriteLine(string.Create(c, $"Line: found in {d.FramesWithTarget} of {r.Frames} frames: no cross-track error to report"));
         if (d.CrossTrackErrorCm is { } x)
         {

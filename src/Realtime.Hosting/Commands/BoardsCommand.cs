@@ -4,23 +4,35 @@ using System.Globalization;
 using System.Text.Json;
 using Realtime.Core.Profiles;
 
-namespace Realtime.App;
+namespace Realtime.Hosting.Commands;
 
 /// <summary><c>rtapp boards</c>: the built-in profiles, or one profile resolved (<c>--show</c>).</summary>
-internal static class BoardsCommand
+internal sealed class BoardsCommand : HostCommand
 {
-    public static readonly Dictionary<string, bool> Options = new()
+    /// <inheritdoc/>
+    public override string Name => "boards";
+
+    /// <inheritdoc/>
+    public override string Help => """
+          {tool} boards [--show NAME|FILE.json [--set key=value]...]
+              Lists the built-in board profiles, or prints one with inheritance and overrides resolved.
+        """;
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, bool> Options => OptionTable;
+
+    private static readonly Dictionary<string, bool> OptionTable = new()
     {
         ["show"] = true, ["set"] = true,
     };
 
-    public static int Execute(CommandLine cl)
+    public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
     {
         if (cl.Get("show") is string board)
         {
             var (json, _, _) = ProfileCatalog.Resolve(board, cl.GetAll("set"));
             Console.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            return Program.ExitOk;
+            return ExitCodes.Ok;
         }
         if (cl.GetAll("set").Count > 0) throw new UsageException("--set needs --show NAME (rtapp boards --show NAME --set key=value)");
 
@@ -41,6 +53,6 @@ internal static class BoardsCommand
         }
         Console.WriteLine();
         Console.WriteLine("rtapp boards --show NAME [--set key=value]... prints a profile with inheritance and overrides resolved.");
-        return Program.ExitOk;
+        return ExitCodes.Ok;
     }
 }

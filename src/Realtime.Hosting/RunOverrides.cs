@@ -1,7 +1,7 @@
 using Realtime.Core.Pipeline;
 using Realtime.Onnx;
 
-namespace Realtime.Demos;
+namespace Realtime.Hosting;
 
 /// <summary>Overrides of the profile from the command line or a test.</summary>
 public sealed class RunOverrides
@@ -12,8 +12,8 @@ public sealed class RunOverrides
     public int? WarmupFrames { get; init; }
     /// <summary>Scenario (null: periodic).</summary>
     public LoopScenario? Scenario { get; init; }
-    /// <summary>Measure the model-alone floor after each frame.</summary>
-    public bool MeasureFloor { get; init; } = true;
+    /// <summary>Measure the model-alone floor after each frame (an instrument: off unless asked, so production runs the model once per period).</summary>
+    public bool MeasureFloor { get; init; }
     /// <summary>Faults to inject (tests and demos of the watchdog).</summary>
     public FaultPlan? Faults { get; init; }
     /// <summary>Turn on ONNX Runtime's profiler, its trace file named with this prefix (null: off).</summary>

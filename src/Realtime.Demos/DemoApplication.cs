@@ -1,0 +1,38 @@
+using System;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Profiles;
+using Realtime.Hosting;
+
+namespace Realtime.Demos;
+
+/// <summary>One demo as an application the host runs: its name, its factory and its safe outputs.</summary>
+public sealed class DemoApplication : IRealtimeApplication
+{
+    private readonly Func<ApplicationContext, IApplicationInstance> _build;
+    private readonly Func<BoardProfile, string, string?>? _modelProblem;
+
+    /// <summary>The demo <paramref name="name"/>, wired by <paramref name="build"/>; <paramref name="modelProblem"/> checks a model file without running it (null: nothing to check).</summary>
+    public DemoApplication(string name, string description, Func<ApplicationContext, IApplicationInstance> build,
+        Func<BoardProfile, string, string?>? modelProblem = null)
+    {
+        Name = name;
+        Description = description;
+        _build = build;
+        _modelProblem = modelProblem;
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+    /// <inheritdoc/>
+    public string Description { get; }
+
+    /// <inheritdoc/>
+    public IApplicationInstance Build(ApplicationContext context) => _build(context);
+
+    /// <inheritdoc/>
+    public IActuator OpenSafeOutputs(ApplicationContext context) =>
+        DemoOutputs.OpenSafe(Name, new DemoWiring(context.Profile, context.ProfileSource, context.AssetsDirectory, context.Overrides));
+
+    /// <inheritdoc/>
+    public string? ModelProblem(BoardProfile profile, string modelPath) => _modelProblem?.Invoke(profile, modelPath);
+}

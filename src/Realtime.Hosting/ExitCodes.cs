@@ -1,0 +1,22 @@
+namespace Realtime.Hosting;
+
+/// <summary>The exit codes of a hosted application, which a supervisor (systemd) can tell apart.</summary>
+public static class ExitCodes
+{
+    /// <summary>The run completed, its source ended, or SIGINT/SIGTERM stopped it.</summary>
+    public const int Ok = 0;
+    /// <summary>A stage crashed (or an output write failed under an <c>exit</c> policy).</summary>
+    public const int Fault = 1;
+    /// <summary>Bad input: an option, the profile, an asset, or a report destination.</summary>
+    public const int BadInput = 2;
+    /// <summary>The watchdog's <c>exit</c> policy: deadline misses.</summary>
+    public const int DeadlineMisses = 3;
+    /// <summary>The watchdog's <c>exit</c> policy: a stage overran its budget.</summary>
+    public const int StageOverrun = 4;
+    /// <summary>The watchdog's <c>exit</c> policy: the loop stalled.</summary>
+    public const int Stall = 5;
+    /// <summary>The watchdog's <c>exit</c> policy: the source failed.</summary>
+    public const int SourceFailure = 6;
+    /// <summary>The run ended well, but its report could not be written (the summary was printed).</summary>
+    public const int ReportNotWritten = 7;
+}

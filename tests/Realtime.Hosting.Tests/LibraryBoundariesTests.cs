@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.RegularExpressions;
+using Realtime.Bench;
+using Realtime.Demos;
+using Realtime.Tests;
+
+namespace Realtime.Hosting.Tests;
+
+/// <summary>
+/// What each library may know: only the command line names command-line options (a library's
+/// messages name the profile field or the setting, and the command line adds its option where it
+/// catches the error); Core and Hosting name no demo.
+/// </summary>
+public sealed class LibraryBoundariesTests
+{
+    /// <summary>The command line: the only code under src/ that may name an option (firmware-app is outside src/).</summary>
+    private static readonly string[] CommandLineParts =
+    {
+        "src/Realtime.Hosting/Commands/",
+        "src/Realtime.Hosting/RealtimeHost.cs",
+        "src/Realtime.Hosting/CommandArguments.cs",
+        "src/Realtime.Bench/Commands/",
+        // Launches `rtapp run` processes: the arguments it passes are a command line.
+        "src/Realtime.Bench/Startup/ColdStartRunner.cs",
+    };
+
+    /// <summary>
+    /// KNOWN EXCEPTIONS, to be removed, never added to: demo names Core still holds (issue 10's
+    /// composition work moves them out; delete each entry when its line goes). Any other demo name
+    /// in Core fails the test.
+    /// </summary>
+    private static readonly string[] KnownDemoNamesInCore =
+    {
+        "src/Realtime.Core/Profiles/BoardProfile.cs: face-tracker",
+        "src/Realtime.Core/Profiles/ProfileLoader.I2cDevices.cs: line-follower",
+        "src/Realtime.Core/Profiles/ProfileLoader.cs: face-tracker",
+        "src/Realtime.Core/Profiles/ProfileLoader.cs: voice-relay",
+    };
+
+    private static readonly Regex DemoName = new("face-tracker|voice-relay|line-follower", RegexOptions.Compiled);
+
+    /// <summary>Every .cs file under <paramref name="folder"/> (build outputs left out), as (path from the repository root, code lines with their numbers).</summary>
+    private static IEnumerable<(string Path, int Line, string Code)> CodeLines(string folder)
+    {
+        string root = TestAssets.RepoRoot;
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories))
+        {
+            string rel = Path.GetRelativePath(root, file).Replace('\\', '/');
+            if (rel.Contains("/bin/", StringComparison.Ordinal) || rel.Contains("/obj/", StringComparison.Ordinal)) continue;
+            string[] lines = File.ReadAllLines(file);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                // Comments may say which command gives a figure; the rule is about what the code says to a user.
+                string code = WithoutComment(lines[i]);
+                if (code.Trim().Length > 0) yield return (rel, i + 1, code);
+            }
+        }
+    }
+
+    /// <summary>The line up to a <c>//</c> comment that is not inside a string literal.</summary>
+    private static string WithoutComment(string line)
+    {
+        bool inString = false;
+        for (int i = 0; i < line.Length - 1; i++)
+        {
+            if (line[i] == '"' && (i == 0 || line[i - 1] != '\\')) inString = !inString;
+            else if (!inString && line[i] == '/' && line[i + 1] == '/') return line[..i];
+        }
+        return line;
+    }
+
+    private static bool IsCommandLine(string path)
+    {
+        foreach (string part in CommandLineParts) if (path.StartsWith(part, StringComparison.Ordinal)) return true;
+        return false;
+    }
+
+    [Fact]
+    public void NoLibraryOutsideTheCommandLineNamesAnOption()
+    {
+        // The options that exist: every command's, the bench's included, and the host's own.
+        var options = new SortedSet<string>(StringComparer.Ordinal) { "help", "version" };
+        foreach (var c in new RealtimeHost("rtapp").AddDemos().AddBench().Commands)
+            foreach (string o in c.Options.Keys) options.Add(o);
+        Assert.Contains("set", options);
+        Assert.Contains("shape", options);
+        var pattern = new Regex(@"(?<![A-Za-z0-9-])--(" + string.Join("|", options) + @")(?![A-Za-z0-9-])", RegexOptions.Compiled);
+
+        var found = new List<string>();
+        foreach (var (path, line, code) in CodeLines("src"))
+            if (!IsCommandLine(path) && pattern.Match(code) is { Success: true } m)
+                found.Add($"{path}:{line}: {m.Value}");
+        Assert.True(found.Count == 0, "libraries name command-line options (say what is wrong in the profile's or the setting's words; the command line adds its option):\n" + string.Join("\n", found));
+    }
+
+    [Fact]
+    public void TheCommandLinePartsExistSoTheirExclusionStillMeansSomething()
+    {
+        foreach (string part in CommandLineParts)
+            Assert.True(part.EndsWith('/') ? Directory.Exists(Path.Combine(TestAssets.RepoRoot, part)) : File.Exists(Path.Combine(TestAssets.RepoRoot, part)), part);
+    }
+
+    [Fact]
+    public void CoreAndHostingNameNoDemoBeyondTheKnownExceptions()
+    {
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        var hosting = new List<string>();
+        foreach (var (path, line, code) in CodeLines("src/Realtime.Core"))
+            foreach (Match m in DemoName.Matches(code)) found.Add($"{path}: {m.Value}");
+        foreach (var (path, line, code) in CodeLines("src/Realtime.Hosting"))
+            foreach (Match m in DemoName.Matches(code)) hosting.Add($"{path}:{line}: {m.Value}");
+        found.ExceptWith(KnownDemoNamesInCore);
+        Assert.True(found.Count == 0, "Core names a demo (a new one; the known exceptions only shrink):\n" + string.Join("\n", found));
+        Assert.True(hosting.Count == 0, "Hosting names a demo:\n" + string.Join("\n", hosting));
+    }
+}
