@@ -93,8 +93,8 @@ public sealed class DemoWiring
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && (Overrides.OptimizedModelCacheDir is not null || Profile.Model.SavedOptimized is not null))
         {
             // The saved optimized model's folder could not be made or written (a read-only or foreign working folder).
-            string field = Overrides.OptimizedModelCacheDir is null ? "model.saved_optimized" : "--cache";
-            throw Problem(field, $"the saved optimized model cannot be written to {Path.GetFullPath(SessionSettings().OptimizedModelCacheDir!)}: {ex.Message}");
+            // The folder may come from the caller rather than the profile: the message names the folder itself.
+            throw Problem("model.saved_optimized", $"the saved optimized model cannot be written to {Path.GetFullPath(SessionSettings().OptimizedModelCacheDir!)}: {ex.Message}");
         }
     }
 

@@ -70,7 +70,8 @@ public sealed class SessionSettingsWiringTests
             var w = new DemoWiring(Sim(), "sim.json", TestAssets.Dir, overrides);
             string model = w.RequireModel();
             var ex = Assert.Throws<ProfileException>(() => w.LoadModel(s => OnnxInferenceEngine.Load(model, "input:0", null, s), "model.input"));
-            Assert.StartsWith("sim.json: --cache: the saved optimized model cannot be written to ", ex.Message);
+            Assert.StartsWith("sim.json: model.saved_optimized: the saved optimized model cannot be written to ", ex.Message);
+            Assert.Contains(Path.Combine(blocker, "cache"), ex.Message);
         }
         finally
         {
