@@ -91,7 +91,8 @@ internal static class Program
               rtapp bench [--board B [--demo NAME] | --model FILE [--shape N=AxB,…]] [--scenario single-stream|periodic|max-rate|all]
                           [--frames N | --duration 30s] [--warmup N] [--rate HZ] [--deadline-us US] [--report FILE.json] [--html FILE]
                   The loop under MLPerf LoadGen's scenarios with the model-alone floor interleaved; a JSON report and an
-                  HTML page of charts per run. Modes: --cold-start N (launches, with and without a saved optimized model),
+                  HTML page of charts per run. Modes: --cold-start N [--page-cache warm|cold|both] (launches, with and without a saved
+                  optimized model; cold drops the page cache before each launch, as root: a power-on),
                   --compare naive (the newcomer's loop beside the optimized one), --variants blazeface|silero (trade-offs).
                   --sustained-rate: periodic runs at rates it chooses, to the highest rate kept with 0 misses (--frames per run).
               rtapp profile [--model FILE] [--runs N] [--top N] [--report FILE.json]
