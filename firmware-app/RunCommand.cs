@@ -131,7 +131,7 @@ internal static class RunCommand
             watchdogThread.Start();
         }
         overrides.Startup = startup;
-        overrides.OutputsSafe = ArmWatchdog;
+        overrides.OutputsSafe = _ => ArmWatchdog();
 
         long wireStartNs = MonotonicClock.NowNs();
         using var demo = DemoCatalog.Build(demoName, profile, source, assets, new ClockNanosleepWaiter(), overrides);

@@ -75,13 +75,13 @@ public sealed class DemoWiring
     }
 
     /// <summary>
-    /// Every output is open at its safe value: stamps it and lets the runner arm its watchdog.
-    /// Each demo calls it once, after opening its outputs and before loading its model.
+    /// Every output (<paramref name="outputs"/>) is open at its safe value: stamps it and lets the
+    /// runner arm its watchdog. Each demo calls it once, after opening its outputs and before loading its model.
     /// </summary>
-    public void OutputsAreSafe()
+    public void OutputsAreSafe(IActuator outputs)
     {
         Overrides.Startup?.Mark(StartupTimeline.OutputsSafe);
-        Overrides.OutputsSafe?.Invoke();
+        Overrides.OutputsSafe?.Invoke(outputs);
     }
 
     /// <summary>

@@ -89,7 +89,7 @@ public sealed class FaceTrackerDemo : DemoBase
         // after this point disposes them with the demo, at their safe values.
         Servos = DemoOutputs.OpenServos(w);
         Own(Servos);
-        w.OutputsAreSafe();
+        w.OutputsAreSafe(Servos);
         ModelPath = w.RequireModel();
 
         bool v4l2 = p.Camera.Kind == "v4l2";

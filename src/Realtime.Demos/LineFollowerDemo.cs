@@ -90,7 +90,7 @@ public sealed class LineFollowerDemo : DemoBase
         // Outputs first: both motors stopped (their safe state) and the runner's watchdog armed before the model loads.
         var motors = DemoOutputs.Motors(w);
         var motorOutputs = Own(DemoOutputs.OpenMotors(w));
-        w.OutputsAreSafe();
+        w.OutputsAreSafe(motorOutputs);
         ModelPath = w.RequireModel();
         Engine = w.LoadModel(settings => OnnxInferenceEngine.Load(ModelPath, m.Input, new long[] { 1, m.InputHeight, m.InputWidth, 4 }, settings),
             "model.input_width", $"model.input_width {m.InputWidth}, model.input_height {m.InputHeight}; M-LSD takes [1, H, W, 4]");

@@ -27,9 +27,9 @@ public sealed class RunOverrides
     /// <summary>Where wiring stamps its start-up milestones (outputs safe, model loaded); null: not recorded.</summary>
     public StartupTimeline? Startup { get; set; }
     /// <summary>
-    /// Called once, on the wiring thread, as soon as every output is open at its safe value and
-    /// before the model loads: the runner arms its watchdog here, so a start-up that hangs in the
-    /// model load is caught with the outputs already safe.
+    /// Called once, on the wiring thread, with the demo's outputs as soon as every one is open at its
+    /// safe value and before the model loads: the runner arms its watchdog here, so a start-up that
+    /// hangs in the model load is caught with the outputs already safe.
     /// </summary>
-    public Action? OutputsSafe { get; set; }
+    public Action<IActuator>? OutputsSafe { get; set; }
 }

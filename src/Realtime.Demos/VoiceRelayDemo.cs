@@ -80,7 +80,7 @@ public sealed class VoiceRelayDemo : DemoBase
         Relay = DemoOutputs.OpenRelay(w, out var driver);
         SimGpio = driver;
         Own(Relay);
-        w.OutputsAreSafe();
+        w.OutputsAreSafe(Relay);
         ModelPath = w.RequireModel();
 
         Source = OpenSource(audio);
