@@ -28,15 +28,29 @@ internal static class RunCommand
 
     public static int Execute(CommandLine cl, long mainNs)
     {
+        // Cold start: ONNX Runtime's library and environment start on their own thread now, beside
+        // the profile, the outputs and the watchdog. However the run ends, the process leaves only
+        // once that thread is out of ONNX Runtime's start (an exit under it crashes).
+        OnnxRuntimeWarmUp.Start();
+        try
+        {
+            return Run(cl, mainNs);
+        }
+        finally
+        {
+            OnnxRuntimeWarmUp.WaitUntilDone(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    private static int Run(CommandLine cl, long mainNs)
+    {
         // Signals first: from here on a SIGINT/SIGTERM stops the run cleanly at any moment of
         // start-up (outputs safe, a report of how far it got), never killing the process.
         var stop = new StopRequest();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Raise(2); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Raise(15); });
 
-        // Cold start: ONNX Runtime's library and environment start on their own thread now, beside
-        // the profile, the outputs and the watchdog; the timeline stamps each milestone for the report.
-        OnnxRuntimeWarmUp.Start();
+        // The timeline stamps each start-up milestone for the report.
         var startup = new StartupTimeline();
         startup.Mark(StartupTimeline.Main, mainNs);
         var (processStartNs, startSource) = MachineFacts.ProcessStart();

@@ -19,6 +19,7 @@ public static class OnnxRuntimeWarmUp
     public const string TelemetryVariable = "ORT_DISABLE_TELEMETRY";
 
     private static int _started;
+    private static Thread? _thread;
     private static long _startNs, _readyNs;
     private static string? _error;
 
@@ -37,8 +38,18 @@ public static class OnnxRuntimeWarmUp
         NativeEnvironment.SetEnv(TelemetryVariable, "1", 0);
         Volatile.Write(ref _startNs, MonotonicClock.NowNs());
         // ONNX Runtime's start-up runs C++ static initialisers: the main thread's stack size, not a small one.
-        new Thread(Run, 8 << 20) { Name = "ort-warmup", IsBackground = true }.Start();
+        var t = new Thread(Run, 8 << 20) { Name = "ort-warmup", IsBackground = true };
+        Volatile.Write(ref _thread, t);
+        t.Start();
     }
+
+    /// <summary>
+    /// Waits (at most <paramref name="timeout"/>) for a started warm-up to end; returns at once when
+    /// none was started. A process must call it before it exits: leaving while another thread is
+    /// still inside ONNX Runtime's library load runs the library's exit handlers under it, and the
+    /// process dies with SIGSEGV instead of its exit code (an early exit for bad input did).
+    /// </summary>
+    public static bool WaitUntilDone(TimeSpan timeout) => Volatile.Read(ref _thread) is not Thread t || t.Join(timeout);
 
     /// <summary>Monotonic time the warm-up started, ns (0: it was not started).</summary>
     public static long StartedNs => Volatile.Read(ref _startNs);
