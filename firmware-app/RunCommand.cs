@@ -172,7 +172,6 @@ internal static class RunCommand
         // A power monitor is read on its own ordinary thread on the housekeeping cores, never in the loop.
         using var power = OpenPowerMonitor(profile, source, rt, setupNotes);
 
-
         SchedulingInfo scheduling = new();
         LoopOutcome outcome = LoopOutcome.Faulted;
         long loopStartNs = 0;
