@@ -235,6 +235,7 @@ internal static class RunCommand
             };
             if (loop.FramesRun > 0) startup.Mark(StartupTimeline.FirstFrame, loop.Records[0].StartNs);
             startup.Mark(StartupTimeline.FirstActuation, loop.FirstActuationNs);
+            startup.Mark(StartupTimeline.OnnxRuntimeReady, OnnxRuntimeWarmUp.ReadyNs);
             report.ColdStartMs.ProcessToOutputsSafe = startup.MsFromStart(StartupTimeline.OutputsSafe, processStartNs);
             report.ColdStartMs.ProcessToWatchdogArmed = startup.MsFromStart(StartupTimeline.WatchdogArmed, processStartNs);
             report.ColdStartMs.ProcessToModelLoaded = startup.MsFromStart(StartupTimeline.ModelLoaded, processStartNs);

@@ -20,6 +20,8 @@ public sealed class StartupTimeline
     public const string OutputsSafe = "outputs_safe";
     /// <summary>The watchdog thread started (kicking the hardware watchdog and systemd when there are any).</summary>
     public const string WatchdogArmed = "watchdog_armed";
+    /// <summary>ONNX Runtime's library loaded and its environment created (on its own thread, from process start).</summary>
+    public const string OnnxRuntimeReady = "onnxruntime_ready";
     /// <summary>ONNX Runtime's session created and bound.</summary>
     public const string ModelLoaded = "model_loaded";
     /// <summary>The whole demo wired: camera, model, controller, outputs, loop.</summary>
