@@ -83,22 +83,27 @@ public static class DemoOutputs
     /// </summary>
     public static IActuator OpenSafe(string demo, DemoWiring w)
     {
-        var p = w.Profile;
         switch (demo)
         {
             case VoiceRelayDemo.DemoName:
                 return OpenRelay(w, out _);
             case LineFollowerDemo.DemoName:
-                var motors = Motors(w);
-                return OpenPwm(w, () => p.Simulated ? MotorActuator.OpenSimulated(motors) : MotorActuator.OpenHardware(motors));
+                return OpenMotors(w);
             case FaceTrackerDemo.DemoName:
-                return OpenPwm(w, () => OpenServos(w));
+                return OpenPwm<IActuator>(w, () => OpenServos(w));
             default:
                 throw w.Problem("demo", $"unknown demo '{demo}' (available: {string.Join(", ", DemoApplications.Names)})");
         }
     }
 
-    private static IActuator OpenPwm(DemoWiring w, Func<IActuator> open)
+    /// <summary>The line follower's motors, stopped (simulated on a simulated board); a channel that cannot be opened names <c>pwm</c>.</summary>
+    public static MotorActuator OpenMotors(DemoWiring w)
+    {
+        var motors = Motors(w);
+        return OpenPwm(w, () => w.Profile.Simulated ? MotorActuator.OpenSimulated(motors) : MotorActuator.OpenHardware(motors));
+    }
+
+    private static T OpenPwm<T>(DemoWiring w, Func<T> open)
     {
         try
         {

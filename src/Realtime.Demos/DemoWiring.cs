@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
+using Realtime.Core.Reporting;
 using Realtime.Onnx;
 
 namespace Realtime.Demos;
@@ -72,6 +73,16 @@ public sealed class DemoWiring
     }
 
     /// <summary>
+    /// Every output (<paramref name="outputs"/>) is open at its safe value: stamps it and lets the
+    /// runner arm its watchdog. Each demo calls it once, after opening its outputs and before loading its model.
+    /// </summary>
+    public void OutputsAreSafe(IActuator outputs)
+    {
+        Overrides.Startup?.Mark(StartupTimeline.OutputsSafe);
+        Overrides.OutputsSafe?.Invoke(outputs);
+    }
+
+    /// <summary>
     /// Runs <paramref name="load"/> (an <see cref="OnnxInferenceEngine"/> load) and turns what ONNX
     /// Runtime or the engine reject into a profile problem: a shape that does not fit names
     /// <paramref name="shapeField"/>, anything else <c>model.path</c>.
@@ -80,7 +91,9 @@ public sealed class DemoWiring
     {
         try
         {
-            return load(SessionSettings());
+            var engine = load(SessionSettings());
+            Overrides.Startup?.Mark(StartupTimeline.ModelLoaded);
+            return engine;
         }
         catch (ModelShapeException ex)
         {

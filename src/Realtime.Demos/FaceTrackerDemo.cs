@@ -84,6 +84,12 @@ public sealed class FaceTrackerDemo : DemoBase
         var p = Profile;
         var m = p.Model;
         var w = Wiring;
+        // Outputs first: the servos go to their safe angles within milliseconds of start and the
+        // runner arms its watchdog, before the model (most of start-up) loads. A problem found
+        // after this point disposes them with the demo, at their safe values.
+        Servos = DemoOutputs.OpenServos(w);
+        Own(Servos);
+        w.OutputsAreSafe(Servos);
         ModelPath = w.RequireModel();
 
         bool v4l2 = p.Camera.Kind == "v4l2";
@@ -104,12 +110,9 @@ public sealed class FaceTrackerDemo : DemoBase
             throw;
         }
         Own(Engine);
-        // A model whose outputs do not fit the decoder's anchors is refused here, before any output opens.
+        // A model whose outputs do not fit the decoder's anchors is refused here, before the camera streams.
         Preprocessor = new LetterboxPreprocessor(p.Camera.Width, p.Camera.Height, m.InputWidth, m.InputHeight);
         Decoder = NewDecoder(Engine, Preprocessor, p, ModelPath, out string? mismatch) ?? throw w.Problem("model.path", mismatch!);
-
-        Servos = DemoOutputs.OpenServos(w);
-        Own(Servos);
 
         if (v4l2)
         {

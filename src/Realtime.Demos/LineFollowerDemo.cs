@@ -87,13 +87,16 @@ public sealed class LineFollowerDemo : DemoBase
         if (p.Pwm.Count != 2) throw w.Problem("pwm", $"the line follower needs two PWM outputs (left motor, right motor), got {p.Pwm.Count}");
         if (p.Camera.Width != p.Camera.Height)
             throw w.Problem("camera.height", $"the line follower's camera is square (it looks straight down at a square of floor): width {p.Camera.Width}, height {p.Camera.Height}");
+        // Outputs first: both motors stopped (their safe state) and the runner's watchdog armed before the model loads.
+        var motors = DemoOutputs.Motors(w);
+        var motorOutputs = Own(DemoOutputs.OpenMotors(w));
+        w.OutputsAreSafe(motorOutputs);
         ModelPath = w.RequireModel();
         Engine = w.LoadModel(settings => OnnxInferenceEngine.Load(ModelPath, m.Input, new long[] { 1, m.InputHeight, m.InputWidth, 4 }, settings),
             "model.input_width", $"model.input_width {m.InputWidth}, model.input_height {m.InputHeight}; M-LSD takes [1, H, W, 4]");
         Own(Engine);
         if (m.InputWidth != m.InputHeight) throw w.Problem("model.input_height", $"M-LSD's input is square, got {m.InputWidth}x{m.InputHeight}");
 
-        var motors = DemoOutputs.Motors(w);
         var setup = new LineFollowerSetup
         {
             ImagePx = p.Camera.Width,
@@ -119,7 +122,7 @@ public sealed class LineFollowerDemo : DemoBase
         };
         try
         {
-            Rig = new LineFollowerRig(setup, Engine, m.InputWidth, 1.0 / p.Timing.RateHz, p.Simulated);
+            Rig = new LineFollowerRig(setup, Engine, m.InputWidth, 1.0 / p.Timing.RateHz, motorOutputs);
         }
         catch (InvalidOperationException ex) when (ex.InnerException is DllNotFoundException or TypeInitializationException)
         {

@@ -74,11 +74,31 @@ public sealed class LineFollowerRig : IDisposable
     /// <param name="periodS">Simulated time per loop tick.</param>
     /// <param name="simulated">Simulated PWM (true) or the board's sysfs PWM.</param>
     public LineFollowerRig(LineFollowerSetup setup, IInferenceEngine engine, int inputSize, double periodS, bool simulated = true)
+        : this(setup, engine, inputSize, periodS, simulated ? MotorActuator.OpenSimulated(setup.Motors) : MotorActuator.OpenHardware(setup.Motors), ownsMotors: true)
+    {
+    }
+
+    /// <summary>
+    /// Wires the parts around motors opened already (a runner opens its outputs before the model
+    /// loads); the caller keeps owning <paramref name="motors"/>.
+    /// </summary>
+    /// <param name="setup">The numbers (its <see cref="LineFollowerSetup.Motors"/> are not opened again).</param>
+    /// <param name="engine">An M-LSD engine bound to [1, n, n, 4].</param>
+    /// <param name="inputSize">The engine's input side.</param>
+    /// <param name="periodS">Simulated time per loop tick.</param>
+    /// <param name="motors">The left and right motors, at their safe (stopped) values.</param>
+    public LineFollowerRig(LineFollowerSetup setup, IInferenceEngine engine, int inputSize, double periodS, MotorActuator motors)
+        : this(setup, engine, inputSize, periodS, motors, ownsMotors: false)
+    {
+    }
+
+    private LineFollowerRig(LineFollowerSetup setup, IInferenceEngine engine, int inputSize, double periodS, MotorActuator motors, bool ownsMotors)
     {
         Setup = setup;
+        _ownsMotors = ownsMotors;
         View = new FloorView(setup.ImagePx, setup.ImagePx, setup.ViewWidthCm, setup.ViewNearCm);
         Track = new LineTrack(setup.TrackWidthCm, setup.TrackHeightCm, setup.CornerRadiusCm, setup.LineWidthCm);
-        Motors = simulated ? MotorActuator.OpenSimulated(setup.Motors) : MotorActuator.OpenHardware(setup.Motors);
+        Motors = motors;
         try
         {
             var start = Track.At(0);
@@ -91,7 +111,7 @@ public sealed class LineFollowerRig : IDisposable
         }
         catch
         {
-            Motors.Dispose();
+            if (ownsMotors) Motors.Dispose();
             throw;
         }
         // The camera's frames are the model's size: the pass is a conversion, no resampling.
@@ -124,6 +144,8 @@ public sealed class LineFollowerRig : IDisposable
     public void Dispose()
     {
         Camera?.Dispose();
-        Motors.Dispose();
+        if (_ownsMotors) Motors.Dispose();
     }
+
+    private readonly bool _ownsMotors;
 }

@@ -76,6 +76,11 @@ public sealed class VoiceRelayDemo : DemoBase
         var w = Wiring;
         var audio = p.Audio ?? throw w.Problem("audio", "the voice-relay demo needs an audio input (kind wav or alsa)");
         var relay = p.Relay ?? throw w.Problem("relay", "the voice-relay demo needs a relay output");
+        // Outputs first: the relay is open (its safe state) and the runner's watchdog armed before the model loads.
+        Relay = DemoOutputs.OpenRelay(w, out var driver);
+        SimGpio = driver;
+        Own(Relay);
+        w.OutputsAreSafe(Relay);
         ModelPath = w.RequireModel();
 
         Source = OpenSource(audio);
@@ -90,10 +95,6 @@ public sealed class VoiceRelayDemo : DemoBase
             Carried = new[] { SileroState },
         }, settings), "audio.chunk", $"audio.context {audio.Context} + audio.chunk {audio.Chunk}");
         Own(Engine);
-
-        Relay = DemoOutputs.OpenRelay(w, out var driver);
-        SimGpio = driver;
-        Own(Relay);
 
         VoiceActivityDecoder decoder;
         try

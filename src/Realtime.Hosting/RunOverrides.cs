@@ -1,4 +1,6 @@
+using System;
 using Realtime.Core.Pipeline;
+using Realtime.Core.Reporting;
 using Realtime.Onnx;
 
 namespace Realtime.Hosting;
@@ -22,4 +24,12 @@ public sealed class RunOverrides
     public string? OptimizedModelCacheDir { get; init; }
     /// <summary>The format of the saved optimized model.</summary>
     public SavedModelFormat OptimizedModelFormat { get; init; } = SavedModelFormat.Onnx;
+    /// <summary>Where wiring stamps its start-up milestones (outputs safe, model loaded); null: not recorded.</summary>
+    public StartupTimeline? Startup { get; set; }
+    /// <summary>
+    /// Called once, on the wiring thread, with the demo's outputs as soon as every one is open at its
+    /// safe value and before the model loads: the runner arms its watchdog here, so a start-up that
+    /// hangs in the model load is caught with the outputs already safe.
+    /// </summary>
+    public Action<IActuator>? OutputsSafe { get; set; }
 }

@@ -37,9 +37,13 @@ internal sealed class BenchCommand : HostCommand
           {tool} bench [--board B [--demo NAME] | --model FILE [--shape N=AxB,…]] [--scenario single-stream|periodic|max-rate|all]
                       [--frames N | --duration 30s] [--warmup N] [--rate HZ] [--deadline-us US] [--report FILE.json] [--html FILE]
               The loop under MLPerf LoadGen's scenarios with the model-alone floor interleaved; a JSON report and an
-              HTML page of charts per run. Modes: --cold-start N (launches, with and without a saved optimized model),
+              HTML page of charts per run. Modes: --cold-start N [--page-cache warm|cold|both] (launches, with and without a saved
+              optimized model; cold drops the page cache before each launch, as root: a power-on),
               --compare naive (the newcomer's loop beside the optimized one), --variants blazeface|silero (trade-offs).
               --sustained-rate: periodic runs at rates it chooses, to the highest rate kept with 0 misses (--frames per run).
+              --sessions all|NAME,…: ONNX Runtime session choices (threads, spinning, optimization level, memory
+              pattern, arena, saved models) on the same frames: p50/p99 and CPU per frame beside the default;
+              --write-tensors FILE also writes those frames, preprocessed (float32), for other programs.
         """;
 
     /// <inheritdoc/>
@@ -50,7 +54,7 @@ internal sealed class BenchCommand : HostCommand
         ["board"] = true, ["demo"] = true, ["model"] = true, ["shape"] = true, ["scenario"] = true, ["frames"] = true, ["duration"] = true,
         ["warmup"] = true, ["rate"] = true, ["deadline-us"] = true, ["report"] = true, ["html"] = true, ["assets"] = true,
         ["no-rt"] = false, ["quiet"] = false, ["cache"] = true, ["optimized-model"] = true,
-        ["compare"] = true, ["variants"] = true, ["data-frames"] = true, ["cold-start"] = true, ["sustained-rate"] = false,
+        ["compare"] = true, ["variants"] = true, ["data-frames"] = true, ["cold-start"] = true, ["page-cache"] = true, ["sustained-rate"] = false,
         ["sessions"] = true, ["write-tensors"] = true,
     };
 
@@ -193,6 +197,10 @@ internal sealed class BenchCommand : HostCommand
         string modelPath = AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
         if (!File.Exists(modelPath)) throw new ProfileException(s.ProfileSource, new[] { $"model.path: model file not found: {modelPath}" });
         string cache = Path.GetFullPath(cl.Get("cache") ?? DefaultCache());
+        // warm: a restart (the page cache holds the binary, libraries, model); cold: a power-on (dropped before every launch).
+        string pageCache = cl.Get("page-cache") ?? "warm";
+        if (pageCache is not ("warm" or "cold" or "both")) throw new UsageException($"--page-cache must be warm, cold or both, got '{pageCache}'");
+        if (pageCache != "warm" && PageCache.DropProblem() is string dropProblem) throw new UsageException($"--page-cache {pageCache}: {dropProblem}");
         var args = new List<string> { "run", "--board", cl.Get("board") ?? "sim", "--demo", s.Profile.Demo, "--frames", "1", "--warmup", "0", "--no-floor", "--quiet" };
         if (!s.Realtime) args.Add("--no-rt");
         if (s.Assets is not null) { args.Add("--assets"); args.Add(s.Assets); }
@@ -209,10 +217,15 @@ internal sealed class BenchCommand : HostCommand
         Console.WriteLine($"rtapp {Version} bench --cold-start {launches}: {launches} launches (+1 priming) of each of {variants.Count} variants, interleaved: {binary} {string.Join(' ', args)}");
         Console.WriteLine($"Saved optimized models: {savedOnnx} ({new FileInfo(savedOnnx).Length / 1024} KiB), {savedOrt} ({new FileInfo(savedOrt).Length / 1024} KiB); original {new FileInfo(modelPath).Length / 1024} KiB");
         Realtime.Bench.Startup.ColdStartReport report;
+        string? loadBefore = ColdStartRunner.LoadAverage();
         try
         {
-            report = ColdStartRunner.Run(binary, args, variants, launches, priming: 1,
-                Path.Combine(Path.GetTempPath(), $"rtapp-cold-{Environment.ProcessId}"), s.Quiet ? null : m => Console.Error.Write($"\r{m}   "));
+            string work = Path.Combine(Path.GetTempPath(), $"rtapp-cold-{Environment.ProcessId}");
+            Action<string>? progress = s.Quiet ? null : m => Console.Error.Write($"\r{m}   ");
+            // Warm first: a cold launch would leave the next warm one reading from the disk.
+            report = ColdStartRunner.Run(binary, args, variants, launches, priming: 1, work, progress, coldPageCache: pageCache == "cold");
+            if (pageCache == "both")
+                report.Variants.AddRange(ColdStartRunner.Run(binary, args, variants, launches, priming: 1, work, progress, coldPageCache: true).Variants);
         }
         catch (ColdStartLaunchException ex)
         {
@@ -225,7 +238,13 @@ internal sealed class BenchCommand : HostCommand
         report.Board = s.Profile.Name;
         report.Model = Path.GetFileName(modelPath);
         report.Notes.Add("Each launch is a new process given its launch time on CLOCK_MONOTONIC (RTAPP_LAUNCH_MONO_NS) and running one frame; the phases are its report's cold_start_ms.");
-        report.Notes.Add("The page cache is warm (a priming launch per variant runs first, uncounted): this is a restart's cold start, not a power-on's.");
+        report.LoadBefore = loadBefore;
+        report.LoadAfter = ColdStartRunner.LoadAverage();
+        if (pageCache != "cold")
+            report.Notes.Add("page_cache warm: a priming launch per variant runs first, uncounted: a restart's cold start, not a power-on's.");
+        if (pageCache != "warm")
+            report.Notes.Add($"page_cache cold: the page cache was dropped before every launch (sync; echo 3 > {PageCache.DropCachesPath}, as root): a power-on's start as far as the disk goes (the kernel's boot is not in it).");
+        report.Notes.Add($"Load average (1, 5, 15 min) before: {loadBefore ?? "unknown"}, after: {report.LoadAfter ?? "unknown"} on {Environment.ProcessorCount} CPUs: launches share the machine with whatever else runs.");
         report.Notes.Add($"Percentiles are nearest rank over {launches} launches: with fewer than 64 launches p90, and fewer than 662 p99, are not established (p99 is then the largest).");
         ColdStartSummary.Print(report);
         if (cl.Get("report") is string path)

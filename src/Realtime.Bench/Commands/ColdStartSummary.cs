@@ -1,37 +1,44 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using Realtime.Bench.Startup;
 
 namespace Realtime.Bench.Commands;
 
-/// <summary>The cold-start table: phases down, variants across.</summary>
+/// <summary>The cold-start tables: phases down, variants across, one table per page-cache state.</summary>
 internal static class ColdStartSummary
 {
     public static void Print(ColdStartReport r)
     {
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine();
-        Console.WriteLine(string.Create(c, $"Cold start, ms, over {r.Launches} launches per variant ({r.Model} on {r.Board}): p50 / p99 (p99 = max below 662 launches)"));
-        Console.Write($"{"phase",-28}");
-        foreach (var v in r.Variants) Console.Write($" {v.Name,22}");
-        Console.WriteLine();
-        foreach (string phase in ColdStartRunner.Phases)
+        foreach (string cache in new[] { "warm", "cold" })
         {
-            Console.Write($"{phase,-28}");
-            foreach (var v in r.Variants)
-            {
-                var p = v.Phases[phase];
-                Console.Write(string.Create(c, $" {$"{p.P50Ms:0.0} / {p.P99Ms:0.0}",22}"));
-            }
+            var set = new List<ColdStartVariantResult>();
+            foreach (var v in r.Variants) if (v.PageCache == cache) set.Add(v);
+            if (set.Count == 0) continue;
             Console.WriteLine();
+            Console.WriteLine(string.Create(c, $"Cold start, {(cache == "warm" ? "restart (warm page cache)" : "power-on (page cache dropped before each launch)")}, ms, over {r.Launches} launches per variant ({r.Model} on {r.Board}): p50 / max"));
+            Console.Write($"{"phase",-28}");
+            foreach (var v in set) Console.Write($" {v.Name,22}");
+            Console.WriteLine();
+            foreach (string phase in ColdStartRunner.Phases)
+            {
+                Console.Write($"{phase,-28}");
+                foreach (var v in set)
+                {
+                    var p = v.Phases[phase];
+                    Console.Write(string.Create(c, $" {$"{p.P50Ms:0.0} / {p.MaxMs:0.0}",22}"));
+                }
+                Console.WriteLine();
+            }
+            var baseline = set[0];
+            for (int i = 1; i < set.Count; i++)
+            {
+                var v = set[i];
+                Console.WriteLine(string.Create(c, $"{v.Name}: {v.Description}: model load p50 {Delta(baseline, v, "model_load")}, first inference p50 {Delta(baseline, v, "first_inference")}, process → first actuation p50 {Delta(baseline, v, "process_to_first_actuation")}"));
+            }
         }
         Console.WriteLine();
-        var baseline = r.Variants[0];
-        for (int i = 1; i < r.Variants.Count; i++)
-        {
-            var v = r.Variants[i];
-            Console.WriteLine(string.Create(c, $"{v.Name}: {v.Description}: model load p50 {Delta(baseline, v, "model_load")}, first inference p50 {Delta(baseline, v, "first_inference")}, process → first actuation p50 {Delta(baseline, v, "process_to_first_actuation")}"));
-        }
         foreach (string note in r.Notes) Console.WriteLine($"Note: {note}");
     }
 

@@ -4,7 +4,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
+using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
+using Realtime.Linux;
 
 namespace Realtime.Bench.Startup;
 
@@ -43,8 +45,12 @@ public sealed class ColdStartVariantResult
     public string Description { get; set; } = "";
     /// <summary>The arguments each launch got.</summary>
     public List<string> Command { get; set; } = new();
+    /// <summary>warm (a restart: the page cache holds the binary, its libraries and assets) or cold (a power-on: dropped before every launch).</summary>
+    public string PageCache { get; set; } = "warm";
     /// <summary>Per phase, by the run report's cold_start_ms field name.</summary>
     public Dictionary<string, PhaseSummary> Phases { get; set; } = new();
+    /// <summary>Each launch's start-up milestones in time order (its report's cold_start_ms.timeline), in launch order.</summary>
+    public List<List<StartupMark>> Timelines { get; set; } = new();
 }
 
 /// <summary>The result of <c>rtapp bench --cold-start N</c>.</summary>
@@ -66,6 +72,10 @@ public sealed class ColdStartReport
     public List<ColdStartVariantResult> Variants { get; set; } = new();
     /// <summary>How it was measured.</summary>
     public List<string> Notes { get; set; } = new();
+    /// <summary>The machine's load averages (1, 5, 15 min, /proc/loadavg) before the first launch.</summary>
+    public string? LoadBefore { get; set; }
+    /// <summary>The same after the last launch.</summary>
+    public string? LoadAfter { get; set; }
 }
 
 /// <summary>
@@ -76,22 +86,52 @@ public sealed class ColdStartReport
 /// </summary>
 public static class ColdStartRunner
 {
-    /// <summary>The phases collected from each launch's report, in the order they happen (onnxruntime_init is part of model_load).</summary>
-    public static readonly string[] Phases = { "runtime_start", "onnxruntime_init", "model_load", "wiring", "scheduling_setup", "first_inference", "process_to_first_actuation" };
+    /// <summary>
+    /// The phases collected from each launch's report: durations (runtime_start … first_inference;
+    /// onnxruntime_init is the part of model_load spent waiting for ONNX Runtime's start) and the
+    /// milestones timed from process start (process_to_*), in the order they happen.
+    /// </summary>
+    public static readonly string[] Phases =
+    {
+        "runtime_start", "process_to_outputs_safe", "process_to_watchdog_armed", "onnxruntime_init", "model_load", "process_to_model_loaded",
+        "wiring", "scheduling_setup", "first_inference", "process_to_first_actuation",
+    };
+
+    /// <summary>The load averages line of /proc/loadavg (1, 5, 15 min), or null.</summary>
+    public static string? LoadAverage()
+    {
+        try
+        {
+            string[] f = File.ReadAllText("/proc/loadavg").Split(' ');
+            return f.Length >= 3 ? $"{f[0]} {f[1]} {f[2]}" : null;
+        }
+        catch (IOException) { return null; }
+    }
+
 
     /// <summary>
     /// Launches <paramref name="binary"/> with <paramref name="baseArguments"/> + each variant's
     /// arguments + <c>--report FILE</c>, <paramref name="priming"/> + <paramref name="launches"/>
     /// times per variant. A launch that fails stops the run with its exit code and stderr.
     /// </summary>
+    /// <param name="binary">The binary to launch.</param>
+    /// <param name="baseArguments">Its arguments (the run, without <c>--report</c>).</param>
+    /// <param name="variants">The ways to start, interleaved launch by launch.</param>
+    /// <param name="launches">Counted launches per variant.</param>
+    /// <param name="priming">Uncounted launches per variant first.</param>
+    /// <param name="workDir">Where the launches' reports go (each is deleted once read).</param>
+    /// <param name="progress">Told after each round of launches.</param>
+    /// <param name="coldPageCache">Drop the page cache before every launch (a power-on; needs root, see <see cref="PageCache.DropProblem"/>).</param>
     public static ColdStartReport Run(string binary, IReadOnlyList<string> baseArguments, IReadOnlyList<ColdStartVariant> variants,
-        int launches, int priming, string workDir, Action<string>? progress = null)
+        int launches, int priming, string workDir, Action<string>? progress = null, bool coldPageCache = false)
     {
         if (launches < 1) throw new ArgumentOutOfRangeException(nameof(launches));
         Directory.CreateDirectory(workDir);
         var samples = new List<Dictionary<string, List<double>>>();
+        var timelines = new List<List<List<StartupMark>>>();
         foreach (var _ in variants)
         {
+            timelines.Add(new List<List<StartupMark>>());
             var d = new Dictionary<string, List<double>>();
             foreach (string p in Phases) d[p] = new List<double>(launches);
             samples.Add(d);
@@ -105,17 +145,23 @@ public static class ColdStartRunner
                 args.AddRange(variants[v].Arguments);
                 args.Add("--report");
                 args.Add(report);
-                var cold = Launch(binary, args, report);
+                if (coldPageCache) PageCache.Drop();
+                var (cold, timeline) = Launch(binary, args, report);
                 File.Delete(report);
                 if (i < 0) continue;
                 foreach (string p in Phases) samples[v][p].Add(cold.TryGetValue(p, out double ms) ? ms : 0);
+                timelines[v].Add(timeline);
             }
             if (i >= 0) progress?.Invoke($"launch {i + 1}/{launches} of each of {variants.Count} variant(s) done");
         }
         var result = new ColdStartReport { Launches = launches, PrimingLaunches = priming };
         for (int v = 0; v < variants.Count; v++)
         {
-            var vr = new ColdStartVariantResult { Name = variants[v].Name, Description = variants[v].Description, Command = new List<string>(baseArguments) };
+            var vr = new ColdStartVariantResult
+            {
+                Name = variants[v].Name, Description = variants[v].Description, Command = new List<string>(baseArguments),
+                PageCache = coldPageCache ? "cold" : "warm", Timelines = timelines[v],
+            };
             vr.Command.AddRange(variants[v].Arguments);
             foreach (string p in Phases) vr.Phases[p] = Summarize(samples[v][p]);
             result.Variants.Add(vr);
@@ -145,7 +191,7 @@ public static class ColdStartRunner
         };
     }
 
-    private static Dictionary<string, double> Launch(string binary, List<string> args, string report)
+    private static (Dictionary<string, double> Phases, List<StartupMark> Timeline) Launch(string binary, List<string> args, string report)
     {
         var psi = new ProcessStartInfo(binary)
         {
@@ -169,11 +215,18 @@ public static class ColdStartRunner
             throw new ColdStartLaunchException(p.ExitCode, $"{binary} {string.Join(' ', args)} exited {p.ExitCode}: {stderr.Result.Trim()}");
         using var doc = JsonDocument.Parse(File.ReadAllText(report));
         var result = new Dictionary<string, double>();
+        var timeline = new List<StartupMark>();
         if (doc.RootElement.TryGetProperty("cold_start_ms", out var cold))
+        {
             foreach (var prop in cold.EnumerateObject())
                 if (prop.Value.ValueKind == JsonValueKind.Number) result[prop.Name] = prop.Value.GetDouble();
+            if (cold.TryGetProperty("timeline", out var marks) && marks.ValueKind == JsonValueKind.Array)
+                foreach (var m in marks.EnumerateArray())
+                    if (m.TryGetProperty("phase", out var phase) && m.TryGetProperty("at_ms", out var at) && at.ValueKind == JsonValueKind.Number)
+                        timeline.Add(new StartupMark { Phase = phase.GetString() ?? "", AtMs = at.GetDouble() });
+        }
         GC.KeepAlive(stdout);
-        return result;
+        return (result, timeline);
     }
 }
 

@@ -201,6 +201,14 @@ public sealed class ColdStart
     public double FirstInference { get; set; }
     /// <summary>How process start was timed.</summary>
     public string ProcessStartSource { get; set; } = "";
+    /// <summary>Process start to every output open at its safe value (before the model loads).</summary>
+    public double ProcessToOutputsSafe { get; set; }
+    /// <summary>Process start to the watchdog thread running (hardware watchdog and systemd kicked from then on).</summary>
+    public double ProcessToWatchdogArmed { get; set; }
+    /// <summary>Process start to the model loaded and bound.</summary>
+    public double ProcessToModelLoaded { get; set; }
+    /// <summary>Start-up milestones in time order, ms after process start (<c>StartupTimeline</c>'s names).</summary>
+    public List<StartupMark>? Timeline { get; set; }
 }
 
 /// <summary>One summary per stage.</summary>

@@ -11,6 +11,7 @@ using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
 using Realtime.Gpio.Power;
 using Realtime.Linux;
+using Realtime.Onnx;
 
 namespace Realtime.Hosting.Commands;
 
@@ -44,7 +45,24 @@ internal sealed class RunCommand : HostCommand
         ["set"] = true, ["optimized-model"] = true, ["cache"] = true,
     };
 
+    /// <inheritdoc/>
     public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
+    {
+        // Cold start: ONNX Runtime's library and environment start on their own thread now, beside
+        // the profile, the outputs and the watchdog. However the run ends, the process leaves only
+        // once that thread is out of ONNX Runtime's start (an exit under it crashes).
+        OnnxRuntimeWarmUp.Start();
+        try
+        {
+            return Run(host, cl, mainNs);
+        }
+        finally
+        {
+            OnnxRuntimeWarmUp.WaitUntilDone(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    private static int Run(RealtimeHost host, CommandArguments cl, long mainNs)
     {
         // Signals first: from here on a SIGINT/SIGTERM stops the run cleanly at any moment of
         // start-up (outputs safe, a report of how far it got), never killing the process.
@@ -52,6 +70,9 @@ internal sealed class RunCommand : HostCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Raise(2); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Raise(15); });
 
+        // The timeline stamps each start-up milestone for the report.
+        var startup = new StartupTimeline();
+        startup.Mark(StartupTimeline.Main, mainNs);
         var (processStartNs, startSource) = MachineFacts.ProcessStart();
         string board = cl.Get("board") ?? "sim";
         string? demoArg = cl.Get("demo");
@@ -107,32 +128,12 @@ internal sealed class RunCommand : HostCommand
         bool rt = !cl.Has("no-rt");
         string? assets = AssetLocator.Find(cl.Get("assets"));
         if (stop.Requested) return StoppedDuringStartup(host, stop, "profile-loaded", profile.Name, demoName, reportPath);
-
-        long wireStartNs = MonotonicClock.NowNs();
-        using var demo = application.Build(new ApplicationContext(profile, source) { AssetsDirectory = assets, Waiter = new ClockNanosleepWaiter(), Overrides = overrides });
-        var loop = demo.Loop;
-        long wireEndNs = MonotonicClock.NowNs();
-        // The outputs are open (at their safe values): a signal that came while the model loaded
-        // stops the loop before its first frame, and the usual path below reports it.
-        stop.Attach(loop);
-        if (!quiet)
-            Console.WriteLine($"{host.ToolName} {host.Version}: {profile.Name} / {demoName}: {loop.Options.WarmupFrames} warm-up + {loop.Options.Frames} frames, " +
-                $"{(loop.Options.Scenario == LoopScenario.Periodic ? $"periodic {profile.Timing.RateHz:0.##} Hz" : "single-stream")}, deadline {profile.Timing.DeadlineUs} µs" +
-                (faults is null ? "" : $", injecting {faults.Faults.Length} fault(s)"));
+        startup.Mark(StartupTimeline.ProfileLoaded);
 
         var setupNotes = new List<string>();
         var th = profile.Threads;
-        CpuDmaLatency? dma = null;
-        if (rt && th.CpuDmaLatencyUs >= 0)
-        {
-            dma = CpuDmaLatency.TryHold(th.CpuDmaLatencyUs, out string? dmaProblem);
-            if (dma is null) setupNotes.Add(dmaProblem!);
-        }
-        using var dmaHold = dma;
-        // A power monitor is read on its own ordinary thread on the housekeeping cores, never in the loop.
-        using var power = OpenPowerMonitor(profile, source, rt, setupNotes);
-
         // The watchdog thread: stalls, hardware watchdog and systemd pings (only while the loop makes progress).
+        // It is armed as soon as the outputs are safe, before the model loads, and watches the loop once it exists.
         var kicks = new List<IWatchdogKick>();
         var systemd = SystemdNotifier.FromEnvironment();
         if (systemd is not null) kicks.Add(systemd);
@@ -145,11 +146,52 @@ internal sealed class RunCommand : HostCommand
         }
         SchedulingInfo watchdogScheduling = new();
         long checkPeriodNs = Math.Clamp(w.StallTimeoutUs * 1000 / 5, 1_000_000, 50_000_000);
-        using var watchdogThread = new WatchdogThread(loop, w.StallTimeoutUs * 1000, checkPeriodNs,
+        var heartbeat = new StartupHeartbeat();
+        using var watchdogRunning = new ManualResetEventSlim();
+        using var watchdogThread = new WatchdogThread(heartbeat, w.StallTimeoutUs * 1000, checkPeriodNs,
             LoopWatchdog.ParseAction(w.OnStall)!.Value, kicks.ToArray(),
-            () => watchdogScheduling = rt
-                ? RealtimeScheduling.ApplyToCurrentThread(th.Watchdog.Priority, th.Watchdog.Cores, lockMemory: false, thread: "watchdog")
-                : RealtimeScheduling.ReadCurrentThread());
+            () =>
+            {
+                watchdogScheduling = rt
+                    ? RealtimeScheduling.ApplyToCurrentThread(th.Watchdog.Priority, th.Watchdog.Cores, lockMemory: false, thread: "watchdog")
+                    : RealtimeScheduling.ReadCurrentThread();
+                startup.Mark(StartupTimeline.WatchdogArmed);
+                watchdogRunning.Set();
+            });
+        bool watchdogStarted = false;
+        void ArmWatchdog()
+        {
+            if (watchdogStarted) return;
+            watchdogStarted = true;
+            watchdogThread.Start();
+        }
+        overrides.Startup = startup;
+        overrides.OutputsSafe = _ => ArmWatchdog();
+
+        long wireStartNs = MonotonicClock.NowNs();
+        using var demo = application.Build(new ApplicationContext(profile, source) { AssetsDirectory = assets, Waiter = new ClockNanosleepWaiter(), Overrides = overrides });
+        var loop = demo.Loop;
+        long wireEndNs = MonotonicClock.NowNs();
+        startup.Mark(StartupTimeline.Wired, wireEndNs);
+        heartbeat.Attach(loop);
+        ArmWatchdog();
+        // The outputs are open (at their safe values): a signal that came while the model loaded
+        // stops the loop before its first frame, and the usual path below reports it.
+        stop.Attach(loop);
+        if (!quiet)
+            Console.WriteLine($"{host.ToolName} {host.Version}: {profile.Name} / {demoName}: {loop.Options.WarmupFrames} warm-up + {loop.Options.Frames} frames, " +
+                $"{(loop.Options.Scenario == LoopScenario.Periodic ? $"periodic {profile.Timing.RateHz:0.##} Hz" : "single-stream")}, deadline {profile.Timing.DeadlineUs} µs" +
+                (faults is null ? "" : $", injecting {faults.Faults.Length} fault(s)"));
+
+        CpuDmaLatency? dma = null;
+        if (rt && th.CpuDmaLatencyUs >= 0)
+        {
+            dma = CpuDmaLatency.TryHold(th.CpuDmaLatencyUs, out string? dmaProblem);
+            if (dma is null) setupNotes.Add(dmaProblem!);
+        }
+        using var dmaHold = dma;
+        // A power monitor is read on its own ordinary thread on the housekeeping cores, never in the loop.
+        using var power = OpenPowerMonitor(profile, source, rt, setupNotes);
 
         SchedulingInfo scheduling = new();
         LoopOutcome outcome = LoopOutcome.Faulted;
@@ -213,6 +255,13 @@ internal sealed class RunCommand : HostCommand
                 SchedulingSetup = loopStartNs > 0 ? Math.Round((loopStartNs - wireEndNs) / 1e6, 3) : 0,
                 FirstInference = Math.Round(demo.Engine.FirstInferenceMs, 3),
             };
+            if (loop.FramesRun > 0) startup.Mark(StartupTimeline.FirstFrame, loop.Records[0].StartNs);
+            startup.Mark(StartupTimeline.FirstActuation, loop.FirstActuationNs);
+            startup.Mark(StartupTimeline.OnnxRuntimeReady, OnnxRuntimeWarmUp.ReadyNs);
+            report.ColdStartMs.ProcessToOutputsSafe = startup.MsFromStart(StartupTimeline.OutputsSafe, processStartNs);
+            report.ColdStartMs.ProcessToWatchdogArmed = startup.MsFromStart(StartupTimeline.WatchdogArmed, processStartNs);
+            report.ColdStartMs.ProcessToModelLoaded = startup.MsFromStart(StartupTimeline.ModelLoaded, processStartNs);
+            report.ColdStartMs.Timeline = startup.ToReport(processStartNs);
             var applied = loop.Applied;
             var values = new float[applied.Count];
             for (int i = 0; i < values.Length; i++) values[i] = applied.Values[i];
@@ -245,8 +294,9 @@ internal sealed class RunCommand : HostCommand
         };
 
         power?.Start();
+        // The watchdog runs before the first frame (it was started when the outputs were safe).
+        watchdogRunning.Wait(TimeSpan.FromSeconds(5));
         thread.Start();
-        watchdogThread.Start();
 
         // Wait for the loop; a stall with the exit policy, or a stop the loop cannot honour because it is
         // stuck, ends the wait: the outputs are latched safe and what was measured is reported.

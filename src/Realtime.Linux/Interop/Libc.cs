@@ -206,4 +206,8 @@ internal static unsafe partial class Libc
     /// <summary>realpath(3) into a caller's PATH_MAX buffer: symbolic links, '.' and '..' resolved.</summary>
     [LibraryImport(Lib, EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial byte* realpath(string path, byte* resolved);
+
+    /// <summary>Writes every dirty page out (it cannot fail).</summary>
+    [LibraryImport(Lib)]
+    public static partial void sync();
 }

@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+
+namespace Realtime.EndToEnd.Tests;
+
+/// <summary>
+/// Cold start's order on the published binary, read from the report's <c>cold_start_ms.timeline</c>:
+/// the outputs are safe before the model loads, the watchdog runs before the first frame, and each
+/// milestone is there once. Orders and presence only, never times.
+/// </summary>
+public sealed class ColdStartOrderTests
+{
+    private static readonly string[] Milestones =
+        { "main", "profile_loaded", "outputs_safe", "watchdog_armed", "onnxruntime_ready", "model_loaded", "wired", "first_frame", "first_actuation" };
+
+    [Theory]
+    [InlineData("face-tracker")]
+    [InlineData("voice-relay")]
+    [InlineData("line-follower")]
+    public void OutputsAreSafeBeforeTheModelLoadsAndTheWatchdogRunsBeforeTheFirstFrame(string demo)
+    {
+        string report = Path.Combine(Rtapp.TempDir(), $"{demo}.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(2), "run", "--demo", demo, "--frames", "2", "--warmup", "0", "--no-floor", "--no-rt", "--quiet", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var cold = doc.RootElement.GetProperty("cold_start_ms");
+        var timeline = cold.GetProperty("timeline").EnumerateArray()
+            .Select(m => (Phase: m.GetProperty("phase").GetString()!, AtMs: m.GetProperty("at_ms").GetDouble())).ToList();
+        string context = string.Join(", ", timeline.Select(m => $"{m.Phase} {m.AtMs}"));
+        var phases = timeline.Select(m => m.Phase).ToList();
+        // Every milestone, once each, and nothing unknown.
+        Assert.True(Milestones.OrderBy(p => p).SequenceEqual(phases.OrderBy(p => p)), context);
+        // Written in time order.
+        for (int i = 1; i < timeline.Count; i++) Assert.True(timeline[i - 1].AtMs <= timeline[i].AtMs, context);
+        int At(string phase) => phases.IndexOf(phase);
+        Assert.True(At("profile_loaded") < At("outputs_safe"), context);
+        Assert.True(At("outputs_safe") < At("model_loaded"), context);
+        Assert.True(At("watchdog_armed") < At("first_frame"), context);
+        Assert.True(At("model_loaded") < At("wired") && At("wired") < At("first_frame") && At("first_frame") < At("first_actuation"), context);
+        // ONNX Runtime started on its own thread after main (its place among the rest depends on the machine).
+        Assert.True(At("main") < At("onnxruntime_ready"), context);
+        // The split figures agree with the timeline they come from.
+        Assert.Equal(timeline[At("outputs_safe")].AtMs, cold.GetProperty("process_to_outputs_safe").GetDouble());
+        Assert.Equal(timeline[At("model_loaded")].AtMs, cold.GetProperty("process_to_model_loaded").GetDouble());
+        Assert.Equal(timeline[At("watchdog_armed")].AtMs, cold.GetProperty("process_to_watchdog_armed").GetDouble());
+        Assert.Equal(timeline[At("first_actuation")].AtMs, cold.GetProperty("process_to_first_actuation").GetDouble());
+        Assert.True(doc.RootElement.GetProperty("outputs_at_exit").GetProperty("safe").GetBoolean());
+    }
+
+    [Fact]
+    public void ColdStartBenchReportsEveryMilestoneOfEveryLaunch()
+    {
+        string dir = Rtapp.TempDir();
+        string report = Path.Combine(dir, "cold.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--cold-start", "2", "--no-rt", "--cache", Path.Combine(dir, "cache"), "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("restart (warm page cache)", r.Stdout);
+        Assert.Contains("Load average", r.Stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        foreach (var v in doc.RootElement.GetProperty("variants").EnumerateArray())
+        {
+            Assert.Equal("warm", v.GetProperty("page_cache").GetString());
+            var phases = v.GetProperty("phases");
+            var safe = Samples(phases, "process_to_outputs_safe");
+            var loaded = Samples(phases, "process_to_model_loaded");
+            var first = Samples(phases, "process_to_first_actuation");
+            Assert.Equal(2, safe.Count);
+            for (int i = 0; i < 2; i++) Assert.True(safe[i] > 0 && safe[i] < loaded[i] && loaded[i] < first[i], v.ToString());
+            var timelines = v.GetProperty("timelines").EnumerateArray().ToList();
+            Assert.Equal(2, timelines.Count);
+            foreach (var t in timelines)
+                Assert.Equal(Milestones.Length, t.GetArrayLength());
+        }
+    }
+
+    [Fact]
+    public void AnUnknownPageCacheStateIsAUsageError()
+    {
+        var r = Rtapp.Run(TimeSpan.FromSeconds(60), "bench", "--cold-start", "1", "--page-cache", "lukewarm");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--page-cache must be warm, cold or both, got 'lukewarm'", r.Stderr);
+    }
+
+    private static List<double> Samples(JsonElement phases, string phase) =>
+        phases.GetProperty(phase).GetProperty("samples").EnumerateArray().Select(e => e.GetDouble()).ToList();
+}
