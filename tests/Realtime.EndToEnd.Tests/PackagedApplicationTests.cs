@@ -7,10 +7,11 @@ using Realtime.Tests;
 namespace Realtime.EndToEnd.Tests;
 
 /// <summary>
-/// The framework as a user gets it: samples/PackagedFaceTracker, copied outside the repository,
-/// restores the framework from the local feed scripts/pack.sh wrote (and nothing else of the
-/// repository), publishes with NativeAOT without a warning, and runs the face tracker's closed
-/// loop on the sim board with 0 bytes and 0 collections per counted frame.
+/// The framework as a user gets it: samples/PackagedDemos (a one-line Program.cs hosting the demos),
+/// copied outside the repository, restores the framework from the local feed scripts/pack.sh wrote
+/// (and nothing else of the repository), publishes with NativeAOT without a warning, and its host
+/// runs the face tracker's closed loop on the sim board with 0 bytes and 0 collections per counted
+/// frame and one inference per frame.
 /// </summary>
 public sealed class PackagedApplicationTests
 {
@@ -24,8 +25,8 @@ public sealed class PackagedApplicationTests
         string version = File.ReadAllText(versionFile).Trim();
 
         string work = Rtapp.TempDir();
-        string app = Path.Combine(work, "PackagedFaceTracker");
-        CopySources(Path.Combine(TestAssets.RepoRoot, "samples", "PackagedFaceTracker"), app);
+        string app = Path.Combine(work, "PackagedDemos");
+        CopySources(Path.Combine(TestAssets.RepoRoot, "samples", "PackagedDemos"), app);
         // The feed by its absolute path: the copy no longer sits two folders below the repository.
         string config = Path.Combine(app, "nuget.config");
         File.WriteAllText(config, File.ReadAllText(config).Replace("../../out/feed", Feed, StringComparison.Ordinal));
@@ -38,13 +39,25 @@ public sealed class PackagedApplicationTests
 
         // Every framework assembly came from the feed as a package at the packed version, none from a project.
         string assets = File.ReadAllText(Path.Combine(app, "obj", "project.assets.json"));
-        foreach (string lib in new[] { "Realtime.Core", "Realtime.Onnx", "Realtime.Gpio", "Realtime.Linux", "Realtime.Vision", "Realtime.Sim", "Realtime.Demos" })
+        foreach (string lib in new[] { "Realtime.Core", "Realtime.Onnx", "Realtime.Gpio", "Realtime.Linux", "Realtime.Vision", "Realtime.Sim", "Realtime.Hosting", "Realtime.Demos" })
             Assert.Matches(new Regex($"\"{Regex.Escape(lib)}/{Regex.Escape(version)}\": \\{{\\s*\"type\": \"package\""), assets);
         Assert.DoesNotContain("\"type\": \"project\"", assets);
 
-        var run = Rtapp.Exec(Path.Combine(output, "PackagedFaceTracker"), TimeSpan.FromMinutes(5), null, TestAssets.SimProfile, TestAssets.Dir, "1000");
+        string binary = Path.Combine(output, "PackagedDemos");
+        var help = Rtapp.Exec(binary, TimeSpan.FromMinutes(1), null, "run", "--help");
+        Assert.True(help.ExitCode == 0, help.ToString());
+        Assert.Contains("packaged-demos run", help.Stdout);
+
+        string report = Path.Combine(work, "run.json");
+        var run = Rtapp.Exec(binary, TimeSpan.FromMinutes(5), null, "run", "--board", "sim", "--demo", "face-tracker", "--frames", "1000", "--warmup", "60",
+            "--scenario", "single-stream", "--no-rt", "--quiet", "--assets", TestAssets.Dir, "--report", report);
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("outcome Completed, frames 1060, counted 1000, bytes/frame 0, gc 0", run.Stdout);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(report))!;
+        Assert.Equal("packaged-demos", (string?)json["tool"]);
+        Assert.Equal(1000, (int)json["frames"]!);
+        Assert.Equal(0.0, (double)json["alloc_bytes_per_frame"]!);
+        Assert.Equal(0, (int)json["gc_collections"]!);
+        Assert.Equal(1060, (int)json["model_runs"]!);
     }
 
     private static void CopySources(string from, string to)

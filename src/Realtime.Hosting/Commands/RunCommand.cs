@@ -212,6 +212,7 @@ internal sealed class RunCommand : HostCommand
             long runStartNs = loop.FramesRun > 0 ? loop.Records[0].StartNs : loopStartNs;
             var report = new RunReport
             {
+                Tool = host.ToolName,
                 Version = host.Version,
                 Board = profile.Name,
                 Demo = demoName,
@@ -375,6 +376,7 @@ internal sealed class RunCommand : HostCommand
     {
         var report = new RunReport
         {
+            Tool = host.ToolName,
             Version = host.Version,
             Board = board,
             Demo = demo,
