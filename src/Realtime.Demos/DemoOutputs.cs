@@ -29,19 +29,25 @@ public static class DemoOutputs
 
     /// <summary>
     /// Opens the face tracker's servos at their safe angles (real or simulated as the board is). A
-    /// missing bus device or a PCA9685 that does not answer is the profile's to fix, named by field.
+    /// missing PWM chip or bus device, or a PCA9685 that does not answer, is the profile's to fix,
+    /// named by field; never an unhandled exception.
     /// </summary>
     public static ServoActuator OpenServos(DemoWiring w)
     {
         var p = w.Profile;
         var outputs = Servos(p);
+        int board = p.Pwm.FindIndex(o => o.Pca9685 is not null);
         try
         {
             return ServoActuator.Open(outputs, p.Simulated ? PwmChannelOpener.Simulated() : PwmChannelOpener.Hardware());
         }
-        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException && p.Pwm.FindIndex(o => o.Pca9685 is not null) is int board and >= 0)
+        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException && board >= 0)
         {
             throw w.Problem($"pwm[{board}].pca9685", ex.Message);
+        }
+        catch (Exception ex) when (ex is ArgumentException or System.IO.IOException or UnauthorizedAccessException)
+        {
+            throw w.Problem("pwm", $"the PWM outputs cannot be opened: {ex.Message}");
         }
     }
 
@@ -90,7 +96,7 @@ public static class DemoOutputs
             case LineFollowerDemo.DemoName:
                 return OpenMotors(w);
             case FaceTrackerDemo.DemoName:
-                return OpenPwm<IActuator>(w, () => OpenServos(w));
+                return OpenServos(w);
             default:
                 throw w.Problem("demo", $"unknown demo '{demo}' (available: {string.Join(", ", DemoApplications.Names)})");
         }

@@ -84,7 +84,11 @@ public sealed class FaceTrackerDemo : DemoBase
         var p = Profile;
         var m = p.Model;
         var w = Wiring;
-        // Outputs first: the servos go to their safe angles within milliseconds of start and the
+        // A missing or unsuitable camera is found first: probing it opens and asks the node, touching
+        // nothing else, so the board's first problem is the one reported.
+        bool v4l2 = p.Camera.Kind == "v4l2";
+        if (v4l2) V4l2CameraWiring.Probe(w);
+        // Then the outputs: the servos go to their safe angles within milliseconds of start and the
         // runner arms its watchdog, before the model (most of start-up) loads. A problem found
         // after this point disposes them with the demo, at their safe values.
         Servos = DemoOutputs.OpenServos(w);
@@ -92,10 +96,7 @@ public sealed class FaceTrackerDemo : DemoBase
         w.OutputsAreSafe(Servos);
         ModelPath = w.RequireModel();
 
-        bool v4l2 = p.Camera.Kind == "v4l2";
-        string? videoPath = null;
-        if (v4l2) V4l2CameraWiring.Probe(w); // a missing or unsuitable camera fails before the model loads
-        else videoPath = w.RequireAsset(p.Camera.Video!, "camera.video", "video file");
+        string? videoPath = v4l2 ? null : w.RequireAsset(p.Camera.Video!, "camera.video", "video file");
 
         // Cold start: OpenCV's library load and the video open run beside the model load.
         var worldTask = v4l2 ? null : System.Threading.Tasks.Task.Run(() => new VideoFileReader(videoPath!));

@@ -10,8 +10,10 @@ namespace Realtime.Core.Tests.Graph;
 /// The loop itself, ticked by hand on a <see cref="ManualClock"/> over small real nodes (no model):
 /// pacing, newest-frame-wins drops, deadlines and budgets, each watchdog policy at the sinks, a
 /// stall latched by another thread, a failing output, stop requests — every figure exact, since
-/// time moves only when a node "takes" it.
+/// time moves only when a node "takes" it. Alone, not beside other classes: one test reads the
+/// process-wide GC count.
 /// </summary>
+[Collection(Realtime.Core.Tests.Imaging.AllocationCounters.Name)]
 public sealed class GraphLoopTests
 {
     private const long Ms = 1_000_000;
