@@ -152,7 +152,9 @@ public sealed class RigTests : IClassFixture<RigFixture>
         Assert.Equal(5.0 * 5136 * 3.2 / 32768, w, 3);
         double energy = double.Parse(F("pca9685", "energy_j"), CultureInfo.InvariantCulture);
         double perFrame = double.Parse(F("pca9685", "energy_per_frame_mj"), CultureInfo.InvariantCulture);
-        Assert.InRange(Math.Abs(energy * 1000 / N("pca9685", "power_frames") - perFrame), 0, 0.01); // both rounded in the report
+        // Both are rounded in the report (to 0.1 mJ and 0.0001 mJ): the total's rounding, shared over the frames, bounds the difference.
+        long frames = N("pca9685", "power_frames");
+        Assert.InRange(Math.Abs(energy * 1000 / frames - perFrame), 0, 0.05 / frames + 0.0001);
         Assert.True(perFrame > 0);
     }
 }
