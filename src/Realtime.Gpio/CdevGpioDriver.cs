@@ -30,7 +30,8 @@ public sealed unsafe class CdevGpioDriver : GpioDriver
         public ulong Mask;
     }
 
-    private int _chipFd;
+    // -1 until the chip is open: a constructor that throws leaves the finalizer nothing to close (fd 0 is stdin).
+    private int _chipFd = -1;
     private readonly int[] _lineFds;
     private readonly PinMode?[] _modes;
 
@@ -48,12 +49,12 @@ public sealed unsafe class CdevGpioDriver : GpioDriver
             Libc.close(fd);
             throw new IOException($"{ChipPath}: not a GPIO character device (GPIO_GET_CHIPINFO: {why})");
         }
-        _chipFd = fd;
         Label = new string((sbyte*)info + 32);
-        int lines = *(int*)(info + 64);
+        int lines = Math.Clamp(*(int*)(info + 64), 0, 1 << 16);
         _lineFds = new int[lines];
         _lineFds.AsSpan().Fill(-1);
         _modes = new PinMode?[lines];
+        _chipFd = fd; // last: from here on Dispose has everything it closes
     }
 
     /// <summary>The chip's device node.</summary>

@@ -21,6 +21,17 @@ public sealed class CdevGpioDriverTests
     }
 
     [Fact]
+    public void AFailedOpenLeavesTheFinalizerNothingToCloseAndStdinOpen()
+    {
+        // The driver's base class has a finalizer: it runs on the half-made object a throwing
+        // constructor leaves (it once crashed the process there, and would have closed fd 0).
+        for (int i = 0; i < 20; i++) Assert.Throws<IOException>(() => new CdevGpioDriver(4095));
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.True(File.Exists("/proc/self/fd/0"), "stdin (fd 0) was closed");
+    }
+
+    [Fact]
     public void ANegativeChipNumberIsRefusedBeforeAnythingOpens()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new CdevGpioDriver(-1));
