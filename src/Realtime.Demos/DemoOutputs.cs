@@ -37,18 +37,8 @@ public static class DemoOutputs
         var p = w.Profile;
         var outputs = Servos(p);
         int board = p.Pwm.FindIndex(o => o.Pca9685 is not null);
-        try
-        {
-            return ServoActuator.Open(outputs, p.Simulated ? PwmChannelOpener.Simulated() : PwmChannelOpener.Hardware());
-        }
-        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException && board >= 0)
-        {
-            throw w.Problem($"pwm[{board}].pca9685", ex.Message);
-        }
-        catch (Exception ex) when (ex is ArgumentException or System.IO.IOException or UnauthorizedAccessException)
-        {
-            throw w.Problem("pwm", $"the PWM outputs cannot be opened: {ex.Message}");
-        }
+        return OpenPwm(w, () => ServoActuator.Open(outputs, p.Simulated ? PwmChannelOpener.Simulated() : PwmChannelOpener.Hardware()),
+            board >= 0 ? $"pwm[{board}].pca9685" : null);
     }
 
     /// <summary>The line follower's motors (left, right): RC-style signals, stop halfway between the pulse limits.</summary>
@@ -109,11 +99,19 @@ public static class DemoOutputs
         return OpenPwm(w, () => w.Profile.Simulated ? MotorActuator.OpenSimulated(motors) : MotorActuator.OpenHardware(motors));
     }
 
-    private static T OpenPwm<T>(DemoWiring w, Func<T> open)
+    /// <summary>
+    /// Opens PWM outputs; a failure is a problem naming <paramref name="busField"/> (a PCA9685 board
+    /// that does not answer) when the board has one and the bus failed, else <c>pwm</c>.
+    /// </summary>
+    private static T OpenPwm<T>(DemoWiring w, Func<T> open, string? busField = null)
     {
         try
         {
             return open();
+        }
+        catch (Exception ex) when (busField is not null && ex is System.IO.IOException or UnauthorizedAccessException)
+        {
+            throw w.Problem(busField, ex.Message);
         }
         catch (Exception ex) when (ex is ArgumentException or System.IO.IOException or UnauthorizedAccessException)
         {

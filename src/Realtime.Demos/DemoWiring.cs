@@ -23,6 +23,7 @@ public sealed class DemoWiring
         ProfileSource = profileSource;
         AssetsDir = assetsDir;
         Overrides = overrides ?? new RunOverrides();
+        Assets = new ProfileAssets(profile, profileSource, assetsDir);
     }
 
     /// <summary>The profile.</summary>
@@ -35,7 +36,7 @@ public sealed class DemoWiring
     public RunOverrides Overrides { get; }
 
     /// <summary>The profile's files in the assets folder, each missing one a problem naming its field.</summary>
-    public ProfileAssets Assets => new(Profile, ProfileSource, AssetsDir);
+    public ProfileAssets Assets { get; }
 
     /// <summary>A profile error for <paramref name="field"/>.</summary>
     public ProfileException Problem(string field, string message) => Assets.Problem(field, message);

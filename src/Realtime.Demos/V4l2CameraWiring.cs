@@ -10,13 +10,10 @@ namespace Realtime.Demos;
 /// </summary>
 public static class V4l2CameraWiring
 {
-    /// <summary>The capture options the profile asks for (format, size, rate, buffers, capture thread).</summary>
-    public static V4l2CaptureOptions Options(BoardProfile p) => V4l2CameraProfile.Options(p);
-
     /// <summary>Opens the node, reads what it is and offers, and closes it; a problem is a <see cref="ProfileException"/> on <c>camera.device</c> or <c>camera.format</c>.</summary>
     public static V4l2DeviceInfo Probe(DemoWiring w)
     {
-        var o = Options(w.Profile);
+        var o = V4l2CameraProfile.Options(w.Profile);
         V4l2DeviceInfo info;
         try { info = V4l2Capture.Probe(o.Device); }
         catch (V4l2Exception ex) { throw w.Problem("camera.device", ex.Message); }
@@ -28,7 +25,7 @@ public static class V4l2CameraWiring
     /// <summary>Opens the camera and starts streaming; a problem is a <see cref="ProfileException"/> naming the field it comes from.</summary>
     public static V4l2Capture Open(DemoWiring w)
     {
-        var o = Options(w.Profile);
+        var o = V4l2CameraProfile.Options(w.Profile);
         try { return new V4l2Capture(o); }
         catch (V4l2Exception ex)
         {

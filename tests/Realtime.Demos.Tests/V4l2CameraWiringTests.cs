@@ -17,7 +17,7 @@ public sealed class V4l2CameraWiringTests
     [Fact]
     public void TheProfileSaysFormatSizeRateBuffersAndTheCaptureThreadsScheduling()
     {
-        var o = V4l2CameraWiring.Options(Rpi4Overlay());
+        var o = Realtime.Hosting.V4l2CameraProfile.Options(Rpi4Overlay());
         Assert.Equal(("/dev/video0", 320, 240, CameraFormat.Yuyv, 15.0, 4), (o.Device, o.Width, o.Height, o.Format, o.RateHz, o.Buffers));
         Assert.Equal(70, o.CapturePriority);
         Assert.Equal(new[] { 2 }, o.CaptureCores);
@@ -29,7 +29,7 @@ public sealed class V4l2CameraWiringTests
         var p = Rpi4Overlay();
         p.Camera.RateHz = null;
         p.Camera.Format = null;
-        var o = V4l2CameraWiring.Options(p);
+        var o = Realtime.Hosting.V4l2CameraProfile.Options(p);
         Assert.Equal((15.0, CameraFormat.Yuyv), (o.RateHz, o.Format));
     }
 

@@ -75,8 +75,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
             if (b.Length != 6) throw new ArgumentOutOfRangeException(nameof(options), "one budget per stage (6)");
             b.CopyTo(_budgets, 0);
         }
-        bool usesFallback = false;
-        for (int k = 0; k < LoopWatchdog.KindCount; k++) usesFallback |= watchdog.ActionFor((FaultKind)k) == FaultAction.Fallback;
+        bool usesFallback = watchdog.Uses(FaultAction.Fallback);
         foreach (SinkNode sink in graph.Sinks)
             if (usesFallback && !sink.Fallback.IsBound)
                 throw new ArgumentException($"the watchdog names the fallback action but sink '{sink.Name}' has no fallback controller connected to '{sink.Name}.{SinkNode.FallbackPort}'", nameof(watchdog));

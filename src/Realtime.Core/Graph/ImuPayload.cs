@@ -1,6 +1,8 @@
+using Realtime.Core.Sensors;
+
 namespace Realtime.Core.Graph;
 
-/// <summary>One IMU sample: acceleration (m/s²) and angular rate (rad/s) on three axes.</summary>
+/// <summary>One IMU sample, in the units the drivers read it in (<see cref="ImuSample"/>: g, °/s, °C).</summary>
 public sealed class ImuPayload : Payload
 {
     /// <summary>An empty sample.</summary>
@@ -8,16 +10,6 @@ public sealed class ImuPayload : Payload
     {
     }
 
-    /// <summary>Acceleration, x.</summary>
-    public float AccelX;
-    /// <summary>Acceleration, y.</summary>
-    public float AccelY;
-    /// <summary>Acceleration, z.</summary>
-    public float AccelZ;
-    /// <summary>Angular rate, x.</summary>
-    public float GyroX;
-    /// <summary>Angular rate, y.</summary>
-    public float GyroY;
-    /// <summary>Angular rate, z.</summary>
-    public float GyroZ;
+    /// <summary>The sample.</summary>
+    public ImuSample Sample;
 }

@@ -78,14 +78,8 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
         IController<TResult>? fallback = null,
         FaultPlan? faults = null)
     {
-        if (options.Frames < 1) throw new ArgumentOutOfRangeException(nameof(options), "frames must be at least 1");
-        if (options.WarmupFrames < 0) throw new ArgumentOutOfRangeException(nameof(options), "warm-up frames must not be negative");
-        if (options.PeriodNs <= 0) throw new ArgumentOutOfRangeException(nameof(options), "period must be positive");
-        if (options.DeadlineNs <= 0) throw new ArgumentOutOfRangeException(nameof(options), "deadline must be positive");
-        if (options.StageBudgetsNs is { Length: not 6 }) throw new ArgumentOutOfRangeException(nameof(options), "one budget per stage (6)");
-        bool usesFallback = false;
-        for (int k = 0; k < LoopWatchdog.KindCount; k++) usesFallback |= watchdog.ActionFor((FaultKind)k) == FaultAction.Fallback;
-        if (usesFallback && fallback is null) throw new ArgumentException("the watchdog names the fallback action but no fallback controller was given", nameof(fallback));
+        // The options are GraphLoop's to check; this constructor checks only its own arguments.
+        if (watchdog.Uses(FaultAction.Fallback) && fallback is null) throw new ArgumentException("the watchdog names the fallback action but no fallback controller was given", nameof(fallback));
 
         var camera = new FrameSourceNode("source", source);
         var decode = new DecoderNode<TResult>("decode", decoder, engine);

@@ -102,6 +102,8 @@ public sealed class LoopWatchdog
 
     /// <summary>The action configured for a fault kind.</summary>
     public FaultAction ActionFor(FaultKind kind) => _actions[(int)kind];
+    /// <summary>Whether some fault kind takes <paramref name="action"/> (a loop then needs what that action uses, e.g. a fallback controller).</summary>
+    public bool Uses(FaultAction action) => Array.IndexOf(_actions, action) >= 0;
     /// <summary>Faults seen of a kind.</summary>
     public int FaultCount(FaultKind kind) => _faultCounts[(int)kind];
     /// <summary>Events recorded (at most the ring's capacity are kept: the first ones).</summary>

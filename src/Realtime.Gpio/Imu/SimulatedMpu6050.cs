@@ -1,3 +1,4 @@
+using Realtime.Core.Sensors;
 using System;
 using System.Buffers.Binary;
 using System.Device.I2c;

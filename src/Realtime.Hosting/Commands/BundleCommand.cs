@@ -206,9 +206,10 @@ internal sealed class BundleCommand : HostCommand
     }
 
     /// <summary>
-    /// The canonical path of an asset the profile names in <paramref name="field"/>, which must be a
-    /// relative path inside the assets folder, stay inside it once every link is resolved, be a
-    /// regular file and be readable by everyone (a bundle never widens a file's permissions).
+    /// The canonical path of an asset the profile names in <paramref name="field"/>, found (a regular
+    /// file) by <see cref="ProfileAssets.RequireAsset"/>, which must be a relative path inside the
+    /// assets folder, stay inside it once every link is resolved, and be readable by everyone (a
+    /// bundle never widens a file's permissions).
     /// </summary>
     private static string InsideAssets(ProfileAssets w, string relative, string full, string field)
     {
@@ -218,7 +219,6 @@ internal sealed class BundleCommand : HostCommand
         if (realAssets is null || real is null) throw w.Problem(field, $"{full}: {why}");
         if (!Realtime.Linux.FileNode.IsInside(real, realAssets))
             throw w.Problem(field, $"'{relative}' leads out of the assets folder {realAssets} (to {real}): bundle packs only the assets folder's files");
-        if (!Realtime.Linux.FileNode.IsRegularFile(real)) throw w.Problem(field, $"{real} is not a regular file");
         if ((File.GetUnixFileMode(real) & UnixFileMode.OtherRead) == 0)
             throw w.Problem(field, $"{real} is not readable by everyone (mode {Mode(real)}): bundle does not widen a file's permissions; if it is meant to ship, chmod a+r it");
         return real;

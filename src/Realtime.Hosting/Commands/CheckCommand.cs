@@ -1,3 +1,4 @@
+using Realtime.Core.Sensors;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -194,7 +195,7 @@ internal sealed class CheckCommand : HostCommand
         try
         {
             using var imu = Realtime.Gpio.Imu.ImuBus.Open(sensor);
-            var s = new Realtime.Gpio.Imu.ImuSample();
+            var s = new ImuSample();
             imu.Read(ref s);
             return new Item(Level.Ok, what, string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{sensor.Chip} on {imu.Where}: accel {s.AccelX:0.000} {s.AccelY:0.000} {s.AccelZ:0.000} g, gyro {s.GyroX:0.00} {s.GyroY:0.00} {s.GyroZ:0.00} °/s, {s.TemperatureC:0.0} °C"), null);

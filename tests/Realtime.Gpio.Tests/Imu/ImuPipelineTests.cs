@@ -1,3 +1,4 @@
+using Realtime.Core.Sensors;
 using System;
 using Realtime.Core.Pipeline;
 using Realtime.Gpio.Imu;

@@ -1,3 +1,4 @@
+using Realtime.Core.Sensors;
 using System;
 using System.IO;
 using Realtime.Core.Profiles;

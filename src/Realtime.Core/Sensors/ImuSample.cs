@@ -1,4 +1,4 @@
-namespace Realtime.Gpio.Imu;
+namespace Realtime.Core.Sensors;
 
 /// <summary>One reading of a 6-axis IMU in physical units.</summary>
 public struct ImuSample
