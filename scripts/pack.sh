@@ -35,7 +35,8 @@ if [ "$have_all" -eq 1 ]; then
     exit 0
 fi
 
-mkdir -p "$FEED"
+mkdir -p "$FEED" 2>/dev/null && [ -d "$FEED" ] && [ -w "$FEED" ] && touch "$FEED/.write-probe" 2>/dev/null && rm -f "$FEED/.write-probe" \
+    || die "cannot write packages into $FEED (RTAPP_FEED): not a writable folder"
 # Only this version stays: a feed with one version of each package is the one a test can trust.
 find "$FEED" -maxdepth 1 -name 'Realtime.*.nupkg' -delete
 PACK_LOG="$ROOT/out/pack.log"

@@ -65,6 +65,19 @@ public sealed class OneInferencePerPeriodTests : IDisposable
     }
 
     [Fact]
+    public void AFloorAskedOfAModelThatCarriesStateIsRefusedAloudAndTheModelStillRunsOncePerPeriod()
+    {
+        string report = Path.Combine(TempDir(), "report.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "run", "--demo", "voice-relay", "--frames", $"{Frames}", "--warmup", $"{Warmup}", "--floor", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("no floor: ", r.Stderr);
+        Assert.Contains("carries state", r.Stderr);
+        var j = Report(report);
+        Assert.Equal(Frames + Warmup, j.GetProperty("model_runs").GetInt64());
+        Assert.False(HasFloor(j));
+    }
+
+    [Fact]
     public void TheBundledServiceInfersOncePerPeriod()
     {
         string dir = TempDir();

@@ -174,6 +174,9 @@ internal sealed class RunCommand : HostCommand
         long wireEndNs = MonotonicClock.NowNs();
         startup.Mark(StartupTimeline.Wired, wireEndNs);
         heartbeat.Attach(loop);
+        // Asked for, but not possible: a recurrent model run alone again would advance its state twice.
+        if (overrides.MeasureFloor && demo.Engine.CarriesState)
+            setupNotes.Add($"no floor: {Path.GetFileName(demo.ModelPath)} carries state from one run to the next, so running it alone again each period would change what the loop computes");
         ArmWatchdog();
         // The outputs are open (at their safe values): a signal that came while the model loaded
         // stops the loop before its first frame, and the usual path below reports it.
