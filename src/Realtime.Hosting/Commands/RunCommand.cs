@@ -174,6 +174,9 @@ internal sealed class RunCommand : HostCommand
         long wireEndNs = MonotonicClock.NowNs();
         startup.Mark(StartupTimeline.Wired, wireEndNs);
         heartbeat.Attach(loop);
+        // Said once, so nobody believes a graph runs that does not: the host runs the chosen application.
+        if (profile.App is { } app && (app.Nodes.Count > 0 || app.Connections.Count > 0))
+            setupNotes.Add($"the profile's app section ({app.Nodes.Count} node(s), {app.Connections.Count} connection(s)) was checked for form but is not run: {host.ToolName} runs the application '{demoName}'; a graph runs where an application builds it (ComponentRegistry, GraphBuilder)");
         // Asked for, but not possible: a recurrent model run alone again would advance its state twice.
         if (overrides.MeasureFloor && demo.Engine.CarriesState)
             setupNotes.Add($"no floor: {Path.GetFileName(demo.ModelPath)} carries state from one run to the next, so running it alone again each period would change what the loop computes");
