@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Reflection;
+using Realtime.Core.Graph;
 using Realtime.Core.Profiles;
 using Realtime.Core.Timing;
 using Realtime.Hosting.Commands;
@@ -47,6 +48,19 @@ public sealed class RealtimeHost
 
     /// <summary>The registered applications.</summary>
     public ApplicationCatalog Applications { get; } = new();
+
+    /// <summary>
+    /// The component types a profile's <c>app</c> section may name: the built-in ones and those
+    /// added with <see cref="AddComponent"/>.
+    /// </summary>
+    public ComponentRegistry Components { get; } = new();
+
+    /// <summary>Registers a component type a profile's <c>app</c> section may name (one class plus this line).</summary>
+    public RealtimeHost AddComponent(string type, ComponentFactory factory, string description = "")
+    {
+        Components.Register(type, factory, description);
+        return this;
+    }
 
     /// <summary>The commands, built-in first, in the order added.</summary>
     public IReadOnlyList<HostCommand> Commands => _commands;

@@ -43,24 +43,26 @@ public sealed class ComponentRegistry
     /// Builds the application graph of a profile's <c>app</c> section: every node created by its
     /// type's factory from its own configuration, then connected and checked. Every problem (an
     /// unknown type, a bad setting, a bad connection) is collected; one <see cref="ProfileException"/>
-    /// names them all with <paramref name="source"/> (the file) and the field.
+    /// names them all with the context's source (the file) and the field. What a factory gave the
+    /// context to own is the caller's to release by disposing <paramref name="context"/>.
     /// </summary>
-    public AppGraph Build(AppProfile app, string source, string fieldPrefix = "app")
+    public AppGraph Build(AppProfile app, ComponentContext context, string fieldPrefix = "app")
     {
         ArgumentNullException.ThrowIfNull(app);
-        var builder = new GraphBuilder(source, fieldPrefix);
+        ArgumentNullException.ThrowIfNull(context);
+        var builder = new GraphBuilder(context.Source, fieldPrefix);
         for (int i = 0; i < app.Nodes.Count; i++)
         {
             AppNodeProfile spec = app.Nodes[i];
             string field = $"{fieldPrefix}.nodes[{i}]";
-            if (Create(spec, field, builder) is { } node) builder.Add(node);
+            if (Create(spec, field, builder, context) is { } node) builder.Add(node);
             else builder.Skip(spec.Name ?? "");
         }
         foreach (AppConnectionProfile c in app.Connections) builder.Connect(c.From, c.To);
         return builder.Build();
     }
 
-    private Node? Create(AppNodeProfile spec, string field, GraphBuilder builder)
+    private Node? Create(AppNodeProfile spec, string field, GraphBuilder builder, ComponentContext context)
     {
         bool ok = true;
         if (Node.NameProblem(spec.Name) is { } badName) { builder.Problem($"{field}.name: '{spec.Name}' {badName}"); ok = false; }
@@ -75,7 +77,7 @@ public sealed class ComponentRegistry
         Node? node = null;
         try
         {
-            if (ok) node = type.Factory(spec.Name, config);
+            if (ok) node = type.Factory(spec.Name, config, context);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or System.IO.IOException)
         {

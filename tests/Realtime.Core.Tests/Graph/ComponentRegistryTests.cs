@@ -16,11 +16,13 @@ public sealed class ComponentRegistryTests
     private readonly ManualClock _clock = new();
 
     private ComponentRegistry Registry() => new ComponentRegistry()
-        .Register("pattern-camera", (name, c) => new PatternSource(name, _clock, c.Integer("width", 8, 4096, 16), c.Integer("height", 8, 4096, 16)), "a test pattern")
-        .Register("mean", (name, c) => new MeanTransform(name))
-        .Register("follow", (name, c) => new FollowController(name, (float)c.Number("gain", 0, 1000, 100)))
-        .Register("threshold", (name, c) => new ConstantController(name, c.Number("threshold", 0, 1) > 0.5 ? 1 : 0))
-        .Register("servo", (name, c) => new RecordingSink(name, safe: (float)c.Number("safe", -90, 90, 0)));
+        .Register("pattern-camera", (name, c, _) => new PatternSource(name, _clock, c.Integer("width", 8, 4096, 16), c.Integer("height", 8, 4096, 16)), "a test pattern")
+        .Register("mean", (name, c, _) => new MeanTransform(name))
+        .Register("follow", (name, c, _) => new FollowController(name, (float)c.Number("gain", 0, 1000, 100)))
+        .Register("threshold", (name, c, _) => new ConstantController(name, c.Number("threshold", 0, 1) > 0.5 ? 1 : 0))
+        .Register("servo", (name, c, _) => new RecordingSink(name, safe: (float)c.Number("safe", -90, 90, 0)));
+
+    private ComponentContext Context(string source) => new(new BoardProfile { Simulated = true }, source, _clock);
 
     private static AppProfile App(string json) => JsonSerializer.Deserialize(json, ProfileJsonContext.Default.AppProfile)!;
 
@@ -34,7 +36,7 @@ public sealed class ComponentRegistryTests
 
     private string[] Problems(string json)
     {
-        var ex = Assert.Throws<ProfileException>(() => Registry().Build(App(json), "board.json"));
+        var ex = Assert.Throws<ProfileException>(() => Registry().Build(App(json), Context("board.json")));
         Assert.Equal("board.json", ex.Source);
         return [.. ex.Problems];
     }
@@ -48,7 +50,7 @@ public sealed class ComponentRegistryTests
                 { "name": "mean", "type": "mean" },
                 { "name": "pid", "type": "follow", "config": { "gain": 50 } },
                 { "name": "servo", "type": "servo", "config": { "safe": 10 } } ],
-            """ + Connections + "}"), "board.json");
+            """ + Connections + "}"), Context("board.json"));
         var cam = (PatternSource)g.Find("cam")!;
         Assert.Equal(32, cam.Image.Payload.Frame.Width);
         Assert.Equal(24, cam.Image.Payload.Frame.Height);
@@ -63,7 +65,7 @@ public sealed class ComponentRegistryTests
             { "nodes": [
                 { "name": "cam", "type": "pattern-camera" }, { "name": "mean", "type": "mean" },
                 { "name": "pid", "type": "follow" }, { "name": "servo", "type": "servo", "config": { "safe": 5 } } ],
-            """ + Connections + "}"), "board.json");
+            """ + Connections + "}"), Context("board.json"));
         var watchdog = new Realtime.Core.Pipeline.LoopWatchdog(Realtime.Core.Pipeline.FaultAction.Skip, Realtime.Core.Pipeline.FaultAction.Ignore,
             Realtime.Core.Pipeline.FaultAction.SafeState, Realtime.Core.Pipeline.FaultAction.HoldLast, 10, 3);
         using var loop = new GraphLoop(g, new Realtime.Core.Pipeline.ClosedLoopOptions { Frames = 20, WarmupFrames = 0, PeriodNs = 10_000_000, DeadlineNs = 5_000_000 }, watchdog, _clock);
@@ -136,8 +138,8 @@ public sealed class ComponentRegistryTests
     public void ATypeIsRegisteredOnceUnderAValidName()
     {
         var r = Registry();
-        Assert.Throws<ArgumentException>(() => r.Register("mean", (n, c) => new MeanTransform(n)));
-        Assert.Throws<ArgumentException>(() => r.Register("my type", (n, c) => new MeanTransform(n)));
+        Assert.Throws<ArgumentException>(() => r.Register("mean", (n, c, _) => new MeanTransform(n)));
+        Assert.Throws<ArgumentException>(() => r.Register("my type", (n, c, _) => new MeanTransform(n)));
         Assert.True(r.Contains("servo"));
         Assert.Equal("a test pattern", r.Describe("pattern-camera"));
     }
@@ -156,7 +158,7 @@ public sealed class ComponentRegistryTests
         BoardProfile p = ProfileLoader.Parse(root.ToJsonString(), "mine.json");
         Assert.Equal("profile.schema.json", p.Schema);
         Assert.Equal(50, p.App!.Loop!.RateHz);
-        AppGraph g = Registry().Build(p.App, "mine.json");
+        AppGraph g = Registry().Build(p.App, Context("mine.json"));
         Assert.Equal(4, g.Nodes.Count);
 
         root["app"]!["loop"]!["deadline_us"] = 30000;
