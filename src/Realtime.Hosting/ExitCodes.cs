@@ -19,4 +19,6 @@ public static class ExitCodes
     public const int SourceFailure = 6;
     /// <summary>The run ended well, but its report could not be written (the summary was printed).</summary>
     public const int ReportNotWritten = 7;
+    /// <summary>The installation lacks what the binary needs to run (ONNX Runtime's native library); outputs were left safe.</summary>
+    public const int Installation = 8;
 }

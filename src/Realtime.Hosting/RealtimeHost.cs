@@ -4,6 +4,7 @@ using System.Reflection;
 using Realtime.Core.Graph;
 using Realtime.Core.Profiles;
 using Realtime.Core.Timing;
+using Realtime.Onnx;
 using Realtime.Hosting.Commands;
 
 namespace Realtime.Hosting;
@@ -148,6 +149,12 @@ public sealed class RealtimeHost
         {
             Console.Error.WriteLine($"{ToolName}: error: {ex.Message.Replace("\n", $"\n{ToolName}: error: ", StringComparison.Ordinal)}");
             return ExitCodes.BadInput;
+        }
+        catch (OnnxRuntimeUnavailableException ex)
+        {
+            // The commands open outputs at their safe values before a model loads, and close them on the way out.
+            Console.Error.WriteLine($"{ToolName}: error: {ex.Message}");
+            return ExitCodes.Installation;
         }
     }
 

@@ -185,7 +185,14 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         settings ??= new OnnxSessionSettings();
         long t0 = MonotonicClock.NowNs();
         // The first ORT call of a process loads libonnxruntime and creates its environment: timed apart, it is most of a small model's load.
-        OrtEnv.Instance();
+        try
+        {
+            OrtEnv.Instance();
+        }
+        catch (Exception ex) when (ex is TypeInitializationException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            throw new OnnxRuntimeUnavailableException(ex);
+        }
         double runtimeInitMs = (MonotonicClock.NowNs() - t0) / 1e6;
         string sessionPath = path;
         bool optimized = false;
