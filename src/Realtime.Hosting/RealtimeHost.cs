@@ -150,6 +150,11 @@ public sealed class RealtimeHost
             Console.Error.WriteLine($"{ToolName}: error: {ex.Message.Replace("\n", $"\n{ToolName}: error: ", StringComparison.Ordinal)}");
             return ExitCodes.BadInput;
         }
+        catch (ReportNotWrittenException ex)
+        {
+            Console.Error.WriteLine($"{ToolName}: error: {ex.Message}");
+            return ExitCodes.ReportNotWritten;
+        }
         catch (OnnxRuntimeUnavailableException ex)
         {
             // The commands open outputs at their safe values before a model loads, and close them on the way out.

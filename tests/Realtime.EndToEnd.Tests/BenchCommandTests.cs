@@ -312,3 +312,26 @@ public sealed class SustainedRateCommandTests
         Assert.Contains("--sustained-rate", r.Stderr);
     }
 }
+
+/// <summary>
+/// A bench's or profile's report destination that cannot take a report is refused before anything
+/// is measured (exit 2, one line naming the option and why); it used to be found only at the end,
+/// after the measurement, and crash the process (exit 134).
+/// </summary>
+public sealed class BenchReportDestinationTests
+{
+    [Theory]
+    [InlineData("bench", "--report", "/proc/rtapp-no-such-folder/bench.json", "cannot write in /proc/rtapp-no-such-folder")]
+    [InlineData("bench", "--html", "/tmp", "it is a folder")]
+    [InlineData("bench", "--report", "/dev/full", "it is not a regular file")]
+    [InlineData("profile", "--report", "/proc/rtapp-no-such-folder/profile.json", "cannot write in /proc/rtapp-no-such-folder")]
+    public void AnUnwritableDestinationIsRefusedBeforeTheRun(string command, string option, string path, string why)
+    {
+        var r = Rtapp.Run(TimeSpan.FromMinutes(2), command, command == "bench" ? "--frames" : "--runs", "20", "--no-rt", option, path);
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.DoesNotContain("Unhandled", r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stderr);
+        Assert.Contains($"{option} {path}: {why}", r.Stderr);
+        Assert.DoesNotContain("p99", r.Stdout); // nothing was measured
+    }
+}

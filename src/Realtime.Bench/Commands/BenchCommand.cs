@@ -76,6 +76,8 @@ internal sealed class BenchCommand : HostCommand
     {
         Version = host.Version;
         var (processStartNs, startSource) = MachineFacts.ProcessStart();
+        CheckReportPath("report", cl.Get("report"));
+        CheckReportPath("html", cl.Get("html"));
         string board = cl.Get("board") ?? "sim";
         string? model = cl.Get("model");
         string? demo = cl.Get("demo");
@@ -676,10 +678,24 @@ internal sealed class BenchCommand : HostCommand
         return Path.ChangeExtension(path, null) + suffix + ext;
     }
 
+    /// <summary>Writes a report atomically (the old one stays whole if this fails); a failure ends the command with exit 7, after what it printed.</summary>
     internal static void WriteFile(string path, string text)
     {
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        File.WriteAllText(path, text);
+        try
+        {
+            string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (dir is not null) Directory.CreateDirectory(dir);
+            ReportFile.WriteAtomically(path, text);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ReportNotWrittenException(Path.GetFullPath(path), ReportFile.Reason(ex), ex);
+        }
+    }
+
+    /// <summary>Refuses, before anything is measured, a report destination that cannot take one.</summary>
+    internal static void CheckReportPath(string option, string? path)
+    {
+        if (path is not null && ReportFile.CheckDestination(path) is { } problem) throw new UsageException($"--{option} {path}: {problem}");
     }
 }

@@ -44,6 +44,7 @@ internal sealed class ProfileCommand : HostCommand
     public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
     {
         Version = host.Version;
+        BenchCommand.CheckReportPath("report", cl.Get("report"));
         string board = cl.Get("board") ?? "sim";
         var (profile, source) = ProfileCatalog.Load(board);
         string? assets = AssetLocator.Find(cl.Get("assets"));
