@@ -324,6 +324,8 @@ public sealed class BenchReportDestinationTests
     [InlineData("bench", "--report", "/proc/rtapp-no-such-folder/bench.json", "cannot write in /proc/rtapp-no-such-folder")]
     [InlineData("bench", "--html", "/tmp", "it is a folder")]
     [InlineData("bench", "--report", "/dev/full", "it is not a regular file")]
+    [InlineData("bench", "--cache", "/proc/rtapp-no-such-folder", "cannot write in /proc/rtapp-no-such-folder")]
+    [InlineData("bench", "--write-tensors", "/proc/rtapp-no-such-folder/frames.f32", "cannot write in /proc/rtapp-no-such-folder")]
     [InlineData("profile", "--report", "/proc/rtapp-no-such-folder/profile.json", "cannot write in /proc/rtapp-no-such-folder")]
     public void AnUnwritableDestinationIsRefusedBeforeTheRun(string command, string option, string path, string why)
     {

@@ -78,6 +78,10 @@ internal sealed class BenchCommand : HostCommand
         var (processStartNs, startSource) = MachineFacts.ProcessStart();
         CheckReportPath("report", cl.Get("report"));
         CheckReportPath("html", cl.Get("html"));
+        CheckReportPath("write-tensors", cl.Get("write-tensors"));
+        // The cache is a folder: a file must be creatable in it.
+        if (cl.Get("cache") is string cacheDir && ReportFile.CheckDestination(Path.Combine(cacheDir, ".rtapp-cache-probe")) is { } cacheProblem)
+            throw new UsageException($"--cache {cacheDir}: {cacheProblem}");
         string board = cl.Get("board") ?? "sim";
         string? model = cl.Get("model");
         string? demo = cl.Get("demo");
@@ -693,7 +697,7 @@ internal sealed class BenchCommand : HostCommand
         }
     }
 
-    /// <summary>Refuses, before anything is measured, a report destination that cannot take one.</summary>
+    /// <summary>Refuses, before anything is measured, a destination for a file (a report, tensors) that cannot take one.</summary>
     internal static void CheckReportPath(string option, string? path)
     {
         if (path is not null && ReportFile.CheckDestination(path) is { } problem) throw new UsageException($"--{option} {path}: {problem}");
