@@ -61,7 +61,7 @@ public sealed class ApplicationProfileCheckTests : IDisposable
         var host = new RealtimeHost("mine").Add(needy).AddDemos();
         string file = Profile(null);
         var ex = Assert.Throws<ProfileException>(() => ProfileCatalog.Load(file, null, null, host.Applications));
-        Assert.Equal(file + " (extends boards/sim.json (built in))", ex.Source);
+        Assert.Equal(file + " (extends sim)", ex.Source);
         Assert.Equal("pwm: three-outputs needs three PWM outputs, got 2", Assert.Single(ex.Problems));
 
         // Another host's first application is another default; the sim board fits the face tracker.
@@ -99,7 +99,7 @@ public sealed class ApplicationProfileCheckTests : IDisposable
         if (!line.Contains(file)) line.AddRange(new[] { "--board", file });
         var r = ConsoleCapture.Run(host, line.ToArray());
         Assert.Equal(ExitCodes.BadInput, r.Exit);
-        Assert.Equal($"mine: error: {file} (extends boards/sim.json (built in)): pwm: three-outputs needs three PWM outputs, got 2\n", r.Err);
+        Assert.Equal($"mine: error: {file} (extends sim): pwm: three-outputs needs three PWM outputs, got 2\n", r.Err);
         Assert.True(needy.Checked > 0);
         Assert.False(Directory.Exists(Path.Combine(_dir.FullName, "out")));
     }
