@@ -281,11 +281,11 @@ internal sealed class BenchCommand : HostCommand
         Realtime.Core.Reporting.SchedulingInfo scheduling;
         if (chosen[0].Family == "silero")
         {
-            Realtime.Core.Audio.SpeechRecording speech;
-            string wav = AssetLocator.Resolve(s.Assets, Realtime.Core.Audio.SpeechRecording.AssetPath);
+            SpeechRecording speech;
+            string wav = AssetLocator.Resolve(s.Assets, SpeechRecording.AssetPath);
             try
             {
-                speech = Realtime.Core.Audio.SpeechRecording.Load(wav);
+                speech = SpeechRecording.Load(wav);
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException)
             {
