@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Hosting;
@@ -9,15 +10,20 @@ namespace Realtime.Demos;
 public sealed class DemoApplication : IRealtimeApplication
 {
     private readonly Func<ApplicationContext, IApplicationInstance> _build;
+    private readonly Func<BoardProfile, IReadOnlyList<string>> _profileProblems;
     private readonly Func<BoardProfile, string, string?>? _modelProblem;
 
-    /// <summary>The demo <paramref name="name"/>, wired by <paramref name="build"/>; <paramref name="modelProblem"/> checks a model file without running it (null: nothing to check).</summary>
+    /// <summary>
+    /// The demo <paramref name="name"/>, wired by <paramref name="build"/>; <paramref name="profileProblems"/> says what it
+    /// needs of a profile beyond the loader's checks; <paramref name="modelProblem"/> checks a model file without running it (null: nothing to check).
+    /// </summary>
     public DemoApplication(string name, string description, Func<ApplicationContext, IApplicationInstance> build,
-        Func<BoardProfile, string, string?>? modelProblem = null)
+        Func<BoardProfile, IReadOnlyList<string>> profileProblems, Func<BoardProfile, string, string?>? modelProblem = null)
     {
         Name = name;
         Description = description;
         _build = build;
+        _profileProblems = profileProblems;
         _modelProblem = modelProblem;
     }
 
@@ -32,6 +38,9 @@ public sealed class DemoApplication : IRealtimeApplication
     /// <inheritdoc/>
     public IActuator OpenSafeOutputs(ApplicationContext context) =>
         DemoOutputs.OpenSafe(Name, new DemoWiring(context.Profile, context.ProfileSource, context.AssetsDirectory, context.Overrides));
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> ProfileProblems(BoardProfile profile) => _profileProblems(profile);
 
     /// <inheritdoc/>
     public string? ModelProblem(BoardProfile profile, string modelPath) => _modelProblem?.Invoke(profile, modelPath);

@@ -8,20 +8,20 @@ public static class DemoApplications
 {
     /// <summary>The face tracker: camera → BlazeFace → pan/tilt servos.</summary>
     public static readonly DemoApplication FaceTracker = new(FaceTrackerDemo.DemoName, "camera → BlazeFace → pan/tilt servos",
-        c => FaceTrackerDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides), FaceTrackerDemo.ModelProblem);
+        c => FaceTrackerDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides), DemoProfileChecks.FaceTracker, FaceTrackerDemo.ModelProblem);
 
     /// <summary>The voice-activity relay: speech → Silero VAD → a relay on GPIO.</summary>
     public static readonly DemoApplication VoiceRelay = new(VoiceRelayDemo.DemoName, "speech → Silero VAD (streaming) → a relay on GPIO",
-        c => VoiceRelayDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides));
+        c => VoiceRelayDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides), DemoProfileChecks.VoiceRelay);
 
     /// <summary>The line follower: rendered floor → M-LSD → two motors.</summary>
     public static readonly DemoApplication LineFollower = new(LineFollowerDemo.DemoName, "rendered floor → M-LSD → two motors on a robot",
-        c => LineFollowerDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides));
+        c => LineFollowerDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides), DemoProfileChecks.LineFollower);
 
     private static readonly IRealtimeApplication[] AllApplications = { FaceTracker, VoiceRelay, LineFollower };
     private static readonly string[] AllNames = { FaceTrackerDemo.DemoName, VoiceRelayDemo.DemoName, LineFollowerDemo.DemoName };
 
-    /// <summary>Every demo, face tracker first (the sim board's default).</summary>
+    /// <summary>Every demo, face tracker first (the host's default for a profile that names none).</summary>
     public static IReadOnlyList<IRealtimeApplication> All => AllApplications;
 
     /// <summary>Every demo's name.</summary>

@@ -10,6 +10,7 @@ using Realtime.Core.Reporting;
 using Realtime.Gpio;
 using Realtime.Gpio.ServoBoards;
 using Realtime.Linux.V4l2;
+using Realtime.Models;
 using Realtime.Onnx;
 using Realtime.Sim;
 using Realtime.Vision;

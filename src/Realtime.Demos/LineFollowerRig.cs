@@ -4,6 +4,7 @@ using Realtime.Core.Decoding;
 using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
 using Realtime.Gpio;
+using Realtime.Models;
 using Realtime.Onnx;
 using Realtime.Sim;
 

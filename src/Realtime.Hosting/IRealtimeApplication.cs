@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 
@@ -36,4 +38,12 @@ public interface IRealtimeApplication
     /// application has nothing to check.
     /// </summary>
     string? ModelProblem(BoardProfile profile, string modelPath);
+
+    /// <summary>
+    /// What the application needs of <paramref name="profile"/> beyond the loader's own checks (so
+    /// many outputs, a section it reads), as "field: problem" lines; empty when the profile fits.
+    /// The host runs it wherever it loads a profile for this application, and the problems join the
+    /// loader's in one error naming the file. Core knows no application: this is where its needs live.
+    /// </summary>
+    IReadOnlyList<string> ProfileProblems(BoardProfile profile) => Array.Empty<string>();
 }

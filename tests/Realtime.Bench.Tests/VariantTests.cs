@@ -89,8 +89,8 @@ public sealed class VadVariantTests
     [Fact]
     public void SileroFp16DecidesLikeFp32OnRealSpeechAndBothFindTheSpeech()
     {
-        var speech = Realtime.Core.Audio.SpeechRecording.Load(System.IO.Path.Combine(TestAssets.Dir, Realtime.Core.Audio.SpeechRecording.AssetPath));
-        Assert.True(speech.Samples.Length > 10 * Realtime.Core.Audio.SpeechRecording.SampleRate);
+        var speech = Realtime.Demos.SpeechRecording.Load(System.IO.Path.Combine(TestAssets.Dir, Realtime.Demos.SpeechRecording.AssetPath));
+        Assert.True(speech.Samples.Length > 10 * Realtime.Demos.SpeechRecording.SampleRate);
         var report = VadVariantBench.Run(VadVariantBench.Known(TestAssets.Dir), speech, passes: 1, warmup: 3, new Realtime.Onnx.OnnxSessionSettings());
         Assert.Equal(new[] { "silero-fp32", "silero-fp16" }, report.Variants.Select(v => v.Name));
         int chunks = report.Frames;

@@ -10,6 +10,7 @@ using Realtime.Core.Profiles;
 using Realtime.Gpio;
 using Realtime.Linux.Tests.V4l2;
 using Realtime.Linux.V4l2;
+using Realtime.Models;
 using Realtime.Onnx;
 using Realtime.Tests;
 

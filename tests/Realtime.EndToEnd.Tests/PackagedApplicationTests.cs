@@ -39,7 +39,7 @@ public sealed class PackagedApplicationTests
 
         // Every framework assembly came from the feed as a package at the packed version, none from a project.
         string assets = File.ReadAllText(Path.Combine(app, "obj", "project.assets.json"));
-        foreach (string lib in new[] { "Realtime.Core", "Realtime.Onnx", "Realtime.Gpio", "Realtime.Linux", "Realtime.Vision", "Realtime.Sim", "Realtime.Hosting", "Realtime.Demos" })
+        foreach (string lib in new[] { "Realtime.Core", "Realtime.Models", "Realtime.Onnx", "Realtime.Gpio", "Realtime.Linux", "Realtime.Vision", "Realtime.Sim", "Realtime.Hosting", "Realtime.Demos" })
             Assert.Matches(new Regex($"\"{Regex.Escape(lib)}/{Regex.Escape(version)}\": \\{{\\s*\"type\": \"package\""), assets);
         Assert.DoesNotContain("\"type\": \"project\"", assets);
 

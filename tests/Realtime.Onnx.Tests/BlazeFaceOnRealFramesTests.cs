@@ -2,6 +2,7 @@ using System;
 using Realtime.Core.Decoding;
 using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
+using Realtime.Models;
 using Realtime.Tests;
 using Realtime.Vision;
 

@@ -3,6 +3,7 @@ using OpenCvSharp;
 using Realtime.Core.Decoding;
 using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
+using Realtime.Models;
 using Realtime.Tests;
 
 namespace Realtime.Onnx.Tests;

@@ -87,7 +87,7 @@ internal sealed class BenchCommand : HostCommand
         string? demo = cl.Get("demo");
         if (model is not null && demo is not null) throw new UsageException("--model benches a model alone; --demo benches a demo: give one of them");
         if (demo is not null && !host.Applications.Has(demo)) throw new UsageException(host.Applications.Unknown(demo));
-        var (profile, source) = ProfileCatalog.Load(board, null, demo);
+        var (profile, source) = ProfileCatalog.Load(board, null, demo, host.Applications);
         ApplyTimingOverrides(cl, profile, source);
         demo = profile.Demo;
         var application = host.Applications.Find(demo);
@@ -287,11 +287,11 @@ internal sealed class BenchCommand : HostCommand
         Realtime.Core.Reporting.SchedulingInfo scheduling;
         if (chosen[0].Family == "silero")
         {
-            Realtime.Core.Audio.SpeechRecording speech;
-            string wav = AssetLocator.Resolve(s.Assets, Realtime.Core.Audio.SpeechRecording.AssetPath);
+            SpeechRecording speech;
+            string wav = AssetLocator.Resolve(s.Assets, SpeechRecording.AssetPath);
             try
             {
-                speech = Realtime.Core.Audio.SpeechRecording.Load(wav);
+                speech = SpeechRecording.Load(wav);
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException)
             {

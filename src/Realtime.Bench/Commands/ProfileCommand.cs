@@ -46,7 +46,7 @@ internal sealed class ProfileCommand : HostCommand
         Version = host.Version;
         BenchCommand.CheckReportPath("report", cl.Get("report"));
         string board = cl.Get("board") ?? "sim";
-        var (profile, source) = ProfileCatalog.Load(board);
+        var (profile, source) = ProfileCatalog.Load(board, null, null, host.Applications);
         string? assets = AssetLocator.Find(cl.Get("assets"));
         string? model = cl.Get("model");
         if (model is not null && !File.Exists(model)) throw new ProfileException("--model", new[] { $"model file not found: {Path.GetFullPath(model)}" });

@@ -8,6 +8,7 @@ using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Timing;
 using Realtime.Demos;
+using Realtime.Models;
 using Realtime.Onnx;
 
 namespace Realtime.Bench.Variants;

@@ -63,7 +63,7 @@ public static class VadVariantBench
     private static string Resolve(string? assets, string relative) => assets is null ? relative : Path.Combine(assets, relative);
 
     /// <summary>Runs the variants over <paramref name="speech"/>, <paramref name="passes"/> times through it.</summary>
-    public static VariantReport Run(IReadOnlyList<VariantSpec> variants, Realtime.Core.Audio.SpeechRecording speech, int passes, int warmup, OnnxSessionSettings settings)
+    public static VariantReport Run(IReadOnlyList<VariantSpec> variants, Realtime.Demos.SpeechRecording speech, int passes, int warmup, OnnxSessionSettings settings)
     {
         int chunksPerPass = (speech.Samples.Length - Context) / Chunk;
         int chunks = chunksPerPass * Math.Max(1, passes);

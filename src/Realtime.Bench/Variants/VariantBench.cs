@@ -5,6 +5,7 @@ using Realtime.Core.Decoding;
 using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Timing;
+using Realtime.Models;
 using Realtime.Onnx;
 using Realtime.Vision;
 

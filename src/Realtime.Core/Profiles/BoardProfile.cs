@@ -13,8 +13,11 @@ public sealed class BoardProfile
     public int CpuCores { get; set; }
     /// <summary>Outputs are simulated (no hardware touched).</summary>
     public bool Simulated { get; set; }
-    /// <summary>The demo the profile runs by default.</summary>
-    public string Demo { get; set; } = "face-tracker";
+    /// <summary>
+    /// The application the profile runs by default, by its registered name; empty when it names none
+    /// (the host then gives it its default application: see <see cref="ProfileLoadOptions.DefaultDemo"/>).
+    /// </summary>
+    public string Demo { get; set; } = "";
     /// <summary>The camera or sensor.</summary>
     public CameraProfile Camera { get; set; } = new();
     /// <summary>The model and how to run it.</summary>

@@ -173,7 +173,7 @@ public static class ProfileComposer
         var seen = new HashSet<string>(StringComparer.Ordinal) { Identity(source) };
         JsonObject merged = Resolve(root, source, options.BaseDirectory, options, chain, seen, 0);
         describedSource = chain.Count > 1 ? $"{source} (extends {string.Join(" → ", chain.GetRange(1, chain.Count - 1))})" : source;
-        ApplyDemo(merged, options.Demo, source);
+        ApplyDemo(merged, options.Demo, options.DefaultDemo, source);
         if (options.Sets.Count > 0)
         {
             foreach (string set in options.Sets) ApplySet(merged, set, describedSource, options.OverrideLabel);
@@ -233,11 +233,13 @@ public static class ProfileComposer
     /// chosen demo becomes the profile's <c>demo</c>. A demo without an entry runs on the profile as
     /// it is (its own sections are then checked by the demo's wiring).
     /// </summary>
-    private static void ApplyDemo(JsonObject merged, string? demo, string source)
+    private static void ApplyDemo(JsonObject merged, string? demo, string? defaultDemo, string source)
     {
         merged.TryGetPropertyValue(DemosKey, out JsonNode? demos);
         merged.Remove(DemosKey);
         if (demo is null && merged["demo"] is JsonValue v && v.GetValueKind() == JsonValueKind.String) demo = v.GetValue<string>();
+        // A profile that names no application runs the host's default, its entry under demos included.
+        if (string.IsNullOrEmpty(demo) && !string.IsNullOrEmpty(defaultDemo)) demo = defaultDemo;
         if (demos is not null)
         {
             if (demos is not JsonObject byName)

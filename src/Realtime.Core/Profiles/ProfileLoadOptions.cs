@@ -26,4 +26,17 @@ public sealed class ProfileLoadOptions
 
     /// <summary>The demo to run: its entry under the profile's <c>demos</c> is merged in (null: the profile's own <c>demo</c>).</summary>
     public string? Demo { get; init; }
+
+    /// <summary>
+    /// The application a profile that names none (no <c>demo</c>, none chosen) gets: the host's
+    /// default. Null leaves <see cref="BoardProfile.Demo"/> empty.
+    /// </summary>
+    public string? DefaultDemo { get; init; }
+
+    /// <summary>
+    /// What the chosen application needs of the profile, beyond the loader's own checks: "field:
+    /// problem" lines (empty when it fits). Its problems join the loader's in one error naming the
+    /// file. Null: no application checks it (the host passes its applications' checks).
+    /// </summary>
+    public Func<BoardProfile, IReadOnlyList<string>>? ApplicationCheck { get; init; }
 }

@@ -42,7 +42,6 @@ public static partial class ProfileLoader
         if (o.Channel < 0 || o.Channel > 15) add($"{f}.channel", $"a PCA9685 has channels 0..15, got {o.Channel}");
         if (o.FrequencyHz < 24 || o.FrequencyHz > 1526) add($"{f}.frequency_hz", $"a PCA9685 runs at 24..1526 Hz, got {o.FrequencyHz}");
         if (o.Pin is not null) add($"{f}.pin", "a PCA9685 channel is not a header pin: leave pin out");
-        if (p.Demo == "line-follower") add($"{f}.pca9685", "the line follower's motors are on sysfs PWM only");
         if (!deviceOk || !addressOk) return;
         string key = $"{board.Device} 0x{address:X2}";
         for (int j = 0; j < index; j++)

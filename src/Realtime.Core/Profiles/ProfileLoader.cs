@@ -84,7 +84,10 @@ public static partial class ProfileLoader
             throw new ProfileException(described, new[] { DescribeJsonError(ex, withLine: !fromNode, final) });
         }
         if (profile is null) throw new ProfileException(described, new[] { "the file holds no profile object" });
+        if (profile.Demo.Length == 0 && options?.DefaultDemo is { Length: > 0 } defaultDemo) profile.Demo = defaultDemo;
         var problems = Validate(profile);
+        // The application's own needs: Core knows no application, the host passes the chosen one's check.
+        if (options?.ApplicationCheck is { } check) problems.AddRange(check(profile));
         if (problems.Count > 0) throw new ProfileException(described, problems);
         return (profile, described);
     }
@@ -105,7 +108,10 @@ public static partial class ProfileLoader
         BuiltInNames = o?.BuiltInNames ?? Array.Empty<string>(),
         BaseDirectory = dir,
         Sets = o?.Sets ?? Array.Empty<string>(),
+        OverrideLabel = o?.OverrideLabel ?? ProfileLoadOptions.DefaultOverrideLabel,
         Demo = o?.Demo,
+        DefaultDemo = o?.DefaultDemo,
+        ApplicationCheck = o?.ApplicationCheck,
     };
 
     internal static string DescribeJsonError(JsonException ex, bool withLine, JsonNode? root = null)
@@ -294,8 +300,7 @@ public static partial class ProfileLoader
         }
         if (t.DeadlineUs > 0 && budgetSum > t.DeadlineUs) Add("timing.budgets_us", $"stage budgets add up to {budgetSum} µs, more than the {t.DeadlineUs} µs deadline");
 
-        if (p.Demo == "face-tracker" && p.Pwm.Count != 2) Add("pwm", $"the face tracker needs exactly two PWM outputs (pan, tilt), got {p.Pwm.Count}");
-        // The line follower's own needs (two motors, this section, a square camera) are checked by its wiring.
+        // What one application needs (so many outputs, a plant) is its own check (ProfileLoadOptions.ApplicationCheck).
         if (p.LineFollower is { } lineFollower) ValidateLineFollower(lineFollower, Add);
         var names = new HashSet<string>();
         var channels = new HashSet<(int, int)>();
@@ -377,34 +382,12 @@ public static partial class ProfileLoader
 
         if (p.Audio is { } audio) ValidateAudio(audio, p.Simulated, Add);
         if (p.Relay is { } relay) ValidateRelay(relay, Add);
-        if (p.Demo == "voice-relay")
-        {
-            // Missing audio or relay sections are the demo's wiring to name (a demo may run on a profile without its entry).
-            if (p.Audio is { SampleRate: > 0, Chunk: > 0 } a && rateOk && Math.Abs(t.RateHz - a.SampleRate / (double)a.Chunk) > 1e-6 * t.RateHz)
-                Add("timing.rate_hz", $"{F(t.RateHz)} Hz does not match the audio: {a.SampleRate} Hz in chunks of {a.Chunk} is {F(a.SampleRate / (double)a.Chunk)} Hz");
-        }
-
-        if (p.Simulated && p.Demo != "voice-relay")
-        {
-            if (p.Plant is null) Add("plant", "a simulated board needs a plant");
-            else
-            {
-                if (!(p.Plant.ServoRateDegPerS > 0 && p.Plant.ServoRateDegPerS <= 100_000)) Add("plant.servo_rate_deg_per_s", $"must be above 0 and at most 100000, got {F(p.Plant.ServoRateDegPerS)}");
-                // The mount starts where its servos can be: pan is the first output, tilt the second.
-                if (p.Pwm.Count > 0 && OutsideRange(p.Pwm[0], p.Plant.StartPanDeg)) Add("plant.start_pan_deg", $"{F(p.Plant.StartPanDeg)} is outside pwm[0]'s {F(p.Pwm[0].MinAngleDeg)}..{F(p.Pwm[0].MaxAngleDeg)}");
-                if (p.Pwm.Count > 1 && OutsideRange(p.Pwm[1], p.Plant.StartTiltDeg)) Add("plant.start_tilt_deg", $"{F(p.Plant.StartTiltDeg)} is outside pwm[1]'s {F(p.Pwm[1].MinAngleDeg)}..{F(p.Pwm[1].MaxAngleDeg)}");
-                if (!(p.Plant.WorldScale >= 1 && p.Plant.WorldScale <= 16)) Add("plant.world_scale", $"must be 1..16, got {F(p.Plant.WorldScale)}");
-                if (p.Plant.SettleFrames < 0 || p.Plant.SettleFrames > MaxFrames) Add("plant.settle_frames", $"must be 0..{MaxFrames}, got {p.Plant.SettleFrames}");
-            }
-        }
         if (p.App is { } app) ValidateApp(app, Add);
         return e;
     }
 
     /// <summary>The largest controller gain (a sane gain is below 10).</summary>
     public const double MaxGain = 1000;
-
-    private static bool OutsideRange(PwmOutputProfile o, double angle) => !(angle >= o.MinAngleDeg && angle <= o.MaxAngleDeg);
 
     /// <summary>
     /// Why the profile asks for real-time scheduling (another of its threads has an RT priority, or

@@ -174,16 +174,6 @@ public sealed class I2cDeviceProfileTests
     }
 
     [Fact]
-    public void TheLineFollowersMotorsCannotBeOnAPca9685Yet()
-    {
-        var j = OnPca9685();
-        j.AsObject().Remove("demos"); // its line-follower entry brings its own outputs
-        j["demo"] = "line-follower";
-        var ex = Assert.Throws<ProfileException>(() => ProfileLoader.Parse(j.ToJsonString(), Source));
-        Assert.Contains(ex.Problems, p => p.StartsWith("pwm[0].pca9685: the line follower's motors are on sysfs PWM only", StringComparison.Ordinal));
-    }
-
-    [Fact]
     public void TheRigsRunOfTheX86Pca9685VariantLoads()
     {
         var p = ProfileLoader.LoadFile(Path.Combine(TestAssets.RepoRoot, "tests", "rig", "rig-pca9685.json"), BoardFiles.Options());

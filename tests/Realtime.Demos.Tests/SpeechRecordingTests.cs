@@ -4,7 +4,7 @@ using System.IO;
 using Realtime.Core.Audio;
 using Realtime.Tests;
 
-namespace Realtime.Core.Tests.Audio;
+namespace Realtime.Demos.Tests;
 
 /// <summary>The speech recording scripts/make-speech.sh makes (fetch-assets.sh puts it in .assets/audio).</summary>
 public sealed class SpeechRecordingTests

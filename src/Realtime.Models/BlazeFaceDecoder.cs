@@ -1,8 +1,9 @@
 using System;
+using Realtime.Core.Decoding;
 using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
 
-namespace Realtime.Core.Decoding;
+namespace Realtime.Models;
 
 /// <summary>
 /// Decodes BlazeFace (front, 128×128) outputs: MediaPipe's SSD anchors (16×16×2 at stride 8 and

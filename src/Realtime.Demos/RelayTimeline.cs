@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using Realtime.Core.Reporting;
 
-namespace Realtime.Core.Audio;
+namespace Realtime.Demos;
 
 /// <summary>
 /// The relay's state chunk by chunk, recorded by the pipeline thread into arrays sized at start-up

@@ -1,8 +1,9 @@
 using System;
+using Realtime.Core.Decoding;
 using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
 
-namespace Realtime.Core.Decoding;
+namespace Realtime.Models;
 
 /// <summary>
 /// Decodes M-LSD (keijiro's 320×320 ONNX export) into line segments. The model's graph already

@@ -1,6 +1,7 @@
 using Realtime.Core.Decoding;
+using Realtime.Models;
 
-namespace Realtime.Core.Tests.Decoding;
+namespace Realtime.Models.Tests;
 
 /// <summary>BlazeFace front anchors (MediaPipe's SSD layout) and box overlap.</summary>
 public sealed class BlazeFaceAnchorsTests

@@ -1,0 +1,89 @@
+using System;
+using System.IO;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Realtime.Core.Profiles;
+using Realtime.Tests;
+
+namespace Realtime.Demos.Tests;
+
+/// <summary>
+/// What each demo needs of a profile is its own check, run where the host loads the profile for it:
+/// the texts the loader used to give, now from the demo, and the loader alone no longer asks them.
+/// </summary>
+public sealed class DemoProfileChecksTests
+{
+    private static readonly ApplicationCatalog Demos = new RealtimeHost("rtapp").AddDemos().Applications;
+
+    private static ProfileException Fails(string board, string? demo, params string[] sets) =>
+        Assert.Throws<ProfileException>(() => ProfileCatalog.Load(board, sets, demo, Demos));
+
+    private static JsonObject Sim() =>
+        (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(TestAssets.RepoRoot, "boards", "sim.json")), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
+
+    [Theory]
+    [InlineData("plant=null", "plant: a simulated board needs a plant")]
+    [InlineData("pwm=null", "pwm: the face tracker needs exactly two PWM outputs (pan, tilt), got 0")]
+    public void TheFaceTrackerNamesWhatItNeedsOfTheSimBoard(string set, string problem)
+    {
+        var ex = Fails("sim", null, set);
+        Assert.Contains(problem, ex.Problems);
+        Assert.StartsWith("boards/sim.json (built in)", ex.Message, StringComparison.Ordinal);
+        // The loader alone knows no demo: the same profile is well formed.
+        Assert.Equal("face-tracker", ProfileLoader.Parse(Sim().ToJsonString(), "sim.json", new ProfileLoadOptions { Sets = new[] { set } }).Demo);
+    }
+
+    [Fact]
+    public void ThePlantsStartMustBeWhereItsServosCanBe()
+    {
+        var ex = Fails("sim", null, "plant.start_pan_deg=1e308");
+        Assert.Equal("plant.start_pan_deg: 1E+308 is outside pwm[0]'s -45..45", Assert.Single(ex.Problems));
+    }
+
+    [Fact]
+    public void TheVoiceRelaysRateIsItsAudiosChunkRate()
+    {
+        var ex = Fails("sim", "voice-relay", "timing.rate_hz=20");
+        Assert.Equal("timing.rate_hz: 20 Hz does not match the audio: 16000 Hz in chunks of 512 is 31.25 Hz", Assert.Single(ex.Problems));
+        // The face tracker has no audio to match, and the voice relay no plant to need.
+        Assert.Equal(20, ProfileCatalog.Load("sim", new[] { "timing.rate_hz=20" }, "face-tracker", Demos).Profile.Timing.RateHz);
+        Assert.Null(ProfileCatalog.Load("sim", new[] { "plant=null" }, "voice-relay", Demos).Profile.Plant);
+    }
+
+    [Fact]
+    public void TheLineFollowersMotorsCannotBeOnAPca9685Yet()
+    {
+        var j = Sim();
+        j.Remove("demos"); // its line-follower entry brings its own outputs
+        j["demo"] = "line-follower";
+        for (int i = 0; i < 2; i++)
+        {
+            j["pwm"]![i]!["pca9685"] = new JsonObject { ["device"] = "/dev/i2c-1", ["address"] = "0x40" };
+            j["pwm"]![i]!["channel"] = i;
+        }
+        var dir = Directory.CreateTempSubdirectory("rtapp-demo-check-");
+        try
+        {
+            string file = Path.Combine(dir.FullName, "lf.json");
+            File.WriteAllText(file, j.ToJsonString());
+            var ex = Assert.Throws<ProfileException>(() => ProfileCatalog.Load(file, null, null, Demos));
+            Assert.Equal(file, ex.Source);
+            Assert.Contains(ex.Problems, p => p.StartsWith("pwm[0].pca9685: the line follower's motors are on sysfs PWM only", StringComparison.Ordinal));
+            Assert.Contains(ex.Problems, p => p.StartsWith("pwm[1].pca9685: the line follower's motors are on sysfs PWM only", StringComparison.Ordinal));
+            // The face tracker's servos may be on one.
+            Assert.Equal("face-tracker", ProfileCatalog.Load(file, null, "face-tracker", Demos).Profile.Demo);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [Fact]
+    public void EveryDemoAcceptsItsOwnEntryOfTheSimBoard()
+    {
+        foreach (string demo in DemoApplications.Names)
+        {
+            var (p, _) = ProfileCatalog.Load("sim", null, demo, Demos);
+            Assert.Equal(demo, p.Demo);
+            Assert.Empty(Demos.ProfileProblems(p));
+        }
+    }
+}
