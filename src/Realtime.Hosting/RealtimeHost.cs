@@ -172,7 +172,7 @@ public sealed class RealtimeHost
         });
         root.Subcommands.Add(helpCommand);
 
-        var shell = new Argument<string>("shell") { Description = "The shell: bash." };
+        var shell = new Argument<string?>("shell") { Description = "The shell: bash.", Arity = ArgumentArity.ZeroOrOne };
         shell.CompletionSources.Add("bash");
         var completion = new Command("completion", $"Prints a bash completion script: source <({ToolName} completion bash).") { shell };
         completion.SetAction(p =>

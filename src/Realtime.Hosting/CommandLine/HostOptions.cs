@@ -77,6 +77,8 @@ public static class HostOptions
                 return null;
             },
         };
+        // The words, not System.CommandLine's default of the enum's member names.
+        option.CompletionSources.Clear();
         option.CompletionSources.Add(words);
         return option;
     }
