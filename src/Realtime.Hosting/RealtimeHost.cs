@@ -160,7 +160,7 @@ public sealed class RealtimeHost
 
         foreach (var c in _commands) root.Subcommands.Add(Declare(c));
 
-        var topic = new Argument<string?>("command") { Description = "The command to explain (all of them when left out).", Arity = ArgumentArity.ZeroOrOne };
+        var topic = new Argument<string?>("command") { Description = "The command to explain (all of them when left out).", Arity = ArgumentArity.ZeroOrOne, HelpName = "COMMAND" };
         topic.CompletionSources.Add(_ => CommandNames());
         var helpCommand = new Command("help", $"Prints the help of {ToolName} or of one command (as COMMAND --help does).") { topic };
         helpCommand.SetAction(p =>
@@ -172,7 +172,7 @@ public sealed class RealtimeHost
         });
         root.Subcommands.Add(helpCommand);
 
-        var shell = new Argument<string?>("shell") { Description = "The shell: bash.", Arity = ArgumentArity.ZeroOrOne };
+        var shell = new Argument<string?>("shell") { Description = "The shell: bash.", Arity = ArgumentArity.ZeroOrOne, HelpName = "SHELL" };
         shell.CompletionSources.Add("bash");
         var completion = new Command("completion", $"Prints a bash completion script: source <({ToolName} completion bash).") { shell };
         completion.SetAction(p =>

@@ -35,6 +35,20 @@ public sealed class HostOptionsTests
     }
 
     [Fact]
+    public void AOneValueOptionGivenAgainTakesTheLastSoAScriptsDefaultsCanBeOverridden()
+    {
+        var r = Parse("--frames", "3", "--report", "a.json", "--pace", "slow", "--frames", "4", "--report", "b.json", "--pace", "fast");
+        Assert.Empty(r.Errors);
+        Assert.Equal(4, r.GetValue(Frames));
+        Assert.Equal("b.json", r.GetValue(Report));
+        Assert.Equal(Pace.Fast, r.GetValue(Speed));
+        // One value per --name: a second word is a stray argument, not a second value.
+        Assert.Equal(new[] { "4" }, Parse("--frames", "3", "4").UnmatchedTokens);
+        // The value that counts is the one checked (an overridden one is not used).
+        Assert.Equal(4, Parse("--frames", "0", "--frames", "4").GetValue(Frames));
+    }
+
+    [Fact]
     public void WhatWasNotGivenIsNullOrFalse()
     {
         var r = Parse();
