@@ -185,14 +185,13 @@ public sealed class RealtimeHost
         return root;
     }
 
-    /// <summary>A host command as System.CommandLine's: its options, its action, and completions for the values the host knows (applications, built-in boards).</summary>
+    /// <summary>A host command as System.CommandLine's: its options, its action, and, after <c>--demo</c>, its applications as completions.</summary>
     private Command Declare(HostCommand c)
     {
         var command = new Command(c.Name, c.Description);
         foreach (var option in c.Options)
         {
             if (option.Name == "--demo") option.CompletionSources.Add(_ => Applications.Names);
-            else if (option.Name == "--board") option.CompletionSources.Add(_ => ProfileCatalog.Names());
             command.Options.Add(option);
         }
         command.SetAction(p => c.Execute(this, p, _mainNs));

@@ -131,6 +131,8 @@ public sealed class RealtimeHostTests
     [InlineData("rtapp run --fr", new[] { "--frames" })]
     [InlineData("rtapp run --demo ", new[] { "face-tracker", "voice-relay", "line-follower" })]
     [InlineData("rtapp safe --board rpi", new[] { "rpi4", "rpi4-tracker-15hz", "rpi5" })]
+    [InlineData("rtapp boards --show rpi4-", new[] { "rpi4-tracker-15hz" })]
+    [InlineData("rtapp bench --page-cache ", new[] { "warm", "cold", "both" })]
     [InlineData("rtapp run --scenario s", new[] { "single-stream" })]
     [InlineData("rtapp help bu", new[] { "bundle" })]
     [InlineData("rtapp completion ", new[] { "bash", "--help", "-h" })]

@@ -46,7 +46,7 @@ internal sealed class BenchCommand : HostCommand
         --write-tensors FILE also writes those frames, preprocessed (float32), for other programs).
         """;
 
-    private readonly Option<string> _board = HostOptions.Text("--board", "NAME|FILE.json", "The board profile: a built-in name or a profile file (default: sim).");
+    private readonly Option<string> _board = HostOptions.Board("--board", "The board profile: a built-in name or a profile file (default: sim).");
     private readonly Option<string> _demo = HostOptions.Text("--demo", "NAME", "The application to bench (default: the profile's).");
     private readonly Option<string> _model = HostOptions.Text("--model", "FILE.onnx", "Bench this model alone instead of an application.");
     private readonly Option<string> _shape = HostOptions.Text("--shape", "NAME=AxB,…", "Input shapes for --model's dynamic dimensions.");

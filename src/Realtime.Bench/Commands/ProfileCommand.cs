@@ -30,7 +30,7 @@ internal sealed class ProfileCommand : HostCommand
     /// <inheritdoc/>
     public override string Description => "ONNX Runtime's operator profile beside the loop's own stages, shares adding up to 100 %.";
 
-    private readonly Option<string> _board = HostOptions.Text("--board", "NAME|FILE.json", "The board profile: a built-in name or a profile file (default: sim).");
+    private readonly Option<string> _board = HostOptions.Board("--board", "The board profile: a built-in name or a profile file (default: sim).");
     private readonly Option<string> _model = HostOptions.Text("--model", "FILE.onnx", "Profile this model (the board's own runs in its application's loop, any other alone).");
     private readonly Option<string> _shape = HostOptions.Text("--shape", "NAME=AxB,…", "Input shapes for --model's dynamic dimensions.");
     private readonly Option<int?> _runs = HostOptions.Number("--runs", 1, 1_000_000, "N", "Profiled runs (default: 200).");

@@ -26,6 +26,14 @@ public static class HostOptions
     public static Option<string> Text(string name, string helpName, string description) =>
         LastCounts(new Option<string>(name) { Description = description, HelpName = helpName, CustomParser = r => r.Tokens[^1].Value });
 
+    /// <summary>A board profile: a built-in name (the names complete in the shell) or a profile file.</summary>
+    public static Option<string> Board(string name, string description)
+    {
+        var option = Text(name, "NAME|FILE.json", description);
+        option.CompletionSources.Add(_ => ProfileCatalog.Names());
+        return option;
+    }
+
     /// <summary>An option that may be given again and again, one value each time (<c>--set a=1 --set b=2</c>), in order.</summary>
     public static Option<string[]> Repeated(string name, string helpName, string description) =>
         new(name) { Description = description, HelpName = helpName, AllowMultipleArgumentsPerToken = false };

@@ -16,7 +16,7 @@ internal sealed class BoardsCommand : HostCommand
     /// <inheritdoc/>
     public override string Description => "Lists the built-in board profiles, or prints one with inheritance and overrides resolved.";
 
-    private readonly Option<string> _show = HostOptions.Text("--show", "NAME|FILE.json", "Print this profile, resolved, as JSON.");
+    private readonly Option<string> _show = HostOptions.Board("--show", "Print this profile, resolved, as JSON.");
     private readonly Option<string[]> _set = HostOptions.Repeated("--set", "key=value", "Override one field of the profile --show prints (repeatable).");
 
     /// <inheritdoc/>

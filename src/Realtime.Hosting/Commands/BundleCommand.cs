@@ -36,7 +36,7 @@ internal sealed class BundleCommand : HostCommand
         rtapp-bundle); install.sh --trust FILE verifies it.
         """;
 
-    private readonly Option<string> _board = HostOptions.Text("--board", "NAME|FILE.json", "The board profile the bundle is for (required).");
+    private readonly Option<string> _board = HostOptions.Board("--board", "The board profile the bundle is for (required).");
     private readonly Option<string[]> _set = HostOptions.Repeated("--set", "key=value", "Override one profile field (repeatable).");
     private readonly Option<string> _binary = HostOptions.Text("--binary", "DIR", "The folder with the binary for the board's arch.");
     private readonly Option<string> _assets = HostOptions.Text("--assets", "DIR", "The folder of models and videos.");

@@ -24,7 +24,7 @@ internal sealed class CheckCommand : HostCommand
     public override string Description => "Sets this machine beside the profile: RT kernel, isolated cores, governor, RT throttling, " +
         "limits, device nodes, model hash. Exit 0 when nothing fails (warnings allowed).";
 
-    private readonly Option<string> _board = HostOptions.Text("--board", "NAME|FILE.json", "The board profile: a built-in name or a profile file (default: sim).");
+    private readonly Option<string> _board = HostOptions.Board("--board", "The board profile: a built-in name or a profile file (default: sim).");
     private readonly Option<string[]> _set = HostOptions.Repeated("--set", "key=value", "Override one profile field (repeatable).");
     private readonly Option<string> _assets = HostOptions.Text("--assets", "DIR", "The folder of models and videos (the model's hash is checked).");
 

@@ -33,7 +33,7 @@ internal sealed class RunCommand : HostCommand
           crash:decode:at=50,dead-source:from=10:to=20,garbage-source:from=10:to=20" (times in ms, frames from 0).
         """;
 
-    private readonly Option<string> _board = HostOptions.Text("--board", "NAME|FILE.json", "The board profile: a built-in name or a profile file (default: sim).");
+    private readonly Option<string> _board = HostOptions.Board("--board", "The board profile: a built-in name or a profile file (default: sim).");
     private readonly Option<string> _demo = HostOptions.Text("--demo", "NAME", "The application to run (default: the profile's).");
     private readonly Option<int?> _frames = HostOptions.Number("--frames", 1, ProfileLoader.MaxFrames, "N", "Counted frames (default: the profile's).");
     private readonly Option<int?> _warmup = HostOptions.Number("--warmup", 0, ProfileLoader.MaxWarmupFrames, "N", "Warm-up frames before counting (default: the profile's).");

@@ -24,7 +24,7 @@ internal sealed class SafeCommand : HostCommand
     public override string Description => "Opens only the outputs the application drives, writes their safe values and exits (the service's " +
         "ExecStopPost: outputs go safe however the loop's process ended). Hardware PWM keeps running at them.";
 
-    private readonly Option<string> _board = HostOptions.Text("--board", "NAME|FILE.json", "The board profile: a built-in name or a profile file (default: sim).");
+    private readonly Option<string> _board = HostOptions.Board("--board", "The board profile: a built-in name or a profile file (default: sim).");
     private readonly Option<string[]> _set = HostOptions.Repeated("--set", "key=value", "Override one profile field (repeatable).");
     private readonly Option<string> _demo = HostOptions.Text("--demo", "NAME", "The application whose outputs go safe (default: the profile's).");
     private readonly Option<bool> _quiet = HostOptions.Flag("--quiet", "Print nothing.");
