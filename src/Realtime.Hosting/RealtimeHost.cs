@@ -1,5 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using System.Reflection;
 using Realtime.Core.Graph;
 using Realtime.Core.Profiles;
@@ -19,6 +22,8 @@ namespace Realtime.Hosting;
 public sealed class RealtimeHost
 {
     private readonly List<HostCommand> _commands = new();
+    private RootCommand? _root;
+    private long _mainNs;
 
     /// <summary>A host whose command line is called <paramref name="toolName"/> (letters, digits, '-' and '_') in messages, help and completion.</summary>
     public RealtimeHost(string toolName = "rtapp")
@@ -77,8 +82,9 @@ public sealed class RealtimeHost
     public RealtimeHost AddCommand(HostCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (FindCommand(command.Name) is not null) throw new ArgumentException($"a command named '{command.Name}' is already registered", nameof(command));
+        if (FindCommand(command.Name) is not null || command.Name is "help" or "completion") throw new ArgumentException($"a command named '{command.Name}' is already registered", nameof(command));
         _commands.Add(command);
+        _root?.Subcommands.Add(Declare(command));
         return this;
     }
 
@@ -90,6 +96,13 @@ public sealed class RealtimeHost
     }
 
     /// <summary>
+    /// The host's command line as System.CommandLine sees it: its commands with their options,
+    /// <c>help</c>, <c>completion</c>, <c>--help</c>, <c>--version</c> and the <c>[suggest]</c>
+    /// directive shells complete with. Made once, when first asked for.
+    /// </summary>
+    public RootCommand CommandLine => _root ??= BuildCommandLine();
+
+    /// <summary>
     /// Runs the command line <paramref name="args"/> and returns the exit code for <c>Main</c> to
     /// return: <see cref="ExitCodes.BadInput"/> with one clear line for a mistake in the arguments or
     /// the profile.
@@ -98,46 +111,21 @@ public sealed class RealtimeHost
     {
         long mainNs = MonotonicClock.NowNs();
         ArgumentNullException.ThrowIfNull(args);
+        _mainNs = mainNs;
+        // Signals belong to the commands (run stops cleanly on SIGINT/SIGTERM), and exceptions to the
+        // catch below: System.CommandLine handles neither.
+        var invocation = new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+            Output = Console.Out,
+            Error = Console.Error,
+        };
         try
         {
-            string name = args.Length > 0 ? args[0] : "help";
-            switch (name)
-            {
-                case "--version":
-                case "version":
-                    Console.WriteLine(Commit is null ? $"{ToolName} {Version}" : $"{ToolName} {Version} (commit {Commit})");
-                    return ExitCodes.Ok;
-                case "complete":
-                    // The shell's completion function asks: the words so far, the one being typed last.
-                    foreach (string candidate in Complete(args.AsSpan(1))) Console.WriteLine(candidate);
-                    return ExitCodes.Ok;
-                case "completion":
-                    if (args.Length != 2 || args[1] != "bash") throw new UsageException($"completion takes the shell's name: {ToolName} completion bash");
-                    Console.Write(BashCompletion());
-                    return ExitCodes.Ok;
-                case "help":
-                case "--help":
-                case "-h":
-                    if (args.Length > 1 && FindCommand(args[1]) is HostCommand about) PrintHelp(about);
-                    else PrintHelp();
-                    return ExitCodes.Ok;
-            }
-            var command = FindCommand(name);
-            if (command is null)
-            {
-                var names = new List<string>();
-                foreach (var c in _commands) names.Add(c.Name);
-                string? near = CommandArguments.Nearest(name, names);
-                throw new UsageException($"unknown command '{name}'{(near is null ? "" : $" (did you mean '{near}'?)")}");
-            }
-            // --help anywhere after the command asks for that command's help, whatever else is there.
-            for (int i = 1; i < args.Length; i++)
-                if (args[i] is "--help" or "-h")
-                {
-                    PrintHelp(command);
-                    return ExitCodes.Ok;
-                }
-            return command.Execute(this, CommandArguments.Parse(args, command.Options), mainNs);
+            var parsed = CommandLine.Parse(args, ParserSettings);
+            if (parsed.Action is ParseErrorAction) throw new UsageException(UsageErrors.Describe(parsed));
+            return parsed.Invoke(invocation);
         }
         catch (UsageException ex)
         {
@@ -164,69 +152,97 @@ public sealed class RealtimeHost
     }
 
     /// <summary>
-    /// What may come next on a command line whose words so far are <paramref name="words"/> (the
-    /// last one partly typed, possibly empty): commands, a command's options, applications after
-    /// <c>--demo</c>, built-in boards after <c>--board</c>.
+    /// No response files: an argument that starts with '@' is a value (a path, a key=value), never
+    /// a file whose words are spliced into the command line.
     /// </summary>
-    public IReadOnlyList<string> Complete(ReadOnlySpan<string> words)
+    private static readonly ParserConfiguration ParserSettings = new() { ResponseFileTokenReplacer = null };
+
+    private RootCommand BuildCommandLine()
     {
-        var found = new List<string>();
-        string typed = words.Length == 0 ? "" : words[^1];
-        void Offer(string candidate)
+        var root = new RootCommand($"{ToolName} {Version}: closed-loop edge inference under hard deadlines.") { HelpName = ToolName };
+        // --help and -h only (not /h, /? and -?, which would crowd every completion), on every command.
+        for (int i = root.Options.Count - 1; i >= 0; i--)
+            if (root.Options[i] is HelpOption) root.Options.RemoveAt(i);
+        var help = new HelpOption("--help", "-h") { Recursive = true };
+        help.Action = new HelpWithNotes(help.Action!, NotesOf);
+        root.Options.Add(help);
+        foreach (var option in root.Options)
+            if (option is VersionOption version) version.Action = new VersionAction(this);
+        root.SetAction(p => ShowHelp(null, p.InvocationConfiguration));
+
+        foreach (var c in _commands) root.Subcommands.Add(Declare(c));
+
+        var topic = new Argument<string?>("command") { Description = "The command to explain (all of them when left out).", Arity = ArgumentArity.ZeroOrOne, HelpName = "COMMAND" };
+        topic.CompletionSources.Add(_ => CommandNames());
+        var helpCommand = new Command("help", $"Prints the help of {ToolName} or of one command (as COMMAND --help does).") { topic };
+        helpCommand.SetAction(p =>
         {
-            if (candidate.StartsWith(typed, StringComparison.Ordinal)) found.Add(candidate);
-        }
-        if (words.Length <= 1)
+            string? name = p.GetValue(topic);
+            if (name is not null && FindCommand(name) is null)
+                throw new UsageException($"unknown command '{MessageText.Shown(name)}'{(UsageErrors.Nearest(name, CommandNames()) is string near ? $" (did you mean '{near}'?)" : "")}");
+            return ShowHelp(name, p.InvocationConfiguration);
+        });
+        root.Subcommands.Add(helpCommand);
+
+        var shell = new Argument<string?>("shell") { Description = "The shell: bash.", Arity = ArgumentArity.ZeroOrOne, HelpName = "SHELL" };
+        shell.CompletionSources.Add("bash");
+        var completion = new Command("completion", $"Prints a bash completion script: source <({ToolName} completion bash).") { shell };
+        completion.SetAction(p =>
         {
-            foreach (var c in _commands) Offer(c.Name);
-            foreach (string w in new[] { "help", "completion", "--version", "--help" }) Offer(w);
-            return found;
-        }
-        var command = FindCommand(words[0]);
-        if (command is null) return found;
-        string previous = words[^2];
-        if (previous == "--demo")
-            foreach (string name in Applications.Names) Offer(name);
-        else if (previous == "--board")
-            foreach (string name in ProfileCatalog.Names()) Offer(name);
-        else if (previous.StartsWith("--", StringComparison.Ordinal) && command.Options.TryGetValue(previous[2..], out bool takesValue) && takesValue)
-            return found; // a value the host cannot guess: the shell completes file names
-        else
-        {
-            foreach (string option in command.Options.Keys) Offer("--" + option);
-            Offer("--help");
-        }
-        found.Sort(StringComparer.Ordinal);
-        return found;
+            if (p.GetValue(shell) != "bash") throw new UsageException($"completion takes the shell's name: {ToolName} completion bash");
+            p.InvocationConfiguration.Output.Write(BashCompletion());
+            return ExitCodes.Ok;
+        });
+        root.Subcommands.Add(completion);
+        return root;
     }
 
-    /// <summary>A bash completion script for the tool: <c>source &lt;(tool completion bash)</c>.</summary>
+    /// <summary>A host command as System.CommandLine's: its options, its action, and, after <c>--demo</c>, its applications as completions.</summary>
+    private Command Declare(HostCommand c)
+    {
+        var command = new Command(c.Name, c.Description);
+        foreach (var option in c.Options)
+        {
+            if (option.Name == "--demo") option.CompletionSources.Add(_ => Applications.Names);
+            command.Options.Add(option);
+        }
+        command.SetAction(p => c.Execute(this, p, _mainNs));
+        return command;
+    }
+
+    private List<string> CommandNames()
+    {
+        var names = new List<string>();
+        foreach (var c in _commands) names.Add(c.Name);
+        return names;
+    }
+
+    /// <summary>The help of the tool (null) or of one command, as <c>--help</c> prints it.</summary>
+    private int ShowHelp(string? command, InvocationConfiguration invocation) =>
+        CommandLine.Parse(command is null ? new[] { "--help" } : new[] { command, "--help" }, ParserSettings).Invoke(invocation);
+
+    /// <summary>What a command's help says after its options.</summary>
+    private string? NotesOf(Command command)
+    {
+        if (command is RootCommand)
+            return $"Applications: {string.Join(", ", Applications.Names)}.\n" + CommonHelp.Replace("{tool}", ToolName, StringComparison.Ordinal);
+        return FindCommand(command.Name)?.Notes?.Replace("{tool}", ToolName, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A bash completion script for the tool: <c>source &lt;(tool completion bash)</c>. It asks the
+    /// tool itself through System.CommandLine's <c>[suggest]</c> directive (the line typed so far
+    /// and the cursor's place in it), so it needs nothing else installed.
+    /// </summary>
     private string BashCompletion() => $$"""
         # bash completion for {{ToolName}}: source <({{ToolName}} completion bash)
         _{{ToolName.Replace('-', '_')}}_complete() {
             local IFS=$'\n'
-            COMPREPLY=($("${COMP_WORDS[0]}" complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
+            COMPREPLY=($("${COMP_WORDS[0]}" "[suggest:${COMP_POINT}]" "${COMP_LINE}" 2>/dev/null))
         }
         complete -o default -F _{{ToolName.Replace('-', '_')}}_complete {{ToolName}}
 
         """;
-
-    private void PrintHelp(HostCommand command) =>
-        Console.WriteLine(command.Help.Replace("{tool}", ToolName, StringComparison.Ordinal).TrimEnd());
-
-    private void PrintHelp()
-    {
-        Console.WriteLine($"{ToolName} {Version} — closed-loop edge inference under hard deadlines");
-        Console.WriteLine();
-        Console.WriteLine("Commands:");
-        foreach (var c in _commands) PrintHelp(c);
-        Console.WriteLine($"  {ToolName} --version     Prints the version and the commit it was built from.");
-        Console.WriteLine($"  {ToolName} help COMMAND  (or {ToolName} COMMAND --help) Prints one command's help.");
-        Console.WriteLine($"  {ToolName} completion bash  Prints a bash completion script: source <({ToolName} completion bash)");
-        Console.WriteLine();
-        Console.WriteLine($"Applications: {string.Join(", ", Applications.Names)}.");
-        Console.WriteLine(CommonHelp.Replace("{tool}", ToolName, StringComparison.Ordinal));
-    }
 
     private const string CommonHelp = """
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -14,15 +15,17 @@ public sealed class RealtimeHostTests
     /// <summary>A command a library adds: it echoes what it was given, so the test sees the host parse for it.</summary>
     private sealed class Echo : HostCommand
     {
+        private readonly Option<int?> _times = HostOptions.Number("--times", 1, 3, "N", "How many times.");
+        private readonly Option<bool> _loud = HostOptions.Flag("--loud", "Shout.");
         public override string Name => "echo";
-        public override string Help => "  {tool} echo [--times N] [--loud]\n      Says hello.";
-        public override IReadOnlyDictionary<string, bool> Options { get; } = new Dictionary<string, bool> { ["times"] = true, ["loud"] = false };
+        public override string Description => "Says hello.";
+        public override IReadOnlyList<Option> Options => new Option[] { _times, _loud };
         public List<string> Seen { get; } = new();
 
-        public override int Execute(RealtimeHost host, CommandArguments args, long mainNs)
+        public override int Execute(RealtimeHost host, ParseResult args, long mainNs)
         {
-            int times = args.GetInt("times", 1, 3) ?? 1;
-            for (int i = 0; i < times; i++) Seen.Add(args.Has("loud") ? "HELLO" : "hello");
+            int times = args.GetValue(_times) ?? 1;
+            for (int i = 0; i < times; i++) Seen.Add(args.GetValue(_loud) ? "HELLO" : "hello");
             return 42;
         }
     }
@@ -61,53 +64,84 @@ public sealed class RealtimeHostTests
     [Theory]
     [InlineData("run", "--help")]
     [InlineData("run", "--frames", "3", "-h")]
+    [InlineData("run", "--fames", "--help")]
     [InlineData("help", "run")]
     public void EachCommandHasItsOwnHelp(params string[] args)
     {
         var r = ConsoleCapture.Run(Rtapp(), args);
         Assert.Equal(ExitCodes.Ok, r.Exit);
-        Assert.StartsWith("  rtapp run [--board NAME|FILE.json]", r.Out);
+        Assert.Contains("Usage:\n  rtapp run [options]", r.Out);
+        Assert.Matches(@"\n  --frames <N>\s+Counted frames", r.Out);
+        Assert.Matches(@"\n  --scenario <periodic\|single-stream>\s", r.Out);
         Assert.Contains("--floor", r.Out);
-        Assert.DoesNotContain("rtapp bundle", r.Out);
+        Assert.Contains("Fault injection", r.Out); // the command's notes, after its options
+        Assert.DoesNotContain("bundle", r.Out);
         Assert.Empty(r.Err);
     }
 
-    [Fact]
-    public void TheGeneralHelpListsEveryCommandAndApplication()
+    [Theory]
+    [InlineData]
+    [InlineData("help")]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public void TheGeneralHelpListsEveryCommandAndApplication(params string[] args)
     {
-        var r = ConsoleCapture.Run(Rtapp(), "help");
+        var r = ConsoleCapture.Run(Rtapp(), args);
         Assert.Equal(ExitCodes.Ok, r.Exit);
-        foreach (string c in new[] { "run", "check", "boards", "safe", "bundle", "bench", "profile" }) Assert.Contains($"  rtapp {c} ", r.Out);
+        Assert.Contains("Usage:\n  rtapp [command] [options]", r.Out);
+        foreach (string c in new[] { "run", "check", "boards", "safe", "bundle", "bench", "profile", "help", "completion" })
+            Assert.Matches($@"\n  {c} ", r.Out);
         Assert.Contains("Applications: face-tracker, voice-relay, line-follower.", r.Out);
+        Assert.Contains("Exit codes:", r.Out);
+        Assert.Empty(r.Err);
     }
 
     [Theory]
     [InlineData(new[] { "rnu" }, "rtapp: unknown command 'rnu' (did you mean 'run'?)")]
     [InlineData(new[] { "deploy" }, "rtapp: unknown command 'deploy'")]
+    [InlineData(new[] { "help", "rnu" }, "rtapp: unknown command 'rnu' (did you mean 'run'?)")]
+    [InlineData(new[] { "--versoin" }, "rtapp: unknown option '--versoin' (did you mean '--version'?)")]
     [InlineData(new[] { "run", "--fames", "3" }, "rtapp: unknown option '--fames' for 'run' (did you mean '--frames'?)")]
+    [InlineData(new[] { "run", "--fames=3" }, "rtapp: unknown option '--fames=3' for 'run' (did you mean '--frames'?)")]
+    [InlineData(new[] { "run", "--turbo" }, "rtapp: unknown option '--turbo' for 'run'")]
+    [InlineData(new[] { "run", "frames" }, "rtapp: unexpected argument 'frames' for 'run'")]
+    [InlineData(new[] { "run", "--quiet", "yes" }, "rtapp: unexpected argument 'yes' for 'run'")]
+    [InlineData(new[] { "run", "@args.txt" }, "rtapp: unexpected argument '@args.txt' for 'run'")]
+    [InlineData(new[] { "run", "--frames" }, "rtapp: option '--frames' needs a value")]
+    [InlineData(new[] { "run", "--frames", "0x10" }, "rtapp: --frames must be a whole number from 1 to 10000000, got '0x10'")]
+    [InlineData(new[] { "run", "--scenario", "fast" }, "rtapp: --scenario must be periodic or single-stream, got 'fast'")]
+    [InlineData(new[] { "run", "--optimized-model", "tflite" }, "rtapp: --optimized-model must be onnx or ort, got 'tflite'")]
     [InlineData(new[] { "run", "--demo", "juggler" }, "rtapp: unknown demo 'juggler' (available: face-tracker, voice-relay, line-follower)")]
     [InlineData(new[] { "bench", "--demo", "juggler" }, "rtapp: unknown demo 'juggler' (available: face-tracker, voice-relay, line-follower)")]
+    [InlineData(new[] { "bench", "--compare", "fancy" }, "rtapp: --compare must be naive, got 'fancy'")]
+    [InlineData(new[] { "bench", "--rate", "-5" }, "rtapp: --rate must be a number above 0 and at most 100000, got '-5'")]
+    [InlineData(new[] { "bench", "--duration", "soon" }, "rtapp: --duration must be a positive time such as 30, 30s, 2m or 500ms; got 'soon'")]
+    [InlineData(new[] { "completion", "fish" }, "rtapp: completion takes the shell's name: rtapp completion bash")]
+    [InlineData(new[] { "completion" }, "rtapp: completion takes the shell's name: rtapp completion bash")]
     public void BadInputIsOneLineNamingTheProblemThenTheHintAndExit2(string[] args, string line)
     {
         var r = ConsoleCapture.Run(Rtapp(), args);
         Assert.Equal(ExitCodes.BadInput, r.Exit);
         Assert.Equal(line + "\nTry 'rtapp help'.\n", r.Err);
+        Assert.Empty(r.Out);
     }
 
     [Theory]
-    [InlineData(new[] { "b" }, new[] { "boards", "bundle", "bench" })]
-    [InlineData(new[] { "run", "--fr" }, new[] { "--frames" })]
-    [InlineData(new[] { "run", "--demo", "" }, new[] { "face-tracker", "voice-relay", "line-follower" })]
-    [InlineData(new[] { "safe", "--board", "rpi" }, new[] { "rpi4", "rpi4-tracker-15hz", "rpi5" })]
-    [InlineData(new[] { "run", "--report", "" }, new string[0])]
-    [InlineData(new[] { "deploy", "--" }, new string[0])]
-    public void CompletionOffersWhatMayComeNext(string[] words, string[] expected)
+    [InlineData("rtapp b", new[] { "boards", "bundle", "bench" })]
+    [InlineData("rtapp run --fr", new[] { "--frames" })]
+    [InlineData("rtapp run --demo ", new[] { "face-tracker", "voice-relay", "line-follower" })]
+    [InlineData("rtapp safe --board rpi", new[] { "rpi4", "rpi4-tracker-15hz", "rpi5" })]
+    [InlineData("rtapp boards --show rpi4-", new[] { "rpi4-tracker-15hz" })]
+    [InlineData("rtapp bench --page-cache ", new[] { "warm", "cold", "both" })]
+    [InlineData("rtapp run --scenario s", new[] { "single-stream" })]
+    [InlineData("rtapp help bu", new[] { "bundle" })]
+    [InlineData("rtapp completion ", new[] { "bash", "--help", "-h" })]
+    public void CompletionOffersWhatMayComeNextThroughTheSuggestDirective(string line, string[] expected)
     {
-        var offered = Rtapp().Complete(words);
-        Assert.Equal(new SortedSet<string>(expected, StringComparer.Ordinal), new SortedSet<string>(offered, StringComparer.Ordinal));
-        var r = ConsoleCapture.Run(Rtapp(), new[] { "complete" }.Concat(words).ToArray());
+        var r = ConsoleCapture.Run(Rtapp(), $"[suggest:{line.Length}]", line);
         Assert.Equal(ExitCodes.Ok, r.Exit);
-        Assert.Equal(offered.Count == 0 ? "" : string.Join("\n", offered) + "\n", r.Out);
+        var offered = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(new SortedSet<string>(expected, StringComparer.Ordinal), new SortedSet<string>(offered, StringComparer.Ordinal));
     }
 
     [Fact]
@@ -116,19 +150,39 @@ public sealed class RealtimeHostTests
         var r = ConsoleCapture.Run(new RealtimeHost("my-app"), "completion", "bash");
         Assert.Equal(ExitCodes.Ok, r.Exit);
         Assert.Contains("complete -o default -F _my_app_complete my-app", r.Out);
-        Assert.Contains("complete \"${COMP_WORDS[@]:1:COMP_CWORD}\"", r.Out);
-        Assert.Equal(ExitCodes.BadInput, ConsoleCapture.Run(new RealtimeHost("my-app"), "completion", "fish").Exit);
+        Assert.Contains("\"[suggest:${COMP_POINT}]\" \"${COMP_LINE}\"", r.Out);
         Assert.Throws<ArgumentException>(() => new RealtimeHost("rm -rf;"));
     }
 
     [Fact]
-    public void VersionPrintsTheToolAndVersion()
+    public void VersionPrintsTheToolVersionAndCommitOnOneLine()
     {
         var host = Rtapp();
         var r = ConsoleCapture.Run(host, "--version");
         Assert.Equal(ExitCodes.Ok, r.Exit);
-        Assert.StartsWith($"rtapp {host.Version}", r.Out);
+        Assert.Equal(host.Commit is null ? $"rtapp {host.Version}\n" : $"rtapp {host.Version} (commit {host.Commit})\n", r.Out);
         Assert.Matches(@"^\d+\.\d+\.\d+$", host.Version);
+    }
+
+    [Fact]
+    public void ACommandAddedAfterTheCommandLineWasBuiltIsOnItToo()
+    {
+        var host = new RealtimeHost("mine");
+        Assert.Equal(ExitCodes.BadInput, ConsoleCapture.Run(host, "echo").Exit);
+        var echo = new Echo();
+        host.AddCommand(echo);
+        Assert.Equal(42, ConsoleCapture.Run(host, "echo", "--loud").Exit);
+        Assert.Equal(new[] { "HELLO" }, echo.Seen);
+        Assert.Throws<ArgumentException>(() => host.AddCommand(new Named("help")));
+        Assert.Throws<ArgumentException>(() => host.AddCommand(new Named("completion")));
+    }
+
+    private sealed class Named(string name) : HostCommand
+    {
+        public override string Name => name;
+        public override string Description => "";
+        public override IReadOnlyList<Option> Options => Array.Empty<Option>();
+        public override int Execute(RealtimeHost host, ParseResult args, long mainNs) => 0;
     }
 
     [Fact]

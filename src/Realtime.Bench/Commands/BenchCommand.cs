@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
@@ -33,29 +34,61 @@ internal sealed class BenchCommand : HostCommand
     public override string Name => "bench";
 
     /// <inheritdoc/>
-    public override string Help => """
-          {tool} bench [--board B [--demo NAME] | --model FILE [--shape N=AxB,…]] [--scenario single-stream|periodic|max-rate|all]
-                      [--frames N | --duration 30s] [--warmup N] [--rate HZ] [--deadline-us US] [--report FILE.json] [--html FILE]
-              The loop under MLPerf LoadGen's scenarios with the model-alone floor interleaved; a JSON report and an
-              HTML page of charts per run. Modes: --cold-start N [--page-cache warm|cold|both] (launches, with and without a saved
-              optimized model; cold drops the page cache before each launch, as root: a power-on),
-              --compare naive (the newcomer's loop beside the optimized one), --variants blazeface|silero (trade-offs).
-              --sustained-rate: periodic runs at rates it chooses, to the highest rate kept with 0 misses (--frames per run).
-              --sessions all|NAME,…: ONNX Runtime session choices (threads, spinning, optimization level, memory
-              pattern, arena, saved models) on the same frames: p50/p99 and CPU per frame beside the default;
-              --write-tensors FILE also writes those frames, preprocessed (float32), for other programs.
-        """;
+    public override string Description => "The loop under MLPerf LoadGen's scenarios with the model-alone floor interleaved; a JSON report and an HTML page of charts per run.";
 
     /// <inheritdoc/>
-    public override IReadOnlyDictionary<string, bool> Options => OptionTable;
+    public override string? Notes => """
+        Modes: --cold-start N [--page-cache warm|cold|both] (launches, with and without a saved optimized model;
+        cold drops the page cache before each launch, as root: a power-on), --compare naive (the newcomer's loop
+        beside the optimized one), --variants blazeface|silero|mlsd (trade-offs), --sustained-rate (periodic runs
+        at rates it chooses, to the highest rate kept with 0 misses; --frames per run), --sessions all|NAME,…
+        (ONNX Runtime session choices on the same frames: p50/p99 and CPU per frame beside the default;
+        --write-tensors FILE also writes those frames, preprocessed (float32), for other programs).
+        """;
 
-    private static readonly Dictionary<string, bool> OptionTable = new()
+    private readonly Option<string> _board = HostOptions.Board("--board", "The board profile: a built-in name or a profile file (default: sim).");
+    private readonly Option<string> _demo = HostOptions.Text("--demo", "NAME", "The application to bench (default: the profile's).");
+    private readonly Option<string> _model = HostOptions.Text("--model", "FILE.onnx", "Bench this model alone instead of an application.");
+    private readonly Option<string> _shape = HostOptions.Text("--shape", "NAME=AxB,…", "Input shapes for --model's dynamic dimensions.");
+    private readonly Option<string> _scenario = HostOptions.Text("--scenario", "single-stream|periodic|max-rate|all", "The scenarios, a comma list of them, or all (default: single-stream).");
+    private readonly Option<int?> _frames = HostOptions.Number("--frames", 1, BenchPlanner.MaxFrames, "N", "Counted frames per run.");
+    private readonly Option<double?> _duration = new("--duration")
     {
-        ["board"] = true, ["demo"] = true, ["model"] = true, ["shape"] = true, ["scenario"] = true, ["frames"] = true, ["duration"] = true,
-        ["warmup"] = true, ["rate"] = true, ["deadline-us"] = true, ["report"] = true, ["html"] = true, ["assets"] = true,
-        ["no-rt"] = false, ["quiet"] = false, ["cache"] = true, ["optimized-model"] = true,
-        ["compare"] = true, ["variants"] = true, ["data-frames"] = true, ["cold-start"] = true, ["page-cache"] = true, ["sustained-rate"] = false,
-        ["sessions"] = true, ["write-tensors"] = true,
+        Description = "Run for this long instead of a number of frames.",
+        HelpName = "30s|2m|500ms",
+        CustomParser = r =>
+        {
+            string d = r.Tokens[0].Value;
+            if (BenchPlanner.ParseDuration(d) is double seconds) return seconds;
+            r.AddError($"--duration must be a positive time such as 30, 30s, 2m or 500ms; got '{d}'");
+            return null;
+        },
+    };
+    private readonly Option<int?> _warmup = HostOptions.Number("--warmup", 0, ProfileLoader.MaxWarmupFrames, "N", "Warm-up frames (default: the profile's).");
+    private readonly Option<double?> _rate = HostOptions.Real("--rate", 0, 100_000, "HZ", "The loop's rate in Hz instead of the profile's (its budgets then no longer apply).");
+    private readonly Option<int?> _deadlineUs = HostOptions.Number("--deadline-us", 1, 100_000_000, "US", "The deadline in µs instead of the profile's.");
+    private readonly Option<string> _report = HostOptions.Text("--report", "FILE.json", "Where the JSON report goes.");
+    private readonly Option<string> _html = HostOptions.Text("--html", "FILE.html", "Where the HTML page goes (default: beside the report).");
+    private readonly Option<string> _assets = HostOptions.Text("--assets", "DIR", "The folder of models and videos.");
+    private readonly Option<bool> _noRt = HostOptions.Flag("--no-rt", "Do not ask for SCHED_FIFO, affinity or mlockall.");
+    private readonly Option<bool> _quiet = HostOptions.Flag("--quiet", "Print only the results.");
+    private readonly Option<string> _cache = HostOptions.Text("--cache", "DIR", "Where saved optimized models are kept (default: out/ort-cache).");
+    private readonly Option<SavedModelFormat?> _optimizedModel = HostOptions.Choice("--optimized-model", "Load the model's saved optimized form (saved first when missing).",
+        ("onnx", SavedModelFormat.Onnx), ("ort", SavedModelFormat.Ort));
+    private readonly Option<string> _compare = HostOptions.Word("--compare", "The newcomer's naive loop beside the optimized one.", "naive");
+    private readonly Option<string> _variants = HostOptions.Text("--variants", "blazeface|silero|mlsd|NAME,…", "Model variants side by side.");
+    private readonly Option<int?> _dataFrames = HostOptions.Number("--data-frames", 1, 1_000_000, "N", "Frames of data the variants are compared on.");
+    private readonly Option<int?> _coldStart = HostOptions.Number("--cold-start", 1, 100_000, "N", "Launch 'run' N times and time its start.");
+    private readonly Option<string> _pageCache = HostOptions.Word("--page-cache", "Cold start after a restart (warm), a power-on (cold: the page cache dropped, as root), or both (default: warm).", "warm", "cold", "both");
+    private readonly Option<bool> _sustainedRate = HostOptions.Flag("--sustained-rate", "Search the highest rate kept with 0 misses.");
+    private readonly Option<string> _sessions = HostOptions.Text("--sessions", "all|NAME,…", "ONNX Runtime session choices side by side.");
+    private readonly Option<string> _writeTensors = HostOptions.Text("--write-tensors", "FILE", "With --sessions: also write the preprocessed frames (float32).");
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Option> Options => new Option[]
+    {
+        _board, _demo, _model, _shape, _scenario, _frames, _duration, _warmup, _rate, _deadlineUs, _report, _html, _assets, _noRt, _quiet,
+        _cache, _optimizedModel, _compare, _variants, _dataFrames, _coldStart, _pageCache, _sustainedRate, _sessions, _writeTensors,
     };
 
     /// <summary>What every run of one <c>rtapp bench</c> (or <c>rtapp profile</c>) shares.</summary>
@@ -72,19 +105,20 @@ internal sealed class BenchCommand : HostCommand
         public bool Quiet { get; init; }
     }
 
-    public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
+    /// <inheritdoc/>
+    public override int Execute(RealtimeHost host, ParseResult cl, long mainNs)
     {
         Version = host.Version;
         var (processStartNs, startSource) = MachineFacts.ProcessStart();
-        CheckReportPath("report", cl.Get("report"));
-        CheckReportPath("html", cl.Get("html"));
-        CheckReportPath("write-tensors", cl.Get("write-tensors"));
+        CheckReportPath("report", cl.GetValue(_report));
+        CheckReportPath("html", cl.GetValue(_html));
+        CheckReportPath("write-tensors", cl.GetValue(_writeTensors));
         // The cache is a folder: a file must be creatable in it.
-        if (cl.Get("cache") is string cacheDir && ReportFile.CheckDestination(Path.Combine(cacheDir, ".rtapp-cache-probe")) is { } cacheProblem)
+        if (cl.GetValue(_cache) is string cacheDir && ReportFile.CheckDestination(Path.Combine(cacheDir, ".rtapp-cache-probe")) is { } cacheProblem)
             throw new UsageException($"--cache {cacheDir}: {cacheProblem}");
-        string board = cl.Get("board") ?? "sim";
-        string? model = cl.Get("model");
-        string? demo = cl.Get("demo");
+        string board = cl.GetValue(_board) ?? "sim";
+        string? model = cl.GetValue(_model);
+        string? demo = cl.GetValue(_demo);
         if (model is not null && demo is not null) throw new UsageException("--model benches a model alone; --demo benches a demo: give one of them");
         if (demo is not null && !host.Applications.Has(demo)) throw new UsageException(host.Applications.Unknown(demo));
         var (profile, source) = ProfileCatalog.Load(board, null, demo, host.Applications);
@@ -96,92 +130,82 @@ internal sealed class BenchCommand : HostCommand
         if (model is not null && !File.Exists(model)) throw new ProfileException("--model", new[] { $"model file not found: {Path.GetFullPath(model)}" });
 
         Dictionary<string, long[]>? shapes = null;
-        if (cl.Get("shape") is string shapeText)
+        if (cl.GetValue(_shape) is string shapeText)
         {
             if (model is null) throw new UsageException("--shape applies to --model only");
             shapes = BareModelBinding.ParseShapes(shapeText, out string? shapeError) ?? throw new UsageException($"--shape: {shapeError}");
         }
 
-        var scenarios = BenchScenarios.ParseList(cl.Get("scenario") ?? "single-stream")
-            ?? throw new UsageException($"--scenario must be single-stream, periodic, max-rate, a comma list of them, or all; got '{cl.Get("scenario")}'");
-        int? frames = cl.GetInt("frames", 1, BenchPlanner.MaxFrames);
-        double? duration = null;
-        if (cl.Get("duration") is string d)
-        {
-            duration = BenchPlanner.ParseDuration(d) ?? throw new UsageException($"--duration must be a positive time such as 30, 30s, 2m or 500ms; got '{d}'");
-            if (frames is not null) throw new UsageException("give --frames or --duration, not both");
-        }
-        int warmup = cl.GetInt("warmup", 0, ProfileLoader.MaxWarmupFrames) ?? profile.Timing.WarmupFrames;
+        var scenarios = BenchScenarios.ParseList(cl.GetValue(_scenario) ?? "single-stream")
+            ?? throw new UsageException($"--scenario must be single-stream, periodic, max-rate, a comma list of them, or all; got '{cl.GetValue(_scenario)}'");
+        int? frames = cl.GetValue(_frames);
+        double? duration = cl.GetValue(_duration);
+        if (duration is not null && frames is not null) throw new UsageException("give --frames or --duration, not both");
+        int warmup = cl.GetValue(_warmup) ?? profile.Timing.WarmupFrames;
 
         var session = new OnnxSessionSettings
         {
             IntraOpThreads = profile.Model.IntraOpThreads,
-            OptimizedModelCacheDir = cl.Get("optimized-model") is null ? null : cl.Get("cache") ?? DefaultCache(),
-            OptimizedModelFormat = cl.Get("optimized-model") switch
-            {
-                null or "onnx" => SavedModelFormat.Onnx,
-                "ort" => SavedModelFormat.Ort,
-                string f => throw new UsageException($"--optimized-model must be onnx or ort, got '{f}'"),
-            },
+            OptimizedModelCacheDir = cl.GetValue(_optimizedModel) is null ? null : cl.GetValue(_cache) ?? DefaultCache(),
+            OptimizedModelFormat = cl.GetValue(_optimizedModel) ?? SavedModelFormat.Onnx,
         };
         var setup = new Setup
         {
             Profile = profile,
             ProfileSource = source,
-            Assets = AssetLocator.Find(cl.Get("assets")),
+            Assets = AssetLocator.Find(cl.GetValue(_assets)),
             Application = application,
             ModelPath = model is null ? null : Path.GetFullPath(model),
             Shapes = shapes,
             Session = session,
-            Realtime = !cl.Has("no-rt"),
-            Quiet = cl.Has("quiet"),
+            Realtime = !cl.GetValue(_noRt),
+            Quiet = cl.GetValue(_quiet),
         };
 
-        if (cl.GetInt("cold-start", 1, 100_000) is int launches)
+        if (cl.GetValue(_coldStart) is int launches)
         {
             if (model is not null) throw new UsageException("--cold-start launches 'rtapp run' of a board's demo: give --board, not --model");
             return ColdStartMode(cl, setup, launches);
         }
 
-        if (cl.Get("variants") is string variantList)
+        if (cl.GetValue(_variants) is string variantList)
         {
             if (model is not null) throw new UsageException("--variants names the models itself: leave out --model");
             return VariantsMode(cl, setup, variantList, warmup);
         }
 
-        if (cl.Get("sessions") is string sessions)
+        if (cl.GetValue(_sessions) is string sessions)
         {
             if (model is not null) throw new UsageException("--sessions runs the demo's model on the demo's video: give --board/--demo, not --model");
             if (demo != FaceTrackerDemo.DemoName) throw new UsageException($"--sessions is written for the face tracker's model and video, not {demo}");
             if (duration is not null) throw new UsageException("--sessions takes --frames, not --duration");
-            return SessionsMode(setup, sessions, frames ?? 1000, warmup, cl.Get("cache"), cl.Get("write-tensors"), cl.Get("report"));
+            return SessionsMode(setup, sessions, frames ?? 1000, warmup, cl.GetValue(_cache), cl.GetValue(_writeTensors), cl.GetValue(_report));
         }
-        if (cl.Has("write-tensors")) throw new UsageException("--write-tensors goes with --sessions (it writes the frames the sessions ran)");
+        if (cl.GetValue(_writeTensors) is not null) throw new UsageException("--write-tensors goes with --sessions (it writes the frames the sessions ran)");
 
-        if (cl.Get("compare") is string compare)
+        if (cl.GetValue(_compare) is not null)
         {
-            if (compare != "naive") throw new UsageException($"--compare takes 'naive', got '{compare}'");
             if (model is not null) throw new UsageException("--compare naive compares the demo's loop with a naive one: give --board, not --model");
             if (demo != FaceTrackerDemo.DemoName) throw new UsageException($"--compare naive is written for the face tracker's loop, not {demo}");
             if (scenarios.Count != 1 || scenarios[0] != BenchScenario.SingleStream)
                 throw new UsageException("--compare naive runs single-stream (the two loops take turns on one thread, block by block); leave out --scenario or give single-stream");
             if (duration is not null) throw new UsageException("--compare naive takes --frames, not --duration");
-            string? cjson = cl.Get("report");
-            string chtml = cl.Get("html") ?? (cjson is not null ? Path.ChangeExtension(cjson, ".html") : Path.Combine("rtapp-bench", $"{profile.Name}-{demo}-naive-compare.html"));
+            string? cjson = cl.GetValue(_report);
+            string chtml = cl.GetValue(_html) ?? (cjson is not null ? Path.ChangeExtension(cjson, ".html") : Path.Combine("rtapp-bench", $"{profile.Name}-{demo}-naive-compare.html"));
             return RunCompareNaive(setup, frames ?? 1000, warmup, StampCost.Measure(), cjson, chtml);
         }
 
-        if (cl.Has("sustained-rate"))
+        if (cl.GetValue(_sustainedRate))
         {
             if (model is not null) throw new UsageException("--sustained-rate searches a demo's rate: give --board/--demo, not --model");
             if (duration is not null) throw new UsageException("--sustained-rate takes --frames (per step), not --duration");
-            return SustainedRateMode(setup, frames ?? 300, warmup, cl.Get("report"));
+            return SustainedRateMode(setup, frames ?? 300, warmup, cl.GetValue(_report));
         }
 
         // Scenario runs.
         var stamp = StampCost.Measure();
-        string? reportPath = cl.Get("report");
-        string? htmlOption = cl.Get("html");
+        string? reportPath = cl.GetValue(_report);
+        string? htmlOption = cl.GetValue(_html);
         int exit = ExitCodes.Ok;
         for (int i = 0; i < scenarios.Count; i++)
         {
@@ -197,17 +221,17 @@ internal sealed class BenchCommand : HostCommand
         return exit;
     }
 
-    private static int ColdStartMode(CommandArguments cl, Setup s, int launches)
+    private int ColdStartMode(ParseResult cl, Setup s, int launches)
     {
         string binary = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell where this binary is (Environment.ProcessPath)");
         string modelPath = AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
         if (!File.Exists(modelPath)) throw new ProfileException(s.ProfileSource, new[] { $"model.path: model file not found: {modelPath}" });
-        string cache = Path.GetFullPath(cl.Get("cache") ?? DefaultCache());
+        string cache = Path.GetFullPath(cl.GetValue(_cache) ?? DefaultCache());
         // warm: a restart (the page cache holds the binary, libraries, model); cold: a power-on (dropped before every launch).
-        string pageCache = cl.Get("page-cache") ?? "warm";
+        string pageCache = cl.GetValue(_pageCache) ?? "warm";
         if (pageCache is not ("warm" or "cold" or "both")) throw new UsageException($"--page-cache must be warm, cold or both, got '{pageCache}'");
         if (pageCache != "warm" && PageCache.DropProblem() is string dropProblem) throw new UsageException($"--page-cache {pageCache}: {dropProblem}");
-        var args = new List<string> { "run", "--board", cl.Get("board") ?? "sim", "--demo", s.Profile.Demo, "--frames", "1", "--warmup", "0", "--no-floor", "--quiet" };
+        var args = new List<string> { "run", "--board", cl.GetValue(_board) ?? "sim", "--demo", s.Profile.Demo, "--frames", "1", "--warmup", "0", "--no-floor", "--quiet" };
         if (!s.Realtime) args.Add("--no-rt");
         if (s.Assets is not null) { args.Add("--assets"); args.Add(s.Assets); }
         var variants = new List<ColdStartVariant>
@@ -253,7 +277,7 @@ internal sealed class BenchCommand : HostCommand
         report.Notes.Add($"Load average (1, 5, 15 min) before: {loadBefore ?? "unknown"}, after: {report.LoadAfter ?? "unknown"} on {Environment.ProcessorCount} CPUs: launches share the machine with whatever else runs.");
         report.Notes.Add($"Percentiles are nearest rank over {launches} launches: with fewer than 64 launches p90, and fewer than 662 p99, are not established (p99 is then the largest).");
         ColdStartSummary.Print(report);
-        if (cl.Get("report") is string path)
+        if (cl.GetValue(_report) is string path)
         {
             WriteFile(path, System.Text.Json.JsonSerializer.Serialize(report, BenchJsonContext.Default.ColdStartReport));
             Console.WriteLine($"Report: {path}");
@@ -261,7 +285,7 @@ internal sealed class BenchCommand : HostCommand
         return ExitCodes.Ok;
     }
 
-    private static int VariantsMode(CommandArguments cl, Setup s, string list, int warmup)
+    private int VariantsMode(ParseResult cl, Setup s, string list, int warmup)
     {
         var known = new List<VariantSpec>(VariantBench.Known(s.Assets));
         known.AddRange(VadVariantBench.Known(s.Assets));
@@ -281,7 +305,7 @@ internal sealed class BenchCommand : HostCommand
             if (v.Family != chosen[0].Family) throw new UsageException($"--variants: {chosen[0].Name} and {v.Name} answer different questions; compare variants of one model family at a time");
             if (!File.Exists(v.ModelPath)) throw new ProfileException("--variants", new[] { $"{v.Name}: model file not found: {v.ModelPath} (./scripts/fetch-assets.sh fetches it)" });
         }
-        int? dataFrames = cl.GetInt("data-frames", 1, 1_000_000);
+        int? dataFrames = cl.GetValue(_dataFrames);
         var settings = new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads };
         Realtime.Bench.Variants.VariantReport report = null!;
         Realtime.Core.Reporting.SchedulingInfo scheduling;
@@ -325,7 +349,7 @@ internal sealed class BenchCommand : HostCommand
         report.Version = Version;
         report.Notes.Insert(0, $"Scheduling: {scheduling.Policy} priority {scheduling.Priority}, cores [{string.Join(",", scheduling.Affinity)}]. Latency is each stage on the same data in the same run.");
         VariantSummary.Print(report);
-        if (cl.Get("report") is string path)
+        if (cl.GetValue(_report) is string path)
         {
             WriteFile(path, System.Text.Json.JsonSerializer.Serialize(report, BenchJsonContext.Default.VariantReport));
             Console.WriteLine($"Report: {path}");
@@ -653,16 +677,13 @@ internal sealed class BenchCommand : HostCommand
         }
     }
 
-    internal static void ApplyTimingOverrides(CommandArguments cl, BoardProfile profile, string source)
+    private void ApplyTimingOverrides(ParseResult cl, BoardProfile profile, string source)
     {
-        if (cl.Get("rate") is string rate)
-        {
-            if (!double.TryParse(rate, NumberStyles.Float, CultureInfo.InvariantCulture, out double hz) || !(hz > 0) || hz > 100_000)
-                throw new UsageException($"--rate must be a rate in Hz from 0 to 100000, got '{rate}'");
-            profile.Timing.RateHz = hz;
-        }
-        if (cl.GetInt("deadline-us", 1, 100_000_000) is int deadline) profile.Timing.DeadlineUs = deadline;
-        if (cl.Has("rate") || cl.Has("deadline-us"))
+        double? rate = cl.GetValue(_rate);
+        int? deadline = cl.GetValue(_deadlineUs);
+        if (rate is double hz) profile.Timing.RateHz = hz;
+        if (deadline is int us) profile.Timing.DeadlineUs = us;
+        if (rate is not null || deadline is not null)
         {
             // Budgets were sized for the profile's deadline; with another one they no longer apply.
             profile.Timing.BudgetsUs.Clear();

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
@@ -27,33 +28,36 @@ internal sealed class ProfileCommand : HostCommand
     public override string Name => "profile";
 
     /// <inheritdoc/>
-    public override string Help => """
-          {tool} profile [--model FILE] [--runs N] [--top N] [--report FILE.json]
-              ONNX Runtime's operator profile beside the loop's own stages, shares adding up to 100 %.
-        """;
+    public override string Description => "ONNX Runtime's operator profile beside the loop's own stages, shares adding up to 100 %.";
+
+    private readonly Option<string> _board = HostOptions.Board("--board", "The board profile: a built-in name or a profile file (default: sim).");
+    private readonly Option<string> _model = HostOptions.Text("--model", "FILE.onnx", "Profile this model (the board's own runs in its application's loop, any other alone).");
+    private readonly Option<string> _shape = HostOptions.Text("--shape", "NAME=AxB,…", "Input shapes for --model's dynamic dimensions.");
+    private readonly Option<int?> _runs = HostOptions.Number("--runs", 1, 1_000_000, "N", "Profiled runs (default: 200).");
+    private readonly Option<int?> _warmup = HostOptions.Number("--warmup", 0, 100_000, "N", "Warm-up runs (default: 20).");
+    private readonly Option<int?> _top = HostOptions.Number("--top", 1, 1000, "N", "Operator types shown (default: 12).");
+    private readonly Option<string> _traceDir = HostOptions.Text("--trace-dir", "DIR", "Where ONNX Runtime's trace goes (default: rtapp-profile).");
+    private readonly Option<string> _report = HostOptions.Text("--report", "FILE.json", "Where the JSON report goes.");
+    private readonly Option<string> _assets = HostOptions.Text("--assets", "DIR", "The folder of models and videos.");
+    private readonly Option<bool> _noRt = HostOptions.Flag("--no-rt", "Do not ask for SCHED_FIFO, affinity or mlockall.");
 
     /// <inheritdoc/>
-    public override IReadOnlyDictionary<string, bool> Options => OptionTable;
+    public override IReadOnlyList<Option> Options => new Option[] { _board, _model, _shape, _runs, _warmup, _top, _traceDir, _report, _assets, _noRt };
 
-    private static readonly Dictionary<string, bool> OptionTable = new()
-    {
-        ["board"] = true, ["model"] = true, ["shape"] = true, ["runs"] = true, ["warmup"] = true, ["top"] = true,
-        ["trace-dir"] = true, ["report"] = true, ["assets"] = true, ["no-rt"] = false,
-    };
-
-    public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
+    /// <inheritdoc/>
+    public override int Execute(RealtimeHost host, ParseResult cl, long mainNs)
     {
         Version = host.Version;
-        BenchCommand.CheckReportPath("report", cl.Get("report"));
-        string board = cl.Get("board") ?? "sim";
+        BenchCommand.CheckReportPath("report", cl.GetValue(_report));
+        string board = cl.GetValue(_board) ?? "sim";
         var (profile, source) = ProfileCatalog.Load(board, null, null, host.Applications);
-        string? assets = AssetLocator.Find(cl.Get("assets"));
-        string? model = cl.Get("model");
+        string? assets = AssetLocator.Find(cl.GetValue(_assets));
+        string? model = cl.GetValue(_model);
         if (model is not null && !File.Exists(model)) throw new ProfileException("--model", new[] { $"model file not found: {Path.GetFullPath(model)}" });
-        int runs = cl.GetInt("runs", 1, 1_000_000) ?? 200;
-        int warmup = cl.GetInt("warmup", 0, 100_000) ?? 20;
-        int top = cl.GetInt("top", 1, 1000) ?? 12;
-        string traceDir = Path.GetFullPath(cl.Get("trace-dir") ?? "rtapp-profile");
+        int runs = cl.GetValue(_runs) ?? 200;
+        int warmup = cl.GetValue(_warmup) ?? 20;
+        int top = cl.GetValue(_top) ?? 12;
+        string traceDir = Path.GetFullPath(cl.GetValue(_traceDir) ?? "rtapp-profile");
         Directory.CreateDirectory(traceDir);
 
         // The board's own model (same bytes as the profile pins) runs in the demo's loop, with its real
@@ -61,7 +65,7 @@ internal sealed class ProfileCommand : HostCommand
         bool demo = model is null || (profile.Model.Sha256 is string pinned && string.Equals(ModelFile.Sha256(model), pinned, StringComparison.OrdinalIgnoreCase));
         if (demo && model is not null) profile.Model.Path = Path.GetFullPath(model);
         Dictionary<string, long[]>? shapes = null;
-        if (cl.Get("shape") is string shapeText)
+        if (cl.GetValue(_shape) is string shapeText)
             shapes = BareModelBinding.ParseShapes(shapeText, out string? shapeError) ?? throw new UsageException($"--shape: {shapeError}");
         string modelName = Path.GetFileNameWithoutExtension(model ?? profile.Model.Path);
         var setup = new BenchCommand.Setup
@@ -73,7 +77,7 @@ internal sealed class ProfileCommand : HostCommand
             ModelPath = demo ? null : Path.GetFullPath(model!),
             Shapes = shapes,
             Session = new OnnxSessionSettings { IntraOpThreads = profile.Model.IntraOpThreads, ProfilePathPrefix = Path.Combine(traceDir, modelName) },
-            Realtime = !cl.Has("no-rt"),
+            Realtime = !cl.GetValue(_noRt),
         };
 
         // Two passes over the same frames: with the profiler (the operator split), then without it (the stages,
@@ -117,7 +121,7 @@ internal sealed class ProfileCommand : HostCommand
         else
             report.Notes.Add("operator times are the kernels' own, timed by the profiler, which costs time itself; read the shares, and take absolute times from rtapp bench");
         Print(report);
-        if (cl.Get("report") is string path)
+        if (cl.GetValue(_report) is string path)
         {
             BenchCommand.WriteFile(path, JsonSerializer.Serialize(report, BenchJsonContext.Default.ProfileReport));
             Console.WriteLine($"Report: {path}");

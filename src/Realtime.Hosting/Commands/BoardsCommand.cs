@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Realtime.Core.Profiles;
@@ -13,28 +14,24 @@ internal sealed class BoardsCommand : HostCommand
     public override string Name => "boards";
 
     /// <inheritdoc/>
-    public override string Help => """
-          {tool} boards [--show NAME|FILE.json [--set key=value]...]
-              Lists the built-in board profiles, or prints one with inheritance and overrides resolved.
-        """;
+    public override string Description => "Lists the built-in board profiles, or prints one with inheritance and overrides resolved.";
+
+    private readonly Option<string> _show = HostOptions.Board("--show", "Print this profile, resolved, as JSON.");
+    private readonly Option<string[]> _set = HostOptions.Repeated("--set", "key=value", "Override one field of the profile --show prints (repeatable).");
 
     /// <inheritdoc/>
-    public override IReadOnlyDictionary<string, bool> Options => OptionTable;
+    public override IReadOnlyList<Option> Options => new Option[] { _show, _set };
 
-    private static readonly Dictionary<string, bool> OptionTable = new()
+    /// <inheritdoc/>
+    public override int Execute(RealtimeHost host, ParseResult cl, long mainNs)
     {
-        ["show"] = true, ["set"] = true,
-    };
-
-    public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
-    {
-        if (cl.Get("show") is string board)
+        if (cl.GetValue(_show) is string board)
         {
-            var (json, _, _) = ProfileCatalog.Resolve(board, cl.GetAll("set"), null, host.Applications);
+            var (json, _, _) = ProfileCatalog.Resolve(board, cl.GetValue(_set) ?? [], null, host.Applications);
             Console.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return ExitCodes.Ok;
         }
-        if (cl.GetAll("set").Count > 0) throw new UsageException("--set needs --show NAME (rtapp boards --show NAME --set key=value)");
+        if (cl.GetValue(_set) is { Length: > 0 }) throw new UsageException("--set needs --show NAME (rtapp boards --show NAME --set key=value)");
 
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine($"{"board",-20} {"arch",-5} {"cores",5} {"rate",7} {"deadline",9}  description");

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Formats.Tar;
 using System.Globalization;
 using System.IO;
@@ -26,22 +27,25 @@ internal sealed class BundleCommand : HostCommand
     public override string Name => "bundle";
 
     /// <inheritdoc/>
-    public override string Help => """
-          {tool} bundle --board NAME|FILE.json [--set key=value]... [--binary DIR] [--assets DIR]
-                       [--out DIR] [--prefix /opt/rtapp/NAME] [--sign-key SSH_PRIVATE_KEY]
-              Writes NAME's install tarball: binary, native libraries, profile, model, systemd unit,
-              install.sh. --binary: the folder with the binary for the board's arch (default: this one,
-              or out/rtapp-linux-arm64 beside it for arm64 boards). --sign-key: sign MANIFEST.sha256
-              with ssh-keygen -Y sign (namespace rtapp-bundle); install.sh --trust FILE verifies it.
-        """;
+    public override string Description => "Writes a board's install tarball: binary, native libraries, profile, model, systemd unit, install.sh.";
 
     /// <inheritdoc/>
-    public override IReadOnlyDictionary<string, bool> Options => OptionTable;
+    public override string? Notes => """
+        --binary: the folder with the binary for the board's arch (default: this one, or out/rtapp-linux-arm64
+        beside it for arm64 boards). --sign-key: sign MANIFEST.sha256 with ssh-keygen -Y sign (namespace
+        rtapp-bundle); install.sh --trust FILE verifies it.
+        """;
 
-    private static readonly Dictionary<string, bool> OptionTable = new()
-    {
-        ["board"] = true, ["set"] = true, ["binary"] = true, ["assets"] = true, ["out"] = true, ["prefix"] = true, ["sign-key"] = true,
-    };
+    private readonly Option<string> _board = HostOptions.Board("--board", "The board profile the bundle is for (required).");
+    private readonly Option<string[]> _set = HostOptions.Repeated("--set", "key=value", "Override one profile field (repeatable).");
+    private readonly Option<string> _binary = HostOptions.Text("--binary", "DIR", "The folder with the binary for the board's arch.");
+    private readonly Option<string> _assets = HostOptions.Text("--assets", "DIR", "The folder of models and videos.");
+    private readonly Option<string> _out = HostOptions.Text("--out", "DIR", "Where the tarball goes (default: the working folder).");
+    private readonly Option<string> _prefix = HostOptions.Text("--prefix", "/opt/rtapp/NAME", "Where install.sh puts it on the board.");
+    private readonly Option<string> _signKey = HostOptions.Text("--sign-key", "SSH_PRIVATE_KEY", "Sign the manifest with this key.");
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Option> Options => new Option[] { _board, _set, _binary, _assets, _out, _prefix, _signKey };
 
     /// <summary>The namespace bundle signatures are made in (ssh-keygen -Y sign -n), so no other signature of the same key passes.</summary>
     public const string SignatureNamespace = "rtapp-bundle";
@@ -51,7 +55,7 @@ internal sealed class BundleCommand : HostCommand
     private RealtimeHost _host = null!;
 
     /// <inheritdoc/>
-    public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
+    public override int Execute(RealtimeHost host, ParseResult cl, long mainNs)
     {
         _host = host;
         try
@@ -65,10 +69,10 @@ internal sealed class BundleCommand : HostCommand
         }
     }
 
-    private int Bundle(CommandArguments cl)
+    private int Bundle(ParseResult cl)
     {
-        string board = cl.Get("board") ?? throw new UsageException("bundle needs --board NAME|FILE.json");
-        var (json, profile, source) = ProfileCatalog.Resolve(board, cl.GetAll("set"), null, _host.Applications);
+        string board = cl.GetValue(_board) ?? throw new UsageException("bundle needs --board NAME|FILE.json");
+        var (json, profile, source) = ProfileCatalog.Resolve(board, cl.GetValue(_set) ?? [], null, _host.Applications);
         if (!IsSafeName(profile.Name))
             throw new ProfileException(source, new[] { $"name: '{MessageText.Shown(profile.Name)}' cannot name a bundle and a service: use lower-case letters, digits, '.', '_' or '-'" });
         // The demo names the outputs `rtapp safe` drives and goes into the unit's description: it must be one rtapp knows.
@@ -78,17 +82,17 @@ internal sealed class BundleCommand : HostCommand
 
         string hostArch = HostArch();
         string arch = profile.Arch ?? hostArch;
-        string prefix = cl.Get("prefix") ?? $"/opt/rtapp/{profile.Name}";
+        string prefix = cl.GetValue(_prefix) ?? $"/opt/rtapp/{profile.Name}";
         if (!prefix.StartsWith('/') || prefix.Length < 2 || !IsSafePath(prefix))
             throw new UsageException($"--prefix must be an absolute path of letters, digits, '/', '.', '_' or '-', got '{prefix}'");
         prefix = prefix.TrimEnd('/');
         if (PrefixProblem(prefix) is string prefixProblem) throw new UsageException($"--prefix {prefix}: {prefixProblem}");
-        string? signKey = cl.Get("sign-key");
+        string? signKey = cl.GetValue(_signKey);
         if (signKey is not null && !File.Exists(signKey)) throw new UsageException($"--sign-key {signKey}: no such file (an SSH private key, as ssh-keygen -Y sign takes)");
 
-        string binaryDir = FindBinaryDir(cl.Get("binary"), arch, hostArch, profile.Name);
-        string? assets = AssetLocator.Find(cl.Get("assets"));
-        string outDir = Path.GetFullPath(cl.Get("out") ?? ".");
+        string binaryDir = FindBinaryDir(cl.GetValue(_binary), arch, hostArch, profile.Name);
+        string? assets = AssetLocator.Find(cl.GetValue(_assets));
+        string outDir = Path.GetFullPath(cl.GetValue(_out) ?? ".");
 
         // Assets: the model, checked against its pin now rather than on the board; the world video for sim-video.
         // Only files inside the assets folder are packed: a profile cannot ship /etc/shadow or a key as its "model".

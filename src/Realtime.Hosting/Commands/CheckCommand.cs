@@ -1,6 +1,7 @@
 using Realtime.Core.Sensors;
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.IO;
 using Realtime.Core.Profiles;
 using Realtime.Linux;
@@ -20,16 +21,15 @@ internal sealed class CheckCommand : HostCommand
     public override string Name => "check";
 
     /// <inheritdoc/>
-    public override string Help => """
-          {tool} check [--board NAME|FILE.json] [--set key=value]... [--assets DIR]
-              Sets this machine beside the profile: RT kernel, isolated cores, governor, RT throttling,
-              limits, device nodes, model hash. Exit 0 when nothing fails (warnings allowed).
-        """;
+    public override string Description => "Sets this machine beside the profile: RT kernel, isolated cores, governor, RT throttling, " +
+        "limits, device nodes, model hash. Exit 0 when nothing fails (warnings allowed).";
+
+    private readonly Option<string> _board = HostOptions.Board("--board", "The board profile: a built-in name or a profile file (default: sim).");
+    private readonly Option<string[]> _set = HostOptions.Repeated("--set", "key=value", "Override one profile field (repeatable).");
+    private readonly Option<string> _assets = HostOptions.Text("--assets", "DIR", "The folder of models and videos (the model's hash is checked).");
 
     /// <inheritdoc/>
-    public override IReadOnlyDictionary<string, bool> Options => OptionTable;
-
-    private static readonly Dictionary<string, bool> OptionTable = new() { ["board"] = true, ["assets"] = true, ["set"] = true };
+    public override IReadOnlyList<Option> Options => new Option[] { _board, _set, _assets };
 
     /// <summary>Opens the camera node (without streaming): is it there, is it a V4L2 capture device, does it offer the format.</summary>
     private static void CheckCamera(BoardProfile p, List<Item> items)
@@ -65,10 +65,10 @@ internal sealed class CheckCommand : HostCommand
 
     private sealed record Item(Level Level, string What, string Detail, string? Fix);
 
-    public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
+    public override int Execute(RealtimeHost host, ParseResult cl, long mainNs)
     {
-        string board = cl.Get("board") ?? "sim";
-        var (p, source) = ProfileCatalog.Load(board, cl.GetAll("set"), null, host.Applications);
+        string board = cl.GetValue(_board) ?? "sim";
+        var (p, source) = ProfileCatalog.Load(board, cl.GetValue(_set) ?? [], null, host.Applications);
         var items = new List<Item>();
         var m = MachineFacts.Read();
         bool root = Environment.UserName == "root";
@@ -155,7 +155,7 @@ internal sealed class CheckCommand : HostCommand
                     ? "name the board's watchdog node (ls -l /dev/watchdog*) in watchdog.hardware_device"
                     : "enable the SoC watchdog (Raspberry Pi: dtparam=watchdog=on) or remove watchdog.hardware_device"));
 
-        string? assets = AssetLocator.Find(cl.Get("assets"));
+        string? assets = AssetLocator.Find(cl.GetValue(_assets));
         string model = AssetLocator.Resolve(assets, p.Model.Path);
         if (!File.Exists(model))
             items.Add(new Item(Level.Fail, "model", $"{model} not found", "./scripts/fetch-assets.sh (or --assets DIR)"));

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -22,31 +23,42 @@ internal sealed class RunCommand : HostCommand
     public override string Name => "run";
 
     /// <inheritdoc/>
-    public override string Help => """
-          {tool} run [--board NAME|FILE.json] [--demo NAME] [--frames N] [--warmup N]
-                    [--scenario periodic|single-stream] [--report FILE.json] [--assets DIR]
-                    [--floor] [--no-rt] [--inject FAULTS] [--set key=value]... [--quiet]
-                    [--optimized-model onnx|ort [--cache DIR]]
-              Runs an application's closed loop on a board profile, prints a summary, writes the JSON report.
-              Defaults: --board sim, the profile's application, frames and warm-up; periodic at the profile's rate.
-              --floor also runs the model alone after each frame (an instrument: the model runs twice a period);
-              without it the model runs once a period (--no-floor, from when the floor was on by default, changes nothing).
-              Fault injection (exercise the watchdog): --inject "slow:infer:20:from=100:to=160,stall-source:500:at=300,
-                crash:decode:at=50,dead-source:from=10:to=20,garbage-source:from=10:to=20" (times in ms, frames from 0).
-        """;
+    public override string Description => "Runs an application's closed loop on a board profile, prints a summary and writes the JSON report.";
 
     /// <inheritdoc/>
-    public override IReadOnlyDictionary<string, bool> Options => OptionTable;
+    public override string? Notes => """
+        Defaults: --board sim, the profile's application, frames and warm-up; periodic at the profile's rate.
+        Without --floor the model runs once a period (--no-floor, from when the floor was on by default, changes nothing).
+        Fault injection (exercise the watchdog): --inject "slow:infer:20:from=100:to=160,stall-source:500:at=300,
+          crash:decode:at=50,dead-source:from=10:to=20,garbage-source:from=10:to=20" (times in ms, frames from 0).
+        """;
 
-    private static readonly Dictionary<string, bool> OptionTable = new()
+    private readonly Option<string> _board = HostOptions.Board("--board", "The board profile: a built-in name or a profile file (default: sim).");
+    private readonly Option<string> _demo = HostOptions.Text("--demo", "NAME", "The application to run (default: the profile's).");
+    private readonly Option<int?> _frames = HostOptions.Number("--frames", 1, ProfileLoader.MaxFrames, "N", "Counted frames (default: the profile's).");
+    private readonly Option<int?> _warmup = HostOptions.Number("--warmup", 0, ProfileLoader.MaxWarmupFrames, "N", "Warm-up frames before counting (default: the profile's).");
+    private readonly Option<LoopScenario?> _scenario = HostOptions.Choice("--scenario", "Paced at the profile's rate, or each frame as soon as the last is done (default: periodic).",
+        ("periodic", LoopScenario.Periodic), ("single-stream", LoopScenario.SingleStream));
+    private readonly Option<string> _report = HostOptions.Text("--report", "FILE.json", "Where the JSON report goes (checked before anything moves).");
+    private readonly Option<string> _assets = HostOptions.Text("--assets", "DIR", "The folder of models and videos.");
+    private readonly Option<string> _inject = HostOptions.Text("--inject", "FAULTS", "Faults to inject, comma-separated (below).");
+    private readonly Option<bool> _floor = HostOptions.Flag("--floor", "Also run the model alone after each frame (an instrument: the model runs twice a period).");
+    private readonly Option<bool> _noFloor = HostOptions.Flag("--no-floor", "Accepted and ignored (the floor is off unless asked).");
+    private readonly Option<bool> _noRt = HostOptions.Flag("--no-rt", "Do not ask for SCHED_FIFO, affinity or mlockall.");
+    private readonly Option<bool> _quiet = HostOptions.Flag("--quiet", "Print only the summary.");
+    private readonly Option<string[]> _set = HostOptions.Repeated("--set", "key=value", "Override one profile field (repeatable).");
+    private readonly Option<SavedModelFormat?> _optimizedModel = HostOptions.Choice("--optimized-model", "Load the model's saved optimized form (saved first when missing).",
+        ("onnx", SavedModelFormat.Onnx), ("ort", SavedModelFormat.Ort));
+    private readonly Option<string> _cache = HostOptions.Text("--cache", "DIR", "Where --optimized-model keeps the saved model (default: out/ort-cache).");
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Option> Options => new Option[]
     {
-        ["board"] = true, ["demo"] = true, ["frames"] = true, ["warmup"] = true, ["scenario"] = true,
-        ["report"] = true, ["assets"] = true, ["inject"] = true, ["floor"] = false, ["no-floor"] = false, ["no-rt"] = false, ["quiet"] = false,
-        ["set"] = true, ["optimized-model"] = true, ["cache"] = true,
+        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache,
     };
 
     /// <inheritdoc/>
-    public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
+    public override int Execute(RealtimeHost host, ParseResult cl, long mainNs)
     {
         // Cold start: ONNX Runtime's library and environment start on their own thread now, beside
         // the profile, the outputs and the watchdog. However the run ends, the process leaves only
@@ -62,7 +74,7 @@ internal sealed class RunCommand : HostCommand
         }
     }
 
-    private static int Run(RealtimeHost host, CommandArguments cl, long mainNs)
+    private int Run(RealtimeHost host, ParseResult cl, long mainNs)
     {
         // Signals first: from here on a SIGINT/SIGTERM stops the run cleanly at any moment of
         // start-up (outputs safe, a report of how far it got), never killing the process.
@@ -74,17 +86,17 @@ internal sealed class RunCommand : HostCommand
         var startup = new StartupTimeline();
         startup.Mark(StartupTimeline.Main, mainNs);
         var (processStartNs, startSource) = MachineFacts.ProcessStart();
-        string board = cl.Get("board") ?? "sim";
-        string? demoArg = cl.Get("demo");
+        string board = cl.GetValue(_board) ?? "sim";
+        string? demoArg = cl.GetValue(_demo);
         if (demoArg is not null && !host.Applications.Has(demoArg))
             throw new UsageException(host.Applications.Unknown(demoArg));
         // The report's destination is checked before anything moves: a run must not measure for
         // minutes and then find it cannot say what it measured.
-        string? reportPath = cl.Get("report");
+        string? reportPath = cl.GetValue(_report);
         if (reportPath is not null && ReportFile.CheckDestination(reportPath) is string reportProblem)
             throw new UsageException($"--report '{reportPath}': {reportProblem}");
         if (stop.Requested) return StoppedDuringStartup(host, stop, "starting", board, demoArg ?? "", reportPath);
-        var (profile, source) = ProfileCatalog.Load(board, cl.GetAll("set"), demoArg, host.Applications);
+        var (profile, source) = ProfileCatalog.Load(board, cl.GetValue(_set) ?? [], demoArg, host.Applications);
         // A node that is there must be a watchdog before anything is wired (it is opened, and armed, only after);
         // a missing one is noted when the watchdog thread starts, and the run goes on without it.
         if (profile.Watchdog.HardwareDevice is string wdDevice && Path.Exists(wdDevice) && HardwareWatchdog.Check(wdDevice, out _) is string wdProblem)
@@ -92,41 +104,30 @@ internal sealed class RunCommand : HostCommand
         string demoName = profile.Demo;
         var application = host.Applications.Find(demoName)
             ?? throw new Realtime.Core.Profiles.ProfileException(source, new[] { $"demo: {host.Applications.Unknown(demoName)}" });
-        LoopScenario? scenario = cl.Get("scenario") switch
-        {
-            null => null,
-            "periodic" => LoopScenario.Periodic,
-            "single-stream" => LoopScenario.SingleStream,
-            string s => throw new UsageException($"--scenario must be periodic or single-stream, got '{s}'"),
-        };
+        LoopScenario? scenario = cl.GetValue(_scenario);
         FaultPlan? faults = null;
-        if (cl.Get("inject") is string spec)
+        if (cl.GetValue(_inject) is string spec)
         {
             try { faults = FaultPlan.Parse(spec); }
             catch (FormatException ex) { throw new UsageException($"--inject: {ex.Message}"); }
         }
         var overrides = new RunOverrides
         {
-            Frames = cl.GetInt("frames", 1, ProfileLoader.MaxFrames),
-            WarmupFrames = cl.GetInt("warmup", 0, ProfileLoader.MaxWarmupFrames),
+            Frames = cl.GetValue(_frames),
+            WarmupFrames = cl.GetValue(_warmup),
             Scenario = scenario,
             // The floor is an instrument (the model runs twice a period): only when asked.
-            MeasureFloor = cl.Has("floor"),
+            MeasureFloor = cl.GetValue(_floor),
             Faults = faults,
             // A saved optimized model (written once into the cache, then loaded with graph optimizations off) shortens cold start.
-            OptimizedModelCacheDir = cl.Get("optimized-model") is null ? null : cl.Get("cache") ?? System.IO.Path.Combine("out", "ort-cache"),
-            OptimizedModelFormat = cl.Get("optimized-model") switch
-            {
-                null or "onnx" => Realtime.Onnx.SavedModelFormat.Onnx,
-                "ort" => Realtime.Onnx.SavedModelFormat.Ort,
-                string f => throw new UsageException($"--optimized-model must be onnx or ort, got '{f}'"),
-            },
+            OptimizedModelCacheDir = cl.GetValue(_optimizedModel) is null ? null : cl.GetValue(_cache) ?? System.IO.Path.Combine("out", "ort-cache"),
+            OptimizedModelFormat = cl.GetValue(_optimizedModel) ?? Realtime.Onnx.SavedModelFormat.Onnx,
         };
         try { faults?.CheckWithin((overrides.WarmupFrames ?? profile.Timing.WarmupFrames) + (overrides.Frames ?? profile.Timing.Frames)); }
         catch (FormatException ex) { throw new UsageException($"--inject: {ex.Message}"); }
-        bool quiet = cl.Has("quiet");
-        bool rt = !cl.Has("no-rt");
-        string? assets = AssetLocator.Find(cl.Get("assets"));
+        bool quiet = cl.GetValue(_quiet);
+        bool rt = !cl.GetValue(_noRt);
+        string? assets = AssetLocator.Find(cl.GetValue(_assets));
         if (stop.Requested) return StoppedDuringStartup(host, stop, "profile-loaded", profile.Name, demoName, reportPath);
         startup.Mark(StartupTimeline.ProfileLoaded);
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Globalization;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
@@ -20,27 +21,25 @@ internal sealed class SafeCommand : HostCommand
     public override string Name => "safe";
 
     /// <inheritdoc/>
-    public override string Help => """
-          {tool} safe [--board NAME|FILE.json] [--set key=value]... [--demo NAME] [--quiet]
-              Opens only the outputs the application drives, writes their safe values and exits (the service's
-              ExecStopPost: outputs go safe however the loop's process ended). Hardware PWM keeps running at them.
-        """;
+    public override string Description => "Opens only the outputs the application drives, writes their safe values and exits (the service's " +
+        "ExecStopPost: outputs go safe however the loop's process ended). Hardware PWM keeps running at them.";
+
+    private readonly Option<string> _board = HostOptions.Board("--board", "The board profile: a built-in name or a profile file (default: sim).");
+    private readonly Option<string[]> _set = HostOptions.Repeated("--set", "key=value", "Override one profile field (repeatable).");
+    private readonly Option<string> _demo = HostOptions.Text("--demo", "NAME", "The application whose outputs go safe (default: the profile's).");
+    private readonly Option<bool> _quiet = HostOptions.Flag("--quiet", "Print nothing.");
 
     /// <inheritdoc/>
-    public override IReadOnlyDictionary<string, bool> Options => OptionTable;
+    public override IReadOnlyList<Option> Options => new Option[] { _board, _set, _demo, _quiet };
 
-    private static readonly Dictionary<string, bool> OptionTable = new()
+    /// <inheritdoc/>
+    public override int Execute(RealtimeHost host, ParseResult cl, long mainNs)
     {
-        ["board"] = true, ["set"] = true, ["demo"] = true, ["quiet"] = false,
-    };
-
-    public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
-    {
-        string board = cl.Get("board") ?? "sim";
-        string? demoArg = cl.Get("demo");
+        string board = cl.GetValue(_board) ?? "sim";
+        string? demoArg = cl.GetValue(_demo);
         if (demoArg is not null && !host.Applications.Has(demoArg))
             throw new UsageException(host.Applications.Unknown(demoArg));
-        var (profile, source) = ProfileCatalog.Load(board, cl.GetAll("set"), demoArg, host.Applications);
+        var (profile, source) = ProfileCatalog.Load(board, cl.GetValue(_set) ?? [], demoArg, host.Applications);
         var application = host.Applications.Find(profile.Demo)
             ?? throw new ProfileException(source, new[] { $"demo: {host.Applications.Unknown(profile.Demo)}" });
 
@@ -65,7 +64,7 @@ internal sealed class SafeCommand : HostCommand
             // without a signal. A relay line is released at its safe level; simulated outputs just go.
             if (profile.Simulated || outputs is RelayActuator) outputs.Dispose();
         }
-        if (!cl.Has("quiet"))
+        if (!cl.GetValue(_quiet))
         {
             Console.WriteLine($"rtapp safe: {profile.Name} / {profile.Demo}: outputs driven to their safe values{(profile.Simulated ? " (simulated)" : "")}");
             foreach (string line in lines) Console.WriteLine("  " + line);
