@@ -45,7 +45,7 @@ internal sealed class ProfileCommand : HostCommand
     {
         Version = host.Version;
         string board = cl.Get("board") ?? "sim";
-        var (profile, source) = ProfileCatalog.Load(board, null, null, host.Applications);
+        var (profile, source) = ProfileCatalog.Load(board, null, null, host);
         string? assets = AssetLocator.Find(cl.Get("assets"));
         string? model = cl.Get("model");
         if (model is not null && !File.Exists(model)) throw new ProfileException("--model", new[] { $"model file not found: {Path.GetFullPath(model)}" });
