@@ -30,13 +30,6 @@ public sealed class ApplicationCatalog
     /// <summary>The application a profile that names none runs: the first one added (null while none is).</summary>
     public IRealtimeApplication? Default => _all.Count > 0 ? _all[0] : null;
 
-    /// <summary>
-    /// What the application <paramref name="profile"/> names needs of it (its <see cref="IRealtimeApplication.ProfileProblems"/>);
-    /// none for a name not registered, which the commands report themselves.
-    /// </summary>
-    public IReadOnlyList<string> ProfileProblems(Realtime.Core.Profiles.BoardProfile profile) =>
-        Find(profile.Demo)?.ProfileProblems(profile) ?? Array.Empty<string>();
-
     /// <summary>Whether an application is registered as <paramref name="name"/>.</summary>
     public bool Has(string name) => _names.Contains(name);
 

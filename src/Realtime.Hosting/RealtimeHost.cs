@@ -68,6 +68,18 @@ public sealed class RealtimeHost
         return this;
     }
 
+    /// <summary>
+    /// What the application that runs <paramref name="profile"/> needs of it (its
+    /// <see cref="IRealtimeApplication.ProfileProblems"/>): the one <paramref name="explicitName"/> names
+    /// (the command line's choice), else the one the profile's <c>demo</c> names. None for a name not
+    /// registered, which the commands report themselves. Every command's profile load asks it.
+    /// </summary>
+    public IReadOnlyList<string> ProfileProblems(BoardProfile profile, string? explicitName = null)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        return Applications.Find(explicitName ?? profile.Demo)?.ProfileProblems(profile) ?? Array.Empty<string>();
+    }
+
     /// <summary>The commands, built-in first, in the order added.</summary>
     public IReadOnlyList<HostCommand> Commands => _commands;
 

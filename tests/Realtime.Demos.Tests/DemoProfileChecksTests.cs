@@ -13,7 +13,7 @@ namespace Realtime.Demos.Tests;
 /// </summary>
 public sealed class DemoProfileChecksTests
 {
-    private static readonly ApplicationCatalog Demos = new RealtimeHost("rtapp").AddDemos().Applications;
+    private static readonly RealtimeHost Demos = new RealtimeHost("rtapp").AddDemos();
 
     private static ProfileException Fails(string board, string? demo, params string[] sets) =>
         Assert.Throws<ProfileException>(() => ProfileCatalog.Load(board, sets, demo, Demos));
@@ -84,6 +84,7 @@ public sealed class DemoProfileChecksTests
             var (p, _) = ProfileCatalog.Load("sim", null, demo, Demos);
             Assert.Equal(demo, p.Demo);
             Assert.Empty(Demos.ProfileProblems(p));
+            Assert.Empty(Demos.ProfileProblems(p, demo));
         }
     }
 }

@@ -60,24 +60,35 @@ public sealed class ApplicationProfileCheckTests : IDisposable
         var needy = new ThreeOutputs();
         var host = new RealtimeHost("mine").Add(needy).AddDemos();
         string file = Profile(null);
-        var ex = Assert.Throws<ProfileException>(() => ProfileCatalog.Load(file, null, null, host.Applications));
+        var ex = Assert.Throws<ProfileException>(() => ProfileCatalog.Load(file, null, null, host));
         Assert.Equal(file + " (extends sim)", ex.Source);
         Assert.Equal("pwm: three-outputs needs three PWM outputs, got 2", Assert.Single(ex.Problems));
 
         // Another host's first application is another default; the sim board fits the face tracker.
-        var (p, _) = ProfileCatalog.Load(file, null, null, new RealtimeHost("rtapp").AddDemos().Applications);
+        var (p, _) = ProfileCatalog.Load(file, null, null, new RealtimeHost("rtapp").AddDemos());
         Assert.Equal("face-tracker", p.Demo);
         // Without a host, Core leaves the choice empty: it knows no application.
         Assert.Equal("", ProfileCatalog.Load(file).Profile.Demo);
         // One with no needs of its own fits any well-formed profile.
-        Assert.Equal("undemanding", ProfileCatalog.Load(file, new[] { "pwm=null", "plant=null" }, null, new RealtimeHost("u").Add(new Undemanding()).AddDemos().Applications).Profile.Demo);
+        Assert.Equal("undemanding", ProfileCatalog.Load(file, new[] { "pwm=null", "plant=null" }, null, new RealtimeHost("u").Add(new Undemanding()).AddDemos()).Profile.Demo);
+    }
+
+    [Fact]
+    public void TheCommandLinesChoiceIsTheApplicationAsked()
+    {
+        var host = new RealtimeHost("mine").Add(new ThreeOutputs()).Add(new Undemanding());
+        var p = new BoardProfile { Demo = "three-outputs" };
+        Assert.Equal("pwm: three-outputs needs three PWM outputs, got 0", Assert.Single(host.ProfileProblems(p)));
+        Assert.Empty(host.ProfileProblems(p, "undemanding"));
+        // A name not registered has no check here: the commands say "unknown demo" themselves.
+        Assert.Empty(host.ProfileProblems(new BoardProfile { Demo = "nobody" }));
     }
 
     [Fact]
     public void TheApplicationsProblemsJoinTheLoadersInOneError()
     {
         var host = new RealtimeHost("mine").Add(new ThreeOutputs());
-        var ex = Assert.Throws<ProfileException>(() => ProfileCatalog.Load(Profile("three-outputs"), new[] { "timing.frames=0" }, null, host.Applications));
+        var ex = Assert.Throws<ProfileException>(() => ProfileCatalog.Load(Profile("three-outputs"), new[] { "timing.frames=0" }, null, host));
         Assert.Equal(new[] { "timing.frames: must be 1..10000000, got 0", "pwm: three-outputs needs three PWM outputs, got 2" }, ex.Problems);
     }
 

@@ -121,7 +121,7 @@ internal sealed class BenchCommand : HostCommand
         string? demo = cl.GetValue(_demo);
         if (model is not null && demo is not null) throw new UsageException("--model benches a model alone; --demo benches a demo: give one of them");
         if (demo is not null && !host.Applications.Has(demo)) throw new UsageException(host.Applications.Unknown(demo));
-        var (profile, source) = ProfileCatalog.Load(board, null, demo, host.Applications);
+        var (profile, source) = ProfileCatalog.Load(board, null, demo, host);
         ApplyTimingOverrides(cl, profile, source);
         demo = profile.Demo;
         var application = host.Applications.Find(demo);

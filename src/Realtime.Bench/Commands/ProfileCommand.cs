@@ -50,7 +50,7 @@ internal sealed class ProfileCommand : HostCommand
         Version = host.Version;
         BenchCommand.CheckReportPath("report", cl.GetValue(_report));
         string board = cl.GetValue(_board) ?? "sim";
-        var (profile, source) = ProfileCatalog.Load(board, null, null, host.Applications);
+        var (profile, source) = ProfileCatalog.Load(board, null, null, host);
         string? assets = AssetLocator.Find(cl.GetValue(_assets));
         string? model = cl.GetValue(_model);
         if (model is not null && !File.Exists(model)) throw new ProfileException("--model", new[] { $"model file not found: {Path.GetFullPath(model)}" });

@@ -27,7 +27,7 @@ internal sealed class BoardsCommand : HostCommand
     {
         if (cl.GetValue(_show) is string board)
         {
-            var (json, _, _) = ProfileCatalog.Resolve(board, cl.GetValue(_set) ?? [], null, host.Applications);
+            var (json, _, _) = ProfileCatalog.Resolve(board, cl.GetValue(_set) ?? [], null, host);
             Console.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return ExitCodes.Ok;
         }
@@ -39,7 +39,7 @@ internal sealed class BoardsCommand : HostCommand
         {
             try
             {
-                var (p, _) = ProfileCatalog.Load(name, null, null, host.Applications);
+                var (p, _) = ProfileCatalog.Load(name, null, null, host);
                 string cores = p.CpuCores > 0 ? p.CpuCores.ToString(c) : "any";
                 Console.WriteLine(string.Create(c, $"{p.Name,-20} {p.Arch ?? "any",-5} {cores,5} {p.Timing.RateHz,4:0.##} Hz {p.Timing.DeadlineUs / 1000.0,6:0.#} ms  {p.Description}"));
             }

@@ -72,7 +72,7 @@ internal sealed class BundleCommand : HostCommand
     private int Bundle(ParseResult cl)
     {
         string board = cl.GetValue(_board) ?? throw new UsageException("bundle needs --board NAME|FILE.json");
-        var (json, profile, source) = ProfileCatalog.Resolve(board, cl.GetValue(_set) ?? [], null, _host.Applications);
+        var (json, profile, source) = ProfileCatalog.Resolve(board, cl.GetValue(_set) ?? [], null, _host);
         if (!IsSafeName(profile.Name))
             throw new ProfileException(source, new[] { $"name: '{MessageText.Shown(profile.Name)}' cannot name a bundle and a service: use lower-case letters, digits, '.', '_' or '-'" });
         // The demo names the outputs `rtapp safe` drives and goes into the unit's description: it must be one rtapp knows.

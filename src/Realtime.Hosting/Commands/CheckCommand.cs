@@ -68,7 +68,7 @@ internal sealed class CheckCommand : HostCommand
     public override int Execute(RealtimeHost host, ParseResult cl, long mainNs)
     {
         string board = cl.GetValue(_board) ?? "sim";
-        var (p, source) = ProfileCatalog.Load(board, cl.GetValue(_set) ?? [], null, host.Applications);
+        var (p, source) = ProfileCatalog.Load(board, cl.GetValue(_set) ?? [], null, host);
         var items = new List<Item>();
         var m = MachineFacts.Read();
         bool root = Environment.UserName == "root";

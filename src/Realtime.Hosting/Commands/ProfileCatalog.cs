@@ -38,27 +38,27 @@ public static class ProfileCatalog
     /// Loads <paramref name="board"/>: a path (contains '/' or ends in .json) is read from disk,
     /// anything else is an embedded profile name; <c>extends</c> is resolved and the
     /// overrides (key=value settings) applied; <paramref name="demo"/>'s entry under <c>demos</c> is merged in.
-    /// With <paramref name="applications"/>, a profile that names no application gets their default, and
-    /// the chosen one checks what it needs of the profile. Returns the profile and where it came from.
+    /// With <paramref name="host"/>, a profile that names no application gets the host's default (its first
+    /// registered), and the chosen application checks what it needs of the profile. Returns the profile and where it came from.
     /// </summary>
     public static (BoardProfile Profile, string Source) Load(string board, IReadOnlyList<string>? sets = null, string? demo = null,
-        ApplicationCatalog? applications = null)
+        RealtimeHost? host = null)
     {
-        var (text, source, options) = Open(board, sets, demo, applications);
+        var (text, source, options) = Open(board, sets, demo, host);
         return ProfileLoader.ParseWithSource(text, source, options);
     }
 
-    /// <summary>The profile as one resolved JSON object (inheritance merged, overrides applied, validated; <paramref name="applications"/> as in <see cref="Load"/>).</summary>
+    /// <summary>The profile as one resolved JSON object (inheritance merged, overrides applied, validated; <paramref name="host"/> as in <see cref="Load"/>).</summary>
     public static (JsonObject Json, BoardProfile Profile, string Source) Resolve(string board, IReadOnlyList<string>? sets = null, string? demo = null,
-        ApplicationCatalog? applications = null)
+        RealtimeHost? host = null)
     {
-        var (text, source, options) = Open(board, sets, demo, applications);
+        var (text, source, options) = Open(board, sets, demo, host);
         var (profile, described) = ProfileLoader.ParseWithSource(text, source, options);
         return (ProfileLoader.Resolve(text, source, options), profile, described);
     }
 
     private static (string Text, string Source, ProfileLoadOptions Options) Open(string board, IReadOnlyList<string>? sets, string? demo,
-        ApplicationCatalog? applications)
+        RealtimeHost? host)
     {
         var options = new ProfileLoadOptions
         {
@@ -69,8 +69,8 @@ public static class ProfileCatalog
             // The command line's overrides come from --set: its errors say so.
             OverrideLabel = "--set",
             Demo = demo,
-            DefaultDemo = applications?.Default?.Name,
-            ApplicationCheck = applications is null ? null : applications.ProfileProblems,
+            DefaultDemo = host?.Applications.Default?.Name,
+            ApplicationCheck = host is null ? null : p => host.ProfileProblems(p, demo),
         };
         if (IsPath(board))
         {

@@ -96,7 +96,7 @@ internal sealed class RunCommand : HostCommand
         if (reportPath is not null && ReportFile.CheckDestination(reportPath) is string reportProblem)
             throw new UsageException($"--report '{reportPath}': {reportProblem}");
         if (stop.Requested) return StoppedDuringStartup(host, stop, "starting", board, demoArg ?? "", reportPath);
-        var (profile, source) = ProfileCatalog.Load(board, cl.GetValue(_set) ?? [], demoArg, host.Applications);
+        var (profile, source) = ProfileCatalog.Load(board, cl.GetValue(_set) ?? [], demoArg, host);
         // A node that is there must be a watchdog before anything is wired (it is opened, and armed, only after);
         // a missing one is noted when the watchdog thread starts, and the run goes on without it.
         if (profile.Watchdog.HardwareDevice is string wdDevice && Path.Exists(wdDevice) && HardwareWatchdog.Check(wdDevice, out _) is string wdProblem)

@@ -39,7 +39,7 @@ internal sealed class SafeCommand : HostCommand
         string? demoArg = cl.GetValue(_demo);
         if (demoArg is not null && !host.Applications.Has(demoArg))
             throw new UsageException(host.Applications.Unknown(demoArg));
-        var (profile, source) = ProfileCatalog.Load(board, cl.GetValue(_set) ?? [], demoArg, host.Applications);
+        var (profile, source) = ProfileCatalog.Load(board, cl.GetValue(_set) ?? [], demoArg, host);
         var application = host.Applications.Find(profile.Demo)
             ?? throw new ProfileException(source, new[] { $"demo: {host.Applications.Unknown(profile.Demo)}" });
 
