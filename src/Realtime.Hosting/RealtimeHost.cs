@@ -1,10 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Reflection;
+using Realtime.Core.Components;
 using Realtime.Core.Graph;
 using Realtime.Core.Profiles;
 using Realtime.Core.Timing;
+using Realtime.Gpio.Components;
 using Realtime.Hosting.Commands;
+using Realtime.Onnx.Components;
 
 namespace Realtime.Hosting;
 
@@ -35,6 +38,8 @@ public sealed class RealtimeHost
         foreach (var c in new HostCommand[] { new RunCommand(), new CheckCommand(), new BoardsCommand(), new SafeCommand() })
             _commands.Add(c);
         if (OperatingSystem.IsLinux()) _commands.Add(new BundleCommand());
+        // The built-in components of the libraries the host depends on (Vision's are added where OpenCV is: AddDemos).
+        Components.AddCoreComponents().AddOnnxComponents().AddGpioComponents();
     }
 
     /// <summary>The command line's name, as messages and help print it.</summary>
