@@ -67,6 +67,22 @@ public sealed class RealtimeHost
         return this;
     }
 
+    /// <summary>
+    /// The application a command runs for <paramref name="profile"/> (read from <paramref name="source"/>):
+    /// the one <paramref name="explicitName"/> names (the command line's choice), else the profile's own
+    /// graph when its <c>app</c> section has nodes, else the application its <c>demo</c> field names.
+    /// An unknown name is a profile problem naming <c>demo</c>.
+    /// </summary>
+    public IRealtimeApplication ApplicationFor(BoardProfile profile, string source, string? explicitName = null)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        if (explicitName is null && GraphApplication.Composes(profile)) return _graph ??= new GraphApplication(Components);
+        string name = explicitName ?? profile.Demo;
+        return Applications.Find(name) ?? throw new ProfileException(source, new[] { $"demo: {Applications.Unknown(name)}" });
+    }
+
+    private GraphApplication? _graph;
+
     /// <summary>The commands, built-in first, in the order added.</summary>
     public IReadOnlyList<HostCommand> Commands => _commands;
 
