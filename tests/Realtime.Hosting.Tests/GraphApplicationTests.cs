@@ -27,10 +27,10 @@ public sealed class GraphApplicationTests
     private static GraphApplicationInstance Build(string profilePath, RealtimeHost? host = null)
     {
         host ??= new RealtimeHost("test").AddDemos();
-        BoardProfile profile = ProfileLoader.LoadFile(profilePath);
-        var app = host.ApplicationFor(profile, profilePath);
+        var (profile, source) = ProfileCatalog.Load(profilePath);
+        var app = host.ApplicationFor(profile, source);
         Assert.IsType<GraphApplication>(app);
-        return (GraphApplicationInstance)app.Build(new ApplicationContext(profile, profilePath)
+        return (GraphApplicationInstance)app.Build(new ApplicationContext(profile, source)
         {
             AssetsDirectory = TestAssets.Dir,
             Overrides = new RunOverrides { Frames = Frames, WarmupFrames = Warmup, Scenario = LoopScenario.SingleStream },
