@@ -123,44 +123,12 @@ public sealed class BlazeFaceDecoder : IDecoder<FaceDetection>
                 c.Score = 1f / (1f + MathF.Exp(-logit));
             }
         }
-        _keptCount = WeightedNms(n);
+        _keptCount = Suppress(n);
         result.Count = _keptCount;
         result.FrameWidth = frame.Width;
         result.FrameHeight = frame.Height;
         if (_keptCount > 0) result.Best = _kept[0];
     }
 
-    private int WeightedNms(int n)
-    {
-        // Insertion sort by score, descending: candidates above threshold are few, and it allocates nothing.
-        for (int i = 1; i < n; i++)
-        {
-            FaceBox v = _candidates[i];
-            int j = i - 1;
-            while (j >= 0 && _candidates[j].Score < v.Score) { _candidates[j + 1] = _candidates[j]; j--; }
-            _candidates[j + 1] = v;
-        }
-        Array.Clear(_used, 0, n);
-        int kept = 0;
-        for (int i = 0; i < n && kept < _kept.Length; i++)
-        {
-            if (_used[i]) continue;
-            ref readonly FaceBox top = ref _candidates[i];
-            float wsum = 0, x = 0, y = 0, w = 0, h = 0;
-            for (int j = i; j < n; j++)
-            {
-                if (_used[j]) continue;
-                ref readonly FaceBox c = ref _candidates[j];
-                if (j != i && top.IoU(in c) <= IouThreshold) continue;
-                _used[j] = true;
-                wsum += c.Score;
-                x += c.CenterX * c.Score;
-                y += c.CenterY * c.Score;
-                w += c.Width * c.Score;
-                h += c.Height * c.Score;
-            }
-            _kept[kept++] = new FaceBox { CenterX = x / wsum, CenterY = y / wsum, Width = w / wsum, Height = h / wsum, Score = top.Score };
-        }
-        return kept;
-    }
+    private int Suppress(int n) => WeightedNms.Suppress(_candidates, n, _used, _kept, IouThreshold);
 }
