@@ -47,6 +47,8 @@ public sealed class WavSource : SourceNode
         bool loop = config.Flag("loop", true);
         if (config.Problems.Count > 0 || file is null) return null!;
         long bytes = new FileInfo(file).Length;
+        // A device, FIFO or /proc file reports size 0 whoever checked it as a file: never read one whole.
+        if (bytes == 0) { config.Problem("path", $"{file} is empty or not a regular file (a device, FIFO or /proc file)"); return null!; }
         if (bytes > MaxFileBytes) { config.Problem("path", $"{file} is {bytes} bytes; a recording is read whole, at most {MaxFileBytes}"); return null!; }
         float[] samples;
         try { samples = WavFile.ReadMono16(file, rate); }
