@@ -89,7 +89,14 @@ public sealed class TopK : Node
             }
             best[at] = new Detection { CenterX = 0.5f, CenterY = 0.5f, Width = 1f, Height = 1f, Score = v, Class = c };
         }
-        if (_activation == Activation.Softmax && n > 0)
+        if (_activation == Activation.Softmax && n > 0 && float.IsPositiveInfinity(best[0].Score))
+        {
+            // An infinite score takes all the probability (shared among the infinite ones).
+            int inf = 0;
+            for (int c = 0; c < s.Length; c++) if (float.IsPositiveInfinity(s[c])) inf++;
+            for (int i = 0; i < n; i++) best[i].Score = float.IsPositiveInfinity(best[i].Score) ? 1f / inf : 0f;
+        }
+        else if (_activation == Activation.Softmax && n > 0)
         {
             float max = best[0].Score;
             double sum = 0;

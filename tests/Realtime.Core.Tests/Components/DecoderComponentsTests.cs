@@ -80,6 +80,12 @@ public sealed class DecoderComponentsTests
         Assert.Equal(2, sig.Classes.Payload.Count);
         Assert.Equal(1f / (1f + MathF.Exp(-3)), sig.Classes.Payload.Items[0].Score, 5);
         Assert.Equal(0, ComponentKit.Allocated(soft.Process));
+        // A hostile model's infinite logit takes all the probability, not NaN.
+        src.Tensor.Payload.Floats[0] = float.PositiveInfinity;
+        soft.Process();
+        Assert.Equal(0, soft.Classes.Payload.Items[0].Class);
+        Assert.Equal(1f, soft.Classes.Payload.Items[0].Score);
+        Assert.Equal(0f, soft.Classes.Payload.Items[1].Score);
     }
 
     [Theory]
