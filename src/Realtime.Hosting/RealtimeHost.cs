@@ -11,6 +11,7 @@ using Realtime.Core.Timing;
 using Realtime.Onnx;
 using Realtime.Gpio.Components;
 using Realtime.Hosting.Commands;
+using Realtime.Linux.Components;
 using Realtime.Onnx.Components;
 
 namespace Realtime.Hosting;
@@ -45,7 +46,7 @@ public sealed class RealtimeHost
             _commands.Add(c);
         if (OperatingSystem.IsLinux()) _commands.Add(new BundleCommand());
         // The built-in components of the libraries the host depends on (Vision's are added where OpenCV is: AddDemos).
-        Components.AddCoreComponents().AddOnnxComponents().AddGpioComponents();
+        Components.AddCoreComponents().AddOnnxComponents().AddGpioComponents().AddLinuxComponents();
     }
 
     /// <summary>The command line's name, as messages and help print it.</summary>
