@@ -18,6 +18,7 @@ command -v dotnet >/dev/null 2>&1 || die "'dotnet' not found: run scripts/setup-
 
 FEED="${RTAPP_FEED:-$ROOT/out/feed}"
 case "$FEED" in /*) ;; *) FEED="$PWD/$FEED" ;; esac
+case "$FEED" in *[[:cntrl:]\&\<\>\"]*) die "the feed's path holds a control character or one of & < > \" (it goes into the template's nuget.config): $(printf '%q' "$FEED")" ;; esac
 BASE="$(sed -n 's:.*<RealtimeVersion>\(.*\)</RealtimeVersion>.*:\1:p' "$ROOT/Directory.Build.props")"
 [ -n "$BASE" ] || die "no <RealtimeVersion> in Directory.Build.props"
 # boards/: the host embeds the board profiles and the template ships the schema; the feed's path is a template default.
@@ -62,7 +63,6 @@ STAGE="$ARTIFACTS/templates/realtime-app"
 mkdir -p "$(dirname "$STAGE")"
 cp -a "$ROOT/templates/realtime-app" "$STAGE"
 cp "$ROOT/boards/profile.schema.json" "$STAGE/RealtimeApp/profile.schema.json"
-case "$FEED" in *[[:cntrl:]\&\<\>\"]*) die "the feed's path holds a control character or one of & < > \" (it goes into the template's nuget.config): $(printf '%q' "$FEED")" ;; esac
 json_escape() { local v="${1//\\/\\\\}"; printf '%s' "${v//\"/\\\"}"; }
 sed_escape() { printf '%s' "$1" | sed -e 's/[\\&|]/\\&/g'; }
 sed -i -e "s|\"(packed version: see scripts/pack.sh)\"|\"$(sed_escape "$(json_escape "$VERSION")")\"|" \
