@@ -79,16 +79,20 @@ public sealed class DemoTarget : BenchTarget
 
     /// <summary>The demo.</summary>
     public IApplicationInstance DemoPipeline { get; }
+
+    /// <summary>The one model the bench measures (its floor, variants and profiling are a single model's).</summary>
+    public ApplicationModel Model => DemoPipeline.Models.Count == 1 ? DemoPipeline.Models[0]
+        : throw new InvalidOperationException($"the bench measures an application of one model; '{DemoPipeline.Name}' runs {DemoPipeline.Models.Count}");
     /// <inheritdoc/>
     public override string Demo => DemoPipeline.Name;
     /// <inheritdoc/>
-    public override string ModelPath => DemoPipeline.ModelPath;
+    public override string ModelPath => Model.Path;
     /// <inheritdoc/>
-    public override IInferenceEngine Engine => DemoPipeline.Engine;
+    public override IInferenceEngine Engine => Model.Engine;
     /// <inheritdoc/>
-    public override double ModelLoadMs => DemoPipeline.Engine.ModelLoadMs;
+    public override double ModelLoadMs => Model.Engine.ModelLoadMs;
     /// <inheritdoc/>
-    public override double FirstInferenceMs => DemoPipeline.Engine.FirstInferenceMs;
+    public override double FirstInferenceMs => Model.Engine.FirstInferenceMs;
     /// <inheritdoc/>
     public override ClosedLoopOptions Options => DemoPipeline.Loop.Options;
     /// <inheritdoc/>
@@ -97,7 +101,7 @@ public sealed class DemoTarget : BenchTarget
     public override long FirstActuationNs => DemoPipeline.Loop.FirstActuationNs;
 
     /// <inheritdoc/>
-    public override BenchRun Run(BenchScenario scenario, long durationNs) => Driver.Run(DemoPipeline.Loop, DemoPipeline.Engine, scenario, durationNs);
+    public override BenchRun Run(BenchScenario scenario, long durationNs) => Driver.Run(DemoPipeline.Loop, Model.Engine, scenario, durationNs);
 
     /// <inheritdoc/>
     public override void RequestStop()
@@ -110,13 +114,13 @@ public sealed class DemoTarget : BenchTarget
     public override void Describe(RunReport report, ReadOnlySpan<FrameRecord> records) => DemoPipeline.FillMetrics(report.DemoMetrics, records);
 
     /// <inheritdoc/>
-    public override string EndProfiling() => DemoPipeline.Engine.EndProfiling();
+    public override string EndProfiling() => Model.Engine.EndProfiling();
 
     /// <inheritdoc/>
-    public override string LoadedFrom => DemoPipeline.Engine.LoadedFrom;
+    public override string LoadedFrom => Model.Engine.LoadedFrom;
 
     /// <inheritdoc/>
-    public override double RuntimeInitMs => DemoPipeline.Engine.RuntimeInitMs;
+    public override double RuntimeInitMs => Model.Engine.RuntimeInitMs;
 
     /// <inheritdoc/>
     public override void Dispose() => DemoPipeline.Dispose();

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Realtime.Hosting;
+using Realtime.Vision.Components;
 
 namespace Realtime.Demos;
 
@@ -27,10 +28,12 @@ public static class DemoApplications
     /// <summary>Every demo's name.</summary>
     public static IReadOnlyList<string> Names => AllNames;
 
-    /// <summary>Registers every demo with <paramref name="host"/>.</summary>
+    /// <summary>Registers every demo with <paramref name="host"/>, and Vision's components (sim-video) with its registry.</summary>
     public static RealtimeHost AddDemos(this RealtimeHost host)
     {
         foreach (var app in AllApplications) host.Add(app);
+        // Vision's components need OpenCV, which the host itself does not take: they come with the demos.
+        host.Components.AddVisionComponents();
         return host;
     }
 }

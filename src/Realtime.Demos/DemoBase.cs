@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
+using Realtime.Hosting;
 using Realtime.Onnx;
 
 namespace Realtime.Demos;
@@ -28,10 +29,13 @@ public abstract class DemoBase : IApplicationInstance
     public abstract string Name { get; }
     /// <inheritdoc/>
     public BoardProfile Profile { get; }
-    /// <inheritdoc/>
+    /// <summary>The model file used.</summary>
     public string ModelPath { get; protected set; } = "";
-    /// <inheritdoc/>
+    /// <summary>The bound model: cold-start figures and the run count come from it.</summary>
     public OnnxInferenceEngine Engine { get; protected set; } = null!;
+    /// <summary>The demo's one model, named <c>model</c> (as its profile section is).</summary>
+    public IReadOnlyList<ApplicationModel> Models => _models ??= new[] { new ApplicationModel("model", ModelPath, Engine) };
+    private ApplicationModel[]? _models;
     /// <inheritdoc/>
     public abstract int SettleFrames { get; }
     /// <inheritdoc/>

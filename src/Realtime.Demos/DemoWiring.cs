@@ -113,36 +113,10 @@ public sealed class DemoWiring
     }
 
     /// <summary>The loop's settings from the profile's timing and watchdog, with the overrides applied.</summary>
-    public ClosedLoopOptions LoopOptions()
-    {
-        var p = Profile;
-        var budgets = new long[6];
-        for (int s = 0; s < ProfileLoader.StageNames.Length; s++)
-            if (p.Timing.BudgetsUs.TryGetValue(ProfileLoader.StageNames[s], out long us)) budgets[s] = us * 1000;
-        return new ClosedLoopOptions
-        {
-            Frames = Overrides.Frames ?? p.Timing.Frames,
-            WarmupFrames = Overrides.WarmupFrames ?? p.Timing.WarmupFrames,
-            PeriodNs = (long)Math.Round(1e9 / p.Timing.RateHz),
-            DeadlineNs = p.Timing.DeadlineUs * 1000,
-            StageBudgetsNs = budgets,
-            FlatFramesForFault = p.Watchdog.FlatFramesForFault,
-            Scenario = Overrides.Scenario ?? LoopScenario.Periodic,
-            MeasureFloor = Overrides.MeasureFloor,
-        };
-    }
+    public ClosedLoopOptions LoopOptions() => LoopSettings.Options(Profile, Overrides);
 
     /// <summary>A new in-loop watchdog with the profile's policies (the loader has checked every name).</summary>
-    public LoopWatchdog NewWatchdog()
-    {
-        var w = Profile.Watchdog;
-        return new LoopWatchdog(
-            LoopWatchdog.ParseAction(w.MissPolicy)!.Value,
-            LoopWatchdog.ParseAction(w.OnStageOverrun)!.Value,
-            LoopWatchdog.ParseAction(w.OnStall)!.Value,
-            LoopWatchdog.ParseAction(w.OnSourceFailure)!.Value,
-            w.SafeAfterConsecutiveMisses, w.RecoverAfterGoodFrames);
-    }
+    public LoopWatchdog NewWatchdog() => LoopSettings.Watchdog(Profile);
 
     /// <summary>ORT's affinity strings are 1-based core numbers, one per extra thread, cycling through the profile's cores.</summary>
     private static string[] IntraOpAffinity(List<int> cores, int threads)

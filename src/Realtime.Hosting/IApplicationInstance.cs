@@ -1,13 +1,13 @@
 using System;
+using System.Collections.Generic;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
-using Realtime.Onnx;
 
 namespace Realtime.Hosting;
 
 /// <summary>
-/// An application wired from a board profile: its closed loop, its model and its outputs, as the
+/// An application wired from a board profile: its closed loop, its models and its outputs, as the
 /// host (<c>run</c>) and the bench see every application. Owns every part; dispose it to release them.
 /// </summary>
 public interface IApplicationInstance : IDisposable
@@ -18,10 +18,8 @@ public interface IApplicationInstance : IDisposable
     BoardProfile Profile { get; }
     /// <summary>The loop.</summary>
     IClosedLoop Loop { get; }
-    /// <summary>The bound model: cold-start figures and the run count come from it.</summary>
-    OnnxInferenceEngine Engine { get; }
-    /// <summary>The model file used.</summary>
-    string ModelPath { get; }
+    /// <summary>The models it runs (any number, none included), each bound: cold-start figures and the run counts come from them.</summary>
+    IReadOnlyList<ApplicationModel> Models { get; }
     /// <summary>The command that puts every output in its safe state.</summary>
     ActuatorCommand SafeCommand { get; }
     /// <summary>Counted frames the application's own metric leaves out at the start while the loop settles.</summary>

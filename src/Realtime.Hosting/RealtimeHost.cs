@@ -1,10 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Reflection;
+using Realtime.Core.Components;
 using Realtime.Core.Graph;
 using Realtime.Core.Profiles;
 using Realtime.Core.Timing;
+using Realtime.Gpio.Components;
 using Realtime.Hosting.Commands;
+using Realtime.Onnx.Components;
 
 namespace Realtime.Hosting;
 
@@ -35,6 +38,8 @@ public sealed class RealtimeHost
         foreach (var c in new HostCommand[] { new RunCommand(), new CheckCommand(), new BoardsCommand(), new SafeCommand() })
             _commands.Add(c);
         if (OperatingSystem.IsLinux()) _commands.Add(new BundleCommand());
+        // The built-in components of the libraries the host depends on (Vision's are added where OpenCV is: AddDemos).
+        Components.AddCoreComponents().AddOnnxComponents().AddGpioComponents();
     }
 
     /// <summary>The command line's name, as messages and help print it.</summary>
@@ -61,6 +66,22 @@ public sealed class RealtimeHost
         Components.Register(type, factory, description);
         return this;
     }
+
+    /// <summary>
+    /// The application a command runs for <paramref name="profile"/> (read from <paramref name="source"/>):
+    /// the one <paramref name="explicitName"/> names (the command line's choice), else the profile's own
+    /// graph when its <c>app</c> section has nodes, else the application its <c>demo</c> field names.
+    /// An unknown name is a profile problem naming <c>demo</c>.
+    /// </summary>
+    public IRealtimeApplication ApplicationFor(BoardProfile profile, string source, string? explicitName = null)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        if (explicitName is null && GraphApplication.Composes(profile)) return _graph ??= new GraphApplication(Components);
+        string name = explicitName ?? profile.Demo;
+        return Applications.Find(name) ?? throw new ProfileException(source, new[] { $"demo: {Applications.Unknown(name)}" });
+    }
+
+    private GraphApplication? _graph;
 
     /// <summary>The commands, built-in first, in the order added.</summary>
     public IReadOnlyList<HostCommand> Commands => _commands;

@@ -61,6 +61,8 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     private readonly int[] _carryFrom;
     private long _runs;
     private readonly int[] _carryTo;
+    // Inputs rebound over memory someone else pins (a graph's upstream tensor); 0 where the engine's own array is bound.
+    private readonly IntPtr[] _external;
     private bool _disposed;
 
     private OnnxInferenceEngine(string path, InferenceSession session, OnnxBinding binding)
@@ -75,6 +77,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         InputShapes = new long[_inputNames.Length][];
         InputTypes = new TensorElementType[_inputNames.Length];
         _inputLengths = new int[_inputNames.Length];
+        _external = new IntPtr[_inputNames.Length];
         var inputValues = new OrtValue[_inputNames.Length];
         _primary = -1;
         for (int i = 0; i < _inputNames.Length; i++)
@@ -252,8 +255,33 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
     /// <summary>The bound int64 input named <paramref name="name"/> (a scalar has one element); an <see cref="ArgumentException"/> when there is none.</summary>
     public Span<long> Int64Input(string name) => MemoryMarshal.Cast<byte, long>(TypedInput(name, TensorElementType.Int64));
 
-    /// <summary>The raw bytes of input <paramref name="index"/> (any element type).</summary>
-    public Span<byte> InputBytes(int index) => _inputs[index].AsSpan(0, _inputLengths[index]);
+    /// <summary>The raw bytes of input <paramref name="index"/> (any element type): what the model reads, wherever it is bound.</summary>
+    public unsafe Span<byte> InputBytes(int index) =>
+        _external[index] != IntPtr.Zero ? new Span<byte>((void*)_external[index], _inputLengths[index]) : _inputs[index].AsSpan(0, _inputLengths[index]);
+
+    /// <summary>Element types of the outputs, in <see cref="OutputNames"/> order.</summary>
+    public IReadOnlyList<TensorElementType> OutputTypes => _outputTypes;
+
+    /// <summary>The bound output <paramref name="index"/>, writable (a graph exposes it as its node's output payload; the model overwrites it every run).</summary>
+    internal Span<byte> OutputMemory(int index) => _outputs[index].AsSpan(0, _outputLengths[index]);
+
+    /// <summary>
+    /// Binds input <paramref name="index"/> once over <paramref name="length"/> bytes at
+    /// <paramref name="address"/>, memory the caller keeps pinned for the engine's life (a graph's
+    /// upstream tensor, so the preprocessor writes straight into what the model reads). The length
+    /// must be the input's; a carried input (a recurrent state) is the engine's own and cannot move.
+    /// </summary>
+    internal void BindInputTo(int index, IntPtr address, int length)
+    {
+        if (address == IntPtr.Zero) throw new ArgumentException("no memory to bind", nameof(address));
+        if (length != _inputLengths[index])
+            throw new ArgumentException($"{ModelPath}: input '{_inputNames[index]}' takes {_inputLengths[index]} bytes, the memory bound to it holds {length}", nameof(length));
+        if (Array.IndexOf(_carryTo, index) >= 0) throw new InvalidOperationException($"{ModelPath}: input '{_inputNames[index]}' carries the model's state and stays the engine's own");
+        var value = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, InputTypes[index], InputShapes[index], address, length);
+        _values.Add(value);
+        _binding.BindInput(_inputNames[index], value);
+        _external[index] = address;
+    }
 
     /// <summary>The raw bytes of output <paramref name="index"/> (any element type).</summary>
     public ReadOnlySpan<byte> OutputBytes(int index) => _outputs[index].AsSpan(0, _outputLengths[index]);

@@ -34,6 +34,37 @@ public sealed class ComponentContext : IDisposable
     /// <summary>The assets folder (models, videos), or null when none was found.</summary>
     public string? AssetsDirectory { get; init; }
 
+    /// <summary>
+    /// Whether a path is a regular file (not a device, FIFO, socket or folder, which would block or
+    /// never end a read); the host sets the kernel's answer, the default only asks whether a file exists.
+    /// </summary>
+    public Func<string, bool> IsRegularFile { get; init; } = System.IO.File.Exists;
+
+    /// <summary>
+    /// The file a component's <paramref name="name"/> field names (required): an absolute path as
+    /// is, else under <see cref="AssetsDirectory"/>, else beside the profile file. Missing or not a
+    /// regular file is a problem naming the field (and null is returned).
+    /// </summary>
+    public string? RequireAsset(NodeConfig config, string name, string what)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        string relative = config.Text(name);
+        if (relative.Length == 0) return null;
+        if (relative.Contains('\0', StringComparison.Ordinal)) { config.Problem(name, "a path with a NUL character"); return null; }
+        string path = System.IO.Path.IsPathRooted(relative) ? relative
+            : AssetsDirectory is not null ? System.IO.Path.Combine(AssetsDirectory, relative)
+            : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Source)) ?? ".", relative);
+        path = System.IO.Path.GetFullPath(path);
+        if (!System.IO.File.Exists(path))
+        {
+            string where = AssetsDirectory is null ? "no assets folder was found (name one, or set RTAPP_ASSETS)" : $"assets folder {AssetsDirectory}";
+            config.Problem(name, $"{what} not found: {path} ({where}; ./scripts/fetch-assets.sh fetches the project's assets)");
+            return null;
+        }
+        if (!IsRegularFile(path)) { config.Problem(name, $"{what} {path} is not a regular file (a device, FIFO or socket)"); return null; }
+        return path;
+    }
+
     /// <summary>Hands <paramref name="resource"/> to the application: disposed, last owned first, when the context is.</summary>
     public T Own<T>(T resource) where T : IDisposable
     {

@@ -16,11 +16,18 @@ public sealed class NodeConfig
     private readonly JsonElement _section;
     private readonly bool _present;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
-    private readonly List<string> _problems = new();
+    private readonly List<string> _problems;
+    private readonly List<NodeConfig> _children = new();
 
     /// <summary>A reader over <paramref name="section"/> (null or undefined: an empty section) whose fields are named under <paramref name="field"/>.</summary>
-    public NodeConfig(JsonElement? section, string field)
+    public NodeConfig(JsonElement? section, string field) : this(section, field, new List<string>())
     {
+    }
+
+    // A nested section shares its parent's problems, so one list names them all.
+    private NodeConfig(JsonElement? section, string field, List<string> problems)
+    {
+        _problems = problems;
         Field = field;
         if (section is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } s)
         {
@@ -102,9 +109,32 @@ public sealed class NodeConfig
         return list;
     }
 
+    /// <summary>
+    /// The nested object <paramref name="name"/> as a section of its own (its fields named
+    /// <c>{Field}.{name}.x</c>, its problems added to this section's), or null when it is left out
+    /// or is not an object (then a problem says so).
+    /// </summary>
+    public NodeConfig? Section(string name)
+    {
+        if (!Get(name, false, out JsonElement v)) return null;
+        if (v.ValueKind != JsonValueKind.Object) return Bad<NodeConfig?>(name, $"expected an object, got {Kind(v)}", null);
+        var child = new NodeConfig(v, $"{Field}.{name}", _problems);
+        _children.Add(child);
+        return child;
+    }
+
+    /// <summary>The names of the section's fields, in order (an empty list when it is left out); reading them is up to the caller.</summary>
+    public IReadOnlyList<string> Names()
+    {
+        var names = new List<string>();
+        if (_present) foreach (JsonProperty p in _section.EnumerateObject()) names.Add(p.Name);
+        return names;
+    }
+
     /// <summary>Reports every field of the section nobody read as unknown (a typo must not be silently ignored).</summary>
     public void CheckUnknown()
     {
+        foreach (var child in _children) child.CheckUnknown();
         if (!_present) return;
         foreach (JsonProperty p in _section.EnumerateObject())
             if (!_read.Contains(p.Name)) _problems.Add($"{Field}.{Cut(p.Name)}: unknown field");

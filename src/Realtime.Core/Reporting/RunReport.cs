@@ -88,10 +88,13 @@ public sealed class RunReport
     /// <summary>End-to-end set beside the floor.</summary>
     public OverheadVsFloor? OverheadVsFloor { get; set; }
     /// <summary>
-    /// Inference runs of the application's model over the whole run (warm-up, first inference and
-    /// any floor runs included): the proof of how many times a period the model ran (0: not recorded).
+    /// Inference runs of the application's models over the whole run, summed over its models (warm-up,
+    /// first inference and any floor runs included): the proof of how many times a period the models
+    /// ran (0: not recorded). A graph application's <see cref="Nodes"/> give each model's own count.
     /// </summary>
     public long ModelRuns { get; set; }
+    /// <summary>Each node's own figures, by node name (a profile's graph application; absent for the demos).</summary>
+    public Dictionary<string, Dictionary<string, double>>? Nodes { get; set; }
     /// <summary>What the demo measured.</summary>
     public DemoMetrics DemoMetrics { get; set; } = new();
     /// <summary>Energy per frame and mean power, where the profile configures a power monitor (null otherwise).</summary>

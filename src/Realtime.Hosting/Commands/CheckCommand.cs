@@ -157,7 +157,9 @@ internal sealed class CheckCommand : HostCommand
 
         string? assets = AssetLocator.Find(cl.Get("assets"));
         string model = AssetLocator.Resolve(assets, p.Model.Path);
-        if (!File.Exists(model))
+        if (GraphApplication.Composes(p))
+            items.Add(CheckGraph(host, p, source, assets));
+        else if (!File.Exists(model))
             items.Add(new Item(Level.Fail, "model", $"{model} not found", "./scripts/fetch-assets.sh (or --assets DIR)"));
         else if (p.Model.Sha256 is string sha && ModelFile.Mismatch(model, sha) is string bad)
             items.Add(new Item(Level.Fail, "model", bad, "fetch the model again: ./scripts/fetch-assets.sh"));
@@ -188,6 +190,24 @@ internal sealed class CheckCommand : HostCommand
             : $"not ready: {fails} check(s) fail, {warns} warning(s)");
         return fails == 0 ? ExitCodes.Ok : ExitCodes.Fault;
     }
+    // Builds and starts the profile's app graph as a run would (models load, connections and shapes are
+    // checked, every node starts, outputs go to their safe values) and runs no frame.
+    private static Item CheckGraph(RealtimeHost host, Realtime.Core.Profiles.BoardProfile p, string source, string? assets)
+    {
+        var app = p.App!;
+        try
+        {
+            using var built = host.ApplicationFor(p, source).Build(new ApplicationContext(p, source) { AssetsDirectory = assets, Overrides = new RunOverrides { Frames = 1, WarmupFrames = 0 } });
+            var models = new List<string>();
+            foreach (var m in built.Models) models.Add($"{m.Name} ({Path.GetFileName(m.Path)})");
+            return new Item(Level.Ok, "app graph", $"{app.Nodes.Count} node(s), {app.Connections.Count} connection(s) build and start; model(s): {(models.Count == 0 ? "none" : string.Join(", ", models))}", null);
+        }
+        catch (Realtime.Core.Profiles.ProfileException ex)
+        {
+            return new Item(Level.Fail, "app graph", ex.Message.Replace("\n", "; ", StringComparison.Ordinal), "fix the app section's fields named (./scripts/fetch-assets.sh for a missing asset)");
+        }
+    }
+
     // Opens the IMU through the project's driver and reads one sample: the chip answers and its bus works.
     private static Item CheckImu(Realtime.Core.Profiles.SensorProfile sensor)
     {

@@ -89,9 +89,8 @@ internal sealed class RunCommand : HostCommand
         // a missing one is noted when the watchdog thread starts, and the run goes on without it.
         if (profile.Watchdog.HardwareDevice is string wdDevice && Path.Exists(wdDevice) && HardwareWatchdog.Check(wdDevice, out _) is string wdProblem)
             throw new ProfileException(source, new[] { $"watchdog.hardware_device: {wdProblem}" });
-        string demoName = profile.Demo;
-        var application = host.Applications.Find(demoName)
-            ?? throw new Realtime.Core.Profiles.ProfileException(source, new[] { $"demo: {host.Applications.Unknown(demoName)}" });
+        var application = host.ApplicationFor(profile, source, demoArg);
+        string demoName = application.Name;
         LoopScenario? scenario = cl.Get("scenario") switch
         {
             null => null,
@@ -174,19 +173,20 @@ internal sealed class RunCommand : HostCommand
         long wireEndNs = MonotonicClock.NowNs();
         startup.Mark(StartupTimeline.Wired, wireEndNs);
         heartbeat.Attach(loop);
-        // Said once, so nobody believes a graph runs that does not: the host runs the chosen application.
-        if (profile.App is { } app && (app.Nodes.Count > 0 || app.Connections.Count > 0))
-            setupNotes.Add($"the profile's app section ({app.Nodes.Count} node(s), {app.Connections.Count} connection(s)) was checked for form but is not run: {host.ToolName} runs the application '{demoName}'; a graph runs where an application builds it (ComponentRegistry, GraphBuilder)");
         // Asked for, but not possible: a recurrent model run alone again would advance its state twice.
-        if (overrides.MeasureFloor && demo.Engine.CarriesState)
-            setupNotes.Add($"no floor: {Path.GetFileName(demo.ModelPath)} carries state from one run to the next, so running it alone again each period would change what the loop computes");
+        if (overrides.MeasureFloor)
+            foreach (var m in demo.Models)
+                if (m.Engine.CarriesState)
+                    setupNotes.Add($"no floor: {Path.GetFileName(m.Path)} carries state from one run to the next, so running it alone again each period would change what the loop computes");
+        if (overrides.MeasureFloor && demo is GraphApplicationInstance)
+            setupNotes.Add("no floor: a profile's app graph has no model-alone floor yet (the floor instruments one demo's model)");
         ArmWatchdog();
         // The outputs are open (at their safe values): a signal that came while the model loaded
         // stops the loop before its first frame, and the usual path below reports it.
         stop.Attach(loop);
         if (!quiet)
             Console.WriteLine($"{host.ToolName} {host.Version}: {profile.Name} / {demoName}: {loop.Options.WarmupFrames} warm-up + {loop.Options.Frames} frames, " +
-                $"{(loop.Options.Scenario == LoopScenario.Periodic ? $"periodic {profile.Timing.RateHz:0.##} Hz" : "single-stream")}, deadline {profile.Timing.DeadlineUs} µs" +
+                $"{(loop.Options.Scenario == LoopScenario.Periodic ? $"periodic {1e9 / loop.Options.PeriodNs:0.##} Hz" : "single-stream")}, deadline {loop.Options.DeadlineNs / 1000} µs" +
                 (faults is null ? "" : $", injecting {faults.Faults.Length} fault(s)"));
 
         CpuDmaLatency? dma = null;
@@ -222,7 +222,7 @@ internal sealed class RunCommand : HostCommand
                 Version = host.Version,
                 Board = profile.Name,
                 Demo = demoName,
-                Model = Path.GetFileName(demo.ModelPath),
+                Model = ModelNames(demo.Models),
                 Outcome = outcome switch
                 {
                     LoopOutcome.Completed => "completed",
@@ -243,7 +243,8 @@ internal sealed class RunCommand : HostCommand
                 AllocBytesPerFrame = loop.CountedFramesMeasured > 0 ? Math.Round((double)loop.CountedAllocatedBytes / loop.CountedFramesMeasured, 3) : 0,
             };
             ReportBuilder.FillTiming(report, loop.Records, loop.Options, profile.Timing.BudgetsUs);
-            report.ModelRuns = demo.Engine.Runs;
+            foreach (var m in demo.Models) report.ModelRuns += m.Engine.Runs;
+            if (loop is Realtime.Core.Graph.GraphLoop graphLoop && demo is GraphApplicationInstance) report.Nodes = NodeFigures(graphLoop.Graph);
             ReportBuilder.FillWatchdog(report, loop.Watchdog, runStartNs, watchdogThread.Events, watchdogThread.Stalls);
             demo.FillMetrics(report.DemoMetrics, loop.Records);
             if (power is not null)
@@ -256,11 +257,12 @@ internal sealed class RunCommand : HostCommand
                 ProcessStartSource = startSource,
                 RuntimeStart = processStartNs > 0 ? Math.Round((mainNs - processStartNs) / 1e6, 3) : 0,
                 ProcessToFirstActuation = processStartNs > 0 && loop.FirstActuationNs > 0 ? Math.Round((loop.FirstActuationNs - processStartNs) / 1e6, 3) : 0,
-                ModelLoad = Math.Round(demo.Engine.ModelLoadMs, 3),
-                OnnxruntimeInit = Math.Round(demo.Engine.RuntimeInitMs, 3),
-                Wiring = Math.Round((wireEndNs - wireStartNs) / 1e6 - demo.Engine.ModelLoadMs, 3),
+                ModelLoad = Math.Round(Sum(demo.Models, m => m.ModelLoadMs), 3),
+                // The runtime starts once, with the first model loaded.
+                OnnxruntimeInit = demo.Models.Count > 0 ? Math.Round(demo.Models[0].Engine.RuntimeInitMs, 3) : 0,
+                Wiring = Math.Round((wireEndNs - wireStartNs) / 1e6 - Sum(demo.Models, m => m.ModelLoadMs), 3),
                 SchedulingSetup = loopStartNs > 0 ? Math.Round((loopStartNs - wireEndNs) / 1e6, 3) : 0,
-                FirstInference = Math.Round(demo.Engine.FirstInferenceMs, 3),
+                FirstInference = Math.Round(Sum(demo.Models, m => m.FirstInferenceMs), 3),
             };
             if (loop.FramesRun > 0) startup.Mark(StartupTimeline.FirstFrame, loop.Records[0].StartNs);
             startup.Mark(StartupTimeline.FirstActuation, loop.FirstActuationNs);
@@ -358,6 +360,30 @@ internal sealed class RunCommand : HostCommand
             Environment.Exit(exitCode);
         }
         return exitCode;
+    }
+
+    /// <summary>The models' file names, as the report's <c>model</c> field gives them (comma-separated when there are several).</summary>
+    private static string ModelNames(IReadOnlyList<ApplicationModel> models)
+    {
+        var names = new string[models.Count];
+        for (int i = 0; i < names.Length; i++) names[i] = Path.GetFileName(models[i].Path);
+        return string.Join(", ", names);
+    }
+
+    /// <summary>A figure summed over the models (their loads and first inferences happen one after another).</summary>
+    private static double Sum(IReadOnlyList<ApplicationModel> models, Func<OnnxInferenceEngine, double> figure)
+    {
+        double total = 0;
+        foreach (var m in models) total += figure(m.Engine);
+        return total;
+    }
+
+    /// <summary>Each node's own section of the report, by node name.</summary>
+    private static Dictionary<string, Dictionary<string, double>> NodeFigures(Realtime.Core.Graph.AppGraph graph)
+    {
+        var all = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
+        foreach (var (name, section) in graph.Reports()) all[name] = new Dictionary<string, double>(section.Figures, StringComparer.Ordinal);
+        return all;
     }
 
     /// <summary>Writes the report atomically; the reason in words when it could not be written, else null.</summary>

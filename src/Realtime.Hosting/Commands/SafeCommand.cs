@@ -4,6 +4,7 @@ using System.Globalization;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Gpio;
+using Realtime.Gpio.Components;
 
 namespace Realtime.Hosting.Commands;
 
@@ -21,9 +22,10 @@ internal sealed class SafeCommand : HostCommand
 
     /// <inheritdoc/>
     public override string Help => """
-          {tool} safe [--board NAME|FILE.json] [--set key=value]... [--demo NAME] [--quiet]
+          {tool} safe [--board NAME|FILE.json] [--set key=value]... [--demo NAME] [--assets DIR] [--quiet]
               Opens only the outputs the application drives, writes their safe values and exits (the service's
               ExecStopPost: outputs go safe however the loop's process ended). Hardware PWM keeps running at them.
+              A profile's app graph is built to find its sinks (its models load; no source runs).
         """;
 
     /// <inheritdoc/>
@@ -31,7 +33,7 @@ internal sealed class SafeCommand : HostCommand
 
     private static readonly Dictionary<string, bool> OptionTable = new()
     {
-        ["board"] = true, ["set"] = true, ["demo"] = true, ["quiet"] = false,
+        ["board"] = true, ["set"] = true, ["demo"] = true, ["quiet"] = false, ["assets"] = true,
     };
 
     public override int Execute(RealtimeHost host, CommandArguments cl, long mainNs)
@@ -41,10 +43,9 @@ internal sealed class SafeCommand : HostCommand
         if (demoArg is not null && !host.Applications.Has(demoArg))
             throw new UsageException(host.Applications.Unknown(demoArg));
         var (profile, source) = ProfileCatalog.Load(board, cl.GetAll("set"), demoArg);
-        var application = host.Applications.Find(profile.Demo)
-            ?? throw new ProfileException(source, new[] { $"demo: {host.Applications.Unknown(profile.Demo)}" });
+        var application = host.ApplicationFor(profile, source, demoArg);
 
-        IActuator outputs = application.OpenSafeOutputs(new ApplicationContext(profile, source));
+        IActuator outputs = application.OpenSafeOutputs(new ApplicationContext(profile, source) { AssetsDirectory = AssetLocator.Find(cl.Get("assets")) });
         var lines = new List<string>();
         try
         {
@@ -56,6 +57,12 @@ internal sealed class SafeCommand : HostCommand
                 case RelayActuator relay:
                     lines.Add($"relay (GPIO line {relay.Pin}): open, {(relay.ActiveHigh ? "low" : "high")} (de-energised)");
                     break;
+                case GraphSinks sinks:
+                    foreach (var sink in sinks.Sinks)
+                        lines.Add(sink is GpioRelayNode r
+                            ? $"{sink.Name}: relay (GPIO line {r.Relay.Pin}): open, {(r.Relay.ActiveHigh ? "low" : "high")} (de-energised)"
+                            : $"{sink.Name}: safe");
+                    break;
             }
         }
         finally
@@ -63,11 +70,11 @@ internal sealed class SafeCommand : HostCommand
             // Hardware PWM keeps running at the safe duty after this process: disposing a channel would
             // stop its pulses and unexport it, leaving the output to whatever the servo or ESC does
             // without a signal. A relay line is released at its safe level; simulated outputs just go.
-            if (profile.Simulated || outputs is RelayActuator) outputs.Dispose();
+            if (profile.Simulated || outputs is RelayActuator || outputs is GraphSinks { OnlyRelays: true }) outputs.Dispose();
         }
         if (!cl.Has("quiet"))
         {
-            Console.WriteLine($"rtapp safe: {profile.Name} / {profile.Demo}: outputs driven to their safe values{(profile.Simulated ? " (simulated)" : "")}");
+            Console.WriteLine($"rtapp safe: {profile.Name} / {application.Name}: outputs driven to their safe values{(profile.Simulated ? " (simulated)" : "")}");
             foreach (string line in lines) Console.WriteLine("  " + line);
         }
         return ExitCodes.Ok;

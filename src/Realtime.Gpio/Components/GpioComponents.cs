@@ -1,0 +1,15 @@
+using Realtime.Core.Graph;
+
+namespace Realtime.Gpio.Components;
+
+/// <summary>The built-in components over GPIO and PWM outputs (one registration line each).</summary>
+public static class GpioComponents
+{
+    /// <summary>Registers Gpio's component types with <paramref name="r"/>.</summary>
+    public static ComponentRegistry AddGpioComponents(this ComponentRegistry r)
+    {
+        System.ArgumentNullException.ThrowIfNull(r);
+        r.Register("gpio-relay", GpioRelayNode.Create, "a relay on a GPIO line, closed while the command is ≥ 0.5 (open is safe)");
+        return r;
+    }
+}

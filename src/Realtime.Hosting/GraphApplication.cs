@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Realtime.Core.Graph;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Profiles;
+
+namespace Realtime.Hosting;
+
+/// <summary>
+/// The application a profile's <c>app</c> section composes from registered components: its graph
+/// built by the host's <see cref="ComponentRegistry"/> and run by a <see cref="GraphLoop"/> with
+/// <c>app.loop</c> over the board's <c>timing</c> and the profile's watchdog, under the same runner
+/// as every application (<c>run</c>, <c>check</c>, <c>safe</c>, <c>bundle</c>).
+/// </summary>
+public sealed class GraphApplication : IRealtimeApplication
+{
+    private readonly ComponentRegistry _components;
+
+    /// <summary>The name reports give a profile's graph application.</summary>
+    public const string AppName = "app";
+
+    /// <summary>Graph applications whose node types come from <paramref name="components"/>.</summary>
+    public GraphApplication(ComponentRegistry components)
+    {
+        ArgumentNullException.ThrowIfNull(components);
+        _components = components;
+    }
+
+    /// <inheritdoc/>
+    public string Name => AppName;
+
+    /// <inheritdoc/>
+    public string Description => "the profile's app section: a graph of registered components";
+
+    /// <summary>Whether <paramref name="profile"/> composes an application of its own (an <c>app</c> section with nodes).</summary>
+    public static bool Composes(BoardProfile profile) => profile?.App is { Nodes.Count: > 0 };
+
+    /// <inheritdoc/>
+    public IApplicationInstance Build(ApplicationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var p = context.Profile;
+        var app = p.App ?? throw new ProfileException(context.ProfileSource, new[] { "app: the profile has no app section to run" });
+        var overrides = context.Overrides ?? new RunOverrides();
+        var components = NewContext(context);
+        try
+        {
+            AppGraph graph = _components.Build(app, components);
+            var models = new List<ApplicationModel>();
+            foreach (Node n in graph.Nodes)
+                if (n is Realtime.Onnx.Components.OnnxModelNode m) models.Add(new ApplicationModel(m.Name, m.ModelPath, m.Engine));
+            overrides.Startup?.Mark(Realtime.Core.Reporting.StartupTimeline.ModelLoaded);
+            GraphLoop loop;
+            try
+            {
+                // Starts the nodes (inputs bound, devices open) and drives every sink to its safe state.
+                loop = new GraphLoop(graph, LoopSettings.Options(p, overrides, app.Loop), LoopSettings.Watchdog(p), null, context.Waiter);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidDataException or InvalidOperationException or IOException)
+            {
+                // A node that refuses what it was connected to names its field; the loop's own refusals name the watchdog.
+                throw new ProfileException(context.ProfileSource, new[] { ex.Message.StartsWith("app.", StringComparison.Ordinal) ? ex.Message : $"app: {ex.Message}" });
+            }
+            var instance = new GraphApplicationInstance(p, loop, models, components);
+            overrides.Startup?.Mark(Realtime.Core.Reporting.StartupTimeline.OutputsSafe);
+            overrides.OutputsSafe?.Invoke(instance.Outputs);
+            if (overrides.Faults is { } faults) loop.Attach(new FaultInjector(faults));
+            return instance;
+        }
+        catch
+        {
+            components.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Builds the graph (models load: a node's ports come from its model) without starting it, and
+    /// returns its sinks as one set of outputs; nothing is started, no source runs.
+    /// </summary>
+    public IActuator OpenSafeOutputs(ApplicationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var app = context.Profile.App ?? throw new ProfileException(context.ProfileSource, new[] { "app: the profile has no app section" });
+        var components = NewContext(context);
+        try
+        {
+            AppGraph graph = _components.Build(app, components);
+            return new GraphSinks(graph.Sinks, components);
+        }
+        catch
+        {
+            components.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public string? ModelProblem(BoardProfile profile, string modelPath) => null;
+
+    private static ComponentContext NewContext(ApplicationContext context) => new(context.Profile, context.ProfileSource)
+    {
+        AssetsDirectory = context.AssetsDirectory,
+        IsRegularFile = Realtime.Linux.FileNode.IsRegularFile,
+    };
+}

@@ -1,0 +1,218 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Realtime.Core.Graph;
+using Realtime.Core.Pipeline;
+
+namespace Realtime.Onnx.Components;
+
+/// <summary>
+/// <c>onnx-model</c>: an ONNX model as a graph node, on the one engine (<see cref="OnnxInferenceEngine"/>).
+/// One input port per model input and one output port per model output, named after the model's own
+/// names (<see cref="PortName"/>), typed with the model's element type and shape (a dynamic
+/// dimension is given in <c>shapes</c>, else refused). At <see cref="Start"/> each input is bound once
+/// over the pinned memory of the upstream tensor its port reads, so the preprocessor writes straight
+/// into what the model reads; the outputs are the engine's own bound memory, exposed as payloads. A
+/// frame is one <c>RunWithBinding</c>: nothing is copied or allocated. Config: <c>path</c> (an asset),
+/// <c>sha256</c>, <c>shapes</c> ({"input": [1, 3, 224, 224]}), <c>intra_op_threads</c>,
+/// <c>allow_spinning</c>, <c>graph_optimization</c>, <c>memory_pattern</c>, <c>cpu_arena</c>.
+/// </summary>
+public sealed class OnnxModelNode : Node
+{
+    private readonly string _field;
+    private readonly OnnxInferenceEngine _engine;
+    private readonly InputPort<TensorPayload>[] _inputs;
+    private readonly OutputPort<TensorPayload>[] _outputs;
+
+    private OnnxModelNode(string name, string field, OnnxInferenceEngine engine, string[] inputPorts, TensorElement[] inputTypes,
+        string[] outputPorts, TensorElement[] outputTypes) : base(name, NodeRole.Transform, Stage.Infer)
+    {
+        _field = field;
+        _engine = engine;
+        _inputs = new InputPort<TensorPayload>[inputPorts.Length];
+        for (int i = 0; i < _inputs.Length; i++)
+            _inputs[i] = Input<TensorPayload>(inputPorts[i], PayloadType.Tensor(inputTypes[i], Ints(engine.InputShapes[i])));
+        _outputs = new OutputPort<TensorPayload>[outputPorts.Length];
+        for (int i = 0; i < _outputs.Length; i++)
+            _outputs[i] = Output<TensorPayload>(outputPorts[i], new ModelOutput(PayloadType.Tensor(outputTypes[i], Ints(engine.OutputShapes[i])), engine, i));
+    }
+
+    /// <summary>The bound model.</summary>
+    public OnnxInferenceEngine Engine => _engine;
+    /// <summary>The model file.</summary>
+    public string ModelPath => _engine.ModelPath;
+
+    /// <summary>
+    /// The port name of a model's input or output name: every character that is not a letter,
+    /// digit, '-' or '_' becomes '_' (BlazeFace's <c>Identity_1:0</c> is <c>Identity_1_0</c>), cut at 64.
+    /// </summary>
+    public static string PortName(string modelName)
+    {
+        ArgumentNullException.ThrowIfNull(modelName);
+        if (modelName.Length == 0) return "_";
+        var chars = new char[Math.Min(64, modelName.Length)];
+        for (int i = 0; i < chars.Length; i++)
+        {
+            char c = modelName[i];
+            chars[i] = char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_' ? c : '_';
+        }
+        return new string(chars);
+    }
+
+    /// <summary>The factory: loads and binds the configured model (owned by the application) and declares its ports.</summary>
+    public static OnnxModelNode Create(string name, NodeConfig config, ComponentContext context)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(context);
+        string? path = context.RequireAsset(config, "path", "model file");
+        string? sha = config.Has("sha256") ? config.Text("sha256") : null;
+        var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        if (config.Section("shapes") is { } section)
+            foreach (string input in section.Names())
+            {
+                int[] dims = section.Integers(input, 1, 1 << 20, 8);
+                if (dims.Length > 0) shapes[input] = Array.ConvertAll(dims, d => (long)d);
+            }
+        int threads = config.Integer("intra_op_threads", 1, 64, 1);
+        bool spinning = config.Flag("allow_spinning", false);
+        string level = config.Text("graph_optimization", "all", "disabled", "basic", "extended", "all");
+        bool memoryPattern = config.Flag("memory_pattern", true);
+        bool arena = config.Flag("cpu_arena", true);
+        if (path is null || config.Problems.Count > 0) throw new ArgumentException("see the problems above");
+        if (sha is not null && ModelFile.Mismatch(path, sha) is string mismatch) return Refuse(config, "sha256", mismatch);
+
+        List<int> cores = context.Board.Threads.InferenceCores;
+        var settings = new OnnxSessionSettings
+        {
+            IntraOpThreads = threads,
+            // ORT's affinities are 1-based cores, one per thread beyond the caller's, cycling through the board's inference cores.
+            IntraOpThreadAffinities = threads > 1 && cores.Count > 0 ? Affinities(cores, threads - 1) : null,
+            AllowSpinning = spinning,
+            GraphOptimization = OnnxSessionSettings.ParseGraphOptimization(level)!.Value,
+            MemoryPattern = memoryPattern,
+            CpuArena = arena,
+        };
+        OnnxInferenceEngine engine;
+        try
+        {
+            engine = context.Own(OnnxInferenceEngine.Load(path, new OnnxBinding { Shapes = shapes.Count > 0 ? shapes : null }, settings));
+        }
+        catch (InvalidDataException ex)
+        {
+            return Refuse(config, ex.Data.Contains(OnnxInferenceEngine.ShapeHintKey) || ex.Message.Contains("given for input", StringComparison.Ordinal) ? "shapes" : "path", ex.Message);
+        }
+        catch (IOException ex)
+        {
+            return Refuse(config, "path", ex.Message);
+        }
+
+        var inputPorts = new string[engine.InputNames.Count];
+        var inputTypes = new TensorElement[inputPorts.Length];
+        var outputPorts = new string[engine.OutputNames.Count];
+        var outputTypes = new TensorElement[outputPorts.Length];
+        for (int i = 0; i < inputPorts.Length; i++)
+        {
+            inputPorts[i] = PortName(engine.InputNames[i]);
+            if (Element(engine.InputTypes[i]) is { } e) inputTypes[i] = e;
+            else config.Problem("path", $"{path}: input '{engine.InputNames[i]}' is {engine.InputTypes[i]}; a connection carries float32, float16, uint8, int8, int32 or int64 tensors");
+        }
+        for (int i = 0; i < outputPorts.Length; i++)
+        {
+            outputPorts[i] = PortName(engine.OutputNames[i]);
+            if (Element(engine.OutputTypes[i]) is { } e) outputTypes[i] = e;
+            else config.Problem("path", $"{path}: output '{engine.OutputNames[i]}' is {engine.OutputTypes[i]}; a connection carries float32, float16, uint8, int8, int32 or int64 tensors");
+        }
+        Clash(config, path, engine.InputNames, inputPorts, "input");
+        Clash(config, path, engine.OutputNames, outputPorts, "output");
+        if (config.Problems.Count > 0) throw new ArgumentException("see the problems above");
+        return new OnnxModelNode(name, config.Field, engine, inputPorts, inputTypes, outputPorts, outputTypes);
+    }
+
+    /// <inheritdoc/>
+    public override unsafe void Start()
+    {
+        for (int i = 0; i < _inputs.Length; i++)
+        {
+            // A tensor payload lives in pinned memory (TensorPayload's contract), so its address holds for the run.
+            Span<byte> upstream = _inputs[i].Payload.Bytes;
+            if (upstream.Length != _engine.InputBytes(i).Length)
+                throw new ArgumentException($"{_field}: model '{Name}' input '{_inputs[i].Name}' takes {_engine.InputBytes(i).Length} bytes, {_inputs[i].Source} holds {upstream.Length}");
+            _engine.BindInputTo(i, (IntPtr)Unsafe.AsPointer(ref MemoryMarshal.GetReference(upstream)), upstream.Length);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void Process()
+    {
+        _engine.Run();
+        long captured = _inputs.Length > 0 ? _inputs[0].Payload.CaptureNs : 0;
+        for (int i = 0; i < _outputs.Length; i++) _outputs[i].Payload.CaptureNs = captured;
+    }
+
+    /// <inheritdoc/>
+    public override void Report(NodeReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        report.Add("runs", _engine.Runs);
+        report.Add("model_load_ms", Math.Round(_engine.ModelLoadMs, 3));
+        report.Add("first_inference_ms", Math.Round(_engine.FirstInferenceMs, 3));
+    }
+
+    private static OnnxModelNode Refuse(NodeConfig config, string field, string message)
+    {
+        config.Problem(field, message);
+        throw new ArgumentException(message);
+    }
+
+    private static void Clash(NodeConfig config, string path, IReadOnlyList<string> names, string[] ports, string kind)
+    {
+        for (int i = 0; i < ports.Length; i++)
+            for (int j = 0; j < i; j++)
+                if (ports[i] == ports[j])
+                    config.Problem("path", $"{path}: {kind}s '{names[j]}' and '{names[i]}' both become port '{ports[i]}' (characters other than letters, digits, '-' and '_' become '_'); this model cannot be a node");
+    }
+
+    private static TensorElement? Element(TensorElementType type) => type switch
+    {
+        TensorElementType.Float => TensorElement.Float32,
+        TensorElementType.Float16 => TensorElement.Float16,
+        TensorElementType.UInt8 => TensorElement.UInt8,
+        TensorElementType.Int8 => TensorElement.Int8,
+        TensorElementType.Int32 => TensorElement.Int32,
+        TensorElementType.Int64 => TensorElement.Int64,
+        _ => null,
+    };
+
+    private static int[] Ints(long[] shape)
+    {
+        var dims = new int[shape.Length];
+        for (int i = 0; i < dims.Length; i++) dims[i] = checked((int)shape[i]);
+        return dims;
+    }
+
+    private static string Affinities(List<int> cores, int threads)
+    {
+        var list = new string[threads];
+        for (int i = 0; i < threads; i++) list[i] = (cores[i % cores.Count] + 1).ToString(CultureInfo.InvariantCulture);
+        return string.Join(";", list);
+    }
+
+    /// <summary>A model output as a payload: the engine's own bound, pinned output memory.</summary>
+    private sealed class ModelOutput : TensorPayload
+    {
+        private readonly OnnxInferenceEngine _engine;
+        private readonly int _index;
+
+        public ModelOutput(PayloadType type, OnnxInferenceEngine engine, int index) : base(type)
+        {
+            _engine = engine;
+            _index = index;
+        }
+
+        public override Span<byte> Bytes => _engine.OutputMemory(_index);
+    }
+}
