@@ -18,12 +18,7 @@ public static class DemoOutputs
     public static PwmOutput<ServoCalibration>[] Servos(BoardProfile p)
     {
         var outputs = new PwmOutput<ServoCalibration>[p.Pwm.Count];
-        for (int i = 0; i < outputs.Length; i++)
-        {
-            var o = p.Pwm[i];
-            outputs[i] = new(o.Chip, o.Channel, new ServoCalibration(o.FrequencyHz, o.MinPulseUs, o.MaxPulseUs, o.MinAngleDeg, o.MaxAngleDeg, o.SafeAngleDeg),
-                o.Pca9685 is { } board ? Pca9685Target.From(board) : null);
-        }
+        for (int i = 0; i < outputs.Length; i++) outputs[i] = PwmOutputs.Servo(p.Pwm[i]);
         return outputs;
     }
 
@@ -49,8 +44,8 @@ public static class DemoOutputs
         var motors = new (int, int, MotorCalibration)[2];
         for (int i = 0; i < 2; i++)
         {
-            var o = p.Pwm[i];
-            motors[i] = (o.Chip, o.Channel, new MotorCalibration(o.FrequencyHz, o.MinPulseUs, (o.MinPulseUs + o.MaxPulseUs) / 2, o.MaxPulseUs));
+            var o = PwmOutputs.Motor(p.Pwm[i]);
+            motors[i] = (o.Chip, o.Channel, o.Calibration);
         }
         return motors;
     }

@@ -33,9 +33,12 @@ public sealed class AudioChunkPreprocessor : IPreprocessor
     public int TensorLength => Context + Chunk;
 
     /// <inheritdoc/>
-    public void Process(FrameBuffer frame, Span<float> tensor)
+    public void Process(FrameBuffer frame, Span<float> tensor) =>
+        Process(MemoryMarshal.Cast<byte, float>(frame.Pixels.AsSpan(0, Chunk * sizeof(float))), tensor);
+
+    /// <summary>Shifts the context and appends <paramref name="chunk"/> (<see cref="Chunk"/> samples) to <paramref name="tensor"/> (<see cref="TensorLength"/>).</summary>
+    public void Process(ReadOnlySpan<float> chunk, Span<float> tensor)
     {
-        var chunk = MemoryMarshal.Cast<byte, float>(frame.Pixels.AsSpan(0, Chunk * sizeof(float)));
         tensor.Slice(Chunk, Context).CopyTo(tensor);
         var fresh = tensor.Slice(Context, Chunk);
         if (Gain == 1f) chunk.CopyTo(fresh);

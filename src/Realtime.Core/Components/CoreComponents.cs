@@ -12,6 +12,15 @@ public static class CoreComponents
         r.Register("image-preprocess", (name, config, _) => new ImagePreprocessNode(name, config), "image → float tensor: letterbox or stretch, normalisation, NCHW/NHWC, RGB/BGR");
         r.Register("ssd-decoder", (name, config, _) => new SsdAnchorDecoderNode(name, config), "SSD anchor outputs (scores_i, boxes_i) → detections; anchor layout from the tensors' shapes");
         r.Register("threshold", (name, config, _) => new ThresholdControllerNode(name, config), "detections or a value → on/off command with hysteresis");
+        r.Register("wav-source", WavSource.Create, "a mono 16-bit WAV recording, one audio chunk per frame");
+        r.Register("crop", Crop.Create, "a region of an image, as an image");
+        r.Register("audio-tensor", AudioTensor.Create, "an audio chunk (after the last samples of the one before) as a model's input tensor");
+        r.Register("imu-tensor", ImuTensor.Create, "an IMU sample as a model's input tensor");
+        r.Register("mlsd-segments", MlsdSegments.Create, "M-LSD's outputs as line segments in image pixels");
+        r.Register("vad-probability", VadProbability.Create, "a voice-activity model's speech probability as a value");
+        r.Register("top-k", TopK.Create, "a classifier's k best classes as detections");
+        r.Register("pid", PidController.Create, "a PID on one channel, toward a set point of a value or a detection's centre");
+        r.Register("pure-pursuit", PurePursuit.Create, "two wheel commands following the line segments on the floor ahead");
         return r;
     }
 }

@@ -29,19 +29,44 @@ public sealed class MlsdDecoder : IDecoder<LineSegments>
     /// <param name="scoreThreshold">Minimum centre score (keijiro's default 0.1; M-LSD's demos use 0.1–0.2).</param>
     /// <param name="minLengthPx">Minimum segment length in model-input pixels.</param>
     public MlsdDecoder(IInferenceEngine engine, LetterboxPreprocessor geometry, int inputSize = 320, float scoreThreshold = 0.1f, float minLengthPx = 16f)
+        : this(GridOf(engine, out int scores, out int offsets), geometry, inputSize, scoreThreshold, minLengthPx)
     {
-        _scoresIndex = engine.OutputIndex("scores");
-        _offsetsIndex = engine.OutputIndex("offsets");
-        if (_scoresIndex < 0 || _offsetsIndex < 0) throw new ArgumentException("the model has no M-LSD outputs 'scores' and 'offsets'");
-        int cells = engine.Output(_scoresIndex).Length;
-        _grid = (int)Math.Round(Math.Sqrt(cells));
-        if (_grid * _grid != cells || engine.Output(_offsetsIndex).Length != cells * 4)
-            throw new ArgumentException($"M-LSD outputs hold {cells} scores and {engine.Output(_offsetsIndex).Length} offsets: not a square grid with 4 offsets per cell");
-        if (inputSize % _grid != 0) throw new ArgumentException($"input {inputSize} is not a multiple of the {_grid}-cell grid");
+        _scoresIndex = scores;
+        _offsetsIndex = offsets;
+    }
+
+    /// <summary>
+    /// Plans the decoder for output tensors of a <paramref name="grid"/>×<paramref name="grid"/>
+    /// cell grid (scores: grid² values, offsets: 4 per cell), decoded with
+    /// <see cref="Decode(ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, ref LineSegments)"/>:
+    /// no engine needed, so a graph node can give it the model's output tensors.
+    /// </summary>
+    public MlsdDecoder(int grid, LetterboxPreprocessor geometry, int inputSize = 320, float scoreThreshold = 0.1f, float minLengthPx = 16f)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        if (grid < 1) throw new ArgumentOutOfRangeException(nameof(grid), "the grid has at least one cell");
+        if (inputSize % grid != 0) throw new ArgumentException($"input {inputSize} is not a multiple of the {grid}-cell grid");
+        _scoresIndex = _offsetsIndex = -1;
+        _grid = grid;
         _cellPx = (float)inputSize / _grid;
         _geometry = geometry;
         ScoreThreshold = scoreThreshold;
         MinLengthPx = minLengthPx;
+    }
+
+    /// <summary>Cells per side of the grid.</summary>
+    public int Grid => _grid;
+
+    private static int GridOf(IInferenceEngine engine, out int scoresIndex, out int offsetsIndex)
+    {
+        scoresIndex = engine.OutputIndex("scores");
+        offsetsIndex = engine.OutputIndex("offsets");
+        if (scoresIndex < 0 || offsetsIndex < 0) throw new ArgumentException("the model has no M-LSD outputs 'scores' and 'offsets'");
+        int cells = engine.Output(scoresIndex).Length;
+        int grid = (int)Math.Round(Math.Sqrt(cells));
+        if (grid * grid != cells || engine.Output(offsetsIndex).Length != cells * 4)
+            throw new ArgumentException($"M-LSD outputs hold {cells} scores and {engine.Output(offsetsIndex).Length} offsets: not a square grid with 4 offsets per cell");
+        return grid;
     }
 
     /// <summary>Minimum centre score.</summary>
@@ -59,6 +84,7 @@ public sealed class MlsdDecoder : IDecoder<LineSegments>
     public void Decode(ReadOnlySpan<float> scores, ReadOnlySpan<float> offsets, int frameWidth, int frameHeight, ref LineSegments result)
     {
         int g = _grid;
+        if (scores.Length < g * g || offsets.Length < g * g * 4) ThrowShort(scores.Length, offsets.Length);
         float threshold = ScoreThreshold;
         float minLen2 = MinLengthPx / _cellPx * (MinLengthPx / _cellPx);
         int count = 0, candidates = 0;
@@ -92,6 +118,10 @@ public sealed class MlsdDecoder : IDecoder<LineSegments>
         result.FrameWidth = frameWidth;
         result.FrameHeight = frameHeight;
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ThrowShort(int scores, int offsets) =>
+        throw new ArgumentException($"a {_grid}x{_grid} grid needs {_grid * _grid} scores and {_grid * _grid * 4} offsets, got {scores} and {offsets}");
 
     private bool IsLocalMax(ReadOnlySpan<float> scores, int x, int y, float s)
     {

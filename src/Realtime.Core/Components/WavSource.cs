@@ -1,0 +1,78 @@
+using System;
+using System.IO;
+using Realtime.Core.Audio;
+using Realtime.Core.Graph;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Timing;
+
+namespace Realtime.Core.Components;
+
+/// <summary>
+/// <c>wav-source</c>: a mono 16-bit WAV recording, read whole at creation, delivered one chunk per
+/// frame as an <see cref="AudioPayload"/> (the loop's rate paces it as a sound card would), looping
+/// or ending at the last whole chunk. Config: <c>path</c> (relative: in the assets folder, else
+/// beside the profile), <c>sample_rate_hz</c> (the file's own; default 16000), <c>chunk</c>
+/// (samples per frame; default 512), <c>loop</c> (default true).
+/// </summary>
+public sealed class WavSource : SourceNode
+{
+    /// <summary>The largest recording read (a path to a device or a huge file is refused before reading).</summary>
+    public const long MaxFileBytes = 256L << 20;
+
+    private readonly WavChunkSource _chunks;
+    private readonly FrameBuffer _slot;
+    private readonly IClock _clock;
+    private long _delivered;
+
+    /// <summary>A source over <paramref name="samples"/> (mono, [-1, 1)) at <paramref name="sampleRateHz"/>.</summary>
+    public WavSource(string name, float[] samples, int sampleRateHz, int chunk, bool loop, IClock clock) : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        _chunks = new WavChunkSource(samples, chunk, loop);
+        _slot = new FrameBuffer(chunk, 1, PixelFormat.Float32);
+        _clock = clock;
+        Audio = Output("audio", new AudioPayload(sampleRateHz, chunk));
+    }
+
+    /// <summary>The chunks.</summary>
+    public OutputPort<AudioPayload> Audio { get; }
+    /// <summary>Whole chunks in one pass through the recording.</summary>
+    public int ChunksPerPass => _chunks.ChunksPerPass;
+
+    /// <summary>The registry's factory.</summary>
+    public static Node Create(string name, NodeConfig config, ComponentContext context)
+    {
+        string path = config.Text("path");
+        int rate = config.Integer("sample_rate_hz", 8000, 192_000, 16_000);
+        int chunk = config.Integer("chunk", 16, 65_536, 512);
+        bool loop = config.Flag("loop", true);
+        if (config.Problems.Count > 0) return null!;
+        string file = ComponentFiles.Resolve(path, context, config, "path", MaxFileBytes);
+        if (file.Length == 0) return null!;
+        float[] samples;
+        try { samples = WavFile.ReadMono16(file, rate); }
+        catch (InvalidDataException ex) { config.Problem("path", ex.Message); return null!; }
+        if (samples.Length < chunk) { config.Problem("path", $"{file}: the recording ({samples.Length} samples) is shorter than one chunk ({chunk})"); return null!; }
+        return new WavSource(name, samples, rate, chunk, loop, context.Clock);
+    }
+
+    /// <inheritdoc/>
+    protected override CaptureStatus Capture()
+    {
+        CaptureStatus status = _chunks.Capture(_slot);
+        if (status != CaptureStatus.Ok) return status;
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_slot.Pixels.AsSpan()).CopyTo(Audio.Payload.Samples);
+        // Stamped by the application's clock (the chunk is "latched" as the loop reads it).
+        CaptureNs = _clock.NowNs();
+        Audio.Payload.CaptureNs = CaptureNs;
+        _delivered++;
+        return CaptureStatus.Ok;
+    }
+
+    /// <inheritdoc/>
+    public override void Report(NodeReport report)
+    {
+        report.Add("chunks", _delivered);
+        report.Add("chunks_per_pass", ChunksPerPass);
+    }
+}

@@ -1,0 +1,23 @@
+using Realtime.Core.Graph;
+
+namespace Realtime.Gpio.Components;
+
+/// <summary>
+/// <c>motor</c>: RC-style motor signals on the board's PWM outputs (config <c>pwm</c>: indices into
+/// the board's <c>pwm[]</c>, one per channel): a command in [-1, 1] from full reverse (the entry's
+/// minimum pulse) through stop (halfway) to full forward (its maximum); the safe state stops every motor.
+/// </summary>
+public sealed class MotorSink : PwmSink<MotorCalibration>
+{
+    /// <summary>A sink over open motors.</summary>
+    public MotorSink(string name, MotorActuator motors) : base(name, motors)
+    {
+    }
+
+    /// <summary>The registry's factory.</summary>
+    public static Node Create(string name, NodeConfig config, ComponentContext context)
+    {
+        MotorActuator? motors = OpenOutputs(config, context, PwmOutputs.Motor, static (o, opener) => MotorActuator.Open(o, opener));
+        return motors is null ? null! : new MotorSink(name, motors);
+    }
+}

@@ -1,0 +1,23 @@
+using Realtime.Core.Graph;
+
+namespace Realtime.Gpio.Components;
+
+/// <summary>
+/// <c>servo</c>: servos on the board's PWM outputs (config <c>pwm</c>: indices into the board's
+/// <c>pwm[]</c>, one per channel); commands are angles in degrees, each output's pulse and angle
+/// range and safe angle come from its board entry.
+/// </summary>
+public sealed class ServoSink : PwmSink<ServoCalibration>
+{
+    /// <summary>A sink over open servos.</summary>
+    public ServoSink(string name, ServoActuator servos) : base(name, servos)
+    {
+    }
+
+    /// <summary>The registry's factory.</summary>
+    public static Node Create(string name, NodeConfig config, ComponentContext context)
+    {
+        ServoActuator? servos = OpenOutputs(config, context, PwmOutputs.Servo, static (o, opener) => ServoActuator.Open(o, opener));
+        return servos is null ? null! : new ServoSink(name, servos);
+    }
+}
