@@ -12,14 +12,16 @@ namespace Realtime.Core.Components;
 /// pass over a preallocated scratch tensor. The frame's size is learnt at <see cref="Start"/> from
 /// the image bound to its input, so the pass is planned once; frames allocate nothing.
 /// Config: <c>width</c>, <c>height</c> (the tensor's), <c>resize</c> (letterbox | stretch),
-/// <c>layout</c> (nhwc | nchw), <c>channels</c> (rgb | bgr), <c>low</c>, <c>high</c> (what black and white map to).
+/// <c>layout</c> (nhwc | nchw), <c>channels</c> (rgb | bgr), <c>low</c>, <c>high</c> (what black and white map to),
+/// <c>alpha</c> (when given, a fourth channel of that value everywhere, as M-LSD takes: NHWC RGB only).
 /// </summary>
 public sealed class ImagePreprocessNode : Node
 {
     private readonly string _field;
     private readonly int _width, _height;
     private readonly bool _letterbox, _nchw, _bgr;
-    private readonly float _low, _high;
+    private readonly float _low, _high, _alpha;
+    private readonly int _channels;
     private LetterboxPreprocessor? _pass;
     private float[]? _scratch;
 
@@ -36,8 +38,15 @@ public sealed class ImagePreprocessNode : Node
         _low = (float)config.Number("low", -1e6, 1e6, 0);
         _high = (float)config.Number("high", -1e6, 1e6, 1);
         if (_low == _high) config.Problem("high", "must differ from low (every pixel would map to one value)");
+        _channels = 3;
+        if (config.Has("alpha"))
+        {
+            _alpha = (float)config.Number("alpha", -1e6, 1e6);
+            _channels = 4;
+            if (_nchw || _bgr) config.Problem("alpha", "a fourth (alpha) channel is written in NHWC RGB order only");
+        }
         Image = Input<ImagePayload>("image", PayloadType.Image());
-        Tensor = Output("tensor", _nchw ? new TensorPayload(TensorElement.Float32, 1, 3, _height, _width) : new TensorPayload(TensorElement.Float32, 1, _height, _width, 3));
+        Tensor = Output("tensor", _nchw ? new TensorPayload(TensorElement.Float32, 1, _channels, _height, _width) : new TensorPayload(TensorElement.Float32, 1, _height, _width, _channels));
     }
 
     /// <summary>The frame.</summary>
@@ -53,8 +62,8 @@ public sealed class ImagePreprocessNode : Node
         FrameBuffer frame = Image.Payload.Frame;
         if (frame.Format is not (PixelFormat.Bgr24 or PixelFormat.Yuyv or PixelFormat.Nv12 or PixelFormat.Grey8))
             throw new ArgumentException($"{_field}: node '{Name}' reads BGR24, YUYV, NV12 or GREY images, its input is {frame.Format}");
-        _pass = new LetterboxPreprocessor(frame.Width, frame.Height, _width, _height, _low, _high, keepAspect: _letterbox);
-        if (_nchw || _bgr) _scratch = new float[_width * _height * 3];
+        _pass = new LetterboxPreprocessor(frame.Width, frame.Height, _width, _height, _low, _high, channels: _channels, alpha: _alpha, keepAspect: _letterbox);
+        if ((_nchw || _bgr) && _channels == 3) _scratch = new float[_width * _height * 3];
     }
 
     /// <inheritdoc/>

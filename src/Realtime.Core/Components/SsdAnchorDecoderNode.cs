@@ -11,7 +11,7 @@ namespace Realtime.Core.Components;
 /// the centre and width, height in input pixels, then key points), connected to the model's outputs.
 /// The anchor layout is derived from the tensors the inputs are bound to, at <see cref="Start"/>:
 /// a layer of A anchors on a square input of side S lies on the finest grid ⌈S/s⌉² (stride s a power
-/// of two) that divides A, with A/grid² anchors per cell, centres at the cells' middles (MediaPipe's
+/// of two) that divides A, with A/grid² anchors per cell (at most 32), centres at the cells' middles (MediaPipe's
 /// SsdAnchorsCalculator with fixed anchor size). A layer whose count fits no grid, or whose boxes do
 /// not hold four numbers per anchor, is refused there, naming the field. Scores are sigmoids of the
 /// logits clipped at ±100; candidates above <c>score_threshold</c> are merged by weighted
@@ -102,14 +102,20 @@ public sealed class SsdAnchorDecoderNode : Node
         _used = new bool[total];
     }
 
-    /// <summary>The finest stride (a power of two) whose square grid divides <paramref name="anchors"/>, and the anchors per cell; (0, 0) when none does.</summary>
+    /// <summary>Anchors per cell beyond which a count is not taken for an SSD layer (SSD heads use a handful; 2 and 6 in BlazeFace).</summary>
+    public const int MaxAnchorsPerCell = 32;
+
+    /// <summary>
+    /// The finest stride (a power of two) whose square grid divides <paramref name="anchors"/> with at
+    /// most <see cref="MaxAnchorsPerCell"/> per cell, and the anchors per cell; (0, 0) when none does.
+    /// </summary>
     public static (int Stride, int PerCell) Layout(int anchors, int inputSize)
     {
         for (int stride = 2; stride <= 512 && stride <= inputSize; stride *= 2)
         {
             int grid = (inputSize + stride - 1) / stride;
             long cells = (long)grid * grid;
-            if (cells <= anchors && anchors % cells == 0) return (stride, (int)(anchors / cells));
+            if (cells <= anchors && anchors % cells == 0 && anchors / cells <= MaxAnchorsPerCell) return (stride, (int)(anchors / cells));
         }
         return (0, 0);
     }

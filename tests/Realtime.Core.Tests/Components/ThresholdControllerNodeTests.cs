@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Realtime.Core.Components;
+using Realtime.Core.Graph;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Tests.Graph;
+using Realtime.Core.Timing;
+
+namespace Realtime.Core.Tests.Components;
+
+/// <summary>The threshold controller's hysteresis, frame by frame, on a loop ticked by hand.</summary>
+public sealed class ThresholdControllerNodeTests
+{
+    private static NodeConfig Config(string json) => new(JsonDocument.Parse(json).RootElement, "app.nodes[1].config");
+
+    [Fact]
+    public void ItTurnsOnAfterOnFramesAboveOnAndOffAfterOffFramesBelowOff()
+    {
+        var clock = new ManualClock();
+        // Frames: two highs (not enough), three highs (on at the 3rd), values between off and on (stays on),
+        // one low (not enough), two lows (off at the 2nd).
+        float[] scores = { 0.9f, 0.9f, 0f, 0.9f, 0.9f, 0.9f, 0.6f, 0.6f, 0.2f, 0.7f, 0.2f, 0.2f, 0.6f };
+        bool[] expected = { false, false, false, false, false, true, true, true, true, true, true, false, false };
+        var source = new ScriptedScores("faces", clock, scores);
+        var config = Config("""{ "on": 0.8, "off": 0.5, "on_frames": 3, "off_frames": 2 }""");
+        var presence = new ThresholdControllerNode("presence", config);
+        Assert.Empty(config.Problems);
+        var relay = new RecordingSink("relay", safe: 0);
+        var graph = new GraphBuilder().Add(source).Add(presence).Add(relay)
+            .Connect("faces.detections", "presence.detections").Connect("presence.command", "relay.command").Build();
+        var watchdog = new LoopWatchdog(FaultAction.Skip, FaultAction.Ignore, FaultAction.SafeState, FaultAction.HoldLast, 100, 3);
+        using var loop = new GraphLoop(graph, new ClosedLoopOptions { Frames = scores.Length, PeriodNs = 10_000_000, DeadlineNs = 8_000_000 }, watchdog, clock);
+        for (int f = 0; f < scores.Length; f++)
+        {
+            loop.RunFrames(1);
+            Assert.True((relay.Output.Values[0] >= 0.5f) == expected[f], $"frame {f}: relay {relay.Output.Values[0]}, expected {(expected[f] ? "on" : "off")}");
+        }
+        Assert.Equal(2, presence.Switches);
+    }
+
+    [Fact]
+    public void AnOffAboveOnIsRefusedNamingTheField()
+    {
+        var config = Config("""{ "on": 0.5, "off": 0.8 }""");
+        _ = new ThresholdControllerNode("presence", config);
+        Assert.Contains("app.nodes[1].config.off: must be at most on (0.5), got 0.8: the command would chatter", config.Problems);
+    }
+}

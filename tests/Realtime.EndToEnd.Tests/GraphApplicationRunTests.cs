@@ -1,0 +1,160 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Realtime.Tests;
+
+namespace Realtime.EndToEnd.Tests;
+
+/// <summary>
+/// Applications composed in a profile alone, from built-in components, run end to end through the
+/// published <c>rtapp</c>; and what is wrong in such a profile is one line naming the file and the
+/// field, exit 2, never a crash.
+/// </summary>
+public sealed class GraphApplicationRunTests : IDisposable
+{
+    private readonly List<string> _dirs = new();
+
+    private string TempDir()
+    {
+        string d = Rtapp.TempDir();
+        _dirs.Add(d);
+        return d;
+    }
+
+    public void Dispose()
+    {
+        foreach (string d in _dirs) if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
+    }
+
+    private static string Sample(string name) => Path.Combine(TestAssets.RepoRoot, "samples", "profiles", name);
+
+    private static JsonElement Report(string path)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        return doc.RootElement.Clone();
+    }
+
+    private static double Figure(JsonElement report, string node, string figure) =>
+        report.GetProperty("nodes").GetProperty(node).GetProperty(figure).GetDouble();
+
+    [Fact]
+    public void AProfileOnlyFacePresenceApplicationClosesTheRelayWithoutAllocating()
+    {
+        const int frames = 150, warmup = 5;
+        string report = Path.Combine(TempDir(), "report.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "run", "--board", Sample("face-presence.json"), "--frames", $"{frames}", "--warmup", $"{warmup}",
+            "--no-rt", "--assets", TestAssets.Dir, "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("face-presence / app:", r.Stdout);
+        Assert.DoesNotContain("checked for form", r.Stderr);
+        var j = Report(report);
+        Assert.Equal("app", j.GetProperty("demo").GetString());
+        Assert.Equal("completed", j.GetProperty("outcome").GetString());
+        Assert.Equal(frames, j.GetProperty("frames").GetInt32());
+        Assert.Equal(frames + warmup, j.GetProperty("model_runs").GetInt64());
+        Assert.Equal(0, j.GetProperty("alloc_bytes_per_frame").GetDouble());
+        Assert.Equal(0, j.GetProperty("gc_collections").GetInt32());
+        Assert.Equal(frames + warmup, Figure(j, "blazeface", "runs"));
+        Assert.True(Figure(j, "faces", "frames_with_detections") > frames / 2, "the decoder found no face in most frames of the sim video");
+        double toggles = Figure(j, "presence", "switches");
+        Assert.True(toggles >= 1, "the relay never closed");
+        // Every change of the command reached the line (plus the safe state's opening at the end when it was closed).
+        Assert.True(Figure(j, "relay", "switches") >= toggles);
+        Assert.True(j.GetProperty("outputs_at_exit").GetProperty("safe").GetBoolean());
+    }
+
+    [Fact]
+    public void TwoModelsInOneLoopEachRunOncePerPeriod()
+    {
+        const int frames = 12, warmup = 2;
+        string report = Path.Combine(TempDir(), "report.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "run", "--board", Sample("face-and-lines.json"), "--frames", $"{frames}", "--warmup", $"{warmup}",
+            "--no-rt", "--assets", TestAssets.Dir, "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var j = Report(report);
+        Assert.Equal(frames + warmup, Figure(j, "blazeface", "runs"));
+        Assert.Equal(frames + warmup, Figure(j, "mlsd", "runs"));
+        Assert.Equal(2 * (frames + warmup), j.GetProperty("model_runs").GetInt64());
+        Assert.Contains("mlsd_320x320_tiny.onnx", j.GetProperty("model").GetString());
+        Assert.Equal(0, j.GetProperty("alloc_bytes_per_frame").GetDouble());
+    }
+
+    [Fact]
+    public void CheckBuildsAndStartsTheGraph()
+    {
+        var r = Rtapp.Run(TimeSpan.FromMinutes(2), "check", "--board", Sample("face-presence.json"), "--assets", TestAssets.Dir);
+        Assert.Contains("[ ok ] app graph: 6 node(s), 8 connection(s) build and start; model(s): blazeface (face_detection_front_128x128_barracuda.onnx)", r.Stdout);
+    }
+
+    [Fact]
+    public void SafeDrivesTheGraphsSinksSafe()
+    {
+        var r = Rtapp.Run(TimeSpan.FromMinutes(2), "safe", "--board", Sample("face-presence.json"), "--assets", TestAssets.Dir);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("relay: relay (GPIO line 17): open", r.Stdout);
+    }
+
+    /// <summary>The face-presence sample with <paramref name="edit"/> applied, written to a temporary file.</summary>
+    private string Edited(Action<JsonObject> edit)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(Sample("face-presence.json")))!.AsObject();
+        json.Remove("$schema");
+        edit(json["app"]!.AsObject());
+        string path = Path.Combine(TempDir(), "board.json");
+        File.WriteAllText(path, json.ToJsonString());
+        return path;
+    }
+
+    private static JsonArray Nodes(JsonObject app) => app["nodes"]!.AsArray();
+    private static JsonArray Connections(JsonObject app) => app["connections"]!.AsArray();
+
+    private static void AssertOneError(string profile, params string[] parts)
+    {
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "run", "--board", profile, "--frames", "5", "--warmup", "0", "--no-rt", "--assets", TestAssets.Dir);
+        Assert.True(r.ExitCode == 2, r.ToString());
+        string line = Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.StartsWith("rtapp: error: " + profile, line);
+        foreach (string p in parts) Assert.Contains(p, line);
+        Assert.DoesNotContain("Unhandled exception", r.Stderr);
+    }
+
+    [Fact]
+    public void AnUnknownComponentTypeNamesTheNodesType() =>
+        AssertOneError(Edited(app => Nodes(app)[4]!["type"] = "warp-drive"), "app.nodes[4].type: unknown component type 'warp-drive'", "threshold");
+
+    [Fact]
+    public void AConnectionToAMissingNodeNamesTheConnection() =>
+        AssertOneError(Edited(app => Connections(app)[0]!["from"] = "ghost.image"), "app.connections[0].from", "ghost");
+
+    [Fact]
+    public void ATensorOfTheWrongShapeNamesTheConnectionAndBothTypes() =>
+        AssertOneError(Edited(app => Nodes(app)[1]!["config"]!["width"] = 96),
+            "app.connections[1]", "tensor float32 [1,128,96,3] cannot flow into tensor float32 [1,128,128,3]");
+
+    [Fact]
+    public void TwoWritersOnOneActuatorAreRefused() =>
+        AssertOneError(Edited(app =>
+        {
+            Nodes(app).Add(JsonNode.Parse("""{ "name": "second", "type": "threshold", "config": { "on": 0.9 } }"""));
+            Connections(app).Add(JsonNode.Parse("""{ "from": "faces.detections", "to": "second.detections" }"""));
+            Connections(app).Add(JsonNode.Parse("""{ "from": "second.command", "to": "relay.command" }"""));
+        }), "two writers on one actuator");
+
+    [Fact]
+    public void AModelWhoseOutputsDoNotFitItsDecoderNamesTheDecoder() =>
+        AssertOneError(Edited(app => Connections(app)[3]!["from"] = "blazeface.Identity_1_0"), "app.nodes[3].config", "do not fit this decoder");
+
+    [Fact]
+    public void AFileThatIsNotAModelNamesThePath()
+    {
+        string fake = Path.Combine(TempDir(), "fake.onnx");
+        File.WriteAllText(fake, "this is not a model");
+        AssertOneError(Edited(app => Nodes(app)[2]!["config"]!["path"] = fake), "app.nodes[2].config.path", "cannot load the model");
+    }
+
+    [Fact]
+    public void AMissingModelNamesThePathAndHowToFetchIt() =>
+        AssertOneError(Edited(app => Nodes(app)[2]!["config"]!["path"] = "models/none.onnx"), "app.nodes[2].config.path: model file not found", "fetch-assets.sh");
+}
