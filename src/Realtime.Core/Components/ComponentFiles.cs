@@ -23,7 +23,7 @@ public static class ComponentFiles
         {
             string? inAssets = context.AssetsDirectory is { Length: > 0 } a ? Path.Combine(a, path) : null;
             string? dir = Path.GetDirectoryName(Path.GetFullPath(context.Source));
-            full = inAssets is not null && File.Exists(inAssets) ? inAssets : Path.Combine(dir ?? ".", path);
+            full = inAssets is not null && Path.Exists(inAssets) ? inAssets : Path.Combine(dir ?? ".", path);
         }
         try { full = Path.GetFullPath(full); }
         catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)

@@ -35,7 +35,7 @@ public sealed unsafe class V4l2CaptureTests
     }
 
     // Every byte of a raw frame (up to bytesperline × rows) holds the frame's sequence mod 251, padding 0xEE.
-    private static Func<IntPtr, uint, uint> Pattern(FakeV4l2Device dev, long seq)
+    internal static Func<IntPtr, uint, uint> Pattern(FakeV4l2Device dev, long seq)
     {
         return (mem, length) =>
         {
