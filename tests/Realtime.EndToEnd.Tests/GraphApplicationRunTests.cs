@@ -96,6 +96,18 @@ public sealed class GraphApplicationRunTests : IDisposable
         Assert.Contains("relay: relay (GPIO line 17): open", r.Stdout);
     }
 
+    [Fact]
+    public void ABundleOfATwoModelGraphShipsEveryFileItsNodesNameAndItsStopStepFindsThem()
+    {
+        string b = Bundles.Make(TempDir(), out var r, "--board", Sample("face-and-lines.json"), "--assets", TestAssets.Dir);
+        Assert.True(File.Exists(Path.Combine(b, "assets", "models", "face_detection_front_128x128_barracuda.onnx")), r.ToString());
+        Assert.True(File.Exists(Path.Combine(b, "assets", "models", "mlsd_320x320_tiny.onnx")), r.ToString());
+        Assert.True(File.Exists(Path.Combine(b, "assets", "video", "Megamind.avi")));
+        Assert.True(File.Exists(Path.Combine(b, "bin", "libOpenCvSharpExtern.so")));
+        Assert.Contains("ExecStopPost=/opt/rtapp/face-and-lines/bin/rtapp safe --board /opt/rtapp/face-and-lines/boards/face-and-lines.json --assets /opt/rtapp/face-and-lines/assets --quiet",
+            Bundles.UnitLines(b, "rtapp-face-and-lines.service"));
+    }
+
     /// <summary>The face-presence sample with <paramref name="edit"/> applied, written to a temporary file.</summary>
     private string Edited(Action<JsonObject> edit)
     {

@@ -106,6 +106,8 @@ internal sealed class BundleCommand : HostCommand
         // The shipped profile is the resolved one, with asset paths as they lie in the bundle.
         json["model"]!["path"] = assetFiles[0].Relative;
         if (needsOpenCv) json["camera"]!["video"] = assetFiles[1].Relative;
+        // A profile's app graph: the files its nodes name under the assets folder (models, videos) ship too, at the same relative paths.
+        if (GraphApplication.Composes(profile)) needsOpenCv |= AddGraphAssets(profile, wiring, assets, assetFiles);
         string profileText = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
         ProfileLoader.Parse(profileText, $"bundled {profile.Name}.json"); // what ships must load
 
@@ -211,6 +213,39 @@ internal sealed class BundleCommand : HostCommand
     /// assets folder, stay inside it once every link is resolved, and be readable by everyone (a
     /// bundle never widens a file's permissions).
     /// </summary>
+    /// <summary>
+    /// Adds every file a node's config names by a relative path under the assets folder; a regular
+    /// file named by an absolute path is refused (it would not be on the board). Whether a node needs
+    /// OpenCV (a sim-video source) is returned.
+    /// </summary>
+    private static bool AddGraphAssets(BoardProfile profile, ProfileAssets wiring, string? assets, List<(string Relative, string Full)> files)
+    {
+        bool openCv = false;
+        for (int i = 0; i < profile.App!.Nodes.Count; i++)
+        {
+            var node = profile.App.Nodes[i];
+            if (node.Type == "sim-video") openCv = true;
+            if (node.Config is not { ValueKind: JsonValueKind.Object } config) continue;
+            foreach (JsonProperty p in config.EnumerateObject())
+            {
+                if (p.Value.ValueKind != JsonValueKind.String) continue;
+                string text = p.Value.GetString()!;
+                string field = $"app.nodes[{i}].config.{MessageText.Shown(p.Name)}";
+                if (text.Length == 0 || text.Contains('\0', StringComparison.Ordinal)) continue;
+                if (Path.IsPathRooted(text))
+                {
+                    // A device (/dev/video0) is the board's; a file by absolute path would not be there.
+                    if (File.Exists(text) && Realtime.Linux.FileNode.IsRegularFile(text))
+                        throw wiring.Problem(field, $"'{MessageText.Shown(text)}' is a file outside the assets folder: bundle packs only the assets folder's files (name it relative to the assets folder)");
+                    continue;
+                }
+                if (assets is null || !File.Exists(AssetLocator.Resolve(assets, text)) || files.Exists(f => f.Relative == text)) continue;
+                files.Add((text, InsideAssets(wiring, text, wiring.RequireAsset(text, field, "asset"), field)));
+            }
+        }
+        return openCv;
+    }
+
     private static string InsideAssets(ProfileAssets w, string relative, string full, string field)
     {
         string assets = RequirePlainAssetPath(w, relative, field);
