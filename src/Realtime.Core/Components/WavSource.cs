@@ -10,13 +10,12 @@ namespace Realtime.Core.Components;
 /// <summary>
 /// <c>wav-source</c>: a mono 16-bit WAV recording, read whole at creation, delivered one chunk per
 /// frame as an <see cref="AudioPayload"/> (the loop's rate paces it as a sound card would), looping
-/// or ending at the last whole chunk. Config: <c>path</c> (relative: in the assets folder, else
-/// beside the profile), <c>sample_rate_hz</c> (the file's own; default 16000), <c>chunk</c>
-/// (samples per frame; default 512), <c>loop</c> (default true).
+/// or ending at the last whole chunk. Config: <c>path</c> (relative: in the assets folder), <c>sample_rate_hz</c> (the file's own; default 16000), <c>chunk</c>
+/// (samples per frame; default 512), <c>loop</c> (default true). The path is resolved as every asset is (<see cref="ComponentContext.RequireAsset"/>).
 /// </summary>
 public sealed class WavSource : SourceNode
 {
-    /// <summary>The largest recording read (a path to a device or a huge file is refused before reading).</summary>
+    /// <summary>The largest recording read (it is read whole; a larger file is refused before reading).</summary>
     public const long MaxFileBytes = 256L << 20;
 
     private readonly WavChunkSource _chunks;
@@ -42,13 +41,15 @@ public sealed class WavSource : SourceNode
     /// <summary>The registry's factory.</summary>
     public static Node Create(string name, NodeConfig config, ComponentContext context)
     {
-        string path = config.Text("path");
+        string? file = context.RequireAsset(config, "path", "recording");
         int rate = config.Integer("sample_rate_hz", 8000, 192_000, 16_000);
         int chunk = config.Integer("chunk", 16, 65_536, 512);
         bool loop = config.Flag("loop", true);
-        if (config.Problems.Count > 0) return null!;
-        string file = ComponentFiles.Resolve(path, context, config, "path", MaxFileBytes);
-        if (file.Length == 0) return null!;
+        if (config.Problems.Count > 0 || file is null) return null!;
+        long bytes = new FileInfo(file).Length;
+        // A device, FIFO or /proc file reports size 0 whoever checked it as a file: never read one whole.
+        if (bytes == 0) { config.Problem("path", $"{file} is empty or not a regular file (a device, FIFO or /proc file)"); return null!; }
+        if (bytes > MaxFileBytes) { config.Problem("path", $"{file} is {bytes} bytes; a recording is read whole, at most {MaxFileBytes}"); return null!; }
         float[] samples;
         try { samples = WavFile.ReadMono16(file, rate); }
         catch (InvalidDataException ex) { config.Problem("path", ex.Message); return null!; }

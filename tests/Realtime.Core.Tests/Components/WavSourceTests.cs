@@ -105,8 +105,8 @@ public sealed class WavSourceTests
     }
 
     [Theory]
-    [InlineData("""{ "path": "audio/no-such.wav" }""", "app.nodes[0].config.path: ", "no such file")]
-    [InlineData("""{ "path": "audio" }""", "app.nodes[0].config.path: ", "is a folder")]
+    [InlineData("""{ "path": "audio/no-such.wav" }""", "app.nodes[0].config.path: recording not found: ", "no-such.wav")]
+    [InlineData("""{ "path": "audio" }""", "app.nodes[0].config.path: recording not found: ", "audio")]
     [InlineData("""{ "path": "/dev/zero" }""", "app.nodes[0].config.path: /dev/zero", "not a regular file")]
     [InlineData("""{ "path": "audio/speech-relay.csv" }""", "app.nodes[0].config.path: ", "not a RIFF/WAVE file")]
     [InlineData("""{ "path": "audio/speech-relay.wav", "sample_rate_hz": 8000 }""", "app.nodes[0].config.path: ", "expected 8000 Hz")]

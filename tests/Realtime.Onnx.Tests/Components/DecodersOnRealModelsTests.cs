@@ -180,11 +180,17 @@ public sealed class DecodersOnRealModelsTests
 
     private static ComponentContext Context() => new(new BoardProfile { Simulated = true }, "board.json", new ManualClock()) { AssetsDirectory = TestAssets.Dir };
 
+    /// <summary>Bytes allocated by 1000 calls after 100 to warm up: the least of three windows (the JIT's one-off tier-up work is not a call's cost; a per-call allocation shows in each).</summary>
     private static long Allocated(Action step)
     {
-        for (int i = 0; i < 10; i++) step();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++) step();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        for (int i = 0; i < 100; i++) step();
+        long least = long.MaxValue;
+        for (int w = 0; w < 3 && least != 0; w++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++) step();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return least;
     }
 }
