@@ -455,10 +455,11 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         return value;
     }
 
+    // Checked: shapes a caller gives may multiply past a long; an overflow must not wrap to a small buffer.
     private static long Product(long[] shape)
     {
         long p = 1;
-        foreach (long d in shape) p *= d;
+        foreach (long d in shape) p = checked(p * d);
         return p;
     }
 

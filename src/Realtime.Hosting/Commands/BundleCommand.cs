@@ -208,12 +208,6 @@ internal sealed class BundleCommand : HostCommand
     }
 
     /// <summary>
-    /// The canonical path of an asset the profile names in <paramref name="field"/>, found (a regular
-    /// file) by <see cref="ProfileAssets.RequireAsset"/>, which must be a relative path inside the
-    /// assets folder, stay inside it once every link is resolved, and be readable by everyone (a
-    /// bundle never widens a file's permissions).
-    /// </summary>
-    /// <summary>
     /// Adds every file a node's config names by a relative path under the assets folder; a regular
     /// file named by an absolute path is refused (it would not be on the board). Whether a node needs
     /// OpenCV (a sim-video source) is returned.
@@ -246,6 +240,12 @@ internal sealed class BundleCommand : HostCommand
         return openCv;
     }
 
+    /// <summary>
+    /// The canonical path of an asset the profile names in <paramref name="field"/>, found (a regular
+    /// file) by <see cref="ProfileAssets.RequireAsset"/>, which must be a relative path inside the
+    /// assets folder, stay inside it once every link is resolved, and be readable by everyone (a
+    /// bundle never widens a file's permissions).
+    /// </summary>
     private static string InsideAssets(ProfileAssets w, string relative, string full, string field)
     {
         string assets = RequirePlainAssetPath(w, relative, field);

@@ -109,6 +109,11 @@ public sealed class OnnxModelNode : Node
         {
             return Refuse(config, "path", ex.Message);
         }
+        catch (OverflowException)
+        {
+            // Shapes from a hostile profile can multiply past what memory can hold.
+            return Refuse(config, shapes.Count > 0 ? "shapes" : "path", $"{path}: a tensor of the model is too large to bind (more than 2 GB)");
+        }
 
         var inputPorts = new string[engine.InputNames.Count];
         var inputTypes = new TensorElement[inputPorts.Length];
