@@ -7,9 +7,10 @@ namespace Realtime.EndToEnd.Tests;
 
 /// <summary>
 /// A newcomer's first hour, as the README walks it: the template package from the local feed is
-/// installed offline into a private template hive, a new application is made from it, and that
-/// application and its own test project build from the feed alone (no project of the repository)
-/// without a warning and its tests pass. The sample made from the template (samples/FaceFollower)
+/// installed offline into a private template hive, a new application is made from it, the README's
+/// new component type is added to it (one new file, one registration line), and that application and
+/// its own test project build from the feed alone (no project of the repository) without a warning
+/// and its tests pass. The sample made from the template (samples/FaceFollower)
 /// does the same, publishes with NativeAOT without a warning, and runs its profile's closed loop on
 /// the sim board through its own host with 0 bytes and 0 collections per counted frame.
 /// </summary>
@@ -42,6 +43,16 @@ public sealed class TemplateApplicationTests
         Assert.Contains($"value=\"{PackagedFeed.Dir}\"", File.ReadAllText(Path.Combine(app, "nuget.config")));
         Assert.True(File.Exists(Path.Combine(project, "profile.schema.json")), "the profile's schema travels with the template");
         Assert.False(Directory.Exists(Path.Combine(app, ".template.config")));
+
+        // The README's new component type, as it says: one new file plus one registration line.
+        string readme = File.ReadAllText(Path.Combine(TestAssets.RepoRoot, "README.md"));
+        Match file = Regex.Match(readme, @"```csharp\n// LargestDetection\.cs\n(?<code>.*?)```", RegexOptions.Singleline);
+        Match line = Regex.Match(readme, @"in `Program\.cs`, `(?<line>\.AddComponent\(""largest-detection""[^`]*)`");
+        Assert.True(file.Success && line.Success, "README.md's 'Your own application' shows LargestDetection.cs and its registration line");
+        File.WriteAllText(Path.Combine(project, "LargestDetection.cs"), file.Groups["code"].Value.Replace("namespace FaceFollow;", "namespace Acme.Tracker;", StringComparison.Ordinal));
+        const string Registered = ".AddComponent(DeadBandFollower.TypeName, DeadBandFollower.Create, DeadBandFollower.Description)";
+        Assert.Contains(Registered, program);
+        File.WriteAllText(Path.Combine(project, "Program.cs"), program.Replace(Registered, Registered + line.Groups["line"].Value, StringComparison.Ordinal));
 
         string tests = Path.Combine(app, "Acme.Tracker.Tests");
         var test = PackagedFeed.Dotnet(Build, "test", tests, "-nologo", "-tl:off");

@@ -16,7 +16,7 @@ public sealed class DeadBandFollower : Node
 {
     /// <summary>The type name a profile's <c>app.nodes[].type</c> uses.</summary>
     public const string TypeName = "dead-band-follower";
-    /// <summary>What the type is, in words (the host lists it).</summary>
+    /// <summary>What the type is, in words (the registry keeps it beside the factory).</summary>
     public const string Description = "pan/tilt steps toward the best detection, resting inside a dead band";
 
     private readonly InputPort<DetectionsPayload> _detections;
