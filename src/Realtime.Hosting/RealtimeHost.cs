@@ -13,6 +13,7 @@ using Realtime.Gpio.Components;
 using Realtime.Hosting.Commands;
 using Realtime.Linux.Components;
 using Realtime.Onnx.Components;
+using Realtime.Models.Components;
 
 namespace Realtime.Hosting;
 
@@ -46,7 +47,7 @@ public sealed class RealtimeHost
             _commands.Add(c);
         if (OperatingSystem.IsLinux()) _commands.Add(new BundleCommand());
         // The built-in components of the libraries the host depends on (Vision's are added where OpenCV is: AddDemos).
-        Components.AddCoreComponents().AddOnnxComponents().AddGpioComponents().AddLinuxComponents();
+        Components.AddCoreComponents().AddModelsComponents().AddOnnxComponents().AddGpioComponents().AddLinuxComponents();
     }
 
     /// <summary>The command line's name, as messages and help print it.</summary>

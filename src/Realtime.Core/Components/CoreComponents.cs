@@ -16,7 +16,6 @@ public static class CoreComponents
         r.Register("crop", Crop.Create, "a region of an image, as an image");
         r.Register("audio-tensor", AudioTensor.Create, "an audio chunk (after the last samples of the one before) as a model's input tensor");
         r.Register("imu-tensor", ImuTensor.Create, "an IMU sample as a model's input tensor");
-        r.Register("mlsd-segments", MlsdSegments.Create, "M-LSD's outputs as line segments in image pixels");
         r.Register("vad-probability", VadProbability.Create, "a voice-activity model's speech probability as a value");
         r.Register("top-k", TopK.Create, "a classifier's k best classes as detections");
         r.Register("pid", PidController.Create, "a PID on one channel, toward a set point of a value or a detection's centre");

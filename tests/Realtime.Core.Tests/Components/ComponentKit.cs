@@ -1,3 +1,4 @@
+using Realtime.Models.Components;
 using System;
 using System.Text.Json;
 using Realtime.Core.Components;
@@ -20,7 +21,7 @@ internal sealed class ComponentKit : IDisposable
         Context = new ComponentContext(board ?? new BoardProfile { Simulated = true }, "board.json", Clock) { AssetsDirectory = assets ?? Realtime.Tests.TestAssets.Dir };
     }
 
-    public ComponentRegistry Registry { get; } = new ComponentRegistry().AddCoreComponents()
+    public ComponentRegistry Registry { get; } = new ComponentRegistry().AddCoreComponents().AddModelsComponents()
         .Register("recorder", (name, c, _) => new RecordingSink(name, c.Integer("channels", 1, 8, 1), (float)c.Number("safe", -100, 100, 0)))
         .Register("tensor-rms", (name, c, _) => new TensorRms(name))
         .Register("mean", (name, c, _) => new MeanTransform(name));

@@ -1,3 +1,4 @@
+using Realtime.Models.Components;
 using System;
 using Realtime.Core.Components;
 using Realtime.Core.Decoding;

@@ -1,3 +1,5 @@
+using Realtime.Models;
+using Realtime.Models.Components;
 using System;
 using System.Collections.Generic;
 using System.IO;

@@ -1,8 +1,9 @@
+using Realtime.Models;
 using Realtime.Core.Decoding;
 using Realtime.Core.Graph;
 using Realtime.Core.Imaging;
 
-namespace Realtime.Core.Components;
+namespace Realtime.Models.Components;
 
 /// <summary>
 /// <c>mlsd-segments</c>: M-LSD's outputs (<c>scores</c> float32 [1,G,G,1] and <c>offsets</c>
@@ -22,7 +23,7 @@ public sealed class MlsdSegments : Node
 
     /// <summary>A decoder for a model of <paramref name="inputSize"/> fed with <paramref name="imageWidth"/>×<paramref name="imageHeight"/> images.</summary>
     public MlsdSegments(string name, int inputSize, int imageWidth, int imageHeight, bool letterbox, float scoreThreshold, float minLengthPx)
-        : base(name, NodeRole.Transform, Pipeline.Stage.Decode)
+        : base(name, NodeRole.Transform, Realtime.Core.Pipeline.Stage.Decode)
     {
         if (inputSize < 2 || inputSize % 2 != 0) throw new System.ArgumentOutOfRangeException(nameof(inputSize), "an even input size");
         int grid = inputSize / 2;
