@@ -30,9 +30,11 @@ public sealed class ThresholdControllerNode : Node
         ArgumentNullException.ThrowIfNull(config);
         bool tensor = config.Text("input", "detections", "detections", "tensor") == "tensor";
         _count = !tensor && config.Text("signal", "max-score", "max-score", "count") == "count";
+        int before = config.Problems.Count;
         _on = config.Number("on", -1e9, 1e9);
         _off = config.Number("off", -1e9, 1e9, _on);
-        if (_off > _on) config.Problem("off", $"must be at most on ({_on}), got {_off}: the command would chatter");
+        // Compared only when both were read: a bad 'on' is one problem, not a second about 'off'.
+        if (config.Problems.Count == before && _off > _on) config.Problem("off", $"must be at most on ({_on}), got {_off}: the command would chatter");
         _onFrames = config.Integer("on_frames", 1, 10_000, 1);
         _offFrames = config.Integer("off_frames", 1, 10_000, 1);
         if (tensor) _value = Input<TensorPayload>("value", PayloadType.Tensor(TensorElement.Float32, null));

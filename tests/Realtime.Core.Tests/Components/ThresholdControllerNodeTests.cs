@@ -44,4 +44,12 @@ public sealed class ThresholdControllerNodeTests
         _ = new ThresholdControllerNode("presence", config);
         Assert.Contains("app.nodes[1].config.off: must be at most on (0.5), got 0.8: the command would chatter", config.Problems);
     }
+
+    [Fact]
+    public void ABadOnIsOneProblemNotASecondAboutOff()
+    {
+        var config = Config("""{ "on": "0.75", "off": 0.5 }""");
+        _ = new ThresholdControllerNode("presence", config);
+        Assert.Equal(new[] { "app.nodes[1].config.on: expected a number, got '0.75'" }, config.Problems);
+    }
 }
