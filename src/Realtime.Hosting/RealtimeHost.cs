@@ -77,16 +77,14 @@ public sealed class RealtimeHost
 
     /// <summary>
     /// What the application that runs <paramref name="profile"/> needs of it (its
-    /// <see cref="IRealtimeApplication.ProfileProblems"/>): the one <paramref name="explicitName"/> names
-    /// (the command line's choice), else the one the profile's <c>demo</c> names. None for a name not
-    /// registered, which the commands report themselves. Every command's profile load asks it.
+    /// <see cref="IRealtimeApplication.ProfileProblems"/>), for the application
+    /// <see cref="ApplicationFor"/> picks. None for a name not registered, which the commands report
+    /// themselves. Every command's profile load asks it.
     /// </summary>
     public IReadOnlyList<string> ProfileProblems(BoardProfile profile, string? explicitName = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        // A profile's own graph asks nothing of the demos (ApplicationFor picks the graph in that case).
-        if (explicitName is null && GraphApplication.Composes(profile)) return Array.Empty<string>();
-        return Applications.Find(explicitName ?? profile.Demo)?.ProfileProblems(profile) ?? Array.Empty<string>();
+        return Choose(profile, explicitName)?.ProfileProblems(profile) ?? Array.Empty<string>();
     }
 
     /// <summary>
@@ -98,10 +96,15 @@ public sealed class RealtimeHost
     public IRealtimeApplication ApplicationFor(BoardProfile profile, string source, string? explicitName = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        if (explicitName is null && GraphApplication.Composes(profile)) return _graph ??= new GraphApplication(Components);
-        string name = explicitName ?? profile.Demo;
-        return Applications.Find(name) ?? throw new ProfileException(source, new[] { $"demo: {Applications.Unknown(name)}" });
+        return Choose(profile, explicitName)
+            ?? throw new ProfileException(source, new[] { $"demo: {Applications.Unknown(explicitName ?? profile.Demo)}" });
     }
+
+    // The one rule both of the above follow; null for a name not registered.
+    private IRealtimeApplication? Choose(BoardProfile profile, string? explicitName) =>
+        explicitName is null && GraphApplication.Composes(profile)
+            ? _graph ??= new GraphApplication(Components)
+            : Applications.Find(explicitName ?? profile.Demo);
 
     private GraphApplication? _graph;
 

@@ -71,8 +71,8 @@ public sealed class SsdAnchorDecoderNode : Node
         var perCell = new int[_scores.Length];
         for (int i = 0; i < _scores.Length; i++)
         {
-            int anchors = Elements(_scores[i].Payload.Type);
-            int boxes = Elements(_boxes[i].Payload.Type);
+            int anchors = TensorPayload.Elements(_scores[i].Payload.Type.Shape);
+            int boxes = TensorPayload.Elements(_boxes[i].Payload.Type.Shape);
             if (anchors == 0 || boxes % anchors != 0 || boxes / anchors < 4)
                 throw new ArgumentException($"{_field}: decoder '{Name}' cannot read layer {i}: scores_{i} ({_scores[i].Source}: {_scores[i].Payload.Type}) has {anchors} anchor(s), " +
                     $"boxes_{i} ({_boxes[i].Source}: {_boxes[i].Payload.Type}) {boxes} number(s): the boxes must hold at least 4 numbers per anchor (the model's outputs do not fit this decoder)");
@@ -162,12 +162,5 @@ public sealed class SsdAnchorDecoderNode : Node
         ArgumentNullException.ThrowIfNull(report);
         report.Add("anchors", _anchorX.Length);
         report.Add("frames_with_detections", _framesWithDetections);
-    }
-
-    private static int Elements(PayloadType type)
-    {
-        int n = 1;
-        foreach (int d in type.Shape) n = checked(n * d);
-        return n;
     }
 }

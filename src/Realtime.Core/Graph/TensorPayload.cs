@@ -51,7 +51,8 @@ public class TensorPayload : Payload
         return PayloadType.Tensor(element, shape);
     }
 
-    private static int Elements(int[] shape)
+    /// <summary>Elements in a tensor of <paramref name="shape"/> (every dimension known); an overflow throws.</summary>
+    public static int Elements(ReadOnlySpan<int> shape)
     {
         int n = 1;
         foreach (int d in shape) n = checked(n * d);
