@@ -111,7 +111,7 @@ public sealed class DemoTarget : BenchTarget
     }
 
     /// <inheritdoc/>
-    public override void Describe(RunReport report, ReadOnlySpan<FrameRecord> records) => DemoPipeline.FillMetrics(report.DemoMetrics, records);
+    public override void Describe(RunReport report, ReadOnlySpan<FrameRecord> records) => DemoPipeline.FillMetrics(report.Metrics, records);
 
     /// <inheritdoc/>
     public override string EndProfiling() => Model.Engine.EndProfiling();

@@ -36,7 +36,7 @@ public abstract class DemoBase : IApplicationInstance
     /// <summary>The demo's one model, named <c>model</c> (as its profile section is).</summary>
     public IReadOnlyList<ApplicationModel> Models => _models ??= new[] { new ApplicationModel("model", ModelPath, Engine) };
     private ApplicationModel[]? _models;
-    /// <inheritdoc/>
+    /// <summary>Counted frames the demo's own metric leaves out at the start while the loop settles.</summary>
     public abstract int SettleFrames { get; }
     /// <inheritdoc/>
     public abstract ActuatorCommand SafeCommand { get; }
@@ -45,7 +45,7 @@ public abstract class DemoBase : IApplicationInstance
     protected abstract IClosedLoop UntypedLoop { get; }
 
     /// <inheritdoc/>
-    public abstract void FillMetrics(DemoMetrics metrics, ReadOnlySpan<FrameRecord> records);
+    public abstract void FillMetrics(ApplicationMetrics metrics, ReadOnlySpan<FrameRecord> records);
 
     /// <summary>Wires every part; what it owns goes through <see cref="Own"/>.</summary>
     protected abstract void Wire(IPeriodicWaiter? waiter);

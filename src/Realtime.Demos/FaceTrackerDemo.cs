@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Collections.Generic;
 using System.IO;
 using Realtime.Core.Control;
@@ -53,20 +54,33 @@ public sealed class FaceTrackerDemo : DemoBase
     public override ActuatorCommand SafeCommand => Servos.SafeCommand;
 
     /// <inheritdoc/>
-    public override void FillMetrics(DemoMetrics metrics, ReadOnlySpan<FrameRecord> records)
+    public override void FillMetrics(ApplicationMetrics metrics, ReadOnlySpan<FrameRecord> records)
     {
-        metrics.TrackingErrorPx = ReportBuilder.SummarizeDemoMetric(records, SettleFrames, out int withFace);
-        metrics.FramesWithTarget = withFace;
-        metrics.SettleFrames = SettleFrames;
-        metrics.ImageWidthPx = Profile.Camera.Width;
+        var e = ReportBuilder.SummarizeDemoMetric(records, SettleFrames, out int withFace);
+        int width = Profile.Camera.Width;
+        metrics.Add("tracking_error_px", e);
+        metrics.Add("frames_with_target", (long)withFace);
+        metrics.Add("settle_frames", (long)SettleFrames);
+        metrics.Add("image_width_px", (long)width);
+        var c = CultureInfo.InvariantCulture;
+        int counted = 0;
+        foreach (ref readonly var r in records) if ((r.Flags & FrameFlags.Warmup) == 0) counted++;
+        if (e is not null)
+            metrics.AddSummaryLine(string.Create(c, $"Tracking: face found in {withFace} of {counted} frames; error from centre after {SettleFrames} settle frames: p50 {e.P50:0.0} px, p95 {e.P95:0.0} px, max {e.Max:0.0} px (image {width} px wide)"));
+        else
+            // No value is not zero error: say there was nothing to track.
+            metrics.AddSummaryLine(withFace == 0
+                ? string.Create(c, $"Tracking: no face in view in any of {counted} frames: no tracking error to report")
+                : string.Create(c, $"Tracking: face found in {withFace} of {counted} frames, none after the {SettleFrames} settle frames: no tracking error to report"));
         if (V4l2Camera is { } cam)
         {
-            metrics.CameraFramesCaptured = cam.Dequeued;
-            metrics.CameraFramesDropped = cam.Dropped;
-            metrics.CameraDriverDropped = cam.DriverDropped;
-            metrics.CameraErrorFrames = cam.ErrorFrames;
-            metrics.CameraKernelTimestamps = cam.KernelTimestamps;
-            metrics.CameraCaptureThreadBytes = cam.CaptureThreadAllocatedBytes;
+            metrics.Add("camera_frames_captured", cam.Dequeued);
+            metrics.Add("camera_frames_dropped", cam.Dropped);
+            metrics.Add("camera_driver_dropped", cam.DriverDropped);
+            metrics.Add("camera_error_frames", cam.ErrorFrames);
+            metrics.Add("camera_kernel_timestamps", cam.KernelTimestamps);
+            metrics.Add("camera_capture_thread_bytes", cam.CaptureThreadAllocatedBytes);
+            metrics.AddSummaryLine(string.Create(c, $"Camera (V4L2): {cam.Dequeued} frames captured, {cam.Dropped} replaced by a newer one before the loop took them, {cam.DriverDropped} lost by the driver, {cam.ErrorFrames} corrupt; capture times from {(cam.KernelTimestamps ? "the kernel's buffer timestamps" : "dequeue (the driver gives no monotonic timestamps)")}"));
         }
     }
 

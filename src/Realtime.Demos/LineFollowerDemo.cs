@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Collections.Generic;
 using Realtime.Core.Control;
 using Realtime.Core.Decoding;
@@ -43,10 +44,12 @@ public sealed class LineFollowerDemo : DemoBase
     public override ActuatorCommand SafeCommand => Rig.Motors.SafeCommand;
 
     /// <inheritdoc/>
-    public override void FillMetrics(DemoMetrics metrics, ReadOnlySpan<FrameRecord> records)
+    public override void FillMetrics(ApplicationMetrics metrics, ReadOnlySpan<FrameRecord> records)
     {
-        metrics.CrossTrackErrorCm = ReportBuilder.SummarizeDemoMetric(records, SettleFrames, out _);
-        metrics.CrossTrackErrorPx = ReportBuilder.SummarizeDemoMetric(records, SettleFrames, out _, Rig.View.PxPerCm);
+        var cm = ReportBuilder.SummarizeDemoMetric(records, SettleFrames, out _);
+        var px = ReportBuilder.SummarizeDemoMetric(records, SettleFrames, out _, Rig.View.PxPerCm);
+        metrics.Add("cross_track_error_cm", cm);
+        metrics.Add("cross_track_error_px", px);
         int warm = 0, found = 0, measured = 0;
         while (warm < records.Length && (records[warm].Flags & FrameFlags.Warmup) != 0) warm++;
         for (int i = 0; i < records.Length; i++)
@@ -56,14 +59,26 @@ public sealed class LineFollowerDemo : DemoBase
             bool lineFound = Metric.LineFound(measured++);
             if (i >= warm && (records[i].Flags & FrameFlags.SourceFault) == 0 && lineFound) found++;
         }
-        metrics.FramesWithTarget = found;
-        metrics.SettleFrames = SettleFrames;
-        metrics.ImageWidthPx = Rig.View.WidthPx;
+        metrics.Add("frames_with_target", (long)found);
+        metrics.Add("settle_frames", (long)SettleFrames);
+        metrics.Add("image_width_px", (long)Rig.View.WidthPx);
         var laps = Rig.Camera.Laps;
-        metrics.LapCompleted = laps.LapCompleted;
-        metrics.LapTimeS = laps.LapCompleted ? Math.Round(laps.LapTimeS, 3) : null;
-        metrics.LapProgressPct = Math.Round(100 * laps.ProgressCm / Rig.Track.Length, 1);
-        metrics.TrackLengthCm = Math.Round(Rig.Track.Length, 1);
+        double progress = Math.Round(100 * laps.ProgressCm / Rig.Track.Length, 1), length = Math.Round(Rig.Track.Length, 1);
+        metrics.Add("lap_completed", laps.LapCompleted);
+        if (laps.LapCompleted) metrics.Add("lap_time_s", Math.Round(laps.LapTimeS, 3));
+        metrics.Add("lap_progress_pct", progress);
+        metrics.Add("track_length_cm", length);
+        var c = CultureInfo.InvariantCulture;
+        int counted = records.Length - warm;
+        if (cm is null)
+            metrics.AddSummaryLine(string.Create(c, $"Line: found in {found} of {counted} frames: no cross-track error to report"));
+        else
+        {
+            metrics.AddSummaryLine(string.Create(c, $"Line: found in {found} of {counted} frames; cross-track error p50 {cm.P50:0.00} cm, p95 {cm.P95:0.00} cm, max {cm.Max:0.00} cm ({px?.P50:0.0} / {px?.P95:0.0} / {px?.Max:0.0} px at the camera's scale)"));
+            metrics.AddSummaryLine(laps.LapCompleted
+                ? string.Create(c, $"Lap: completed in {Math.Round(laps.LapTimeS, 3):0.00} s of simulated time ({length:0} cm track; {progress:0}% of a lap driven in the run)")
+                : string.Create(c, $"Lap: NOT completed ({progress:0}% of the {length:0} cm track driven)"));
+        }
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Text.Json;
 using Realtime.Core.Reporting;
 
 namespace Realtime.Demos;
@@ -44,14 +46,14 @@ public sealed class RelayTimeline
     /// <paramref name="phrases"/> (sample times in a recording of <paramref name="chunksPerPass"/>
     /// whole chunks of <paramref name="chunk"/> samples, repeated when the source loops).
     /// </summary>
-    public void Fill(DemoMetrics metrics, IReadOnlyList<SpeechPhrase> phrases, int chunk, int chunksPerPass, int sampleRate)
+    public void Fill(ApplicationMetrics metrics, IReadOnlyList<SpeechPhrase> phrases, int chunk, int chunksPerPass, int sampleRate)
     {
         double chunkMs = 1000.0 * chunk / sampleRate;
-        metrics.ChunkMs = Math.Round(chunkMs, 3);
+        metrics.Add("chunk_ms", Math.Round(chunkMs, 3));
         if (_count == 0)
         {
-            metrics.Phrases = 0;
-            metrics.PhrasesClosed = 0;
+            metrics.Add("phrases", 0L);
+            metrics.Add("phrases_closed", 0L);
             return;
         }
         long first = _chunk[0], last = _chunk[_count - 1];
@@ -138,12 +140,28 @@ public sealed class RelayTimeline
             }
         }
 
-        metrics.Phrases = perPhrase.Count;
-        metrics.PhrasesClosed = closedPhrases;
-        metrics.OnsetLatencyFrames = onsets.Count > 0 ? ReportBuilder.SummarizeValues(onsets) : null;
-        metrics.OffsetLatencyFrames = offsets.Count > 0 ? ReportBuilder.SummarizeValues(offsets) : null;
-        metrics.FalseClosures = falseClosures;
-        metrics.FalseClosureChunks = falseChunks;
-        metrics.RelayPhrases = perPhrase;
+        metrics.Add("phrases", (long)perPhrase.Count);
+        metrics.Add("phrases_closed", (long)closedPhrases);
+        metrics.Add("onset_latency_frames", onsets.Count > 0 ? ReportBuilder.SummarizeValues(onsets) : null);
+        metrics.Add("offset_latency_frames", offsets.Count > 0 ? ReportBuilder.SummarizeValues(offsets) : null);
+        metrics.Add("false_closure_chunks", (long)falseChunks);
+        metrics.Add("false_closures", (long)falseClosures);
+        metrics.Add("relay_phrases", JsonSerializer.SerializeToNode(perPhrase, RelayJsonContext.Default.ListRelayPhraseReport));
+        Describe(metrics, perPhrase, onsets.Count > 0 ? ReportBuilder.SummarizeValues(onsets) : null,
+            offsets.Count > 0 ? ReportBuilder.SummarizeValues(offsets) : null, closedPhrases, falseClosures, falseChunks, chunkMs);
+    }
+
+    /// <summary>The lines a person reads about the relay.</summary>
+    private static void Describe(ApplicationMetrics metrics, List<RelayPhraseReport> phrases, ValueSummary? on, ValueSummary? off,
+        int closedPhrases, int falseClosures, int falseChunks, double chunkMs)
+    {
+        var c = CultureInfo.InvariantCulture;
+        metrics.AddSummaryLine(string.Create(c, $"Relay: closed on {closedPhrases} of {phrases.Count} phrases; false closures {falseClosures} ({falseChunks} chunks closed in silence); chunk {Math.Round(chunkMs, 3):0.#} ms"));
+        if (on is not null)
+            metrics.AddSummaryLine(string.Create(c, $"  onset → close: p50 {on.P50:0.#} frames, max {on.Max:0.#} frames ({on.Max * chunkMs:0} ms)"));
+        if (off is not null)
+            metrics.AddSummaryLine(string.Create(c, $"  offset → release: p50 {off.P50:0.#} frames, max {off.Max:0.#} frames ({off.Max * chunkMs:0} ms)"));
+        foreach (var ph in phrases)
+            metrics.AddSummaryLine(string.Create(c, $"  phrase {ph.Phrase} (pass {ph.Pass}) {ph.StartS:0.00}-{ph.EndS:0.00} s, gap after {ph.GapAfterS:0.0} s: {(ph.Bridged ? "bridged" : ph.OnsetFrames is int onsetFrames ? $"closed +{onsetFrames} frames ({ph.OnsetMs:0} ms)" : "never closed")}, {(ph.OffsetFrames is int f ? $"released +{f} frames ({ph.OffsetMs:0} ms)" : "held")}"));
     }
 }

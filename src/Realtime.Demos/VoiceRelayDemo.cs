@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Collections.Generic;
 using System.IO;
 using Realtime.Core.Audio;
@@ -151,17 +152,19 @@ public sealed class VoiceRelayDemo : DemoBase
     }
 
     /// <inheritdoc/>
-    public override void FillMetrics(DemoMetrics metrics, ReadOnlySpan<FrameRecord> records)
+    public override void FillMetrics(ApplicationMetrics metrics, ReadOnlySpan<FrameRecord> records)
     {
         var audio = Profile.Audio!;
         if (_phrases is not null) Timeline.Fill(metrics, _phrases, audio.Chunk, _chunksPerPass, audio.SampleRate);
-        else metrics.ChunkMs = Math.Round(1000.0 * audio.Chunk / audio.SampleRate, 3);
-        metrics.RelaySwitches = Relay.Switches;
+        else metrics.Add("chunk_ms", Math.Round(1000.0 * audio.Chunk / audio.SampleRate, 3));
+        metrics.Add("relay_switches", Relay.Switches);
         if (Source is AlsaCaptureSource alsa)
         {
-            metrics.AudioOverruns = alsa.DeviceOverruns + alsa.RingOverruns;
-            metrics.AudioUnderruns = alsa.Underruns;
-            metrics.AudioFailure = alsa.FailureText;
+            long overruns = alsa.DeviceOverruns + alsa.RingOverruns;
+            metrics.Add("audio_overruns", overruns);
+            metrics.Add("audio_underruns", alsa.Underruns);
+            metrics.Add("audio_failure", alsa.FailureText);
+            metrics.AddSummaryLine(string.Create(CultureInfo.InvariantCulture, $"Audio: {overruns} chunks lost to overruns, {alsa.Underruns} frames found no new chunk"));
         }
     }
 

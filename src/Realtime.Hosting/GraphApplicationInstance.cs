@@ -40,12 +40,11 @@ public sealed class GraphApplicationInstance : IApplicationInstance
     public ActuatorCommand SafeCommand { get; }
     /// <summary>The graph's sinks as one set of outputs.</summary>
     public IActuator Outputs { get; }
-    /// <inheritdoc/>
-    public int SettleFrames => 0;
-
-    /// <summary>A graph's figures are its nodes' own (<see cref="AppGraph.Reports"/>); the demos' metrics stay empty.</summary>
-    public void FillMetrics(DemoMetrics metrics, ReadOnlySpan<FrameRecord> records)
+    /// <summary>The application's figures are its nodes': each that has some (<see cref="IApplicationMetrics"/>) adds them, in the graph's order.</summary>
+    public void FillMetrics(ApplicationMetrics metrics, ReadOnlySpan<FrameRecord> records)
     {
+        foreach (Node node in Graph.Nodes)
+            if (node is IApplicationMetrics m) m.FillMetrics(metrics, records);
     }
 
     /// <inheritdoc/>

@@ -22,11 +22,9 @@ public interface IApplicationInstance : IDisposable
     IReadOnlyList<ApplicationModel> Models { get; }
     /// <summary>The command that puts every output in its safe state.</summary>
     ActuatorCommand SafeCommand { get; }
-    /// <summary>Counted frames the application's own metric leaves out at the start while the loop settles.</summary>
-    int SettleFrames { get; }
     /// <summary>
     /// Fills the application's own figures (tracking error, relay latencies, cross-track error …)
     /// from the records of a run of <see cref="Loop"/> or of a loop built beside it. Off the hot path.
     /// </summary>
-    void FillMetrics(DemoMetrics metrics, ReadOnlySpan<FrameRecord> records);
+    void FillMetrics(ApplicationMetrics metrics, ReadOnlySpan<FrameRecord> records);
 }

@@ -62,18 +62,21 @@ public sealed class LineFollowerPipelineTests
         Assert.Equal(LoopOutcome.Completed, outcome);
         Assert.Null(demo.Loop.Fault);
 
-        var metrics = new DemoMetrics();
+        var metrics = new ApplicationMetrics();
         demo.FillMetrics(metrics, demo.Loop.Records);
-        Assert.True(metrics.LapCompleted, $"no lap: {metrics.LapProgressPct}% driven");
-        Assert.InRange(metrics.LapTimeS!.Value, 0.8 * metrics.TrackLengthCm!.Value / p.LineFollower!.CruiseCmPerS, 1.5 * metrics.TrackLengthCm.Value / p.LineFollower.CruiseCmPerS);
-        Assert.True(metrics.CrossTrackErrorCm!.Max < CrossTrackBoundCm, $"cross-track error reached {metrics.CrossTrackErrorCm.Max} cm");
-        Assert.Equal(p.Timing.Frames, metrics.CrossTrackErrorCm.Count);
-        Assert.True(metrics.FramesWithTarget >= p.Timing.Frames * 95 / 100, $"line found in {metrics.FramesWithTarget} of {p.Timing.Frames} frames");
+        double trackLength = (double)metrics["track_length_cm"]!, lapTime = (double)metrics["lap_time_s"]!;
+        double xteMax = (double)metrics["cross_track_error_cm"]!["max"]!, xtePxMax = (double)metrics["cross_track_error_px"]!["max"]!;
+        int found = (int)metrics["frames_with_target"]!;
+        Assert.True((bool)metrics["lap_completed"]!, $"no lap: {metrics["lap_progress_pct"]}% driven");
+        Assert.InRange(lapTime, 0.8 * trackLength / p.LineFollower!.CruiseCmPerS, 1.5 * trackLength / p.LineFollower.CruiseCmPerS);
+        Assert.True(xteMax < CrossTrackBoundCm, $"cross-track error reached {xteMax} cm");
+        Assert.Equal(p.Timing.Frames, (int)metrics["cross_track_error_cm"]!["count"]!);
+        Assert.True(found >= p.Timing.Frames * 95 / 100, $"line found in {found} of {p.Timing.Frames} frames");
         // The same error in camera pixels (each summary is rounded on its own).
-        Assert.InRange(metrics.CrossTrackErrorPx!.Max, (metrics.CrossTrackErrorCm.Max - 0.01) * demo.Rig.View.PxPerCm, (metrics.CrossTrackErrorCm.Max + 0.01) * demo.Rig.View.PxPerCm);
+        Assert.InRange(xtePxMax, (xteMax - 0.01) * demo.Rig.View.PxPerCm, (xteMax + 0.01) * demo.Rig.View.PxPerCm);
         if (Environment.GetEnvironmentVariable("RTAPP_DRAW_DIR") is { Length: > 0 } dir)
             System.IO.File.WriteAllText(System.IO.Path.Combine(dir, "line-follower-metrics.txt"),
-                $"xte cm p50 {metrics.CrossTrackErrorCm.P50} p95 {metrics.CrossTrackErrorCm.P95} max {metrics.CrossTrackErrorCm.Max}; px max {metrics.CrossTrackErrorPx.Max}; lap {metrics.LapTimeS} s; found {metrics.FramesWithTarget}; progress {metrics.LapProgressPct}%");
+                $"xte cm {metrics["cross_track_error_cm"]!.ToJsonString()}; px max {xtePxMax}; lap {lapTime} s; found {found}; progress {metrics["lap_progress_pct"]}%");
 
         // The commands reached the plant through the PWM channels; shutting the outputs down (what the
         // runner does at the end) stops both motors.
@@ -84,7 +87,7 @@ public sealed class LineFollowerPipelineTests
         Assert.Equal(demo.Rig.Motors.Calibrations[0].DutyCycleFor(0), left.DutyCycle, 9);
         Assert.Equal(demo.Rig.Motors.Calibrations[1].DutyCycleFor(0), demo.Rig.Motors.PwmChannels[1].DutyCycle, 9);
         Assert.Equal(0, demo.Loop.Applied.Values[0]);
-        Assert.True(demo.Rig.Plant.OdometerCm >= metrics.TrackLengthCm.Value);
+        Assert.True(demo.Rig.Plant.OdometerCm >= trackLength);
     }
 
     [Fact]

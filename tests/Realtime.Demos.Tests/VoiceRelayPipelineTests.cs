@@ -41,28 +41,29 @@ public sealed class VoiceRelayPipelineTests
         Assert.Equal(LoopOutcome.Completed, outcome);
         Assert.Equal(demo.ChunksPerPass, demo.Loop.FramesRun);
 
-        var metrics = new DemoMetrics();
+        var metrics = new ApplicationMetrics();
         demo.FillMetrics(metrics, demo.Loop.Records);
         var phrases = demo.Phrases!;
-        Assert.Equal(phrases.Count, metrics.Phrases);
-        Assert.Equal(phrases.Count, metrics.PhrasesClosed);
-        Assert.Equal(0, metrics.FalseClosures);
-        Assert.Equal(0, metrics.FalseClosureChunks);
-        foreach (var r in metrics.RelayPhrases!)
+        Assert.Equal(phrases.Count, (int)metrics["phrases"]!);
+        Assert.Equal(phrases.Count, (int)metrics["phrases_closed"]!);
+        Assert.Equal(0, (int)metrics["false_closures"]!);
+        Assert.Equal(0, (int)metrics["false_closure_chunks"]!);
+        foreach (var r in metrics["relay_phrases"]!.AsArray())
         {
-            string what = $"phrase {r.Phrase} '{phrases[r.Phrase].Text}'";
-            Assert.True(r.Closed, $"{what}: the relay never closed");
+            int phrase = (int)r!["phrase"]!;
+            string what = $"phrase {phrase} '{phrases[phrase].Text}'";
+            Assert.True((bool)r["closed"]!, $"{what}: the relay never closed");
             // Every silence in the recording (0.4 s and longer) is open before the next phrase: none is bridged.
-            Assert.False(r.Bridged, $"{what}: the relay was still closed from the phrase before");
-            Assert.NotNull(r.OnsetFrames);
-            Assert.InRange(r.OnsetFrames!.Value, 0, 8);
-            Assert.NotNull(r.OffsetFrames);
+            Assert.False((bool)r["bridged"]!, $"{what}: the relay was still closed from the phrase before");
+            Assert.NotNull(r["onset_frames"]);
+            Assert.InRange((int)r["onset_frames"]!, 0, 8);
+            Assert.NotNull(r["offset_frames"]);
             // Released before the next phrase (the VAD may already fall below the off threshold in the phrase's quiet tail).
-            Assert.InRange(r.OffsetFrames!.Value, 0, (int)(r.GapAfterS * 31.25) + 1);
+            Assert.InRange((int)r["offset_frames"]!, 0, (int)((double)r["gap_after_s"]! * 31.25) + 1);
         }
-        Assert.NotNull(metrics.OnsetLatencyFrames);
-        Assert.Equal(phrases.Count, metrics.OnsetLatencyFrames!.Count);
-        Assert.Equal(32.0, metrics.ChunkMs);
+        Assert.NotNull(metrics["onset_latency_frames"]);
+        Assert.Equal(phrases.Count, (int)metrics["onset_latency_frames"]!["count"]!);
+        Assert.Equal(32.0, (double)metrics["chunk_ms"]!);
 
         // The relay pin really switched through the GPIO API: at least one close and one open per phrase
         // (a long pause inside a sentence may open it for a moment), and it ends open.
@@ -83,11 +84,12 @@ public sealed class VoiceRelayPipelineTests
         Assert.Equal(0, collections);
         // The recording looped (693 chunks a pass) and the relay kept switching on every pass.
         Assert.True(warmup + frames > 2 * demo.ChunksPerPass);
-        var metrics = new DemoMetrics();
+        var metrics = new ApplicationMetrics();
         demo.FillMetrics(metrics, demo.Loop.Records);
-        Assert.True(metrics.Phrases >= 2 * demo.Phrases!.Count, $"{metrics.Phrases} phrases seen");
-        Assert.Equal(metrics.Phrases, metrics.PhrasesClosed);
-        Assert.Equal(0, metrics.FalseClosures);
+        int seen = (int)metrics["phrases"]!;
+        Assert.True(seen >= 2 * demo.Phrases!.Count, $"{seen} phrases seen");
+        Assert.Equal(seen, (int)metrics["phrases_closed"]!);
+        Assert.Equal(0, (int)metrics["false_closures"]!);
         Assert.True(demo.Relay.Switches >= 4 * demo.Phrases.Count);
     }
 

@@ -35,6 +35,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
     private readonly IClock _clock;
     private readonly IPeriodicWaiter _waiter;
     private LoopInstrument[] _instruments = Array.Empty<LoopInstrument>();
+    private readonly IFrameMetric? _frameMetric;
     private bool _watchStages;
     private readonly long[] _budgets = new long[6];
     private readonly long[] _stageEnd = new long[6];
@@ -94,6 +95,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
         _flatRun = new int[_sources.Length];
         _steps = graph.Steps;
         _sinks = graph.Sinks;
+        _frameMetric = FirstFrameMetric(graph);
         var runners = new List<Node>();
         foreach (Node? f in graph.FallbackProducers) if (f is not null && !runners.Contains(f)) runners.Add(f);
         _fallbackRunners = runners.ToArray();
@@ -209,6 +211,14 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
         }
     }
 
+    private static IFrameMetric? FirstFrameMetric(AppGraph graph)
+    {
+        foreach (Node n in graph.Sources) if (n is IFrameMetric m) return m;
+        foreach (Node n in graph.Steps) if (n is IFrameMetric m) return m;
+        foreach (Node n in graph.Sinks) if (n is IFrameMetric m) return m;
+        return null;
+    }
+
     /// <summary>Runs up to <paramref name="count"/> more frames (a test ticks the loop this way). Allocation-free; a node's exception propagates (<see cref="Run"/> catches it).</summary>
     public LoopOutcome RunFrames(int count)
     {
@@ -236,6 +246,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
             if (!Capture(ref rec, frame)) return Stop(LoopOutcome.SourceEnded);
             FrameIsSourceFault = (rec.Flags & FrameFlags.SourceFault) != 0;
             bool exit = FrameIsSourceFault ? HandleSourceFault(ref rec, frame) : RunStages(ref rec, frame);
+            if (!FrameIsSourceFault && _frameMetric is not null) rec.DemoMetric = _frameMetric.FrameMetric;
             for (int i = 0; i < instruments.Length; i++) instruments[i].OnFrameEnd(frame, ref rec);
             Volatile.Write(ref _framesRun, frame + 1);
             Volatile.Write(ref _lastProgressNs, rec.ActuateEndNs);

@@ -95,8 +95,9 @@ public sealed class RunReport
     public long ModelRuns { get; set; }
     /// <summary>Each node's own figures, by node name (a profile's graph application; absent for the demos).</summary>
     public Dictionary<string, Dictionary<string, double>>? Nodes { get; set; }
-    /// <summary>What the demo measured.</summary>
-    public DemoMetrics DemoMetrics { get; set; } = new();
+    /// <summary>The application's own figures (its nodes', through <see cref="Graph.IApplicationMetrics"/>).</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("demo_metrics")]
+    public ApplicationMetrics Metrics { get; set; } = new();
     /// <summary>Energy per frame and mean power, where the profile configures a power monitor (null otherwise).</summary>
     public PowerReport? Power { get; set; }
 }
@@ -242,94 +243,6 @@ public sealed class OverheadVsFloor
     public double P50DeltaUs { get; set; }
     /// <summary>End-to-end p99 − floor p99, µs.</summary>
     public double P99DeltaUs { get; set; }
-}
-
-/// <summary>Per-demo figures.</summary>
-public sealed class DemoMetrics
-{
-    /// <summary>Face tracker: distance of the face from the image centre after the loop settles, px.</summary>
-    public ValueSummary? TrackingErrorPx { get; set; }
-    /// <summary>Face tracker: counted frames with a face found.</summary>
-    public int? FramesWithTarget { get; set; }
-    /// <summary>Face tracker: width of the camera image, px (to read the error against).</summary>
-    public int? ImageWidthPx { get; set; }
-    /// <summary>Frames skipped at the start before the error counts.</summary>
-    public int? SettleFrames { get; set; }
-    /// <summary>Voice relay: length of one audio chunk (one frame), ms.</summary>
-    public double? ChunkMs { get; set; }
-    /// <summary>Voice relay: phrases of the known speech the run covered whole.</summary>
-    public int? Phrases { get; set; }
-    /// <summary>Voice relay: of those, phrases during which the relay closed.</summary>
-    public int? PhrasesClosed { get; set; }
-    /// <summary>Voice relay: frames from a phrase's first chunk to the relay closing (phrases it was open at).</summary>
-    public ValueSummary? OnsetLatencyFrames { get; set; }
-    /// <summary>Voice relay: frames from a phrase's last chunk to the relay opening (phrases followed by a release before the next).</summary>
-    public ValueSummary? OffsetLatencyFrames { get; set; }
-    /// <summary>Voice relay: chunks the relay was closed in silence, in closures that touched no phrase (false closures).</summary>
-    public int? FalseClosureChunks { get; set; }
-    /// <summary>Voice relay: times the relay closed with no phrase under it.</summary>
-    public int? FalseClosures { get; set; }
-    /// <summary>Voice relay: each phrase, its times and the relay's latencies.</summary>
-    public List<RelayPhraseReport>? RelayPhrases { get; set; }
-    /// <summary>Audio capture: chunks lost to overruns (device buffer or capture ring full).</summary>
-    public long? AudioOverruns { get; set; }
-    /// <summary>Audio capture: frames that found no new chunk waiting.</summary>
-    public long? AudioUnderruns { get; set; }
-    /// <summary>Audio capture: the device error that ended capture, in ALSA's words (null while it ran to the end).</summary>
-    public string? AudioFailure { get; set; }
-    /// <summary>Line follower: distance of the robot (its axle's centre) from the track's centreline, cm, each counted frame.</summary>
-    public ValueSummary? CrossTrackErrorCm { get; set; }
-    /// <summary>Line follower: the same distance in camera pixels (at the camera's floor scale).</summary>
-    public ValueSummary? CrossTrackErrorPx { get; set; }
-    /// <summary>Line follower: whether the robot drove a whole lap.</summary>
-    public bool? LapCompleted { get; set; }
-    /// <summary>Line follower: simulated time from the start to the lap's end, s (null when no lap).</summary>
-    public double? LapTimeS { get; set; }
-    /// <summary>Line follower: net progress round the track over the run, per cent of a lap.</summary>
-    public double? LapProgressPct { get; set; }
-    /// <summary>Line follower: the centreline's length (one lap), cm.</summary>
-    public double? TrackLengthCm { get; set; }
-    /// <summary>V4L2 camera: buffers dequeued from the driver since streaming started.</summary>
-    public long? CameraFramesCaptured { get; set; }
-    /// <summary>V4L2 camera: captured frames a newer one replaced before the loop took them (newest-frame-wins).</summary>
-    public long? CameraFramesDropped { get; set; }
-    /// <summary>V4L2 camera: frames the driver lost (gaps in its sequence numbers).</summary>
-    public long? CameraDriverDropped { get; set; }
-    /// <summary>V4L2 camera: buffers flagged corrupt, too short, or MJPEG frames that did not decode.</summary>
-    public long? CameraErrorFrames { get; set; }
-    /// <summary>V4L2 camera: capture times are the kernel's monotonic buffer timestamps (false: taken at dequeue).</summary>
-    public bool? CameraKernelTimestamps { get; set; }
-    /// <summary>V4L2 camera: bytes the capture thread allocated after its warm-up frames (−1: not measured yet). Zero is the promise.</summary>
-    public long? CameraCaptureThreadBytes { get; set; }
-    /// <summary>Voice relay: times the relay switched (closed or opened), the safe-state opening included.</summary>
-    public long? RelaySwitches { get; set; }
-}
-
-/// <summary>One phrase of the known speech and what the relay did about it.</summary>
-public sealed class RelayPhraseReport
-{
-    /// <summary>Phrase number in the recording (0-based).</summary>
-    public int Phrase { get; set; }
-    /// <summary>Which pass through a looping recording (0-based).</summary>
-    public int Pass { get; set; }
-    /// <summary>Start of speech, s from the recording's start.</summary>
-    public double StartS { get; set; }
-    /// <summary>End of speech, s.</summary>
-    public double EndS { get; set; }
-    /// <summary>Silence after it, s.</summary>
-    public double GapAfterS { get; set; }
-    /// <summary>Whether the relay was closed at some point during the phrase.</summary>
-    public bool Closed { get; set; }
-    /// <summary>Whether the relay was still closed from the phrase before (a pause bridged by the hangover).</summary>
-    public bool Bridged { get; set; }
-    /// <summary>Frames from the phrase's first chunk to the relay closing (null when bridged or never closed).</summary>
-    public int? OnsetFrames { get; set; }
-    /// <summary>The same in ms.</summary>
-    public double? OnsetMs { get; set; }
-    /// <summary>Frames from the phrase's last chunk to the relay opening (null when it held into the next phrase or the run ended).</summary>
-    public int? OffsetFrames { get; set; }
-    /// <summary>The same in ms.</summary>
-    public double? OffsetMs { get; set; }
 }
 
 /// <summary>Percentiles of a plain value.</summary>

@@ -247,7 +247,7 @@ internal sealed class RunCommand : HostCommand
             foreach (var m in demo.Models) report.ModelRuns += m.Engine.Runs;
             if (loop is Realtime.Core.Graph.GraphLoop graphLoop && demo is GraphApplicationInstance) report.Nodes = NodeFigures(graphLoop.Graph);
             ReportBuilder.FillWatchdog(report, loop.Watchdog, runStartNs, watchdogThread.Events, watchdogThread.Stalls);
-            demo.FillMetrics(report.DemoMetrics, loop.Records);
+            demo.FillMetrics(report.Metrics, loop.Records);
             if (power is not null)
             {
                 var t = power.Totals();

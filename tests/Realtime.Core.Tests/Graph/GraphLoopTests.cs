@@ -74,6 +74,34 @@ public sealed class GraphLoopTests
     }
 
     [Fact]
+    public void ANodesPerFrameFigureLandsInEachDeliveredFramesRecordAndSourceFaultsKeepNone()
+    {
+        var metric = new MeanMetric("metric");
+        _cam = new PatternSource("cam", _clock) { FailEvery = 5 };
+        _mean = new MeanTransform("mean", _clock);
+        _pid = new FollowController("pid");
+        _servo = new RecordingSink("servo", safe: -1);
+        var g = new GraphBuilder().Add(_cam).Add(_mean).Add(metric).Add(_pid).Add(_servo)
+            .Connect("cam.image", "mean.image").Connect("mean.mean", "metric.mean").Connect("mean.mean", "pid.observation").Connect("pid.command", "servo.command")
+            .Build();
+        using var loop = Loop(g, frames: 30);
+        Assert.Equal(LoopOutcome.Completed, loop.RunFrames(30));
+        int faults = 0, with = 0, processed = 0;
+        foreach (ref readonly FrameRecord r in loop.Records)
+        {
+            if ((r.Flags & FrameFlags.SourceFault) != 0) { faults++; Assert.True(float.IsNaN(r.DemoMetric)); continue; }
+            // The metric node saw frames 0, 1, 2 … of those delivered and has no figure on every third.
+            bool expected = processed++ % 3 != 2;
+            Assert.Equal(expected, !float.IsNaN(r.DemoMetric));
+            if (expected) { with++; Assert.InRange(r.DemoMetric, 0f, 1f); }
+        }
+        Assert.Equal(6, faults);
+        var metrics = new Realtime.Core.Reporting.ApplicationMetrics();
+        metric.FillMetrics(metrics, loop.Records);
+        Assert.Equal(with, (int)metrics["frames_with_value"]!);
+    }
+
+    [Fact]
     public void FallingBehindDropsTheTicksThatPassedAndTheLateFrameIsAMissTheWatchdogSkips()
     {
         using var loop = Loop(Tracker(), Watchdog(onMiss: FaultAction.Skip), frames: 10, deadline: 20 * Ms);

@@ -22,7 +22,7 @@ public sealed class ReportJsonTests
         Count = 1000, P50Us = p50, P90Us = p50 + 1, P95Us = p50 + 2, P99Us = p50 + 3, P999Us = p50 + 4, MaxUs = p50 + 5, MeanUs = p50 + 0.5,
     };
 
-    private static RunReport FullReport() => new()
+    private static RunReport FullReport() => new RunReport()
     {
         Version = "0.1.0",
         Board = "sim",
@@ -49,8 +49,13 @@ public sealed class ReportJsonTests
         PeriodJitterUs = new JitterSummary { Count = 2999, P50 = 11, P99 = 12, Max = 13, Stddev = 14 },
         Floor = P(15),
         OverheadVsFloor = new OverheadVsFloor { P50Ratio = 1.25, P99Ratio = 1.5, P50DeltaUs = 5, P99DeltaUs = 9 },
-        DemoMetrics = new DemoMetrics { TrackingErrorPx = new ValueSummary { Count = 2970, P50 = 8.5, P95 = 21.5, Max = 40, Mean = 9 }, FramesWithTarget = 2990, ImageWidthPx = 320, SettleFrames = 30 },
-    };
+    }.WithMetrics(m =>
+    {
+        m.Add("tracking_error_px", new ValueSummary { Count = 2970, P50 = 8.5, P95 = 21.5, Max = 40, Mean = 9 });
+        m.Add("frames_with_target", 2990L);
+        m.Add("image_width_px", 320L);
+        m.Add("settle_frames", 30L);
+    });
 
     private static JsonElement Serialize(RunReport r) =>
         JsonDocument.Parse(JsonSerializer.Serialize(r, ReportJsonContext.Default.RunReport)).RootElement;
@@ -325,7 +330,7 @@ public sealed class ReportJsonTests
     public void FilledReportSerialisesWithTheContractNames()
     {
         var report = Fill();
-        report.DemoMetrics.TrackingErrorPx = ReportBuilder.SummarizeDemoMetric(Records(), settleFrames: 10, out _);
+        report.Metrics.Add("tracking_error_px", ReportBuilder.SummarizeDemoMetric(Records(), settleFrames: 10, out _));
         var root = Serialize(report);
         Assert.Equal(100, Field(root, "frames").GetInt32());
         Assert.Equal(50.0, Field(root, "stages.infer.p50_us").GetDouble());
@@ -342,8 +347,8 @@ public sealed class ReportJsonTests
         Assert.Null(ReportBuilder.SummarizeDemoMetric(records, settleFrames: 10, out int withValue));
         Assert.Equal(0, withValue);
         var report = Fill();
-        report.DemoMetrics.TrackingErrorPx = null;
-        report.DemoMetrics.FramesWithTarget = 0;
+        report.Metrics.Add("tracking_error_px", (ValueSummary?)null);
+        report.Metrics.Add("frames_with_target", 0L);
         var metrics = Serialize(report).GetProperty("demo_metrics");
         Assert.False(metrics.TryGetProperty("tracking_error_px", out _));
         Assert.Equal(0, metrics.GetProperty("frames_with_target").GetInt32());
@@ -376,5 +381,15 @@ public sealed class ReportJsonTests
         }, events);
         Assert.Equal(2, report.Faults["stall"]);
         Assert.Equal(0, report.Faults["output_failure"]);
+    }
+}
+
+internal static class RunReportMetricsExtensions
+{
+    /// <summary>Lets a report's initializer fill its application metrics.</summary>
+    public static RunReport WithMetrics(this RunReport report, System.Action<ApplicationMetrics> fill)
+    {
+        fill(report.Metrics);
+        return report;
     }
 }
