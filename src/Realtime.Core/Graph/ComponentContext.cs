@@ -14,6 +14,7 @@ namespace Realtime.Core.Graph;
 public sealed class ComponentContext : IDisposable
 {
     private readonly List<IDisposable> _owned = new();
+    private readonly Dictionary<string, string> _claims = new(StringComparer.Ordinal);
 
     /// <summary>A context for the board <paramref name="board"/>, read from <paramref name="source"/>.</summary>
     public ComponentContext(BoardProfile board, string source, IClock? clock = null)
@@ -63,6 +64,21 @@ public sealed class ComponentContext : IDisposable
         }
         if (!IsRegularFile(path)) { config.Problem(name, $"{what} {path} is not a regular file (a device, FIFO or socket)"); return null; }
         return path;
+    }
+
+    /// <summary>
+    /// Claims <paramref name="output"/> (a PWM channel, a GPIO line: any text that names one output
+    /// of the board) for node <paramref name="node"/>: null when it was free or is already this node's,
+    /// else the name of the node that holds it. Two sinks driving one output would fight over it every
+    /// frame and neither's safe state would hold, so a sink opens nothing it could not claim.
+    /// </summary>
+    public string? Claim(string output, string node)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(output);
+        ArgumentException.ThrowIfNullOrEmpty(node);
+        if (_claims.TryGetValue(output, out string? holder)) return holder == node ? null : holder;
+        _claims.Add(output, node);
+        return null;
     }
 
     /// <summary>Hands <paramref name="resource"/> to the application: disposed, last owned first, when the context is.</summary>

@@ -35,6 +35,11 @@ public sealed class GpioRelayNode : SinkNode
         bool activeHigh = config.Flag("active_high", true);
         int chip = config.Integer("chip", 0, 63, 0);
         if (config.Problems.Count > 0) throw new ArgumentException("see the problems above");
+        if (context.Claim($"gpio chip {chip} line {pin}", name) is { } holder)
+        {
+            config.Problem("pin", $"GPIO line {pin} of chip {chip} is already driven by node '{holder}': two writers on one output");
+            throw new ArgumentException("see the problems above");
+        }
         SimulatedGpioDriver? driver = null;
         RelayActuator relay;
         try

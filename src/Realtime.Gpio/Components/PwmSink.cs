@@ -45,10 +45,11 @@ public abstract class PwmSink<TCalibration> : SinkNode where TCalibration : stru
     }
 
     /// <summary>
-    /// Reads config <c>pwm</c> (indices into the board's <c>pwm[]</c>, each at most once) and opens
-    /// those outputs with <paramref name="open"/>; null after recording a problem naming the field.
+    /// Reads config <c>pwm</c> (indices into the board's <c>pwm[]</c>, each at most once in the whole
+    /// application: <see cref="ComponentContext.Claim"/>) and opens those outputs for node
+    /// <paramref name="name"/> with <paramref name="open"/>; null after recording a problem naming the field.
     /// </summary>
-    protected static TActuator? OpenOutputs<TActuator>(NodeConfig config, ComponentContext context, Func<PwmOutputProfile, PwmOutput<TCalibration>> output,
+    protected static TActuator? OpenOutputs<TActuator>(string name, NodeConfig config, ComponentContext context, Func<PwmOutputProfile, PwmOutput<TCalibration>> output,
         Func<PwmOutput<TCalibration>[], PwmChannelOpener, TActuator> open) where TActuator : PwmActuator<TCalibration>
     {
         BoardProfile board = context.Board;
@@ -60,6 +61,11 @@ public abstract class PwmSink<TCalibration> : SinkNode where TCalibration : stru
             int k = indices[i];
             if (k >= board.Pwm.Count) { config.Problem($"pwm[{i}]", $"the board has {board.Pwm.Count} pwm outputs (pwm[0..{board.Pwm.Count - 1}]), got {k}"); return null; }
             if (Array.IndexOf(indices, k) != i) { config.Problem($"pwm[{i}]", $"pwm[{k}] ('{board.Pwm[k].Name}') is already channel {Array.IndexOf(indices, k)}"); return null; }
+            if (context.Claim($"pwm[{k}]", name) is { } holder)
+            {
+                config.Problem($"pwm[{i}]", $"pwm[{k}] ('{board.Pwm[k].Name}') is already driven by node '{holder}': two writers on one output");
+                return null;
+            }
             outputs[i] = output(board.Pwm[k]);
         }
         try

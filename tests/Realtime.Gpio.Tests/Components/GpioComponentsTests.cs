@@ -149,6 +149,18 @@ public sealed class GpioComponentsTests
         Assert.Equal(problem, ex.Problems[0]);
     }
 
+    [Theory]
+    [InlineData("""{ "name": "a", "type": "servo", "config": { "pwm": [0] } }, { "name": "b", "type": "motor", "config": { "pwm": [1, 0] } }""",
+        "app.nodes[1].config.pwm[1]: pwm[0] ('pan') is already driven by node 'a': two writers on one output")]
+    [InlineData("""{ "name": "a", "type": "gpio-relay", "config": { "pin": 17 } }, { "name": "b", "type": "gpio-relay", "config": { "pin": 17, "active_high": false } }""",
+        "app.nodes[1].config.pin: GPIO line 17 of chip 0 is already driven by node 'a': two writers on one output")]
+    public void TwoSinksOnOneOutputAreTwoWritersAndTheSecondIsRefused(string nodes, string problem)
+    {
+        using var context = new ComponentContext(Board(), "board.json", _clock);
+        var ex = Assert.Throws<ProfileException>(() => Registry().Build(App($$"""{ "nodes": [ {{nodes}} ], "connections": [] }"""), context));
+        Assert.Contains(problem, ex.Problems);
+    }
+
     [Fact]
     public void OnARealBoardAMissingPwmChipIsTheProfilesProblemNotACrash()
     {
