@@ -68,6 +68,18 @@ public sealed class RealtimeHost
     /// </summary>
     public ComponentRegistry Components { get; } = new();
 
+    /// <summary>
+    /// Registers a library's components with <see cref="Components"/> in the same chain as the rest of
+    /// <c>Program.cs</c>: <c>.AddComponents(c => c.AddVisionComponents())</c> for the simulated camera
+    /// over OpenCV, which the host itself does not take.
+    /// </summary>
+    public RealtimeHost AddComponents(Action<ComponentRegistry> register)
+    {
+        ArgumentNullException.ThrowIfNull(register);
+        register(Components);
+        return this;
+    }
+
     /// <summary>Registers a component type a profile's <c>app</c> section may name (one class plus this line).</summary>
     public RealtimeHost AddComponent(string type, ComponentFactory factory, string description = "")
     {

@@ -5,6 +5,7 @@ using FaceFollower;
 // The host gives this application run, check, safe, boards and bundle (each with --help). A profile's
 // app graph may name the built-in components, the simulated camera (sim-video, over OpenCV) and this
 // application's own component, registered here.
-var host = new RealtimeHost("facefollower").AddComponent(DeadBandFollower.TypeName, DeadBandFollower.Create, DeadBandFollower.Description);
-host.Components.AddVisionComponents();
-return host.Run(args);
+return new RealtimeHost("facefollower")
+    .AddComponents(c => c.AddVisionComponents())
+    .AddComponent(DeadBandFollower.TypeName, DeadBandFollower.Create, DeadBandFollower.Description)
+    .Run(args);
