@@ -142,13 +142,14 @@ public sealed class RelayTimeline
 
         metrics.Add("phrases", (long)perPhrase.Count);
         metrics.Add("phrases_closed", (long)closedPhrases);
-        metrics.Add("onset_latency_frames", onsets.Count > 0 ? ReportBuilder.SummarizeValues(onsets) : null);
-        metrics.Add("offset_latency_frames", offsets.Count > 0 ? ReportBuilder.SummarizeValues(offsets) : null);
+        ValueSummary? onsetSummary = onsets.Count > 0 ? ReportBuilder.SummarizeValues(onsets) : null;
+        ValueSummary? offsetSummary = offsets.Count > 0 ? ReportBuilder.SummarizeValues(offsets) : null;
+        metrics.Add("onset_latency_frames", onsetSummary);
+        metrics.Add("offset_latency_frames", offsetSummary);
         metrics.Add("false_closure_chunks", (long)falseChunks);
         metrics.Add("false_closures", (long)falseClosures);
         metrics.Add("relay_phrases", JsonSerializer.SerializeToNode(perPhrase, RelayJsonContext.Default.ListRelayPhraseReport));
-        Describe(metrics, perPhrase, onsets.Count > 0 ? ReportBuilder.SummarizeValues(onsets) : null,
-            offsets.Count > 0 ? ReportBuilder.SummarizeValues(offsets) : null, closedPhrases, falseClosures, falseChunks, chunkMs);
+        Describe(metrics, perPhrase, onsetSummary, offsetSummary, closedPhrases, falseClosures, falseChunks, chunkMs);
     }
 
     /// <summary>The lines a person reads about the relay.</summary>
