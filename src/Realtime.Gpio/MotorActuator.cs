@@ -12,6 +12,17 @@ public sealed class MotorActuator : PwmActuator<MotorCalibration>
     private MotorActuator(PwmChannel[] channels, MotorCalibration[] calibrations, PwmChannelOpener opener) : base(channels, calibrations, opener) { }
 
     /// <summary>
+    /// Opens each output through <paramref name="opener"/> as <see cref="Open"/> does, but the opener
+    /// stays the caller's (an application's one shared opener: <see cref="PwmChannelOpener.For"/>).
+    /// </summary>
+    public static MotorActuator OpenOn(ReadOnlySpan<PwmOutput<MotorCalibration>> outputs, PwmChannelOpener opener)
+    {
+        ArgumentNullException.ThrowIfNull(opener);
+        var (channels, cals) = OpenChannels(outputs, opener);
+        return new MotorActuator(channels, cals);
+    }
+
+    /// <summary>
     /// Opens each output where it is (sysfs PWM or a PCA9685 channel, real or simulated as
     /// <paramref name="opener"/> is), stopped, and starts it. Takes ownership of the opener, also
     /// when opening fails.

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Device.I2c;
 using System.Device.Pwm;
 using System.IO;
+using Realtime.Core.Graph;
+using Realtime.Core.Profiles;
 using Realtime.Gpio.ServoBoards;
 
 namespace Realtime.Gpio;
@@ -19,6 +21,7 @@ public sealed class PwmChannelOpener : IDisposable
     private readonly bool _simulated;
     private readonly Dictionary<Pca9685Target, Pca9685Board> _boards = new();
     private readonly Dictionary<Pca9685Target, SimulatedPca9685> _chips = new();
+    private readonly Dictionary<(Pca9685Target? Board, int Chip, int Channel), PwmChannel> _opened = new();
 
     private PwmChannelOpener(bool simulated) => _simulated = simulated;
 
@@ -27,6 +30,28 @@ public sealed class PwmChannelOpener : IDisposable
 
     /// <summary>Simulated drivers.</summary>
     public static PwmChannelOpener Simulated() => new(simulated: true);
+
+    /// <summary>
+    /// The application's one opener (<see cref="ComponentContext.Shared{T}"/>): simulated on a
+    /// simulated board, real drivers otherwise; every PWM sink of the application opens through it,
+    /// so a PCA9685 is opened once, and a simulated plant finds the channels the sinks opened.
+    /// </summary>
+    public static PwmChannelOpener For(ComponentContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Shared(() => context.Board.Simulated ? Simulated() : Hardware());
+    }
+
+    /// <summary>
+    /// The channel opened so far for <paramref name="output"/>'s chip and channel (or PCA9685 board
+    /// and channel), or null when no sink opened it: what a simulated plant reads the duty cycle of.
+    /// </summary>
+    public PwmChannel? Opened(PwmOutputProfile output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        Pca9685Target? board = output.Pca9685 is { } pca ? Pca9685Target.From(pca) : null;
+        return _opened.TryGetValue((board, board is null ? output.Chip : 0, output.Channel), out var channel) ? channel : null;
+    }
 
     /// <summary>The PCA9685 boards opened so far.</summary>
     public IEnumerable<Pca9685Board> Boards => _boards.Values;
@@ -37,6 +62,13 @@ public sealed class PwmChannelOpener : IDisposable
 
     /// <summary>Opens an output's channel at <paramref name="dutyCycle"/>, not started.</summary>
     public PwmChannel Open<TCalibration>(in PwmOutput<TCalibration> output, double dutyCycle) where TCalibration : struct, IPwmCalibration
+    {
+        PwmChannel channel = OpenChannel(output, dutyCycle);
+        _opened[(output.Board, output.Board is null ? output.Chip : 0, output.Channel)] = channel;
+        return channel;
+    }
+
+    private PwmChannel OpenChannel<TCalibration>(in PwmOutput<TCalibration> output, double dutyCycle) where TCalibration : struct, IPwmCalibration
     {
         int frequency = output.Calibration.FrequencyHz;
         if (output.Board is not Pca9685Target target)
@@ -70,5 +102,6 @@ public sealed class PwmChannelOpener : IDisposable
     {
         foreach (var b in _boards.Values) b.Dispose();
         _boards.Clear();
+        _opened.Clear();
     }
 }

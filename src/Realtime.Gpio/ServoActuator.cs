@@ -12,6 +12,17 @@ public sealed class ServoActuator : PwmActuator<ServoCalibration>
     private ServoActuator(PwmChannel[] channels, ServoCalibration[] calibrations, PwmChannelOpener opener) : base(channels, calibrations, opener) { }
 
     /// <summary>
+    /// Opens each output through <paramref name="opener"/> as <see cref="Open"/> does, but the opener
+    /// stays the caller's (an application's one shared opener: <see cref="PwmChannelOpener.For"/>).
+    /// </summary>
+    public static ServoActuator OpenOn(ReadOnlySpan<PwmOutput<ServoCalibration>> outputs, PwmChannelOpener opener)
+    {
+        ArgumentNullException.ThrowIfNull(opener);
+        var (channels, cals) = OpenChannels(outputs, opener);
+        return new ServoActuator(channels, cals);
+    }
+
+    /// <summary>
     /// Opens each output where it is (sysfs PWM or a PCA9685 channel, real or simulated as
     /// <paramref name="opener"/> is) at its safe duty and starts it. Takes ownership of the opener,
     /// also when opening fails.

@@ -15,6 +15,7 @@ public sealed class ComponentContext : IDisposable
 {
     private readonly List<IDisposable> _owned = new();
     private readonly Dictionary<string, string> _claims = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, object> _shared = new();
 
     /// <summary>A context for the board <paramref name="board"/>, read from <paramref name="source"/>.</summary>
     public ComponentContext(BoardProfile board, string source, IClock? clock = null)
@@ -79,6 +80,22 @@ public sealed class ComponentContext : IDisposable
         if (_claims.TryGetValue(output, out string? holder)) return holder == node ? null : holder;
         _claims.Add(output, node);
         return null;
+    }
+
+    /// <summary>
+    /// The one <typeparamref name="T"/> of this application build, made by <paramref name="create"/>
+    /// the first time a component asks: what several nodes must share rather than each open (one
+    /// PWM opener per board, so a PCA9685 is opened once; a simulated plant that reads the
+    /// simulated outputs a sink writes). An <see cref="IDisposable"/> one is owned by the context.
+    /// </summary>
+    public T Shared<T>(Func<T> create) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        if (_shared.TryGetValue(typeof(T), out object? existing)) return (T)existing;
+        T made = create() ?? throw new InvalidOperationException($"the factory of the shared {typeof(T).Name} returned null");
+        _shared.Add(typeof(T), made);
+        if (made is IDisposable disposable) _owned.Add(disposable);
+        return made;
     }
 
     /// <summary>Hands <paramref name="resource"/> to the application: disposed, last owned first, when the context is.</summary>

@@ -17,7 +17,7 @@ public sealed class MotorSink : PwmSink<MotorCalibration>
     /// <summary>The registry's factory.</summary>
     public static Node Create(string name, NodeConfig config, ComponentContext context)
     {
-        MotorActuator? motors = OpenOutputs(name, config, context, PwmOutputs.Motor, static (o, opener) => MotorActuator.Open(o, opener));
+        MotorActuator? motors = OpenOutputs(name, config, context, PwmOutputs.Motor, static (o, opener) => MotorActuator.OpenOn(o, opener));
         return motors is null ? null! : new MotorSink(name, motors);
     }
 }

@@ -70,7 +70,7 @@ public abstract class PwmSink<TCalibration> : SinkNode where TCalibration : stru
         }
         try
         {
-            return context.Own(open(outputs, board.Simulated ? PwmChannelOpener.Simulated() : PwmChannelOpener.Hardware()));
+            return context.Own(open(outputs, PwmChannelOpener.For(context)));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {

@@ -17,7 +17,7 @@ public sealed class ServoSink : PwmSink<ServoCalibration>
     /// <summary>The registry's factory.</summary>
     public static Node Create(string name, NodeConfig config, ComponentContext context)
     {
-        ServoActuator? servos = OpenOutputs(name, config, context, PwmOutputs.Servo, static (o, opener) => ServoActuator.Open(o, opener));
+        ServoActuator? servos = OpenOutputs(name, config, context, PwmOutputs.Servo, static (o, opener) => ServoActuator.OpenOn(o, opener));
         return servos is null ? null! : new ServoSink(name, servos);
     }
 }

@@ -106,6 +106,34 @@ public sealed class GpioComponentsTests
     }
 
     [Fact]
+    public void AllSinksOfAnApplicationOpenThroughItsOneOpenerWhereAPlantFindsTheirChannels()
+    {
+        BoardProfile board = Board();
+        var context = new ComponentContext(board, "board.json", _clock);
+        AppGraph g = Registry().Build(App("""
+            { "nodes": [ { "name": "imu", "type": "imu", "config": { "sensor": "imu" } },
+                { "name": "t", "type": "imu-tensor" },
+                { "name": "drive", "type": "constant", "config": { "channels": 2, "value": 0.5 } },
+                { "name": "aim", "type": "constant", "config": { "channels": 1, "value": 20 } },
+                { "name": "wheels", "type": "motor", "config": { "pwm": [1, 2] } },
+                { "name": "head", "type": "servo", "config": { "pwm": [0] } } ],
+              "connections": [ { "from": "imu.imu", "to": "t.imu" }, { "from": "drive.command", "to": "wheels.command" },
+                               { "from": "aim.command", "to": "head.command" } ] }
+            """), context);
+        PwmChannelOpener opener = PwmChannelOpener.For(context);
+        Assert.Same(opener, PwmChannelOpener.For(context));
+        var wheels = (MotorSink)g.Find("wheels")!;
+        var head = (ServoSink)g.Find("head")!;
+        Assert.Same(wheels.Actuator.PwmChannels[1], opener.Opened(board.Pwm[2]));
+        Assert.Same(head.Actuator.PwmChannels[0], opener.Opened(board.Pwm[0]));
+        Assert.Null(opener.Opened(new PwmOutputProfile { Name = "unused", Chip = 3, Channel = 0 }));
+        using (GraphLoop loop = Loop(g, 100)) loop.RunFrames(3);
+        Assert.Equal(1750e-6 * 50, opener.Opened(board.Pwm[1])!.DutyCycle, 9); // half forward, read where a plant reads it
+        context.Dispose(); // the sinks' channels, then the shared opener, which forgets them
+        Assert.Null(opener.Opened(board.Pwm[0]));
+    }
+
+    [Fact]
     public void TheImuReadsWhatTheChipFeelsAndABusErrorIsAFailedCapture()
     {
         using var context = new ComponentContext(Board(), "board.json", _clock);
