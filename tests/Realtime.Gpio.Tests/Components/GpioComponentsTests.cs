@@ -127,8 +127,11 @@ public sealed class GpioComponentsTests
         Assert.Same(wheels.Actuator.PwmChannels[1], opener.Opened(board.Pwm[2]));
         Assert.Same(head.Actuator.PwmChannels[0], opener.Opened(board.Pwm[0]));
         Assert.Null(opener.Opened(new PwmOutputProfile { Name = "unused", Chip = 3, Channel = 0 }));
-        using (GraphLoop loop = Loop(g, 100)) loop.RunFrames(3);
-        Assert.Equal(1750e-6 * 50, opener.Opened(board.Pwm[1])!.DutyCycle, 9); // half forward, read where a plant reads it
+        using (GraphLoop loop = Loop(g, 100))
+        {
+            loop.RunFrames(3);
+            Assert.Equal(1750e-6 * 50, opener.Opened(board.Pwm[1])!.DutyCycle, 9); // half forward, read where a plant reads it
+        }
         context.Dispose(); // the sinks' channels, then the shared opener, which forgets them
         Assert.Null(opener.Opened(board.Pwm[0]));
     }
