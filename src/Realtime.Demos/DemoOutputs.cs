@@ -80,8 +80,6 @@ public static class DemoOutputs
                 return OpenRelay(w, out _);
             case LineFollowerDemo.DemoName:
                 return OpenMotors(w);
-            case FaceTrackerDemo.DemoName:
-                return OpenServos(w);
             default:
                 throw w.Problem("demo", $"unknown demo '{demo}' (available: {string.Join(", ", DemoApplications.Names)})");
         }

@@ -12,15 +12,6 @@ namespace Realtime.Demos;
 /// </summary>
 public static class DemoProfileChecks
 {
-    /// <summary>The face tracker: two servos (pan, tilt) and, on a simulated board, the pan/tilt plant.</summary>
-    public static IReadOnlyList<string> FaceTracker(BoardProfile p)
-    {
-        var e = new List<string>();
-        if (p.Pwm.Count != 2) e.Add($"pwm: the face tracker needs exactly two PWM outputs (pan, tilt), got {p.Pwm.Count}");
-        CheckPlant(p, e);
-        return e;
-    }
-
     /// <summary>The voice relay: the loop's rate is the audio's chunk rate. Missing audio or relay sections are its wiring's to name (it may run on a profile without its entry).</summary>
     public static IReadOnlyList<string> VoiceRelay(BoardProfile p)
     {

@@ -101,9 +101,11 @@ public sealed class RealtimeHost
 
     /// <summary>
     /// The application a command runs for <paramref name="profile"/> (read from <paramref name="source"/>):
-    /// the one <paramref name="explicitName"/> names (the command line's choice), else the profile's own
-    /// graph when its <c>app</c> section has nodes, else the application its <c>demo</c> field names.
-    /// An unknown name is a profile problem naming <c>demo</c>.
+    /// the one <paramref name="explicitName"/> names (the command line's choice), else the one its
+    /// <c>demo</c> field names (a registered graph application, such as the face tracker, runs the
+    /// profile's <c>app</c> section); a profile whose <c>demo</c> names no registered application but
+    /// whose <c>app</c> section has nodes runs that graph under the name <see cref="GraphApplication.NameFor"/>
+    /// gives. An unknown name is a profile problem naming <c>demo</c>.
     /// </summary>
     public IRealtimeApplication ApplicationFor(BoardProfile profile, string source, string? explicitName = null)
     {
@@ -113,12 +115,12 @@ public sealed class RealtimeHost
     }
 
     // The one rule both of the above follow; null for a name not registered.
-    private IRealtimeApplication? Choose(BoardProfile profile, string? explicitName) =>
-        explicitName is null && GraphApplication.Composes(profile)
-            ? _graph ??= new GraphApplication(Components)
-            : Applications.Find(explicitName ?? profile.Demo);
-
-    private GraphApplication? _graph;
+    private IRealtimeApplication? Choose(BoardProfile profile, string? explicitName)
+    {
+        IRealtimeApplication? named = Applications.Find(explicitName ?? profile.Demo);
+        if (named is not null || explicitName is not null || !GraphApplication.Composes(profile)) return named;
+        return new GraphApplication(Components, GraphApplication.NameFor(profile));
+    }
 
     /// <summary>The commands, built-in first, in the order added.</summary>
     public IReadOnlyList<HostCommand> Commands => _commands;

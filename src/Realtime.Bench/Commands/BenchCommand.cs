@@ -485,7 +485,9 @@ internal sealed class BenchCommand : HostCommand
 
     private static int RunCompareNaive(Setup s, int frames, int warmup, StampCostSummary stamp, string? jsonPath, string htmlPath)
     {
-        using var target = (DemoTarget)Build(s, BenchScenario.SingleStream, frames, warmup);
+        // The face tracker runs as a graph application; its hand-wired twin gives both loops of the comparison until the bench compares graphs.
+        using var target = new DemoTarget(FaceTrackerDemo.Build(s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(),
+            BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, s.Session)));
         var optimized = (FaceTrackerDemo)target.DemoPipeline;
         // The naive loop gets a world of its own (a second camera, mount and outputs), so each loop closes its own loop.
         using var twin = FaceTrackerDemo.Build(s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(),

@@ -341,6 +341,17 @@ public sealed class GraphLoopTests
     }
 
     [Fact]
+    public void ANodeThatListensToTicksIsToldEachTickBeforeItsFrameIsCaptured()
+    {
+        using var loop = Loop(Tracker(), deadline: 20 * Ms);
+        _mean.CostNs = f => f == 2 ? 25 * Ms : 0;
+        loop.RunFrames(5);
+        // A simulated world in the graph follows loop time as an attached instrument would: dropped ticks (3, 4) included.
+        Assert.Equal(5, _cam.TickCount);
+        Assert.Equal(new (long, int)[] { (0, 0), (1, 1), (2, 2), (5, 3), (6, 4) }, _cam.Ticks[..5]);
+    }
+
+    [Fact]
     public void AHandTickedLoopAllocatesNothingPerFrame()
     {
         using var loop = Loop(Tracker(withFallback: true), Watchdog(onMiss: FaultAction.Fallback, onSource: FaultAction.HoldLast), frames: 3000);
