@@ -94,7 +94,7 @@ public sealed class DecodersOnRealModelsTests
         });
         var registry = new ComponentRegistry().AddCoreComponents()
             .Register("silero", (name, c, _) => new ModelNode(name, silero))
-            .Register("sink", (name, c, _) => new CountingSink(name));
+            .Register("sink", (name, c, _) => new CountingSink(name), role: NodeRole.Sink);
         var app = JsonSerializer.Deserialize("""
             { "nodes": [
                 { "name": "mic", "type": "wav-source", "config": { "path": "audio/speech-relay.wav" } },
