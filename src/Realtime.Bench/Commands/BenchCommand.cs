@@ -130,10 +130,9 @@ internal sealed class BenchCommand : HostCommand
         if (demo is not null && !host.Applications.Has(demo)) throw new UsageException(host.Applications.Unknown(demo));
         var (profile, source) = ProfileCatalog.Load(board, cl.GetValue(_set) ?? [], demo, host);
         ApplyTimingOverrides(cl, profile, source);
-        demo = profile.Demo;
-        var application = host.Applications.Find(demo);
-        if (model is null && application is null)
-            throw new ProfileException(source, new[] { $"demo: {host.Applications.Unknown(demo)}" });
+        // The application the host runs for this profile (its graph, or the demo it names), as 'rtapp run' picks it.
+        var application = model is null ? host.ApplicationFor(profile, source, demo) : null;
+        demo = application?.Name ?? profile.Demo;
         if (model is not null && !File.Exists(model)) throw new ProfileException("--model", new[] { $"model file not found: {Path.GetFullPath(model)}" });
 
         Dictionary<string, long[]>? shapes = null;
@@ -239,7 +238,10 @@ internal sealed class BenchCommand : HostCommand
         string pageCache = cl.GetValue(_pageCache) ?? "warm";
         if (pageCache is not ("warm" or "cold" or "both")) throw new UsageException($"--page-cache must be warm, cold or both, got '{pageCache}'");
         if (pageCache != "warm" && PageCache.DropProblem() is string dropProblem) throw new UsageException($"--page-cache {pageCache}: {dropProblem}");
-        var args = new List<string> { "run", "--board", cl.GetValue(_board) ?? "sim", "--demo", s.Profile.Demo, "--frames", "1", "--warmup", "0", "--no-floor", "--quiet" };
+        var args = new List<string> { "run", "--board", cl.GetValue(_board) ?? "sim", "--frames", "1", "--warmup", "0", "--no-floor", "--quiet" };
+        // The launches run what this bench would: the same application and the same overrides.
+        if (cl.GetValue(_demo) is string demo) { args.Add("--demo"); args.Add(demo); }
+        foreach (string set in cl.GetValue(_set) ?? []) { args.Add("--set"); args.Add(set); }
         if (!s.Realtime) args.Add("--no-rt");
         if (s.Assets is not null) { args.Add("--assets"); args.Add(s.Assets); }
         var variants = new List<ColdStartVariant>
@@ -562,7 +564,7 @@ internal sealed class BenchCommand : HostCommand
         if (!s.Quiet)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"rtapp {Version} bench: {s.Profile.Name} / {target.Demo} / {Path.GetFileName(target.ModelPath)}: {BenchScenarios.Name(scenario)}, {o.WarmupFrames} warm-up + {(durationS is double dd ? $"{dd:0.###} s (up to {o.Frames} frames)" : $"{o.Frames} frames")}" +
-                $"{(scenario == BenchScenario.Periodic ? $" at {s.Profile.Timing.RateHz:0.##} Hz" : "")}, deadline {s.Profile.Timing.DeadlineUs} µs"));
+                $"{(scenario == BenchScenario.Periodic ? $" at {1e9 / o.PeriodNs:0.##} Hz" : "")}, deadline {o.DeadlineNs / 1000} µs"));
 
         int signal = 0;
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; signal = 2; target.RequestStop(); });
