@@ -10,14 +10,14 @@ namespace Realtime.Gpio.Components;
 public sealed class MotorSink : PwmSink<MotorCalibration>
 {
     /// <summary>A sink over open motors.</summary>
-    public MotorSink(string name, MotorActuator motors) : base(name, motors)
+    public MotorSink(string name, MotorActuator motors, string[]? labels = null) : base(name, motors, labels)
     {
     }
 
     /// <summary>The registry's factory.</summary>
     public static Node Create(string name, NodeConfig config, ComponentContext context)
     {
-        MotorActuator? motors = OpenOutputs(name, config, context, PwmOutputs.Motor, static (o, opener) => MotorActuator.OpenOn(o, opener));
-        return motors is null ? null! : new MotorSink(name, motors);
+        MotorActuator? motors = OpenOutputs(name, config, context, PwmOutputs.Motor, static (o, opener) => MotorActuator.OpenOn(o, opener), out string[] labels);
+        return motors is null ? null! : new MotorSink(name, motors, labels);
     }
 }

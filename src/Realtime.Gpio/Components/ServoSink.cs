@@ -10,14 +10,17 @@ namespace Realtime.Gpio.Components;
 public sealed class ServoSink : PwmSink<ServoCalibration>
 {
     /// <summary>A sink over open servos.</summary>
-    public ServoSink(string name, ServoActuator servos) : base(name, servos)
+    public ServoSink(string name, ServoActuator servos, string[]? labels = null) : base(name, servos, labels)
     {
     }
+
+    /// <inheritdoc/>
+    protected override string Unit => " deg";
 
     /// <summary>The registry's factory.</summary>
     public static Node Create(string name, NodeConfig config, ComponentContext context)
     {
-        ServoActuator? servos = OpenOutputs(name, config, context, PwmOutputs.Servo, static (o, opener) => ServoActuator.OpenOn(o, opener));
-        return servos is null ? null! : new ServoSink(name, servos);
+        ServoActuator? servos = OpenOutputs(name, config, context, PwmOutputs.Servo, static (o, opener) => ServoActuator.OpenOn(o, opener), out string[] labels);
+        return servos is null ? null! : new ServoSink(name, servos, labels);
     }
 }
