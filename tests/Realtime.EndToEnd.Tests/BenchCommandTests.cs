@@ -87,7 +87,7 @@ public sealed class BenchCommandTests
         string profile = Path.Combine(Realtime.Tests.TestAssets.RepoRoot, "samples", "profiles", "face-and-lines.json");
         var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--board", profile, "--frames", "5", "--no-rt");
         Assert.True(r.ExitCode == 2, r.ToString());
-        Assert.Contains("application 'app' runs 2 models (blazeface, mlsd): name the one to measure with --model NODE", r.Stderr);
+        Assert.Contains("application 'face-and-lines' runs 2 models (blazeface, mlsd): name the one to measure with --model NODE", r.Stderr);
         string report = Path.Combine(Rtapp.TempDir(), "lines.json");
         r = Rtapp.Run(TimeSpan.FromMinutes(2), "bench", "--board", profile, "--model", "mlsd", "--frames", "20", "--warmup", "2", "--no-rt", "--report", report);
         Assert.True(r.ExitCode == 0, r.ToString());
