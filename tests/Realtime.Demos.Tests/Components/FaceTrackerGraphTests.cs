@@ -21,18 +21,21 @@ public sealed class FaceTrackerGraphTests
     private static readonly RealtimeHost Host = new RealtimeHost("rtapp").AddDemos();
 
     /// <summary>The sim board's face tracker, built as <c>rtapp run --board sim</c> builds it, with <paramref name="sets"/> applied.</summary>
-    private static GraphApplicationInstance Build(int frames, int warmup, params string[] sets)
+    private static GraphApplicationInstance Build(int frames, int warmup, params string[] sets) => Build(frames, warmup, null, null, sets);
+
+    private static GraphApplicationInstance Build(int frames, int warmup, FaultPlan? faults, Action<BoardProfile>? edit, params string[] sets)
     {
         var (profile, source) = ProfileCatalog.Load("sim", sets, null, Host);
         // Load on a 2-core machine must not trip the watchdog: these tests judge tracking, not timing.
         profile.Watchdog.MissPolicy = "ignore";
         profile.Timing.BudgetsUs.Clear();
+        edit?.Invoke(profile);
         var app = Host.ApplicationFor(profile, source);
         Assert.Equal("face-tracker", app.Name);
         return Assert.IsType<GraphApplicationInstance>(app.Build(new ApplicationContext(profile, source)
         {
             AssetsDirectory = TestAssets.Dir,
-            Overrides = new RunOverrides { Frames = frames, WarmupFrames = warmup, Scenario = LoopScenario.SingleStream },
+            Overrides = new RunOverrides { Frames = frames, WarmupFrames = warmup, Scenario = LoopScenario.SingleStream, Faults = faults },
         }));
     }
 
@@ -98,6 +101,34 @@ public sealed class FaceTrackerGraphTests
             compared++;
         }
         Assert.True(compared > frames / 2);
+    }
+
+    [Fact]
+    public void AnOverrunWithTheFallbackPolicyWalksTheServosBackToSafeStepByStep()
+    {
+        // The graph's return-to-safe node is the servos' fallback: slow decodes from frame 40 hand it the outputs.
+        using var app = Build(80, 0, FaultPlan.Parse("slow:decode:3:from=40:to=79"), p =>
+        {
+            p.Timing.BudgetsUs["decode"] = 500;
+            p.Watchdog.OnStageOverrun = "fallback";
+            p.Watchdog.SafeAfterConsecutiveMisses = 1000;
+            p.Watchdog.FallbackStep = 0.5;
+        }, "app.nodes[0].config.start_pan_deg=20");
+        SimDemo.OnPipelineThread(() => app.GraphLoop.Run());
+        var r = app.GraphLoop.Records;
+        for (int i = 40; i < 80; i++) Assert.True((r[i].Flags & FrameFlags.Fallback) != 0, $"frame {i}");
+        Assert.True(app.GraphLoop.Watchdog.InFallback);
+        Assert.Equal(0, app.GraphLoop.Watchdog.SafeStateEntries);
+        // The fallback ran once for each frame the watchdog handed it, and only then.
+        int handed = 0;
+        foreach (ref readonly FrameRecord f in r) if ((f.Flags & FrameFlags.Fallback) != 0) handed++;
+        Assert.Equal(handed, app.Graph.Reports()["park"].Figures["steps"]);
+        // Each fallback write moved the pan servo at most 0.5° toward its safe angle.
+        var servos = Assert.IsType<ServoSink>(app.Graph.Find("servos")).Actuator;
+        var pan = (SimulatedPwmChannel)servos.PwmChannels[0];
+        double step = servos.Calibrations[0].DutyCycleFor(0.5) - servos.Calibrations[0].DutyCycleFor(0);
+        for (int back = 1; back < 30; back++)
+            Assert.True(Math.Abs(pan.RecentWrite(back - 1).Duty - pan.RecentWrite(back).Duty) <= step + 1e-12, $"write {back}");
     }
 
     [Theory]
