@@ -93,7 +93,7 @@ public sealed class BenchCommandTests
         Assert.True(r.ExitCode == 0, r.ToString());
         using var doc = JsonDocument.Parse(File.ReadAllText(report));
         var j = doc.RootElement;
-        Assert.Equal("app", j.GetProperty("demo").GetString());
+        Assert.Equal("face-and-lines", j.GetProperty("demo").GetString());
         Assert.Equal("mlsd_320x320_tiny.onnx", j.GetProperty("model").GetString());
         Assert.Equal(20, j.GetProperty("floor").GetProperty("count").GetInt32());
         Assert.Equal(0, j.GetProperty("alloc_bytes_per_frame").GetDouble());

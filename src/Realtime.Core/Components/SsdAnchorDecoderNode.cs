@@ -50,7 +50,7 @@ public sealed class SsdAnchorDecoderNode : Node
         _field = config.Field;
         _inputSize = config.Integer("input_size", 8, 4096);
         int layers = config.Integer("layers", 1, 6, 2);
-        _scoreThreshold = (float)config.Number("score_threshold", 0.001, 0.999, 0.5);
+        _scoreThreshold = (float)config.Number("score_threshold", 0.001, 0.99999, 0.5);
         _iouThreshold = (float)config.Number("iou_threshold", 0, 1, 0.3);
         int max = config.Integer("max_detections", 1, 256, 8);
         if (config.Has("image_width") || config.Has("image_height") || config.Has("fit"))
