@@ -685,12 +685,12 @@ internal sealed class BenchCommand : HostCommand
     /// <summary>Wires the demo, or the bare model, for one run; every problem with what it points at is a <see cref="ProfileException"/> (exit 2).</summary>
     internal static BenchTarget Build(Setup s, BenchScenario scenario, int frames, int warmup, bool? measureFloor = null)
     {
-        var overrides = BenchTarget.Overrides(scenario, frames, warmup, s.Session, measureFloor);
+        var overrides = BenchTarget.Overrides(scenario, frames, warmup, s.Session, measureFloor, s.ModelNode);
         if (s.ModelPath is null)
         {
             var application = s.Application ?? throw new ProfileException(s.ProfileSource, new[] { $"demo: no application named '{s.Profile.Demo}' is registered" });
             return new ApplicationTarget(application.Build(new ApplicationContext(s.Profile, s.ProfileSource) { AssetsDirectory = s.Assets, Waiter = new ClockNanosleepWaiter(), Overrides = overrides }),
-                s.ModelNode, overrides.MeasureFloor);
+                s.ModelNode);
         }
         OnnxInferenceEngine engine;
         try

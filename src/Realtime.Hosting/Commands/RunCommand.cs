@@ -52,12 +52,14 @@ internal sealed class RunCommand : HostCommand
         ("onnx", SavedModelFormat.Onnx), ("ort", SavedModelFormat.Ort));
     private readonly Option<string> _metrics = HostOptions.Text("--metrics", "HOST:PORT",
         "Serve live metrics while the loop runs: Prometheus text at /metrics and /healthz, from the telemetry thread (e.g. 127.0.0.1:9464).");
+    private readonly Option<double?> _metricsHold = HostOptions.Real("--metrics-hold", 0, 3600, "SECONDS",
+        "With --metrics: after the loop ends (outputs safe, report written), keep serving the final figures until one more scrape has read them, for at most this long.");
     private readonly Option<string> _cache = HostOptions.Text("--cache", "DIR", "Where --optimized-model keeps the saved model (default: out/ort-cache).");
 
     /// <inheritdoc/>
     public override IReadOnlyList<Option> Options => new Option[]
     {
-        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _metrics,
+        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _metrics, _metricsHold,
     };
 
     /// <inheritdoc/>
@@ -176,11 +178,31 @@ internal sealed class RunCommand : HostCommand
         overrides.OutputsSafe = _ => ArmWatchdog();
 
         long wireStartNs = MonotonicClock.NowNs();
-        using var demo = application.Build(new ApplicationContext(profile, source) { AssetsDirectory = assets, Waiter = new ClockNanosleepWaiter(), Overrides = overrides });
+        IApplicationInstance built;
+        try
+        {
+            built = application.Build(new ApplicationContext(profile, source) { AssetsDirectory = assets, Waiter = new ClockNanosleepWaiter(), Overrides = overrides });
+        }
+        catch (ProfileException ex)
+        {
+            // Refused while wiring (a bad model, a missing asset, a connection that does not fit): the
+            // outputs opened so far were driven safe and released; the report says so before the one error.
+            if (reportPath is not null && TryWrite(reportPath, Refused(host, profile.Name, demoName, ex, startup, processStartNs)) is string error)
+                Console.Error.WriteLine($"{host.ToolName}: report: could not write '{reportPath}': {error}");
+            throw;
+        }
+        using var demo = built;
         var loop = demo.Loop;
         long wireEndNs = MonotonicClock.NowNs();
         startup.Mark(StartupTimeline.Wired, wireEndNs);
         heartbeat.Attach(loop);
+        // Every miss gets a cause (the pipeline thread's kernel counters and the frame's stamps): cheap, so always on.
+        MissCauseRecorder? causes = null;
+        if (loop is Realtime.Core.Graph.GraphLoop causeLoop)
+        {
+            causes = new MissCauseRecorder(causeLoop.Options.DeadlineNs, causeLoop.Options.StageBudgetsNs);
+            causeLoop.Attach(causes);
+        }
         if (metrics is not null)
         {
             var modelPaths = new List<string>();
@@ -194,8 +216,6 @@ internal sealed class RunCommand : HostCommand
             foreach (var m in demo.Models)
                 if (m.Engine.CarriesState)
                     setupNotes.Add($"no floor: {Path.GetFileName(m.Path)} carries state from one run to the next, so running it alone again each period would change what the loop computes");
-        if (overrides.MeasureFloor && demo is GraphApplicationInstance)
-            setupNotes.Add("no floor: a profile's app graph has no model-alone floor yet (the floor instruments one demo's model)");
         ArmWatchdog();
         // The outputs are open (at their safe values): a signal that came while the model loaded
         // stops the loop before its first frame, and the usual path below reports it.
@@ -262,6 +282,7 @@ internal sealed class RunCommand : HostCommand
             foreach (var m in demo.Models) report.ModelRuns += m.Engine.Runs;
             if (loop is Realtime.Core.Graph.GraphLoop graphLoop && demo is GraphApplicationInstance) report.Nodes = NodeFigures(graphLoop.Graph);
             ReportBuilder.FillWatchdog(report, loop.Watchdog, runStartNs, watchdogThread.Events, watchdogThread.Stalls);
+            report.MissCauses = causes?.ToReport();
             demo.FillMetrics(report.Metrics, loop.Records);
             if (power is not null)
             {
@@ -369,6 +390,9 @@ internal sealed class RunCommand : HostCommand
             Console.Error.WriteLine($"{host.ToolName}: fault: {loop.Fault.Message} — outputs were driven to their safe state; the report holds what was measured");
         if (outcome == LoopOutcome.WatchdogExit)
             Console.Error.WriteLine($"{host.ToolName}: watchdog: exiting with code {exitCode} as the profile asks — outputs are in their safe state; the report holds what was measured");
+        // A bounded run's last frames reach the scraper: the final figures stay up until read once more (a signal ends the wait).
+        if (metrics is not null && !abandoned && cl.GetValue(_metricsHold) is double hold && hold > 0)
+            metrics.HoldForFinalScrape(TimeSpan.FromSeconds(hold), () => stop.Requested);
         if (abandoned)
         {
             // The pipeline thread is stuck inside a stage; the process ends without waiting for it.
@@ -415,6 +439,26 @@ internal sealed class RunCommand : HostCommand
             return ReportFile.Reason(ex);
         }
     }
+
+    /// <summary>The report of a run refused while it was wired: the error, how far start-up got (outputs safe first), no frame.</summary>
+    private static RunReport Refused(RealtimeHost host, string board, string demo, ProfileException ex, StartupTimeline startup, long processStartNs) => new()
+    {
+        Tool = host.ToolName,
+        Version = host.Version,
+        Board = board,
+        Demo = demo,
+        Outcome = "refused",
+        Fault = ex.Message,
+        StartupPhase = startup.TimeOf(StartupTimeline.OutputsSafe) > 0 ? "outputs-safe" : "profile-loaded",
+        ExitCode = ExitCodes.BadInput,
+        Machine = MachineFacts.Read(),
+        ColdStartMs = new ColdStart
+        {
+            ProcessToOutputsSafe = startup.MsFromStart(StartupTimeline.OutputsSafe, processStartNs),
+            ProcessToWatchdogArmed = startup.MsFromStart(StartupTimeline.WatchdogArmed, processStartNs),
+            Timeline = startup.ToReport(processStartNs),
+        },
+    };
 
     /// <summary>
     /// A signal came before the outputs were open: nothing to drive safe; the report says how far
