@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using Realtime.Core.Graph;
+using Realtime.Demos.Components;
 using Realtime.Hosting;
 using Realtime.Vision.Components;
 
@@ -11,29 +13,37 @@ public static class DemoApplications
     public static readonly DemoApplication FaceTracker = new(FaceTrackerDemo.DemoName, "camera → BlazeFace → pan/tilt servos",
         c => FaceTrackerDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides), DemoProfileChecks.FaceTracker, FaceTrackerDemo.ModelProblem);
 
-    /// <summary>The voice-activity relay: speech → Silero VAD → a relay on GPIO.</summary>
-    public static readonly DemoApplication VoiceRelay = new(VoiceRelayDemo.DemoName, "speech → Silero VAD (streaming) → a relay on GPIO",
-        c => VoiceRelayDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides), DemoProfileChecks.VoiceRelay);
+    /// <summary>The voice relay's name.</summary>
+    public const string VoiceRelayName = "voice-relay";
+
+    /// <summary>
+    /// The voice-activity relay: speech → Silero VAD (its state carried) → hysteresis and hangover → a
+    /// relay on GPIO, a graph of components (the profile's <c>app</c> section: boards/sim.json's
+    /// <c>demos.voice-relay</c>) built from <paramref name="components"/>.
+    /// </summary>
+    public static GraphApplication VoiceRelay(ComponentRegistry components) =>
+        new(components, VoiceRelayName, "speech → Silero VAD (streaming) → a relay on GPIO (the profile's app graph)");
 
     /// <summary>The line follower: rendered floor → M-LSD → two motors.</summary>
     public static readonly DemoApplication LineFollower = new(LineFollowerDemo.DemoName, "rendered floor → M-LSD → two motors on a robot",
         c => LineFollowerDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides), DemoProfileChecks.LineFollower);
 
-    private static readonly IRealtimeApplication[] AllApplications = { FaceTracker, VoiceRelay, LineFollower };
-    private static readonly string[] AllNames = { FaceTrackerDemo.DemoName, VoiceRelayDemo.DemoName, LineFollowerDemo.DemoName };
+    private static readonly string[] AllNames = { FaceTrackerDemo.DemoName, VoiceRelayName, LineFollowerDemo.DemoName };
 
-    /// <summary>Every demo, face tracker first (the host's default for a profile that names none).</summary>
-    public static IReadOnlyList<IRealtimeApplication> All => AllApplications;
+    /// <summary>Every demo, face tracker first (the host's default for a profile that names none), its graphs' nodes from <paramref name="components"/>.</summary>
+    public static IReadOnlyList<IRealtimeApplication> All(ComponentRegistry components) =>
+        new IRealtimeApplication[] { FaceTracker, VoiceRelay(components), LineFollower };
 
     /// <summary>Every demo's name.</summary>
     public static IReadOnlyList<string> Names => AllNames;
 
-    /// <summary>Registers every demo with <paramref name="host"/>, and Vision's components (sim-video) with its registry.</summary>
+    /// <summary>Registers every demo with <paramref name="host"/>, and Vision's components (sim-video) and the demos' own with its registry.</summary>
     public static RealtimeHost AddDemos(this RealtimeHost host)
     {
-        foreach (var app in AllApplications) host.Add(app);
+        System.ArgumentNullException.ThrowIfNull(host);
+        foreach (var app in All(host.Components)) host.Add(app);
         // Vision's components need OpenCV, which the host itself does not take: they come with the demos.
-        host.Components.AddVisionComponents();
+        host.Components.AddVisionComponents().AddDemoComponents();
         return host;
     }
 }

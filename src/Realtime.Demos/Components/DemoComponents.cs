@@ -1,0 +1,15 @@
+using Realtime.Core.Graph;
+
+namespace Realtime.Demos.Components;
+
+/// <summary>The demos' own component types (one registration line each): what only a demo's world or task needs.</summary>
+public static class DemoComponents
+{
+    /// <summary>Registers the demos' component types with <paramref name="r"/>.</summary>
+    public static ComponentRegistry AddDemoComponents(this ComponentRegistry r)
+    {
+        System.ArgumentNullException.ThrowIfNull(r);
+        r.Register("relay-timeline", RelayTimelineNode.Create, "scores a relay against a speech recording's known phrases: phrases caught, false closures, onset/offset latency in frames", NodeRole.Sink);
+        return r;
+    }
+}
