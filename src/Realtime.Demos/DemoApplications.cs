@@ -19,18 +19,26 @@ public static class DemoApplications
     public static GraphApplication FaceTracker(ComponentRegistry components) =>
         new(components, FaceTrackerName, "camera → BlazeFace → pan/tilt servos (the profile's app graph)");
 
-    /// <summary>The voice-activity relay: speech → Silero VAD → a relay on GPIO.</summary>
-    public static readonly DemoApplication VoiceRelay = new(VoiceRelayDemo.DemoName, "speech → Silero VAD (streaming) → a relay on GPIO",
-        c => VoiceRelayDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides), DemoProfileChecks.VoiceRelay);
+    /// <summary>The voice relay's name.</summary>
+    public const string VoiceRelayName = "voice-relay";
+
+    /// <summary>
+    /// The voice-activity relay: speech → Silero VAD (its state carried) → hysteresis and hangover → a
+    /// relay on GPIO, a graph of components (the profile's <c>app</c> section: boards/sim.json's
+    /// <c>demos.voice-relay</c>) built from <paramref name="components"/>.
+    /// </summary>
+    public static GraphApplication VoiceRelay(ComponentRegistry components) =>
+        new(components, VoiceRelayName, "speech → Silero VAD (streaming) → a relay on GPIO (the profile's app graph)");
 
     /// <summary>The line follower: rendered floor → M-LSD → two motors.</summary>
     public static readonly DemoApplication LineFollower = new(LineFollowerDemo.DemoName, "rendered floor → M-LSD → two motors on a robot",
         c => LineFollowerDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides), DemoProfileChecks.LineFollower);
 
-    private static readonly string[] AllNames = { FaceTrackerName, VoiceRelayDemo.DemoName, LineFollowerDemo.DemoName };
+    private static readonly string[] AllNames = { FaceTrackerName, VoiceRelayName, LineFollowerDemo.DemoName };
 
-    /// <summary>Every demo, face tracker first (the host's default for a profile that names none), its graph's nodes from <paramref name="components"/>.</summary>
-    public static IReadOnlyList<IRealtimeApplication> All(ComponentRegistry components) => new IRealtimeApplication[] { FaceTracker(components), VoiceRelay, LineFollower };
+    /// <summary>Every demo, face tracker first (the host's default for a profile that names none), its graphs' nodes from <paramref name="components"/>.</summary>
+    public static IReadOnlyList<IRealtimeApplication> All(ComponentRegistry components) =>
+        new IRealtimeApplication[] { FaceTracker(components), VoiceRelay(components), LineFollower };
 
     /// <summary>Every demo's name.</summary>
     public static IReadOnlyList<string> Names => AllNames;

@@ -102,10 +102,10 @@ public sealed class RealtimeHost
     /// <summary>
     /// The application a command runs for <paramref name="profile"/> (read from <paramref name="source"/>):
     /// the one <paramref name="explicitName"/> names (the command line's choice), else the one its
-    /// <c>demo</c> field names (a registered graph application, such as the face tracker, runs the
-    /// profile's <c>app</c> section); a profile whose <c>demo</c> names no registered application but
-    /// whose <c>app</c> section has nodes runs that graph under the name <see cref="GraphApplication.NameFor"/>
-    /// gives. An unknown name is a profile problem naming <c>demo</c>.
+    /// <c>demo</c> field names (a registered graph application, such as the face tracker or the voice
+    /// relay, runs the profile's <c>app</c> section); a profile whose <c>demo</c> names no registered
+    /// application but whose <c>app</c> section has nodes runs that graph under the name
+    /// <see cref="GraphApplication.NameFor"/> gives. An unknown name is a profile problem naming <c>demo</c>.
     /// </summary>
     public IRealtimeApplication ApplicationFor(BoardProfile profile, string source, string? explicitName = null)
     {

@@ -2,7 +2,7 @@ using Realtime.Core.Graph;
 
 namespace Realtime.Demos.Components;
 
-/// <summary>The demos' own components (one registration line each): what only a demo's world or task needs.</summary>
+/// <summary>The demos' own component types (one registration line each): what only a demo's world or task needs.</summary>
 public static class DemoComponents
 {
     /// <summary>Registers the demos' component types with <paramref name="r"/>.</summary>
@@ -11,6 +11,7 @@ public static class DemoComponents
         System.ArgumentNullException.ThrowIfNull(r);
         r.Register("pan-tilt-camera", PanTiltCameraSource.Create, "the simulated camera on a simulated pan/tilt mount: a window into a video, moved by the servos");
         r.Register("pan-tilt", PanTiltController.Create, "the face tracker's controller: the best face kept at the image centre by pan/tilt servos");
+        r.Register("relay-timeline", RelayTimelineNode.Create, "scores a relay against a speech recording's known phrases: phrases caught, false closures, onset/offset latency in frames", NodeRole.Sink);
         return r;
     }
 }
