@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using Realtime.Core.Graph;
+using Realtime.Demos.Components;
 using Realtime.Hosting;
 using Realtime.Vision.Components;
 
@@ -15,25 +17,31 @@ public static class DemoApplications
     public static readonly DemoApplication VoiceRelay = new(VoiceRelayDemo.DemoName, "speech → Silero VAD (streaming) → a relay on GPIO",
         c => VoiceRelayDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides), DemoProfileChecks.VoiceRelay);
 
-    /// <summary>The line follower: rendered floor → M-LSD → two motors.</summary>
-    public static readonly DemoApplication LineFollower = new(LineFollowerDemo.DemoName, "rendered floor → M-LSD → two motors on a robot",
-        c => LineFollowerDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides), DemoProfileChecks.LineFollower);
+    /// <summary>The line follower's name.</summary>
+    public const string LineFollowerName = "line-follower";
 
-    private static readonly IRealtimeApplication[] AllApplications = { FaceTracker, VoiceRelay, LineFollower };
-    private static readonly string[] AllNames = { FaceTrackerDemo.DemoName, VoiceRelayDemo.DemoName, LineFollowerDemo.DemoName };
+    /// <summary>
+    /// The line follower: rendered floor → M-LSD → pure pursuit → two motors, a graph of components
+    /// (the profile's <c>app</c>, which sim.json's <c>demos.line-follower</c> carries) built from <paramref name="components"/>.
+    /// </summary>
+    public static GraphApplication LineFollower(ComponentRegistry components) =>
+        new(components, LineFollowerName, "rendered floor → M-LSD → two motors on a robot");
 
-    /// <summary>Every demo, face tracker first (the host's default for a profile that names none).</summary>
-    public static IReadOnlyList<IRealtimeApplication> All => AllApplications;
+    private static readonly string[] AllNames = { FaceTrackerDemo.DemoName, VoiceRelayDemo.DemoName, LineFollowerName };
+
+    /// <summary>Every demo, face tracker first (the host's default for a profile that names none), its graphs' nodes from <paramref name="components"/>.</summary>
+    public static IReadOnlyList<IRealtimeApplication> All(ComponentRegistry components) => new IRealtimeApplication[] { FaceTracker, VoiceRelay, LineFollower(components) };
 
     /// <summary>Every demo's name.</summary>
     public static IReadOnlyList<string> Names => AllNames;
 
-    /// <summary>Registers every demo with <paramref name="host"/>, and Vision's components (sim-video) with its registry.</summary>
+    /// <summary>Registers every demo with <paramref name="host"/>, and Vision's components (sim-video) and the demos' own with its registry.</summary>
     public static RealtimeHost AddDemos(this RealtimeHost host)
     {
-        foreach (var app in AllApplications) host.Add(app);
+        System.ArgumentNullException.ThrowIfNull(host);
+        foreach (var app in All(host.Components)) host.Add(app);
         // Vision's components need OpenCV, which the host itself does not take: they come with the demos.
-        host.Components.AddVisionComponents();
+        host.Components.AddVisionComponents().AddDemoComponents();
         return host;
     }
 }

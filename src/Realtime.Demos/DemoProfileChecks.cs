@@ -32,19 +32,6 @@ public static class DemoProfileChecks
         return e;
     }
 
-    /// <summary>
-    /// The line follower: its motors on sysfs PWM and, on a simulated board, a plant. Its other needs
-    /// (two motors, its section, a square camera) are checked by its wiring.
-    /// </summary>
-    public static IReadOnlyList<string> LineFollower(BoardProfile p)
-    {
-        var e = new List<string>();
-        for (int i = 0; i < p.Pwm.Count; i++)
-            if (p.Pwm[i].Pca9685 is not null) e.Add($"pwm[{i}].pca9685: the line follower's motors are on sysfs PWM only");
-        CheckPlant(p, e);
-        return e;
-    }
-
     /// <summary>A simulated board's plant, which the camera demos' simulation closes the loop through.</summary>
     private static void CheckPlant(BoardProfile p, List<string> e)
     {

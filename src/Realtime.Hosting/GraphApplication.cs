@@ -11,7 +11,10 @@ namespace Realtime.Hosting;
 /// The application a profile's <c>app</c> section composes from registered components: its graph
 /// built by the host's <see cref="ComponentRegistry"/> and run by a <see cref="GraphLoop"/> with
 /// <c>app.loop</c> over the board's <c>timing</c> and the profile's watchdog, under the same runner
-/// as every application (<c>run</c>, <c>check</c>, <c>safe</c>, <c>bundle</c>).
+/// as every application (<c>run</c>, <c>check</c>, <c>safe</c>, <c>bundle</c>). Registered under a
+/// name (<see cref="RealtimeHost.Add"/>), it is the application a profile's <c>demo</c> field chooses
+/// (the face tracker is one: its graph is the profile's <c>app</c> section); unregistered, it runs any
+/// profile's <c>app</c> section under the name <see cref="NameFor"/> gives.
 /// </summary>
 public sealed class GraphApplication : IRealtimeApplication
 {
@@ -20,21 +23,35 @@ public sealed class GraphApplication : IRealtimeApplication
     /// <summary>The name reports give a profile's graph application.</summary>
     public const string AppName = "app";
 
-    /// <summary>Graph applications whose node types come from <paramref name="components"/>.</summary>
-    public GraphApplication(ComponentRegistry components)
+    /// <summary>
+    /// The graph application <paramref name="name"/> (default <see cref="AppName"/>) whose node types
+    /// come from <paramref name="components"/>.
+    /// </summary>
+    public GraphApplication(ComponentRegistry components, string name = AppName, string description = "the profile's app section: a graph of registered components")
     {
         ArgumentNullException.ThrowIfNull(components);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(description);
         _components = components;
+        Name = name;
+        Description = description;
     }
 
     /// <inheritdoc/>
-    public string Name => AppName;
+    public string Name { get; }
 
     /// <inheritdoc/>
-    public string Description => "the profile's app section: a graph of registered components";
+    public string Description { get; }
 
     /// <summary>Whether <paramref name="profile"/> composes an application of its own (an <c>app</c> section with nodes).</summary>
     public static bool Composes(BoardProfile profile) => profile?.App is { Nodes.Count: > 0 };
+
+    /// <summary>The name a profile's graph runs under: its <c>demo</c> field, else <see cref="AppName"/>.</summary>
+    public static string NameFor(BoardProfile profile) => profile?.Demo is { Length: > 0 } demo ? demo : AppName;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> ProfileProblems(BoardProfile profile) =>
+        Composes(profile) ? Array.Empty<string>() : new[] { $"app: application '{Name}' is a graph of components: the profile needs an app section with its nodes and connections (boards/sim.json has one)" };
 
     /// <inheritdoc/>
     public IApplicationInstance Build(ApplicationContext context)
@@ -62,7 +79,7 @@ public sealed class GraphApplication : IRealtimeApplication
                 // A node that refuses what it was connected to names its field; the loop's own refusals name the watchdog.
                 throw new ProfileException(context.ProfileSource, new[] { ex.Message.StartsWith("app.", StringComparison.Ordinal) ? ex.Message : $"app: {ex.Message}" });
             }
-            var instance = new GraphApplicationInstance(p, loop, models, components);
+            var instance = new GraphApplicationInstance(Name, p, loop, models, components);
             overrides.Startup?.Mark(Realtime.Core.Reporting.StartupTimeline.OutputsSafe);
             overrides.OutputsSafe?.Invoke(instance.Outputs);
             if (overrides.Faults is { } faults) loop.Attach(new FaultInjector(faults));

@@ -13,8 +13,9 @@ public sealed class GraphApplicationInstance : IApplicationInstance
     private readonly ComponentContext _owned;
     private bool _disposed;
 
-    internal GraphApplicationInstance(BoardProfile profile, GraphLoop loop, IReadOnlyList<ApplicationModel> models, ComponentContext owned)
+    internal GraphApplicationInstance(string name, BoardProfile profile, GraphLoop loop, IReadOnlyList<ApplicationModel> models, ComponentContext owned)
     {
+        Name = name;
         Profile = profile;
         GraphLoop = loop;
         Models = models;
@@ -25,7 +26,7 @@ public sealed class GraphApplicationInstance : IApplicationInstance
     }
 
     /// <inheritdoc/>
-    public string Name => GraphApplication.AppName;
+    public string Name { get; }
     /// <inheritdoc/>
     public BoardProfile Profile { get; }
     /// <summary>The graph's loop.</summary>

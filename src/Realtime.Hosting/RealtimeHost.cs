@@ -101,9 +101,10 @@ public sealed class RealtimeHost
 
     /// <summary>
     /// The application a command runs for <paramref name="profile"/> (read from <paramref name="source"/>):
-    /// the one <paramref name="explicitName"/> names (the command line's choice), else the profile's own
-    /// graph when its <c>app</c> section has nodes, else the application its <c>demo</c> field names.
-    /// An unknown name is a profile problem naming <c>demo</c>.
+    /// the one <paramref name="explicitName"/> names (the command line's choice), else the one its
+    /// <c>demo</c> field names; a profile whose <c>app</c> section has nodes runs that graph, as the
+    /// registered graph application of that name or, when the name is no graph application, as
+    /// <see cref="GraphApplication.NameFor"/> names it. An unknown name is a profile problem naming <c>demo</c>.
     /// </summary>
     public IRealtimeApplication ApplicationFor(BoardProfile profile, string source, string? explicitName = null)
     {
@@ -113,12 +114,13 @@ public sealed class RealtimeHost
     }
 
     // The one rule both of the above follow; null for a name not registered.
-    private IRealtimeApplication? Choose(BoardProfile profile, string? explicitName) =>
-        explicitName is null && GraphApplication.Composes(profile)
-            ? _graph ??= new GraphApplication(Components)
-            : Applications.Find(explicitName ?? profile.Demo);
-
-    private GraphApplication? _graph;
+    private IRealtimeApplication? Choose(BoardProfile profile, string? explicitName)
+    {
+        if (explicitName is not null) return Applications.Find(explicitName);
+        IRealtimeApplication? named = Applications.Find(profile.Demo);
+        if (!GraphApplication.Composes(profile)) return named;
+        return named as GraphApplication ?? new GraphApplication(Components, GraphApplication.NameFor(profile));
+    }
 
     /// <summary>The commands, built-in first, in the order added.</summary>
     public IReadOnlyList<HostCommand> Commands => _commands;

@@ -21,7 +21,7 @@ public sealed class ApplicationCatalogTests
     public void ApplicationsAreFoundByNameInTheOrderAdded()
     {
         var catalog = new ApplicationCatalog();
-        foreach (var app in DemoApplications.All) catalog.Add(app);
+        foreach (var app in DemoApplications.All(new Realtime.Core.Graph.ComponentRegistry())) catalog.Add(app);
         catalog.Add(new Named("gate-then-track"));
         Assert.Equal(new[] { "face-tracker", "voice-relay", "line-follower", "gate-then-track" }, catalog.Names);
         Assert.Same(DemoApplications.VoiceRelay, catalog.Find("voice-relay"));

@@ -36,6 +36,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
     private readonly IPeriodicWaiter _waiter;
     private LoopInstrument[] _instruments = Array.Empty<LoopInstrument>();
     private readonly IFrameMetric? _frameMetric;
+    private readonly ITickListener[] _tickNodes;
     private bool _watchStages;
     private readonly long[] _budgets = new long[6];
     private readonly long[] _stageEnd = new long[6];
@@ -96,6 +97,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
         _steps = graph.Steps;
         _sinks = graph.Sinks;
         _frameMetric = FirstFrameMetric(graph);
+        _tickNodes = TickNodes(graph);
         var runners = new List<Node>();
         foreach (Node? f in graph.FallbackProducers) if (f is not null && !runners.Contains(f)) runners.Add(f);
         _fallbackRunners = runners.ToArray();
@@ -219,6 +221,13 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
         return null;
     }
 
+    private static ITickListener[] TickNodes(AppGraph graph)
+    {
+        var nodes = new List<ITickListener>();
+        foreach (Node n in graph.Nodes) if (n is ITickListener t) nodes.Add(t);
+        return nodes.ToArray();
+    }
+
     /// <summary>Runs up to <paramref name="count"/> more frames (a test ticks the loop this way). Allocation-free; a node's exception propagates (<see cref="Run"/> catches it).</summary>
     public LoopOutcome RunFrames(int count)
     {
@@ -240,6 +249,9 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
             rec.FloorNs = 0;
             rec.Flags = frame < Options.WarmupFrames ? FrameFlags.Warmup : FrameFlags.None;
             TakeOverLatch();
+            // A simulated world inside the graph (a camera on a simulated mount) follows loop time, dropped ticks included.
+            ITickListener[] tickNodes = _tickNodes;
+            for (int i = 0; i < tickNodes.Length; i++) tickNodes[i].OnTick(_tick);
             LoopInstrument[] instruments = _instruments;
             for (int i = 0; i < instruments.Length; i++) instruments[i].OnTick(_tick);
 
