@@ -2,21 +2,20 @@ using System;
 using Realtime.Bench.BareModel;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Reporting;
-using Realtime.Demos;
 using Realtime.Hosting;
 using Realtime.Onnx;
 
 namespace Realtime.Bench;
 
 /// <summary>
-/// One loop ready for a bench run: a demo wired from a board profile, or a bare model with a
+/// One loop ready for a bench run: an application built from a board profile, or a bare model with a
 /// synthetic sensor and no outputs. Owns what it wired.
 /// </summary>
 public abstract class BenchTarget : IDisposable
 {
     private protected readonly BenchDriver Driver = new();
 
-    /// <summary>The demo's name, or "bare-model".</summary>
+    /// <summary>The application's name, or "bare-model".</summary>
     public abstract string Demo { get; }
     /// <summary>The model file.</summary>
     public abstract string ModelPath { get; }
@@ -71,20 +70,67 @@ public abstract class BenchTarget : IDisposable
     };
 }
 
-/// <summary>A bench of a demo, wired from its board profile.</summary>
-public sealed class DemoTarget : BenchTarget
+/// <summary>
+/// A bench of a hosted application (a profile's graph, or a demo) built from its profile: the one
+/// lane type. A variant, a naive twin or a session choice is the same application built from the
+/// profile with overrides; the bench measures one of its models (<see cref="Model"/>).
+/// </summary>
+public sealed class ApplicationTarget : BenchTarget
 {
-    /// <summary>Wraps a built demo (owned from here on).</summary>
-    public DemoTarget(IApplicationInstance demo) => DemoPipeline = demo;
+    /// <summary>Wraps a built application (owned from here on, disposed if the model cannot be chosen) and measures its model <paramref name="modelNode"/> (null: its only one).</summary>
+    /// <param name="application">The application.</param>
+    /// <param name="modelNode">The model node to measure (--model NODE), or null.</param>
+    /// <param name="measureFloor">Attach the model-alone floor to a graph's loop (a demo attaches its own from its build's overrides).</param>
+    public ApplicationTarget(IApplicationInstance application, string? modelNode = null, bool measureFloor = false)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        Application = application;
+        try
+        {
+            Model = ChooseModel(application, modelNode);
+            // The floor is an instrument the bench attaches; the application's own loop carries no floor code.
+            if (measureFloor && application is GraphApplicationInstance graph && !Model.Engine.CarriesState)
+                graph.GraphLoop.Attach(new ModelFloor(Model.Engine, graph.GraphLoop));
+        }
+        catch
+        {
+            application.Dispose();
+            throw;
+        }
+    }
 
-    /// <summary>The demo.</summary>
-    public IApplicationInstance DemoPipeline { get; }
+    /// <summary>The application.</summary>
+    public IApplicationInstance Application { get; }
 
-    /// <summary>The one model the bench measures (its floor, variants and profiling are a single model's).</summary>
-    public ApplicationModel Model => DemoPipeline.Models.Count == 1 ? DemoPipeline.Models[0]
-        : throw new InvalidOperationException($"the bench measures an application of one model; '{DemoPipeline.Name}' runs {DemoPipeline.Models.Count}");
+    /// <summary>The model the bench measures (its floor, variants and profiling are a single model's).</summary>
+    public ApplicationModel Model { get; }
+
+    /// <summary>
+    /// The model named <paramref name="node"/> of <paramref name="application"/>, or its only one when
+    /// <paramref name="node"/> is null; a <see cref="UsageException"/> naming the models otherwise.
+    /// </summary>
+    public static ApplicationModel ChooseModel(IApplicationInstance application, string? node)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        var models = application.Models;
+        var names = new string[models.Count];
+        for (int i = 0; i < names.Length; i++) names[i] = models[i].Name;
+        if (node is not null)
+        {
+            foreach (var m in models)
+                if (m.Name == node) return m;
+            throw new UsageException(models.Count == 0
+                ? $"--model {node}: application '{application.Name}' runs no model"
+                : $"--model {node}: application '{application.Name}' has no model node named '{node}' (models: {string.Join(", ", names)})");
+        }
+        if (models.Count == 1) return models[0];
+        throw new UsageException(models.Count == 0
+            ? $"the bench measures a model; application '{application.Name}' runs none"
+            : $"application '{application.Name}' runs {models.Count} models ({string.Join(", ", names)}): name the one to measure with --model NODE");
+    }
+
     /// <inheritdoc/>
-    public override string Demo => DemoPipeline.Name;
+    public override string Demo => Application.Name;
     /// <inheritdoc/>
     public override string ModelPath => Model.Path;
     /// <inheritdoc/>
@@ -94,24 +140,24 @@ public sealed class DemoTarget : BenchTarget
     /// <inheritdoc/>
     public override double FirstInferenceMs => Model.Engine.FirstInferenceMs;
     /// <inheritdoc/>
-    public override ClosedLoopOptions Options => DemoPipeline.Loop.Options;
+    public override ClosedLoopOptions Options => Application.Loop.Options;
     /// <inheritdoc/>
-    public override LoopWatchdog Watchdog => DemoPipeline.Loop.Watchdog;
+    public override LoopWatchdog Watchdog => Application.Loop.Watchdog;
     /// <inheritdoc/>
-    public override long FirstActuationNs => DemoPipeline.Loop.FirstActuationNs;
+    public override long FirstActuationNs => Application.Loop.FirstActuationNs;
 
     /// <inheritdoc/>
-    public override BenchRun Run(BenchScenario scenario, long durationNs) => Driver.Run(DemoPipeline.Loop, Model.Engine, scenario, durationNs);
+    public override BenchRun Run(BenchScenario scenario, long durationNs) => Driver.Run(Application.Loop, Model.Engine, scenario, durationNs);
 
     /// <inheritdoc/>
     public override void RequestStop()
     {
         Driver.RequestStop();
-        DemoPipeline.Loop.RequestStop();
+        Application.Loop.RequestStop();
     }
 
     /// <inheritdoc/>
-    public override void Describe(RunReport report, ReadOnlySpan<FrameRecord> records) => DemoPipeline.FillMetrics(report.Metrics, records);
+    public override void Describe(RunReport report, ReadOnlySpan<FrameRecord> records) => Application.FillMetrics(report.Metrics, records);
 
     /// <inheritdoc/>
     public override string EndProfiling() => Model.Engine.EndProfiling();
@@ -123,7 +169,7 @@ public sealed class DemoTarget : BenchTarget
     public override double RuntimeInitMs => Model.Engine.RuntimeInitMs;
 
     /// <inheritdoc/>
-    public override void Dispose() => DemoPipeline.Dispose();
+    public override void Dispose() => Application.Dispose();
 }
 
 /// <summary>

@@ -92,7 +92,7 @@ public sealed class VoiceRelayDemo : DemoBase
             PrimaryInput = p.Model.Input,
             ExpectedPrimaryShape = new long[] { 1, audio.Context + audio.Chunk },
             Shapes = new Dictionary<string, long[]> { [p.Model.Input] = new long[] { 1, audio.Context + audio.Chunk }, [SileroState.Input] = SileroStateShape },
-            Scalars = new Dictionary<string, long> { ["sr"] = audio.SampleRate },
+            Scalars = new Dictionary<string, double> { ["sr"] = audio.SampleRate },
             Carried = new[] { SileroState },
         }, settings), "audio.chunk", $"audio.context {audio.Context} + audio.chunk {audio.Chunk}");
         Own(Engine);

@@ -80,10 +80,10 @@ public sealed class RealtimeHost
         return this;
     }
 
-    /// <summary>Registers a component type a profile's <c>app</c> section may name (one class plus this line).</summary>
-    public RealtimeHost AddComponent(string type, ComponentFactory factory, string description = "")
+    /// <summary>Registers a component type a profile's <c>app</c> section may name (one class plus this line); a sink says <c>role: NodeRole.Sink</c>.</summary>
+    public RealtimeHost AddComponent(string type, ComponentFactory factory, string description = "", NodeRole? role = null)
     {
-        Components.Register(type, factory, description);
+        Components.Register(type, factory, description, role);
         return this;
     }
 

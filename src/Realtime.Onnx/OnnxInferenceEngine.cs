@@ -28,8 +28,11 @@ public sealed class OnnxBinding
     public IReadOnlyDictionary<string, long[]>? Shapes { get; init; }
     /// <summary>Outputs copied into inputs after every run (a recurrent state carried from one frame to the next).</summary>
     public IReadOnlyList<CarriedTensor>? Carried { get; init; }
-    /// <summary>Values of integer scalar inputs set once at load (e.g. Silero's <c>sr</c> = 16000); names the model lacks are ignored.</summary>
-    public IReadOnlyDictionary<string, long>? Scalars { get; init; }
+    /// <summary>
+    /// Values of constant inputs set once at load (e.g. Silero's <c>sr</c> = 16000), every element,
+    /// typed from the input's element type (an integer input takes a whole number in its range); names the model lacks are ignored.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? Scalars { get; init; }
 }
 
 /// <summary>
@@ -131,10 +134,10 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         {
             var pair = binding.Carried![c];
             int from = Array.IndexOf(_outputNames, pair.Output), to = Array.IndexOf(_inputNames, pair.Input);
-            if (from < 0) throw new InvalidDataException($"{path}: the carried state names output '{pair.Output}', which the model lacks (it has: {string.Join(", ", _outputNames)})");
-            if (to < 0) throw new InvalidDataException($"{path}: the carried state names input '{pair.Input}', which the model lacks (it has: {string.Join(", ", _inputNames)})");
+            if (from < 0) throw Binding(CarriedField, $"{path}: the carried state names output '{pair.Output}', which the model lacks (it has: {string.Join(", ", _outputNames)})");
+            if (to < 0) throw Binding(CarriedField, $"{path}: the carried state names input '{pair.Input}', which the model lacks (it has: {string.Join(", ", _inputNames)})");
             if (_outputTypes[from] != InputTypes[to] || Product(OutputShapes[from]) != Product(InputShapes[to]))
-                throw new InvalidDataException($"{path}: output '{pair.Output}' ({_outputTypes[from]} [{string.Join(",", OutputShapes[from])}]) cannot carry into input '{pair.Input}' ({InputTypes[to]} [{string.Join(",", InputShapes[to])}])");
+                throw Binding(CarriedField, $"{path}: output '{pair.Output}' ({_outputTypes[from]} [{string.Join(",", OutputShapes[from])}]) cannot carry into input '{pair.Input}' ({InputTypes[to]} [{string.Join(",", InputShapes[to])}])");
             _carryFrom[c] = from;
             _carryTo[c] = to;
         }
@@ -375,14 +378,53 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         return InputBytes(i);
     }
 
-    private void SetScalar(string path, int index, long value)
+    private void SetScalar(string path, int index, double value)
     {
-        switch (InputTypes[index])
+        Span<byte> bytes = InputBytes(index);
+        TensorElementType type = InputTypes[index];
+        switch (type)
         {
-            case TensorElementType.Int64: MemoryMarshal.Cast<byte, long>(InputBytes(index)).Fill(value); break;
-            case TensorElementType.Int32: MemoryMarshal.Cast<byte, int>(InputBytes(index)).Fill(checked((int)value)); break;
-            default: throw new InvalidDataException($"{path}: input '{_inputNames[index]}' is {InputTypes[index]}, not an integer to set to {value}");
+            case TensorElementType.Float: MemoryMarshal.Cast<byte, float>(bytes).Fill((float)value); return;
+            case TensorElementType.Float16: MemoryMarshal.Cast<byte, Half>(bytes).Fill((Half)value); return;
+            case TensorElementType.Double: MemoryMarshal.Cast<byte, double>(bytes).Fill(value); return;
         }
+        (double min, double max) = type switch
+        {
+            TensorElementType.Int64 => (-9.007199254740992e15, 9.007199254740992e15), // whole numbers a double holds exactly
+            TensorElementType.Int32 => (int.MinValue, int.MaxValue),
+            TensorElementType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
+            TensorElementType.UInt8 => (byte.MinValue, byte.MaxValue),
+            _ => (double.NaN, double.NaN),
+        };
+        if (double.IsNaN(min))
+            throw Binding(ScalarsField, $"{path}: input '{_inputNames[index]}' is {type}; a constant is set on a float, float16, double, int64, int32, int8 or uint8 input");
+        if (value != Math.Floor(value) || value < min || value > max)
+            throw Binding(ScalarsField, $"{path}: input '{_inputNames[index]}' is {type}: its constant must be a whole number between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, got {value.ToString(CultureInfo.InvariantCulture)}");
+        switch (type)
+        {
+            case TensorElementType.Int64: MemoryMarshal.Cast<byte, long>(bytes).Fill((long)value); break;
+            case TensorElementType.Int32: MemoryMarshal.Cast<byte, int>(bytes).Fill((int)value); break;
+            case TensorElementType.Int8: MemoryMarshal.Cast<byte, sbyte>(bytes).Fill((sbyte)value); break;
+            default: bytes.Fill((byte)value); break;
+        }
+    }
+
+    /// <summary>
+    /// The key under which an <see cref="InvalidDataException"/> about the carried state or a constant
+    /// input carries which part of the <see cref="OnnxBinding"/> it is about (<see cref="CarriedField"/>,
+    /// <see cref="ScalarsField"/>), so a caller names its own field for it.
+    /// </summary>
+    public const string BindingFieldKey = "binding-field";
+    /// <summary><see cref="BindingFieldKey"/>'s value for <see cref="OnnxBinding.Carried"/>.</summary>
+    public const string CarriedField = "carried";
+    /// <summary><see cref="BindingFieldKey"/>'s value for <see cref="OnnxBinding.Scalars"/>.</summary>
+    public const string ScalarsField = "scalars";
+
+    private static InvalidDataException Binding(string field, string message)
+    {
+        var ex = new InvalidDataException(message);
+        ex.Data[BindingFieldKey] = field;
+        return ex;
     }
 
     private static int ByteLength(long[] shape, TensorElementType type) => checked((int)(Product(shape) * ElementSize(type)));

@@ -10,12 +10,31 @@ namespace Realtime.Bench.Tests;
 /// <summary>The real face-tracker pipeline (BlazeFace, Megamind.avi, the simulated mount) wired for a bench run.</summary>
 internal static class BenchPipelines
 {
-    public static DemoTarget FaceTracker(BenchScenario scenario, int frames, int warmup, Action<BoardProfile>? edit = null)
+    public static ApplicationTarget FaceTracker(BenchScenario scenario, int frames, int warmup, Action<BoardProfile>? edit = null)
     {
         var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
         edit?.Invoke(profile);
         var demo = FaceTrackerDemo.Build(profile, TestAssets.SimProfile, TestAssets.Dir, new ClockNanosleepWaiter(), BenchTarget.Overrides(scenario, frames, warmup));
-        return new DemoTarget(demo);
+        return new ApplicationTarget(demo);
+    }
+
+    /// <summary>A sample profile of samples/profiles.</summary>
+    public static string Sample(string name) => System.IO.Path.Combine(TestAssets.RepoRoot, "samples", "profiles", name);
+
+    /// <summary>
+    /// The application <paramref name="profilePath"/> composes, built by the host (the demos' components
+    /// registered) from the profile with <paramref name="sets"/> applied, as <c>rtapp bench --set</c> builds it.
+    /// </summary>
+    public static ApplicationTarget Application(string profilePath, BenchScenario scenario, int frames, int warmup, string? modelNode = null, params string[] sets)
+    {
+        var host = new Realtime.Hosting.RealtimeHost("test").AddDemos();
+        var (profile, source) = Realtime.Hosting.ProfileCatalog.Load(profilePath, sets, null, host);
+        var overrides = BenchTarget.Overrides(scenario, frames, warmup);
+        var instance = host.ApplicationFor(profile, source).Build(new Realtime.Hosting.ApplicationContext(profile, source)
+        {
+            AssetsDirectory = TestAssets.Dir, Waiter = new ClockNanosleepWaiter(), Overrides = overrides,
+        });
+        return new ApplicationTarget(instance, modelNode, overrides.MeasureFloor);
     }
 
     /// <summary>Runs the bench on a fresh thread (the pipeline thread), as rtapp does.</summary>

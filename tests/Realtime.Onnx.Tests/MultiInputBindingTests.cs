@@ -14,7 +14,7 @@ public sealed class MultiInputBindingTests
     {
         PrimaryInput = "input",
         Shapes = new Dictionary<string, long[]> { ["input"] = new long[] { 1, 576 }, ["state"] = new long[] { 2, 1, 128 } },
-        Scalars = new Dictionary<string, long> { ["sr"] = 16000 },
+        Scalars = new Dictionary<string, double> { ["sr"] = 16000 },
         Carried = carry ? new[] { new CarriedTensor("stateN", "state") } : null,
     });
 
@@ -97,7 +97,7 @@ public sealed class MultiInputBindingTests
         var ex = Assert.Throws<InvalidDataException>(() => OnnxInferenceEngine.Load(Silero, new OnnxBinding
         {
             Shapes = new Dictionary<string, long[]> { ["input"] = new long[] { 1, 512 }, ["state"] = new long[] { 2, 1, 128 } },
-            Scalars = new Dictionary<string, long> { ["sr"] = 16000 },
+            Scalars = new Dictionary<string, double> { ["sr"] = 16000 },
             Carried = new[] { new CarriedTensor(output, input) },
         }));
         Assert.Contains(Silero, ex.Message);

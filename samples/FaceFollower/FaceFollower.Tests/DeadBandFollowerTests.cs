@@ -41,7 +41,7 @@ public sealed class DeadBandFollowerTests
     {
         var registry = new ComponentRegistry()
             .Register("target-scene", (name, c, ctx) => new TargetScene(name, ctx.Clock, c.Number("fov_x_deg", 1, 180), c.Number("fov_y_deg", 1, 180)))
-            .Register("pan-tilt-mount", (name, c, _) => new PanTiltMount(name))
+            .Register("pan-tilt-mount", (name, c, _) => new PanTiltMount(name), role: NodeRole.Sink)
             .Register(DeadBandFollower.TypeName, DeadBandFollower.Create);
         var app = new AppProfile
         {

@@ -22,7 +22,7 @@ public static class BareModelBinding
         var engine = OnnxInferenceEngine.Load(path, new OnnxBinding
         {
             Shapes = shapes,
-            Scalars = new Dictionary<string, long>(StringComparer.Ordinal) { ["sr"] = 16000 },
+            Scalars = new Dictionary<string, double>(StringComparer.Ordinal) { ["sr"] = 16000 },
         }, settings);
         for (int i = 0; i < engine.InputNames.Count; i++)
         {

@@ -48,7 +48,9 @@ internal sealed class BenchCommand : HostCommand
 
     private readonly Option<string> _board = HostOptions.Board("--board", "The board profile: a built-in name or a profile file (default: sim).");
     private readonly Option<string> _demo = HostOptions.Text("--demo", "NAME", "The application to bench (default: the profile's).");
-    private readonly Option<string> _model = HostOptions.Text("--model", "FILE.onnx", "Bench this model alone instead of an application.");
+    private readonly Option<string> _model = HostOptions.Text("--model", "NODE|FILE.onnx",
+        "The application's model node to measure (default: its only one); a path (with '/' or ending in .onnx) benches that model alone instead of an application.");
+    private readonly Option<string[]> _set = HostOptions.Repeated("--set", "key=value", "Override one profile field (repeatable; app.nodes[NAME].config.path names a node).");
     private readonly Option<string> _shape = HostOptions.Text("--shape", "NAME=AxB,…", "Input shapes for --model's dynamic dimensions.");
     private readonly Option<string> _scenario = HostOptions.Text("--scenario", "single-stream|periodic|max-rate|all", "The scenarios, a comma list of them, or all (default: single-stream).");
     private readonly Option<int?> _frames = HostOptions.Number("--frames", 1, BenchPlanner.MaxFrames, "N", "Counted frames per run.");
@@ -87,7 +89,7 @@ internal sealed class BenchCommand : HostCommand
     /// <inheritdoc/>
     public override IReadOnlyList<Option> Options => new Option[]
     {
-        _board, _demo, _model, _shape, _scenario, _frames, _duration, _warmup, _rate, _deadlineUs, _report, _html, _assets, _noRt, _quiet,
+        _board, _demo, _model, _set, _shape, _scenario, _frames, _duration, _warmup, _rate, _deadlineUs, _report, _html, _assets, _noRt, _quiet,
         _cache, _optimizedModel, _compare, _variants, _dataFrames, _coldStart, _pageCache, _sustainedRate, _sessions, _writeTensors,
     };
 
@@ -99,6 +101,8 @@ internal sealed class BenchCommand : HostCommand
         public string? Assets { get; init; }
         public IRealtimeApplication? Application { get; init; }
         public string? ModelPath { get; init; }
+        /// <summary>The application's model node to measure (null: its only one).</summary>
+        public string? ModelNode { get; init; }
         public Dictionary<string, long[]>? Shapes { get; init; }
         public OnnxSessionSettings Session { get; init; } = new();
         public bool Realtime { get; init; }
@@ -118,15 +122,17 @@ internal sealed class BenchCommand : HostCommand
             throw new UsageException($"--cache {cacheDir}: {cacheProblem}");
         string board = cl.GetValue(_board) ?? "sim";
         string? model = cl.GetValue(_model);
+        // --model NODE picks an application's model; a path benches a model file alone (as --board tells a file from a name).
+        string? modelNode = model is not null && !IsModelFile(model) ? model : null;
+        if (modelNode is not null) model = null;
         string? demo = cl.GetValue(_demo);
-        if (model is not null && demo is not null) throw new UsageException("--model benches a model alone; --demo benches a demo: give one of them");
+        if (model is not null && demo is not null) throw new UsageException("--model FILE benches a model alone; --demo benches a demo: give one of them");
         if (demo is not null && !host.Applications.Has(demo)) throw new UsageException(host.Applications.Unknown(demo));
-        var (profile, source) = ProfileCatalog.Load(board, null, demo, host);
+        var (profile, source) = ProfileCatalog.Load(board, cl.GetValue(_set) ?? [], demo, host);
         ApplyTimingOverrides(cl, profile, source);
-        demo = profile.Demo;
-        var application = host.Applications.Find(demo);
-        if (model is null && application is null)
-            throw new ProfileException(source, new[] { $"demo: {host.Applications.Unknown(demo)}" });
+        // The application the host runs for this profile (its graph, or the demo it names), as 'rtapp run' picks it.
+        var application = model is null ? host.ApplicationFor(profile, source, demo) : null;
+        demo = application?.Name ?? profile.Demo;
         if (model is not null && !File.Exists(model)) throw new ProfileException("--model", new[] { $"model file not found: {Path.GetFullPath(model)}" });
 
         Dictionary<string, long[]>? shapes = null;
@@ -156,6 +162,7 @@ internal sealed class BenchCommand : HostCommand
             Assets = AssetLocator.Find(cl.GetValue(_assets)),
             Application = application,
             ModelPath = model is null ? null : Path.GetFullPath(model),
+            ModelNode = modelNode,
             Shapes = shapes,
             Session = session,
             Realtime = !cl.GetValue(_noRt),
@@ -231,7 +238,10 @@ internal sealed class BenchCommand : HostCommand
         string pageCache = cl.GetValue(_pageCache) ?? "warm";
         if (pageCache is not ("warm" or "cold" or "both")) throw new UsageException($"--page-cache must be warm, cold or both, got '{pageCache}'");
         if (pageCache != "warm" && PageCache.DropProblem() is string dropProblem) throw new UsageException($"--page-cache {pageCache}: {dropProblem}");
-        var args = new List<string> { "run", "--board", cl.GetValue(_board) ?? "sim", "--demo", s.Profile.Demo, "--frames", "1", "--warmup", "0", "--no-floor", "--quiet" };
+        var args = new List<string> { "run", "--board", cl.GetValue(_board) ?? "sim", "--frames", "1", "--warmup", "0", "--no-floor", "--quiet" };
+        // The launches run what this bench would: the same application and the same overrides.
+        if (cl.GetValue(_demo) is string demo) { args.Add("--demo"); args.Add(demo); }
+        foreach (string set in cl.GetValue(_set) ?? []) { args.Add("--set"); args.Add(set); }
         if (!s.Realtime) args.Add("--no-rt");
         if (s.Assets is not null) { args.Add("--assets"); args.Add(s.Assets); }
         var variants = new List<ColdStartVariant>
@@ -485,8 +495,8 @@ internal sealed class BenchCommand : HostCommand
 
     private static int RunCompareNaive(Setup s, int frames, int warmup, StampCostSummary stamp, string? jsonPath, string htmlPath)
     {
-        using var target = (DemoTarget)Build(s, BenchScenario.SingleStream, frames, warmup);
-        var optimized = (FaceTrackerDemo)target.DemoPipeline;
+        using var target = (ApplicationTarget)Build(s, BenchScenario.SingleStream, frames, warmup);
+        var optimized = (FaceTrackerDemo)target.Application;
         // The naive loop gets a world of its own (a second camera, mount and outputs), so each loop closes its own loop.
         using var twin = FaceTrackerDemo.Build(s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(),
             BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, measureFloor: false));
@@ -554,7 +564,7 @@ internal sealed class BenchCommand : HostCommand
         if (!s.Quiet)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"rtapp {Version} bench: {s.Profile.Name} / {target.Demo} / {Path.GetFileName(target.ModelPath)}: {BenchScenarios.Name(scenario)}, {o.WarmupFrames} warm-up + {(durationS is double dd ? $"{dd:0.###} s (up to {o.Frames} frames)" : $"{o.Frames} frames")}" +
-                $"{(scenario == BenchScenario.Periodic ? $" at {s.Profile.Timing.RateHz:0.##} Hz" : "")}, deadline {s.Profile.Timing.DeadlineUs} µs"));
+                $"{(scenario == BenchScenario.Periodic ? $" at {1e9 / o.PeriodNs:0.##} Hz" : "")}, deadline {o.DeadlineNs / 1000} µs"));
 
         int signal = 0;
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; signal = 2; target.RequestStop(); });
@@ -624,7 +634,8 @@ internal sealed class BenchCommand : HostCommand
         if (s.ModelPath is null)
         {
             var application = s.Application ?? throw new ProfileException(s.ProfileSource, new[] { $"demo: no application named '{s.Profile.Demo}' is registered" });
-            return new DemoTarget(application.Build(new ApplicationContext(s.Profile, s.ProfileSource) { AssetsDirectory = s.Assets, Waiter = new ClockNanosleepWaiter(), Overrides = overrides }));
+            return new ApplicationTarget(application.Build(new ApplicationContext(s.Profile, s.ProfileSource) { AssetsDirectory = s.Assets, Waiter = new ClockNanosleepWaiter(), Overrides = overrides }),
+                s.ModelNode, overrides.MeasureFloor);
         }
         OnnxInferenceEngine engine;
         try
@@ -691,6 +702,9 @@ internal sealed class BenchCommand : HostCommand
             if (problems.Count > 0) throw new ProfileException($"{source} with --rate/--deadline-us", problems);
         }
     }
+
+    /// <summary>Whether a --model value is a model file (contains '/' or ends in .onnx) rather than a model node's name.</summary>
+    internal static bool IsModelFile(string model) => model.Contains('/') || model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 
     private static string DefaultCache() => Path.Combine("out", "ort-cache");
 

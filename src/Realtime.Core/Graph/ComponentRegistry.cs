@@ -11,14 +11,21 @@ namespace Realtime.Core.Graph;
 /// </summary>
 public sealed class ComponentRegistry
 {
-    private readonly Dictionary<string, (ComponentFactory Factory, string Description)> _types = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Registration> _types = new(StringComparer.Ordinal);
 
-    /// <summary>Registers <paramref name="type"/>; a name is registered once.</summary>
-    public ComponentRegistry Register(string type, ComponentFactory factory, string description = "")
+    private readonly record struct Registration(ComponentFactory Factory, string Description, NodeRole? Role);
+
+    /// <summary>
+    /// Registers <paramref name="type"/>; a name is registered once. <paramref name="role"/> says what
+    /// its nodes are (a sink must say <see cref="NodeRole.Sink"/>): the registry builds and opens the
+    /// sinks before anything else, and <see cref="BuildSinks"/> builds them alone, both from this
+    /// declaration, so a node whose role differs from it is refused when it is built.
+    /// </summary>
+    public ComponentRegistry Register(string type, ComponentFactory factory, string description = "", NodeRole? role = null)
     {
         if (Node.NameProblem(type) is { } why) throw new ArgumentException($"component type '{type}': {why}", nameof(type));
         ArgumentNullException.ThrowIfNull(factory);
-        if (!_types.TryAdd(type, (factory, description))) throw new ArgumentException($"component type '{type}' is already registered", nameof(type));
+        if (!_types.TryAdd(type, new Registration(factory, description, role))) throw new ArgumentException($"component type '{type}' is already registered", nameof(type));
         return this;
     }
 
@@ -39,36 +46,86 @@ public sealed class ComponentRegistry
     /// <summary>What a type is, in words.</summary>
     public string Describe(string type) => _types.TryGetValue(type, out var t) ? t.Description : "";
 
+    /// <summary>The role <paramref name="type"/> was registered with (null: not said, so not a sink).</summary>
+    public NodeRole? RoleOf(string type) => _types.TryGetValue(type, out var t) ? t.Role : null;
+
+    /// <summary>Whether <paramref name="type"/> was registered as a sink.</summary>
+    public bool IsSink(string? type) => type is not null && _types.TryGetValue(type, out var t) && t.Role == NodeRole.Sink;
+
     /// <summary>
     /// Builds the application graph of a profile's <c>app</c> section: every node created by its
-    /// type's factory from its own configuration, then connected and checked. Every problem (an
-    /// unknown type, a bad setting, a bad connection) is collected; one <see cref="ProfileException"/>
-    /// names them all with the context's source (the file) and the field. What a factory gave the
-    /// context to own is the caller's to release by disposing <paramref name="context"/>.
+    /// type's factory from its own configuration, then connected and checked. The sinks are created
+    /// first (in declaration order among themselves) and handed to <paramref name="sinksOpen"/>
+    /// (the host drives them safe and says so) before any source, model or other node is created,
+    /// so the outputs are safe before anything slow loads. Every problem (an unknown type, a bad
+    /// setting, a bad connection) is collected; one <see cref="ProfileException"/> names them all with
+    /// the context's source (the file) and the field. What a factory gave the context to own is the
+    /// caller's to release by disposing <paramref name="context"/>.
     /// </summary>
-    public AppGraph Build(AppProfile app, ComponentContext context, string fieldPrefix = "app")
+    public AppGraph Build(AppProfile app, ComponentContext context, string fieldPrefix = "app", Action<IReadOnlyList<SinkNode>>? sinksOpen = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(context);
-        var builder = new GraphBuilder(context.Source, fieldPrefix);
-        for (int i = 0; i < app.Nodes.Count; i++)
+        int n = app.Nodes.Count;
+        var nodes = new Node?[n];
+        var problems = new List<string>?[n];
+        var sinks = new List<SinkNode>();
+        bool sinksFine = true;
+        for (int i = 0; i < n; i++)
         {
-            AppNodeProfile spec = app.Nodes[i];
-            string field = $"{fieldPrefix}.nodes[{i}]";
-            if (Create(spec, field, builder, context) is { } node) builder.Add(node);
-            else builder.Skip(spec.Name ?? "");
+            if (!IsSink(app.Nodes[i].Type)) continue;
+            nodes[i] = Create(app.Nodes[i], $"{fieldPrefix}.nodes[{i}]", context, problems[i] = new List<string>());
+            if (nodes[i] is SinkNode sink) sinks.Add(sink);
+            else sinksFine = false;
+        }
+        // Only a complete set is announced safe; a sink that failed makes the build fail anyway.
+        if (sinksFine && sinks.Count > 0) sinksOpen?.Invoke(sinks);
+        for (int i = 0; i < n; i++)
+        {
+            if (problems[i] is not null) continue;
+            nodes[i] = Create(app.Nodes[i], $"{fieldPrefix}.nodes[{i}]", context, problems[i] = new List<string>());
+        }
+        // Added in declaration order: fields, run order and problems read as the profile does.
+        var builder = new GraphBuilder(context.Source, fieldPrefix);
+        for (int i = 0; i < n; i++)
+        {
+            foreach (string p in problems[i]!) builder.Problem(p);
+            if (nodes[i] is { } node) builder.Add(node);
+            else builder.Skip(app.Nodes[i].Name ?? "");
         }
         foreach (AppConnectionProfile c in app.Connections) builder.Connect(c.From, c.To);
         return builder.Build();
     }
 
-    private Node? Create(AppNodeProfile spec, string field, GraphBuilder builder, ComponentContext context)
+    /// <summary>
+    /// Builds only the sinks of a profile's <c>app</c> section (the types registered as sinks), in
+    /// declaration order: no source, no model, no connection is made, so what the other nodes name
+    /// (a model, a video) need not exist. What a service's stop step drives safe. A problem with a
+    /// sink's own configuration is one <see cref="ProfileException"/>; the sinks built are owned by
+    /// <paramref name="context"/> as in <see cref="Build"/>.
+    /// </summary>
+    public IReadOnlyList<SinkNode> BuildSinks(AppProfile app, ComponentContext context, string fieldPrefix = "app")
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(context);
+        var problems = new List<string>();
+        var sinks = new List<SinkNode>();
+        for (int i = 0; i < app.Nodes.Count; i++)
+        {
+            if (!IsSink(app.Nodes[i].Type)) continue;
+            if (Create(app.Nodes[i], $"{fieldPrefix}.nodes[{i}]", context, problems) is SinkNode sink) sinks.Add(sink);
+        }
+        if (problems.Count > 0) throw new ProfileException(context.Source, problems);
+        return sinks;
+    }
+
+    private Node? Create(AppNodeProfile spec, string field, ComponentContext context, List<string> problems)
     {
         bool ok = true;
-        if (Node.NameProblem(spec.Name) is { } badName) { builder.Problem($"{field}.name: '{spec.Name}' {badName}"); ok = false; }
+        if (Node.NameProblem(spec.Name) is { } badName) { problems.Add($"{field}.name: '{spec.Name}' {badName}"); ok = false; }
         if (!_types.TryGetValue(spec.Type ?? "", out var type))
         {
-            builder.Problem(string.IsNullOrEmpty(spec.Type)
+            problems.Add(string.IsNullOrEmpty(spec.Type)
                 ? $"{field}.type: required (known types: {string.Join(", ", Types)})"
                 : $"{field}.type: unknown component type '{spec.Type}' (known types: {string.Join(", ", Types)})");
             return null;
@@ -82,10 +139,25 @@ public sealed class ComponentRegistry
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or System.IO.IOException)
         {
             // The component refused what its checks let through (or the checks already said why).
-            if (config.Problems.Count == 0) builder.Problem($"{field}.config: {ex.Message}");
+            if (config.Problems.Count == 0) problems.Add($"{field}.config: {ex.Message}");
         }
         config.CheckUnknown();
-        foreach (string p in config.Problems) builder.Problem(p);
+        foreach (string p in config.Problems) problems.Add(p);
+        if (node is not null && RoleProblem(spec.Type!, type.Role, node) is { } roleProblem)
+        {
+            problems.Add($"{field}: {roleProblem}");
+            return null;
+        }
         return config.Problems.Count == 0 ? node : null;
+    }
+
+    // The registration's role is what sinks-first and BuildSinks trust: a node that contradicts it is refused.
+    private static string? RoleProblem(string type, NodeRole? declared, Node node)
+    {
+        if (declared is { } role && role != node.Role)
+            return $"node '{node.Name}' is a {node.Role} but its type '{type}' was registered as a {role} (the registration's role must be the node's)";
+        if (declared is null && node.Role == NodeRole.Sink)
+            return $"node '{node.Name}' is a Sink but its type '{type}' was not registered with role: NodeRole.Sink (sinks are opened first and driven safe on their own, so a sink type must say so)";
+        return null;
     }
 }

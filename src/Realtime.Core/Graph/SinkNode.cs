@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Realtime.Core.Pipeline;
 
 namespace Realtime.Core.Graph;
@@ -36,6 +37,18 @@ public abstract class SinkNode : Node
 
     /// <summary>Drives every output to its safe value and returns that command.</summary>
     public abstract ActuatorCommand ApplySafeState();
+
+    /// <summary>
+    /// What this sink drives, one line per output, at its safe value (<c>pwm[0] 'pan' at 0 deg</c>,
+    /// <c>gpio chip 0 line 17 low</c>): what <c>rtapp safe</c> prints. A sink that says nothing
+    /// more is listed by its channels.
+    /// </summary>
+    public virtual IReadOnlyList<string> DescribeOutputs()
+    {
+        var lines = new string[Channels];
+        for (int i = 0; i < lines.Length; i++) lines[i] = $"channel {i}";
+        return lines;
+    }
 
     /// <summary>Sinks are written by the loop through its door, never by <see cref="Process"/>.</summary>
     public sealed override void Process()

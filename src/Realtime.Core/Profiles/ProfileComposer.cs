@@ -279,7 +279,8 @@ public static class ProfileComposer
 
     /// <summary>
     /// Applies one <c>key=value</c> override. The key is a dotted path with list indices
-    /// (<c>timing.rate_hz</c>, <c>pwm[0].chip</c>); missing objects on the way are created. The value
+    /// (<c>timing.rate_hz</c>, <c>pwm[0].chip</c>), or with a list entry named by its <c>name</c> field
+    /// (<c>app.nodes[model].config.path</c>); missing objects on the way are created. The value
     /// is kept as text when the field it replaces is text, else read as JSON (numbers, true/false,
     /// [lists], {objects}), else kept as text; <c>null</c> clears the field either way. Errors name the key.
     /// </summary>
@@ -299,8 +300,22 @@ public static class ProfileComposer
         string at = "";
         for (int i = 0; i < steps.Count; i++)
         {
-            var (name, index) = steps[i];
+            var (name, index, entry) = steps[i];
             bool last = i == steps.Count - 1;
+            if (entry is not null)
+            {
+                // [NAME]: the list entry whose "name" is NAME (app.nodes[model]), so a key need not count entries.
+                if (current is not JsonArray named)
+                    throw new ProfileException(source, new[] { $"{label} {key}: {at} is {Describe(current)}, not a list" });
+                index = IndexOfName(named, entry);
+                if (index < 0)
+                {
+                    var names = new List<string>();
+                    foreach (JsonNode? e in named)
+                        if (e is JsonObject o && o["name"] is JsonValue nv && nv.GetValueKind() == JsonValueKind.String) names.Add(nv.GetValue<string>());
+                    throw new ProfileException(source, new[] { $"{label} {key}: {at} has no entry named '{entry}' ({(names.Count == 0 ? "its entries have no names" : "names: " + string.Join(", ", names))})" });
+                }
+            }
             if (name is not null)
             {
                 if (current is not JsonObject obj)
@@ -370,18 +385,29 @@ public static class ProfileComposer
         }
     }
 
-    private static List<(string? Name, int? Index)> ParsePath(string key, string set, string source, string label)
+    /// <summary>The index of the entry of <paramref name="list"/> whose <c>name</c> is <paramref name="name"/>, or -1.</summary>
+    private static int IndexOfName(JsonArray list, string name)
     {
-        var steps = new List<(string?, int?)>();
+        for (int i = 0; i < list.Count; i++)
+            if (list[i] is JsonObject o && o["name"] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() == name) return i;
+        return -1;
+    }
+
+    // A step is a field name, a list index [N] or a list entry by its name [NAME].
+    private static List<(string? Name, int? Index, string? Entry)> ParsePath(string key, string set, string source, string label)
+    {
+        var steps = new List<(string?, int?, string?)>();
         int i = 0;
         while (i < key.Length)
         {
             if (key[i] == '[')
             {
                 int close = key.IndexOf(']', i);
-                if (steps.Count == 0 || close < 0 || !int.TryParse(key.AsSpan(i + 1, close - i - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int n))
-                    throw BadKey(key, source, label);
-                steps.Add((null, n));
+                if (steps.Count == 0 || close < 0) throw BadKey(key, source, label);
+                var inside = key.AsSpan(i + 1, close - i - 1);
+                if (int.TryParse(inside, NumberStyles.None, CultureInfo.InvariantCulture, out int n)) steps.Add((null, n, null));
+                else if (IsEntryName(inside)) steps.Add((null, null, inside.ToString()));
+                else throw BadKey(key, source, label);
                 i = close + 1;
                 if (i < key.Length && key[i] == '.') { i++; if (i == key.Length) throw BadKey(key, source, label); }
                 else if (i < key.Length && key[i] != '[') throw BadKey(key, source, label);
@@ -390,7 +416,7 @@ public static class ProfileComposer
             int start = i;
             while (i < key.Length && (char.IsAsciiLetterOrDigit(key[i]) || key[i] == '_' || key[i] == '-')) i++; // '-': demo names (demos.line-follower.…)
             if (i == start) throw BadKey(key, source, label);
-            steps.Add((key[start..i], null));
+            steps.Add((key[start..i], null, null));
             if (i < key.Length)
             {
                 if (key[i] == '.') { i++; if (i == key.Length) throw BadKey(key, source, label); }
@@ -401,6 +427,14 @@ public static class ProfileComposer
         return steps;
     }
 
+    // Names as the graph's nodes spell them: letters, digits, '-' and '_' (all digits is an index, read before).
+    private static bool IsEntryName(ReadOnlySpan<char> name)
+    {
+        if (name.Length == 0) return false;
+        foreach (char ch in name) if (!(char.IsAsciiLetterOrDigit(ch) || ch == '_' || ch == '-')) return false;
+        return true;
+    }
+
     private static ProfileException BadKey(string key, string source, string label) =>
-        new(source, new[] { $"{label} {key}: not a field path (expected names joined by '.', with [N] for a list entry, e.g. timing.rate_hz or pwm[0].chip)" });
+        new(source, new[] { $"{label} {key}: not a field path (expected names joined by '.', with [N] or [NAME] for a list entry, e.g. timing.rate_hz, pwm[0].chip or app.nodes[model].config.path)" });
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
 
@@ -23,6 +24,8 @@ public sealed class GpioRelayNode : SinkNode
 
     /// <summary>The relay.</summary>
     public RelayActuator Relay => _relay;
+    /// <summary>The GPIO chip of the line (the character device's number).</summary>
+    public int Chip { get; private init; }
     /// <summary>The simulated line's driver (simulated boards), else null.</summary>
     public SimulatedGpioDriver? Simulated { get; private init; }
 
@@ -51,7 +54,7 @@ public sealed class GpioRelayNode : SinkNode
             config.Problem("pin", $"GPIO line {pin} of chip {chip} cannot be opened as an output: {ex.Message}");
             throw new ArgumentException(ex.Message);
         }
-        return new GpioRelayNode(name, context.Own(relay)) { Simulated = driver };
+        return new GpioRelayNode(name, context.Own(relay)) { Simulated = driver, Chip = chip };
     }
 
     /// <inheritdoc/>
@@ -59,6 +62,10 @@ public sealed class GpioRelayNode : SinkNode
 
     /// <inheritdoc/>
     public override ActuatorCommand ApplySafeState() => _relay.ApplySafeState();
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> DescribeOutputs() =>
+        new[] { $"gpio chip {Chip} line {_relay.Pin} {(_relay.ActiveHigh ? "low" : "high")} (relay open, de-energised)" };
 
     /// <inheritdoc/>
     public override void Report(NodeReport report)

@@ -10,15 +10,15 @@ namespace Realtime.Gpio.Components;
 public sealed class MotorSink : PwmSink<MotorCalibration>
 {
     /// <summary>A sink over open motors.</summary>
-    public MotorSink(string name, MotorActuator motors) : base(name, motors)
+    public MotorSink(string name, MotorActuator motors, string[]? labels = null) : base(name, motors, labels)
     {
     }
 
     /// <summary>The registry's factory.</summary>
     public static Node Create(string name, NodeConfig config, ComponentContext context)
     {
-        MotorActuator? motors = OpenOutputs(name, config, context, PwmOutputs.Motor, static (o, opener) => MotorActuator.OpenOn(o, opener),
+        MotorActuator? motors = OpenOutputs(name, config, context, PwmOutputs.Motor, static (o, opener) => MotorActuator.OpenOn(o, opener), out string[] labels,
             static o => o.HasAngles ? "has angles, a servo's entry: a motor's gives none (full reverse at min_pulse_us, stop halfway, full forward at max_pulse_us)" : null);
-        return motors is null ? null! : new MotorSink(name, motors);
+        return motors is null ? null! : new MotorSink(name, motors, labels);
     }
 }

@@ -85,6 +85,24 @@ internal static unsafe partial class Libc
     public static partial int close(int fd);
 
     [LibraryImport(Lib, SetLastError = true)]
+    public static partial nint pread(int fd, void* buf, nuint count, long offset);
+
+    public const int O_RDONLY = 0;
+    public const int RUSAGE_THREAD = 1;
+
+    /// <summary>struct rusage of getrusage(2) on 64-bit Linux: two timevals, then fourteen longs.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Rusage
+    {
+        public long UserSeconds, UserMicroseconds, SystemSeconds, SystemMicroseconds;
+        public long MaxRss, Ixrss, Idrss, Isrss, MinorFaults, MajorFaults, Swaps, BlocksIn, BlocksOut,
+            MessagesSent, MessagesReceived, Signals, VoluntarySwitches, InvoluntarySwitches;
+    }
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int getrusage(int who, Rusage* usage);
+
+    [LibraryImport(Lib, SetLastError = true)]
     public static partial int socket(int domain, int type, int protocol);
 
     [LibraryImport(Lib, SetLastError = true)]

@@ -17,8 +17,12 @@ namespace Realtime.Onnx.Components;
 /// dimension is given in <c>shapes</c>, else refused). At <see cref="Start"/> each input is bound once
 /// over the pinned memory of the upstream tensor its port reads, so the preprocessor writes straight
 /// into what the model reads; the outputs are the engine's own bound memory, exposed as payloads. A
-/// frame is one <c>RunWithBinding</c>: nothing is copied or allocated. Config: <c>path</c> (an asset),
-/// <c>sha256</c>, <c>shapes</c> ({"input": [1, 3, 224, 224]}), <c>intra_op_threads</c>,
+/// frame is one <c>RunWithBinding</c>: nothing is copied or allocated. A recurrent model carries its
+/// state: <c>state</c> pairs an output with the input it is copied into after each run (the input is
+/// the engine's own, zero at start and after <see cref="ResetState"/>, and not a port); <c>scalars</c>
+/// sets constant inputs once (Silero VAD's <c>sr</c>), typed from the input's element type, also not
+/// ports. Config: <c>path</c> (an asset), <c>sha256</c>, <c>shapes</c> ({"input": [1, 3, 224, 224]}),
+/// <c>state</c> ({"stateN": "state"}), <c>scalars</c> ({"sr": 16000}), <c>intra_op_threads</c>,
 /// <c>allow_spinning</c>, <c>graph_optimization</c>, <c>memory_pattern</c>, <c>cpu_arena</c>.
 /// </summary>
 public sealed class OnnxModelNode : Node
@@ -28,14 +32,24 @@ public sealed class OnnxModelNode : Node
     private readonly InputPort<TensorPayload>[] _inputs;
     private readonly OutputPort<TensorPayload>[] _outputs;
 
-    private OnnxModelNode(string name, string field, OnnxInferenceEngine engine, string[] inputPorts, TensorElement[] inputTypes,
+    // The engine's index of each input port (inputs that carry state or hold a constant are no ports).
+    private readonly int[] _inputIndex;
+
+    private OnnxModelNode(string name, string field, OnnxInferenceEngine engine, string?[] inputPorts, TensorElement[] inputTypes,
         string[] outputPorts, TensorElement[] outputTypes) : base(name, NodeRole.Transform, Stage.Infer)
     {
         _field = field;
         _engine = engine;
-        _inputs = new InputPort<TensorPayload>[inputPorts.Length];
-        for (int i = 0; i < _inputs.Length; i++)
-            _inputs[i] = Input<TensorPayload>(inputPorts[i], PayloadType.Tensor(inputTypes[i], Ints(engine.InputShapes[i])));
+        int ports = 0;
+        foreach (string? p in inputPorts) if (p is not null) ports++;
+        _inputs = new InputPort<TensorPayload>[ports];
+        _inputIndex = new int[ports];
+        for (int i = 0, k = 0; i < inputPorts.Length; i++)
+        {
+            if (inputPorts[i] is not { } port) continue;
+            _inputIndex[k] = i;
+            _inputs[k++] = Input<TensorPayload>(port, PayloadType.Tensor(inputTypes[i], Ints(engine.InputShapes[i])));
+        }
         _outputs = new OutputPort<TensorPayload>[outputPorts.Length];
         for (int i = 0; i < _outputs.Length; i++)
             _outputs[i] = Output<TensorPayload>(outputPorts[i], new ModelOutput(PayloadType.Tensor(outputTypes[i], Ints(engine.OutputShapes[i])), engine, i));
@@ -82,6 +96,18 @@ public sealed class OnnxModelNode : Node
         string level = config.Text("graph_optimization", "all", "disabled", "basic", "extended", "all");
         bool memoryPattern = config.Flag("memory_pattern", true);
         bool arena = config.Flag("cpu_arena", true);
+        var carried = new List<CarriedTensor>();
+        if (config.Section("state") is { } state)
+            foreach (string output in state.Names())
+            {
+                int before = config.Problems.Count;
+                string input = state.Text(output);
+                if (config.Problems.Count == before) carried.Add(new CarriedTensor(output, input));
+            }
+        var scalars = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (config.Section("scalars") is { } constants)
+            foreach (string input in constants.Names())
+                scalars[input] = constants.Number(input, -1e300, 1e300);
         if (path is null || config.Problems.Count > 0) throw new ArgumentException("see the problems above");
         if (sha is not null && ModelFile.Mismatch(path, sha) is string mismatch) return Refuse(config, "sha256", mismatch);
 
@@ -99,11 +125,22 @@ public sealed class OnnxModelNode : Node
         OnnxInferenceEngine engine;
         try
         {
-            engine = context.Own(OnnxInferenceEngine.Load(path, new OnnxBinding { Shapes = shapes.Count > 0 ? shapes : null }, settings));
+            engine = context.Own(OnnxInferenceEngine.Load(path, new OnnxBinding
+            {
+                Shapes = shapes.Count > 0 ? shapes : null,
+                Carried = carried.Count > 0 ? carried : null,
+                Scalars = scalars.Count > 0 ? scalars : null,
+            }, settings));
         }
         catch (InvalidDataException ex)
         {
-            return Refuse(config, ex.Data.Contains(OnnxInferenceEngine.ShapeHintKey) || ex.Message.Contains("given for input", StringComparison.Ordinal) ? "shapes" : "path", ex.Message);
+            string field = ex.Data[OnnxInferenceEngine.BindingFieldKey] switch
+            {
+                OnnxInferenceEngine.CarriedField => "state",
+                OnnxInferenceEngine.ScalarsField => "scalars",
+                _ => ex.Data.Contains(OnnxInferenceEngine.ShapeHintKey) || ex.Message.Contains("given for input", StringComparison.Ordinal) ? "shapes" : "path",
+            };
+            return Refuse(config, field, ex.Message);
         }
         catch (IOException ex)
         {
@@ -115,13 +152,24 @@ public sealed class OnnxModelNode : Node
             return Refuse(config, shapes.Count > 0 ? "shapes" : "path", $"{path}: a tensor of the model is too large to bind (more than 2 GB)");
         }
 
-        var inputPorts = new string[engine.InputNames.Count];
+        // The engine ignores a constant for an input the model lacks (a bench binds any model); a profile's is a typo.
+        foreach (string input in scalars.Keys)
+            if (engine.InputIndex(input) < 0)
+                config.Problem($"scalars.{input}", $"{path}: the model has no input '{input}' (it has: {string.Join(", ", engine.InputNames)})");
+        var inputPorts = new string?[engine.InputNames.Count];
         var inputTypes = new TensorElement[inputPorts.Length];
         var outputPorts = new string[engine.OutputNames.Count];
         var outputTypes = new TensorElement[outputPorts.Length];
         for (int i = 0; i < inputPorts.Length; i++)
         {
-            inputPorts[i] = PortName(engine.InputNames[i]);
+            string modelName = engine.InputNames[i];
+            if (scalars.ContainsKey(modelName) || carried.Exists(c => c.Input == modelName))
+            {
+                if (scalars.ContainsKey(modelName) && carried.Exists(c => c.Input == modelName))
+                    config.Problem($"scalars.{modelName}", $"input '{modelName}' carries the model's state (config.state); it cannot also be a constant");
+                continue;
+            }
+            inputPorts[i] = PortName(modelName);
             if (Element(engine.InputTypes[i]) is { } e) inputTypes[i] = e;
             else config.Problem("path", $"{path}: input '{engine.InputNames[i]}' is {engine.InputTypes[i]}; a connection carries float32, float16, uint8, int8, int32 or int64 tensors");
         }
@@ -137,18 +185,26 @@ public sealed class OnnxModelNode : Node
         return new OnnxModelNode(name, config.Field, engine, inputPorts, inputTypes, outputPorts, outputTypes);
     }
 
+    /// <summary>Whether the model carries a recurrent state from run to run (<c>config.state</c>).</summary>
+    public bool CarriesState => _engine.CarriesState;
+
     /// <inheritdoc/>
     public override unsafe void Start()
     {
-        for (int i = 0; i < _inputs.Length; i++)
+        for (int k = 0; k < _inputs.Length; k++)
         {
+            int i = _inputIndex[k];
             // A tensor payload lives in pinned memory (TensorPayload's contract), so its address holds for the run.
-            Span<byte> upstream = _inputs[i].Payload.Bytes;
+            Span<byte> upstream = _inputs[k].Payload.Bytes;
             if (upstream.Length != _engine.InputBytes(i).Length)
-                throw new ArgumentException($"{_field}: model '{Name}' input '{_inputs[i].Name}' takes {_engine.InputBytes(i).Length} bytes, {_inputs[i].Source} holds {upstream.Length}");
+                throw new ArgumentException($"{_field}: model '{Name}' input '{_inputs[k].Name}' takes {_engine.InputBytes(i).Length} bytes, {_inputs[k].Source} holds {upstream.Length}");
             _engine.BindInputTo(i, (IntPtr)Unsafe.AsPointer(ref MemoryMarshal.GetReference(upstream)), upstream.Length);
         }
+        ResetState();
     }
+
+    /// <summary>Zeros the carried state (<c>config.state</c>): a fresh stream, e.g. after a source fault. Allocates nothing.</summary>
+    public void ResetState() => _engine.ResetCarriedState();
 
     /// <inheritdoc/>
     public override void Process()
@@ -173,11 +229,11 @@ public sealed class OnnxModelNode : Node
         throw new ArgumentException(message);
     }
 
-    private static void Clash(NodeConfig config, string path, IReadOnlyList<string> names, string[] ports, string kind)
+    private static void Clash(NodeConfig config, string path, IReadOnlyList<string> names, string?[] ports, string kind)
     {
         for (int i = 0; i < ports.Length; i++)
             for (int j = 0; j < i; j++)
-                if (ports[i] == ports[j])
+                if (ports[i] is not null && ports[i] == ports[j])
                     config.Problem("path", $"{path}: {kind}s '{names[j]}' and '{names[i]}' both become port '{ports[i]}' (characters other than letters, digits, '-' and '_' become '_'); this model cannot be a node");
     }
 

@@ -22,7 +22,7 @@ internal sealed class ComponentKit : IDisposable
     }
 
     public ComponentRegistry Registry { get; } = new ComponentRegistry().AddCoreComponents().AddModelsComponents()
-        .Register("recorder", (name, c, _) => new RecordingSink(name, c.Integer("channels", 1, 8, 1), (float)c.Number("safe", -100, 100, 0)))
+        .Register("recorder", (name, c, _) => new RecordingSink(name, c.Integer("channels", 1, 8, 1), (float)c.Number("safe", -100, 100, 0)), role: NodeRole.Sink)
         .Register("tensor-rms", (name, c, _) => new TensorRms(name))
         .Register("mean", (name, c, _) => new MeanTransform(name));
 

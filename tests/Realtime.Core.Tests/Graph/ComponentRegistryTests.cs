@@ -20,7 +20,7 @@ public sealed class ComponentRegistryTests
         .Register("mean", (name, c, _) => new MeanTransform(name))
         .Register("follow", (name, c, _) => new FollowController(name, (float)c.Number("gain", 0, 1000, 100)))
         .Register("threshold", (name, c, _) => new ConstantController(name, c.Number("threshold", 0, 1) > 0.5 ? 1 : 0))
-        .Register("servo", (name, c, _) => new RecordingSink(name, safe: (float)c.Number("safe", -90, 90, 0)));
+        .Register("servo", (name, c, _) => new RecordingSink(name, safe: (float)c.Number("safe", -90, 90, 0)), role: NodeRole.Sink);
 
     private ComponentContext Context(string source) => new(new BoardProfile { Simulated = true }, source, _clock);
 
@@ -173,5 +173,105 @@ public sealed class ComponentRegistryTests
         root["app"]!["nodes"]![0]!["colour"] = "red";
         ex = Assert.Throws<ProfileException>(() => ProfileLoader.Parse(root.ToJsonString(), "mine.json"));
         Assert.Contains("app.nodes[0].colour: unknown field", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SinksAreCreatedFirstAndAnnouncedBeforeAnyOtherNodeIsCreated()
+    {
+        // Every factory records when it ran; the callback records what it was given, and when.
+        var created = new System.Collections.Generic.List<string>();
+        var r = new ComponentRegistry()
+            .Register("pattern-camera", (name, c, _) => { created.Add(name); return new PatternSource(name, _clock, 16, 16); })
+            .Register("mean", (name, c, _) => { created.Add(name); return new MeanTransform(name); })
+            .Register("follow", (name, c, _) => { created.Add(name); return new FollowController(name, 100); })
+            .Register("servo", (name, c, _) => { created.Add(name); return new RecordingSink(name); }, role: NodeRole.Sink);
+        var announced = new System.Collections.Generic.List<string>();
+        AppGraph g = r.Build(App("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera" }, { "name": "mean", "type": "mean" },
+                { "name": "pid", "type": "follow" }, { "name": "servo", "type": "servo" },
+                { "name": "pid2", "type": "follow" }, { "name": "servo2", "type": "servo" } ],
+              "connections": [
+                { "from": "cam.image", "to": "mean.image" },
+                { "from": "mean.mean", "to": "pid.observation" }, { "from": "mean.mean", "to": "pid2.observation" },
+                { "from": "pid.command", "to": "servo.command" }, { "from": "pid2.command", "to": "servo2.command" } ] }
+            """), Context("board.json"), sinksOpen: sinks =>
+            {
+                foreach (var s in sinks) announced.Add(s.Name);
+                announced.Add($"after {created.Count} created");
+            });
+        Assert.Equal(new[] { "servo", "servo2", "cam", "mean", "pid", "pid2" }, created);
+        Assert.Equal(new[] { "servo", "servo2", "after 2 created" }, announced);
+        // The graph itself keeps the declaration order: fields and run order are the profile's.
+        Assert.Equal(new[] { "cam", "mean", "pid", "pid2", "servo", "servo2" }, Names(g.Nodes));
+        Assert.Equal("servo", g.Sinks[0].Name);
+    }
+
+    [Fact]
+    public void ASinkThatFailsIsNotAnnouncedAndTheBuildNamesIt()
+    {
+        int announced = 0;
+        var ex = Assert.Throws<ProfileException>(() => Registry().Build(App("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera" }, { "name": "mean", "type": "mean" },
+                { "name": "pid", "type": "follow" }, { "name": "servo", "type": "servo", "config": { "safe": 300 } } ],
+            """ + Connections + "}"), Context("board.json"), sinksOpen: _ => announced++));
+        Assert.Equal(0, announced);
+        Assert.Equal(new[] { "app.nodes[3].config.safe: must be between -90 and 90, got 300" }, ex.Problems);
+    }
+
+    [Fact]
+    public void ANodeWhoseRoleContradictsItsRegistrationIsRefusedByName()
+    {
+        var r = new ComponentRegistry()
+            .Register("pattern-camera", (name, c, _) => new PatternSource(name, _clock, 16, 16))
+            .Register("mean", (name, c, _) => new MeanTransform(name), role: NodeRole.Sink)
+            .Register("follow", (name, c, _) => new FollowController(name, 100))
+            .Register("servo", (name, c, _) => new RecordingSink(name));
+        Assert.Null(r.RoleOf("servo"));
+        Assert.Equal(NodeRole.Sink, r.RoleOf("mean"));
+        var ex = Assert.Throws<ProfileException>(() => r.Build(App("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera" }, { "name": "mean", "type": "mean" },
+                { "name": "pid", "type": "follow" }, { "name": "servo", "type": "servo" } ],
+            """ + Connections + "}"), Context("board.json")));
+        Assert.Equal(new[]
+        {
+            "app.nodes[1]: node 'mean' is a Transform but its type 'mean' was registered as a Sink (the registration's role must be the node's)",
+            "app.nodes[3]: node 'servo' is a Sink but its type 'servo' was not registered with role: NodeRole.Sink (sinks are opened first and driven safe on their own, so a sink type must say so)",
+        }, ex.Problems);
+    }
+
+    [Fact]
+    public void BuildSinksCreatesOnlyTheSinksAndNeedsNothingElseOfTheGraph()
+    {
+        var created = new System.Collections.Generic.List<string>();
+        var r = new ComponentRegistry()
+            .Register("follow", (name, c, _) => { created.Add(name); return new FollowController(name, 100); })
+            .Register("servo", (name, c, _) => { created.Add(name); return new RecordingSink(name, safe: (float)c.Number("safe", -90, 90, 0)); }, role: NodeRole.Sink);
+        // An unknown type, a missing source and a connection to nowhere: none of it is a sink's business.
+        var sinks = r.BuildSinks(App("""
+            { "nodes": [
+                { "name": "cam", "type": "no-such-camera", "config": { "file": "/nonexistent.mp4" } },
+                { "name": "pan", "type": "servo", "config": { "safe": 7 } }, { "name": "pid", "type": "follow" },
+                { "name": "tilt", "type": "servo" } ],
+              "connections": [ { "from": "nowhere.out", "to": "pan.command" } ] }
+            """), Context("board.json"));
+        Assert.Equal(new[] { "pan", "tilt" }, created);
+        Assert.Equal(new[] { "pan", "tilt" }, Names(sinks));
+        Assert.Equal(7f, ((RecordingSink)sinks[0]).Safe.Values[0]);
+        Assert.Equal(new[] { "channel 0" }, sinks[1].DescribeOutputs());
+
+        var ex = Assert.Throws<ProfileException>(() => r.BuildSinks(App("""
+            { "nodes": [ { "name": "pan", "type": "servo", "config": { "safe": 700 } } ] }
+            """), Context("board.json")));
+        Assert.Equal(new[] { "app.nodes[0].config.safe: must be between -90 and 90, got 700" }, ex.Problems);
+    }
+
+    private static string[] Names<T>(System.Collections.Generic.IReadOnlyList<T> nodes) where T : Node
+    {
+        var names = new string[nodes.Count];
+        for (int i = 0; i < names.Length; i++) names[i] = nodes[i].Name;
+        return names;
     }
 }

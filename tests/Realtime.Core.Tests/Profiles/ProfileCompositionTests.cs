@@ -147,6 +147,31 @@ public sealed class ProfileCompositionTests
     }
 
     [Fact]
+    public void SetAddressesAListEntryByItsName()
+    {
+        var p = BoardFiles.Load("rpi5", "pwm[tilt].safe_angle_deg=-10", "pwm[pan].max_angle_deg=40");
+        Assert.Equal(-10, p.Pwm[1].SafeAngleDeg);
+        Assert.Equal(0, p.Pwm[0].SafeAngleDeg);
+        Assert.Equal(40, p.Pwm[0].MaxAngleDeg);
+        Assert.Equal(30, p.Pwm[1].MaxAngleDeg);
+    }
+
+    [Fact]
+    public void SetAddressesAGraphNodeByItsNameAndNamesTheNodesWhenNoneHasIt()
+    {
+        var root = ProfileComposer.ParseObject("""
+            { "app": { "nodes": [ { "name": "camera", "type": "sim-video" }, { "name": "model", "type": "onnx-model", "config": { "path": "a.onnx" } } ] } }
+            """, "mine.json");
+        ProfileComposer.ApplySet(root, "app.nodes[model].config.path=models/x.onnx", "mine.json", "--set");
+        ProfileComposer.ApplySet(root, "app.nodes[model].type=naive-onnx-model", "mine.json", "--set");
+        Assert.Equal("models/x.onnx", (string?)root["app"]!["nodes"]![1]!["config"]!["path"]);
+        Assert.Equal("naive-onnx-model", (string?)root["app"]!["nodes"]![1]!["type"]);
+        var ex = Assert.Throws<ProfileException>(() => ProfileComposer.ApplySet(root, "app.nodes[modle].config.path=x.onnx", "mine.json", "--set"));
+        Assert.Equal("mine.json", ex.Source);
+        Assert.Equal("--set app.nodes[modle].config.path: app.nodes has no entry named 'modle' (names: camera, model)", Assert.Single(ex.Problems));
+    }
+
+    [Fact]
     public void SetKeepsTextFieldsTextEvenWhenTheValueLooksLikeANumber()
     {
         var p = BoardFiles.Load("sim", "description=42", "name=007");
@@ -165,7 +190,10 @@ public sealed class ProfileCompositionTests
     [InlineData("timing.rate_hz", "override timing.rate_hz: expected key=value")]
     [InlineData("=5", "override =5: expected key=value")]
     [InlineData("timing..rate_hz=5", "override timing..rate_hz: not a field path")]
-    [InlineData("pwm[x].chip=1", "override pwm[x].chip: not a field path")]
+    [InlineData("pwm[x y].chip=1", "override pwm[x y].chip: not a field path")]
+    [InlineData("pwm[].chip=1", "override pwm[].chip: not a field path")]
+    [InlineData("pwm[pna].chip=1", "override pwm[pna].chip: pwm has no entry named 'pna' (names: pan, tilt)")]
+    [InlineData("timing[pan].chip=1", "override timing[pan].chip: timing is an object, not a list")]
     [InlineData("pwm[2].chip=1", "override pwm[2].chip: pwm has 2 entries, so there is no [2]")]
     [InlineData("timing.rate_hz.x=1", "override timing.rate_hz.x: timing.rate_hz is a number, not an object with fields")]
     [InlineData("timing[0]=1", "override timing[0]: timing is an object, not a list")]

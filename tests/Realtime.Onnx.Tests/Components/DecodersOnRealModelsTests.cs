@@ -11,6 +11,7 @@ using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Core.Timing;
+using Realtime.Onnx.Components;
 using Realtime.Tests;
 
 namespace Realtime.Onnx.Tests.Components;
@@ -34,7 +35,7 @@ public sealed class DecodersOnRealModelsTests
             for (int i = 0; i < _out.Length; i++)
             {
                 long[] s = engine.OutputShapes[i];
-                _out[i] = Output(ModelNode.PortName(engine.OutputNames[i]), new TensorPayload(TensorElement.Float32, Array.ConvertAll(s, d => (int)d)));
+                _out[i] = Output(OnnxModelNode.PortName(engine.OutputNames[i]), new TensorPayload(TensorElement.Float32, Array.ConvertAll(s, d => (int)d)));
                 engine.Output(i).CopyTo(_out[i].Payload.Floats);
             }
         }
@@ -85,21 +86,15 @@ public sealed class DecodersOnRealModelsTests
     {
         var clock = new ManualClock();
         using var context = new ComponentContext(new BoardProfile { Simulated = true }, "board.json", clock) { AssetsDirectory = TestAssets.Dir };
-        using var silero = OnnxInferenceEngine.Load(TestAssets.Get("models/silero_vad.onnx"), new OnnxBinding
-        {
-            PrimaryInput = "input",
-            Shapes = new Dictionary<string, long[]> { ["input"] = new long[] { 1, 576 }, ["state"] = new long[] { 2, 1, 128 } },
-            Scalars = new Dictionary<string, long> { ["sr"] = 16000 },
-            Carried = new[] { new CarriedTensor("stateN", "state") },
-        });
-        var registry = new ComponentRegistry().AddCoreComponents()
-            .Register("silero", (name, c, _) => new ModelNode(name, silero))
-            .Register("sink", (name, c, _) => new CountingSink(name));
+        var registry = new ComponentRegistry().AddCoreComponents().AddOnnxComponents()
+            .Register("sink", (name, c, _) => new CountingSink(name), role: NodeRole.Sink);
+        // Silero VAD as the built-in model node: its recurrent state carried (stateN → state), its sample rate a constant.
         var app = JsonSerializer.Deserialize("""
             { "nodes": [
                 { "name": "mic", "type": "wav-source", "config": { "path": "audio/speech-relay.wav" } },
                 { "name": "pre", "type": "audio-tensor", "config": { "chunk": 512, "context": 64 } },
-                { "name": "vad", "type": "silero" },
+                { "name": "vad", "type": "onnx-model", "config": { "path": "models/silero_vad.onnx",
+                    "shapes": { "input": [1, 576], "state": [2, 1, 128] }, "state": { "stateN": "state" }, "scalars": { "sr": 16000 } } },
                 { "name": "p", "type": "vad-probability" },
                 { "name": "level", "type": "pid", "config": { "kp": 1, "incremental": false, "min": 0, "max": 1 } },
                 { "name": "out", "type": "sink" } ],
@@ -164,7 +159,7 @@ public sealed class DecodersOnRealModelsTests
         var outputs = new Tensors("m", engine);
         long[] shape = engine.OutputShapes[scoresIndex];
         var top = (TopK)TopK.Create("top", Config($$"""{ "shape": [{{string.Join(",", shape)}}], "k": 3, "activation": "sigmoid" }"""), Context());
-        Wire((outputs, "", ""), (top, "m." + ModelNode.PortName(engine.OutputNames[scoresIndex]), "top.scores"));
+        Wire((outputs, "", ""), (top, "m." + OnnxModelNode.PortName(engine.OutputNames[scoresIndex]), "top.scores"));
         top.Process();
         ReadOnlySpan<float> raw = engine.Output(scoresIndex);
         float max = float.MinValue;

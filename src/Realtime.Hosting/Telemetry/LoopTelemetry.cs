@@ -1,0 +1,107 @@
+using System;
+using System.Threading;
+using Realtime.Core.Graph;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Timing;
+
+namespace Realtime.Hosting.Telemetry;
+
+/// <summary>
+/// A loop's live figures, kept in constant memory for a run that does not end: a
+/// <see cref="LatencyHistogram"/> per stage, end to end, period jitter and the floor, and counters of
+/// frames, misses, drops, source faults, held commands and safe-state entries. Attached to the loop
+/// only when metrics are asked for; its hook runs on the pipeline thread and allocates nothing, and
+/// <see cref="Render"/> reads it from the telemetry thread through snapshots made once.
+/// Warm-up frames are not counted.
+/// </summary>
+public sealed class LoopTelemetry : LoopInstrument
+{
+    /// <summary>The stages, in the order of the report, as the <c>stage</c> label names them.</summary>
+    public static readonly string[] StageNames = { "capture", "preprocess", "infer", "decode", "control", "actuate" };
+
+    private readonly LatencyHistogram[] _stages = new LatencyHistogram[6];
+    private readonly LatencyHistogram _endToEnd = new(), _jitter = new(), _floor = new();
+    private readonly HistogramSnapshot _snapshot = new();
+    private readonly long _periodNs;
+    private long _frames, _misses, _dropped, _sourceFaults, _held, _fallbacks, _safeEntries, _lastStartNs;
+    private bool _wasSafe;
+
+    /// <summary>Figures for a loop with period <paramref name="periodNs"/> (0: not paced, no jitter).</summary>
+    public LoopTelemetry(long periodNs)
+    {
+        _periodNs = periodNs;
+        for (int i = 0; i < _stages.Length; i++) _stages[i] = new LatencyHistogram();
+    }
+
+    /// <summary>Counted frames so far.</summary>
+    public long Frames => Volatile.Read(ref _frames);
+    /// <summary>Counted frames that missed their deadline.</summary>
+    public long DeadlineMisses => Volatile.Read(ref _misses);
+    /// <summary>End to end latency so far.</summary>
+    public LatencyHistogram EndToEnd => _endToEnd;
+
+    /// <inheritdoc/>
+    public override void OnFrameEnd(int frame, ref FrameRecord record)
+    {
+        FrameFlags flags = record.Flags;
+        if ((flags & FrameFlags.Warmup) != 0) return;
+        bool safe = (flags & FrameFlags.SafeState) != 0;
+        if (safe && !_wasSafe) Volatile.Write(ref _safeEntries, _safeEntries + 1);
+        _wasSafe = safe;
+        if (record.DroppedBefore > 0) Volatile.Write(ref _dropped, _dropped + record.DroppedBefore);
+        if ((flags & FrameFlags.DeadlineMiss) != 0) Volatile.Write(ref _misses, _misses + 1);
+        if ((flags & FrameFlags.Held) != 0) Volatile.Write(ref _held, _held + 1);
+        if ((flags & FrameFlags.Fallback) != 0) Volatile.Write(ref _fallbacks, _fallbacks + 1);
+        if (_periodNs > 0 && _lastStartNs > 0) _jitter.Record(Math.Abs(record.StartNs - _lastStartNs - _periodNs * (1 + record.DroppedBefore)));
+        _lastStartNs = record.StartNs;
+        if ((flags & FrameFlags.SourceFault) != 0) Volatile.Write(ref _sourceFaults, _sourceFaults + 1);
+        else
+        {
+            _stages[0].Record(record.CaptureStageNs);
+            _stages[1].Record(record.PreprocessEndNs - record.CaptureEndNs);
+            _stages[2].Record(record.InferEndNs - record.PreprocessEndNs);
+            _stages[3].Record(record.DecodeEndNs - record.InferEndNs);
+            _stages[4].Record(record.ControlEndNs - record.DecodeEndNs);
+            _stages[5].Record(record.ActuateEndNs - record.ControlEndNs);
+            _endToEnd.Record(record.EndToEndNs);
+        }
+        Volatile.Write(ref _frames, _frames + 1);
+    }
+
+    /// <inheritdoc/>
+    public override bool AfterFrame(int frame, ref FrameRecord record)
+    {
+        // The floor runs after the frame's end: its figure is in the record only now.
+        if (record.FloorNs > 0 && (record.Flags & FrameFlags.Warmup) == 0) _floor.Record(record.FloorNs);
+        return true;
+    }
+
+    /// <summary>
+    /// Writes the loop's families with <paramref name="labels"/> (e.g. <c>loop="main"</c>) on the
+    /// telemetry thread; one caller at a time (it reuses one snapshot).
+    /// </summary>
+    public void Render(PrometheusText text, string labels)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(labels);
+        string sep = labels.Length > 0 ? "," : "";
+        text.Counter("rtapp_frames_total", "Frames run after warm-up.", Frames, labels);
+        text.Counter("rtapp_deadline_misses_total", "Frames whose end-to-end latency passed the deadline.", DeadlineMisses, labels);
+        text.Counter("rtapp_dropped_frames_total", "Frames the source produced that the loop never took (it fell behind).", Volatile.Read(ref _dropped), labels);
+        text.Counter("rtapp_source_faults_total", "Frames the source failed, or delivered stale or flat.", Volatile.Read(ref _sourceFaults), labels);
+        text.Counter("rtapp_held_commands_total", "Frames whose command was not applied (skipped or the last one held).", Volatile.Read(ref _held), labels);
+        text.Counter("rtapp_fallback_commands_total", "Frames whose fallback controller's command was applied.", Volatile.Read(ref _fallbacks), labels);
+        text.Counter("rtapp_safe_state_entries_total", "Times the outputs went to their safe state.", Volatile.Read(ref _safeEntries), labels);
+        _endToEnd.CopyTo(_snapshot);
+        text.Histogram("rtapp_end_to_end_latency_seconds", "Capture to actuation, per frame.", _snapshot, labels);
+        for (int i = 0; i < _stages.Length; i++)
+        {
+            _stages[i].CopyTo(_snapshot);
+            text.Histogram("rtapp_stage_latency_seconds", "One stage of a frame.", _snapshot, labels + sep + "stage=\"" + StageNames[i] + "\"");
+        }
+        _jitter.CopyTo(_snapshot);
+        text.Histogram("rtapp_period_jitter_seconds", "How far a frame's start was from one period after the last one's.", _snapshot, labels);
+        _floor.CopyTo(_snapshot);
+        if (_snapshot.Count > 0) text.Histogram("rtapp_model_floor_seconds", "The model alone, run after a frame (only when the floor is asked for).", _snapshot, labels);
+    }
+}
