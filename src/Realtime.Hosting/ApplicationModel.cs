@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using Realtime.Core.Graph;
 using Realtime.Onnx;
 
 namespace Realtime.Hosting;
@@ -23,4 +25,18 @@ public sealed class ApplicationModel
     public string Path { get; }
     /// <summary>The bound engine.</summary>
     public OnnxInferenceEngine Engine { get; }
+
+    /// <summary>
+    /// The tensors the application writes the model's fed inputs into, each with the model's name of
+    /// that input (a graph's upstream payloads, which the model reads in place; inputs the model node
+    /// fills itself, carried state or constants, are not listed); null where the application's
+    /// preprocessing writes the engine's own bound input (<see cref="OnnxInferenceEngine.Input"/>).
+    /// The bench reads the frames a model really sees from here.
+    /// </summary>
+    public IReadOnlyList<ModelInput>? Inputs { get; init; }
 }
+
+/// <summary>One input a model is fed: the model's name of it and the tensor the application writes it into.</summary>
+/// <param name="Name">The model's input name.</param>
+/// <param name="Tensor">The tensor.</param>
+public readonly record struct ModelInput(string Name, TensorPayload Tensor);

@@ -63,7 +63,7 @@ public sealed class GraphApplication : IRealtimeApplication
             AppGraph graph = _components.Build(app, components);
             var models = new List<ApplicationModel>();
             foreach (Node n in graph.Nodes)
-                if (n is Realtime.Onnx.Components.OnnxModelNode m) models.Add(new ApplicationModel(m.Name, m.ModelPath, m.Engine));
+                if (n is Realtime.Onnx.Components.OnnxModelNode m) models.Add(new ApplicationModel(m.Name, m.ModelPath, m.Engine) { Inputs = InputTensors(m) });
             overrides.Startup?.Mark(Realtime.Core.Reporting.StartupTimeline.ModelLoaded);
             GraphLoop loop;
             try
@@ -112,6 +112,14 @@ public sealed class GraphApplication : IRealtimeApplication
 
     /// <inheritdoc/>
     public string? ModelProblem(BoardProfile profile, string modelPath) => null;
+
+    // What the model node's input ports read: the payloads of the outputs connected to them (every port is connected).
+    private static ModelInput[] InputTensors(Realtime.Onnx.Components.OnnxModelNode model)
+    {
+        var inputs = new ModelInput[model.Inputs.Count];
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = new ModelInput(model.ModelInputName(i), ((InputPort<TensorPayload>)model.Inputs[i]).Payload);
+        return inputs;
+    }
 
     private static ComponentContext NewContext(ApplicationContext context) => new(context.Profile, context.ProfileSource)
     {

@@ -18,6 +18,18 @@ internal static class BenchPipelines
         return new ApplicationTarget(demo);
     }
 
+    /// <summary>The sim board's voice relay (Silero VAD on the speech recording), as <c>rtapp bench --demo voice-relay</c> builds it.</summary>
+    public static ApplicationTarget VoiceRelay(BenchScenario scenario, int frames, int warmup)
+    {
+        var host = new Realtime.Hosting.RealtimeHost("test").AddDemos();
+        var (profile, source) = Realtime.Hosting.ProfileCatalog.Load(TestAssets.SimProfile, null, "voice-relay", host);
+        var instance = host.ApplicationFor(profile, source, "voice-relay").Build(new Realtime.Hosting.ApplicationContext(profile, source)
+        {
+            AssetsDirectory = TestAssets.Dir, Overrides = BenchTarget.Overrides(scenario, frames, warmup),
+        });
+        return new ApplicationTarget(instance);
+    }
+
     /// <summary>A sample profile of samples/profiles.</summary>
     public static string Sample(string name) => System.IO.Path.Combine(TestAssets.RepoRoot, "samples", "profiles", name);
 

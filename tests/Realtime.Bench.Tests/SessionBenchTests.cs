@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Realtime.Bench.Sessions;
@@ -20,7 +21,14 @@ public sealed class SessionBenchTests
         try
         {
             var known = SessionBench.Known(extraCore: 0, cache);
-            var tensors = SessionBench.Tensors(TestAssets.Megamind, 8, 128, 128);
+            // The frames a profile's graph writes into its model's input: its camera, its preprocessing.
+            List<float[]> tensors;
+            using (var app = BenchPipelines.Application(BenchPipelines.Sample("face-presence.json"), BenchScenario.SingleStream, 8, 0))
+            {
+                tensors = SessionBench.Tensors(app, 8, out string input);
+                Assert.Equal("input:0", input);
+                Assert.Equal(8, app.Application.Loop.FramesRun);
+            }
             Assert.Equal(8, tensors.Count);
             Assert.All(tensors, t => Assert.Equal(128 * 128 * 3, t.Length));
             // Frames of a video differ: the tensors are not eight copies of one.
@@ -68,6 +76,26 @@ public sealed class SessionBenchTests
     }
 
     [Fact]
+    public void TheFramesOfADemoAreWhatItsPreprocessingWroteIntoItsModel()
+    {
+        using var app = BenchPipelines.FaceTracker(BenchScenario.SingleStream, 3, 0);
+        var tensors = SessionBench.Tensors(app, 3, out string input);
+        Assert.Equal("input:0", input);
+        Assert.Equal(3, tensors.Count);
+        Assert.Equal(app.Model.Engine.Input.ToArray(), tensors[2]);
+        Assert.All(tensors, t => Assert.Equal(128 * 128 * 3, t.Length));
+    }
+
+    [Fact]
+    public void AModelFedMoreThanOneTensorIsRefusedByName()
+    {
+        using var app = BenchPipelines.VoiceRelay(BenchScenario.SingleStream, 3, 0);
+        var ex = Assert.Throws<Realtime.Hosting.UsageException>(() => SessionBench.Tensors(app, 3, out _));
+        Assert.StartsWith("--sessions runs a model ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("silero_vad", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SelectKeepsTheDefaultFirstAndNamesAnUnknownChoice()
     {
         var known = SessionBench.Known(1, "cache");
@@ -86,7 +114,8 @@ public sealed class SessionBenchTests
     [Fact]
     public void WrittenTensorsAreTheFramesInOrderAsLittleEndianFloats()
     {
-        var tensors = SessionBench.Tensors(TestAssets.Megamind, 3, 128, 128);
+        List<float[]> tensors;
+        using (var app = BenchPipelines.FaceTracker(BenchScenario.SingleStream, 3, 0)) tensors = SessionBench.Tensors(app, 3, out _);
         string file = Path.Combine(Path.GetTempPath(), "rtapp-tensors-" + Guid.NewGuid().ToString("N") + ".f32");
         try
         {

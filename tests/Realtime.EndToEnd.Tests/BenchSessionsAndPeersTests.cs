@@ -41,7 +41,7 @@ public sealed class BenchSessionsAndPeersTests
     [Theory]
     [InlineData(new[] { "--sessions", "default,warp" }, "unknown session choice 'warp'")]
     [InlineData(new[] { "--write-tensors", "x.f32" }, "--write-tensors goes with --sessions")]
-    [InlineData(new[] { "--sessions", "all", "--demo", "voice-relay" }, "--sessions is written for the face tracker")]
+    [InlineData(new[] { "--sessions", "all", "--demo", "voice-relay" }, "--sessions runs a model ")]
     [InlineData(new[] { "--sessions", "all", "--duration", "5s" }, "--sessions takes --frames")]
     public void BadSessionOptionsAreOneClearLineAndExit2(string[] args, string message)
     {

@@ -183,8 +183,7 @@ internal sealed class BenchCommand : HostCommand
 
         if (cl.GetValue(_sessions) is string sessions)
         {
-            if (model is not null) throw new UsageException("--sessions runs the demo's model on the demo's video: give --board/--demo, not --model");
-            if (demo != FaceTrackerDemo.DemoName) throw new UsageException($"--sessions is written for the face tracker's model and video, not {demo}");
+            if (model is not null) throw new UsageException("--sessions runs an application's model on the frames its preprocessing writes: give --board/--demo, not a model file");
             if (duration is not null) throw new UsageException("--sessions takes --frames, not --duration");
             return SessionsMode(setup, sessions, frames ?? 1000, warmup, cl.GetValue(_cache), cl.GetValue(_writeTensors), cl.GetValue(_report));
         }
@@ -437,27 +436,29 @@ internal sealed class BenchCommand : HostCommand
     private static int SessionsMode(Setup s, string list, int frames, int warmup, string? cache, string? tensorFile, string? reportPath)
     {
         var p = s.Profile;
-        string modelPath = AssetLocator.Resolve(s.Assets, p.Model.Path);
-        if (!File.Exists(modelPath)) throw new ProfileException(s.ProfileSource, new[] { $"model.path: model file not found: {modelPath} (./scripts/fetch-assets.sh fetches it)" });
-        string video = AssetLocator.Resolve(s.Assets, p.Camera.Video ?? "video/Megamind.avi");
-        if (!File.Exists(video)) throw new ProfileException(s.ProfileSource, new[] { $"camera.video: video file not found: {video} (./scripts/fetch-assets.sh fetches it)" });
         if (tensorFile is not null && (tensorFile.Length == 0 || Directory.Exists(tensorFile)))
             throw new UsageException($"--write-tensors needs a file path, got '{tensorFile}'");
         var chosen = SessionBench.Select(SessionBench.Known(ExtraCore(p), Path.GetFullPath(cache ?? DefaultCache())), list, out string? error)
             ?? throw new UsageException($"--sessions: {error}");
-        // Distinct frames, up to 300 (10 s of video); a longer run cycles through them.
-        var tensors = SessionBench.Tensors(video, Math.Min(frames, 300), p.Model.InputWidth, p.Model.InputHeight);
-        string data = $"{Path.GetFileName(video)}: its first {tensors.Count} frames, each letterboxed whole into {p.Model.InputWidth}×{p.Model.InputHeight} by the project's preprocessing, before the runs (untimed); frame f of a lane is tensor f mod {tensors.Count}";
+        // Distinct frames, up to 300 (10 s at 30 Hz), as the application's own preprocessing writes them; a longer run cycles through them.
+        List<float[]> tensors;
+        string modelPath, inputName, data;
+        using (var app = (ApplicationTarget)Build(s, BenchScenario.SingleStream, Math.Min(frames, 300), 0, measureFloor: false))
+        {
+            tensors = SessionBench.Tensors(app, Math.Min(frames, 300), out inputName);
+            modelPath = app.ModelPath;
+            data = $"application '{app.Demo}': its first {tensors.Count} frames as its preprocessing wrote them into model '{app.Model.Name}''s input '{inputName}' ({tensors[0].Length} float32), before the runs (untimed); frame f of a lane is tensor f mod {tensors.Count}";
+        }
         if (tensorFile is not null)
         {
             SessionBench.WriteTensors(tensorFile, tensors);
-            if (!s.Quiet) Console.WriteLine($"Frames: {tensors.Count} tensors of {p.Model.InputHeight}×{p.Model.InputWidth}×3 float32 written to {tensorFile}");
+            if (!s.Quiet) Console.WriteLine($"Frames: {tensors.Count} tensors of {tensors[0].Length} float32 written to {tensorFile}");
         }
         if (!s.Quiet)
             Console.WriteLine($"rtapp {Version} bench --sessions: {string.Join(", ", chosen.ConvertAll(c => c.Name))} on {Path.GetFileName(modelPath)}; {warmup} warm-up + {frames} frames each, a {SessionBench.DefaultGapNs / 1000} µs idle gap after each, lanes taking turns every {SessionBench.BlockFrames} frames");
         // Sessions are created here, the runs happen on the pipeline thread: as rtapp run does it (see SessionBench.Run).
         Realtime.Core.Reporting.SchedulingInfo scheduling = new();
-        var report = SessionBench.Run(modelPath, p.Model.Input, chosen, tensors, frames, warmup, SessionBench.DefaultGapNs,
+        var report = SessionBench.Run(modelPath, inputName, chosen, tensors, frames, warmup, SessionBench.DefaultGapNs,
             measure => scheduling = PipelineThread.Run(p, s.Realtime, measure));
         foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
         report.Version = Version;

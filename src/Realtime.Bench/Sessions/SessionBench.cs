@@ -4,12 +4,11 @@ using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
-using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Timing;
 using Realtime.Linux;
 using Realtime.Onnx;
-using Realtime.Vision;
+using Realtime.Hosting;
 
 namespace Realtime.Bench.Sessions;
 
@@ -91,27 +90,49 @@ public static class SessionBench
     }
 
     /// <summary>
-    /// The first <paramref name="count"/> frames of <paramref name="videoPath"/> (looping when it is
-    /// shorter), each letterboxed whole into a <paramref name="width"/>×<paramref name="height"/> RGB
-    /// tensor in [-1, 1] by the project's preprocessing: the frames every lane runs.
+    /// The first <paramref name="count"/> frames of <paramref name="target"/>'s application as its own
+    /// preprocessing writes them into the measured model's input (the loop runs them frame by frame,
+    /// untimed): the frames every lane runs, for any application whose model takes one float32
+    /// tensor. <paramref name="inputName"/> is the model's name of that input.
     /// </summary>
-    public static List<float[]> Tensors(string videoPath, int count, int width, int height)
+    public static List<float[]> Tensors(ApplicationTarget target, int count, out string inputName)
     {
+        ArgumentNullException.ThrowIfNull(target);
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "at least one frame");
-        using var video = new VideoFileReader(videoPath);
-        var pre = new LetterboxPreprocessor(video.Width, video.Height, width, height);
-        var slot = new FrameBuffer(video.Width, video.Height, PixelFormat.Bgr24);
+        var model = target.Model;
+        Realtime.Core.Graph.TensorPayload? fed = null;
+        if (model.Inputs is { } inputs)
+        {
+            if (inputs.Count != 1 || inputs[0].Tensor.Type.Element != Realtime.Core.Graph.TensorElement.Float32)
+                throw new UsageException($"--sessions runs a model fed one float32 tensor; model '{model.Name}' ({Path.GetFileName(model.Path)}) is fed {inputs.Count}: {Names(inputs)}");
+            fed = inputs[0].Tensor;
+            inputName = inputs[0].Name;
+        }
+        else
+        {
+            var names = model.Engine.InputNames;
+            if (names.Count != 1)
+                throw new UsageException($"--sessions runs a model of one input; model '{model.Name}' ({Path.GetFileName(model.Path)}) has {names.Count}: {string.Join(", ", names)}");
+            inputName = names[0];
+        }
+        var loop = target.Application.Loop;
         var tensors = new List<float[]>(count);
         for (int f = 0; f < count; f++)
         {
-            if (!video.HasFrame) throw new InvalidDataException($"{videoPath}: frame {video.Index + 1} does not decode (corrupt or truncated video)");
-            Copy(video, slot);
-            var t = new float[width * height * 3];
-            pre.Process(slot, t);
-            tensors.Add(t);
-            video.Advance();
+            int before = loop.FramesRun;
+            loop.RunFrames(1);
+            if (loop.FramesRun == before)
+                throw new InvalidDataException($"application '{target.Demo}' gave {f} frame(s) of the {count} asked for ({loop.Fault?.Message ?? "its source ended"})");
+            tensors.Add((fed is null ? model.Engine.Input : fed.Floats).ToArray());
         }
         return tensors;
+    }
+
+    private static string Names(IReadOnlyList<Realtime.Hosting.ModelInput> inputs)
+    {
+        var names = new string[inputs.Count];
+        for (int i = 0; i < names.Length; i++) names[i] = $"{inputs[i].Name} ({inputs[i].Tensor.Type})";
+        return string.Join(", ", names);
     }
 
     /// <summary>Writes <paramref name="tensors"/> one after another as little-endian float32 (a raw file other programs read).</summary>
@@ -186,15 +207,6 @@ public static class SessionBench
         {
             foreach (var lane in lanes) lane.Dispose();
         }
-    }
-
-    private static unsafe void Copy(VideoFileReader video, FrameBuffer slot)
-    {
-        byte* src = (byte*)video.Frame.Data;
-        long stride = video.Frame.Step();
-        int row = slot.Width * 3;
-        fixed (byte* dst = slot.Pixels)
-            for (int y = 0; y < slot.Height; y++) Buffer.MemoryCopy(src + y * stride, dst + y * slot.Stride, row, row);
     }
 
     /// <summary>One choice's engine and per-frame records.</summary>

@@ -12,6 +12,7 @@ using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
 using Realtime.Gpio.Power;
 using Realtime.Linux;
+using Realtime.Hosting.Telemetry;
 using Realtime.Onnx;
 
 namespace Realtime.Hosting.Commands;
@@ -49,12 +50,14 @@ internal sealed class RunCommand : HostCommand
     private readonly Option<string[]> _set = HostOptions.Repeated("--set", "key=value", "Override one profile field (repeatable).");
     private readonly Option<SavedModelFormat?> _optimizedModel = HostOptions.Choice("--optimized-model", "Load the model's saved optimized form (saved first when missing).",
         ("onnx", SavedModelFormat.Onnx), ("ort", SavedModelFormat.Ort));
+    private readonly Option<string> _metrics = HostOptions.Text("--metrics", "HOST:PORT",
+        "Serve live metrics while the loop runs: Prometheus text at /metrics and /healthz, from the telemetry thread (e.g. 127.0.0.1:9464).");
     private readonly Option<string> _cache = HostOptions.Text("--cache", "DIR", "Where --optimized-model keeps the saved model (default: out/ort-cache).");
 
     /// <inheritdoc/>
     public override IReadOnlyList<Option> Options => new Option[]
     {
-        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache,
+        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _metrics,
     };
 
     /// <inheritdoc/>
@@ -129,6 +132,10 @@ internal sealed class RunCommand : HostCommand
         string? assets = AssetLocator.Find(cl.GetValue(_assets));
         if (stop.Requested) return StoppedDuringStartup(host, stop, "profile-loaded", profile.Name, demoName, reportPath);
         startup.Mark(StartupTimeline.ProfileLoaded);
+        // Live metrics listen before anything is opened: a port that cannot be taken stops the run with no output moved.
+        using RunMetrics? metrics = cl.GetValue(_metrics) is string listen
+            ? RunMetrics.Start(listen, "--metrics", host.Version, host.Commit, profile.Name, profile.Threads.Telemetry?.Cores ?? new List<int>(), !cl.GetValue(_noRt))
+            : null;
 
         var setupNotes = new List<string>();
         var th = profile.Threads;
@@ -174,6 +181,14 @@ internal sealed class RunCommand : HostCommand
         long wireEndNs = MonotonicClock.NowNs();
         startup.Mark(StartupTimeline.Wired, wireEndNs);
         heartbeat.Attach(loop);
+        if (metrics is not null)
+        {
+            var modelPaths = new List<string>();
+            foreach (var m in demo.Models) modelPaths.Add(m.Path);
+            if (!metrics.Watch(loop, demoName, modelPaths, w.StallTimeoutUs * 1000))
+                setupNotes.Add($"--metrics: {demoName} is wired by hand, not a graph: only the build, models, GC and temperatures are served");
+            else if (!quiet) Console.WriteLine($"metrics: http://{metrics.Endpoint}/metrics");
+        }
         // Asked for, but not possible: a recurrent model run alone again would advance its state twice.
         if (overrides.MeasureFloor)
             foreach (var m in demo.Models)

@@ -60,6 +60,9 @@ public sealed class OnnxModelNode : Node
     /// <summary>The model file.</summary>
     public string ModelPath => _engine.ModelPath;
 
+    /// <summary>The model's own name of the input that input port <paramref name="port"/> feeds (inputs carrying state or constants have no port).</summary>
+    public string ModelInputName(int port) => _engine.InputNames[_inputIndex[port]];
+
     /// <summary>
     /// The port name of a model's input or output name: every character that is not a letter,
     /// digit, '-' or '_' becomes '_' (BlazeFace's <c>Identity_1:0</c> is <c>Identity_1_0</c>), cut at 64.

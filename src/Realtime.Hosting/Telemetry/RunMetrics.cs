@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Threading;
+using Realtime.Core.Graph;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Timing;
+using Realtime.Linux;
+
+namespace Realtime.Hosting.Telemetry;
+
+/// <summary>
+/// Live metrics of one <c>rtapp run</c>: the <see cref="MetricsServer"/> on the telemetry thread
+/// (pinned to <c>threads.telemetry</c>'s cores at SCHED_OTHER when there are some), serving the
+/// loop's <see cref="LoopTelemetry"/>, the build, the models, GC counts and the board's thermal
+/// zones. Started before the application is built (a port in use stops the run before any output
+/// moves), watching the loop once it exists.
+/// </summary>
+public sealed class RunMetrics : IDisposable
+{
+    private MetricsServer _server = null!;
+    private readonly PrometheusText _text = new();
+    private readonly string _buildLabels;
+    private volatile LoopTelemetry? _telemetry;
+    private volatile ILoopHeartbeat? _loop;
+    private string _loopLabels = "";
+    private string[] _models = Array.Empty<string>();
+    private long _stallNs = 1_000_000_000;
+
+    private RunMetrics(string buildLabels) => _buildLabels = buildLabels;
+
+    /// <summary>Where it listens.</summary>
+    public IPEndPoint Endpoint => _server.Endpoint;
+    /// <summary>Scrapes answered so far.</summary>
+    public long Scrapes => _server.Scrapes;
+
+    /// <summary>
+    /// Listens on <paramref name="listen"/> (HOST:PORT). A listen address that is not one, or a port
+    /// that cannot be taken, is a <see cref="UsageException"/> naming <paramref name="field"/>.
+    /// </summary>
+    public static RunMetrics Start(string listen, string field, string version, string? commit, string board, IReadOnlyList<int> telemetryCores, bool rt)
+    {
+        IPEndPoint endpoint = MetricsServer.ParseListen(listen, out string? problem) ?? throw new UsageException($"{field}: {problem}");
+        string labels = PrometheusText.Labels(("version", version), ("commit", commit ?? "unknown"), ("board", board));
+        var metrics = new RunMetrics(labels);
+        try
+        {
+            metrics._server = MetricsServer.Start(endpoint, metrics.Render, metrics.Health, onThreadStart: () =>
+            {
+                if (rt && telemetryCores.Count > 0) RealtimeScheduling.ApplyToCurrentThread(0, telemetryCores, lockMemory: false, thread: "telemetry");
+            });
+            return metrics;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new UsageException($"{field}: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Watches the built application's loop: attaches a <see cref="LoopTelemetry"/> to it (before its
+    /// first frame). False when the loop takes no instruments (a hand-wired demo's).
+    /// </summary>
+    public bool Watch(IClosedLoop loop, string application, IEnumerable<string> models, long stallTimeoutNs)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        var names = new List<string>();
+        foreach (string m in models) names.Add(Path.GetFileName(m));
+        _models = names.ToArray();
+        _loopLabels = PrometheusText.Labels(("application", application));
+        _stallNs = Math.Max(stallTimeoutNs, 1_000_000);
+        if (loop is not GraphLoop graphLoop) return false;
+        var telemetry = new LoopTelemetry(graphLoop.Options.Scenario == LoopScenario.Periodic ? graphLoop.Options.PeriodNs : 0);
+        graphLoop.Attach(telemetry);
+        _telemetry = telemetry;
+        _loop = graphLoop;
+        return true;
+    }
+
+    private string Render()
+    {
+        // The telemetry thread only: one request at a time.
+        _text.Clear();
+        _text.Gauge("rtapp_build_info", "The running rtapp's version and commit, and its board.", 1, _buildLabels);
+        foreach (string m in _models)
+            _text.Gauge("rtapp_model_info", "The model variant each model node runs.", 1, _loopLabels + (_loopLabels.Length > 0 ? "," : "") + PrometheusText.Labels(("model", m)));
+        _telemetry?.Render(_text, _loopLabels);
+        for (int g = 0; g <= 2; g++)
+            _text.Counter("rtapp_gc_collections_total", "Garbage collections of the process, by generation (0 in a healthy loop after warm-up).",
+                GC.CollectionCount(g), PrometheusText.Labels(("generation", g.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        foreach (var zone in MachineFacts.ReadThermal())
+            _text.Gauge("rtapp_temperature_celsius", "Each thermal zone of the board.", zone.TempC, PrometheusText.Labels(("zone", zone.Zone), ("type", zone.Type)));
+        return _text.ToString();
+    }
+
+    private (bool, string) Health()
+    {
+        ILoopHeartbeat? loop = _loop;
+        if (loop is null) return (false, "starting: the loop is not running yet");
+        long last = loop.LastProgressNs;
+        long age = MonotonicClock.NowNs() - last;
+        if (last == 0) return (false, "starting: no frame yet");
+        if (age > _stallNs) return (false, $"stalled: no progress for {age / 1_000_000} ms ({loop.FramesRun} frames run)");
+        LoopTelemetry? t = _telemetry;
+        return (true, $"running: {loop.FramesRun} frames, {t?.DeadlineMisses ?? 0} deadline misses");
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _server.Dispose();
+}
