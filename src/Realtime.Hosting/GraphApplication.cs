@@ -60,7 +60,15 @@ public sealed class GraphApplication : IRealtimeApplication
         var components = NewContext(context);
         try
         {
-            AppGraph graph = _components.Build(app, components);
+            // The sinks are created first and driven safe before any source, model or other node is
+            // created: the outputs are safe (and the watchdog armed) while the models load.
+            AppGraph graph = _components.Build(app, components, sinksOpen: sinks =>
+            {
+                var outputs = new GraphSinks(ToArray(sinks), components);
+                outputs.ApplySafeState();
+                overrides.Startup?.Mark(Realtime.Core.Reporting.StartupTimeline.OutputsSafe);
+                overrides.OutputsSafe?.Invoke(outputs);
+            });
             var models = new List<ApplicationModel>();
             foreach (Node n in graph.Nodes)
                 if (n is Realtime.Onnx.Components.OnnxModelNode m) models.Add(new ApplicationModel(m.Name, m.ModelPath, m.Engine) { Inputs = InputTensors(m) });
@@ -77,8 +85,6 @@ public sealed class GraphApplication : IRealtimeApplication
                 throw new ProfileException(context.ProfileSource, new[] { ex.Message.StartsWith("app.", StringComparison.Ordinal) ? ex.Message : $"app: {ex.Message}" });
             }
             var instance = new GraphApplicationInstance(Name, p, loop, models, components);
-            overrides.Startup?.Mark(Realtime.Core.Reporting.StartupTimeline.OutputsSafe);
-            overrides.OutputsSafe?.Invoke(instance.Outputs);
             if (overrides.Faults is { } faults) loop.Attach(new FaultInjector(faults));
             return instance;
         }
@@ -90,8 +96,8 @@ public sealed class GraphApplication : IRealtimeApplication
     }
 
     /// <summary>
-    /// Builds the graph (models load: a node's ports come from its model) without starting it, and
-    /// returns its sinks as one set of outputs; nothing is started, no source runs.
+    /// Builds only the graph's sinks (no source, no model, no connection: a missing model or video
+    /// does not matter) and returns them as one set of outputs, opened at their safe values.
     /// </summary>
     public IActuator OpenSafeOutputs(ApplicationContext context)
     {
@@ -100,14 +106,20 @@ public sealed class GraphApplication : IRealtimeApplication
         var components = NewContext(context);
         try
         {
-            AppGraph graph = _components.Build(app, components);
-            return new GraphSinks(graph.Sinks, components);
+            return new GraphSinks(ToArray(_components.BuildSinks(app, components)), components);
         }
         catch
         {
             components.Dispose();
             throw;
         }
+    }
+
+    private static SinkNode[] ToArray(IReadOnlyList<SinkNode> sinks)
+    {
+        var array = new SinkNode[sinks.Count];
+        for (int i = 0; i < array.Length; i++) array[i] = sinks[i];
+        return array;
     }
 
     /// <inheritdoc/>

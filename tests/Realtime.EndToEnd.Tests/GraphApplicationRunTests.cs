@@ -93,7 +93,7 @@ public sealed class GraphApplicationRunTests : IDisposable
     {
         var r = Rtapp.Run(TimeSpan.FromMinutes(2), "safe", "--board", Sample("face-presence.json"), "--assets", TestAssets.Dir);
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("relay: relay (GPIO line 17): open", r.Stdout);
+        Assert.Contains("  relay: gpio chip 0 line 17 low (relay open, de-energised)", r.Stdout);
     }
 
     [Fact]

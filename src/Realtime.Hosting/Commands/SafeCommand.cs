@@ -5,7 +5,7 @@ using System.Globalization;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Gpio;
-using Realtime.Gpio.Components;
+
 
 namespace Realtime.Hosting.Commands;
 
@@ -24,13 +24,13 @@ internal sealed class SafeCommand : HostCommand
     /// <inheritdoc/>
     public override string Description => "Opens only the outputs the application drives, writes their safe values and exits (the service's " +
         "ExecStopPost: outputs go safe however the loop's process ended). Hardware PWM keeps running at them. " +
-        "A profile's app graph is built to find its sinks (its models load; no source runs).";
+        "Of a profile's app graph only the sinks are built (no model, no video, no source: a missing asset does not stop it).";
 
     private readonly Option<string> _board = HostOptions.Board("--board", "The board profile: a built-in name or a profile file (default: sim).");
     private readonly Option<string[]> _set = HostOptions.Repeated("--set", "key=value", "Override one profile field (repeatable).");
     private readonly Option<string> _demo = HostOptions.Text("--demo", "NAME", "The application whose outputs go safe (default: the profile's).");
     private readonly Option<bool> _quiet = HostOptions.Flag("--quiet", "Print nothing.");
-    private readonly Option<string> _assets = HostOptions.Text("--assets", "DIR", "The folder of models and videos an app graph names.");
+    private readonly Option<string> _assets = HostOptions.Text("--assets", "DIR", "The assets folder (accepted for the service's command line; the outputs need no asset).");
 
     /// <inheritdoc/>
     public override IReadOnlyList<Option> Options => new Option[] { _board, _set, _demo, _assets, _quiet };
@@ -59,9 +59,7 @@ internal sealed class SafeCommand : HostCommand
                     break;
                 case GraphSinks sinks:
                     foreach (var sink in sinks.Sinks)
-                        lines.Add(sink is GpioRelayNode r
-                            ? $"{sink.Name}: relay (GPIO line {r.Relay.Pin}): open, {(r.Relay.ActiveHigh ? "low" : "high")} (de-energised)"
-                            : $"{sink.Name}: safe");
+                        foreach (string output in sink.DescribeOutputs()) lines.Add($"{sink.Name}: {output}");
                     break;
             }
         }
