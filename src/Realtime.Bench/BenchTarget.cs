@@ -58,12 +58,14 @@ public abstract class BenchTarget : IDisposable
     /// <param name="warmup">Warm-up frames.</param>
     /// <param name="session">Profiling and saved-optimized-model settings to pass to the demo's session (threads stay the profile's).</param>
     /// <param name="measureFloor">Override the floor (a profile run turns it off so every model run is a frame's).</param>
-    public static RunOverrides Overrides(BenchScenario scenario, int frames, int warmup, OnnxSessionSettings? session = null, bool? measureFloor = null) => new()
+    /// <param name="floorModel">Of a graph, the model node measured (its floor alone); null: its only model.</param>
+    public static RunOverrides Overrides(BenchScenario scenario, int frames, int warmup, OnnxSessionSettings? session = null, bool? measureFloor = null, string? floorModel = null) => new()
     {
         Frames = frames,
         WarmupFrames = warmup,
         Scenario = scenario == BenchScenario.Periodic ? LoopScenario.Periodic : LoopScenario.SingleStream,
         MeasureFloor = measureFloor ?? scenario != BenchScenario.MaxRate,
+        FloorModel = floorModel,
         ProfilePathPrefix = session?.ProfilePathPrefix,
         OptimizedModelCacheDir = session?.OptimizedModelCacheDir,
         OptimizedModelFormat = session?.OptimizedModelFormat ?? SavedModelFormat.Onnx,
@@ -80,17 +82,14 @@ public sealed class ApplicationTarget : BenchTarget
     /// <summary>Wraps a built application (owned from here on, disposed if the model cannot be chosen) and measures its model <paramref name="modelNode"/> (null: its only one).</summary>
     /// <param name="application">The application.</param>
     /// <param name="modelNode">The model node to measure (--model NODE), or null.</param>
-    /// <param name="measureFloor">Attach the model-alone floor to a graph's loop (a demo attaches its own from its build's overrides).</param>
-    public ApplicationTarget(IApplicationInstance application, string? modelNode = null, bool measureFloor = false)
+    /// <remarks>The floor is attached by the application's build from its overrides (<see cref="RunOverrides.MeasureFloor"/>; of a graph, <see cref="RunOverrides.FloorModel"/> names the model node measured).</remarks>
+    public ApplicationTarget(IApplicationInstance application, string? modelNode = null)
     {
         ArgumentNullException.ThrowIfNull(application);
         Application = application;
         try
         {
             Model = ChooseModel(application, modelNode);
-            // The floor is an instrument the bench attaches; the application's own loop carries no floor code.
-            if (measureFloor && application is GraphApplicationInstance graph && !Model.Engine.CarriesState)
-                graph.GraphLoop.Attach(new ModelFloor(Model.Engine, graph.GraphLoop));
         }
         catch
         {

@@ -85,6 +85,7 @@ public sealed class GraphApplication : IRealtimeApplication
                 throw new ProfileException(context.ProfileSource, new[] { ex.Message.StartsWith("app.", StringComparison.Ordinal) ? ex.Message : $"app: {ex.Message}" });
             }
             var instance = new GraphApplicationInstance(Name, p, loop, models, components);
+            if (overrides.MeasureFloor && FloorEngines(models, overrides.FloorModel) is { } engines) loop.Attach(new ModelFloor(engines, loop));
             if (overrides.Faults is { } faults) loop.Attach(new FaultInjector(faults));
             return instance;
         }
@@ -113,6 +114,15 @@ public sealed class GraphApplication : IRealtimeApplication
             components.Dispose();
             throw;
         }
+    }
+
+    // The model-alone floor runs every model of the graph (or the one named) that can run again alone (one carrying a state cannot); null when none can.
+    private static IInferenceEngine[]? FloorEngines(List<ApplicationModel> models, string? only)
+    {
+        var engines = new List<IInferenceEngine>();
+        foreach (var m in models)
+            if (!m.Engine.CarriesState && (only is null || m.Name == only)) engines.Add(m.Engine);
+        return engines.Count > 0 ? engines.ToArray() : null;
     }
 
     private static SinkNode[] ToArray(IReadOnlyList<SinkNode> sinks)

@@ -16,6 +16,8 @@ public sealed class RunOverrides
     public LoopScenario? Scenario { get; init; }
     /// <summary>Measure the model-alone floor after each frame (an instrument: off unless asked, so production runs the model once per period).</summary>
     public bool MeasureFloor { get; init; }
+    /// <summary>Of a graph of several models, the model node whose floor is measured (the bench's --model NODE); null: every model, each alone.</summary>
+    public string? FloorModel { get; init; }
     /// <summary>Faults to inject (tests and demos of the watchdog).</summary>
     public FaultPlan? Faults { get; init; }
     /// <summary>Turn on ONNX Runtime's profiler, its trace file named with this prefix (null: off).</summary>

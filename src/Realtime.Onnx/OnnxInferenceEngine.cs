@@ -145,6 +145,9 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
 
     /// <summary>The model file.</summary>
     public string ModelPath { get; }
+
+    /// <summary>The session settings it was loaded with (a twin session, such as the bench's naive one, is created alike).</summary>
+    public OnnxSessionSettings Settings { get; private init; } = new();
     /// <summary>The primary input's name (empty when the model has no float input).</summary>
     public string InputName => _primary < 0 ? "" : _inputNames[_primary];
     /// <summary>The primary input's shape.</summary>
@@ -229,7 +232,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
                 if (meta.ElementDataType != TensorElementType.Float)
                     throw new InvalidDataException($"{path}: input '{primary}' is {meta.ElementDataType}, not float");
             }
-            var engine = new OnnxInferenceEngine(path, session, binding);
+            var engine = new OnnxInferenceEngine(path, session, binding) { Settings = settings };
             if (binding.ExpectedPrimaryShape is { } expected && !ShapesEqual(engine.InputShape, expected))
             {
                 var ex = new ModelShapeException(path, engine.InputName, engine.InputShape, expected);

@@ -41,12 +41,12 @@ internal static class BenchPipelines
     {
         var host = new Realtime.Hosting.RealtimeHost("test").AddDemos();
         var (profile, source) = Realtime.Hosting.ProfileCatalog.Load(profilePath, sets, null, host);
-        var overrides = BenchTarget.Overrides(scenario, frames, warmup);
+        var overrides = BenchTarget.Overrides(scenario, frames, warmup, floorModel: modelNode);
         var instance = host.ApplicationFor(profile, source).Build(new Realtime.Hosting.ApplicationContext(profile, source)
         {
             AssetsDirectory = TestAssets.Dir, Waiter = new ClockNanosleepWaiter(), Overrides = overrides,
         });
-        return new ApplicationTarget(instance, modelNode, overrides.MeasureFloor);
+        return new ApplicationTarget(instance, modelNode);
     }
 
     /// <summary>Runs the bench on a fresh thread (the pipeline thread), as rtapp does.</summary>

@@ -57,6 +57,45 @@ public sealed class NaiveCompareTests
     }
 
     [Fact]
+    public void TheNaiveTwinOfAGraphIsTheSameGraphWithItsModelNodeSwappedAndAllocatesPerFrame()
+    {
+        const int frames = 64, warmup = 4;
+        string profilePath = BenchPipelines.Sample("face-presence.json");
+        using var optimized = BenchPipelines.Application(profilePath, BenchScenario.SingleStream, frames, warmup);
+        var host = new Realtime.Hosting.RealtimeHost("test").AddDemos();
+        string swap = $"app.nodes[{optimized.Model.Name}].type={NaiveOnnxModelNode.TypeName}";
+        var (profile, source) = Realtime.Hosting.ProfileCatalog.Load(profilePath, new[] { swap }, null, host);
+        // Only the bench registers the naive node: the host's own registry does not build it.
+        Assert.False(host.Components.Contains(NaiveOnnxModelNode.TypeName));
+        var context = new Realtime.Hosting.ApplicationContext(profile, source)
+        {
+            AssetsDirectory = TestAssets.Dir, Overrides = BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, measureFloor: false),
+        };
+        var refused = Assert.Throws<ProfileException>(() => host.ApplicationFor(profile, source).Build(context));
+        Assert.Contains($"unknown component type '{NaiveOnnxModelNode.TypeName}'", Assert.Single(refused.Problems), StringComparison.Ordinal);
+        using var twin = new Realtime.Hosting.GraphApplication(NaiveOnnxModelNode.Register(host.Components)).Build(context);
+        Assert.Empty(twin.Models);   // the naive node is no onnx-model
+
+        BenchRun a = null!, b = null!;
+        var t = new Thread(() => (a, b) = new BenchDriver().RunPair(optimized.Application.Loop, twin.Loop), 1 << 20);
+        t.Start();
+        t.Join();
+
+        Assert.Equal(LoopOutcome.Completed, a.Outcome);
+        Assert.Equal(LoopOutcome.Completed, b.Outcome);
+        Assert.Equal(frames, b.CountedFrames);
+        Assert.Equal(0, a.AllocatedBytes);
+        // Per frame at least the input's copy (128×128×3 floats) and the outputs' copies.
+        long input = 128 * 128 * 3 * sizeof(float);
+        long outputs = (512 + 384 + 512 * 16 + 384 * 16) * sizeof(float);
+        Assert.True(b.AllocatedBytes >= frames * (input + outputs), $"naive loop allocated {b.AllocatedBytes} bytes over {frames} frames");
+        // The same computation: the decoder downstream of the naive node finds the sim video's face as often.
+        var nodesA = ((Realtime.Hosting.GraphApplicationInstance)optimized.Application).Graph.Reports();
+        var nodesB = ((Realtime.Hosting.GraphApplicationInstance)twin).Graph.Reports();
+        Assert.Equal(nodesA["faces"].Figures["frames_with_detections"], nodesB["faces"].Figures["frames_with_detections"]);
+    }
+
+    [Fact]
     public void TheNaiveEngineComputesWhatTheBoundEngineComputes()
     {
         using var bound = OnnxInferenceEngine.Load(TestAssets.BlazeFace128, "input:0", new long[] { 1, 128, 128, 3 });

@@ -225,6 +225,22 @@ public sealed class CompareNaiveCommandTests
     }
 
     [Fact]
+    public void TheNaiveTwinOfAGraphIsItsModelNodeSwapped()
+    {
+        string profile = Path.Combine(Realtime.Tests.TestAssets.RepoRoot, "samples", "profiles", "face-presence.json");
+        string report = Path.Combine(Rtapp.TempDir(), "naive-graph.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--board", profile, "--compare", "naive", "--frames", "64", "--warmup", "4", "--no-rt", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("bytes allocated / frame", r.Stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var cmp = doc.RootElement.GetProperty("bench").GetProperty("compare_naive");
+        Assert.Contains("naive-onnx-model", cmp.GetProperty("description").GetString());
+        Assert.Equal(0, cmp.GetProperty("optimized").GetProperty("alloc_bytes_per_frame").GetDouble());
+        Assert.True(cmp.GetProperty("naive").GetProperty("alloc_bytes_per_frame").GetDouble() > 128 * 128 * 3 * 4);
+        Assert.Equal(64, cmp.GetProperty("naive").GetProperty("end_to_end").GetProperty("count").GetInt32());
+    }
+
+    [Fact]
     public void TheComparisonIsSingleStreamOnly()
     {
         var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--compare", "naive", "--scenario", "periodic", "--frames", "5", "--no-rt");

@@ -97,14 +97,58 @@ public sealed class GraphApplicationRunTests : IDisposable
     }
 
     [Fact]
-    public void ABundleOfATwoModelGraphShipsEveryFileItsNodesNameAndItsStopStepFindsThem()
+    public void ARunRefusedWhileWiringWritesItsReportWithTheOutputsAlreadySafe()
+    {
+        string report = Path.Combine(TempDir(), "refused.json");
+        string profile = Edited(app => Nodes(app)[2]!["config"]!["path"] = "models/none.onnx");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "run", "--board", profile, "--frames", "5", "--warmup", "0", "--no-rt", "--assets", TestAssets.Dir, "--report", report);
+        Assert.True(r.ExitCode == 2, r.ToString());
+        string line = Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.StartsWith($"rtapp: error: {profile}", line);
+        Assert.Contains("app.nodes[2].config.path: model file not found", line);
+        var j = Report(report);
+        Assert.Equal("refused", j.GetProperty("outcome").GetString());
+        Assert.Equal(2, j.GetProperty("exit_code").GetInt32());
+        Assert.Contains("app.nodes[2].config.path: model file not found", j.GetProperty("fault").GetString());
+        // The relay (the sink) was opened and driven safe before the model was looked for.
+        Assert.Equal("outputs-safe", j.GetProperty("startup_phase").GetString());
+        var phases = new List<string>();
+        foreach (var m in j.GetProperty("cold_start_ms").GetProperty("timeline").EnumerateArray()) phases.Add(m.GetProperty("phase").GetString()!);
+        Assert.Contains("outputs_safe", phases);
+        Assert.DoesNotContain("model_loaded", phases);
+        Assert.True(j.GetProperty("cold_start_ms").GetProperty("process_to_outputs_safe").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void TheFloorOfAGraphRunsEveryModelAloneEachFrame()
+    {
+        const int frames = 10, warmup = 2;
+        string report = Path.Combine(TempDir(), "floor.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "run", "--board", Sample("face-and-lines.json"), "--frames", $"{frames}", "--warmup", $"{warmup}",
+            "--floor", "--no-rt", "--assets", TestAssets.Dir, "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.DoesNotContain("no floor", r.Stderr);
+        var j = Report(report);
+        // Each of the two models ran once in the loop and once alone per frame.
+        Assert.Equal(2 * (frames + warmup), Figure(j, "blazeface", "runs"));
+        Assert.Equal(2 * (frames + warmup), Figure(j, "mlsd", "runs"));
+        var floor = j.GetProperty("floor");
+        Assert.Equal(frames, floor.GetProperty("count").GetInt32());
+        Assert.True(floor.GetProperty("p50_us").GetDouble() > 0);
+        Assert.True(j.TryGetProperty("overhead_vs_floor", out var overhead) && overhead.ValueKind == JsonValueKind.Object);
+        Assert.Contains("model alone", r.Stdout);
+    }
+
+    [Fact]
+    public void ABundleOfATwoModelGraphShipsEveryFileItsNodesNameAndItsStopStepNeedsNone()
     {
         string b = Bundles.Make(TempDir(), out var r, "--board", Sample("face-and-lines.json"), "--assets", TestAssets.Dir);
         Assert.True(File.Exists(Path.Combine(b, "assets", "models", "face_detection_front_128x128_barracuda.onnx")), r.ToString());
         Assert.True(File.Exists(Path.Combine(b, "assets", "models", "mlsd_320x320_tiny.onnx")), r.ToString());
         Assert.True(File.Exists(Path.Combine(b, "assets", "video", "Megamind.avi")));
         Assert.True(File.Exists(Path.Combine(b, "bin", "libOpenCvSharpExtern.so")));
-        Assert.Contains("ExecStopPost=/opt/rtapp/face-and-lines/bin/rtapp safe --board /opt/rtapp/face-and-lines/boards/face-and-lines.json --assets /opt/rtapp/face-and-lines/assets --quiet",
+        // The stop step builds only the sinks: no model or video, so no assets folder.
+        Assert.Contains("ExecStopPost=/opt/rtapp/face-and-lines/bin/rtapp safe --board /opt/rtapp/face-and-lines/boards/face-and-lines.json --quiet",
             Bundles.UnitLines(b, "rtapp-face-and-lines.service"));
     }
 

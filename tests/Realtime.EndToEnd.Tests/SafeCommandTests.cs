@@ -4,8 +4,8 @@ using System.Linq;
 namespace Realtime.EndToEnd.Tests;
 
 /// <summary>
-/// `rtapp safe`, the bundle's ExecStopPost: it opens only the outputs the profile's demo drives
-/// (no model, no camera: it needs no assets), writes their safe values from the profile, and exits
+/// `rtapp safe`, the bundle's ExecStopPost: it opens only the outputs the profile's application drives
+/// (no model, no camera: it needs no assets; of an app graph only its sinks are built), writes their safe values from the profile, and exits
 /// 0; a profile it cannot use is exit 2 with one line naming the problem.
 /// </summary>
 public sealed class SafeCommandTests
@@ -51,6 +51,31 @@ public sealed class SafeCommandTests
         var r = Safe("--board", "sim", "--demo", "voice-relay", "--set", "relay.active_high=false");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("  relay (GPIO line 17): open, high (de-energised)", r.Stdout);
+    }
+
+    [Fact]
+    public void AGraphApplicationsServosGoSafeWithoutItsModelOrVideo()
+    {
+        // The graph names a model and a video; neither is there, and only the sinks are built.
+        string board = System.IO.Path.Combine(Realtime.Tests.TestAssets.RepoRoot, "samples", "profiles", "face-pan-tilt.json");
+        var r = Safe("--board", board, "--assets", "/nonexistent", "--set", "pwm[1].safe_angle_deg=-30");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("", r.Stderr);
+        Assert.Equal(new[]
+        {
+            "rtapp safe: face-pan-tilt / app: outputs driven to their safe values (simulated)",
+            "  pan: pwm[0] 'pan' at 0 deg (duty 0.0750, 1500 µs at 50 Hz)",
+            "  tilt: pwm[1] 'tilt' at -30 deg (duty 0.0500, 1000 µs at 50 Hz)",
+        }, r.Stdout.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void AGraphApplicationsRelayOpensWithoutItsModelOrVideo()
+    {
+        string board = System.IO.Path.Combine(Realtime.Tests.TestAssets.RepoRoot, "samples", "profiles", "face-presence.json");
+        var r = Safe("--board", board, "--assets", "/nonexistent");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("  relay: gpio chip 0 line 17 low (relay open, de-energised)", r.Stdout);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class GraphApplicationTests
 
     private static string Sample(string name) => Path.Combine(TestAssets.RepoRoot, "samples", "profiles", name);
 
-    private static GraphApplicationInstance Build(string profilePath, RealtimeHost? host = null)
+    private static GraphApplicationInstance Build(string profilePath, RealtimeHost? host = null, RunOverrides? overrides = null)
     {
         host ??= new RealtimeHost("test").AddDemos();
         var (profile, source) = ProfileCatalog.Load(profilePath);
@@ -33,8 +33,59 @@ public sealed class GraphApplicationTests
         return (GraphApplicationInstance)app.Build(new ApplicationContext(profile, source)
         {
             AssetsDirectory = TestAssets.Dir,
-            Overrides = new RunOverrides { Frames = Frames, WarmupFrames = Warmup, Scenario = LoopScenario.SingleStream },
+            Overrides = overrides ?? new RunOverrides { Frames = Frames, WarmupFrames = Warmup, Scenario = LoopScenario.SingleStream },
         });
+    }
+
+    [Fact]
+    public void TheSinksAreSafeAndAnnouncedBeforeTheModelLoads()
+    {
+        var startup = new Realtime.Core.Reporting.StartupTimeline();
+        string[]? announced = null;
+        long loadedAtAnnounce = -1;
+        using var app = Build(Sample("face-pan-tilt.json"), overrides: new RunOverrides
+        {
+            Frames = Frames, WarmupFrames = Warmup, Scenario = LoopScenario.SingleStream, Startup = startup,
+            OutputsSafe = outputs =>
+            {
+                var sinks = Assert.IsType<GraphSinks>(outputs);
+                announced = new string[sinks.Sinks.Length];
+                for (int i = 0; i < announced.Length; i++) announced[i] = sinks.Sinks[i].Name;
+                loadedAtAnnounce = startup.TimeOf(Realtime.Core.Reporting.StartupTimeline.ModelLoaded);
+            },
+        });
+        Assert.Equal(new[] { "pan", "tilt" }, announced);
+        // Nothing had loaded when the outputs were announced safe.
+        Assert.Equal(0, loadedAtAnnounce);
+        long safe = startup.TimeOf(Realtime.Core.Reporting.StartupTimeline.OutputsSafe);
+        long loaded = startup.TimeOf(Realtime.Core.Reporting.StartupTimeline.ModelLoaded);
+        Assert.True(safe > 0 && safe < loaded, $"outputs safe at {safe}, model loaded at {loaded}");
+        Assert.Equal(LoopOutcome.Completed, app.Loop.Run());
+    }
+
+    [Fact]
+    public void TheFloorRunsEveryModelOfTheGraphAloneAfterEachFrame()
+    {
+        using var app = Build(Sample("face-and-lines.json"), overrides: new RunOverrides { Frames = Frames, WarmupFrames = Warmup, Scenario = LoopScenario.SingleStream, MeasureFloor = true });
+        Assert.Equal(LoopOutcome.Completed, app.Loop.Run());
+        // Once in the loop and once alone, per frame, each model.
+        foreach (var m in app.Models) Assert.Equal(2 * (Frames + Warmup), m.Engine.Runs);
+        var records = app.Loop.Records;
+        for (int i = 0; i < records.Length; i++) Assert.True(records[i].FloorNs > 0, $"frame {i} has no floor");
+        Assert.Equal(0, app.Loop.CountedAllocatedBytes);
+    }
+
+    [Fact]
+    public void SafeOutputsOfAGraphAreItsSinksAloneAndNeedNoAsset()
+    {
+        var host = new RealtimeHost("test").AddDemos();
+        var (profile, source) = ProfileCatalog.Load(Sample("face-pan-tilt.json"));
+        var app = host.ApplicationFor(profile, source);
+        using var outputs = Assert.IsType<GraphSinks>(app.OpenSafeOutputs(new ApplicationContext(profile, source) { AssetsDirectory = "/nonexistent" }));
+        Assert.Equal(2, outputs.Sinks.Length);
+        outputs.ApplySafeState();
+        Assert.Equal(new[] { "pwm[0] 'pan' at 0 deg (duty 0.0750, 1500 µs at 50 Hz)" }, outputs.Sinks[0].DescribeOutputs());
+        Assert.Equal(new[] { "pwm[1] 'tilt' at 0 deg (duty 0.0750, 1500 µs at 50 Hz)" }, outputs.Sinks[1].DescribeOutputs());
     }
 
     [Fact]

@@ -7,9 +7,12 @@ using System.Runtime.InteropServices;
 using Realtime.Bench;
 using Realtime.Bench.BareModel;
 using Realtime.Bench.Charts;
+using Realtime.Bench.Naive;
 using Realtime.Bench.Sessions;
 using Realtime.Bench.Startup;
 using Realtime.Bench.Variants;
+using Realtime.Core.Graph;
+using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
@@ -107,6 +110,32 @@ internal sealed class BenchCommand : HostCommand
         public OnnxSessionSettings Session { get; init; } = new();
         public bool Realtime { get; init; }
         public bool Quiet { get; init; }
+        /// <summary>The --board value, the --set overrides and the --demo choice the profile was loaded with (a lane reloads it with more overrides).</summary>
+        public string Board { get; init; } = "sim";
+        public IReadOnlyList<string> Sets { get; init; } = Array.Empty<string>();
+        public string? DemoArg { get; init; }
+        public RealtimeHost? Host { get; init; }
+
+        /// <summary>
+        /// The same application from the same profile with <paramref name="sets"/> applied after the
+        /// command line's (a lane: a variant, the naive twin), its timing the command line's;
+        /// <paramref name="components"/> builds a graph from types the host does not register.
+        /// </summary>
+        public Setup With(IReadOnlyList<string> sets, ComponentRegistry? components = null)
+        {
+            var host = Host ?? throw new InvalidOperationException("a lane needs the host");
+            var all = new List<string>(Sets);
+            all.AddRange(sets);
+            var (profile, source) = ProfileCatalog.Load(Board, all, DemoArg, host);
+            profile.Timing = Profile.Timing;   // --rate/--deadline-us apply to every lane alike
+            IRealtimeApplication application = components is not null && Application is GraphApplication
+                ? new GraphApplication(components) : host.ApplicationFor(profile, source, DemoArg);
+            return new Setup
+            {
+                Profile = profile, ProfileSource = source, Assets = Assets, Application = application, ModelNode = ModelNode,
+                Session = Session, Realtime = Realtime, Quiet = Quiet, Board = Board, Sets = all, DemoArg = DemoArg, Host = host,
+            };
+        }
     }
 
     /// <inheritdoc/>
@@ -167,6 +196,10 @@ internal sealed class BenchCommand : HostCommand
             Session = session,
             Realtime = !cl.GetValue(_noRt),
             Quiet = cl.GetValue(_quiet),
+            Board = board,
+            Sets = cl.GetValue(_set) ?? [],
+            DemoArg = cl.GetValue(_demo),
+            Host = host,
         };
 
         if (cl.GetValue(_coldStart) is int launches)
@@ -192,7 +225,8 @@ internal sealed class BenchCommand : HostCommand
         if (cl.GetValue(_compare) is not null)
         {
             if (model is not null) throw new UsageException("--compare naive compares the demo's loop with a naive one: give --board, not --model");
-            if (demo != FaceTrackerDemo.DemoName) throw new UsageException($"--compare naive is written for the face tracker's loop, not {demo}");
+            if (application is not GraphApplication && demo != FaceTrackerDemo.DemoName)
+                throw new UsageException($"--compare naive swaps a graph's model node for the naive one; the {demo} demo is no graph");
             if (scenarios.Count != 1 || scenarios[0] != BenchScenario.SingleStream)
                 throw new UsageException("--compare naive runs single-stream (the two loops take turns on one thread, block by block); leave out --scenario or give single-stream");
             if (duration is not null) throw new UsageException("--compare naive takes --frames, not --duration");
@@ -497,21 +531,38 @@ internal sealed class BenchCommand : HostCommand
     private static int RunCompareNaive(Setup s, int frames, int warmup, StampCostSummary stamp, string? jsonPath, string htmlPath)
     {
         using var target = (ApplicationTarget)Build(s, BenchScenario.SingleStream, frames, warmup);
-        var optimized = (FaceTrackerDemo)target.Application;
-        // The naive loop gets a world of its own (a second camera, mount and outputs), so each loop closes its own loop.
-        using var twin = FaceTrackerDemo.Build(s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(),
-            BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, measureFloor: false));
-        // The profile's session (threads, spinning, optimization, pattern, arena), as the optimized loop's: the comparison is of the loops, not the sessions.
-        using var naiveEngine = new Realtime.Bench.Naive.NaiveInferenceEngine(twin.ModelPath, twin.Engine, new DemoWiring(s.Profile, s.ProfileSource, s.Assets, null).SessionSettings());
-        var naiveLoop = twin.CreateLoop(naiveEngine, new Realtime.Bench.Naive.NaivePreprocessor(twin.Preprocessor), measureFloor: false);
+        IApplicationInstance twin;
+        IClosedLoop naiveLoop;
+        NaiveInferenceEngine? naiveEngine = null;
+        if (target.Application is GraphApplicationInstance)
+        {
+            // The twin is the same graph with its model node's type swapped for the naive one (a world of its own: its camera, its outputs).
+            var naiveSetup = s.With(new[] { $"app.nodes[{target.Model.Name}].type={NaiveOnnxModelNode.TypeName}" }, NaiveOnnxModelNode.Register(s.Host!.Components));
+            twin = naiveSetup.Application!.Build(new ApplicationContext(naiveSetup.Profile, naiveSetup.ProfileSource)
+            {
+                AssetsDirectory = s.Assets, Waiter = new ClockNanosleepWaiter(), Overrides = BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, measureFloor: false),
+            });
+            naiveLoop = twin.Loop;
+        }
+        else
+        {
+            // The face tracker demo, until it is a graph: its naive twin is wired by hand.
+            var demoTwin = FaceTrackerDemo.Build(s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(),
+                BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, measureFloor: false));
+            twin = demoTwin;
+            naiveEngine = new NaiveInferenceEngine(demoTwin.ModelPath, demoTwin.Engine, new DemoWiring(s.Profile, s.ProfileSource, s.Assets, null).SessionSettings());
+            naiveLoop = demoTwin.CreateLoop(naiveEngine, new Realtime.Bench.Naive.NaivePreprocessor(demoTwin.Preprocessor), measureFloor: false);
+        }
+        using var owned = twin;
+        using var ownedEngine = naiveEngine;
         if (!s.Quiet)
-            Console.WriteLine($"rtapp {Version} bench --compare naive: {s.Profile.Name} / face-tracker: {warmup} warm-up + {frames} frames of each loop, single-stream, taking turns every {BenchDriver.BlockFrames} frames");
+            Console.WriteLine($"rtapp {Version} bench --compare naive: {s.Profile.Name} / {target.Demo} / {target.Model.Name}: {warmup} warm-up + {frames} frames of each loop, single-stream, taking turns every {BenchDriver.BlockFrames} frames");
 
         var driver = new BenchDriver();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; driver.RequestStop(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; driver.RequestStop(); });
         BenchRun run = null!, naive = null!;
-        var scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => (run, naive) = driver.RunPair(optimized.Loop, naiveLoop));
+        var scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => (run, naive) = driver.RunPair(target.Application.Loop, naiveLoop));
         foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
 
         var report = new RunReport { Version = Version, Board = s.Profile.Name, Machine = MachineFacts.Read(), Scheduling = scheduling };
@@ -521,8 +572,11 @@ internal sealed class BenchCommand : HostCommand
         report.ColdStartMs = new ColdStart { ProcessStartSource = "not measured in a comparison run", ModelLoad = Math.Round(target.ModelLoadMs, 3), FirstInference = Math.Round(target.FirstInferenceMs, 3) };
         extras.CompareNaive = new NaiveComparison
         {
-            Description = "The naive loop is the one a newcomer writes: per frame a new input array from preprocessing, a new DenseTensor and NamedOnnxValue list, " +
-                "InferenceSession.Run's convenience overload, and each output copied into a new array. Same model, same session settings, same decoder, controller and outputs.",
+            Description = naiveEngine is null
+                ? $"The naive loop is the same graph with its model node '{target.Model.Name}' of type {NaiveOnnxModelNode.TypeName}, the node a newcomer writes: per frame each input copied into a new array, " +
+                  "a new DenseTensor and NamedOnnxValue list, InferenceSession.Run's convenience overload, and each output copied into a new array. Same model, same session settings, every other node the same."
+                : "The naive loop is the one a newcomer writes: per frame a new input array from preprocessing, a new DenseTensor and NamedOnnxValue list, " +
+                  "InferenceSession.Run's convenience overload, and each output copied into a new array. Same model, same session settings, same decoder, controller and outputs.",
             Interleaving = $"Both loops ran in this process on the same thread, taking turns every {BenchDriver.BlockFrames} frames; each one's allocations, collections and pauses are counted over its own frames only.",
             Optimized = BenchReports.Figures(run),
             Naive = BenchReports.Figures(naive),
@@ -631,12 +685,12 @@ internal sealed class BenchCommand : HostCommand
     /// <summary>Wires the demo, or the bare model, for one run; every problem with what it points at is a <see cref="ProfileException"/> (exit 2).</summary>
     internal static BenchTarget Build(Setup s, BenchScenario scenario, int frames, int warmup, bool? measureFloor = null)
     {
-        var overrides = BenchTarget.Overrides(scenario, frames, warmup, s.Session, measureFloor);
+        var overrides = BenchTarget.Overrides(scenario, frames, warmup, s.Session, measureFloor, s.ModelNode);
         if (s.ModelPath is null)
         {
             var application = s.Application ?? throw new ProfileException(s.ProfileSource, new[] { $"demo: no application named '{s.Profile.Demo}' is registered" });
             return new ApplicationTarget(application.Build(new ApplicationContext(s.Profile, s.ProfileSource) { AssetsDirectory = s.Assets, Waiter = new ClockNanosleepWaiter(), Overrides = overrides }),
-                s.ModelNode, overrides.MeasureFloor);
+                s.ModelNode);
         }
         OnnxInferenceEngine engine;
         try

@@ -29,6 +29,17 @@ public sealed class ComponentRegistry
         return this;
     }
 
+    /// <summary>
+    /// A new registry holding this one's types and <paramref name="type"/>: a tool's own component (the
+    /// bench's naive model) joins the application's types for that tool's builds only, never the host's.
+    /// </summary>
+    public ComponentRegistry With(string type, ComponentFactory factory, string description = "")
+    {
+        var overlay = new ComponentRegistry();
+        foreach (var (name, t) in _types) overlay._types.Add(name, t);
+        return overlay.Register(type, factory, description);
+    }
+
     /// <summary>Whether <paramref name="type"/> is registered.</summary>
     public bool Contains(string type) => _types.ContainsKey(type);
 

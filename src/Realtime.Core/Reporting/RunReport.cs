@@ -18,13 +18,14 @@ public sealed class RunReport
     public string Model { get; set; } = "";
     /// <summary>periodic, single-stream or max-rate.</summary>
     public string Scenario { get; set; } = "";
-    /// <summary>How the run ended: completed, stopped, source-ended, faulted.</summary>
+    /// <summary>How the run ended: completed, stopped, source-ended, faulted, watchdog-exit, crashed, or refused (wiring failed: a bad model, a missing asset, a connection that does not fit; <see cref="Fault"/> holds the error, exit 2).</summary>
     public string Outcome { get; set; } = "";
     /// <summary>The fault that ended the run, if any.</summary>
     public string? Fault { get; set; }
     /// <summary>
-    /// How far start-up got before the run ended: starting, profile-loaded, wired (model loaded,
-    /// outputs open at their safe values), running (the loop ran at least one frame).
+    /// How far start-up got before the run ended: starting, profile-loaded, outputs-safe (a run refused
+    /// while wiring, after its outputs were driven safe), wired (model loaded, outputs open at their
+    /// safe values), running (the loop ran at least one frame).
     /// </summary>
     public string StartupPhase { get; set; } = "";
     /// <summary>Writes to the outputs that failed (the driver threw); each took the output-failure policy.</summary>

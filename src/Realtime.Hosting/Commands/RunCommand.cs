@@ -176,7 +176,20 @@ internal sealed class RunCommand : HostCommand
         overrides.OutputsSafe = _ => ArmWatchdog();
 
         long wireStartNs = MonotonicClock.NowNs();
-        using var demo = application.Build(new ApplicationContext(profile, source) { AssetsDirectory = assets, Waiter = new ClockNanosleepWaiter(), Overrides = overrides });
+        IApplicationInstance built;
+        try
+        {
+            built = application.Build(new ApplicationContext(profile, source) { AssetsDirectory = assets, Waiter = new ClockNanosleepWaiter(), Overrides = overrides });
+        }
+        catch (ProfileException ex)
+        {
+            // Refused while wiring (a bad model, a missing asset, a connection that does not fit): the
+            // outputs opened so far were driven safe and released; the report says so before the one error.
+            if (reportPath is not null && TryWrite(reportPath, Refused(host, profile.Name, demoName, ex, startup, processStartNs)) is string error)
+                Console.Error.WriteLine($"{host.ToolName}: report: could not write '{reportPath}': {error}");
+            throw;
+        }
+        using var demo = built;
         var loop = demo.Loop;
         long wireEndNs = MonotonicClock.NowNs();
         startup.Mark(StartupTimeline.Wired, wireEndNs);
@@ -194,8 +207,6 @@ internal sealed class RunCommand : HostCommand
             foreach (var m in demo.Models)
                 if (m.Engine.CarriesState)
                     setupNotes.Add($"no floor: {Path.GetFileName(m.Path)} carries state from one run to the next, so running it alone again each period would change what the loop computes");
-        if (overrides.MeasureFloor && demo is GraphApplicationInstance)
-            setupNotes.Add("no floor: a profile's app graph has no model-alone floor yet (the floor instruments one demo's model)");
         ArmWatchdog();
         // The outputs are open (at their safe values): a signal that came while the model loaded
         // stops the loop before its first frame, and the usual path below reports it.
@@ -415,6 +426,26 @@ internal sealed class RunCommand : HostCommand
             return ReportFile.Reason(ex);
         }
     }
+
+    /// <summary>The report of a run refused while it was wired: the error, how far start-up got (outputs safe first), no frame.</summary>
+    private static RunReport Refused(RealtimeHost host, string board, string demo, ProfileException ex, StartupTimeline startup, long processStartNs) => new()
+    {
+        Tool = host.ToolName,
+        Version = host.Version,
+        Board = board,
+        Demo = demo,
+        Outcome = "refused",
+        Fault = ex.Message,
+        StartupPhase = startup.TimeOf(StartupTimeline.OutputsSafe) > 0 ? "outputs-safe" : "profile-loaded",
+        ExitCode = ExitCodes.BadInput,
+        Machine = MachineFacts.Read(),
+        ColdStartMs = new ColdStart
+        {
+            ProcessToOutputsSafe = startup.MsFromStart(StartupTimeline.OutputsSafe, processStartNs),
+            ProcessToWatchdogArmed = startup.MsFromStart(StartupTimeline.WatchdogArmed, processStartNs),
+            Timeline = startup.ToReport(processStartNs),
+        },
+    };
 
     /// <summary>
     /// A signal came before the outputs were open: nothing to drive safe; the report says how far

@@ -118,8 +118,8 @@ internal static class ServiceUnit
         sb.Append(c, $"Group={Word(p.Service.User)}\n");
         sb.Append(c, $"ExecStart={bin} run --board {boardFile} --assets {Word(prefix)}/assets --report /var/lib/{state}/report.json\n");
         sb.Append("# However the loop ended (a clean stop, a crash, SIGKILL, the watchdog), the outputs go to their safe values.\n");
-        // A profile's app graph finds its sinks by building the graph, whose nodes name files in the assets folder.
-        sb.Append(c, $"ExecStopPost={bin} safe --board {boardFile}{(GraphApplication.Composes(p) ? $" --assets {Word(prefix)}/assets" : "")} --quiet\n");
+        // Only the outputs are opened (of an app graph, its sinks alone): no model or video, so no assets folder is needed.
+        sb.Append(c, $"ExecStopPost={bin} safe --board {boardFile} --quiet\n");
         sb.Append(c, $"StateDirectory={state}\n");
         sb.Append(c, $"WorkingDirectory=/var/lib/{state}\n");
         sb.Append("# Real-time without root: SCHED_FIFO and core pinning (CAP_SYS_NICE), mlockall (CAP_IPC_LOCK).\n");
