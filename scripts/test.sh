@@ -17,6 +17,8 @@ t0="$(now_s)"
 "$ROOT/cross-build/build-arm64.sh"
 # The real-driver rig's PREEMPT_RT kernel, modules and initramfs (RigTests boots it once).
 "$ROOT/scripts/rig.sh" prepare
+# Debian's Prometheus and promtool, unpacked (not installed) for the live-metrics fleet test.
+"$ROOT/scripts/prometheus.sh"
 # onnxruntime-node for the Node.js lane of scripts/bench-peers.sh (its end-to-end test runs the script).
 "$ROOT/scripts/bench-peers.sh" --setup
 
@@ -28,6 +30,8 @@ export RTAPP_BIN="$ROOT/out/rtapp/rtapp"
 export RTAPP_ARM64_BIN="$ROOT/out/rtapp-linux-arm64/rtapp"
 export RTAPP_ARM64_ROOTFS="$ROOT/out/arm64-rootfs"
 export RTAPP_FEED="${RTAPP_FEED:-$ROOT/out/feed}"
+export RTAPP_PROMETHEUS="$ROOT/out/prometheus/bin/prometheus"
+export RTAPP_PROMTOOL="$ROOT/out/prometheus/bin/promtool"
 export RTAPP_ASSETS
 log "dotnet test $(rel "$SLN") -c Release${*:+ $*} (RTAPP_BIN=$(rel "$RTAPP_BIN"), RTAPP_ARM64_BIN=$(rel "$RTAPP_ARM64_BIN"), RTAPP_ASSETS=$RTAPP_ASSETS)"
 rc=0

@@ -29,6 +29,12 @@ public static class Summary
         if (r.OverheadVsFloor is { } o)
             Console.WriteLine(string.Create(c, $"Overhead vs model alone: p50 {o.P50Ratio:0.000}x (+{o.P50DeltaUs:0.0} µs), p99 {o.P99Ratio:0.000}x (+{o.P99DeltaUs:0.0} µs)"));
         Console.WriteLine(string.Create(c, $"Deadline misses: {r.DeadlineMisses} of {r.Frames}; dropped frames: {r.DroppedFrames}; held: {r.HeldFrames}; watchdog trips: {r.WatchdogTrips}; safe-state entries: {r.SafeStateEntries}"));
+        if (r.MissCauses is { ByCause.Count: > 0 } causes)
+        {
+            var parts = new System.Collections.Generic.List<string>();
+            foreach (var (cause, n) in causes.ByCause) parts.Add($"{cause} {n}");
+            Console.WriteLine("  misses by cause: " + string.Join(", ", parts) + (causes.CountersUnavailable is { } why ? $" (kernel counters unavailable: {why})" : ""));
+        }
         if (r.PeriodJitterUs is { Count: > 0 } j)
             Console.WriteLine(string.Create(c, $"Period jitter: p50 {j.P50:0.0} µs, p99 {j.P99:0.0} µs, max {j.Max:0.0} µs, stddev {j.Stddev:0.0} µs"));
         Console.WriteLine(string.Create(c, $"Allocations: {r.AllocBytesPerFrame:0.##} bytes/frame, {r.GcCollections} GC collections, {r.GcPauseMs:0.###} ms GC pause"));

@@ -46,6 +46,8 @@ public sealed class RunReport
     public long DeadlineUs { get; set; }
     /// <summary>Counted frames whose end-to-end latency exceeded the deadline.</summary>
     public int DeadlineMisses { get; set; }
+    /// <summary>Why each miss happened (when the run recorded causes).</summary>
+    public MissCauseReport? MissCauses { get; set; }
     /// <summary>Frames lost because the loop fell behind.</summary>
     public long DroppedFrames { get; set; }
     /// <summary>Times the watchdog escalated (consecutive misses).</summary>

@@ -152,6 +152,8 @@ internal sealed class BundleCommand : HostCommand
         string install = Path.Combine(stage, "install.sh");
         File.WriteAllText(install, Resource("bundle/install.sh"));
         File.SetUnixFileMode(install, (UnixFileMode)0b111_101_101);
+        Directory.CreateDirectory(Path.Combine(stage, "prometheus"));
+        File.WriteAllText(Path.Combine(stage, "prometheus", "rtapp.rules.yml"), Resource("bundle/rtapp.rules.yml"));
         File.WriteAllText(Path.Combine(stage, "README.txt"), Readme(profile, arch, prefix, unitName, source));
         WriteManifest(stage);
         if (signKey is not null) Sign(stage, signKey);
@@ -168,6 +170,7 @@ internal sealed class BundleCommand : HostCommand
         Console.WriteLine($"  profile     boards/{profile.Name}.json");
         foreach (var (relative, _) in assetFiles) Console.WriteLine($"  asset       assets/{relative} ({Mib(Path.Combine(stage, "assets", relative))})");
         Console.WriteLine($"  service     systemd/{unitName} (user {profile.Service.User}, installs to {prefix})");
+        Console.WriteLine("  prometheus  prometheus/rtapp.rules.yml (recording and alert rules for `rtapp run --metrics`)");
         Console.WriteLine($"  installer   install.sh, MANIFEST.sha256{(signKey is null ? "" : $", MANIFEST.sha256.sig (signed with {signKey})")}");
         Console.WriteLine($"  unpacked    {stage} ({Mib(DirectorySize(stage))})");
         Console.WriteLine($"bundle: {tarball} ({Mib(new FileInfo(tarball).Length)})");

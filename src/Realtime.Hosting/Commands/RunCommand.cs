@@ -52,12 +52,14 @@ internal sealed class RunCommand : HostCommand
         ("onnx", SavedModelFormat.Onnx), ("ort", SavedModelFormat.Ort));
     private readonly Option<string> _metrics = HostOptions.Text("--metrics", "HOST:PORT",
         "Serve live metrics while the loop runs: Prometheus text at /metrics and /healthz, from the telemetry thread (e.g. 127.0.0.1:9464).");
+    private readonly Option<double?> _metricsHold = HostOptions.Real("--metrics-hold", 0, 3600, "SECONDS",
+        "With --metrics: after the loop ends (outputs safe, report written), keep serving the final figures until one more scrape has read them, for at most this long.");
     private readonly Option<string> _cache = HostOptions.Text("--cache", "DIR", "Where --optimized-model keeps the saved model (default: out/ort-cache).");
 
     /// <inheritdoc/>
     public override IReadOnlyList<Option> Options => new Option[]
     {
-        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _metrics,
+        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _metrics, _metricsHold,
     };
 
     /// <inheritdoc/>
@@ -194,6 +196,13 @@ internal sealed class RunCommand : HostCommand
         long wireEndNs = MonotonicClock.NowNs();
         startup.Mark(StartupTimeline.Wired, wireEndNs);
         heartbeat.Attach(loop);
+        // Every miss gets a cause (the pipeline thread's kernel counters and the frame's stamps): cheap, so always on.
+        MissCauseRecorder? causes = null;
+        if (loop is Realtime.Core.Graph.GraphLoop causeLoop)
+        {
+            causes = new MissCauseRecorder(causeLoop.Options.DeadlineNs, causeLoop.Options.StageBudgetsNs);
+            causeLoop.Attach(causes);
+        }
         if (metrics is not null)
         {
             var modelPaths = new List<string>();
@@ -273,6 +282,7 @@ internal sealed class RunCommand : HostCommand
             foreach (var m in demo.Models) report.ModelRuns += m.Engine.Runs;
             if (loop is Realtime.Core.Graph.GraphLoop graphLoop && demo is GraphApplicationInstance) report.Nodes = NodeFigures(graphLoop.Graph);
             ReportBuilder.FillWatchdog(report, loop.Watchdog, runStartNs, watchdogThread.Events, watchdogThread.Stalls);
+            report.MissCauses = causes?.ToReport();
             demo.FillMetrics(report.Metrics, loop.Records);
             if (power is not null)
             {
@@ -380,6 +390,9 @@ internal sealed class RunCommand : HostCommand
             Console.Error.WriteLine($"{host.ToolName}: fault: {loop.Fault.Message} — outputs were driven to their safe state; the report holds what was measured");
         if (outcome == LoopOutcome.WatchdogExit)
             Console.Error.WriteLine($"{host.ToolName}: watchdog: exiting with code {exitCode} as the profile asks — outputs are in their safe state; the report holds what was measured");
+        // A bounded run's last frames reach the scraper: the final figures stay up until read once more (a signal ends the wait).
+        if (metrics is not null && !abandoned && cl.GetValue(_metricsHold) is double hold && hold > 0)
+            metrics.HoldForFinalScrape(TimeSpan.FromSeconds(hold), () => stop.Requested);
         if (abandoned)
         {
             // The pipeline thread is stuck inside a stage; the process ends without waiting for it.

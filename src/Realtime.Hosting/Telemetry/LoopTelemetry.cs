@@ -22,14 +22,15 @@ public sealed class LoopTelemetry : LoopInstrument
     private readonly LatencyHistogram[] _stages = new LatencyHistogram[6];
     private readonly LatencyHistogram _endToEnd = new(), _jitter = new(), _floor = new();
     private readonly HistogramSnapshot _snapshot = new();
-    private readonly long _periodNs;
+    private readonly long _periodNs, _deadlineNs;
     private long _frames, _misses, _dropped, _sourceFaults, _held, _fallbacks, _safeEntries, _lastStartNs;
     private bool _wasSafe;
 
-    /// <summary>Figures for a loop with period <paramref name="periodNs"/> (0: not paced, no jitter).</summary>
-    public LoopTelemetry(long periodNs)
+    /// <summary>Figures for a loop with period <paramref name="periodNs"/> (0: not paced, no jitter) and deadline <paramref name="deadlineNs"/>.</summary>
+    public LoopTelemetry(long periodNs, long deadlineNs)
     {
         _periodNs = periodNs;
+        _deadlineNs = deadlineNs;
         for (int i = 0; i < _stages.Length; i++) _stages[i] = new LatencyHistogram();
     }
 
@@ -85,6 +86,7 @@ public sealed class LoopTelemetry : LoopInstrument
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(labels);
         string sep = labels.Length > 0 ? "," : "";
+        text.Gauge("rtapp_deadline_seconds", "The loop's end-to-end deadline.", _deadlineNs / 1e9, labels);
         text.Counter("rtapp_frames_total", "Frames run after warm-up.", Frames, labels);
         text.Counter("rtapp_deadline_misses_total", "Frames whose end-to-end latency passed the deadline.", DeadlineMisses, labels);
         text.Counter("rtapp_dropped_frames_total", "Frames the source produced that the loop never took (it fell behind).", Volatile.Read(ref _dropped), labels);

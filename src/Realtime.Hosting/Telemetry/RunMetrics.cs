@@ -71,10 +71,27 @@ public sealed class RunMetrics : IDisposable
         _loopLabels = PrometheusText.Labels(("application", application));
         _stallNs = Math.Max(stallTimeoutNs, 1_000_000);
         if (loop is not GraphLoop graphLoop) return false;
-        var telemetry = new LoopTelemetry(graphLoop.Options.Scenario == LoopScenario.Periodic ? graphLoop.Options.PeriodNs : 0);
+        var telemetry = new LoopTelemetry(graphLoop.Options.Scenario == LoopScenario.Periodic ? graphLoop.Options.PeriodNs : 0, graphLoop.Options.DeadlineNs);
         graphLoop.Attach(telemetry);
         _telemetry = telemetry;
         _loop = graphLoop;
+        return true;
+    }
+
+    /// <summary>
+    /// After the loop has ended: waits until one more scrape has read the final figures, at most
+    /// <paramref name="max"/>, or until <paramref name="stopRequested"/> says to go. True when read.
+    /// </summary>
+    public bool HoldForFinalScrape(TimeSpan max, Func<bool> stopRequested)
+    {
+        ArgumentNullException.ThrowIfNull(stopRequested);
+        long seen = Scrapes;
+        long until = Environment.TickCount64 + (long)max.TotalMilliseconds;
+        while (Scrapes == seen)
+        {
+            if (stopRequested() || Environment.TickCount64 >= until) return false;
+            Thread.Sleep(20);
+        }
         return true;
     }
 

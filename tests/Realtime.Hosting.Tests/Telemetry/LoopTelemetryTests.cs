@@ -46,7 +46,7 @@ public sealed class LoopTelemetryTests
         using var _ = loop;
         // A cost that varies frame to frame, a stretch of frames past the 8 ms deadline, and sources failing every 9th frame.
         mean.CostNs = f => f is >= 100 and < 106 ? 9 * Ms : (f * 7919 % 3000) * 1000L;
-        var telemetry = new LoopTelemetry(10 * Ms);
+        var telemetry = new LoopTelemetry(10 * Ms, 8 * Ms);
         loop.Attach(telemetry);
         Assert.Equal(LoopOutcome.Completed, loop.Run());
         Assert.Equal(0, loop.CountedAllocatedBytes);
@@ -74,6 +74,7 @@ public sealed class LoopTelemetryTests
         telemetry.Render(text, PrometheusText.Labels(("loop", "main")));
         string s = text.ToString();
         Assert.Equal(frames, Value(s, "rtapp_frames_total{loop=\"main\"}"));
+        Assert.Equal(0.008, Value(s, "rtapp_deadline_seconds{loop=\"main\"}"));
         Assert.Equal(misses, Value(s, "rtapp_deadline_misses_total{loop=\"main\"}"));
         Assert.Equal(faults, Value(s, "rtapp_source_faults_total{loop=\"main\"}"));
         Assert.Equal(held, Value(s, "rtapp_held_commands_total{loop=\"main\"}"));
@@ -99,7 +100,7 @@ public sealed class LoopTelemetryTests
         var (loop, mean, _) = Loop(frames: 3000, warmup: 0);
         using var _ = loop;
         mean.CostNs = f => (f % 5) * Ms;
-        var telemetry = new LoopTelemetry(10 * Ms);
+        var telemetry = new LoopTelemetry(10 * Ms, 8 * Ms);
         loop.Attach(telemetry);
         long last = 0, reads = 0;
         Exception? error = null;

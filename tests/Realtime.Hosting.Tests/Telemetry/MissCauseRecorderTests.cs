@@ -1,0 +1,75 @@
+using System;
+using Realtime.Core.Graph;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Reporting;
+using Realtime.Core.Tests.Graph;
+using Realtime.Core.Timing;
+using Realtime.Hosting.Telemetry;
+
+namespace Realtime.Hosting.Tests.Telemetry;
+
+/// <summary>
+/// Causes from a real loop ticked by hand (the misses are hours long on the manual clock, so no real
+/// scheduling delay or page fault can explain them): a stage over its budget is named, without
+/// budgets the longest stage is, a capture that took the frame is the source; only misses get a
+/// cause, the list keeps the most recent, and nothing is allocated per frame.
+/// </summary>
+public sealed class MissCauseRecorderTests
+{
+    private const long Ms = 1_000_000, Hour = 3_600_000 * Ms;
+    private readonly ManualClock _clock = new();
+
+    private (GraphLoop Loop, MeanTransform Mean) Loop(int frames, long[]? budgets)
+    {
+        var cam = new PatternSource("cam", _clock);
+        var mean = new MeanTransform("mean", _clock);
+        AppGraph g = new GraphBuilder().Add(cam).Add(mean).Add(new FollowController("pid")).Add(new RecordingSink("servo", safe: -1))
+            .Connect("cam.image", "mean.image").Connect("mean.mean", "pid.observation").Connect("pid.command", "servo.command").Build();
+        var watchdog = new LoopWatchdog(FaultAction.Ignore, FaultAction.Ignore, FaultAction.SafeState, FaultAction.SafeState, 1_000_000, 3);
+        var loop = new GraphLoop(g, new ClosedLoopOptions { Frames = frames, WarmupFrames = 2, PeriodNs = 10 * Ms, DeadlineNs = 8 * Ms, StageBudgetsNs = budgets }, watchdog, _clock);
+        return (loop, mean);
+    }
+
+    [Fact]
+    public void AStageOverItsBudgetIsTheCauseOfItsMissesAndOnlyMissesGetOne()
+    {
+        var (loop, mean) = Loop(200, new long[] { 0, 2 * Ms, 0, 0, 0, 0 });
+        using var _ = loop;
+        mean.CostNs = f => f % 10 == 5 ? Hour : 1 * Ms; // 20 misses, each hours over
+        var causes = new MissCauseRecorder(8 * Ms, new long[] { 0, 2 * Ms, 0, 0, 0, 0 });
+        loop.Attach(causes);
+        Assert.Equal(LoopOutcome.Completed, loop.Run());
+        Assert.Equal(0, loop.CountedAllocatedBytes);
+        MissCauseReport r = causes.ToReport();
+        Assert.Equal(20, causes.Misses);
+        Assert.Equal(20, r.ByCause["slow_stage:preprocess"]);
+        Assert.Single(r.ByCause);
+        Assert.Equal(20, r.Frames.Count);
+        MissCause first = r.Frames[0];
+        Assert.Equal("slow_stage:preprocess", first.Cause);
+        Assert.Equal("preprocess", first.Stage);
+        Assert.Equal(Hour / 1e3, first.StageUs);
+        Assert.True(first.OverByUs > 0 && first.EndToEndUs > first.OverByUs);
+        int misses = 0;
+        foreach (ref readonly FrameRecord f in loop.Records) if ((f.Flags & FrameFlags.DeadlineMiss) != 0 && (f.Flags & FrameFlags.Warmup) == 0) misses++;
+        Assert.Equal(misses, causes.Misses);
+    }
+
+    [Fact]
+    public void WithoutBudgetsTheLongestStageIsNamedAndTheListKeepsTheMostRecentMisses()
+    {
+        int frames = MissCauseRecorder.Kept + 300;
+        var (loop, mean) = Loop(frames, null);
+        using var _ = loop;
+        mean.CostNs = _ => Hour; // every frame misses
+        var causes = new MissCauseRecorder(8 * Ms, null);
+        loop.Attach(causes);
+        Assert.Equal(LoopOutcome.Completed, loop.Run());
+        MissCauseReport r = causes.ToReport();
+        Assert.Equal(frames, r.ByCause["slow_stage:preprocess"]);
+        Assert.Equal(MissCauseRecorder.Kept, r.Frames.Count);
+        Assert.Equal(frames + 2 - MissCauseRecorder.Kept, r.Frames[0].Frame); // the oldest kept: warm-up frames are 0 and 1
+        Assert.Equal(frames + 1, r.Frames[^1].Frame);
+        Assert.Null(r.CountersUnavailable);
+    }
+}
