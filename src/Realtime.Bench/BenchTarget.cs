@@ -79,9 +79,12 @@ public abstract class BenchTarget : IDisposable
 /// </summary>
 public sealed class ApplicationTarget : BenchTarget
 {
+    /// <summary>How the refusal of an application with several models and none chosen ends (the command line says how to choose).</summary>
+    public const string NameTheModel = "name the one to measure";
+
     /// <summary>Wraps a built application (owned from here on, disposed if the model cannot be chosen) and measures its model <paramref name="modelNode"/> (null: its only one).</summary>
     /// <param name="application">The application.</param>
-    /// <param name="modelNode">The model node to measure (--model NODE), or null.</param>
+    /// <param name="modelNode">The model node to measure, or null.</param>
     /// <remarks>The floor is attached by the application's build from its overrides (<see cref="RunOverrides.MeasureFloor"/>; of a graph, <see cref="RunOverrides.FloorModel"/> names the model node measured).</remarks>
     public ApplicationTarget(IApplicationInstance application, string? modelNode = null)
     {
@@ -119,13 +122,13 @@ public sealed class ApplicationTarget : BenchTarget
             foreach (var m in models)
                 if (m.Name == node) return m;
             throw new UsageException(models.Count == 0
-                ? $"--model {node}: application '{application.Name}' runs no model"
-                : $"--model {node}: application '{application.Name}' has no model node named '{node}' (models: {string.Join(", ", names)})");
+                ? $"application '{application.Name}' runs no model"
+                : $"application '{application.Name}' has no model node named '{node}' (models: {string.Join(", ", names)})");
         }
         if (models.Count == 1) return models[0];
         throw new UsageException(models.Count == 0
             ? $"the bench measures a model; application '{application.Name}' runs none"
-            : $"application '{application.Name}' runs {models.Count} models ({string.Join(", ", names)}): name the one to measure with --model NODE");
+            : $"application '{application.Name}' runs {models.Count} models ({string.Join(", ", names)}): {NameTheModel}");
     }
 
     /// <inheritdoc/>

@@ -13,9 +13,16 @@ public static class DemoApplications
     public static readonly DemoApplication FaceTracker = new(FaceTrackerDemo.DemoName, "camera → BlazeFace → pan/tilt servos",
         c => FaceTrackerDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides), DemoProfileChecks.FaceTracker, FaceTrackerDemo.ModelProblem);
 
-    /// <summary>The voice-activity relay: speech → Silero VAD → a relay on GPIO.</summary>
-    public static readonly DemoApplication VoiceRelay = new(VoiceRelayDemo.DemoName, "speech → Silero VAD (streaming) → a relay on GPIO",
-        c => VoiceRelayDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides), DemoProfileChecks.VoiceRelay);
+    /// <summary>The voice relay's name.</summary>
+    public const string VoiceRelayName = "voice-relay";
+
+    /// <summary>
+    /// The voice-activity relay: speech → Silero VAD (its state carried) → hysteresis and hangover → a
+    /// relay on GPIO, a graph of components (the profile's <c>app</c> section: boards/sim.json's
+    /// <c>demos.voice-relay</c>) built from <paramref name="components"/>.
+    /// </summary>
+    public static GraphApplication VoiceRelay(ComponentRegistry components) =>
+        new(components, VoiceRelayName, "speech → Silero VAD (streaming) → a relay on GPIO (the profile's app graph)");
 
     /// <summary>The line follower's name.</summary>
     public const string LineFollowerName = "line-follower";
@@ -27,10 +34,11 @@ public static class DemoApplications
     public static GraphApplication LineFollower(ComponentRegistry components) =>
         new(components, LineFollowerName, "rendered floor → M-LSD → two motors on a robot");
 
-    private static readonly string[] AllNames = { FaceTrackerDemo.DemoName, VoiceRelayDemo.DemoName, LineFollowerName };
+    private static readonly string[] AllNames = { FaceTrackerDemo.DemoName, VoiceRelayName, LineFollowerName };
 
     /// <summary>Every demo, face tracker first (the host's default for a profile that names none), its graphs' nodes from <paramref name="components"/>.</summary>
-    public static IReadOnlyList<IRealtimeApplication> All(ComponentRegistry components) => new IRealtimeApplication[] { FaceTracker, VoiceRelay, LineFollower(components) };
+    public static IReadOnlyList<IRealtimeApplication> All(ComponentRegistry components) =>
+        new IRealtimeApplication[] { FaceTracker, VoiceRelay(components), LineFollower(components) };
 
     /// <summary>Every demo's name.</summary>
     public static IReadOnlyList<string> Names => AllNames;

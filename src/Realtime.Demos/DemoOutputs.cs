@@ -7,8 +7,8 @@ using Realtime.Gpio.ServoBoards;
 namespace Realtime.Demos;
 
 /// <summary>
-/// Each demo's outputs as the profile describes them — the face tracker's servos on <c>pwm[]</c>,
-/// the voice relay's GPIO line — built in one place, so the demos
+/// Each demo's outputs as the profile describes them — the face tracker's servos on <c>pwm[]</c> —
+/// built in one place, so the demos
 /// and <c>rtapp safe</c> (which opens only the outputs, with no model or camera, to drive them to
 /// their safe values after the loop died) agree on channels and calibrations.
 /// </summary>
@@ -36,22 +36,6 @@ public static class DemoOutputs
             board >= 0 ? $"pwm[{board}].pca9685" : null);
     }
 
-    /// <summary>The voice relay's line, opened at its safe (open) level; <paramref name="driver"/> is the simulated chip on sim boards.</summary>
-    public static RelayActuator OpenRelay(DemoWiring w, out SimulatedGpioDriver? driver)
-    {
-        var relay = w.Profile.Relay ?? throw w.Problem("relay", "the voice-relay demo needs a relay output");
-        driver = null;
-        try
-        {
-            if (!w.Profile.Simulated) return RelayActuator.OpenHardware(relay.Pin, relay.ActiveHigh);
-            var r = RelayActuator.OpenSimulated(relay.Pin, relay.ActiveHigh, out var sim);
-            driver = sim;
-            return r;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw w.Problem("relay.pin", $"GPIO line {relay.Pin} cannot be opened as an output: {ex.Message}");
-        }
     }
 
     /// <summary>
@@ -62,8 +46,6 @@ public static class DemoOutputs
     {
         switch (demo)
         {
-            case VoiceRelayDemo.DemoName:
-                return OpenRelay(w, out _);
             case FaceTrackerDemo.DemoName:
                 return OpenServos(w);
             default:

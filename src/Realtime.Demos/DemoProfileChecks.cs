@@ -21,14 +21,6 @@ public static class DemoProfileChecks
         return e;
     }
 
-    /// <summary>The voice relay: the loop's rate is the audio's chunk rate. Missing audio or relay sections are its wiring's to name (it may run on a profile without its entry).</summary>
-    public static IReadOnlyList<string> VoiceRelay(BoardProfile p)
-    {
-        var e = new List<string>();
-        var t = p.Timing;
-        bool rateOk = t.RateHz >= ProfileLoader.MinRateHz && t.RateHz <= ProfileLoader.MaxRateHz;
-        if (p.Audio is { SampleRate: > 0, Chunk: > 0 } a && rateOk && Math.Abs(t.RateHz - a.SampleRate / (double)a.Chunk) > 1e-6 * t.RateHz)
-            e.Add($"timing.rate_hz: {F(t.RateHz)} Hz does not match the audio: {a.SampleRate} Hz in chunks of {a.Chunk} is {F(a.SampleRate / (double)a.Chunk)} Hz");
         return e;
     }
 

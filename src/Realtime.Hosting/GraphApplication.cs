@@ -13,7 +13,7 @@ namespace Realtime.Hosting;
 /// <c>app.loop</c> over the board's <c>timing</c> and the profile's watchdog, under the same runner
 /// as every application (<c>run</c>, <c>check</c>, <c>safe</c>, <c>bundle</c>). Registered under a
 /// name (<see cref="RealtimeHost.Add"/>), it is the application a profile's <c>demo</c> field chooses
-/// (the line follower is one: its graph is the profile's <c>app</c> section); unregistered, it runs any
+/// (the voice relay and the line follower are such: each one's graph is the profile's <c>app</c> section); unregistered, it runs any
 /// profile's <c>app</c> section under the name <see cref="AppName"/>.
 /// </summary>
 public sealed class GraphApplication : IRealtimeApplication

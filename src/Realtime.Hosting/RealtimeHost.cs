@@ -103,8 +103,8 @@ public sealed class RealtimeHost
     /// The application a command runs for <paramref name="profile"/> (read from <paramref name="source"/>):
     /// the one <paramref name="explicitName"/> names (the command line's choice), else the one its
     /// <c>demo</c> field names; a profile whose <c>app</c> section has nodes runs that graph, as the
-    /// registered graph application of that name or, when the name is no graph application, as the
-    /// anonymous one (<see cref="GraphApplication.AppName"/>). An unknown name is a profile problem naming <c>demo</c>.
+    /// registered graph application of that name (the voice relay) or, when the name is no graph
+    /// application, as <see cref="GraphApplication.AppName"/>. An unknown name is a profile problem naming <c>demo</c>.
     /// </summary>
     public IRealtimeApplication ApplicationFor(BoardProfile profile, string source, string? explicitName = null)
     {
@@ -119,6 +119,7 @@ public sealed class RealtimeHost
         if (explicitName is not null) return Applications.Find(explicitName);
         IRealtimeApplication? named = Applications.Find(profile.Demo);
         if (!GraphApplication.Composes(profile)) return named;
+        // A demo field that names no graph application (the host's default filled in) leaves the graph unnamed.
         return named as GraphApplication ?? (_graph ??= new GraphApplication(Components));
     }
 

@@ -91,7 +91,7 @@ public sealed class SessionBenchTests
     {
         using var app = BenchPipelines.VoiceRelay(BenchScenario.SingleStream, 3, 0);
         var ex = Assert.Throws<Realtime.Hosting.UsageException>(() => SessionBench.Tensors(app, 3, out _));
-        Assert.StartsWith("--sessions runs a model ", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("runs a model ", ex.Message, StringComparison.Ordinal);
         Assert.Contains("silero_vad", ex.Message, StringComparison.Ordinal);
     }
 

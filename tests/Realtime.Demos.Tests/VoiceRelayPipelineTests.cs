@@ -1,49 +1,82 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using Realtime.Core.Audio;
-using Realtime.Core.Control;
+using Realtime.Core.Components;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
+using Realtime.Demos.Components;
+using Realtime.Gpio.Components;
+using Realtime.Hosting;
+using Realtime.Hosting.Commands;
+using Realtime.Onnx.Components;
 using Realtime.Tests;
 
 namespace Realtime.Demos.Tests;
 
 /// <summary>
-/// The real voice-relay pipeline: the speech recording (espeak-ng + sox) in 512-sample chunks,
-/// Silero VAD through ONNX Runtime with its state carried, the relay controller, and a relay on a
-/// simulated GPIO chip behind System.Device.Gpio's GpioController; single-stream, so the recording
-/// advances one chunk per frame however fast the machine is.
+/// The real voice relay, the graph of boards/sim.json's <c>demos.voice-relay</c>: the speech
+/// recording (espeak-ng + sox) in 512-sample chunks (<c>wav-source</c>), after their 64-sample
+/// context (<c>audio-tensor</c>), Silero VAD through ONNX Runtime with its state carried by the model
+/// node, the speech probability, hysteresis and hangover (<c>threshold</c>), a relay on a simulated
+/// GPIO chip behind System.Device.Gpio's GpioController, and the timeline scoring it against the
+/// phrases; single-stream, so the recording advances one chunk per frame however fast the machine is.
 /// </summary>
 public sealed class VoiceRelayPipelineTests
 {
-    private static BoardProfile SimProfile(Action<BoardProfile>? edit = null)
+    private static (BoardProfile Profile, string Source) SimProfile(params string[] sets)
     {
-        var profile = ProfileLoader.LoadFile(TestAssets.SimProfile, new ProfileLoadOptions { Demo = VoiceRelayDemo.DemoName });
-        profile.Timing.DeadlineUs = 30_000;
-        profile.Timing.BudgetsUs.Clear();
-        edit?.Invoke(profile);
-        return profile;
+        var all = new List<string> { "timing.deadline_us=30000", "timing.budgets_us=null" };
+        all.AddRange(sets);
+        return ProfileCatalog.Load(TestAssets.SimProfile, all, DemoApplications.VoiceRelayName);
     }
 
-    private static VoiceRelayDemo Build(int frames, int warmup, Action<BoardProfile>? edit = null) =>
-        VoiceRelayDemo.Build(SimProfile(edit), TestAssets.SimProfile, TestAssets.Dir, null,
-            new RunOverrides { Frames = frames, WarmupFrames = warmup, Scenario = LoopScenario.SingleStream, MeasureFloor = false });
+    private static GraphApplicationInstance Build(int frames, int warmup, params string[] sets)
+    {
+        var host = new RealtimeHost("test").AddDemos();
+        var (profile, source) = SimProfile(sets);
+        var app = host.ApplicationFor(profile, source, DemoApplications.VoiceRelayName);
+        Assert.Equal(DemoApplications.VoiceRelayName, app.Name);
+        return (GraphApplicationInstance)app.Build(new ApplicationContext(profile, source)
+        {
+            AssetsDirectory = TestAssets.Dir,
+            Overrides = new RunOverrides { Frames = frames, WarmupFrames = warmup, Scenario = LoopScenario.SingleStream, MeasureFloor = false },
+        });
+    }
+
+    private static GpioRelayNode Relay(GraphApplicationInstance app) => Assert.IsType<GpioRelayNode>(app.Graph.Find("relay"));
+    private static RelayTimelineNode Timeline(GraphApplicationInstance app) => Assert.IsType<RelayTimelineNode>(app.Graph.Find("timeline"));
+    private static WavSource Mic(GraphApplicationInstance app) => Assert.IsType<WavSource>(app.Graph.Find("mic"));
+
+    [Fact]
+    public void TheGraphIsTheVoiceRelaysOwnComponentsAndSileroCarriesItsState()
+    {
+        using var app = Build(10, 0);
+        Assert.Equal(DemoApplications.VoiceRelayName, app.Name);
+        var vad = Assert.IsType<OnnxModelNode>(app.Graph.Find("vad"));
+        Assert.True(vad.CarriesState);
+        Assert.Equal("input", Assert.Single(vad.Inputs).Name);
+        Assert.Equal("vad", Assert.Single(app.Models).Name);
+        Assert.IsType<ThresholdControllerNode>(app.Graph.Find("hysteresis"));
+        // The first sink is the relay: its safe command is the application's.
+        Assert.Same(Relay(app), app.Graph.Sinks[0]);
+        Assert.Equal(0f, app.SafeCommand.Values[0]);
+    }
 
     [Fact]
     public void TheRelayClosesOnEveryPhraseAndStaysOpenInEverySilence()
     {
-        var profile = SimProfile();
-        using var demo = Build(profile.Timing.Frames, profile.Timing.WarmupFrames);
+        var (profile, _) = SimProfile();
+        using var app = Build(profile.Timing.Frames, profile.Timing.WarmupFrames);
         LoopOutcome outcome = LoopOutcome.Faulted;
-        SimDemo.OnPipelineThread(() => outcome = demo.Loop.Run());
+        SimDemo.OnPipelineThread(() => outcome = app.Loop.Run());
         Assert.Equal(LoopOutcome.Completed, outcome);
-        Assert.Equal(demo.ChunksPerPass, demo.Loop.FramesRun);
+        Assert.Equal(Mic(app).ChunksPerPass, app.Loop.FramesRun);
 
         var metrics = new ApplicationMetrics();
-        demo.FillMetrics(metrics, demo.Loop.Records);
-        var phrases = demo.Phrases!;
+        app.FillMetrics(metrics, app.Loop.Records);
+        var phrases = Timeline(app).Phrases;
         Assert.Equal(phrases.Count, (int)metrics["phrases"]!);
         Assert.Equal(phrases.Count, (int)metrics["phrases_closed"]!);
         Assert.Equal(0, (int)metrics["false_closures"]!);
@@ -61,36 +94,43 @@ public sealed class VoiceRelayPipelineTests
             // Released before the next phrase (the VAD may already fall below the off threshold in the phrase's quiet tail).
             Assert.InRange((int)r["offset_frames"]!, 0, (int)((double)r["gap_after_s"]! * 31.25) + 1);
         }
-        Assert.NotNull(metrics["onset_latency_frames"]);
+        // The figures the hand-wired demo gave on this recording: the graph is the same application.
+        Assert.Equal(1, (double)metrics["onset_latency_frames"]!["p50"]!);
+        Assert.Equal(4, (double)metrics["onset_latency_frames"]!["max"]!);
+        Assert.Equal(8, (double)metrics["offset_latency_frames"]!["p50"]!);
+        Assert.Equal(9, (double)metrics["offset_latency_frames"]!["max"]!);
         Assert.Equal(phrases.Count, (int)metrics["onset_latency_frames"]!["count"]!);
         Assert.Equal(32.0, (double)metrics["chunk_ms"]!);
 
-        // The relay pin really switched through the GPIO API: at least one close and one open per phrase
-        // (a long pause inside a sentence may open it for a moment), and it ends open.
-        Assert.True(demo.Relay.Switches >= 2 * phrases.Count && demo.Relay.Switches % 2 == 0, $"{demo.Relay.Switches} switches");
-        var gpio = demo.SimGpio!;
-        Assert.False(demo.Relay.IsClosed);
-        Assert.Equal(System.Device.Gpio.PinValue.Low, gpio.Level(profile.Relay!.Pin));
+        // The relay pin really switched through the GPIO API, as often as the timeline saw it switch, and it ends open.
+        var relay = Relay(app);
+        Assert.Equal(14, relay.Relay.Switches);
+        Assert.Equal(relay.Relay.Switches, (long)metrics["relay_switches"]!);
+        Assert.False(relay.Relay.IsClosed);
+        Assert.Equal(System.Device.Gpio.PinValue.Low, relay.Simulated!.Level(relay.Relay.Pin));
+        // Each frame's figure is the speech probability.
+        Assert.Contains(app.Loop.Records.ToArray(), r => r.DemoMetric >= 0.5f);
     }
 
     [Fact]
     public void ThousandsOfChunksOfLoopedSpeechAllocateNothingAndCollectNothing()
     {
         const int warmup = 40, frames = 1500;
-        using var demo = Build(frames, warmup);
-        var (outcome, allocated, collections) = SimDemo.MeasureCountedFrames(demo.Loop, warmup, frames);
+        using var app = Build(frames, warmup);
+        var (outcome, allocated, collections) = SimDemo.MeasureCountedFrames(app.Loop, warmup, frames);
         Assert.Equal(LoopOutcome.Completed, outcome);
         Assert.Equal(0, allocated);
         Assert.Equal(0, collections);
         // The recording looped (693 chunks a pass) and the relay kept switching on every pass.
-        Assert.True(warmup + frames > 2 * demo.ChunksPerPass);
+        Assert.True(warmup + frames > 2 * Mic(app).ChunksPerPass);
         var metrics = new ApplicationMetrics();
-        demo.FillMetrics(metrics, demo.Loop.Records);
+        app.FillMetrics(metrics, app.Loop.Records);
         int seen = (int)metrics["phrases"]!;
-        Assert.True(seen >= 2 * demo.Phrases!.Count, $"{seen} phrases seen");
+        int perPass = Timeline(app).Phrases.Count;
+        Assert.True(seen >= 2 * perPass, $"{seen} phrases seen");
         Assert.Equal(seen, (int)metrics["phrases_closed"]!);
         Assert.Equal(0, (int)metrics["false_closures"]!);
-        Assert.True(demo.Relay.Switches >= 4 * demo.Phrases.Count);
+        Assert.True(Relay(app).Relay.Switches >= 4 * perPass);
     }
 
     [Fact]
@@ -101,8 +141,8 @@ public sealed class VoiceRelayPipelineTests
         {
             string wav = Path.Combine(dir, "cd.wav");
             WavFile.WriteMono16(wav, new float[44100], 44100);
-            var ex = Assert.Throws<ProfileException>(() => Build(10, 0, p => p.Audio!.Path = wav));
-            Assert.Contains("audio.path", ex.Message);
+            var ex = Assert.Throws<ProfileException>(() => Build(10, 0, $"app.nodes[0].config.path={wav}"));
+            Assert.Contains("app.nodes[0].config.path", ex.Message);
             Assert.Contains(wav, ex.Message);
             Assert.Contains("fmt.sample_rate is 44100 Hz", ex.Message);
         }
@@ -113,28 +153,40 @@ public sealed class VoiceRelayPipelineTests
     }
 
     [Fact]
+    public void ALoopRateThatIsNotTheAudiosChunkRateIsAProfileErrorNamingTheSourcesChunk()
+    {
+        var ex = Assert.Throws<ProfileException>(() => Build(10, 0, "timing.rate_hz=20"));
+        Assert.Contains("app.nodes[0].config.chunk: the loop's 20 Hz does not match the audio: 16000 Hz in chunks of 512 is 31.25 Hz (one chunk a frame)", ex.Problems);
+    }
+
+    [Fact]
+    public void AMissingRecordingIsAProfileErrorNamingTheTimelinesField()
+    {
+        var ex = Assert.Throws<ProfileException>(() => Build(10, 0, "app.nodes[6].config.recording=audio/none.wav"));
+        Assert.StartsWith("app.nodes[6].config.recording: speech recording not found: ", Assert.Single(ex.Problems));
+    }
+
+    [Fact]
     public void AnAlsaDeviceThatDoesNotOpenIsAProfileErrorWithAlsasWords()
     {
-        var ex = Assert.Throws<ProfileException>(() => Build(10, 0, p =>
-        {
-            p.Audio!.Kind = "alsa";
-            p.Audio.Device = "hw:9";
-        }));
-        Assert.Contains("audio.device", ex.Message);
+        var ex = Assert.Throws<ProfileException>(() => Build(10, 0, "app.nodes[0].type=alsa-capture", """app.nodes[0].config={"device": "hw:9"}"""));
+        Assert.Contains("app.nodes[0].config.device", ex.Message);
         Assert.Contains("ALSA cannot open capture device 'hw:9'", ex.Message);
     }
 
     [Fact]
     public void AtTheEndTheRelayIsOpenAndTheLastWriteToThePinIsTheSafeLevel()
     {
-        using var demo = Build(200, 10, p => p.Relay!.ActiveHigh = false);
-        SimDemo.OnPipelineThread(() => demo.Loop.Run());
-        var gpio = demo.SimGpio!;
+        using var app = Build(200, 10, "app.nodes[5].config.active_high=false");
+        SimDemo.OnPipelineThread(() => app.Loop.Run());
+        var relay = Relay(app);
+        var gpio = relay.Simulated!;
         // Active-low: open (safe) is a high level.
-        Assert.Equal(System.Device.Gpio.PinValue.High, gpio.Level(demo.Profile.Relay!.Pin));
+        Assert.Equal(System.Device.Gpio.PinValue.High, gpio.Level(relay.Relay.Pin));
         var last = gpio.RecentWrite(0);
         Assert.True(last.High);
-        Assert.Equal(demo.Profile.Relay.Pin, last.Pin);
-        Assert.True(VoiceRelayController.IsClosed(demo.Loop.Applied) == false);
+        Assert.Equal(relay.Relay.Pin, last.Pin);
+        Assert.False(relay.Relay.IsClosed);
+        Assert.Equal(0f, app.Loop.Applied.Values[0]);
     }
 }

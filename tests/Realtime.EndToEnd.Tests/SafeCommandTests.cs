@@ -48,9 +48,11 @@ public sealed class SafeCommandTests
     [Fact]
     public void TheVoiceRelayOpens()
     {
-        var r = Safe("--board", "sim", "--demo", "voice-relay", "--set", "relay.active_high=false");
+        // The voice relay is a graph: its relay is the gpio-relay node (app.nodes[5]); its timeline drives nothing.
+        var r = Safe("--board", "sim", "--demo", "voice-relay", "--set", "app.nodes[5].config.active_high=false");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("  relay (GPIO line 17): open, high (de-energised)", r.Stdout);
+        Assert.Contains("rtapp safe: sim / voice-relay: outputs driven to their safe values (simulated)", r.Stdout);
+        Assert.Matches(@"\n  relay: [^\n]*line 17[^\n]*high[^\n]*de-energised", r.Stdout);
     }
 
     [Fact]

@@ -18,6 +18,7 @@ namespace Realtime.Hosting.Tests;
 /// real video, the real preprocessing, the real models, each run once per period, zero copy into
 /// the model's input and 0 bytes per counted frame.
 /// </summary>
+[Collection(LoopCountersCollection.Name)]
 public sealed class GraphApplicationTests
 {
     private const int Frames = 40, Warmup = 4;
@@ -154,4 +155,11 @@ public sealed class GraphApplicationTests
             Directory.Delete(dir, recursive: true);
         }
     }
+}
+
+/// <summary>Tests that count the process's GC collections: alone, after the others (another test's garbage would be counted).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LoopCountersCollection
+{
+    public const string Name = "loop counters";
 }

@@ -213,7 +213,7 @@ print(",".join(str(e["frame"]) for e in json.load(open(sys.argv[1])).get("watchd
 # its file (paced by the loop), the relay on the rig's GPIO chip; every switch must reach the line.
 check_relay_gpio() {
     local board=/tmp/relay-wav.json
-    sed 's|"audio": { "kind": "alsa", "device": "hw:Loopback,1,0",|"audio": { "kind": "wav", "path": "audio/speech-relay.wav",|' "$BOARD" > "$board"
+    sed 's|"type": "alsa-capture", "config": { "device": "hw:Loopback,1,0",|"type": "wav-source", "config": { "path": "audio/speech-relay.wav",|' "$BOARD" > "$board"
     local before; before="$(param rig_gpio changes | cut -d, -f4)"
     # single-stream: each frame takes the next chunk (a late periodic loop would skip the file's chunks).
     "$RTAPP" run --board "$board" --demo voice-relay --no-floor --scenario single-stream --frames 140 --report "$OUT/relay_gpio.json" > "$OUT/relay_gpio.out" 2>&1

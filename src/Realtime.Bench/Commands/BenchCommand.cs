@@ -479,7 +479,8 @@ internal sealed class BenchCommand : HostCommand
         string modelPath, inputName, data;
         using (var app = (ApplicationTarget)Build(s, BenchScenario.SingleStream, Math.Min(frames, 300), 0, measureFloor: false))
         {
-            tensors = SessionBench.Tensors(app, Math.Min(frames, 300), out inputName);
+            try { tensors = SessionBench.Tensors(app, Math.Min(frames, 300), out inputName); }
+            catch (UsageException ex) { throw new UsageException($"--sessions {ex.Message}"); }
             modelPath = app.ModelPath;
             data = $"application '{app.Demo}': its first {tensors.Count} frames as its preprocessing wrote them into model '{app.Model.Name}''s input '{inputName}' ({tensors[0].Length} float32), before the runs (untimed); frame f of a lane is tensor f mod {tensors.Count}";
         }
@@ -689,8 +690,17 @@ internal sealed class BenchCommand : HostCommand
         if (s.ModelPath is null)
         {
             var application = s.Application ?? throw new ProfileException(s.ProfileSource, new[] { $"demo: no application named '{s.Profile.Demo}' is registered" });
-            return new ApplicationTarget(application.Build(new ApplicationContext(s.Profile, s.ProfileSource) { AssetsDirectory = s.Assets, Waiter = new ClockNanosleepWaiter(), Overrides = overrides }),
-                s.ModelNode);
+            try
+            {
+                return new ApplicationTarget(application.Build(new ApplicationContext(s.Profile, s.ProfileSource) { AssetsDirectory = s.Assets, Waiter = new ClockNanosleepWaiter(), Overrides = overrides }),
+                    s.ModelNode);
+            }
+            catch (UsageException ex)
+            {
+                // The target says which model is missing or that one must be chosen; here is how to choose.
+                throw new UsageException(ex.Message.EndsWith(ApplicationTarget.NameTheModel, StringComparison.Ordinal) ? ex.Message + " with --model NODE"
+                    : s.ModelNode is { } node ? $"--model {node}: {ex.Message}" : ex.Message);
+            }
         }
         OnnxInferenceEngine engine;
         try

@@ -59,7 +59,7 @@ public sealed class NaiveOnnxModelNode : Node, IDisposable
     public static ComponentRegistry Register(ComponentRegistry components)
     {
         ArgumentNullException.ThrowIfNull(components);
-        return components.With(TypeName, Create, "the bench's naive model node: allocates per frame (for --compare naive only)");
+        return components.With(TypeName, Create, "the bench's naive model node: allocates per frame (for the bench's naive comparison only)");
     }
 
     /// <summary>The factory: onnx-model's (its config, its checks), then the naive node over the same model and settings.</summary>

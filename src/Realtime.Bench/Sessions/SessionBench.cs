@@ -104,7 +104,7 @@ public static class SessionBench
         if (model.Inputs is { } inputs)
         {
             if (inputs.Count != 1 || inputs[0].Tensor.Type.Element != Realtime.Core.Graph.TensorElement.Float32)
-                throw new UsageException($"--sessions runs a model fed one float32 tensor; model '{model.Name}' ({Path.GetFileName(model.Path)}) is fed {inputs.Count}: {Names(inputs)}");
+                throw new UsageException($"runs a model fed one float32 tensor; model '{model.Name}' ({Path.GetFileName(model.Path)}) is fed {inputs.Count}: {Names(inputs)}");
             fed = inputs[0].Tensor;
             inputName = inputs[0].Name;
         }
@@ -112,7 +112,7 @@ public static class SessionBench
         {
             var names = model.Engine.InputNames;
             if (names.Count != 1)
-                throw new UsageException($"--sessions runs a model of one input; model '{model.Name}' ({Path.GetFileName(model.Path)}) has {names.Count}: {string.Join(", ", names)}");
+                throw new UsageException($"runs a model of one input; model '{model.Name}' ({Path.GetFileName(model.Path)}) has {names.Count}: {string.Join(", ", names)}");
             inputName = names[0];
         }
         var loop = target.Application.Loop;

@@ -7,11 +7,13 @@ namespace Realtime.Core.Components;
 /// <summary>
 /// <c>threshold</c>: a signal to an on/off command with hysteresis. The signal is the best
 /// detection's score (<c>signal: max-score</c>, 0 with none) or the number of detections
-/// (<c>count</c>) of its <c>detections</c> input, or (<c>input: tensor</c>) element 0 of a float
+/// (<c>count</c>) of its <c>detections</c> input, or (<c>input: value</c>) a float value such as
+/// <c>vad-probability</c>'s on its <c>value</c> input, or (<c>input: tensor</c>) element 0 of a float
 /// tensor on its <c>value</c> input. The command turns on once the signal has been at or above
 /// <c>on</c> for <c>on_frames</c> frames in a row, and off once it has been below <c>off</c> (at most
-/// <c>on</c>) for <c>off_frames</c> frames in a row. It starts from what is on the output
-/// (<see cref="CommandPayload.Applied"/>), so a safe state the watchdog wrote is where it goes on from.
+/// <c>on</c>) for <c>off_frames</c> frames in a row (a hangover: the voice relay's 200 ms at 32 ms
+/// chunks is 7). It starts from what is on the output (<see cref="CommandPayload.Applied"/>), so a
+/// safe state the watchdog wrote is where it goes on from.
 /// </summary>
 public sealed class ThresholdControllerNode : Node
 {
@@ -19,7 +21,8 @@ public sealed class ThresholdControllerNode : Node
     private readonly int _onFrames, _offFrames;
     private readonly bool _count;
     private readonly InputPort<DetectionsPayload>? _detections;
-    private readonly InputPort<TensorPayload>? _value;
+    private readonly InputPort<TensorPayload>? _tensor;
+    private readonly InputPort<ValuePayload<float>>? _value;
     private int _run;
     private long _switches;
     private long _framesOn;
@@ -28,8 +31,9 @@ public sealed class ThresholdControllerNode : Node
     public ThresholdControllerNode(string name, NodeConfig config) : base(name, NodeRole.Controller, Stage.Control)
     {
         ArgumentNullException.ThrowIfNull(config);
-        bool tensor = config.Text("input", "detections", "detections", "tensor") == "tensor";
-        _count = !tensor && config.Text("signal", "max-score", "max-score", "count") == "count";
+        string input = config.Text("input", "detections", "detections", "value", "tensor");
+        bool detections = input == "detections";
+        _count = detections && config.Text("signal", "max-score", "max-score", "count") == "count";
         int before = config.Problems.Count;
         _on = config.Number("on", -1e9, 1e9);
         _off = config.Number("off", -1e9, 1e9, _on);
@@ -37,7 +41,8 @@ public sealed class ThresholdControllerNode : Node
         if (config.Problems.Count == before && _off > _on) config.Problem("off", $"must be at most on ({_on}), got {_off}: the command would chatter");
         _onFrames = config.Integer("on_frames", 1, 10_000, 1);
         _offFrames = config.Integer("off_frames", 1, 10_000, 1);
-        if (tensor) _value = Input<TensorPayload>("value", PayloadType.Tensor(TensorElement.Float32, null));
+        if (input == "tensor") _tensor = Input<TensorPayload>("value", PayloadType.Tensor(TensorElement.Float32, null));
+        else if (input == "value") _value = Input<ValuePayload<float>>("value", PayloadType.Value<float>());
         else _detections = Input<DetectionsPayload>("detections", PayloadType.Detections());
         Command = Output("command", new CommandPayload(1));
     }
@@ -51,7 +56,8 @@ public sealed class ThresholdControllerNode : Node
     public override void Process()
     {
         double signal;
-        if (_value is not null) signal = _value.Payload.Floats[0];
+        if (_value is not null) signal = _value.Payload.Value;
+        else if (_tensor is not null) signal = _tensor.Payload.Floats[0];
         else
         {
             ReadOnlySpan<Detection> d = _detections!.Payload.Current;

@@ -8,9 +8,9 @@ namespace Realtime.Core.Components;
 /// float32 [1,1]) as a <see cref="ValuePayload{T}"/> of float in [0, 1]; a value that is not a
 /// number in that range is clamped, and counted. Config: <c>shape</c> (the output's shape; default
 /// [1, 1]), <c>index</c> (which element; default 0), <c>threshold</c> (only for the report's count of
-/// speech chunks; default 0.5).
+/// speech chunks; default 0.5). The probability is the frame's figure (<see cref="IFrameMetric"/>: the report's per-frame demo metric).
 /// </summary>
-public sealed class VadProbability : Node
+public sealed class VadProbability : Node, IFrameMetric
 {
     private readonly int _index;
     private readonly float _threshold;
@@ -34,6 +34,8 @@ public sealed class VadProbability : Node
     public InputPort<TensorPayload> Scores { get; }
     /// <summary>The speech probability.</summary>
     public OutputPort<ValuePayload<float>> Probability { get; }
+    /// <summary>This frame's speech probability.</summary>
+    public float FrameMetric => Probability.Payload.Value;
 
     /// <summary>The registry's factory.</summary>
     public static Node Create(string name, NodeConfig config, ComponentContext context)

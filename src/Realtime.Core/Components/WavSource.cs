@@ -3,6 +3,7 @@ using System.IO;
 using Realtime.Core.Audio;
 using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
+using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
 
 namespace Realtime.Core.Components;
@@ -11,9 +12,9 @@ namespace Realtime.Core.Components;
 /// <c>wav-source</c>: a mono 16-bit WAV recording, read whole at creation, delivered one chunk per
 /// frame as an <see cref="AudioPayload"/> (the loop's rate paces it as a sound card would), looping
 /// or ending at the last whole chunk. Config: <c>path</c> (relative: in the assets folder), <c>sample_rate_hz</c> (the file's own; default 16000), <c>chunk</c>
-/// (samples per frame; default 512), <c>loop</c> (default true). The path is resolved as every asset is (<see cref="ComponentContext.RequireAsset"/>).
+/// (samples per frame; default 512; the rate over the chunk is the loop's rate), <c>loop</c> (default true). The path is resolved as every asset is (<see cref="ComponentContext.RequireAsset"/>).
 /// </summary>
-public sealed class WavSource : SourceNode
+public sealed class WavSource : SourceNode, IApplicationMetrics
 {
     /// <summary>The largest recording read (it is read whole; a larger file is refused before reading).</summary>
     public const long MaxFileBytes = 256L << 20;
@@ -21,6 +22,7 @@ public sealed class WavSource : SourceNode
     private readonly WavChunkSource _chunks;
     private readonly FrameBuffer _slot;
     private readonly IClock _clock;
+    private readonly int _sampleRateHz;
     private long _delivered;
 
     /// <summary>A source over <paramref name="samples"/> (mono, [-1, 1)) at <paramref name="sampleRateHz"/>.</summary>
@@ -30,6 +32,7 @@ public sealed class WavSource : SourceNode
         _chunks = new WavChunkSource(samples, chunk, loop);
         _slot = new FrameBuffer(chunk, 1, PixelFormat.Float32);
         _clock = clock;
+        _sampleRateHz = sampleRateHz;
         Audio = Output("audio", new AudioPayload(sampleRateHz, chunk));
     }
 
@@ -54,6 +57,7 @@ public sealed class WavSource : SourceNode
         try { samples = WavFile.ReadMono16(file, rate); }
         catch (InvalidDataException ex) { config.Problem("path", ex.Message); return null!; }
         if (samples.Length < chunk) { config.Problem("path", $"{file}: the recording ({samples.Length} samples) is shorter than one chunk ({chunk})"); return null!; }
+        if (AudioPayload.ChunkRateMismatch(rate, chunk, context.LoopRateHz) is { } mismatch) { config.Problem("chunk", mismatch); return null!; }
         return new WavSource(name, samples, rate, chunk, loop, context.Clock);
     }
 
@@ -66,8 +70,16 @@ public sealed class WavSource : SourceNode
         // Stamped by the application's clock (the chunk is "latched" as the loop reads it).
         CaptureNs = _clock.NowNs();
         Audio.Payload.CaptureNs = CaptureNs;
+        Audio.Payload.Sequence = _slot.Sequence;
         _delivered++;
         return CaptureStatus.Ok;
+    }
+
+    /// <summary>The application's figures: the chunk's length (<c>chunk_ms</c>).</summary>
+    public void FillMetrics(ApplicationMetrics metrics, ReadOnlySpan<FrameRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        metrics.Add("chunk_ms", Math.Round(1000.0 * Audio.Payload.Samples.Length / _sampleRateHz, 3));
     }
 
     /// <inheritdoc/>

@@ -37,6 +37,8 @@ public sealed class ComponentContext : IDisposable
     public double LoopRateHz => Board.App?.Loop?.RateHz ?? Board.Timing.RateHz;
     /// <summary>The assets folder (models, videos), or null when none was found.</summary>
     public string? AssetsDirectory { get; init; }
+    /// <summary>The loop's rate, Hz: the profile's <c>app.loop.rate_hz</c>, else its <c>timing.rate_hz</c>.</summary>
+    public double LoopRateHz => Board.App?.Loop?.RateHz ?? Board.Timing.RateHz;
 
     /// <summary>
     /// Whether a path is a regular file (not a device, FIFO, socket or folder, which would block or

@@ -48,10 +48,6 @@ public sealed class BoardProfile
     public KernelProfile? Kernel { get; set; }
     /// <summary>How the bundle's systemd service runs the loop.</summary>
     public ServiceProfile Service { get; set; } = new();
-    /// <summary>The audio input (voice-relay demo).</summary>
-    public AudioProfile? Audio { get; set; }
-    /// <summary>The relay output and its switching thresholds (voice-relay demo).</summary>
-    public RelayProfile? Relay { get; set; }
     /// <summary>The application graph (nodes, connections, loop timing), built by a component registry.</summary>
     public AppProfile? App { get; set; }
     /// <summary>The JSON schema an editor validates the file against; read and ignored.</summary>
@@ -309,38 +305,4 @@ public sealed class PlantProfile
     public int SettleFrames { get; set; } = 30;
 }
 
-/// <summary>Where audio comes from: a WAV file paced by the loop (simulated boards) or an ALSA capture device.</summary>
-public sealed class AudioProfile
-{
-    /// <summary><c>wav</c> (a file, simulated boards) or <c>alsa</c> (a capture device).</summary>
-    public string Kind { get; set; } = "wav";
-    /// <summary>The WAV file for <c>wav</c>, under the assets folder unless absolute; its phrase times (the .csv beside it) are read when present.</summary>
-    public string? Path { get; set; }
-    /// <summary>The ALSA device for <c>alsa</c> (e.g. <c>default</c>, <c>hw:1,0</c>, <c>plughw:1,0</c>).</summary>
-    public string? Device { get; set; }
-    /// <summary>Samples per second (Silero VAD: 16000).</summary>
-    public int SampleRate { get; set; } = 16000;
-    /// <summary>New samples per chunk (one loop frame; Silero VAD at 16 kHz: 512).</summary>
-    public int Chunk { get; set; } = 512;
-    /// <summary>Samples of the previous chunk given to the model before the new ones (Silero VAD v5 at 16 kHz: 64).</summary>
-    public int Context { get; set; } = 64;
-    /// <summary>Start the file again at its end (<c>wav</c>).</summary>
-    public bool Loop { get; set; }
-    /// <summary>Chunks the capture ring holds between the capture thread and the loop (<c>alsa</c>).</summary>
-    public int RingChunks { get; set; } = 8;
-}
-
-/// <summary>A relay on a GPIO line, switched by voice activity with hysteresis and hangover.</summary>
-public sealed class RelayProfile
-{
-    /// <summary>GPIO line number on the board's chip (the driver's numbering).</summary>
-    public int Pin { get; set; }
-    /// <summary>A high level energises the relay (false for active-low relay modules). Open (de-energised) is the safe state.</summary>
-    public bool ActiveHigh { get; set; } = true;
-    /// <summary>Speech probability at or above which the relay closes.</summary>
-    public double OnThreshold { get; set; } = 0.5;
-    /// <summary>Speech probability below which a closed relay counts towards release.</summary>
-    public double OffThreshold { get; set; } = 0.35;
-    /// <summary>Time below the off threshold before the relay opens, ms (rounded up to whole chunks).</summary>
-    public double HangoverMs { get; set; } = 200;
 }

@@ -378,8 +378,6 @@ public static partial class ProfileLoader
         if (!(k.Kd >= 0 && k.Kd <= MaxGain)) Add("controller.kd", $"must be 0..{F(MaxGain)}, got {F(k.Kd)}");
         if (!(k.MaxStepDeg > 0 && k.MaxStepDeg <= MaxAngleDeg)) Add("controller.max_step_deg", $"must be above 0 and at most {F(MaxAngleDeg)}, got {F(k.MaxStepDeg)}");
 
-        if (p.Audio is { } audio) ValidateAudio(audio, p.Simulated, Add);
-        if (p.Relay is { } relay) ValidateRelay(relay, Add);
         if (p.App is { } app) ValidateApp(app, Add);
         return e;
     }
@@ -401,33 +399,6 @@ public static partial class ProfileLoader
         return null;
     }
 
-    private static void ValidateAudio(AudioProfile a, bool simulated, Action<string, string> add)
-    {
-        switch (a.Kind)
-        {
-            case "wav":
-                if (string.IsNullOrWhiteSpace(a.Path)) add("audio.path", "a wav audio input needs a file");
-                break;
-            case "alsa":
-                if (string.IsNullOrWhiteSpace(a.Device)) add("audio.device", "an alsa audio input needs a device (e.g. default or hw:1,0)");
-                if (a.RingChunks < 2 || a.RingChunks > 1024) add("audio.ring_chunks", $"must be 2..1024, got {a.RingChunks}");
-                break;
-            default:
-                add("audio.kind", $"unknown audio kind '{a.Kind}' (expected 'wav' or 'alsa')");
-                break;
-        }
-        if (a.SampleRate < 1000 || a.SampleRate > 384000) add("audio.sample_rate", $"must be 1000..384000, got {a.SampleRate}");
-        if (a.Chunk < 1 || a.Chunk > 65536) add("audio.chunk", $"must be 1..65536, got {a.Chunk}");
-        if (a.Context < 0 || a.Context > a.Chunk) add("audio.context", $"must be 0..chunk ({a.Chunk}), got {a.Context}");
-    }
-
-    private static void ValidateRelay(RelayProfile r, Action<string, string> add)
-    {
-        static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
-        if (r.Pin < 0) add("relay.pin", $"must not be negative, got {r.Pin}");
-        if (!(r.OnThreshold > 0 && r.OnThreshold <= 1)) add("relay.on_threshold", $"must be above 0 and at most 1, got {F(r.OnThreshold)}");
-        if (!(r.OffThreshold >= 0 && r.OffThreshold <= r.OnThreshold)) add("relay.off_threshold", $"must be 0..on_threshold ({F(r.OnThreshold)}), got {F(r.OffThreshold)}");
-        if (!(r.HangoverMs >= 0 && r.HangoverMs <= 60000)) add("relay.hangover_ms", $"must be 0..60000, got {F(r.HangoverMs)}");
     }
 
     private static string? CheckHeaderPin(List<HeaderPinProfile> header, int pin, PwmOutputProfile o)

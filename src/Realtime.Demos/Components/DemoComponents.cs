@@ -2,7 +2,7 @@ using Realtime.Core.Graph;
 
 namespace Realtime.Demos.Components;
 
-/// <summary>The demos' own components (one registration line each): what only a demo's world or task needs.</summary>
+/// <summary>The demos' own component types (one registration line each): what only a demo's world or task needs.</summary>
 public static class DemoComponents
 {
     /// <summary>Registers the demos' component types with <paramref name="r"/>.</summary>
@@ -10,6 +10,7 @@ public static class DemoComponents
     {
         System.ArgumentNullException.ThrowIfNull(r);
         r.Register("line-track-camera", LineTrackCameraNode.Create, "the simulated line follower: a robot on a track, driven by the motor sink's channels, seen by its downward camera");
+        r.Register("relay-timeline", RelayTimelineNode.Create, "scores a relay against a speech recording's known phrases: phrases caught, false closures, onset/offset latency in frames", NodeRole.Sink);
         return r;
     }
 }

@@ -10,8 +10,9 @@ namespace Realtime.Gpio.Components;
 /// of its command is at least 0.5; open is its safe state. On a simulated board the line is on a
 /// <see cref="SimulatedGpioDriver"/> that records every write; on a real one it is the board's
 /// character device. Config: <c>pin</c>, <c>active_high</c> (default true), <c>chip</c> (default 0).
+/// The application's figure: its switches, as <c>NAME_switches</c> (a node named <c>relay</c>: <c>relay_switches</c>).
 /// </summary>
-public sealed class GpioRelayNode : SinkNode
+public sealed class GpioRelayNode : SinkNode, IApplicationMetrics
 {
     private readonly RelayActuator _relay;
 
@@ -62,6 +63,13 @@ public sealed class GpioRelayNode : SinkNode
 
     /// <inheritdoc/>
     public override ActuatorCommand ApplySafeState() => _relay.ApplySafeState();
+
+    /// <summary>Adds <c>NAME_switches</c>: how often the relay switched.</summary>
+    public void FillMetrics(Realtime.Core.Reporting.ApplicationMetrics metrics, ReadOnlySpan<FrameRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        metrics.Add(Name + "_switches", _relay.Switches);
+    }
 
     /// <inheritdoc/>
     public override IReadOnlyList<string> DescribeOutputs() =>

@@ -46,7 +46,9 @@ internal static class ServiceUnit
     /// <summary>
     /// The device nodes the loop opens, each as the unit's <c>DeviceAllow=</c> names it (a path, or a
     /// device group from /proc/devices), with its access: exactly what the profile names, and
-    /// /dev/cpu_dma_latency for the latency hold. Everything else in /dev stays closed.
+    /// /dev/cpu_dma_latency for the latency hold. Everything else in /dev stays closed. The device
+    /// groups an application's nodes open are read from its graph's node types (<c>gpio-relay</c>: the
+    /// GPIO chips, <c>alsa-capture</c>: the sound cards), on a real board only.
     /// </summary>
     public static List<(string Device, string Access)> Devices(BoardProfile p)
     {
@@ -59,12 +61,18 @@ internal static class ServiceUnit
         if (p.Camera.Kind == "v4l2" && p.Camera.Device is string camera) Add(camera, "rw");
         foreach (var s in p.Sensors) Add(s.Device, "rw");
         if (p.Watchdog.HardwareDevice is string wd) Add(wd, "w");
-        if (p.Relay is not null && !p.Simulated)
+        if (!p.Simulated && p.App is { } app)
         {
-            Add("char-gpiochip", "rw"); // the relay's line, through libgpiod
-            if (p.Audio is { Kind: "alsa" }) Add("char-alsa", "rw");
+            if (HasNode(app, "gpio-relay")) Add("char-gpiochip", "rw"); // a relay's line, through the GPIO character device
+            if (HasNode(app, "alsa-capture")) Add("char-alsa", "rw");
         }
         return list;
+    }
+
+    private static bool HasNode(AppProfile app, string type)
+    {
+        foreach (var n in app.Nodes) if (n.Type == type) return true;
+        return false;
     }
 
     /// <summary>

@@ -16,9 +16,12 @@ internal sealed class ScriptedScores : SourceNode
         _clock = clock;
         _scores = scores;
         Detections = Output("detections", new DetectionsPayload(4));
+        Value = Output("value", new ValuePayload<float>());
     }
 
     public OutputPort<DetectionsPayload> Detections { get; }
+    /// <summary>The frame's score as a float value (a probability, as vad-probability gives).</summary>
+    public OutputPort<ValuePayload<float>> Value { get; }
 
     protected override CaptureStatus Capture()
     {
@@ -29,6 +32,8 @@ internal sealed class ScriptedScores : SourceNode
         if (s > 0) d.Items[0] = new Detection { CenterX = 0.5f, CenterY = 0.5f, Width = 0.1f, Height = 0.1f, Score = s };
         CaptureNs = _clock.NowNs() + _frame;
         d.CaptureNs = CaptureNs;
+        Value.Payload.Value = s;
+        Value.Payload.CaptureNs = CaptureNs;
         return CaptureStatus.Ok;
     }
 }

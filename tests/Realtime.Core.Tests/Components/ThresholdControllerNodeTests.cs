@@ -37,6 +37,49 @@ public sealed class ThresholdControllerNodeTests
         Assert.Equal(2, presence.Switches);
     }
 
+    /// <summary>The relay's state frame by frame for <paramref name="probabilities"/> on the value input.</summary>
+    private static bool[] DriveValue(string config, params float[] probabilities)
+    {
+        var clock = new ManualClock();
+        var source = new ScriptedScores("speech", clock, probabilities);
+        var c = Config(config);
+        var hysteresis = new ThresholdControllerNode("hysteresis", c);
+        Assert.Empty(c.Problems);
+        var relay = new RecordingSink("relay", safe: 0);
+        var graph = new GraphBuilder().Add(source).Add(hysteresis).Add(relay)
+            .Connect("speech.value", "hysteresis.value").Connect("hysteresis.command", "relay.command").Build();
+        var watchdog = new LoopWatchdog(FaultAction.Skip, FaultAction.Ignore, FaultAction.SafeState, FaultAction.HoldLast, 100, 3);
+        using var loop = new GraphLoop(graph, new ClosedLoopOptions { Frames = probabilities.Length, PeriodNs = 10_000_000, DeadlineNs = 8_000_000 }, watchdog, clock);
+        var states = new bool[probabilities.Length];
+        for (int f = 0; f < probabilities.Length; f++)
+        {
+            loop.RunFrames(1);
+            states[f] = relay.Output.Values[0] >= 0.5f;
+        }
+        return states;
+    }
+
+    [Fact]
+    public void OnAProbabilityItClosesAtTheOnLevelAndNotBetweenTheLevels() =>
+        Assert.Equal(new[] { false, false, true },
+            DriveValue("""{ "input": "value", "on": 0.6, "off": 0.3, "off_frames": 2 }""", 0.2f, 0.59f, 0.6f));
+
+    [Fact]
+    public void OnAProbabilityItOpensOnlyAfterTheHangoverInARowBelowTheOffLevel() =>
+        //           close hold(between) below below back  below below below: open
+        Assert.Equal(new[] { true, true, true, true, true, true, true, false },
+            DriveValue("""{ "input": "value", "on": 0.6, "off": 0.3, "off_frames": 3 }""", 0.9f, 0.4f, 0.1f, 0.1f, 0.35f, 0.1f, 0.1f, 0.1f));
+
+    [Fact]
+    public void AValueInputTakesAFloatValueNotATensor()
+    {
+        var c = Config("""{ "input": "value", "on": 0.5 }""");
+        var node = new ThresholdControllerNode("hysteresis", c);
+        var input = Assert.Single(node.Inputs);
+        Assert.Equal("value", input.Name);
+        Assert.Equal("value Single", input.Type.ToString());
+    }
+
     [Fact]
     public void AnOffAboveOnIsRefusedNamingTheField()
     {

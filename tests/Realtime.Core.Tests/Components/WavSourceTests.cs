@@ -18,10 +18,37 @@ public sealed class WavSourceTests
 {
     private const string Speech = "audio/speech-relay.wav";
 
+    /// <summary>A board whose loop runs at the recording's chunk rate (16000 Hz / 512).</summary>
+    private static Realtime.Core.Profiles.BoardProfile VoiceBoard() => new() { Simulated = true, Timing = { RateHz = 31.25 } };
+
+    [Fact]
+    public void ChunksThatDoNotMatchTheLoopsRateAreAProblemNamingTheChunk()
+    {
+        using var kit = new ComponentKit();
+        var config = ComponentKit.Config($$"""{ "path": "{{Speech}}", "chunk": 512 }""");
+        Assert.Null(WavSource.Create("mic", config, kit.Context));
+        Assert.Equal("app.nodes[0].config.chunk: the loop's 30 Hz does not match the audio: 16000 Hz in chunks of 512 is 31.25 Hz (one chunk a frame)", Assert.Single(config.Problems));
+    }
+
+    [Fact]
+    public void EachChunkCarriesItsNumberCountingOnAcrossPasses()
+    {
+        using var kit = new ComponentKit(VoiceBoard());
+        var mic = (WavSource)WavSource.Create("mic", ComponentKit.Config($$"""{ "path": "{{Speech}}" }"""), kit.Context);
+        for (int c = 0; c < mic.ChunksPerPass + 2; c++)
+        {
+            mic.Process();
+            Assert.Equal(c, mic.Audio.Payload.Sequence);
+        }
+        var metrics = new Realtime.Core.Reporting.ApplicationMetrics();
+        mic.FillMetrics(metrics, default);
+        Assert.Equal(32.0, (double)metrics["chunk_ms"]!);
+    }
+
     [Fact]
     public void ChunksAreTheRecordingsSamplesInOrderAndTheEndIsTheSourcesEnd()
     {
-        using var kit = new ComponentKit();
+        using var kit = new ComponentKit(VoiceBoard());
         float[] all = WavFile.ReadMono16(TestAssets.Get(Speech), 16000);
         var mic = (WavSource)WavSource.Create("mic", ComponentKit.Config($$"""{ "path": "{{Speech}}", "chunk": 512, "loop": false }"""), kit.Context);
         Assert.Equal(all.Length / 512, mic.ChunksPerPass);
@@ -40,7 +67,7 @@ public sealed class WavSourceTests
     [Fact]
     public void AGraphOfTheRecordingHearsTheSpeechWhereItsLabelsSayAndAllocatesNothingPerFrame()
     {
-        using var kit = new ComponentKit();
+        using var kit = new ComponentKit(VoiceBoard());
         AppGraph g = kit.Build($$"""
             { "nodes": [
                 { "name": "mic", "type": "wav-source", "config": { "path": "{{Speech}}" } },
@@ -116,7 +143,7 @@ public sealed class WavSourceTests
     [InlineData("""{ "path": "audio/speech-relay.wav", "loops": true }""", "app.nodes[0].config.loops: ", "unknown field")]
     public void BadSettingsAreOneProblemNamingTheField(string config, string field, string what)
     {
-        using var kit = new ComponentKit();
+        using var kit = new ComponentKit(VoiceBoard());
         string p = kit.NodeProblem("wav-source", config);
         Assert.StartsWith(field, p);
         Assert.Contains(what, p);
@@ -125,7 +152,8 @@ public sealed class WavSourceTests
     [Fact]
     public void AnAudioTensorOfAnotherChunkIsRefusedWhenTheGraphIsBuilt()
     {
-        using var kit = new ComponentKit();
+        // 256-sample chunks at 16 kHz: a loop at 62.5 Hz.
+        using var kit = new ComponentKit(new Realtime.Core.Profiles.BoardProfile { Simulated = true, Timing = { RateHz = 62.5 } });
         string[] p = kit.Problems("""
             { "nodes": [
                 { "name": "mic", "type": "wav-source", "config": { "path": "audio/speech-relay.wav", "chunk": 256 } },

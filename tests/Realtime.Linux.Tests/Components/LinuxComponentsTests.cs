@@ -19,7 +19,8 @@ namespace Realtime.Linux.Tests.Components;
 /// </summary>
 public sealed class LinuxComponentsTests
 {
-    private static ComponentContext Context() => new(new BoardProfile { Simulated = true }, "board.json", new ManualClock());
+    // The loop runs at the microphone's chunk rate (16000 Hz / 512).
+    private static ComponentContext Context() => new(new BoardProfile { Simulated = true, Timing = { RateHz = 31.25 } }, "board.json", new ManualClock());
 
     private static ComponentRegistry Registry() => new ComponentRegistry().AddLinuxComponents();
 
@@ -54,6 +55,8 @@ public sealed class LinuxComponentsTests
                 Assert.True(mic.CaptureNs >= last);
                 if (mic.CaptureNs > last) fresh++;
                 last = mic.CaptureNs;
+                // Each new chunk carries its number: the chunks delivered before it.
+                Assert.Equal(fresh - 1, mic.Audio.Payload.Sequence);
                 Assert.All(mic.Audio.Payload.Samples, s => Assert.Equal(0f, s)); // the null device records silence
                 if (i % 20 == 0) Thread.Sleep(40);
             }
@@ -70,6 +73,14 @@ public sealed class LinuxComponentsTests
             g.Stop();
         }
         Assert.Null(mic.Device);
+        // The device's figures outlive it: the application's report reads them after the run.
+        var metrics = new Realtime.Core.Reporting.ApplicationMetrics();
+        mic.FillMetrics(metrics, default);
+        Assert.Equal(32.0, (double)metrics["chunk_ms"]!);
+        Assert.NotNull(metrics["audio_overruns"]);
+        Assert.NotNull(metrics["audio_underruns"]);
+        Assert.Null(metrics["audio_failure"]);
+        Assert.StartsWith("Audio: ", Assert.Single(metrics.SummaryLines));
     }
 
     [Fact]

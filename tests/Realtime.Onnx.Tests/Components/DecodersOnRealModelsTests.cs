@@ -85,7 +85,7 @@ public sealed class DecodersOnRealModelsTests
     public void VadProbabilityInAProfileGraphHearsTheRecordingsSpeechWhereItsLabelsSay()
     {
         var clock = new ManualClock();
-        using var context = new ComponentContext(new BoardProfile { Simulated = true }, "board.json", clock) { AssetsDirectory = TestAssets.Dir };
+        using var context = new ComponentContext(new BoardProfile { Simulated = true, Timing = { RateHz = 31.25 } }, "board.json", clock) { AssetsDirectory = TestAssets.Dir };
         var registry = new ComponentRegistry().AddCoreComponents().AddOnnxComponents()
             .Register("sink", (name, c, _) => new CountingSink(name), role: NodeRole.Sink);
         // Silero VAD as the built-in model node: its recurrent state carried (stateN → state), its sample rate a constant.
