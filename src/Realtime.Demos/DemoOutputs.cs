@@ -36,8 +36,6 @@ public static class DemoOutputs
             board >= 0 ? $"pwm[{board}].pca9685" : null);
     }
 
-    }
-
     /// <summary>
     /// Opens only the outputs of <paramref name="demo"/> (nothing else: no model, no camera) at
     /// their safe values. A channel or line that cannot be opened is a problem naming its field.

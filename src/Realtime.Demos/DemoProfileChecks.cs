@@ -21,9 +21,6 @@ public static class DemoProfileChecks
         return e;
     }
 
-        return e;
-    }
-
     /// <summary>A simulated board's plant, which the camera demos' simulation closes the loop through.</summary>
     private static void CheckPlant(BoardProfile p, List<string> e)
     {

@@ -95,9 +95,6 @@ public sealed class StartupOrderTests
     }
 
     [Fact]
-    }
-
-    [Fact]
     public void AModelThatDoesNotFitStillFindsTheOutputsSafeAndNamesTheField()
     {
         var o = new Observer();

@@ -304,5 +304,3 @@ public sealed class PlantProfile
     /// <summary>Frames after which the loop counts as settled for the tracking-error figure.</summary>
     public int SettleFrames { get; set; } = 30;
 }
-
-}

@@ -399,8 +399,6 @@ public static partial class ProfileLoader
         return null;
     }
 
-    }
-
     private static string? CheckHeaderPin(List<HeaderPinProfile> header, int pin, PwmOutputProfile o)
     {
         HeaderPinProfile? hp = null;
