@@ -30,15 +30,21 @@ public static class DemoApplications
     public static GraphApplication VoiceRelay(ComponentRegistry components) =>
         new(components, VoiceRelayName, "speech → Silero VAD (streaming) → a relay on GPIO (the profile's app graph)");
 
-    /// <summary>The line follower: rendered floor → M-LSD → two motors.</summary>
-    public static readonly DemoApplication LineFollower = new(LineFollowerDemo.DemoName, "rendered floor → M-LSD → two motors on a robot",
-        c => LineFollowerDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides), DemoProfileChecks.LineFollower);
+    /// <summary>The line follower's name.</summary>
+    public const string LineFollowerName = "line-follower";
 
-    private static readonly string[] AllNames = { FaceTrackerName, VoiceRelayName, LineFollowerDemo.DemoName };
+    /// <summary>
+    /// The line follower: rendered floor → M-LSD → pure pursuit → two motors, a graph of components
+    /// (the profile's <c>app</c>, which sim.json's <c>demos.line-follower</c> carries) built from <paramref name="components"/>.
+    /// </summary>
+    public static GraphApplication LineFollower(ComponentRegistry components) =>
+        new(components, LineFollowerName, "rendered floor → M-LSD → two motors on a robot");
+
+    private static readonly string[] AllNames = { FaceTrackerName, VoiceRelayName, LineFollowerName };
 
     /// <summary>Every demo, face tracker first (the host's default for a profile that names none), its graphs' nodes from <paramref name="components"/>.</summary>
     public static IReadOnlyList<IRealtimeApplication> All(ComponentRegistry components) =>
-        new IRealtimeApplication[] { FaceTracker(components), VoiceRelay(components), LineFollower };
+        new IRealtimeApplication[] { FaceTracker(components), VoiceRelay(components), LineFollower(components) };
 
     /// <summary>Every demo's name.</summary>
     public static IReadOnlyList<string> Names => AllNames;

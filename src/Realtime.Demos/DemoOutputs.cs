@@ -7,8 +7,8 @@ using Realtime.Gpio.ServoBoards;
 namespace Realtime.Demos;
 
 /// <summary>
-/// Each demo's outputs as the profile describes them — the face tracker's servos and the line
-/// follower's motors on <c>pwm[]</c> — built in one place, so the demos
+/// Each demo's outputs as the profile describes them — the face tracker's servos on <c>pwm[]</c> —
+/// built in one place, so the demos
 /// and <c>rtapp safe</c> (which opens only the outputs, with no model or camera, to drive them to
 /// their safe values after the loop died) agree on channels and calibrations.
 /// </summary>
@@ -36,20 +36,6 @@ public static class DemoOutputs
             board >= 0 ? $"pwm[{board}].pca9685" : null);
     }
 
-    /// <summary>The line follower's motors (left, right): RC-style signals, stop halfway between the pulse limits.</summary>
-    public static (int Chip, int Channel, MotorCalibration Calibration)[] Motors(DemoWiring w)
-    {
-        var p = w.Profile;
-        if (p.Pwm.Count != 2) throw w.Problem("pwm", $"the line follower needs two PWM outputs (left motor, right motor), got {p.Pwm.Count}");
-        var motors = new (int, int, MotorCalibration)[2];
-        for (int i = 0; i < 2; i++)
-        {
-            var o = PwmOutputs.Motor(p.Pwm[i]);
-            motors[i] = (o.Chip, o.Channel, o.Calibration);
-        }
-        return motors;
-    }
-
     /// <summary>
     /// Opens only the outputs of <paramref name="demo"/> (nothing else: no model, no camera) at
     /// their safe values. A channel or line that cannot be opened is a problem naming its field.
@@ -58,18 +44,9 @@ public static class DemoOutputs
     {
         switch (demo)
         {
-            case LineFollowerDemo.DemoName:
-                return OpenMotors(w);
             default:
                 throw w.Problem("demo", $"unknown demo '{demo}' (available: {string.Join(", ", DemoApplications.Names)})");
         }
-    }
-
-    /// <summary>The line follower's motors, stopped (simulated on a simulated board); a channel that cannot be opened names <c>pwm</c>.</summary>
-    public static MotorActuator OpenMotors(DemoWiring w)
-    {
-        var motors = Motors(w);
-        return OpenPwm(w, () => w.Profile.Simulated ? MotorActuator.OpenSimulated(motors) : MotorActuator.OpenHardware(motors));
     }
 
     /// <summary>

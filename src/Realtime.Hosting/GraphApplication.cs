@@ -13,8 +13,8 @@ namespace Realtime.Hosting;
 /// <c>app.loop</c> over the board's <c>timing</c> and the profile's watchdog, under the same runner
 /// as every application (<c>run</c>, <c>check</c>, <c>safe</c>, <c>bundle</c>). Registered under a
 /// name (<see cref="RealtimeHost.Add"/>), it is the application a profile's <c>demo</c> field chooses
-/// (the face tracker and the voice relay are: their graph is the profile's <c>app</c> section);
-/// unregistered, it runs any profile's <c>app</c> section under the name <see cref="NameFor"/> gives.
+/// (the face tracker, the voice relay and the line follower are: each one's graph is the profile's
+/// <c>app</c> section); unregistered, it runs any profile's <c>app</c> section under the name <see cref="NameFor"/> gives.
 /// </summary>
 public sealed class GraphApplication : IRealtimeApplication
 {

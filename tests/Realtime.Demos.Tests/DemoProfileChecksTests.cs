@@ -40,16 +40,13 @@ public sealed class DemoProfileChecksTests
     }
 
     [Fact]
-    public void TheLineFollowersMotorsCannotBeOnAPca9685Yet()
+    public void TheLineFollowerIsAGraphAndAProfileWithoutOneIsRefusedByName()
     {
+        // Its graph drives motors through the motor component, which opens PCA9685 channels too: what it
+        // needs of a profile is the app section its demos entry carries.
         var j = Sim();
-        j.Remove("demos"); // its line-follower entry brings its own outputs
+        j.Remove("demos");
         j["demo"] = "line-follower";
-        for (int i = 0; i < 2; i++)
-        {
-            j["pwm"]![i]!["pca9685"] = new JsonObject { ["device"] = "/dev/i2c-1", ["address"] = "0x40" };
-            j["pwm"]![i]!["channel"] = i;
-        }
         var dir = Directory.CreateTempSubdirectory("rtapp-demo-check-");
         try
         {
@@ -57,10 +54,11 @@ public sealed class DemoProfileChecksTests
             File.WriteAllText(file, j.ToJsonString());
             var ex = Assert.Throws<ProfileException>(() => ProfileCatalog.Load(file, null, null, Demos));
             Assert.Equal(file, ex.Source);
-            Assert.Contains(ex.Problems, p => p.StartsWith("pwm[0].pca9685: the line follower's motors are on sysfs PWM only", StringComparison.Ordinal));
-            Assert.Contains(ex.Problems, p => p.StartsWith("pwm[1].pca9685: the line follower's motors are on sysfs PWM only", StringComparison.Ordinal));
-            // The face tracker's servos may be on one.
-            Assert.Equal("face-tracker", ProfileCatalog.Load(file, null, "face-tracker", Demos).Profile.Demo);
+            Assert.StartsWith("app: ", Assert.Single(ex.Problems), StringComparison.Ordinal);
+            Assert.Contains("'line-follower'", ex.Problems[0], StringComparison.Ordinal);
+            // The sim board's own entry carries the graph.
+            var (p, _) = ProfileCatalog.Load("sim", null, "line-follower", Demos);
+            Assert.IsType<GraphApplication>(Demos.ApplicationFor(p, "sim"));
         }
         finally { dir.Delete(true); }
     }

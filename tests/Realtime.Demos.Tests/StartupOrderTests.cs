@@ -95,19 +95,6 @@ public sealed class StartupOrderTests
     }
 
     [Fact]
-    public void TheLineFollowersMotorsAreStoppedBeforeItsModelLoads()
-    {
-        var o = new Observer();
-        var (profile, source) = LineFollowerPipelineTests.Load();
-        using var demo = LineFollowerDemo.Build(profile, source, TestAssets.Dir, null, o.Overrides());
-        o.AssertSafeBeforeTheModel();
-        Assert.Equal(2, o.Duty.Count);
-        AssertOutputsBeforeModel(o.Timeline);
-        // The rig drives the very motors that were opened first (not a second pair), and the loop writes them.
-        Assert.Same(o.Outputs, demo.Rig.Motors);
-    }
-
-    [Fact]
     public void AModelThatDoesNotFitStillFindsTheOutputsSafeAndNamesTheField()
     {
         var o = new Observer();

@@ -69,10 +69,14 @@ public static class ProfileInvariants
         for (int i = 0; i < pwm.Count; i++)
         {
             var o = (JsonObject)pwm[i]!;
-            double min = Num(o, "min_angle_deg", double.NaN), max = Num(o, "max_angle_deg", double.NaN), safe = Num(o, "safe_angle_deg", double.NaN);
             double minPulse = Num(o, "min_pulse_us", double.NaN), maxPulse = Num(o, "max_pulse_us", double.NaN), hz = Num(o, "frequency_hz", double.NaN);
-            Need(Math.Abs(min) <= MaxAngleDeg && Math.Abs(max) <= MaxAngleDeg && min < max, $"pwm[{i}] angles {min}..{max}");
-            Need(safe >= min && safe <= max, $"pwm[{i}].safe_angle_deg {safe} outside {min}..{max}");
+            // A motor's entry has no angles; a servo's (any angle given) falls back to -45..45, safe 0, for the ones left out.
+            if (o.ContainsKey("min_angle_deg") || o.ContainsKey("max_angle_deg") || o.ContainsKey("safe_angle_deg"))
+            {
+                double min = Num(o, "min_angle_deg", -45), max = Num(o, "max_angle_deg", 45), safe = Num(o, "safe_angle_deg", 0);
+                Need(Math.Abs(min) <= MaxAngleDeg && Math.Abs(max) <= MaxAngleDeg && min < max, $"pwm[{i}] angles {min}..{max}");
+                Need(safe >= min && safe <= max, $"pwm[{i}].safe_angle_deg {safe} outside {min}..{max}");
+            }
             Need(minPulse > 0 && minPulse < maxPulse && maxPulse < 1e6 / hz, $"pwm[{i}] pulses {minPulse}..{maxPulse} µs at {hz} Hz");
         }
 

@@ -7,9 +7,10 @@ using Realtime.Core.Decoding;
 using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Timing;
-using Realtime.Demos;
+using Realtime.Gpio;
 using Realtime.Models;
 using Realtime.Onnx;
+using Realtime.Sim;
 
 namespace Realtime.Bench.Variants;
 
@@ -54,13 +55,16 @@ public static class MlsdVariantBench
         new VariantSpec("mlsd-tiny", "mlsd", Resolve(assetsDir, "models/mlsd_320x320_tiny.onnx"), "input_image_with_alpha:0", 320, 0, "M-LSD tiny, 320×320 (the line follower's model)"),
     };
 
+    // The line follower's decoder settings (sim.json's mlsd-segments node).
+    private const float ScoreThreshold = 0.1f, MinSegmentPx = 16f;
+
     private static string Resolve(string? assets, string relative) => assets is null ? relative : Path.Combine(assets, relative);
 
     /// <summary>Runs the variants over <paramref name="trackFrames"/> rendered track frames and the photograph.</summary>
     public static VariantReport Run(IReadOnlyList<VariantSpec> variants, string photoPath, int trackFrames, int warmup, OnnxSessionSettings settings)
     {
         if (variants.Count < 1) throw new ArgumentException("no variant to run", nameof(variants));
-        var setup = new LineFollowerSetup();
+        var setup = new LineTrackSetup();
         var frames = new List<FrameBuffer>();
         using (var photo = Cv2.ImRead(photoPath, ImreadModes.Color))
         {
@@ -96,18 +100,21 @@ public static class MlsdVariantBench
     }
 
     /// <summary>Camera frames from poses spread evenly round the track, offset up to ±4 cm and turned up to ±15° by a fixed rule.</summary>
-    public static List<FrameBuffer> RenderTrack(LineFollowerSetup setup, int count)
+    public static List<FrameBuffer> RenderTrack(LineTrackSetup setup, int count)
     {
         var list = new List<FrameBuffer>();
-        using var engine = new NullEngine();
-        using var rig = new LineFollowerRig(setup, engine, 320, 0.1);
+        // The robot is only placed, never driven: its motor channels stay at stop.
+        var cal = new MotorCalibration(50, 1000, 1500, 2000);
+        var track = setup.NewTrack();
+        var robot = setup.NewRobot(track, new SimulatedPwmChannel(0, 0, 50, cal.DutyCycleFor(0)), cal, new SimulatedPwmChannel(0, 1, 50, cal.DutyCycleFor(0)), cal);
+        using var camera = setup.NewCamera(track, robot, 0.1);
         for (int i = 0; i < count; i++)
         {
-            var p = rig.Track.At(rig.Track.Length * i / count);
+            var p = track.At(track.Length * i / count);
             double off = 4 * Math.Sin(i * 1.7), turn = 15 * Math.PI / 180 * Math.Sin(i * 2.3);
-            rig.Plant.Place(p.X - Math.Sin(p.Heading) * off, p.Y + Math.Cos(p.Heading) * off, p.Heading + turn);
-            var f = new FrameBuffer(rig.View.WidthPx, rig.View.HeightPx, PixelFormat.Bgr24);
-            rig.Camera.Capture(f);
+            robot.Place(p.X - Math.Sin(p.Heading) * off, p.Y + Math.Cos(p.Heading) * off, p.Heading + turn);
+            var f = new FrameBuffer(setup.ImageWidthPx, setup.ImageHeightPx, PixelFormat.Bgr24);
+            camera.Capture(f);
             list.Add(f);
         }
         return list;
@@ -136,17 +143,6 @@ public static class MlsdVariantBench
     // Nearest rank, as everywhere in the project.
     private static double Rank(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count), 1, sorted.Count) - 1];
 
-    /// <summary>The rig's decoder needs an engine with M-LSD's outputs to plan against; rendering needs none.</summary>
-    private sealed class NullEngine : IInferenceEngine
-    {
-        private readonly float[] _scores = new float[160 * 160], _offsets = new float[160 * 160 * 4], _input = new float[320 * 320 * 4];
-        public Span<float> Input => _input;
-        public void Run() { }
-        public ReadOnlySpan<float> Output(int index) => index == 0 ? _scores : _offsets;
-        public int OutputIndex(string name) => name == "scores" ? 0 : name == "offsets" ? 1 : -1;
-        public void Dispose() { }
-    }
-
     private sealed class Lane : IDisposable
     {
         private readonly VariantSpec _spec;
@@ -157,7 +153,7 @@ public static class MlsdVariantBench
         private readonly LineSegments[] _found;
         private readonly LineEstimate[] _line;
 
-        public Lane(VariantSpec spec, OnnxSessionSettings settings, List<FrameBuffer> frames, LineFollowerSetup setup)
+        public Lane(VariantSpec spec, OnnxSessionSettings settings, List<FrameBuffer> frames, LineTrackSetup setup)
         {
             _spec = spec;
             if (!File.Exists(spec.ModelPath)) throw new FileNotFoundException($"variant {spec.Name}: model file not found: {spec.ModelPath} (./scripts/fetch-assets.sh fetches it)", spec.ModelPath);
@@ -166,10 +162,9 @@ public static class MlsdVariantBench
                 if (!_byFrameSize.ContainsKey((f.Width, f.Height)))
                 {
                     var pre = new LetterboxPreprocessor(f.Width, f.Height, spec.InputSize, spec.InputSize, 0f, 255f, channels: 4, alpha: 1f, keepAspect: false);
-                    _byFrameSize[(f.Width, f.Height)] = (pre, new MlsdDecoder(_engine, pre, spec.InputSize, (float)setup.ScoreThreshold, (float)setup.MinSegmentPx));
+                    _byFrameSize[(f.Width, f.Height)] = (pre, new MlsdDecoder(_engine, pre, spec.InputSize, ScoreThreshold, MinSegmentPx));
                 }
-            _steering = new LineSteering(new FloorView(setup.ImagePx, setup.ImagePx, setup.ViewWidthCm, setup.ViewNearCm),
-                new LineSteeringSettings(setup.CruiseCmPerS, setup.MaxWheelCmPerS, setup.WheelBaseCm, setup.LookaheadCm, setup.GateCm, setup.MergeCm, setup.HoldFrames));
+            _steering = new LineSteering(setup.View, Realtime.Core.Components.PurePursuit.Defaults);
             _pp = new long[frames.Count];
             _inf = new long[frames.Count];
             _dec = new long[frames.Count];

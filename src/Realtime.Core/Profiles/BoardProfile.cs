@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Text.Json.Serialization;
 
 namespace Realtime.Core.Profiles;
 
@@ -34,8 +35,6 @@ public sealed class BoardProfile
     public ControllerProfile Controller { get; set; } = new();
     /// <summary>The simulated plant (sim boards only).</summary>
     public PlantProfile? Plant { get; set; }
-    /// <summary>The line follower's track, robot and steering (the line-follower demo).</summary>
-    public LineFollowerProfile? LineFollower { get; set; }
     /// <summary>CPU architecture of the board's binary: <c>arm64</c>, <c>x64</c>, or null (any: the machine it runs on).</summary>
     public string? Arch { get; set; }
     /// <summary>
@@ -179,7 +178,7 @@ public sealed class TimingProfile
     public Dictionary<string, long> BudgetsUs { get; set; } = new();
 }
 
-/// <summary>One PWM output driving a servo.</summary>
+/// <summary>One PWM output driving a servo or a motor.</summary>
 public sealed class PwmOutputProfile
 {
     /// <summary>Name (pan, tilt …).</summary>
@@ -198,12 +197,29 @@ public sealed class PwmOutputProfile
     public double MinPulseUs { get; set; } = 1000;
     /// <summary>Pulse width at the maximum angle, µs.</summary>
     public double MaxPulseUs { get; set; } = 2000;
-    /// <summary>Smallest angle.</summary>
-    public double MinAngleDeg { get; set; } = -45;
-    /// <summary>Largest angle.</summary>
-    public double MaxAngleDeg { get; set; } = 45;
-    /// <summary>Angle the output goes to in the safe state.</summary>
-    public double SafeAngleDeg { get; set; }
+    /// <summary>Smallest angle (a servo's; -45 when the entry gives none).</summary>
+    [JsonIgnore]
+    public double MinAngleDeg { get => MinAngle ?? -45; set => MinAngle = value; }
+    /// <summary>Largest angle (a servo's; 45 when the entry gives none).</summary>
+    [JsonIgnore]
+    public double MaxAngleDeg { get => MaxAngle ?? 45; set => MaxAngle = value; }
+    /// <summary>Angle the output goes to in the safe state (a servo's; 0 when the entry gives none).</summary>
+    [JsonIgnore]
+    public double SafeAngleDeg { get => SafeAngle ?? 0; set => SafeAngle = value; }
+    /// <summary>
+    /// Whether the entry gives angles: a servo's does; a motor's (speed in [-1, 1], stop halfway
+    /// between the pulse limits) has none, and the loader checks angles only where they are given.
+    /// </summary>
+    [JsonIgnore]
+    public bool HasAngles => MinAngle is not null || MaxAngle is not null || SafeAngle is not null;
+
+    // The file's fields, absent when the entry has no angles (a motor's).
+    [JsonInclude, JsonPropertyName("min_angle_deg")]
+    internal double? MinAngle { get; set; }
+    [JsonInclude, JsonPropertyName("max_angle_deg")]
+    internal double? MaxAngle { get; set; }
+    [JsonInclude, JsonPropertyName("safe_angle_deg")]
+    internal double? SafeAngle { get; set; }
 }
 
 /// <summary>Scheduling of one thread.</summary>
@@ -287,49 +303,4 @@ public sealed class PlantProfile
     public double WorldScale { get; set; } = 1;
     /// <summary>Frames after which the loop counts as settled for the tracking-error figure.</summary>
     public int SettleFrames { get; set; } = 30;
-}
-
-/// <summary>
-/// The line follower: the simulated track and robot, where the downward camera looks, and the
-/// steering. Distances in centimetres. The motors are the profile's two <c>pwm</c> outputs (left,
-/// right), RC-style: <c>min_pulse_us</c> full reverse, <c>max_pulse_us</c> full forward, stop halfway.
-/// </summary>
-public sealed class LineFollowerProfile
-{
-    /// <summary>Track centreline rectangle width, cm.</summary>
-    public double TrackWidthCm { get; set; } = 220;
-    /// <summary>Track centreline rectangle height, cm.</summary>
-    public double TrackHeightCm { get; set; } = 140;
-    /// <summary>Corner radius, cm.</summary>
-    public double CornerRadiusCm { get; set; } = 40;
-    /// <summary>Painted line width, cm.</summary>
-    public double LineWidthCm { get; set; } = 2.5;
-    /// <summary>Floor width the camera sees, cm.</summary>
-    public double ViewWidthCm { get; set; } = 40;
-    /// <summary>Distance from the wheel axle to the near edge of the camera's view, cm.</summary>
-    public double ViewNearCm { get; set; } = 6;
-    /// <summary>Wheel base, cm.</summary>
-    public double WheelBaseCm { get; set; } = 12;
-    /// <summary>Wheel speed at full command, cm/s.</summary>
-    public double MaxWheelCmPerS { get; set; } = 40;
-    /// <summary>Motor time constant (first-order lag), s.</summary>
-    public double MotorTimeConstantS { get; set; } = 0.08;
-    /// <summary>Start position left of the start line, cm.</summary>
-    public double StartOffsetCm { get; set; }
-    /// <summary>Start heading relative to the line, degrees (positive: turned left).</summary>
-    public double StartHeadingDeg { get; set; }
-    /// <summary>Cruise speed, cm/s.</summary>
-    public double CruiseCmPerS { get; set; } = 20;
-    /// <summary>Pure-pursuit lookahead, cm.</summary>
-    public double LookaheadCm { get; set; } = 24;
-    /// <summary>How far from last frame's target a candidate may lie and still be the line, cm.</summary>
-    public double GateCm { get; set; } = 8;
-    /// <summary>Candidates this close to the chosen one are averaged with it, cm.</summary>
-    public double MergeCm { get; set; } = 4;
-    /// <summary>Frames the last arc is held when the line is lost, before both motors stop.</summary>
-    public int HoldFrames { get; set; } = 5;
-    /// <summary>Shortest segment the decoder keeps, model-input pixels.</summary>
-    public double MinSegmentPx { get; set; } = 16;
-    /// <summary>Counted frames the cross-track figure leaves out at the start.</summary>
-    public int SettleFrames { get; set; }
 }

@@ -244,9 +244,6 @@ public static partial class ProfileLoader
                 if (!p.Simulated) Add("camera.kind", "'sim-video' needs a simulated board (simulated: true)");
                 if (string.IsNullOrWhiteSpace(c.Video)) Add("camera.video", "a sim-video camera needs a video file");
                 break;
-            case "sim-track":
-                if (!p.Simulated) Add("camera.kind", "'sim-track' (the line follower's rendered floor) needs a simulated board (simulated: true)");
-                break;
             case "v4l2":
                 if (string.IsNullOrWhiteSpace(c.Device) || !c.Device.StartsWith("/dev/", StringComparison.Ordinal)) Add("camera.device", $"a v4l2 camera needs a device node under /dev, got '{c.Device}'");
                 if (c.Format is not null && Array.IndexOf(CameraFormatNames, c.Format) < 0) Add("camera.format", $"unknown format '{c.Format}' (expected {string.Join(", ", CameraFormatNames)})");
@@ -255,7 +252,7 @@ public static partial class ProfileLoader
                 if (c.Buffers is int nb && (nb < 2 || nb > 32)) Add("camera.buffers", $"must be 2..32, got {nb}");
                 break;
             default:
-                Add("camera.kind", $"unknown camera kind '{c.Kind}' (expected 'sim-video', 'sim-track' or 'v4l2')");
+                Add("camera.kind", $"unknown camera kind '{c.Kind}' (expected 'sim-video' or 'v4l2')");
                 break;
         }
         if (c.Kind != "v4l2")
@@ -301,7 +298,6 @@ public static partial class ProfileLoader
         if (t.DeadlineUs > 0 && budgetSum > t.DeadlineUs) Add("timing.budgets_us", $"stage budgets add up to {budgetSum} µs, more than the {t.DeadlineUs} µs deadline");
 
         // What one application needs (so many outputs, a plant) is its own check (ProfileLoadOptions.ApplicationCheck).
-        if (p.LineFollower is { } lineFollower) ValidateLineFollower(lineFollower, Add);
         var names = new HashSet<string>();
         var channels = new HashSet<(int, int)>();
         var pins = new HashSet<int>();
@@ -330,7 +326,9 @@ public static partial class ProfileLoader
             if (o.FrequencyHz <= 0 || o.FrequencyHz > 100000) Add($"{f}.frequency_hz", $"must be 1..100000, got {o.FrequencyHz}");
             if (!(o.MinPulseUs > 0 && o.MinPulseUs < o.MaxPulseUs)) Add($"{f}.min_pulse_us", $"must be positive and below max_pulse_us ({F(o.MinPulseUs)} vs {F(o.MaxPulseUs)})");
             else if (o.FrequencyHz > 0 && o.MaxPulseUs >= 1e6 / o.FrequencyHz) Add($"{f}.max_pulse_us", $"{F(o.MaxPulseUs)} µs does not fit the {F(1e6 / o.FrequencyHz)} µs PWM period");
-            if (!(Math.Abs(o.MinAngleDeg) <= MaxAngleDeg)) Add($"{f}.min_angle_deg", $"must be -{F(MaxAngleDeg)}..{F(MaxAngleDeg)}, got {F(o.MinAngleDeg)}");
+            // A motor's entry has no angles; a servo's are checked.
+            if (!o.HasAngles) { }
+            else if (!(Math.Abs(o.MinAngleDeg) <= MaxAngleDeg)) Add($"{f}.min_angle_deg", $"must be -{F(MaxAngleDeg)}..{F(MaxAngleDeg)}, got {F(o.MinAngleDeg)}");
             else if (!(Math.Abs(o.MaxAngleDeg) <= MaxAngleDeg)) Add($"{f}.max_angle_deg", $"must be -{F(MaxAngleDeg)}..{F(MaxAngleDeg)}, got {F(o.MaxAngleDeg)}");
             else if (!(o.MinAngleDeg < o.MaxAngleDeg)) Add($"{f}.min_angle_deg", $"must be below max_angle_deg ({F(o.MinAngleDeg)} vs {F(o.MaxAngleDeg)})");
             else if (o.SafeAngleDeg < o.MinAngleDeg || o.SafeAngleDeg > o.MaxAngleDeg) Add($"{f}.safe_angle_deg", $"{F(o.SafeAngleDeg)} is outside {F(o.MinAngleDeg)}..{F(o.MaxAngleDeg)}");
@@ -399,40 +397,6 @@ public static partial class ProfileLoader
             foreach (var (name, value) in KernelCmdline.Parameters(kernel.Cmdline))
                 if (name == "isolcpus") return $"kernel.cmdline isolcpus={value}";
         return null;
-    }
-
-    private static void ValidateLineFollower(LineFollowerProfile l, Action<string, string> add)
-    {
-        static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
-        // Upper bounds keep the rendered world (5 px/cm around the track and the view) within a few hundred MB.
-        void Positive(string field, double v, double max = 1000)
-        {
-            if (!(v > 0 && v <= max)) add($"line_follower.{field}", $"must be above 0 and at most {F(max)}, got {F(v)}");
-        }
-        void Within(string field, double v, double min, double max)
-        {
-            if (!(v >= min && v <= max)) add($"line_follower.{field}", $"must be {F(min)}..{F(max)}, got {F(v)}");
-        }
-        Positive("track_width_cm", l.TrackWidthCm);
-        Positive("track_height_cm", l.TrackHeightCm);
-        Positive("corner_radius_cm", l.CornerRadiusCm, 500);
-        if (l.CornerRadiusCm > 0 && (l.TrackWidthCm < 2 * l.CornerRadiusCm || l.TrackHeightCm < 2 * l.CornerRadiusCm))
-            add("line_follower.corner_radius_cm", $"{F(l.CornerRadiusCm)} cm corners do not fit a {F(l.TrackWidthCm)}×{F(l.TrackHeightCm)} cm track (width and height must be at least twice the radius)");
-        Positive("line_width_cm", l.LineWidthCm, 100);
-        Positive("view_width_cm", l.ViewWidthCm, 200);
-        Within("view_near_cm", l.ViewNearCm, 0, 200);
-        Positive("wheel_base_cm", l.WheelBaseCm);
-        Positive("max_wheel_cm_per_s", l.MaxWheelCmPerS, 10_000);
-        Within("motor_time_constant_s", l.MotorTimeConstantS, 0, 10);
-        if (!(l.CruiseCmPerS >= 0 && l.CruiseCmPerS <= l.MaxWheelCmPerS)) add("line_follower.cruise_cm_per_s", $"must be 0..max_wheel_cm_per_s ({F(l.MaxWheelCmPerS)}), got {F(l.CruiseCmPerS)}");
-        Within("start_offset_cm", l.StartOffsetCm, -1000, 1000);
-        Within("start_heading_deg", l.StartHeadingDeg, -MaxAngleDeg, MaxAngleDeg);
-        Positive("lookahead_cm", l.LookaheadCm);
-        Positive("gate_cm", l.GateCm);
-        Positive("merge_cm", l.MergeCm);
-        if (l.HoldFrames < 0 || l.HoldFrames > MaxFrames) add("line_follower.hold_frames", $"must be 0..{MaxFrames}, got {l.HoldFrames}");
-        Within("min_segment_px", l.MinSegmentPx, 0, 10_000);
-        if (l.SettleFrames < 0 || l.SettleFrames > MaxFrames) add("line_follower.settle_frames", $"must be 0..{MaxFrames}, got {l.SettleFrames}");
     }
 
     private static string? CheckHeaderPin(List<HeaderPinProfile> header, int pin, PwmOutputProfile o)

@@ -14,12 +14,19 @@ namespace Realtime.Core.Profiles;
 public static class ProfileTree
 {
     /// <summary>
-    /// Fields every <c>pwm[]</c> entry must give: a default chip, channel, frequency, pulse or angle
-    /// would drive some other output, or a servo beyond its travel. Only <c>pin</c> may be left out
-    /// (it is required where the board has a header pin map).
+    /// Fields every <c>pwm[]</c> entry must give: a default chip, channel, frequency or pulse would
+    /// drive some other output. Only <c>pin</c> may be left out (it is required where the board has a
+    /// header pin map); the angles are a servo's (<see cref="AngleFields"/>).
     /// </summary>
     public static readonly string[] RequiredPwmFields =
-        { "name", "channel", "frequency_hz", "min_pulse_us", "max_pulse_us", "min_angle_deg", "max_angle_deg", "safe_angle_deg" };
+        { "name", "channel", "frequency_hz", "min_pulse_us", "max_pulse_us" };
+
+    /// <summary>
+    /// A servo's angles: an entry gives all three (a servo's) or none (a motor's, whose speed runs
+    /// from one pulse limit through stop halfway to the other); one given without the others is a
+    /// servo whose travel would be assumed.
+    /// </summary>
+    public static readonly string[] AngleFields = { "min_angle_deg", "max_angle_deg", "safe_angle_deg" };
 
     /// <summary>Where an output lives: a sysfs PWM <c>chip</c>, required unless the output is on a <c>pca9685</c> board.</summary>
     public const string ChipField = "chip", Pca9685Field = "pca9685";
@@ -41,6 +48,12 @@ public static class ProfileTree
                 foreach (string field in RequiredPwmFields)
                     if (!output.ContainsKey(field))
                         problems.Add($"pwm[{i}].{field}: required (an output's chip, channel, frequency, pulses and angles are never assumed)");
+                bool servo = false;
+                foreach (string field in AngleFields) servo |= output.ContainsKey(field);
+                if (servo)
+                    foreach (string field in AngleFields)
+                        if (!output.ContainsKey(field))
+                            problems.Add($"pwm[{i}].{field}: required (a servo's entry gives all three angles, a motor's none: angles are never assumed)");
                 if (!output.ContainsKey(ChipField) && !output.ContainsKey(Pca9685Field))
                     problems.Add($"pwm[{i}].{ChipField}: required (an output's chip, channel, frequency, pulses and angles are never assumed; give chip, or pca9685 for a servo board)");
             }

@@ -17,7 +17,8 @@ public sealed class MotorSink : PwmSink<MotorCalibration>
     /// <summary>The registry's factory.</summary>
     public static Node Create(string name, NodeConfig config, ComponentContext context)
     {
-        MotorActuator? motors = OpenOutputs(name, config, context, PwmOutputs.Motor, static (o, opener) => MotorActuator.OpenOn(o, opener), out string[] labels);
+        MotorActuator? motors = OpenOutputs(name, config, context, PwmOutputs.Motor, static (o, opener) => MotorActuator.OpenOn(o, opener), out string[] labels,
+            static o => o.HasAngles ? "has angles, a servo's entry: a motor's gives none (full reverse at min_pulse_us, stop halfway, full forward at max_pulse_us)" : null);
         return motors is null ? null! : new MotorSink(name, motors, labels);
     }
 }

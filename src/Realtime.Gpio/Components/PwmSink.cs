@@ -75,11 +75,12 @@ public abstract class PwmSink<TCalibration> : SinkNode where TCalibration : stru
     /// <summary>
     /// Reads config <c>pwm</c> (indices into the board's <c>pwm[]</c>, each at most once in the whole
     /// application: <see cref="ComponentContext.Claim"/>) and opens those outputs for node
-    /// <paramref name="name"/> with <paramref name="open"/>; null after recording a problem naming the field.
+    /// <paramref name="name"/> with <paramref name="open"/>; an entry <paramref name="unfit"/> gives a
+    /// reason for (another kind of output's) is refused; null after recording a problem naming the field.
     /// <paramref name="labels"/> names each channel's output (<c>pwm[0] 'pan'</c>).
     /// </summary>
     protected static TActuator? OpenOutputs<TActuator>(string name, NodeConfig config, ComponentContext context, Func<PwmOutputProfile, PwmOutput<TCalibration>> output,
-        Func<PwmOutput<TCalibration>[], PwmChannelOpener, TActuator> open, out string[] labels) where TActuator : PwmActuator<TCalibration>
+        Func<PwmOutput<TCalibration>[], PwmChannelOpener, TActuator> open, out string[] labels, Func<PwmOutputProfile, string?>? unfit = null) where TActuator : PwmActuator<TCalibration>
     {
         BoardProfile board = context.Board;
         int[] indices = config.Integers("pwm", 0, 1023, ChannelValues.MaxChannels);
@@ -96,6 +97,7 @@ public abstract class PwmSink<TCalibration> : SinkNode where TCalibration : stru
                 config.Problem($"pwm[{i}]", $"pwm[{k}] ('{board.Pwm[k].Name}') is already driven by node '{holder}': two writers on one output");
                 return null;
             }
+            if (unfit?.Invoke(board.Pwm[k]) is { } why) { config.Problem($"pwm[{i}]", $"pwm[{k}] ('{board.Pwm[k].Name}') {why}"); return null; }
             outputs[i] = output(board.Pwm[k]);
         }
         labels = new string[indices.Length];

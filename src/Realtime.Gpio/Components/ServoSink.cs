@@ -20,7 +20,9 @@ public sealed class ServoSink : PwmSink<ServoCalibration>
     /// <summary>The registry's factory.</summary>
     public static Node Create(string name, NodeConfig config, ComponentContext context)
     {
-        ServoActuator? servos = OpenOutputs(name, config, context, PwmOutputs.Servo, static (o, opener) => ServoActuator.OpenOn(o, opener), out string[] labels);
+        // A servo's travel is never assumed: its entry gives its angles.
+        ServoActuator? servos = OpenOutputs(name, config, context, PwmOutputs.Servo, static (o, opener) => ServoActuator.OpenOn(o, opener), out string[] labels,
+            static o => o.HasAngles ? null : "has no angles (min_angle_deg, max_angle_deg, safe_angle_deg): a servo's entry gives them");
         return servos is null ? null! : new ServoSink(name, servos, labels);
     }
 }

@@ -4,6 +4,7 @@ using Realtime.Core.Control;
 using Realtime.Core.Decoding;
 using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
+using Realtime.Core.Reporting;
 
 namespace Realtime.Core.Tests.Components;
 
@@ -100,6 +101,33 @@ public sealed class ControllerComponentsTests
         Assert.Equal(0, ComponentKit.Allocated(pp.Process));
     }
 
+    [Fact]
+    public void PurePursuitCountsTheCountedFramesItFoundTheLineInLeavingTheWarmUpOut()
+    {
+        var src = new SegmentSource("lsd");
+        var pp = new PurePursuit("drive", new FloorView(320, 320, 40, 6), PurePursuit.Defaults);
+        DecoderComponentsTests.Wire([src, pp], ("lsd.segments", "drive.segments"));
+        ref LineSegments s = ref src.Segments.Payload.Value;
+        // 3 warm-up frames: the line, none, the line; then a source fault (no run), then 5 counted: 4 with the line.
+        var records = new FrameRecord[9];
+        bool[] line = { true, false, true, false, true, true, false, true, true };
+        for (int f = 0; f < records.Length; f++)
+        {
+            records[f].Flags = f < 3 ? FrameFlags.Warmup : FrameFlags.None;
+            if (f == 3) { records[f].Flags |= FrameFlags.SourceFault; continue; }
+            s.Count = line[f] ? 1 : 0;
+            s.Segments[0] = new LineSegment { X1 = 160, Y1 = 0, X2 = 160, Y2 = 320, Score = 0.9f };
+            pp.Process();
+        }
+        var metrics = new ApplicationMetrics();
+        pp.FillMetrics(metrics, records);
+        Assert.Equal(4, (long)metrics["frames_with_target"]!);
+        Assert.Equal("Line: found in 4 of 6 frames", Assert.Single(metrics.SummaryLines));
+        var report = new NodeReport();
+        pp.Report(report);
+        Assert.Equal(6, report.Figures["frames_line_found"]);
+    }
+
     [Theory]
     [InlineData("pid", """{ }""", "app.nodes[0].config.kp: required")]
     [InlineData("pid", """{ "kp": 1, "min": 5, "max": 1 }""", "app.nodes[0].config.min: must not exceed max (1), got 5")]
@@ -107,6 +135,7 @@ public sealed class ControllerComponentsTests
     [InlineData("pid", """{ "kp": 1, "dt_s": 0 }""", "app.nodes[0].config.dt_s: must be between 1E-05 and 10, got 0")]
     [InlineData("pure-pursuit", """{ "lookahead_cm": 0 }""", "app.nodes[0].config.lookahead_cm: must be between 0.1 and 10000, got 0")]
     [InlineData("pure-pursuit", """{ "image_width": "wide" }""", "app.nodes[0].config.image_width: expected a whole number, got 'wide'")]
+    [InlineData("pure-pursuit", """{ "cruise_cm_s": 50 }""", "app.nodes[0].config.cruise_cm_s: must be 0..max_wheel_cm_s (40), got 50")]
     public void BadSettingsAreOneProblemNamingTheField(string type, string config, string problem)
     {
         using var kit = new ComponentKit();

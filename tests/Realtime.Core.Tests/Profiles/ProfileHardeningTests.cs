@@ -69,7 +69,7 @@ public sealed class ProfileHardeningTests
     [InlineData("sim", "threads.pipeline.cores=[null]", "threads.pipeline.cores[0]: a list entry cannot be null (leave it out, or null the whole list to clear it)")]
     [InlineData("jetson-orin-nano", "threads.pipeline=null", "threads.pipeline: SCHED_OTHER (priority 0) on a board that asks for real-time scheduling (threads.watchdog priority 90): give the pipeline a priority 1..99 or policy deadline")]
     [InlineData("jetson-orin-nano", "threads.watchdog=null", "threads.watchdog.priority: 0 must be above the pipeline's 80: the watchdog must be able to preempt a stuck pipeline")]
-    [InlineData("jetson-orin-nano", "pwm[1].max_angle_deg=null", "pwm[1].max_angle_deg: required (an output's chip, channel, frequency, pulses and angles are never assumed)")]
+    [InlineData("jetson-orin-nano", "pwm[1].max_angle_deg=null", "pwm[1].max_angle_deg: required (a servo's entry gives all three angles, a motor's none: angles are never assumed)")]
     public void NullWhereTheDefaultMakesNoSenseNamesTheField(string board, string set, string problem)
     {
         var ex = Fails(board, set);
@@ -87,6 +87,17 @@ public sealed class ProfileHardeningTests
             var ex = Assert.Throws<ProfileException>(() => ProfileLoader.Parse(j.ToJsonString(), "jetson.json"));
             Assert.Equal($"jetson.json: pwm[1].{field}: required (an output's chip, channel, frequency, pulses and angles are never assumed)", ex.Message);
         }
+        // A servo's angles come as three or not at all (a motor's entry has none).
+        foreach (string field in ProfileTree.AngleFields)
+        {
+            var j = BoardFiles.Json("jetson-orin-nano");
+            ((JsonObject)j["pwm"]![1]!).Remove(field);
+            var ex = Assert.Throws<ProfileException>(() => ProfileLoader.Parse(j.ToJsonString(), "jetson.json"));
+            Assert.Equal($"jetson.json: pwm[1].{field}: required (a servo's entry gives all three angles, a motor's none: angles are never assumed)", ex.Message);
+        }
+        var motor = BoardFiles.Json("jetson-orin-nano");
+        foreach (string field in ProfileTree.AngleFields) ((JsonObject)motor["pwm"]![1]!).Remove(field);
+        Assert.False(ProfileLoader.Parse(motor.ToJsonString(), "jetson.json").Pwm[1].HasAngles);
         // The chip, unless the output is on a PCA9685 board.
         var noChip = BoardFiles.Json("jetson-orin-nano");
         ((JsonObject)noChip["pwm"]![1]!).Remove(ProfileTree.ChipField);

@@ -100,6 +100,10 @@ public sealed class ProfileSchemaTests
         // chip, unless the output is on a PCA9685 board.
         var where = ((JsonArray)pwmItem["anyOf"]!).Select(n => ((JsonArray)n!["required"]!).Single()!.GetValue<string>()).ToArray();
         Assert.Equal(new[] { ProfileTree.ChipField, ProfileTree.Pca9685Field }, where);
+        // A servo's three angles together, or none (a motor's entry).
+        var angles = (JsonObject)pwmItem["dependentRequired"]!;
+        foreach (string field in ProfileTree.AngleFields)
+            Assert.Equal(ProfileTree.AngleFields.Where(f => f != field), ((JsonArray)angles[field]!).Select(n => n!.GetValue<string>()));
         var timing = schema["properties"]!["timing"]!["properties"]!;
         Assert.Equal(ProfileLoader.MaxFrames, timing["frames"]!["maximum"]!.GetValue<int>());
         Assert.Equal(ProfileLoader.MaxWarmupFrames, timing["warmup_frames"]!["maximum"]!.GetValue<int>());

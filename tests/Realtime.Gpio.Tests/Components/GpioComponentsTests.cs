@@ -170,6 +170,8 @@ public sealed class GpioComponentsTests
     [InlineData("servo", """{ "pwm": [3] }""", "app.nodes[0].config.pwm[0]: the board has 3 pwm outputs (pwm[0..2]), got 3")]
     [InlineData("servo", """{ "pwm": [0, 0] }""", "app.nodes[0].config.pwm[1]: pwm[0] ('pan') is already channel 0")]
     [InlineData("motor", """{ }""", "app.nodes[0].config.pwm: required")]
+    [InlineData("servo", """{ "pwm": [1] }""", "app.nodes[0].config.pwm[0]: pwm[1] ('left-motor') has no angles (min_angle_deg, max_angle_deg, safe_angle_deg): a servo's entry gives them")]
+    [InlineData("motor", """{ "pwm": [0] }""", "app.nodes[0].config.pwm[0]: pwm[0] ('pan') has angles, a servo's entry: a motor's gives none (full reverse at min_pulse_us, stop halfway, full forward at max_pulse_us)")]
     [InlineData("motor", """{ "pwm": [1, 2, 0, 1, 2, 0, 1, 2, 0] }""", "app.nodes[0].config.pwm: must have 1 to 8 entries, got 9")]
     [InlineData("imu", """{ "sensor": "gyro" }""", "app.nodes[0].config.sensor: the board has no sensor 'gyro' (IMUs in sensors[]: imu)")]
     public void BoardFactsThatDoNotFitAreOneProblemNamingTheField(string type, string config, string problem)
