@@ -17,7 +17,7 @@ public static class DemoApplications
     /// <c>app</c> section: boards/sim.json's pan-tilt-camera, a real board's v4l2-camera) built from <paramref name="components"/>.
     /// </summary>
     public static GraphApplication FaceTracker(ComponentRegistry components) =>
-        new(components, FaceTrackerName, "camera → BlazeFace → pan/tilt servos (the profile's app graph)");
+        new(components, FaceTrackerName, "camera → BlazeFace → pan/tilt servos (the profile's app graph)") { RequiredTypes = new[] { "pan-tilt", "servo" } };
 
     /// <summary>The voice relay's name.</summary>
     public const string VoiceRelayName = "voice-relay";
@@ -28,7 +28,7 @@ public static class DemoApplications
     /// <c>demos.voice-relay</c>) built from <paramref name="components"/>.
     /// </summary>
     public static GraphApplication VoiceRelay(ComponentRegistry components) =>
-        new(components, VoiceRelayName, "speech → Silero VAD (streaming) → a relay on GPIO (the profile's app graph)");
+        new(components, VoiceRelayName, "speech → Silero VAD (streaming) → a relay on GPIO (the profile's app graph)") { RequiredTypes = new[] { "threshold", "gpio-relay" } };
 
     /// <summary>The line follower's name.</summary>
     public const string LineFollowerName = "line-follower";
@@ -38,7 +38,7 @@ public static class DemoApplications
     /// (the profile's <c>app</c>, which sim.json's <c>demos.line-follower</c> carries) built from <paramref name="components"/>.
     /// </summary>
     public static GraphApplication LineFollower(ComponentRegistry components) =>
-        new(components, LineFollowerName, "rendered floor → M-LSD → two motors on a robot");
+        new(components, LineFollowerName, "rendered floor → M-LSD → two motors on a robot") { RequiredTypes = new[] { "pure-pursuit", "motor" } };
 
     private static readonly string[] AllNames = { FaceTrackerName, VoiceRelayName, LineFollowerName };
 

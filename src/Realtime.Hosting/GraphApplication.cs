@@ -37,6 +37,13 @@ public sealed class GraphApplication : IRealtimeApplication
         Description = description;
     }
 
+    /// <summary>
+    /// Node types a profile's graph must contain to be this application (a named one: a line follower
+    /// steers with <c>pure-pursuit</c>); a graph inherited from another application's profile is then
+    /// refused by name instead of running under the wrong name.
+    /// </summary>
+    public IReadOnlyList<string> RequiredTypes { get; init; } = Array.Empty<string>();
+
     /// <inheritdoc/>
     public string Name { get; }
 
@@ -50,8 +57,20 @@ public sealed class GraphApplication : IRealtimeApplication
     public static string NameFor(BoardProfile profile) => profile?.Demo is { Length: > 0 } demo ? demo : AppName;
 
     /// <inheritdoc/>
-    public IReadOnlyList<string> ProfileProblems(BoardProfile profile) =>
-        Composes(profile) ? Array.Empty<string>() : new[] { $"app: application '{Name}' is a graph of components: the profile needs an app section with its nodes and connections (boards/sim.json has one)" };
+    public IReadOnlyList<string> ProfileProblems(BoardProfile profile)
+    {
+        if (!Composes(profile))
+            return new[] { $"app: application '{Name}' is a graph of components: the profile needs an app section with its nodes and connections (boards/sim.json has one)" };
+        var missing = new List<string>();
+        foreach (string type in RequiredTypes)
+        {
+            bool found = false;
+            foreach (var node in profile.App!.Nodes) found |= node.Type == type;
+            if (!found) missing.Add($"'{type}'");
+        }
+        return missing.Count == 0 ? Array.Empty<string>()
+            : new[] { $"app: this graph is not application '{Name}''s: it has no {string.Join(" or ", missing)} node (an inherited graph? boards/sim.json's demos.{Name} carries its own)" };
+    }
 
     /// <inheritdoc/>
     public IApplicationInstance Build(ApplicationContext context)

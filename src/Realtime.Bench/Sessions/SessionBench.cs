@@ -101,6 +101,9 @@ public static class SessionBench
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "at least one frame");
         var model = target.Model;
         Realtime.Core.Graph.TensorPayload? fed = null;
+        // The lanes feed one input: a model with others (a recurrent state, a constant sample rate) cannot be run alone here.
+        if (model.Engine.InputNames is { Count: not 1 } all)
+            throw new UsageException($"runs a model of one input; model '{model.Name}' ({Path.GetFileName(model.Path)}) has {all.Count}: {string.Join(", ", all)}");
         if (model.Inputs is { } inputs)
         {
             if (inputs.Count != 1 || inputs[0].Tensor.Type.Element != Realtime.Core.Graph.TensorElement.Float32)
