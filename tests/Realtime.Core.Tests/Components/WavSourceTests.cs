@@ -14,6 +14,7 @@ namespace Realtime.Core.Tests.Components;
 /// the chunk; a graph of them, built from a profile, runs on the hand-ticked loop with 0 B per frame
 /// and hears the speech where the recording's labels put it.
 /// </summary>
+[Collection(Realtime.Core.Tests.Imaging.AllocationCounters.Name)] // counts the process's GC collections: alone
 public sealed class WavSourceTests
 {
     private const string Speech = "audio/speech-relay.wav";
