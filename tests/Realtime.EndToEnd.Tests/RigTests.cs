@@ -56,7 +56,10 @@ public sealed class RigTests : IClassFixture<RigFixture>
         Assert.True(N("face_tracker", "camera_frames") >= N("face_tracker", "frames"));
         Assert.Equal("true", F("face_tracker", "kernel_timestamps"));  // defect 4
         Assert.Equal(0, N("face_tracker", "bytes_per_frame"));          // defect 3: the sysfs PWM writes
-        Assert.Equal(0, N("face_tracker", "capture_thread_bytes"));
+        // The capture thread counts its allocations after its own 30 warm-up frames; a TCG run that
+        // ends before vivid delivered more has no figure (-1), and must not claim one.
+        if (N("face_tracker", "camera_frames") > 30) Assert.Equal(0, N("face_tracker", "capture_thread_bytes"));
+        else Assert.Equal(-1, N("face_tracker", "capture_thread_bytes"));
         Assert.Equal(ServoPeriod, Servos("face_tracker", "period_ns"));
         Assert.Equal("1,1", Servos("face_tracker", "enabled"));
         Assert.Equal(SafeDuty, Servos("face_tracker", "duty_ns"));
