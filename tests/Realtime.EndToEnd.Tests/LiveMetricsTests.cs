@@ -25,13 +25,6 @@ public sealed class LiveMetricsTests : IDisposable
 
     private static string Sample(string name) => Path.Combine(TestAssets.RepoRoot, "samples", "profiles", name);
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
     private static double Value(string text, string series)
     {
         foreach (string line in text.Split('\n'))
@@ -42,7 +35,7 @@ public sealed class LiveMetricsTests : IDisposable
     [Fact]
     public async Task WhileTheLoopRunsMetricsAreScrapedAndItsFramesGrowWithoutTheLoopAllocating()
     {
-        int port = FreePort();
+        int port = Rtapp.FreePort();
         string report = Path.Combine(_dir, "report.json");
         var (p, stdout, stderr) = Rtapp.Start(null, "run", "--board", Sample("face-presence.json"), "--frames", "400", "--warmup", "5",
             "--no-rt", "--assets", TestAssets.Dir, "--report", report, "--metrics", $"127.0.0.1:{port}");

@@ -36,21 +36,14 @@ public sealed class PrometheusFleetTests : IDisposable
 
     private static string Rules => Path.Combine(TestAssets.RepoRoot, "src", "Realtime.Hosting", "bundle", "rtapp.rules.yml");
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
     private static RtappResult Exec(string program, params string[] args) => Rtapp.Exec(program, TimeSpan.FromMinutes(2), null, args);
 
     [Fact]
     public async Task ThreeBoardsScrapedByPrometheusAgreeWithTheirReports()
     {
         string prometheus = Tool("RTAPP_PROMETHEUS", "prometheus");
-        int[] ports = { FreePort(), FreePort(), FreePort() };
-        int promPort = FreePort();
+        int[] ports = { Rtapp.FreePort(), Rtapp.FreePort(), Rtapp.FreePort() };
+        int promPort = Rtapp.FreePort();
         string config = Path.Combine(_dir, "prometheus.yml");
         File.WriteAllText(config, $$"""
             global:

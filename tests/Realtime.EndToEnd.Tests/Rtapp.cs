@@ -67,6 +67,14 @@ public static class Rtapp
         return new RtappResult(p.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>A loopback port nothing listens on now (the kernel's choice), for a server a test starts.</summary>
+    public static int FreePort()
+    {
+        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+    }
+
     /// <summary>A fresh temporary folder.</summary>
     public static string TempDir()
     {

@@ -16,9 +16,6 @@ namespace Realtime.Hosting.Telemetry;
 /// </summary>
 public sealed class LoopTelemetry : LoopInstrument
 {
-    /// <summary>The stages, in the order of the report, as the <c>stage</c> label names them.</summary>
-    public static readonly string[] StageNames = { "capture", "preprocess", "infer", "decode", "control", "actuate" };
-
     private readonly LatencyHistogram[] _stages = new LatencyHistogram[6];
     private readonly LatencyHistogram _endToEnd = new(), _jitter = new(), _floor = new();
     private readonly HistogramSnapshot _snapshot = new();
@@ -99,7 +96,7 @@ public sealed class LoopTelemetry : LoopInstrument
         for (int i = 0; i < _stages.Length; i++)
         {
             _stages[i].CopyTo(_snapshot);
-            text.Histogram("rtapp_stage_latency_seconds", "One stage of a frame.", _snapshot, labels + sep + "stage=\"" + StageNames[i] + "\"");
+            text.Histogram("rtapp_stage_latency_seconds", "One stage of a frame.", _snapshot, labels + sep + "stage=\"" + Realtime.Core.Profiles.ProfileLoader.StageNames[i] + "\"");
         }
         _jitter.CopyTo(_snapshot);
         text.Histogram("rtapp_period_jitter_seconds", "How far a frame's start was from one period after the last one's.", _snapshot, labels);

@@ -20,7 +20,7 @@ public sealed class MissCauseRecorder : LoopInstrument
     /// <summary>The most recent misses kept with their measurements.</summary>
     public const int Kept = 1000;
 
-    private static readonly string[] Stages = { "capture", "preprocess", "infer", "decode", "control", "actuate" };
+    private static readonly string[] Stages = Realtime.Core.Profiles.ProfileLoader.StageNames;
     private const int Preempted = 0, PageFaults = 1, SourceLate = 2, SlowStage = 3; // slow stages: SlowStage + stage
 
     private readonly long _deadlineNs;
