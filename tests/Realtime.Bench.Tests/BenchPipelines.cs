@@ -18,11 +18,11 @@ internal static class BenchPipelines
         return new ApplicationTarget(demo);
     }
 
-    /// <summary>The sim board's voice relay (Silero VAD on the speech recording), as <c>rtapp bench --demo voice-relay</c> builds it.</summary>
-    public static ApplicationTarget VoiceRelay(BenchScenario scenario, int frames, int warmup)
+    /// <summary>The sim board's voice relay (Silero VAD on the speech recording), as <c>rtapp bench --demo voice-relay</c> builds it, <paramref name="sets"/> applied (a variant's list).</summary>
+    public static ApplicationTarget VoiceRelay(BenchScenario scenario, int frames, int warmup, params string[] sets)
     {
         var host = new Realtime.Hosting.RealtimeHost("test").AddDemos();
-        var (profile, source) = Realtime.Hosting.ProfileCatalog.Load(TestAssets.SimProfile, null, "voice-relay", host);
+        var (profile, source) = Realtime.Hosting.ProfileCatalog.Load(TestAssets.SimProfile, sets, "voice-relay", host);
         var instance = host.ApplicationFor(profile, source, "voice-relay").Build(new Realtime.Hosting.ApplicationContext(profile, source)
         {
             AssetsDirectory = TestAssets.Dir, Overrides = BenchTarget.Overrides(scenario, frames, warmup),
@@ -47,6 +47,22 @@ internal static class BenchPipelines
             AssetsDirectory = TestAssets.Dir, Waiter = new ClockNanosleepWaiter(), Overrides = overrides,
         });
         return new ApplicationTarget(instance, modelNode);
+    }
+
+    /// <summary>Runs a variant ladder's lanes on a fresh thread (the pipeline thread), as rtapp does.</summary>
+    public static BenchRun[] RunLanes(System.Collections.Generic.IReadOnlyList<ApplicationTarget> lanes)
+    {
+        BenchRun[]? runs = null;
+        Exception? failure = null;
+        var t = new Thread(() =>
+        {
+            try { runs = Realtime.Bench.Variants.VariantLanes.Run(lanes); }
+            catch (Exception ex) { failure = ex; }
+        }, 1 << 20);
+        t.Start();
+        t.Join();
+        if (failure is not null) throw new Xunit.Sdk.XunitException("pipeline thread failed: " + failure);
+        return runs!;
     }
 
     /// <summary>Runs the bench on a fresh thread (the pipeline thread), as rtapp does.</summary>

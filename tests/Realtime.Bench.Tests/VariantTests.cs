@@ -91,18 +91,34 @@ public sealed class VadVariantTests
     {
         var speech = Realtime.Demos.SpeechRecording.Load(System.IO.Path.Combine(TestAssets.Dir, Realtime.Demos.SpeechRecording.AssetPath));
         Assert.True(speech.Samples.Length > 10 * Realtime.Demos.SpeechRecording.SampleRate);
-        var report = VadVariantBench.Run(VadVariantBench.Known(TestAssets.Dir), speech, passes: 1, warmup: 3, new Realtime.Onnx.OnnxSessionSettings());
-        Assert.Equal(new[] { "silero-fp32", "silero-fp16" }, report.Variants.Select(v => v.Name));
-        int chunks = report.Frames;
-        Assert.Equal((speech.Samples.Length - VadVariantBench.Context) / VadVariantBench.Chunk, chunks);
-        foreach (var v in report.Variants)
+        var known = VadVariantBench.Known(TestAssets.Dir);
+        int chunks = VadVariantBench.ChunksPerPass(speech);
+        // Each variant is the voice relay's graph with its override list (fp16: another model, no sr constant, no sha256).
+        var lanes = new List<ApplicationTarget>();
+        try
         {
-            Assert.Equal(chunks, v.Infer.Count);
-            // The recording is mostly speech between seconds of silence: a working VAD (state carried, context given) finds it.
-            Assert.True(v.VadTruth!.SpeechRecallPct > 80, $"{v.Name}: recall {v.VadTruth.SpeechRecallPct} %");
-            Assert.True(v.VadTruth.SilenceFalseAlarmPct < 20, $"{v.Name}: false alarms {v.VadTruth.SilenceFalseAlarmPct} %");
+            foreach (var v in known) lanes.Add(BenchPipelines.VoiceRelay(BenchScenario.SingleStream, chunks, 3, v.Sets!.ToArray()));
+            Assert.Equal("silero_vad_half.onnx", System.IO.Path.GetFileName(lanes[1].Model.Path));
+            var runs = BenchPipelines.RunLanes(lanes);
+            var report = VadVariantBench.Report(known, lanes, runs, speech, 3);
+            Assert.Equal(new[] { "silero-fp32", "silero-fp16" }, report.Variants.Select(v => v.Name));
+            Assert.Equal(chunks, report.Frames);
+            foreach (var v in report.Variants)
+            {
+                Assert.Equal(chunks, v.Infer.Count);
+                // The recording is mostly speech between seconds of silence: a working VAD (state carried, context given) finds it.
+                Assert.True(v.VadTruth!.SpeechRecallPct > 80, $"{v.Name}: recall {v.VadTruth.SpeechRecallPct} %");
+                Assert.True(v.VadTruth.SilenceFalseAlarmPct < 20, $"{v.Name}: false alarms {v.VadTruth.SilenceFalseAlarmPct} %");
+            }
+            Assert.Null(report.Variants[0].Vad);
+            Assert.True(report.Variants[1].Vad!.DecisionAgreementPct > 90, $"agreement {report.Variants[1].Vad!.DecisionAgreementPct} %");
+            // The two lanes ran different models: their probabilities are not the same series.
+            Assert.True(report.Variants[1].Vad!.ProbabilityMeanAbsDiff > 0);
         }
-        Assert.True(report.Variants[1].Vad!.DecisionAgreementPct > 90, $"agreement {report.Variants[1].Vad!.DecisionAgreementPct} %");
+        finally
+        {
+            foreach (var lane in lanes) lane.Dispose();
+        }
     }
 }
 

@@ -327,9 +327,13 @@ public sealed class VadVariantsCommandTests
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("recall %", r.Stdout);
         Assert.Contains("silero-fp16 against silero-fp32", r.Stdout);
+        // Each lane is the voice relay's graph with the variant's overrides.
+        Assert.Contains("through the voice-relay graph", r.Stdout);
         using var doc = JsonDocument.Parse(File.ReadAllText(report));
         var v = doc.RootElement.GetProperty("variants");
         Assert.Equal(2, v.GetArrayLength());
+        Assert.Equal("silero_vad_half.onnx", v[1].GetProperty("model").GetString());
+        Assert.Equal(v[0].GetProperty("infer").GetProperty("count").GetInt32(), v[1].GetProperty("infer").GetProperty("count").GetInt32());
         Assert.True(v[1].GetProperty("vad").GetProperty("decision_agreement_pct").GetDouble() > 90);
     }
 

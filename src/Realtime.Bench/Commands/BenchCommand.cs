@@ -120,20 +120,23 @@ internal sealed class BenchCommand : HostCommand
         /// The same application from the same profile with <paramref name="sets"/> applied after the
         /// command line's (a lane: a variant, the naive twin), its timing the command line's;
         /// <paramref name="components"/> builds a graph from types the host does not register.
+        /// <paramref name="demo"/> names another application of the board (a variant ladder's, with
+        /// its own timing) and <paramref name="modelNode"/> the model node measured there.
         /// </summary>
-        public Setup With(IReadOnlyList<string> sets, ComponentRegistry? components = null)
+        public Setup With(IReadOnlyList<string> sets, ComponentRegistry? components = null, string? demo = null, string? modelNode = null)
         {
             var host = Host ?? throw new InvalidOperationException("a lane needs the host");
             var all = new List<string>(Sets);
             all.AddRange(sets);
-            var (profile, source) = ProfileCatalog.Load(Board, all, DemoArg, host);
-            profile.Timing = Profile.Timing;   // --rate/--deadline-us apply to every lane alike
+            string? demoArg = demo ?? DemoArg;
+            var (profile, source) = ProfileCatalog.Load(Board, all, demoArg, host);
+            if (demo is null) profile.Timing = Profile.Timing;   // --rate/--deadline-us apply to every lane alike
             IRealtimeApplication application = components is not null && Application is GraphApplication
-                ? new GraphApplication(components) : host.ApplicationFor(profile, source, DemoArg);
+                ? new GraphApplication(components) : host.ApplicationFor(profile, source, demoArg);
             return new Setup
             {
-                Profile = profile, ProfileSource = source, Assets = Assets, Application = application, ModelNode = ModelNode,
-                Session = Session, Realtime = Realtime, Quiet = Quiet, Board = Board, Sets = all, DemoArg = DemoArg, Host = host,
+                Profile = profile, ProfileSource = source, Assets = Assets, Application = application, ModelNode = modelNode ?? ModelNode,
+                Session = Session, Realtime = Realtime, Quiet = Quiet, Board = Board, Sets = all, DemoArg = demoArg, Host = host,
             };
         }
     }
@@ -395,10 +398,24 @@ internal sealed class BenchCommand : HostCommand
             {
                 throw new ProfileException("--variants", new[] { $"the speech recording cannot be read: {ex.Message}" });
             }
-            int perPass = (speech.Samples.Length - VadVariantBench.Context) / VadVariantBench.Chunk;
+            int perPass = VadVariantBench.ChunksPerPass(speech);
             int passes = Math.Max(1, (int)Math.Ceiling((dataFrames ?? 1000) / (double)perPass));
-            Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {speech.Source}; {passes} pass(es) of {perPass} chunks, interleaved chunk by chunk; reference {chosen[0].Name}");
-            scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => report = VadVariantBench.Run(chosen, speech, passes, warmup, settings));
+            Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {speech.Source}; {passes} pass(es) of {perPass} chunks through the {VadVariantBench.Demo} graph, lanes taking turns every {BenchDriver.BlockFrames} chunks; reference {chosen[0].Name}");
+            var lanes = new List<ApplicationTarget>();
+            try
+            {
+                // Each lane is the application built with the variant's overrides, before the pipeline thread takes its scheduling (as rtapp run loads).
+                foreach (var v in chosen)
+                    lanes.Add((ApplicationTarget)Build(s.With(v.Sets!, demo: VadVariantBench.Demo, modelNode: VadVariantBench.Node), BenchScenario.SingleStream, passes * perPass, warmup, measureFloor: false));
+                BenchRun[] runs = null!;
+                scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => runs = VariantLanes.Run(lanes));
+                report = VadVariantBench.Report(chosen, lanes, runs, speech, warmup);
+            }
+            finally
+            {
+                foreach (var lane in lanes) lane.Dispose();
+            }
+            report.Notes.Add($"Each variant is the {VadVariantBench.Demo} graph with its overrides ({string.Join("; ", chosen.ConvertAll(v => v.Name + ": " + string.Join(" ", v.Sets!)))}); the probability is its vad-probability node's, chunk by chunk.");
             report.Notes.Add("A chunk is 512 new samples (32 ms) after 64 of context; speech is probability >= 0.5. Known speech: inside an utterance and above -40 dBFS; quiet chunks inside utterances are left out of recall and false alarms.");
         }
         else if (chosen[0].Family == "mlsd")

@@ -1,10 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Runtime.InteropServices;
-using Realtime.Bench.BareModel;
-using Realtime.Core.Timing;
-using Realtime.Onnx;
 
 namespace Realtime.Bench.Variants;
 
@@ -41,10 +37,12 @@ public sealed class VadTruth
 }
 
 /// <summary>
-/// Silero VAD variants on a real speech recording: each runs the recording in 32 ms chunks
-/// (512 samples at 16 kHz, with the 64 samples before them as context, the v5 models' window),
-/// carrying its recurrent state from chunk to chunk; decisions are probability ≥ 0.5. Variants are
-/// interleaved chunk by chunk, each stage timed.
+/// Silero VAD variants on a real speech recording, each the voice relay's graph with its override
+/// list: the graph cuts the recording into 32 ms chunks (512 samples at 16 kHz, with the 64 samples
+/// before them as context, the v5 models' window) and its model node carries the recurrent state;
+/// the speech probability of every chunk is what the graph's vad-probability node computed (the
+/// frame's metric), the chunk's place in the recording is its number (the timeline's), and decisions
+/// are probability ≥ 0.5.
 /// </summary>
 public static class VadVariantBench
 {
@@ -52,51 +50,71 @@ public static class VadVariantBench
     public const int Chunk = 512;
     /// <summary>Samples of context before them.</summary>
     public const int Context = 64;
+    /// <summary>The application the variants are of.</summary>
+    public const string Demo = "voice-relay";
+    /// <summary>Its model node, which the override lists address.</summary>
+    public const string Node = "vad";
 
-    /// <summary>The Silero variants, by name.</summary>
+    private const string Fp32 = "models/silero_vad.onnx", Fp16 = "models/silero_vad_half.onnx";
+
+    /// <summary>The Silero variants, by name, each as overrides of the voice relay's graph.</summary>
     public static IReadOnlyList<VariantSpec> Known(string? assetsDir) => new[]
     {
-        new VariantSpec("silero-fp32", "silero", Resolve(assetsDir, "models/silero_vad.onnx"), "input", Chunk + Context, 0, "Silero VAD v5, fp32 weights (input, state, sr)"),
-        new VariantSpec("silero-fp16", "silero", Resolve(assetsDir, "models/silero_vad_half.onnx"), "input", Chunk + Context, 0, "Silero VAD v5, fp16 weights (input, state; no sr)"),
+        new VariantSpec("silero-fp32", "silero", Resolve(assetsDir, Fp32), "input", Chunk + Context, 0, "Silero VAD v5, fp32 weights (input, state, sr)",
+            new[] { $"app.nodes[{Node}].config.path={Fp32}" }),
+        // fp16 has no sr input, so the node sets no constant; the profile's sha256 is the fp32 file's.
+        new VariantSpec("silero-fp16", "silero", Resolve(assetsDir, Fp16), "input", Chunk + Context, 0, "Silero VAD v5, fp16 weights (input, state; no sr)",
+            new[] { $"app.nodes[{Node}].config.path={Fp16}", $"app.nodes[{Node}].config.sha256=null", $"app.nodes[{Node}].config.scalars=null" }),
     };
 
     private static string Resolve(string? assets, string relative) => assets is null ? relative : Path.Combine(assets, relative);
 
-    /// <summary>Runs the variants over <paramref name="speech"/>, <paramref name="passes"/> times through it.</summary>
-    public static VariantReport Run(IReadOnlyList<VariantSpec> variants, Realtime.Demos.SpeechRecording speech, int passes, int warmup, OnnxSessionSettings settings)
+    /// <summary>Chunks in one pass through <paramref name="speech"/>, as the graph's source and the timeline count them.</summary>
+    public static int ChunksPerPass(Realtime.Demos.SpeechRecording speech) => speech.Samples.Length / Chunk;
+
+    /// <summary>
+    /// The ladder's report from the lanes' runs (<see cref="VariantLanes.Run"/>): per chunk, each lane's
+    /// probability (its frame metric) against the reference's and against the recording's known speech.
+    /// </summary>
+    public static VariantReport Report(IReadOnlyList<VariantSpec> variants, IReadOnlyList<ApplicationTarget> lanes, IReadOnlyList<BenchRun> runs, Realtime.Demos.SpeechRecording speech, int warmup)
     {
-        int chunksPerPass = (speech.Samples.Length - Context) / Chunk;
-        int chunks = chunksPerPass * Math.Max(1, passes);
-        var lanes = new List<Lane>();
-        try
+        if (variants.Count < 1 || lanes.Count != variants.Count || runs.Count != variants.Count) throw new ArgumentException("one lane and one run per variant");
+        int perPass = ChunksPerPass(speech);
+        var p = new float[variants.Count][];
+        sbyte[] truth = Array.Empty<sbyte>();
+        for (int k = 0; k < variants.Count; k++)
         {
-            // A throwaway load takes the first session's one-time costs, so load times compare.
-            using (new Lane(variants[0], settings, 1)) { }
-            foreach (var v in variants) lanes.Add(new Lane(v, settings, chunks));
-            foreach (var lane in lanes) lane.Warm(warmup);
-            var truth = new sbyte[chunks];
-            for (int c = 0; c < chunks; c++)
+            var counted = VariantLanes.Counted(variants[k], runs[k]);
+            p[k] = new float[counted.Length];
+            for (int i = 0; i < counted.Length; i++) p[k][i] = counted[i].DemoMetric;
+            if (k > 0) continue;
+            // Frame f of the run is chunk f of the source (warm-up included), at (f mod the pass) × 512.
+            truth = new sbyte[counted.Length];
+            for (int i = 0; i < truth.Length; i++)
             {
-                int start = Context + (c % chunksPerPass) * Chunk;
-                if (c % chunksPerPass == 0) foreach (var lane in lanes) lane.Reset();
-                truth[c] = speech.IsSpeech(start, Chunk) ? (sbyte)1 : speech.InPhrase(start + Chunk / 2) ? (sbyte)-1 : (sbyte)0;
-                var window = speech.Samples.AsSpan(start - Context, Chunk + Context);
-                for (int k = 0; k < lanes.Count; k++) lanes[(c + k) % lanes.Count].Step(window, c);
+                int start = (int)((long)(runs[k].WarmupFrames + i) % perPass) * Chunk;
+                truth[i] = speech.IsSpeech(start, Chunk) ? (sbyte)1 : speech.InPhrase(start + Chunk / 2) ? (sbyte)-1 : (sbyte)0;
             }
-            var report = new VariantReport
-            {
-                Data = speech.Source,
-                Frames = chunks,
-                WarmupRuns = warmup,
-                Reference = variants[0].Name,
-            };
-            foreach (var lane in lanes) report.Variants.Add(lane.Result(lanes[0], truth));
-            return report;
         }
-        finally
+        var report = new VariantReport
         {
-            foreach (var lane in lanes) lane.Dispose();
+            Data = speech.Source,
+            Frames = p[0].Length,
+            WarmupRuns = warmup,
+            Reference = variants[0].Name,
+        };
+        for (int k = 0; k < variants.Count; k++)
+        {
+            if (p[k].Length != p[0].Length || runs[k].WarmupFrames != runs[0].WarmupFrames) throw new InvalidOperationException($"variant {variants[k].Name}: ran other chunks than {variants[0].Name}");
+            var row = VariantLanes.Row(variants[k], lanes[k], runs[k]);
+            int speechChunks = 0;
+            foreach (float x in p[k]) if (x >= 0.5f) speechChunks++;
+            row.ChunksWithSpeech = speechChunks;
+            row.Vad = k == 0 ? null : Compare(p[0], p[k]);
+            row.VadTruth = Against(p[k], truth);
+            report.Variants.Add(row);
         }
+        return report;
     }
 
     /// <summary>Decision agreement of two probability series at 0.5.</summary>
@@ -138,85 +156,5 @@ public static class VadVariantBench
             SilenceFalseAlarmPct = silence > 0 ? Math.Round(100.0 * alarm / silence, 2) : 0,
             AccuracyPct = speech + silence > 0 ? Math.Round(100.0 * (hit + silence - alarm) / (speech + silence), 2) : 0,
         };
-    }
-
-    private sealed class Lane : IDisposable
-    {
-        private readonly VariantSpec _spec;
-        private readonly OnnxInferenceEngine _engine;
-        private readonly int _state, _stateOut, _prob;
-        private readonly long[] _pp, _inf, _dec;
-        private readonly float[] _p;
-
-        public Lane(VariantSpec spec, OnnxSessionSettings settings, int chunks)
-        {
-            _spec = spec;
-            if (!File.Exists(spec.ModelPath)) throw new FileNotFoundException($"variant {spec.Name}: model file not found: {spec.ModelPath} (./scripts/fetch-assets.sh fetches it)", spec.ModelPath);
-            var shapes = new Dictionary<string, long[]> { ["input"] = new long[] { 1, Chunk + Context }, ["state"] = new long[] { 2, 1, 128 } };
-            _engine = BareModelBinding.Load(spec.ModelPath, shapes, settings);
-            _state = _engine.InputIndex("state");
-            _stateOut = _engine.OutputIndex("stateN");
-            _prob = _engine.OutputIndex("output");
-            if (_engine.InputNames[0] != "input" || _state < 0 || _stateOut < 0 || _prob < 0)
-                throw new InvalidDataException($"{spec.ModelPath}: not a Silero VAD v5 model (inputs input, state[, sr]; outputs output, stateN)");
-            _pp = new long[chunks];
-            _inf = new long[chunks];
-            _dec = new long[chunks];
-            _p = new float[chunks];
-        }
-
-        public void Reset() => _engine.InputBytes(_state).Clear();
-
-        public void Warm(int runs)
-        {
-            for (int i = 0; i < runs; i++) _engine.Run();
-            Reset();
-        }
-
-        public void Step(ReadOnlySpan<float> window, int c)
-        {
-            long t0 = MonotonicClock.NowNs();
-            window.CopyTo(_engine.Input);
-            long t1 = MonotonicClock.NowNs();
-            _engine.Run();
-            long t2 = MonotonicClock.NowNs();
-            _p[c] = _engine.Output(_prob)[0];
-            // The recurrent state goes back in for the next chunk.
-            _engine.OutputBytes(_stateOut).Slice(0, _engine.InputBytes(_state).Length).CopyTo(_engine.InputBytes(_state));
-            long t3 = MonotonicClock.NowNs();
-            _pp[c] = t1 - t0;
-            _inf[c] = t2 - t1;
-            _dec[c] = t3 - t2;
-        }
-
-        public VariantResult Result(Lane reference, sbyte[] truth)
-        {
-            var total = new long[_pp.Length];
-            int speech = 0;
-            for (int i = 0; i < total.Length; i++)
-            {
-                total[i] = _pp[i] + _inf[i] + _dec[i];
-                if (_p[i] >= 0.5f) speech++;
-            }
-            return new VariantResult
-            {
-                Name = _spec.Name,
-                Description = _spec.Description,
-                Model = Path.GetFileName(_spec.ModelPath),
-                ModelBytes = new FileInfo(_spec.ModelPath).Length,
-                InputSize = _spec.InputSize,
-                ModelLoadMs = Math.Round(_engine.ModelLoadMs - _engine.RuntimeInitMs, 2),
-                Preprocess = Percentiles.Summarize(_pp),
-                Infer = Percentiles.Summarize(_inf),
-                Decode = Percentiles.Summarize(_dec),
-                Total = Percentiles.Summarize(total),
-                FramesWithFace = 0,
-                ChunksWithSpeech = speech,
-                Vad = ReferenceEquals(reference, this) ? null : Compare(reference._p, _p),
-                VadTruth = Against(_p, truth),
-            };
-        }
-
-        public void Dispose() => _engine.Dispose();
     }
 }

@@ -12,7 +12,8 @@ using Realtime.Vision;
 namespace Realtime.Bench.Variants;
 
 /// <summary>A model variant the trade-off table knows: where it is and how to read it.</summary>
-public sealed record VariantSpec(string Name, string Family, string ModelPath, string Input, int InputSize, int FirstStride, string Description);
+/// <remarks><paramref name="Sets"/>: of a ladder run over an application graph, the variant as <c>--set</c> overrides of the application's profile (<c>app.nodes[NODE].config.path=…</c>); null where the ladder wires its own lanes.</remarks>
+public sealed record VariantSpec(string Name, string Family, string ModelPath, string Input, int InputSize, int FirstStride, string Description, IReadOnlyList<string>? Sets = null);
 
 /// <summary>Agreement of a variant's detections with the reference variant's, frame by frame.</summary>
 public sealed class DetectionAgreement

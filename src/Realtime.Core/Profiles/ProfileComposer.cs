@@ -282,7 +282,7 @@ public static class ProfileComposer
     /// (<c>timing.rate_hz</c>, <c>pwm[0].chip</c>), or with a list entry named by its <c>name</c> field
     /// (<c>app.nodes[model].config.path</c>); missing objects on the way are created. The value
     /// is kept as text when the field it replaces is text, else read as JSON (numbers, true/false,
-    /// [lists], {objects}), else kept as text; <c>null</c> clears the field either way. Errors name the key.
+    /// [lists], {objects}), else kept as text; <c>null</c> removes the field (a list entry becomes null). Errors name the key.
     /// </summary>
     public static void ApplySet(JsonObject root, string set, string source, string label = ProfileLoadOptions.DefaultOverrideLabel)
     {
@@ -323,7 +323,9 @@ public static class ProfileComposer
                 at = at.Length == 0 ? name : at + "." + name;
                 if (last)
                 {
-                    obj[name] = ParseValue(raw, obj[name], key, source, label);
+                    // null removes the field, so it reads as left out (its default), also where a JSON null would be refused (a node's config.sha256).
+                    if (raw == "null") obj.Remove(name);
+                    else obj[name] = ParseValue(raw, obj[name], key, source, label);
                     return;
                 }
                 JsonNode? next = obj[name];

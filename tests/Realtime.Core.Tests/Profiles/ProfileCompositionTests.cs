@@ -172,6 +172,24 @@ public sealed class ProfileCompositionTests
     }
 
     [Fact]
+    public void SetNullRemovesAGraphNodesConfigField()
+    {
+        // A variant's override list drops what its model lacks (Silero fp16 has no sr input, no sha256 of the fp32 file).
+        var root = ProfileComposer.ParseObject("""
+            { "app": { "nodes": [ { "name": "vad", "type": "onnx-model", "config": { "path": "a.onnx", "sha256": "00", "scalars": { "sr": 16000 } } } ] } }
+            """, "mine.json");
+        ProfileComposer.ApplySet(root, "app.nodes[vad].config.scalars=null", "mine.json", "--set");
+        ProfileComposer.ApplySet(root, "app.nodes[vad].config.sha256=null", "mine.json", "--set");
+        var config = root["app"]!["nodes"]![0]!["config"]!.AsObject();
+        Assert.False(config.ContainsKey("scalars"));
+        Assert.False(config.ContainsKey("sha256"));
+        Assert.Equal("a.onnx", (string?)config["path"]);
+        // Removing a field that is not there is no error: the result is the same.
+        ProfileComposer.ApplySet(root, "app.nodes[vad].config.scalars=null", "mine.json", "--set");
+        Assert.False(config.ContainsKey("scalars"));
+    }
+
+    [Fact]
     public void SetKeepsTextFieldsTextEvenWhenTheValueLooksLikeANumber()
     {
         var p = BoardFiles.Load("sim", "description=42", "name=007");
