@@ -54,9 +54,9 @@ public sealed class BaselineRun
         }
         if (root is not JsonObject obj || report is null) throw new ProfileException(path, new[] { "not a bench report: the top level must be an object" });
         if (obj["schema_version"] is null)
-            throw new ProfileException(path, new[] { "schema_version: missing: the baseline must be a report of rtapp bench --report from a version that writes its metadata" });
+            throw new ProfileException(path, new[] { "schema_version: missing: the baseline must be a bench report from a version that writes its metadata" });
         if (obj["bench"]?["end_to_end_ns"] is not JsonArray samples)
-            throw new ProfileException(path, new[] { "bench.end_to_end_ns: missing: the baseline must be a report of rtapp bench --report (an rtapp run report has no per-frame latencies)" });
+            throw new ProfileException(path, new[] { "bench.end_to_end_ns: missing: the baseline must be a bench report (a run report has no per-frame latencies)" });
         var ns = new long[samples.Count];
         for (int i = 0; i < ns.Length; i++)
         {
