@@ -80,10 +80,13 @@ public sealed class RealtimeHost
         return this;
     }
 
-    /// <summary>Registers a component type a profile's <c>app</c> section may name (one class plus this line); a sink says <c>role: NodeRole.Sink</c>.</summary>
-    public RealtimeHost AddComponent(string type, ComponentFactory factory, string description = "", NodeRole? role = null)
+    /// <summary>
+    /// Registers a component type a profile's <c>app</c> section may name (one class plus this line); a sink says <c>role: NodeRole.Sink</c>,
+    /// and a type whose config names files says which (<c>files: ReferencedFile.Fields("path")</c>) so <c>bundle</c> packs them.
+    /// </summary>
+    public RealtimeHost AddComponent(string type, ComponentFactory factory, string description = "", NodeRole? role = null, FileReferences? files = null)
     {
-        Components.Register(type, factory, description, role);
+        Components.Register(type, factory, description, role, files);
         return this;
     }
 

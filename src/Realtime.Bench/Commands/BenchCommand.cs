@@ -289,8 +289,7 @@ internal sealed class BenchCommand : HostCommand
     private int ColdStartMode(ParseResult cl, Setup s, int launches)
     {
         string binary = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell where this binary is (Environment.ProcessPath)");
-        string modelPath = AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
-        if (!File.Exists(modelPath)) throw new ProfileException(s.ProfileSource, new[] { $"model.path: model file not found: {modelPath}" });
+        var modelPaths = ColdStartModels(s);
         string cache = Path.GetFullPath(cl.GetValue(_cache) ?? DefaultCache());
         // warm: a restart (the page cache holds the binary, libraries, model); cold: a power-on (dropped before every launch).
         string pageCache = cl.GetValue(_pageCache) ?? "warm";
@@ -310,10 +309,13 @@ internal sealed class BenchCommand : HostCommand
         };
         // The saved models are written once, here, before any launch is timed.
         var settings = new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads };
-        string savedOnnx = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Onnx, settings);
-        string savedOrt = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Ort, settings);
         Console.WriteLine($"rtapp {Version} bench --cold-start {launches}: {launches} launches (+1 priming) of each of {variants.Count} variants, interleaved: {binary} {string.Join(' ', args)}");
-        Console.WriteLine($"Saved optimized models: {savedOnnx} ({new FileInfo(savedOnnx).Length / 1024} KiB), {savedOrt} ({new FileInfo(savedOrt).Length / 1024} KiB); original {new FileInfo(modelPath).Length / 1024} KiB");
+        foreach (string modelPath in modelPaths)
+        {
+            string savedOnnx = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Onnx, settings);
+            string savedOrt = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Ort, settings);
+            Console.WriteLine($"Saved optimized models: {savedOnnx} ({new FileInfo(savedOnnx).Length / 1024} KiB), {savedOrt} ({new FileInfo(savedOrt).Length / 1024} KiB); original {new FileInfo(modelPath).Length / 1024} KiB");
+        }
         Realtime.Bench.Startup.ColdStartReport report;
         string? loadBefore = ColdStartRunner.LoadAverage();
         try
@@ -334,7 +336,9 @@ internal sealed class BenchCommand : HostCommand
         if (!s.Quiet) Console.Error.WriteLine();
         report.Version = Version;
         report.Board = s.Profile.Name;
-        report.Model = Path.GetFileName(modelPath);
+        report.Model = string.Join(", ", modelPaths.ConvertAll(Path.GetFileName));
+        if (s.Application is GraphApplication)
+            report.Notes.Add($"The application is a graph ({s.Application.Name}): every launch builds and runs it as 'rtapp run' would; the saved-model variants apply to each of its model nodes.");
         report.Notes.Add("Each launch is a new process given its launch time on CLOCK_MONOTONIC (RTAPP_LAUNCH_MONO_NS) and running one frame; the phases are its report's cold_start_ms.");
         report.LoadBefore = loadBefore;
         report.LoadAfter = ColdStartRunner.LoadAverage();
@@ -351,6 +355,33 @@ internal sealed class BenchCommand : HostCommand
             Console.WriteLine($"Report: {path}");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The model files a launch loads: a graph application's model nodes' (each node's
+    /// <c>config.path</c>), else the profile's <c>model.path</c>; a missing one is refused by field.
+    /// </summary>
+    private static List<string> ColdStartModels(Setup s)
+    {
+        var paths = new List<string>();
+        if (s.Application is GraphApplication && s.Profile.App is { } app)
+        {
+            for (int i = 0; i < app.Nodes.Count; i++)
+            {
+                var node = app.Nodes[i];
+                if (node.Type != "onnx-model" || node.Config is not { ValueKind: System.Text.Json.JsonValueKind.Object } config
+                    || !config.TryGetProperty("path", out var p) || p.ValueKind != System.Text.Json.JsonValueKind.String) continue;
+                string path = AssetLocator.Resolve(s.Assets, p.GetString()!);
+                if (!File.Exists(path)) throw new ProfileException(s.ProfileSource, new[] { $"app.nodes[{i}].config.path: model file not found: {path}" });
+                if (!paths.Contains(path)) paths.Add(path);
+            }
+            if (paths.Count == 0) throw new ProfileException(s.ProfileSource, new[] { "app.nodes: --cold-start times a model's load and the graph has no onnx-model node" });
+            return paths;
+        }
+        string modelPath = AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
+        if (!File.Exists(modelPath)) throw new ProfileException(s.ProfileSource, new[] { $"model.path: model file not found: {modelPath}" });
+        paths.Add(modelPath);
+        return paths;
     }
 
     private int VariantsMode(ParseResult cl, Setup s, string list, int warmup)
