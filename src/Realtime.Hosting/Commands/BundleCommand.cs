@@ -139,7 +139,7 @@ internal sealed class BundleCommand : HostCommand
         }
         libraries.Sort(StringComparer.Ordinal);
         if (needsOpenCv && !libraries.Contains(OpenCvLibrary))
-            Console.Error.WriteLine($"rtapp: note: {profile.Name} uses a sim-video camera, which needs OpenCV, and there is no {OpenCvLibrary} for linux-{arch}: the bundle installs, but its demo stops with that message");
+            Log.Warning("note", $"{profile.Name} uses a sim-video camera, which needs OpenCV, and there is no {OpenCvLibrary} for linux-{arch}: the bundle installs, but its demo stops with that message");
 
         Directory.CreateDirectory(Path.Combine(stage, "boards"));
         File.WriteAllText(Path.Combine(stage, "boards", profile.Name + ".json"), profileText);
