@@ -176,6 +176,18 @@ public sealed class FlightRecorderRunTests
         Refused(mcap, "replay needs the application that was recorded");
     }
 
+    [Fact]
+    public void ReplaysHelpNamesTheRecordingAndEveryOption()
+    {
+        var r = Rtapp.Run(TimeSpan.FromSeconds(30), "replay", "--help");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("Usage:\n  rtapp replay <file> [options]", r.Stdout);
+        Assert.Contains("<FILE.mcap>  The MCAP recording", r.Stdout);
+        foreach (string option in new[] { "--timing", "--what-if", "--report", "--assets", "--quiet" }) Assert.Contains(option, r.Stdout);
+        r = Rtapp.Run(TimeSpan.FromSeconds(30), "run", "--help");
+        foreach (string option in new[] { "--record", "--record-on-miss", "--record-frames" }) Assert.Contains(option, r.Stdout);
+    }
+
     private static void Refused(string file, string why)
     {
         var r = Rtapp.Run(TimeSpan.FromMinutes(1), "replay", file);
