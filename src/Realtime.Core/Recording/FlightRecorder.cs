@@ -14,9 +14,9 @@ namespace Realtime.Core.Recording;
 /// <summary>What a recorder writes: every frame, or the frames around each miss or fault.</summary>
 public enum RecordingMode : byte
 {
-    /// <summary>Every frame (<c>--record</c>).</summary>
+    /// <summary>Every frame.</summary>
     All,
-    /// <summary>Only the frames around a miss or fault (<c>--record-on-miss</c>).</summary>
+    /// <summary>Only the frames around a miss or fault.</summary>
     AroundMisses,
 }
 

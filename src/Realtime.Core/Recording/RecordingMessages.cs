@@ -100,7 +100,7 @@ public sealed class WatchdogDecisionMessage
     public bool SafeState { get; set; }
 }
 
-/// <summary>A miss or a fault (the frames around it are what --record-on-miss keeps).</summary>
+/// <summary>A miss or a fault (a recording around misses keeps the frames around it).</summary>
 public sealed class EventMessage
 {
     public int Frame { get; set; }

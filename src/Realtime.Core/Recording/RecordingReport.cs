@@ -40,7 +40,7 @@ public sealed class ReplayReport
     public string Application { get; set; } = "";
     /// <summary><c>recorded</c> or <c>live</c>.</summary>
     public string Timing { get; set; } = "";
-    /// <summary>The <c>--what-if</c> settings.</summary>
+    /// <summary>The settings the replay ran under instead of the recorded ones.</summary>
     public List<string> WhatIf { get; set; } = new();
     /// <summary>Frames in the recording.</summary>
     public int FramesRecorded { get; set; }

@@ -180,7 +180,7 @@ internal sealed class ReplayCommand : HostCommand
             try { ReportFile.WriteAtomically(reportPath, JsonSerializer.Serialize(report, ReportJsonContext.Default.ReplayReport)); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"{host.ToolName}: report: could not write '{reportPath}': {ReportFile.Reason(ex)}");
+                Log.Error("report", $"could not write '{reportPath}': {ReportFile.Reason(ex)}");
                 return ExitCodes.ReportNotWritten;
             }
             if (!quiet) Console.WriteLine($"Report: {reportPath}");

@@ -412,7 +412,7 @@ internal sealed class RunCommand : HostCommand
         if (recorded is not null && !quiet)
             Console.WriteLine($"recording: {recorded.File}: {recorded.FramesWritten} frame(s), {recorded.Messages} messages, {recorded.FramesLost} lost, writer {recorded.WriterUsPerFrame} µs/frame, output hash {recorded.OutputHash}");
         if (recorded?.Error is not null)
-            Console.Error.WriteLine($"{host.ToolName}: recording: could not write '{recorded.File}': {recorded.Error}");
+            Log.Error("recording", $"could not write '{recorded.File}': {recorded.Error}");
         if (loop.OutputWriteFailures > 0)
             Log.Error("outputs", $"{loop.OutputWriteFailures} write(s) failed (first: {loop.FirstOutputError?.Message}); each drove the outputs to their safe state");
         if (loop.Fault is not null)
