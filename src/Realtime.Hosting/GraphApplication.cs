@@ -13,8 +13,8 @@ namespace Realtime.Hosting;
 /// <c>app.loop</c> over the board's <c>timing</c> and the profile's watchdog, under the same runner
 /// as every application (<c>run</c>, <c>check</c>, <c>safe</c>, <c>bundle</c>). Registered under a
 /// name (<see cref="RealtimeHost.Add"/>), it is the application a profile's <c>demo</c> field chooses
-/// (the voice relay and the line follower are such: each one's graph is the profile's <c>app</c> section); unregistered, it runs any
-/// profile's <c>app</c> section under the name <see cref="AppName"/>.
+/// (the face tracker, the voice relay and the line follower are: each one's graph is the profile's
+/// <c>app</c> section); unregistered, it runs any profile's <c>app</c> section under the name <see cref="NameFor"/> gives.
 /// </summary>
 public sealed class GraphApplication : IRealtimeApplication
 {
@@ -52,6 +52,9 @@ public sealed class GraphApplication : IRealtimeApplication
 
     /// <summary>Whether <paramref name="profile"/> composes an application of its own (an <c>app</c> section with nodes).</summary>
     public static bool Composes(BoardProfile profile) => profile?.App is { Nodes.Count: > 0 };
+
+    /// <summary>The name a profile's graph runs under: its <c>demo</c> field, else <see cref="AppName"/>.</summary>
+    public static string NameFor(BoardProfile profile) => profile?.Demo is { Length: > 0 } demo ? demo : AppName;
 
     /// <inheritdoc/>
     public IReadOnlyList<string> ProfileProblems(BoardProfile profile)

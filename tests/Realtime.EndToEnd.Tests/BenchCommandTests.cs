@@ -87,13 +87,13 @@ public sealed class BenchCommandTests
         string profile = Path.Combine(Realtime.Tests.TestAssets.RepoRoot, "samples", "profiles", "face-and-lines.json");
         var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--board", profile, "--frames", "5", "--no-rt");
         Assert.True(r.ExitCode == 2, r.ToString());
-        Assert.Contains("application 'app' runs 2 models (blazeface, mlsd): name the one to measure with --model NODE", r.Stderr);
+        Assert.Contains("application 'face-and-lines' runs 2 models (blazeface, mlsd): name the one to measure with --model NODE", r.Stderr);
         string report = Path.Combine(Rtapp.TempDir(), "lines.json");
         r = Rtapp.Run(TimeSpan.FromMinutes(2), "bench", "--board", profile, "--model", "mlsd", "--frames", "20", "--warmup", "2", "--no-rt", "--report", report);
         Assert.True(r.ExitCode == 0, r.ToString());
         using var doc = JsonDocument.Parse(File.ReadAllText(report));
         var j = doc.RootElement;
-        Assert.Equal("app", j.GetProperty("demo").GetString());
+        Assert.Equal("face-and-lines", j.GetProperty("demo").GetString());
         Assert.Equal("mlsd_320x320_tiny.onnx", j.GetProperty("model").GetString());
         Assert.Equal(20, j.GetProperty("floor").GetProperty("count").GetInt32());
         Assert.Equal(0, j.GetProperty("alloc_bytes_per_frame").GetDouble());
