@@ -69,7 +69,7 @@ public sealed class GraphApplication : IRealtimeApplication
             if (!found) missing.Add($"'{type}'");
         }
         return missing.Count == 0 ? Array.Empty<string>()
-            : new[] { $"app: this graph is not application '{Name}''s: it has no {string.Join(" or ", missing)} node (an inherited graph? boards/sim.json's demos.{Name} carries its own)" };
+            : new[] { $"app: this graph is not application '{Name}''s: it has no {string.Join(" or ", missing)} node (a graph of your own runs under a demo name of its own, e.g. \"demo\": \"my-app\")" };
     }
 
     /// <inheritdoc/>
@@ -165,9 +165,21 @@ public sealed class GraphApplication : IRealtimeApplication
         return inputs;
     }
 
-    private static ComponentContext NewContext(ApplicationContext context) => new(context.Profile, context.ProfileSource)
+    private static ComponentContext NewContext(ApplicationContext context)
     {
-        AssetsDirectory = context.AssetsDirectory,
-        IsRegularFile = Realtime.Linux.FileNode.IsRegularFile,
-    };
+        var components = new ComponentContext(context.Profile, context.ProfileSource)
+        {
+            AssetsDirectory = context.AssetsDirectory,
+            IsRegularFile = Realtime.Linux.FileNode.IsRegularFile,
+        };
+        // Every model node of the graph honours the host's session choices (rtapp profile's profiler, a saved optimized model).
+        var o = context.Overrides;
+        components.Shared(() => new Realtime.Onnx.Components.HostSessionSettings
+        {
+            ProfilePathPrefix = o?.ProfilePathPrefix,
+            OptimizedModelCacheDir = o?.OptimizedModelCacheDir,
+            OptimizedModelFormat = o?.OptimizedModelFormat ?? Realtime.Onnx.SavedModelFormat.Onnx,
+        });
+        return components;
+    }
 }

@@ -11,10 +11,11 @@ namespace Realtime.EndToEnd.Tests;
 /// </summary>
 public sealed class AppSectionCliTests
 {
+    // A graph of its own runs under a demo name of its own (sim's face-tracker would refuse a graph without its node types).
     private static string Profile(string app)
     {
         string path = Path.Combine(Rtapp.TempDir(), "board.json");
-        File.WriteAllText(path, $$"""{ "extends": "sim", "name": "with-app", "app": {{app}} }""");
+        File.WriteAllText(path, $$"""{ "extends": "sim", "name": "with-app", "demo": "with-app", "app": {{app}} }""");
         return path;
     }
 
@@ -32,11 +33,13 @@ public sealed class AppSectionCliTests
     [Fact]
     public void TheApplicationRunsUnderTheNameTheProfilesDemoFieldGives()
     {
-        // The face tracker is a graph application: chosen on the command line, it runs the profile's graph.
+        // The face tracker is a graph application: chosen on the command line, it runs the profile's graph,
+        // which must be a face tracker's (a pan-tilt controller and servos), else it is refused by name.
         string board = Profile("""{ "nodes": [ { "name": "cam", "type": "no-such-camera" } ], "connections": [] }""");
         var r = Rtapp.Run(TimeSpan.FromMinutes(2), "run", "--board", board, "--demo", "face-tracker", "--frames", "5", "--warmup", "0", "--no-rt", "--assets", TestAssets.Dir);
         Assert.True(r.ExitCode == 2, r.ToString());
-        Assert.Contains("app.nodes[0].type: unknown component type 'no-such-camera'", r.Stderr);
+        string line = Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.Contains("board.json (extends sim): app: this graph is not application 'face-tracker''s: it has no 'pan-tilt' or 'servo' node (a graph of your own runs under a demo name of its own, e.g. \"demo\": \"my-app\")", line);
 
         // A graph whose demo field names no registered application runs under that name.
         string named = Path.Combine(Rtapp.TempDir(), "named.json");

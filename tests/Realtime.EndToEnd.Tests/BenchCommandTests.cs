@@ -216,7 +216,9 @@ public sealed class CompareNaiveCommandTests
         var cmp = doc.RootElement.GetProperty("bench").GetProperty("compare_naive");
         Assert.Equal(0, cmp.GetProperty("optimized").GetProperty("alloc_bytes_per_frame").GetDouble());
         Assert.Equal(0, cmp.GetProperty("optimized").GetProperty("gc_collections").GetInt32());
-        Assert.True(cmp.GetProperty("naive").GetProperty("alloc_bytes_per_frame").GetDouble() > 2 * 128 * 128 * 3 * 4);
+        // The face tracker is a graph: its naive twin swaps the model node only, which copies at least the 128x128x3 float input every frame.
+        Assert.Contains("model node 'blazeface' of type naive-onnx-model", cmp.GetProperty("description").GetString());
+        Assert.True(cmp.GetProperty("naive").GetProperty("alloc_bytes_per_frame").GetDouble() > 128 * 128 * 3 * 4);
         Assert.Equal(96, cmp.GetProperty("naive").GetProperty("end_to_end").GetProperty("count").GetInt32());
         Assert.Equal(96, doc.RootElement.GetProperty("frames").GetInt32());
         string html = File.ReadAllText(Path.ChangeExtension(report, ".html"));
