@@ -42,4 +42,7 @@ public interface IClosedLoop : ILoopHeartbeat
     LoopOutcome Run();
     /// <summary>Runs up to <paramref name="count"/> more frames.</summary>
     LoopOutcome RunFrames(int count);
+
+    /// <summary>The graph loop that runs the frames (a loop built over the graph exposes it; instruments such as the flight recorder attach to it).</summary>
+    Graph.GraphLoop? GraphLoop => this as Graph.GraphLoop;
 }
