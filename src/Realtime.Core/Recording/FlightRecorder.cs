@@ -325,11 +325,11 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
         {
             Tap tap = _inputs[i];
             string status = (r.Flags & FrameFlags.SourceFault) != 0 ? (s.CaptureForced ? "forced-failed" : tap.Node.Status == CaptureStatus.Ok ? "ok" : "failed") : "ok";
-            byte[] json;
+            ReadOnlySpan<byte> json;
             if (tap.Port.Untyped is ImagePayload img)
             {
                 FrameBuffer f = img.Frame;
-                json = JsonSerializer.SerializeToUtf8Bytes(new RawImageMessage
+                json = Json(new RawImageMessage
                 {
                     Timestamp = new FoxgloveTime { Sec = s.InputCaptureNs[i] / 1_000_000_000, Nsec = (int)(s.InputCaptureNs[i] % 1_000_000_000) },
                     FrameId = tap.Node.Name,
@@ -346,7 +346,7 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
             }
             else
             {
-                json = JsonSerializer.SerializeToUtf8Bytes(new SourceSampleMessage
+                json = Json(new SourceSampleMessage
                 {
                     Frame = s.Frame,
                     Source = tap.Node.Name,
@@ -359,7 +359,7 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
             }
             m.AddMessage(_inputChannels[i], _sequence++, at, json);
         }
-        m.AddMessage(_timing, _sequence++, at, JsonSerializer.SerializeToUtf8Bytes(new FrameTimingMessage
+        m.AddMessage(_timing, _sequence++, at, Json(new FrameTimingMessage
         {
             Frame = s.Frame,
             TickNs = s.TickNs,
@@ -389,25 +389,40 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
                     Shape = _tensors[i].Payload.Type.Shape.ToArray(),
                     Data = s.Tensors[i],
                 });
-            m.AddMessage(channel, _sequence++, at, JsonSerializer.SerializeToUtf8Bytes(msg, RecordingJsonContext.Default.ModelOutputsMessage));
+            m.AddMessage(channel, _sequence++, at, Json(msg, RecordingJsonContext.Default.ModelOutputsMessage));
         }
         var commands = new CommandsMessage { Frame = s.Frame };
         for (int i = 0; i < _sinks.Length; i++)
             commands.Sinks.Add(new SinkCommandMessage { Sink = _sinks[i].Name, Next = Values(s.Next[i]), Applied = Values(s.Applied[i]) });
-        m.AddMessage(_commands, _sequence++, (ulong)Math.Max(0, r.ActuateEndNs), JsonSerializer.SerializeToUtf8Bytes(commands, RecordingJsonContext.Default.CommandsMessage));
+        m.AddMessage(_commands, _sequence++, (ulong)Math.Max(0, r.ActuateEndNs), Json(commands, RecordingJsonContext.Default.CommandsMessage));
         var decision = new WatchdogDecisionMessage { Frame = s.Frame, Action = LoopWatchdog.ActionName(s.Action), SafeState = (r.Flags & FrameFlags.SafeState) != 0 };
         for (int k = 0; k < LoopWatchdog.KindCount; k++)
             if ((s.FaultMask & (1 << k)) != 0) decision.Faults.Add(LoopWatchdog.KindName((FaultKind)k));
-        m.AddMessage(_watchdog, _sequence++, (ulong)Math.Max(0, r.ControlEndNs), JsonSerializer.SerializeToUtf8Bytes(decision, RecordingJsonContext.Default.WatchdogDecisionMessage));
+        m.AddMessage(_watchdog, _sequence++, (ulong)Math.Max(0, r.ControlEndNs), Json(decision, RecordingJsonContext.Default.WatchdogDecisionMessage));
         if (Triggers(s))
         {
             string kind = (r.Flags & FrameFlags.SourceFault) != 0 ? "source-fault"
                 : (s.FaultMask & (1 << (int)FaultKind.DeadlineMiss)) != 0 || (r.Flags & FrameFlags.DeadlineMiss) != 0 ? "deadline-miss"
                 : (s.FaultMask & (1 << (int)FaultKind.StageOverrun)) != 0 ? "stage-overrun" : "watchdog";
-            m.AddMessage(_events, _sequence++, at, JsonSerializer.SerializeToUtf8Bytes(
+            m.AddMessage(_events, _sequence++, at, Json(
                 new EventMessage { Frame = s.Frame, Kind = kind, Action = LoopWatchdog.ActionName(s.Action), EndToEndNs = r.EndToEndNs },
                 RecordingJsonContext.Default.EventMessage));
         }
+    }
+
+    // One buffer for every message: an image's JSON (hundreds of KB) as a fresh array each frame would land on the
+    // large-object heap and make the process collect, which stops the loop's thread too.
+    private readonly System.Buffers.ArrayBufferWriter<byte> _json = new(1 << 16);
+    private Utf8JsonWriter? _jsonWriter;
+
+    private ReadOnlySpan<byte> Json<T>(T message, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        _json.ResetWrittenCount();
+        if (_jsonWriter is null) _jsonWriter = new Utf8JsonWriter(_json);
+        else _jsonWriter.Reset(_json);
+        JsonSerializer.Serialize(_jsonWriter, message, type);
+        _jsonWriter.Flush();
+        return _json.WrittenSpan;
     }
 
     private static float[] Values(in ActuatorCommand c)
