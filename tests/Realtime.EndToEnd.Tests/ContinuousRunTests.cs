@@ -20,7 +20,7 @@ namespace Realtime.EndToEnd.Tests;
 public sealed partial class ContinuousRunTests : IDisposable
 {
     [LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int sig);
+    internal static partial int kill(int pid, int sig);
 
     private const int SigHup = 1, SigTerm = 15;
     private readonly string _dir = Rtapp.TempDir();
@@ -31,10 +31,10 @@ public sealed partial class ContinuousRunTests : IDisposable
     /// A graph with no model (a WAV source in 16-sample chunks, a tensor, a threshold, a relay) so
     /// the loop can run at 1 kHz on any machine; <paramref name="rateHz"/> sets the chunk to match.
     /// </summary>
-    private string FastProfile(double rateHz, double intervalS)
+    internal static string FastProfile(string dir, double rateHz, double intervalS)
     {
         int chunk = (int)(16000 / rateHz);
-        string path = Path.Combine(_dir, "fast.json");
+        string path = Path.Combine(dir, "fast.json");
         File.WriteAllText(path, $$"""
             {
               "extends": "sim", "name": "fast-relay",
@@ -58,7 +58,7 @@ public sealed partial class ContinuousRunTests : IDisposable
         return path;
     }
 
-    private static JsonElement Json(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement;
+    internal static JsonElement Json(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement;
 
     /// <summary>Waits until <paramref name="ready"/> or the process ends; false on the timeout.</summary>
     private static bool WaitFor(Func<bool> ready, Process p, TimeSpan timeout)
@@ -97,7 +97,7 @@ public sealed partial class ContinuousRunTests : IDisposable
     public void SighupWritesAReportWhileItRunsAndSigtermEndsItWithACompleteFinalReport()
     {
         string state = Path.Combine(_dir, "state"), report = Path.Combine(_dir, "final.json");
-        string[] args = { "run", "--board", FastProfile(200, 3600), "--frames", "0", "--no-rt", "--assets", TestAssets.Dir, "--state-dir", state, "--report", report };
+        string[] args = { "run", "--board", FastProfile(_dir, 200, 3600), "--frames", "0", "--no-rt", "--assets", TestAssets.Dir, "--state-dir", state, "--report", report };
         var (p, stdout, stderr) = Rtapp.Start(null, args);
         using var _ = p;
         string latest = Path.Combine(state, "latest.json");
@@ -150,64 +150,6 @@ public sealed partial class ContinuousRunTests : IDisposable
     }
 
     [Fact]
-    public async Task AtOneKilohertzWithMetricsScrapedEvery100MsTheResidentMemoryStaysFlatAndThePipelineAllocatesNothing()
-    {
-        int port = Rtapp.FreePort();
-        string report = Path.Combine(_dir, "final.json"), state = Path.Combine(_dir, "state");
-        string[] args = { "run", "--board", FastProfile(1000, 2), "--frames", "0", "--no-rt", "--quiet", "--assets", TestAssets.Dir,
-            "--state-dir", state, "--report", report, "--metrics", $"127.0.0.1:{port}" };
-        var (p, stdout, stderr) = Rtapp.Start(null, args);
-        using var _ = p;
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
-        string status = $"/proc/{p.Id}/status";
-        var rss = new List<long>();
-        int scrapes = 0;
-        var start = DateTime.UtcNow;
-        // Warm-up: the first scrapes and reports, and the GC growing its budgets to the telemetry thread's rate (seen settling by 35 s).
-        var nextSample = start.AddSeconds(30);
-        while (DateTime.UtcNow - start < TimeSpan.FromSeconds(85) && !p.HasExited)
-        {
-            try
-            {
-                await http.GetStringAsync("/metrics");
-                scrapes++;
-            }
-            catch (HttpRequestException) { } // not listening yet
-            catch (TaskCanceledException) { }
-            if (DateTime.UtcNow >= nextSample)
-            {
-                rss.Add(VmRssKb(status));
-                nextSample = nextSample.AddSeconds(1);
-            }
-            await Task.Delay(100);
-        }
-        Assert.False(p.HasExited, "the run ended by itself");
-        Assert.Equal(0, kill(p.Id, SigTerm));
-        var r = Rtapp.Wait(p, stdout, stderr, TimeSpan.FromSeconds(30), args);
-        Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.True(rss.Count >= 40, $"{rss.Count} RSS samples");
-        // The GC commits and returns its heap in steps of about a megabyte (the scrapes and reports
-        // allocate on the telemetry thread): growth is what stays, the lowest of the last 15 s over
-        // the highest of the first 15 s. Bounded-run records alone (90 B a frame) would add 5 MB a minute.
-        long firstHigh = 0, lastLow = long.MaxValue;
-        for (int i = 0; i < 15; i++) firstHigh = Math.Max(firstHigh, rss[i]);
-        for (int i = rss.Count - 15; i < rss.Count; i++) lastLow = Math.Min(lastLow, rss[i]);
-        Assert.True(lastLow - firstHigh < 1024, $"RSS grew {lastLow - firstHigh} kB after warm-up (VmRSS kB, one a second): {string.Join(' ', rss)}");
-        Assert.True(scrapes >= 100, $"{scrapes} scrapes");
-        var j = Json(report);
-        Assert.True(j.GetProperty("frames").GetInt32() > 10_000, j.GetProperty("frames").ToString());
-        Assert.Equal(0, j.GetProperty("alloc_bytes_per_frame").GetDouble());
-        Assert.True(j.GetProperty("continuous").GetProperty("interval_reports").GetInt64() >= 10);
-    }
-
-    private static long VmRssKb(string status)
-    {
-        foreach (string line in File.ReadAllLines(status))
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) return long.Parse(line[6..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        throw new InvalidOperationException("no VmRSS in " + status);
-    }
-
-    [Fact]
     public void TheServicesDefaultApplicationAHandWiredDemoRunsContinuouslyUntilSigterm()
     {
         // What the bundle's unit runs: the board's own application, --frames 0, the state directory from systemd's environment.
@@ -235,7 +177,7 @@ public sealed partial class ContinuousRunTests : IDisposable
     [InlineData("ring", "telemetry.ring_frames: must be 1..1000000, got 0")]
     public void BadInputStopsTheRunBeforeAnythingMovesWithOneErrorAndExitTwo(string what, string expected)
     {
-        string profile = FastProfile(200, 60);
+        string profile = FastProfile(_dir, 200, 60);
         var args = new List<string> { "run", "--board", profile, "--no-rt", "--assets", TestAssets.Dir };
         switch (what)
         {
@@ -249,5 +191,83 @@ public sealed partial class ContinuousRunTests : IDisposable
         Assert.Contains(expected, r.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", r.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("frames until stopped", r.Stdout, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Runs with no other test beside it: its premise is a process whose memory nothing else on the machine disturbs.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RunsAlone
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "runs alone";
+}
+
+/// <summary>
+/// A continuous run at 1 kHz (no model) for 85 s while /metrics is scraped every 100 ms: after the
+/// GC has settled its budgets, VmRSS stays within 1 MB, and the pipeline thread allocates nothing.
+/// </summary>
+[Collection(RunsAlone.Name)]
+public sealed class ContinuousMemoryTests : IDisposable
+{
+    private readonly string _dir = Rtapp.TempDir();
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task AtOneKilohertzWithMetricsScrapedEvery100MsTheResidentMemoryStaysFlatAndThePipelineAllocatesNothing()
+    {
+        int port = Rtapp.FreePort();
+        string report = Path.Combine(_dir, "final.json"), state = Path.Combine(_dir, "state");
+        string[] args = { "run", "--board", ContinuousRunTests.FastProfile(_dir, 1000, 2), "--frames", "0", "--no-rt", "--quiet", "--assets", TestAssets.Dir,
+            "--state-dir", state, "--report", report, "--metrics", $"127.0.0.1:{port}" };
+        var (p, stdout, stderr) = Rtapp.Start(null, args);
+        using var _ = p;
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+        string status = $"/proc/{p.Id}/status";
+        var rss = new List<long>();
+        int scrapes = 0;
+        var start = DateTime.UtcNow;
+        // Warm-up: the first scrapes and reports, and the GC growing its budgets to the telemetry thread's rate (seen settling by 35 s).
+        var nextSample = start.AddSeconds(30);
+        while (DateTime.UtcNow - start < TimeSpan.FromSeconds(85) && !p.HasExited)
+        {
+            try
+            {
+                await http.GetStringAsync("/metrics");
+                scrapes++;
+            }
+            catch (HttpRequestException) { } // not listening yet
+            catch (TaskCanceledException) { }
+            if (DateTime.UtcNow >= nextSample)
+            {
+                rss.Add(VmRssKb(status));
+                nextSample = nextSample.AddSeconds(1);
+            }
+            await Task.Delay(100);
+        }
+        Assert.False(p.HasExited, "the run ended by itself");
+        Assert.Equal(0, ContinuousRunTests.kill(p.Id, 15));
+        var r = Rtapp.Wait(p, stdout, stderr, TimeSpan.FromSeconds(30), args);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.True(rss.Count >= 40, $"{rss.Count} RSS samples");
+        // The GC commits and returns its heap in steps of about a megabyte (the scrapes and reports
+        // allocate on the telemetry thread): growth is what stays, the lowest of the last 15 s over
+        // the highest of the first 15 s. Bounded-run records alone (90 B a frame) would add 5 MB a minute.
+        long firstHigh = 0, lastLow = long.MaxValue;
+        for (int i = 0; i < 15; i++) firstHigh = Math.Max(firstHigh, rss[i]);
+        for (int i = rss.Count - 15; i < rss.Count; i++) lastLow = Math.Min(lastLow, rss[i]);
+        Assert.True(lastLow - firstHigh < 1024, $"RSS grew {lastLow - firstHigh} kB after warm-up (VmRSS kB, one a second): {string.Join(' ', rss)}");
+        Assert.True(scrapes >= 100, $"{scrapes} scrapes");
+        var j = ContinuousRunTests.Json(report);
+        Assert.True(j.GetProperty("frames").GetInt32() > 10_000, j.GetProperty("frames").ToString());
+        Assert.Equal(0, j.GetProperty("alloc_bytes_per_frame").GetDouble());
+        Assert.True(j.GetProperty("continuous").GetProperty("interval_reports").GetInt64() >= 10);
+    }
+
+    private static long VmRssKb(string status)
+    {
+        foreach (string line in File.ReadAllLines(status))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) return long.Parse(line[6..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        throw new InvalidOperationException("no VmRSS in " + status);
     }
 }
