@@ -44,6 +44,15 @@ public sealed class BenchExtras
     public NaiveComparison? CompareNaive { get; set; }
     /// <summary>Things a reader should know about this run.</summary>
     public List<string> Notes { get; set; } = new();
+    /// <summary>This run beside an earlier one (<c>--baseline</c>).</summary>
+    public Baseline.BaselineComparison? Baseline { get; set; }
+    /// <summary>The latency objective's judgement (<c>--slo</c>).</summary>
+    public SloVerdict? Slo { get; set; }
+    /// <summary>
+    /// Each counted frame's end-to-end latency, ns, in run order (frames the source failed to deliver
+    /// left out): what a later run's <c>--baseline</c> resamples. 8 bytes a frame in memory, about 8 in the file.
+    /// </summary>
+    public long[] EndToEndNs { get; set; } = Array.Empty<long>();
 }
 
 /// <summary>The optimized loop and the naive one, side by side (<c>--compare naive</c>).</summary>
@@ -134,6 +143,7 @@ public static class BenchReports
                     : "per frame: the model alone runs right after each frame, on the same bound buffers",
             FloorThroughputFps = report.Floor is { MeanUs: > 0 } f ? Math.Round(1e6 / f.MeanUs, 2) : 0,
         };
+        extras.EndToEndNs = EndToEndSamples(run);
         var warm = run.Records.AsSpan(0, run.WarmupFrames);
         var stages = StageSamples(warm);
         for (int s = 0; s < StageNames.Length; s++) extras.WarmupStages[StageNames[s]] = Percentiles.Summarize(stages[s]);
@@ -153,6 +163,16 @@ public static class BenchReports
             }
         }
         return extras;
+    }
+
+    /// <summary>The counted frames' end-to-end latencies, ns, in run order (source faults have none: left out, as the report's end_to_end leaves them).</summary>
+    public static long[] EndToEndSamples(BenchRun run)
+    {
+        var counted = run.Records.AsSpan(run.WarmupFrames);
+        var e2e = new List<long>(counted.Length);
+        foreach (ref readonly FrameRecord r in counted)
+            if ((r.Flags & FrameFlags.SourceFault) == 0) e2e.Add(r.EndToEndNs);
+        return e2e.ToArray();
     }
 
     /// <summary>One loop's cost figures from its run, for the side-by-side comparison.</summary>

@@ -21,4 +21,8 @@ public static class ExitCodes
     public const int ReportNotWritten = 7;
     /// <summary>The installation lacks what the binary needs to run (ONNX Runtime's native library); outputs were left safe.</summary>
     public const int Installation = 8;
+    /// <summary><c>rtapp bench --slo</c>: the run did not meet the latency objective.</summary>
+    public const int SloMissed = 9;
+    /// <summary><c>rtapp bench --slo</c>: the run met the objective's percentile with too few frames to claim it (LoadGen's early-stopping rule); the message says how many are needed.</summary>
+    public const int SloTooFewFrames = 10;
 }

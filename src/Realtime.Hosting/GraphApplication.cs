@@ -77,6 +77,9 @@ public sealed class GraphApplication : IRealtimeApplication
         var app = p.App ?? throw new ProfileException(context.ProfileSource, new[] { "app: the profile has no app section to run" });
         var overrides = context.Overrides ?? new RunOverrides();
         var components = NewContext(context);
+        // --optimized-model: every model node loads its saved optimized form (written once into the cache).
+        if (overrides.OptimizedModelCacheDir is string cacheDir)
+            components.Shared(() => new Realtime.Onnx.Components.SavedOptimizedModels(cacheDir, overrides.OptimizedModelFormat));
         try
         {
             // The sinks are created first and driven safe before any source, model or other node is

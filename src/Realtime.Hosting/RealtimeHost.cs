@@ -80,10 +80,13 @@ public sealed class RealtimeHost
         return this;
     }
 
-    /// <summary>Registers a component type a profile's <c>app</c> section may name (one class plus this line); a sink says <c>role: NodeRole.Sink</c>.</summary>
-    public RealtimeHost AddComponent(string type, ComponentFactory factory, string description = "", NodeRole? role = null)
+    /// <summary>
+    /// Registers a component type a profile's <c>app</c> section may name (one class plus this line); a sink says <c>role: NodeRole.Sink</c>,
+    /// and a type whose config names files says which (<c>files: ReferencedFile.Fields("path")</c>) so <c>bundle</c> packs them.
+    /// </summary>
+    public RealtimeHost AddComponent(string type, ComponentFactory factory, string description = "", NodeRole? role = null, FileReferences? files = null)
     {
-        Components.Register(type, factory, description, role);
+        Components.Register(type, factory, description, role, files);
         return this;
     }
 
@@ -169,6 +172,8 @@ public sealed class RealtimeHost
         long mainNs = MonotonicClock.NowNs();
         ArgumentNullException.ThrowIfNull(args);
         _mainNs = mainNs;
+        Log.Tool = ToolName;
+        Log.MarkStandardOutput();
         // Signals belong to the commands (run stops cleanly on SIGINT/SIGTERM), and exceptions to the
         // catch below: System.CommandLine handles neither.
         var invocation = new InvocationConfiguration
@@ -186,24 +191,24 @@ public sealed class RealtimeHost
         }
         catch (UsageException ex)
         {
-            Console.Error.WriteLine($"{ToolName}: {ex.Message}");
-            Console.Error.WriteLine($"Try '{ToolName} help'.");
+            Log.Error(null, ex.Message);
+            Log.Continue(LogLevel.Error, $"Try '{ToolName} help'.");
             return ExitCodes.BadInput;
         }
         catch (ProfileException ex)
         {
-            Console.Error.WriteLine($"{ToolName}: error: {ex.Message.Replace("\n", $"\n{ToolName}: error: ", StringComparison.Ordinal)}");
+            Log.Error("error", ex.Message);
             return ExitCodes.BadInput;
         }
         catch (ReportNotWrittenException ex)
         {
-            Console.Error.WriteLine($"{ToolName}: error: {ex.Message}");
+            Log.Error("error", ex.Message);
             return ExitCodes.ReportNotWritten;
         }
         catch (OnnxRuntimeUnavailableException ex)
         {
             // The commands open outputs at their safe values before a model loads, and close them on the way out.
-            Console.Error.WriteLine($"{ToolName}: error: {ex.Message}");
+            Log.Error("error", ex.Message);
             return ExitCodes.Installation;
         }
     }

@@ -17,6 +17,8 @@ public static unsafe class MachineFacts
         string version = ReadText("/proc/sys/kernel/version") ?? "";
         return new MachineInfo
         {
+            Host = ReadText("/proc/sys/kernel/hostname") ?? Environment.MachineName,
+            CpuModel = CpuModel(ReadText("/proc/cpuinfo")),
             Cores = OnlineCpus.Count(),
             Kernel = ReadText("/proc/sys/kernel/osrelease") ?? Environment.OSVersion.VersionString,
             PreemptRt = File.Exists("/sys/kernel/realtime") || version.Contains("PREEMPT_RT", StringComparison.Ordinal),
@@ -28,6 +30,32 @@ public static unsafe class MachineFacts
             SchedRtPeriodUs = ReadLong("/proc/sys/kernel/sched_rt_period_us"),
             Thermal = ReadThermal(),
         };
+    }
+
+    /// <summary>
+    /// The CPU model from /proc/cpuinfo's text: x86's "model name", else what an arm board says
+    /// ("Model", "Hardware", or the implementer/part pair), else "".
+    /// </summary>
+    public static string CpuModel(string? cpuinfo)
+    {
+        if (cpuinfo is null) return "";
+        string? model = null, hardware = null, boardModel = null, implementer = null, part = null;
+        foreach (string line in cpuinfo.Split('\n'))
+        {
+            int colon = line.IndexOf(':');
+            if (colon < 0) continue;
+            string key = line[..colon].Trim(), value = line[(colon + 1)..].Trim();
+            if (value.Length == 0) continue;
+            switch (key)
+            {
+                case "model name": model ??= value; break;
+                case "Hardware": hardware ??= value; break;
+                case "Model": boardModel ??= value; break;
+                case "CPU implementer": implementer ??= value; break;
+                case "CPU part": part ??= value; break;
+            }
+        }
+        return model ?? boardModel ?? hardware ?? (implementer is not null ? $"implementer {implementer} part {part ?? "?"}" : "");
     }
 
     private static long? ReadLong(string path) =>

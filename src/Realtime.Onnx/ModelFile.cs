@@ -15,6 +15,30 @@ public static class ModelFile
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Path, long Length, DateTime Written), string> Hashes = new();
+
+    /// <summary>
+    /// The file's SHA-256 for a report: computed once per file (a continuous run writes many reports),
+    /// again when its size or time changes; null when it cannot be computed (no libssl, file gone).
+    /// </summary>
+    public static string? Sha256ForReport(string path)
+    {
+        try
+        {
+            if (Sha256Unavailable() is not null) return null;
+            var info = new FileInfo(path);
+            if (!info.Exists) return null;
+            return Hashes.GetOrAdd((info.FullName, info.Length, info.LastWriteTimeUtc), key => Sha256(key.Path));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The loaded ONNX Runtime's version (call only once a model is loaded: it loads the library otherwise).</summary>
+    public static string RuntimeVersion() => Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString();
+
     /// <summary>
     /// Null when this machine can compute SHA-256, else why not. On Linux .NET hashes through
     /// OpenSSL, loaded on first use; without libssl the process would abort there with no way to

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -198,6 +199,41 @@ public sealed class ColdStartCommandTests
         }
         Assert.Contains("--optimized-model", variants[1].GetProperty("command").ToString());
     }
+
+    [Fact]
+    public void ColdStartOfAGraphApplicationTimesItsModelNodesFromProcessStartToOutputsSafeAndFirstActuation()
+    {
+        string dir = Rtapp.TempDir();
+        string cache = Path.Combine(dir, "cache");
+        string report = Path.Combine(dir, "cold.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--cold-start", "2", "--demo", "line-follower", "--no-rt", "--cache", cache, "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var j = doc.RootElement;
+        Assert.Equal(2, j.GetProperty("launches").GetInt32());
+        // The graph's model node, not the profile's top-level model, is what loads and what the saved variants save.
+        Assert.Equal("mlsd_320x320_tiny.onnx", j.GetProperty("model").GetString());
+        Assert.Single(Directory.GetFiles(cache, "mlsd_320x320_tiny.*.optimized.onnx"));
+        Assert.Single(Directory.GetFiles(cache, "mlsd_320x320_tiny.*.optimized.ort"));
+        Assert.Empty(Directory.GetFiles(cache, "face_*"));
+        var variants = j.GetProperty("variants").EnumerateArray().ToList();
+        Assert.Equal(3, variants.Count);
+        foreach (var v in variants)
+        {
+            var phases = v.GetProperty("phases");
+            foreach (string phase in new[] { "process_to_outputs_safe", "model_load", "first_inference", "process_to_first_actuation" })
+                Assert.Equal(2, phases.GetProperty(phase).GetProperty("samples").GetArrayLength());
+            // Every launch drove its outputs safe before its model loaded, and actuated after: orderings, not times.
+            var safe = Samples(phases, "process_to_outputs_safe");
+            var loaded = Samples(phases, "process_to_model_loaded");
+            var first = Samples(phases, "process_to_first_actuation");
+            for (int i = 0; i < 2; i++) Assert.True(safe[i] > 0 && safe[i] < loaded[i] && loaded[i] < first[i], v.ToString());
+        }
+    }
+
+    private static List<double> Samples(JsonElement phases, string phase) =>
+        phases.GetProperty(phase).GetProperty("samples").EnumerateArray().Select(e => e.GetDouble()).ToList();
 }
 
 /// <summary><c>rtapp bench --compare naive</c>: the loop a newcomer writes, beside the optimized one.</summary>

@@ -11,6 +11,24 @@ public sealed class MachineFactsTests
     private const string LaunchVar = "RTAPP_LAUNCH_MONO_NS";
 
     [Fact]
+    public void CpuModelIsX86sModelNameOrWhatAnArmBoardSays()
+    {
+        Assert.Equal("Intel(R) Xeon(R) CPU @ 2.20GHz", MachineFacts.CpuModel("processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) CPU @ 2.20GHz\n\nprocessor\t: 1\nmodel name\t: other\n"));
+        Assert.Equal("Raspberry Pi 4 Model B Rev 1.4", MachineFacts.CpuModel("processor\t: 0\nBogoMIPS\t: 108.00\nCPU implementer\t: 0x41\nCPU part\t: 0xd08\n\nHardware\t: BCM2835\nModel\t\t: Raspberry Pi 4 Model B Rev 1.4\n"));
+        Assert.Equal("implementer 0x41 part 0xd0b", MachineFacts.CpuModel("processor\t: 0\nCPU implementer\t: 0x41\nCPU part\t: 0xd0b\n"));
+        Assert.Equal("", MachineFacts.CpuModel(null));
+    }
+
+    [Fact]
+    public void ReadGivesTheHostAndThisMachinesCpuModel()
+    {
+        var m = MachineFacts.Read();
+        Assert.Equal(System.IO.File.ReadAllText("/proc/sys/kernel/hostname").Trim(), m.Host);
+        Assert.Equal(MachineFacts.CpuModel(System.IO.File.ReadAllText("/proc/cpuinfo")), m.CpuModel);
+        Assert.NotEqual("", m.CpuModel);
+    }
+
+    [Fact]
     public void ReadGivesTheOnlineCpuCountAndTheKernelRelease()
     {
         var m = MachineFacts.Read();

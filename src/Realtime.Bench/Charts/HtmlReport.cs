@@ -25,6 +25,8 @@ public sealed class BenchPage
     public FrameRecord[]? NaiveRecords { get; init; }
     /// <summary>Warm-up frames at the start of <see cref="NaiveRecords"/>.</summary>
     public int NaiveWarmupFrames { get; init; }
+    /// <summary>The baseline's end-to-end latencies, ns (<c>--baseline</c>).</summary>
+    public long[]? BaselineNs { get; init; }
 }
 
 /// <summary>
@@ -119,6 +121,7 @@ public static class HtmlReport
         sb.Append("</div>");
 
         if (x.CompareNaive is { } cmp && page.NaiveRecords is not null) Naive(sb, page, cmp, e2e);
+        if (x.Baseline is { } baseline && page.BaselineNs is { } baselineNs) Baseline(sb, page, baseline, baselineNs, e2e);
 
         sb.Append("<h2>Warm-up, reported apart</h2><table><tr><th>µs</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th><th>mean</th><th>frames</th></tr>");
         foreach (var kv in x.WarmupStages) Row(sb, kv.Key, kv.Value);
@@ -174,6 +177,25 @@ public static class HtmlReport
         {
             new BenchCharts.Series("optimized", "optimized", e2eOptimized),
             new BenchCharts.Series("naive", "naive", ne2e),
+        }, page.Report.DeadlineUs, 1060, 280));
+    }
+
+    private static void Baseline(StringBuilder sb, BenchPage page, Baseline.BaselineComparison b, long[] baselineNs, double[] e2e)
+    {
+        sb.Append("<h2>Against the baseline</h2><p>").Append(E($"{b.File}: commit {b.Commit ?? "unknown"}, {b.Host}, {b.Timestamp}, {b.Scenario}.")).Append("</p>");
+        sb.Append("<table><tr><th>end-to-end, µs</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th><th>mean</th><th>frames</th></tr>");
+        Row(sb, "baseline", b.Baseline);
+        Row(sb, "this run", b.Current);
+        sb.Append("</table>");
+        var t = b.Tail;
+        sb.Append("<p data-baseline-moved=\"").Append(t.Moved ? "true" : "false").Append("\">").Append(E(string.Create(C,
+            $"Deadline misses: {b.BaselineDeadlineMisses} then, {b.CurrentDeadlineMisses} now. p99 {(t.Moved ? $"moved beyond noise ({t.Direction})" : "did not move beyond noise")}: {t.DifferenceUs:+0.0;-0.0;0} µs, 95% interval [{t.IntervalLowUs:+0.0;-0.0;0}, {t.IntervalHighUs:+0.0;-0.0;0}] µs. {t.Test}.")))
+          .Append("</p>");
+        foreach (string note in b.Notes) sb.Append("<p class=\"note\">").Append(E(note)).Append("</p>");
+        sb.Append(BenchCharts.Cdf("End-to-end CDF: this run against the baseline", new[]
+        {
+            new BenchCharts.Series("baseline", "baseline", Us(baselineNs)),
+            new BenchCharts.Series("current", "this run", e2e),
         }, page.Report.DeadlineUs, 1060, 280));
     }
 

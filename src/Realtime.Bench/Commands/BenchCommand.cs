@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
 using Realtime.Bench;
+using Realtime.Bench.Baseline;
 using Realtime.Bench.BareModel;
 using Realtime.Bench.Charts;
 using Realtime.Bench.Naive;
@@ -32,6 +33,8 @@ internal sealed class BenchCommand : HostCommand
 {
     /// <summary>The host's version, as this run's reports and headings record it.</summary>
     private static string Version = "";
+    /// <summary>The host's commit, as this run's reports record it.</summary>
+    private static string? Commit;
 
     /// <inheritdoc/>
     public override string Name => "bench";
@@ -88,12 +91,25 @@ internal sealed class BenchCommand : HostCommand
     private readonly Option<bool> _sustainedRate = HostOptions.Flag("--sustained-rate", "Search the highest rate kept with 0 misses.");
     private readonly Option<string> _sessions = HostOptions.Text("--sessions", "all|NAME,…", "ONNX Runtime session choices side by side.");
     private readonly Option<string> _writeTensors = HostOptions.Text("--write-tensors", "FILE", "With --sessions: also write the preprocessed frames (float32).");
+    private readonly Option<string> _baseline = HostOptions.Text("--baseline", "OLD.json",
+        "An earlier bench report to set this run beside: p50/p90/p99/p99.9/max and misses, and whether p99 moved beyond sampling noise (bootstrap interval).");
+    private readonly Option<LatencySlo?> _slo = new("--slo")
+    {
+        Description = $"A latency objective for end-to-end latency; a run that misses it exits {ExitCodes.SloMissed}, one with too few frames to claim its percentile (LoadGen's early-stopping rule) exits {ExitCodes.SloTooFewFrames}.",
+        HelpName = "p99.9<=15ms",
+        CustomParser = r =>
+        {
+            if (LatencySlo.Parse(r.Tokens[0].Value, out string? error) is LatencySlo slo) return slo;
+            r.AddError($"--slo: {error}");
+            return null;
+        },
+    };
 
     /// <inheritdoc/>
     public override IReadOnlyList<Option> Options => new Option[]
     {
         _board, _demo, _model, _set, _shape, _scenario, _frames, _duration, _warmup, _rate, _deadlineUs, _report, _html, _assets, _noRt, _quiet,
-        _cache, _optimizedModel, _compare, _variants, _dataFrames, _coldStart, _pageCache, _sustainedRate, _sessions, _writeTensors,
+        _cache, _optimizedModel, _compare, _variants, _dataFrames, _coldStart, _pageCache, _sustainedRate, _sessions, _writeTensors, _baseline, _slo,
     };
 
     /// <summary>What every run of one <c>rtapp bench</c> (or <c>rtapp profile</c>) shares.</summary>
@@ -142,6 +158,7 @@ internal sealed class BenchCommand : HostCommand
     public override int Execute(RealtimeHost host, ParseResult cl, long mainNs)
     {
         Version = host.Version;
+        Commit = host.Commit;
         var (processStartNs, startSource) = MachineFacts.ProcessStart();
         CheckReportPath("report", cl.GetValue(_report));
         CheckReportPath("html", cl.GetValue(_html));
@@ -202,6 +219,14 @@ internal sealed class BenchCommand : HostCommand
             Host = host,
         };
 
+        // Read before anything runs: a bad baseline is the command line's problem (exit 2), not a finding.
+        var judging = new Judging(cl.GetValue(_baseline) is string baselinePath ? BaselineRun.Load(baselinePath) : null, cl.GetValue(_slo));
+        if (judging.Any && (cl.GetValue(_coldStart) is not null || cl.GetValue(_variants) is not null || cl.GetValue(_sessions) is not null
+            || cl.GetValue(_compare) is not null || cl.GetValue(_sustainedRate)))
+            throw new UsageException("--baseline and --slo judge a scenario run: leave out --cold-start, --variants, --sessions, --compare and --sustained-rate");
+        if (judging.Any && scenarios.Count != 1)
+            throw new UsageException("--baseline and --slo judge one scenario: give --scenario with one of single-stream, periodic or max-rate");
+
         if (cl.GetValue(_coldStart) is int launches)
         {
             if (model is not null) throw new UsageException("--cold-start launches 'rtapp run' of a board's demo: give --board, not --model");
@@ -255,7 +280,7 @@ internal sealed class BenchCommand : HostCommand
             string html = htmlOption is not null ? Insert(htmlOption, suffix, ".html")
                 : json is not null ? Path.ChangeExtension(json, ".html")
                 : Path.Combine("rtapp-bench", $"{profile.Name}-{(model is null ? demo : Path.GetFileNameWithoutExtension(model))}-{BenchScenarios.Name(scenario)}.html");
-            int rc = RunScenario(setup, scenario, frames, duration, warmup, stamp, json, html, i == 0 ? processStartNs : 0, startSource, mainNs);
+            int rc = RunScenario(setup, scenario, frames, duration, warmup, stamp, json, html, i == 0 ? processStartNs : 0, startSource, mainNs, judging);
             if (rc != ExitCodes.Ok) exit = rc;
         }
         return exit;
@@ -264,8 +289,7 @@ internal sealed class BenchCommand : HostCommand
     private int ColdStartMode(ParseResult cl, Setup s, int launches)
     {
         string binary = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell where this binary is (Environment.ProcessPath)");
-        string modelPath = AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
-        if (!File.Exists(modelPath)) throw new ProfileException(s.ProfileSource, new[] { $"model.path: model file not found: {modelPath}" });
+        var modelPaths = ColdStartModels(s);
         string cache = Path.GetFullPath(cl.GetValue(_cache) ?? DefaultCache());
         // warm: a restart (the page cache holds the binary, libraries, model); cold: a power-on (dropped before every launch).
         string pageCache = cl.GetValue(_pageCache) ?? "warm";
@@ -285,10 +309,13 @@ internal sealed class BenchCommand : HostCommand
         };
         // The saved models are written once, here, before any launch is timed.
         var settings = new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads };
-        string savedOnnx = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Onnx, settings);
-        string savedOrt = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Ort, settings);
         Console.WriteLine($"rtapp {Version} bench --cold-start {launches}: {launches} launches (+1 priming) of each of {variants.Count} variants, interleaved: {binary} {string.Join(' ', args)}");
-        Console.WriteLine($"Saved optimized models: {savedOnnx} ({new FileInfo(savedOnnx).Length / 1024} KiB), {savedOrt} ({new FileInfo(savedOrt).Length / 1024} KiB); original {new FileInfo(modelPath).Length / 1024} KiB");
+        foreach (string modelPath in modelPaths)
+        {
+            string savedOnnx = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Onnx, settings);
+            string savedOrt = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Ort, settings);
+            Console.WriteLine($"Saved optimized models: {savedOnnx} ({new FileInfo(savedOnnx).Length / 1024} KiB), {savedOrt} ({new FileInfo(savedOrt).Length / 1024} KiB); original {new FileInfo(modelPath).Length / 1024} KiB");
+        }
         Realtime.Bench.Startup.ColdStartReport report;
         string? loadBefore = ColdStartRunner.LoadAverage();
         try
@@ -303,13 +330,15 @@ internal sealed class BenchCommand : HostCommand
         catch (ColdStartLaunchException ex)
         {
             Console.Error.WriteLine();
-            Console.Error.WriteLine($"rtapp: error: a launch failed: {ex.Message}");
+            Log.Error("error", $"a launch failed: {ex.Message}");
             return ex.ExitCode == ExitCodes.BadInput ? ExitCodes.BadInput : ExitCodes.Fault;
         }
         if (!s.Quiet) Console.Error.WriteLine();
         report.Version = Version;
         report.Board = s.Profile.Name;
-        report.Model = Path.GetFileName(modelPath);
+        report.Model = string.Join(", ", modelPaths.ConvertAll(Path.GetFileName));
+        if (s.Application is GraphApplication)
+            report.Notes.Add($"The application is a graph ({s.Application.Name}): every launch builds and runs it as 'rtapp run' would; the saved-model variants apply to each of its model nodes.");
         report.Notes.Add("Each launch is a new process given its launch time on CLOCK_MONOTONIC (RTAPP_LAUNCH_MONO_NS) and running one frame; the phases are its report's cold_start_ms.");
         report.LoadBefore = loadBefore;
         report.LoadAfter = ColdStartRunner.LoadAverage();
@@ -326,6 +355,33 @@ internal sealed class BenchCommand : HostCommand
             Console.WriteLine($"Report: {path}");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The model files a launch loads: a graph application's model nodes' (each node's
+    /// <c>config.path</c>), else the profile's <c>model.path</c>; a missing one is refused by field.
+    /// </summary>
+    private static List<string> ColdStartModels(Setup s)
+    {
+        var paths = new List<string>();
+        if (s.Application is GraphApplication && s.Profile.App is { } app)
+        {
+            for (int i = 0; i < app.Nodes.Count; i++)
+            {
+                var node = app.Nodes[i];
+                if (node.Type != "onnx-model" || node.Config is not { ValueKind: System.Text.Json.JsonValueKind.Object } config
+                    || !config.TryGetProperty("path", out var p) || p.ValueKind != System.Text.Json.JsonValueKind.String) continue;
+                string path = AssetLocator.Resolve(s.Assets, p.GetString()!);
+                if (!File.Exists(path)) throw new ProfileException(s.ProfileSource, new[] { $"app.nodes[{i}].config.path: model file not found: {path}" });
+                if (!paths.Contains(path)) paths.Add(path);
+            }
+            if (paths.Count == 0) throw new ProfileException(s.ProfileSource, new[] { "app.nodes: --cold-start times a model's load and the graph has no onnx-model node" });
+            return paths;
+        }
+        string modelPath = AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
+        if (!File.Exists(modelPath)) throw new ProfileException(s.ProfileSource, new[] { $"model.path: model file not found: {modelPath}" });
+        paths.Add(modelPath);
+        return paths;
     }
 
     private int VariantsMode(ParseResult cl, Setup s, string list, int warmup)
@@ -388,7 +444,7 @@ internal sealed class BenchCommand : HostCommand
             scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => report = VariantBench.Run(chosen, video, frames, warmup, settings));
             report.Notes.Add("Agreement is with the reference's best box per frame (IoU, centre distance) and on whether there is a face at all.");
         }
-        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
+        foreach (string note in scheduling.Notes) Log.Warning("note", note);
         report.Version = Version;
         report.Notes.Insert(0, $"Scheduling: {scheduling.Policy} priority {scheduling.Priority}, cores [{string.Join(",", scheduling.Affinity)}]. Latency is each stage on the same data in the same run.");
         VariantSummary.Print(report);
@@ -495,7 +551,7 @@ internal sealed class BenchCommand : HostCommand
         Realtime.Core.Reporting.SchedulingInfo scheduling = new();
         var report = SessionBench.Run(modelPath, inputName, chosen, tensors, frames, warmup, SessionBench.DefaultGapNs,
             measure => scheduling = PipelineThread.Run(p, s.Realtime, measure));
-        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
+        foreach (string note in scheduling.Notes) Log.Warning("note", note);
         report.Version = Version;
         report.Data = data;
         report.Notes.Add($"Scheduling of the calling thread: {scheduling.Policy} priority {scheduling.Priority}, cores [{string.Join(",", scheduling.Affinity)}]; machine: {Environment.ProcessorCount} cores.");
@@ -564,10 +620,11 @@ internal sealed class BenchCommand : HostCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; driver.RequestStop(); });
         BenchRun run = null!, naive = null!;
         var scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => (run, naive) = driver.RunPair(target.Application.Loop, naiveLoop));
-        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
+        foreach (string note in scheduling.Notes) Log.Warning("note", note);
 
         var report = new RunReport { Version = Version, Board = s.Profile.Name, Machine = MachineFacts.Read(), Scheduling = scheduling };
         var extras = BenchReports.Fill(report, run, target, s.Profile.Timing.BudgetsUs);
+        ReportMetadata.Stamp(report, Commit, new[] { target.ModelPath });
         extras.StampCost = stamp;
         extras.ModelLoadedFrom = target.LoadedFrom;
         report.ColdStartMs = new ColdStart { ProcessStartSource = "not measured in a comparison run", ModelLoad = Math.Round(target.ModelLoadMs, 3), FirstInference = Math.Round(target.FirstInferenceMs, 3) };
@@ -598,14 +655,14 @@ internal sealed class BenchCommand : HostCommand
         var f = run.Fault ?? naive.Fault;
         if (f is not null)
         {
-            Console.Error.WriteLine($"rtapp: fault: {f.Message} — outputs were driven to their safe state; the report holds what was measured");
+            Log.Error("fault", $"{f.Message} — outputs were driven to their safe state; the report holds what was measured");
             return ExitCodes.Fault;
         }
         return ExitCodes.Ok;
     }
 
     private static int RunScenario(Setup s, BenchScenario scenario, int? frames, double? durationS, int warmup, StampCostSummary stamp,
-        string? jsonPath, string htmlPath, long processStartNs, string startSource, long mainNs)
+        string? jsonPath, string htmlPath, long processStartNs, string startSource, long mainNs, Judging judging)
     {
         int counted = frames ?? 1000;
         if (durationS is double ds)
@@ -633,7 +690,7 @@ internal sealed class BenchCommand : HostCommand
             loopStartNs = MonotonicClock.NowNs();
             run = target.Run(scenario, durationS is double sec ? (long)(sec * 1e9) : 0);
         }, scenario == BenchScenario.Periodic ? o.PeriodNs : 0);
-        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
+        foreach (string note in scheduling.Notes) Log.Warning("note", note);
 
         var report = new RunReport
         {
@@ -643,6 +700,7 @@ internal sealed class BenchCommand : HostCommand
             Scheduling = scheduling,
         };
         var extras = BenchReports.Fill(report, run, target, s.Profile.Timing.BudgetsUs);
+        ReportMetadata.Stamp(report, Commit, new[] { target.ModelPath });
         if (signal != 0 && run.Outcome == Realtime.Core.Pipeline.LoopOutcome.Stopped) report.Outcome = signal == 15 ? "stopped (SIGTERM)" : "stopped (SIGINT)";
         extras.DurationRequestedS = durationS;
         extras.StampCost = stamp;
@@ -660,6 +718,8 @@ internal sealed class BenchCommand : HostCommand
             FirstInference = Math.Round(target.FirstInferenceMs, 3),
         };
 
+        if (judging.Baseline is { } baseline) extras.Baseline = baseline.Compare(report, extras.EndToEndNs);
+        if (judging.Slo is { } slo) extras.Slo = slo.Evaluate(extras.EndToEndNs);
         extras.Html = Path.GetFullPath(htmlPath);
         WriteFile(htmlPath, HtmlReport.Render(new BenchPage
         {
@@ -668,15 +728,30 @@ internal sealed class BenchCommand : HostCommand
             Records = run.Records,
             WarmupFrames = run.WarmupFrames,
             PeriodNs = scenario == BenchScenario.Periodic ? o.PeriodNs : 0,
+            BaselineNs = judging.Baseline?.EndToEndNs,
         }));
         if (jsonPath is not null) WriteFile(jsonPath, BenchReports.ToJson(report, extras));
         if (!s.Quiet) BenchSummary.Print(report, extras, jsonPath);
+        // The judgements are printed even with --quiet: they are the result.
+        if (extras.Baseline is { } cmp) BenchSummary.PrintBaseline(cmp);
+        if (extras.Slo is { } verdict) BenchSummary.PrintSlo(verdict);
         if (run.Fault is not null)
         {
-            Console.Error.WriteLine($"rtapp: fault: {run.Fault.Message} — outputs were driven to their safe state; the report holds what was measured");
+            Log.Error("fault", $"{run.Fault.Message} — outputs were driven to their safe state; the report holds what was measured");
             return ExitCodes.Fault;
         }
-        return ExitCodes.Ok;
+        return extras.Slo?.Outcome switch
+        {
+            SloOutcome.Missed => ExitCodes.SloMissed,
+            SloOutcome.TooFew => ExitCodes.SloTooFewFrames,
+            _ => ExitCodes.Ok,
+        };
+    }
+
+    /// <summary>What a scenario run is judged against: an earlier run, a latency objective (either may be absent).</summary>
+    internal sealed record Judging(BaselineRun? Baseline, LatencySlo? Slo)
+    {
+        public bool Any => Baseline is not null || Slo is not null;
     }
 
     /// <summary>What a model the bench cannot bind says, with the option that fixes a missing input shape.</summary>

@@ -26,6 +26,33 @@ internal static class BenchSummary
         if (reportPath is not null) Console.WriteLine($"Report: {reportPath}");
     }
 
+    /// <summary>This run beside its baseline: a table, then the tail test's verdict.</summary>
+    public static void PrintBaseline(Baseline.BaselineComparison b)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine();
+        Console.WriteLine($"Against the baseline {b.File} (commit {b.Commit ?? "unknown"}, {b.Host}, {b.Timestamp}):");
+        Console.WriteLine(string.Create(c, $"{"end-to-end",-18} {"baseline",12} {"this run",12} {"change",12}"));
+        Row("p50, µs", b.Baseline.P50Us, b.Current.P50Us);
+        Row("p90, µs", b.Baseline.P90Us, b.Current.P90Us);
+        Row("p99, µs", b.Baseline.P99Us, b.Current.P99Us);
+        Row("p99.9, µs", b.Baseline.P999Us, b.Current.P999Us);
+        Row("max, µs", b.Baseline.MaxUs, b.Current.MaxUs);
+        Row("deadline misses", b.BaselineDeadlineMisses, b.CurrentDeadlineMisses);
+        Row("frames", b.Baseline.Count, b.Current.Count);
+        var t = b.Tail;
+        Console.WriteLine(string.Create(c,
+            $"p99 {(t.Moved ? $"moved beyond noise: {t.Direction}" : "did not move beyond noise")}: {t.DifferenceUs:+0.0;-0.0;0} µs, 95% interval [{t.IntervalLowUs:+0.0;-0.0;0}, {t.IntervalHighUs:+0.0;-0.0;0}] µs ({t.Test})"));
+        foreach (string note in b.Notes) Console.WriteLine("  " + note);
+
+        void Row(string name, double old, double now) =>
+            Console.WriteLine(string.Create(c, $"{name,-18} {old,12:0.0} {now,12:0.0} {now - old,12:+0.0;-0.0;0}"));
+    }
+
+    /// <summary>The latency objective's verdict.</summary>
+    public static void PrintSlo(Realtime.Core.Timing.SloVerdict v) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SLO {v.Objective}: {v.Result} (observed {v.ObservedUs:0.0} µs): {v.Explanation}"));
+
     public static void PrintComparison(NaiveComparison cmp)
     {
         var c = CultureInfo.InvariantCulture;

@@ -95,7 +95,7 @@ internal sealed class ProfileCommand : HostCommand
         }
         if (run.Fault is not null)
         {
-            Console.Error.WriteLine($"rtapp: fault: {run.Fault.Message}");
+            Log.Error("fault", run.Fault.Message);
             return ExitCodes.Fault;
         }
         var plain = new BenchCommand.Setup
@@ -133,7 +133,7 @@ internal sealed class ProfileCommand : HostCommand
     {
         BenchRun run = null!;
         var scheduling = PipelineThread.Run(setup.Profile, setup.Realtime, () => run = target.Run(BenchScenario.SingleStream, 0));
-        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"rtapp: note: {note}");
+        foreach (string note in scheduling.Notes) Log.Warning("note", note);
         return run;
     }
 

@@ -12,7 +12,8 @@ public static class CoreComponents
         r.Register("image-preprocess", (name, config, _) => new ImagePreprocessNode(name, config), "image → float tensor: letterbox or stretch, normalisation, NCHW/NHWC, RGB/BGR");
         r.Register("ssd-decoder", (name, config, _) => new SsdAnchorDecoderNode(name, config), "SSD anchor outputs (scores_i, boxes_i) → detections; anchor layout from the tensors' shapes");
         r.Register("threshold", (name, config, _) => new ThresholdControllerNode(name, config), "detections or a value → on/off command with hysteresis");
-        r.Register("wav-source", WavSource.Create, "a mono 16-bit WAV recording, one audio chunk per frame");
+        r.Register("wav-source", WavSource.Create, "a mono 16-bit WAV recording, one audio chunk per frame",
+            files: ReferencedFile.Fields("path"));
         r.Register("crop", Crop.Create, "a region of an image, as an image");
         r.Register("audio-tensor", AudioTensor.Create, "an audio chunk (after the last samples of the one before) as a model's input tensor");
         r.Register("imu-tensor", ImuTensor.Create, "an IMU sample as a model's input tensor");

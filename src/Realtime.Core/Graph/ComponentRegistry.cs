@@ -13,19 +13,20 @@ public sealed class ComponentRegistry
 {
     private readonly Dictionary<string, Registration> _types = new(StringComparer.Ordinal);
 
-    private readonly record struct Registration(ComponentFactory Factory, string Description, NodeRole? Role);
+    private readonly record struct Registration(ComponentFactory Factory, string Description, NodeRole? Role, FileReferences? Files);
 
     /// <summary>
     /// Registers <paramref name="type"/>; a name is registered once. <paramref name="role"/> says what
     /// its nodes are (a sink must say <see cref="NodeRole.Sink"/>): the registry builds and opens the
     /// sinks before anything else, and <see cref="BuildSinks"/> builds them alone, both from this
-    /// declaration, so a node whose role differs from it is refused when it is built.
+    /// declaration, so a node whose role differs from it is refused when it is built. <paramref name="files"/>
+    /// says which files a node's configuration references (<see cref="Files"/>: what a bundle packs).
     /// </summary>
-    public ComponentRegistry Register(string type, ComponentFactory factory, string description = "", NodeRole? role = null)
+    public ComponentRegistry Register(string type, ComponentFactory factory, string description = "", NodeRole? role = null, FileReferences? files = null)
     {
         if (Node.NameProblem(type) is { } why) throw new ArgumentException($"component type '{type}': {why}", nameof(type));
         ArgumentNullException.ThrowIfNull(factory);
-        if (!_types.TryAdd(type, new Registration(factory, description, role))) throw new ArgumentException($"component type '{type}' is already registered", nameof(type));
+        if (!_types.TryAdd(type, new Registration(factory, description, role, files))) throw new ArgumentException($"component type '{type}' is already registered", nameof(type));
         return this;
     }
 
@@ -59,6 +60,29 @@ public sealed class ComponentRegistry
 
     /// <summary>The role <paramref name="type"/> was registered with (null: not said, so not a sink).</summary>
     public NodeRole? RoleOf(string type) => _types.TryGetValue(type, out var t) ? t.Role : null;
+
+    /// <summary>
+    /// The files the nodes of <paramref name="app"/> reference, as each type declared them (from the
+    /// configurations alone: no node is created, no model loaded), in declaration order, each path
+    /// once; the field is the profile's (<c>app.nodes[2].config.path</c>). Unknown types reference nothing.
+    /// </summary>
+    public IReadOnlyList<ReferencedFile> Files(AppProfile app, string fieldPrefix = "app")
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var files = new List<ReferencedFile>();
+        for (int i = 0; i < app.Nodes.Count; i++)
+        {
+            if (!_types.TryGetValue(app.Nodes[i].Type ?? "", out var t) || t.Files is null) continue;
+            foreach (var f in t.Files(new NodeConfig(app.Nodes[i].Config, $"{fieldPrefix}.nodes[{i}].config")))
+            {
+                if (f.Path.Length == 0) continue;
+                bool seen = false;
+                foreach (var g in files) seen |= g.Path == f.Path;
+                if (!seen) files.Add(f);
+            }
+        }
+        return files;
+    }
 
     /// <summary>Whether <paramref name="type"/> was registered as a sink.</summary>
     public bool IsSink(string? type) => type is not null && _types.TryGetValue(type, out var t) && t.Role == NodeRole.Sink;

@@ -6,6 +6,19 @@ namespace Realtime.Core.Reporting;
 /// <summary>The report of a run: the JSON contract of BENCHMARKS.md (field names are interface: add, never rename).</summary>
 public sealed class RunReport
 {
+    /// <summary>The version of this contract <see cref="SchemaVersion"/> writes (1: the first with run metadata; a report without the field is older).</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    /// <summary>The contract's version: a reader (<c>--baseline</c>) knows which fields to expect.</summary>
+    public int SchemaVersion { get; set; } = CurrentSchemaVersion;
+    /// <summary>When the report was assembled, UTC, ISO 8601 (e.g. 2026-12-04T18:23:41.123Z).</summary>
+    public string Timestamp { get; set; } = System.DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The source commit the binary was built from (null when the build did not record one).</summary>
+    public string? Commit { get; set; }
+    /// <summary>The ONNX Runtime library's version (null when no model was loaded).</summary>
+    public string? OnnxruntimeVersion { get; set; }
+    /// <summary>Each model file's SHA-256 (lower-case hex), by file name (null when no model was loaded).</summary>
+    public Dictionary<string, string>? ModelSha256 { get; set; }
     /// <summary>Always "rtapp".</summary>
     public string Tool { get; set; } = "rtapp";
     /// <summary>Version of the binary.</summary>
@@ -136,6 +149,10 @@ public sealed class OutputsAtExit
 /// <summary>The machine.</summary>
 public sealed class MachineInfo
 {
+    /// <summary>Host name.</summary>
+    public string Host { get; set; } = "";
+    /// <summary>CPU model (/proc/cpuinfo's "model name", or its "Hardware"/"Model" line on boards that have no model name).</summary>
+    public string CpuModel { get; set; } = "";
     /// <summary>Online CPU cores.</summary>
     public int Cores { get; set; }
     /// <summary>Kernel release.</summary>

@@ -10,7 +10,8 @@ public static class DemoComponents
     {
         System.ArgumentNullException.ThrowIfNull(r);
         r.Register("line-track-camera", LineTrackCameraNode.Create, "the simulated line follower: a robot on a track, driven by the motor sink's channels, seen by its downward camera");
-        r.Register("relay-timeline", RelayTimelineNode.Create, "scores a relay against a speech recording's known phrases: phrases caught, false closures, onset/offset latency in frames", NodeRole.Sink);
+        r.Register("relay-timeline", RelayTimelineNode.Create, "scores a relay against a speech recording's known phrases: phrases caught, false closures, onset/offset latency in frames", NodeRole.Sink,
+            files: RelayTimelineNode.Files);
         return r;
     }
 }

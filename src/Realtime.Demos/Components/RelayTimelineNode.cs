@@ -84,6 +84,16 @@ public sealed class RelayTimelineNode : SinkNode, IApplicationMetrics
         return new RelayTimelineNode(name, Load, frames, field);
     }
 
+    /// <summary>The recording and its phrase times beside it (<see cref="SpeechRecording.PhrasesPath"/>): what a bundle ships for the timeline.</summary>
+    public static IReadOnlyList<ReferencedFile> Files(NodeConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        string recording = config.Text("recording", "");
+        if (recording.Length == 0) return Array.Empty<ReferencedFile>();
+        string field = $"{config.Field}.recording";
+        return new[] { new ReferencedFile(field, recording), new ReferencedFile(field, SpeechRecording.PhrasesPath(recording)) };
+    }
+
     private static System.Text.Json.JsonElement Wrap(string recording)
     {
         var o = new System.Text.Json.Nodes.JsonObject { ["recording"] = recording };

@@ -9,6 +9,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Realtime.Core.Graph;
 using Realtime.Core.Profiles;
 using Realtime.Onnx;
 
@@ -45,7 +46,10 @@ internal sealed class BundleCommand : HostCommand
     private readonly Option<string> _signKey = HostOptions.Text("--sign-key", "SSH_PRIVATE_KEY", "Sign the manifest with this key.");
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Option> Options => new Option[] { _board, _set, _binary, _assets, _out, _prefix, _signKey };
+    private readonly Option<string> _demo = HostOptions.Text("--demo", "NAME", "The application the bundle runs (default: the profile's); a graph application's entry under demos is merged in.");
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Option> Options => new Option[] { _board, _set, _demo, _binary, _assets, _out, _prefix, _signKey };
 
     /// <summary>The namespace bundle signatures are made in (ssh-keygen -Y sign -n), so no other signature of the same key passes.</summary>
     public const string SignatureNamespace = "rtapp-bundle";
@@ -72,7 +76,9 @@ internal sealed class BundleCommand : HostCommand
     private int Bundle(ParseResult cl)
     {
         string board = cl.GetValue(_board) ?? throw new UsageException("bundle needs --board NAME|FILE.json");
-        var (json, profile, source) = ProfileCatalog.Resolve(board, cl.GetValue(_set) ?? [], null, _host);
+        string? demo = cl.GetValue(_demo);
+        if (demo is not null && !_host.Applications.Has(demo)) throw new UsageException(_host.Applications.Unknown(demo));
+        var (json, profile, source) = ProfileCatalog.Resolve(board, cl.GetValue(_set) ?? [], demo, _host);
         if (!IsSafeName(profile.Name))
             throw new ProfileException(source, new[] { $"name: '{MessageText.Shown(profile.Name)}' cannot name a bundle and a service: use lower-case letters, digits, '.', '_' or '-'" });
         // The demo names the outputs `rtapp safe` drives and goes into the unit's description: it must be one rtapp knows.
@@ -111,7 +117,7 @@ internal sealed class BundleCommand : HostCommand
         json["model"]!["path"] = assetFiles[0].Relative;
         if (needsOpenCv) json["camera"]!["video"] = assetFiles[1].Relative;
         // A profile's app graph: the files its nodes name under the assets folder (models, videos) ship too, at the same relative paths.
-        if (GraphApplication.Composes(profile)) needsOpenCv |= AddGraphAssets(profile, wiring, assets, assetFiles);
+        if (GraphApplication.Composes(profile)) needsOpenCv |= AddGraphAssets(profile, _host.Components, wiring, assetFiles);
         string profileText = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
         ProfileLoader.Parse(profileText, $"bundled {profile.Name}.json"); // what ships must load
 
@@ -133,7 +139,7 @@ internal sealed class BundleCommand : HostCommand
         }
         libraries.Sort(StringComparer.Ordinal);
         if (needsOpenCv && !libraries.Contains(OpenCvLibrary))
-            Console.Error.WriteLine($"rtapp: note: {profile.Name} uses a sim-video camera, which needs OpenCV, and there is no {OpenCvLibrary} for linux-{arch}: the bundle installs, but its demo stops with that message");
+            Log.Warning("note", $"{profile.Name} uses a sim-video camera, which needs OpenCV, and there is no {OpenCvLibrary} for linux-{arch}: the bundle installs, but its demo stops with that message");
 
         Directory.CreateDirectory(Path.Combine(stage, "boards"));
         File.WriteAllText(Path.Combine(stage, "boards", profile.Name + ".json"), profileText);
@@ -215,34 +221,23 @@ internal sealed class BundleCommand : HostCommand
     }
 
     /// <summary>
-    /// Adds every file a node's config names by a relative path under the assets folder; a regular
-    /// file named by an absolute path is refused (it would not be on the board). Whether a node needs
-    /// OpenCV (a sim-video source) is returned.
+    /// Adds every file the graph's nodes reference, as each component type declares them
+    /// (<see cref="ComponentRegistry.Files"/>: a model, a recording and its phrase times, a video),
+    /// at the same relative path under the assets folder; a missing one is refused by its field, and
+    /// so is one named by an absolute path (it would not be on the board). Whether a node needs OpenCV
+    /// (a sim-video source) is returned.
     /// </summary>
-    private static bool AddGraphAssets(BoardProfile profile, ProfileAssets wiring, string? assets, List<(string Relative, string Full)> files)
+    private static bool AddGraphAssets(BoardProfile profile, ComponentRegistry components, ProfileAssets wiring, List<(string Relative, string Full)> files)
     {
         bool openCv = false;
-        for (int i = 0; i < profile.App!.Nodes.Count; i++)
+        foreach (var node in profile.App!.Nodes) openCv |= node.Type == "sim-video";
+        foreach (var file in components.Files(profile.App))
         {
-            var node = profile.App.Nodes[i];
-            if (node.Type == "sim-video") openCv = true;
-            if (node.Config is not { ValueKind: JsonValueKind.Object } config) continue;
-            foreach (JsonProperty p in config.EnumerateObject())
-            {
-                if (p.Value.ValueKind != JsonValueKind.String) continue;
-                string text = p.Value.GetString()!;
-                string field = $"app.nodes[{i}].config.{MessageText.Shown(p.Name)}";
-                if (text.Length == 0 || text.Contains('\0', StringComparison.Ordinal)) continue;
-                if (Path.IsPathRooted(text))
-                {
-                    // A device (/dev/video0) is the board's; a file by absolute path would not be there.
-                    if (File.Exists(text) && Realtime.Linux.FileNode.IsRegularFile(text))
-                        throw wiring.Problem(field, $"'{MessageText.Shown(text)}' is a file outside the assets folder: bundle packs only the assets folder's files (name it relative to the assets folder)");
-                    continue;
-                }
-                if (assets is null || !File.Exists(AssetLocator.Resolve(assets, text)) || files.Exists(f => f.Relative == text)) continue;
-                files.Add((text, InsideAssets(wiring, text, wiring.RequireAsset(text, field, "asset"), field)));
-            }
+            if (file.Path.Contains('\0', StringComparison.Ordinal)) throw wiring.Problem(file.Field, "a path with a NUL character");
+            if (Path.IsPathRooted(file.Path))
+                throw wiring.Problem(file.Field, $"'{MessageText.Shown(file.Path)}' is a file outside the assets folder: bundle packs only the assets folder's files (name it relative to the assets folder)");
+            if (files.Exists(f => f.Relative == file.Path)) continue;
+            files.Add((file.Path, InsideAssets(wiring, file.Path, wiring.RequireAsset(file.Path, file.Field, "file"), file.Field)));
         }
         return openCv;
     }

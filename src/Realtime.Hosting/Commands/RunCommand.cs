@@ -207,7 +207,7 @@ internal sealed class RunCommand : HostCommand
             // Refused while wiring (a bad model, a missing asset, a connection that does not fit): the
             // outputs opened so far were driven safe and released; the report says so before the one error.
             if (reportPath is not null && TryWrite(reportPath, Refused(host, profile.Name, demoName, ex, startup, processStartNs)) is string error)
-                Console.Error.WriteLine($"{host.ToolName}: report: could not write '{reportPath}': {error}");
+                Log.Error("report", $"could not write '{reportPath}': {error}");
             throw;
         }
         using var demo = built;
@@ -317,6 +317,7 @@ internal sealed class RunCommand : HostCommand
             };
             ReportBuilder.FillTiming(report, records, loop.Options, profile.Timing.BudgetsUs);
             reporter?.FillFinal(report, loop.Options.RingFrames, report.Frames);
+            ReportMetadata.Stamp(report, host.Commit, ReportMetadata.Paths(demo.Models));
             foreach (var m in demo.Models) report.ModelRuns += m.Engine.Runs;
             if (loop is Realtime.Core.Graph.GraphLoop graphLoop && demo is GraphApplicationInstance) report.Nodes = NodeFigures(graphLoop.Graph);
             ReportBuilder.FillWatchdog(report, loop.Watchdog, runStartNs, watchdogThread.Events, watchdogThread.Stalls);
@@ -368,7 +369,7 @@ internal sealed class RunCommand : HostCommand
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
             loop.ShutdownOutputs();
-            Console.Error.WriteLine($"{host.ToolName}: fatal: {e.ExceptionObject} — outputs were driven to their safe state");
+            Log.Error("fatal", $"{e.ExceptionObject} — outputs were driven to their safe state");
             try
             {
                 var crashed = WriteReport(LoopOutcome.Faulted, ExitCodes.Fault, MonotonicClock.NowNs(), e.ExceptionObject.ToString());
@@ -411,7 +412,7 @@ internal sealed class RunCommand : HostCommand
         if (abandoned && !thread.IsAlive) abandoned = false;
         if (abandoned) outcome = watchdogThread.ExitRequested ? LoopOutcome.WatchdogExit : LoopOutcome.Stopped;
         scheduling.Notes.InsertRange(0, setupNotes);
-        foreach (string note in scheduling.Notes) Console.Error.WriteLine($"{host.ToolName}: note: {note}");
+        foreach (string note in scheduling.Notes) Log.Warning("note", note);
         scheduling.CpuDmaLatencyUs = dma?.LatencyUs;
         scheduling.Watchdog = watchdogScheduling;
         scheduling.Tid = tid;
@@ -422,16 +423,16 @@ internal sealed class RunCommand : HostCommand
         if (!quiet || reportError is not null) Summary.Print(report, reportError is null ? reportPath : null);
         if (reportError is not null)
         {
-            Console.Error.WriteLine($"{host.ToolName}: report: could not write '{reportPath}': {reportError} — the summary above holds what was measured; the outputs are in their safe state");
+            Log.Error("report", $"could not write '{reportPath}': {reportError} — the summary above holds what was measured; the outputs are in their safe state");
             // A run that ended otherwise well says so with its own code; a fault's code wins.
             if (exitCode == ExitCodes.Ok) exitCode = ExitCodes.ReportNotWritten;
         }
         if (loop.OutputWriteFailures > 0)
-            Console.Error.WriteLine($"{host.ToolName}: outputs: {loop.OutputWriteFailures} write(s) failed (first: {loop.FirstOutputError?.Message}); each drove the outputs to their safe state");
+            Log.Error("outputs", $"{loop.OutputWriteFailures} write(s) failed (first: {loop.FirstOutputError?.Message}); each drove the outputs to their safe state");
         if (loop.Fault is not null)
-            Console.Error.WriteLine($"{host.ToolName}: fault: {loop.Fault.Message} — outputs were driven to their safe state; the report holds what was measured");
+            Log.Error("fault", $"{loop.Fault.Message} — outputs were driven to their safe state; the report holds what was measured");
         if (outcome == LoopOutcome.WatchdogExit)
-            Console.Error.WriteLine($"{host.ToolName}: watchdog: exiting with code {exitCode} as the profile asks — outputs are in their safe state; the report holds what was measured");
+            Log.Error("watchdog", $"exiting with code {exitCode} as the profile asks — outputs are in their safe state; the report holds what was measured");
         // A bounded run's last frames reach the scraper: the final figures stay up until read once more (a signal ends the wait).
         if (metrics is not null && !abandoned && cl.GetValue(_metricsHold) is double hold && hold > 0)
             metrics.HoldForFinalScrape(TimeSpan.FromSeconds(hold), () => stop.Requested);
@@ -489,6 +490,7 @@ internal sealed class RunCommand : HostCommand
         Version = host.Version,
         Board = board,
         Demo = demo,
+        Commit = host.Commit,
         Outcome = "refused",
         Fault = ex.Message,
         StartupPhase = startup.TimeOf(StartupTimeline.OutputsSafe) > 0 ? "outputs-safe" : "profile-loaded",
@@ -514,15 +516,16 @@ internal sealed class RunCommand : HostCommand
             Version = host.Version,
             Board = board,
             Demo = demo,
+            Commit = host.Commit,
             Outcome = $"stopped ({stop.SignalName})",
             StartupPhase = phase,
             ExitCode = ExitCodes.Ok,
             Machine = MachineFacts.Read(),
         };
-        Console.Error.WriteLine($"{host.ToolName}: stopped by {stop.SignalName} during start-up ({phase}); no output was open yet");
+        Log.Info(null, $"stopped by {stop.SignalName} during start-up ({phase}); no output was open yet");
         string? error = reportPath is null ? null : TryWrite(reportPath, report);
         if (error is null) return ExitCodes.Ok;
-        Console.Error.WriteLine($"{host.ToolName}: report: could not write '{reportPath}': {error}");
+        Log.Error("report", $"could not write '{reportPath}': {error}");
         return ExitCodes.ReportNotWritten;
     }
 

@@ -135,7 +135,7 @@ public sealed class ContinuousReporter : IDisposable
             {
                 string reason2 = ReportFile.Reason(ex);
                 Volatile.Write(ref _lastError, reason2);
-                Console.Error.WriteLine($"{r.Tool}: interval report: could not write in '{_stateDir}': {reason2} — the run goes on");
+                Log.Error("interval report", $"could not write in '{_stateDir}': {reason2} — the run goes on");
             }
         }
         return r;

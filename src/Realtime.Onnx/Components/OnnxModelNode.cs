@@ -115,6 +115,7 @@ public sealed class OnnxModelNode : Node
         if (sha is not null && ModelFile.Mismatch(path, sha) is string mismatch) return Refuse(config, "sha256", mismatch);
 
         List<int> cores = context.Board.Threads.InferenceCores;
+        var saved = context.Shared(() => SavedOptimizedModels.None);
         var settings = new OnnxSessionSettings
         {
             IntraOpThreads = threads,
@@ -124,6 +125,8 @@ public sealed class OnnxModelNode : Node
             GraphOptimization = OnnxSessionSettings.ParseGraphOptimization(level)!.Value,
             MemoryPattern = memoryPattern,
             CpuArena = arena,
+            OptimizedModelCacheDir = saved.CacheDir,
+            OptimizedModelFormat = saved.Format,
         };
         OnnxInferenceEngine engine;
         try

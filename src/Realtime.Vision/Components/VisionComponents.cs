@@ -9,7 +9,8 @@ public static class VisionComponents
     public static ComponentRegistry AddVisionComponents(this ComponentRegistry r)
     {
         System.ArgumentNullException.ThrowIfNull(r);
-        r.Register("sim-video", SimVideoSourceNode.Create, "a video file played as a BGR24 camera, one frame per period, looping");
+        r.Register("sim-video", SimVideoSourceNode.Create, "a video file played as a BGR24 camera, one frame per period, looping",
+            files: ReferencedFile.Fields("video"));
         return r;
     }
 }

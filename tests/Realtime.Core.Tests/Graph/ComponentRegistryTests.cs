@@ -42,6 +42,31 @@ public sealed class ComponentRegistryTests
     }
 
     [Fact]
+    public void TheFilesAGraphReferencesAreWhatEachTypeDeclaresReadFromTheConfigAloneEachOnce()
+    {
+        var registry = Registry()
+            .Register("clip", (name, c, _) => throw new InvalidOperationException("a file list creates no node"), files: ReferencedFile.Fields("path", "labels"))
+            .Register("scorer", (name, c, _) => throw new InvalidOperationException("a file list creates no node"),
+                files: c => new[] { new ReferencedFile(c.Field + ".recording", c.Text("recording")), new ReferencedFile(c.Field + ".recording", c.Text("recording") + ".csv") });
+        var files = registry.Files(App("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera", "config": { "width": 32 } },
+                { "name": "a", "type": "clip", "config": { "path": "models/a.onnx", "labels": "models/a.txt" } },
+                { "name": "b", "type": "clip", "config": { "path": "models/a.onnx" } },
+                { "name": "c", "type": "scorer", "config": { "recording": "audio/x.wav" } },
+                { "name": "d", "type": "warp-drive", "config": { "path": "nowhere" } } ],
+              "connections": [] }
+            """));
+        Assert.Equal(new[]
+        {
+            new ReferencedFile("app.nodes[1].config.path", "models/a.onnx"),
+            new ReferencedFile("app.nodes[1].config.labels", "models/a.txt"),
+            new ReferencedFile("app.nodes[3].config.recording", "audio/x.wav"),
+            new ReferencedFile("app.nodes[3].config.recording", "audio/x.wav.csv"),
+        }, files);
+    }
+
+    [Fact]
     public void AProfileGraphIsBuiltFromTypesAndTheirOwnSettings()
     {
         AppGraph g = Registry().Build(App("""

@@ -30,7 +30,10 @@ public sealed class ReportJsonTests
         Model = "face_detection_front_128x128_barracuda.onnx",
         Scenario = "periodic",
         Outcome = "completed",
-        Machine = new MachineInfo { Cores = 2, Kernel = "6.1.0-test", PreemptRt = false, IsolatedCores = "", Governor = "performance", Arch = "x64" },
+        Commit = "0123456789ab",
+        OnnxruntimeVersion = "1.22.0",
+        ModelSha256 = new Dictionary<string, string> { ["face_detection_front_128x128_barracuda.onnx"] = new string('a', 64) },
+        Machine = new MachineInfo { Host = "board-7", CpuModel = "Cortex-A76", Cores = 2, Kernel = "6.1.0-test", PreemptRt = false, IsolatedCores = "", Governor = "performance", Arch = "x64" },
         Scheduling = new SchedulingInfo { Policy = "SCHED_FIFO", Priority = 80, Affinity = new[] { 1 }, Mlockall = true, Notes = new List<string> { "a note" } },
         Frames = 3000,
         WarmupFrames = 50,
@@ -108,9 +111,26 @@ public sealed class ReportJsonTests
     [InlineData("overhead_vs_floor.p99_ratio")]
     [InlineData("demo_metrics.tracking_error_px.p50")]
     [InlineData("demo_metrics.tracking_error_px.p95")]
+    [InlineData("schema_version")]
+    [InlineData("timestamp")]
+    [InlineData("commit")]
+    [InlineData("onnxruntime_version")]
+    [InlineData("model_sha256")]
+    [InlineData("machine.host")]
+    [InlineData("machine.cpu_model")]
     public void ReportJsonHasTheContractField(string dotted)
     {
         Field(Serialize(FullReport()), dotted);
+    }
+
+    [Fact]
+    public void ANewReportCarriesTheSchemaVersionAndAUtcIso8601Timestamp()
+    {
+        var root = Serialize(new RunReport());
+        Assert.Equal(RunReport.CurrentSchemaVersion, Field(root, "schema_version").GetInt32());
+        var at = DateTime.ParseExact(Field(root, "timestamp").GetString()!, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'",
+            System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+        Assert.True(Math.Abs((DateTime.UtcNow - at).TotalMinutes) < 5);
     }
 
     [Fact]
