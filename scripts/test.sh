@@ -21,6 +21,8 @@ t0="$(now_s)"
 "$ROOT/scripts/prometheus.sh"
 # onnxruntime-node for the Node.js lane of scripts/bench-peers.sh (its end-to-end test runs the script).
 "$ROOT/scripts/bench-peers.sh" --setup
+# Foxglove's MCAP reader, which the end-to-end tests read the flight recorder's files with.
+"$ROOT/scripts/mcap/install.sh"
 
 SLN="$ROOT/Realtime.sln"
 if [ ! -f "$SLN" ] && [ -f "$ROOT/Realtime.slnx" ]; then SLN="$ROOT/Realtime.slnx"; fi

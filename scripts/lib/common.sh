@@ -194,3 +194,26 @@ ensure_peers_node_modules() {
     [ -f "$PEERS_DIR/node_modules/onnxruntime-node/package.json" ] || die "npm ci left no onnxruntime-node in $(rel "$PEERS_DIR")/node_modules"
     printf '%s\n' "$want" > "$stamp"
 }
+
+# ensure_mcap_node_modules: Foxglove's MCAP reader (@mcap/core, pinned by scripts/mcap/package-lock.json)
+# installed into out/mcap/node_modules, once, for the end-to-end tests that read rtapp's recordings
+# with it (scripts/mcap/read.cjs). Skipped while the lockfile installed there is the one in scripts/mcap.
+MCAP_DIR="$ROOT/out/mcap"
+ensure_mcap_node_modules() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        need_apt_packages nodejs npm
+    fi
+    local src="$ROOT/scripts/mcap" stamp="$MCAP_DIR/node_modules/.rtapp-lock.sha256" want
+    want="$(sha256_of "$src/package-lock.json")"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$MCAP_DIR/node_modules/@mcap/core/package.json" ]; then
+        log "@mcap/core already installed in $(rel "$MCAP_DIR")/node_modules"
+        return 0
+    fi
+    log "installing scripts/mcap's npm packages (@mcap/core, pinned by its lockfile) into $(rel "$MCAP_DIR") ..."
+    mkdir -p "$MCAP_DIR"
+    cp "$src/package.json" "$src/package-lock.json" "$MCAP_DIR/"
+    (cd "$MCAP_DIR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
+        || die "npm ci in $(rel "$MCAP_DIR") failed (is the npm registry reachable?)"
+    [ -f "$MCAP_DIR/node_modules/@mcap/core/package.json" ] || die "npm ci left no @mcap/core in $(rel "$MCAP_DIR")/node_modules"
+    printf '%s\n' "$want" > "$stamp"
+}

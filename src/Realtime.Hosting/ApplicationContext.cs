@@ -23,4 +23,7 @@ public sealed class ApplicationContext
     public IPeriodicWaiter? Waiter { get; init; }
     /// <summary>Overrides of the profile from the command line, the bench or a test (null: none).</summary>
     public RunOverrides? Overrides { get; init; }
+
+    /// <summary>The loop's clock (default: the system's); a replay brings the recording's.</summary>
+    public Realtime.Core.Timing.IClock? Clock { get; init; }
 }

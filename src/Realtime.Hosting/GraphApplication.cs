@@ -99,7 +99,7 @@ public sealed class GraphApplication : IRealtimeApplication
             try
             {
                 // Starts the nodes (inputs bound, devices open) and drives every sink to its safe state.
-                loop = new GraphLoop(graph, LoopSettings.Options(p, overrides, app.Loop), LoopSettings.Watchdog(p), null, context.Waiter);
+                loop = new GraphLoop(graph, LoopSettings.Options(p, overrides, app.Loop), LoopSettings.Watchdog(p), context.Clock, context.Waiter);
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidDataException or InvalidOperationException or IOException)
             {
@@ -165,7 +165,7 @@ public sealed class GraphApplication : IRealtimeApplication
         return inputs;
     }
 
-    private static ComponentContext NewContext(ApplicationContext context) => new(context.Profile, context.ProfileSource)
+    private static ComponentContext NewContext(ApplicationContext context) => new(context.Profile, context.ProfileSource, context.Clock)
     {
         AssetsDirectory = context.AssetsDirectory,
         IsRegularFile = Realtime.Linux.FileNode.IsRegularFile,

@@ -23,6 +23,9 @@ public abstract class HostCommand
     /// <summary>The options it takes, each made once (the command reads its values from the parse result through the same objects).</summary>
     public abstract IReadOnlyList<Option> Options { get; }
 
+    /// <summary>The command's positional arguments (most have none).</summary>
+    public virtual IReadOnlyList<Argument> Arguments => System.Array.Empty<Argument>();
+
     /// <summary>
     /// Runs the command and returns the process's exit code (<see cref="ExitCodes"/>). A mistake in
     /// the arguments is a <see cref="UsageException"/>, a bad profile a

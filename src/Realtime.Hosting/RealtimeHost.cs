@@ -43,7 +43,7 @@ public sealed class RealtimeHost
         string? informational = entry.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
         int plus = informational?.IndexOf('+') ?? -1;
         Commit = plus >= 0 ? informational![(plus + 1)..] : null;
-        foreach (var c in new HostCommand[] { new RunCommand(), new CheckCommand(), new BoardsCommand(), new SafeCommand() })
+        foreach (var c in new HostCommand[] { new RunCommand(), new CheckCommand(), new BoardsCommand(), new SafeCommand(), new ReplayCommand() })
             _commands.Add(c);
         if (OperatingSystem.IsLinux()) _commands.Add(new BundleCommand());
         // The built-in components of the libraries the host depends on (Vision's are added where OpenCV is: AddDemos).
@@ -268,6 +268,7 @@ public sealed class RealtimeHost
             if (option.Name == "--demo") option.CompletionSources.Add(_ => Applications.Names);
             command.Options.Add(option);
         }
+        foreach (var argument in c.Arguments) command.Arguments.Add(argument);
         command.SetAction(p => c.Execute(this, p, _mainNs));
         return command;
     }

@@ -164,12 +164,16 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
     /// (an allocation: read it off the pipeline thread, once the loop has stopped).
     /// </summary>
     public ReadOnlySpan<FrameRecord> Records => Options.Continuous ? RingInOrder() : _records.AsSpan(0, FramesRun);
-    /// <summary>Itself.</summary>
-    GraphLoop IClosedLoop.GraphLoop => this;
     /// <summary>Clock time the first frame started (0 before it); a continuous run's ring may no longer hold that frame.</summary>
     public long FirstFrameStartNs => Volatile.Read(ref _firstStartNs);
     /// <summary>Whether the frame in flight is a source fault (its transforms did not run): a fallback controller then has no new observation.</summary>
     public bool FrameIsSourceFault { get; private set; }
+    /// <summary>The watchdog's decision on the last frame (a flight recorder reads it at the frame's end).</summary>
+    public FaultAction LastAction { get; private set; }
+    /// <summary>The faults the watchdog was shown on the last frame (a bit per <see cref="FaultKind"/>).</summary>
+    public int LastFaultMask { get; private set; }
+    /// <summary>Whether an instrument failed the last frame's capture without asking the sources (injected dead source).</summary>
+    public bool LastCaptureForcedFailed { get; private set; }
     /// <summary>Clock time of the next period tick.</summary>
     public long NextTickNs => _nextTickNs;
 
@@ -346,6 +350,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
         if (_watchStages)
             for (int i = 0; i < _instruments.Length; i++)
                 if (_instruments[i].BeforeCapture(frame) == CaptureStatus.Failed) forced = CaptureStatus.Failed;
+        LastCaptureForcedFailed = forced == CaptureStatus.Failed;
         int flatLimit = Options.FlatFramesForFault;
         for (int s = 0; s < _sources.Length; s++)
         {
@@ -414,7 +419,9 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
         // Warm-up frames prime caches and the first inference: the watchdog judges from the first counted frame.
         if (frame < Options.WarmupFrames) mask = 0;
         TakeOverLatch();
+        LastFaultMask = mask;
         FaultAction action = Watchdog.OnFrame(frame, mask, controlEnd);
+        LastAction = action;
         if (_watchStages) Announce(Stage.Actuate, frame);
         if (!Actuate(action, ref rec)) action = OutputFailed(frame, ref rec);
         if (rec.EndToEndNs > Options.DeadlineNs) rec.Flags |= FrameFlags.DeadlineMiss;
@@ -450,8 +457,10 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
         rec.PreprocessEndNs = rec.InferEndNs = rec.DecodeEndNs = rec.ControlEndNs = rec.CaptureEndNs;
         for (int i = 0; i < _sinks.Length; i++) PublishApplied(i);
         TakeOverLatch();
-        FaultAction action = Watchdog.OnFrame(frame, frame < Options.WarmupFrames ? 0 : 1 << (int)FaultKind.SourceFailure, rec.CaptureEndNs);
+        LastFaultMask = frame < Options.WarmupFrames ? 0 : 1 << (int)FaultKind.SourceFailure;
+        FaultAction action = Watchdog.OnFrame(frame, LastFaultMask, rec.CaptureEndNs);
         if (action == FaultAction.Ignore) action = FaultAction.Skip; // there is no new command to apply
+        LastAction = action;
         if (!Actuate(action, ref rec)) action = OutputFailed(frame, ref rec);
         return action == FaultAction.Exit;
     }

@@ -36,8 +36,6 @@ public interface IClosedLoop : ILoopHeartbeat
     Exception? FirstOutputError { get; }
     /// <summary>The records of the frames run, warm-up first.</summary>
     ReadOnlySpan<FrameRecord> Records { get; }
-    /// <summary>The graph loop that runs the frames (itself, or the one a hand-wired loop is built on): where instruments attach.</summary>
-    Realtime.Core.Graph.GraphLoop GraphLoop { get; }
     /// <summary>Monotonic time the first frame started, ns (0 before it).</summary>
     long FirstFrameStartNs { get; }
     /// <summary>Asks the loop to stop after the frame in flight.</summary>
@@ -46,4 +44,7 @@ public interface IClosedLoop : ILoopHeartbeat
     LoopOutcome Run();
     /// <summary>Runs up to <paramref name="count"/> more frames.</summary>
     LoopOutcome RunFrames(int count);
+
+    /// <summary>The graph loop that runs the frames (a loop built over the graph exposes it; instruments such as the flight recorder attach to it).</summary>
+    Graph.GraphLoop? GraphLoop => this as Graph.GraphLoop;
 }

@@ -9,6 +9,7 @@ namespace Realtime.Core.Reporting;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RunReport))]
 [JsonSerializable(typeof(IntervalReport))]
+[JsonSerializable(typeof(Realtime.Core.Recording.ReplayReport))]
 public sealed partial class ReportJsonContext : JsonSerializerContext
 {
 }

@@ -61,6 +61,9 @@ public sealed class RunReport
     public int DeadlineMisses { get; set; }
     /// <summary>Why each miss happened (when the run recorded causes).</summary>
     public MissCauseReport? MissCauses { get; set; }
+
+    /// <summary>What the flight recorder wrote (<c>--record</c>, <c>--record-on-miss</c>), null when none ran.</summary>
+    public Realtime.Core.Recording.RecordingReport? Recording { get; set; }
     /// <summary>Frames lost because the loop fell behind.</summary>
     public long DroppedFrames { get; set; }
     /// <summary>Times the watchdog escalated (consecutive misses).</summary>

@@ -56,12 +56,15 @@ internal sealed class RunCommand : HostCommand
         "With --metrics: after the loop ends (outputs safe, report written), keep serving the final figures until one more scrape has read them, for at most this long.");
     private readonly Option<string> _stateDir = HostOptions.Text("--state-dir", "DIR",
         "A continuous run's interval reports go here (default: $STATE_DIRECTORY, as systemd's StateDirectory= sets it; else stdout only).");
+    private readonly Option<string> _record = HostOptions.Text("--record", "FILE.mcap", "Record every frame (inputs, stamps, model outputs, commands, watchdog decisions) into an MCAP file, from a writer thread off the loop.");
+    private readonly Option<string> _recordOnMiss = HostOptions.Text("--record-on-miss", "FILE.mcap", "Record only the frames around each miss or fault (half the ring before, half after) into an MCAP file.");
+    private readonly Option<int?> _recordFrames = HostOptions.Number("--record-frames", 2, 4096, "N", "The flight recorder's ring, in frames (default 64): what --record-on-miss keeps around a miss, and the writer's slack.");
     private readonly Option<string> _cache = HostOptions.Text("--cache", "DIR", "Where --optimized-model keeps the saved model (default: out/ort-cache).");
 
     /// <inheritdoc/>
     public override IReadOnlyList<Option> Options => new Option[]
     {
-        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _metrics, _metricsHold, _stateDir,
+        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _metrics, _metricsHold, _stateDir, _record, _recordOnMiss, _recordFrames,
     };
 
     /// <inheritdoc/>
@@ -102,6 +105,13 @@ internal sealed class RunCommand : HostCommand
         string? reportPath = cl.GetValue(_report);
         if (reportPath is not null && ReportFile.CheckDestination(reportPath) is string reportProblem)
             throw new UsageException($"--report '{reportPath}': {reportProblem}");
+        string? recordPath = cl.GetValue(_record);
+        string? recordOnMiss = cl.GetValue(_recordOnMiss);
+        if (recordPath is not null && recordOnMiss is not null)
+            throw new UsageException("--record and --record-on-miss: give one (a recording of every frame already holds the frames around each miss)");
+        string? recording = recordPath ?? recordOnMiss;
+        if (recording is not null && ReportFile.CheckDestination(recording) is string recordProblem)
+            throw new UsageException($"{(recordPath is not null ? "--record" : "--record-on-miss")} '{recording}': {recordProblem}");
         if (stop.Requested) return StoppedDuringStartup(host, stop, "starting", board, demoArg ?? "", reportPath);
         var (profile, source) = ProfileCatalog.Load(board, cl.GetValue(_set) ?? [], demoArg, host);
         // A node that is there must be a watchdog before anything is wired (it is opened, and armed, only after);
@@ -226,9 +236,21 @@ internal sealed class RunCommand : HostCommand
         LoopTelemetry? telemetry = null;
         if (continuous)
         {
-            telemetry = RunMetrics.For(loop.GraphLoop);
-            loop.GraphLoop.Attach(telemetry);
+            var contLoop = loop.GraphLoop ?? throw new UsageException($"--frames 0: {demoName} does not run on the graph loop");
+            telemetry = RunMetrics.For(contLoop);
+            contLoop.Attach(telemetry);
         }
+        Realtime.Core.Recording.FlightRecorder? recorder = null;
+        if (recording is not null)
+        {
+            var recordLoop = loop.GraphLoop ?? throw new UsageException($"--record: {demoName} does not run on the graph loop");
+            recorder = new Realtime.Core.Recording.FlightRecorder(recordLoop, recording,
+                recordPath is not null ? Realtime.Core.Recording.RecordingMode.All : Realtime.Core.Recording.RecordingMode.AroundMisses,
+                cl.GetValue(_recordFrames) ?? 64,
+                RecordingMetadata.For(host, board, demoArg, demoName, profile, cl.GetValue(_set) ?? [], cl.GetValue(_inject), recordLoop));
+            recordLoop.Attach(recorder);
+        }
+        using var recorderScope = recorder;
         if (metrics is not null)
         {
             var modelPaths = new List<string>();
@@ -407,6 +429,8 @@ internal sealed class RunCommand : HostCommand
         watchdogThread.Dispose();
         // The final report is this run's last word: no interval report after it.
         reporter?.Dispose();
+        // The writer drains what the ring still holds once the outputs are safe, never before.
+        var recorded = abandoned ? null : recorder?.Finish();
         power?.Stop();
 
         if (abandoned && !thread.IsAlive) abandoned = false;
@@ -419,6 +443,7 @@ internal sealed class RunCommand : HostCommand
 
         int exitCode = ExitCodeFor(outcome, loop.Watchdog.ExitRequestedBy, watchdogThread.ExitRequested, loop.Fault is not null);
         var report = WriteReport(outcome, exitCode, safeDoneNs, null);
+        report.Recording = recorded;
         string? reportError = reportPath is null ? null : TryWrite(reportPath, report);
         if (!quiet || reportError is not null) Summary.Print(report, reportError is null ? reportPath : null);
         if (reportError is not null)
@@ -427,6 +452,10 @@ internal sealed class RunCommand : HostCommand
             // A run that ended otherwise well says so with its own code; a fault's code wins.
             if (exitCode == ExitCodes.Ok) exitCode = ExitCodes.ReportNotWritten;
         }
+        if (recorded is not null && !quiet)
+            Console.WriteLine($"recording: {recorded.File}: {recorded.FramesWritten} frame(s), {recorded.Messages} messages, {recorded.FramesLost} lost, writer {recorded.WriterUsPerFrame} µs/frame, output hash {recorded.OutputHash}");
+        if (recorded?.Error is not null)
+            Log.Error("recording", $"could not write '{recorded.File}': {recorded.Error}");
         if (loop.OutputWriteFailures > 0)
             Log.Error("outputs", $"{loop.OutputWriteFailures} write(s) failed (first: {loop.FirstOutputError?.Message}); each drove the outputs to their safe state");
         if (loop.Fault is not null)

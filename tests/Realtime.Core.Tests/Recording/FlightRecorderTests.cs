@@ -1,0 +1,167 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Realtime.Core.Graph;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Recording;
+using Realtime.Core.Tests.Graph;
+using Realtime.Core.Timing;
+
+namespace Realtime.Core.Tests.Recording;
+
+/// <summary>
+/// The flight recorder on the graph loop ticked by hand (<see cref="ManualClock"/>): what it writes
+/// is read back by <see cref="Realtime.Core.Recording.Recording"/> frame for frame, around misses it
+/// keeps the frames asked, the loop's thread allocates nothing with it attached, and a replay of
+/// the file on the recorded timeline decides every frame as recorded — or, under another policy,
+/// otherwise exactly where the recorded misses were.
+/// </summary>
+[Collection(Realtime.Core.Tests.Imaging.AllocationCounters.Name)]
+public sealed class FlightRecorderTests
+{
+    private const long Ms = 1_000_000;
+    private const long Period = 10 * Ms;
+    private const int MissFrom = 40, MissTo = 42, Frames = 60;
+
+    private static (GraphLoop Loop, RecordingSink Servo) Tracker(IClock clock, SourceNode? source = null, FaultAction onMiss = FaultAction.HoldLast, IPeriodicWaiter? waiter = null)
+    {
+        var manual = clock as ManualClock;
+        source ??= new PatternSource("cam", clock);
+        // The mean "takes" 2 ms, 9 ms on frames 40 to 42: past the 8 ms deadline.
+        var mean = new MeanTransform("mean", manual) { CostNs = f => f >= MissFrom && f <= MissTo ? 9 * Ms : 2 * Ms };
+        var servo = new RecordingSink("servo", safe: -1);
+        var g = new GraphBuilder().Add(source).Add(mean).Add(new FollowController("pid")).Add(servo)
+            .Connect("cam.image", "mean.image").Connect("mean.mean", "pid.observation").Connect("pid.command", "servo.command").Build();
+        var loop = new GraphLoop(g, new ClosedLoopOptions { Frames = Frames, WarmupFrames = 0, PeriodNs = Period, DeadlineNs = 8 * Ms },
+            new LoopWatchdog(onMiss, FaultAction.Ignore, FaultAction.SafeState, FaultAction.HoldLast, 100, 3), clock, waiter);
+        return (loop, servo);
+    }
+
+    private static readonly KeyValuePair<string, string>[] Meta = [new("application", "test")];
+
+    private static string Temp() => Path.Combine(Path.GetTempPath(), $"rtapp-recorder-{Guid.NewGuid():N}.mcap");
+
+    [Fact]
+    public void EveryFrameIsWrittenAndReadBackWithItsStampsDecisionAndInputAndTheLoopAllocatesNothing()
+    {
+        string file = Temp();
+        var clock = new ManualClock();
+        var (loop, _) = Tracker(clock);
+        using (loop)
+        {
+            // A ring of every frame: the hand-ticked loop runs far faster than any writer.
+            var recorder = new FlightRecorder(loop, file, RecordingMode.All, Frames, Meta);
+            loop.Attach(recorder);
+            loop.RunFrames(10); // warms every path up
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            loop.RunFrames(Frames - 10);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            var report = recorder.Finish();
+            Assert.Equal(Frames, report.FramesWritten);
+            Assert.Equal(0, report.FramesLost);
+            Assert.Equal(Frames, report.Channels!["/camera/cam"]);
+            Assert.Equal(MissTo - MissFrom + 1, report.Channels!["/events"]);
+
+            var rec = Realtime.Core.Recording.Recording.Read(File.ReadAllBytes(file));
+            Assert.Equal(Frames, rec.Frames.Count);
+            Assert.Equal("test", rec["application"]);
+            Assert.Equal("image", rec.Sources["cam"]["kind"]);
+            for (int i = 0; i < Frames; i++)
+            {
+                FrameRecord r = loop.Records[i];
+                FrameTimingMessage t = rec.Frames[i].Timing;
+                Assert.Equal((r.StartNs, r.CaptureNs, r.PreprocessEndNs, r.ControlEndNs, r.ActuateEndNs, (int)r.Flags),
+                    (t.StartNs, t.CaptureNs, t.PreprocessEndNs, t.ControlEndNs, t.ActuateEndNs, t.Flags));
+                Assert.Equal(i >= MissFrom && i <= MissTo ? FaultAction.HoldLast : FaultAction.Ignore, rec.Frames[i].Action);
+                Assert.Equal(16 * 16 * 3, rec.Frames[i].Inputs["cam"].Data.Length);
+            }
+            Assert.Equal(report.OutputHash, rec.OutputHashOf());
+        }
+        File.Delete(file);
+    }
+
+    [Fact]
+    public void AroundMissesOnlyTheFramesBeforeAndAfterEachMissAreWritten()
+    {
+        string file = Temp();
+        var clock = new ManualClock();
+        var (loop, _) = Tracker(clock);
+        using (loop)
+        {
+            var recorder = new FlightRecorder(loop, file, RecordingMode.AroundMisses, 8, Meta);
+            loop.Attach(recorder);
+            // Four frames at a time, the writer given time to read them as a paced loop would.
+            for (int i = 0; i < Frames; i += 4)
+            {
+                loop.RunFrames(4);
+                while (!recorder.CaughtUp) System.Threading.Thread.Sleep(1);
+            }
+            var report = recorder.Finish();
+            // 4 before frame 40, the three misses, 4 after frame 42.
+            Assert.Equal(4 + 3 + 4, report.FramesWritten);
+            var mcap = McapReader.Read(File.ReadAllBytes(file));
+            var frames = new List<ulong>();
+            foreach (var m in mcap.Messages) if (m.Topic == "/timing") frames.Add(m.LogTimeNs);
+            Assert.Equal(11, frames.Count);
+            Assert.Equal(loop.Records[MissFrom - 4].StartNs, (long)frames[0]);
+            Assert.Equal(loop.Records[MissTo + 4].StartNs, (long)frames[^1]);
+            var ex = Assert.Throws<McapFormatException>(() => Realtime.Core.Recording.Recording.Read(File.ReadAllBytes(file)));
+            Assert.Contains("replay needs every frame", ex.Message);
+        }
+        File.Delete(file);
+    }
+
+    [Fact]
+    public void AReplayOnTheRecordedTimelineDecidesAsRecordedAndAnotherPolicyDivergesAtTheMissesOnly()
+    {
+        string file = Temp();
+        var clock = new ManualClock();
+        var (loop, servo) = Tracker(clock);
+        string hash;
+        using (loop)
+        {
+            var recorder = new FlightRecorder(loop, file, RecordingMode.All, Frames, Meta);
+            loop.Attach(recorder);
+            loop.RunFrames(Frames);
+            hash = recorder.Finish().OutputHash!;
+        }
+        var rec = Realtime.Core.Recording.Recording.Read(File.ReadAllBytes(file));
+        File.Delete(file);
+
+        foreach (var (policy, expectSame) in new[] { (FaultAction.HoldLast, true), (FaultAction.SafeState, false) })
+        {
+            var timeline = new ReplayTimeline(rec, ReplayTiming.Recorded);
+            var (replay, _) = Tracker(timeline, new ReplaySource("cam", rec.Sources["cam"], timeline, timeline), policy, timeline);
+            using (replay)
+            {
+                timeline.Follow(replay);
+                replay.Attach(timeline);
+                Assert.Equal(LoopOutcome.Completed, replay.RunFrames(Frames));
+                for (int i = 0; i < Frames; i++) Assert.Equal(rec.Frames[i].Timing.ControlEndNs, replay.Records[i].ControlEndNs);
+                Assert.Equal(expectSame, timeline.OutputHashText == hash);
+                if (expectSame) Assert.Empty(timeline.Diverged);
+                else
+                {
+                    // Hold-last became safe-state on the missed frames (and the recovery after them keeps it safe a little longer).
+                    Assert.Equal(MissFrom, timeline.Diverged[0].Frame);
+                    foreach (var d in timeline.Diverged) Assert.InRange(d.Frame, MissFrom, MissTo + 3);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ATruncatedOrForeignFileIsRefusedInWords()
+    {
+        using var ms = new MemoryStream();
+        var w = new McapWriter(ms, "other", "another tool");
+        ushort ch = w.AddChannel(w.AddSchema("Pose", "jsonschema", "{}"), "/pose", "json");
+        w.AddMessage(ch, 0, 1, "{}"u8);
+        w.Finish();
+        byte[] whole = ms.ToArray();
+        Assert.Single(McapReader.Read(whole).Messages);
+        Assert.Contains("no rtapp flight recording", Assert.Throws<McapFormatException>(() => Realtime.Core.Recording.Recording.Read(whole)).Message);
+        Assert.Contains("truncated", Assert.Throws<McapFormatException>(() => McapReader.Read(whole.AsSpan(0, whole.Length - 20).ToArray())).Message);
+        Assert.Contains("not an MCAP file", Assert.Throws<McapFormatException>(() => McapReader.Read("{\"json\": 1}"u8.ToArray())).Message);
+    }
+}
