@@ -9,9 +9,15 @@ namespace Realtime.Demos;
 /// <summary>The three demos, registered with a host like any user's application.</summary>
 public static class DemoApplications
 {
-    /// <summary>The face tracker: camera → BlazeFace → pan/tilt servos.</summary>
-    public static readonly DemoApplication FaceTracker = new(FaceTrackerDemo.DemoName, "camera → BlazeFace → pan/tilt servos",
-        c => FaceTrackerDemo.Build(c.Profile, c.ProfileSource, c.AssetsDirectory, c.Waiter, c.Overrides), DemoProfileChecks.FaceTracker, FaceTrackerDemo.ModelProblem);
+    /// <summary>The face tracker's name.</summary>
+    public const string FaceTrackerName = "face-tracker";
+
+    /// <summary>
+    /// The face tracker: camera → BlazeFace → pan/tilt servos, a graph of components (the profile's
+    /// <c>app</c> section: boards/sim.json's pan-tilt-camera, a real board's v4l2-camera) built from <paramref name="components"/>.
+    /// </summary>
+    public static GraphApplication FaceTracker(ComponentRegistry components) =>
+        new(components, FaceTrackerName, "camera → BlazeFace → pan/tilt servos (the profile's app graph)") { RequiredTypes = new[] { "pan-tilt", "servo" } };
 
     /// <summary>The voice relay's name.</summary>
     public const string VoiceRelayName = "voice-relay";
@@ -34,11 +40,11 @@ public static class DemoApplications
     public static GraphApplication LineFollower(ComponentRegistry components) =>
         new(components, LineFollowerName, "rendered floor → M-LSD → two motors on a robot") { RequiredTypes = new[] { "pure-pursuit", "motor" } };
 
-    private static readonly string[] AllNames = { FaceTrackerDemo.DemoName, VoiceRelayName, LineFollowerName };
+    private static readonly string[] AllNames = { FaceTrackerName, VoiceRelayName, LineFollowerName };
 
     /// <summary>Every demo, face tracker first (the host's default for a profile that names none), its graphs' nodes from <paramref name="components"/>.</summary>
     public static IReadOnlyList<IRealtimeApplication> All(ComponentRegistry components) =>
-        new IRealtimeApplication[] { FaceTracker, VoiceRelay(components), LineFollower(components) };
+        new IRealtimeApplication[] { FaceTracker(components), VoiceRelay(components), LineFollower(components) };
 
     /// <summary>Every demo's name.</summary>
     public static IReadOnlyList<string> Names => AllNames;

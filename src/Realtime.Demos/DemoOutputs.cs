@@ -44,8 +44,6 @@ public static class DemoOutputs
     {
         switch (demo)
         {
-            case FaceTrackerDemo.DemoName:
-                return OpenServos(w);
             default:
                 throw w.Problem("demo", $"unknown demo '{demo}' (available: {string.Join(", ", DemoApplications.Names)})");
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Realtime.Core.Profiles;
 
 namespace Realtime.Hosting;
 

@@ -13,8 +13,8 @@ namespace Realtime.Hosting;
 /// <c>app.loop</c> over the board's <c>timing</c> and the profile's watchdog, under the same runner
 /// as every application (<c>run</c>, <c>check</c>, <c>safe</c>, <c>bundle</c>). Registered under a
 /// name (<see cref="RealtimeHost.Add"/>), it is the application a profile's <c>demo</c> field chooses
-/// (the voice relay and the line follower are such: each one's graph is the profile's <c>app</c> section); unregistered, it runs any
-/// profile's <c>app</c> section under the name <see cref="AppName"/>.
+/// (the face tracker, the voice relay and the line follower are: each one's graph is the profile's
+/// <c>app</c> section); unregistered, it runs any profile's <c>app</c> section under the name <see cref="NameFor"/> gives.
 /// </summary>
 public sealed class GraphApplication : IRealtimeApplication
 {
@@ -53,6 +53,9 @@ public sealed class GraphApplication : IRealtimeApplication
     /// <summary>Whether <paramref name="profile"/> composes an application of its own (an <c>app</c> section with nodes).</summary>
     public static bool Composes(BoardProfile profile) => profile?.App is { Nodes.Count: > 0 };
 
+    /// <summary>The name a profile's graph runs under: its <c>demo</c> field, else <see cref="AppName"/>.</summary>
+    public static string NameFor(BoardProfile profile) => profile?.Demo is { Length: > 0 } demo ? demo : AppName;
+
     /// <inheritdoc/>
     public IReadOnlyList<string> ProfileProblems(BoardProfile profile)
     {
@@ -66,7 +69,7 @@ public sealed class GraphApplication : IRealtimeApplication
             if (!found) missing.Add($"'{type}'");
         }
         return missing.Count == 0 ? Array.Empty<string>()
-            : new[] { $"app: this graph is not application '{Name}''s: it has no {string.Join(" or ", missing)} node (an inherited graph? boards/sim.json's demos.{Name} carries its own)" };
+            : new[] { $"app: this graph is not application '{Name}''s: it has no {string.Join(" or ", missing)} node (a graph of your own runs under a demo name of its own, e.g. \"demo\": \"my-app\")" };
     }
 
     /// <inheritdoc/>
@@ -77,9 +80,6 @@ public sealed class GraphApplication : IRealtimeApplication
         var app = p.App ?? throw new ProfileException(context.ProfileSource, new[] { "app: the profile has no app section to run" });
         var overrides = context.Overrides ?? new RunOverrides();
         var components = NewContext(context);
-        // --optimized-model: every model node loads its saved optimized form (written once into the cache).
-        if (overrides.OptimizedModelCacheDir is string cacheDir)
-            components.Shared(() => new Realtime.Onnx.Components.SavedOptimizedModels(cacheDir, overrides.OptimizedModelFormat));
         try
         {
             // The sinks are created first and driven safe before any source, model or other node is
@@ -165,9 +165,21 @@ public sealed class GraphApplication : IRealtimeApplication
         return inputs;
     }
 
-    private static ComponentContext NewContext(ApplicationContext context) => new(context.Profile, context.ProfileSource, context.Clock)
+    private static ComponentContext NewContext(ApplicationContext context)
     {
-        AssetsDirectory = context.AssetsDirectory,
-        IsRegularFile = Realtime.Linux.FileNode.IsRegularFile,
-    };
+        var components = new ComponentContext(context.Profile, context.ProfileSource, context.Clock)
+        {
+            AssetsDirectory = context.AssetsDirectory,
+            IsRegularFile = Realtime.Linux.FileNode.IsRegularFile,
+        };
+        // Every model node of the graph honours the host's session choices (rtapp profile's profiler, a saved optimized model).
+        var o = context.Overrides;
+        components.Shared(() => new Realtime.Onnx.Components.HostSessionSettings
+        {
+            ProfilePathPrefix = o?.ProfilePathPrefix,
+            OptimizedModelCacheDir = o?.OptimizedModelCacheDir,
+            OptimizedModelFormat = o?.OptimizedModelFormat ?? Realtime.Onnx.SavedModelFormat.Onnx,
+        });
+        return components;
+    }
 }

@@ -105,9 +105,10 @@ public sealed class RealtimeHost
     /// <summary>
     /// The application a command runs for <paramref name="profile"/> (read from <paramref name="source"/>):
     /// the one <paramref name="explicitName"/> names (the command line's choice), else the one its
-    /// <c>demo</c> field names; a profile whose <c>app</c> section has nodes runs that graph, as the
-    /// registered graph application of that name (the voice relay) or, when the name is no graph
-    /// application, as <see cref="GraphApplication.AppName"/>. An unknown name is a profile problem naming <c>demo</c>.
+    /// <c>demo</c> field names (a registered graph application, such as the face tracker or the voice
+    /// relay, runs the profile's <c>app</c> section); a profile whose <c>demo</c> names no registered
+    /// application but whose <c>app</c> section has nodes runs that graph under the name
+    /// <see cref="GraphApplication.NameFor"/> gives. An unknown name is a profile problem naming <c>demo</c>.
     /// </summary>
     public IRealtimeApplication ApplicationFor(BoardProfile profile, string source, string? explicitName = null)
     {
@@ -119,14 +120,10 @@ public sealed class RealtimeHost
     // The one rule both of the above follow; null for a name not registered.
     private IRealtimeApplication? Choose(BoardProfile profile, string? explicitName)
     {
-        if (explicitName is not null) return Applications.Find(explicitName);
-        IRealtimeApplication? named = Applications.Find(profile.Demo);
-        if (!GraphApplication.Composes(profile)) return named;
-        // A demo field that names no graph application (the host's default filled in) leaves the graph unnamed.
-        return named as GraphApplication ?? (_graph ??= new GraphApplication(Components));
+        IRealtimeApplication? named = Applications.Find(explicitName ?? profile.Demo);
+        if (named is not null || explicitName is not null || !GraphApplication.Composes(profile)) return named;
+        return new GraphApplication(Components, GraphApplication.NameFor(profile));
     }
-
-    private GraphApplication? _graph;
 
     /// <summary>The commands, built-in first, in the order added.</summary>
     public IReadOnlyList<HostCommand> Commands => _commands;

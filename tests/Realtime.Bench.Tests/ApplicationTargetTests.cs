@@ -16,9 +16,9 @@ public sealed class ApplicationTargetTests
     {
         string profile = BenchPipelines.Sample("face-and-lines.json");
         var ex = Assert.Throws<UsageException>(() => BenchPipelines.Application(profile, BenchScenario.SingleStream, 4, 0));
-        Assert.Equal("application 'app' runs 2 models (blazeface, mlsd): name the one to measure", ex.Message);
+        Assert.Equal("application 'face-and-lines' runs 2 models (blazeface, mlsd): name the one to measure", ex.Message);
         ex = Assert.Throws<UsageException>(() => BenchPipelines.Application(profile, BenchScenario.SingleStream, 4, 0, "faces"));
-        Assert.Equal("application 'app' has no model node named 'faces' (models: blazeface, mlsd)", ex.Message);
+        Assert.Equal("application 'face-and-lines' has no model node named 'faces' (models: blazeface, mlsd)", ex.Message);
         using var target = BenchPipelines.Application(profile, BenchScenario.SingleStream, 4, 0, "mlsd");
         Assert.Equal("mlsd", target.Model.Name);
         Assert.EndsWith("mlsd_320x320_tiny.onnx", target.ModelPath);

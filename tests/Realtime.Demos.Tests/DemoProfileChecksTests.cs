@@ -21,23 +21,14 @@ public sealed class DemoProfileChecksTests
     private static JsonObject Sim() =>
         (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(TestAssets.RepoRoot, "boards", "sim.json")), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
 
-    [Theory]
-    [InlineData("plant=null", "plant: a simulated board needs a plant")]
-    [InlineData("pwm=null", "pwm: the face tracker needs exactly two PWM outputs (pan, tilt), got 0")]
-    public void TheFaceTrackerNamesWhatItNeedsOfTheSimBoard(string set, string problem)
+    [Fact]
+    public void TheFaceTrackerIsAGraphAndNeedsTheProfilesAppSection()
     {
-        var ex = Fails("sim", null, set);
-        Assert.Contains(problem, ex.Problems);
+        var ex = Fails("sim", null, "app=null");
+        Assert.Equal("app: application 'face-tracker' is a graph of components: the profile needs an app section with its nodes and connections (boards/sim.json has one)", Assert.Single(ex.Problems));
         Assert.StartsWith("boards/sim.json (built in)", ex.Message, StringComparison.Ordinal);
         // The loader alone knows no demo: the same profile is well formed.
-        Assert.Equal("face-tracker", ProfileLoader.Parse(Sim().ToJsonString(), "sim.json", new ProfileLoadOptions { Sets = new[] { set } }).Demo);
-    }
-
-    [Fact]
-    public void ThePlantsStartMustBeWhereItsServosCanBe()
-    {
-        var ex = Fails("sim", null, "plant.start_pan_deg=1e308");
-        Assert.Equal("plant.start_pan_deg: 1E+308 is outside pwm[0]'s -45..45", Assert.Single(ex.Problems));
+        Assert.Equal("face-tracker", ProfileLoader.Parse(Sim().ToJsonString(), "sim.json", new ProfileLoadOptions { Sets = new[] { "app=null" } }).Demo);
     }
 
     [Fact]

@@ -6,15 +6,16 @@ namespace Realtime.EndToEnd.Tests;
 
 /// <summary>
 /// A profile's <c>app</c> section through the published binary: its form is checked when the profile
-/// loads (one message naming the field), and a run builds and runs that graph unless the command
-/// line chooses an application with <c>--demo</c>.
+/// loads (one message naming the field), and a run builds and runs that graph, as the application its
+/// <c>demo</c> field (or <c>--demo</c>) names when that one is a graph, else under that name.
 /// </summary>
 public sealed class AppSectionCliTests
 {
+    // A graph of its own runs under a demo name of its own (sim's face-tracker would refuse a graph without its node types).
     private static string Profile(string app)
     {
         string path = Path.Combine(Rtapp.TempDir(), "board.json");
-        File.WriteAllText(path, $$"""{ "extends": "sim", "name": "with-app", "app": {{app}} }""");
+        File.WriteAllText(path, $$"""{ "extends": "sim", "name": "with-app", "demo": "with-app", "app": {{app}} }""");
         return path;
     }
 
@@ -30,12 +31,22 @@ public sealed class AppSectionCliTests
     }
 
     [Fact]
-    public void DemoOnTheCommandLineStillRunsTheDemoOverAProfileWithAnAppSection()
+    public void TheApplicationRunsUnderTheNameTheProfilesDemoFieldGives()
     {
+        // The face tracker is a graph application: chosen on the command line, it runs the profile's graph,
+        // which must be a face tracker's (a pan-tilt controller and servos), else it is refused by name.
         string board = Profile("""{ "nodes": [ { "name": "cam", "type": "no-such-camera" } ], "connections": [] }""");
         var r = Rtapp.Run(TimeSpan.FromMinutes(2), "run", "--board", board, "--demo", "face-tracker", "--frames", "5", "--warmup", "0", "--no-rt", "--assets", TestAssets.Dir);
+        Assert.True(r.ExitCode == 2, r.ToString());
+        string line = Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.Contains("board.json (extends sim): app: this graph is not application 'face-tracker''s: it has no 'pan-tilt' or 'servo' node (a graph of your own runs under a demo name of its own, e.g. \"demo\": \"my-app\")", line);
+
+        // A graph whose demo field names no registered application runs under that name.
+        string named = Path.Combine(Rtapp.TempDir(), "named.json");
+        File.WriteAllText(named, """{ "extends": "sim", "name": "named", "demo": "my-tracker" }""");
+        r = Rtapp.Run(TimeSpan.FromMinutes(2), "run", "--board", named, "--frames", "5", "--warmup", "0", "--no-rt", "--assets", TestAssets.Dir);
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("/ face-tracker:", r.Stdout);
+        Assert.Contains("named / my-tracker:", r.Stdout);
     }
 
     [Fact]

@@ -111,7 +111,8 @@ public sealed class Arm64QemuTests
         var r = RunArm64("run", "--board", "sim", "--frames", "5", "--warmup", "0", "--no-rt", "--assets", TestAssets.Dir);
         Assert.True(r.ExitCode == 2, r.ToString());
         string line = Assert.Single(ErrorLines(r));
-        Assert.StartsWith("rtapp: error: boards/sim.json (built in): camera.video: OpenCV's native library (libOpenCvSharpExtern.so) could not load", line);
+        // The graph's camera (node 0) is the one problem: the model node (2) loaded and passed its pinned hash.
+        Assert.StartsWith("rtapp: error: boards/sim.json (built in): app.nodes[0].config.video: OpenCV's native library (libOpenCvSharpExtern.so) could not load", line);
         Assert.Contains("for linux-x64 only, and this is linux-arm64", line);
         Assert.DoesNotContain("Unhandled exception", r.Stderr);
     }
@@ -119,14 +120,17 @@ public sealed class Arm64QemuTests
     [Fact]
     public void ATruncatedModelIsRefusedUnderQemuToo()
     {
+        // The voice relay: its graph needs no OpenCV (which has no arm64 build), so the model's is the one problem.
         string dir = Rtapp.TempDir();
         Directory.CreateDirectory(Path.Combine(dir, "models"));
-        byte[] model = File.ReadAllBytes(TestAssets.BlazeFace128);
-        File.WriteAllBytes(Path.Combine(dir, "models", "face_detection_front_128x128_barracuda.onnx"), model.AsSpan(0, model.Length / 3).ToArray());
-        var r = RunArm64("run", "--board", "sim", "--frames", "5", "--no-rt", "--assets", dir);
+        Directory.CreateDirectory(Path.Combine(dir, "audio"));
+        foreach (string f in Directory.GetFiles(Path.Combine(TestAssets.Dir, "audio"))) File.Copy(f, Path.Combine(dir, "audio", Path.GetFileName(f)));
+        byte[] model = File.ReadAllBytes(Path.Combine(TestAssets.Dir, "models", "silero_vad.onnx"));
+        File.WriteAllBytes(Path.Combine(dir, "models", "silero_vad.onnx"), model.AsSpan(0, model.Length / 3).ToArray());
+        var r = RunArm64("run", "--board", "sim", "--demo", "voice-relay", "--frames", "5", "--no-rt", "--assets", dir);
         Assert.True(r.ExitCode == 2, r.ToString());
         string line = Assert.Single(ErrorLines(r));
-        Assert.StartsWith("rtapp: error: boards/sim.json (built in): model.sha256: SHA-256 of ", line);
+        Assert.StartsWith("rtapp: error: boards/sim.json (built in): app.nodes[2].config.sha256: SHA-256 of ", line);
         Assert.Contains("truncated", line);
     }
 
@@ -148,10 +152,11 @@ public sealed class Arm64QemuTests
             if (Path.GetFileName(f).StartsWith("libssl.so", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith("libcrypto.so", StringComparison.Ordinal)) { File.Delete(f); removed++; }
         Assert.True(removed >= 2, $"removed {removed} OpenSSL files");
 
-        var r = RunArm64In(root, "run", "--board", "sim", "--frames", "5", "--no-rt", "--assets", TestAssets.Dir);
+        // The voice relay, whose graph needs no OpenCV: the model's pinned hash is the one problem.
+        var r = RunArm64In(root, "run", "--board", "sim", "--demo", "voice-relay", "--frames", "5", "--no-rt", "--assets", TestAssets.Dir);
         Assert.True(r.ExitCode == 2, r.ToString());
         string line = Assert.Single(ErrorLines(r));
-        Assert.StartsWith("rtapp: error: boards/sim.json (built in): model.sha256: cannot check the pinned SHA-256 on this machine", line);
+        Assert.StartsWith("rtapp: error: boards/sim.json (built in): app.nodes[2].config.sha256: cannot check the pinned SHA-256 on this machine", line);
         Assert.Contains("libssl", line);
         Assert.DoesNotContain("No usable version of libssl", r.Stderr);
     }

@@ -36,8 +36,10 @@ public sealed class BadInputTests
     [Fact]
     public void AMissingModelNamesTheProfileAndModelPath()
     {
-        string empty = Rtapp.TempDir();
-        AssertOneError(RunWith(null, empty), "boards/sim.json (built in): model.path: model file not found", empty);
+        // The video is there, the model is not: the face tracker's model node names its field.
+        string dir = Rtapp.TempDir();
+        Directory.CreateSymbolicLink(Path.Combine(dir, "video"), Path.Combine(TestAssets.Dir, "video"));
+        AssertOneError(RunWith(null, dir), "boards/sim.json (built in): app.nodes[2].config.path: model file not found", dir);
     }
 
     [Fact]
@@ -45,7 +47,7 @@ public sealed class BadInputTests
     {
         string dir = Rtapp.TempDir();
         Directory.CreateSymbolicLink(Path.Combine(dir, "models"), Path.Combine(TestAssets.Dir, "models"));
-        AssertOneError(RunWith(null, dir), "camera.video: video file not found", "Megamind.avi");
+        AssertOneError(RunWith(null, dir), "app.nodes[0].config.video: video file not found", "Megamind.avi");
     }
 
     [Fact]
@@ -55,7 +57,7 @@ public sealed class BadInputTests
         Directory.CreateSymbolicLink(Path.Combine(dir, "models"), Path.Combine(TestAssets.Dir, "models"));
         Directory.CreateDirectory(Path.Combine(dir, "video"));
         using (var mk = System.Diagnostics.Process.Start("mkfifo", Path.Combine(dir, "video", "Megamind.avi"))) mk.WaitForExit();
-        AssertOneError(RunWith(null, dir), "camera.video: video file", "is not a regular file");
+        AssertOneError(RunWith(null, dir), "app.nodes[0].config.video: video file", "is not a regular file");
     }
 
     [Fact]
@@ -65,7 +67,7 @@ public sealed class BadInputTests
         Directory.CreateDirectory(Path.Combine(dir, "models"));
         Directory.CreateSymbolicLink(Path.Combine(dir, "video"), Path.Combine(TestAssets.Dir, "video"));
         File.CreateSymbolicLink(Path.Combine(dir, "models", "face_detection_front_128x128_barracuda.onnx"), "/dev/zero");
-        AssertOneError(RunWith(null, dir), "model.path: model file", "is not a regular file");
+        AssertOneError(RunWith(null, dir), "app.nodes[2].config.path: model file", "is not a regular file");
     }
 
     [Fact]
@@ -76,17 +78,18 @@ public sealed class BadInputTests
         Directory.CreateSymbolicLink(Path.Combine(dir, "video"), Path.Combine(TestAssets.Dir, "video"));
         byte[] model = File.ReadAllBytes(TestAssets.BlazeFace128);
         File.WriteAllBytes(Path.Combine(dir, "models", "face_detection_front_128x128_barracuda.onnx"), model.AsSpan(0, model.Length / 2).ToArray());
-        AssertOneError(RunWith(null, dir), "model.sha256", "truncated");
+        AssertOneError(RunWith(null, dir), "app.nodes[2].config.sha256", "truncated");
     }
 
     [Fact]
     public void AModelInputThatDoesNotFitTheProfileNamesTheFieldAndBothShapes()
     {
+        // The face tracker's preprocessing makes 256x256 tensors for a 128x128 model: its connection names both.
         var json = Rtapp.SimProfileJson();
-        json["model"]!["input_width"] = 256;
-        json["model"]!["input_height"] = 256;
+        json["app"]!["nodes"]![1]!["config"]!["width"] = 256;
+        json["app"]!["nodes"]![1]!["config"]!["height"] = 256;
         string profile = WriteProfile(Rtapp.TempDir(), json.ToJsonString());
-        AssertOneError(RunWith(profile, null), profile, "model.input_width", "[1,128,128,3]", "[1,256,256,3]");
+        AssertOneError(RunWith(profile, null), profile, "app.connections[1] (pre.tensor → blazeface.input_0)", "[1,128,128,3]", "[1,256,256,3]");
     }
 
     [Fact]

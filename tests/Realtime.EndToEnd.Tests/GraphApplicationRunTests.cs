@@ -47,10 +47,10 @@ public sealed class GraphApplicationRunTests : IDisposable
         var r = Rtapp.Run(TimeSpan.FromMinutes(3), "run", "--board", Sample("face-presence.json"), "--frames", $"{frames}", "--warmup", $"{warmup}",
             "--no-rt", "--assets", TestAssets.Dir, "--report", report);
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("face-presence / app:", r.Stdout);
+        Assert.Contains("face-presence / face-presence:", r.Stdout);
         Assert.DoesNotContain("checked for form", r.Stderr);
         var j = Report(report);
-        Assert.Equal("app", j.GetProperty("demo").GetString());
+        Assert.Equal("face-presence", j.GetProperty("demo").GetString());
         Assert.Equal("completed", j.GetProperty("outcome").GetString());
         Assert.Equal(frames, j.GetProperty("frames").GetInt32());
         Assert.Equal(frames + warmup, j.GetProperty("model_runs").GetInt64());

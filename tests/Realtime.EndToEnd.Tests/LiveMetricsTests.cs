@@ -50,7 +50,7 @@ public sealed class LiveMetricsTests : IDisposable
             try
             {
                 text = await http.GetStringAsync("/metrics");
-                double frames = Value(text, "rtapp_frames_total{application=\"app\"}");
+                double frames = Value(text, "rtapp_frames_total{application=\"face-presence\"}");
                 if (!double.IsNaN(frames) && frames > 0)
                 {
                     if (double.IsNaN(first)) { first = frames; health = await http.GetStringAsync("/healthz"); }
@@ -67,13 +67,13 @@ public sealed class LiveMetricsTests : IDisposable
         Assert.True(scrapes >= 2 && last > first, $"{scrapes} scrapes, frames {first} then {last}\n{text}");
         Assert.StartsWith("running: ", health, StringComparison.Ordinal);
         Assert.Contains("rtapp_build_info{version=\"", text, StringComparison.Ordinal);
-        Assert.Contains("rtapp_model_info{application=\"app\",model=\"face_detection_front_128x128_barracuda.onnx\"} 1", text, StringComparison.Ordinal);
-        Assert.Contains("rtapp_stage_latency_seconds_count{application=\"app\",stage=\"infer\"}", text, StringComparison.Ordinal);
-        double counted = Value(text, "rtapp_end_to_end_latency_seconds_count{application=\"app\"}") + Value(text, "rtapp_source_faults_total{application=\"app\"}");
+        Assert.Contains("rtapp_model_info{application=\"face-presence\",model=\"face_detection_front_128x128_barracuda.onnx\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("rtapp_stage_latency_seconds_count{application=\"face-presence\",stage=\"infer\"}", text, StringComparison.Ordinal);
+        double counted = Value(text, "rtapp_end_to_end_latency_seconds_count{application=\"face-presence\"}") + Value(text, "rtapp_source_faults_total{application=\"face-presence\"}");
         Assert.True(counted <= last && counted >= last - 1, $"histogram and faults {counted} against {last} frames"); // one frame may be between its two writes
         using var doc = JsonDocument.Parse(File.ReadAllText(report));
         Assert.Equal(0, doc.RootElement.GetProperty("alloc_bytes_per_frame").GetDouble());
-        Assert.True(Value(text, "rtapp_deadline_misses_total{application=\"app\"}") <= doc.RootElement.GetProperty("deadline_misses").GetInt32());
+        Assert.True(Value(text, "rtapp_deadline_misses_total{application=\"face-presence\"}") <= doc.RootElement.GetProperty("deadline_misses").GetInt32());
     }
 
     [Fact]

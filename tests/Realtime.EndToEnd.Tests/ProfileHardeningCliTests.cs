@@ -12,11 +12,10 @@ public sealed class ProfileHardeningCliTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
-    /// <summary>BlazeFace's back model (256×256, 896 anchors) where the face tracker's front decoder expects 3584 at 256×256.</summary>
+    /// <summary>BlazeFace's back model (256×256 input) in the face tracker's model node, whose preprocessing makes 128×128 tensors.</summary>
     private static readonly string[] BackModel =
     {
-        "--set", "model.path=models/face_detection_back_256x256_barracuda.onnx", "--set", "model.sha256=null",
-        "--set", "model.input_width=256", "--set", "model.input_height=256",
+        "--set", "app.nodes[blazeface].config.path=models/face_detection_back_256x256_barracuda.onnx", "--set", "app.nodes[blazeface].config.sha256=null",
     };
 
     private static void AssertOneError(RtappResult r, params string[] parts)
@@ -28,13 +27,13 @@ public sealed class ProfileHardeningCliTests
     }
 
     [Fact]
-    public void ADetectorWhoseOutputsDoNotFitTheAnchorsIsRefusedAtLoad()
+    public void ADetectorWhoseInputDoesNotFitItsPreprocessingIsRefusedAtLoad()
     {
         var args = new System.Collections.Generic.List<string> { "run", "--frames", "5", "--warmup", "0", "--no-rt", "--no-floor", "--report", Path.Combine(Rtapp.TempDir(), "r.json") };
         args.AddRange(BackModel);
         AssertOneError(Rtapp.Run(Timeout, args.ToArray()),
             "rtapp: error: boards/sim.json (built in) with --set",
-            "model.path: face_detection_back_256x256_barracuda.onnx does not fit the face tracker's BlazeFace decoder: BlazeFace outputs hold 896 scores, the anchors 3584");
+            "app.connections[1] (pre.tensor → blazeface.input_0): tensor float32 [1,128,128,3] cannot flow into tensor float32 [1,256,256,3]");
     }
 
     [Fact]
@@ -44,10 +43,10 @@ public sealed class ProfileHardeningCliTests
         args.AddRange(BackModel);
         var r = Rtapp.Run(Timeout, args.ToArray());
         Assert.True(r.ExitCode == 1, r.ToString());
-        Assert.Contains("does not fit the face tracker's BlazeFace decoder", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("app.connections[1] (pre.tensor → blazeface.input_0): tensor float32 [1,128,128,3] cannot flow into tensor float32 [1,256,256,3]", r.Stdout, StringComparison.Ordinal);
         var ok = Rtapp.Run(Timeout, "check", "--board", "sim");
         Assert.True(ok.ExitCode == 0, ok.ToString());
-        Assert.DoesNotContain("does not fit", ok.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("cannot flow into", ok.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -338,7 +338,7 @@ public sealed partial class RunSafetyTests
     {
         string report = Path.Combine(Rtapp.TempDir(), "no-face.json");
         // A score no detection reaches: the face is never found.
-        var r = Rtapp.Run(TimeSpan.FromMinutes(2), "run", "--set", "model.score_threshold=0.99999", "--scenario", "single-stream",
+        var r = Rtapp.Run(TimeSpan.FromMinutes(2), "run", "--set", "app.nodes[3].config.score_threshold=0.99999", "--scenario", "single-stream",
             "--frames", "60", "--warmup", "2", "--no-floor", "--report", report);
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("Tracking: no face in view in any of 60 frames", r.Stdout);

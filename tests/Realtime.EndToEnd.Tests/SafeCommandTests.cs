@@ -28,8 +28,9 @@ public sealed class SafeCommandTests
         {
             "rtapp safe: sim / face-tracker: outputs driven to their safe values (simulated)",
             // pan: -45..45° over 1000..2000 µs, 15° → 1666.7 µs = duty 0.0833 at 50 Hz; tilt: -30..30°, -30° → 1000 µs.
-            "  pan (pwmchip0 channel 0): angle 15°, duty 0.0833 (1667 µs at 50 Hz)",
-            "  tilt (pwmchip0 channel 1): angle -30°, duty 0.0500 (1000 µs at 50 Hz)",
+            // The face tracker is a graph: its servo sink says what it drove.
+            "  servos: pwm[0] 'pan' at 15 deg (duty 0.0833, 1667 µs at 50 Hz)",
+            "  servos: pwm[1] 'tilt' at -30 deg (duty 0.0500, 1000 µs at 50 Hz)",
         }, lines);
     }
 
@@ -65,7 +66,7 @@ public sealed class SafeCommandTests
         Assert.Equal("", r.Stderr);
         Assert.Equal(new[]
         {
-            "rtapp safe: face-pan-tilt / app: outputs driven to their safe values (simulated)",
+            "rtapp safe: face-pan-tilt / face-pan-tilt: outputs driven to their safe values (simulated)",
             "  pan: pwm[0] 'pan' at 0 deg (duty 0.0750, 1500 µs at 50 Hz)",
             "  tilt: pwm[1] 'tilt' at -30 deg (duty 0.0500, 1000 µs at 50 Hz)",
         }, r.Stdout.Trim().Split('\n'));
@@ -94,7 +95,7 @@ public sealed class SafeCommandTests
         // rpi5's servos are on /sys/class/pwm/pwmchip2, which this machine does not have.
         var r = Safe("--board", "rpi5");
         Assert.True(r.ExitCode == 2, r.ToString());
-        Assert.StartsWith("rtapp: error: boards/rpi5.json (built in): pwm: the PWM outputs cannot be opened: ", r.Stderr);
+        Assert.StartsWith("rtapp: error: boards/rpi5.json (built in): app.nodes[5].config.pwm: pwm[0] 'pan', pwm[1] 'tilt' cannot be opened: ", r.Stderr);
         Assert.Single(r.Stderr.Trim().Split('\n'));
     }
 

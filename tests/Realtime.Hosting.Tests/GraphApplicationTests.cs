@@ -77,6 +77,42 @@ public sealed class GraphApplicationTests
     }
 
     [Fact]
+    public void EveryModelNodeHonoursTheHostsProfilerAndSavedOptimizedModel()
+    {
+        // rtapp profile and --optimized-model on a graph: each model node's session gets the host's choices.
+        string dir = Path.Combine(Path.GetTempPath(), "rtapp-graph-session-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            using (var app = Build(Sample("face-and-lines.json"), overrides: new RunOverrides
+            {
+                Frames = 2, WarmupFrames = 0, Scenario = LoopScenario.SingleStream,
+                ProfilePathPrefix = Path.Combine(dir, "trace"), OptimizedModelCacheDir = Path.Combine(dir, "cache"),
+            }))
+            {
+                Assert.Equal(2, app.Models.Count);
+                Assert.Equal(LoopOutcome.Completed, app.Loop.Run());
+                foreach (var m in app.Models)
+                {
+                    Assert.StartsWith(Path.Combine(dir, "cache"), m.Engine.LoadedFrom, StringComparison.Ordinal);
+                    // One trace per model node, named after it.
+                    string trace = m.Engine.EndProfiling();
+                    Assert.StartsWith(Path.Combine(dir, "trace-" + m.Name), trace, StringComparison.Ordinal);
+                    Assert.True(File.Exists(trace), trace);
+                }
+            }
+            // Without them, neither.
+            using var plain = Build(Sample("face-presence.json"));
+            Assert.Equal(plain.Models[0].Path, plain.Models[0].Engine.LoadedFrom);
+            Assert.Throws<InvalidOperationException>(() => plain.Models[0].Engine.EndProfiling());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void SafeOutputsOfAGraphAreItsSinksAloneAndNeedNoAsset()
     {
         var host = new RealtimeHost("test").AddDemos();

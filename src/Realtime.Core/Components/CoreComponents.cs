@@ -20,6 +20,7 @@ public static class CoreComponents
         r.Register("vad-probability", VadProbability.Create, "a voice-activity model's speech probability as a value");
         r.Register("top-k", TopK.Create, "a classifier's k best classes as detections");
         r.Register("pid", PidController.Create, "a PID on one channel, toward a set point of a value or a detection's centre");
+        r.Register("return-to-safe", ReturnToSafeNode.Create, "a fallback controller walking every channel back to the sink's safe command, a step per frame");
         r.Register("pure-pursuit", PurePursuit.Create, "two wheel commands following the line segments on the floor ahead");
         return r;
     }

@@ -1,6 +1,7 @@
 using System;
 using Realtime.Core.Decoding;
 using Realtime.Core.Graph;
+using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
 
 namespace Realtime.Core.Components;
@@ -16,8 +17,12 @@ namespace Realtime.Core.Components;
 /// not hold four numbers per anchor, is refused there, naming the field. Scores are sigmoids of the
 /// logits clipped at ±100; candidates above <c>score_threshold</c> are merged by weighted
 /// non-maximum suppression (<see cref="WeightedNms.Suppress"/>). Detections are in the
-/// model input's normalised coordinates (0..1). Config: <c>input_size</c>, <c>layers</c> (1–6,
-/// default 2), <c>score_threshold</c>, <c>iou_threshold</c>, <c>max_detections</c>.
+/// model input's normalised coordinates (0..1), or, given <c>image_width</c> and <c>image_height</c>
+/// (the image the preprocessing read) and <c>fit</c> (how it put it in the input: <c>letterbox</c>,
+/// the default, or <c>stretch</c>), mapped back through that geometry into the image's normalised
+/// coordinates (0..1 of its width and height). Config: <c>input_size</c>, <c>layers</c> (1–6,
+/// default 2), <c>score_threshold</c>, <c>iou_threshold</c>, <c>max_detections</c>,
+/// <c>image_width</c>, <c>image_height</c>, <c>fit</c>.
 /// </summary>
 public sealed class SsdAnchorDecoderNode : Node
 {
@@ -34,6 +39,9 @@ public sealed class SsdAnchorDecoderNode : Node
     private bool[] _used = Array.Empty<bool>();
     private readonly FaceBox[] _kept;
     private long _framesWithDetections;
+    // Set when boxes are mapped back to the image the preprocessing read (config image_width/height).
+    private readonly LetterboxPreprocessor? _geometry;
+    private readonly float _imageWidth, _imageHeight;
 
     /// <summary>The node from its configuration.</summary>
     public SsdAnchorDecoderNode(string name, NodeConfig config) : base(name, NodeRole.Transform, Stage.Decode)
@@ -42,9 +50,21 @@ public sealed class SsdAnchorDecoderNode : Node
         _field = config.Field;
         _inputSize = config.Integer("input_size", 8, 4096);
         int layers = config.Integer("layers", 1, 6, 2);
-        _scoreThreshold = (float)config.Number("score_threshold", 0.001, 0.999, 0.5);
+        _scoreThreshold = (float)config.Number("score_threshold", 0.001, 0.99999, 0.5);
         _iouThreshold = (float)config.Number("iou_threshold", 0, 1, 0.3);
         int max = config.Integer("max_detections", 1, 256, 8);
+        if (config.Has("image_width") || config.Has("image_height") || config.Has("fit"))
+        {
+            int w = config.Integer("image_width", 1, 16_384), h = config.Integer("image_height", 1, 16_384);
+            bool letterbox = config.Text("fit", "letterbox", "letterbox", "stretch") == "letterbox";
+            if (config.Problems.Count == 0)
+            {
+                // The same geometry the preprocessing planned, so a point maps back exactly as it went in.
+                _geometry = new LetterboxPreprocessor(w, h, _inputSize, _inputSize, keepAspect: letterbox);
+                _imageWidth = w;
+                _imageHeight = h;
+            }
+        }
         _scores = new InputPort<TensorPayload>[layers];
         _boxes = new InputPort<TensorPayload>[layers];
         for (int i = 0; i < layers; i++)
@@ -137,10 +157,24 @@ public sealed class SsdAnchorDecoderNode : Node
                 if (logit < logitThreshold) continue;
                 ReadOnlySpan<float> b = boxes.Slice(i * stride, 4);
                 ref FaceBox c = ref _candidates[n++];
-                c.CenterX = b[0] * inv + _anchorX[anchor];
-                c.CenterY = b[1] * inv + _anchorY[anchor];
-                c.Width = b[2] * inv;
-                c.Height = b[3] * inv;
+                if (_geometry is null)
+                {
+                    c.CenterX = b[0] * inv + _anchorX[anchor];
+                    c.CenterY = b[1] * inv + _anchorY[anchor];
+                    c.Width = b[2] * inv;
+                    c.Height = b[3] * inv;
+                }
+                else
+                {
+                    // Offsets are in input pixels around the anchor: map centre and corner back to image pixels.
+                    float cx = b[0] + _anchorX[anchor] * _inputSize, cy = b[1] + _anchorY[anchor] * _inputSize;
+                    var (fx, fy) = _geometry.TensorToFrame(cx, cy);
+                    var (fx1, fy1) = _geometry.TensorToFrame(cx + b[2], cy + b[3]);
+                    c.CenterX = fx;
+                    c.CenterY = fy;
+                    c.Width = fx1 - fx;
+                    c.Height = fy1 - fy;
+                }
                 c.Score = 1f / (1f + MathF.Exp(-logit));
             }
         }
@@ -149,7 +183,9 @@ public sealed class SsdAnchorDecoderNode : Node
         for (int i = 0; i < kept; i++)
         {
             ref readonly FaceBox f = ref _kept[i];
-            d.Items[i] = new Detection { CenterX = f.CenterX, CenterY = f.CenterY, Width = f.Width, Height = f.Height, Score = f.Score, Class = 0 };
+            d.Items[i] = _geometry is null
+                ? new Detection { CenterX = f.CenterX, CenterY = f.CenterY, Width = f.Width, Height = f.Height, Score = f.Score, Class = 0 }
+                : new Detection { CenterX = f.CenterX / _imageWidth, CenterY = f.CenterY / _imageHeight, Width = f.Width / _imageWidth, Height = f.Height / _imageHeight, Score = f.Score, Class = 0 };
         }
         d.Count = kept;
         d.CaptureNs = _scores[0].Payload.CaptureNs;

@@ -14,6 +14,7 @@ public sealed class CommandPayload : Payload
     {
         Next.Count = channels;
         Applied.Count = channels;
+        Safe.Count = channels;
     }
 
     /// <summary>The command the controller computed this frame.</summary>
@@ -21,4 +22,7 @@ public sealed class CommandPayload : Payload
 
     /// <summary>The command on the outputs before this frame (the loop keeps it).</summary>
     public ActuatorCommand Applied;
+
+    /// <summary>The sink's safe command, written by the loop once it has driven the sink safe (before the first frame): what a fallback controller walks back to.</summary>
+    public ActuatorCommand Safe;
 }

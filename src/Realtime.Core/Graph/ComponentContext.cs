@@ -33,10 +33,10 @@ public sealed class ComponentContext : IDisposable
     public string Source { get; }
     /// <summary>The clock sources and nodes stamp with.</summary>
     public IClock Clock { get; }
+    /// <summary>The loop's rate, Hz: <c>app.loop.rate_hz</c>, else the board's <c>timing.rate_hz</c> (what a simulated world steps by, what a controller's nominal period is).</summary>
+    public double LoopRateHz => Board.App?.Loop?.RateHz ?? Board.Timing.RateHz;
     /// <summary>The assets folder (models, videos), or null when none was found.</summary>
     public string? AssetsDirectory { get; init; }
-    /// <summary>The loop's rate, Hz: the profile's <c>app.loop.rate_hz</c>, else its <c>timing.rate_hz</c>.</summary>
-    public double LoopRateHz => Board.App?.Loop?.RateHz ?? Board.Timing.RateHz;
 
     /// <summary>
     /// Whether a path is a regular file (not a device, FIFO, socket or folder, which would block or

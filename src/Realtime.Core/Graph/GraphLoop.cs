@@ -119,7 +119,8 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
             _applied[i] = _safe[i];
             // A controller's first step starts from the safe command on the outputs.
             _commands[i].Next = _safe[i];
-            if (_fallbackCommands[i] is { } fb) fb.Next = _safe[i];
+            _commands[i].Safe = _safe[i];
+            if (_fallbackCommands[i] is { } fb) fb.Next = fb.Safe = _safe[i];
         }
         _safeOnOutputs = true;
     }

@@ -231,6 +231,15 @@ public static partial class ProfileLoader
     /// <summary>The formats a v4l2 camera may be asked for (<c>camera.format</c>).</summary>
     public static readonly string[] CameraFormatNames = { "yuyv", "nv12", "grey", "mjpeg" };
 
+    /// <summary>Whether <paramref name="name"/> has a demo name's form: 1..64 of a-z, 0-9 and '-', starting with a letter or digit.</summary>
+    public static bool IsDemoName(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > 64 || name[0] == '-') return false;
+        foreach (char ch in name)
+            if (!(ch is >= 'a' and <= 'z' or >= '0' and <= '9' or '-')) return false;
+        return true;
+    }
+
     /// <summary>Checks every field; returns "field: problem" lines (empty when the profile is usable).</summary>
     public static List<string> Validate(BoardProfile p)
     {
@@ -240,6 +249,8 @@ public static partial class ProfileLoader
 
         if (string.IsNullOrWhiteSpace(p.Name)) Add("name", "must not be empty");
         if (p.CpuCores < 0 || p.CpuCores > 1024) Add("cpu_cores", $"must be 0 (this machine) or the board's core count, got {p.CpuCores}");
+        // A demo name becomes a report label, a unit's and a bundle's file name: lowercase words joined by '-' only.
+        if (p.Demo.Length > 0 && !IsDemoName(p.Demo)) Add("demo", $"must be a name of lowercase letters, digits and '-' (like my-app), got '{MessageText.Shown(p.Demo)}'");
 
         var c = p.Camera;
         switch (c.Kind)
@@ -385,6 +396,18 @@ public static partial class ProfileLoader
         if (!(k.Ki >= 0 && k.Ki <= MaxGain)) Add("controller.ki", $"must be 0..{F(MaxGain)}, got {F(k.Ki)}");
         if (!(k.Kd >= 0 && k.Kd <= MaxGain)) Add("controller.kd", $"must be 0..{F(MaxGain)}, got {F(k.Kd)}");
         if (!(k.MaxStepDeg > 0 && k.MaxStepDeg <= MaxAngleDeg)) Add("controller.max_step_deg", $"must be above 0 and at most {F(MaxAngleDeg)}, got {F(k.MaxStepDeg)}");
+
+        // The hand-wired face tracker's plant (the graph's mount is its pan-tilt-camera node's config): it starts where its servos can be.
+        if (p.Plant is { } plant)
+        {
+            if (!(plant.ServoRateDegPerS > 0 && plant.ServoRateDegPerS <= 100_000)) Add("plant.servo_rate_deg_per_s", $"must be above 0 and at most 100000, got {F(plant.ServoRateDegPerS)}");
+            if (p.Pwm.Count > 0 && !(plant.StartPanDeg >= p.Pwm[0].MinAngleDeg && plant.StartPanDeg <= p.Pwm[0].MaxAngleDeg))
+                Add("plant.start_pan_deg", $"{F(plant.StartPanDeg)} is outside pwm[0]'s {F(p.Pwm[0].MinAngleDeg)}..{F(p.Pwm[0].MaxAngleDeg)}");
+            if (p.Pwm.Count > 1 && !(plant.StartTiltDeg >= p.Pwm[1].MinAngleDeg && plant.StartTiltDeg <= p.Pwm[1].MaxAngleDeg))
+                Add("plant.start_tilt_deg", $"{F(plant.StartTiltDeg)} is outside pwm[1]'s {F(p.Pwm[1].MinAngleDeg)}..{F(p.Pwm[1].MaxAngleDeg)}");
+            if (!(plant.WorldScale >= 1 && plant.WorldScale <= 16)) Add("plant.world_scale", $"must be 1..16, got {F(plant.WorldScale)}");
+            if (plant.SettleFrames < 0 || plant.SettleFrames > MaxFrames) Add("plant.settle_frames", $"must be 0..{MaxFrames}, got {plant.SettleFrames}");
+        }
 
         if (p.App is { } app) ValidateApp(app, Add);
         return e;

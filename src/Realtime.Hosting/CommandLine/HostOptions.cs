@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text;
+using Realtime.Core.Profiles;
 
 namespace Realtime.Hosting;
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Realtime.Core.Profiles;
 
 namespace Realtime.Hosting;
 

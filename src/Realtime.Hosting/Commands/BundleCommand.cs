@@ -81,8 +81,9 @@ internal sealed class BundleCommand : HostCommand
         var (json, profile, source) = ProfileCatalog.Resolve(board, cl.GetValue(_set) ?? [], demo, _host);
         if (!IsSafeName(profile.Name))
             throw new ProfileException(source, new[] { $"name: '{MessageText.Shown(profile.Name)}' cannot name a bundle and a service: use lower-case letters, digits, '.', '_' or '-'" });
-        // The demo names the outputs `rtapp safe` drives and goes into the unit's description: it must be one rtapp knows.
-        if (!_host.Applications.Has(profile.Demo))
+        // The demo names the outputs `rtapp safe` drives and goes into the unit's description: it must be one rtapp knows
+        // (a profile's own graph names its outputs itself).
+        if (!GraphApplication.Composes(profile) && !_host.Applications.Has(profile.Demo))
             throw new ProfileException(source, new[] { $"demo: {_host.Applications.Unknown(profile.Demo)}" });
         CheckServiceValues(profile, source);
 

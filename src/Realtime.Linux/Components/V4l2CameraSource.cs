@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
+using Realtime.Core.Reporting;
 using Realtime.Linux.V4l2;
 
 namespace Realtime.Linux.Components;
@@ -17,12 +19,16 @@ namespace Realtime.Linux.Components;
 /// mjpeg; default yuyv), <c>rate_hz</c> (0: the camera's own; default 0), <c>buffers</c> (2..32;
 /// default 4), <c>frame_wait_ms</c> (0: from the rate; default 0).
 /// </summary>
-public sealed class V4l2CameraSource : SourceNode
+public sealed class V4l2CameraSource : SourceNode, IApplicationMetrics
 {
     private readonly V4l2CaptureOptions _options;
     private readonly IV4l2Device? _device;
     private V4l2Capture? _capture;
     private long _frames, _failed;
+    // The capture's figures when it stopped (the report is written after the loop has stopped its nodes).
+    private CaptureFigures? _last;
+
+    private sealed record CaptureFigures(long Dequeued, long Dropped, long DriverDropped, long ErrorFrames, bool KernelTimestamps, long CaptureThreadBytes);
 
     /// <summary>A camera opened with <paramref name="options"/> at start.</summary>
     public V4l2CameraSource(string name, V4l2CaptureOptions options) : this(name, options, null)
@@ -114,8 +120,31 @@ public sealed class V4l2CameraSource : SourceNode
     /// <summary>Stops streaming and closes the camera.</summary>
     public override void Stop()
     {
+        if (_capture is { } c) _last = Figures(c);
         _capture?.Dispose();
         _capture = null;
+    }
+
+    private static CaptureFigures Figures(V4l2Capture c) => new(c.Dequeued, c.Dropped, c.DriverDropped, c.ErrorFrames, c.KernelTimestamps, c.CaptureThreadAllocatedBytes);
+
+    /// <summary>
+    /// The camera's own figures in the report's application metrics, named after the node
+    /// (<c>camera_frames_captured</c> for a node named camera): frames the capture thread took,
+    /// those a newer one replaced, those the driver lost, corrupt ones, whether capture times are
+    /// the kernel's, and what the capture thread allocated after its warm-up (-1: not measured).
+    /// </summary>
+    public void FillMetrics(ApplicationMetrics metrics, ReadOnlySpan<FrameRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        if ((_capture is { } live ? Figures(live) : _last) is not { } f) return;
+        metrics.Add($"{Name}_frames_captured", f.Dequeued);
+        metrics.Add($"{Name}_frames_dropped", f.Dropped);
+        metrics.Add($"{Name}_driver_dropped", f.DriverDropped);
+        metrics.Add($"{Name}_error_frames", f.ErrorFrames);
+        metrics.Add($"{Name}_kernel_timestamps", f.KernelTimestamps);
+        metrics.Add($"{Name}_capture_thread_bytes", f.CaptureThreadBytes);
+        metrics.AddSummaryLine(string.Create(CultureInfo.InvariantCulture,
+            $"Camera '{Name}' (V4L2): {f.Dequeued} frames captured, {f.Dropped} replaced by a newer one before the loop took them, {f.DriverDropped} lost by the driver, {f.ErrorFrames} corrupt; capture times from {(f.KernelTimestamps ? "the kernel's buffer timestamps" : "dequeue (the driver gives no monotonic timestamps)")}"));
     }
 
     /// <inheritdoc/>

@@ -115,7 +115,7 @@ public sealed class OnnxModelNode : Node
         if (sha is not null && ModelFile.Mismatch(path, sha) is string mismatch) return Refuse(config, "sha256", mismatch);
 
         List<int> cores = context.Board.Threads.InferenceCores;
-        var saved = context.Shared(() => SavedOptimizedModels.None);
+        var host = context.Shared(() => new HostSessionSettings());
         var settings = new OnnxSessionSettings
         {
             IntraOpThreads = threads,
@@ -125,8 +125,10 @@ public sealed class OnnxModelNode : Node
             GraphOptimization = OnnxSessionSettings.ParseGraphOptimization(level)!.Value,
             MemoryPattern = memoryPattern,
             CpuArena = arena,
-            OptimizedModelCacheDir = saved.CacheDir,
-            OptimizedModelFormat = saved.Format,
+            // The host's choices for every model of the build (the profiler, a saved optimized model); one trace per model node.
+            ProfilePathPrefix = host.ProfilePathPrefix is { } prefix ? $"{prefix}-{name}" : null,
+            OptimizedModelCacheDir = host.OptimizedModelCacheDir,
+            OptimizedModelFormat = host.OptimizedModelFormat,
         };
         OnnxInferenceEngine engine;
         try
@@ -147,6 +149,11 @@ public sealed class OnnxModelNode : Node
                 _ => ex.Data.Contains(OnnxInferenceEngine.ShapeHintKey) || ex.Message.Contains("given for input", StringComparison.Ordinal) ? "shapes" : "path",
             };
             return Refuse(config, field, ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && host.OptimizedModelCacheDir is { } cache)
+        {
+            // The saved optimized model's folder could not be made or written (a read-only or foreign working folder): the message names it.
+            return Refuse(config, "path", $"{path}: its saved optimized model cannot be written to {Path.GetFullPath(cache)}: {ex.Message}");
         }
         catch (IOException ex)
         {

@@ -151,6 +151,33 @@ public sealed class GraphLoopTests
     }
 
     [Fact]
+    public void ReturnToSafeWalksTheOutputsBackToTheSinksSafeCommandAStepAFrame()
+    {
+        _cam = new PatternSource("cam", _clock);
+        _mean = new MeanTransform("mean", _clock);
+        _pid = new FollowController("pid");
+        _servo = new RecordingSink("servo", safe: -1);
+        var back = new Realtime.Core.Components.ReturnToSafeNode("back", 1, 5);
+        var g = new GraphBuilder().Add(_cam).Add(_mean).Add(_pid).Add(_servo).Add(back)
+            .Connect("cam.image", "mean.image").Connect("mean.mean", "pid.observation").Connect("pid.command", "servo.command")
+            .Connect("back.command", "servo.fallback").Build();
+        using var loop = Loop(g, Watchdog(onMiss: FaultAction.Fallback, recoverAfter: 1000));
+        Assert.Equal(-1f, back.Command.Payload.Safe.Values[0]);
+        _mean.CostNs = f => f >= 5 ? 9 * Ms : 0;
+        loop.RunFrames(5);
+        float v = _servo.Output.Values[0];
+        Assert.NotEqual(-1f, v);
+        // Every late frame takes one step of at most 5 toward -1 from what is on the output, then stays there.
+        for (int f = 5; f < 5 + 20; f++)
+        {
+            loop.RunFrames(1);
+            v += Math.Clamp(-1f - v, -5f, 5f);
+            Assert.Equal(v, _servo.Output.Values[0], 5);
+        }
+        Assert.Equal(-1f, _servo.Output.Values[0]);
+    }
+
+    [Fact]
     public void AFallbackPolicyWithoutAFallbackControllerIsRefusedAtConstruction()
     {
         var ex = Assert.Throws<ArgumentException>(() => Loop(Tracker(), Watchdog(onMiss: FaultAction.Fallback)));
@@ -382,6 +409,14 @@ public sealed class GraphLoopTests
         int n = 0;
         for (int f = from; f < to; f++) if (f % 10 == 3) n++;
         return n;
+    public void ANodeThatListensToTicksIsToldEachTickBeforeItsFrameIsCaptured()
+    {
+        using var loop = Loop(Tracker(), deadline: 20 * Ms);
+        _mean.CostNs = f => f == 2 ? 25 * Ms : 0;
+        loop.RunFrames(5);
+        // A simulated world in the graph follows loop time as an attached instrument would: dropped ticks (3, 4) included.
+        Assert.Equal(5, _cam.TickCount);
+        Assert.Equal(new (long, int)[] { (0, 0), (1, 1), (2, 2), (5, 3), (6, 4) }, _cam.Ticks[..5]);
     }
 
     [Fact]

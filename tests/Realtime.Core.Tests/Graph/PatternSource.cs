@@ -7,9 +7,9 @@ namespace Realtime.Core.Tests.Graph;
 /// <summary>
 /// A real, small source: a BGR frame whose pixels carry the frame number (so no two frames are
 /// flat or alike), stamped by the injected clock. It can be told to fail, repeat its timestamp
-/// (stale), go flat or end at given frames.
+/// (stale), go flat or end at given frames. It records the loop ticks it is told (a simulated world follows them).
 /// </summary>
-internal sealed class PatternSource : SourceNode
+internal sealed class PatternSource : SourceNode, ITickListener
 {
     private readonly IClock _clock;
     private int _frame;
@@ -31,6 +31,15 @@ internal sealed class PatternSource : SourceNode
     public int Captures { get; private set; }
     public bool Started { get; private set; }
     public bool Stopped { get; private set; }
+    /// <summary>The first ticks told, and the capture count when each came (the tick comes before its frame's capture).</summary>
+    public readonly (long Tick, int CapturesBefore)[] Ticks = new (long, int)[64];
+    public int TickCount { get; private set; }
+
+    public void OnTick(long tick)
+    {
+        if (TickCount < Ticks.Length) Ticks[TickCount] = (tick, Captures);
+        TickCount++;
+    }
 
     public override void Start() => Started = true;
     public override void Stop() => Stopped = true;

@@ -138,9 +138,25 @@ public sealed class ProfileHardeningTests
     [InlineData("timing.warmup_frames=2000000", "timing.warmup_frames: must be 0..1000000, got 2000000")]
     [InlineData("timing.frames=2147483648", "timing.frames: expected a whole number from -2147483648 to 2147483647, got 2147483648")]
     [InlineData("timing.frames=\"many\"", "timing.frames: expected a whole number from -2147483648 to 2147483647, got \"many\"")]
+    [InlineData("plant.start_tilt_deg=123456789012345678901234567890", "plant.start_tilt_deg: 1.2345678901234568E+29 is outside pwm[1]'s -30..30")]
+    [InlineData("plant.start_pan_deg=-46", "plant.start_pan_deg: -46 is outside pwm[0]'s -45..45")]
     public void NumbersOutsideTheirRangeAreRefusedWithTheRange(string set, string problem)
     {
         Assert.Equal(problem, OneProblem("sim", set));
+    }
+
+    [Theory]
+    [InlineData("face-tracker\n[Service]", "face-tracker\\n[Service]")]
+    [InlineData("Face_Tracker", "Face_Tracker")]
+    [InlineData("-x", "-x")]
+    public void ADemoNameOfAnotherFormIsRefusedOnItsOneLine(string demo, string shown)
+    {
+        // The name becomes a report label and a unit's file name: a newline would start a directive.
+        var p = BoardFiles.Load("sim");
+        p.Demo = demo;
+        Assert.Contains($"demo: must be a name of lowercase letters, digits and '-' (like my-app), got '{shown}'", ProfileLoader.Validate(p));
+        p.Demo = "face-presence-2";
+        Assert.DoesNotContain(ProfileLoader.Validate(p), e => e.StartsWith("demo:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -115,8 +115,11 @@ public sealed class ShippedProfilesTests
         Assert.Equal(15, overlay.Timing.RateHz);
         Assert.Equal(50000, overlay.Timing.DeadlineUs);
         Assert.Equal(30, overlay.Timing.WarmupFrames);                 // merged from rpi4's timing
-        Assert.Equal(0.3, overlay.Controller.Kp);
-        Assert.Equal(rpi4.Controller.MaxStepDeg, overlay.Controller.MaxStepDeg);
+        // Its face-tracker graph (restated whole: lists replace) has the gentler gains and the 15 Hz camera.
+        var tracker = overlay.App!.Nodes.Single(n => n.Type == "pan-tilt").Config!.Value;
+        Assert.Equal(0.3, tracker.GetProperty("kp").GetDouble());
+        Assert.Equal(rpi4.App!.Nodes.Single(n => n.Type == "pan-tilt").Config!.Value.GetProperty("max_step_deg").GetDouble(), tracker.GetProperty("max_step_deg").GetDouble());
+        Assert.Equal(15, overlay.App.Nodes.Single(n => n.Type == "v4l2-camera").Config!.Value.GetProperty("rate_hz").GetDouble());
         Assert.Equal(rpi4.Pwm.Select(o => (o.Chip, o.Channel, o.Pin)), overlay.Pwm.Select(o => (o.Chip, o.Channel, o.Pin)));
         Assert.Equal(rpi4.Kernel!.Cmdline, overlay.Kernel!.Cmdline);
         Assert.Equal(rpi4.HeaderPins!.Count, overlay.HeaderPins!.Count);

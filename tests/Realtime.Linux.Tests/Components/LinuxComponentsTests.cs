@@ -120,6 +120,13 @@ public sealed class LinuxComponentsTests
         }
         Assert.True(dev.StreamedOff);
         Assert.True(dev.Closed);
+        // The capture's figures outlive its stop: the report is written after the loop stops its nodes.
+        var metrics = new Realtime.Core.Reporting.ApplicationMetrics();
+        cam.FillMetrics(metrics, ReadOnlySpan<FrameRecord>.Empty);
+        Assert.Equal(50, metrics["cam_frames_captured"]!.GetValue<long>());
+        Assert.Equal(0, metrics["cam_error_frames"]!.GetValue<long>());
+        Assert.NotNull(metrics["cam_kernel_timestamps"]);
+        Assert.NotNull(metrics["cam_capture_thread_bytes"]);
     }
 
     [Fact]

@@ -1,8 +1,9 @@
 using System;
+using Realtime.Core.Control;
 using Realtime.Core.Decoding;
 using Realtime.Core.Pipeline;
 
-namespace Realtime.Core.Control;
+namespace Realtime.Demos;
 
 /// <summary>
 /// Keeps a detected face at the image centre with a pan/tilt mount. The pixel error is turned into
@@ -70,8 +71,14 @@ public sealed class CenteringError : IDemoMetric<FaceDetection>
     public float Measure(in FaceDetection observation, FrameBuffer frame)
     {
         if (observation.Count == 0) return float.NaN;
-        float dx = observation.Best.CenterX - frame.Width * 0.5f;
-        float dy = observation.Best.CenterY - frame.Height * 0.5f;
+        return Of(observation.Best.CenterX, observation.Best.CenterY, frame.Width, frame.Height);
+    }
+
+    /// <summary>The distance of (<paramref name="x"/>, <paramref name="y"/>) from the centre of a <paramref name="width"/>×<paramref name="height"/> image, pixels.</summary>
+    public static float Of(float x, float y, int width, int height)
+    {
+        float dx = x - width * 0.5f;
+        float dy = y - height * 0.5f;
         return MathF.Sqrt(dx * dx + dy * dy);
     }
 }

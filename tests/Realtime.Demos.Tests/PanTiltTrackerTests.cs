@@ -2,8 +2,9 @@ using System;
 using Realtime.Core.Control;
 using Realtime.Core.Decoding;
 using Realtime.Core.Pipeline;
+using Realtime.Demos;
 
-namespace Realtime.Core.Tests.Control;
+namespace Realtime.Demos.Tests;
 
 /// <summary>The pan/tilt face tracker's signs, hold, clamping and reset, and the tracking-error metric.</summary>
 public sealed class PanTiltTrackerTests

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 
-namespace Realtime.Hosting;
+namespace Realtime.Core.Profiles;
 
 /// <summary>How a message shows a value that came from outside (a profile, the command line).</summary>
-internal static class MessageText
+public static class MessageText
 {
     /// <summary>A value as an error message may show it: control characters written as escapes, so a hostile value stays on its one line.</summary>
     public static string Shown(string value)
