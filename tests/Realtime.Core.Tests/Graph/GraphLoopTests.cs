@@ -409,6 +409,9 @@ public sealed class GraphLoopTests
         int n = 0;
         for (int f = from; f < to; f++) if (f % 10 == 3) n++;
         return n;
+    }
+
+    [Fact]
     public void ANodeThatListensToTicksIsToldEachTickBeforeItsFrameIsCaptured()
     {
         using var loop = Loop(Tracker(), deadline: 20 * Ms);
