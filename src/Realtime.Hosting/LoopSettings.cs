@@ -26,6 +26,7 @@ public static class LoopSettings
         return new ClosedLoopOptions
         {
             Frames = overrides.Frames ?? t.Frames,
+            RingFrames = profile.Telemetry.RingFrames,
             WarmupFrames = overrides.WarmupFrames ?? t.WarmupFrames,
             PeriodNs = (long)Math.Round(1e9 / rateHz),
             DeadlineNs = deadlineUs * 1000,

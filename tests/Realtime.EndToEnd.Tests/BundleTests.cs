@@ -69,7 +69,7 @@ public sealed class BundleTests : IDisposable
         {
             "Type=notify", "User=rtapp", "Group=rtapp", "AmbientCapabilities=CAP_SYS_NICE CAP_IPC_LOCK", "CapabilityBoundingSet=CAP_SYS_NICE CAP_IPC_LOCK",
             "NoNewPrivileges=yes", "LimitRTPRIO=90", "LimitMEMLOCK=infinity", "CPUAffinity=0 1 2", "WatchdogSec=5", "Restart=on-failure", "RestartPreventExitStatus=2", "RestartSec=2",
-            "ExecStart=/opt/rtapp/rpi5/bin/rtapp run --board /opt/rtapp/rpi5/boards/rpi5.json --assets /opt/rtapp/rpi5/assets --report /var/lib/rtapp-rpi5/report.json",
+            "ExecStart=/opt/rtapp/rpi5/bin/rtapp run --board /opt/rtapp/rpi5/boards/rpi5.json --assets /opt/rtapp/rpi5/assets --report /var/lib/rtapp-rpi5/report.json --frames 0", "ExecReload=/bin/kill -HUP $MAINPID",
             "WantedBy=multi-user.target",
         })
             Assert.Contains(line, unit);

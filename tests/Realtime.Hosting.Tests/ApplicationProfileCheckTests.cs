@@ -88,8 +88,8 @@ public sealed class ApplicationProfileCheckTests : IDisposable
     public void TheApplicationsProblemsJoinTheLoadersInOneError()
     {
         var host = new RealtimeHost("mine").Add(new ThreeOutputs());
-        var ex = Assert.Throws<ProfileException>(() => ProfileCatalog.Load(Profile("three-outputs"), new[] { "timing.frames=0" }, null, host));
-        Assert.Equal(new[] { "timing.frames: must be 1..10000000, got 0", "pwm: three-outputs needs three PWM outputs, got 2" }, ex.Problems);
+        var ex = Assert.Throws<ProfileException>(() => ProfileCatalog.Load(Profile("three-outputs"), new[] { "timing.frames=-1" }, null, host));
+        Assert.Equal(new[] { "timing.frames: must be 0..10000000 (0: run until stopped), got -1", "pwm: three-outputs needs three PWM outputs, got 2" }, ex.Problems);
     }
 
     [Theory]

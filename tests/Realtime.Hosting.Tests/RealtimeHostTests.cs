@@ -108,7 +108,7 @@ public sealed class RealtimeHostTests
     [InlineData(new[] { "run", "--quiet", "yes" }, "rtapp: unexpected argument 'yes' for 'run'")]
     [InlineData(new[] { "run", "@args.txt" }, "rtapp: unexpected argument '@args.txt' for 'run'")]
     [InlineData(new[] { "run", "--frames" }, "rtapp: option '--frames' needs a value")]
-    [InlineData(new[] { "run", "--frames", "0x10" }, "rtapp: --frames must be a whole number from 1 to 10000000, got '0x10'")]
+    [InlineData(new[] { "run", "--frames", "0x10" }, "rtapp: --frames must be a whole number from 0 to 10000000, got '0x10'")]
     [InlineData(new[] { "run", "--scenario", "fast" }, "rtapp: --scenario must be periodic or single-stream, got 'fast'")]
     [InlineData(new[] { "run", "--optimized-model", "tflite" }, "rtapp: --optimized-model must be onnx or ort, got 'tflite'")]
     [InlineData(new[] { "run", "--demo", "juggler" }, "rtapp: unknown demo 'juggler' (available: face-tracker, voice-relay, line-follower)")]

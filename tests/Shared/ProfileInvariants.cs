@@ -53,7 +53,7 @@ public static class ProfileInvariants
         Need(rate >= MinRateHz && rate <= MaxRateHz, $"timing.rate_hz {rate} outside {MinRateHz}..{MaxRateHz}");
         Need(deadline > 0 && deadline <= 1e6 / rate, $"timing.deadline_us {deadline} not within the period");
         double frames = Num(t, "frames", 900), warmup = Num(t, "warmup_frames", 30);
-        Need(frames >= 1 && frames <= MaxFrames, $"timing.frames {frames} outside 1..{MaxFrames}");
+        Need(frames >= 0 && frames <= MaxFrames, $"timing.frames {frames} outside 0..{MaxFrames}");
         Need(warmup >= 0 && warmup <= MaxWarmupFrames, $"timing.warmup_frames {warmup} outside 0..{MaxWarmupFrames}");
         double budgets = 0;
         if (t?["budgets_us"] is JsonObject b)

@@ -51,6 +51,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
     private long _nextTickNs;
     private long _lastProgressNs;
     private int _framesRun;
+    private long _firstStartNs;
     private volatile bool _stopRequested;
     private bool _disposed;
 
@@ -68,7 +69,8 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(watchdog);
-        if (options.Frames < 1) throw new ArgumentOutOfRangeException(nameof(options), "frames must be at least 1");
+        if (options.Frames < 0) throw new ArgumentOutOfRangeException(nameof(options), "frames must not be negative (0: run until stopped)");
+        if (options.Continuous && options.RingFrames < 1) throw new ArgumentOutOfRangeException(nameof(options), "a continuous run keeps at least 1 frame's record");
         if (options.WarmupFrames < 0) throw new ArgumentOutOfRangeException(nameof(options), "warm-up frames must not be negative");
         if (options.PeriodNs <= 0) throw new ArgumentOutOfRangeException(nameof(options), "period must be positive");
         if (options.DeadlineNs <= 0) throw new ArgumentOutOfRangeException(nameof(options), "deadline must be positive");
@@ -105,7 +107,8 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
         _fallbackCommands = new CommandPayload?[_sinks.Length];
         _safe = new ActuatorCommand[_sinks.Length];
         _applied = new ActuatorCommand[_sinks.Length];
-        _records = new FrameRecord[options.WarmupFrames + options.Frames];
+        // A continuous run's counted frames go round a ring after the warm-up's slots: constant memory.
+        _records = new FrameRecord[options.WarmupFrames + (options.Continuous ? options.RingFrames : options.Frames)];
 
         graph.Start();
         for (int i = 0; i < _sinks.Length; i++)
@@ -156,8 +159,14 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
     public int OutputWriteFailures => Volatile.Read(ref _outputFailures);
     /// <summary>The first failed write's error, or null.</summary>
     public Exception? FirstOutputError => Volatile.Read(ref _firstOutputError);
-    /// <summary>The records of the frames run so far, warm-up first.</summary>
-    public ReadOnlySpan<FrameRecord> Records => _records.AsSpan(0, FramesRun);
+    /// <summary>
+    /// The records of the frames run so far, warm-up first. A continuous run keeps only the warm-up
+    /// and the last <see cref="ClosedLoopOptions.RingFrames"/> counted frames, copied here in order
+    /// (an allocation: read it off the pipeline thread, once the loop has stopped).
+    /// </summary>
+    public ReadOnlySpan<FrameRecord> Records => Options.Continuous ? RingInOrder() : _records.AsSpan(0, FramesRun);
+    /// <summary>Clock time the first frame started (0 before it); a continuous run's ring may no longer hold that frame.</summary>
+    public long FirstFrameStartNs => Volatile.Read(ref _firstStartNs);
     /// <summary>Whether the frame in flight is a source fault (its transforms did not run): a fallback controller then has no new observation.</summary>
     public bool FrameIsSourceFault { get; private set; }
     /// <summary>The watchdog's decision on the last frame (a flight recorder reads it at the frame's end).</summary>
@@ -171,6 +180,24 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
 
     /// <summary>The command now on sink <paramref name="sink"/>'s outputs.</summary>
     public ActuatorCommand AppliedTo(int sink) => _safeOnOutputs ? _safe[sink] : _applied[sink];
+
+    /// <summary>Where frame <paramref name="frame"/>'s record lives: its own slot, or a continuous run's ring after the warm-up's.</summary>
+    private int Slot(int frame)
+    {
+        int warm = Options.WarmupFrames;
+        return !Options.Continuous || frame < warm ? frame : warm + (frame - warm) % Options.RingFrames;
+    }
+
+    private FrameRecord[] RingInOrder()
+    {
+        int run = FramesRun, warm = Options.WarmupFrames;
+        int counted = Math.Max(0, run - warm);
+        int kept = Math.Min(counted, Options.RingFrames);
+        var all = new FrameRecord[Math.Min(run, warm) + kept];
+        Array.Copy(_records, all, Math.Min(run, warm));
+        for (int i = 0; i < kept; i++) all[warm + i] = _records[Slot(run - kept + i)];
+        return all;
+    }
 
     /// <summary>Attaches an instrument (before the first frame): the floor, a metric, fault injection, a simulated world's clock.</summary>
     public void Attach(LoopInstrument instrument)
@@ -204,7 +231,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
             int gc0 = GC.CollectionCount(0);
             TimeSpan pause0 = GC.GetTotalPauseDuration();
             int counted0 = FramesRun;
-            outcome = RunFrames(_records.Length - FramesRun);
+            outcome = RunFrames(Options.Continuous ? int.MaxValue : _records.Length - FramesRun);
             CountedAllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - bytes0;
             CountedGcCollections = GC.CollectionCount(0) - gc0;
             CountedGcPause = GC.GetTotalPauseDuration() - pause0;
@@ -238,7 +265,8 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
     /// <summary>Runs up to <paramref name="count"/> more frames (a test ticks the loop this way). Allocation-free; a node's exception propagates (<see cref="Run"/> catches it).</summary>
     public LoopOutcome RunFrames(int count)
     {
-        int end = Math.Min(_records.Length, _framesRun + Math.Max(0, count));
+        long total = Options.Continuous ? int.MaxValue : _records.Length;
+        int end = (int)Math.Min(total, (long)_framesRun + Math.Max(0, count));
         bool periodic = Options.Scenario == LoopScenario.Periodic;
         long period = Options.PeriodNs;
         if (_nextTickNs == 0) _nextTickNs = _clock.NowNs();
@@ -248,8 +276,9 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
             if (_stopRequested) return Stop(LoopOutcome.Stopped);
             if (periodic && !WaitUntilOrStop(_nextTickNs)) return Stop(LoopOutcome.Stopped);
             int frame = _framesRun;
-            ref FrameRecord rec = ref _records[frame];
+            ref FrameRecord rec = ref _records[Slot(frame)];
             rec.StartNs = _clock.NowNs();
+            if (frame == 0) Volatile.Write(ref _firstStartNs, rec.StartNs);
             Volatile.Write(ref _lastProgressNs, rec.StartNs);
             rec.DroppedBefore = droppedBefore;
             rec.DemoMetric = float.NaN;
@@ -290,7 +319,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
                 }
             }
         }
-        return _framesRun == _records.Length ? LoopOutcome.Completed : LoopOutcome.Stopped;
+        return _framesRun == total ? LoopOutcome.Completed : LoopOutcome.Stopped;
     }
 
     /// <summary>The longest a period sleep goes without looking for a stop request, ns.</summary>

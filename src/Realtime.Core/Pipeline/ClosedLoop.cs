@@ -16,8 +16,17 @@ public enum LoopScenario
 /// <summary>Settings of a closed loop, checked once at construction; <c>with</c> makes a variant.</summary>
 public sealed record ClosedLoopOptions
 {
-    /// <summary>Counted frames to run after warm-up.</summary>
+    /// <summary>Counted frames to run after warm-up; 0 runs until stopped (<see cref="Continuous"/>).</summary>
     public int Frames { get; init; } = 1000;
+    /// <summary>
+    /// Continuous runs (<see cref="Frames"/> 0) keep the records of the last this-many counted frames
+    /// in a ring (warm-up frames are kept apart), so memory stays constant however long the run.
+    /// </summary>
+    public int RingFrames { get; init; } = DefaultRingFrames;
+    /// <summary>The ring's size when none is given: about two minutes at 30 Hz, 360 KB of records.</summary>
+    public const int DefaultRingFrames = 4096;
+    /// <summary>Whether the loop runs until stopped.</summary>
+    public bool Continuous => Frames == 0;
     /// <summary>Warm-up frames, run first and reported apart.</summary>
     public int WarmupFrames { get; init; } = 30;
     /// <summary>Nominal period in ns (periodic scenario; also the simulated time step).</summary>
@@ -154,6 +163,8 @@ public sealed class ClosedLoop<TResult> : IClosedLoop where TResult : struct
     public Exception? FirstOutputError => _loop.FirstOutputError;
     /// <summary>The records of the frames run so far, warm-up first.</summary>
     public ReadOnlySpan<FrameRecord> Records => _loop.Records;
+    /// <inheritdoc/>
+    public long FirstFrameStartNs => _loop.FirstFrameStartNs;
 
     /// <summary>Asks the loop to stop after the current frame (safe from a signal handler).</summary>
     public void RequestStop() => _loop.RequestStop();

@@ -36,6 +36,8 @@ public interface IClosedLoop : ILoopHeartbeat
     Exception? FirstOutputError { get; }
     /// <summary>The records of the frames run, warm-up first.</summary>
     ReadOnlySpan<FrameRecord> Records { get; }
+    /// <summary>Monotonic time the first frame started, ns (0 before it).</summary>
+    long FirstFrameStartNs { get; }
     /// <summary>Asks the loop to stop after the frame in flight.</summary>
     void RequestStop();
     /// <summary>Runs warm-up and counted frames.</summary>

@@ -48,11 +48,27 @@ public sealed class BoardProfile
     public KernelProfile? Kernel { get; set; }
     /// <summary>How the bundle's systemd service runs the loop.</summary>
     public ServiceProfile Service { get; set; } = new();
+    /// <summary>What a continuous run (no frame count) keeps and reports while it runs.</summary>
+    public TelemetryProfile Telemetry { get; set; } = new();
     /// <summary>The application graph (nodes, connections, loop timing), built by a component registry.</summary>
     public AppProfile? App { get; set; }
     /// <summary>The JSON schema an editor validates the file against; read and ignored.</summary>
     [System.Text.Json.Serialization.JsonPropertyName("$schema")]
     public string? Schema { get; set; }
+}
+
+/// <summary>
+/// A continuous run's reporting (<c>timing.frames</c> 0 or <c>--frames 0</c>): its interval summaries
+/// and how many frames' records it keeps for the report.
+/// </summary>
+public sealed class TelemetryProfile
+{
+    /// <summary>Seconds between interval summaries (a line on stdout and a JSON report in the state directory).</summary>
+    public double IntervalS { get; set; } = 60;
+    /// <summary>Counted frames whose records the report keeps (the last ones, in a ring).</summary>
+    public int RingFrames { get; set; } = Realtime.Core.Pipeline.ClosedLoopOptions.DefaultRingFrames;
+    /// <summary>Interval reports kept in the state directory (older ones are deleted).</summary>
+    public int KeepReports { get; set; } = 24;
 }
 
 /// <summary>One usable physical header pin.</summary>

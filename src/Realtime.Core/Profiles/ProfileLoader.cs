@@ -12,6 +12,10 @@ public static partial class ProfileLoader
 {
     /// <summary>The most counted frames a run may have, from <c>timing.frames</c> or <c>--frames</c>: the loop keeps a record per frame.</summary>
     public const int MaxFrames = 10_000_000;
+    /// <summary>The longest interval between a continuous run's summaries: a day.</summary>
+    public const double MaxIntervalS = 86_400;
+    /// <summary>The most frame records a continuous run keeps (about 90 MB of records).</summary>
+    public const int MaxRingFrames = 1_000_000;
 
     /// <summary>The most warm-up frames, from <c>timing.warmup_frames</c> or <c>--warmup</c>.</summary>
     public const int MaxWarmupFrames = 1_000_000;
@@ -297,7 +301,11 @@ public static partial class ProfileLoader
         else if (rateOk && t.DeadlineUs > 1e6 / t.RateHz)
             Add("timing.deadline_us", $"{t.DeadlineUs} µs is longer than the period ({F(Math.Round(1e6 / t.RateHz))} µs at {F(t.RateHz)} Hz)");
         if (t.WarmupFrames < 0 || t.WarmupFrames > MaxWarmupFrames) Add("timing.warmup_frames", $"must be 0..{MaxWarmupFrames}, got {t.WarmupFrames}");
-        if (t.Frames < 1 || t.Frames > MaxFrames) Add("timing.frames", $"must be 1..{MaxFrames}, got {t.Frames}");
+        if (t.Frames < 0 || t.Frames > MaxFrames) Add("timing.frames", $"must be 0..{MaxFrames} (0: run until stopped), got {t.Frames}");
+        var tel = p.Telemetry;
+        if (!(tel.IntervalS > 0 && tel.IntervalS <= MaxIntervalS)) Add("telemetry.interval_s", $"must be more than 0 and at most {MaxIntervalS} (seconds), got {F(tel.IntervalS)}");
+        if (tel.RingFrames < 1 || tel.RingFrames > MaxRingFrames) Add("telemetry.ring_frames", $"must be 1..{MaxRingFrames}, got {tel.RingFrames}");
+        if (tel.KeepReports < 1 || tel.KeepReports > 10_000) Add("telemetry.keep_reports", $"must be 1..10000, got {tel.KeepReports}");
         long budgetSum = 0;
         foreach (var kv in t.BudgetsUs)
         {

@@ -8,6 +8,7 @@ namespace Realtime.Core.Reporting;
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RunReport))]
+[JsonSerializable(typeof(IntervalReport))]
 [JsonSerializable(typeof(Realtime.Core.Recording.ReplayReport))]
 public sealed partial class ReportJsonContext : JsonSerializerContext
 {

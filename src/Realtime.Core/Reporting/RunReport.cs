@@ -119,6 +119,8 @@ public sealed class RunReport
     public ApplicationMetrics Metrics { get; set; } = new();
     /// <summary>Energy per frame and mean power, where the profile configures a power monitor (null otherwise).</summary>
     public PowerReport? Power { get; set; }
+    /// <summary>A continuous run's: its percentiles come from histograms, its per-frame figures from the last frames (null in a bounded run).</summary>
+    public ContinuousInfo? Continuous { get; set; }
 }
 
 /// <summary>One watchdog event.</summary>

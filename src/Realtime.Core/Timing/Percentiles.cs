@@ -35,6 +35,30 @@ public static class Percentiles
         return SummarizeSorted(sorted);
     }
 
+    /// <summary>
+    /// Summarises a histogram's counts (a continuous run's: no samples are kept), each percentile
+    /// within <see cref="LatencyHistogram.RelativeError"/> of the nearest-rank value; max and mean are exact.
+    /// </summary>
+    public static LatencySummary FromHistogram(HistogramSnapshot h)
+    {
+        ArgumentNullException.ThrowIfNull(h);
+        var s = new LatencySummary { Count = (int)Math.Min(h.Count, int.MaxValue) };
+        if (h.Count == 0) return s;
+        s.P50Us = h.ValueAtQuantile(0.50) / 1000.0;
+        s.P90Us = h.ValueAtQuantile(0.90) / 1000.0;
+        s.P95Us = h.ValueAtQuantile(0.95) / 1000.0;
+        s.P99Us = h.ValueAtQuantile(0.99) / 1000.0;
+        s.P999Us = h.ValueAtQuantile(0.999) / 1000.0;
+        s.MaxUs = h.MaxNs / 1000.0;
+        s.MeanUs = h.MeanNs / 1000.0;
+        var missing = new System.Collections.Generic.List<string>(3);
+        if (h.Count < MinSamplesP90) missing.Add("p90");
+        if (h.Count < MinSamplesP99) missing.Add("p99");
+        if (h.Count < MinSamplesP999) missing.Add("p999");
+        s.NotEstablished = missing.Count == 0 ? null : missing.ToArray();
+        return s;
+    }
+
     /// <summary>Summarises ascending-sorted nanosecond samples.</summary>
     public static LatencySummary SummarizeSorted(ReadOnlySpan<long> sorted)
     {

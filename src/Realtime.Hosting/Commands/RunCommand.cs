@@ -36,7 +36,7 @@ internal sealed class RunCommand : HostCommand
 
     private readonly Option<string> _board = HostOptions.Board("--board", "The board profile: a built-in name or a profile file (default: sim).");
     private readonly Option<string> _demo = HostOptions.Text("--demo", "NAME", "The application to run (default: the profile's).");
-    private readonly Option<int?> _frames = HostOptions.Number("--frames", 1, ProfileLoader.MaxFrames, "N", "Counted frames (default: the profile's).");
+    private readonly Option<int?> _frames = HostOptions.Number("--frames", 0, ProfileLoader.MaxFrames, "N", "Counted frames (default: the profile's); 0 runs until SIGTERM/SIGINT (continuous: histograms, interval reports, SIGHUP writes one now).");
     private readonly Option<int?> _warmup = HostOptions.Number("--warmup", 0, ProfileLoader.MaxWarmupFrames, "N", "Warm-up frames before counting (default: the profile's).");
     private readonly Option<LoopScenario?> _scenario = HostOptions.Choice("--scenario", "Paced at the profile's rate, or each frame as soon as the last is done (default: periodic).",
         ("periodic", LoopScenario.Periodic), ("single-stream", LoopScenario.SingleStream));
@@ -54,6 +54,8 @@ internal sealed class RunCommand : HostCommand
         "Serve live metrics while the loop runs: Prometheus text at /metrics and /healthz, from the telemetry thread (e.g. 127.0.0.1:9464).");
     private readonly Option<double?> _metricsHold = HostOptions.Real("--metrics-hold", 0, 3600, "SECONDS",
         "With --metrics: after the loop ends (outputs safe, report written), keep serving the final figures until one more scrape has read them, for at most this long.");
+    private readonly Option<string> _stateDir = HostOptions.Text("--state-dir", "DIR",
+        "A continuous run's interval reports go here (default: $STATE_DIRECTORY, as systemd's StateDirectory= sets it; else stdout only).");
     private readonly Option<string> _record = HostOptions.Text("--record", "FILE.mcap", "Record every frame (inputs, stamps, model outputs, commands, watchdog decisions) into an MCAP file, from a writer thread off the loop.");
     private readonly Option<string> _recordOnMiss = HostOptions.Text("--record-on-miss", "FILE.mcap", "Record only the frames around each miss or fault (half the ring before, half after) into an MCAP file.");
     private readonly Option<int?> _recordFrames = HostOptions.Number("--record-frames", 2, 4096, "N", "The flight recorder's ring, in frames (default 64): what --record-on-miss keeps around a miss, and the writer's slack.");
@@ -62,7 +64,7 @@ internal sealed class RunCommand : HostCommand
     /// <inheritdoc/>
     public override IReadOnlyList<Option> Options => new Option[]
     {
-        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _metrics, _metricsHold, _record, _recordOnMiss, _recordFrames,
+        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _metrics, _metricsHold, _stateDir, _record, _recordOnMiss, _recordFrames,
     };
 
     /// <inheritdoc/>
@@ -137,13 +139,30 @@ internal sealed class RunCommand : HostCommand
             OptimizedModelCacheDir = cl.GetValue(_optimizedModel) is null ? null : cl.GetValue(_cache) ?? System.IO.Path.Combine("out", "ort-cache"),
             OptimizedModelFormat = cl.GetValue(_optimizedModel) ?? Realtime.Onnx.SavedModelFormat.Onnx,
         };
-        try { faults?.CheckWithin((overrides.WarmupFrames ?? profile.Timing.WarmupFrames) + (overrides.Frames ?? profile.Timing.Frames)); }
+        // Continuous mode: no frame count (timing.frames 0 or --frames 0), until SIGTERM/SIGINT, in constant memory.
+        bool continuous = (overrides.Frames ?? profile.Timing.Frames) == 0;
+        long framesPlanned = continuous ? int.MaxValue : (long)(overrides.WarmupFrames ?? profile.Timing.WarmupFrames) + (overrides.Frames ?? profile.Timing.Frames);
+        try { faults?.CheckWithin((int)framesPlanned); }
         catch (FormatException ex) { throw new UsageException($"--inject: {ex.Message}"); }
         bool quiet = cl.GetValue(_quiet);
         bool rt = !cl.GetValue(_noRt);
         string? assets = AssetLocator.Find(cl.GetValue(_assets));
         if (stop.Requested) return StoppedDuringStartup(host, stop, "profile-loaded", profile.Name, demoName, reportPath);
         startup.Mark(StartupTimeline.ProfileLoaded);
+        // A continuous run's reports need their directory before anything moves.
+        string? stateDir = cl.GetValue(_stateDir);
+        string stateField = "--state-dir";
+        if (stateDir is null && continuous && Environment.GetEnvironmentVariable("STATE_DIRECTORY") is { Length: > 0 } fromSystemd)
+        {
+            stateDir = fromSystemd.Split(':')[0];
+            stateField = "STATE_DIRECTORY";
+        }
+        if (stateDir is not null && !continuous)
+            throw new UsageException("--state-dir: only a continuous run writes interval reports (--frames 0, or timing.frames 0 in the profile)");
+        if (stateDir is not null && ContinuousReporter.CheckStateDirectory(stateDir) is string stateProblem)
+            throw new UsageException($"{stateField} '{stateDir}': {stateProblem}");
+        // Without --report, a continuous run's final report goes beside its interval reports.
+        if (stateDir is not null) reportPath ??= Path.Combine(stateDir, "report.json");
         // Live metrics listen before anything is opened: a port that cannot be taken stops the run with no output moved.
         using RunMetrics? metrics = cl.GetValue(_metrics) is string listen
             ? RunMetrics.Start(listen, "--metrics", host.Version, host.Commit, profile.Name, profile.Threads.Telemetry?.Cores ?? new List<int>(), !cl.GetValue(_noRt))
@@ -213,6 +232,14 @@ internal sealed class RunCommand : HostCommand
             causes = new MissCauseRecorder(causeLoop.Options.DeadlineNs, causeLoop.Options.StageBudgetsNs);
             causeLoop.Attach(causes);
         }
+        // A continuous run keeps its latencies in histograms (constant memory) for its reports and the scrape alike.
+        LoopTelemetry? telemetry = null;
+        if (continuous)
+        {
+            var contLoop = loop.GraphLoop ?? throw new UsageException($"--frames 0: {demoName} does not run on the graph loop");
+            telemetry = RunMetrics.For(contLoop);
+            contLoop.Attach(telemetry);
+        }
         Realtime.Core.Recording.FlightRecorder? recorder = null;
         if (recording is not null)
         {
@@ -228,7 +255,7 @@ internal sealed class RunCommand : HostCommand
         {
             var modelPaths = new List<string>();
             foreach (var m in demo.Models) modelPaths.Add(m.Path);
-            if (!metrics.Watch(loop, demoName, modelPaths, w.StallTimeoutUs * 1000))
+            if (!metrics.Watch(loop, demoName, modelPaths, w.StallTimeoutUs * 1000, telemetry))
                 setupNotes.Add($"--metrics: {demoName} is wired by hand, not a graph: only the build, models, GC and temperatures are served");
             else if (!quiet) Console.WriteLine($"metrics: http://{metrics.Endpoint}/metrics");
         }
@@ -242,7 +269,8 @@ internal sealed class RunCommand : HostCommand
         // stops the loop before its first frame, and the usual path below reports it.
         stop.Attach(loop);
         if (!quiet)
-            Console.WriteLine($"{host.ToolName} {host.Version}: {profile.Name} / {demoName}: {loop.Options.WarmupFrames} warm-up + {loop.Options.Frames} frames, " +
+            Console.WriteLine($"{host.ToolName} {host.Version}: {profile.Name} / {demoName}: {loop.Options.WarmupFrames} warm-up + " +
+                (continuous ? $"frames until stopped (report every {profile.Telemetry.IntervalS:0.###} s{(stateDir is null ? "" : $" into {stateDir}")}, last {loop.Options.RingFrames} frames kept)" : $"{loop.Options.Frames} frames") + ", " +
                 $"{(loop.Options.Scenario == LoopScenario.Periodic ? $"periodic {1e9 / loop.Options.PeriodNs:0.##} Hz" : "single-stream")}, deadline {loop.Options.DeadlineNs / 1000} µs" +
                 (faults is null ? "" : $", injecting {faults.Faults.Length} fault(s)"));
 
@@ -256,6 +284,14 @@ internal sealed class RunCommand : HostCommand
         // A power monitor is read on its own ordinary thread on the housekeeping cores, never in the loop.
         using var power = OpenPowerMonitor(profile, source, rt, setupNotes);
 
+        // Interval reports on the telemetry thread; SIGHUP asks for one now (the run goes on).
+        using ContinuousReporter? reporter = telemetry is null ? null : new ContinuousReporter(telemetry,
+            new IntervalReport { Tool = host.ToolName, Version = host.Version, Board = profile.Name, Demo = demoName, RateHz = Math.Round(1e9 / loop.Options.PeriodNs, 3), DeadlineUs = loop.Options.DeadlineNs / 1000 },
+            profile.Telemetry.IntervalS, stateDir, profile.Telemetry.KeepReports, Console.WriteLine, () =>
+            {
+                var cores = th.Telemetry?.Cores;
+                if (rt && cores is { Count: > 0 }) RealtimeScheduling.ApplyToCurrentThread(0, cores, lockMemory: false, thread: "telemetry");
+            });
         SchedulingInfo scheduling = new();
         LoopOutcome outcome = LoopOutcome.Faulted;
         long loopStartNs = 0;
@@ -272,7 +308,9 @@ internal sealed class RunCommand : HostCommand
         // Builds the report from what was measured and writes it (also from the unhandled-exception path).
         RunReport WriteReport(LoopOutcome outcome, int exitCode, long safeDoneNs, string? fatal)
         {
-            long runStartNs = loop.FramesRun > 0 ? loop.Records[0].StartNs : loopStartNs;
+            long runStartNs = loop.FirstFrameStartNs > 0 ? loop.FirstFrameStartNs : loopStartNs;
+            // A continuous run's records are its warm-up and last frames, copied once here.
+            var records = loop.Records;
             var report = new RunReport
             {
                 Tool = host.ToolName,
@@ -299,13 +337,14 @@ internal sealed class RunCommand : HostCommand
                 GcPauseMs = Math.Round(loop.CountedGcPause.TotalMilliseconds, 3),
                 AllocBytesPerFrame = loop.CountedFramesMeasured > 0 ? Math.Round((double)loop.CountedAllocatedBytes / loop.CountedFramesMeasured, 3) : 0,
             };
-            ReportBuilder.FillTiming(report, loop.Records, loop.Options, profile.Timing.BudgetsUs);
+            ReportBuilder.FillTiming(report, records, loop.Options, profile.Timing.BudgetsUs);
+            reporter?.FillFinal(report, loop.Options.RingFrames, report.Frames);
             ReportMetadata.Stamp(report, host.Commit, ReportMetadata.Paths(demo.Models));
             foreach (var m in demo.Models) report.ModelRuns += m.Engine.Runs;
             if (loop is Realtime.Core.Graph.GraphLoop graphLoop && demo is GraphApplicationInstance) report.Nodes = NodeFigures(graphLoop.Graph);
             ReportBuilder.FillWatchdog(report, loop.Watchdog, runStartNs, watchdogThread.Events, watchdogThread.Stalls);
             report.MissCauses = causes?.ToReport();
-            demo.FillMetrics(report.Metrics, loop.Records);
+            demo.FillMetrics(report.Metrics, records);
             if (power is not null)
             {
                 var t = power.Totals();
@@ -323,7 +362,7 @@ internal sealed class RunCommand : HostCommand
                 SchedulingSetup = loopStartNs > 0 ? Math.Round((loopStartNs - wireEndNs) / 1e6, 3) : 0,
                 FirstInference = Math.Round(Sum(demo.Models, m => m.FirstInferenceMs), 3),
             };
-            if (loop.FramesRun > 0) startup.Mark(StartupTimeline.FirstFrame, loop.Records[0].StartNs);
+            if (loop.FramesRun > 0) startup.Mark(StartupTimeline.FirstFrame, loop.FirstFrameStartNs);
             startup.Mark(StartupTimeline.FirstActuation, loop.FirstActuationNs);
             startup.Mark(StartupTimeline.OnnxRuntimeReady, OnnxRuntimeWarmUp.ReadyNs);
             report.ColdStartMs.ProcessToOutputsSafe = startup.MsFromStart(StartupTimeline.OutputsSafe, processStartNs);
@@ -361,6 +400,8 @@ internal sealed class RunCommand : HostCommand
             catch (Exception) { /* the process is going down; the outputs are already safe */ }
         };
 
+        using var sighup = reporter is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; reporter.RequestReport(); });
+        reporter?.Start();
         power?.Start();
         // The watchdog runs before the first frame (it was started when the outputs were safe).
         watchdogRunning.Wait(TimeSpan.FromSeconds(5));
@@ -386,6 +427,8 @@ internal sealed class RunCommand : HostCommand
         loop.ShutdownOutputs();
         long safeDoneNs = MonotonicClock.NowNs();
         watchdogThread.Dispose();
+        // The final report is this run's last word: no interval report after it.
+        reporter?.Dispose();
         // The writer drains what the ring still holds once the outputs are safe, never before.
         var recorded = abandoned ? null : recorder?.Finish();
         power?.Stop();

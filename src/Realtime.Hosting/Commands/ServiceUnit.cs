@@ -124,7 +124,10 @@ internal static class ServiceUnit
         sb.Append("NotifyAccess=main\n");
         sb.Append(c, $"User={Word(p.Service.User)}\n");
         sb.Append(c, $"Group={Word(p.Service.User)}\n");
-        sb.Append(c, $"ExecStart={bin} run --board {boardFile} --assets {Word(prefix)}/assets --report /var/lib/{state}/report.json\n");
+        // Continuous: until systemd stops it (SIGTERM: final report); interval reports go to $STATE_DIRECTORY, which StateDirectory= sets.
+        sb.Append(c, $"ExecStart={bin} run --board {boardFile} --assets {Word(prefix)}/assets --report /var/lib/{state}/report.json --frames 0\n");
+        sb.Append("# systemctl reload: a report now, the run goes on.\n");
+        sb.Append("ExecReload=/bin/kill -HUP $MAINPID\n");
         sb.Append("# However the loop ended (a clean stop, a crash, SIGKILL, the watchdog), the outputs go to their safe values.\n");
         // Only the outputs are opened (of an app graph, its sinks alone): no model or video, so no assets folder is needed.
         sb.Append(c, $"ExecStopPost={bin} safe --board {boardFile} --quiet\n");

@@ -37,6 +37,20 @@ public sealed class LoopTelemetry : LoopInstrument
     public long DeadlineMisses => Volatile.Read(ref _misses);
     /// <summary>End to end latency so far.</summary>
     public LatencyHistogram EndToEnd => _endToEnd;
+    /// <summary>Stage <paramref name="stage"/>'s latency so far (by <see cref="Stage"/>).</summary>
+    public LatencyHistogram StageLatency(int stage) => _stages[stage];
+    /// <summary>|start-to-start − period| so far (empty when not paced).</summary>
+    public LatencyHistogram Jitter => _jitter;
+    /// <summary>The model-alone floor so far (empty unless asked for).</summary>
+    public LatencyHistogram Floor => _floor;
+    /// <summary>Frames the source produced that the loop never took, after warm-up.</summary>
+    public long DroppedFrames => Volatile.Read(ref _dropped);
+    /// <summary>Counted frames that were source faults.</summary>
+    public long SourceFaultFrames => Volatile.Read(ref _sourceFaults);
+    /// <summary>Counted frames whose command was not applied.</summary>
+    public long HeldFrames => Volatile.Read(ref _held);
+    /// <summary>Counted frames whose fallback controller's command was applied.</summary>
+    public long FallbackFrames => Volatile.Read(ref _fallbacks);
 
     /// <inheritdoc/>
     public override void OnFrameEnd(int frame, ref FrameRecord record)

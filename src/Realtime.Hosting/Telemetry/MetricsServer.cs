@@ -21,14 +21,18 @@ public sealed class MetricsServer : IDisposable
     public const int MaxRequestBytes = 8 * 1024;
 
     private readonly Socket _listener;
-    private readonly Func<string> _metrics;
+    private readonly Func<StringBuilder> _metrics;
+    // The scrape's body is encoded into this buffer, kept from one scrape to the next (grown when a
+    // bigger one comes): a scrape every 100 ms must not leave a large string and byte array each
+    // time for the GC's large-object heap, which only a full collection returns.
+    private byte[] _body = new byte[64 * 1024];
     private readonly Func<(bool Healthy, string Text)> _health;
     private readonly Thread _thread;
     private readonly byte[] _request = new byte[MaxRequestBytes];
     private volatile bool _stopping;
     private long _scrapes, _rejected;
 
-    private MetricsServer(Socket listener, Func<string> metrics, Func<(bool, string)> health, TimeSpan clientTimeout, Action? onThreadStart)
+    private MetricsServer(Socket listener, Func<StringBuilder> metrics, Func<(bool, string)> health, TimeSpan clientTimeout, Action? onThreadStart)
     {
         _listener = listener;
         _metrics = metrics;
@@ -76,6 +80,18 @@ public sealed class MetricsServer : IDisposable
     /// machine does not have is an <see cref="InvalidOperationException"/> that says so.
     /// </summary>
     public static MetricsServer Start(IPEndPoint endpoint, Func<string> metrics, Func<(bool Healthy, string Text)> health,
+        TimeSpan? clientTimeout = null, Action? onThreadStart = null)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        var text = new StringBuilder();
+        return Start(endpoint, () => text.Clear().Append(metrics()), health, clientTimeout, onThreadStart);
+    }
+
+    /// <summary>
+    /// As <see cref="Start(IPEndPoint, Func{string}, Func{ValueTuple{bool, string}}, TimeSpan?, Action)"/>, with
+    /// the body rendered into a builder the caller keeps: a scrape then allocates no large object.
+    /// </summary>
+    public static MetricsServer Start(IPEndPoint endpoint, Func<StringBuilder> metrics, Func<(bool Healthy, string Text)> health,
         TimeSpan? clientTimeout = null, Action? onThreadStart = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -150,7 +166,13 @@ public sealed class MetricsServer : IDisposable
         if (path.SequenceEqual("/metrics"u8))
         {
             Interlocked.Increment(ref _scrapes);
-            Reply(client, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", _metrics(), bodyless: head_, counted: false);
+            StringBuilder text = _metrics();
+            int size = 0;
+            foreach (ReadOnlyMemory<char> chunk in text.GetChunks()) size += Encoding.UTF8.GetByteCount(chunk.Span);
+            if (size > _body.Length) _body = new byte[Math.Max(size, _body.Length * 2)];
+            int at = 0;
+            foreach (ReadOnlyMemory<char> chunk in text.GetChunks()) at += Encoding.UTF8.GetBytes(chunk.Span, _body.AsSpan(at));
+            Reply(client, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", _body.AsSpan(0, at), bodyless: head_, counted: false);
         }
         else if (path.SequenceEqual("/healthz"u8))
         {
@@ -162,10 +184,12 @@ public sealed class MetricsServer : IDisposable
         else Reply(client, 404, "Not Found", "text/plain", "only /metrics and /healthz\n");
     }
 
-    private void Reply(Socket client, int status, string reason, string type, string body, bool bodyless = false, bool allow = false, bool counted = true)
+    private void Reply(Socket client, int status, string reason, string type, string body, bool bodyless = false, bool allow = false, bool counted = true) =>
+        Reply(client, status, reason, type, Encoding.UTF8.GetBytes(body), bodyless, allow, counted);
+
+    private void Reply(Socket client, int status, string reason, string type, ReadOnlySpan<byte> content, bool bodyless = false, bool allow = false, bool counted = true)
     {
         if (counted) Interlocked.Increment(ref _rejected);
-        byte[] content = Encoding.UTF8.GetBytes(body);
         string head = $"HTTP/1.1 {status} {reason}\r\nContent-Type: {type}\r\nContent-Length: {content.Length}\r\nConnection: close\r\n"
             + (allow ? "Allow: GET, HEAD\r\n" : "") + "\r\n";
         client.Send(Encoding.ASCII.GetBytes(head));

@@ -24,6 +24,9 @@ public sealed class PrometheusText
     /// <summary>What has been written since the last <see cref="Clear"/>.</summary>
     public override string ToString() => _text.ToString();
 
+    /// <summary>The buffer itself (the server encodes it without making a string of it).</summary>
+    public StringBuilder Builder => _text;
+
     /// <summary>Starts again (the buffer is kept).</summary>
     public void Clear()
     {

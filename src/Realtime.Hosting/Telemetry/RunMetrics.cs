@@ -62,7 +62,7 @@ public sealed class RunMetrics : IDisposable
     /// Watches the built application's loop: attaches a <see cref="LoopTelemetry"/> to it (before its
     /// first frame). False when the loop takes no instruments (a hand-wired demo's).
     /// </summary>
-    public bool Watch(IClosedLoop loop, string application, IEnumerable<string> models, long stallTimeoutNs)
+    public bool Watch(IClosedLoop loop, string application, IEnumerable<string> models, long stallTimeoutNs, LoopTelemetry? attached = null)
     {
         ArgumentNullException.ThrowIfNull(loop);
         var names = new List<string>();
@@ -71,11 +71,19 @@ public sealed class RunMetrics : IDisposable
         _loopLabels = PrometheusText.Labels(("application", application));
         _stallNs = Math.Max(stallTimeoutNs, 1_000_000);
         if (loop is not GraphLoop graphLoop) return false;
-        var telemetry = new LoopTelemetry(graphLoop.Options.Scenario == LoopScenario.Periodic ? graphLoop.Options.PeriodNs : 0, graphLoop.Options.DeadlineNs);
-        graphLoop.Attach(telemetry);
+        // A continuous run has attached its own already: one set of figures for the scrape and the reports.
+        var telemetry = attached ?? For(graphLoop);
+        if (attached is null) graphLoop.Attach(telemetry);
         _telemetry = telemetry;
         _loop = graphLoop;
         return true;
+    }
+
+    /// <summary>A new <see cref="LoopTelemetry"/> for <paramref name="loop"/> (not attached).</summary>
+    public static LoopTelemetry For(GraphLoop loop)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        return new LoopTelemetry(loop.Options.Scenario == LoopScenario.Periodic ? loop.Options.PeriodNs : 0, loop.Options.DeadlineNs);
     }
 
     /// <summary>
@@ -95,7 +103,7 @@ public sealed class RunMetrics : IDisposable
         return true;
     }
 
-    private string Render()
+    private System.Text.StringBuilder Render()
     {
         // The telemetry thread only: one request at a time.
         _text.Clear();
@@ -108,7 +116,7 @@ public sealed class RunMetrics : IDisposable
                 GC.CollectionCount(g), PrometheusText.Labels(("generation", g.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         foreach (var zone in MachineFacts.ReadThermal())
             _text.Gauge("rtapp_temperature_celsius", "Each thermal zone of the board.", zone.TempC, PrometheusText.Labels(("zone", zone.Zone), ("type", zone.Type)));
-        return _text.ToString();
+        return _text.Builder;
     }
 
     private (bool, string) Health()

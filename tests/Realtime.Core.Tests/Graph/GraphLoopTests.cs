@@ -368,6 +368,50 @@ public sealed class GraphLoopTests
     }
 
     [Fact]
+    public void AContinuousLoopKeepsItsWarmupAndTheLastFramesInARingInOrderAndAllocatesNothingPerFrame()
+    {
+        using var loop = new GraphLoop(Tracker(), new ClosedLoopOptions { Frames = 0, RingFrames = 50, WarmupFrames = 5, PeriodNs = Period, DeadlineNs = 8 * Ms }, Watchdog(), _clock);
+        Assert.True(loop.Options.Continuous);
+        // A miss every 10th frame: the ring's flags must be the frames' own, in order, after it has gone round several times.
+        _mean.CostNs = f => f % 10 == 3 ? 9 * Ms : 1 * Ms;
+        long firstStart = _clock.NowNs();
+        Assert.Equal(LoopOutcome.Stopped, loop.RunFrames(100));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int gc = GC.CollectionCount(0);
+        loop.RunFrames(1234);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(gc, GC.CollectionCount(0));
+        Assert.Equal(1334, loop.FramesRun);
+        Assert.Equal(firstStart, loop.FirstFrameStartNs);
+
+        var r = loop.Records;
+        Assert.Equal(5 + 50, r.Length);
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(FrameFlags.Warmup, r[i].Flags & FrameFlags.Warmup);
+            Assert.Equal(firstStart + i * Period, r[i].StartNs);
+        }
+        // The last 50 frames (1284..1333), each at its own tick.
+        for (int i = 5; i < r.Length; i++)
+        {
+            int frame = 1334 - 50 + (i - 5);
+            Assert.Equal(firstStart + frame * Period, r[i].StartNs);
+            Assert.Equal(frame % 10 == 3, (r[i].Flags & FrameFlags.DeadlineMiss) != 0);
+            Assert.Equal(FrameFlags.None, r[i].Flags & FrameFlags.Warmup);
+        }
+        // The watchdog saw every counted miss, the ring's and those it no longer holds.
+        Assert.Equal(CountMissesIn(5, 1334), loop.Watchdog.FaultCount(FaultKind.DeadlineMiss));
+    }
+
+    private static int CountMissesIn(int from, int to)
+    {
+        int n = 0;
+        for (int f = from; f < to; f++) if (f % 10 == 3) n++;
+        return n;
+    }
+
+    [Fact]
     public void ANodeThatListensToTicksIsToldEachTickBeforeItsFrameIsCaptured()
     {
         using var loop = Loop(Tracker(), deadline: 20 * Ms);

@@ -134,7 +134,7 @@ public sealed class ProfileHardeningTests
     [InlineData("controller.kp=1e308", "controller.kp: must be 0..1000, got 1E+308")]
     [InlineData("timing.rate_hz=1e-300", "timing.rate_hz: must be 0.001..10000, got 1E-300")]
     [InlineData("watchdog.stall_timeout_us=9223372036854775807", "watchdog.stall_timeout_us: must be 1..3600000000, got 9223372036854775807")]
-    [InlineData("timing.frames=2147483647", "timing.frames: must be 1..10000000, got 2147483647")]
+    [InlineData("timing.frames=2147483647", "timing.frames: must be 0..10000000 (0: run until stopped), got 2147483647")]
     [InlineData("timing.warmup_frames=2000000", "timing.warmup_frames: must be 0..1000000, got 2000000")]
     [InlineData("timing.frames=2147483648", "timing.frames: expected a whole number from -2147483648 to 2147483647, got 2147483648")]
     [InlineData("timing.frames=\"many\"", "timing.frames: expected a whole number from -2147483648 to 2147483647, got \"many\"")]
