@@ -37,7 +37,7 @@ public sealed partial class ContinuousRunTests : IDisposable
         string path = Path.Combine(dir, "fast.json");
         File.WriteAllText(path, $$"""
             {
-              "extends": "sim", "name": "fast-relay",
+              "extends": "sim", "name": "fast-relay", "demo": "fast-relay",
               "timing": { "rate_hz": {{rateHz}}, "deadline_us": {{(int)(1e6 / rateHz)}}, "warmup_frames": 50, "frames": 0, "budgets_us": null },
               "telemetry": { "interval_s": {{intervalS}}, "ring_frames": 256, "keep_reports": 3 },
               "app": {
