@@ -175,6 +175,7 @@ public sealed partial class ContinuousRunTests : IDisposable
     [InlineData("state-dir-bounded", "--state-dir: only a continuous run writes interval reports")]
     [InlineData("interval", "telemetry.interval_s: must be more than 0 and at most 86400 (seconds), got 0")]
     [InlineData("ring", "telemetry.ring_frames: must be 1..1000000, got 0")]
+    [InlineData("record", "--record: a continuous run (--frames 0) has no end")]
     public void BadInputStopsTheRunBeforeAnythingMovesWithOneErrorAndExitTwo(string what, string expected)
     {
         string profile = FastProfile(_dir, 200, 60);
@@ -184,6 +185,7 @@ public sealed partial class ContinuousRunTests : IDisposable
             case "state-dir": args.AddRange(new[] { "--frames", "0", "--state-dir", "/proc/rtapp-state" }); break;
             case "state-dir-bounded": args.AddRange(new[] { "--frames", "10", "--state-dir", Path.Combine(_dir, "s") }); break;
             case "interval": args.AddRange(new[] { "--frames", "0", "--set", "telemetry.interval_s=0" }); break;
+            case "record": args.AddRange(new[] { "--frames", "0", "--record", Path.Combine(_dir, "every-frame.mcap") }); break;
             default: args.AddRange(new[] { "--frames", "0", "--set", "telemetry.ring_frames=0" }); break;
         }
         var r = Rtapp.Run(TimeSpan.FromSeconds(60), args.ToArray());

@@ -164,6 +164,8 @@ public sealed class FlightRecorderRunTests
         string text = Path.Combine(dir, "notes.mcap");
         File.WriteAllText(text, "not a recording\n");
         Refused(text, "not an MCAP file");
+        // A device is never read whole (it was an out-of-memory crash): refused before it is opened.
+        Refused("/dev/zero", "is empty or not a regular file");
 
         // The profile changed since: its voice relay lost its timeline node. The recording is of another application.
         var json = Rtapp.SimProfileJson();

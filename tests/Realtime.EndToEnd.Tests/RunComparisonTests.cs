@@ -127,6 +127,7 @@ public sealed class RunComparisonTests
     [InlineData("--slo", "p99.9<=15", "rtapp: --slo: ")]
     [InlineData("--slo", "p999<=15ms", "the percentile must be between 0 and 100")]
     [InlineData("--baseline", "/nonexistent/old.json", "rtapp: error: /nonexistent/old.json: cannot read the baseline")]
+    [InlineData("--baseline", "/dev/zero", "rtapp: error: /dev/zero: cannot read the baseline: it is empty or not a regular file")]
     public void BadSloOrBaselineIsExitTwoNamingIt(string option, string value, string expected)
     {
         var r = Bench(Path.Combine(Rtapp.TempDir(), "x.json"), option, value);

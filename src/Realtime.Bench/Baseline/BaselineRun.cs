@@ -29,18 +29,15 @@ public sealed class BaselineRun
     /// <summary>Its counted frames' end-to-end latencies, ns, in run order.</summary>
     public long[] EndToEndNs { get; }
 
+    /// <summary>The largest baseline read: a bench report's per-frame latencies take about 10 bytes a frame.</summary>
+    public const int MaxBytes = 256 << 20;
+
     /// <summary>Reads <paramref name="path"/>; anything wrong with it is a <see cref="ProfileException"/> naming the file and the field (exit 2).</summary>
     public static BaselineRun Load(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ProfileException(path, new[] { $"cannot read the baseline: {ex.Message}" });
-        }
+        byte[] bytes = InputFile.ReadBytes(path, MaxBytes, out string? problem)
+            ?? throw new ProfileException(path, new[] { $"cannot read the baseline: it {problem}" });
+        string text = new System.Text.UTF8Encoding(false).GetString(bytes).TrimStart('\uFEFF');
         RunReport? report;
         JsonNode? root;
         try

@@ -73,9 +73,9 @@ internal sealed class ReplayCommand : HostCommand
         string[] whatIf = cl.GetValue(_whatIf) ?? [];
         bool quiet = cl.GetValue(_quiet);
 
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(file); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { throw new ProfileException(file, new[] { $"cannot be read: {ex.Message}" }); }
+        // A recording is read whole; 1 GiB is about 3,000 frames of the sim face tracker's images.
+        byte[] bytes = InputFile.ReadBytes(file, 1 << 30, out string? fileProblem)
+            ?? throw new ProfileException(file, new[] { fileProblem! });
         Recording recording;
         long frames, warmup;
         string board, application, nodes;

@@ -141,6 +141,9 @@ internal sealed class RunCommand : HostCommand
         };
         // Continuous mode: no frame count (timing.frames 0 or --frames 0), until SIGTERM/SIGINT, in constant memory.
         bool continuous = (overrides.Frames ?? profile.Timing.Frames) == 0;
+        // Recording every frame of a run that has no end would fill the disk (the sim face tracker writes about 11 MB a second).
+        if (continuous && recordPath is not null)
+            throw new UsageException("--record: a continuous run (--frames 0) has no end, and a recording of every frame would fill the disk; record a bounded run (--frames N), or only the frames around misses (--record-on-miss)");
         long framesPlanned = continuous ? int.MaxValue : (long)(overrides.WarmupFrames ?? profile.Timing.WarmupFrames) + (overrides.Frames ?? profile.Timing.Frames);
         try { faults?.CheckWithin((int)framesPlanned); }
         catch (FormatException ex) { throw new UsageException($"--inject: {ex.Message}"); }
