@@ -170,50 +170,38 @@ fail_on_warnings() {
 
 # ------------------------------------------------------------ node helpers
 
-# ensure_peers_node_modules: scripts/peers' pinned npm packages (onnxruntime-node) installed from the
-# lockfile into out/peers/node_modules, once: skipped while the lockfile installed there is the one
-# in scripts/peers. Node and npm come from Debian when missing. Install scripts are off
-# (--ignore-scripts): onnxruntime-node's postinstall would download CUDA libraries; its CPU
-# binaries are in the package itself. Nothing is downloaded at run time.
-PEERS_DIR="$ROOT/out/peers"
-ensure_peers_node_modules() {
+# ensure_npm_packages NAME DIR PACKAGE [VAR=VALUE...]: scripts/NAME's npm packages, pinned by its
+# package-lock.json, installed into DIR/node_modules once: skipped while the lockfile installed there
+# is the one in scripts/NAME and PACKAGE is there. Node and npm come from Debian when missing. Install
+# scripts are off (--ignore-scripts); VAR=VALUE pairs are npm ci's environment. Nothing is downloaded
+# at run time.
+ensure_npm_packages() {
+    local name="$1" dir="$2" package="$3"
+    shift 3
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
         need_apt_packages nodejs npm
     fi
-    local src="$ROOT/scripts/peers" stamp="$PEERS_DIR/node_modules/.rtapp-lock.sha256" want
+    local src="$ROOT/scripts/$name" stamp="$dir/node_modules/.rtapp-lock.sha256" want
     want="$(sha256_of "$src/package-lock.json")"
-    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$PEERS_DIR/node_modules/onnxruntime-node/package.json" ]; then
-        log "onnxruntime-node already installed in $(rel "$PEERS_DIR")/node_modules"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$dir/node_modules/$package/package.json" ]; then
+        log "$package already installed in $(rel "$dir")/node_modules"
         return 0
     fi
-    log "installing scripts/peers' npm packages (onnxruntime-node, pinned by its lockfile) into $(rel "$PEERS_DIR") ..."
-    mkdir -p "$PEERS_DIR"
-    cp "$src/package.json" "$src/package-lock.json" "$PEERS_DIR/"
-    (cd "$PEERS_DIR" && ONNXRUNTIME_NODE_INSTALL=skip npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
-        || die "npm ci in $(rel "$PEERS_DIR") failed (is the npm registry reachable?)"
-    [ -f "$PEERS_DIR/node_modules/onnxruntime-node/package.json" ] || die "npm ci left no onnxruntime-node in $(rel "$PEERS_DIR")/node_modules"
+    log "installing the npm packages of scripts/$name ($package, pinned by its lockfile) into $(rel "$dir") ..."
+    mkdir -p "$dir"
+    cp "$src/package.json" "$src/package-lock.json" "$dir/"
+    (cd "$dir" && env "$@" npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
+        || die "npm ci in $(rel "$dir") failed (is the npm registry reachable?)"
+    [ -f "$dir/node_modules/$package/package.json" ] || die "npm ci left no $package in $(rel "$dir")/node_modules"
     printf '%s\n' "$want" > "$stamp"
 }
 
-# ensure_mcap_node_modules: Foxglove's MCAP reader (@mcap/core, pinned by scripts/mcap/package-lock.json)
-# installed into out/mcap/node_modules, once, for the end-to-end tests that read rtapp's recordings
-# with it (scripts/mcap/read.cjs). Skipped while the lockfile installed there is the one in scripts/mcap.
+# ensure_peers_node_modules: onnxruntime-node for scripts/bench-peers.sh, in out/peers. Its postinstall
+# would download CUDA libraries (skipped); its CPU binaries are in the package itself.
+PEERS_DIR="$ROOT/out/peers"
+ensure_peers_node_modules() { ensure_npm_packages peers "$PEERS_DIR" onnxruntime-node ONNXRUNTIME_NODE_INSTALL=skip; }
+
+# ensure_mcap_node_modules: Foxglove's MCAP reader (@mcap/core) in out/mcap, for the end-to-end tests
+# that read rtapp's recordings with it (scripts/mcap/read.cjs).
 MCAP_DIR="$ROOT/out/mcap"
-ensure_mcap_node_modules() {
-    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-        need_apt_packages nodejs npm
-    fi
-    local src="$ROOT/scripts/mcap" stamp="$MCAP_DIR/node_modules/.rtapp-lock.sha256" want
-    want="$(sha256_of "$src/package-lock.json")"
-    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$MCAP_DIR/node_modules/@mcap/core/package.json" ]; then
-        log "@mcap/core already installed in $(rel "$MCAP_DIR")/node_modules"
-        return 0
-    fi
-    log "installing scripts/mcap's npm packages (@mcap/core, pinned by its lockfile) into $(rel "$MCAP_DIR") ..."
-    mkdir -p "$MCAP_DIR"
-    cp "$src/package.json" "$src/package-lock.json" "$MCAP_DIR/"
-    (cd "$MCAP_DIR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
-        || die "npm ci in $(rel "$MCAP_DIR") failed (is the npm registry reachable?)"
-    [ -f "$MCAP_DIR/node_modules/@mcap/core/package.json" ] || die "npm ci left no @mcap/core in $(rel "$MCAP_DIR")/node_modules"
-    printf '%s\n' "$want" > "$stamp"
-}
+ensure_mcap_node_modules() { ensure_npm_packages mcap "$MCAP_DIR" @mcap/core; }
