@@ -30,6 +30,9 @@ public sealed class RunMetrics : IDisposable
 
     private RunMetrics(string buildLabels) => _buildLabels = buildLabels;
 
+    /// <summary>The machine's and the process's sampler whose newest sample is served (pressure, frequency, memory, CPU), or null.</summary>
+    public ResourceSampler? Resources { get; set; }
+
     /// <summary>Where it listens.</summary>
     public IPEndPoint Endpoint => _server.Endpoint;
     /// <summary>Scrapes answered so far.</summary>
@@ -114,6 +117,7 @@ public sealed class RunMetrics : IDisposable
         for (int g = 0; g <= 2; g++)
             _text.Counter("rtapp_gc_collections_total", "Garbage collections of the process, by generation (0 in a healthy loop after warm-up).",
                 GC.CollectionCount(g), PrometheusText.Labels(("generation", g.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Resources?.Render(_text);
         foreach (var zone in MachineFacts.ReadThermal())
             _text.Gauge("rtapp_temperature_celsius", "Each thermal zone of the board.", zone.TempC, PrometheusText.Labels(("zone", zone.Zone), ("type", zone.Type)));
         return _text.Builder;
