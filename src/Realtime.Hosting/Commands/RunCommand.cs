@@ -147,6 +147,9 @@ internal sealed class RunCommand : HostCommand
         long framesPlanned = continuous ? int.MaxValue : (long)(overrides.WarmupFrames ?? profile.Timing.WarmupFrames) + (overrides.Frames ?? profile.Timing.Frames);
         try { faults?.CheckWithin((int)framesPlanned); }
         catch (FormatException ex) { throw new UsageException($"--inject: {ex.Message}"); }
+        // A drop-memory fault's buffer, mapped once before the loop is wired.
+        using var dropped = DroppableMemory.For(faults, out string? dropProblem);
+        if (dropProblem is not null) throw new UsageException($"--inject: drop-memory: {dropProblem}");
         bool quiet = cl.GetValue(_quiet);
         bool rt = !cl.GetValue(_noRt);
         string? assets = AssetLocator.Find(cl.GetValue(_assets));

@@ -11,7 +11,8 @@ namespace Realtime.Hosting.Telemetry;
 /// kernel counters (<see cref="ThreadKernelCounters"/>: run-queue wait, context switches, page
 /// faults) read when a frame starts and when it ends, and the frame's own stamps. The cause is the
 /// first of these that, taken away, would have let the frame make it: time waiting for a CPU
-/// (<c>preempted</c>), page faults (estimated at 2 µs a minor and 100 µs a major one), a stage over its budget (<c>slow_stage:STAGE</c>), the capture
+/// (<c>preempted</c>), page faults (a minor one costs what <see cref="DroppableMemory.MeasureMinorFaultNs"/> measured on this
+/// machine when the recorder was made, a major one 100 µs at the least), a stage over its budget (<c>slow_stage:STAGE</c>), the capture
 /// taking most of the frame (<c>source_late</c>), else the longest stage. Counters are opened on
 /// the pipeline thread at its first frame; where the kernel keeps none, causes come from the stamps.
 /// <para>
@@ -61,12 +62,22 @@ public sealed class MissCauseRecorder : LoopInstrument
     /// A recorder for a loop with <paramref name="deadlineNs"/> and optional per-stage budgets (by
     /// <see cref="Stage"/>, 0: none); with <paramref name="machine"/>, misses carry the machine's conditions.
     /// </summary>
-    public MissCauseRecorder(long deadlineNs, long[]? stageBudgetsNs, ResourceSampler? machine = null)
+    /// <param name="deadlineNs">The loop's deadline.</param>
+    /// <param name="stageBudgetsNs">Per-stage budgets, or null.</param>
+    /// <param name="machine">The machine's sampler, or null.</param>
+    /// <param name="minorFaultNs">What a minor page fault costs; 0: measured now (a few ms, off the loop's thread).</param>
+    public MissCauseRecorder(long deadlineNs, long[]? stageBudgetsNs, ResourceSampler? machine = null, long minorFaultNs = 0)
     {
         _deadlineNs = deadlineNs;
         _budgetsNs = stageBudgetsNs;
         _machine = machine;
+        if (minorFaultNs <= 0) minorFaultNs = DroppableMemory.MeasureMinorFaultNs();
+        // Mapping refused: a bare machine's order of magnitude.
+        MinorFaultNs = minorFaultNs > 0 ? minorFaultNs : 2_000;
     }
+
+    /// <summary>What one minor page fault is taken to cost, ns (measured on this machine).</summary>
+    public long MinorFaultNs { get; }
 
     /// <summary>Misses given a cause so far.</summary>
     public int Misses { get; private set; }
@@ -106,9 +117,10 @@ public sealed class MissCauseRecorder : LoopInstrument
             if (overBudget < 0 && _budgetsNs is { } b && s < b.Length && b[s] > 0 && _stageNs[s] > b[s]) overBudget = s;
         }
         int stage = overBudget >= 0 ? overBudget : longest;
-        // The kernel does not say how long faults took: a minor fault is taken as 2 µs (a page zeroed or
-        // mapped), a major one as 100 µs (a read from storage at the least).
-        long faultNs = during.MinorFaults * 2_000 + during.MajorFaults * 100_000;
+        // The kernel does not say how long faults took: a minor fault is taken as what one cost when
+        // measured (a page zeroed and mapped: about 1 µs on a bare machine, tens under some hypervisors),
+        // a major one as 100 µs (a read from storage at the least).
+        long faultNs = during.MinorFaults * MinorFaultNs + during.MajorFaults * Math.Max(100_000, MinorFaultNs);
         // When each alone would explain the overrun, the larger of the two is named.
         bool waited = during.RunQueueWaitNs > 0 && during.RunQueueWaitNs >= over;
         bool faulted = faultNs > 0 && faultNs >= over;
@@ -169,7 +181,7 @@ public sealed class MissCauseRecorder : LoopInstrument
     {
         // Misses after the last sample: its final one (taken when the sampler stopped) covers them, else nothing does.
         if (_pending > 0) Resolve(_machine!.Sequence > _pendingSample ? _machine.ConditionsOf(_pendingSample) : MachineConditions.None);
-        var r = new MissCauseReport { Kept = Kept, CountersUnavailable = _opened ? _unavailable : null };
+        var r = new MissCauseReport { Kept = Kept, CountersUnavailable = _opened ? _unavailable : null, MinorFaultUs = Math.Round(MinorFaultNs / 1e3, 3) };
         for (int c = 0; c < _byCause.Length; c++)
             if (_byCause[c] > 0) r.ByCause[CauseName(c)] = _byCause[c];
         for (int i = 0; i < _count; i++)
