@@ -242,7 +242,7 @@ public sealed class FaultPlan
     }
 
     /// <summary>The most a drop-memory fault takes away, MB.</summary>
-    public const int MaxDropMemoryMb = 1024;
+    public const int MaxDropMemoryMb = 256;
 
     private static long ParseMb(string s, string item)
     {
