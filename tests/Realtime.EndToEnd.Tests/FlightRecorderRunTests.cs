@@ -56,6 +56,11 @@ public sealed class FlightRecorderRunTests
 
         var file = ReadWithMcapCore(mcap);
         Assert.Equal("rtapp", file.GetProperty("header").GetProperty("profile").GetString());
+        // Both CRCs are stated: the summary's checked by @mcap/core's indexed reader, the data section's computed by @foxglove/crc.
+        var crc = file.GetProperty("data_section_crc");
+        Assert.NotEqual(0, crc.GetProperty("stated").GetInt64());
+        Assert.Equal(crc.GetProperty("computed").GetInt64(), crc.GetProperty("stated").GetInt64());
+        Assert.NotEqual(0, file.GetProperty("summary_crc").GetInt64());
         var channels = file.GetProperty("channels");
         var stated = rec.GetProperty("channels");
         Assert.Equal(stated.EnumerateObject().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal),
@@ -142,7 +147,7 @@ public sealed class FlightRecorderRunTests
     }
 
     [Fact]
-    public void ATruncatedAForeignOrANonMcapFileOrARecordingOfAnotherApplicationIsExitTwoNamingTheFile()
+    public void ATruncatedACorruptedAForeignOrANonMcapFileOrARecordingOfAnotherApplicationIsExitTwoNamingTheFile()
     {
         string dir = Rtapp.TempDir();
         string profile = Path.Combine(dir, "board.json");
@@ -153,6 +158,14 @@ public sealed class FlightRecorderRunTests
         byte[] bytes = File.ReadAllBytes(mcap);
         File.WriteAllBytes(truncated, bytes.AsSpan(0, bytes.Length / 2).ToArray());
         Refused(truncated, "truncated");
+
+        // One byte of a recorded audio chunk changed (still valid JSON and base64): only the data section's CRC tells.
+        string corrupted = Path.Combine(dir, "corrupted.mcap");
+        byte[] changed = (byte[])bytes.Clone();
+        int data = bytes.AsSpan().IndexOf("\"data\":\""u8) + 10;
+        changed[data] = (byte)(changed[data] == (byte)'A' ? 'B' : 'A');
+        File.WriteAllBytes(corrupted, changed);
+        Refused(corrupted, "corrupted: the data section's CRC-32");
 
         string foreign = Path.Combine(dir, "foreign.mcap");
         ReadWithMcapCore(mcap); // installs @mcap/core

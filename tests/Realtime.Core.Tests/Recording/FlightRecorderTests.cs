@@ -164,4 +164,32 @@ public sealed class FlightRecorderTests
         Assert.Contains("truncated", Assert.Throws<McapFormatException>(() => McapReader.Read(whole.AsSpan(0, whole.Length - 20).ToArray())).Message);
         Assert.Contains("not an MCAP file", Assert.Throws<McapFormatException>(() => McapReader.Read("{\"json\": 1}"u8.ToArray())).Message);
     }
+
+    [Fact]
+    public void TheCrcsAreWrittenAndAChangedByteInTheDataOrTheSummaryIsNamedAsCorruption()
+    {
+        // The check value every CRC-32 (zlib's, MCAP's) gives for "123456789".
+        Assert.Equal(0xCBF43926u, Crc32.Of("123456789"u8));
+        using var ms = new MemoryStream();
+        var w = new McapWriter(ms, "other", "another tool");
+        ushort ch = w.AddChannel(w.AddSchema("Pose", "jsonschema", "{}"), "/pose", "json");
+        w.AddMessage(ch, 0, 1, "{\"x\":12345}"u8);
+        w.Finish();
+        byte[] whole = ms.ToArray();
+        // DataEnd (13 bytes) sits just before the summary the Footer points at; both CRCs are stated.
+        long summaryStart = BitConverter.ToInt64(whole, whole.Length - 8 - 29 + 9);
+        Assert.NotEqual(0u, BitConverter.ToUInt32(whole, (int)summaryStart - 4));
+        Assert.NotEqual(0u, BitConverter.ToUInt32(whole, whole.Length - 8 - 4));
+        Assert.Single(McapReader.Read(whole).Messages);
+
+        byte[] data = (byte[])whole.Clone();
+        int digit = whole.AsSpan().IndexOf("12345"u8);
+        data[digit] = (byte)'9'; // still valid JSON: only the CRC can tell
+        Assert.Contains("corrupted: the data section's CRC-32", Assert.Throws<McapFormatException>(() => McapReader.Read(data)).Message);
+
+        byte[] summary = (byte[])whole.Clone();
+        int topic = whole.AsSpan((int)summaryStart).IndexOf("/pose"u8) + (int)summaryStart;
+        summary[topic + 1] = (byte)'q';
+        Assert.Contains("corrupted: the summary's CRC-32", Assert.Throws<McapFormatException>(() => McapReader.Read(summary)).Message);
+    }
 }
