@@ -1,6 +1,7 @@
 // Reads an MCAP file with Foxglove's own reader (@mcap/core) and prints what it holds as JSON:
 // the header, schemas, channels with their message counts, metadata, and the summary's statistics
-// (read again through the indexed reader, which starts from the footer). Any error: exit 1.
+// (read again through the indexed reader, which starts from the footer and checks the summary's CRC),
+// and the data section's CRC as DataEnd states it beside the one @foxglove/crc computes. Any error: exit 1.
 //   node scripts/mcap/read.cjs --modules out/mcap/node_modules FILE.mcap
 //   node scripts/mcap/read.cjs --modules out/mcap/node_modules --write-foreign OUT.mcap   (another tool's
 //   valid, unchunked MCAP, for the tests of what rtapp replay refuses)
@@ -47,6 +48,7 @@ async function main() {
         out.channels[rec.topic] = { schema: null, schema_id: rec.schemaId, message_encoding: rec.messageEncoding, messages: 0 };
         break;
       case "Metadata": out.metadata[rec.name] = Object.fromEntries(rec.metadata); break;
+      case "DataEnd": out.data_section_crc = { stated: rec.dataSectionCrc }; break;
       case "Message": {
         const topic = byId[rec.channelId];
         out.channels[topic].messages++;
@@ -61,6 +63,10 @@ async function main() {
   const readable = { size: async () => BigInt(bytes.length), read: async (o, n) => bytes.subarray(Number(o), Number(o + n)) };
   const indexed = await McapIndexedReader.Initialize({ readable });
   for (const [id, s] of indexed.schemasById) for (const c of Object.values(out.channels)) if (c.schema_id === id) c.schema = s.name;
+  // The data section runs from the first byte to DataEnd (13 bytes), which ends where the summary starts.
+  const { crc32 } = require(path.join(path.resolve(modules), "@foxglove", "crc"));
+  out.data_section_crc.computed = crc32(bytes.subarray(0, Number(indexed.footer.summaryStart) - 13));
+  out.summary_crc = indexed.footer.summaryCrc;
   const st = indexed.statistics;
   out.statistics = st && {
     message_count: Number(st.messageCount), schema_count: st.schemaCount, channel_count: st.channelCount, metadata_count: st.metadataCount,

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net.Http;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -150,6 +151,56 @@ public sealed partial class ContinuousRunTests : IDisposable
     }
 
     [Fact]
+    public void SighupWritesTheFlightRecordersRingToAFileBesideTheMissFilesAndTheRunGoesOn()
+    {
+        string state = Path.Combine(_dir, "state"), misses = Path.Combine(_dir, "misses"), report = Path.Combine(_dir, "final.json");
+        string[] args = { "run", "--board", FastProfile(_dir, 200, 3600), "--frames", "0", "--no-rt", "--assets", TestAssets.Dir, "--state-dir", state,
+            "--record-on-miss", misses, "--record-frames", "32", "--report", report };
+        var (p, stdout, stderr) = Rtapp.Start(null, args);
+        using var _ = p;
+        string latest = Path.Combine(state, "latest.json");
+        Assert.True(WaitFor(() => HasThread(p, "rt-telemetry"), p, TimeSpan.FromMinutes(1)), "the reporter never started");
+        // Until the interval report shows counted frames: past the 50 warm-up frames, the ring of 32 is full.
+        Assert.True(WaitFor(() => { kill(p.Id, SigHup); Thread.Sleep(300); return RunFrames(latest) is > 0; }, p, TimeSpan.FromMinutes(2)), "no report with frames");
+        string[] Snapshots() => Directory.GetFiles(misses, "sighup-*.mcap");
+        Assert.True(WaitFor(() => Snapshots().Length > 0, p, TimeSpan.FromSeconds(30)), "no snapshot after SIGHUP");
+        int before = Snapshots().Length;
+        long framesThen = RunFrames(latest)!.Value;
+        Assert.Equal(0, kill(p.Id, SigHup));
+        Assert.True(WaitFor(() => Snapshots().Length > before, p, TimeSpan.FromSeconds(30)), "no snapshot after the last SIGHUP");
+        Assert.False(p.HasExited, "SIGHUP ended the run");
+        // The run goes on past the snapshot, then SIGTERM ends it; the snapshots are whole by then.
+        Assert.True(WaitFor(() => { kill(p.Id, SigHup); Thread.Sleep(300); return RunFrames(latest) > framesThen + 100; }, p, TimeSpan.FromMinutes(2)), "the run did not go on");
+        Assert.Equal(0, kill(p.Id, SigTerm));
+        var r = Rtapp.Wait(p, stdout, stderr, TimeSpan.FromSeconds(30), args);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var j = Json(report);
+        Assert.Equal("stopped (SIGTERM)", j.GetProperty("outcome").GetString());
+        Assert.Equal(0, j.GetProperty("alloc_bytes_per_frame").GetDouble());
+        var rec = j.GetProperty("recording");
+        int snapshots = rec.GetProperty("snapshots").GetInt32();
+        Assert.Equal(Snapshots().Length, snapshots);
+        Assert.True(snapshots > before, $"{snapshots} snapshots");
+        var files = rec.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
+        foreach (string f in Snapshots()) Assert.Contains(f, files);
+
+        // Foxglove's reader: each snapshot holds the ring as it was (the first SIGHUPs may come before the loop's
+        // first frames), every frame whole on every channel; the ones after the warm-up hold the whole ring, 32 frames.
+        long frames = 0;
+        foreach (string f in Snapshots().Order(StringComparer.Ordinal))
+        {
+            var file = FlightRecorderRunTests.ReadWithMcapCore(f);
+            Assert.Equal("snapshot", file.GetProperty("metadata").GetProperty("rtapp.run").GetProperty("recording.mode").GetString());
+            long timing = file.GetProperty("channels").GetProperty("/timing").GetProperty("messages").GetInt64();
+            foreach (string topic in new[] { "/source/mic", "/commands", "/watchdog" })
+                Assert.Equal(timing, file.GetProperty("channels").GetProperty(topic).GetProperty("messages").GetInt64());
+            frames += timing;
+            if (f == Snapshots().Max(StringComparer.Ordinal)) Assert.Equal(32, timing);
+        }
+        Assert.Equal(frames, rec.GetProperty("snapshot_frames").GetInt64());
+    }
+
+    [Fact]
     public void TheServicesDefaultApplicationAHandWiredDemoRunsContinuouslyUntilSigterm()
     {
         // What the bundle's unit runs: the board's own application, --frames 0, the state directory from systemd's environment.
@@ -176,6 +227,9 @@ public sealed partial class ContinuousRunTests : IDisposable
     [InlineData("interval", "telemetry.interval_s: must be more than 0 and at most 86400 (seconds), got 0")]
     [InlineData("ring", "telemetry.ring_frames: must be 1..1000000, got 0")]
     [InlineData("record", "--record: a continuous run (--frames 0) has no end")]
+    [InlineData("keep-recordings", "telemetry.keep_recordings: must be 1..10000, got 0")]
+    [InlineData("recordings-max", "telemetry.recordings_max_mb: must be 1..1000000 (MB), got 0")]
+    [InlineData("record-on-miss-file", "misses.mcap': give a folder: each miss window goes into its own file there")]
     public void BadInputStopsTheRunBeforeAnythingMovesWithOneErrorAndExitTwo(string what, string expected)
     {
         string profile = FastProfile(_dir, 200, 60);
@@ -186,6 +240,9 @@ public sealed partial class ContinuousRunTests : IDisposable
             case "state-dir-bounded": args.AddRange(new[] { "--frames", "10", "--state-dir", Path.Combine(_dir, "s") }); break;
             case "interval": args.AddRange(new[] { "--frames", "0", "--set", "telemetry.interval_s=0" }); break;
             case "record": args.AddRange(new[] { "--frames", "0", "--record", Path.Combine(_dir, "every-frame.mcap") }); break;
+            case "keep-recordings": args.AddRange(new[] { "--frames", "0", "--record-on-miss", Path.Combine(_dir, "misses"), "--set", "telemetry.keep_recordings=0" }); break;
+            case "recordings-max": args.AddRange(new[] { "--frames", "0", "--record-on-miss", Path.Combine(_dir, "misses"), "--set", "telemetry.recordings_max_mb=0" }); break;
+            case "record-on-miss-file": args.AddRange(new[] { "--frames", "0", "--record-on-miss", Path.Combine(_dir, "misses.mcap") }); break;
             default: args.AddRange(new[] { "--frames", "0", "--set", "telemetry.ring_frames=0" }); break;
         }
         var r = Rtapp.Run(TimeSpan.FromSeconds(60), args.ToArray());

@@ -23,7 +23,8 @@ public sealed class FlightRecorderRunTests
     private static (string Dir, string Mcap, string Profile, JsonElement Report) Record(string mode = "--record", string? profile = null)
     {
         string dir = Rtapp.TempDir();
-        string mcap = Path.Combine(dir, "run.mcap");
+        // Every frame goes into a file; the frames around misses into files in a folder.
+        string mcap = Path.Combine(dir, mode == "--record" ? "run.mcap" : "misses");
         string report = Path.Combine(dir, "run.json");
         var r = Rtapp.Run(TimeSpan.FromMinutes(3), "run", "--board", profile ?? "sim", "--demo", "voice-relay", "--frames", "200", "--no-rt",
             "--set", "timing.deadline_us=30000", "--inject", Inject, mode, mcap, "--report", report);
@@ -32,7 +33,7 @@ public sealed class FlightRecorderRunTests
     }
 
     /// <summary>Reads <paramref name="mcap"/> with @mcap/core (installed by scripts/mcap/install.sh, which test.sh runs).</summary>
-    private static JsonElement ReadWithMcapCore(string mcap)
+    internal static JsonElement ReadWithMcapCore(string mcap)
     {
         var install = Rtapp.Exec(Path.Combine(TestAssets.RepoRoot, "scripts", "mcap", "install.sh"), TimeSpan.FromMinutes(3), null);
         Assert.True(install.ExitCode == 0, install.ToString());
@@ -56,6 +57,11 @@ public sealed class FlightRecorderRunTests
 
         var file = ReadWithMcapCore(mcap);
         Assert.Equal("rtapp", file.GetProperty("header").GetProperty("profile").GetString());
+        // Both CRCs are stated: the summary's checked by @mcap/core's indexed reader, the data section's computed by @foxglove/crc.
+        var crc = file.GetProperty("data_section_crc");
+        Assert.NotEqual(0, crc.GetProperty("stated").GetInt64());
+        Assert.Equal(crc.GetProperty("computed").GetInt64(), crc.GetProperty("stated").GetInt64());
+        Assert.NotEqual(0, file.GetProperty("summary_crc").GetInt64());
         var channels = file.GetProperty("channels");
         var stated = rec.GetProperty("channels");
         Assert.Equal(stated.EnumerateObject().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal),
@@ -126,23 +132,34 @@ public sealed class FlightRecorderRunTests
     [Fact]
     public void RecordingOnMissKeepsTheFramesAroundTheInjectedMissesOnly()
     {
-        var (_, mcap, _, report) = Record("--record-on-miss");
+        var (_, folder, _, report) = Record("--record-on-miss");
         var rec = report.GetProperty("recording");
         Assert.Equal("around-misses", rec.GetProperty("mode").GetString());
+        Assert.Equal(folder, rec.GetProperty("file").GetString());
         long written = rec.GetProperty("frames_written").GetInt64();
         // 32 frames before the first injected frame, the faulty ones and 32 after the last: fewer than the run's 216.
         Assert.InRange(written, 32 + (LastInjected - FirstInjected + 1) + 32, 215);
-        var file = ReadWithMcapCore(mcap);
-        Assert.Equal(written, file.GetProperty("channels").GetProperty("/timing").GetProperty("messages").GetInt64());
+        // One file per window (a loaded machine may add windows of its own misses); the injected misses share one.
+        var files = rec.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).ToList();
+        Assert.Equal(files.Order(StringComparer.Ordinal), Directory.GetFiles(folder, "miss-*.mcap").Order(StringComparer.Ordinal));
+        Assert.Equal(0, rec.GetProperty("files_deleted").GetInt32());
+        long timing = 0, bytes = 0;
+        foreach (string f in files)
+        {
+            timing += ReadWithMcapCore(f).GetProperty("channels").GetProperty("/timing").GetProperty("messages").GetInt64();
+            bytes += new FileInfo(f).Length;
+        }
+        Assert.Equal(written, timing);
+        Assert.Equal(bytes, rec.GetProperty("bytes").GetInt64());
         // Such a file is for the desk, not for replay: replay needs every frame.
-        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "replay", mcap);
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "replay", files[0]);
         Assert.True(r.ExitCode == 2, r.ToString());
-        Assert.Contains(mcap, r.Stderr);
+        Assert.Contains(files[0], r.Stderr);
         Assert.Contains("replay needs every frame", r.Stderr);
     }
 
     [Fact]
-    public void ATruncatedAForeignOrANonMcapFileOrARecordingOfAnotherApplicationIsExitTwoNamingTheFile()
+    public void ATruncatedACorruptedAForeignOrANonMcapFileOrARecordingOfAnotherApplicationIsExitTwoNamingTheFile()
     {
         string dir = Rtapp.TempDir();
         string profile = Path.Combine(dir, "board.json");
@@ -153,6 +170,14 @@ public sealed class FlightRecorderRunTests
         byte[] bytes = File.ReadAllBytes(mcap);
         File.WriteAllBytes(truncated, bytes.AsSpan(0, bytes.Length / 2).ToArray());
         Refused(truncated, "truncated");
+
+        // One byte of a recorded audio chunk changed (still valid JSON and base64): only the data section's CRC tells.
+        string corrupted = Path.Combine(dir, "corrupted.mcap");
+        byte[] changed = (byte[])bytes.Clone();
+        int data = bytes.AsSpan().IndexOf("\"data\":\""u8) + 10;
+        changed[data] = (byte)(changed[data] == (byte)'A' ? 'B' : 'A');
+        File.WriteAllBytes(corrupted, changed);
+        Refused(corrupted, "corrupted: the data section's CRC-32");
 
         string foreign = Path.Combine(dir, "foreign.mcap");
         ReadWithMcapCore(mcap); // installs @mcap/core

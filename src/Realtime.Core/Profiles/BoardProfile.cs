@@ -69,6 +69,10 @@ public sealed class TelemetryProfile
     public int RingFrames { get; set; } = Realtime.Core.Pipeline.ClosedLoopOptions.DefaultRingFrames;
     /// <summary>Interval reports kept in the state directory (older ones are deleted).</summary>
     public int KeepReports { get; set; } = 24;
+    /// <summary>The flight recorder's miss and snapshot files kept in their folder (older ones are deleted).</summary>
+    public int KeepRecordings { get; set; } = 16;
+    /// <summary>Their total size at most, in MB (older ones are deleted).</summary>
+    public int RecordingsMaxMb { get; set; } = 256;
 }
 
 /// <summary>One usable physical header pin.</summary>

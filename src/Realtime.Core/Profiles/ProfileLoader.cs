@@ -306,6 +306,8 @@ public static partial class ProfileLoader
         if (!(tel.IntervalS > 0 && tel.IntervalS <= MaxIntervalS)) Add("telemetry.interval_s", $"must be more than 0 and at most {MaxIntervalS} (seconds), got {F(tel.IntervalS)}");
         if (tel.RingFrames < 1 || tel.RingFrames > MaxRingFrames) Add("telemetry.ring_frames", $"must be 1..{MaxRingFrames}, got {tel.RingFrames}");
         if (tel.KeepReports < 1 || tel.KeepReports > 10_000) Add("telemetry.keep_reports", $"must be 1..10000, got {tel.KeepReports}");
+        if (tel.KeepRecordings < 1 || tel.KeepRecordings > 10_000) Add("telemetry.keep_recordings", $"must be 1..10000, got {tel.KeepRecordings}");
+        if (tel.RecordingsMaxMb < 1 || tel.RecordingsMaxMb > 1_000_000) Add("telemetry.recordings_max_mb", $"must be 1..1000000 (MB), got {tel.RecordingsMaxMb}");
         long budgetSum = 0;
         foreach (var kv in t.BudgetsUs)
         {

@@ -14,10 +14,21 @@ namespace Realtime.Core.Recording;
 /// <summary>What a recorder writes: every frame, or the frames around each miss or fault.</summary>
 public enum RecordingMode : byte
 {
-    /// <summary>Every frame.</summary>
+    /// <summary>Every frame, into one file.</summary>
     All,
-    /// <summary>Only the frames around a miss or fault.</summary>
+    /// <summary>Only the frames around a miss or fault, each window into its own file in a folder.</summary>
     AroundMisses,
+}
+
+/// <summary>
+/// How many of a recorder's own files (each miss window's, each snapshot's) a folder keeps: the
+/// oldest are deleted past <paramref name="Keep"/> files or <paramref name="MaxBytes"/> bytes, so a
+/// loop that misses often, for months, cannot fill the disk.
+/// </summary>
+public sealed record RecordingCap(int Keep, long MaxBytes)
+{
+    /// <summary>16 files, 256 MB.</summary>
+    public static readonly RecordingCap Default = new(16, 256L << 20);
 }
 
 /// <summary>
@@ -26,9 +37,12 @@ public enum RecordingMode : byte
 /// command and what reached its outputs, the watchdog's decision — into the next slot of a ring
 /// preallocated for <c>capacity</c> frames (single producer, no lock, no allocation: a per-slot
 /// sequence tells the reader a slot it was copying was overwritten). A writer thread at normal
-/// priority drains the ring into an MCAP file (<see cref="McapWriter"/>): every frame, or, around
-/// misses, the <c>capacity/2</c> frames before and after each. Frames the writer could not keep up
-/// with are counted, never waited for.
+/// priority drains the ring into MCAP (<see cref="McapWriter"/>): every frame into one file, or,
+/// around misses, the <c>capacity/2</c> frames before and after each into a file of its own in a
+/// folder (<c>miss-TIME-fFRAME.mcap</c>; a miss inside an open window extends it, so misses close
+/// together share a file). <see cref="RequestSnapshot"/> (SIGHUP) writes the ring as it is now into
+/// <c>sighup-TIME-fFRAME.mcap</c> beside them; the folder keeps what <see cref="RecordingCap"/> allows.
+/// Frames the writer could not keep up with are counted, never waited for.
 /// </summary>
 public sealed class FlightRecorder : LoopInstrument, IDisposable
 {
@@ -42,11 +56,25 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
     private long _published;
     private readonly Thread _thread;
     private volatile bool _stopping;
-    private readonly McapWriter? _mcap;
+    // The file being written: the one of every frame, or the open miss window's.
+    private McapWriter? _mcap;
     private readonly string? _path;
+    private readonly string? _folder;
+    private readonly RecordingCap _cap;
+    private readonly IReadOnlyList<KeyValuePair<string, string>> _metadata;
     private readonly ushort[] _inputChannels;
     private readonly ushort[] _modelChannels;
-    private readonly ushort _timing, _commands, _watchdog, _events;
+    private ushort _timing, _commands, _watchdog, _events;
+    private readonly long[] _counts = new long[64];
+    private long _messages;
+    // The folder's own files (this run's and earlier ones'), oldest first, with their sizes; this run's by name.
+    private readonly List<(string Path, long Bytes)> _kept = new();
+    private readonly List<string> _mine = new();
+    private int _deleted, _snapshotsWritten;
+    private long _snapshotFrames;
+    private int _snapshotsAsked, _snapshotsDone;
+    private Slot? _snapshot;
+    private string? _pruneError;
     // Writer thread only.
     private long _next;
     private long _lost, _seen, _written, _writerTicks;
@@ -67,17 +95,25 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
     }
 
     /// <summary>
-    /// A recorder of <paramref name="loop"/>'s frames into <paramref name="path"/> (null: none written,
-    /// the output hash alone). <paramref name="metadata"/> goes into the file's <see cref="RecordingSchemas.RunMetadata"/> record.
+    /// A recorder of <paramref name="loop"/>'s frames. <see cref="RecordingMode.All"/>: into the file
+    /// <paramref name="path"/> (null: none written, the output hash alone), snapshots beside it;
+    /// <see cref="RecordingMode.AroundMisses"/>: into files in the folder <paramref name="path"/>, snapshots too.
+    /// <paramref name="metadata"/> goes into each file's <see cref="RecordingSchemas.RunMetadata"/> record;
+    /// <paramref name="cap"/> (default <see cref="RecordingCap.Default"/>) bounds the folder's miss and snapshot files.
     /// </summary>
-    public FlightRecorder(GraphLoop loop, string? path, RecordingMode mode, int capacity, IReadOnlyList<KeyValuePair<string, string>> metadata)
+    public FlightRecorder(GraphLoop loop, string? path, RecordingMode mode, int capacity, IReadOnlyList<KeyValuePair<string, string>> metadata, RecordingCap? cap = null)
     {
         ArgumentNullException.ThrowIfNull(loop);
         if (capacity < 2) throw new ArgumentOutOfRangeException(nameof(capacity), "a recorder keeps at least 2 frames");
+        if (mode == RecordingMode.AroundMisses && path is null) throw new ArgumentNullException(nameof(path), "a recording around misses needs its folder");
         _loop = loop;
         _mode = mode;
         _around = capacity / 2;
+        _cap = cap ?? RecordingCap.Default;
+        if (_cap.Keep < 1 || _cap.MaxBytes < 1) throw new ArgumentOutOfRangeException(nameof(cap), "a cap keeps at least one file of one byte");
+        _metadata = metadata;
         _path = path;
+        _folder = path is null ? null : mode == RecordingMode.AroundMisses ? path : Path.GetDirectoryName(Path.GetFullPath(path));
         var taps = new List<Tap>();
         foreach (SourceNode s in loop.Graph.Sources)
             foreach (OutputPort o in s.Outputs)
@@ -108,43 +144,115 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
 
         if (path is not null)
         {
-            _mcap = new McapWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16), RecordingSchemas.Profile, "rtapp flight recorder");
-            var all = new List<KeyValuePair<string, string>>(metadata);
-            all.Add(new("recording.mode", mode == RecordingMode.All ? "all" : "around-misses"));
-            foreach (Tap t in _inputs) all.Add(new($"source.{t.Node.Name}", Describe(t)));
-            _mcap.AddMetadata(RecordingSchemas.RunMetadata, all);
-            ushort image = 0, sample = 0;
-            for (int i = 0; i < _inputs.Length; i++)
+            if (mode == RecordingMode.All) _mcap = Open(path, "all");
+            else
             {
-                if (_inputs[i].Kind == "image")
-                {
-                    if (image == 0) image = _mcap.AddSchema("foxglove.RawImage", "jsonschema", RecordingSchemas.RawImage);
-                    _inputChannels[i] = _mcap.AddChannel(image, RecordingSchemas.CameraPrefix + _inputs[i].Node.Name, "json");
-                }
-                else
-                {
-                    if (sample == 0) sample = _mcap.AddSchema("rtapp.SourceSample", "jsonschema", RecordingSchemas.SourceSample);
-                    _inputChannels[i] = _mcap.AddChannel(sample, RecordingSchemas.SourcePrefix + _inputs[i].Node.Name, "json");
-                }
+                // The channels' ids are the same in every file: laid out once here (on no file) for the report's topics.
+                using (Open(null, "around-misses")) { }
+                Directory.CreateDirectory(path);
             }
-            _timing = _mcap.AddChannel(_mcap.AddSchema("rtapp.FrameTiming", "jsonschema", RecordingSchemas.FrameTiming), RecordingSchemas.TimingTopic, "json");
-            if (_tensors.Length > 0)
-            {
-                ushort model = _mcap.AddSchema("rtapp.ModelOutputs", "jsonschema", RecordingSchemas.ModelOutputs);
-                var byNode = new Dictionary<Node, ushort>();
-                for (int i = 0; i < _tensors.Length; i++)
-                {
-                    if (!byNode.TryGetValue(_tensors[i].Node, out ushort ch)) byNode[_tensors[i].Node] = ch = _mcap.AddChannel(model, RecordingSchemas.ModelPrefix + _tensors[i].Node.Name, "json");
-                    _modelChannels[i] = ch;
-                }
-            }
-            _commands = _mcap.AddChannel(_mcap.AddSchema("rtapp.Commands", "jsonschema", RecordingSchemas.Commands), RecordingSchemas.CommandsTopic, "json");
-            _watchdog = _mcap.AddChannel(_mcap.AddSchema("rtapp.WatchdogDecision", "jsonschema", RecordingSchemas.WatchdogDecision), RecordingSchemas.WatchdogTopic, "json");
-            _events = _mcap.AddChannel(_mcap.AddSchema("rtapp.Event", "jsonschema", RecordingSchemas.Event), RecordingSchemas.EventsTopic, "json");
+            // Earlier runs' miss and snapshot files count against the cap too: a service that restarts stays bounded.
+            foreach (string kind in new[] { MissPrefix, SnapshotPrefix })
+                foreach (string f in Directory.EnumerateFiles(_folder!, kind + "*.mcap"))
+                    _kept.Add((f, new FileInfo(f).Length));
+            _kept.Sort((a, b) => string.CompareOrdinal(Stamp(a.Path), Stamp(b.Path)));
         }
         _thread = new Thread(WriterLoop) { IsBackground = true, Name = "flight-recorder" };
         _thread.Start();
     }
+
+    /// <summary>The name of a miss window's file begins with this.</summary>
+    public const string MissPrefix = "miss-";
+    /// <summary>The name of a snapshot's file (<see cref="RequestSnapshot"/>) begins with this.</summary>
+    public const string SnapshotPrefix = "sighup-";
+
+    // A file name's time and frame, after its kind: the order the cap deletes in.
+    private static string Stamp(string path)
+    {
+        string name = Path.GetFileName(path);
+        return name[(name.IndexOf('-') + 1)..];
+    }
+
+    /// <summary>
+    /// A new MCAP file at <paramref name="path"/> (null: on no file, to lay the channels out) with the
+    /// run's metadata, every schema and channel; the channel ids are the same in every file.
+    /// </summary>
+    private McapWriter Open(string? path, string mode)
+    {
+        Stream to = path is null ? Stream.Null : new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+        var m = new McapWriter(to, RecordingSchemas.Profile, "rtapp flight recorder");
+        var all = new List<KeyValuePair<string, string>>(_metadata);
+        all.Add(new("recording.mode", mode));
+        foreach (Tap t in _inputs) all.Add(new($"source.{t.Node.Name}", Describe(t)));
+        m.AddMetadata(RecordingSchemas.RunMetadata, all);
+        ushort image = 0, sample = 0;
+        for (int i = 0; i < _inputs.Length; i++)
+        {
+            if (_inputs[i].Kind == "image")
+            {
+                if (image == 0) image = m.AddSchema("foxglove.RawImage", "jsonschema", RecordingSchemas.RawImage);
+                _inputChannels[i] = m.AddChannel(image, RecordingSchemas.CameraPrefix + _inputs[i].Node.Name, "json");
+            }
+            else
+            {
+                if (sample == 0) sample = m.AddSchema("rtapp.SourceSample", "jsonschema", RecordingSchemas.SourceSample);
+                _inputChannels[i] = m.AddChannel(sample, RecordingSchemas.SourcePrefix + _inputs[i].Node.Name, "json");
+            }
+        }
+        _timing = m.AddChannel(m.AddSchema("rtapp.FrameTiming", "jsonschema", RecordingSchemas.FrameTiming), RecordingSchemas.TimingTopic, "json");
+        if (_tensors.Length > 0)
+        {
+            ushort model = m.AddSchema("rtapp.ModelOutputs", "jsonschema", RecordingSchemas.ModelOutputs);
+            var byNode = new Dictionary<Node, ushort>();
+            for (int i = 0; i < _tensors.Length; i++)
+            {
+                if (!byNode.TryGetValue(_tensors[i].Node, out ushort ch)) byNode[_tensors[i].Node] = ch = m.AddChannel(model, RecordingSchemas.ModelPrefix + _tensors[i].Node.Name, "json");
+                _modelChannels[i] = ch;
+            }
+        }
+        _commands = m.AddChannel(m.AddSchema("rtapp.Commands", "jsonschema", RecordingSchemas.Commands), RecordingSchemas.CommandsTopic, "json");
+        _watchdog = m.AddChannel(m.AddSchema("rtapp.WatchdogDecision", "jsonschema", RecordingSchemas.WatchdogDecision), RecordingSchemas.WatchdogTopic, "json");
+        _events = m.AddChannel(m.AddSchema("rtapp.Event", "jsonschema", RecordingSchemas.Event), RecordingSchemas.EventsTopic, "json");
+        return m;
+    }
+
+    /// <summary>A new file of the folder's, named for its kind, the time and the frame it starts at, and said when written.</summary>
+    private (McapWriter Writer, string Path) OpenInFolder(string prefix, int frame, string mode)
+    {
+        string name = string.Create(CultureInfo.InvariantCulture, $"{prefix}{DateTime.UtcNow:yyyyMMdd'T'HHmmss.fff'Z'}-f{frame:D9}.mcap");
+        string path = Path.Combine(_folder!, name);
+        return (Open(path, mode), path);
+    }
+
+    /// <summary>Finishes a file of the folder's, counts it against the cap and deletes the oldest past it.</summary>
+    private void Close(McapWriter m, string path)
+    {
+        try { m.Finish(); }
+        finally { m.Dispose(); }
+        _kept.Add((path, new FileInfo(path).Length));
+        _mine.Add(path);
+        long total = 0;
+        foreach (var k in _kept) total += k.Bytes;
+        // The newest file stays whatever its size: it is the one about to be looked at.
+        while (_kept.Count > 1 && (_kept.Count > _cap.Keep || total > _cap.MaxBytes))
+        {
+            var (oldest, bytes) = _kept[0];
+            _kept.RemoveAt(0);
+            total -= bytes;
+            try { File.Delete(oldest); _deleted++; }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { _pruneError ??= $"could not delete {oldest}: {ex.Message}"; }
+            _mine.Remove(oldest);
+        }
+    }
+
+    /// <summary>
+    /// Asks the writer to write the ring as it is now (the last frames, up to its capacity) into a
+    /// file of its own beside the recording (SIGHUP). Only counts a request: safe from a signal handler.
+    /// </summary>
+    public void RequestSnapshot() => Interlocked.Increment(ref _snapshotsAsked);
+
+    /// <summary>Snapshots written and closed so far.</summary>
+    public int SnapshotsWritten => Volatile.Read(ref _snapshotsWritten);
 
     /// <summary>How a source's output is described in the run's metadata (what replay rebuilds it from).</summary>
     private static string Describe(Tap t)
@@ -255,9 +363,12 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
             while (!_stopping)
             {
                 Drain();
+                Snapshots();
                 Thread.Sleep(5);
             }
             Drain();
+            Snapshots();
+            if (_mode == RecordingMode.AroundMisses) CloseWindow();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -291,6 +402,58 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
         }
     }
 
+    /// <summary>Writes each snapshot asked for: the ring's frames still whole, oldest first.</summary>
+    private void Snapshots()
+    {
+        int asked = Volatile.Read(ref _snapshotsAsked);
+        if (_snapshotsDone == asked || _folder is null) { _snapshotsDone = asked; return; }
+        _snapshotsDone = asked;
+        _snapshot ??= NewSlot();
+        long published = Volatile.Read(ref _published);
+        long first = Math.Max(0, published - _ring.Length);
+        var (m, path) = OpenInFolder(SnapshotPrefix, (int)Math.Max(0, published - 1), "snapshot");
+        long t0 = Stopwatch.GetTimestamp();
+        try
+        {
+            for (long f = first; f < published; f++)
+            {
+                Slot s = _ring[f % _ring.Length];
+                if (Volatile.Read(ref s.Seq) != f) continue;
+                _snapshot.CopyFrom(s);
+                Interlocked.MemoryBarrier();
+                // Overwritten while copied: the loop went on, the frame is left out.
+                if (Volatile.Read(ref s.Seq) != f) continue;
+                Write(m, _snapshot, counted: false);
+                _snapshotFrames++;
+            }
+        }
+        finally
+        {
+            Close(m, path);
+            Interlocked.Increment(ref _snapshotsWritten);
+            _writerTicks += Stopwatch.GetTimestamp() - t0;
+        }
+    }
+
+    // The open miss window's file.
+    private string? _windowPath;
+
+    private void CloseWindow()
+    {
+        if (_mcap is null || _mode != RecordingMode.AroundMisses) return;
+        McapWriter m = _mcap;
+        _mcap = null;
+        Close(m, _windowPath!);
+    }
+
+    private void WriteInWindow(Slot s)
+    {
+        if (_mcap is null) (_mcap, _windowPath) = OpenInFolder(MissPrefix, s.Frame, "around-misses");
+        Write(_mcap, s, counted: true);
+        // A window that never closes (a loop missing every frame) goes on in a new file, so the cap can delete its start.
+        if (_mcap.Position > _cap.MaxBytes / 2) CloseWindow();
+    }
+
     private static bool Triggers(Slot s) =>
         (s.Record.Flags & (FrameFlags.DeadlineMiss | FrameFlags.SourceFault)) != 0 || s.FaultMask != 0 || s.Action != FaultAction.Ignore;
 
@@ -298,27 +461,31 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
     {
         _seen++;
         _hash = OutputHash.Mix(_hash, s.Frame, s.Action, s.Applied);
-        if (_mcap is null) return;
+        if (_path is null) return;
         long t0 = Stopwatch.GetTimestamp();
-        if (_mode == RecordingMode.All) Write(s);
+        if (_mode == RecordingMode.All) Write(_mcap!, s, counted: true);
         else if (Triggers(s))
         {
             // The frames kept before it, oldest first, then this one; the next ones until the window closes.
             int start = (int)(_historyCount > _history.Length ? _historyCount - _history.Length : 0);
-            for (int i = start; i < _historyCount; i++) Write(_history[i % _history.Length]);
+            for (int i = start; i < _historyCount; i++) WriteInWindow(_history[i % _history.Length]);
             _historyCount = 0;
-            Write(s);
+            WriteInWindow(s);
             _writeUntil = s.Frame + _around;
         }
-        else if (s.Frame <= _writeUntil) Write(s);
-        else if (_history.Length > 0) _history[_historyCount++ % _history.Length].CopyFrom(s);
+        else if (s.Frame <= _writeUntil) WriteInWindow(s);
+        else
+        {
+            CloseWindow();
+            if (_history.Length > 0) _history[_historyCount++ % _history.Length].CopyFrom(s);
+        }
         _writerTicks += Stopwatch.GetTimestamp() - t0;
     }
 
-    private void Write(Slot s)
+    private void Write(McapWriter m, Slot s, bool counted)
     {
-        McapWriter m = _mcap!;
-        _written++;
+        _counting = counted;
+        if (counted) _written++;
         ref FrameRecord r = ref s.Record;
         ulong at = (ulong)Math.Max(0, r.StartNs);
         for (int i = 0; i < _inputs.Length; i++)
@@ -357,9 +524,9 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
                     Data = s.Inputs[i],
                 }, RecordingJsonContext.Default.SourceSampleMessage);
             }
-            m.AddMessage(_inputChannels[i], _sequence++, at, json);
+            Add(m, _inputChannels[i], _sequence++, at, json);
         }
-        m.AddMessage(_timing, _sequence++, at, Json(new FrameTimingMessage
+        Add(m, _timing, _sequence++, at, Json(new FrameTimingMessage
         {
             Frame = s.Frame,
             TickNs = s.TickNs,
@@ -389,25 +556,36 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
                     Shape = _tensors[i].Payload.Type.Shape.ToArray(),
                     Data = s.Tensors[i],
                 });
-            m.AddMessage(channel, _sequence++, at, Json(msg, RecordingJsonContext.Default.ModelOutputsMessage));
+            Add(m, channel, _sequence++, at, Json(msg, RecordingJsonContext.Default.ModelOutputsMessage));
         }
         var commands = new CommandsMessage { Frame = s.Frame };
         for (int i = 0; i < _sinks.Length; i++)
             commands.Sinks.Add(new SinkCommandMessage { Sink = _sinks[i].Name, Next = Values(s.Next[i]), Applied = Values(s.Applied[i]) });
-        m.AddMessage(_commands, _sequence++, (ulong)Math.Max(0, r.ActuateEndNs), Json(commands, RecordingJsonContext.Default.CommandsMessage));
+        Add(m, _commands, _sequence++, (ulong)Math.Max(0, r.ActuateEndNs), Json(commands, RecordingJsonContext.Default.CommandsMessage));
         var decision = new WatchdogDecisionMessage { Frame = s.Frame, Action = LoopWatchdog.ActionName(s.Action), SafeState = (r.Flags & FrameFlags.SafeState) != 0 };
         for (int k = 0; k < LoopWatchdog.KindCount; k++)
             if ((s.FaultMask & (1 << k)) != 0) decision.Faults.Add(LoopWatchdog.KindName((FaultKind)k));
-        m.AddMessage(_watchdog, _sequence++, (ulong)Math.Max(0, r.ControlEndNs), Json(decision, RecordingJsonContext.Default.WatchdogDecisionMessage));
+        Add(m, _watchdog, _sequence++, (ulong)Math.Max(0, r.ControlEndNs), Json(decision, RecordingJsonContext.Default.WatchdogDecisionMessage));
         if (Triggers(s))
         {
             string kind = (r.Flags & FrameFlags.SourceFault) != 0 ? "source-fault"
                 : (s.FaultMask & (1 << (int)FaultKind.DeadlineMiss)) != 0 || (r.Flags & FrameFlags.DeadlineMiss) != 0 ? "deadline-miss"
                 : (s.FaultMask & (1 << (int)FaultKind.StageOverrun)) != 0 ? "stage-overrun" : "watchdog";
-            m.AddMessage(_events, _sequence++, at, Json(
+            Add(m, _events, _sequence++, at, Json(
                 new EventMessage { Frame = s.Frame, Kind = kind, Action = LoopWatchdog.ActionName(s.Action), EndToEndNs = r.EndToEndNs },
                 RecordingJsonContext.Default.EventMessage));
         }
+    }
+
+    private bool _counting;
+
+    /// <summary>One message; counted for the report unless it is a snapshot's.</summary>
+    private void Add(McapWriter m, ushort channel, uint sequence, ulong at, ReadOnlySpan<byte> json)
+    {
+        m.AddMessage(channel, sequence, at, json);
+        if (!_counting) return;
+        _counts[channel]++;
+        _messages++;
     }
 
     // One buffer for every message: an image's JSON (hundreds of KB) as a fresh array each frame would land on the
@@ -448,7 +626,10 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
                 catch (IOException ex) { _writerError = ex; }
             }
             _mcap?.Dispose();
+            _mcap = null;
         }
+        long bytes = _mode == RecordingMode.All && _path is not null && File.Exists(_path) ? new FileInfo(_path).Length : 0;
+        foreach (string f in _mine) bytes += new FileInfo(f).Length;
         var report = new RecordingReport
         {
             File = _path,
@@ -457,20 +638,24 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
             FramesSeen = _seen,
             FramesWritten = _written,
             FramesLost = _lost,
-            Messages = (long)(_mcap?.MessageCount ?? 0),
-            Bytes = _path is not null && File.Exists(_path) ? new FileInfo(_path).Length : 0,
+            Messages = _messages,
+            Bytes = bytes,
+            Files = _path is null ? null : new List<string>(_mine),
+            FilesDeleted = _deleted,
+            Snapshots = _snapshotsWritten,
+            SnapshotFrames = _snapshotFrames,
             OutputHash = _lost == 0 ? OutputHash.Format(_hash) : null,
-            WriterUsPerFrame = _written > 0 ? Math.Round(_writerTicks * 1e6 / Stopwatch.Frequency / _written, 1) : 0,
-            Error = _writerError?.Message,
+            WriterUsPerFrame = _written + _snapshotFrames > 0 ? Math.Round(_writerTicks * 1e6 / Stopwatch.Frequency / (_written + _snapshotFrames), 1) : 0,
+            Error = _writerError?.Message ?? _pruneError,
         };
-        if (_mcap is not null)
+        if (_path is not null)
         {
             report.Channels = new SortedDictionary<string, long>(StringComparer.Ordinal);
             for (ushort c = 0; c < 64; c++)
             {
                 string? topic = TopicOf(c);
                 if (topic is null) break;
-                report.Channels[topic] = (long)_mcap.CountOf(c);
+                report.Channels[topic] = _counts[c];
             }
         }
         return report;

@@ -13,9 +13,11 @@ public sealed record McapMessage(ushort Channel, string Topic, ulong LogTimeNs, 
 public sealed class McapFormatException(string message) : Exception(message);
 
 /// <summary>
-/// Reads an unchunked MCAP file as <see cref="McapWriter"/> writes it: checks both magics, walks the
-/// records up to DataEnd and keeps schemas, channels, metadata and messages. A file that is not MCAP,
-/// is cut short or holds chunks (compressed data this reader does not take) is refused in words.
+/// Reads an unchunked MCAP file as <see cref="McapWriter"/> writes it: checks both magics and the
+/// Footer, walks the records up to DataEnd and keeps schemas, channels, metadata and messages, and
+/// checks the data section's and the summary's CRC-32 where the file states them (0 is "not
+/// computed" in the spec). A file that is not MCAP, is cut short, was changed after it was written
+/// or holds chunks (compressed data this reader does not take) is refused in words.
 /// </summary>
 public sealed class McapReader
 {
@@ -37,6 +39,27 @@ public sealed class McapReader
             throw new McapFormatException("not an MCAP file (its first bytes are not the MCAP magic)");
         if (bytes.Length < 2 * magic.Length + 9 + 20 || !bytes.AsSpan(bytes.Length - magic.Length).SequenceEqual(magic))
             throw new McapFormatException($"truncated: the file ({bytes.Length} bytes) does not end with the MCAP footer and magic (the recording was cut short)");
+        // The Footer: opcode, length 20, summary start, summary offset start, summary CRC; then the magic.
+        int footerAt = bytes.Length - magic.Length - 29;
+        if (bytes[footerAt] != McapWriter.OpFooter || BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(footerAt + 1)) != 20)
+            throw new McapFormatException("corrupted: the file ends with the MCAP magic but no Footer record before it");
+        ulong summaryStart = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(footerAt + 9));
+        uint summaryCrc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(footerAt + 25));
+        if (summaryStart > (ulong)footerAt)
+            throw new McapFormatException($"corrupted: the Footer puts the summary at byte {summaryStart}, past the Footer itself (byte {footerAt})");
+        if (summaryCrc != 0 && summaryStart > 0)
+        {
+            uint actual = Crc32.Of(bytes.AsSpan((int)summaryStart, footerAt + 25 - (int)summaryStart));
+            if (actual != summaryCrc)
+                throw new McapFormatException($"corrupted: the summary's CRC-32 is {actual:x8}, the Footer says {summaryCrc:x8} (the file was changed after it was written)");
+        }
+        // The data section is checked before a record of it is believed: a changed byte is named as such, not as whatever it broke.
+        bool dataChecked = false;
+        if (summaryStart >= 13 && bytes[(int)summaryStart - 13] == McapWriter.OpDataEnd)
+        {
+            CheckDataSection(bytes, (int)summaryStart - 13);
+            dataChecked = true;
+        }
         int pos = magic.Length;
         bool dataEnd = false;
         while (!dataEnd)
@@ -89,6 +112,7 @@ public sealed class McapReader
                     case 0x06:
                         throw new McapFormatException("holds chunks (compressed or indexed data): only unchunked recordings, as rtapp writes them, are read");
                     case McapWriter.OpDataEnd:
+                        if (!dataChecked) CheckDataSection(bytes, pos);
                         dataEnd = true;
                         break;
                 }
@@ -100,6 +124,17 @@ public sealed class McapReader
             pos += 9 + (int)length;
         }
         return r;
+    }
+
+    /// <summary>The CRC-32 of everything before the DataEnd record at <paramref name="dataEnd"/> against the one it states (0: not computed).</summary>
+    private static void CheckDataSection(byte[] bytes, int dataEnd)
+    {
+        if (dataEnd + 13 > bytes.Length) throw new McapFormatException($"truncated: the DataEnd record at byte {dataEnd} is cut short");
+        uint stated = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(dataEnd + 9));
+        if (stated == 0) return;
+        uint actual = Crc32.Of(bytes.AsSpan(0, dataEnd));
+        if (actual != stated)
+            throw new McapFormatException($"corrupted: the data section's CRC-32 is {actual:x8}, its DataEnd record says {stated:x8} (the file was changed after it was written)");
     }
 
     private static string Str(ReadOnlySpan<byte> body, ref int at)

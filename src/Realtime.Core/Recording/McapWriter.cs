@@ -9,8 +9,11 @@ namespace Realtime.Core.Recording;
 /// <summary>
 /// Writes an MCAP file (https://mcap.dev/spec): magic, Header, then Schema, Channel, Metadata and
 /// Message records unchunked, DataEnd, a summary (every Schema and Channel again, Statistics) and the
-/// Footer pointing at it, then the magic again. CRCs are written as 0 ("not computed"), which the
-/// spec allows. Runs on the recorder's writer thread, never on the loop's.
+/// Footer pointing at it, then the magic again. The DataEnd record carries the CRC-32 of the data
+/// section (the opening magic to the last byte before DataEnd) and the Footer the CRC-32 of the
+/// summary (its first byte to the Footer's summary offsets), as the spec defines them, so a reader
+/// tells a file changed after it was written from one cut short. Runs on the recorder's writer
+/// thread, never on the loop's.
 /// </summary>
 public sealed class McapWriter : IDisposable
 {
@@ -30,12 +33,14 @@ public sealed class McapWriter : IDisposable
     private ulong _start = ulong.MaxValue, _end;
     private int _metadata;
     private bool _finished;
+    // The running CRC of the section being written (the data section, then the summary).
+    private uint _crc = Crc32.Initial;
 
     /// <summary>Starts a file on <paramref name="output"/> (owned) with the MCAP profile and library names.</summary>
     public McapWriter(Stream output, string profile, string library)
     {
         _out = output;
-        _out.Write(Magic);
+        Emit(Magic);
         Begin();
         String(profile);
         String(library);
@@ -102,10 +107,12 @@ public sealed class McapWriter : IDisposable
     {
         if (_finished) return;
         _finished = true;
+        uint dataCrc = Crc32.Final(_crc);
         Begin();
-        U32(0);
+        U32(dataCrc);
         End(OpDataEnd);
         ulong summaryStart = (ulong)_out.Position;
+        _crc = Crc32.Initial;
         foreach (var s in _schemas) WriteSchema(s.Id, s.Name, s.Encoding, s.Data);
         foreach (var c in _channels) WriteChannel(c.Id, c.Schema, c.Topic, c.Encoding);
         Begin();
@@ -128,11 +135,15 @@ public sealed class McapWriter : IDisposable
         U32((uint)counts.Length);
         counts.WriteTo(_record);
         End(OpStatistics);
-        Begin();
-        U64(summaryStart);
-        U64(0); // no summary offsets
-        U32(0);
-        End(OpFooter);
+        // The summary's CRC ends with the Footer's own opcode, length and both offsets.
+        Span<byte> footer = stackalloc byte[1 + 8 + 8 + 8 + 4];
+        footer[0] = OpFooter;
+        BinaryPrimitives.WriteUInt64LittleEndian(footer[1..], 8 + 8 + 4);
+        BinaryPrimitives.WriteUInt64LittleEndian(footer[9..], summaryStart);
+        BinaryPrimitives.WriteUInt64LittleEndian(footer[17..], 0); // no summary offsets
+        uint summaryCrc = Crc32.Final(Crc32.Update(_crc, footer[..25]));
+        BinaryPrimitives.WriteUInt32LittleEndian(footer[25..], summaryCrc);
+        _out.Write(footer);
         _out.Write(Magic);
         _out.Flush();
     }
@@ -173,8 +184,16 @@ public sealed class McapWriter : IDisposable
         Span<byte> head = stackalloc byte[9];
         head[0] = op;
         BinaryPrimitives.WriteUInt64LittleEndian(head[1..], (ulong)_record.Length);
-        _out.Write(head);
-        _record.WriteTo(_out);
+        // DataEnd is the one record outside both CRCs.
+        if (op == OpDataEnd) { _out.Write(head); _out.Write(_record.GetBuffer().AsSpan(0, (int)_record.Length)); return; }
+        Emit(head);
+        Emit(_record.GetBuffer().AsSpan(0, (int)_record.Length));
+    }
+
+    private void Emit(ReadOnlySpan<byte> bytes)
+    {
+        _crc = Crc32.Update(_crc, bytes);
+        _out.Write(bytes);
     }
 
     private void Map(IReadOnlyList<KeyValuePair<string, string>> pairs)

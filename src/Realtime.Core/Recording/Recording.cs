@@ -80,7 +80,7 @@ public sealed class Recording
             else r.Run[k] = v;
         }
         if (r.Run.TryGetValue("recording.mode", out string? mode) && mode != "all")
-            throw new McapFormatException($"recorded around misses only ({mode}): replay needs every frame from the first (a recording of every frame)");
+            throw new McapFormatException($"a recording of some frames only ({mode}): replay needs every frame from the first (a recording of every frame)");
         var byFrame = new SortedDictionary<int, RecordedFrame>();
         RecordedFrame At(int frame)
         {

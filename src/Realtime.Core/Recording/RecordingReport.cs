@@ -5,7 +5,7 @@ namespace Realtime.Core.Recording;
 /// <summary>The report's <c>recording</c> section: what the flight recorder wrote.</summary>
 public sealed class RecordingReport
 {
-    /// <summary>The MCAP file.</summary>
+    /// <summary>The MCAP file (every frame), or the folder of the miss windows' files (around misses).</summary>
     public string? File { get; set; }
     /// <summary><c>all</c> or <c>around-misses</c>.</summary>
     public string Mode { get; set; } = "";
@@ -19,8 +19,16 @@ public sealed class RecordingReport
     public long FramesLost { get; set; }
     /// <summary>Messages in the file.</summary>
     public long Messages { get; set; }
-    /// <summary>The file's size.</summary>
+    /// <summary>The size of what this run wrote and the cap kept (the file, the miss windows', the snapshots').</summary>
     public long Bytes { get; set; }
+    /// <summary>The miss windows' and snapshots' files this run wrote that the cap kept, oldest first.</summary>
+    public List<string>? Files { get; set; }
+    /// <summary>Miss and snapshot files the cap deleted (this run's or earlier ones', oldest first).</summary>
+    public int FilesDeleted { get; set; }
+    /// <summary>Snapshots of the ring written on request (SIGHUP).</summary>
+    public int Snapshots { get; set; }
+    /// <summary>Frames in them (not in <see cref="FramesWritten"/>, <see cref="Messages"/> or <see cref="Channels"/>).</summary>
+    public long SnapshotFrames { get; set; }
     /// <summary>Messages per topic.</summary>
     public SortedDictionary<string, long>? Channels { get; set; }
     /// <summary>The hash of what reached the outputs over every frame (null when frames were lost).</summary>

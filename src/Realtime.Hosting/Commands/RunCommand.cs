@@ -57,7 +57,8 @@ internal sealed class RunCommand : HostCommand
     private readonly Option<string> _stateDir = HostOptions.Text("--state-dir", "DIR",
         "A continuous run's interval reports go here (default: $STATE_DIRECTORY, as systemd's StateDirectory= sets it; else stdout only).");
     private readonly Option<string> _record = HostOptions.Text("--record", "FILE.mcap", "Record every frame (inputs, stamps, model outputs, commands, watchdog decisions) into an MCAP file, from a writer thread off the loop.");
-    private readonly Option<string> _recordOnMiss = HostOptions.Text("--record-on-miss", "FILE.mcap", "Record only the frames around each miss or fault (half the ring before, half after) into an MCAP file.");
+    private readonly Option<string> _recordOnMiss = HostOptions.Text("--record-on-miss", "DIR",
+        "Record only the frames around each miss or fault (half the ring before, half after), each window into its own MCAP file in DIR; the oldest go past telemetry.keep_recordings files or telemetry.recordings_max_mb.");
     private readonly Option<int?> _recordFrames = HostOptions.Number("--record-frames", 2, 4096, "N", "The flight recorder's ring, in frames (default 64): what --record-on-miss keeps around a miss, and the writer's slack.");
     private readonly Option<string> _cache = HostOptions.Text("--cache", "DIR", "Where --optimized-model keeps the saved model (default: out/ort-cache).");
 
@@ -110,8 +111,10 @@ internal sealed class RunCommand : HostCommand
         if (recordPath is not null && recordOnMiss is not null)
             throw new UsageException("--record and --record-on-miss: give one (a recording of every frame already holds the frames around each miss)");
         string? recording = recordPath ?? recordOnMiss;
-        if (recording is not null && ReportFile.CheckDestination(recording) is string recordProblem)
-            throw new UsageException($"{(recordPath is not null ? "--record" : "--record-on-miss")} '{recording}': {recordProblem}");
+        if (recordPath is not null && ReportFile.CheckDestination(recordPath) is string recordProblem)
+            throw new UsageException($"--record '{recordPath}': {recordProblem}");
+        if (recordOnMiss is not null && CheckRecordingFolder(recordOnMiss) is string folderProblem)
+            throw new UsageException($"--record-on-miss '{recordOnMiss}': {folderProblem}");
         if (stop.Requested) return StoppedDuringStartup(host, stop, "starting", board, demoArg ?? "", reportPath);
         var (profile, source) = ProfileCatalog.Load(board, cl.GetValue(_set) ?? [], demoArg, host);
         // A node that is there must be a watchdog before anything is wired (it is opened, and armed, only after);
@@ -250,7 +253,8 @@ internal sealed class RunCommand : HostCommand
             recorder = new Realtime.Core.Recording.FlightRecorder(recordLoop, recording,
                 recordPath is not null ? Realtime.Core.Recording.RecordingMode.All : Realtime.Core.Recording.RecordingMode.AroundMisses,
                 cl.GetValue(_recordFrames) ?? 64,
-                RecordingMetadata.For(host, board, demoArg, demoName, profile, cl.GetValue(_set) ?? [], cl.GetValue(_inject), recordLoop));
+                RecordingMetadata.For(host, board, demoArg, demoName, profile, cl.GetValue(_set) ?? [], cl.GetValue(_inject), recordLoop),
+                new Realtime.Core.Recording.RecordingCap(profile.Telemetry.KeepRecordings, (long)profile.Telemetry.RecordingsMaxMb << 20));
             recordLoop.Attach(recorder);
         }
         using var recorderScope = recorder;
@@ -403,7 +407,13 @@ internal sealed class RunCommand : HostCommand
             catch (Exception) { /* the process is going down; the outputs are already safe */ }
         };
 
-        using var sighup = reporter is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; reporter.RequestReport(); });
+        // SIGHUP (systemctl reload): an interval report now, and the recorder's ring into a file now; the run goes on.
+        using var sighup = reporter is null && recorder is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
+        {
+            ctx.Cancel = true;
+            reporter?.RequestReport();
+            recorder?.RequestSnapshot();
+        });
         reporter?.Start();
         power?.Start();
         // The watchdog runs before the first frame (it was started when the outputs were safe).
@@ -456,7 +466,8 @@ internal sealed class RunCommand : HostCommand
             if (exitCode == ExitCodes.Ok) exitCode = ExitCodes.ReportNotWritten;
         }
         if (recorded is not null && !quiet)
-            Console.WriteLine($"recording: {recorded.File}: {recorded.FramesWritten} frame(s), {recorded.Messages} messages, {recorded.FramesLost} lost, writer {recorded.WriterUsPerFrame} µs/frame, output hash {recorded.OutputHash}");
+            Console.WriteLine($"recording: {recorded.File}: {recorded.FramesWritten} frame(s), {recorded.Messages} messages, {recorded.FramesLost} lost, writer {recorded.WriterUsPerFrame} µs/frame, output hash {recorded.OutputHash}" +
+                (recorded.Files is { Count: > 0 } files ? $"; {files.Count} file(s) kept ({recorded.Snapshots} snapshot(s)), {recorded.FilesDeleted} deleted by the cap" : ""));
         if (recorded?.Error is not null)
             Log.Error("recording", $"could not write '{recorded.File}': {recorded.Error}");
         if (loop.OutputWriteFailures > 0)
@@ -475,6 +486,18 @@ internal sealed class RunCommand : HostCommand
             Environment.Exit(exitCode);
         }
         return exitCode;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="dir"/> can take the miss windows' files (created when missing): the
+    /// problem in words, or null. A file name (an existing file, or one ending .mcap) is refused:
+    /// each window goes to its own file there.
+    /// </summary>
+    private static string? CheckRecordingFolder(string dir)
+    {
+        if (File.Exists(dir) || dir.EndsWith(".mcap", StringComparison.OrdinalIgnoreCase))
+            return "give a folder: each miss window goes into its own file there (miss-TIME-fFRAME.mcap)";
+        return ReportFile.CheckDestination(Path.Combine(dir, Realtime.Core.Recording.FlightRecorder.MissPrefix + "probe.mcap"));
     }
 
     /// <summary>The models' file names, as the report's <c>model</c> field gives them (comma-separated when there are several).</summary>

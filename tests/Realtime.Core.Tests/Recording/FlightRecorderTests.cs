@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Recording;
@@ -80,35 +81,144 @@ public sealed class FlightRecorderTests
         File.Delete(file);
     }
 
-    [Fact]
-    public void AroundMissesOnlyTheFramesBeforeAndAfterEachMissAreWritten()
+    /// <summary>Runs <paramref name="loop"/> four frames at a time, the writer given time to read them as a paced loop would.</summary>
+    private static void RunPaced(GraphLoop loop, FlightRecorder recorder, int frames, Action<int>? after = null)
     {
-        string file = Temp();
+        for (int i = 0; i < frames; i += 4)
+        {
+            loop.RunFrames(4);
+            while (!recorder.CaughtUp) System.Threading.Thread.Sleep(1);
+            after?.Invoke(i + 4);
+        }
+    }
+
+    private static string TempDir()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"rtapp-recorder-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private static List<int> TimingFrames(string file)
+    {
+        var frames = new List<int>();
+        foreach (var m in McapReader.Read(File.ReadAllBytes(file)).Messages)
+            if (m.Topic == "/timing") frames.Add(System.Text.Json.JsonSerializer.Deserialize(m.Data, RecordingJsonContext.Default.FrameTimingMessage)!.Frame);
+        return frames;
+    }
+
+    [Fact]
+    public void AroundMissesOnlyTheFramesBeforeAndAfterEachMissAreWrittenIntoAFileOfTheirOwn()
+    {
+        string dir = TempDir();
         var clock = new ManualClock();
         var (loop, _) = Tracker(clock);
         using (loop)
         {
-            var recorder = new FlightRecorder(loop, file, RecordingMode.AroundMisses, 8, Meta);
+            var recorder = new FlightRecorder(loop, dir, RecordingMode.AroundMisses, 8, Meta);
             loop.Attach(recorder);
-            // Four frames at a time, the writer given time to read them as a paced loop would.
-            for (int i = 0; i < Frames; i += 4)
-            {
-                loop.RunFrames(4);
-                while (!recorder.CaughtUp) System.Threading.Thread.Sleep(1);
-            }
+            RunPaced(loop, recorder, Frames);
             var report = recorder.Finish();
-            // 4 before frame 40, the three misses, 4 after frame 42.
+            // 4 before frame 40, the three misses (one window: each extends it), 4 after frame 42.
             Assert.Equal(4 + 3 + 4, report.FramesWritten);
-            var mcap = McapReader.Read(File.ReadAllBytes(file));
-            var frames = new List<ulong>();
-            foreach (var m in mcap.Messages) if (m.Topic == "/timing") frames.Add(m.LogTimeNs);
+            string file = Assert.Single(report.Files!);
+            Assert.Equal(Path.Combine(dir, Path.GetFileName(file)), file);
+            Assert.StartsWith("miss-", Path.GetFileName(file));
+            Assert.EndsWith($"-f{MissFrom - 4:D9}.mcap", file);
+            Assert.Equal(new FileInfo(file).Length, report.Bytes);
+            var frames = TimingFrames(file);
             Assert.Equal(11, frames.Count);
-            Assert.Equal(loop.Records[MissFrom - 4].StartNs, (long)frames[0]);
-            Assert.Equal(loop.Records[MissTo + 4].StartNs, (long)frames[^1]);
+            Assert.Equal(MissFrom - 4, frames[0]);
+            Assert.Equal(MissTo + 4, frames[^1]);
             var ex = Assert.Throws<McapFormatException>(() => Realtime.Core.Recording.Recording.Read(File.ReadAllBytes(file)));
             Assert.Contains("replay needs every frame", ex.Message);
         }
-        File.Delete(file);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void MissFilesPastTheCapAreDeletedOldestFirstEarlierRunsIncluded()
+    {
+        string dir = TempDir();
+        // An earlier run's file, and a file of someone else's, which the cap never touches.
+        File.WriteAllText(Path.Combine(dir, "miss-20000101T000000.000Z-f000000001.mcap"), "old");
+        File.WriteAllText(Path.Combine(dir, "notes.mcap"), "mine");
+        var clock = new ManualClock();
+        var source = new PatternSource("cam", clock);
+        // A miss every 10 frames: windows of 2 before and 2 after never touch, so each is a file.
+        var mean = new MeanTransform("mean", clock) { CostNs = f => f % 10 == 5 ? 9 * Ms : 2 * Ms };
+        var g = new GraphBuilder().Add(source).Add(mean).Add(new FollowController("pid")).Add(new RecordingSink("servo", safe: -1))
+            .Connect("cam.image", "mean.image").Connect("mean.mean", "pid.observation").Connect("pid.command", "servo.command").Build();
+        using var loop = new GraphLoop(g, new ClosedLoopOptions { Frames = Frames, WarmupFrames = 0, PeriodNs = Period, DeadlineNs = 8 * Ms },
+            new LoopWatchdog(FaultAction.HoldLast, FaultAction.Ignore, FaultAction.SafeState, FaultAction.HoldLast, 100, 3), clock);
+        var recorder = new FlightRecorder(loop, dir, RecordingMode.AroundMisses, 4, Meta, new RecordingCap(3, 1L << 30));
+        loop.Attach(recorder);
+        RunPaced(loop, recorder, Frames);
+        var report = recorder.Finish();
+        // Six misses (frames 5, 15, ..., 55), six windows of 5 frames; the earlier run's file and the first three go.
+        Assert.Equal(6 * 5, report.FramesWritten);
+        Assert.Equal(4, report.FilesDeleted);
+        Assert.Equal(3, report.Files!.Count);
+        Assert.Equal(new[] { 33, 43, 53 }, report.Files.ConvertAll(f => TimingFrames(f)[0]));
+        Assert.Equal(new[] { "notes.mcap" }.Concat(report.Files.ConvertAll(Path.GetFileName)).OrderBy(n => n, StringComparer.Ordinal),
+            Directory.GetFiles(dir).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
+        long bytes = 0;
+        foreach (string f in report.Files) bytes += new FileInfo(f).Length;
+        Assert.Equal(bytes, report.Bytes);
+
+        // A size cap smaller than one window: the window goes on in new files, and only the newest is kept.
+        string small = TempDir();
+        using var loop2 = new GraphLoop(new GraphBuilder().Add(new PatternSource("cam", clock)).Add(new MeanTransform("mean", clock) { CostNs = _ => 9 * Ms })
+                .Add(new FollowController("pid")).Add(new RecordingSink("servo", safe: -1))
+                .Connect("cam.image", "mean.image").Connect("mean.mean", "pid.observation").Connect("pid.command", "servo.command").Build(),
+            new ClosedLoopOptions { Frames = Frames, WarmupFrames = 0, PeriodNs = Period, DeadlineNs = 8 * Ms },
+            new LoopWatchdog(FaultAction.HoldLast, FaultAction.Ignore, FaultAction.SafeState, FaultAction.HoldLast, 1000, 1000), clock);
+        var every = new FlightRecorder(loop2, small, RecordingMode.AroundMisses, 4, Meta, new RecordingCap(100, 20_000));
+        loop2.Attach(every);
+        RunPaced(loop2, every, Frames);
+        var r2 = every.Finish();
+        Assert.Equal(Frames, r2.FramesWritten); // every frame misses: one window, never closed
+        Assert.True(r2.FilesDeleted > 0, $"{r2.FilesDeleted} deleted");
+        Assert.True(r2.Bytes <= 20_000 || r2.Files!.Count == 1, $"{r2.Bytes} bytes in {r2.Files!.Count} files");
+        Assert.Equal(Frames - 1, TimingFrames(r2.Files![^1])[^1]);
+        Directory.Delete(dir, true);
+        Directory.Delete(small, true);
+    }
+
+    [Fact]
+    public void ASnapshotWritesTheRingAsItIsNowIntoAFileOfItsOwnAndTheRecordingGoesOn()
+    {
+        string dir = TempDir();
+        string file = Path.Combine(dir, "run.mcap");
+        var clock = new ManualClock();
+        var (loop, _) = Tracker(clock);
+        using (loop)
+        {
+            var recorder = new FlightRecorder(loop, file, RecordingMode.All, 16, Meta);
+            loop.Attach(recorder);
+            RunPaced(loop, recorder, Frames, after: f =>
+            {
+                if (f != 32) return;
+                recorder.RequestSnapshot();
+                // The request is taken on the writer's next turn; the loop waits for it here, as a paced loop's frames would leave it time.
+                var deadline = DateTime.UtcNow.AddSeconds(30);
+                while (recorder.SnapshotsWritten == 0 && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(5);
+            });
+            var report = recorder.Finish();
+            Assert.Equal(Frames, report.FramesWritten);
+            Assert.Equal(1, report.Snapshots);
+            Assert.Equal(16, report.SnapshotFrames);
+            string snapshot = Assert.Single(report.Files!);
+            Assert.StartsWith("sighup-", Path.GetFileName(snapshot));
+            // The last 16 frames published when it was asked for: 16 to 31.
+            Assert.Equal(Enumerable.Range(16, 16), TimingFrames(snapshot));
+            Assert.Equal("snapshot", McapReader.Read(File.ReadAllBytes(snapshot)).Metadata["rtapp.run"]["recording.mode"]);
+            // The recording of every frame is whole, and its counts are its own.
+            Assert.Equal(Frames, Realtime.Core.Recording.Recording.Read(File.ReadAllBytes(file)).Frames.Count);
+            Assert.Equal(Frames, report.Channels!["/timing"]);
+            Assert.Equal(new FileInfo(file).Length + new FileInfo(snapshot).Length, report.Bytes);
+        }
+        Directory.Delete(dir, true);
     }
 
     [Fact]
@@ -163,5 +273,33 @@ public sealed class FlightRecorderTests
         Assert.Contains("no rtapp flight recording", Assert.Throws<McapFormatException>(() => Realtime.Core.Recording.Recording.Read(whole)).Message);
         Assert.Contains("truncated", Assert.Throws<McapFormatException>(() => McapReader.Read(whole.AsSpan(0, whole.Length - 20).ToArray())).Message);
         Assert.Contains("not an MCAP file", Assert.Throws<McapFormatException>(() => McapReader.Read("{\"json\": 1}"u8.ToArray())).Message);
+    }
+
+    [Fact]
+    public void TheCrcsAreWrittenAndAChangedByteInTheDataOrTheSummaryIsNamedAsCorruption()
+    {
+        // The check value every CRC-32 (zlib's, MCAP's) gives for "123456789".
+        Assert.Equal(0xCBF43926u, Crc32.Of("123456789"u8));
+        using var ms = new MemoryStream();
+        var w = new McapWriter(ms, "other", "another tool");
+        ushort ch = w.AddChannel(w.AddSchema("Pose", "jsonschema", "{}"), "/pose", "json");
+        w.AddMessage(ch, 0, 1, "{\"x\":12345}"u8);
+        w.Finish();
+        byte[] whole = ms.ToArray();
+        // DataEnd (13 bytes) sits just before the summary the Footer points at; both CRCs are stated.
+        long summaryStart = BitConverter.ToInt64(whole, whole.Length - 8 - 29 + 9);
+        Assert.NotEqual(0u, BitConverter.ToUInt32(whole, (int)summaryStart - 4));
+        Assert.NotEqual(0u, BitConverter.ToUInt32(whole, whole.Length - 8 - 4));
+        Assert.Single(McapReader.Read(whole).Messages);
+
+        byte[] data = (byte[])whole.Clone();
+        int digit = whole.AsSpan().IndexOf("12345"u8);
+        data[digit] = (byte)'9'; // still valid JSON: only the CRC can tell
+        Assert.Contains("corrupted: the data section's CRC-32", Assert.Throws<McapFormatException>(() => McapReader.Read(data)).Message);
+
+        byte[] summary = (byte[])whole.Clone();
+        int topic = whole.AsSpan((int)summaryStart).IndexOf("/pose"u8) + (int)summaryStart;
+        summary[topic + 1] = (byte)'q';
+        Assert.Contains("corrupted: the summary's CRC-32", Assert.Throws<McapFormatException>(() => McapReader.Read(summary)).Message);
     }
 }
