@@ -237,20 +237,20 @@ public sealed class ResourceSampler : IDisposable
         return report;
     }
 
-    /// <summary>The newest sample's gauges and counters, in Prometheus's units (seconds, ratios, bytes, hertz, celsius).</summary>
+    /// <summary>The newest sample's gauges and counters, in Prometheus's units (seconds, ratios, bytes, hertz, celsius); one caller at a time (the scrape), allocating nothing.</summary>
     public void Render(PrometheusText text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (!TryLatest(out ResourceSample s)) return;
         ResourceReading r = s.Reading;
         // A family's samples together (its HELP and TYPE are written once): the ratios, then the totals.
-        Avg10(text, "cpu", r.CpuSomeAvg10);
-        Avg10(text, "memory", r.MemorySomeAvg10);
-        Avg10(text, "io", r.IoSomeAvg10);
-        Total(text, "cpu", r.CpuSomeTotalUs);
-        Total(text, "memory", r.MemorySomeTotalUs);
-        Total(text, "io", r.IoSomeTotalUs);
-        string core = PrometheusText.Labels(("cpu", r.Core.ToString(CultureInfo.InvariantCulture)));
+        Avg10(text, CpuLabels, r.CpuSomeAvg10);
+        Avg10(text, MemoryLabels, r.MemorySomeAvg10);
+        Avg10(text, IoLabels, r.IoSomeAvg10);
+        Total(text, CpuLabels, r.CpuSomeTotalUs);
+        Total(text, MemoryLabels, r.MemorySomeTotalUs);
+        Total(text, IoLabels, r.IoSomeTotalUs);
+        string core = CoreLabels(r.Core);
         if (r.FrequencyKhz > 0) text.Gauge("rtapp_cpu_frequency_hertz", "The pipeline thread's core's frequency (cpufreq scaling_cur_freq).", r.FrequencyKhz * 1000.0, core);
         if (r.MaxFrequencyKhz > 0) text.Gauge("rtapp_cpu_frequency_max_hertz", "That core's highest frequency (cpufreq cpuinfo_max_freq).", r.MaxFrequencyKhz * 1000.0, core);
         if (r.ThrottleEvents >= 0) text.Counter("rtapp_cpu_throttle_events_total", "That core's thermal throttle events (thermal_throttle/core_throttle_count).", r.ThrottleEvents, core);
@@ -264,14 +264,25 @@ public sealed class ResourceSampler : IDisposable
         text.Gauge("rtapp_machine_conditions", "", (s.Conditions & MachineConditions.IoPressure) != 0 ? 1 : 0, "condition=\"io_pressure\"");
     }
 
-    private static void Avg10(PrometheusText text, string resource, double avg10)
+    private static void Avg10(PrometheusText text, string labels, double avg10)
     {
-        if (!double.IsNaN(avg10)) text.Gauge("rtapp_pressure_some_ratio", "Share of the last 10 s some task waited for the resource (PSI some avg10).", avg10 / 100, "resource=\"" + resource + "\"");
+        if (!double.IsNaN(avg10)) text.Gauge("rtapp_pressure_some_ratio", "Share of the last 10 s some task waited for the resource (PSI some avg10).", avg10 / 100, labels);
     }
 
-    private static void Total(PrometheusText text, string resource, long totalUs)
+    private static void Total(PrometheusText text, string labels, long totalUs)
     {
-        if (totalUs >= 0) text.Counter("rtapp_pressure_some_stall_seconds_total", "Time some task waited for the resource (PSI some total).", totalUs / 1e6, "resource=\"" + resource + "\"");
+        if (totalUs >= 0) text.Counter("rtapp_pressure_some_stall_seconds_total", "Time some task waited for the resource (PSI some total).", totalUs / 1e6, labels);
+    }
+
+    // Label sets made once, so a scrape allocates nothing (a core's the first time it is watched).
+    private const string CpuLabels = "resource=\"cpu\"", MemoryLabels = "resource=\"memory\"", IoLabels = "resource=\"io\"";
+    private string[] _coreLabels = Array.Empty<string>();
+
+    private string CoreLabels(int core)
+    {
+        if (core < 0) return "cpu=\"unknown\"";
+        if (core >= _coreLabels.Length) Array.Resize(ref _coreLabels, core + 1);
+        return _coreLabels[core] ??= PrometheusText.Labels(("cpu", core.ToString(CultureInfo.InvariantCulture)));
     }
 
     private static double? Max(double? a, double v) => double.IsNaN(v) ? a : Math.Round(a is double x ? Math.Max(x, v) : v, 4);

@@ -200,6 +200,10 @@ public sealed class ResourceSamplerTests : IDisposable
         Assert.Equal(thermal, r.Summary.TemperatureMaxC is not null);
         var text = new PrometheusText();
         sampler.Render(text);
+        text.Clear();
+        long bytes = GC.GetAllocatedBytesForCurrentThread();
+        sampler.Render(text); // a scrape every 100 ms for months: nothing allocated once the labels are made
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - bytes);
         string metrics = text.ToString();
         Assert.Contains("rtapp_process_resident_memory_bytes ", metrics, StringComparison.Ordinal);
         Assert.Contains("rtapp_process_cpu_seconds_total ", metrics, StringComparison.Ordinal);
