@@ -31,11 +31,16 @@ public static class SourceRecording
         using var recorder = new FlightRecorder(loop, path, RecordingMode.Sources, 64, metadata);
         var clock = loop.Clock;
         long period = loop.Options.PeriodNs;
-        long tick = clock.NowNs();
+        long start = clock.NowNs();
+        long tick = 0;
         SourceNode[] sources = loop.Graph.Sources;
         for (int f = 0; f < frames && !(stop?.Invoke() ?? false); f++)
         {
-            waiter.WaitUntil(tick);
+            long tickNs = start + tick * period;
+            waiter.WaitUntil(tickNs);
+            // A simulated world (a camera on a simulated mount, a video) follows the period ticks, as in the loop.
+            foreach (SourceNode s in sources)
+                if (s is ITickListener t) t.OnTick(tick);
             var r = new FrameRecord { StartNs = clock.NowNs() };
             bool ended = false;
             foreach (SourceNode s in sources)
@@ -46,11 +51,11 @@ public static class SourceRecording
                 if (s.Status != CaptureStatus.Ok) r.Flags |= FrameFlags.SourceFault;
             }
             r.CaptureEndNs = r.PreprocessEndNs = r.InferEndNs = r.DecodeEndNs = r.ControlEndNs = r.ActuateEndNs = clock.NowNs();
-            recorder.Publish(f, tick, ref r);
+            recorder.Publish(f, tickNs, ref r);
             if (ended) break; // a file that does not loop: its last frame is recorded, no more
             while (recorder.Behind >= recorder.Capacity - 1) Thread.Sleep(1);
-            // Late (a slow source, a writer waited for): the next frame is one period from now, not a burst to catch up.
-            tick = Math.Max(tick + period, clock.NowNs());
+            // Late (a slow source, a writer waited for): the ticks that passed are dropped, not caught up in a burst.
+            tick = Math.Max(tick + 1, (clock.NowNs() - start) / period);
         }
         return recorder.Finish();
     }

@@ -309,11 +309,15 @@ public sealed class FlightRecorderTests
         string dir = TempDir();
         string file = Path.Combine(dir, "sources.mcap");
         var clock = new ManualClock();
-        var (loop, servo) = Tracker(clock);
+        var camera = new PatternSource("cam", clock);
+        var (loop, servo) = Tracker(clock, camera);
         using (loop)
         {
             int safeWrites = servo.SafeWrites;
             var report = SourceRecording.Record(loop, file, 25, Meta, clock);
+            // Each capture after its period's tick, as in the loop.
+            Assert.Equal(25, camera.TickCount);
+            for (int i = 0; i < 25; i++) Assert.Equal((i, i), camera.Ticks[i]);
             Assert.Equal(25, report.FramesWritten);
             Assert.Equal(0, report.FramesLost);
             Assert.Equal("sources", report.Mode);
