@@ -17,6 +17,8 @@ namespace Realtime.Hosting.Telemetry;
 public sealed class LoopTelemetry : LoopInstrument
 {
     private readonly LatencyHistogram[] _stages = new LatencyHistogram[6];
+    private readonly string[] _stageLabels = new string[6];
+    private string? _stageLabelsFor;
     private readonly LatencyHistogram _endToEnd = new(), _jitter = new(), _floor = new();
     private readonly HistogramSnapshot _snapshot = new();
     private readonly long _periodNs, _deadlineNs;
@@ -107,10 +109,16 @@ public sealed class LoopTelemetry : LoopInstrument
         text.Counter("rtapp_safe_state_entries_total", "Times the outputs went to their safe state.", Volatile.Read(ref _safeEntries), labels);
         _endToEnd.CopyTo(_snapshot);
         text.Histogram("rtapp_end_to_end_latency_seconds", "Capture to actuation, per frame.", _snapshot, labels);
+        if (!ReferenceEquals(labels, _stageLabelsFor))
+        {
+            // Made once per label set (the first scrape): later scrapes only copy them.
+            for (int i = 0; i < _stages.Length; i++) _stageLabels[i] = labels + sep + "stage=\"" + Realtime.Core.Profiles.ProfileLoader.StageNames[i] + "\"";
+            _stageLabelsFor = labels;
+        }
         for (int i = 0; i < _stages.Length; i++)
         {
             _stages[i].CopyTo(_snapshot);
-            text.Histogram("rtapp_stage_latency_seconds", "One stage of a frame.", _snapshot, labels + sep + "stage=\"" + Realtime.Core.Profiles.ProfileLoader.StageNames[i] + "\"");
+            text.Histogram("rtapp_stage_latency_seconds", "One stage of a frame.", _snapshot, _stageLabels[i]);
         }
         _jitter.CopyTo(_snapshot);
         text.Histogram("rtapp_period_jitter_seconds", "How far a frame's start was from one period after the last one's.", _snapshot, labels);

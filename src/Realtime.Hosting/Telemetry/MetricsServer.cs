@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading;
+using Realtime.Linux;
 
 namespace Realtime.Hosting.Telemetry;
 
@@ -13,7 +14,10 @@ namespace Realtime.Hosting.Telemetry;
 /// own (the telemetry thread, on the housekeeping cores) over a plain socket: one request per
 /// connection, read with a size limit and a time limit, answered and closed, so a slow or hostile
 /// client holds the thread for at most <see cref="ClientTimeout"/> and never the pipeline. What it
-/// serves comes from the callbacks, which read lock-free snapshots.
+/// serves comes from the callbacks, which read lock-free snapshots. Connections are the kernel's
+/// descriptors (<see cref="ConnectionCalls"/>) and the answer is written into reused buffers, so a
+/// <c>/metrics</c> scrape allocates nothing once the buffers have grown: scrapes for months never
+/// start a garbage collection, which would pause the pipeline thread as well.
 /// </summary>
 public sealed class MetricsServer : IDisposable
 {
@@ -21,18 +25,19 @@ public sealed class MetricsServer : IDisposable
     public const int MaxRequestBytes = 8 * 1024;
 
     private readonly Socket _listener;
-    private readonly Func<StringBuilder> _metrics;
+    private readonly Func<ReadOnlyMemory<char>> _metrics;
     // The scrape's body is encoded into this buffer, kept from one scrape to the next (grown when a
     // bigger one comes): a scrape every 100 ms must not leave a large string and byte array each
     // time for the GC's large-object heap, which only a full collection returns.
     private byte[] _body = new byte[64 * 1024];
+    private readonly byte[] _head = new byte[512];
     private readonly Func<(bool Healthy, string Text)> _health;
     private readonly Thread _thread;
     private readonly byte[] _request = new byte[MaxRequestBytes];
     private volatile bool _stopping;
     private long _scrapes, _rejected;
 
-    private MetricsServer(Socket listener, Func<StringBuilder> metrics, Func<(bool, string)> health, TimeSpan clientTimeout, Action? onThreadStart)
+    private MetricsServer(Socket listener, Func<ReadOnlyMemory<char>> metrics, Func<(bool, string)> health, TimeSpan clientTimeout, Action? onThreadStart)
     {
         _listener = listener;
         _metrics = metrics;
@@ -83,15 +88,14 @@ public sealed class MetricsServer : IDisposable
         TimeSpan? clientTimeout = null, Action? onThreadStart = null)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        var text = new StringBuilder();
-        return Start(endpoint, () => text.Clear().Append(metrics()), health, clientTimeout, onThreadStart);
+        return Start(endpoint, () => metrics().AsMemory(), health, clientTimeout, onThreadStart);
     }
 
     /// <summary>
     /// As <see cref="Start(IPEndPoint, Func{string}, Func{ValueTuple{bool, string}}, TimeSpan?, Action)"/>, with
-    /// the body rendered into a builder the caller keeps: a scrape then allocates no large object.
+    /// the body rendered into a buffer the caller keeps (<see cref="PrometheusText.Text"/>): a scrape then allocates nothing.
     /// </summary>
-    public static MetricsServer Start(IPEndPoint endpoint, Func<StringBuilder> metrics, Func<(bool Healthy, string Text)> health,
+    public static MetricsServer Start(IPEndPoint endpoint, Func<ReadOnlyMemory<char>> metrics, Func<(bool Healthy, string Text)> health,
         TimeSpan? clientTimeout = null, Action? onThreadStart = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -122,32 +126,29 @@ public sealed class MetricsServer : IDisposable
 
     private void Serve()
     {
+        nint listener = _listener.Handle;
         while (!_stopping)
         {
-            Socket client;
-            try { client = _listener.Accept(); }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { if (_stopping) return; continue; }
-            using (client)
-            {
-                try { Answer(client); }
-                catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException) { Interlocked.Increment(ref _rejected); }
-            }
+            int client = ConnectionCalls.Accept(listener);
+            if (client < 0) { if (_stopping) return; Thread.Sleep(10); continue; }
+            try { Answer(client); }
+            finally { ConnectionCalls.Close(client); }
         }
     }
 
-    private void Answer(Socket client)
+    private void Answer(int client)
     {
         int timeoutMs = (int)ClientTimeout.TotalMilliseconds;
-        client.ReceiveTimeout = timeoutMs;
-        client.SendTimeout = timeoutMs;
+        ConnectionCalls.SetTimeouts(client, timeoutMs);
         long deadline = Environment.TickCount64 + timeoutMs;
         int length = 0, end = -1;
         while (end < 0)
         {
-            if (length == _request.Length) { Reply(client, 431, "Request Header Fields Too Large", "text/plain", "request too large\n"); return; }
-            if (Environment.TickCount64 > deadline) { Reply(client, 408, "Request Timeout", "text/plain", "too slow\n"); return; }
-            int n = client.Receive(_request, length, _request.Length - length, SocketFlags.None);
-            if (n == 0) { Interlocked.Increment(ref _rejected); return; }
+            if (length == _request.Length) { Reply(client, 431, "Request Header Fields Too Large", "text/plain", "request too large\n"u8); return; }
+            if (Environment.TickCount64 > deadline) { Reply(client, 408, "Request Timeout", "text/plain", "too slow\n"u8); return; }
+            int n = ConnectionCalls.Receive(client, _request.AsSpan(length));
+            if (n < 0 && ConnectionCalls.IsTimeout(-n)) { Reply(client, 408, "Request Timeout", "text/plain", "too slow\n"u8); return; }
+            if (n <= 0) { Interlocked.Increment(ref _rejected); return; }
             length += n;
             end = _request.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
         }
@@ -156,46 +157,54 @@ public sealed class MetricsServer : IDisposable
         ReadOnlySpan<byte> line = lineEnd < 0 ? head : head[..lineEnd];
         int sp1 = line.IndexOf((byte)' ');
         int sp2 = sp1 < 0 ? -1 : line[(sp1 + 1)..].IndexOf((byte)' ');
-        if (sp1 <= 0 || sp2 <= 0) { Reply(client, 400, "Bad Request", "text/plain", "bad request line\n"); return; }
+        if (sp1 <= 0 || sp2 <= 0) { Reply(client, 400, "Bad Request", "text/plain", "bad request line\n"u8); return; }
         ReadOnlySpan<byte> method = line[..sp1];
         ReadOnlySpan<byte> target = line.Slice(sp1 + 1, sp2);
         int query = target.IndexOf((byte)'?');
         ReadOnlySpan<byte> path = query < 0 ? target : target[..query];
         bool head_ = method.SequenceEqual("HEAD"u8);
-        if (!head_ && !method.SequenceEqual("GET"u8)) { Reply(client, 405, "Method Not Allowed", "text/plain", "GET or HEAD\n", allow: true); return; }
+        if (!head_ && !method.SequenceEqual("GET"u8)) { Reply(client, 405, "Method Not Allowed", "text/plain", "GET or HEAD\n"u8, allow: true); return; }
         if (path.SequenceEqual("/metrics"u8))
         {
             Interlocked.Increment(ref _scrapes);
-            StringBuilder text = _metrics();
-            int size = 0;
-            foreach (ReadOnlyMemory<char> chunk in text.GetChunks()) size += Encoding.UTF8.GetByteCount(chunk.Span);
+            ReadOnlySpan<char> text = _metrics().Span;
+            int size = Encoding.UTF8.GetByteCount(text);
             if (size > _body.Length) _body = new byte[Math.Max(size, _body.Length * 2)];
-            int at = 0;
-            foreach (ReadOnlyMemory<char> chunk in text.GetChunks()) at += Encoding.UTF8.GetBytes(chunk.Span, _body.AsSpan(at));
+            int at = Encoding.UTF8.GetBytes(text, _body);
             Reply(client, 200, "OK", "text/plain; version=0.0.4; charset=utf-8", _body.AsSpan(0, at), bodyless: head_, counted: false);
         }
         else if (path.SequenceEqual("/healthz"u8))
         {
             var (healthy, text) = _health();
-            Reply(client, healthy ? 200 : 503, healthy ? "OK" : "Service Unavailable", "text/plain; charset=utf-8", text + "\n", bodyless: head_, counted: false);
+            Reply(client, healthy ? 200 : 503, healthy ? "OK" : "Service Unavailable", "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(text + "\n"), bodyless: head_, counted: false);
         }
         else if (path.SequenceEqual("/"u8))
-            Reply(client, 200, "OK", "text/plain; charset=utf-8", "rtapp: /metrics (Prometheus), /healthz\n", bodyless: head_, counted: false);
-        else Reply(client, 404, "Not Found", "text/plain", "only /metrics and /healthz\n");
+            Reply(client, 200, "OK", "text/plain; charset=utf-8", "rtapp: /metrics (Prometheus), /healthz\n"u8, bodyless: head_, counted: false);
+        else Reply(client, 404, "Not Found", "text/plain", "only /metrics and /healthz\n"u8);
     }
 
-    private void Reply(Socket client, int status, string reason, string type, string body, bool bodyless = false, bool allow = false, bool counted = true) =>
-        Reply(client, status, reason, type, Encoding.UTF8.GetBytes(body), bodyless, allow, counted);
-
-    private void Reply(Socket client, int status, string reason, string type, ReadOnlySpan<byte> content, bool bodyless = false, bool allow = false, bool counted = true)
+    // The status line and headers are written into a reused buffer (ASCII throughout).
+    private void Reply(int client, int status, string reason, string type, ReadOnlySpan<byte> content, bool bodyless = false, bool allow = false, bool counted = true)
     {
         if (counted) Interlocked.Increment(ref _rejected);
-        string head = $"HTTP/1.1 {status} {reason}\r\nContent-Type: {type}\r\nContent-Length: {content.Length}\r\nConnection: close\r\n"
-            + (allow ? "Allow: GET, HEAD\r\n" : "") + "\r\n";
-        client.Send(Encoding.ASCII.GetBytes(head));
-        if (!bodyless) client.Send(content);
-        client.Shutdown(SocketShutdown.Both);
+        Span<byte> h = _head;
+        int at = 0;
+        at += Ascii("HTTP/1.1 ", h[at..]);
+        status.TryFormat(h[at..], out int n, provider: CultureInfo.InvariantCulture); at += n;
+        at += Ascii(" ", h[at..]);
+        at += Ascii(reason, h[at..]);
+        at += Ascii("\r\nContent-Type: ", h[at..]);
+        at += Ascii(type, h[at..]);
+        at += Ascii("\r\nContent-Length: ", h[at..]);
+        content.Length.TryFormat(h[at..], out n, provider: CultureInfo.InvariantCulture); at += n;
+        at += Ascii("\r\nConnection: close\r\n", h[at..]);
+        if (allow) at += Ascii("Allow: GET, HEAD\r\n", h[at..]);
+        at += Ascii("\r\n", h[at..]);
+        if (ConnectionCalls.SendAll(client, h[..at]) != 0) { Interlocked.Increment(ref _rejected); return; }
+        if (!bodyless && ConnectionCalls.SendAll(client, content) != 0) Interlocked.Increment(ref _rejected);
     }
+
+    private static int Ascii(string s, Span<byte> into) => Encoding.ASCII.GetBytes(s, into);
 
     /// <summary>Stops listening and waits for the thread.</summary>
     public void Dispose()

@@ -18,19 +18,22 @@ public sealed class PrometheusText
     /// <summary>The largest relative error of a quantile Prometheus computes from the exposed buckets.</summary>
     public const double ExposedRelativeError = 1.0 / LatencyHistogram.SubBuckets;
 
-    private readonly StringBuilder _text = new(16 * 1024);
+    // One reused buffer, grown only when a bigger exposition comes: numbers are formatted into it in
+    // place, so a scrape every 100 ms for months allocates nothing (and wakes no GC) once it has grown.
+    private char[] _text = new char[16 * 1024];
+    private int _length;
     private string? _family;
 
     /// <summary>What has been written since the last <see cref="Clear"/>.</summary>
-    public override string ToString() => _text.ToString();
+    public override string ToString() => new(_text, 0, _length);
 
-    /// <summary>The buffer itself (the server encodes it without making a string of it).</summary>
-    public StringBuilder Builder => _text;
+    /// <summary>The text itself (the server encodes it without making a string of it).</summary>
+    public ReadOnlyMemory<char> Text => _text.AsMemory(0, _length);
 
     /// <summary>Starts again (the buffer is kept).</summary>
     public void Clear()
     {
-        _text.Clear();
+        _length = 0;
         _family = null;
     }
 
@@ -64,10 +67,10 @@ public sealed class PrometheusText
                 Bucket(name, labels, LatencyHistogram.UpperBoundNs(i), cumulative);
             }
         }
-        _text.Append(name).Append("_bucket{").Append(labels).Append(labels.Length > 0 ? "," : "").Append("le=\"+Inf\"} ")
-            .Append(snapshot.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        Line(name + "_sum", labels, snapshot.SumNs / 1e9);
-        Line(name + "_count", labels, snapshot.Count);
+        Append(name); Append("_bucket{"); Append(labels); Append(labels.Length > 0 ? "," : ""); Append("le=\"+Inf\"} ");
+        Append(snapshot.Count); Append("\n");
+        Line(name, "_sum", labels, snapshot.SumNs / 1e9);
+        Line(name, "_count", labels, snapshot.Count);
     }
 
     /// <summary>Labels as Prometheus writes them: <c>stage="infer",board="a"</c>, values escaped.</summary>
@@ -108,31 +111,65 @@ public sealed class PrometheusText
     private void Sample(string name, string type, string help, double value, string labels)
     {
         Family(name, type, help);
-        Line(name, labels, value);
+        Line(name, "", labels, value);
     }
 
     private void Family(string name, string type, string help)
     {
-        if (name == _family) return;
+        if (ReferenceEquals(name, _family) || name == _family) return;
         if (!IsName(name)) throw new ArgumentException($"'{name}' is not a Prometheus metric name", nameof(name));
         _family = name;
-        _text.Append("# HELP ").Append(name).Append(' ').Append(help.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n');
-        _text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+        Append("# HELP "); Append(name); Append(" ");
+        foreach (char c in help)
+        {
+            if (c == '\\') Append("\\\\");
+            else if (c == '\n') Append("\\n");
+            else Append(new ReadOnlySpan<char>(in c));
+        }
+        Append("\n# TYPE "); Append(name); Append(" "); Append(type); Append("\n");
     }
 
     private void Bucket(string name, string labels, long upperNs, long cumulative)
     {
-        _text.Append(name).Append("_bucket{").Append(labels).Append(labels.Length > 0 ? "," : "").Append("le=\"")
-            .Append(Number(upperNs / 1e9)).Append("\"} ").Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        Append(name); Append("_bucket{"); Append(labels); Append(labels.Length > 0 ? "," : ""); Append("le=\"");
+        Append(upperNs / 1e9); Append("\"} "); Append(cumulative); Append("\n");
     }
 
-    private void Line(string name, string labels, double value)
+    private void Line(string name, string suffix, string labels, double value)
     {
-        _text.Append(name);
-        if (labels.Length > 0) _text.Append('{').Append(labels).Append('}');
-        _text.Append(' ').Append(Number(value)).Append('\n');
+        Append(name); Append(suffix);
+        if (labels.Length > 0) { Append("{"); Append(labels); Append("}"); }
+        Append(" "); Append(value); Append("\n");
     }
 
-    private static string Number(double v) =>
-        double.IsPositiveInfinity(v) ? "+Inf" : double.IsNegativeInfinity(v) ? "-Inf" : double.IsNaN(v) ? "NaN" : v.ToString("R", CultureInfo.InvariantCulture);
+    private void Append(ReadOnlySpan<char> s)
+    {
+        Room(s.Length);
+        s.CopyTo(_text.AsSpan(_length));
+        _length += s.Length;
+    }
+
+    private void Append(long v)
+    {
+        Room(20);
+        v.TryFormat(_text.AsSpan(_length), out int n, provider: CultureInfo.InvariantCulture);
+        _length += n;
+    }
+
+    // Prometheus's spellings of the infinities and NaN; otherwise the shortest text that reads back equal.
+    private void Append(double v)
+    {
+        if (double.IsPositiveInfinity(v)) { Append("+Inf"); return; }
+        if (double.IsNegativeInfinity(v)) { Append("-Inf"); return; }
+        if (double.IsNaN(v)) { Append("NaN"); return; }
+        Room(32);
+        v.TryFormat(_text.AsSpan(_length), out int n, "R", CultureInfo.InvariantCulture);
+        _length += n;
+    }
+
+    private void Room(int more)
+    {
+        if (_length + more <= _text.Length) return;
+        Array.Resize(ref _text, Math.Max(_length + more, _text.Length * 2));
+    }
 }

@@ -25,10 +25,18 @@ public sealed class RunMetrics : IDisposable
     private volatile LoopTelemetry? _telemetry;
     private volatile ILoopHeartbeat? _loop;
     private string _loopLabels = "";
-    private string[] _models = Array.Empty<string>();
+    private string[] _modelLabels = Array.Empty<string>();
+    private static readonly string[] GenerationLabels = { "generation=\"0\"", "generation=\"1\"", "generation=\"2\"" };
+    private readonly ThermalZones _thermal = ThermalZones.Open();
+    private readonly string[] _thermalLabels;
     private long _stallNs = 1_000_000_000;
 
-    private RunMetrics(string buildLabels) => _buildLabels = buildLabels;
+    private RunMetrics(string buildLabels)
+    {
+        _buildLabels = buildLabels;
+        _thermalLabels = new string[_thermal.Count];
+        for (int i = 0; i < _thermal.Count; i++) _thermalLabels[i] = PrometheusText.Labels(("zone", _thermal.Zones[i]), ("type", _thermal.Types[i]));
+    }
 
     /// <summary>Where it listens.</summary>
     public IPEndPoint Endpoint => _server.Endpoint;
@@ -65,10 +73,11 @@ public sealed class RunMetrics : IDisposable
     public bool Watch(IClosedLoop loop, string application, IEnumerable<string> models, long stallTimeoutNs, LoopTelemetry? attached = null)
     {
         ArgumentNullException.ThrowIfNull(loop);
-        var names = new List<string>();
-        foreach (string m in models) names.Add(Path.GetFileName(m));
-        _models = names.ToArray();
         _loopLabels = PrometheusText.Labels(("application", application));
+        // Every label set is made here, once: a scrape only copies them.
+        var labels = new List<string>();
+        foreach (string m in models) labels.Add(_loopLabels + "," + PrometheusText.Labels(("model", Path.GetFileName(m))));
+        _modelLabels = labels.ToArray();
         _stallNs = Math.Max(stallTimeoutNs, 1_000_000);
         if (loop is not GraphLoop graphLoop) return false;
         // A continuous run has attached its own already: one set of figures for the scrape and the reports.
@@ -103,20 +112,23 @@ public sealed class RunMetrics : IDisposable
         return true;
     }
 
-    private System.Text.StringBuilder Render()
+    private ReadOnlyMemory<char> Render()
     {
         // The telemetry thread only: one request at a time.
         _text.Clear();
         _text.Gauge("rtapp_build_info", "The running rtapp's version and commit, and its board.", 1, _buildLabels);
-        foreach (string m in _models)
-            _text.Gauge("rtapp_model_info", "The model variant each model node runs.", 1, _loopLabels + (_loopLabels.Length > 0 ? "," : "") + PrometheusText.Labels(("model", m)));
+        foreach (string m in _modelLabels)
+            _text.Gauge("rtapp_model_info", "The model variant each model node runs.", 1, m);
         _telemetry?.Render(_text, _loopLabels);
         for (int g = 0; g <= 2; g++)
             _text.Counter("rtapp_gc_collections_total", "Garbage collections of the process, by generation (0 in a healthy loop after warm-up).",
-                GC.CollectionCount(g), PrometheusText.Labels(("generation", g.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-        foreach (var zone in MachineFacts.ReadThermal())
-            _text.Gauge("rtapp_temperature_celsius", "Each thermal zone of the board.", zone.TempC, PrometheusText.Labels(("zone", zone.Zone), ("type", zone.Type)));
-        return _text.Builder;
+                GC.CollectionCount(g), GenerationLabels[g]);
+        for (int i = 0; i < _thermal.Count; i++)
+        {
+            double celsius = _thermal.ReadCelsius(i);
+            if (!double.IsNaN(celsius)) _text.Gauge("rtapp_temperature_celsius", "Each thermal zone of the board.", celsius, _thermalLabels[i]);
+        }
+        return _text.Text;
     }
 
     private (bool, string) Health()
@@ -132,5 +144,9 @@ public sealed class RunMetrics : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _server.Dispose();
+    public void Dispose()
+    {
+        _server.Dispose();
+        _thermal.Dispose();
+    }
 }

@@ -228,4 +228,32 @@ internal static unsafe partial class Libc
     /// <summary>Writes every dirty page out (it cannot fail).</summary>
     [LibraryImport(Lib)]
     public static partial void sync();
+
+    // --- The metrics server's connections (ConnectionCalls): x86-64 and arm64 share these values.
+    public const int SOL_SOCKET = 1;
+    public const int SO_RCVTIMEO = 20;
+    public const int SO_SNDTIMEO = 21;
+    public const int SHUT_RDWR = 2;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Timeval
+    {
+        public long Sec;
+        public long Usec;
+    }
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int accept4(int fd, void* addr, void* addrlen, int flags);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int setsockopt(int fd, int level, int name, void* value, uint length);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial nint recv(int fd, void* buf, nuint length, int flags);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial nint send(int fd, void* buf, nuint length, int flags);
+
+    [LibraryImport(Lib)]
+    public static partial int shutdown(int fd, int how);
 }

@@ -92,4 +92,42 @@ public sealed class MetricsServerTests
         using MetricsServer again = MetricsServer.Start(at, () => "x\n", () => (true, ""));
         Assert.Equal(at.Port, again.Endpoint.Port);
     }
+
+    [Fact]
+    public void AScrapeAllocatesNothingOnTheTelemetryThreadOnceItsBuffersHaveGrown()
+    {
+        // A scrape every 100 ms for months must never start a garbage collection: a GC stops the
+        // pipeline thread too. Everything one scrape does on the server's thread (accept, read the
+        // request, render a histogram and counters, encode, send, close) is counted between two of
+        // the callback's own readings, 100 scrapes apart.
+        var h = new Realtime.Core.Timing.LatencyHistogram();
+        for (long v = 500_000; v < 5_000_000; v += 997) h.Record(v);
+        var snapshot = new Realtime.Core.Timing.HistogramSnapshot();
+        var text = new PrometheusText();
+        string labels = PrometheusText.Labels(("application", "face-tracker"));
+        var allocated = new long[200];
+        int calls = 0;
+        using MetricsServer server = MetricsServer.Start(new IPEndPoint(IPAddress.Loopback, 0), () =>
+        {
+            allocated[calls++] = GC.GetAllocatedBytesForCurrentThread();
+            text.Clear();
+            text.Counter("rtapp_frames_total", "Frames run after warm-up.", calls, labels);
+            text.Gauge("rtapp_deadline_seconds", "The loop's end-to-end deadline.", 0.033, labels);
+            h.CopyTo(snapshot);
+            text.Histogram("rtapp_end_to_end_latency_seconds", "Capture to actuation, per frame.", snapshot, labels);
+            return text.Text;
+        }, () => (true, "running"));
+        string first = "";
+        for (int i = 0; i < 130; i++)
+        {
+            string answer = Raw(server.Endpoint, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
+            Assert.StartsWith("HTTP/1.1 200 OK\r\n", answer, StringComparison.Ordinal);
+            if (i == 0) first = answer;
+        }
+        Assert.Contains("rtapp_end_to_end_latency_seconds_count{application=\"face-tracker\"} ", first, StringComparison.Ordinal);
+        Assert.Contains("rtapp_deadline_seconds{application=\"face-tracker\"} 0.033\n", first, StringComparison.Ordinal);
+        Assert.Equal(130, server.Scrapes);
+        long bytes = allocated[129] - allocated[29];
+        Assert.True(bytes == 0, $"100 scrapes allocated {bytes} B on the telemetry thread");
+    }
 }
