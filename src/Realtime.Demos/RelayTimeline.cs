@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
+using Realtime.Core.Audio;
 using Realtime.Core.Reporting;
 
 namespace Realtime.Demos;

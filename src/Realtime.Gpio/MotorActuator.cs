@@ -9,7 +9,7 @@ public sealed class MotorActuator : PwmActuator<MotorCalibration>
     /// <summary>Takes ownership of started channels and their calibrations (same order).</summary>
     public MotorActuator(PwmChannel[] channels, MotorCalibration[] calibrations) : base(channels, calibrations) { }
 
-    private MotorActuator(PwmChannel[] channels, MotorCalibration[] calibrations, PwmChannelOpener opener) : base(channels, calibrations, opener) { }
+    private MotorActuator(PwmChannel[] channels, MotorCalibration[] calibrations, PwmChannelOpener opener, bool ownsOpener = true) : base(channels, calibrations, opener, ownsOpener) { }
 
     /// <summary>
     /// Opens each output through <paramref name="opener"/> as <see cref="Open"/> does, but the opener
@@ -19,7 +19,7 @@ public sealed class MotorActuator : PwmActuator<MotorCalibration>
     {
         ArgumentNullException.ThrowIfNull(opener);
         var (channels, cals) = OpenChannels(outputs, opener);
-        return new MotorActuator(channels, cals);
+        return new MotorActuator(channels, cals, opener, ownsOpener: false);
     }
 
     /// <summary>

@@ -27,18 +27,21 @@ public abstract class PwmActuator<TCalibration> : IActuator where TCalibration :
     private readonly PwmChannel[] _channels;
     private readonly TCalibration[] _calibrations;
     private readonly PwmChannelOpener? _opener;
+    private readonly bool _ownsOpener;
     private ActuatorCommand _safe;
 
     /// <summary>Takes ownership of started channels and their calibrations (same order).</summary>
     protected PwmActuator(PwmChannel[] channels, TCalibration[] calibrations) : this(channels, calibrations, null) { }
 
     /// <summary>
-    /// Takes ownership of started channels, their calibrations (same order) and the opener that
-    /// opened them (its PCA9685 boards are disposed after the channels).
+    /// Takes ownership of started channels, their calibrations (same order) and, when
+    /// <paramref name="ownsOpener"/>, of the opener that opened them (its PCA9685 boards are disposed
+    /// after the channels); an opener not owned (an application's shared one) is only remembered.
     /// </summary>
-    protected PwmActuator(PwmChannel[] channels, TCalibration[] calibrations, PwmChannelOpener? opener)
+    protected PwmActuator(PwmChannel[] channels, TCalibration[] calibrations, PwmChannelOpener? opener, bool ownsOpener = true)
     {
         _opener = opener;
+        _ownsOpener = ownsOpener;
         if (channels.Length != calibrations.Length) throw new ArgumentException("one calibration per channel");
         if (channels.Length == 0 || channels.Length > ChannelValues.MaxChannels) throw new ArgumentOutOfRangeException(nameof(channels), $"1..{ChannelValues.MaxChannels} channels");
         _channels = channels;
@@ -110,7 +113,7 @@ public abstract class PwmActuator<TCalibration> : IActuator where TCalibration :
     public void Dispose()
     {
         foreach (var c in _channels) c.Dispose();
-        _opener?.Dispose();
+        if (_ownsOpener) _opener?.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -9,7 +9,7 @@ public sealed class ServoActuator : PwmActuator<ServoCalibration>
     /// <summary>Takes ownership of started channels and their calibrations (same order).</summary>
     public ServoActuator(PwmChannel[] channels, ServoCalibration[] calibrations) : base(channels, calibrations) { }
 
-    private ServoActuator(PwmChannel[] channels, ServoCalibration[] calibrations, PwmChannelOpener opener) : base(channels, calibrations, opener) { }
+    private ServoActuator(PwmChannel[] channels, ServoCalibration[] calibrations, PwmChannelOpener opener, bool ownsOpener = true) : base(channels, calibrations, opener, ownsOpener) { }
 
     /// <summary>
     /// Opens each output through <paramref name="opener"/> as <see cref="Open"/> does, but the opener
@@ -19,7 +19,7 @@ public sealed class ServoActuator : PwmActuator<ServoCalibration>
     {
         ArgumentNullException.ThrowIfNull(opener);
         var (channels, cals) = OpenChannels(outputs, opener);
-        return new ServoActuator(channels, cals);
+        return new ServoActuator(channels, cals, opener, ownsOpener: false);
     }
 
     /// <summary>

@@ -42,9 +42,11 @@ public sealed class ApplicationTargetTests
     [Fact]
     public void AVariantIsTheSameGraphWithItsNodesOverriddenByName()
     {
-        using var target = BenchPipelines.Application(BenchPipelines.Sample("face-presence.json"), BenchScenario.SingleStream, 16, 2, null,
+        using var target = BenchPipelines.Application(BenchPipelines.Sample("face-presence.json"), BenchScenario.SingleStream, 16, 2, null, new[]
+        {
             "app.nodes[blazeface].config.path=models/face_detection_back_256x256_barracuda.onnx",
-            "app.nodes[pre].config.width=256", "app.nodes[pre].config.height=256", "app.nodes[faces].config.input_size=256");
+            "app.nodes[pre].config.width=256", "app.nodes[pre].config.height=256", "app.nodes[faces].config.input_size=256",
+        });
         Assert.EndsWith("face_detection_back_256x256_barracuda.onnx", target.ModelPath);
         var run = BenchPipelines.Run(target, BenchScenario.SingleStream);
         Assert.Null(run.Fault);
@@ -55,7 +57,7 @@ public sealed class ApplicationTargetTests
     public void AnOverrideOfANodeNoProfileHasNamesTheNodes()
     {
         var ex = Assert.Throws<ProfileException>(() => BenchPipelines.Application(BenchPipelines.Sample("face-presence.json"), BenchScenario.SingleStream, 4, 0, null,
-            "app.nodes[model].config.path=models/x.onnx"));
+            new[] { "app.nodes[model].config.path=models/x.onnx" }));
         Assert.Equal("--set app.nodes[model].config.path: app.nodes has no entry named 'model' (names: camera, pre, blazeface, faces, presence, relay)", Assert.Single(ex.Problems));
     }
 }

@@ -10,13 +10,9 @@ namespace Realtime.Bench.Tests;
 /// <summary>The real face-tracker pipeline (BlazeFace, Megamind.avi, the simulated mount) wired for a bench run.</summary>
 internal static class BenchPipelines
 {
-    public static ApplicationTarget FaceTracker(BenchScenario scenario, int frames, int warmup, Action<BoardProfile>? edit = null)
-    {
-        var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
-        edit?.Invoke(profile);
-        var demo = FaceTrackerDemo.Build(profile, TestAssets.SimProfile, TestAssets.Dir, new ClockNanosleepWaiter(), BenchTarget.Overrides(scenario, frames, warmup));
-        return new ApplicationTarget(demo);
-    }
+    /// <summary>The sim board's face tracker (its app graph), as <c>rtapp bench</c> builds it; <paramref name="edit"/> changes the loaded profile first (as --rate does).</summary>
+    public static ApplicationTarget FaceTracker(BenchScenario scenario, int frames, int warmup, Action<BoardProfile>? edit = null) =>
+        Application(TestAssets.SimProfile, scenario, frames, warmup, edit: edit);
 
     /// <summary>The sim board's voice relay (Silero VAD on the speech recording), as <c>rtapp bench --demo voice-relay</c> builds it, <paramref name="sets"/> applied (a variant's list).</summary>
     public static ApplicationTarget VoiceRelay(BenchScenario scenario, int frames, int warmup, params string[] sets)
@@ -37,10 +33,11 @@ internal static class BenchPipelines
     /// The application <paramref name="profilePath"/> composes, built by the host (the demos' components
     /// registered) from the profile with <paramref name="sets"/> applied, as <c>rtapp bench --set</c> builds it.
     /// </summary>
-    public static ApplicationTarget Application(string profilePath, BenchScenario scenario, int frames, int warmup, string? modelNode = null, params string[] sets)
+    public static ApplicationTarget Application(string profilePath, BenchScenario scenario, int frames, int warmup, string? modelNode = null, string[]? sets = null, Action<BoardProfile>? edit = null)
     {
         var host = new Realtime.Hosting.RealtimeHost("test").AddDemos();
-        var (profile, source) = Realtime.Hosting.ProfileCatalog.Load(profilePath, sets, null, host);
+        var (profile, source) = Realtime.Hosting.ProfileCatalog.Load(profilePath, sets ?? Array.Empty<string>(), null, host);
+        edit?.Invoke(profile);
         var overrides = BenchTarget.Overrides(scenario, frames, warmup, floorModel: modelNode);
         var instance = host.ApplicationFor(profile, source).Build(new Realtime.Hosting.ApplicationContext(profile, source)
         {

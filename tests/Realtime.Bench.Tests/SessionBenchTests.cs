@@ -82,7 +82,7 @@ public sealed class SessionBenchTests
         var tensors = SessionBench.Tensors(app, 3, out string input);
         Assert.Equal("input:0", input);
         Assert.Equal(3, tensors.Count);
-        Assert.Equal(app.Model.Engine.Input.ToArray(), tensors[2]);
+        Assert.Equal(app.Model.Inputs![0].Tensor.Floats.ToArray(), tensors[2]);
         Assert.All(tensors, t => Assert.Equal(128 * 128 * 3, t.Length));
     }
 

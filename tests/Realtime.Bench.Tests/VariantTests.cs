@@ -89,15 +89,15 @@ public sealed class VadVariantTests
     [Fact]
     public void SileroFp16DecidesLikeFp32OnRealSpeechAndBothFindTheSpeech()
     {
-        var speech = Realtime.Demos.SpeechRecording.Load(System.IO.Path.Combine(TestAssets.Dir, Realtime.Demos.SpeechRecording.AssetPath));
-        Assert.True(speech.Samples.Length > 10 * Realtime.Demos.SpeechRecording.SampleRate);
+        var speech = Realtime.Core.Audio.SpeechRecording.Load(TestAssets.SpeechRelay);
+        Assert.True(speech.Samples.Length > 10 * Realtime.Core.Audio.SpeechRecording.SampleRate);
         var known = VadVariantBench.Known(TestAssets.Dir);
         int chunks = VadVariantBench.ChunksPerPass(speech);
         // Each variant is the voice relay's graph with its override list (fp16: another model, no sr constant, no sha256).
         var lanes = new List<ApplicationTarget>();
         try
         {
-            foreach (var v in known) lanes.Add(BenchPipelines.VoiceRelay(BenchScenario.SingleStream, chunks, 3, v.Sets!.ToArray()));
+            foreach (var v in known) lanes.Add(BenchPipelines.VoiceRelay(BenchScenario.SingleStream, chunks, 3, v.SetsFor("vad").ToArray()));
             Assert.Equal("silero_vad_half.onnx", System.IO.Path.GetFileName(lanes[1].Model.Path));
             var runs = BenchPipelines.RunLanes(lanes);
             var report = VadVariantBench.Report(known, lanes, runs, speech, 3);

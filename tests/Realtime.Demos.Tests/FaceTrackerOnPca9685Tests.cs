@@ -15,7 +15,7 @@ public sealed class FaceTrackerOnPca9685Tests
 {
     private static readonly Pca9685Target Board = new(1, 0x40);
 
-    private static FaceTrackerDemo Build(int frames, int warmup) =>
+    private static SimFaceTracker Build(int frames, int warmup) =>
         SimDemo.Build(frames, warmup, floor: false, edit: p =>
         {
             p.Timing.BudgetsUs.Clear();
@@ -27,7 +27,7 @@ public sealed class FaceTrackerOnPca9685Tests
             Assert.Empty(ProfileLoader.Validate(p));
         });
 
-    private static SimulatedPca9685 Chip(FaceTrackerDemo demo) => demo.Servos.Opener!.SimulatedChip(Board);
+    private static SimulatedPca9685 Chip(SimFaceTracker demo) => demo.Servos.Opener!.SimulatedChip(Board);
 
     /// <summary>The OFF count the datasheet gives for a servo at <paramref name="angle"/>: pulse / ((prescale + 1) / 25 MHz).</summary>
     private static int Counts(ServoCalibration c, double angle, byte prescale)
@@ -47,10 +47,10 @@ public sealed class FaceTrackerOnPca9685Tests
         SimDemo.OnPipelineThread(() =>
         {
             demo.Loop.RunFrames(1);
-            startWindow = (demo.SimCamera!.WindowX, demo.SimCamera.WindowY);
+            startWindow = (demo.SimCamera.WindowX, demo.SimCamera.WindowY);
             demo.Loop.RunFrames(199);
         });
-        Assert.NotEqual(startWindow, (demo.SimCamera!.WindowX, demo.SimCamera.WindowY)); // the plant followed the chip's channels
+        Assert.NotEqual(startWindow, (demo.SimCamera.WindowX, demo.SimCamera.WindowY)); // the plant followed the chip's channels
         Assert.Equal(2L * 200, chip.Transactions - tx);
         byte prescale = chip.Register(0xFE);
         var applied = demo.Loop.Applied;

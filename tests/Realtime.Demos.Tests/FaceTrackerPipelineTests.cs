@@ -3,7 +3,6 @@ using System.Threading;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Gpio;
-using Realtime.Tests;
 
 namespace Realtime.Demos.Tests;
 
@@ -15,12 +14,12 @@ namespace Realtime.Demos.Tests;
 public sealed class FaceTrackerPipelineTests
 {
     // Timing is not what these tests judge: no stage budgets (the watchdog tests set their own).
-    private static FaceTrackerDemo Build(int frames, int warmup, Action<BoardProfile>? edit = null) =>
+    private static SimFaceTracker Build(int frames, int warmup, Action<BoardProfile>? edit = null, params string[] sets) =>
         SimDemo.Build(frames, warmup, floor: true, edit: p =>
         {
             p.Timing.BudgetsUs.Clear();
             edit?.Invoke(p);
-        });
+        }, sets: sets);
 
     private static void OnPipelineThread(Action body) => SimDemo.OnPipelineThread(body);
 
@@ -37,7 +36,7 @@ public sealed class FaceTrackerPipelineTests
         Assert.Equal(0, collections);
         // The loop really ran the model on the video: frames take the world past its first loop
         // (270 frames at 24 fps, 1260 frames at 30 Hz), and faces were found.
-        Assert.True(demo.SimCamera!.World.Loops >= 3, $"the world video looped {demo.SimCamera.World.Loops} times");
+        Assert.True(demo.SimCamera.World.Loops >= 3, $"the world video looped {demo.SimCamera.World.Loops} times");
         int withFace = 0;
         foreach (var r in demo.Loop.Records) if (!float.IsNaN(r.DemoMetric)) withFace++;
         Assert.True(withFace > (warmup + frames) / 2, $"a face in only {withFace} frames");
@@ -52,13 +51,13 @@ public sealed class FaceTrackerPipelineTests
         OnPipelineThread(() =>
         {
             demo.Loop.RunFrames(1);
-            startWindow = (demo.SimCamera!.WindowX, demo.SimCamera.WindowY);
+            startWindow = (demo.SimCamera.WindowX, demo.SimCamera.WindowY);
             demo.Loop.RunFrames(299);
         });
         var pan = (SimulatedPwmChannel)demo.Servos.PwmChannels[0];
         Assert.True(pan.Writes > 250, $"pan written {pan.Writes} times");
         // The mount moved the window: the PWM commands reached the plant.
-        Assert.NotEqual(startWindow, (demo.SimCamera!.WindowX, demo.SimCamera.WindowY));
+        Assert.NotEqual(startWindow, (demo.SimCamera.WindowX, demo.SimCamera.WindowY));
         var errors = new System.Collections.Generic.List<float>();
         var records = demo.Loop.Records;
         for (int i = demo.SettleFrames; i < records.Length; i++)
@@ -118,26 +117,21 @@ public sealed class FaceTrackerPipelineTests
     [Fact]
     public void AMissingModelOrVideoIsAProfileErrorNamingTheField()
     {
-        var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
-        profile.Model.Path = "models/none.onnx";
-        var ex = Assert.Throws<ProfileException>(() => FaceTrackerDemo.Build(profile, "sim.json", TestAssets.Dir, null));
-        Assert.StartsWith("sim.json: model.path: model file not found", ex.Message);
+        var ex = Assert.Throws<ProfileException>(() => Build(1, 0, null, "app.nodes[blazeface].config.path=models/none.onnx"));
+        Assert.StartsWith("app.nodes[2].config.path:", Assert.Single(ex.Problems), StringComparison.Ordinal);
+        Assert.Contains("none.onnx", ex.Message, StringComparison.Ordinal);
 
-        profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
-        profile.Camera.Video = "video/none.avi";
-        ex = Assert.Throws<ProfileException>(() => FaceTrackerDemo.Build(profile, "sim.json", TestAssets.Dir, null));
-        Assert.StartsWith("sim.json: camera.video: video file not found", ex.Message);
+        ex = Assert.Throws<ProfileException>(() => Build(1, 0, null, "app.nodes[camera].config.video=video/none.avi"));
+        Assert.StartsWith("app.nodes[0].config.video:", Assert.Single(ex.Problems), StringComparison.Ordinal);
+        Assert.Contains("none.avi", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void AModelInputThatDoesNotFitTheProfileIsAProfileError()
+    public void AModelInputThatDoesNotFitThePreprocessingIsAProfileError()
     {
-        var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
-        profile.Model.InputWidth = 256;
-        profile.Model.InputHeight = 256;
-        var ex = Assert.Throws<ProfileException>(() => FaceTrackerDemo.Build(profile, "sim.json", TestAssets.Dir, null));
-        Assert.StartsWith("sim.json: model.input_width:", ex.Message);
-        Assert.Contains("[1,128,128,3]", ex.Message);
-        Assert.Contains("[1,256,256,3]", ex.Message);
+        var ex = Assert.Throws<ProfileException>(() => Build(1, 0, null, "app.nodes[pre].config.width=256", "app.nodes[pre].config.height=256"));
+        string problem = Assert.Single(ex.Problems);
+        Assert.Contains("128", problem, StringComparison.Ordinal);
+        Assert.Contains("256", problem, StringComparison.Ordinal);
     }
 }

@@ -4,12 +4,13 @@ using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
 using Realtime.Gpio;
-using Realtime.Tests;
+using Realtime.Gpio.Components;
+using Realtime.Hosting;
 
 namespace Realtime.Demos.Tests;
 
 /// <summary>
-/// Cold start's order, in process: every demo opens its outputs at their safe values (and says so,
+/// Cold start's order, in process: the face tracker's graph opens its outputs at their safe values (and says so,
 /// so the runner can arm its watchdog) before its model loads, and a model that fails to load still
 /// finds them safe.
 /// </summary>
@@ -25,6 +26,7 @@ public sealed class StartupOrderTests
         public List<double> SafeDuty = new();
         public List<bool> Running = new();
         public IActuator? Outputs;
+        public PwmActuator<ServoCalibration>? Servos;
 
         public RunOverrides Overrides(int frames = 1) => new()
         {
@@ -41,26 +43,17 @@ public sealed class StartupOrderTests
             Calls++;
             Outputs = outputs;
             ModelLoadedBefore = Timeline.TimeOf(StartupTimeline.ModelLoaded) != 0;
-            switch (outputs)
+            // A graph's outputs are its sink nodes, opened first and driven safe.
+            foreach (var sink in Assert.IsType<GraphSinks>(outputs).Sinks)
             {
-                case ServoActuator s:
-                    for (int i = 0; i < s.PwmChannels.Length; i++)
-                    {
-                        Duty.Add(s.PwmChannels[i].DutyCycle);
-                        SafeDuty.Add(s.Calibrations[i].DutyCycleFor(s.Calibrations[i].SafeValue));
-                        Running.Add(((SimulatedPwmChannel)s.PwmChannels[i]).IsRunning);
-                    }
-                    break;
-                case MotorActuator m:
-                    for (int i = 0; i < m.PwmChannels.Length; i++)
-                    {
-                        Duty.Add(m.PwmChannels[i].DutyCycle);
-                        SafeDuty.Add(m.Calibrations[i].DutyCycleFor(m.Calibrations[i].SafeValue));
-                        Running.Add(((SimulatedPwmChannel)m.PwmChannels[i]).IsRunning);
-                    }
-                    break;
-                default:
-                    throw new InvalidOperationException($"unexpected outputs {outputs.GetType().Name}");
+                var s = Assert.IsType<ServoSink>(sink).Actuator;
+                Servos = s;
+                for (int i = 0; i < s.PwmChannels.Length; i++)
+                {
+                    Duty.Add(s.PwmChannels[i].DutyCycle);
+                    SafeDuty.Add(s.Calibrations[i].DutyCycleFor(s.Calibrations[i].SafeValue));
+                    Running.Add(((SimulatedPwmChannel)s.PwmChannels[i]).IsRunning);
+                }
             }
         }
 
@@ -86,24 +79,21 @@ public sealed class StartupOrderTests
     public void TheFaceTrackersServosAreSafeBeforeItsModelLoads()
     {
         var o = new Observer();
-        var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
-        using var demo = FaceTrackerDemo.Build(profile, TestAssets.SimProfile, TestAssets.Dir, null, o.Overrides());
+        using var demo = SimDemo.Build(o.Overrides());
         o.AssertSafeBeforeTheModel();
         Assert.Equal(2, o.Duty.Count);
         AssertOutputsBeforeModel(o.Timeline);
-        Assert.Same(o.Outputs, demo.Servos);
+        Assert.Same(o.Servos, demo.Servos);
     }
 
     [Fact]
     public void AModelThatDoesNotFitStillFindsTheOutputsSafeAndNamesTheField()
     {
         var o = new Observer();
-        var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
-        profile.Model.InputWidth = 256;
-        profile.Model.InputHeight = 256;
-        var ex = Assert.Throws<ProfileException>(() => FaceTrackerDemo.Build(profile, "sim.json", TestAssets.Dir, null, o.Overrides()));
-        Assert.StartsWith("sim.json: model.input_width:", ex.Message);
-        // The servos were at their safe angles before ONNX Runtime saw the model, and it never loaded.
+        // The preprocessing writes 256x256 into a model that takes 128x128: refused when the graph is joined, after the sinks.
+        var ex = Assert.Throws<ProfileException>(() => SimDemo.Build(o.Overrides(), "app.nodes[pre].config.width=256", "app.nodes[pre].config.height=256"));
+        Assert.StartsWith("app.", Assert.Single(ex.Problems), StringComparison.Ordinal);
+        // The servos were at their safe angles before the graph got to its model, and the application never reached the loop.
         o.AssertSafeBeforeTheModel();
         Assert.NotEqual(0, o.Timeline.TimeOf(StartupTimeline.OutputsSafe));
         Assert.Equal(0, o.Timeline.TimeOf(StartupTimeline.ModelLoaded));

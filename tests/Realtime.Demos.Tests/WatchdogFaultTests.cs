@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Threading;
-using Realtime.Core.Decoding;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Gpio;
@@ -10,15 +9,15 @@ using Realtime.Tests;
 namespace Realtime.Demos.Tests;
 
 /// <summary>
-/// Every watchdog path on the real face-tracker pipeline, driven by injected faults, checked frame
+/// Every watchdog path on the real face-tracker pipeline (the sim board's graph), driven by injected faults, checked frame
 /// by frame from the loop's records and the simulated PWM channel's write log.
 /// </summary>
 public sealed class WatchdogFaultTests
 {
-    private static FaceTrackerDemo Build(int frames, string faults, Action<BoardProfile>? edit = null) =>
-        SimDemo.Build(frames, warmup: 0, floor: false, faults.Length == 0 ? null : FaultPlan.Parse(faults), edit);
+    private static SimFaceTracker Build(int frames, string faults, Action<BoardProfile>? edit = null, params string[] sets) =>
+        SimDemo.Build(frames, warmup: 0, floor: false, faults.Length == 0 ? null : FaultPlan.Parse(faults), edit, sets);
 
-    private static LoopOutcome RunOnThread(ClosedLoop<FaceDetection> loop)
+    private static LoopOutcome RunOnThread(IClosedLoop loop)
     {
         var outcome = LoopOutcome.Faulted;
         var t = new Thread(() => outcome = loop.Run());
@@ -27,7 +26,7 @@ public sealed class WatchdogFaultTests
         return outcome;
     }
 
-    private static double SafeDuty(FaceTrackerDemo demo, int channel)
+    private static double SafeDuty(SimFaceTracker demo, int channel)
     {
         var cal = demo.Servos.Calibrations[channel];
         return cal.DutyCycleFor(cal.SafeAngleDeg);
@@ -77,8 +76,7 @@ public sealed class WatchdogFaultTests
             p.Watchdog.OnStageOverrun = "fallback";
             p.Watchdog.SafeAfterConsecutiveMisses = 1000;
             p.Watchdog.FallbackStep = 0.5;
-            p.Plant!.StartPanDeg = 20;
-        });
+        }, "app.nodes[camera].config.start_pan_deg=20");
         RunOnThread(demo.Loop);
         var r = demo.Loop.Records;
         for (int i = 40; i < 80; i++) Assert.True((r[i].Flags & FrameFlags.Fallback) != 0, $"frame {i}");
@@ -112,7 +110,7 @@ public sealed class WatchdogFaultTests
     [Fact]
     public void ACrashedStageFaultsTheRunAndTheOutputsAreSafe()
     {
-        using var demo = Build(100, "crash:decode:at=25", p => p.Plant!.StartPanDeg = 15);
+        using var demo = Build(100, "crash:decode:at=25", null, "app.nodes[camera].config.start_pan_deg=15");
         Assert.Equal(LoopOutcome.Faulted, RunOnThread(demo.Loop));
         Assert.IsType<InjectedCrashException>(demo.Loop.Fault);
         Assert.Equal(25, demo.Loop.FramesRun);

@@ -103,6 +103,25 @@ public sealed class LibraryBoundariesTests
     }
 
     [Fact]
+    public void TheBenchNamesNoDemoAndDoesNotReferenceThem()
+    {
+        // The bench measures whatever application the host runs: a lane is that application's graph with overrides,
+        // never a demo built by hand (rtapp registers the demos; the bench finds a ladder's graph by the model it runs).
+        var csproj = System.Xml.Linq.XDocument.Load(Path.Combine(TestAssets.RepoRoot, "src", "Realtime.Bench", "Realtime.Bench.csproj"));
+        foreach (var e in csproj.Descendants())
+            if (e.Name.LocalName == "ProjectReference")
+                Assert.DoesNotContain("Realtime.Demos", (string?)e.Attribute("Include") ?? "", StringComparison.Ordinal);
+        var demoOrLibrary = new Regex(DemoName.ToString() + @"|Realtime\.Demos", RegexOptions.Compiled);
+        var found = new List<string>();
+        foreach (var (path, line, code) in CodeLines("src/Realtime.Bench"))
+            foreach (Match m in demoOrLibrary.Matches(code)) found.Add($"{path}:{line}: {m.Value}");
+        Assert.True(found.Count == 0, "the bench names a demo or the demos' library (a lane is the host's application with overrides):\n" + string.Join("\n", found));
+        // The pattern sees what it looks for: the demos' library names both.
+        Assert.Matches(demoOrLibrary, "using Realtime.Demos;");
+        Assert.Matches(demoOrLibrary, "\"voice-relay\"");
+    }
+
+    [Fact]
     public void CoreNamesNoModelFamily()
     {
         var found = new List<string>();

@@ -36,6 +36,8 @@ public static class TestAssets
     public static string BlazeFace128 => Get("models/face_detection_front_128x128_barracuda.onnx");
     /// <summary>The face-tracking world video.</summary>
     public static string Megamind => Get("video/Megamind.avi");
+    /// <summary>The speech recording with its phrase times beside it (scripts/make-speech.sh), the voice relay's input.</summary>
+    public static string SpeechRelay => Get("audio/speech-relay.wav");
     /// <summary>A photograph with a small face.</summary>
     public static string Messi => Get("images/messi5.jpg");
 

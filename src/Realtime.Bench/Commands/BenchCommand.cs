@@ -12,13 +12,13 @@ using Realtime.Bench.Naive;
 using Realtime.Bench.Sessions;
 using Realtime.Bench.Startup;
 using Realtime.Bench.Variants;
+using Realtime.Core.Audio;
 using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Core.Recording;
 using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
-using Realtime.Demos;
 using Realtime.Hosting;
 using Realtime.Linux;
 using Realtime.Onnx;
@@ -257,8 +257,8 @@ internal sealed class BenchCommand : HostCommand
         if (cl.GetValue(_compare) is not null)
         {
             if (model is not null) throw new UsageException("--compare naive compares the demo's loop with a naive one: give --board, not --model");
-            if (application is not GraphApplication && demo != FaceTrackerDemo.DemoName)
-                throw new UsageException($"--compare naive swaps a graph's model node for the naive one; the {demo} demo is no graph");
+            if (application is not GraphApplication)
+                throw new UsageException($"--compare naive swaps a graph's model node for the naive one; application '{demo}' is no graph");
             if (scenarios.Count != 1 || scenarios[0] != BenchScenario.SingleStream)
                 throw new UsageException("--compare naive runs single-stream (the two loops take turns on one thread, block by block); leave out --scenario or give single-stream");
             if (duration is not null) throw new UsageException("--compare naive takes --frames, not --duration");
@@ -376,9 +376,8 @@ internal sealed class BenchCommand : HostCommand
             for (int i = 0; i < app.Nodes.Count; i++)
             {
                 var node = app.Nodes[i];
-                if (node.Type != "onnx-model" || node.Config is not { ValueKind: System.Text.Json.JsonValueKind.Object } config
-                    || !config.TryGetProperty("path", out var p) || p.ValueKind != System.Text.Json.JsonValueKind.String) continue;
-                string path = AssetLocator.Resolve(s.Assets, p.GetString()!);
+                if (node.Type != "onnx-model" || node.ConfigText("path") is not string relative) continue;
+                string path = AssetLocator.Resolve(s.Assets, relative);
                 if (!File.Exists(path)) throw new ProfileException(s.ProfileSource, new[] { $"app.nodes[{i}].config.path: model file not found: {path}" });
                 if (!paths.Contains(path)) paths.Add(path);
             }
@@ -402,6 +401,30 @@ internal sealed class BenchCommand : HostCommand
         if (images.Format != PixelFormat.Bgr24)
             throw new ProfileException(file, new[] { $"source '{images.Source}' of '{images.Application}' recorded {images.Width}×{images.Height} {images.Format} frames; the blazeface variants take Bgr24 (a colour camera)" });
         return images;
+    }
+
+    /// <summary>
+    /// The board's application whose graph runs <paramref name="model"/> (an onnx-model node's
+    /// <c>config.path</c> as the profile gives it): its name, that node, its profile; null when none
+    /// does. The chosen application (--demo, or the profile's) is looked at first, then every other the host runs.
+    /// </summary>
+    private static (string Demo, string Node, BoardProfile Profile, string Source)? GraphRunning(Setup s, string model)
+    {
+        var host = s.Host ?? throw new InvalidOperationException("a ladder needs the host");
+        var names = new List<string>();
+        if (s.Application?.Name is string chosen) names.Add(chosen);
+        foreach (string n in host.Applications.Names) if (!names.Contains(n)) names.Add(n);
+        foreach (string name in names)
+        {
+            BoardProfile profile;
+            string source;
+            try { (profile, source) = ProfileCatalog.Load(s.Board, s.Sets, name, host); }
+            catch (ProfileException) { continue; }   // an application this board cannot carry
+            if (profile.App is null) continue;
+            foreach (var node in profile.App.Nodes)
+                if (node.Type == "onnx-model" && node.ConfigText("path") == model) return (name, node.Name, profile, source);
+        }
+        return null;
     }
 
     private int VariantsMode(ParseResult cl, Setup s, string list, int warmup)
@@ -433,11 +456,15 @@ internal sealed class BenchCommand : HostCommand
         Realtime.Core.Reporting.SchedulingInfo scheduling;
         if (chosen[0].Family == "silero")
         {
+            // The lanes are the board's graph that runs the reference model, each with the variant's overrides of that model node.
+            var graph = GraphRunning(s, VadVariantBench.Reference)
+                ?? throw new ProfileException(s.ProfileSource, new[] { $"app: no application of this board runs {VadVariantBench.Reference} in an onnx-model node (the silero variants are overrides of that node)" });
+            string recording = graph.Profile.App!.Nodes.Find(n => n.Type == VadVariantBench.SourceType)?.ConfigText("path")
+                ?? throw new ProfileException(graph.Source, new[] { $"app.nodes: application '{graph.Demo}' has no {VadVariantBench.SourceType} node with a path (the silero variants are scored against its recording's phrase times)" });
             SpeechRecording speech;
-            string wav = AssetLocator.Resolve(s.Assets, SpeechRecording.AssetPath);
             try
             {
-                speech = SpeechRecording.Load(wav);
+                speech = SpeechRecording.Load(AssetLocator.Resolve(s.Assets, recording));
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException)
             {
@@ -445,13 +472,13 @@ internal sealed class BenchCommand : HostCommand
             }
             int perPass = VadVariantBench.ChunksPerPass(speech);
             int passes = Math.Max(1, (int)Math.Ceiling((dataFrames ?? 1000) / (double)perPass));
-            Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {speech.Source}; {passes} pass(es) of {perPass} chunks through the {VadVariantBench.Demo} graph, lanes taking turns every {BenchDriver.BlockFrames} chunks; reference {chosen[0].Name}");
+            Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {speech.Source}; {passes} pass(es) of {perPass} chunks through the {graph.Demo} graph, lanes taking turns every {BenchDriver.BlockFrames} chunks; reference {chosen[0].Name}");
             var lanes = new List<ApplicationTarget>();
             try
             {
                 // Each lane is the application built with the variant's overrides, before the pipeline thread takes its scheduling (as rtapp run loads).
                 foreach (var v in chosen)
-                    lanes.Add((ApplicationTarget)Build(s.With(v.Sets!, demo: VadVariantBench.Demo, modelNode: VadVariantBench.Node), BenchScenario.SingleStream, passes * perPass, warmup, measureFloor: false));
+                    lanes.Add((ApplicationTarget)Build(s.With(v.SetsFor(graph.Node), demo: graph.Demo, modelNode: graph.Node), BenchScenario.SingleStream, passes * perPass, warmup, measureFloor: false));
                 BenchRun[] runs = null!;
                 scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => runs = VariantLanes.Run(lanes));
                 report = VadVariantBench.Report(chosen, lanes, runs, speech, warmup);
@@ -460,7 +487,7 @@ internal sealed class BenchCommand : HostCommand
             {
                 foreach (var lane in lanes) lane.Dispose();
             }
-            report.Notes.Add($"Each variant is the {VadVariantBench.Demo} graph with its overrides ({string.Join("; ", chosen.ConvertAll(v => v.Name + ": " + string.Join(" ", v.Sets!)))}); the probability is its vad-probability node's, chunk by chunk.");
+            report.Notes.Add($"Each variant is the {graph.Demo} graph with its overrides ({string.Join("; ", chosen.ConvertAll(v => v.Name + ": " + string.Join(" ", v.SetsFor(graph.Node))))}); the probability is its vad-probability node's, chunk by chunk.");
             report.Notes.Add("A chunk is 512 new samples (32 ms) after 64 of context; speech is probability >= 0.5. Known speech: inside an utterance and above -40 dBFS; quiet chunks inside utterances are left out of recall and false alarms.");
         }
         else if (chosen[0].Family == "mlsd")
@@ -633,30 +660,14 @@ internal sealed class BenchCommand : HostCommand
     private static int RunCompareNaive(Setup s, int frames, int warmup, StampCostSummary stamp, string? jsonPath, string htmlPath)
     {
         using var target = (ApplicationTarget)Build(s, BenchScenario.SingleStream, frames, warmup);
-        IApplicationInstance twin;
-        IClosedLoop naiveLoop;
-        NaiveInferenceEngine? naiveEngine = null;
-        if (target.Application is GraphApplicationInstance)
+        // The twin is the same graph with its model node's type swapped for the naive one (a world of its own: its camera, its outputs).
+        var naiveSetup = s.With(new[] { $"app.nodes[{target.Model.Name}].type={NaiveOnnxModelNode.TypeName}" }, NaiveOnnxModelNode.Register(s.Host!.Components));
+        IApplicationInstance twin = naiveSetup.Application!.Build(new ApplicationContext(naiveSetup.Profile, naiveSetup.ProfileSource)
         {
-            // The twin is the same graph with its model node's type swapped for the naive one (a world of its own: its camera, its outputs).
-            var naiveSetup = s.With(new[] { $"app.nodes[{target.Model.Name}].type={NaiveOnnxModelNode.TypeName}" }, NaiveOnnxModelNode.Register(s.Host!.Components));
-            twin = naiveSetup.Application!.Build(new ApplicationContext(naiveSetup.Profile, naiveSetup.ProfileSource)
-            {
-                AssetsDirectory = s.Assets, Waiter = new ClockNanosleepWaiter(), Overrides = BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, measureFloor: false),
-            });
-            naiveLoop = twin.Loop;
-        }
-        else
-        {
-            // The face tracker demo, until it is a graph: its naive twin is wired by hand.
-            var demoTwin = FaceTrackerDemo.Build(s.Profile, s.ProfileSource, s.Assets, new ClockNanosleepWaiter(),
-                BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, measureFloor: false));
-            twin = demoTwin;
-            naiveEngine = new NaiveInferenceEngine(demoTwin.ModelPath, demoTwin.Engine, new DemoWiring(s.Profile, s.ProfileSource, s.Assets, null).SessionSettings());
-            naiveLoop = demoTwin.CreateLoop(naiveEngine, new Realtime.Bench.Naive.NaivePreprocessor(demoTwin.Preprocessor), measureFloor: false);
-        }
+            AssetsDirectory = s.Assets, Waiter = new ClockNanosleepWaiter(), Overrides = BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, measureFloor: false),
+        });
+        IClosedLoop naiveLoop = twin.Loop;
         using var owned = twin;
-        using var ownedEngine = naiveEngine;
         if (!s.Quiet)
             Console.WriteLine($"rtapp {Version} bench --compare naive: {s.Profile.Name} / {target.Demo} / {target.Model.Name}: {warmup} warm-up + {frames} frames of each loop, single-stream, taking turns every {BenchDriver.BlockFrames} frames");
 
@@ -675,11 +686,8 @@ internal sealed class BenchCommand : HostCommand
         report.ColdStartMs = new ColdStart { ProcessStartSource = "not measured in a comparison run", ModelLoad = Math.Round(target.ModelLoadMs, 3), FirstInference = Math.Round(target.FirstInferenceMs, 3) };
         extras.CompareNaive = new NaiveComparison
         {
-            Description = naiveEngine is null
-                ? $"The naive loop is the same graph with its model node '{target.Model.Name}' of type {NaiveOnnxModelNode.TypeName}, the node a newcomer writes: per frame each input copied into a new array, " +
-                  "a new DenseTensor and NamedOnnxValue list, InferenceSession.Run's convenience overload, and each output copied into a new array. Same model, same session settings, every other node the same."
-                : "The naive loop is the one a newcomer writes: per frame a new input array from preprocessing, a new DenseTensor and NamedOnnxValue list, " +
-                  "InferenceSession.Run's convenience overload, and each output copied into a new array. Same model, same session settings, same decoder, controller and outputs.",
+            Description = $"The naive loop is the same graph with its model node '{target.Model.Name}' of type {NaiveOnnxModelNode.TypeName}, the node a newcomer writes: per frame each input copied into a new array, " +
+                  "a new DenseTensor and NamedOnnxValue list, InferenceSession.Run's convenience overload, and each output copied into a new array. Same model, same session settings, every other node the same.",
             Interleaving = $"Both loops ran in this process on the same thread, taking turns every {BenchDriver.BlockFrames} frames; each one's allocations, collections and pauses are counted over its own frames only.",
             Optimized = BenchReports.Figures(run),
             Naive = BenchReports.Figures(naive),

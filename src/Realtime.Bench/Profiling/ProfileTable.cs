@@ -32,7 +32,7 @@ public sealed class ProfileReport
     public string Version { get; set; } = "";
     /// <summary>Board profile.</summary>
     public string Board { get; set; } = "";
-    /// <summary>"face-tracker" or "bare-model".</summary>
+    /// <summary>The application's name, or "bare-model".</summary>
     public string Demo { get; set; } = "";
     /// <summary>Model file name.</summary>
     public string Model { get; set; } = "";

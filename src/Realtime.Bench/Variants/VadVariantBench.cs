@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using Realtime.Core.Audio;
 
 namespace Realtime.Bench.Variants;
 
@@ -37,12 +38,12 @@ public sealed class VadTruth
 }
 
 /// <summary>
-/// Silero VAD variants on a real speech recording, each the voice relay's graph with its override
-/// list: the graph cuts the recording into 32 ms chunks (512 samples at 16 kHz, with the 64 samples
-/// before them as context, the v5 models' window) and its model node carries the recurrent state;
-/// the speech probability of every chunk is what the graph's vad-probability node computed (the
-/// frame's metric), the chunk's place in the recording is its number (the timeline's), and decisions
-/// are probability ≥ 0.5.
+/// Silero VAD variants on a real speech recording, each an override list of the board's graph that
+/// runs the fp32 model (its model node's config): the graph cuts the recording into 32 ms chunks
+/// (512 samples at 16 kHz, with the 64 samples before them as context, the v5 models' window) and
+/// its model node carries the recurrent state; the speech probability of every chunk is what the
+/// graph's vad-probability node computed (the frame's metric), the chunk's place in the recording
+/// is its number (the wav-source's), and decisions are probability ≥ 0.5.
 /// </summary>
 public static class VadVariantBench
 {
@@ -50,33 +51,33 @@ public static class VadVariantBench
     public const int Chunk = 512;
     /// <summary>Samples of context before them.</summary>
     public const int Context = 64;
-    /// <summary>The application the variants are of.</summary>
-    public const string Demo = "voice-relay";
-    /// <summary>Its model node, which the override lists address.</summary>
-    public const string Node = "vad";
+    /// <summary>The reference model, as a graph's model node names it: the board's graph that runs it is the ladder's.</summary>
+    public const string Reference = Fp32;
+    /// <summary>The component type whose recording the graph's chunks come from (its <c>path</c>: the speech and its phrase times).</summary>
+    public const string SourceType = "wav-source";
 
     private const string Fp32 = "models/silero_vad.onnx", Fp16 = "models/silero_vad_half.onnx";
 
-    /// <summary>The Silero variants, by name, each as overrides of the voice relay's graph.</summary>
+    /// <summary>The Silero variants, by name, each as overrides of the graph's model node.</summary>
     public static IReadOnlyList<VariantSpec> Known(string? assetsDir) => new[]
     {
         new VariantSpec("silero-fp32", "silero", Resolve(assetsDir, Fp32), "input", Chunk + Context, 0, "Silero VAD v5, fp32 weights (input, state, sr)",
-            new[] { $"app.nodes[{Node}].config.path={Fp32}" }),
+            new[] { $"config.path={Fp32}" }),
         // fp16 has no sr input, so the node sets no constant; the profile's sha256 is the fp32 file's.
         new VariantSpec("silero-fp16", "silero", Resolve(assetsDir, Fp16), "input", Chunk + Context, 0, "Silero VAD v5, fp16 weights (input, state; no sr)",
-            new[] { $"app.nodes[{Node}].config.path={Fp16}", $"app.nodes[{Node}].config.sha256=null", $"app.nodes[{Node}].config.scalars=null" }),
+            new[] { $"config.path={Fp16}", "config.sha256=null", "config.scalars=null" }),
     };
 
     private static string Resolve(string? assets, string relative) => assets is null ? relative : Path.Combine(assets, relative);
 
-    /// <summary>Chunks in one pass through <paramref name="speech"/>, as the graph's source and the timeline count them.</summary>
-    public static int ChunksPerPass(Realtime.Demos.SpeechRecording speech) => speech.Samples.Length / Chunk;
+    /// <summary>Chunks in one pass through <paramref name="speech"/>, as the graph's source counts them.</summary>
+    public static int ChunksPerPass(SpeechRecording speech) => speech.Samples.Length / Chunk;
 
     /// <summary>
     /// The ladder's report from the lanes' runs (<see cref="VariantLanes.Run"/>): per chunk, each lane's
     /// probability (its frame metric) against the reference's and against the recording's known speech.
     /// </summary>
-    public static VariantReport Report(IReadOnlyList<VariantSpec> variants, IReadOnlyList<ApplicationTarget> lanes, IReadOnlyList<BenchRun> runs, Realtime.Demos.SpeechRecording speech, int warmup)
+    public static VariantReport Report(IReadOnlyList<VariantSpec> variants, IReadOnlyList<ApplicationTarget> lanes, IReadOnlyList<BenchRun> runs, SpeechRecording speech, int warmup)
     {
         if (variants.Count < 1 || lanes.Count != variants.Count || runs.Count != variants.Count) throw new ArgumentException("one lane and one run per variant");
         int perPass = ChunksPerPass(speech);

@@ -13,8 +13,17 @@ using Realtime.Vision;
 namespace Realtime.Bench.Variants;
 
 /// <summary>A model variant the trade-off table knows: where it is and how to read it.</summary>
-/// <remarks><paramref name="Sets"/>: of a ladder run over an application graph, the variant as <c>--set</c> overrides of the application's profile (<c>app.nodes[NODE].config.path=…</c>); null where the ladder wires its own lanes.</remarks>
-public sealed record VariantSpec(string Name, string Family, string ModelPath, string Input, int InputSize, int FirstStride, string Description, IReadOnlyList<string>? Sets = null);
+/// <remarks><paramref name="NodeSets"/>: of a ladder run over an application graph, the variant as overrides of the graph's model node (<c>config.path=…</c>), which <see cref="SetsFor"/> addresses to the node; null where the ladder wires its own lanes.</remarks>
+public sealed record VariantSpec(string Name, string Family, string ModelPath, string Input, int InputSize, int FirstStride, string Description, IReadOnlyList<string>? NodeSets = null)
+{
+    /// <summary>The variant as overrides of a profile whose graph's model node is <paramref name="node"/> (<c>app.nodes[NODE].config.path=…</c>).</summary>
+    public IReadOnlyList<string> SetsFor(string node)
+    {
+        var sets = new List<string>();
+        foreach (string set in NodeSets ?? throw new InvalidOperationException($"variant {Name} wires its own lane: it is no override of a graph")) sets.Add($"app.nodes[{node}].{set}");
+        return sets;
+    }
+}
 
 /// <summary>Agreement of a variant's detections with the reference variant's, frame by frame.</summary>
 public sealed class DetectionAgreement

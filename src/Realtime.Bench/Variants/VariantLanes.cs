@@ -8,7 +8,7 @@ namespace Realtime.Bench.Variants;
 
 /// <summary>
 /// The lanes of a variant ladder: each variant is the same application built from the profile with
-/// its override list (<see cref="VariantSpec.Sets"/>), an <see cref="ApplicationTarget"/> like every
+/// its override list (<see cref="VariantSpec.SetsFor"/>), an <see cref="ApplicationTarget"/> like every
 /// other bench lane; the lanes run single-stream, two taking turns block by block so they share the
 /// machine's moods, and the figures come from what each graph computed, frame by frame.
 /// </summary>

@@ -11,4 +11,8 @@ public sealed class AppNodeProfile
     public string Type { get; set; } = "";
     /// <summary>The component's own settings, read and checked by the component.</summary>
     public JsonElement? Config { get; set; }
+
+    /// <summary>The string field <paramref name="key"/> of its config, or null (absent, or not a string): for a tool reading a graph, not for the component, which checks its own config.</summary>
+    public string? ConfigText(string key) =>
+        Config is { ValueKind: JsonValueKind.Object } c && c.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using Realtime.Core.Audio;
 using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Reporting;

@@ -78,32 +78,6 @@ public sealed class FaceTrackerGraphTests
     }
 
     [Fact]
-    public void TheGraphTracksFrameForFrameAsTheHandWiredDemo()
-    {
-        // Same world, model, geometry and gains: every frame's distance from the centre is the same.
-        const int frames = 300;
-        using var app = Build(frames, 0);
-        using var demo = SimDemo.Build(frames, 0, floor: false, edit: p => p.Timing.BudgetsUs.Clear());
-        SimDemo.OnPipelineThread(() =>
-        {
-            app.GraphLoop.RunFrames(frames);
-            demo.Loop.RunFrames(frames);
-        });
-        var graph = app.GraphLoop.Records;
-        var wired = demo.Loop.Records;
-        Assert.Equal(wired.Length, graph.Length);
-        int compared = 0;
-        for (int i = 0; i < graph.Length; i++)
-        {
-            Assert.Equal(float.IsNaN(wired[i].DemoMetric), float.IsNaN(graph[i].DemoMetric));
-            if (float.IsNaN(wired[i].DemoMetric)) continue;
-            Assert.True(Math.Abs(wired[i].DemoMetric - graph[i].DemoMetric) < 1e-3f, $"frame {i}: {graph[i].DemoMetric} px, the demo {wired[i].DemoMetric} px");
-            compared++;
-        }
-        Assert.True(compared > frames / 2);
-    }
-
-    [Fact]
     public void AnOverrunWithTheFallbackPolicyWalksTheServosBackToSafeStepByStep()
     {
         // The graph's return-to-safe node is the servos' fallback: slow decodes from frame 40 hand it the outputs.

@@ -2,22 +2,19 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using Realtime.Core.Audio;
 
-namespace Realtime.Demos;
+namespace Realtime.Core.Audio;
 
 /// <summary>
 /// A speech recording with known phrase times: the WAV file scripts/make-speech.sh writes and,
 /// beside it, the CSV of its phrases (<c>start_sample,end_sample,text</c>). Everything between
-/// phrases is digital silence. The voice-relay demo and the Silero variant bench both read it.
+/// phrases is digital silence. What a recording's known speech is, for whoever scores a
+/// voice-activity decision against it (an application's timeline, a bench's variant ladder).
 /// </summary>
 public sealed class SpeechRecording
 {
     /// <summary>Samples per second of every recording.</summary>
     public const int SampleRate = 16000;
-    /// <summary>The recording's path under an assets folder.</summary>
-    public const string AssetPath = "audio/speech-relay.wav";
-
     private SpeechRecording(string path, float[] samples, SpeechPhrase[] phrases)
     {
         Path = path;

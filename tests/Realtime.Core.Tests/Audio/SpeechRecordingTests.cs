@@ -4,12 +4,12 @@ using System.IO;
 using Realtime.Core.Audio;
 using Realtime.Tests;
 
-namespace Realtime.Demos.Tests;
+namespace Realtime.Core.Tests.Audio;
 
 /// <summary>The speech recording scripts/make-speech.sh makes (fetch-assets.sh puts it in .assets/audio).</summary>
 public sealed class SpeechRecordingTests
 {
-    private static string Wav => TestAssets.Get(SpeechRecording.AssetPath);
+    private static string Wav => TestAssets.SpeechRelay;
 
     [Fact]
     public void PhrasesAreSoundAndTheGapsBetweenThemDigitalSilenceOfShortAndLongLengths()

@@ -1,4 +1,4 @@
-namespace Realtime.Demos;
+namespace Realtime.Core.Audio;
 
 /// <summary>One spoken phrase of a recording: samples [<see cref="StartSample"/>, <see cref="EndSample"/>).</summary>
 /// <param name="StartSample">First audible sample.</param>
