@@ -89,6 +89,8 @@ internal sealed class ReplayCommand : HostCommand
             nodes = recording[RecordingMetadata.Nodes];
         }
         catch (McapFormatException ex) { throw new ProfileException(file, new[] { ex.Message }); }
+        if (recording.Mode == "sources")
+            throw new ProfileException(file, new[] { "a recording of the sources only (rtapp record): replay needs a run's decisions and outputs (rtapp run --record)" });
         if (nodes.Length == 0)
             throw new ProfileException(file, new[] { $"a recording of '{application}', which is wired by hand: replay runs graph applications (a profile's app section)" });
 
