@@ -20,6 +20,7 @@ using Realtime.Core.Recording;
 using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
 using Realtime.Hosting;
+using Realtime.Hosting.Telemetry;
 using Realtime.Linux;
 using Realtime.Onnx;
 
@@ -736,13 +737,25 @@ internal sealed class BenchCommand : HostCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; signal = 2; target.RequestStop(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; signal = 15; target.RequestStop(); });
 
+        // The machine beside the run, sampled every 100 ms (a bench run is seconds long), and a cause for each miss.
+        using var resources = new ResourceSampler(periodS: 0.1, capacity: 12_000);
+        MissCauseRecorder? causes = null;
+        if (target is ApplicationTarget app && app.Application.Loop is Realtime.Core.Graph.GraphLoop graphLoop)
+        {
+            causes = new MissCauseRecorder(o.DeadlineNs, o.StageBudgetsNs, resources);
+            graphLoop.Attach(causes);
+        }
         BenchRun run = null!;
         long loopStartNs = 0;
+        resources.Start();
         var scheduling = PipelineThread.Run(s.Profile, s.Realtime, () =>
         {
+            resources.PipelineThreadId = RealtimeScheduling.CurrentThreadId();
             loopStartNs = MonotonicClock.NowNs();
             run = target.Run(scenario, durationS is double sec ? (long)(sec * 1e9) : 0);
         }, scenario == BenchScenario.Periodic ? o.PeriodNs : 0);
+        resources.Stop();
+        causes?.Close();
         foreach (string note in scheduling.Notes) Log.Warning("note", note);
 
         var report = new RunReport
@@ -753,6 +766,9 @@ internal sealed class BenchCommand : HostCommand
             Scheduling = scheduling,
         };
         var extras = BenchReports.Fill(report, run, target, s.Profile.Timing.BudgetsUs);
+        long runStartNs = run.Records.Length > 0 ? run.Records[0].StartNs : loopStartNs;
+        report.MissCauses = causes?.ToReport();
+        report.Resources = resources.ToReport(runStartNs);
         ReportMetadata.Stamp(report, Commit, new[] { target.ModelPath });
         if (signal != 0 && run.Outcome == Realtime.Core.Pipeline.LoopOutcome.Stopped) report.Outcome = signal == 15 ? "stopped (SIGTERM)" : "stopped (SIGINT)";
         extras.DurationRequestedS = durationS;
@@ -782,6 +798,7 @@ internal sealed class BenchCommand : HostCommand
             WarmupFrames = run.WarmupFrames,
             PeriodNs = scenario == BenchScenario.Periodic ? o.PeriodNs : 0,
             BaselineNs = judging.Baseline?.EndToEndNs,
+            ResourcesStartNs = runStartNs,
         }));
         if (jsonPath is not null) WriteFile(jsonPath, BenchReports.ToJson(report, extras));
         if (!s.Quiet) BenchSummary.Print(report, extras, jsonPath);

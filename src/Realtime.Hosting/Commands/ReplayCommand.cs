@@ -123,6 +123,8 @@ internal sealed class ReplayCommand : HostCommand
         // Live timing measures again, so the recorded run's injected faults are injected again; recorded timing carries their effect.
         if (timing == ReplayTiming.Live && recording.Run.GetValueOrDefault(RecordingMetadata.Inject, "") is { Length: > 0 } inject)
             faults = FaultPlan.Parse(inject);
+        using var dropped = DroppableMemory.For(faults, out string? dropProblem);
+        if (dropProblem is not null) throw new UsageException($"the recording's drop-memory fault: {dropProblem}");
         var overrides = new RunOverrides { Frames = (int)frames, WarmupFrames = (int)warmup, Scenario = LoopScenario.Periodic, Faults = faults };
         IApplicationInstance built;
         try
