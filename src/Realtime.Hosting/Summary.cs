@@ -35,6 +35,16 @@ public static class Summary
             foreach (var (cause, n) in causes.ByCause) parts.Add($"{cause} {n}");
             Console.WriteLine("  misses by cause: " + string.Join(", ", parts) + (causes.CountersUnavailable is { } why ? $" (kernel counters unavailable: {why})" : ""));
         }
+        if (r.Resources is { Summary.Samples: > 0 } res)
+        {
+            var m = res.Summary;
+            string machine = string.Create(c, $"Machine ({m.Samples} samples, every {res.PeriodS:0.###} s): process CPU mean {m.ProcessCpuMean:0.00} / max {m.ProcessCpuMax:0.00} cores, RSS max {m.RssMaxMb:0.#} MB (growth {m.RssGrowthMb:+0.0;-0.0;0} MB)");
+            if (m.CpuPressureMax is double cpu) machine += string.Create(c, $", pressure max cpu/mem/io {cpu:0.00}/{m.MemoryPressureMax ?? 0:0.00}/{m.IoPressureMax ?? 0:0.00}");
+            if (m.IoWaitMax is double io) machine += string.Create(c, $", I/O wait max {io:0.00}");
+            if (m.FrequencyRatioMin is double f) machine += string.Create(c, $", core ≥{f * 100:0} % of max frequency ({m.ThrottledSamples} throttled)");
+            if (m.TemperatureMaxC is double t) machine += string.Create(c, $", ≤{t:0.#} °C ({m.HotSamples} hot)");
+            Console.WriteLine(machine);
+        }
         if (r.PeriodJitterUs is { Count: > 0 } j)
             Console.WriteLine(string.Create(c, $"Period jitter: p50 {j.P50:0.0} µs, p99 {j.P99:0.0} µs, max {j.Max:0.0} µs, stddev {j.Stddev:0.0} µs"));
         Console.WriteLine(string.Create(c, $"Allocations: {r.AllocBytesPerFrame:0.##} bytes/frame, {r.GcCollections} GC collections, {r.GcPauseMs:0.###} ms GC pause"));

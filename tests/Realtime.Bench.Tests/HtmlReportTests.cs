@@ -144,6 +144,49 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public void ResourceTracesAreDrawnUnderTheTimelineOnItsAxisAndEachMissSaysItsCause()
+    {
+        // 10,000 frames 10 ms apart; a sample every second, RSS stepping up at 42 s (frame 4,200); frame 4,321 misses with a cause.
+        const int n = 10_000;
+        const long start = 5_000_000_000;
+        var records = new FrameRecord[n];
+        for (int i = 0; i < n; i++)
+        {
+            ref var r = ref records[i];
+            r.StartNs = start + i * 10_000_000L;
+            r.CaptureNs = r.StartNs;
+            r.CaptureEndNs = r.PreprocessEndNs = r.InferEndNs = r.DecodeEndNs = r.ControlEndNs = r.StartNs + 500_000;
+            r.ActuateEndNs = r.StartNs + (i == 4321 ? 30_000_000 : 1_000_000);
+            if (i == 4321) r.Flags = FrameFlags.DeadlineMiss;
+        }
+        var res = new ResourceReport { PeriodS = 1 };
+        for (int s = -2; s <= 101; s++) // two before the first frame and one after the last: left out
+            res.Trace.Add(new ResourcePoint { AtMs = s * 1000, RssMb = s == 42 ? 90 : 60, ProcessCpu = 0.5, IoWait = 0.01, CpuPressure = 0.2, MemoryPressure = 0, IoPressure = 0.05 });
+        string charts = BenchCharts.Resources(records, res, start);
+        var doc = XDocument.Parse("<div>" + charts + "</div>");
+        XElement Chart(string kind) => doc.Descendants().Single(e => e.Name.LocalName == "svg" && (string?)e.Attribute("data-chart") == kind);
+        XElement rss = Series(Chart("resource-rss"), "rss");
+        Assert.Equal(101, Int(rss, "data-count")); // 0 s to 100 s
+        foreach (string name in new[] { "iowait", "cpu_pressure", "memory_pressure", "io_pressure" })
+            Assert.Equal(101, Int(Series(Chart("resource-stall"), name), "data-count"));
+        Assert.Equal(101, Int(Series(Chart("resource-cpu"), "process_cpu"), "data-count"));
+        // No temperature or frequency on this machine: no panel for them.
+        Assert.DoesNotContain(doc.Descendants(), e => (string?)e.Attribute("data-chart") is "resource-temperature" or "resource-frequency");
+        // The RSS step is drawn where the timeline draws frame 4,200: the same x.
+        var pts = ((string)rss.Descendants().First(e => e.Name.LocalName == "polyline").Attribute("points")!).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => (X: double.Parse(p.Split(',')[0], CultureInfo.InvariantCulture), Y: double.Parse(p.Split(',')[1], CultureInfo.InvariantCulture))).ToList();
+        double spikeX = pts.OrderBy(p => p.Y).First().X;
+        double frameX = new Plot(1060, 300, "", "", "", 0, n - 1, 0, 1).X(4200);
+        Assert.InRange(spikeX, frameX - 0.5, frameX + 0.5);
+
+        var timeline = XDocument.Parse(BenchCharts.Timeline(records, 0, 15_000, causes: new Dictionary<int, string> { [4321] = "page_faults" }));
+        var miss = timeline.Descendants().Single(e => (string?)e.Attribute("data-series") == "misses").Elements().Single();
+        Assert.EndsWith(": page_faults", miss.Value, StringComparison.Ordinal);
+        // A run with no sample inside it draws no panel.
+        Assert.Equal("", BenchCharts.Resources(records, new ResourceReport { Trace = { new ResourcePoint { AtMs = -10_000 } } }, start));
+    }
+
+    [Fact]
     public void TextIsEscapedSoThePageStaysWellFormed()
     {
         var svg = new Svg(100, 50);

@@ -119,7 +119,9 @@ public sealed class FlightRecorderRunTests
         Assert.NotEmpty(diverged);
         // Where the recording held the last command on a miss, the what-if is in the safe state; nowhere else.
         var recordedHolds = recordedEvents.Where(e => e.Action == "hold-last").Select(e => e.Frame).ToHashSet();
-        Assert.Equal(FirstInjected, diverged[0].GetProperty("frame").GetInt32());
+        // The first divergence is the first held frame: an injected one, or an earlier miss of a loaded machine's own.
+        Assert.Equal(recordedHolds.Min(), diverged[0].GetProperty("frame").GetInt32());
+        Assert.Contains(diverged, d => d.GetProperty("frame").GetInt32() == FirstInjected);
         foreach (var d in diverged)
         {
             Assert.Equal("hold-last", d.GetProperty("recorded").GetString());
@@ -213,6 +215,54 @@ public sealed class FlightRecorderRunTests
         foreach (string option in new[] { "--timing", "--what-if", "--report", "--assets", "--quiet" }) Assert.Contains(option, r.Stdout);
         r = Rtapp.Run(TimeSpan.FromSeconds(30), "run", "--help");
         foreach (string option in new[] { "--record", "--record-on-miss", "--record-frames" }) Assert.Contains(option, r.Stdout);
+    }
+
+    [Fact]
+    public void RtappRecordKeepsTheSimCamerasFramesWhichTheVariantTableTakesAndOtherRecordingsAreNamedAsSuch()
+    {
+        string dir = Rtapp.TempDir();
+        string frames = Path.Combine(dir, "frames.mcap");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(2), "record", frames, "--board", "sim", "--demo", "face-tracker", "--frames", "30", "--assets", TestAssets.Dir);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("no model runs, the outputs stay safe", r.Stdout);
+        Assert.Contains("recording: " + frames + ": 30 frame(s)", r.Stdout);
+        // Foxglove's reader: the camera's frames and their stamps, nothing of a model, a command or a decision.
+        var file = ReadWithMcapCore(frames);
+        var channels = file.GetProperty("channels");
+        Assert.Equal(new[] { "/camera/camera", "/timing" }, channels.EnumerateObject().Select(c => c.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(30, channels.GetProperty("/camera/camera").GetProperty("messages").GetInt64());
+        Assert.Equal("foxglove.RawImage", channels.GetProperty("/camera/camera").GetProperty("schema").GetString());
+        Assert.Equal("sources", file.GetProperty("metadata").GetProperty("rtapp.run").GetProperty("recording.mode").GetString());
+
+        // The variant table on those frames: both BlazeFaces, every recorded frame, the file named as the data.
+        string report = Path.Combine(dir, "variants.json");
+        r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--variants", "blazeface", "--frames-from", frames, "--warmup", "2", "--no-rt", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using (var doc = JsonDocument.Parse(File.ReadAllText(report)))
+        {
+            var root = doc.RootElement;
+            Assert.Equal(30, root.GetProperty("frames").GetInt32());
+            Assert.StartsWith("frames.mcap (320×240, 30 frames of 'face-tracker''s camera, recorded)", root.GetProperty("data").GetString());
+            var v = root.GetProperty("variants");
+            Assert.Equal(2, v.GetArrayLength());
+            Assert.Equal(30, v[1].GetProperty("infer").GetProperty("count").GetInt32());
+            // The sim camera looks at Megamind's face from its start pose: the reference finds it.
+            Assert.True(v[0].GetProperty("frames_with_face").GetInt32() > 20, root.ToString());
+        }
+
+        // A recording of the voice relay holds no camera: the variant table says so, exit 2; replay refuses a sources-only file.
+        string audio = Path.Combine(dir, "audio.mcap");
+        r = Rtapp.Run(TimeSpan.FromMinutes(2), "record", audio, "--board", "sim", "--demo", "voice-relay", "--frames", "10", "--assets", TestAssets.Dir, "--quiet");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--variants", "blazeface", "--frames-from", audio, "--no-rt");
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains(audio, r.Stderr);
+        Assert.Contains("a recording of 'voice-relay' whose sources are mic: audio: no camera frames (an image source) in it", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        Refused(frames, "a recording of the sources only (rtapp record)");
+        r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--variants", "silero", "--frames-from", frames, "--no-rt");
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains("--frames-from: the silero variants run on their own data", r.Stderr);
     }
 
     private static void Refused(string file, string why)

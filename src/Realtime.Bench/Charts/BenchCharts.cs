@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using Realtime.Core.Pipeline;
+using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
 
 namespace Realtime.Bench.Charts;
@@ -103,7 +104,14 @@ public static class BenchCharts
     /// Every frame in run order: end-to-end, inference and the model-alone floor, with the deadline
     /// drawn, each miss marked, dropped ticks marked at the bottom and the warm-up shaded.
     /// </summary>
-    public static string Timeline(ReadOnlySpan<FrameRecord> records, int warmup, double deadlineUs, double width = 1060, double height = 300)
+    /// <param name="records">Every frame, warm-up first.</param>
+    /// <param name="warmup">Warm-up frames.</param>
+    /// <param name="deadlineUs">The deadline.</param>
+    /// <param name="width">Pixels.</param>
+    /// <param name="height">Pixels.</param>
+    /// <param name="causes">Each miss's cause by frame index (warm-up included), said in its mark's title; null: none recorded.</param>
+    public static string Timeline(ReadOnlySpan<FrameRecord> records, int warmup, double deadlineUs, double width = 1060, double height = 300,
+        IReadOnlyDictionary<int, string>? causes = null)
     {
         int n = records.Length;
         var e2e = new double[n];
@@ -146,7 +154,8 @@ public static class BenchCharts
         svg.Group($"data-series=\"misses\" data-count=\"{misses}\"");
         for (int i = warmup; i < n; i++)
             if ((records[i].Flags & FrameFlags.DeadlineMiss) != 0)
-                svg.Circle(plot.X(i), plot.Y(e2e[i]), 3.5, "miss", string.Create(C, $"frame {i - warmup}: {e2e[i]:0.0} µs, over the deadline"));
+                svg.Circle(plot.X(i), plot.Y(e2e[i]), 3.5, "miss", string.Create(C, $"frame {i - warmup}: {e2e[i]:0.0} µs, over the deadline")
+                    + (causes is not null && causes.TryGetValue(i, out string? cause) ? ": " + cause : ""));
         svg.End();
         svg.Group($"data-series=\"dropped\" data-count=\"{dropped}\"");
         for (int i = warmup; i < n; i++)
@@ -215,6 +224,90 @@ public static class BenchCharts
         }
         svg.Text(left, height - 6, string.Create(C, $"0 µs … {scaleMax:0.0} µs"), "tick");
         return svg.ToString();
+    }
+
+    /// <summary>
+    /// The machine and the process under the timeline, on its axis (frame index, so a spike lines up
+    /// with the frames it touched): one panel per unit — the process's CPU use, its resident memory,
+    /// the machine's I/O wait and pressure stalls, the hottest thermal zone, the pipeline core's
+    /// frequency — each only when the run has it. A sample is placed at the frame that started when
+    /// it was taken. Empty when no sample falls within the run.
+    /// </summary>
+    public static string Resources(ReadOnlySpan<FrameRecord> records, ResourceReport resources, long runStartNs, double width = 1060, double height = 150)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        int n = records.Length;
+        if (n == 0) return "";
+        var at = new List<double>();
+        var points = new List<ResourcePoint>();
+        foreach (ResourcePoint p in resources.Trace)
+        {
+            double x = FrameAt(records, runStartNs + (long)(p.AtMs * 1e6));
+            if (x < 0) continue;
+            at.Add(x);
+            points.Add(p);
+        }
+        if (points.Count == 0) return "";
+        var sb = new System.Text.StringBuilder();
+        double[] Of(Func<ResourcePoint, double?> f)
+        {
+            var v = new double[points.Count];
+            for (int i = 0; i < v.Length; i++) v[i] = f(points[i]) ?? double.NaN;
+            return v;
+        }
+        void Panel(string chart, string title, string yLabel, params (string Name, string Label, double[] Values, string Cls)[] series)
+        {
+            double hi = 0;
+            bool any = false;
+            foreach (var s in series)
+                foreach (double v in s.Values)
+                    if (!double.IsNaN(v)) { any = true; hi = Math.Max(hi, v); }
+            if (!any) return;
+            var plot = new Plot(width, height, title, "frame (the timeline's axis)", yLabel, 0, Math.Max(1, n - 1), 0, hi > 0 ? hi * 1.1 : 1,
+                attributes: $"data-chart=\"{chart}\" data-samples=\"{points.Count}\"");
+            int k = 0;
+            var legend = new List<Series>();
+            foreach (var (name, label, values, cls) in series)
+            {
+                var xs = new List<double>();
+                var ys = new List<double>();
+                for (int i = 0; i < values.Length; i++)
+                    if (!double.IsNaN(values[i])) { xs.Add(plot.X(at[i])); ys.Add(plot.Y(values[i])); }
+                plot.Svg.Group($"data-series=\"{name}\" data-count=\"{xs.Count}\"");
+                if (xs.Count > 0) plot.Svg.Polyline(xs.ToArray(), ys.ToArray(), cls);
+                for (int i = 0; i < xs.Count && xs.Count <= 400; i++) plot.Svg.Circle(xs[i], ys[i], 1.8, cls + " mark", label);
+                plot.Svg.End();
+                legend.Add(new Series(name, label, Array.Empty<double>()));
+                k++;
+            }
+            if (legend.Count > 1) Legend(plot, legend);
+            sb.Append(plot.Svg.ToString());
+        }
+        Panel("resource-cpu", "The process's CPU use (cores), each sample interval", "cores", ("process_cpu", "process CPU", Of(p => p.ProcessCpu), "s0"));
+        Panel("resource-rss", "The process's resident memory", "MB", ("rss", "RSS", Of(p => p.RssMb), "s0"));
+        Panel("resource-stall", "The machine: I/O wait, and the share of each interval some task stalled (PSI)", "% of the interval",
+            ("iowait", "I/O wait", Of(p => p.IoWait * 100), "s0"), ("cpu_pressure", "CPU pressure", Of(p => p.CpuPressure * 100), "s1"),
+            ("memory_pressure", "memory pressure", Of(p => p.MemoryPressure * 100), "s2"), ("io_pressure", "I/O pressure", Of(p => p.IoPressure * 100), "s3"));
+        Panel("resource-temperature", "The hottest thermal zone", "°C", ("temperature", "temperature", Of(p => p.TemperatureC), "s4"));
+        Panel("resource-frequency", "The pipeline core's frequency", "% of its maximum", ("frequency", "frequency", Of(p => p.FrequencyRatio * 100), "s5"));
+        return sb.ToString();
+    }
+
+    /// <summary>The (fractional) index of the frame running at <paramref name="ns"/>; -1 outside the run (more than a frame before or after).</summary>
+    private static double FrameAt(ReadOnlySpan<FrameRecord> records, long ns)
+    {
+        int n = records.Length;
+        long first = records[0].StartNs, last = records[n - 1].StartNs + Math.Max(0, records[n - 1].EndToEndNs);
+        if (ns < first || ns > last + 1_000_000_000) return -1;
+        if (ns >= records[n - 1].StartNs) return n - 1;
+        int lo = 0, hi = n - 1;
+        while (hi - lo > 1)
+        {
+            int mid = (lo + hi) / 2;
+            if (records[mid].StartNs <= ns) lo = mid; else hi = mid;
+        }
+        long span = records[hi].StartNs - records[lo].StartNs;
+        return lo + (span > 0 ? (double)(ns - records[lo].StartNs) / span : 0);
     }
 
     private static void Line(Plot plot, string name, double[] values, string cls, int xOffset = 0)

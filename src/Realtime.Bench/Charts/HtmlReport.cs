@@ -27,6 +27,8 @@ public sealed class BenchPage
     public int NaiveWarmupFrames { get; init; }
     /// <summary>The baseline's end-to-end latencies, ns (<c>--baseline</c>).</summary>
     public long[]? BaselineNs { get; init; }
+    /// <summary>Monotonic time the report's resource trace is measured from (its <c>at_ms</c> 0).</summary>
+    public long ResourcesStartNs { get; init; }
 }
 
 /// <summary>
@@ -91,10 +93,29 @@ public static class HtmlReport
         sb.Append(BenchCharts.Breakdown(breakdown, r.Floor?.MeanUs ?? 0));
 
         sb.Append("<h2>Every frame</h2>");
-        sb.Append(BenchCharts.Timeline(page.Records, page.WarmupFrames, r.DeadlineUs));
+        Dictionary<int, string>? causes = null;
+        if (r.MissCauses is { } mc)
+        {
+            causes = new Dictionary<int, string>();
+            foreach (var m in mc.Frames) causes[m.Frame] = m.Cause + (m.Machine is null ? "" : $" (machine: {m.Machine})");
+        }
+        sb.Append(BenchCharts.Timeline(page.Records, page.WarmupFrames, r.DeadlineUs, causes: causes));
+        if (r.Resources is { } res) sb.Append(BenchCharts.Resources(page.Records, res, page.ResourcesStartNs));
         sb.Append("<p class=\"note\">").Append(string.Create(C,
-            $"{r.DeadlineMisses} deadline miss(es) of {r.Frames} counted frames (red circles), {r.DroppedFrames} dropped period tick(s) (orange marks), {r.HeldFrames} held command(s). A timeline of more than {2 * BenchCharts.TimelineBuckets} frames is drawn by each bucket's minimum and maximum, so no spike is lost."))
+            $"{r.DeadlineMisses} deadline miss(es) of {r.Frames} counted frames (red circles, each titled with its cause), {r.DroppedFrames} dropped period tick(s) (orange marks), {r.HeldFrames} held command(s). A timeline of more than {2 * BenchCharts.TimelineBuckets} frames is drawn by each bucket's minimum and maximum, so no spike is lost."))
+          .Append(r.Resources is { } rs ? string.Create(C, $" Under it, the machine and the process sampled every {rs.PeriodS:0.###} s on the same frame axis, so a latency spike lines up with what the machine was doing.") : "")
           .Append("</p>");
+        if (r.MissCauses is { ByCause.Count: > 0 } byCause)
+        {
+            sb.Append("<p>Misses by cause: ");
+            bool first = true;
+            foreach (var (cause, count) in byCause.ByCause)
+            {
+                sb.Append(first ? "" : ", ").Append(E(cause)).Append(' ').Append(count.ToString(C));
+                first = false;
+            }
+            sb.Append(".</p>");
+        }
 
         sb.Append(page.PeriodNs > 0 ? "<h2>Period jitter</h2>" : "<h2>Frame intervals</h2>");
         sb.Append(BenchCharts.Jitter(counted, page.PeriodNs));

@@ -16,9 +16,11 @@ using Realtime.Core.Audio;
 using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
+using Realtime.Core.Recording;
 using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
 using Realtime.Hosting;
+using Realtime.Hosting.Telemetry;
 using Realtime.Linux;
 using Realtime.Onnx;
 
@@ -86,6 +88,7 @@ internal sealed class BenchCommand : HostCommand
     private readonly Option<string> _compare = HostOptions.Word("--compare", "The newcomer's naive loop beside the optimized one.", "naive");
     private readonly Option<string> _variants = HostOptions.Text("--variants", "blazeface|silero|mlsd|NAME,…", "Model variants side by side.");
     private readonly Option<int?> _dataFrames = HostOptions.Number("--data-frames", 1, 1_000_000, "N", "Frames of data the variants are compared on.");
+    private readonly Option<string> _framesFrom = HostOptions.Text("--frames-from", "FILE.mcap", "With --variants blazeface: the camera frames of a recording (rtapp record, rtapp run --record) instead of the profile's video.");
     private readonly Option<int?> _coldStart = HostOptions.Number("--cold-start", 1, 100_000, "N", "Launch 'run' N times and time its start.");
     private readonly Option<string> _pageCache = HostOptions.Word("--page-cache", "Cold start after a restart (warm), a power-on (cold: the page cache dropped, as root), or both (default: warm).", "warm", "cold", "both");
     private readonly Option<bool> _sustainedRate = HostOptions.Flag("--sustained-rate", "Search the highest rate kept with 0 misses.");
@@ -109,7 +112,7 @@ internal sealed class BenchCommand : HostCommand
     public override IReadOnlyList<Option> Options => new Option[]
     {
         _board, _demo, _model, _set, _shape, _scenario, _frames, _duration, _warmup, _rate, _deadlineUs, _report, _html, _assets, _noRt, _quiet,
-        _cache, _optimizedModel, _compare, _variants, _dataFrames, _coldStart, _pageCache, _sustainedRate, _sessions, _writeTensors, _baseline, _slo,
+        _cache, _optimizedModel, _compare, _variants, _dataFrames, _framesFrom, _coldStart, _pageCache, _sustainedRate, _sessions, _writeTensors, _baseline, _slo,
     };
 
     /// <summary>What every run of one <c>rtapp bench</c> (or <c>rtapp profile</c>) shares.</summary>
@@ -236,6 +239,8 @@ internal sealed class BenchCommand : HostCommand
             return ColdStartMode(cl, setup, launches);
         }
 
+        if (cl.GetValue(_framesFrom) is not null && cl.GetValue(_variants) is null)
+            throw new UsageException("--frames-from: the variant table's frames (--variants blazeface); a scenario run reads its application's own sources");
         if (cl.GetValue(_variants) is string variantList)
         {
             if (model is not null) throw new UsageException("--variants names the models itself: leave out --model");
@@ -386,6 +391,19 @@ internal sealed class BenchCommand : HostCommand
         return paths;
     }
 
+    /// <summary>A recording's camera frames, as the face detectors' lanes take them (BGR24); anything else is the file's problem, named.</summary>
+    private static RecordedImages ReadRecordedImages(string file)
+    {
+        // A recording is read whole; 1 GiB is about 3,000 frames of the sim face tracker's camera.
+        byte[] bytes = InputFile.ReadBytes(file, 1 << 30, out string? problem) ?? throw new ProfileException(file, new[] { problem! });
+        RecordedImages images;
+        try { images = RecordedImages.Read(bytes); }
+        catch (McapFormatException ex) { throw new ProfileException(file, new[] { ex.Message }); }
+        if (images.Format != PixelFormat.Bgr24)
+            throw new ProfileException(file, new[] { $"source '{images.Source}' of '{images.Application}' recorded {images.Width}×{images.Height} {images.Format} frames; the blazeface variants take Bgr24 (a colour camera)" });
+        return images;
+    }
+
     /// <summary>
     /// The board's application whose graph runs <paramref name="model"/> (an onnx-model node's
     /// <c>config.path</c> as the profile gives it): its name, that node, its profile; null when none
@@ -431,6 +449,9 @@ internal sealed class BenchCommand : HostCommand
             if (!File.Exists(v.ModelPath)) throw new ProfileException("--variants", new[] { $"{v.Name}: model file not found: {v.ModelPath} (./scripts/fetch-assets.sh fetches it)" });
         }
         int? dataFrames = cl.GetValue(_dataFrames);
+        string? framesFrom = cl.GetValue(_framesFrom);
+        if (framesFrom is not null && chosen[0].Family != "blazeface")
+            throw new UsageException($"--frames-from: the {chosen[0].Family} variants run on their own data ({(chosen[0].Family == "silero" ? "the speech recording" : "rendered track frames and building.jpg")}); camera frames from a recording are for the blazeface variants");
         var settings = new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads };
         Realtime.Bench.Variants.VariantReport report = null!;
         Realtime.Core.Reporting.SchedulingInfo scheduling;
@@ -478,6 +499,14 @@ internal sealed class BenchCommand : HostCommand
             Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {frames} rendered track frames and building.jpg, interleaved frame by frame; reference {chosen[0].Name}");
             scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => report = MlsdVariantBench.Run(chosen, building, frames, warmup, settings));
             report.Notes.Add("A segment matches when both its ends lie within 2 % of the image width of a reference segment's ends. The line offset is the steering's pursuit target (cm left of the robot's axis) on the track frames.");
+        }
+        else if (framesFrom is not null)
+        {
+            RecordedImages images = ReadRecordedImages(framesFrom);
+            int frames = dataFrames ?? images.Count;
+            Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {framesFrom} ({images.Count} frames of '{images.Application}''s {images.Source}), {frames} frames, interleaved frame by frame; reference {chosen[0].Name}");
+            scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => report = VariantBench.Run(chosen, images, framesFrom, frames, warmup, settings));
+            report.Notes.Add("Agreement is with the reference's best box per frame (IoU, centre distance) and on whether there is a face at all.");
         }
         else
         {
@@ -708,13 +737,25 @@ internal sealed class BenchCommand : HostCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; signal = 2; target.RequestStop(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; signal = 15; target.RequestStop(); });
 
+        // The machine beside the run, sampled every 100 ms (a bench run is seconds long), and a cause for each miss.
+        using var resources = new ResourceSampler(periodS: 0.1, capacity: 12_000);
+        MissCauseRecorder? causes = null;
+        if (target is ApplicationTarget app && app.Application.Loop is Realtime.Core.Graph.GraphLoop graphLoop)
+        {
+            causes = new MissCauseRecorder(o.DeadlineNs, o.StageBudgetsNs, resources);
+            graphLoop.Attach(causes);
+        }
         BenchRun run = null!;
         long loopStartNs = 0;
+        resources.Start();
         var scheduling = PipelineThread.Run(s.Profile, s.Realtime, () =>
         {
+            resources.PipelineThreadId = RealtimeScheduling.CurrentThreadId();
             loopStartNs = MonotonicClock.NowNs();
             run = target.Run(scenario, durationS is double sec ? (long)(sec * 1e9) : 0);
         }, scenario == BenchScenario.Periodic ? o.PeriodNs : 0);
+        resources.Stop();
+        causes?.Close();
         foreach (string note in scheduling.Notes) Log.Warning("note", note);
 
         var report = new RunReport
@@ -725,6 +766,9 @@ internal sealed class BenchCommand : HostCommand
             Scheduling = scheduling,
         };
         var extras = BenchReports.Fill(report, run, target, s.Profile.Timing.BudgetsUs);
+        long runStartNs = run.Records.Length > 0 ? run.Records[0].StartNs : loopStartNs;
+        report.MissCauses = causes?.ToReport();
+        report.Resources = resources.ToReport(runStartNs);
         ReportMetadata.Stamp(report, Commit, new[] { target.ModelPath });
         if (signal != 0 && run.Outcome == Realtime.Core.Pipeline.LoopOutcome.Stopped) report.Outcome = signal == 15 ? "stopped (SIGTERM)" : "stopped (SIGINT)";
         extras.DurationRequestedS = durationS;
@@ -754,6 +798,7 @@ internal sealed class BenchCommand : HostCommand
             WarmupFrames = run.WarmupFrames,
             PeriodNs = scenario == BenchScenario.Periodic ? o.PeriodNs : 0,
             BaselineNs = judging.Baseline?.EndToEndNs,
+            ResourcesStartNs = runStartNs,
         }));
         if (jsonPath is not null) WriteFile(jsonPath, BenchReports.ToJson(report, extras));
         if (!s.Quiet) BenchSummary.Print(report, extras, jsonPath);

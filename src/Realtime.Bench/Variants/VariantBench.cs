@@ -4,6 +4,7 @@ using System.IO;
 using Realtime.Core.Decoding;
 using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
+using Realtime.Core.Recording;
 using Realtime.Core.Timing;
 using Realtime.Models;
 using Realtime.Onnx;
@@ -136,27 +137,45 @@ public static class VariantBench
     /// <summary>Runs the variants over the first <paramref name="frames"/> frames of <paramref name="videoPath"/> (looping when it is shorter).</summary>
     public static VariantReport Run(IReadOnlyList<VariantSpec> variants, string videoPath, int frames, int warmup, OnnxSessionSettings settings, Action<string>? progress = null)
     {
-        if (variants.Count < 1) throw new ArgumentException("no variant to run", nameof(variants));
         using var video = new VideoFileReader(videoPath);
+        string data = $"{Path.GetFileName(videoPath)} ({video.Width}×{video.Height}, {video.FrameCount} frames{(frames > video.FrameCount ? ", looped" : "")}), whole frame letterboxed into each model's input";
+        return Run(variants, video.Width, video.Height, (f, slot) => { Copy(video, slot); video.Advance(); }, data, frames, warmup, settings, progress);
+    }
+
+    /// <summary>
+    /// Runs the variants over the first <paramref name="frames"/> frames of a recording's camera
+    /// (<c>rtapp record</c>, looping when it is shorter) instead of a video's; they must be BGR24.
+    /// </summary>
+    public static VariantReport Run(IReadOnlyList<VariantSpec> variants, RecordedImages images, string file, int frames, int warmup, OnnxSessionSettings settings, Action<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Format != PixelFormat.Bgr24) throw new ArgumentException($"the recording's frames are {images.Format}; the face detectors' lanes take Bgr24", nameof(images));
+        string data = $"{Path.GetFileName(file)} ({images.Width}×{images.Height}, {images.Count} frames of '{images.Application}''s {images.Source}, recorded{(frames > images.Count ? ", looped" : "")}), whole frame letterboxed into each model's input";
+        return Run(variants, images.Width, images.Height, (f, slot) => { images.CopyTo(f % images.Count, slot); slot.CaptureNs = MonotonicClock.NowNs(); }, data, frames, warmup, settings, progress);
+    }
+
+    // Every lane on every frame <paramref name="next"/> fills in turn.
+    private static VariantReport Run(IReadOnlyList<VariantSpec> variants, int width, int height, Action<int, FrameBuffer> next, string data, int frames, int warmup, OnnxSessionSettings settings, Action<string>? progress)
+    {
+        if (variants.Count < 1) throw new ArgumentException("no variant to run", nameof(variants));
         var lanes = new List<Lane>();
         try
         {
             // The first session of a process pays one-time costs (the runtime, kernel registries): a throwaway load takes them, so load times compare.
             using (OnnxInferenceEngine.Load(variants[0].ModelPath, variants[0].Input, null, settings)) { }
-            foreach (var v in variants) lanes.Add(new Lane(v, video.Width, video.Height, settings, frames));
-            var slot = new FrameBuffer(video.Width, video.Height, PixelFormat.Bgr24);
+            foreach (var v in variants) lanes.Add(new Lane(v, width, height, settings, frames));
+            var slot = new FrameBuffer(width, height, PixelFormat.Bgr24);
             foreach (var lane in lanes) lane.Warm(warmup);
             for (int f = 0; f < frames; f++)
             {
-                Copy(video, slot);
+                next(f, slot);
                 // Every variant sees the same frame; the order alternates so neither always runs on caches the other warmed.
                 for (int k = 0; k < lanes.Count; k++) lanes[(f + k) % lanes.Count].Step(slot, f);
-                video.Advance();
                 if (progress is not null && (f + 1) % 50 == 0) progress($"frame {f + 1}/{frames}");
             }
             var report = new VariantReport
             {
-                Data = $"{Path.GetFileName(videoPath)} ({video.Width}×{video.Height}, {video.FrameCount} frames{(frames > video.FrameCount ? ", looped" : "")}), whole frame letterboxed into each model's input",
+                Data = data,
                 Frames = frames,
                 WarmupRuns = warmup,
                 Reference = variants[0].Name,

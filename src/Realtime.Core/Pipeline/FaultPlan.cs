@@ -24,7 +24,7 @@ public enum Stage : byte
 }
 
 /// <summary>One injected fault.</summary>
-public readonly record struct InjectedFault(InjectedFaultKind Kind, Stage Stage, long DurationNs, int Every, int From, int To);
+public readonly record struct InjectedFault(InjectedFaultKind Kind, Stage Stage, long DurationNs, int Every, int From, int To, long Bytes = 0);
 
 /// <summary>Kinds of injected faults.</summary>
 public enum InjectedFaultKind : byte
@@ -39,6 +39,20 @@ public enum InjectedFaultKind : byte
     DeadSource,
     /// <summary>The source delivers flat frames (a covered or broken sensor).</summary>
     GarbageSource,
+    /// <summary>A buffer the stage touches is taken away first (its pages dropped), so the stage page-faults it back in.</summary>
+    DropMemory,
+}
+
+/// <summary>
+/// Memory a stage touches that an injected <see cref="InjectedFaultKind.DropMemory"/> fault takes
+/// away: the host gives the plan one (<see cref="FaultPlan.Memory"/>) sized
+/// <see cref="FaultPlan.DropMemoryBytes"/>; the platform's implementation drops the pages and then
+/// touches them, on the calling (pipeline) thread, so each one is a real page fault.
+/// </summary>
+public interface IDroppableMemory
+{
+    /// <summary>Drops the first <paramref name="bytes"/> and touches every page of them again.</summary>
+    void DropAndTouch(long bytes);
 }
 
 /// <summary>
@@ -46,7 +60,8 @@ public enum InjectedFaultKind : byte
 /// slow a stage by a time every Nth frame, crash a stage, stall the source, kill it or make it
 /// deliver garbage, each within a frame window. Checked with a few integer compares per stage.
 /// Syntax (comma-separated): <c>slow:STAGE:MS[:every=N][:from=F][:to=T]</c>, <c>crash:STAGE:at=F</c>,
-/// <c>stall-source:MS:at=F</c>, <c>dead-source[:from=F][:to=T]</c>, <c>garbage-source[:from=F][:to=T]</c>.
+/// <c>stall-source:MS:at=F</c>, <c>dead-source[:from=F][:to=T]</c>, <c>garbage-source[:from=F][:to=T]</c>,
+/// <c>drop-memory:STAGE:MB[:every=N][:from=F][:to=T]</c>.
 /// Frame numbers count from the first frame, warm-up included.
 /// </summary>
 public sealed class FaultPlan
@@ -62,6 +77,20 @@ public sealed class FaultPlan
 
     /// <summary>The faults.</summary>
     public ReadOnlySpan<InjectedFault> Faults => _faults;
+
+    /// <summary>The largest buffer a drop-memory fault takes away (0: the plan has none).</summary>
+    public long DropMemoryBytes
+    {
+        get
+        {
+            long most = 0;
+            foreach (ref readonly InjectedFault f in Faults) if (f.Kind == InjectedFaultKind.DropMemory) most = Math.Max(most, f.Bytes);
+            return most;
+        }
+    }
+
+    /// <summary>The memory drop-memory faults take away (set by the host before the run; without it they do nothing).</summary>
+    public IDroppableMemory? Memory { get; set; }
 
     private static bool Active(in InjectedFault f, int frame) =>
         frame >= f.From && frame <= f.To && (f.Every <= 1 || (frame - f.From) % f.Every == 0);
@@ -81,6 +110,10 @@ public sealed class FaultPlan
             else if (f.Kind == InjectedFaultKind.Crash)
             {
                 ThrowCrash(stage, frame);
+            }
+            else if (f.Kind == InjectedFaultKind.DropMemory)
+            {
+                Memory?.DropAndTouch(f.Bytes);
             }
         }
     }
@@ -157,8 +190,12 @@ public sealed class FaultPlan
                 case "garbage-source":
                     list.Add(new InjectedFault(InjectedFaultKind.GarbageSource, Stage.Capture, 0, every, from, to));
                     break;
+                case "drop-memory":
+                    if (positional.Count != 2) throw new FormatException($"fault '{item}': expected drop-memory:STAGE:MB");
+                    list.Add(new InjectedFault(InjectedFaultKind.DropMemory, ParseStage(positional[0], item), 0, every, from, to, ParseMb(positional[1], item)));
+                    break;
                 default:
-                    throw new FormatException($"fault '{item}': unknown kind '{p[0]}' (slow, crash, stall-source, dead-source, garbage-source)");
+                    throw new FormatException($"fault '{item}': unknown kind '{p[0]}' (slow, crash, stall-source, dead-source, garbage-source, drop-memory)");
             }
             if (every < 1) throw new FormatException($"fault '{item}': every must be at least 1");
             if (from > to) throw new FormatException($"fault '{item}': from is after to");
@@ -184,6 +221,7 @@ public sealed class FaultPlan
                 InjectedFaultKind.Crash => $"crash:{StageName(f.Stage)}",
                 InjectedFaultKind.StallSource => "stall-source",
                 InjectedFaultKind.DeadSource => "dead-source",
+                InjectedFaultKind.DropMemory => $"drop-memory:{StageName(f.Stage)}",
                 _ => "garbage-source",
             };
             throw new FormatException($"fault '{what}' starts at frame {f.From}, after the run's last frame {totalFrames - 1} (frames count from 0, warm-up included): it would never fire");
@@ -201,6 +239,16 @@ public sealed class FaultPlan
         string n = s.EndsWith("ms", StringComparison.Ordinal) ? s[..^2] : s;
         return double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) && ms >= 0 && ms < 3_600_000
             ? (long)(ms * 1e6) : throw new FormatException($"fault '{item}': '{s}' is not a duration in ms");
+    }
+
+    /// <summary>The most a drop-memory fault takes away, MB.</summary>
+    public const int MaxDropMemoryMb = 256;
+
+    private static long ParseMb(string s, string item)
+    {
+        string n = s.EndsWith("mb", StringComparison.OrdinalIgnoreCase) ? s[..^2] : s;
+        return int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int mb) && mb >= 1 && mb <= MaxDropMemoryMb
+            ? mb * 1024L * 1024 : throw new FormatException($"fault '{item}': '{s}' is not a size in MB (1 to {MaxDropMemoryMb})");
     }
 
     private static Stage ParseStage(string s, string item) =>

@@ -18,6 +18,11 @@ public enum RecordingMode : byte
     All,
     /// <summary>Only the frames around a miss or fault, each window into its own file in a folder.</summary>
     AroundMisses,
+    /// <summary>
+    /// Every frame's source inputs and stamps only, into one file: no model output, command or
+    /// decision (<c>rtapp record</c>, whose frames <see cref="SourceRecording"/> captures without running the graph).
+    /// </summary>
+    Sources,
 }
 
 /// <summary>
@@ -129,7 +134,7 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
         _inputs = taps.ToArray();
         var tensors = new List<(Node, OutputPort, TensorPayload)>();
         foreach (Node n in loop.Graph.Nodes)
-            if (n.Stage == Stage.Infer)
+            if (n.Stage == Stage.Infer && mode != RecordingMode.Sources)
                 foreach (OutputPort o in n.Outputs)
                     if (o.Untyped is TensorPayload t) tensors.Add((n, o, t));
         _tensors = tensors.ToArray();
@@ -144,7 +149,7 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
 
         if (path is not null)
         {
-            if (mode == RecordingMode.All) _mcap = Open(path, "all");
+            if (mode != RecordingMode.AroundMisses) _mcap = Open(path, ModeName(mode));
             else
             {
                 // The channels' ids are the same in every file: laid out once here (on no file) for the report's topics.
@@ -160,6 +165,9 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
         _thread = new Thread(WriterLoop) { IsBackground = true, Name = "flight-recorder" };
         _thread.Start();
     }
+
+    /// <summary>What a file's <c>recording.mode</c> metadata says of it.</summary>
+    public static string ModeName(RecordingMode mode) => mode switch { RecordingMode.All => "all", RecordingMode.AroundMisses => "around-misses", _ => "sources" };
 
     /// <summary>The name of a miss window's file begins with this.</summary>
     public const string MissPrefix = "miss-";
@@ -210,6 +218,7 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
                 _modelChannels[i] = ch;
             }
         }
+        if (_mode == RecordingMode.Sources) return m;
         _commands = m.AddChannel(m.AddSchema("rtapp.Commands", "jsonschema", RecordingSchemas.Commands), RecordingSchemas.CommandsTopic, "json");
         _watchdog = m.AddChannel(m.AddSchema("rtapp.WatchdogDecision", "jsonschema", RecordingSchemas.WatchdogDecision), RecordingSchemas.WatchdogTopic, "json");
         _events = m.AddChannel(m.AddSchema("rtapp.Event", "jsonschema", RecordingSchemas.Event), RecordingSchemas.EventsTopic, "json");
@@ -320,6 +329,13 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
 
     /// <inheritdoc/>
     public override void OnTick(long tick) => _tickNs = _loop.NextTickNs;
+
+    /// <summary>A frame that <see cref="SourceRecording"/> captured itself (the loop never ran it), ticked at <paramref name="tickNs"/>.</summary>
+    internal void Publish(int frame, long tickNs, ref FrameRecord record)
+    {
+        _tickNs = tickNs;
+        OnFrameEnd(frame, ref record);
+    }
 
     /// <inheritdoc/>
     public override void OnFrameEnd(int frame, ref FrameRecord record)
@@ -463,7 +479,7 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
         _hash = OutputHash.Mix(_hash, s.Frame, s.Action, s.Applied);
         if (_path is null) return;
         long t0 = Stopwatch.GetTimestamp();
-        if (_mode == RecordingMode.All) Write(_mcap!, s, counted: true);
+        if (_mode != RecordingMode.AroundMisses) Write(_mcap!, s, counted: true);
         else if (Triggers(s))
         {
             // The frames kept before it, oldest first, then this one; the next ones until the window closes.
@@ -558,6 +574,7 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
                 });
             Add(m, channel, _sequence++, at, Json(msg, RecordingJsonContext.Default.ModelOutputsMessage));
         }
+        if (_mode == RecordingMode.Sources) return;
         var commands = new CommandsMessage { Frame = s.Frame };
         for (int i = 0; i < _sinks.Length; i++)
             commands.Sinks.Add(new SinkCommandMessage { Sink = _sinks[i].Name, Next = Values(s.Next[i]), Applied = Values(s.Applied[i]) });
@@ -610,6 +627,12 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
         return v;
     }
 
+    /// <summary>Frames published that the writer has not read yet: a producer that may wait (<see cref="SourceRecording"/>) keeps it under the ring's size, so none is lost.</summary>
+    public long Behind => Volatile.Read(ref _published) - Volatile.Read(ref _next);
+
+    /// <summary>The ring's size in frames.</summary>
+    public int Capacity => _ring.Length;
+
     /// <summary>Whether the writer has read every frame published so far (a test ticking the loop by hand waits on it, as a paced loop would give the writer time).</summary>
     public bool CaughtUp => Volatile.Read(ref _next) >= Volatile.Read(ref _published);
 
@@ -628,12 +651,12 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
             _mcap?.Dispose();
             _mcap = null;
         }
-        long bytes = _mode == RecordingMode.All && _path is not null && File.Exists(_path) ? new FileInfo(_path).Length : 0;
+        long bytes = _mode != RecordingMode.AroundMisses && _path is not null && File.Exists(_path) ? new FileInfo(_path).Length : 0;
         foreach (string f in _mine) bytes += new FileInfo(f).Length;
         var report = new RecordingReport
         {
             File = _path,
-            Mode = _mode == RecordingMode.All ? "all" : "around-misses",
+            Mode = ModeName(_mode),
             RingFrames = _ring.Length,
             FramesSeen = _seen,
             FramesWritten = _written,
@@ -644,7 +667,8 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
             FilesDeleted = _deleted,
             Snapshots = _snapshotsWritten,
             SnapshotFrames = _snapshotFrames,
-            OutputHash = _lost == 0 ? OutputHash.Format(_hash) : null,
+            // A recording of the sources saw no output.
+            OutputHash = _lost == 0 && _mode != RecordingMode.Sources ? OutputHash.Format(_hash) : null,
             WriterUsPerFrame = _written + _snapshotFrames > 0 ? Math.Round(_writerTicks * 1e6 / Stopwatch.Frequency / (_written + _snapshotFrames), 1) : 0,
             Error = _writerError?.Message ?? _pruneError,
         };

@@ -32,6 +32,8 @@ public sealed class Recording
     public Dictionary<string, Dictionary<string, string>> Sources { get; } = new(StringComparer.Ordinal);
     /// <summary>The frames, 0 first.</summary>
     public List<RecordedFrame> Frames { get; } = new();
+    /// <summary><c>all</c> (a run's every frame: inputs, outputs, decisions) or <c>sources</c> (the inputs alone, <c>rtapp record</c>).</summary>
+    public string Mode { get; private set; } = "all";
     /// <summary>The MCAP as read.</summary>
     public McapReader Mcap { get; private set; } = new();
 
@@ -79,8 +81,9 @@ public sealed class Recording
             }
             else r.Run[k] = v;
         }
-        if (r.Run.TryGetValue("recording.mode", out string? mode) && mode != "all")
-            throw new McapFormatException($"a recording of some frames only ({mode}): replay needs every frame from the first (a recording of every frame)");
+        r.Mode = r.Run.GetValueOrDefault("recording.mode", "all");
+        if (r.Mode != "all" && r.Mode != "sources")
+            throw new McapFormatException($"a recording of some frames only ({r.Mode}): replay needs every frame from the first (a recording of every frame)");
         var byFrame = new SortedDictionary<int, RecordedFrame>();
         RecordedFrame At(int frame)
         {

@@ -38,6 +38,8 @@ public sealed class IntervalReport
     public IntervalFigures Interval { get; set; } = new();
     /// <summary>Since the loop started (warm-up not counted).</summary>
     public IntervalFigures Run { get; set; } = new();
+    /// <summary>The machine and the process over the interval (when sampled).</summary>
+    public ResourceSummary? Resources { get; set; }
 }
 
 /// <summary>Counts and latencies over one span of a continuous run.</summary>

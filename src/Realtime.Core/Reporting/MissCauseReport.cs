@@ -8,7 +8,11 @@ namespace Realtime.Core.Reporting;
 /// </summary>
 public sealed class MissCauseReport
 {
-    /// <summary>Misses per cause: <c>preempted</c>, <c>page_faults</c>, <c>source_late</c>, <c>slow_stage:STAGE</c>.</summary>
+    /// <summary>
+    /// Misses per cause, in the order they are tried: <c>preempted</c>, <c>page_faults</c>,
+    /// <c>source_late</c>, <c>throttled</c>, <c>hot</c>, <c>memory_pressure</c>, <c>io_pressure</c>,
+    /// <c>slow_stage:STAGE</c>.
+    /// </summary>
     public Dictionary<string, int> ByCause { get; set; } = new();
     /// <summary>The most recent misses (at most <see cref="Kept"/>), oldest first.</summary>
     public List<MissCause> Frames { get; set; } = new();
@@ -16,6 +20,8 @@ public sealed class MissCauseReport
     public int Kept { get; set; }
     /// <summary>Why the pipeline thread's kernel counters could not be read (causes then come from the stamps alone), or null.</summary>
     public string? CountersUnavailable { get; set; }
+    /// <summary>What one minor page fault was taken to cost when weighing page faults against the overrun, µs (measured on this machine at start).</summary>
+    public double MinorFaultUs { get; set; }
 }
 
 /// <summary>One missed frame and its cause.</summary>
@@ -43,4 +49,6 @@ public sealed class MissCause
     public string Stage { get; set; } = "";
     /// <summary>That stage's duration, µs.</summary>
     public double StageUs { get; set; }
+    /// <summary>What the machine was doing in the sample interval of the miss (e.g. <c>throttled+hot</c>), null when nothing (or not sampled).</summary>
+    public string? Machine { get; set; }
 }

@@ -61,6 +61,8 @@ public sealed class RunReport
     public int DeadlineMisses { get; set; }
     /// <summary>Why each miss happened (when the run recorded causes).</summary>
     public MissCauseReport? MissCauses { get; set; }
+    /// <summary>The machine and the process sampled over the run (when the run sampled them).</summary>
+    public ResourceReport? Resources { get; set; }
 
     /// <summary>What the flight recorder wrote (<c>--record</c>, <c>--record-on-miss</c>), null when none ran.</summary>
     public Realtime.Core.Recording.RecordingReport? Recording { get; set; }

@@ -89,6 +89,8 @@ internal sealed class ReplayCommand : HostCommand
             nodes = recording[RecordingMetadata.Nodes];
         }
         catch (McapFormatException ex) { throw new ProfileException(file, new[] { ex.Message }); }
+        if (recording.Mode == "sources")
+            throw new ProfileException(file, new[] { "a recording of the sources only (rtapp record): replay needs a run's decisions and outputs (rtapp run --record)" });
         if (nodes.Length == 0)
             throw new ProfileException(file, new[] { $"a recording of '{application}', which is wired by hand: replay runs graph applications (a profile's app section)" });
 
@@ -121,6 +123,8 @@ internal sealed class ReplayCommand : HostCommand
         // Live timing measures again, so the recorded run's injected faults are injected again; recorded timing carries their effect.
         if (timing == ReplayTiming.Live && recording.Run.GetValueOrDefault(RecordingMetadata.Inject, "") is { Length: > 0 } inject)
             faults = FaultPlan.Parse(inject);
+        using var dropped = DroppableMemory.For(faults, out string? dropProblem);
+        if (dropProblem is not null) throw new UsageException($"the recording's drop-memory fault: {dropProblem}");
         var overrides = new RunOverrides { Frames = (int)frames, WarmupFrames = (int)warmup, Scenario = LoopScenario.Periodic, Faults = faults };
         IApplicationInstance built;
         try

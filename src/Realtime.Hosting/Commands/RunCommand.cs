@@ -150,6 +150,9 @@ internal sealed class RunCommand : HostCommand
         long framesPlanned = continuous ? int.MaxValue : (long)(overrides.WarmupFrames ?? profile.Timing.WarmupFrames) + (overrides.Frames ?? profile.Timing.Frames);
         try { faults?.CheckWithin((int)framesPlanned); }
         catch (FormatException ex) { throw new UsageException($"--inject: {ex.Message}"); }
+        // A drop-memory fault's buffer, mapped once before the loop is wired.
+        using var dropped = DroppableMemory.For(faults, out string? dropProblem);
+        if (dropProblem is not null) throw new UsageException($"--inject: drop-memory: {dropProblem}");
         bool quiet = cl.GetValue(_quiet);
         bool rt = !cl.GetValue(_noRt);
         string? assets = AssetLocator.Find(cl.GetValue(_assets));
@@ -231,11 +234,13 @@ internal sealed class RunCommand : HostCommand
         long wireEndNs = MonotonicClock.NowNs();
         startup.Mark(StartupTimeline.Wired, wireEndNs);
         heartbeat.Attach(loop);
-        // Every miss gets a cause (the pipeline thread's kernel counters and the frame's stamps): cheap, so always on.
+        // The machine and the process, sampled once a second on a housekeeping thread of their own (never the pipeline's).
+        using var resources = new ResourceSampler();
+        // Every miss gets a cause (the pipeline thread's kernel counters, the frame's stamps, the machine's sample): cheap, so always on.
         MissCauseRecorder? causes = null;
         if (loop is Realtime.Core.Graph.GraphLoop causeLoop)
         {
-            causes = new MissCauseRecorder(causeLoop.Options.DeadlineNs, causeLoop.Options.StageBudgetsNs);
+            causes = new MissCauseRecorder(causeLoop.Options.DeadlineNs, causeLoop.Options.StageBudgetsNs, resources);
             causeLoop.Attach(causes);
         }
         // A continuous run keeps its latencies in histograms (constant memory) for its reports and the scrape alike.
@@ -262,6 +267,7 @@ internal sealed class RunCommand : HostCommand
         {
             var modelPaths = new List<string>();
             foreach (var m in demo.Models) modelPaths.Add(m.Path);
+            metrics.Resources = resources;
             if (!metrics.Watch(loop, demoName, modelPaths, w.StallTimeoutUs * 1000, telemetry))
                 setupNotes.Add($"--metrics: {demoName} is wired by hand, not a graph: only the build, models, GC and temperatures are served");
             else if (!quiet) Console.WriteLine($"metrics: http://{metrics.Endpoint}/metrics");
@@ -298,7 +304,7 @@ internal sealed class RunCommand : HostCommand
             {
                 var cores = th.Telemetry?.Cores;
                 if (rt && cores is { Count: > 0 }) RealtimeScheduling.ApplyToCurrentThread(0, cores, lockMemory: false, thread: "telemetry");
-            });
+            }) { Resources = resources };
         SchedulingInfo scheduling = new();
         LoopOutcome outcome = LoopOutcome.Faulted;
         long loopStartNs = 0;
@@ -306,6 +312,7 @@ internal sealed class RunCommand : HostCommand
         var thread = new Thread(() =>
         {
             tid = RealtimeScheduling.CurrentThreadId();
+            resources.PipelineThreadId = tid;
             scheduling = RealtimeScheduling.ApplyPipeline(th, profile.Timing, loop.Options.PeriodNs, rt);
             RealtimeScheduling.PrefaultStack();
             loopStartNs = MonotonicClock.NowNs();
@@ -351,6 +358,7 @@ internal sealed class RunCommand : HostCommand
             if (loop is Realtime.Core.Graph.GraphLoop graphLoop && demo is GraphApplicationInstance) report.Nodes = NodeFigures(graphLoop.Graph);
             ReportBuilder.FillWatchdog(report, loop.Watchdog, runStartNs, watchdogThread.Events, watchdogThread.Stalls);
             report.MissCauses = causes?.ToReport();
+            report.Resources = resources.ToReport(runStartNs);
             demo.FillMetrics(report.Metrics, records);
             if (power is not null)
             {
@@ -414,6 +422,11 @@ internal sealed class RunCommand : HostCommand
             reporter?.RequestReport();
             recorder?.RequestSnapshot();
         });
+        resources.Start(() =>
+        {
+            var cores = th.Telemetry?.Cores;
+            if (rt && cores is { Count: > 0 }) RealtimeScheduling.ApplyToCurrentThread(0, cores, lockMemory: false, thread: "resources");
+        });
         reporter?.Start();
         power?.Start();
         // The watchdog runs before the first frame (it was started when the outputs were safe).
@@ -445,6 +458,8 @@ internal sealed class RunCommand : HostCommand
         // The writer drains what the ring still holds once the outputs are safe, never before.
         var recorded = abandoned ? null : recorder?.Finish();
         power?.Stop();
+        // A last sample covers the run's last frames (and their misses' interval).
+        resources.Stop();
 
         if (abandoned && !thread.IsAlive) abandoned = false;
         if (abandoned) outcome = watchdogThread.ExitRequested ? LoopOutcome.WatchdogExit : LoopOutcome.Stopped;

@@ -39,7 +39,7 @@ public sealed class ContinuousReporter : IDisposable
     private readonly AutoResetEvent _wake = new(false);
     private Thread? _thread;
     private volatile bool _stopping;
-    private long _startNs, _lastNs, _framesBefore, _missesBefore, _droppedBefore, _faultsBefore, _sequence;
+    private long _startNs, _lastNs, _framesBefore, _missesBefore, _droppedBefore, _faultsBefore, _sequence, _samplesBefore;
     private string? _lastError;
 
     /// <summary>Reports <paramref name="telemetry"/> every <paramref name="intervalS"/> seconds, as <paramref name="template"/> names the run.</summary>
@@ -68,6 +68,8 @@ public sealed class ContinuousReporter : IDisposable
 
     /// <summary>Seconds between reports.</summary>
     public double IntervalS { get; }
+    /// <summary>The machine's and the process's sampler, summarised in each report (null: none).</summary>
+    public ResourceSampler? Resources { get; init; }
     /// <summary>Reports taken so far (interval and on request).</summary>
     public long Reports => Interlocked.Read(ref _sequence);
     /// <summary>The last write that failed, in words; null when none did.</summary>
@@ -180,6 +182,12 @@ public sealed class ContinuousReporter : IDisposable
                 Stages = StageSummaries(),
             },
         };
+        if (Resources is { } res)
+        {
+            long samples = res.Sequence;
+            r.Resources = res.Summarize(_samplesBefore, samples);
+            _samplesBefore = samples;
+        }
         _before.CopyFrom(_run);
         (_framesBefore, _missesBefore, _droppedBefore, _faultsBefore, _lastNs) = (frames, misses, dropped, faults, now);
         return r;
@@ -203,7 +211,19 @@ public sealed class ContinuousReporter : IDisposable
         var c = CultureInfo.InvariantCulture;
         IntervalFigures i = r.Interval, run = r.Run;
         return string.Create(c, $"{r.Tool}: {r.Reason} #{r.Sequence}: last {i.Seconds:0.#} s: {i.Frames} frames, {i.DeadlineMisses} misses, e2e p50/p99/max {i.EndToEnd.P50Us / 1000:0.000}/{i.EndToEnd.P99Us / 1000:0.000}/{i.EndToEnd.MaxUs / 1000:0.000} ms; " +
-            $"run {run.Seconds:0.#} s: {run.Frames} frames, {run.DeadlineMisses} misses, e2e p50/p99/max {run.EndToEnd.P50Us / 1000:0.000}/{run.EndToEnd.P99Us / 1000:0.000}/{run.EndToEnd.MaxUs / 1000:0.000} ms (histogram, ±{r.RelativeError * 100:0.##} %)");
+            $"run {run.Seconds:0.#} s: {run.Frames} frames, {run.DeadlineMisses} misses, e2e p50/p99/max {run.EndToEnd.P50Us / 1000:0.000}/{run.EndToEnd.P99Us / 1000:0.000}/{run.EndToEnd.MaxUs / 1000:0.000} ms (histogram, ±{r.RelativeError * 100:0.##} %)")
+            + (r.Resources is { } m ? string.Create(c, $"; process {m.ProcessCpuMean:0.00} cores, RSS {m.RssMaxMb:0.#} MB") + Machine(m) : "");
+    }
+
+    /// <summary>The line's machine part: the pressures, frequency and temperature this machine has.</summary>
+    private static string Machine(ResourceSummary m)
+    {
+        var c = CultureInfo.InvariantCulture;
+        string s = "";
+        if (m.CpuPressureMax is double cpu) s += string.Create(c, $", pressure cpu/mem/io {cpu:0.00}/{m.MemoryPressureMax ?? 0:0.00}/{m.IoPressureMax ?? 0:0.00}");
+        if (m.FrequencyRatioMin is double f) s += string.Create(c, $", core at ≥{f * 100:0} % of max");
+        if (m.TemperatureMaxC is double t) s += string.Create(c, $", ≤{t:0.#} °C");
+        return s;
     }
 
     /// <summary>Deletes the oldest interval reports beyond the number kept (names sort by time).</summary>

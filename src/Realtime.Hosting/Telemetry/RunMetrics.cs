@@ -38,6 +38,9 @@ public sealed class RunMetrics : IDisposable
         for (int i = 0; i < _thermal.Count; i++) _thermalLabels[i] = PrometheusText.Labels(("zone", _thermal.Zones[i]), ("type", _thermal.Types[i]));
     }
 
+    /// <summary>The machine's and the process's sampler whose newest sample is served (pressure, frequency, memory, CPU), or null.</summary>
+    public ResourceSampler? Resources { get; set; }
+
     /// <summary>Where it listens.</summary>
     public IPEndPoint Endpoint => _server.Endpoint;
     /// <summary>Scrapes answered so far.</summary>
@@ -123,6 +126,7 @@ public sealed class RunMetrics : IDisposable
         for (int g = 0; g <= 2; g++)
             _text.Counter("rtapp_gc_collections_total", "Garbage collections of the process, by generation (0 in a healthy loop after warm-up).",
                 GC.CollectionCount(g), GenerationLabels[g]);
+        Resources?.Render(_text);
         for (int i = 0; i < _thermal.Count; i++)
         {
             double celsius = _thermal.ReadCelsius(i);

@@ -188,6 +188,17 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int munmap(void* addr, nuint length);
 
+    // --- Anonymous memory whose pages can be taken away (the drop-memory fault, the page fault's cost).
+    public const int MAP_PRIVATE = 2;
+    public const int MAP_ANONYMOUS = 0x20;
+    public const int MADV_DONTNEED = 4;
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int madvise(void* addr, nuint length, int advice);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int munlock(void* addr, nuint length);
+
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int poll(PollFd* fds, nuint nfds, int timeoutMs);
 

@@ -18,6 +18,32 @@ public sealed class FaultPlanTests
         Assert.Equal(int.MaxValue, f[4].To);
     }
 
+    [Fact]
+    public void ADropMemoryFaultNamesItsStageAndSizeAndThePlanSaysTheBufferItNeeds()
+    {
+        var plan = FaultPlan.Parse("drop-memory:preprocess:32:every=10:from=20, drop-memory:infer:8mb:at=3, slow:infer:1");
+        Assert.Equal(new InjectedFault(InjectedFaultKind.DropMemory, Stage.Preprocess, 0, 10, 20, int.MaxValue, 32L << 20), plan.Faults[0]);
+        Assert.Equal(8L << 20, plan.Faults[1].Bytes);
+        Assert.Equal(32L << 20, plan.DropMemoryBytes);
+        Assert.Equal(0, FaultPlan.Parse("slow:infer:1").DropMemoryBytes);
+        // Only on its stage and frames, and only into the memory the host gave it.
+        var memory = new CountingMemory();
+        plan.Memory = memory;
+        plan.AtStage(Stage.Preprocess, 19);
+        plan.AtStage(Stage.Infer, 20);
+        plan.AtStage(Stage.Preprocess, 20);
+        plan.AtStage(Stage.Preprocess, 25);
+        plan.AtStage(Stage.Preprocess, 30);
+        Assert.Equal(new long[] { 32L << 20, 32L << 20 }, memory.Drops.ToArray());
+        Assert.Contains("'drop-memory:preprocess' starts at frame 20", Assert.Throws<FormatException>(() => plan.CheckWithin(20)).Message);
+    }
+
+    private sealed class CountingMemory : IDroppableMemory
+    {
+        public System.Collections.Generic.List<long> Drops { get; } = new();
+        public void DropAndTouch(long bytes) => Drops.Add(bytes);
+    }
+
     [Theory]
     [InlineData("slow:infer", "expected slow:STAGE:MS")]
     [InlineData("slow:warp:5", "unknown stage 'warp'")]
@@ -26,6 +52,9 @@ public sealed class FaultPlanTests
     [InlineData("slow:infer:5:when=3", "unknown setting 'when'")]
     [InlineData("slow:infer:fast", "'fast' is not a duration")]
     [InlineData("dead-source:from=9:to=3", "from is after to")]
+    [InlineData("drop-memory:infer", "expected drop-memory:STAGE:MB")]
+    [InlineData("drop-memory:infer:0", "'0' is not a size in MB (1 to 256)")]
+    [InlineData("drop-memory:infer:257", "'257' is not a size in MB")]
     public void MistakesNameThePartThatIsWrong(string spec, string expected)
     {
         var ex = Assert.Throws<FormatException>(() => FaultPlan.Parse(spec));

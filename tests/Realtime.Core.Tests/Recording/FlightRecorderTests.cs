@@ -302,4 +302,60 @@ public sealed class FlightRecorderTests
         summary[topic + 1] = (byte)'q';
         Assert.Contains("corrupted: the summary's CRC-32", Assert.Throws<McapFormatException>(() => McapReader.Read(summary)).Message);
     }
+
+    [Fact]
+    public void RecordingTheSourcesRunsNoOtherNodeMovesNoOutputAndReadsBackFrameForFrame()
+    {
+        string dir = TempDir();
+        string file = Path.Combine(dir, "sources.mcap");
+        var clock = new ManualClock();
+        var camera = new PatternSource("cam", clock);
+        var (loop, servo) = Tracker(clock, camera);
+        using (loop)
+        {
+            int safeWrites = servo.SafeWrites;
+            var report = SourceRecording.Record(loop, file, 25, Meta, clock);
+            // Each capture after its period's tick, as in the loop.
+            Assert.Equal(25, camera.TickCount);
+            for (int i = 0; i < 25; i++) Assert.Equal((i, i), camera.Ticks[i]);
+            Assert.Equal(25, report.FramesWritten);
+            Assert.Equal(0, report.FramesLost);
+            Assert.Equal("sources", report.Mode);
+            Assert.Null(report.OutputHash);
+            // Only the source ran: its input and the stamps are the file's channels.
+            Assert.Equal(new[] { "/camera/cam", "/timing" }, report.Channels!.Keys);
+            Assert.Equal(0, servo.Writes);
+            Assert.Equal(safeWrites, servo.SafeWrites);
+            Assert.Equal(0, loop.FramesRun);
+            // Paced: one period between frames on the loop's clock.
+            var rec = Realtime.Core.Recording.Recording.Read(File.ReadAllBytes(file));
+            Assert.Equal("sources", rec.Mode);
+            Assert.Equal(25, rec.Frames.Count);
+            Assert.Equal(Period, rec.Frames[1].Timing.TickNs - rec.Frames[0].Timing.TickNs);
+
+            var images = RecordedImages.Read(File.ReadAllBytes(file));
+            Assert.Equal(("test", "cam", PixelFormat.Bgr24, 16, 16, 25), (images.Application, images.Source, images.Format, images.Width, images.Height, images.Count));
+            // The pattern source's frame f: byte i is i*31 + f.
+            var frame = new FrameBuffer(16, 16, PixelFormat.Bgr24);
+            images.CopyTo(24, frame);
+            for (int i = 0; i < frame.Pixels.Length; i++) Assert.Equal((byte)(i * 31 + 24), frame.Pixels[i]);
+            Assert.Throws<ArgumentException>(() => images.CopyTo(0, new FrameBuffer(8, 8, PixelFormat.Bgr24)));
+        }
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void ARecordingWithoutCameraFramesIsRefusedSayingWhatItHolds()
+    {
+        using var ms = new MemoryStream();
+        var w = new McapWriter(ms, "rtapp", "test");
+        w.AddMetadata(RecordingSchemas.RunMetadata, new KeyValuePair<string, string>[] { new("application", "voice-relay"), new("recording.mode", "sources"), new("source.mic", "port=audio;kind=audio;rate=16000;samples=512") });
+        ushort sample = w.AddChannel(w.AddSchema("rtapp.SourceSample", "jsonschema", RecordingSchemas.SourceSample), "/source/mic", "json");
+        ushort timing = w.AddChannel(w.AddSchema("rtapp.FrameTiming", "jsonschema", RecordingSchemas.FrameTiming), RecordingSchemas.TimingTopic, "json");
+        w.AddMessage(sample, 0, 1, "{\"frame\":0,\"source\":\"mic\",\"kind\":\"audio\",\"data\":\"AAAA\"}"u8);
+        w.AddMessage(timing, 1, 1, "{\"frame\":0}"u8);
+        w.Finish();
+        var ex = Assert.Throws<McapFormatException>(() => RecordedImages.Read(ms.ToArray()));
+        Assert.Equal("a recording of 'voice-relay' whose sources are mic: audio: no camera frames (an image source) in it", ex.Message);
+    }
 }
