@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Text;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -10,18 +11,27 @@ namespace Realtime.Linux;
 /// Reads a <see cref="ResourceReading"/> from /proc and /sys: pressure stall information
 /// (<c>/proc/pressure/{cpu,memory,io}</c>), one core's cpufreq and thermal throttle count, the
 /// thermal zones, the process's resident memory and CPU time and the machine's CPU time. Meant for
-/// an ordinary housekeeping thread (it allocates a little per read); a file that is not there is a
-/// figure that is absent (-1 or NaN), never an error. The roots can be moved for tests, and each
-/// file's parser takes the file's text.
+/// a housekeeping thread; each file is opened once and read again by pread at offset 0 (procfs and
+/// sysfs show the value afresh) into one reused buffer, so sampling every second for months
+/// allocates nothing and never starts a GC, which would stop the pipeline thread too. A file that
+/// is not there is a figure that is absent (-1 or NaN), never an error. The roots can be moved for
+/// tests, and each file's parser takes the file's text. One reading at a time (one thread).
 /// </summary>
-public sealed class ResourceReader
+public sealed unsafe class ResourceReader : IDisposable
 {
     /// <summary>Above this a thermal zone with no passive or hot trip point is counted hot, °C.</summary>
     public const double DefaultHotC = 85;
 
     private readonly string _proc, _sys;
-    private readonly (string Temp, double HotC)[] _zones;
+    private readonly (KeptFile Temp, double HotC)[] _zones;
     private readonly long _pageSize;
+    private readonly KeptFile _cpuPressure, _memoryPressure, _ioPressure, _statm, _selfStat, _stat;
+    // Per core (a pipeline thread may move): opened the first time that core is asked for.
+    private KeptFile?[] _frequency = Array.Empty<KeptFile?>(), _maxFrequency = Array.Empty<KeptFile?>(), _throttle = Array.Empty<KeptFile?>();
+    private KeptFile? _task;
+    private int _taskId;
+    // /proc/stat's first line and the other files fit; a longer file is read up to this.
+    private readonly byte[] _buffer = new byte[4096];
 
     /// <summary>Reads under <paramref name="procRoot"/> and <paramref name="sysRoot"/> (the real ones by default).</summary>
     public ResourceReader(string procRoot = "/proc", string sysRoot = "/sys")
@@ -30,7 +40,7 @@ public sealed class ResourceReader
         _sys = sysRoot;
         _pageSize = Math.Max(4096, Environment.SystemPageSize);
         // The zones and their trip points are read once: they do not come and go during a run.
-        var zones = new List<(string, double)>();
+        var zones = new List<(KeptFile, double)>();
         string thermal = Path.Combine(sysRoot, "class", "thermal");
         if (Directory.Exists(thermal))
         {
@@ -39,10 +49,16 @@ public sealed class ResourceReader
             foreach (string dir in dirs)
             {
                 string temp = Path.Combine(dir, "temp");
-                if (File.Exists(temp)) zones.Add((temp, HotTrip(dir)));
+                if (File.Exists(temp)) zones.Add((new KeptFile(temp), HotTrip(dir)));
             }
         }
         _zones = zones.ToArray();
+        _cpuPressure = new KeptFile(Path.Combine(procRoot, "pressure/cpu"));
+        _memoryPressure = new KeptFile(Path.Combine(procRoot, "pressure/memory"));
+        _ioPressure = new KeptFile(Path.Combine(procRoot, "pressure/io"));
+        _statm = new KeptFile(Path.Combine(procRoot, "self/statm"));
+        _selfStat = new KeptFile(Path.Combine(procRoot, "self/stat"));
+        _stat = new KeptFile(Path.Combine(procRoot, "stat"));
     }
 
     /// <summary>Thermal zones found.</summary>
@@ -52,36 +68,70 @@ public sealed class ResourceReader
     public void Read(ref ResourceReading r, int core)
     {
         r.AtNs = Realtime.Core.Timing.MonotonicClock.NowNs();
-        (r.CpuSomeAvg10, r.CpuSomeTotalUs) = ParsePressure(Text(_proc, "pressure/cpu"));
-        (r.MemorySomeAvg10, r.MemorySomeTotalUs) = ParsePressure(Text(_proc, "pressure/memory"));
-        (r.IoSomeAvg10, r.IoSomeTotalUs) = ParsePressure(Text(_proc, "pressure/io"));
+        (r.CpuSomeAvg10, r.CpuSomeTotalUs) = ParsePressure(_cpuPressure.Read(_buffer));
+        (r.MemorySomeAvg10, r.MemorySomeTotalUs) = ParsePressure(_memoryPressure.Read(_buffer));
+        (r.IoSomeAvg10, r.IoSomeTotalUs) = ParsePressure(_ioPressure.Read(_buffer));
         r.Core = core;
         r.FrequencyKhz = r.MaxFrequencyKhz = r.ThrottleEvents = -1;
-        if (core >= 0)
+        if (core >= 0 && core < 4096)
         {
-            string cpu = Path.Combine(_sys, "devices/system/cpu", "cpu" + core.ToString(CultureInfo.InvariantCulture));
-            r.FrequencyKhz = ParseLong(Text(cpu, "cpufreq/scaling_cur_freq"));
-            r.MaxFrequencyKhz = ParseLong(Text(cpu, "cpufreq/cpuinfo_max_freq"));
-            r.ThrottleEvents = ParseLong(Text(cpu, "thermal_throttle/core_throttle_count"));
+            if (core >= _frequency.Length)
+            {
+                Array.Resize(ref _frequency, core + 1);
+                Array.Resize(ref _maxFrequency, core + 1);
+                Array.Resize(ref _throttle, core + 1);
+            }
+            if (_frequency[core] is null)
+            {
+                string cpu = Path.Combine(_sys, "devices/system/cpu", "cpu" + core.ToString(CultureInfo.InvariantCulture));
+                _frequency[core] = new KeptFile(Path.Combine(cpu, "cpufreq/scaling_cur_freq"));
+                _maxFrequency[core] = new KeptFile(Path.Combine(cpu, "cpufreq/cpuinfo_max_freq"));
+                _throttle[core] = new KeptFile(Path.Combine(cpu, "thermal_throttle/core_throttle_count"));
+            }
+            r.FrequencyKhz = ParseLong(_frequency[core]!.Read(_buffer));
+            r.MaxFrequencyKhz = ParseLong(_maxFrequency[core]!.Read(_buffer));
+            r.ThrottleEvents = ParseLong(_throttle[core]!.Read(_buffer));
         }
         r.TemperatureC = double.NaN;
         r.HotZones = 0;
         foreach (var (temp, hotC) in _zones)
         {
-            long milli = ParseLong(Text(temp));
+            long milli = ParseLong(temp.Read(_buffer));
             if (milli == -1) continue;
             double c = milli / 1000.0;
             if (double.IsNaN(r.TemperatureC) || c > r.TemperatureC) r.TemperatureC = c;
             if (c >= hotC) r.HotZones++;
         }
-        long pages = ParseStatmResident(Text(_proc, "self/statm"));
+        long pages = ParseStatmResident(_statm.Read(_buffer));
         r.RssBytes = pages < 0 ? -1 : pages * _pageSize;
-        r.ProcessTicks = ParseProcessTicks(Text(_proc, "self/stat"));
-        (r.MachineTicks, r.MachineIdleTicks, r.MachineIoWaitTicks) = ParseMachineTicks(Text(_proc, "stat"));
+        r.ProcessTicks = ParseProcessTicks(_selfStat.Read(_buffer));
+        (r.MachineTicks, r.MachineIdleTicks, r.MachineIoWaitTicks) = ParseMachineTicks(_stat.Read(_buffer));
     }
 
     /// <summary>The core a thread of this process last ran on (field 39 of /proc/self/task/TID/stat), -1 when unknown.</summary>
-    public int CoreOf(int tid) => tid <= 0 ? -1 : ParseLastCore(Text(_proc, "self/task/" + tid.ToString(CultureInfo.InvariantCulture) + "/stat"));
+    public int CoreOf(int tid)
+    {
+        if (tid <= 0) return -1;
+        if (_task is null || _taskId != tid)
+        {
+            _task?.Dispose();
+            _task = new KeptFile(Path.Combine(_proc, "self/task", tid.ToString(CultureInfo.InvariantCulture), "stat"));
+            _taskId = tid;
+        }
+        return ParseLastCore(_task.Read(_buffer));
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var (temp, _) in _zones) temp.Dispose();
+        _cpuPressure.Dispose(); _memoryPressure.Dispose(); _ioPressure.Dispose();
+        _statm.Dispose(); _selfStat.Dispose(); _stat.Dispose();
+        foreach (KeptFile? f in _frequency) f?.Dispose();
+        foreach (KeptFile? f in _maxFrequency) f?.Dispose();
+        foreach (KeptFile? f in _throttle) f?.Dispose();
+        _task?.Dispose();
+    }
 
     /// <summary>Clock ticks a second (the unit of the tick counts).</summary>
     public static long TicksPerSecond
@@ -94,66 +144,120 @@ public sealed class ResourceReader
     }
 
     /// <summary>A pressure file's "some" line: its avg10 (percent) and total (µs); (NaN, -1) when absent or unreadable.</summary>
-    public static (double Avg10, long TotalUs) ParsePressure(string? text)
+    public static (double Avg10, long TotalUs) ParsePressure(string? text) => ParsePressure(Bytes(text));
+
+    /// <summary>/proc/self/statm's resident pages (its second field), -1 when unreadable.</summary>
+    public static long ParseStatmResident(string? text) => ParseStatmResident(Bytes(text));
+
+    /// <summary>/proc/PID/stat's utime + stime (fields 14 and 15), clock ticks; -1 when unreadable.</summary>
+    public static long ParseProcessTicks(string? text) => ParseProcessTicks(Bytes(text));
+
+    /// <summary>/proc/PID/task/TID/stat's processor (field 39): the core it last ran on; -1 when unreadable.</summary>
+    public static int ParseLastCore(string? text) => ParseLastCore(Bytes(text));
+
+    /// <summary>
+    /// /proc/stat's "cpu" line: every column summed (guest time is already in user, so the guest
+    /// columns are left out), idle, and iowait; (-1, -1, -1) when unreadable.
+    /// </summary>
+    public static (long Total, long Idle, long IoWait) ParseMachineTicks(string? text) => ParseMachineTicks(Bytes(text));
+
+    // The parsers proper read the file's bytes as they came (an absent file: null), allocating nothing.
+    private static (double, long) ParsePressure(ReadOnlySpan<byte> text)
     {
-        if (text is null) return (double.NaN, -1);
-        foreach (string line in text.Split('\n'))
+        if (text.IsEmpty) return (double.NaN, -1);
+        while (!text.IsEmpty)
         {
-            if (!line.StartsWith("some ", StringComparison.Ordinal)) continue;
+            ReadOnlySpan<byte> line = TakeLine(ref text);
+            if (!line.StartsWith("some "u8)) continue;
             double avg10 = double.NaN;
             long total = -1;
-            foreach (string field in line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            while (!line.IsEmpty)
             {
-                if (field.StartsWith("avg10=", StringComparison.Ordinal) && double.TryParse(field.AsSpan(6), NumberStyles.Float, CultureInfo.InvariantCulture, out double a)) avg10 = a;
-                else if (field.StartsWith("total=", StringComparison.Ordinal) && long.TryParse(field.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out long t)) total = t;
+                ReadOnlySpan<byte> field = TakeField(ref line);
+                if (field.StartsWith("avg10="u8) && Utf8Parser.TryParse(field[6..], out double a, out int n) && n == field.Length - 6) avg10 = a;
+                else if (field.StartsWith("total="u8) && Utf8Parser.TryParse(field[6..], out long t, out n) && n == field.Length - 6 && t >= 0) total = t;
             }
             return (avg10, total);
         }
         return (double.NaN, -1);
     }
 
-    /// <summary>/proc/self/statm's resident pages (its second field), -1 when unreadable.</summary>
-    public static long ParseStatmResident(string? text)
+    private static long ParseStatmResident(ReadOnlySpan<byte> text)
     {
-        if (text is null) return -1;
-        string[] f = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return f.Length > 1 && long.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out long v) ? v : -1;
+        TakeField(ref text);
+        return Number(TakeField(ref text));
     }
 
-    /// <summary>/proc/PID/stat's utime + stime (fields 14 and 15), clock ticks; -1 when unreadable.</summary>
-    public static long ParseProcessTicks(string? text)
+    private static long ParseProcessTicks(ReadOnlySpan<byte> text)
     {
-        string[]? f = StatFields(text);
-        // After the command's ')': field 3 (state) is index 0, so field N is index N - 3.
-        return f is { Length: > 12 } && long.TryParse(f[11], NumberStyles.None, CultureInfo.InvariantCulture, out long u) && long.TryParse(f[12], NumberStyles.None, CultureInfo.InvariantCulture, out long s) ? u + s : -1;
+        // After the command's ')': field 3 (state) is the first, so utime (14) and stime (15) are the 12th and 13th.
+        if (!AfterCommand(ref text)) return -1;
+        for (int i = 0; i < 11; i++) TakeField(ref text);
+        long u = Number(TakeField(ref text)), s = Number(TakeField(ref text));
+        return u < 0 || s < 0 ? -1 : u + s;
     }
 
-    /// <summary>/proc/PID/task/TID/stat's processor (field 39): the core it last ran on; -1 when unreadable.</summary>
-    public static int ParseLastCore(string? text)
+    private static int ParseLastCore(ReadOnlySpan<byte> text)
     {
-        string[]? f = StatFields(text);
-        return f is { Length: > 36 } && int.TryParse(f[36], NumberStyles.None, CultureInfo.InvariantCulture, out int c) ? c : -1;
+        if (!AfterCommand(ref text)) return -1;
+        for (int i = 0; i < 36; i++) TakeField(ref text);
+        long c = Number(TakeField(ref text));
+        return c is < 0 or > int.MaxValue ? -1 : (int)c;
     }
 
-    /// <summary>
-    /// /proc/stat's "cpu" line: every column summed (guest time is already in user, so the guest
-    /// columns are left out), idle, and iowait; (-1, -1, -1) when unreadable.
-    /// </summary>
-    public static (long Total, long Idle, long IoWait) ParseMachineTicks(string? text)
+    private static (long, long, long) ParseMachineTicks(ReadOnlySpan<byte> text)
     {
-        if (text is null || !text.StartsWith("cpu ", StringComparison.Ordinal)) return (-1, -1, -1);
-        int end = text.IndexOf('\n');
-        string[] f = (end < 0 ? text : text[..end]).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (!text.StartsWith("cpu "u8)) return (-1, -1, -1);
+        ReadOnlySpan<byte> line = TakeLine(ref text);
+        TakeField(ref line);
         // cpu user nice system idle iowait irq softirq steal guest guest_nice
-        long total = 0;
-        for (int i = 1; i < Math.Min(f.Length, 9); i++)
+        long total = 0, idle = -1, ioWait = -1;
+        for (int i = 1; i < 9; i++)
         {
-            if (!long.TryParse(f[i], NumberStyles.None, CultureInfo.InvariantCulture, out long v)) return (-1, -1, -1);
+            ReadOnlySpan<byte> field = TakeField(ref line);
+            if (field.IsEmpty) { if (i < 6) return (-1, -1, -1); break; }
+            long v = Number(field);
+            if (v < 0) return (-1, -1, -1);
             total += v;
+            if (i == 4) idle = v;
+            else if (i == 5) ioWait = v;
         }
-        if (f.Length < 6) return (-1, -1, -1);
-        return (total, long.Parse(f[4], CultureInfo.InvariantCulture), long.Parse(f[5], CultureInfo.InvariantCulture));
+        return (total, idle, ioWait);
     }
+
+    private static bool AfterCommand(ref ReadOnlySpan<byte> text)
+    {
+        int paren = text.LastIndexOf((byte)')');
+        if (paren < 0 || paren + 2 > text.Length) return false;
+        text = text[(paren + 2)..];
+        return true;
+    }
+
+    private static ReadOnlySpan<byte> TakeLine(ref ReadOnlySpan<byte> text)
+    {
+        int end = text.IndexOf((byte)'\n');
+        ReadOnlySpan<byte> line = end < 0 ? text : text[..end];
+        text = end < 0 ? default : text[(end + 1)..];
+        return line;
+    }
+
+    // The next field separated by spaces (runs of them count as one); empty at the end.
+    private static ReadOnlySpan<byte> TakeField(ref ReadOnlySpan<byte> text)
+    {
+        int start = 0;
+        while (start < text.Length && text[start] is (byte)' ' or (byte)'\n') start++;
+        int end = start;
+        while (end < text.Length && text[end] is not ((byte)' ' or (byte)'\n')) end++;
+        ReadOnlySpan<byte> field = text[start..end];
+        text = text[end..];
+        return field;
+    }
+
+    // A whole non-negative decimal field, -1 when it is not one.
+    private static long Number(ReadOnlySpan<byte> field) =>
+        !field.IsEmpty && Utf8Parser.TryParse(field, out long v, out int n) && n == field.Length && v >= 0 ? v : -1;
+
+    private static ReadOnlySpan<byte> Bytes(string? text) => text is null ? default : System.Text.Encoding.UTF8.GetBytes(text);
 
     /// <summary>
     /// The temperature at which a zone counts hot: its lowest passive or hot trip point, else
@@ -186,15 +290,14 @@ public sealed class ResourceReader
         return HotThreshold(trips);
     }
 
-    private static string[]? StatFields(string? text)
-    {
-        if (text is null) return null;
-        int paren = text.LastIndexOf(')');
-        return paren < 0 || paren + 2 > text.Length ? null : text[(paren + 2)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-    }
-
     private static long ParseLong(string? text) =>
         text is not null && long.TryParse(text.AsSpan().Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) ? v : -1;
+
+    private static long ParseLong(ReadOnlySpan<byte> text)
+    {
+        text = text.Trim(" \n"u8);
+        return !text.IsEmpty && Utf8Parser.TryParse(text, out long v, out int n) && n == text.Length ? v : -1;
+    }
 
     private static string? Text(string dir, string name) => Text(Path.Combine(dir, name));
 
@@ -202,5 +305,34 @@ public sealed class ResourceReader
     {
         try { return File.Exists(path) ? File.ReadAllText(path) : null; }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return null; }
+    }
+}
+
+/// <summary>
+/// A /proc or /sys file opened once (lazily: one that is not there is tried once) and read again from
+/// offset 0 into the caller's buffer; empty when it cannot be read.
+/// </summary>
+internal sealed unsafe class KeptFile : IDisposable
+{
+    private readonly string _path;
+    private int _fd = -2; // -2: not opened yet; -1: not there
+
+    public KeptFile(string path) => _path = path;
+
+    public ReadOnlySpan<byte> Read(byte[] buffer)
+    {
+        if (_fd == -2) _fd = Libc.open(_path, Libc.O_RDONLY | Libc.O_CLOEXEC);
+        if (_fd < 0) return default;
+        fixed (byte* p = buffer)
+        {
+            nint n = Libc.pread(_fd, p, (nuint)buffer.Length, 0);
+            return n <= 0 ? default : buffer.AsSpan(0, (int)n);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_fd >= 0) Libc.close(_fd);
+        _fd = -1;
     }
 }

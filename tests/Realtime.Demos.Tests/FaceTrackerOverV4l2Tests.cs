@@ -78,8 +78,8 @@ public sealed class FaceTrackerOverV4l2Tests
         using var servos = ServoActuator.OpenSimulated(outputs);
         var pre = new LetterboxPreprocessor(Width, Height, m.InputWidth, m.InputHeight);
         var decoder = new BlazeFaceDecoder(engine, pre, m.InputWidth, (float)m.ScoreThreshold);
-        var k = profile.Controller;
-        var controller = new PanTiltTracker(new PidGains(k.Kp, k.Ki, k.Kd, 100, k.MaxStepDeg), profile.Camera.HfovDeg, Width, Height, 1.0 / 30,
+        // sim.json's tracker node's gains (kp 0.35, ki 0.2, kd 0, max_step_deg 10).
+        var controller = new PanTiltTracker(new PidGains(0.35, 0.2, 0, 100, 10), profile.Camera.HfovDeg, Width, Height, 1.0 / 30,
             (profile.Pwm[0].MinAngleDeg, profile.Pwm[0].MaxAngleDeg), (profile.Pwm[1].MinAngleDeg, profile.Pwm[1].MaxAngleDeg));
         var watchdog = new LoopWatchdog(FaultAction.HoldLast, FaultAction.Ignore, FaultAction.SafeState, FaultAction.HoldLast, 3, 10);
         var options = new ClosedLoopOptions { Frames = frames, WarmupFrames = warmup, DeadlineNs = 200_000_000, Scenario = LoopScenario.SingleStream, MeasureFloor = false };

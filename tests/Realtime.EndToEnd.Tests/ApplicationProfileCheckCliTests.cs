@@ -31,7 +31,7 @@ public sealed class ApplicationProfileCheckCliTests
     [Fact]
     public void AnotherApplicationDoesNotInheritIt()
     {
-        var r = Rtapp("safe", "--board", "sim", "--demo", "voice-relay", "--set", "pwm=null", "--set", "plant=null");
+        var r = Rtapp("safe", "--board", "sim", "--demo", "voice-relay", "--set", "pwm=null");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("rtapp safe: sim / voice-relay: outputs driven to their safe values", r.Stdout);
     }

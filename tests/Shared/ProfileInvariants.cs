@@ -95,21 +95,6 @@ public static class ProfileInvariants
         Need(stall > 1e6 / rate && stall <= MaxTimeUs, $"watchdog.stall_timeout_us {stall}");
         double fallback = Num(w, "fallback_step", 2);
         Need(fallback > 0 && fallback <= MaxAngleDeg, $"watchdog.fallback_step {fallback}");
-        double step = Num(p["controller"] as JsonObject, "max_step_deg", 10);
-        Need(step > 0 && step <= MaxAngleDeg, $"controller.max_step_deg {step}");
-
-        bool simulated = p["simulated"]?.GetValue<bool>() ?? false;
-        string demo = p["demo"]?.GetValue<string>() ?? "face-tracker";
-        if (simulated && demo != "voice-relay" && p["plant"] is JsonObject plant && pwm.Count >= 2)
-        {
-            string[] starts = { "start_pan_deg", "start_tilt_deg" };
-            for (int i = 0; i < 2; i++)
-            {
-                double a = Num(plant, starts[i], 0);
-                var o = (JsonObject)pwm[i]!;
-                Need(a >= Num(o, "min_angle_deg", 0) && a <= Num(o, "max_angle_deg", 0), $"plant.{starts[i]} {a} outside pwm[{i}]'s range");
-            }
-        }
         return bad;
     }
 

@@ -31,10 +31,6 @@ public sealed class BoardProfile
     public ThreadsProfile Threads { get; set; } = new();
     /// <summary>What to do when frames are late.</summary>
     public WatchdogProfile Watchdog { get; set; } = new();
-    /// <summary>Controller gains.</summary>
-    public ControllerProfile Controller { get; set; } = new();
-    /// <summary>The simulated plant (sim boards only).</summary>
-    public PlantProfile? Plant { get; set; }
     /// <summary>CPU architecture of the board's binary: <c>arm64</c>, <c>x64</c>, or null (any: the machine it runs on).</summary>
     public string? Arch { get; set; }
     /// <summary>
@@ -297,30 +293,3 @@ public sealed class WatchdogProfile
     public string? HardwareDevice { get; set; }
 }
 
-/// <summary>Controller gains.</summary>
-public sealed class ControllerProfile
-{
-    /// <summary>Proportional gain.</summary>
-    public double Kp { get; set; } = 0.35;
-    /// <summary>Integral gain.</summary>
-    public double Ki { get; set; } = 0.2;
-    /// <summary>Derivative gain.</summary>
-    public double Kd { get; set; }
-    /// <summary>Largest step per frame, degrees.</summary>
-    public double MaxStepDeg { get; set; } = 10;
-}
-
-/// <summary>The simulated pan/tilt plant.</summary>
-public sealed class PlantProfile
-{
-    /// <summary>Servo slew rate limit, degrees per second.</summary>
-    public double ServoRateDegPerS { get; set; } = 300;
-    /// <summary>Pan angle the mount starts at.</summary>
-    public double StartPanDeg { get; set; }
-    /// <summary>Tilt angle the mount starts at.</summary>
-    public double StartTiltDeg { get; set; }
-    /// <summary>World pixels per camera pixel: how much of the world video the camera window covers.</summary>
-    public double WorldScale { get; set; } = 1;
-    /// <summary>Frames after which the loop counts as settled for the tracking-error figure.</summary>
-    public int SettleFrames { get; set; } = 30;
-}

@@ -393,30 +393,9 @@ public static partial class ProfileLoader
         if (w.SafeAfterConsecutiveMisses < 1) Add("watchdog.safe_after_consecutive_misses", $"must be at least 1, got {w.SafeAfterConsecutiveMisses}");
         if (w.RecoverAfterGoodFrames < 1) Add("watchdog.recover_after_good_frames", $"must be at least 1, got {w.RecoverAfterGoodFrames}");
 
-        var k = p.Controller;
-        if (!(k.Kp >= 0 && k.Kp <= MaxGain)) Add("controller.kp", $"must be 0..{F(MaxGain)}, got {F(k.Kp)}");
-        if (!(k.Ki >= 0 && k.Ki <= MaxGain)) Add("controller.ki", $"must be 0..{F(MaxGain)}, got {F(k.Ki)}");
-        if (!(k.Kd >= 0 && k.Kd <= MaxGain)) Add("controller.kd", $"must be 0..{F(MaxGain)}, got {F(k.Kd)}");
-        if (!(k.MaxStepDeg > 0 && k.MaxStepDeg <= MaxAngleDeg)) Add("controller.max_step_deg", $"must be above 0 and at most {F(MaxAngleDeg)}, got {F(k.MaxStepDeg)}");
-
-        // The hand-wired face tracker's plant (the graph's mount is its pan-tilt-camera node's config): it starts where its servos can be.
-        if (p.Plant is { } plant)
-        {
-            if (!(plant.ServoRateDegPerS > 0 && plant.ServoRateDegPerS <= 100_000)) Add("plant.servo_rate_deg_per_s", $"must be above 0 and at most 100000, got {F(plant.ServoRateDegPerS)}");
-            if (p.Pwm.Count > 0 && !(plant.StartPanDeg >= p.Pwm[0].MinAngleDeg && plant.StartPanDeg <= p.Pwm[0].MaxAngleDeg))
-                Add("plant.start_pan_deg", $"{F(plant.StartPanDeg)} is outside pwm[0]'s {F(p.Pwm[0].MinAngleDeg)}..{F(p.Pwm[0].MaxAngleDeg)}");
-            if (p.Pwm.Count > 1 && !(plant.StartTiltDeg >= p.Pwm[1].MinAngleDeg && plant.StartTiltDeg <= p.Pwm[1].MaxAngleDeg))
-                Add("plant.start_tilt_deg", $"{F(plant.StartTiltDeg)} is outside pwm[1]'s {F(p.Pwm[1].MinAngleDeg)}..{F(p.Pwm[1].MaxAngleDeg)}");
-            if (!(plant.WorldScale >= 1 && plant.WorldScale <= 16)) Add("plant.world_scale", $"must be 1..16, got {F(plant.WorldScale)}");
-            if (plant.SettleFrames < 0 || plant.SettleFrames > MaxFrames) Add("plant.settle_frames", $"must be 0..{MaxFrames}, got {plant.SettleFrames}");
-        }
-
         if (p.App is { } app) ValidateApp(app, Add);
         return e;
     }
-
-    /// <summary>The largest controller gain (a sane gain is below 10).</summary>
-    public const double MaxGain = 1000;
 
     /// <summary>
     /// Why the profile asks for real-time scheduling (another of its threads has an RT priority, or

@@ -293,6 +293,7 @@ public sealed class ResourceSampler : IDisposable
     public void Dispose()
     {
         _stop.Set();
-        _thread?.Join(TimeSpan.FromSeconds(5));
+        // The reader's descriptors close only once no reading can be under way.
+        if (_thread is null || _thread.Join(TimeSpan.FromSeconds(5))) _reader.Dispose();
     }
 }

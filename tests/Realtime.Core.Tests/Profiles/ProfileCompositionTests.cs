@@ -27,13 +27,13 @@ public sealed class ProfileCompositionTests
     [Fact]
     public void AChildOfABuiltInBoardMergesObjectsFieldByField()
     {
-        var p = ParseChild("""{ "extends": "rpi5", "name": "mine", "timing": { "rate_hz": 20 }, "controller": { "kp": 0.5 } }""");
+        var p = ParseChild("""{ "extends": "rpi5", "name": "mine", "timing": { "rate_hz": 20 }, "watchdog": { "fallback_step": 0.5 } }""");
         Assert.Equal("mine", p.Name);
         Assert.Equal(20, p.Timing.RateHz);
         Assert.Equal(20000, p.Timing.DeadlineUs);       // rpi5's, beside the overridden rate
         Assert.Equal(6, p.Timing.BudgetsUs.Count);
-        Assert.Equal(0.5, p.Controller.Kp);
-        Assert.Equal(0.2, p.Controller.Ki);
+        Assert.Equal(0.5, p.Watchdog.FallbackStep);
+        Assert.Equal("hold-last", p.Watchdog.MissPolicy);
         Assert.Equal(32, p.Pwm[0].Pin);
         Assert.Equal("arm64", p.Arch);
     }
@@ -127,7 +127,7 @@ public sealed class ProfileCompositionTests
         var ex = Fails("""{ "extends": "sim", "timing": { "rate_hz": 20, "rate_hz": 25 } }""");
         Assert.StartsWith("timing.rate_hz: given twice in one object (line 1;", Assert.Single(ex.Problems), StringComparison.Ordinal);
         // Each object is checked on its own: "name" in two list entries is fine, twice in one is found on its line.
-        Assert.Equal(20, ParseChild("""{ "extends": "sim", "timing": { "rate_hz": 20 }, "controller": { "kp": 0.3 }, "plant": { "settle_frames": 3 } }""").Timing.RateHz);
+        Assert.Equal(20, ParseChild("""{ "extends": "sim", "timing": { "rate_hz": 20 }, "watchdog": { "fallback_step": 0.3 }, "service": { "user": "rt" } }""").Timing.RateHz);
         ex = Fails("{ \"extends\": \"sim\",\n  \"pwm\": [ { \"name\": \"a\" }, { \"name\": \"b\",\n \"name\": \"c\" } ] }");
         Assert.StartsWith("pwm[1].name: given twice in one object (line 3;", Assert.Single(ex.Problems), StringComparison.Ordinal);
     }

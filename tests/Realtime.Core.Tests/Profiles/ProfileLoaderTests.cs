@@ -45,7 +45,7 @@ public sealed class ProfileLoaderTests
         Assert.Equal(30, p.Timing.RateHz);
         Assert.Equal(15000, p.Timing.DeadlineUs);
         Assert.Equal(6, p.Timing.BudgetsUs.Count);
-        Assert.NotNull(p.Plant);
+        Assert.NotNull(p.App);
         Assert.Equal(Realtime.Core.Pipeline.FaultAction.HoldLast, ProfileLoader.ParseMissPolicy(p.Watchdog.MissPolicy));
     }
 

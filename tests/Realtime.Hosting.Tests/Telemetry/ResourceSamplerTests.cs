@@ -247,4 +247,22 @@ public sealed class ResourceSamplerTests : IDisposable
         Assert.Equal("preprocess", r.Frames[0].Stage);
         causes.Close();
     }
+
+    [Fact]
+    public void ReadingThisMachineAgainAndAgainAllocatesNothing()
+    {
+        // Once a second for months on a housekeeping thread: any allocation would at last start a
+        // GC, and a GC stops the pipeline thread too. Every file is read through a kept descriptor.
+        using var reader = new ResourceReader();
+        int tid = Realtime.Linux.RealtimeScheduling.CurrentThreadId();
+        ResourceReading r = default;
+        reader.Read(ref r, reader.CoreOf(tid));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 200; i++) reader.Read(ref r, reader.CoreOf(tid));
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(bytes == 0, $"200 readings allocated {bytes} B");
+        Assert.True(r.RssBytes > 0, "this process's resident memory is read");
+        Assert.True(r.MachineTicks > 0 && r.ProcessTicks >= 0, "the machine's and the process's CPU time are read");
+        Assert.InRange(r.Core, 0, Environment.ProcessorCount - 1);
+    }
 }
