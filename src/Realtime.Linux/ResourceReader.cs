@@ -23,7 +23,9 @@ public sealed unsafe class ResourceReader : IDisposable
     public const double DefaultHotC = 85;
 
     private readonly string _proc, _sys;
-    private readonly (KeptFile Temp, double HotC)[] _zones;
+    // The zones as /metrics reads them too (one reader of thermal zones), and each one's hot threshold.
+    private readonly Realtime.Linux.ThermalZones _zones;
+    private readonly double[] _hotC;
     private readonly long _pageSize;
     private readonly KeptFile _cpuPressure, _memoryPressure, _ioPressure, _statm, _selfStat, _stat;
     // Per core (a pipeline thread may move): opened the first time that core is asked for.
@@ -40,19 +42,10 @@ public sealed unsafe class ResourceReader : IDisposable
         _sys = sysRoot;
         _pageSize = Math.Max(4096, Environment.SystemPageSize);
         // The zones and their trip points are read once: they do not come and go during a run.
-        var zones = new List<(KeptFile, double)>();
         string thermal = Path.Combine(sysRoot, "class", "thermal");
-        if (Directory.Exists(thermal))
-        {
-            var dirs = Directory.GetDirectories(thermal, "thermal_zone*");
-            Array.Sort(dirs, StringComparer.Ordinal);
-            foreach (string dir in dirs)
-            {
-                string temp = Path.Combine(dir, "temp");
-                if (File.Exists(temp)) zones.Add((new KeptFile(temp), HotTrip(dir)));
-            }
-        }
-        _zones = zones.ToArray();
+        _zones = Realtime.Linux.ThermalZones.Open(thermal);
+        _hotC = new double[_zones.Count];
+        for (int i = 0; i < _hotC.Length; i++) _hotC[i] = HotTrip(Path.Combine(thermal, _zones.Zones[i]));
         _cpuPressure = new KeptFile(Path.Combine(procRoot, "pressure/cpu"));
         _memoryPressure = new KeptFile(Path.Combine(procRoot, "pressure/memory"));
         _ioPressure = new KeptFile(Path.Combine(procRoot, "pressure/io"));
@@ -62,7 +55,7 @@ public sealed unsafe class ResourceReader : IDisposable
     }
 
     /// <summary>Thermal zones found.</summary>
-    public int ThermalZones => _zones.Length;
+    public int ThermalZones => _zones.Count;
 
     /// <summary>Reads everything now; <paramref name="core"/> is the core whose frequency is read (-1: none).</summary>
     public void Read(ref ResourceReading r, int core)
@@ -94,13 +87,12 @@ public sealed unsafe class ResourceReader : IDisposable
         }
         r.TemperatureC = double.NaN;
         r.HotZones = 0;
-        foreach (var (temp, hotC) in _zones)
+        for (int i = 0; i < _hotC.Length; i++)
         {
-            long milli = ParseLong(temp.Read(_buffer));
-            if (milli == -1) continue;
-            double c = milli / 1000.0;
+            double c = _zones.ReadCelsius(i);
+            if (double.IsNaN(c)) continue;
             if (double.IsNaN(r.TemperatureC) || c > r.TemperatureC) r.TemperatureC = c;
-            if (c >= hotC) r.HotZones++;
+            if (c >= _hotC[i]) r.HotZones++;
         }
         long pages = ParseStatmResident(_statm.Read(_buffer));
         r.RssBytes = pages < 0 ? -1 : pages * _pageSize;
@@ -124,7 +116,7 @@ public sealed unsafe class ResourceReader : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (var (temp, _) in _zones) temp.Dispose();
+        _zones.Dispose();
         _cpuPressure.Dispose(); _memoryPressure.Dispose(); _ioPressure.Dispose();
         _statm.Dispose(); _selfStat.Dispose(); _stat.Dispose();
         foreach (KeptFile? f in _frequency) f?.Dispose();

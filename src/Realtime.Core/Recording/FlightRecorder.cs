@@ -630,6 +630,9 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
     /// <summary>Frames published that the writer has not read yet: a producer that may wait (<see cref="SourceRecording"/>) keeps it under the ring's size, so none is lost.</summary>
     public long Behind => Volatile.Read(ref _published) - Volatile.Read(ref _next);
 
+    /// <summary>Whether the writer has stopped on an error (a full disk): a producer waiting for it must not wait any more.</summary>
+    public bool WriterFailed => Volatile.Read(ref _writerError) is not null;
+
     /// <summary>The ring's size in frames.</summary>
     public int Capacity => _ring.Length;
 
@@ -648,7 +651,9 @@ public sealed class FlightRecorder : LoopInstrument, IDisposable
                 try { _mcap?.Finish(); }
                 catch (IOException ex) { _writerError = ex; }
             }
-            _mcap?.Dispose();
+            // A full disk fails the close too (the last buffered bytes): the recording's error, not the run's crash.
+            try { _mcap?.Dispose(); }
+            catch (IOException ex) { _writerError ??= ex; }
             _mcap = null;
         }
         long bytes = _mode != RecordingMode.AroundMisses && _path is not null && File.Exists(_path) ? new FileInfo(_path).Length : 0;

@@ -53,7 +53,9 @@ public static class SourceRecording
             r.CaptureEndNs = r.PreprocessEndNs = r.InferEndNs = r.DecodeEndNs = r.ControlEndNs = r.ActuateEndNs = clock.NowNs();
             recorder.Publish(f, tickNs, ref r);
             if (ended) break; // a file that does not loop: its last frame is recorded, no more
-            while (recorder.Behind >= recorder.Capacity - 1) Thread.Sleep(1);
+            // Waits for the writer, unless it has failed (a full disk) or a stop was asked for: either ends the recording.
+            while (recorder.Behind >= recorder.Capacity - 1 && !recorder.WriterFailed && !(stop?.Invoke() ?? false)) Thread.Sleep(1);
+            if (recorder.WriterFailed) break;
             // Late (a slow source, a writer waited for): the ticks that passed are dropped, not caught up in a burst.
             tick = Math.Max(tick + 1, (clock.NowNs() - start) / period);
         }

@@ -484,7 +484,11 @@ internal sealed class RunCommand : HostCommand
             Console.WriteLine($"recording: {recorded.File}: {recorded.FramesWritten} frame(s), {recorded.Messages} messages, {recorded.FramesLost} lost, writer {recorded.WriterUsPerFrame} µs/frame, output hash {recorded.OutputHash}" +
                 (recorded.Files is { Count: > 0 } files ? $"; {files.Count} file(s) kept ({recorded.Snapshots} snapshot(s)), {recorded.FilesDeleted} deleted by the cap" : ""));
         if (recorded?.Error is not null)
+        {
             Log.Error("recording", $"could not write '{recorded.File}': {recorded.Error}");
+            // The recording asked for is not whole: a run that ended otherwise well says so (a fault's code wins).
+            if (exitCode == ExitCodes.Ok) exitCode = ExitCodes.ReportNotWritten;
+        }
         if (loop.OutputWriteFailures > 0)
             Log.Error("outputs", $"{loop.OutputWriteFailures} write(s) failed (first: {loop.FirstOutputError?.Message}); each drove the outputs to their safe state");
         if (loop.Fault is not null)
