@@ -65,12 +65,11 @@ public static unsafe class MachineFacts
     public static System.Collections.Generic.List<ThermalZone> ReadThermal()
     {
         var zones = new System.Collections.Generic.List<ThermalZone>();
-        if (!Directory.Exists("/sys/class/thermal")) return zones;
-        foreach (string dir in Directory.GetDirectories("/sys/class/thermal", "thermal_zone*"))
+        using var found = ThermalZones.Open();
+        for (int i = 0; i < found.Count; i++)
         {
-            long? milli = ReadLong(Path.Combine(dir, "temp"));
-            if (milli is null) continue;
-            zones.Add(new ThermalZone { Zone = Path.GetFileName(dir), Type = ReadText(Path.Combine(dir, "type")) ?? "", TempC = milli.Value / 1000.0 });
+            double celsius = found.ReadCelsius(i);
+            if (!double.IsNaN(celsius)) zones.Add(new ThermalZone { Zone = found.Zones[i], Type = found.Types[i], TempC = celsius });
         }
         return zones;
     }

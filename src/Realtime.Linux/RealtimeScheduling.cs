@@ -45,6 +45,15 @@ public static unsafe class RealtimeScheduling
         return scheduling;
     }
 
+    /// <summary>
+    /// A housekeeping thread (telemetry, resources, power monitor) at SCHED_OTHER on the profile's
+    /// <c>threads.telemetry</c> cores, when real-time settings apply and there are some; else left alone.
+    /// </summary>
+    public static void ApplyHousekeeping(IReadOnlyList<int>? cores, bool rt, string thread)
+    {
+        if (rt && cores is { Count: > 0 }) ApplyToCurrentThread(0, cores, lockMemory: false, thread);
+    }
+
     /// <summary>Applies what was asked; returns what the kernel now says the thread has.</summary>
     /// <param name="priority">SCHED_FIFO priority 1..99, or 0 for SCHED_OTHER (a real-time policy the thread inherited is dropped).</param>
     /// <param name="cores">Cores to pin to; empty leaves the affinity alone.</param>

@@ -311,14 +311,25 @@ internal sealed unsafe class KeptFile : IDisposable
 
     public KeptFile(string path) => _path = path;
 
-    public ReadOnlySpan<byte> Read(byte[] buffer)
+    /// <summary>Whether the file could be opened (it is opened now if it was not yet).</summary>
+    public bool Exists
     {
-        if (_fd == -2) _fd = Libc.open(_path, Libc.O_RDONLY | Libc.O_CLOEXEC);
-        if (_fd < 0) return default;
+        get
+        {
+            if (_fd == -2) _fd = Libc.open(_path, Libc.O_RDONLY | Libc.O_CLOEXEC);
+            return _fd >= 0;
+        }
+    }
+
+    public ReadOnlySpan<byte> Read(byte[] buffer) => Read(buffer.AsSpan());
+
+    public Span<byte> Read(Span<byte> buffer)
+    {
+        if (!Exists) return default;
         fixed (byte* p = buffer)
         {
             nint n = Libc.pread(_fd, p, (nuint)buffer.Length, 0);
-            return n <= 0 ? default : buffer.AsSpan(0, (int)n);
+            return n <= 0 ? default : buffer[..(int)n];
         }
     }
 

@@ -300,11 +300,7 @@ internal sealed class RunCommand : HostCommand
         // Interval reports on the telemetry thread; SIGHUP asks for one now (the run goes on).
         using ContinuousReporter? reporter = telemetry is null ? null : new ContinuousReporter(telemetry,
             new IntervalReport { Tool = host.ToolName, Version = host.Version, Board = profile.Name, Demo = demoName, RateHz = Math.Round(1e9 / loop.Options.PeriodNs, 3), DeadlineUs = loop.Options.DeadlineNs / 1000 },
-            profile.Telemetry.IntervalS, stateDir, profile.Telemetry.KeepReports, Console.WriteLine, () =>
-            {
-                var cores = th.Telemetry?.Cores;
-                if (rt && cores is { Count: > 0 }) RealtimeScheduling.ApplyToCurrentThread(0, cores, lockMemory: false, thread: "telemetry");
-            }) { Resources = resources };
+            profile.Telemetry.IntervalS, stateDir, profile.Telemetry.KeepReports, Console.WriteLine, () => RealtimeScheduling.ApplyHousekeeping(th.Telemetry?.Cores, rt, "telemetry")) { Resources = resources };
         SchedulingInfo scheduling = new();
         LoopOutcome outcome = LoopOutcome.Faulted;
         long loopStartNs = 0;
@@ -422,11 +418,7 @@ internal sealed class RunCommand : HostCommand
             reporter?.RequestReport();
             recorder?.RequestSnapshot();
         });
-        resources.Start(() =>
-        {
-            var cores = th.Telemetry?.Cores;
-            if (rt && cores is { Count: > 0 }) RealtimeScheduling.ApplyToCurrentThread(0, cores, lockMemory: false, thread: "resources");
-        });
+        resources.Start(() => RealtimeScheduling.ApplyHousekeeping(th.Telemetry?.Cores, rt, "resources"));
         reporter?.Start();
         power?.Start();
         // The watchdog runs before the first frame (it was started when the outputs were safe).
@@ -626,11 +618,8 @@ internal sealed class RunCommand : HostCommand
         {
             throw new ProfileException(source, new[] { $"sensors[{i}].device: power monitor '{profile.Sensors[i].Name}': {ex.Message}" });
         }
-        var cores = profile.Threads.Telemetry?.Cores ?? new List<int>();
-        return new PowerSampler(sensor, PowerPeriodNs, () =>
-        {
-            if (rt && cores.Count > 0) RealtimeScheduling.ApplyToCurrentThread(0, cores, lockMemory: false, thread: "power-monitor");
-        });
+        var cores = profile.Threads.Telemetry?.Cores;
+        return new PowerSampler(sensor, PowerPeriodNs, () => RealtimeScheduling.ApplyHousekeeping(cores, rt, "power-monitor"));
     }
 
     /// <summary>100 Hz: the INA219's 12-bit conversions take 0.5 ms each; energy per frame needs no more.</summary>

@@ -57,10 +57,7 @@ public sealed class RunMetrics : IDisposable
         var metrics = new RunMetrics(labels);
         try
         {
-            metrics._server = MetricsServer.Start(endpoint, metrics.Render, metrics.Health, onThreadStart: () =>
-            {
-                if (rt && telemetryCores.Count > 0) RealtimeScheduling.ApplyToCurrentThread(0, telemetryCores, lockMemory: false, thread: "telemetry");
-            });
+            metrics._server = MetricsServer.Start(endpoint, metrics.Render, metrics.Health, onThreadStart: () => RealtimeScheduling.ApplyHousekeeping(telemetryCores, rt, "telemetry"));
             return metrics;
         }
         catch (InvalidOperationException ex)
