@@ -79,6 +79,37 @@ public sealed partial class WatchdogAndSignalTests
     }
 
     [Fact]
+    public void SighupMidBoundedRunIsTakenAndTheRunEndsWithItsReport()
+    {
+        // Without a handler, SIGHUP's default action (systemctl reload, a closed terminal) ended the
+        // process: exit 129, no report, no safe stop.
+        string report = Path.Combine(Rtapp.TempDir(), "sighup.json");
+        string[] args = { "run", "--frames", "300", "--no-rt", "--report", report };
+        var (p, stdout, stderr) = Rtapp.Start(null, args);
+        using var _ = p;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        bool running = false;
+        while (!running && DateTime.UtcNow < deadline && !p.HasExited)
+        {
+            Thread.Sleep(100);
+            foreach (string dir in Directory.GetDirectories($"/proc/{p.Id}/task"))
+            {
+                try { running |= File.ReadAllText(Path.Combine(dir, "comm")).Trim() == "rt-pipeline"; }
+                catch (IOException) { }
+            }
+        }
+        Assert.True(running, "the pipeline thread never started");
+        Thread.Sleep(500);
+        Assert.Equal(0, kill(p.Id, 1));
+        var r = Rtapp.Wait(p, stdout, stderr, TimeSpan.FromSeconds(60), args);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("SIGHUP: a bounded run writes its report when it ends", r.Stderr + r.Stdout, StringComparison.Ordinal);
+        var j = Report(report);
+        Assert.Equal(300, j.GetProperty("frames").GetInt32());
+        AssertSafeBeforeReport(j);
+    }
+
+    [Fact]
     public void ASlowStageIsHeldThenEscalatesToSafeThenRecoversInOrder()
     {
         // A generous deadline and no budgets: only the injected 40 ms slowdown (not a loaded machine) misses.

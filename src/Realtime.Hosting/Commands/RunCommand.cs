@@ -412,11 +412,14 @@ internal sealed class RunCommand : HostCommand
         };
 
         // SIGHUP (systemctl reload): an interval report now, and the recorder's ring into a file now; the run goes on.
-        using var sighup = reporter is null && recorder is null ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
+        // A run with neither still takes it: SIGHUP's default action would end the process without its report or a safe stop.
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
         {
             ctx.Cancel = true;
             reporter?.RequestReport();
             recorder?.RequestSnapshot();
+            if (reporter is null && recorder is null)
+                Log.Info("signal", "SIGHUP: a bounded run writes its report when it ends (a continuous run writes one now, a recorder its ring); the run goes on");
         });
         resources.Start(() => RealtimeScheduling.ApplyHousekeeping(th.Telemetry?.Cores, rt, "resources"));
         reporter?.Start();
