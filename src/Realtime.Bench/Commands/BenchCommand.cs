@@ -392,7 +392,8 @@ internal sealed class BenchCommand : HostCommand
     }
 
     /// <summary>A recording's camera frames, as the face detectors' lanes take them (BGR24); anything else is the file's problem, named.</summary>
-    private static RecordedImages ReadRecordedImages(string file)
+    /// <summary>A recording's camera frames, read whole through <see cref="InputFile"/>; <paramref name="reader"/> (who takes them) is named when they are not Bgr24.</summary>
+    internal static RecordedImages ReadRecordedImages(string file, string reader = "the blazeface variants take")
     {
         // A recording is read whole; 1 GiB is about 3,000 frames of the sim face tracker's camera.
         byte[] bytes = InputFile.ReadBytes(file, 1 << 30, out string? problem) ?? throw new ProfileException(file, new[] { problem! });
@@ -400,7 +401,7 @@ internal sealed class BenchCommand : HostCommand
         try { images = RecordedImages.Read(bytes); }
         catch (McapFormatException ex) { throw new ProfileException(file, new[] { ex.Message }); }
         if (images.Format != PixelFormat.Bgr24)
-            throw new ProfileException(file, new[] { $"source '{images.Source}' of '{images.Application}' recorded {images.Width}×{images.Height} {images.Format} frames; the blazeface variants take Bgr24 (a colour camera)" });
+            throw new ProfileException(file, new[] { $"source '{images.Source}' of '{images.Application}' recorded {images.Width}×{images.Height} {images.Format} frames; {reader} Bgr24 (a colour camera)" });
         return images;
     }
 

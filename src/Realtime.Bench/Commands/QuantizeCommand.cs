@@ -1,0 +1,268 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using Onnx;
+using Realtime.Bench.Quantization;
+using Realtime.Bench.Sessions;
+using Realtime.Bench.Variants;
+using Realtime.Core.Imaging;
+using Realtime.Core.Pipeline;
+using Realtime.Core.Profiles;
+using Realtime.Core.Recording;
+using Realtime.Hosting;
+using Realtime.Onnx;
+
+namespace Realtime.Bench.Commands;
+
+/// <summary>
+/// <c>rtapp quantize MODEL.onnx --out MODEL.int8.onnx</c>: static int8 quantization (QDQ) with
+/// activation ranges calibrated on frames of the application's own source (a recording, or the
+/// application run live), then a check that ONNX Runtime loads the result; <c>--compare</c> sets
+/// the int8 model beside the float one in the variant table (latency and accuracy on real frames).
+/// </summary>
+internal sealed class QuantizeCommand : HostCommand
+{
+    /// <summary>Calibration frames when --frames is not given.</summary>
+    public const int DefaultFrames = 100;
+
+    /// <inheritdoc/>
+    public override string Name => "quantize";
+
+    /// <inheritdoc/>
+    public override string Description => "Static int8 quantization of an ONNX model (QDQ, integer kernels in ONNX Runtime), calibrated on the application's own frames.";
+
+    /// <inheritdoc/>
+    public override string? Notes => """
+        Calibration: --calibration FILE.mcap (rtapp record; camera frames letterboxed into an NHWC float input, as the
+        face tracker's preprocessing does) or --from-app (the application of --board/--demo runs and its own
+        preprocessing writes the model's input). Conv, MatMul and Gemm get int8 weights and quantized activations;
+        every other operator stays float (counted). --compare runs both models on real frames (BlazeFace: detection
+        IoU against fp32 on the calibration frames or the profile's video; M-LSD: line agreement on track frames).
+        """;
+
+    private readonly Argument<string> _modelArg = new("model") { Description = "The float32 ONNX model.", HelpName = "MODEL.onnx" };
+    private readonly Option<string> _out = HostOptions.Text("--out", "FILE.onnx", "Where the int8 model goes (required).");
+    private readonly Option<string> _calibration = HostOptions.Text("--calibration", "FILE.mcap", "A recording (rtapp record) whose camera frames calibrate the activations.");
+    private readonly Option<bool> _fromApp = HostOptions.Flag("--from-app", "Calibrate on frames of the application (--board/--demo) as its preprocessing writes them.");
+    private readonly Option<string> _board = HostOptions.Board("--board", "With --from-app: the board profile (default: sim).");
+    private readonly Option<string> _demo = HostOptions.Text("--demo", "NAME", "With --from-app: the application (default: the profile's).");
+    private readonly Option<string[]> _set = HostOptions.Repeated("--set", "key=value", "With --from-app: override one profile field (repeatable).");
+    private readonly Option<int?> _frames = HostOptions.Number("--frames", 1, 100_000, "N", $"Calibration frames (default: {DefaultFrames}).");
+    private readonly Option<CalibrationMethod?> _method = HostOptions.Choice("--method", "How activation ranges are chosen (default: minmax).",
+        ("minmax", CalibrationMethod.MinMax), ("percentile", CalibrationMethod.Percentile), ("entropy", CalibrationMethod.Entropy));
+    private readonly Option<bool> _perChannel = HostOptions.Flag("--per-channel", "Conv weights get one scale per output channel.");
+    private readonly Option<string> _activations = HostOptions.Word("--activations", "Activation type (default: uint8).", "uint8", "int8");
+    private readonly Option<bool> _compare = HostOptions.Flag("--compare", "Then run fp32 and int8 side by side on real frames: latency p50/p99 and accuracy.");
+    private readonly Option<int?> _dataFrames = HostOptions.Number("--data-frames", 1, 1_000_000, "N", "With --compare: frames of real data compared.");
+    private readonly Option<string> _assets = HostOptions.Text("--assets", "DIR", "The folder of models and videos.");
+    private readonly Option<bool> _quiet = HostOptions.Flag("--quiet", "Print only the results.");
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Option> Options => new Option[]
+    {
+        _out, _calibration, _fromApp, _board, _demo, _set, _frames, _method, _perChannel, _activations, _compare, _dataFrames, _assets, _quiet,
+    };
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Argument> Arguments => new Argument[] { _modelArg };
+
+    /// <inheritdoc/>
+    public override int Execute(RealtimeHost host, ParseResult cl, long mainNs)
+    {
+        string modelPath = cl.GetValue(_modelArg)!;
+        string outPath = cl.GetValue(_out) ?? throw new UsageException("--out FILE.onnx: where the int8 model goes");
+        BenchCommand.CheckReportPath("out", outPath);
+        if (Path.GetFullPath(outPath) == Path.GetFullPath(modelPath)) throw new UsageException("--out: the int8 model would overwrite the float one");
+        string? recording = cl.GetValue(_calibration);
+        bool fromApp = cl.GetValue(_fromApp);
+        if ((recording is null) == !fromApp) throw new UsageException("give one calibration source: --calibration FILE.mcap or --from-app");
+        if (!fromApp && (cl.GetValue(_board) is not null || cl.GetValue(_demo) is not null || cl.GetValue(_set) is { Length: > 0 }))
+            throw new UsageException("--board, --demo and --set choose the application of --from-app");
+        if (cl.GetValue(_dataFrames) is not null && !cl.GetValue(_compare)) throw new UsageException("--data-frames goes with --compare");
+        int frames = cl.GetValue(_frames) ?? DefaultFrames;
+        var method = cl.GetValue(_method) ?? CalibrationMethod.MinMax;
+        var options = new QuantizeOptions(cl.GetValue(_perChannel), cl.GetValue(_activations) == "int8");
+        bool quiet = cl.GetValue(_quiet);
+        string? assets = AssetLocator.Find(cl.GetValue(_assets));
+
+        // Everything about the model is checked before any frame is read: a bad model is one line, exit 2.
+        ModelProto model;
+        ModelQuantizer quantizer;
+        try
+        {
+            model = OnnxModelFile.Read(modelPath);
+            quantizer = new ModelQuantizer(model, modelPath);
+        }
+        catch (InvalidDataException ex) { throw new ProfileException(modelPath, new[] { ex.Message }); }
+        var inputs = quantizer.Inputs;
+        if (inputs.Count != 1 || inputs[0].Type?.TensorType?.ElemType != (int)TensorProto.Types.DataType.Float)
+            throw new ProfileException(modelPath, new[] { $"the quantizer calibrates models of one float32 input; this one has {inputs.Count}: {InputList(inputs)}" });
+        string inputName = inputs[0].Name;
+        long[] declared = Dims(inputs[0]);
+
+        long[] shape;
+        List<float[]> tensors;
+        string data;
+        RecordedImages? images = null;
+        BoardProfile? profile = null;
+        if (recording is not null)
+        {
+            images = BenchCommand.ReadRecordedImages(recording, "the quantizer takes");
+            // Camera frames go through the face tracker's preprocessing: letterboxed into an NHWC float image.
+            if (declared.Length != 4 || declared[3] != 3 || declared[1] <= 0 || declared[2] <= 0)
+                throw new ProfileException(modelPath, new[] { $"input '{inputName}' is [{string.Join(",", declared)}]: camera frames from a recording calibrate an NHWC image input [1,H,W,3]; calibrate this model with --from-app" });
+            shape = new long[] { 1, declared[1], declared[2], 3 };
+            tensors = Letterboxed(images, (int)declared[2], (int)declared[1], frames);
+            data = $"{Path.GetFileName(recording)}: {tensors.Count} of {images.Count} frames of '{images.Application}''s {images.Source} ({images.Width}×{images.Height}), letterboxed into {declared[2]}×{declared[1]}";
+        }
+        else
+        {
+            var (p, source) = ProfileCatalog.Load(cl.GetValue(_board) ?? "sim", cl.GetValue(_set) ?? [], cl.GetValue(_demo), host);
+            profile = p;
+            var application = host.ApplicationFor(p, source, cl.GetValue(_demo));
+            var setup = new BenchCommand.Setup
+            {
+                Profile = p, ProfileSource = source, Assets = assets, Application = application, Board = cl.GetValue(_board) ?? "sim",
+                Sets = cl.GetValue(_set) ?? [], DemoArg = cl.GetValue(_demo), Host = host, Quiet = quiet,
+            };
+            using var app = (ApplicationTarget)BenchCommand.Build(setup, BenchScenario.SingleStream, frames, 0, measureFloor: false);
+            string appInput;
+            try { tensors = SessionBench.Tensors(app, frames, out appInput); }
+            catch (UsageException ex) { throw new UsageException($"--from-app {ex.Message}"); }
+            if (appInput != inputName)
+                throw new ProfileException(modelPath, new[] { $"input '{inputName}' is not what application '{app.Demo}' feeds (its model '{Path.GetFileName(app.ModelPath)}' takes '{appInput}'): calibrate with the application that runs this model" });
+            var engine = app.Model.Engine;
+            shape = engine.InputShapes[Math.Max(0, engine.InputIndex(appInput))];
+            data = $"application '{app.Demo}': its first {tensors.Count} frames as its preprocessing wrote them into '{appInput}'";
+        }
+        long elements = 1;
+        foreach (long d in shape) elements *= d;
+        if (elements != tensors[0].Length)
+            throw new ProfileException(modelPath, new[] { $"input '{inputName}' [{string.Join(",", declared)}] does not take the calibration frames ({tensors[0].Length} floats as [{string.Join(",", shape)}])" });
+        for (int i = 0; i < declared.Length && i < shape.Length; i++)
+            if (declared[i] > 0 && declared[i] != shape[i])
+                throw new ProfileException(modelPath, new[] { $"input '{inputName}' is [{string.Join(",", declared)}]; the calibration frames are [{string.Join(",", shape)}]" });
+
+        if (!quiet) Console.WriteLine($"rtapp {host.Version} quantize: {Path.GetFileName(modelPath)}: {quantizer.TargetCount} node(s) to quantize, {quantizer.Activations.Count} activations; calibrating ({MethodName(method)}) on {data}");
+        Dictionary<string, ActivationRange> ranges;
+        QuantizationResult result;
+        try
+        {
+            ranges = Calibrator.Run(quantizer, inputName, shape, tensors, method, quiet ? null : m => Console.WriteLine("  " + m));
+            var chosen = new Dictionary<string, (float Lo, float Hi)>(StringComparer.Ordinal);
+            foreach (var kv in ranges) chosen[kv.Key] = kv.Value.Chosen(method);
+            result = quantizer.Quantize(chosen, options);
+        }
+        catch (InvalidDataException ex) { throw new ProfileException(modelPath, new[] { ex.Message }); }
+        OnnxModelFile.Write(result.Model, outPath);
+
+        // The proof that matters: ONNX Runtime loads it and runs a calibration frame.
+        try
+        {
+            using var engine = OnnxInferenceEngine.Load(outPath, inputName, shape, new OnnxSessionSettings());
+            tensors[0].CopyTo(engine.Input);
+            engine.Run();
+        }
+        catch (Exception ex) when (ex is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidOperationException or ArgumentException)
+        {
+            Log.Error("quantize", $"ONNX Runtime does not run the quantized model {outPath}: {ex.Message}");
+            return ExitCodes.Fault;
+        }
+        long inBytes = new FileInfo(modelPath).Length, outBytes = new FileInfo(outPath).Length;
+        Console.WriteLine($"Quantized: {ModelQuantizer.Describe(result.Quantized)} (int8 weights{(options.PerChannel ? ", Conv per channel" : "")}); {result.Activations} activations {(options.SignedActivations ? "int8" : "uint8")} ({MethodName(method)}, {tensors.Count} frames)");
+        if (result.Carried.Count > 0) Console.WriteLine($"Kept in int8 between them: {ModelQuantizer.Describe(result.Carried)}");
+        Console.WriteLine($"Left float: {ModelQuantizer.Describe(result.LeftFloat)}");
+        foreach (string note in result.Notes) Console.WriteLine("  " + note);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {outPath}: {outBytes} bytes ({(double)outBytes / inBytes:0.00}× the float model's {inBytes}); ONNX Runtime loads and runs it"));
+
+        if (cl.GetValue(_compare))
+            return Compare(modelPath, outPath, assets, images, recording, profile, cl.GetValue(_dataFrames), host.Version);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// fp32 against int8 through the variant table of the model's family: the same frames, the same
+    /// preprocessing and decoder, interleaved frame by frame in one run.
+    /// </summary>
+    private static int Compare(string modelPath, string int8Path, string? assets, RecordedImages? images, string? recording, BoardProfile? profile, int? dataFrames, string version)
+    {
+        var known = new List<VariantSpec>(VariantBench.Known(assets));
+        known.AddRange(MlsdVariantBench.Known(assets));
+        VariantSpec? fp32 = null;
+        foreach (var k in known)
+            if (Path.GetFileName(k.ModelPath) == Path.GetFileName(modelPath)) fp32 = k;
+        if (fp32 is null)
+            throw new UsageException($"--compare: the variant table knows BlazeFace and M-LSD models ({Names(known)}); {Path.GetFileName(modelPath)} is neither");
+        fp32 = fp32 with { ModelPath = Path.GetFullPath(modelPath) };
+        var int8 = fp32 with { Name = fp32.Name + "-int8", ModelPath = Path.GetFullPath(int8Path), Description = fp32.Description + ", int8 (rtapp quantize)" };
+        var chosen = new List<VariantSpec> { fp32, int8 };
+        var settings = new OnnxSessionSettings { IntraOpThreads = profile?.Model.IntraOpThreads ?? 1 };
+        VariantReport report;
+        if (fp32.Family == "mlsd")
+        {
+            string building = AssetLocator.Resolve(assets, "images/building.jpg");
+            if (!File.Exists(building)) throw new ProfileException("--compare", new[] { $"image not found: {building} (the M-LSD table runs on it; ./scripts/fetch-assets.sh fetches it)" });
+            report = MlsdVariantBench.Run(chosen, building, dataFrames ?? 40, 10, settings);
+        }
+        else if (images is not null)
+            report = VariantBench.Run(chosen, images, recording!, dataFrames ?? images.Count, 10, settings);
+        else
+        {
+            string video = AssetLocator.Resolve(assets, profile?.Camera.Video ?? "video/Megamind.avi");
+            if (!File.Exists(video)) throw new ProfileException("--compare", new[] { $"video file not found: {video} (./scripts/fetch-assets.sh fetches it)" });
+            report = VariantBench.Run(chosen, video, dataFrames ?? 270, 10, settings);
+        }
+        report.Version = version;
+        report.Notes.Insert(0, "fp32 and int8 on the same frames, interleaved frame by frame in one run; agreement is the int8 model's against the fp32 one's.");
+        VariantSummary.Print(report);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The first <paramref name="count"/> frames of <paramref name="images"/> (looping) letterboxed into a <paramref name="width"/>×<paramref name="height"/> NHWC float tensor.</summary>
+    private static List<float[]> Letterboxed(RecordedImages images, int width, int height, int count)
+    {
+        var pre = new LetterboxPreprocessor(images.Width, images.Height, width, height);
+        var slot = new FrameBuffer(images.Width, images.Height, PixelFormat.Bgr24);
+        var tensors = new List<float[]>(count);
+        for (int f = 0; f < count; f++)
+        {
+            images.CopyTo(f % images.Count, slot);
+            var tensor = new float[width * height * 3];
+            pre.Process(slot, tensor);
+            tensors.Add(tensor);
+        }
+        return tensors;
+    }
+
+    private static long[] Dims(ValueInfoProto input)
+    {
+        var dims = input.Type?.TensorType?.Shape?.Dim;
+        if (dims is null) return Array.Empty<long>();
+        var result = new long[dims.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = dims[i].ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? dims[i].DimValue : -1;
+        return result;
+    }
+
+    private static string InputList(IReadOnlyList<ValueInfoProto> inputs)
+    {
+        var parts = new List<string>();
+        foreach (var i in inputs) parts.Add($"{i.Name} ({(TensorProto.Types.DataType)(i.Type?.TensorType?.ElemType ?? 0)})");
+        return string.Join(", ", parts);
+    }
+
+    private static string MethodName(CalibrationMethod m) => m switch
+    {
+        CalibrationMethod.MinMax => "min/max",
+        CalibrationMethod.Percentile => $"percentile {ActivationRange.PercentileKept} %",
+        _ => "entropy",
+    };
+
+    private static string Names(IReadOnlyList<VariantSpec> known)
+    {
+        var names = new List<string>();
+        foreach (var k in known) names.Add(k.Name);
+        return string.Join(", ", names);
+    }
+}
