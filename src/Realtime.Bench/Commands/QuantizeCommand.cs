@@ -95,7 +95,7 @@ internal sealed class QuantizeCommand : HostCommand
             model = OnnxModelFile.Read(modelPath);
             quantizer = new ModelQuantizer(model, modelPath);
         }
-        catch (InvalidDataException ex) { throw new ProfileException(modelPath, new[] { ex.Message }); }
+        catch (InvalidDataException ex) { throw new ProfileException(modelPath, new[] { Problem(ex.Message, modelPath) }); }
         var inputs = quantizer.Inputs;
         if (inputs.Count != 1 || inputs[0].Type?.TensorType?.ElemType != (int)TensorProto.Types.DataType.Float)
             throw new ProfileException(modelPath, new[] { $"the quantizer calibrates models of one float32 input; this one has {inputs.Count}: {InputList(inputs)}" });
@@ -155,7 +155,7 @@ internal sealed class QuantizeCommand : HostCommand
             foreach (var kv in ranges) chosen[kv.Key] = kv.Value.Chosen(method);
             result = quantizer.Quantize(chosen, options);
         }
-        catch (InvalidDataException ex) { throw new ProfileException(modelPath, new[] { ex.Message }); }
+        catch (InvalidDataException ex) { throw new ProfileException(modelPath, new[] { Problem(ex.Message, modelPath) }); }
         OnnxModelFile.Write(result.Model, outPath);
 
         // The proof that matters: ONNX Runtime loads it and runs a calibration frame.
@@ -235,6 +235,9 @@ internal sealed class QuantizeCommand : HostCommand
         }
         return tensors;
     }
+
+    // The library's "PATH: problem" as the problem alone (the error line names the file once).
+    private static string Problem(string message, string path) => message.StartsWith(path + ": ", StringComparison.Ordinal) ? message[(path.Length + 2)..] : message;
 
     private static long[] Dims(ValueInfoProto input)
     {

@@ -96,14 +96,15 @@ public sealed class ModelQuantizer
             string reason = _skipNotes.Count > 0 ? $"; {string.Join("; ", _skipNotes)}" : "";
             throw new InvalidDataException($"{path}: nothing to quantize: no Conv, MatMul or Gemm with constant float weights in the main graph (its operators: {Describe(ops)}){reason}");
         }
-        // A carried node joins when its data inputs are computed tensors (Clip's bounds and the like are not data) and it writes a float tensor.
+        // A carried node joins when its data inputs are computed float tensors (Clip's bounds are not data; a Concat of shapes is int64).
+        var floats = FloatTensors(graph);
         foreach (var node in _carried)
         {
             int data = node.OpType == "Clip" ? 1 : node.Input.Count;
             if (node.Output.Count < 1 || node.Input.Count < 1) continue;
             bool all = true;
             for (int k = 0; k < data && k < node.Input.Count; k++)
-                if (node.Input[k].Length == 0 || _initializers.ContainsKey(node.Input[k])) all = false;
+                if (node.Input[k].Length == 0 || _initializers.ContainsKey(node.Input[k]) || !floats.Contains(node.Input[k])) all = false;
             if (!all) continue;
             for (int k = 0; k < data && k < node.Input.Count; k++)
                 if (seen.Add(node.Input[k])) _activations.Add(node.Input[k]);
@@ -271,6 +272,45 @@ public sealed class ModelQuantizer
         if (!(scale > 0) || !float.IsFinite(scale)) return (1f, 0);
         int zero = (int)Math.Round(qmin - lo / scale);
         return (scale, Math.Clamp(zero, qmin, qmax));
+    }
+
+    /// <summary>
+    /// The tensors of the main graph that hold float32, followed from the float inputs and initializers
+    /// through the nodes in order: most operators give their first input's type; comparisons, shapes,
+    /// indices and casts to other types do not give float; Constant and ConstantOfShape give their value's.
+    /// </summary>
+    private static HashSet<string> FloatTensors(GraphProto graph)
+    {
+        const int Float = (int)TensorProto.Types.DataType.Float;
+        var floats = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var i in graph.Input)
+            if (i.Type?.TensorType?.ElemType == Float) floats.Add(i.Name);
+        foreach (var i in graph.Initializer)
+            if (i.DataType == Float) floats.Add(i.Name);
+        foreach (var n in graph.Node)
+        {
+            bool isFloat = n.OpType switch
+            {
+                "Shape" or "Size" or "Equal" or "Less" or "Greater" or "LessOrEqual" or "GreaterOrEqual" or "Not" or "And" or "Or" or "Xor"
+                    or "ArgMax" or "ArgMin" or "NonZero" or "NonMaxSuppression" or "IsNaN" or "IsInf" => false,
+                "Cast" => Attribute(n, "to") is { } to && to.I == Float,
+                "Constant" => Attribute(n, "value") is { } v && v.T?.DataType == Float,
+                "ConstantOfShape" => Attribute(n, "value") is not { } value || value.T?.DataType == Float,
+                "Conv" or "MatMul" or "Gemm" => true,
+                _ => n.Input.Count > 0 && floats.Contains(n.Input[0]),
+            };
+            // Split's outputs are all pieces of its input; other operators' second outputs (TopK's, MaxPool's) are indices.
+            if (isFloat && n.OpType == "Split") foreach (string o in n.Output) floats.Add(o);
+            else if (isFloat && n.Output.Count > 0) floats.Add(n.Output[0]);
+        }
+        return floats;
+    }
+
+    private static AttributeProto? Attribute(NodeProto node, string name)
+    {
+        foreach (var a in node.Attribute)
+            if (a.Name == name) return a;
+        return null;
     }
 
     /// <summary>Why <paramref name="node"/> cannot be quantized here, or null.</summary>

@@ -15,11 +15,11 @@ public static class OnnxModelFile
     /// <summary>
     /// Reads <paramref name="path"/> through <see cref="InputFile"/> (a regular file, at most
     /// <see cref="MaxBytes"/>) and parses it; anything that is not an ONNX model with a graph is an
-    /// <see cref="InvalidDataException"/> naming the problem.
+    /// <see cref="InvalidDataException"/> "PATH: problem".
     /// </summary>
     public static ModelProto Read(string path)
     {
-        byte[] bytes = InputFile.ReadBytes(path, MaxBytes, out string? problem) ?? throw new InvalidDataException($"{path} {problem}");
+        byte[] bytes = InputFile.ReadBytes(path, MaxBytes, out string? problem) ?? throw new InvalidDataException($"{path}: {problem}");
         return Parse(bytes, path);
     }
 
@@ -28,10 +28,10 @@ public static class OnnxModelFile
     {
         ModelProto model;
         try { model = ModelProto.Parser.ParseFrom(bytes); }
-        catch (InvalidProtocolBufferException ex) { throw new InvalidDataException($"{path} is not an ONNX model (protobuf: {ex.Message})"); }
+        catch (InvalidProtocolBufferException ex) { throw new InvalidDataException($"{path}: is not an ONNX model (protobuf: {ex.Message})"); }
         // Protobuf accepts many byte strings as an empty or odd message: a model has a graph with nodes and an opset.
-        if (model.Graph is null || model.Graph.Node.Count == 0) throw new InvalidDataException($"{path} is not an ONNX model (no graph nodes)");
-        if (model.OpsetImport.Count == 0) throw new InvalidDataException($"{path} is not an ONNX model (no opset_import)");
+        if (model.Graph is null || model.Graph.Node.Count == 0) throw new InvalidDataException($"{path}: is not an ONNX model (no graph nodes)");
+        if (model.OpsetImport.Count == 0) throw new InvalidDataException($"{path}: is not an ONNX model (no opset_import)");
         return model;
     }
 

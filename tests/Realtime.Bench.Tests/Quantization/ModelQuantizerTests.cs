@@ -160,9 +160,9 @@ public sealed class ModelQuantizerTests : IDisposable
     {
         byte[] bytes = File.ReadAllBytes(TestAssets.BlazeFace128);
         var truncated = Assert.Throws<InvalidDataException>(() => OnnxModelFile.Parse(bytes.AsSpan(0, bytes.Length / 3).ToArray(), "cut.onnx"));
-        Assert.StartsWith("cut.onnx is not an ONNX model", truncated.Message);
+        Assert.StartsWith("cut.onnx: is not an ONNX model", truncated.Message);
         var text = Assert.Throws<InvalidDataException>(() => OnnxModelFile.Parse("{\"not\": \"a model\"}"u8.ToArray(), "x.json"));
-        Assert.StartsWith("x.json is not an ONNX model", text.Message);
+        Assert.StartsWith("x.json: is not an ONNX model", text.Message);
         string empty = Path.Combine(_dir, "empty.onnx");
         File.WriteAllBytes(empty, Array.Empty<byte>());
         Assert.Contains("is empty or not a regular file", Assert.Throws<InvalidDataException>(() => OnnxModelFile.Read(empty)).Message);
