@@ -91,7 +91,11 @@ public sealed class QuantizeCliTests : IDisposable
         AssertOneError(Rtapp.Run(TimeSpan.FromSeconds(60), "quantize", silero, "--out", Path.Combine(_dir, "o.onnx"), "--from-app"), "nothing to quantize", "If 1");
 
         AssertOneError(Rtapp.Run(TimeSpan.FromSeconds(60), "quantize", "/dev/zero", "--out", Path.Combine(_dir, "o.onnx"), "--from-app"), "/dev/zero", "not a regular file");
-        AssertOneError(Rtapp.Run(TimeSpan.FromSeconds(60), "quantize", TestAssets.BlazeFace128, "--out", Path.Combine(_dir, "o.onnx")), "--calibration FILE.mcap or --from-app");
+        // A command-line mistake: the host's usage error (the problem, then where help is).
+        var usage = Rtapp.Run(TimeSpan.FromSeconds(60), "quantize", TestAssets.BlazeFace128, "--out", Path.Combine(_dir, "o.onnx"));
+        Assert.True(usage.ExitCode == 2, usage.ToString());
+        Assert.Contains("--calibration FILE.mcap or --from-app", usage.Stderr);
+        Assert.DoesNotContain("Unhandled exception", usage.Stderr);
         Assert.False(File.Exists(Path.Combine(_dir, "o.onnx")));
         Assert.False(File.Exists(frames));
     }
