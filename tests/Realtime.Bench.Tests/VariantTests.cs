@@ -66,6 +66,8 @@ public sealed class VariantTests
             var a = large.Agreement!;
             Assert.True(a.BothFound >= 30, $"both found a face in {a.BothFound} of 40 frames");
             Assert.True(a.IouP50 >= 0.6, $"IoU p50 {a.IouP50}");
+            // Boxes are in the camera's pixels (the decoder's 0..1 of the image, scaled back): centres a few pixels apart, not all at 0.
+            Assert.True(a.CenterDistancePxP95 > 0 && a.CenterDistancePxP50 < 30, $"centres {a.CenterDistancePxP50} px apart (p50), {a.CenterDistancePxP95} (p95)");
         }
         finally
         {

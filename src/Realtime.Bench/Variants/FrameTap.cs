@@ -20,9 +20,13 @@ public sealed class FrameTap : LoopInstrument
     private readonly ValuePayload<LineSegments>? _segments;
     private readonly ValuePayload<float>? _value;
     private readonly PurePursuit? _steering;
+    // Detections are in 0..1 of the image; the camera's size puts them back in its pixels.
+    private readonly int _imageWidth, _imageHeight;
 
-    private FrameTap(int frames, DetectionsPayload? detections, ValuePayload<LineSegments>? segments, ValuePayload<float>? value, PurePursuit? steering)
+    private FrameTap(int frames, DetectionsPayload? detections, ValuePayload<LineSegments>? segments, ValuePayload<float>? value, PurePursuit? steering, int imageWidth, int imageHeight)
     {
+        _imageWidth = imageWidth;
+        _imageHeight = imageHeight;
         _detections = detections;
         _segments = segments;
         _value = value;
@@ -33,7 +37,7 @@ public sealed class FrameTap : LoopInstrument
         Values = new float[value is null ? 0 : frames];
     }
 
-    /// <summary>Per frame (warm-up included), the decoder's best detection and how many it found (detection decoders).</summary>
+    /// <summary>Per frame (warm-up included), the decoder's best detection, in the camera image's pixels, and how many it found (detection decoders).</summary>
     public FaceDetection[] Faces { get; }
     /// <summary>Per frame, the decoder's segments (line-segment decoders).</summary>
     public LineSegments[] Segments { get; }
@@ -53,8 +57,12 @@ public sealed class FrameTap : LoopInstrument
         Node node = loop.Graph.Find(decoder) ?? throw new InvalidOperationException($"the graph has no node '{decoder}'");
         if (node.Outputs.Count == 0) throw new InvalidOperationException($"node '{decoder}' has no output to score");
         Payload output = node.Outputs[0].Untyped;
+        int width = 1, height = 1;
+        foreach (SourceNode source in loop.Graph.Sources)
+            foreach (OutputPort port in source.Outputs)
+                if (port.Untyped is ImagePayload image && width == 1) (width, height) = (image.Frame.Width, image.Frame.Height);
         var tap = new FrameTap(frames, output as DetectionsPayload, output as ValuePayload<LineSegments>, output as ValuePayload<float>,
-            controller is null ? null : loop.Graph.Find(controller) as PurePursuit);
+            controller is null ? null : loop.Graph.Find(controller) as PurePursuit, width, height);
         if (tap._detections is null && tap._segments is null && tap._value is null)
             throw new InvalidOperationException($"node '{decoder}' puts out {output.Type}: no ladder scores it (detections, line segments or a value)");
         loop.Attach(tap);
@@ -70,10 +78,12 @@ public sealed class FrameTap : LoopInstrument
         {
             ref var f = ref Faces[frame];
             f.Count = 0;
+            f.FrameWidth = _imageWidth;
+            f.FrameHeight = _imageHeight;
             foreach (ref readonly Detection d in _detections!.Current)
             {
                 if (f.Count++ > 0 && d.Score <= f.Best.Score) continue;
-                f.Best = new FaceBox { CenterX = d.CenterX, CenterY = d.CenterY, Width = d.Width, Height = d.Height, Score = d.Score };
+                f.Best = new FaceBox { CenterX = d.CenterX * _imageWidth, CenterY = d.CenterY * _imageHeight, Width = d.Width * _imageWidth, Height = d.Height * _imageHeight, Score = d.Score };
             }
         }
         if (frame < Segments.Length) Segments[frame] = _segments!.Value;
