@@ -8,7 +8,7 @@ namespace Realtime.EndToEnd.Tests;
 /// <summary>
 /// <c>rtapp quantize</c> through the published binary: calibrated on a recording of the sim camera
 /// (rtapp record) and on the application run live, the int8 model profiled by <c>rtapp profile</c>
-/// (integer kernels), set beside fp32 by <c>--compare</c>; bad models are one line and exit 2.
+/// (integer kernels), set beside fp32 by <c>rtapp bench --variants blazeface-128,FILE</c>; bad models are one line and exit 2.
 /// </summary>
 public sealed class QuantizeCliTests : IDisposable
 {
@@ -30,7 +30,7 @@ public sealed class QuantizeCliTests : IDisposable
     }
 
     [Fact]
-    public void BlazeFaceCalibratedOnARecordingRunsOnIntegerKernelsAndComparesWithFp32()
+    public void BlazeFaceCalibratedOnARecordingRunsOnIntegerKernelsAndTakesFp32sPlaceInTheVariantTable()
     {
         string frames = Path.Combine(_dir, "frames.mcap");
         var r = Rtapp.Run(TimeSpan.FromMinutes(2), "record", frames, "--board", "sim", "--demo", "face-tracker", "--frames", "40", "--assets", TestAssets.Dir);
@@ -38,13 +38,28 @@ public sealed class QuantizeCliTests : IDisposable
 
         string int8 = Path.Combine(_dir, "blazeface.int8.onnx");
         r = Rtapp.Run(TimeSpan.FromMinutes(4), "quantize", TestAssets.BlazeFace128, "--out", int8, "--calibration", frames, "--frames", "40",
-            "--method", "percentile", "--per-channel", "--compare");
+            "--method", "percentile", "--per-channel");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("Quantized: Conv 37 (int8 weights, Conv per channel)", r.Stdout);
+        Assert.Contains("Kept in int8 between them: ", r.Stdout);
         Assert.Contains("Left float: ", r.Stdout);
         Assert.Contains("ONNX Runtime loads and runs it", r.Stdout);
-        Assert.Contains("blazeface-128-int8", r.Stdout);
         Assert.True(File.Exists(int8));
+
+        // The variant table takes the int8 model in the float one's place: the same graph, the same recorded frames.
+        string variants = Path.Combine(_dir, "variants.json");
+        r = Rtapp.Run(TimeSpan.FromMinutes(4), "bench", "--variants", "blazeface-128," + int8, "--frames-from", frames, "--warmup", "2", "--no-rt", "--report", variants);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using (var table = JsonDocument.Parse(File.ReadAllText(variants)))
+        {
+            var rows = table.RootElement.GetProperty("variants");
+            Assert.Equal(2, rows.GetArrayLength());
+            Assert.Equal("blazeface.int8", rows[1].GetProperty("name").GetString());
+            var agreement = rows[1].GetProperty("agreement");
+            Assert.Equal(40, agreement.GetProperty("frames").GetInt32());
+            Assert.True(agreement.GetProperty("both_found").GetInt32() >= 20, table.RootElement.ToString());
+            Assert.True(agreement.GetProperty("iou_p50").GetDouble() > 0.5, table.RootElement.ToString());
+        }
 
         string report = Path.Combine(_dir, "profile.json");
         r = Rtapp.Run(TimeSpan.FromMinutes(3), "profile", "--model", int8, "--runs", "30", "--warmup", "5", "--no-rt", "--trace-dir", _dir, "--report", report);

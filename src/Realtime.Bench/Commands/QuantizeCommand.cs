@@ -6,7 +6,6 @@ using System.IO;
 using Onnx;
 using Realtime.Bench.Quantization;
 using Realtime.Bench.Sessions;
-using Realtime.Bench.Variants;
 using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
@@ -19,8 +18,8 @@ namespace Realtime.Bench.Commands;
 /// <summary>
 /// <c>rtapp quantize MODEL.onnx --out MODEL.int8.onnx</c>: static int8 quantization (QDQ) with
 /// activation ranges calibrated on frames of the application's own source (a recording, or the
-/// application run live), then a check that ONNX Runtime loads the result; <c>--compare</c> sets
-/// the int8 model beside the float one in the variant table (latency and accuracy on real frames).
+/// application run live), then a check that ONNX Runtime loads and runs the result. The variant
+/// table (<c>rtapp bench --variants NAME,FILE.int8.onnx</c>) sets it beside the float model.
 /// </summary>
 internal sealed class QuantizeCommand : HostCommand
 {
@@ -38,8 +37,8 @@ internal sealed class QuantizeCommand : HostCommand
         Calibration: --calibration FILE.mcap (rtapp record; camera frames letterboxed into an NHWC float input, as the
         face tracker's preprocessing does) or --from-app (the application of --board/--demo runs and its own
         preprocessing writes the model's input). Conv, MatMul and Gemm get int8 weights and quantized activations;
-        every other operator stays float (counted). --compare runs both models on real frames (BlazeFace: detection
-        IoU against fp32 on the calibration frames or the profile's video; M-LSD: line agreement on track frames).
+        every other operator stays float (counted). rtapp bench --variants blazeface-128,OUT.onnx (or mlsd-tiny,OUT.onnx)
+        then sets the int8 model beside the float one: latency p50/p99 and accuracy on the same frames.
         """;
 
     private readonly Argument<string> _modelArg = new("model") { Description = "The float32 ONNX model.", HelpName = "MODEL.onnx" };
@@ -54,15 +53,13 @@ internal sealed class QuantizeCommand : HostCommand
         ("minmax", CalibrationMethod.MinMax), ("percentile", CalibrationMethod.Percentile), ("entropy", CalibrationMethod.Entropy));
     private readonly Option<bool> _perChannel = HostOptions.Flag("--per-channel", "Conv weights get one scale per output channel.");
     private readonly Option<string> _activations = HostOptions.Word("--activations", "Activation type (default: uint8).", "uint8", "int8");
-    private readonly Option<bool> _compare = HostOptions.Flag("--compare", "Then run fp32 and int8 side by side on real frames: latency p50/p99 and accuracy.");
-    private readonly Option<int?> _dataFrames = HostOptions.Number("--data-frames", 1, 1_000_000, "N", "With --compare: frames of real data compared.");
     private readonly Option<string> _assets = HostOptions.Text("--assets", "DIR", "The folder of models and videos.");
     private readonly Option<bool> _quiet = HostOptions.Flag("--quiet", "Print only the results.");
 
     /// <inheritdoc/>
     public override IReadOnlyList<Option> Options => new Option[]
     {
-        _out, _calibration, _fromApp, _board, _demo, _set, _frames, _method, _perChannel, _activations, _compare, _dataFrames, _assets, _quiet,
+        _out, _calibration, _fromApp, _board, _demo, _set, _frames, _method, _perChannel, _activations, _assets, _quiet,
     };
 
     /// <inheritdoc/>
@@ -80,7 +77,6 @@ internal sealed class QuantizeCommand : HostCommand
         if ((recording is null) == !fromApp) throw new UsageException("give one calibration source: --calibration FILE.mcap or --from-app");
         if (!fromApp && (cl.GetValue(_board) is not null || cl.GetValue(_demo) is not null || cl.GetValue(_set) is { Length: > 0 }))
             throw new UsageException("--board, --demo and --set choose the application of --from-app");
-        if (cl.GetValue(_dataFrames) is not null && !cl.GetValue(_compare)) throw new UsageException("--data-frames goes with --compare");
         int frames = cl.GetValue(_frames) ?? DefaultFrames;
         var method = cl.GetValue(_method) ?? CalibrationMethod.MinMax;
         var options = new QuantizeOptions(cl.GetValue(_perChannel), cl.GetValue(_activations) == "int8");
@@ -105,11 +101,9 @@ internal sealed class QuantizeCommand : HostCommand
         long[] shape;
         List<float[]> tensors;
         string data;
-        RecordedImages? images = null;
-        BoardProfile? profile = null;
         if (recording is not null)
         {
-            images = BenchCommand.ReadRecordedImages(recording, "the quantizer takes");
+            var images = ReadRecording(recording);
             // Camera frames go through the face tracker's preprocessing: letterboxed into an NHWC float image.
             if (declared.Length != 4 || declared[3] != 3 || declared[1] <= 0 || declared[2] <= 0)
                 throw new ProfileException(modelPath, new[] { $"input '{inputName}' is [{string.Join(",", declared)}]: camera frames from a recording calibrate an NHWC image input [1,H,W,3]; calibrate this model with --from-app" });
@@ -120,7 +114,6 @@ internal sealed class QuantizeCommand : HostCommand
         else
         {
             var (p, source) = ProfileCatalog.Load(cl.GetValue(_board) ?? "sim", cl.GetValue(_set) ?? [], cl.GetValue(_demo), host);
-            profile = p;
             var application = host.ApplicationFor(p, source, cl.GetValue(_demo));
             var setup = new BenchCommand.Setup
             {
@@ -177,47 +170,21 @@ internal sealed class QuantizeCommand : HostCommand
         foreach (string note in result.Notes) Console.WriteLine("  " + note);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {outPath}: {outBytes} bytes ({(double)outBytes / inBytes:0.00}× the float model's {inBytes}); ONNX Runtime loads and runs it"));
 
-        if (cl.GetValue(_compare))
-            return Compare(modelPath, outPath, assets, images, recording, profile, cl.GetValue(_dataFrames), host.Version);
+        // The variant table takes the int8 model as a variant of its family (the same graph, its model node's path overridden).
+        if (!quiet) Console.WriteLine($"Compare with the float model: rtapp bench --variants NAME,{outPath} (NAME: the float model's variant, e.g. blazeface-128 or mlsd-tiny)");
         return ExitCodes.Ok;
     }
 
-    /// <summary>
-    /// fp32 against int8 through the variant table of the model's family: the same frames, the same
-    /// preprocessing and decoder, interleaved frame by frame in one run.
-    /// </summary>
-    private static int Compare(string modelPath, string int8Path, string? assets, RecordedImages? images, string? recording, BoardProfile? profile, int? dataFrames, string version)
+    /// <summary>A recording's camera frames, read whole through <see cref="InputFile"/> (1 GiB is about 3,000 frames of the sim camera); they must be BGR24.</summary>
+    private static RecordedImages ReadRecording(string file)
     {
-        var known = new List<VariantSpec>(VariantBench.Known(assets));
-        known.AddRange(MlsdVariantBench.Known(assets));
-        VariantSpec? fp32 = null;
-        foreach (var k in known)
-            if (Path.GetFileName(k.ModelPath) == Path.GetFileName(modelPath)) fp32 = k;
-        if (fp32 is null)
-            throw new UsageException($"--compare: the variant table knows BlazeFace and M-LSD models ({Names(known)}); {Path.GetFileName(modelPath)} is neither");
-        fp32 = fp32 with { ModelPath = Path.GetFullPath(modelPath) };
-        var int8 = fp32 with { Name = fp32.Name + "-int8", ModelPath = Path.GetFullPath(int8Path), Description = fp32.Description + ", int8 (rtapp quantize)" };
-        var chosen = new List<VariantSpec> { fp32, int8 };
-        var settings = new OnnxSessionSettings { IntraOpThreads = profile?.Model.IntraOpThreads ?? 1 };
-        VariantReport report;
-        if (fp32.Family == "mlsd")
-        {
-            string building = AssetLocator.Resolve(assets, "images/building.jpg");
-            if (!File.Exists(building)) throw new ProfileException("--compare", new[] { $"image not found: {building} (the M-LSD table runs on it; ./scripts/fetch-assets.sh fetches it)" });
-            report = MlsdVariantBench.Run(chosen, building, dataFrames ?? 40, 10, settings);
-        }
-        else if (images is not null)
-            report = VariantBench.Run(chosen, images, recording!, dataFrames ?? images.Count, 10, settings);
-        else
-        {
-            string video = AssetLocator.Resolve(assets, profile?.Camera.Video ?? "video/Megamind.avi");
-            if (!File.Exists(video)) throw new ProfileException("--compare", new[] { $"video file not found: {video} (./scripts/fetch-assets.sh fetches it)" });
-            report = VariantBench.Run(chosen, video, dataFrames ?? 270, 10, settings);
-        }
-        report.Version = version;
-        report.Notes.Insert(0, "fp32 and int8 on the same frames, interleaved frame by frame in one run; agreement is the int8 model's against the fp32 one's.");
-        VariantSummary.Print(report);
-        return ExitCodes.Ok;
+        byte[] bytes = InputFile.ReadBytes(file, 1 << 30, out string? problem) ?? throw new ProfileException(file, new[] { problem! });
+        RecordedImages images;
+        try { images = RecordedImages.Read(bytes); }
+        catch (McapFormatException ex) { throw new ProfileException(file, new[] { ex.Message }); }
+        if (images.Format != PixelFormat.Bgr24)
+            throw new ProfileException(file, new[] { $"source '{images.Source}' of '{images.Application}' recorded {images.Width}×{images.Height} {images.Format} frames; calibration from a recording takes Bgr24 (a colour camera): use --from-app" });
+        return images;
     }
 
     /// <summary>The first <paramref name="count"/> frames of <paramref name="images"/> (looping) letterboxed into a <paramref name="width"/>×<paramref name="height"/> NHWC float tensor.</summary>
@@ -262,10 +229,4 @@ internal sealed class QuantizeCommand : HostCommand
         _ => "entropy",
     };
 
-    private static string Names(IReadOnlyList<VariantSpec> known)
-    {
-        var names = new List<string>();
-        foreach (var k in known) names.Add(k.Name);
-        return string.Join(", ", names);
-    }
 }
