@@ -82,6 +82,28 @@ public sealed class ColdStartOrderTests
     }
 
     [Fact]
+    public void OnnxRuntimeWritesNothingUnderHomeWhileItStartsUnlessItsTelemetryIsTurnedBackOn()
+    {
+        // ONNX Runtime 1.31's telemetry writes a device id and a SQLite database under ~/.cache while a
+        // session starts (disk writes on the cold-start path of a device); rtapp turns it off.
+        string Launch(string? telemetry)
+        {
+            string home = Rtapp.TempDir();
+            var env = new Dictionary<string, string> { ["HOME"] = home, ["XDG_CACHE_HOME"] = Path.Combine(home, ".cache") };
+            if (telemetry is not null) env["ORT_DISABLE_TELEMETRY"] = telemetry;
+            var r = Rtapp.Run(TimeSpan.FromMinutes(2), env, "run", "--frames", "1", "--warmup", "0", "--no-rt", "--quiet", "--report", Path.Combine(Rtapp.TempDir(), "r.json"));
+            Assert.True(r.ExitCode == 0, r.ToString());
+            return home;
+        }
+        string quiet = Launch(null);
+        Assert.Empty(Directory.GetFileSystemEntries(quiet, "*", SearchOption.AllDirectories));
+        // The control: turned back on, the same launch writes the database, so its absence above is rtapp's doing.
+        string chatty = Launch("0");
+        Assert.True(File.Exists(Path.Combine(chatty, ".cache", "Microsoft", "DeveloperTools", ".onnxruntime", "onnxruntime.db")),
+            string.Join(", ", Directory.GetFileSystemEntries(chatty, "*", SearchOption.AllDirectories)));
+    }
+
+    [Fact]
     public void AnUnknownPageCacheStateIsAUsageError()
     {
         var r = Rtapp.Run(TimeSpan.FromSeconds(60), "bench", "--cold-start", "1", "--page-cache", "lukewarm");
