@@ -106,9 +106,10 @@ public sealed class ComponentRegistry
     /// are then created on threads of their own beside the others. Every problem (an unknown type, a bad
     /// setting, a bad connection) is collected; one <see cref="ProfileException"/> names them all with
     /// the context's source (the file) and the field. What a factory gave the context to own is the
-    /// caller's to release by disposing <paramref name="context"/>.
+    /// caller's to release by disposing <paramref name="context"/>. <paramref name="created"/> is told
+    /// of each node as soon as it is created, on the thread that created it (a start-up timeline's stamps).
     /// </summary>
-    public AppGraph Build(AppProfile app, ComponentContext context, string fieldPrefix = "app", Action<IReadOnlyList<SinkNode>>? sinksOpen = null)
+    public AppGraph Build(AppProfile app, ComponentContext context, string fieldPrefix = "app", Action<IReadOnlyList<SinkNode>>? sinksOpen = null, Action<Node>? created = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(context);
@@ -122,6 +123,7 @@ public sealed class ComponentRegistry
             if (!IsSink(app.Nodes[i].Type)) continue;
             nodes[i] = Create(app.Nodes[i], $"{fieldPrefix}.nodes[{i}]", context, problems[i] = new List<string>());
             if (nodes[i] is SinkNode sink) sinks.Add(sink);
+            if (nodes[i] is { } node) created?.Invoke(node);
             else sinksFine = false;
         }
         // Only a complete set is announced safe; a sink that failed makes the build fail anyway.
@@ -138,7 +140,11 @@ public sealed class ComponentRegistry
             // A model's session creation runs ONNX Runtime's own code: a main thread's stack, not a small one.
             var thread = new Thread(() =>
             {
-                try { nodes[index] = Create(app.Nodes[index], $"{fieldPrefix}.nodes[{index}]", context, problems[index]!); }
+                try
+                {
+                    nodes[index] = Create(app.Nodes[index], $"{fieldPrefix}.nodes[{index}]", context, problems[index]!);
+                    if (nodes[index] is { } node) created?.Invoke(node);
+                }
                 catch (Exception ex) { Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(ex), null); }
             }, 8 << 20) { Name = $"create-{app.Nodes[i].Name}", IsBackground = true };
             thread.Start();
@@ -150,6 +156,7 @@ public sealed class ComponentRegistry
             {
                 if (problems[i] is not null) continue;
                 nodes[i] = Create(app.Nodes[i], $"{fieldPrefix}.nodes[{i}]", context, problems[i] = new List<string>());
+                if (nodes[i] is { } node) created?.Invoke(node);
             }
         }
         finally

@@ -243,6 +243,7 @@ public sealed class ComponentRegistryTests
         int mainThread = Environment.CurrentManagedThreadId;
         int modelThread = 0, sinksAnnouncedWhenModelStarted = -1, sinksAnnounced = 0;
         System.Text.StringBuilder? cameraShared = null, modelShared = null;
+        var createdOn = new System.Collections.Generic.List<(string Node, int Thread)>();
         var r = new ComponentRegistry()
             .Register("pattern-camera", (name, c, ctx) =>
             {
@@ -266,9 +267,13 @@ public sealed class ComponentRegistryTests
             { "nodes": [
                 { "name": "cam", "type": "pattern-camera" }, { "name": "mean", "type": "mean" },
                 { "name": "pid", "type": "follow" }, { "name": "servo", "type": "servo" } ],
-            """ + Connections + "}"), Context("board.json"), sinksOpen: _ => System.Threading.Interlocked.Increment(ref sinksAnnounced));
+            """ + Connections + "}"), Context("board.json"), sinksOpen: _ => System.Threading.Interlocked.Increment(ref sinksAnnounced),
+            created: n => { lock (createdOn) createdOn.Add((n.Name, Environment.CurrentManagedThreadId)); });
         Assert.NotEqual(mainThread, modelThread);
         Assert.Equal(1, sinksAnnouncedWhenModelStarted);
+        // Each node is told once, on the thread that created it.
+        createdOn.Sort((a, b) => string.CompareOrdinal(a.Node, b.Node));
+        Assert.Equal(new[] { ("cam", mainThread), ("mean", modelThread), ("pid", mainThread), ("servo", mainThread) }, createdOn);
         // What nodes share is one instance, whichever thread asked first.
         Assert.NotNull(cameraShared);
         Assert.Same(cameraShared, modelShared);
