@@ -7,7 +7,7 @@ namespace Realtime.Core.Scheduling;
 /// EDF's exact test for constrained-deadline periodic tasks on one processor (Baruah, Rosier and
 /// Howell; Buttazzo, Hard Real-Time Computing Systems, §4.6): schedulable if and only if U ≤ 1 and
 /// dbf(t) = Σ (⌊(t − Dᵢ)/Tᵢ⌋ + 1)·Cᵢ ≤ t at every absolute deadline t up to L, where L is the smaller of
-/// the synchronous busy period and, when U &lt; 1, max(Dmax, Σ(Tᵢ − Dᵢ)Uᵢ/(1 − U)). Each core is a set of its own.
+/// the synchronous busy period and, when U &lt; 1, max(Dmax, Σ(Tᵢ − Dᵢ)Uᵢ/(1 − U)) (and at least Dmax, so every task's first deadline is checked). Each core is a set of its own.
 /// </summary>
 public static class DemandBoundTest
 {
@@ -58,6 +58,8 @@ public static class DemandBoundTest
             double la = Math.Max(dMax, sum / (1 - u));
             if (la < bound) bound = (long)Math.Ceiling(la);
         }
+        // Checking further is harmless (dbf(t) ≤ t must hold at every t) and gives each task's first deadline a slack to report.
+        if (bound >= 0) bound = Math.Max(bound, dMax);
         if (bound < 0)
             return new DemandBound(core, false, u, 0, 0, Reason: $"the busy period at utilisation {u:0.####} is too long to check (past {long.MaxValue / 2} ns)");
 

@@ -83,7 +83,7 @@ internal static class Admission
             tasks.Add(new PeriodicTask(loop.Name, wcet, loop.PeriodNs, loop.DeadlineNs, loop.Core, np));
             for (int s = 0; s < ProfileLoader.StageNames.Length; s++)
                 if (loop.BudgetsNs[s] > 0 && Stage(t, ProfileLoader.StageNames[s]) is { } st && st.WorstUs * 1000 > loop.BudgetsNs[s])
-                    v.Items.Add(new CheckItem(CheckLevel.Warn, $"budget '{ProfileLoader.StageNames[s]}'", $"loop '{loop.Name}': its {WorstWhat(st)} {Ms(st.WorstUs * 1000)} is above its budget {Ms(loop.BudgetsNs[s])}: the watchdog's on_stage_overrun will see it",
+                    v.Items.Add(new CheckItem(CheckLevel.Warn, $"budget '{ProfileLoader.StageNames[s]}'", $"loop '{loop.Name}': its worst case {Ms(st.WorstUs * 1000)} ({WorstWhat(st)}) is above its budget {Ms(loop.BudgetsNs[s])}: the watchdog's on_stage_overrun will see it",
                         "raise the budget or make the stage cheaper"));
         }
 
