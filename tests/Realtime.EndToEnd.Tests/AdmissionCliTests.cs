@@ -71,7 +71,10 @@ public sealed class AdmissionCliTests
 
         var runRefused = Rtapp.Run(TimeSpan.FromMinutes(2), ["run", "--frames", "20", "--warmup", "2", "--no-rt", "--timing", timing, .. Impossible]);
         Assert.True(runRefused.ExitCode == 2, runRefused.ToString());
-        Assert.Contains($"{timing}: loop 'face-tracker': worst response", runRefused.Stderr);
+        // Bad input is one line: the refusal comes before anything else is said.
+        string line = Assert.Single(runRefused.Stderr.Trim().Split('\n'));
+        Assert.StartsWith($"rtapp: error: {timing}: loop 'face-tracker': worst response", line);
+        Assert.EndsWith("admission refuses the set (--override-admission runs it anyway)", line);
 
         string report = Path.Combine(dir, "forced.json");
         var forced = Rtapp.Run(TimeSpan.FromMinutes(3), ["run", "--frames", "20", "--warmup", "2", "--no-rt", "--timing", timing, "--override-admission", "--report", report, .. Impossible]);

@@ -141,8 +141,20 @@ internal static class Admission
         }
     }
 
-    /// <summary>Prints <paramref name="v"/>'s lines through the log (for <c>rtapp run</c>) and throws the refusal unless <paramref name="overridden"/>.</summary>
-    public static void ApplyAtRun(Verdict v, string timingPath, bool overridden)
+    /// <summary>
+    /// At <c>rtapp run</c>'s load: a refused set stops here, as one error line naming the timing file, the
+    /// loop and the numbers (exit 2), unless <paramref name="overridden"/>. Nothing is printed otherwise:
+    /// <see cref="ReportAtRun"/> says the rest once the loop is wired, so that bad input found while wiring
+    /// stays one line.
+    /// </summary>
+    public static void RefuseAtLoad(Verdict v, string timingPath, bool overridden)
+    {
+        if (v.Refusals.Count == 0 || overridden) return;
+        throw new ProfileException(timingPath, new[] { $"{string.Join("; ", v.Refusals)}; admission refuses the set ({OverrideFlag} runs it anyway)" });
+    }
+
+    /// <summary>Says what admission found through the log, once <c>rtapp run</c>'s loop is wired: a missing file and stale files as warnings, each loop's margin, an overridden refusal.</summary>
+    public static void ReportAtRun(Verdict v)
     {
         if (v.Missing is string missing)
         {
@@ -152,12 +164,6 @@ internal static class Admission
         foreach (var i in v.Items)
             if (i.Level == CheckLevel.Ok) Log.Info("admission", $"{i.What}: {i.Detail}");
             else if (i.Level == CheckLevel.Warn) Log.Warning("admission", $"{i.What}: {i.Detail}");
-        if (v.Refusals.Count == 0) return;
-        if (!overridden)
-        {
-            var lines = new List<string>(v.Refusals) { $"admission refuses the set ({OverrideFlag} runs it anyway)" };
-            throw new ProfileException(timingPath, lines);
-        }
         foreach (string r in v.Refusals) Log.Warning("admission", $"{r}; run anyway ({OverrideFlag})");
     }
 

@@ -129,8 +129,9 @@ internal sealed class RunCommand : HostCommand
         // Admission before anything is wired: a set whose measured worst case cannot meet its deadline does not start (unless overridden).
         string timingPath = TimingFiles.PathFor(board, cl.GetValue(_timing));
         var timing = TimingFile.Read(timingPath);
-        Admission.ApplyAtRun(Admission.Judge(profile, demoName, board, timingPath, timing,
-            timing is null ? "" : TimingFiles.ProfileHash(board, cl.GetValue(_set) ?? [], demoArg, host), timing is null ? new MachineInfo() : MachineFacts.Read()), timingPath, cl.GetValue(_overrideAdmission));
+        var admission = Admission.Judge(profile, demoName, board, timingPath, timing,
+            timing is null ? "" : TimingFiles.ProfileHash(board, cl.GetValue(_set) ?? [], demoArg, host), timing is null ? new MachineInfo() : MachineFacts.Read());
+        Admission.RefuseAtLoad(admission, timingPath, cl.GetValue(_overrideAdmission));
         LoopScenario? scenario = cl.GetValue(_scenario);
         FaultPlan? faults = null;
         if (cl.GetValue(_inject) is string spec)
@@ -289,6 +290,7 @@ internal sealed class RunCommand : HostCommand
         // The outputs are open (at their safe values): a signal that came while the model loaded
         // stops the loop before its first frame, and the usual path below reports it.
         stop.Attach(loop);
+        Admission.ReportAtRun(admission);
         if (!quiet)
             Console.WriteLine($"{host.ToolName} {host.Version}: {profile.Name} / {demoName}: {loop.Options.WarmupFrames} warm-up + " +
                 (continuous ? $"frames until stopped (report every {profile.Telemetry.IntervalS:0.###} s{(stateDir is null ? "" : $" into {stateDir}")}, last {loop.Options.RingFrames} frames kept)" : $"{loop.Options.Frames} frames") + ", " +
