@@ -3,9 +3,6 @@ using System.Collections.Generic;
 
 namespace Realtime.Hosting.Commands;
 
-/// <summary>How a checklist line came out.</summary>
-internal enum CheckLevel { Ok, Warn, Fail }
-
 /// <summary>One line of <c>rtapp check</c>'s checklist (and of admission at <c>rtapp run</c>): what, how it came out, and how to fix it.</summary>
 internal sealed record CheckItem(CheckLevel Level, string What, string Detail, string? Fix)
 {
