@@ -158,7 +158,8 @@ internal static class Admission
     {
         if (v.Missing is string missing)
         {
-            Log.Warning("admission", $"{missing}; the loop runs unadmitted");
+            // A note, not a warning: admission is for who calibrated (rtapp bench --calibrate); a first run has no file.
+            Log.Info("admission", $"{missing}; the loop runs unadmitted");
             return;
         }
         foreach (var i in v.Items)
