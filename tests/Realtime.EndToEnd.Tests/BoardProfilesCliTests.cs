@@ -128,5 +128,5 @@ public sealed class BoardProfilesCliTests
 
     [Fact]
     public void AnUnknownCameraFormatIsOneMessage() =>
-        AssertOneError(RunRpi5With("camera.format=rgb24"), "camera.format: unknown format 'rgb24' (expected yuyv, nv12, grey, mjpeg)");
+        AssertOneError(RunRpi5With("app.nodes[camera].config.format=rgb24"), "app.nodes[0].config.format: must be one of yuyv, nv12, grey, mjpeg, got 'rgb24'");
 }

@@ -154,7 +154,7 @@ public sealed class BundleTests : IDisposable
         File.WriteAllBytes(Path.Combine(assets, "models", "face_detection_front_128x128_barracuda.onnx"), model.AsSpan(0, model.Length - 100).ToArray());
         var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bundle", "--board", "generic-x86", "--assets", assets, "--out", TempDir());
         Assert.True(r.ExitCode == 2, r.ToString());
-        Assert.StartsWith("rtapp: error: boards/generic-x86.json (built in): model.sha256: SHA-256 of ", r.Stderr.Trim());
+        Assert.StartsWith("rtapp: error: boards/generic-x86.json (built in): app.nodes[2].config.sha256: SHA-256 of ", r.Stderr.Trim());
         Assert.Contains("truncated", r.Stderr);
         Assert.Single(r.Stderr.Trim().Split('\n'));
     }

@@ -23,6 +23,7 @@ using Realtime.Hosting;
 using Realtime.Hosting.Telemetry;
 using Realtime.Linux;
 using Realtime.Onnx;
+using Realtime.Onnx.Components;
 
 namespace Realtime.Bench.Commands;
 
@@ -203,7 +204,7 @@ internal sealed class BenchCommand : HostCommand
 
         var session = new OnnxSessionSettings
         {
-            IntraOpThreads = profile.Model.IntraOpThreads,
+            IntraOpThreads = DeclaredModel.IntraOpThreadsOf(profile.App),
             OptimizedModelCacheDir = cl.GetValue(_optimizedModel) is null ? null : cl.GetValue(_cache) ?? DefaultCache(),
             OptimizedModelFormat = cl.GetValue(_optimizedModel) ?? SavedModelFormat.Onnx,
         };
@@ -316,7 +317,7 @@ internal sealed class BenchCommand : HostCommand
             new("saved-ort", "the optimized graph saved once in ORT format (.ort), loaded with optimizations off", new[] { "--optimized-model", "ort", "--cache", cache }),
         };
         // The saved models are written once, here, before any launch is timed.
-        var settings = new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads };
+        var settings = new OnnxSessionSettings { IntraOpThreads = DeclaredModel.IntraOpThreadsOf(s.Profile.App) };
         Console.WriteLine($"rtapp {Version} bench --cold-start {launches}: {launches} launches (+1 priming) of each of {variants.Count} variants, interleaved: {binary} {string.Join(' ', args)}");
         foreach (string modelPath in modelPaths)
         {
@@ -366,28 +367,20 @@ internal sealed class BenchCommand : HostCommand
     }
 
     /// <summary>
-    /// The model files a launch loads: a graph application's model nodes' (each node's
-    /// <c>config.path</c>), else the profile's <c>model.path</c>; a missing one is refused by field.
+    /// The model files a launch loads: the graph's model nodes' (each node's <c>config.path</c>, as
+    /// <see cref="DeclaredModel"/> reads them); a missing one is refused by its field.
     /// </summary>
     private static List<string> ColdStartModels(Setup s)
     {
         var paths = new List<string>();
-        if (s.Application is GraphApplication && s.Profile.App is { } app)
+        foreach (var model in DeclaredModel.In(s.Profile.App))
         {
-            for (int i = 0; i < app.Nodes.Count; i++)
-            {
-                var node = app.Nodes[i];
-                if (node.Type != "onnx-model" || node.ConfigText("path") is not string relative) continue;
-                string path = AssetLocator.Resolve(s.Assets, relative);
-                if (!File.Exists(path)) throw new ProfileException(s.ProfileSource, new[] { $"app.nodes[{i}].config.path: model file not found: {path}" });
-                if (!paths.Contains(path)) paths.Add(path);
-            }
-            if (paths.Count == 0) throw new ProfileException(s.ProfileSource, new[] { "app.nodes: --cold-start times a model's load and the graph has no onnx-model node" });
-            return paths;
+            if (model.Path.Length == 0) continue; // the launch names it
+            string path = AssetLocator.Resolve(s.Assets, model.Path);
+            if (!File.Exists(path)) throw new ProfileException(s.ProfileSource, new[] { $"{model.Field}.path: model file not found: {path}" });
+            if (!paths.Contains(path)) paths.Add(path);
         }
-        string modelPath = AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
-        if (!File.Exists(modelPath)) throw new ProfileException(s.ProfileSource, new[] { $"model.path: model file not found: {modelPath}" });
-        paths.Add(modelPath);
+        if (paths.Count == 0) throw new ProfileException(s.ProfileSource, new[] { "app.nodes: --cold-start times a model's load and the graph has no onnx-model node" });
         return paths;
     }
 
@@ -452,7 +445,7 @@ internal sealed class BenchCommand : HostCommand
         string? framesFrom = cl.GetValue(_framesFrom);
         if (framesFrom is not null && chosen[0].Family != "blazeface")
             throw new UsageException($"--frames-from: the {chosen[0].Family} variants run on their own data ({(chosen[0].Family == "silero" ? "the speech recording" : "rendered track frames and building.jpg")}); camera frames from a recording are for the blazeface variants");
-        var settings = new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads };
+        var settings = new OnnxSessionSettings { IntraOpThreads = DeclaredModel.IntraOpThreadsOf(s.Profile.App) };
         Realtime.Bench.Variants.VariantReport report = null!;
         Realtime.Core.Reporting.SchedulingInfo scheduling;
         if (chosen[0].Family == "silero")
@@ -510,8 +503,10 @@ internal sealed class BenchCommand : HostCommand
         }
         else
         {
-            string video = AssetLocator.Resolve(s.Assets, s.Profile.Camera.Video ?? "video/Megamind.avi");
-            if (!File.Exists(video)) throw new ProfileException(s.ProfileSource, new[] { $"camera.video: video file not found: {video} (the variants run on it; ./scripts/fetch-assets.sh fetches it)" });
+            // The video the board's camera node plays (its config.video), else the world video.
+            int camera = s.Profile.App?.Nodes.FindIndex(n => n.ConfigText("video") is not null) ?? -1;
+            string video = AssetLocator.Resolve(s.Assets, camera >= 0 ? s.Profile.App!.Nodes[camera].ConfigText("video")! : "video/Megamind.avi");
+            if (!File.Exists(video)) throw new ProfileException(s.ProfileSource, new[] { $"{(camera >= 0 ? $"app.nodes[{camera}].config.video" : "--variants")}: video file not found: {video} (the variants run on it; ./scripts/fetch-assets.sh fetches it)" });
             int frames = dataFrames ?? 270;
             Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {Path.GetFileName(video)}, {frames} frames, interleaved frame by frame; reference {chosen[0].Name}");
             scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => report = VariantBench.Run(chosen, video, frames, warmup, settings));
@@ -889,7 +884,7 @@ internal sealed class BenchCommand : HostCommand
         if (!File.Exists(path)) return 1000; // the build that follows names the missing file
         try
         {
-            using var probe = BareModelBinding.Load(path, s.Shapes, new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads });
+            using var probe = BareModelBinding.Load(path, s.Shapes, new OnnxSessionSettings { IntraOpThreads = DeclaredModel.IntraOpThreadsOf(s.Profile.App) });
             return BenchPlanner.ProbeNs(probe);
         }
         catch (InvalidDataException ex)

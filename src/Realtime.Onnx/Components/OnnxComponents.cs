@@ -9,7 +9,7 @@ public static class OnnxComponents
     public static ComponentRegistry AddOnnxComponents(this ComponentRegistry r)
     {
         System.ArgumentNullException.ThrowIfNull(r);
-        r.Register("onnx-model", OnnxModelNode.Create, "an ONNX model: one port per model input and output, bound once, zero copy",
+        r.Register(OnnxModelNode.TypeName, OnnxModelNode.Create, "an ONNX model: one port per model input and output, bound once, zero copy",
             files: ReferencedFile.Fields("path"));
         return r;
     }
