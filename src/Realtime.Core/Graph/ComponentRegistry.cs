@@ -13,20 +13,23 @@ public sealed class ComponentRegistry
 {
     private readonly Dictionary<string, Registration> _types = new(StringComparer.Ordinal);
 
-    private readonly record struct Registration(ComponentFactory Factory, string Description, NodeRole? Role, FileReferences? Files);
+    private readonly record struct Registration(ComponentFactory Factory, string Description, NodeRole? Role, FileReferences? Files, IReadOnlyList<string>? Libraries);
 
     /// <summary>
     /// Registers <paramref name="type"/>; a name is registered once. <paramref name="role"/> says what
     /// its nodes are (a sink must say <see cref="NodeRole.Sink"/>): the registry builds and opens the
     /// sinks before anything else, and <see cref="BuildSinks"/> builds them alone, both from this
     /// declaration, so a node whose role differs from it is refused when it is built. <paramref name="files"/>
-    /// says which files a node's configuration references (<see cref="Files"/>: what a bundle packs).
+    /// says which files a node's configuration references (<see cref="Files"/>: what a bundle packs);
+    /// <paramref name="libraries"/> the native libraries its nodes load beside the binary (OpenCV's for
+    /// a video file's source: <see cref="NativeLibraries"/>, what a bundle ships only when a node needs it).
     /// </summary>
-    public ComponentRegistry Register(string type, ComponentFactory factory, string description = "", NodeRole? role = null, FileReferences? files = null)
+    public ComponentRegistry Register(string type, ComponentFactory factory, string description = "", NodeRole? role = null, FileReferences? files = null,
+        IReadOnlyList<string>? libraries = null)
     {
         if (Node.NameProblem(type) is { } why) throw new ArgumentException($"component type '{type}': {why}", nameof(type));
         ArgumentNullException.ThrowIfNull(factory);
-        if (!_types.TryAdd(type, new Registration(factory, description, role, files))) throw new ArgumentException($"component type '{type}' is already registered", nameof(type));
+        if (!_types.TryAdd(type, new Registration(factory, description, role, files, libraries))) throw new ArgumentException($"component type '{type}' is already registered", nameof(type));
         return this;
     }
 
@@ -82,6 +85,18 @@ public sealed class ComponentRegistry
             }
         }
         return files;
+    }
+
+    /// <summary>The native libraries the nodes of <paramref name="app"/> load, as their types declared them, each once.</summary>
+    public IReadOnlyList<string> NativeLibraries(AppProfile app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var libraries = new List<string>();
+        foreach (var node in app.Nodes)
+            if (_types.TryGetValue(node.Type ?? "", out var t) && t.Libraries is { } declared)
+                foreach (string library in declared)
+                    if (!libraries.Contains(library)) libraries.Add(library);
+        return libraries;
     }
 
     /// <summary>Whether <paramref name="type"/> was registered as a sink.</summary>

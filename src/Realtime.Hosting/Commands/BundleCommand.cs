@@ -55,6 +55,7 @@ internal sealed class BundleCommand : HostCommand
     /// <summary>The namespace bundle signatures are made in (ssh-keygen -Y sign -n), so no other signature of the same key passes.</summary>
     public const string SignatureNamespace = "rtapp-bundle";
 
+    // OpenCvNative.LibraryFile: the name component types over OpenCV declare (the host does not take Vision).
     private const string OpenCvLibrary = "libOpenCvSharpExtern.so";
 
     private RealtimeHost _host = null!;
@@ -107,7 +108,9 @@ internal sealed class BundleCommand : HostCommand
         // Only files inside the assets folder are packed: a profile cannot ship /etc/shadow or a key as its "model".
         var assetFiles = new List<(string Relative, string Full)>();
         var wiring = new ProfileAssets(profile, source, assets);
-        bool needsOpenCv = AddGraphAssets(profile, _host.Components, wiring, assetFiles);
+        AddGraphAssets(profile, _host.Components, wiring, assetFiles);
+        // OpenCV ships only where a node's type declares it loads it (a video file's source, a rendered camera).
+        bool needsOpenCv = profile.App is { } graph && _host.Components.NativeLibraries(graph).Contains(OpenCvLibrary);
         string profileText = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
         ProfileLoader.Parse(profileText, $"bundled {profile.Name}.json"); // what ships must load
 
@@ -123,13 +126,13 @@ internal sealed class BundleCommand : HostCommand
         foreach (string so in Directory.GetFiles(binaryDir, "*.so"))
         {
             string name = Path.GetFileName(so);
-            if (name == OpenCvLibrary && !needsOpenCv) continue; // only video files and the sim camera use OpenCV
+            if (name == OpenCvLibrary && !needsOpenCv) continue;
             CopyFile(so, Path.Combine(bin, name));
             libraries.Add(name);
         }
         libraries.Sort(StringComparer.Ordinal);
         if (needsOpenCv && !libraries.Contains(OpenCvLibrary))
-            Log.Warning("note", $"{profile.Name} uses a sim-video camera, which needs OpenCV, and there is no {OpenCvLibrary} for linux-{arch}: the bundle installs, but its demo stops with that message");
+            Log.Warning("note", $"{profile.Name} has a node that loads OpenCV (a video file's source, a rendered camera), and there is no {OpenCvLibrary} for linux-{arch}: the bundle installs, but its demo stops with that message");
 
         Directory.CreateDirectory(Path.Combine(stage, "boards"));
         File.WriteAllText(Path.Combine(stage, "boards", profile.Name + ".json"), profileText);
@@ -214,14 +217,12 @@ internal sealed class BundleCommand : HostCommand
     /// Adds every file the graph's nodes reference, as each component type declares them
     /// (<see cref="ComponentRegistry.Files"/>: a model, a recording and its phrase times, a video),
     /// at the same relative path under the assets folder; a missing one is refused by its field, and
-    /// so is one named by an absolute path (it would not be on the board). Whether a node needs OpenCV
-    /// (a sim-video source) is returned.
+    /// so is one named by an absolute path (it would not be on the board); a device (a camera's node)
+    /// is not packed. Each model node's file is checked against its pinned hash.
     /// </summary>
-    private static bool AddGraphAssets(BoardProfile profile, ComponentRegistry components, ProfileAssets wiring, List<(string Relative, string Full)> files)
+    private static void AddGraphAssets(BoardProfile profile, ComponentRegistry components, ProfileAssets wiring, List<(string Relative, string Full)> files)
     {
-        bool openCv = false;
-        if (profile.App is not { } app) return openCv;
-        foreach (var node in app.Nodes) openCv |= node.Type == "sim-video";
+        if (profile.App is not { } app) return;
         foreach (var file in components.Files(app))
         {
             if (file.Device) continue; // opened on the board, allowed by the unit: not packed
@@ -237,7 +238,6 @@ internal sealed class BundleCommand : HostCommand
         foreach (var model in DeclaredModel.In(app))
             if (model.Sha256 is not null && files.Find(f => f.Relative == model.Path).Full is string path && ModelFile.Mismatch(path, model.Sha256) is string mismatch)
                 throw wiring.Problem($"{model.Field}.sha256", mismatch);
-        return openCv;
     }
 
     /// <summary>

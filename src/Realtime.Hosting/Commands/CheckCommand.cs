@@ -181,9 +181,8 @@ internal sealed class CheckCommand : HostCommand
                     : "enable the SoC watchdog (Raspberry Pi: dtparam=watchdog=on) or remove watchdog.hardware_device"));
 
         // Every file the graph's nodes name, as their types declare them: each model node's file and
-        // pinned hash, then the others (videos, recordings); the graph is built only when they are all there.
+        // pinned hash, then the others (videos, recordings), each its own item; then the graph is built and started.
         string? assets = AssetLocator.Find(cl.GetValue(_assets));
-        int failsBefore = items.FindAll(i => i.Level == Level.Fail).Count;
         var models = DeclaredModel.In(p.App);
         foreach (var model in models) items.Add(CheckModel(model, assets));
         if (p.App is { } app)
@@ -197,8 +196,6 @@ internal sealed class CheckCommand : HostCommand
             }
         if (!GraphApplication.Composes(p))
             items.Add(new Item(Level.Fail, "app graph", "the profile has no app section: nothing to run", "add an app section (boards/sim.json has one)"));
-        else if (items.FindAll(i => i.Level == Level.Fail).Count > failsBefore)
-            items.Add(new Item(Level.Warn, "app graph", "not built: a file it needs fails above", null));
         else
             items.Add(CheckGraph(host, p, source, assets));
 
