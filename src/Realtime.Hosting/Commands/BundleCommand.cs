@@ -110,7 +110,9 @@ internal sealed class BundleCommand : HostCommand
         var wiring = new ProfileAssets(profile, source, assets);
         AddGraphAssets(profile, _host.Components, wiring, assetFiles);
         // OpenCV ships only where a node's type declares it loads it (a video file's source, a rendered camera).
-        bool needsOpenCv = profile.App is { } graph && _host.Components.NativeLibraries(graph).Contains(OpenCvLibrary);
+        bool needsOpenCv = false;
+        if (profile.App is { } graph)
+            foreach (string library in _host.Components.NativeLibraries(graph)) needsOpenCv |= library == OpenCvLibrary;
         string profileText = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
         ProfileLoader.Parse(profileText, $"bundled {profile.Name}.json"); // what ships must load
 
