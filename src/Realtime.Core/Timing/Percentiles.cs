@@ -41,23 +41,36 @@ public static class Percentiles
     /// </summary>
     public static LatencySummary FromHistogram(HistogramSnapshot h)
     {
-        ArgumentNullException.ThrowIfNull(h);
-        var s = new LatencySummary { Count = (int)Math.Min(h.Count, int.MaxValue) };
-        if (h.Count == 0) return s;
-        s.P50Us = h.ValueAtQuantile(0.50) / 1000.0;
-        s.P90Us = h.ValueAtQuantile(0.90) / 1000.0;
-        s.P95Us = h.ValueAtQuantile(0.95) / 1000.0;
-        s.P99Us = h.ValueAtQuantile(0.99) / 1000.0;
-        s.P999Us = h.ValueAtQuantile(0.999) / 1000.0;
-        s.MaxUs = h.MaxNs / 1000.0;
-        s.MeanUs = h.MeanNs / 1000.0;
-        var missing = new System.Collections.Generic.List<string>(3);
-        if (h.Count < MinSamplesP90) missing.Add("p90");
-        if (h.Count < MinSamplesP99) missing.Add("p99");
-        if (h.Count < MinSamplesP999) missing.Add("p999");
-        s.NotEstablished = missing.Count == 0 ? null : missing.ToArray();
+        var s = new LatencySummary();
+        FillFromHistogram(h, s);
         return s;
     }
+
+    /// <summary>
+    /// <see cref="FromHistogram"/> into a summary the caller keeps, allocating nothing (a service's
+    /// interval reports reuse theirs, so the telemetry thread causes no garbage collection).
+    /// </summary>
+    public static void FillFromHistogram(HistogramSnapshot h, LatencySummary s)
+    {
+        ArgumentNullException.ThrowIfNull(h);
+        ArgumentNullException.ThrowIfNull(s);
+        s.Count = (int)Math.Min(h.Count, int.MaxValue);
+        bool any = h.Count > 0;
+        s.P50Us = any ? h.ValueAtQuantile(0.50) / 1000.0 : 0;
+        s.P90Us = any ? h.ValueAtQuantile(0.90) / 1000.0 : 0;
+        s.P95Us = any ? h.ValueAtQuantile(0.95) / 1000.0 : 0;
+        s.P99Us = any ? h.ValueAtQuantile(0.99) / 1000.0 : 0;
+        s.P999Us = any ? h.ValueAtQuantile(0.999) / 1000.0 : 0;
+        s.MaxUs = any ? h.MaxNs / 1000.0 : 0;
+        s.MeanUs = any ? h.MeanNs / 1000.0 : 0;
+        s.NotEstablished = !any ? null : NotEstablishedFor(h.Count);
+    }
+
+    // The three possible lists, made once (a summary's list is read, never changed).
+    private static readonly string[] MissingAll = ["p90", "p99", "p999"], MissingP99Up = ["p99", "p999"], MissingP999 = ["p999"];
+
+    private static string[]? NotEstablishedFor(long count) =>
+        count < MinSamplesP90 ? MissingAll : count < MinSamplesP99 ? MissingP99Up : count < MinSamplesP999 ? MissingP999 : null;
 
     /// <summary>Summarises ascending-sorted nanosecond samples.</summary>
     public static LatencySummary SummarizeSorted(ReadOnlySpan<long> sorted)
@@ -73,11 +86,7 @@ public static class Percentiles
         s.P999Us = NearestRank(sorted, 99.9) / 1000.0;
         s.MaxUs = sorted[^1] / 1000.0;
         s.MeanUs = sum / sorted.Length / 1000.0;
-        var missing = new System.Collections.Generic.List<string>(3);
-        if (sorted.Length < MinSamplesP90) missing.Add("p90");
-        if (sorted.Length < MinSamplesP99) missing.Add("p99");
-        if (sorted.Length < MinSamplesP999) missing.Add("p999");
-        s.NotEstablished = missing.Count == 0 ? null : missing.ToArray();
+        s.NotEstablished = NotEstablishedFor(sorted.Length);
         return s;
     }
 }

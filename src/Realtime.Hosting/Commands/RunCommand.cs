@@ -300,7 +300,7 @@ internal sealed class RunCommand : HostCommand
         // Interval reports on the telemetry thread; SIGHUP asks for one now (the run goes on).
         using ContinuousReporter? reporter = telemetry is null ? null : new ContinuousReporter(telemetry,
             new IntervalReport { Tool = host.ToolName, Version = host.Version, Board = profile.Name, Demo = demoName, RateHz = Math.Round(1e9 / loop.Options.PeriodNs, 3), DeadlineUs = loop.Options.DeadlineNs / 1000 },
-            profile.Telemetry.IntervalS, stateDir, profile.Telemetry.KeepReports, Console.WriteLine, () => RealtimeScheduling.ApplyHousekeeping(th.Telemetry?.Cores, rt, "telemetry")) { Resources = resources };
+            profile.Telemetry.IntervalS, stateDir, profile.Telemetry.KeepReports, Console.Out.WriteLine, () => RealtimeScheduling.ApplyHousekeeping(th.Telemetry?.Cores, rt, "telemetry")) { Resources = resources };
         SchedulingInfo scheduling = new();
         LoopOutcome outcome = LoopOutcome.Faulted;
         long loopStartNs = 0;

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -33,7 +34,21 @@ public sealed class ContinuousReporter : IDisposable
     private readonly long _intervalNs;
     private readonly string? _stateDir;
     private readonly int _keep;
-    private readonly Action<string> _writeLine;
+    private readonly LineWriter _writeLine;
+    // One report, its JSON and its line, made once and overwritten by each report: a report on the
+    // telemetry thread allocates nothing, so a service's interval reports cause no garbage collection
+    // (a GC stops the pipeline thread too).
+    private readonly IntervalReport _report;
+    private readonly ResourceSummary _resources = new();
+    private readonly ArrayBufferWriter<byte> _json = new(64 * 1024);
+    private readonly Utf8JsonWriter _jsonWriter;
+    private readonly char[] _line = new char[1024];
+    private readonly byte[] _name = new byte[128];
+    private readonly AtomicFileWriter? _files;
+    // The interval reports in the folder, oldest first (a ring of names: rotation lists no folder).
+    private byte[][]? _kept;
+    private int[]? _keptLength;
+    private int _keptFirst, _keptCount;
     private readonly Action? _onThreadStart;
     private readonly HistogramSnapshot _run = new(), _before = new(), _interval = new(), _stage = new();
     private readonly AutoResetEvent _wake = new(false);
@@ -50,7 +65,7 @@ public sealed class ContinuousReporter : IDisposable
     /// <param name="keep">Interval reports kept in <paramref name="stateDir"/>.</param>
     /// <param name="writeLine">Where the summary line goes (stdout).</param>
     /// <param name="onThreadStart">Run first on the telemetry thread (its cores and policy).</param>
-    public ContinuousReporter(LoopTelemetry telemetry, IntervalReport template, double intervalS, string? stateDir, int keep, Action<string> writeLine, Action? onThreadStart = null)
+    public ContinuousReporter(LoopTelemetry telemetry, IntervalReport template, double intervalS, string? stateDir, int keep, LineWriter writeLine, Action? onThreadStart = null)
     {
         ArgumentNullException.ThrowIfNull(telemetry);
         ArgumentNullException.ThrowIfNull(template);
@@ -64,7 +79,20 @@ public sealed class ContinuousReporter : IDisposable
         _keep = Math.Max(1, keep);
         _writeLine = writeLine;
         _onThreadStart = onThreadStart;
+        _report = new IntervalReport
+        {
+            Tool = template.Tool, Version = template.Version, Board = template.Board, Demo = template.Demo,
+            RateHz = template.RateHz, DeadlineUs = template.DeadlineUs,
+        };
+        _report.Run.Stages = new Dictionary<string, LatencySummary>(StringComparer.Ordinal);
+        foreach (string stage in ProfileLoader.StageNames) _report.Run.Stages[stage] = new LatencySummary();
+        // Indented, as the context writes reports: the same bytes as before, into a buffer kept.
+        _jsonWriter = new Utf8JsonWriter(_json, new JsonWriterOptions { Indented = true });
+        if (stateDir is not null) _files = new AtomicFileWriter(stateDir);
     }
+
+    /// <summary>Takes each report's line (the journal's): a span of the reporter's own buffer, valid during the call.</summary>
+    public delegate void LineWriter(ReadOnlySpan<char> line);
 
     /// <summary>Seconds between reports.</summary>
     public double IntervalS { get; }
@@ -117,20 +145,26 @@ public sealed class ContinuousReporter : IDisposable
     /// <summary>
     /// Takes one report now (the telemetry thread's, or a test's): the line and, with a state
     /// directory, the JSON files. A file that cannot be written is said on stderr and the run goes on.
+    /// Returns the reporter's one report object, which the next report overwrites.
     /// </summary>
     public IntervalReport Report(string reason)
     {
         IntervalReport r = Take(reason);
-        _writeLine(Line(r));
-        if (_stateDir is not null)
+        _writeLine(_line.AsSpan(0, FormatLine(r, _line)));
+        if (_files is not null)
         {
             try
             {
-                string json = JsonSerializer.Serialize(r, ReportJsonContext.Default.IntervalReport);
-                string name = "interval-" + DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture) + "-" + r.Sequence.ToString(CultureInfo.InvariantCulture) + ".json";
-                ReportFile.WriteAtomically(Path.Combine(_stateDir, name), json);
-                ReportFile.WriteAtomically(Path.Combine(_stateDir, LatestName), json);
-                Rotate();
+                _json.ResetWrittenCount();
+                _jsonWriter.Reset(_json);
+                JsonSerializer.Serialize(_jsonWriter, r, ReportJsonContext.Default.IntervalReport);
+                _jsonWriter.Flush();
+                ReadOnlySpan<byte> json = _json.WrittenSpan;
+                if (_kept is null) ListKept();
+                int nameLength = IntervalName(r, _name);
+                _files.Write(_name.AsSpan(0, nameLength), json);
+                _files.Write(LatestNameUtf8, json);
+                Rotate(_name.AsSpan(0, nameLength));
                 Volatile.Write(ref _lastError, null);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -143,49 +177,58 @@ public sealed class ContinuousReporter : IDisposable
         return r;
     }
 
-    /// <summary>The next report's figures: the run so far and the interval since the last one.</summary>
+    private static ReadOnlySpan<byte> LatestNameUtf8 => "latest.json"u8;
+
+    /// <summary>"interval-yyyyMMddTHHmmss.fffZ-SEQUENCE.json": names sort by time.</summary>
+    private static int IntervalName(IntervalReport r, Span<byte> name)
+    {
+        "interval-"u8.CopyTo(name);
+        int at = 9;
+        r.WrittenAt.TryFormat(name[at..], out int n, "yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture);
+        at += n;
+        name[at++] = (byte)'-';
+        r.Sequence.TryFormat(name[at..], out n, default, CultureInfo.InvariantCulture);
+        at += n;
+        ".json"u8.CopyTo(name[at..]);
+        return at + 5;
+    }
+
+    /// <summary>The next report's figures: the run so far and the interval since the last one, in the reporter's one report object (overwritten by the next).</summary>
     public IntervalReport Take(string reason)
     {
         long now = MonotonicClock.NowNs();
         long frames = _telemetry.Frames, misses = _telemetry.DeadlineMisses, dropped = _telemetry.DroppedFrames, faults = _telemetry.SourceFaultFrames;
         _telemetry.EndToEnd.CopyTo(_run);
         _run.Minus(_before, _interval);
-        var r = new IntervalReport
+        IntervalReport r = _report;
+        r.Reason = reason;
+        r.Sequence = Interlocked.Increment(ref _sequence);
+        r.WrittenAt = DateTime.UtcNow;
+        r.UptimeS = Math.Round((now - _startNs) / 1e9, 3);
+        IntervalFigures i = r.Interval;
+        i.Seconds = Math.Round((now - _lastNs) / 1e9, 3);
+        i.Frames = frames - _framesBefore;
+        i.DeadlineMisses = misses - _missesBefore;
+        i.DroppedFrames = dropped - _droppedBefore;
+        i.SourceFaultFrames = faults - _faultsBefore;
+        Percentiles.FillFromHistogram(_interval, i.EndToEnd);
+        IntervalFigures run = r.Run;
+        run.Seconds = Math.Round((now - _startNs) / 1e9, 3);
+        run.Frames = frames;
+        run.DeadlineMisses = misses;
+        run.DroppedFrames = dropped;
+        run.SourceFaultFrames = faults;
+        Percentiles.FillFromHistogram(_run, run.EndToEnd);
+        for (int s = 0; s < ProfileLoader.StageNames.Length; s++)
         {
-            Tool = _template.Tool,
-            Version = _template.Version,
-            Board = _template.Board,
-            Demo = _template.Demo,
-            RateHz = _template.RateHz,
-            DeadlineUs = _template.DeadlineUs,
-            Reason = reason,
-            Sequence = Interlocked.Increment(ref _sequence),
-            WrittenAt = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            UptimeS = Math.Round((now - _startNs) / 1e9, 3),
-            Interval = new IntervalFigures
-            {
-                Seconds = Math.Round((now - _lastNs) / 1e9, 3),
-                Frames = frames - _framesBefore,
-                DeadlineMisses = misses - _missesBefore,
-                DroppedFrames = dropped - _droppedBefore,
-                SourceFaultFrames = faults - _faultsBefore,
-                EndToEnd = Percentiles.FromHistogram(_interval),
-            },
-            Run = new IntervalFigures
-            {
-                Seconds = Math.Round((now - _startNs) / 1e9, 3),
-                Frames = frames,
-                DeadlineMisses = misses,
-                DroppedFrames = dropped,
-                SourceFaultFrames = faults,
-                EndToEnd = Percentiles.FromHistogram(_run),
-                Stages = StageSummaries(),
-            },
-        };
+            _telemetry.StageLatency(s).CopyTo(_stage);
+            Percentiles.FillFromHistogram(_stage, run.Stages![ProfileLoader.StageNames[s]]);
+        }
+        r.Resources = null;
         if (Resources is { } res)
         {
             long samples = res.Sequence;
-            r.Resources = res.Summarize(_samplesBefore, samples);
+            if (res.SummarizeInto(_samplesBefore, samples, _resources)) r.Resources = _resources;
             _samplesBefore = samples;
         }
         _before.CopyFrom(_run);
@@ -193,49 +236,99 @@ public sealed class ContinuousReporter : IDisposable
         return r;
     }
 
-    private Dictionary<string, LatencySummary> StageSummaries()
-    {
-        var stages = new Dictionary<string, LatencySummary>(StringComparer.Ordinal);
-        for (int s = 0; s < ProfileLoader.StageNames.Length; s++)
-        {
-            _telemetry.StageLatency(s).CopyTo(_stage);
-            stages[ProfileLoader.StageNames[s]] = Percentiles.FromHistogram(_stage);
-        }
-        return stages;
-    }
-
     /// <summary>The journal's line: the interval's and the run's frames, misses and end-to-end p50/p99/max.</summary>
     public static string Line(IntervalReport r)
     {
-        ArgumentNullException.ThrowIfNull(r);
-        var c = CultureInfo.InvariantCulture;
-        IntervalFigures i = r.Interval, run = r.Run;
-        return string.Create(c, $"{r.Tool}: {r.Reason} #{r.Sequence}: last {i.Seconds:0.#} s: {i.Frames} frames, {i.DeadlineMisses} misses, e2e p50/p99/max {i.EndToEnd.P50Us / 1000:0.000}/{i.EndToEnd.P99Us / 1000:0.000}/{i.EndToEnd.MaxUs / 1000:0.000} ms; " +
-            $"run {run.Seconds:0.#} s: {run.Frames} frames, {run.DeadlineMisses} misses, e2e p50/p99/max {run.EndToEnd.P50Us / 1000:0.000}/{run.EndToEnd.P99Us / 1000:0.000}/{run.EndToEnd.MaxUs / 1000:0.000} ms (histogram, ±{r.RelativeError * 100:0.##} %)")
-            + (r.Resources is { } m ? string.Create(c, $"; process {m.ProcessCpuMean:0.00} cores, RSS {m.RssMaxMb:0.#} MB") + Machine(m) : "");
+        var buffer = new char[1024];
+        return new string(buffer, 0, FormatLine(r, buffer));
     }
 
-    /// <summary>The line's machine part: the pressures, frequency and temperature this machine has.</summary>
-    private static string Machine(ResourceSummary m)
+    /// <summary><see cref="Line"/> into <paramref name="dest"/> (1,024 characters hold any line), allocating nothing; returns its length.</summary>
+    public static int FormatLine(IntervalReport r, Span<char> dest)
     {
-        var c = CultureInfo.InvariantCulture;
-        string s = "";
-        if (m.CpuPressureMax is double cpu) s += string.Create(c, $", pressure cpu/mem/io {cpu:0.00}/{m.MemoryPressureMax ?? 0:0.00}/{m.IoPressureMax ?? 0:0.00}");
-        if (m.FrequencyRatioMin is double f) s += string.Create(c, $", core at ≥{f * 100:0} % of max");
-        if (m.TemperatureMaxC is double t) s += string.Create(c, $", ≤{t:0.#} °C");
-        return s;
+        ArgumentNullException.ThrowIfNull(r);
+        // Explicit TryFormat calls rather than an interpolated TryWrite: the handler boxes its
+        // numbers until the JIT has optimised it, so the first reports of a run would allocate.
+        IntervalFigures i = r.Interval, run = r.Run;
+        int at = 0;
+        Put(dest, ref at, r.Tool); Put(dest, ref at, ": "); Put(dest, ref at, r.Reason); Put(dest, ref at, " #"); Put(dest, ref at, r.Sequence);
+        Put(dest, ref at, ": last ");
+        Span(dest, ref at, i);
+        Put(dest, ref at, "; run ");
+        Span(dest, ref at, run);
+        Put(dest, ref at, " (histogram, ±"); Put(dest, ref at, r.RelativeError * 100, "0.##"); Put(dest, ref at, " %)");
+        if (r.Resources is { } m)
+        {
+            Put(dest, ref at, "; process "); Put(dest, ref at, m.ProcessCpuMean, "0.00"); Put(dest, ref at, " cores, RSS "); Put(dest, ref at, m.RssMaxMb, "0.#"); Put(dest, ref at, " MB");
+            // The machine's part: the pressures, frequency and temperature this machine has.
+            if (m.CpuPressureMax is double cpu)
+            {
+                Put(dest, ref at, ", pressure cpu/mem/io "); Put(dest, ref at, cpu, "0.00");
+                Put(dest, ref at, "/"); Put(dest, ref at, m.MemoryPressureMax ?? 0, "0.00");
+                Put(dest, ref at, "/"); Put(dest, ref at, m.IoPressureMax ?? 0, "0.00");
+            }
+            if (m.FrequencyRatioMin is double f) { Put(dest, ref at, ", core at ≥"); Put(dest, ref at, f * 100, "0"); Put(dest, ref at, " % of max"); }
+            if (m.TemperatureMaxC is double t) { Put(dest, ref at, ", ≤"); Put(dest, ref at, t, "0.#"); Put(dest, ref at, " °C"); }
+        }
+        return at;
     }
 
-    /// <summary>Deletes the oldest interval reports beyond the number kept (names sort by time).</summary>
-    private void Rotate()
+    /// <summary>"S s: N frames, M misses, e2e p50/p99/max A/B/C ms".</summary>
+    private static void Span(Span<char> dest, ref int at, IntervalFigures f)
+    {
+        Put(dest, ref at, f.Seconds, "0.#"); Put(dest, ref at, " s: "); Put(dest, ref at, f.Frames); Put(dest, ref at, " frames, ");
+        Put(dest, ref at, f.DeadlineMisses); Put(dest, ref at, " misses, e2e p50/p99/max ");
+        Put(dest, ref at, f.EndToEnd.P50Us / 1000, "0.000"); Put(dest, ref at, "/");
+        Put(dest, ref at, f.EndToEnd.P99Us / 1000, "0.000"); Put(dest, ref at, "/");
+        Put(dest, ref at, f.EndToEnd.MaxUs / 1000, "0.000"); Put(dest, ref at, " ms");
+    }
+
+    // A line that does not fit is cut, never an error: the JSON report has every figure.
+    private static void Put(Span<char> dest, ref int at, ReadOnlySpan<char> text)
+    {
+        int n = Math.Min(text.Length, dest.Length - at);
+        text[..n].CopyTo(dest[at..]);
+        at += n;
+    }
+
+    private static void Put(Span<char> dest, ref int at, long value)
+    {
+        if (value.TryFormat(dest[at..], out int n, default, CultureInfo.InvariantCulture)) at += n;
+    }
+
+    private static void Put(Span<char> dest, ref int at, double value, string format)
+    {
+        if (value.TryFormat(dest[at..], out int n, format, CultureInfo.InvariantCulture)) at += n;
+    }
+
+    /// <summary>Lists the interval reports already in the folder (earlier runs' too), oldest first, into the ring; those beyond the number kept go now.</summary>
+    private void ListKept()
     {
         var files = Directory.GetFiles(_stateDir!, "interval-*.json");
-        if (files.Length <= _keep) return;
         Array.Sort(files, StringComparer.Ordinal);
-        for (int i = 0; i < files.Length - _keep; i++)
+        _kept = new byte[_keep + 1][];
+        _keptLength = new int[_keep + 1];
+        for (int k = 0; k < _kept.Length; k++) _kept[k] = new byte[_name.Length];
+        foreach (string file in files)
         {
-            try { File.Delete(files[i]); }
-            catch (IOException) { /* gone already, or in use: the next rotation tries again */ }
+            byte[] name = System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file));
+            if (name.Length <= _name.Length) Rotate(name);
+        }
+    }
+
+    /// <summary>Adds <paramref name="name"/>, just written, to the ring and deletes the oldest beyond the number kept.</summary>
+    private void Rotate(ReadOnlySpan<byte> name)
+    {
+        int slot = (_keptFirst + _keptCount) % _kept!.Length;
+        name.CopyTo(_kept[slot]);
+        _keptLength![slot] = name.Length;
+        _keptCount++;
+        while (_keptCount > _keep)
+        {
+            // Gone already, or not allowed: nothing to do, the ring forgets it.
+            _files!.Delete(_kept[_keptFirst].AsSpan(0, _keptLength[_keptFirst]));
+            _keptFirst = (_keptFirst + 1) % _kept.Length;
+            _keptCount--;
         }
     }
 

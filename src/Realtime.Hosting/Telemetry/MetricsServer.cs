@@ -31,13 +31,14 @@ public sealed class MetricsServer : IDisposable
     // time for the GC's large-object heap, which only a full collection returns.
     private byte[] _body = new byte[64 * 1024];
     private readonly byte[] _head = new byte[512];
-    private readonly Func<(bool Healthy, string Text)> _health;
+    private readonly Func<(bool Healthy, ReadOnlyMemory<char> Text)> _health;
+    private readonly byte[] _healthBody = new byte[1024];
     private readonly Thread _thread;
     private readonly byte[] _request = new byte[MaxRequestBytes];
     private volatile bool _stopping;
     private long _scrapes, _rejected;
 
-    private MetricsServer(Socket listener, Func<ReadOnlyMemory<char>> metrics, Func<(bool, string)> health, TimeSpan clientTimeout, Action? onThreadStart)
+    private MetricsServer(Socket listener, Func<ReadOnlyMemory<char>> metrics, Func<(bool, ReadOnlyMemory<char>)> health, TimeSpan clientTimeout, Action? onThreadStart)
     {
         _listener = listener;
         _metrics = metrics;
@@ -88,14 +89,16 @@ public sealed class MetricsServer : IDisposable
         TimeSpan? clientTimeout = null, Action? onThreadStart = null)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        return Start(endpoint, () => metrics().AsMemory(), health, clientTimeout, onThreadStart);
+        ArgumentNullException.ThrowIfNull(health);
+        return Start(endpoint, () => metrics().AsMemory(), () => { var (healthy, text) = health(); return (healthy, text.AsMemory()); }, clientTimeout, onThreadStart);
     }
 
     /// <summary>
     /// As <see cref="Start(IPEndPoint, Func{string}, Func{ValueTuple{bool, string}}, TimeSpan?, Action)"/>, with
-    /// the body rendered into a buffer the caller keeps (<see cref="PrometheusText.Text"/>): a scrape then allocates nothing.
+    /// the bodies rendered into buffers the caller keeps (<see cref="PrometheusText.Text"/>; the health
+    /// line, up to 1,023 bytes): a scrape or a health check then allocates nothing.
     /// </summary>
-    public static MetricsServer Start(IPEndPoint endpoint, Func<ReadOnlyMemory<char>> metrics, Func<(bool Healthy, string Text)> health,
+    public static MetricsServer Start(IPEndPoint endpoint, Func<ReadOnlyMemory<char>> metrics, Func<(bool Healthy, ReadOnlyMemory<char> Text)> health,
         TimeSpan? clientTimeout = null, Action? onThreadStart = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -176,7 +179,12 @@ public sealed class MetricsServer : IDisposable
         else if (path.SequenceEqual("/healthz"u8))
         {
             var (healthy, text) = _health();
-            Reply(client, healthy ? 200 : 503, healthy ? "OK" : "Service Unavailable", "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(text + "\n"), bodyless: head_, counted: false);
+            ReadOnlySpan<char> status = text.Span;
+            // A line too long for the buffer is cut: it is a status for a person or a probe, not data.
+            if (Encoding.UTF8.GetMaxByteCount(status.Length) >= _healthBody.Length) status = status[..Math.Min(status.Length, (_healthBody.Length - 1) / 3 - 1)];
+            int size = Encoding.UTF8.GetBytes(status, _healthBody);
+            _healthBody[size++] = (byte)'\n';
+            Reply(client, healthy ? 200 : 503, healthy ? "OK" : "Service Unavailable", "text/plain; charset=utf-8", _healthBody.AsSpan(0, size), bodyless: head_, counted: false);
         }
         else if (path.SequenceEqual("/"u8))
             Reply(client, 200, "OK", "text/plain; charset=utf-8", "rtapp: /metrics (Prometheus), /healthz\n"u8, bodyless: head_, counted: false);

@@ -164,11 +164,25 @@ public sealed class ResourceSampler : IDisposable
     /// <summary>Samples <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive) in a few figures (those still kept); null when there are none.</summary>
     public ResourceSummary? Summarize(long from, long to)
     {
+        var r = new ResourceSummary();
+        return SummarizeInto(from, to, r) ? r : null;
+    }
+
+    /// <summary>
+    /// <see cref="Summarize"/> into a summary the caller keeps (every figure overwritten), allocating
+    /// nothing; false, and <paramref name="r"/> untouched, when there are no samples in the span.
+    /// </summary>
+    public bool SummarizeInto(long from, long to, ResourceSummary r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
         long taken = Sequence;
         to = Math.Min(to, taken);
         from = Math.Max(from, Math.Max(0, taken - _ring.Length + 1));
-        if (to <= from) return null;
-        var r = new ResourceSummary { Samples = (int)(to - from) };
+        if (to <= from) return false;
+        r.Samples = (int)(to - from);
+        r.CpuPressureMax = r.MemoryPressureMax = r.IoPressureMax = r.IoWaitMax = r.TemperatureMaxC = r.FrequencyRatioMin = r.FrequencyMhzMin = null;
+        r.ProcessCpuMax = 0;
+        r.ThrottledSamples = r.HotSamples = r.MemoryPressureSamples = r.IoPressureSamples = 0;
         double cpuSum = 0;
         long firstRss = -1, lastRss = -1, maxRss = 0;
         for (long i = from; i < to; i++)
@@ -198,7 +212,7 @@ public sealed class ResourceSampler : IDisposable
         r.ProcessCpuMax = Math.Round(r.ProcessCpuMax, 4);
         r.RssMaxMb = Math.Round(maxRss / 1e6, 3);
         r.RssGrowthMb = firstRss < 0 ? 0 : Math.Round((lastRss - firstRss) / 1e6, 3);
-        return r;
+        return true;
     }
 
     /// <summary>The report's section: every kept sample (time from <paramref name="runStartNs"/>) and their summary.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Net;
 using System.Threading;
@@ -132,17 +133,46 @@ public sealed class RunMetrics : IDisposable
         return _text.Text;
     }
 
-    private (bool, string) Health()
+    private readonly char[] _health = new char[256];
+
+    // Written into a buffer kept: a health probe every few seconds for months starts no garbage collection.
+    private (bool, ReadOnlyMemory<char>) Health()
     {
         ILoopHeartbeat? loop = _loop;
-        if (loop is null) return (false, "starting: the loop is not running yet");
+        if (loop is null) return (false, "starting: the loop is not running yet".AsMemory());
         long last = loop.LastProgressNs;
         long age = MonotonicClock.NowNs() - last;
-        if (last == 0) return (false, "starting: no frame yet");
-        if (age > _stallNs) return (false, $"stalled: no progress for {age / 1_000_000} ms ({loop.FramesRun} frames run)");
-        LoopTelemetry? t = _telemetry;
-        return (true, $"running: {loop.FramesRun} frames, {t?.DeadlineMisses ?? 0} deadline misses");
+        if (last == 0) return (false, "starting: no frame yet".AsMemory());
+        Span<char> text = _health;
+        int at;
+        bool healthy = age <= _stallNs;
+        if (!healthy)
+        {
+            at = Put(text, 0, "stalled: no progress for ");
+            at = Put(text, at, age / 1_000_000);
+            at = Put(text, at, " ms (");
+            at = Put(text, at, loop.FramesRun);
+            at = Put(text, at, " frames run)");
+        }
+        else
+        {
+            at = Put(text, 0, "running: ");
+            at = Put(text, at, loop.FramesRun);
+            at = Put(text, at, " frames, ");
+            at = Put(text, at, _telemetry?.DeadlineMisses ?? 0);
+            at = Put(text, at, " deadline misses");
+        }
+        return (healthy, _health.AsMemory(0, at));
     }
+
+    private static int Put(Span<char> text, int at, string s)
+    {
+        s.AsSpan().CopyTo(text[at..]);
+        return at + s.Length;
+    }
+
+    private static int Put(Span<char> text, int at, long v) =>
+        v.TryFormat(text[at..], out int n, default, CultureInfo.InvariantCulture) ? at + n : at;
 
     /// <inheritdoc/>
     public void Dispose()

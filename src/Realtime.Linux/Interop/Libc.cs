@@ -81,6 +81,22 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     public static partial nint write(int fd, void* buf, nuint count);
 
+    public const int O_CREAT = 0x40;
+    public const int O_TRUNC = 0x200;
+
+    /// <summary>open(2) with a NUL-terminated UTF-8 path already in memory (no marshalling, no allocation) and a mode for O_CREAT.</summary>
+    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true)]
+    public static partial int open(byte* path, int flags, uint mode);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int fsync(int fd);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int rename(byte* oldPath, byte* newPath);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int unlink(byte* path);
+
     [LibraryImport(Lib)]
     public static partial int close(int fd);
 

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
@@ -52,7 +53,7 @@ public sealed class ContinuousReporterTests : IDisposable
         var (loop, telemetry) = Continuous(warmup: 20, ring: 64);
         using var _ = loop;
         var lines = new System.Collections.Generic.List<string>();
-        var reporter = new ContinuousReporter(telemetry, new IntervalReport { Board = "sim", Demo = "test" }, 60, null, 3, lines.Add);
+        var reporter = new ContinuousReporter(telemetry, new IntervalReport { Board = "sim", Demo = "test" }, 60, null, 3, l => lines.Add(l.ToString()));
 
         loop.RunFrames(20 + 300);
         IntervalReport first = reporter.Take("interval");
@@ -105,7 +106,7 @@ public sealed class ContinuousReporterTests : IDisposable
         using var _ = loop;
         Assert.Null(ContinuousReporter.CheckStateDirectory(_dir));
         var lines = new System.Collections.Generic.List<string>();
-        var reporter = new ContinuousReporter(telemetry, new IntervalReport { Tool = "rtapp", Board = "sim", Demo = "test" }, 60, _dir, 3, lines.Add);
+        var reporter = new ContinuousReporter(telemetry, new IntervalReport { Tool = "rtapp", Board = "sim", Demo = "test" }, 60, _dir, 3, l => lines.Add(l.ToString()));
         for (int i = 1; i <= 5; i++)
         {
             loop.RunFrames(100);
@@ -122,6 +123,90 @@ public sealed class ContinuousReporterTests : IDisposable
         Assert.Contains($"100 frames, {Misses(400, 500)} misses", lines[4], StringComparison.Ordinal);
         Assert.Contains($"500 frames, {Misses(0, 500)} misses", lines[4], StringComparison.Ordinal);
         Assert.Null(reporter.LastWriteError);
+    }
+
+    [Fact]
+    public void AReportWithItsFilesItsLineAndTheMachinesSummaryAllocatesNothingOnceWarm()
+    {
+        var (loop, telemetry) = Continuous(warmup: 0, ring: 16);
+        using var _ = loop;
+        Directory.CreateDirectory(_dir);
+        // An earlier run's reports: they count towards the number kept, oldest deleted first.
+        File.WriteAllText(Path.Combine(_dir, "interval-20000101T000000.000Z-1.json"), "{}");
+        File.WriteAllText(Path.Combine(_dir, "interval-20000101T000001.000Z-2.json"), "{}");
+        using var sampler = new ResourceSampler(periodS: 0.05, capacity: 64);
+        sampler.SampleNow();
+        long lines = 0;
+        char[] lastLine = new char[1024];
+        int lastLength = 0;
+        var reporter = new ContinuousReporter(telemetry, new IntervalReport { Tool = "rtapp", Board = "sim", Demo = "test" }, 60, _dir, 3,
+            l => { lines++; l.CopyTo(lastLine); lastLength = l.Length; }) { Resources = sampler };
+        // Warm: the first reports list the folder, size the buffers and JIT what they run.
+        for (int i = 0; i < 3; i++) { loop.RunFrames(50); sampler.SampleNow(); reporter.Report("interval"); }
+
+        long allocated = 0;
+        for (int i = 0; i < 20; i++)
+        {
+            loop.RunFrames(50);
+            sampler.SampleNow();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            reporter.Report(i % 2 == 0 ? "interval" : "sighup");
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Assert.Equal(0, allocated);
+        Assert.Null(reporter.LastWriteError);
+        Assert.Equal(23, lines);
+
+        // What the reports hold is what the allocating path wrote: the last one, in the file and the line.
+        string[] kept = Directory.GetFiles(_dir, "interval-*.json");
+        Array.Sort(kept, StringComparer.Ordinal);
+        Assert.Equal(3, kept.Length);
+        Assert.EndsWith("-23.json", kept[2], StringComparison.Ordinal);
+        string latestText = File.ReadAllText(Path.Combine(_dir, ContinuousReporter.LatestName));
+        Assert.Equal(File.ReadAllText(kept[2]), latestText);
+        using var latest = JsonDocument.Parse(latestText);
+        JsonElement root = latest.RootElement;
+        Assert.Equal(23, root.GetProperty("sequence").GetInt64());
+        Assert.Equal("sighup", root.GetProperty("reason").GetString());
+        Assert.Equal(50, root.GetProperty("interval").GetProperty("frames").GetInt64());
+        Assert.Equal(50, root.GetProperty("interval").GetProperty("end_to_end").GetProperty("count").GetInt32());
+        Assert.Equal(1150, root.GetProperty("run").GetProperty("frames").GetInt64());
+        Assert.Equal(6, root.GetProperty("run").GetProperty("stages").EnumerateObject().Count());
+        Assert.True(root.GetProperty("resources").GetProperty("samples").GetInt32() >= 1);
+        Assert.True(root.GetProperty("resources").GetProperty("rss_max_mb").GetDouble() > 0);
+        DateTime written = root.GetProperty("written_at").GetDateTime();
+        Assert.Equal(DateTimeKind.Utc, written.Kind);
+        Assert.InRange(written, DateTime.UtcNow.AddHours(-1), DateTime.UtcNow.AddMinutes(1));
+        string line = new(lastLine, 0, lastLength);
+        Assert.StartsWith("rtapp: sighup #23: last ", line, StringComparison.Ordinal);
+        Assert.Contains("run ", line, StringComparison.Ordinal);
+        Assert.Contains("1150 frames", line, StringComparison.Ordinal);
+        Assert.Contains(" MB", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFolderThatFillsUpIsSaidAndTheOldReportsStayWhole()
+    {
+        var (loop, telemetry) = Continuous(warmup: 0, ring: 16);
+        using var _ = loop;
+        Directory.CreateDirectory(_dir);
+        var reporter = new ContinuousReporter(telemetry, new IntervalReport { Tool = "rtapp", Board = "sim", Demo = "test" }, 60, _dir, 3, _ => { });
+        loop.RunFrames(10);
+        reporter.Report("interval");
+        Assert.Null(reporter.LastWriteError);
+        // A folder that is gone (as a removed or unmounted state directory is): the write fails, is named, the run goes on.
+        Directory.Delete(_dir, recursive: true);
+        loop.RunFrames(10);
+        reporter.Report("interval");
+        Assert.NotNull(reporter.LastWriteError);
+        Assert.Contains("No such file", reporter.LastWriteError, StringComparison.Ordinal);
+        Directory.CreateDirectory(_dir);
+        loop.RunFrames(10);
+        reporter.Report("interval");
+        Assert.Null(reporter.LastWriteError);
+        using var latest = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, ContinuousReporter.LatestName)));
+        Assert.Equal(3, latest.RootElement.GetProperty("sequence").GetInt64());
+        Assert.Empty(Directory.GetFiles(_dir, ".*.tmp"));
     }
 
     [Fact]

@@ -94,7 +94,7 @@ public sealed class MetricsServerTests
     }
 
     [Fact]
-    public void AScrapeAllocatesNothingOnTheTelemetryThreadOnceItsBuffersHaveGrown()
+    public void AScrapeOrAHealthProbeAllocatesNothingOnTheTelemetryThreadOnceItsBuffersHaveGrown()
     {
         // A scrape every 100 ms for months must never start a garbage collection: a GC stops the
         // pipeline thread too. Everything one scrape does on the server's thread (accept, read the
@@ -106,6 +106,7 @@ public sealed class MetricsServerTests
         var text = new PrometheusText();
         string labels = PrometheusText.Labels(("application", "face-tracker"));
         var allocated = new long[200];
+        char[] health = "running and more".ToCharArray();
         int calls = 0;
         using MetricsServer server = MetricsServer.Start(new IPEndPoint(IPAddress.Loopback, 0), () =>
         {
@@ -116,18 +117,20 @@ public sealed class MetricsServerTests
             h.CopyTo(snapshot);
             text.Histogram("rtapp_end_to_end_latency_seconds", "Capture to actuation, per frame.", snapshot, labels);
             return text.Text;
-        }, () => (true, "running"));
+        }, () => (true, health.AsMemory(0, 7)));
         string first = "";
         for (int i = 0; i < 130; i++)
         {
             string answer = Raw(server.Endpoint, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
             Assert.StartsWith("HTTP/1.1 200 OK\r\n", answer, StringComparison.Ordinal);
             if (i == 0) first = answer;
+            // A health probe between two scrapes is counted with them.
+            Assert.EndsWith("\r\n\r\nrunning\n", Raw(server.Endpoint, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray()), StringComparison.Ordinal);
         }
         Assert.Contains("rtapp_end_to_end_latency_seconds_count{application=\"face-tracker\"} ", first, StringComparison.Ordinal);
         Assert.Contains("rtapp_deadline_seconds{application=\"face-tracker\"} 0.033\n", first, StringComparison.Ordinal);
         Assert.Equal(130, server.Scrapes);
         long bytes = allocated[129] - allocated[29];
-        Assert.True(bytes == 0, $"100 scrapes allocated {bytes} B on the telemetry thread");
+        Assert.True(bytes == 0, $"100 scrapes and 100 health probes allocated {bytes} B on the telemetry thread");
     }
 }
