@@ -93,6 +93,23 @@ public sealed class TrackCamera : IFrameSource, ITickListener
         Laps.Update(progress, t);
     }
 
+    /// <summary>
+    /// Places the robot at pose <paramref name="pose"/> of <paramref name="poses"/> spread evenly round
+    /// the track, by a fixed rule: offset up to ±4 cm from the centreline and turned up to ±15° from
+    /// it, so the set holds the line straight ahead, off to a side and across the view. The robot is
+    /// only placed, never driven (an open-loop data set: what the camera sees does not follow the motors).
+    /// </summary>
+    public void PlaceAt(int pose, int poses)
+    {
+        if (poses < 1) throw new ArgumentOutOfRangeException(nameof(poses), "at least one pose");
+        int i = pose % poses;
+        var p = _track.At(_track.Length * i / poses);
+        double off = 4 * Math.Sin(i * 1.7), turn = 15 * Math.PI / 180 * Math.Sin(i * 2.3);
+        _plant.Place(p.X - Math.Sin(p.Heading) * off, p.Y + Math.Cos(p.Heading) * off, p.Heading + turn);
+        // No lap is driven: only the distance from the centreline is kept (the frame's figure).
+        CrossTrackCm = _track.Project(_plant.X, _plant.Y).SignedDistance;
+    }
+
     /// <summary>Renders the camera's image for the robot's pose now into <paramref name="into"/>.</summary>
     private unsafe void Render(OutputArray into)
     {

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
+using Realtime.Bench.Variants;
 using Realtime.Core.Profiles;
 using Realtime.Demos;
 using Realtime.Linux;
@@ -46,14 +48,47 @@ internal static class BenchPipelines
         return new ApplicationTarget(instance, modelNode);
     }
 
+    /// <summary>
+    /// The sim board's application <paramref name="demo"/> with <paramref name="sets"/> applied, built from
+    /// <paramref name="components"/> (the host's when null) as a ladder's lane: single-stream, no floor.
+    /// </summary>
+    public static ApplicationTarget Lane(string demo, IReadOnlyList<string> sets, int frames, int warmup, Realtime.Core.Graph.ComponentRegistry? components = null)
+    {
+        var host = new Realtime.Hosting.RealtimeHost("test").AddDemos();
+        var (profile, source) = Realtime.Hosting.ProfileCatalog.Load(TestAssets.SimProfile, sets, demo, host);
+        var application = components is null ? host.ApplicationFor(profile, source, demo) : new Realtime.Hosting.GraphApplication(components, demo);
+        var instance = application.Build(new Realtime.Hosting.ApplicationContext(profile, source)
+        {
+            AssetsDirectory = TestAssets.Dir, Overrides = BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, measureFloor: false),
+        });
+        return new ApplicationTarget(instance);
+    }
+
+    /// <summary>The sim board's application <paramref name="demo"/> as the ladders see it: the roles around its model node <paramref name="model"/>.</summary>
+    public static LadderGraph Graph(string demo, string model)
+    {
+        var host = new Realtime.Hosting.RealtimeHost("test").AddDemos();
+        var (profile, _) = Realtime.Hosting.ProfileCatalog.Load(TestAssets.SimProfile, Array.Empty<string>(), demo, host);
+        return LadderGraph.Around(demo, profile.App!, model);
+    }
+
+    /// <summary>The frames <c>rtapp record</c> records of the sim board's <paramref name="demo"/>'s source <paramref name="source"/>.</summary>
+    public static Realtime.Core.Recording.RecordedImages Record(string demo, string source, int frames)
+    {
+        using var plain = Lane(demo, Array.Empty<string>(), frames, 0);
+        var loop = plain.Application.Loop.GraphLoop!;
+        try { return RecordedFramesSource.Record(loop, demo, source, frames); }
+        finally { loop.ShutdownOutputs(); }
+    }
+
     /// <summary>Runs a variant ladder's lanes on a fresh thread (the pipeline thread), as rtapp does.</summary>
-    public static BenchRun[] RunLanes(System.Collections.Generic.IReadOnlyList<ApplicationTarget> lanes)
+    public static BenchRun[] RunLanes(IReadOnlyList<VariantLane> lanes)
     {
         BenchRun[]? runs = null;
         Exception? failure = null;
         var t = new Thread(() =>
         {
-            try { runs = Realtime.Bench.Variants.VariantLanes.Run(lanes); }
+            try { runs = VariantLanes.Run(lanes); }
             catch (Exception ex) { failure = ex; }
         }, 1 << 20);
         t.Start();

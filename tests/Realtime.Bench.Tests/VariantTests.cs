@@ -2,12 +2,13 @@ using System.Collections.Generic;
 using System.Linq;
 using Realtime.Bench.Variants;
 using Realtime.Core.Decoding;
-using Realtime.Onnx;
+using Realtime.Core.Profiles;
+using Realtime.Demos;
 using Realtime.Tests;
 
 namespace Realtime.Bench.Tests;
 
-/// <summary>The trade-off table's agreement measure on known boxes, and BlazeFace 128 against 256 on the real video.</summary>
+/// <summary>The trade-off table's agreement measure on known boxes, and BlazeFace 128 against 256 through the face tracker's graph on its recorded frames.</summary>
 public sealed class VariantTests
 {
     private static FaceDetection Box(float x, float y, float w) => new() { Count = 1, Best = new FaceBox { CenterX = x, CenterY = y, Width = w, Height = w, Score = 0.9f } };
@@ -34,25 +35,63 @@ public sealed class VariantTests
     }
 
     [Fact]
-    public void BlazeFace256WithItsOwnAnchorsFindsTheFacesBlazeFace128FindsInTheSamePlaces()
+    public void BlazeFace256IsTheTrackersGraphWithItsOverridesAndFindsTheFacesWhere128DoesOnRecordedFrames()
     {
+        // The face tracker's camera as rtapp record records it (the mount held), then each variant's graph plays those frames.
+        var graph = BenchPipelines.Graph("face-tracker", "blazeface");
+        Assert.Equal(("pre", "camera", "faces", "tracker"), (graph.Pre, graph.Source, graph.Decoder, graph.Controller));
+        var images = BenchPipelines.Record("face-tracker", "camera", 40);
+        Assert.Equal((40, 320, 240), (images.Count, images.Width, images.Height));
+        var components = RecordedFramesSource.Register(new Realtime.Hosting.RealtimeHost("test").AddDemos().Components, images, graph.SourcePort(LoadApp("face-tracker")));
         var known = VariantBench.Known(TestAssets.Dir);
-        var report = VariantBench.Run(known, TestAssets.Megamind, frames: 40, warmup: 3, new OnnxSessionSettings());
-        Assert.Equal("blazeface-128", report.Reference);
-        Assert.Equal(new[] { "blazeface-128", "blazeface-256" }, report.Variants.Select(v => v.Name));
-        var small = report.Variants[0];
-        var large = report.Variants[1];
-        Assert.Null(small.Agreement);
-        Assert.Equal(40, small.Infer.Count);
-        Assert.Equal(40, large.Total.Count);
-        Assert.Equal(256, large.InputSize);
-        // Megamind's face is in nearly every frame; both models find it, and where (with the 256 model's
-        // stride-16 anchors) its box overlaps the 128 model's: a wrong anchor layout would put it elsewhere.
-        Assert.True(small.FramesWithFace >= 36, $"128 found faces in {small.FramesWithFace} of 40 frames");
-        var a = large.Agreement!;
-        Assert.True(a.BothFound >= 36, $"both found a face in {a.BothFound} of 40 frames");
-        Assert.True(a.IouP50 >= 0.6, $"IoU p50 {a.IouP50}");
-        Assert.True(a.CenterDistancePxP50 < 30, $"centres {a.CenterDistancePxP50} px apart");
+        Assert.Contains("app.nodes[faces].config.input_size=256", known[1].SetsFor(graph));
+        var lanes = VariantLanes.Build(known, graph, new[] { $"source:type={RecordedFramesSource.TypeName}", "source:config=null" }, 43,
+            sets => BenchPipelines.Lane("face-tracker", sets, 40, 3, components));
+        try
+        {
+            Assert.Equal("face_detection_back_256x256_barracuda.onnx", System.IO.Path.GetFileName(lanes[1].Target.Model.Path));
+            var report = VariantBench.Report(lanes, BenchPipelines.RunLanes(lanes), "recorded", 3);
+            Assert.Equal("blazeface-128", report.Reference);
+            Assert.Equal(new[] { "blazeface-128", "blazeface-256" }, report.Variants.Select(v => v.Name));
+            var small = report.Variants[0];
+            var large = report.Variants[1];
+            Assert.Null(small.Agreement);
+            Assert.Equal(40, report.Frames);
+            Assert.Equal(40, small.Infer.Count);
+            Assert.Equal(40, large.Total.Count);
+            Assert.Equal(256, large.InputSize);
+            // The held camera looks at Megamind's face: both graphs find it in most frames, and where (with the 256
+            // model's anchors derived from its own output shapes) its box overlaps the 128 model's.
+            Assert.True(small.FramesWithFace >= 30, $"128 found faces in {small.FramesWithFace} of 40 frames");
+            var a = large.Agreement!;
+            Assert.True(a.BothFound >= 30, $"both found a face in {a.BothFound} of 40 frames");
+            Assert.True(a.IouP50 >= 0.6, $"IoU p50 {a.IouP50}");
+            // Boxes are in the camera's pixels (the decoder's 0..1 of the image, scaled back): centres a few pixels apart, not all at 0.
+            Assert.True(a.CenterDistancePxP95 > 0 && a.CenterDistancePxP50 < 30, $"centres {a.CenterDistancePxP50} px apart (p50), {a.CenterDistancePxP95} (p95)");
+        }
+        finally
+        {
+            foreach (var lane in lanes) lane.Dispose();
+        }
+    }
+
+    [Fact]
+    public void AVariantWhoseModelDoesNotFitTheGraphsDecoderIsNamedWithItsOverrides()
+    {
+        var graph = BenchPipelines.Graph("face-tracker", "blazeface");
+        // M-LSD in the face tracker's graph: its outputs are not the SSD decoder's inputs.
+        var misfit = new VariantSpec("mlsd-in-faces", "blazeface", TestAssets.Get("models/mlsd_320x320_tiny.onnx"), 320, "a misfit",
+            new[] { "model:config.path=models/mlsd_320x320_tiny.onnx", "model:config.sha256=null" });
+        var ex = Assert.Throws<ProfileException>(() => VariantLanes.Build(new[] { misfit }, graph, System.Array.Empty<string>(), 4,
+            sets => BenchPipelines.Lane("face-tracker", sets, 4, 0)));
+        Assert.StartsWith("variant mlsd-in-faces (app.nodes[blazeface].config.path=models/mlsd_320x320_tiny.onnx app.nodes[blazeface].config.sha256=null): ", ex.Problems[0]);
+        Assert.Contains("blazeface", ex.Problems[0][100..]);
+    }
+
+    internal static Realtime.Core.Profiles.AppProfile LoadApp(string demo)
+    {
+        var host = new Realtime.Hosting.RealtimeHost("test").AddDemos();
+        return Realtime.Hosting.ProfileCatalog.Load(TestAssets.SimProfile, System.Array.Empty<string>(), demo, host).Profile.App!;
     }
 }
 
@@ -94,13 +133,13 @@ public sealed class VadVariantTests
         var known = VadVariantBench.Known(TestAssets.Dir);
         int chunks = VadVariantBench.ChunksPerPass(speech);
         // Each variant is the voice relay's graph with its override list (fp16: another model, no sr constant, no sha256).
-        var lanes = new List<ApplicationTarget>();
+        var graph = BenchPipelines.Graph("voice-relay", "vad");
+        Assert.Equal(("window", "mic", "speech"), (graph.Pre, graph.Source, graph.Decoder));
+        var lanes = VariantLanes.Build(known, graph, System.Array.Empty<string>(), chunks + 3, sets => BenchPipelines.Lane("voice-relay", sets, chunks, 3));
         try
         {
-            foreach (var v in known) lanes.Add(BenchPipelines.VoiceRelay(BenchScenario.SingleStream, chunks, 3, v.SetsFor("vad").ToArray()));
-            Assert.Equal("silero_vad_half.onnx", System.IO.Path.GetFileName(lanes[1].Model.Path));
-            var runs = BenchPipelines.RunLanes(lanes);
-            var report = VadVariantBench.Report(known, lanes, runs, speech, 3);
+            Assert.Equal("silero_vad_half.onnx", System.IO.Path.GetFileName(lanes[1].Target.Model.Path));
+            var report = VadVariantBench.Report(lanes, BenchPipelines.RunLanes(lanes), speech, 3);
             Assert.Equal(new[] { "silero-fp32", "silero-fp16" }, report.Variants.Select(v => v.Name));
             Assert.Equal(chunks, report.Frames);
             foreach (var v in report.Variants)
@@ -122,7 +161,7 @@ public sealed class VadVariantTests
     }
 }
 
-/// <summary>M-LSD large against tiny on rendered track frames and building.jpg.</summary>
+/// <summary>M-LSD large against tiny through the line follower's graph at placed poses.</summary>
 public sealed class MlsdVariantTests
 {
     [Fact]
@@ -139,23 +178,35 @@ public sealed class MlsdVariantTests
     }
 
     [Fact]
-    public void TinyFindsTheTrackLineWhereLargeDoesAndAgreesOnItsOffset()
+    public void TinyFindsTheTrackLineWhereLargeDoesAtPlacedPosesAndAgreesOnItsOffsetAndBearing()
     {
+        // The line follower's graph, its robot placed at 12 poses round the track (never driven), its steering's gate off.
+        var graph = BenchPipelines.Graph("line-follower", "mlsd");
+        Assert.Equal(("pre", "robot", "lines", "steering"), (graph.Pre, graph.Source, graph.Decoder, graph.Controller));
         var known = MlsdVariantBench.Known(TestAssets.Dir);
-        var report = MlsdVariantBench.Run(known, TestAssets.Get("images/building.jpg"), trackFrames: 12, warmup: 1, new OnnxSessionSettings());
-        Assert.Equal("mlsd-large", report.Reference);
-        Assert.Equal(new[] { "mlsd-large", "mlsd-tiny" }, report.Variants.Select(v => v.Name));
-        Assert.Equal(13, report.Frames);
-        var large = report.Variants[0];
-        var tiny = report.Variants[1];
-        Assert.Null(large.Lines);
-        Assert.Equal(13, tiny.Infer.Count);
-        // The line is in view in every track frame: both find it, and put it in nearly the same place.
-        Assert.Equal(12, large.FramesWithLine);
-        Assert.Equal(12, tiny.FramesWithLine);
-        var a = tiny.Lines!;
-        Assert.Equal(12, a.LineBothFound);
-        Assert.True(a.OffsetDiffCmP95 < 2.5, $"line offsets differ by {a.OffsetDiffCmP95} cm (p95)");
-        Assert.True(a.SegmentRecallPct > 30, $"tiny found {a.SegmentRecallPct}% of large's segments again");
+        var lanes = VariantLanes.Build(known, graph, MlsdVariantBench.PlacedPoses(12), 13, sets => BenchPipelines.Lane("line-follower", sets, 12, 1));
+        try
+        {
+            var report = MlsdVariantBench.Report(lanes, BenchPipelines.RunLanes(lanes), "placed", 1);
+            Assert.Equal("mlsd-large", report.Reference);
+            Assert.Equal(new[] { "mlsd-large", "mlsd-tiny" }, report.Variants.Select(v => v.Name));
+            Assert.Equal(12, report.Frames);
+            var large = report.Variants[0];
+            var tiny = report.Variants[1];
+            Assert.Null(large.Lines);
+            Assert.Equal(12, tiny.Infer.Count);
+            // The line is in view at every pose: both find it, and put it in nearly the same place.
+            Assert.True(large.FramesWithLine >= 11, $"large found the line in {large.FramesWithLine} of 12 frames");
+            Assert.True(tiny.FramesWithLine >= 11, $"tiny found the line in {tiny.FramesWithLine} of 12 frames");
+            var a = tiny.Lines!;
+            Assert.True(a.LineBothFound >= 10, $"both found the line in {a.LineBothFound} of 12 frames");
+            Assert.True(a.OffsetDiffCmP95 < 2.5, $"line offsets differ by {a.OffsetDiffCmP95} cm (p95)");
+            Assert.True(a.AngleDiffDegP95 < 10, $"bearings differ by {a.AngleDiffDegP95}° (p95)");
+            Assert.True(a.SegmentRecallPct > 10, $"tiny found {a.SegmentRecallPct}% of large's segments again");
+        }
+        finally
+        {
+            foreach (var lane in lanes) lane.Dispose();
+        }
     }
 }

@@ -287,7 +287,7 @@ public sealed class CompareNaiveCommandTests
     }
 }
 
-/// <summary><c>rtapp bench --variants</c>: the trade-off table on the real models and the real video.</summary>
+/// <summary><c>rtapp bench --variants</c>: the trade-off table on the real models, through the application's graph, on open-loop frames.</summary>
 public sealed class VariantsCommandTests
 {
     [Fact]
@@ -296,6 +296,9 @@ public sealed class VariantsCommandTests
         string report = Path.Combine(Rtapp.TempDir(), "variants.json");
         var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--variants", "blazeface-128,blazeface-256", "--data-frames", "40", "--warmup", "3", "--no-rt", "--report", report);
         Assert.True(r.ExitCode == 0, r.ToString());
+        // Each lane is the face tracker's graph on the frames rtapp record records (the mount held), recorded first.
+        Assert.Contains("through the face-tracker graph on 40 frames of 'face-tracker''s camera as rtapp record records them", r.Stdout);
+        Assert.Contains("app.nodes[faces].config.input_size=256", r.Stdout);
         Assert.Contains("infer p50", r.Stdout);
         Assert.Contains("IoU p50", r.Stdout);
         Assert.Contains("blazeface-256 against blazeface-128: inference p50", r.Stdout);
@@ -304,6 +307,17 @@ public sealed class VariantsCommandTests
         Assert.Equal(2, v.GetArrayLength());
         Assert.Equal(40, v[1].GetProperty("infer").GetProperty("count").GetInt32());
         Assert.True(v[1].GetProperty("agreement").GetProperty("both_found").GetInt32() > 30);
+        Assert.True(v[1].GetProperty("agreement").GetProperty("iou_p50").GetDouble() > 0.6);
+    }
+
+    [Fact]
+    public void AVariantWhoseModelIsMissingIsNamedExit2()
+    {
+        string empty = Rtapp.TempDir();
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--variants", "mlsd", "--assets", empty, "--no-rt");
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains("mlsd-large: model file not found: " + Path.Combine(empty, "models", "mlsd_320x320_large.onnx"), r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
     }
 
     [Theory]

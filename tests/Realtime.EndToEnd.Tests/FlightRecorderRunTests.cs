@@ -263,6 +263,11 @@ public sealed class FlightRecorderRunTests
         r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--variants", "silero", "--frames-from", frames, "--no-rt");
         Assert.True(r.ExitCode == 2, r.ToString());
         Assert.Contains("--frames-from: the silero variants run on their own data", r.Stderr);
+        // The M-LSD ladder runs over the line follower's graph: the face tracker's frames are another application's.
+        r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--variants", "mlsd", "--frames-from", frames, "--no-rt");
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains($"{frames}: a recording of 'face-tracker''s camera; the ladder runs over 'line-follower', whose camera is 'robot'", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
     }
 
     private static void Refused(string file, string why)

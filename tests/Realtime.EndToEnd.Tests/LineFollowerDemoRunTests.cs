@@ -52,11 +52,15 @@ public sealed class LineFollowerDemoRunTests
         var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--variants", "mlsd", "--data-frames", "8", "--warmup", "1", "--report", report);
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("mlsd-tiny against mlsd-large", r.Stdout);
+        // Each lane is the line follower's graph, its robot placed round the track (an open loop), its steering's gate off.
+        Assert.Contains("through the line-follower graph on 8 frames of 'line-follower''s robot from poses placed round the track", r.Stdout);
+        Assert.Contains("app.nodes[robot].config.placed_poses=8 app.nodes[steering].config.gate_cm=0", r.Stdout);
         using var doc = JsonDocument.Parse(File.ReadAllText(report));
         var v = doc.RootElement.GetProperty("variants");
         Assert.Equal("mlsd-large", v[0].GetProperty("name").GetString());
         Assert.Equal("mlsd-tiny", v[1].GetProperty("name").GetString());
-        Assert.Equal(9, v[1].GetProperty("infer").GetProperty("count").GetInt32());
-        Assert.Equal(8, v[1].GetProperty("lines").GetProperty("line_both_found").GetInt32());
+        Assert.Equal(8, v[1].GetProperty("infer").GetProperty("count").GetInt32());
+        Assert.True(v[1].GetProperty("lines").GetProperty("line_both_found").GetInt32() >= 7, doc.RootElement.ToString());
+        Assert.True(v[1].GetProperty("lines").GetProperty("offset_diff_cm_p95").GetDouble() < 2.5, doc.RootElement.ToString());
     }
 }

@@ -32,7 +32,7 @@ namespace Realtime.Bench.Commands;
 /// interleaved, a JSON report and an HTML page per run; and, by option, cold start over many
 /// launches, the naive loop beside the optimized one, model variants side by side.
 /// </summary>
-internal sealed class BenchCommand : HostCommand
+internal sealed partial class BenchCommand : HostCommand
 {
     /// <summary>The host's version, as this run's reports and headings record it.</summary>
     private static string Version = "";
@@ -89,7 +89,7 @@ internal sealed class BenchCommand : HostCommand
     private readonly Option<string> _compare = HostOptions.Word("--compare", "The newcomer's naive loop beside the optimized one.", "naive");
     private readonly Option<string> _variants = HostOptions.Text("--variants", "blazeface|silero|mlsd|NAME,…", "Model variants side by side.");
     private readonly Option<int?> _dataFrames = HostOptions.Number("--data-frames", 1, 1_000_000, "N", "Frames of data the variants are compared on.");
-    private readonly Option<string> _framesFrom = HostOptions.Text("--frames-from", "FILE.mcap", "With --variants blazeface: the camera frames of a recording (rtapp record, rtapp run --record) instead of the profile's video.");
+    private readonly Option<string> _framesFrom = HostOptions.Text("--frames-from", "FILE.mcap", "With --variants blazeface or mlsd: the camera frames of a recording of the ladder's application (rtapp record, rtapp run --record) instead of the ladder's own open-loop frames.");
     private readonly Option<int?> _coldStart = HostOptions.Number("--cold-start", 1, 100_000, "N", "Launch 'run' N times and time its start.");
     private readonly Option<string> _pageCache = HostOptions.Word("--page-cache", "Cold start after a restart (warm), a power-on (cold: the page cache dropped, as root), or both (default: warm).", "warm", "cold", "both");
     private readonly Option<bool> _sustainedRate = HostOptions.Flag("--sustained-rate", "Search the highest rate kept with 0 misses.");
@@ -241,7 +241,7 @@ internal sealed class BenchCommand : HostCommand
         }
 
         if (cl.GetValue(_framesFrom) is not null && cl.GetValue(_variants) is null)
-            throw new UsageException("--frames-from: the variant table's frames (--variants blazeface); a scenario run reads its application's own sources");
+            throw new UsageException("--frames-from: the variant table's frames (--variants blazeface or mlsd); a scenario run reads its application's own sources");
         if (cl.GetValue(_variants) is string variantList)
         {
             if (model is not null) throw new UsageException("--variants names the models itself: leave out --model");
@@ -382,146 +382,6 @@ internal sealed class BenchCommand : HostCommand
         }
         if (paths.Count == 0) throw new ProfileException(s.ProfileSource, new[] { "app.nodes: --cold-start times a model's load and the graph has no onnx-model node" });
         return paths;
-    }
-
-    /// <summary>A recording's camera frames, as the face detectors' lanes take them (BGR24); anything else is the file's problem, named.</summary>
-    private static RecordedImages ReadRecordedImages(string file)
-    {
-        // A recording is read whole; 1 GiB is about 3,000 frames of the sim face tracker's camera.
-        byte[] bytes = InputFile.ReadBytes(file, 1 << 30, out string? problem) ?? throw new ProfileException(file, new[] { problem! });
-        RecordedImages images;
-        try { images = RecordedImages.Read(bytes); }
-        catch (McapFormatException ex) { throw new ProfileException(file, new[] { ex.Message }); }
-        if (images.Format != PixelFormat.Bgr24)
-            throw new ProfileException(file, new[] { $"source '{images.Source}' of '{images.Application}' recorded {images.Width}×{images.Height} {images.Format} frames; the blazeface variants take Bgr24 (a colour camera)" });
-        return images;
-    }
-
-    /// <summary>
-    /// The board's application whose graph runs <paramref name="model"/> (an onnx-model node's
-    /// <c>config.path</c> as the profile gives it): its name, that node, its profile; null when none
-    /// does. The chosen application (--demo, or the profile's) is looked at first, then every other the host runs.
-    /// </summary>
-    private static (string Demo, string Node, BoardProfile Profile, string Source)? GraphRunning(Setup s, string model)
-    {
-        var host = s.Host ?? throw new InvalidOperationException("a ladder needs the host");
-        var names = new List<string>();
-        if (s.Application?.Name is string chosen) names.Add(chosen);
-        foreach (string n in host.Applications.Names) if (!names.Contains(n)) names.Add(n);
-        foreach (string name in names)
-        {
-            BoardProfile profile;
-            string source;
-            try { (profile, source) = ProfileCatalog.Load(s.Board, s.Sets, name, host); }
-            catch (ProfileException) { continue; }   // an application this board cannot carry
-            if (profile.App is null) continue;
-            foreach (var node in profile.App.Nodes)
-                if (node.Type == "onnx-model" && node.ConfigText("path") == model) return (name, node.Name, profile, source);
-        }
-        return null;
-    }
-
-    private int VariantsMode(ParseResult cl, Setup s, string list, int warmup)
-    {
-        var known = new List<VariantSpec>(VariantBench.Known(s.Assets));
-        known.AddRange(VadVariantBench.Known(s.Assets));
-        known.AddRange(MlsdVariantBench.Known(s.Assets));
-        var chosen = new List<VariantSpec>();
-        foreach (string raw in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            bool found = false;
-            foreach (var k in known)
-                if (k.Name == raw || k.Family == raw) { found = true; if (!chosen.Contains(k)) chosen.Add(k); }
-            if (found) continue;
-            throw new UsageException($"--variants: unknown variant '{raw}'; known: {Names(known)} (or a family name: blazeface, silero, mlsd)");
-        }
-        if (chosen.Count == 0) throw new UsageException("--variants: no variant named");
-        foreach (var v in chosen)
-        {
-            if (v.Family != chosen[0].Family) throw new UsageException($"--variants: {chosen[0].Name} and {v.Name} answer different questions; compare variants of one model family at a time");
-            if (!File.Exists(v.ModelPath)) throw new ProfileException("--variants", new[] { $"{v.Name}: model file not found: {v.ModelPath} (./scripts/fetch-assets.sh fetches it)" });
-        }
-        int? dataFrames = cl.GetValue(_dataFrames);
-        string? framesFrom = cl.GetValue(_framesFrom);
-        if (framesFrom is not null && chosen[0].Family != "blazeface")
-            throw new UsageException($"--frames-from: the {chosen[0].Family} variants run on their own data ({(chosen[0].Family == "silero" ? "the speech recording" : "rendered track frames and building.jpg")}); camera frames from a recording are for the blazeface variants");
-        var settings = new OnnxSessionSettings { IntraOpThreads = DeclaredModel.IntraOpThreadsOf(s.Profile.App) };
-        Realtime.Bench.Variants.VariantReport report = null!;
-        Realtime.Core.Reporting.SchedulingInfo scheduling;
-        if (chosen[0].Family == "silero")
-        {
-            // The lanes are the board's graph that runs the reference model, each with the variant's overrides of that model node.
-            var graph = GraphRunning(s, VadVariantBench.Reference)
-                ?? throw new ProfileException(s.ProfileSource, new[] { $"app: no application of this board runs {VadVariantBench.Reference} in an onnx-model node (the silero variants are overrides of that node)" });
-            string recording = graph.Profile.App!.Nodes.Find(n => n.Type == VadVariantBench.SourceType)?.ConfigText("path")
-                ?? throw new ProfileException(graph.Source, new[] { $"app.nodes: application '{graph.Demo}' has no {VadVariantBench.SourceType} node with a path (the silero variants are scored against its recording's phrase times)" });
-            SpeechRecording speech;
-            try
-            {
-                speech = SpeechRecording.Load(AssetLocator.Resolve(s.Assets, recording));
-            }
-            catch (Exception ex) when (ex is IOException or InvalidDataException)
-            {
-                throw new ProfileException("--variants", new[] { $"the speech recording cannot be read: {ex.Message}" });
-            }
-            int perPass = VadVariantBench.ChunksPerPass(speech);
-            int passes = Math.Max(1, (int)Math.Ceiling((dataFrames ?? 1000) / (double)perPass));
-            Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {speech.Source}; {passes} pass(es) of {perPass} chunks through the {graph.Demo} graph, lanes taking turns every {BenchDriver.BlockFrames} chunks; reference {chosen[0].Name}");
-            var lanes = new List<ApplicationTarget>();
-            try
-            {
-                // Each lane is the application built with the variant's overrides, before the pipeline thread takes its scheduling (as rtapp run loads).
-                foreach (var v in chosen)
-                    lanes.Add((ApplicationTarget)Build(s.With(v.SetsFor(graph.Node), demo: graph.Demo, modelNode: graph.Node), BenchScenario.SingleStream, passes * perPass, warmup, measureFloor: false));
-                BenchRun[] runs = null!;
-                scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => runs = VariantLanes.Run(lanes));
-                report = VadVariantBench.Report(chosen, lanes, runs, speech, warmup);
-            }
-            finally
-            {
-                foreach (var lane in lanes) lane.Dispose();
-            }
-            report.Notes.Add($"Each variant is the {graph.Demo} graph with its overrides ({string.Join("; ", chosen.ConvertAll(v => v.Name + ": " + string.Join(" ", v.SetsFor(graph.Node))))}); the probability is its vad-probability node's, chunk by chunk.");
-            report.Notes.Add("A chunk is 512 new samples (32 ms) after 64 of context; speech is probability >= 0.5. Known speech: inside an utterance and above -40 dBFS; quiet chunks inside utterances are left out of recall and false alarms.");
-        }
-        else if (chosen[0].Family == "mlsd")
-        {
-            string building = AssetLocator.Resolve(s.Assets, "images/building.jpg");
-            if (!File.Exists(building)) throw new ProfileException("--variants", new[] { $"image not found: {building} (the M-LSD variants run on it; ./scripts/fetch-assets.sh fetches it)" });
-            int frames = dataFrames ?? 40;
-            Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {frames} rendered track frames and building.jpg, interleaved frame by frame; reference {chosen[0].Name}");
-            scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => report = MlsdVariantBench.Run(chosen, building, frames, warmup, settings));
-            report.Notes.Add("A segment matches when both its ends lie within 2 % of the image width of a reference segment's ends. The line offset is the steering's pursuit target (cm left of the robot's axis) on the track frames.");
-        }
-        else if (framesFrom is not null)
-        {
-            RecordedImages images = ReadRecordedImages(framesFrom);
-            int frames = dataFrames ?? images.Count;
-            Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {framesFrom} ({images.Count} frames of '{images.Application}''s {images.Source}), {frames} frames, interleaved frame by frame; reference {chosen[0].Name}");
-            scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => report = VariantBench.Run(chosen, images, framesFrom, frames, warmup, settings));
-            report.Notes.Add("Agreement is with the reference's best box per frame (IoU, centre distance) and on whether there is a face at all.");
-        }
-        else
-        {
-            // The video the board's camera node plays (its config.video), else the world video.
-            int camera = s.Profile.App?.Nodes.FindIndex(n => n.ConfigText("video") is not null) ?? -1;
-            string video = AssetLocator.Resolve(s.Assets, camera >= 0 ? s.Profile.App!.Nodes[camera].ConfigText("video")! : "video/Megamind.avi");
-            if (!File.Exists(video)) throw new ProfileException(s.ProfileSource, new[] { $"{(camera >= 0 ? $"app.nodes[{camera}].config.video" : "--variants")}: video file not found: {video} (the variants run on it; ./scripts/fetch-assets.sh fetches it)" });
-            int frames = dataFrames ?? 270;
-            Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} on {Path.GetFileName(video)}, {frames} frames, interleaved frame by frame; reference {chosen[0].Name}");
-            scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => report = VariantBench.Run(chosen, video, frames, warmup, settings));
-            report.Notes.Add("Agreement is with the reference's best box per frame (IoU, centre distance) and on whether there is a face at all.");
-        }
-        foreach (string note in scheduling.Notes) Log.Warning("note", note);
-        report.Version = Version;
-        report.Notes.Insert(0, $"Scheduling: {scheduling.Policy} priority {scheduling.Priority}, cores [{string.Join(",", scheduling.Affinity)}]. Latency is each stage on the same data in the same run.");
-        VariantSummary.Print(report);
-        if (cl.GetValue(_report) is string path)
-        {
-            WriteFile(path, System.Text.Json.JsonSerializer.Serialize(report, BenchJsonContext.Default.VariantReport));
-            Console.WriteLine($"Report: {path}");
-        }
-        return ExitCodes.Ok;
     }
 
     /// <summary>

@@ -30,12 +30,12 @@ internal static class VariantSummary
     private static void PrintLines(VariantReport r)
     {
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(c, $"{"agreement",-16} {"segs/frame",11} {"line found",11} {"seg recall %",13} {"seg precision %",16} {"line both",10} {"only ref",9} {"only this",10} {"|Δoffset| p50 cm",17} {"p95 cm",7} {"max cm",7}"));
+        Console.WriteLine(string.Create(c, $"{"agreement",-16} {"segs/frame",11} {"line found",11} {"seg recall %",13} {"seg precision %",16} {"line both",10} {"only ref",9} {"only this",10} {"|Δoffset| p50 cm",17} {"p95 cm",7} {"max cm",7} {"|Δangle| p50 °",15} {"p95 °",6}"));
         foreach (var v in r.Variants)
         {
             string head = string.Create(c, $"{v.Name,-16} {v.SegmentsPerFrame,11:0.0} {v.FramesWithLine,11}");
             Console.WriteLine(v.Lines is { } a
-                ? head + string.Create(c, $" {a.SegmentRecallPct,13:0.0} {a.SegmentPrecisionPct,16:0.0} {a.LineBothFound,10} {a.LineOnlyReference,9} {a.LineOnlyVariant,10} {a.OffsetDiffCmP50,17:0.00} {a.OffsetDiffCmP95,7:0.00} {a.OffsetDiffCmMax,7:0.00}")
+                ? head + string.Create(c, $" {a.SegmentRecallPct,13:0.0} {a.SegmentPrecisionPct,16:0.0} {a.LineBothFound,10} {a.LineOnlyReference,9} {a.LineOnlyVariant,10} {a.OffsetDiffCmP50,17:0.00} {a.OffsetDiffCmP95,7:0.00} {a.OffsetDiffCmMax,7:0.00} {a.AngleDiffDegP50,15:0.00} {a.AngleDiffDegP95,6:0.00}")
                 : head + "  (reference)");
         }
         Console.WriteLine();
@@ -45,7 +45,7 @@ internal static class VariantSummary
             var b = r.Variants[i];
             double ratio = a.Infer.P50Us > 0 ? b.Infer.P50Us / a.Infer.P50Us : 0;
             var g = b.Lines;
-            Console.WriteLine(string.Create(c, $"{b.Name} against {a.Name}: inference p50 ×{ratio:0.00} ({a.Infer.P50Us / 1000:0.0} → {b.Infer.P50Us / 1000:0.0} ms), {g?.SegmentRecallPct:0.0}% of its segments found again, line offset within {g?.OffsetDiffCmP95:0.00} cm (p95) where both found the line"));
+            Console.WriteLine(string.Create(c, $"{b.Name} against {a.Name}: inference p50 ×{ratio:0.00} ({a.Infer.P50Us / 1000:0.0} → {b.Infer.P50Us / 1000:0.0} ms), {g?.SegmentRecallPct:0.0}% of its segments found again, line found {a.FramesWithLine} → {b.FramesWithLine} of {r.Frames}, offset within {g?.OffsetDiffCmP95:0.00} cm and bearing within {g?.AngleDiffDegP95:0.00}° (p95) where both found it"));
         }
     }
 

@@ -42,8 +42,9 @@ public sealed class VadTruth
 /// runs the fp32 model (its model node's config): the graph cuts the recording into 32 ms chunks
 /// (512 samples at 16 kHz, with the 64 samples before them as context, the v5 models' window) and
 /// its model node carries the recurrent state; the speech probability of every chunk is what the
-/// graph's vad-probability node computed (the frame's metric), the chunk's place in the recording
-/// is its number (the wav-source's), and decisions are probability ≥ 0.5.
+/// graph's decoder (its vad-probability node) computed, the chunk's place in the recording is its
+/// number (the wav-source's), and decisions are probability ≥ 0.5. The microphone's recording is an
+/// open loop already: the relay moves nothing the source hears.
 /// </summary>
 public static class VadVariantBench
 {
@@ -51,8 +52,8 @@ public static class VadVariantBench
     public const int Chunk = 512;
     /// <summary>Samples of context before them.</summary>
     public const int Context = 64;
-    /// <summary>The reference model, as a graph's model node names it: the board's graph that runs it is the ladder's.</summary>
-    public const string Reference = Fp32;
+    /// <summary>The model the voice relay's graph runs (its onnx-model node's path): the graph the ladder runs over.</summary>
+    public const string GraphModel = Fp32;
     /// <summary>The component type whose recording the graph's chunks come from (its <c>path</c>: the speech and its phrase times).</summary>
     public const string SourceType = "wav-source";
 
@@ -61,11 +62,11 @@ public static class VadVariantBench
     /// <summary>The Silero variants, by name, each as overrides of the graph's model node.</summary>
     public static IReadOnlyList<VariantSpec> Known(string? assetsDir) => new[]
     {
-        new VariantSpec("silero-fp32", "silero", Resolve(assetsDir, Fp32), "input", Chunk + Context, 0, "Silero VAD v5, fp32 weights (input, state, sr)",
-            new[] { $"config.path={Fp32}" }),
+        new VariantSpec("silero-fp32", "silero", Resolve(assetsDir, Fp32), Chunk + Context, "Silero VAD v5, fp32 weights (input, state, sr)",
+            new[] { $"model:config.path={Fp32}" }),
         // fp16 has no sr input, so the node sets no constant; the profile's sha256 is the fp32 file's.
-        new VariantSpec("silero-fp16", "silero", Resolve(assetsDir, Fp16), "input", Chunk + Context, 0, "Silero VAD v5, fp16 weights (input, state; no sr)",
-            new[] { $"config.path={Fp16}", "config.sha256=null", "config.scalars=null" }),
+        new VariantSpec("silero-fp16", "silero", Resolve(assetsDir, Fp16), Chunk + Context, "Silero VAD v5, fp16 weights (input, state; no sr)",
+            new[] { $"model:config.path={Fp16}", "model:config.sha256=null", "model:config.scalars=null" }),
     };
 
     private static string Resolve(string? assets, string relative) => assets is null ? relative : Path.Combine(assets, relative);
@@ -75,22 +76,25 @@ public static class VadVariantBench
 
     /// <summary>
     /// The ladder's report from the lanes' runs (<see cref="VariantLanes.Run"/>): per chunk, each lane's
-    /// probability (its frame metric) against the reference's and against the recording's known speech.
+    /// probability (its decoder's value) against the reference's and against the recording's known speech.
     /// </summary>
-    public static VariantReport Report(IReadOnlyList<VariantSpec> variants, IReadOnlyList<ApplicationTarget> lanes, IReadOnlyList<BenchRun> runs, SpeechRecording speech, int warmup)
+    public static VariantReport Report(IReadOnlyList<VariantLane> lanes, IReadOnlyList<BenchRun> runs, SpeechRecording speech, int warmup)
     {
-        if (variants.Count < 1 || lanes.Count != variants.Count || runs.Count != variants.Count) throw new ArgumentException("one lane and one run per variant");
+        ArgumentNullException.ThrowIfNull(lanes);
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(speech);
+        if (lanes.Count < 1 || runs.Count != lanes.Count) throw new ArgumentException("one run per lane");
         int perPass = ChunksPerPass(speech);
-        var p = new float[variants.Count][];
+        var p = new float[lanes.Count][];
         sbyte[] truth = Array.Empty<sbyte>();
-        for (int k = 0; k < variants.Count; k++)
+        for (int k = 0; k < lanes.Count; k++)
         {
-            var counted = VariantLanes.Counted(variants[k], runs[k]);
-            p[k] = new float[counted.Length];
-            for (int i = 0; i < counted.Length; i++) p[k][i] = counted[i].DemoMetric;
+            VariantLanes.Counted(lanes[k].Spec, runs[k]);
+            p[k] = VariantLanes.Counted(lanes[k].Tap.Values, runs[k]).ToArray();
+            if (p[k].Length != p[0].Length || runs[k].WarmupFrames != runs[0].WarmupFrames) throw new InvalidOperationException($"variant {lanes[k].Spec.Name}: ran other chunks than {lanes[0].Spec.Name}");
             if (k > 0) continue;
             // Frame f of the run is chunk f of the source (warm-up included), at (f mod the pass) × 512.
-            truth = new sbyte[counted.Length];
+            truth = new sbyte[p[k].Length];
             for (int i = 0; i < truth.Length; i++)
             {
                 int start = (int)((long)(runs[k].WarmupFrames + i) % perPass) * Chunk;
@@ -102,12 +106,11 @@ public static class VadVariantBench
             Data = speech.Source,
             Frames = p[0].Length,
             WarmupRuns = warmup,
-            Reference = variants[0].Name,
+            Reference = lanes[0].Spec.Name,
         };
-        for (int k = 0; k < variants.Count; k++)
+        for (int k = 0; k < lanes.Count; k++)
         {
-            if (p[k].Length != p[0].Length || runs[k].WarmupFrames != runs[0].WarmupFrames) throw new InvalidOperationException($"variant {variants[k].Name}: ran other chunks than {variants[0].Name}");
-            var row = VariantLanes.Row(variants[k], lanes[k], runs[k]);
+            var row = VariantLanes.Row(lanes[k], runs[k]);
             int speechChunks = 0;
             foreach (float x in p[k]) if (x >= 0.5f) speechChunks++;
             row.ChunksWithSpeech = speechChunks;

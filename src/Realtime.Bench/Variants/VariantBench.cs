@@ -2,26 +2,23 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using Realtime.Core.Decoding;
-using Realtime.Core.Imaging;
-using Realtime.Core.Pipeline;
-using Realtime.Core.Recording;
 using Realtime.Core.Timing;
-using Realtime.Models;
-using Realtime.Onnx;
-using Realtime.Vision;
 
 namespace Realtime.Bench.Variants;
 
-/// <summary>A model variant the trade-off table knows: where it is and how to read it.</summary>
-/// <remarks><paramref name="NodeSets"/>: of a ladder run over an application graph, the variant as overrides of the graph's model node (<c>config.path=…</c>), which <see cref="SetsFor"/> addresses to the node; null where the ladder wires its own lanes.</remarks>
-public sealed record VariantSpec(string Name, string Family, string ModelPath, string Input, int InputSize, int FirstStride, string Description, IReadOnlyList<string>? NodeSets = null)
+/// <summary>
+/// A model variant the trade-off table knows: the application's graph with <paramref name="Sets"/>
+/// applied, each <c>ROLE:path=value</c> addressed to the graph's node in that role around the model
+/// (<see cref="LadderGraph"/>): the model node's path and settings, and whatever its preprocessing and
+/// decoder need for that model. <paramref name="ModelPath"/> is the file it loads (checked before any lane is built).
+/// </summary>
+public sealed record VariantSpec(string Name, string Family, string ModelPath, int InputSize, string Description, IReadOnlyList<string> Sets)
 {
-    /// <summary>The variant as overrides of a profile whose graph's model node is <paramref name="node"/> (<c>app.nodes[NODE].config.path=…</c>).</summary>
-    public IReadOnlyList<string> SetsFor(string node)
+    /// <summary>The variant's overrides of <paramref name="graph"/>'s nodes (<c>app.nodes[NODE].path=value</c>).</summary>
+    public List<string> SetsFor(LadderGraph graph)
     {
-        var sets = new List<string>();
-        foreach (string set in NodeSets ?? throw new InvalidOperationException($"variant {Name} wires its own lane: it is no override of a graph")) sets.Add($"app.nodes[{node}].{set}");
-        return sets;
+        ArgumentNullException.ThrowIfNull(graph);
+        return graph.Overrides(Sets);
     }
 }
 
@@ -117,76 +114,53 @@ public sealed class VariantReport
 }
 
 /// <summary>
-/// Model variants side by side on real data: every variant runs every frame of a real video
-/// (interleaved frame by frame, so they share the machine's moods), through its own preprocessing
-/// and decoder, each stage timed; detections are compared with the first variant's.
+/// The BlazeFace ladder: each variant is the face tracker's graph with its override list (the model
+/// node's path, the preprocessing's size, the decoder's input size; the anchor layout comes from the
+/// model's own output shapes), its camera replaced by a recording's frames so that no variant's
+/// decisions move what the next frame shows; detections are the graph's decoder's, compared with the
+/// reference's best box frame by frame.
 /// </summary>
 public static class VariantBench
 {
-    /// <summary>The variants this build knows, by name (model paths relative to the assets folder).</summary>
+    /// <summary>The model the face tracker's graph runs (its onnx-model node's path): the graph the ladder runs over.</summary>
+    public const string GraphModel = Front128;
+
+    private const string Front128 = "models/face_detection_front_128x128_barracuda.onnx", Back256 = "models/face_detection_back_256x256_barracuda.onnx";
+
+    /// <summary>The variants this build knows, by name, the reference (the graph's own model) first.</summary>
     public static IReadOnlyList<VariantSpec> Known(string? assetsDir) => new[]
     {
-        new VariantSpec("blazeface-128", "blazeface", Resolve(assetsDir, "models/face_detection_front_128x128_barracuda.onnx"), "input:0", 128, 8,
-            "BlazeFace front, 128×128 (short range, the face tracker's model)"),
-        new VariantSpec("blazeface-256", "blazeface", Resolve(assetsDir, "models/face_detection_back_256x256_barracuda.onnx"), "input:0", 256, 16,
-            "BlazeFace back, 256×256 (full range: strides 16,32,32,32)"),
+        new VariantSpec("blazeface-128", "blazeface", Resolve(assetsDir, Front128), 128,
+            "BlazeFace front, 128×128 (short range, the face tracker's model)", new[] { $"model:config.path={Front128}" }),
+        new VariantSpec("blazeface-256", "blazeface", Resolve(assetsDir, Back256), 256,
+            "BlazeFace back, 256×256 (full range: strides 16,32,32,32)",
+            new[] { $"model:config.path={Back256}", "model:config.sha256=null", "pre:config.width=256", "pre:config.height=256", "decoder:config.input_size=256" }),
     };
 
     private static string Resolve(string? assets, string relative) => assets is null ? relative : Path.Combine(assets, relative);
 
-    /// <summary>Runs the variants over the first <paramref name="frames"/> frames of <paramref name="videoPath"/> (looping when it is shorter).</summary>
-    public static VariantReport Run(IReadOnlyList<VariantSpec> variants, string videoPath, int frames, int warmup, OnnxSessionSettings settings, Action<string>? progress = null)
+    /// <summary>The ladder's report from the lanes' runs: faces found per lane and agreement with the first lane's best box.</summary>
+    public static VariantReport Report(IReadOnlyList<VariantLane> lanes, IReadOnlyList<BenchRun> runs, string data, int warmup)
     {
-        using var video = new VideoFileReader(videoPath);
-        string data = $"{Path.GetFileName(videoPath)} ({video.Width}×{video.Height}, {video.FrameCount} frames{(frames > video.FrameCount ? ", looped" : "")}), whole frame letterboxed into each model's input";
-        return Run(variants, video.Width, video.Height, (f, slot) => { Copy(video, slot); video.Advance(); }, data, frames, warmup, settings, progress);
-    }
-
-    /// <summary>
-    /// Runs the variants over the first <paramref name="frames"/> frames of a recording's camera
-    /// (<c>rtapp record</c>, looping when it is shorter) instead of a video's; they must be BGR24.
-    /// </summary>
-    public static VariantReport Run(IReadOnlyList<VariantSpec> variants, RecordedImages images, string file, int frames, int warmup, OnnxSessionSettings settings, Action<string>? progress = null)
-    {
-        ArgumentNullException.ThrowIfNull(images);
-        if (images.Format != PixelFormat.Bgr24) throw new ArgumentException($"the recording's frames are {images.Format}; the face detectors' lanes take Bgr24", nameof(images));
-        string data = $"{Path.GetFileName(file)} ({images.Width}×{images.Height}, {images.Count} frames of '{images.Application}''s {images.Source}, recorded{(frames > images.Count ? ", looped" : "")}), whole frame letterboxed into each model's input";
-        return Run(variants, images.Width, images.Height, (f, slot) => { images.CopyTo(f % images.Count, slot); slot.CaptureNs = MonotonicClock.NowNs(); }, data, frames, warmup, settings, progress);
-    }
-
-    // Every lane on every frame <paramref name="next"/> fills in turn.
-    private static VariantReport Run(IReadOnlyList<VariantSpec> variants, int width, int height, Action<int, FrameBuffer> next, string data, int frames, int warmup, OnnxSessionSettings settings, Action<string>? progress)
-    {
-        if (variants.Count < 1) throw new ArgumentException("no variant to run", nameof(variants));
-        var lanes = new List<Lane>();
-        try
+        ArgumentNullException.ThrowIfNull(lanes);
+        ArgumentNullException.ThrowIfNull(runs);
+        if (lanes.Count < 1 || runs.Count != lanes.Count) throw new ArgumentException("one run per lane");
+        var found = new List<FaceDetection[]>();
+        for (int k = 0; k < lanes.Count; k++)
         {
-            // The first session of a process pays one-time costs (the runtime, kernel registries): a throwaway load takes them, so load times compare.
-            using (OnnxInferenceEngine.Load(variants[0].ModelPath, variants[0].Input, null, settings)) { }
-            foreach (var v in variants) lanes.Add(new Lane(v, width, height, settings, frames));
-            var slot = new FrameBuffer(width, height, PixelFormat.Bgr24);
-            foreach (var lane in lanes) lane.Warm(warmup);
-            for (int f = 0; f < frames; f++)
-            {
-                next(f, slot);
-                // Every variant sees the same frame; the order alternates so neither always runs on caches the other warmed.
-                for (int k = 0; k < lanes.Count; k++) lanes[(f + k) % lanes.Count].Step(slot, f);
-                if (progress is not null && (f + 1) % 50 == 0) progress($"frame {f + 1}/{frames}");
-            }
-            var report = new VariantReport
-            {
-                Data = data,
-                Frames = frames,
-                WarmupRuns = warmup,
-                Reference = variants[0].Name,
-            };
-            foreach (var lane in lanes) report.Variants.Add(lane.Result(lanes[0]));
-            return report;
+            VariantLanes.Counted(lanes[k].Spec, runs[k]);
+            found.Add(VariantLanes.Counted(lanes[k].Tap.Faces, runs[k]).ToArray());
+            if (found[k].Length != found[0].Length) throw new InvalidOperationException($"variant {lanes[k].Spec.Name}: ran other frames than {lanes[0].Spec.Name}");
         }
-        finally
+        var report = new VariantReport { Data = data, Frames = found[0].Length, WarmupRuns = warmup, Reference = lanes[0].Spec.Name };
+        for (int k = 0; k < lanes.Count; k++)
         {
-            foreach (var lane in lanes) lane.Dispose();
+            var row = VariantLanes.Row(lanes[k], runs[k]);
+            foreach (var f in found[k]) if (f.Count > 0) row.FramesWithFace++;
+            row.Agreement = k == 0 ? null : Compare(found[0], found[k]);
+            report.Variants.Add(row);
         }
+        return report;
     }
 
     /// <summary>Agreement of two per-frame detection series (the best box of each, or none).</summary>
@@ -231,90 +205,4 @@ public static class VariantBench
 
     // Nearest rank, as everywhere in the project.
     private static double Rank(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count), 1, sorted.Count) - 1];
-
-    private static unsafe void Copy(VideoFileReader video, FrameBuffer slot)
-    {
-        // A frame that failed to decode has no pixels to read: the comparison needs every frame whole.
-        if (!video.HasFrame) throw new InvalidDataException($"{video.Path}: frame {video.Index + 1} does not decode (corrupt or truncated video)");
-        byte* src = (byte*)video.Frame.Data;
-        long stride = video.Frame.Step();
-        int row = slot.Width * 3;
-        fixed (byte* dst = slot.Pixels)
-            for (int y = 0; y < slot.Height; y++) Buffer.MemoryCopy(src + y * stride, dst + y * slot.Stride, row, row);
-        slot.CaptureNs = MonotonicClock.NowNs();
-    }
-
-    /// <summary>One variant's engine, preprocessing, decoder and per-frame records.</summary>
-    private sealed class Lane : IDisposable
-    {
-        private readonly VariantSpec _spec;
-        private readonly OnnxInferenceEngine _engine;
-        private readonly LetterboxPreprocessor _pre;
-        private readonly BlazeFaceDecoder _decoder;
-        private readonly long[] _pp, _inf, _dec;
-        private readonly FaceDetection[] _found;
-        private FaceDetection _result;
-
-        public Lane(VariantSpec spec, int width, int height, OnnxSessionSettings settings, int frames)
-        {
-            _spec = spec;
-            if (!File.Exists(spec.ModelPath)) throw new FileNotFoundException($"variant {spec.Name}: model file not found: {spec.ModelPath} (./scripts/fetch-assets.sh fetches it)", spec.ModelPath);
-            _engine = OnnxInferenceEngine.Load(spec.ModelPath, spec.Input, new long[] { 1, spec.InputSize, spec.InputSize, 3 }, settings);
-            _pre = new LetterboxPreprocessor(width, height, spec.InputSize, spec.InputSize);
-            _decoder = new BlazeFaceDecoder(_engine, _pre, spec.InputSize, 0.5f, firstStride: spec.FirstStride);
-            _pp = new long[frames];
-            _inf = new long[frames];
-            _dec = new long[frames];
-            _found = new FaceDetection[frames];
-        }
-
-        public void Warm(int runs)
-        {
-            for (int i = 0; i < runs; i++) _engine.Run();
-        }
-
-        public void Step(FrameBuffer frame, int f)
-        {
-            long t0 = MonotonicClock.NowNs();
-            _pre.Process(frame, _engine.Input);
-            long t1 = MonotonicClock.NowNs();
-            _engine.Run();
-            long t2 = MonotonicClock.NowNs();
-            _result = default;
-            _decoder.Decode(_engine, frame, ref _result);
-            long t3 = MonotonicClock.NowNs();
-            _pp[f] = t1 - t0;
-            _inf[f] = t2 - t1;
-            _dec[f] = t3 - t2;
-            _found[f] = _result;
-        }
-
-        public VariantResult Result(Lane reference)
-        {
-            var total = new long[_pp.Length];
-            int withFace = 0;
-            for (int i = 0; i < total.Length; i++)
-            {
-                total[i] = _pp[i] + _inf[i] + _dec[i];
-                if (_found[i].Count > 0) withFace++;
-            }
-            return new VariantResult
-            {
-                Name = _spec.Name,
-                Description = _spec.Description,
-                Model = Path.GetFileName(_spec.ModelPath),
-                ModelBytes = new FileInfo(_spec.ModelPath).Length,
-                InputSize = _spec.InputSize,
-                ModelLoadMs = Math.Round(_engine.ModelLoadMs - _engine.RuntimeInitMs, 2),
-                Preprocess = Percentiles.Summarize(_pp),
-                Infer = Percentiles.Summarize(_inf),
-                Decode = Percentiles.Summarize(_dec),
-                Total = Percentiles.Summarize(total),
-                FramesWithFace = withFace,
-                Agreement = ReferenceEquals(reference, this) ? null : Compare(reference._found, _found),
-            };
-        }
-
-        public void Dispose() => _engine.Dispose();
-    }
 }

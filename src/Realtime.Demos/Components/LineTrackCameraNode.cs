@@ -23,7 +23,9 @@ namespace Realtime.Demos.Components;
 /// Config (cm, cm/s, s, degrees): <c>width</c>, <c>height</c>, <c>view_width_cm</c>, <c>near_cm</c>,
 /// <c>track_width_cm</c>, <c>track_height_cm</c>, <c>corner_radius_cm</c>, <c>line_width_cm</c>,
 /// <c>wheel_base_cm</c>, <c>max_wheel_cm_s</c>, <c>motor_time_constant_s</c>, <c>start_offset_cm</c>,
-/// <c>start_heading_deg</c>, <c>settle_frames</c> (counted frames the cross-track figure leaves out), <c>pwm</c>.
+/// <c>start_heading_deg</c>, <c>settle_frames</c> (counted frames the cross-track figure leaves out), <c>pwm</c>,
+/// <c>placed_poses</c> (N &gt; 0: an open-loop camera: frame k is seen from pose k mod N placed round the
+/// track by <see cref="TrackCamera.PlaceAt"/>, and the motors move nothing; the bench's M-LSD ladder).
 /// </summary>
 public sealed class LineTrackCameraNode : SourceNode, ITickListener, IFrameMetric, IApplicationMetrics
 {
@@ -36,10 +38,12 @@ public sealed class LineTrackCameraNode : SourceNode, ITickListener, IFrameMetri
     private readonly double _periodS;
     private readonly int _settleFrames;
     private readonly IClock _clock;
+    private readonly int _placedPoses;
     private TrackCamera? _camera;
+    private int _captures;
 
     private LineTrackCameraNode(string name, LineTrackSetup setup, LineTrack track, TrackWorld world, ComponentContext context,
-        PwmOutputProfile[] motors, string pwmField, double periodS, int settleFrames) : base(name)
+        PwmOutputProfile[] motors, string pwmField, double periodS, int settleFrames, int placedPoses) : base(name)
     {
         _setup = setup;
         _track = track;
@@ -49,6 +53,7 @@ public sealed class LineTrackCameraNode : SourceNode, ITickListener, IFrameMetri
         _pwmField = pwmField;
         _periodS = periodS;
         _settleFrames = settleFrames;
+        _placedPoses = placedPoses;
         _clock = context.Clock;
         Image = Output("image", new ImagePayload(setup.ImageWidthPx, setup.ImageHeightPx, PixelFormat.Bgr24));
     }
@@ -86,6 +91,7 @@ public sealed class LineTrackCameraNode : SourceNode, ITickListener, IFrameMetri
             StartHeadingDeg = config.Number("start_heading_deg", -180, 180, d.StartHeadingDeg),
         };
         int settle = config.Integer("settle_frames", 0, ProfileLoader.MaxFrames, 0);
+        int placed = config.Integer("placed_poses", 0, ProfileLoader.MaxFrames, 0);
         int[] pwm = config.Integers("pwm", 0, 1023, 2);
         if (config.Problems.Count > 0) return null!;
         if (setup.TrackWidthCm < 2 * setup.CornerRadiusCm || setup.TrackHeightCm < 2 * setup.CornerRadiusCm)
@@ -115,7 +121,7 @@ public sealed class LineTrackCameraNode : SourceNode, ITickListener, IFrameMetri
             config.Problem("width", ex.Message);
             return null!;
         }
-        return new LineTrackCameraNode(name, setup, track, world, context, motors, $"{config.Field}.pwm", 1.0 / rateHz, settle);
+        return new LineTrackCameraNode(name, setup, track, world, context, motors, $"{config.Field}.pwm", 1.0 / rateHz, settle, placed);
     }
 
     /// <summary>Finds the motor channels the sink opened and places the robot at its start.</summary>
@@ -132,13 +138,18 @@ public sealed class LineTrackCameraNode : SourceNode, ITickListener, IFrameMetri
     }
 
     /// <inheritdoc/>
-    public void OnTick(long tick) => _camera?.OnTick(tick);
+    public void OnTick(long tick)
+    {
+        // Placed poses: the robot is put, not driven.
+        if (_placedPoses == 0) _camera?.OnTick(tick);
+    }
 
     /// <inheritdoc/>
     protected override CaptureStatus Capture()
     {
         if (_camera is null) return CaptureStatus.Failed;
         FrameBuffer slot = Image.Payload.Frame;
+        if (_placedPoses > 0) _camera.PlaceAt(_captures++, _placedPoses);
         CaptureStatus status = _camera.Capture(slot);
         long now = _clock.NowNs();
         slot.CaptureNs = now;
