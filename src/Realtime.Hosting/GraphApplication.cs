@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading;
 using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
@@ -83,8 +84,15 @@ public sealed class GraphApplication : IRealtimeApplication
         try
         {
             // The sinks are created first and driven safe before any source, model or other node is
-            // created: the outputs are safe (and the watchdog armed) while the models load.
-            AppGraph graph = _components.Build(app, components, sinksOpen: sinks =>
+            // created: the outputs are safe (and the watchdog armed) while the models load. The models
+            // load on threads of their own beside the sources (onnx-model is a concurrent type): the
+            // timeline stamps when the last of each was ready.
+            long sourcesOpenNs = 0, modelsLoadedNs = 0;
+            AppGraph graph = _components.Build(app, components, created: node =>
+            {
+                if (node is SourceNode) InterlockedMax(ref sourcesOpenNs, Realtime.Core.Timing.MonotonicClock.NowNs());
+                else if (node is Realtime.Onnx.Components.OnnxModelNode) InterlockedMax(ref modelsLoadedNs, Realtime.Core.Timing.MonotonicClock.NowNs());
+            }, sinksOpen: sinks =>
             {
                 var outputs = new GraphSinks(ToArray(sinks), components);
                 outputs.ApplySafeState();
@@ -94,7 +102,9 @@ public sealed class GraphApplication : IRealtimeApplication
             var models = new List<ApplicationModel>();
             foreach (Node n in graph.Nodes)
                 if (n is Realtime.Onnx.Components.OnnxModelNode m) models.Add(new ApplicationModel(m.Name, m.ModelPath, m.Engine) { Inputs = InputTensors(m) });
-            overrides.Startup?.Mark(Realtime.Core.Reporting.StartupTimeline.ModelLoaded);
+            overrides.Startup?.Mark(Realtime.Core.Reporting.StartupTimeline.SourcesOpen, sourcesOpenNs);
+            // A graph without a model is "loaded" once its nodes are.
+            overrides.Startup?.Mark(Realtime.Core.Reporting.StartupTimeline.ModelLoaded, modelsLoadedNs > 0 ? modelsLoadedNs : Realtime.Core.Timing.MonotonicClock.NowNs());
             GraphLoop loop;
             try
             {
@@ -145,6 +155,17 @@ public sealed class GraphApplication : IRealtimeApplication
         foreach (var m in models)
             if (!m.Engine.CarriesState && (only is null || m.Name == only)) engines.Add(m.Engine);
         return engines.Count > 0 ? engines.ToArray() : null;
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        long seen = Volatile.Read(ref target);
+        while (value > seen)
+        {
+            long was = Interlocked.CompareExchange(ref target, value, seen);
+            if (was == seen) return;
+            seen = was;
+        }
     }
 
     private static SinkNode[] ToArray(IReadOnlyList<SinkNode> sinks)

@@ -43,7 +43,8 @@ public static class OptimizedModelCache
         if (File.Exists(target)) return target;
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         string ext = format == SavedModelFormat.Ort ? ".ort" : ".onnx";
-        string temp = target[..^ext.Length] + $".tmp{Environment.ProcessId}{ext}";
+        // Per thread as well as per process: a graph's model nodes load concurrently, and two may name one model.
+        string temp = target[..^ext.Length] + $".tmp{Environment.ProcessId}-{Environment.CurrentManagedThreadId}{ext}";
         using (var options = settings.CreateSessionOptions())
         {
             options.EnableProfiling = false;

@@ -33,20 +33,17 @@ public sealed class VideoFileReader : IDisposable
         _frame = new Mat();
         Fps = _capture.Fps > 0 ? _capture.Fps : 25;
         FrameCount = _capture.FrameCount;
+        // Rewind once now, before the first read: the first rewind allocates a little managed memory
+        // inside OpenCvSharp, and it must not happen for the first time on the hot path when the world
+        // loops. Before the first frame rather than after it, the file's first frame is decoded once
+        // (a cold start's critical path), not twice.
+        _capture.Set(VideoCaptureProperties.PosFrames, 0);
         if (!_capture.Read(_frame) || _frame.Empty())
         {
             Dispose();
             throw new InvalidDataException($"{path}: the video has no decodable frame");
         }
         if (_frame.Type() != MatType.CV_8UC3) throw new InvalidDataException($"{path}: frames decode as {_frame.Type()}, not 8-bit BGR");
-        // Rewind once now: the first rewind allocates a little managed memory inside OpenCvSharp, and
-        // it must not happen for the first time on the hot path when the world loops.
-        _capture.Set(VideoCaptureProperties.PosFrames, 0);
-        if (!_capture.Read(_frame) || _frame.Empty())
-        {
-            Dispose();
-            throw new InvalidDataException($"{path}: the video cannot be rewound to its first frame");
-        }
         Width = _frame.Width;
         Height = _frame.Height;
         Index = 0;

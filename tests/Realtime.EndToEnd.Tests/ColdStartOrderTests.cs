@@ -14,7 +14,7 @@ namespace Realtime.EndToEnd.Tests;
 public sealed class ColdStartOrderTests
 {
     private static readonly string[] Milestones =
-        { "main", "profile_loaded", "outputs_safe", "watchdog_armed", "onnxruntime_ready", "model_loaded", "wired", "first_frame", "first_actuation" };
+        { "main", "profile_loaded", "outputs_safe", "watchdog_armed", "onnxruntime_ready", "sources_open", "model_loaded", "wired", "first_frame", "first_actuation" };
 
     [Theory]
     [InlineData("face-tracker")]
@@ -43,6 +43,8 @@ public sealed class ColdStartOrderTests
         int At(string phase) => phases.IndexOf(phase);
         Assert.True(At("profile_loaded") < At("outputs_safe"), context);
         Assert.True(At("outputs_safe") < At("model_loaded"), context);
+        // The sources open beside the model's load (which ends first depends on the machine), both after the outputs and before wiring ends.
+        Assert.True(At("outputs_safe") < At("sources_open") && At("sources_open") < At("wired"), context);
         Assert.True(At("watchdog_armed") < At("first_frame"), context);
         Assert.True(At("model_loaded") < At("wired") && At("wired") < At("first_frame") && At("first_frame") < At("first_actuation"), context);
         // ONNX Runtime started on its own thread after main (its place among the rest depends on the machine).
@@ -50,6 +52,7 @@ public sealed class ColdStartOrderTests
         // The split figures agree with the timeline they come from.
         Assert.Equal(timeline[At("outputs_safe")].AtMs, cold.GetProperty("process_to_outputs_safe").GetDouble());
         Assert.Equal(timeline[At("model_loaded")].AtMs, cold.GetProperty("process_to_model_loaded").GetDouble());
+        Assert.Equal(timeline[At("sources_open")].AtMs, cold.GetProperty("process_to_sources_open").GetDouble());
         Assert.Equal(timeline[At("watchdog_armed")].AtMs, cold.GetProperty("process_to_watchdog_armed").GetDouble());
         Assert.Equal(timeline[At("first_actuation")].AtMs, cold.GetProperty("process_to_first_actuation").GetDouble());
         Assert.True(doc.RootElement.GetProperty("outputs_at_exit").GetProperty("safe").GetBoolean());
@@ -79,6 +82,28 @@ public sealed class ColdStartOrderTests
             foreach (var t in timelines)
                 Assert.Equal(Milestones.Length, t.GetArrayLength());
         }
+    }
+
+    [Fact]
+    public void OnnxRuntimeWritesNothingUnderHomeWhileItStartsUnlessItsTelemetryIsTurnedBackOn()
+    {
+        // ONNX Runtime 1.31's telemetry writes a device id and a SQLite database under ~/.cache while a
+        // session starts (disk writes on the cold-start path of a device); rtapp turns it off.
+        string Launch(string? telemetry)
+        {
+            string home = Rtapp.TempDir();
+            var env = new Dictionary<string, string> { ["HOME"] = home, ["XDG_CACHE_HOME"] = Path.Combine(home, ".cache") };
+            if (telemetry is not null) env["ORT_DISABLE_TELEMETRY"] = telemetry;
+            var r = Rtapp.Run(TimeSpan.FromMinutes(2), env, "run", "--frames", "1", "--warmup", "0", "--no-rt", "--quiet", "--report", Path.Combine(Rtapp.TempDir(), "r.json"));
+            Assert.True(r.ExitCode == 0, r.ToString());
+            return home;
+        }
+        string quiet = Launch(null);
+        Assert.Empty(Directory.GetFileSystemEntries(quiet, "*", SearchOption.AllDirectories));
+        // The control: turned back on, the same launch writes the database, so its absence above is rtapp's doing.
+        string chatty = Launch("0");
+        Assert.True(File.Exists(Path.Combine(chatty, ".cache", "Microsoft", "DeveloperTools", ".onnxruntime", "onnxruntime.db")),
+            string.Join(", ", Directory.GetFileSystemEntries(chatty, "*", SearchOption.AllDirectories)));
     }
 
     [Fact]

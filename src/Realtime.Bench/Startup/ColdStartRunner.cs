@@ -93,7 +93,7 @@ public static class ColdStartRunner
     /// </summary>
     public static readonly string[] Phases =
     {
-        "runtime_start", "process_to_outputs_safe", "process_to_watchdog_armed", "onnxruntime_init", "model_load", "process_to_model_loaded",
+        "runtime_start", "process_to_outputs_safe", "process_to_watchdog_armed", "onnxruntime_init", "model_load", "process_to_sources_open", "process_to_model_loaded",
         "wiring", "scheduling_setup", "first_inference", "process_to_first_actuation",
     };
 

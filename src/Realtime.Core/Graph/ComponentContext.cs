@@ -16,6 +16,8 @@ public sealed class ComponentContext : IDisposable
     private readonly List<IDisposable> _owned = new();
     private readonly Dictionary<string, string> _claims = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, object> _shared = new();
+    // Nodes of a concurrent type are created on threads of their own (ComponentRegistry.Build): what they share goes through this gate.
+    private readonly object _gate = new();
 
     /// <summary>A context for the board <paramref name="board"/>, read from <paramref name="source"/>.</summary>
     public ComponentContext(BoardProfile board, string source, IClock? clock = null)
@@ -79,9 +81,12 @@ public sealed class ComponentContext : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(output);
         ArgumentException.ThrowIfNullOrEmpty(node);
-        if (_claims.TryGetValue(output, out string? holder)) return holder == node ? null : holder;
-        _claims.Add(output, node);
-        return null;
+        lock (_gate)
+        {
+            if (_claims.TryGetValue(output, out string? holder)) return holder == node ? null : holder;
+            _claims.Add(output, node);
+            return null;
+        }
     }
 
     /// <summary>
@@ -93,18 +98,22 @@ public sealed class ComponentContext : IDisposable
     public T Shared<T>(Func<T> create) where T : class
     {
         ArgumentNullException.ThrowIfNull(create);
-        if (_shared.TryGetValue(typeof(T), out object? existing)) return (T)existing;
-        T made = create() ?? throw new InvalidOperationException($"the factory of the shared {typeof(T).Name} returned null");
-        _shared.Add(typeof(T), made);
-        if (made is IDisposable disposable) _owned.Add(disposable);
-        return made;
+        // Held while creating: a second asker waits for the one instance (the lock is reentrant, so create may Own).
+        lock (_gate)
+        {
+            if (_shared.TryGetValue(typeof(T), out object? existing)) return (T)existing;
+            T made = create() ?? throw new InvalidOperationException($"the factory of the shared {typeof(T).Name} returned null");
+            _shared.Add(typeof(T), made);
+            if (made is IDisposable disposable) _owned.Add(disposable);
+            return made;
+        }
     }
 
     /// <summary>Hands <paramref name="resource"/> to the application: disposed, last owned first, when the context is.</summary>
     public T Own<T>(T resource) where T : IDisposable
     {
         ArgumentNullException.ThrowIfNull(resource);
-        _owned.Add(resource);
+        lock (_gate) _owned.Add(resource);
         return resource;
     }
 

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
+using System.Threading;
 using Realtime.Core.Profiles;
 
 namespace Realtime.Core.Graph;
@@ -13,23 +15,28 @@ public sealed class ComponentRegistry
 {
     private readonly Dictionary<string, Registration> _types = new(StringComparer.Ordinal);
 
-    private readonly record struct Registration(ComponentFactory Factory, string Description, NodeRole? Role, FileReferences? Files, IReadOnlyList<string>? Libraries);
+    private readonly record struct Registration(ComponentFactory Factory, string Description, NodeRole? Role, FileReferences? Files, bool Concurrent, IReadOnlyList<string>? Libraries);
 
     /// <summary>
     /// Registers <paramref name="type"/>; a name is registered once. <paramref name="role"/> says what
     /// its nodes are (a sink must say <see cref="NodeRole.Sink"/>): the registry builds and opens the
     /// sinks before anything else, and <see cref="BuildSinks"/> builds them alone, both from this
     /// declaration, so a node whose role differs from it is refused when it is built. <paramref name="files"/>
-    /// says which files a node's configuration references (<see cref="Files"/>: what a bundle packs);
-    /// <paramref name="libraries"/> the native libraries its nodes load beside the binary (OpenCV's for
-    /// a video file's source: <see cref="NativeLibraries"/>, what a bundle ships only when a node needs it).
+    /// says which files a node's configuration references (<see cref="Files"/>: what a bundle packs).
+    /// <paramref name="concurrent"/> says its nodes are slow to create (a model loads its session) and
+    /// touch, while created, only their own configuration and the <see cref="ComponentContext"/>: <see cref="Build"/>
+    /// then creates each on a thread of its own, beside the other nodes (a camera opening its video),
+    /// so that a cold start waits for the slowest of them rather than for their sum.
+    /// <paramref name="libraries"/> are the native libraries its nodes load beside the binary (OpenCV's
+    /// for a video file's source: <see cref="NativeLibraries"/>, what a bundle ships only when a node needs it).
     /// </summary>
-    public ComponentRegistry Register(string type, ComponentFactory factory, string description = "", NodeRole? role = null, FileReferences? files = null,
+    public ComponentRegistry Register(string type, ComponentFactory factory, string description = "", NodeRole? role = null, FileReferences? files = null, bool concurrent = false,
         IReadOnlyList<string>? libraries = null)
     {
         if (Node.NameProblem(type) is { } why) throw new ArgumentException($"component type '{type}': {why}", nameof(type));
         ArgumentNullException.ThrowIfNull(factory);
-        if (!_types.TryAdd(type, new Registration(factory, description, role, files, libraries))) throw new ArgumentException($"component type '{type}' is already registered", nameof(type));
+        if (concurrent && role == NodeRole.Sink) throw new ArgumentException($"component type '{type}': a sink is created first, alone, and driven safe before anything else: it cannot be created concurrently", nameof(concurrent));
+        if (!_types.TryAdd(type, new Registration(factory, description, role, files, concurrent, libraries))) throw new ArgumentException($"component type '{type}' is already registered", nameof(type));
         return this;
     }
 
@@ -60,6 +67,9 @@ public sealed class ComponentRegistry
 
     /// <summary>What a type is, in words.</summary>
     public string Describe(string type) => _types.TryGetValue(type, out var t) ? t.Description : "";
+
+    /// <summary>Whether <paramref name="type"/>'s nodes are created on threads of their own, beside the other nodes.</summary>
+    public bool IsConcurrent(string? type) => type is not null && _types.TryGetValue(type, out var t) && t.Concurrent;
 
     /// <summary>The role <paramref name="type"/> was registered with (null: not said, so not a sink).</summary>
     public NodeRole? RoleOf(string type) => _types.TryGetValue(type, out var t) ? t.Role : null;
@@ -107,12 +117,14 @@ public sealed class ComponentRegistry
     /// type's factory from its own configuration, then connected and checked. The sinks are created
     /// first (in declaration order among themselves) and handed to <paramref name="sinksOpen"/>
     /// (the host drives them safe and says so) before any source, model or other node is created,
-    /// so the outputs are safe before anything slow loads. Every problem (an unknown type, a bad
+    /// so the outputs are safe before anything slow loads; the nodes of a type registered concurrent
+    /// are then created on threads of their own beside the others. Every problem (an unknown type, a bad
     /// setting, a bad connection) is collected; one <see cref="ProfileException"/> names them all with
     /// the context's source (the file) and the field. What a factory gave the context to own is the
-    /// caller's to release by disposing <paramref name="context"/>.
+    /// caller's to release by disposing <paramref name="context"/>. <paramref name="created"/> is told
+    /// of each node as soon as it is created, on the thread that created it (a start-up timeline's stamps).
     /// </summary>
-    public AppGraph Build(AppProfile app, ComponentContext context, string fieldPrefix = "app", Action<IReadOnlyList<SinkNode>>? sinksOpen = null)
+    public AppGraph Build(AppProfile app, ComponentContext context, string fieldPrefix = "app", Action<IReadOnlyList<SinkNode>>? sinksOpen = null, Action<Node>? created = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(context);
@@ -126,15 +138,48 @@ public sealed class ComponentRegistry
             if (!IsSink(app.Nodes[i].Type)) continue;
             nodes[i] = Create(app.Nodes[i], $"{fieldPrefix}.nodes[{i}]", context, problems[i] = new List<string>());
             if (nodes[i] is SinkNode sink) sinks.Add(sink);
+            if (nodes[i] is { } node) created?.Invoke(node);
             else sinksFine = false;
         }
         // Only a complete set is announced safe; a sink that failed makes the build fail anyway.
         if (sinksFine && sinks.Count > 0) sinksOpen?.Invoke(sinks);
+        // Concurrent types (model nodes) start first, each on a thread of its own; the rest are
+        // created here meanwhile, then every thread is joined before anything is connected.
+        var threads = new List<(Thread Thread, int Index)>();
+        ExceptionDispatchInfo? failure = null;
         for (int i = 0; i < n; i++)
         {
-            if (problems[i] is not null) continue;
-            nodes[i] = Create(app.Nodes[i], $"{fieldPrefix}.nodes[{i}]", context, problems[i] = new List<string>());
+            if (problems[i] is not null || !IsConcurrent(app.Nodes[i].Type)) continue;
+            int index = i;
+            problems[i] = new List<string>();
+            // A model's session creation runs ONNX Runtime's own code: a main thread's stack, not a small one.
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    nodes[index] = Create(app.Nodes[index], $"{fieldPrefix}.nodes[{index}]", context, problems[index]!);
+                    if (nodes[index] is { } node) created?.Invoke(node);
+                }
+                catch (Exception ex) { Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(ex), null); }
+            }, 8 << 20) { Name = $"create-{app.Nodes[i].Name}", IsBackground = true };
+            thread.Start();
+            threads.Add((thread, i));
         }
+        try
+        {
+            for (int i = 0; i < n; i++)
+            {
+                if (problems[i] is not null) continue;
+                nodes[i] = Create(app.Nodes[i], $"{fieldPrefix}.nodes[{i}]", context, problems[i] = new List<string>());
+                if (nodes[i] is { } node) created?.Invoke(node);
+            }
+        }
+        finally
+        {
+            // Never leave with a node still being created: what it opens belongs to the context, which the caller releases.
+            foreach (var (thread, _) in threads) thread.Join();
+        }
+        failure?.Throw();
         // Added in declaration order: fields, run order and problems read as the profile does.
         var builder = new GraphBuilder(context.Source, fieldPrefix);
         for (int i = 0; i < n; i++)

@@ -236,6 +236,8 @@ public sealed class ColdStart
     public double ProcessToOutputsSafe { get; set; }
     /// <summary>Process start to the watchdog thread running (hardware watchdog and systemd kicked from then on).</summary>
     public double ProcessToWatchdogArmed { get; set; }
+    /// <summary>Process start to every source node created (the camera's video or device open), beside the model's load.</summary>
+    public double ProcessToSourcesOpen { get; set; }
     /// <summary>Process start to the model loaded and bound.</summary>
     public double ProcessToModelLoaded { get; set; }
     /// <summary>Start-up milestones in time order, ms after process start (<c>StartupTimeline</c>'s names).</summary>

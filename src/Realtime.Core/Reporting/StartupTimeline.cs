@@ -22,7 +22,9 @@ public sealed class StartupTimeline
     public const string WatchdogArmed = "watchdog_armed";
     /// <summary>ONNX Runtime's library loaded and its environment created (on its own thread, from process start).</summary>
     public const string OnnxRuntimeReady = "onnxruntime_ready";
-    /// <summary>ONNX Runtime's session created and bound.</summary>
+    /// <summary>Every source node created (a camera's video or device open), while the models load on threads of their own.</summary>
+    public const string SourcesOpen = "sources_open";
+    /// <summary>Every model node's session created and bound (each on a thread of its own, beside the sources).</summary>
     public const string ModelLoaded = "model_loaded";
     /// <summary>The whole demo wired: camera, model, controller, outputs, loop.</summary>
     public const string Wired = "wired";

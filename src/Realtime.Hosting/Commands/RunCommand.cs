@@ -378,6 +378,7 @@ internal sealed class RunCommand : HostCommand
             startup.Mark(StartupTimeline.OnnxRuntimeReady, OnnxRuntimeWarmUp.ReadyNs);
             report.ColdStartMs.ProcessToOutputsSafe = startup.MsFromStart(StartupTimeline.OutputsSafe, processStartNs);
             report.ColdStartMs.ProcessToWatchdogArmed = startup.MsFromStart(StartupTimeline.WatchdogArmed, processStartNs);
+            report.ColdStartMs.ProcessToSourcesOpen = startup.MsFromStart(StartupTimeline.SourcesOpen, processStartNs);
             report.ColdStartMs.ProcessToModelLoaded = startup.MsFromStart(StartupTimeline.ModelLoaded, processStartNs);
             report.ColdStartMs.Timeline = startup.ToReport(processStartNs);
             var applied = loop.Applied;

@@ -10,7 +10,8 @@ public static class OnnxComponents
     {
         System.ArgumentNullException.ThrowIfNull(r);
         r.Register(OnnxModelNode.TypeName, OnnxModelNode.Create, "an ONNX model: one port per model input and output, bound once, zero copy",
-            files: ReferencedFile.Fields("path"));
+            // A session takes tens of ms to create: beside the other nodes (a camera opening its video), not after them.
+            files: ReferencedFile.Fields("path"), concurrent: true);
         return r;
     }
 }

@@ -262,6 +262,79 @@ public sealed class ComponentRegistryTests
     }
 
     [Fact]
+    public void AConcurrentTypesNodesAreCreatedBesideTheOthersAfterTheSinksAndJoinedBeforeTheBuildReturns()
+    {
+        // The "model" factory waits for the camera's, and the camera's for the model's: created one
+        // after the other, whichever came first would wait its full (generous) timeout and say so.
+        using var modelStarted = new System.Threading.ManualResetEventSlim();
+        using var cameraStarted = new System.Threading.ManualResetEventSlim();
+        var timeout = TimeSpan.FromSeconds(30);
+        int mainThread = Environment.CurrentManagedThreadId;
+        int modelThread = 0, sinksAnnouncedWhenModelStarted = -1, sinksAnnounced = 0;
+        System.Text.StringBuilder? cameraShared = null, modelShared = null;
+        var createdOn = new System.Collections.Generic.List<(string Node, int Thread)>();
+        var r = new ComponentRegistry()
+            .Register("pattern-camera", (name, c, ctx) =>
+            {
+                cameraShared = ctx.Shared(() => new System.Text.StringBuilder());
+                cameraStarted.Set();
+                Assert.True(modelStarted.Wait(timeout), "the model node was not being created while the camera was");
+                return new PatternSource(name, _clock, 16, 16);
+            })
+            .Register("mean", (name, c, ctx) =>
+            {
+                modelShared = ctx.Shared(() => new System.Text.StringBuilder());
+                modelThread = Environment.CurrentManagedThreadId;
+                sinksAnnouncedWhenModelStarted = System.Threading.Volatile.Read(ref sinksAnnounced);
+                modelStarted.Set();
+                Assert.True(cameraStarted.Wait(timeout), "the camera node was not being created while the model was");
+                return new MeanTransform(name);
+            }, concurrent: true)
+            .Register("follow", (name, c, _) => new FollowController(name, 100))
+            .Register("servo", (name, c, _) => new RecordingSink(name), role: NodeRole.Sink);
+        AppGraph g = r.Build(App("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera" }, { "name": "mean", "type": "mean" },
+                { "name": "pid", "type": "follow" }, { "name": "servo", "type": "servo" } ],
+            """ + Connections + "}"), Context("board.json"), sinksOpen: _ => System.Threading.Interlocked.Increment(ref sinksAnnounced),
+            created: n => { lock (createdOn) createdOn.Add((n.Name, Environment.CurrentManagedThreadId)); });
+        Assert.NotEqual(mainThread, modelThread);
+        Assert.Equal(1, sinksAnnouncedWhenModelStarted);
+        // Each node is told once, on the thread that created it.
+        createdOn.Sort((a, b) => string.CompareOrdinal(a.Node, b.Node));
+        Assert.Equal(new[] { ("cam", mainThread), ("mean", modelThread), ("pid", mainThread), ("servo", mainThread) }, createdOn);
+        // What nodes share is one instance, whichever thread asked first.
+        Assert.NotNull(cameraShared);
+        Assert.Same(cameraShared, modelShared);
+        // The graph keeps the declaration order whichever node was ready first.
+        Assert.Equal(new[] { "cam", "mean", "pid", "servo" }, Names(g.Nodes));
+    }
+
+    [Fact]
+    public void AConcurrentNodesProblemsAndFailuresReachTheBuildAndASinkCannotBeConcurrent()
+    {
+        var r = Registry()
+            .Register("slow-mean", (name, c, _) => { c.Number("gain", 0, 1); return new MeanTransform(name); }, concurrent: true)
+            .Register("broken", (name, c, _) => throw new NotSupportedException("a bug in a factory"), concurrent: true);
+        var ex = Assert.Throws<ProfileException>(() => r.Build(App("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera" }, { "name": "mean", "type": "slow-mean", "config": { "gain": 7 } },
+                { "name": "pid", "type": "follow" }, { "name": "servo", "type": "servo" } ],
+            """ + Connections + "}"), Context("board.json")));
+        Assert.Equal(new[] { "app.nodes[1].config.gain: must be between 0 and 1, got 7" }, ex.Problems);
+        // What a factory throws that is not a refusal is a bug: it reaches the caller as it was thrown.
+        var bug = Assert.Throws<NotSupportedException>(() => r.Build(App("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera" }, { "name": "mean", "type": "broken" },
+                { "name": "pid", "type": "follow" }, { "name": "servo", "type": "servo" } ],
+            """ + Connections + "}"), Context("board.json")));
+        Assert.Equal("a bug in a factory", bug.Message);
+        Assert.False(r.IsConcurrent("mean"));
+        Assert.True(r.IsConcurrent("slow-mean"));
+        Assert.Throws<ArgumentException>(() => new ComponentRegistry().Register("relay", (name, c, _) => new RecordingSink(name), role: NodeRole.Sink, concurrent: true));
+    }
+
+    [Fact]
     public void ASinkThatFailsIsNotAnnouncedAndTheBuildNamesIt()
     {
         int announced = 0;
