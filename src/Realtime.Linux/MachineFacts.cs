@@ -113,6 +113,13 @@ public static unsafe class MachineFacts
         }
     }
 
+    /// <summary>The load averages of /proc/loadavg (1, 5, 15 min) as "a b c", or null.</summary>
+    public static string? LoadAverage()
+    {
+        string[]? f = ReadText("/proc/loadavg")?.Split(' ');
+        return f is { Length: >= 3 } ? $"{f[0]} {f[1]} {f[2]}" : null;
+    }
+
     private static string? ReadText(string path)
     {
         try { return File.Exists(path) ? File.ReadAllText(path).Trim() : null; }

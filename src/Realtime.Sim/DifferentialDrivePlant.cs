@@ -52,7 +52,7 @@ public sealed class DifferentialDrivePlant
     /// <summary>Simulated time, seconds.</summary>
     public double TimeS { get; private set; }
 
-    /// <summary>Puts the robot at a pose, wheels at rest (data sets and tests; the loop never calls it).</summary>
+    /// <summary>Puts the robot at a pose, wheels at rest (tests, and the camera's placed poses: <see cref="TrackCamera.PlaceAt"/>; a driven run never calls it).</summary>
     public void Place(double x, double y, double heading)
     {
         X = x;

@@ -63,4 +63,25 @@ public sealed class LineFollowerDemoRunTests
         Assert.True(v[1].GetProperty("lines").GetProperty("line_both_found").GetInt32() >= 7, doc.RootElement.ToString());
         Assert.True(v[1].GetProperty("lines").GetProperty("offset_diff_cm_p95").GetDouble() < 2.5, doc.RootElement.ToString());
     }
+
+    [Fact]
+    public void BenchVariantsMlsdTakesALineFollowersRecordingInPlaceOfItsCamera()
+    {
+        // rtapp record keeps the robot standing (its motors at stop): the same view of the line in every frame.
+        string dir = Rtapp.TempDir();
+        string frames = Path.Combine(dir, "robot.mcap");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(2), "record", frames, "--board", "sim", "--demo", "line-follower", "--frames", "6", "--quiet");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        string report = Path.Combine(dir, "variants.json");
+        r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--variants", "mlsd", "--frames-from", frames, "--warmup", "1", "--no-rt", "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("app.nodes[robot].type=bench-recorded-frames app.nodes[robot].config=null app.nodes[steering].config.gate_cm=0", r.Stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        Assert.StartsWith("robot.mcap (320×320, 6 frames of 'line-follower''s robot, recorded)", doc.RootElement.GetProperty("data").GetString());
+        var v = doc.RootElement.GetProperty("variants");
+        Assert.Equal(6, v[1].GetProperty("infer").GetProperty("count").GetInt32());
+        // The robot stands on the line at its start: both find it in every frame.
+        Assert.Equal(6, v[0].GetProperty("frames_with_line").GetInt32());
+        Assert.Equal(6, v[1].GetProperty("lines").GetProperty("line_both_found").GetInt32());
+    }
 }

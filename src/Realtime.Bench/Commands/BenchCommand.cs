@@ -18,6 +18,7 @@ using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Core.Recording;
 using Realtime.Core.Reporting;
+using Realtime.Core.Scheduling;
 using Realtime.Core.Timing;
 using Realtime.Hosting;
 using Realtime.Hosting.Telemetry;
@@ -50,7 +51,9 @@ internal sealed partial class BenchCommand : HostCommand
         Modes: --cold-start N [--page-cache warm|cold|both] (launches, with and without a saved optimized model;
         cold drops the page cache before each launch, as root: a power-on), --compare naive (the newcomer's loop
         beside the optimized one), --variants blazeface|silero|mlsd (trade-offs), --sustained-rate (periodic runs
-        at rates it chooses, to the highest rate kept with 0 misses; --frames per run), --sessions all|NAME,…
+        at rates it chooses, to the highest rate kept with 0 misses; --frames per run), --calibrate (a periodic run
+        that writes the timing file admission reads: each stage's and each frame's percentiles, maximum and pWCET,
+        the machine and the profile's hash; --timing FILE, --frames), --sessions all|NAME,…
         (ONNX Runtime session choices on the same frames: p50/p99 and CPU per frame beside the default;
         --write-tensors FILE also writes those frames, preprocessed (float32), for other programs).
         """;
@@ -93,6 +96,8 @@ internal sealed partial class BenchCommand : HostCommand
     private readonly Option<int?> _coldStart = HostOptions.Number("--cold-start", 1, 100_000, "N", "Launch 'run' N times and time its start.");
     private readonly Option<string> _pageCache = HostOptions.Word("--page-cache", "Cold start after a restart (warm), a power-on (cold: the page cache dropped, as root), or both (default: warm).", "warm", "cold", "both");
     private readonly Option<bool> _sustainedRate = HostOptions.Flag("--sustained-rate", "Search the highest rate kept with 0 misses.");
+    private readonly Option<bool> _calibrate = HostOptions.Flag("--calibrate", "A periodic run of the application that writes its timing file (each stage's p50, p99, p99.9, max and pWCET) for admission.");
+    private readonly Option<string> _timing = HostOptions.Text("--timing", "FILE.json", "With --calibrate: where the timing file goes (default: beside the profile, NAME.timing.json).");
     private readonly Option<string> _sessions = HostOptions.Text("--sessions", "all|NAME,…", "ONNX Runtime session choices side by side.");
     private readonly Option<string> _writeTensors = HostOptions.Text("--write-tensors", "FILE", "With --sessions: also write the preprocessed frames (float32).");
     private readonly Option<string> _baseline = HostOptions.Text("--baseline", "OLD.json",
@@ -113,7 +118,7 @@ internal sealed partial class BenchCommand : HostCommand
     public override IReadOnlyList<Option> Options => new Option[]
     {
         _board, _demo, _model, _set, _shape, _scenario, _frames, _duration, _warmup, _rate, _deadlineUs, _report, _html, _assets, _noRt, _quiet,
-        _cache, _optimizedModel, _compare, _variants, _dataFrames, _framesFrom, _coldStart, _pageCache, _sustainedRate, _sessions, _writeTensors, _baseline, _slo,
+        _cache, _optimizedModel, _compare, _variants, _dataFrames, _framesFrom, _coldStart, _pageCache, _sustainedRate, _sessions, _writeTensors, _baseline, _slo, _calibrate, _timing,
     };
 
     /// <summary>What every run of one <c>rtapp bench</c> (or <c>rtapp profile</c>) shares.</summary>
@@ -269,6 +274,18 @@ internal sealed partial class BenchCommand : HostCommand
             return RunCompareNaive(setup, frames ?? 1000, warmup, StampCost.Measure(), cjson, chtml);
         }
 
+        if (cl.GetValue(_calibrate))
+        {
+            if (model is not null) throw new UsageException("--calibrate measures an application's loop: give --board/--demo, not --model");
+            if (duration is not null) throw new UsageException("--calibrate takes --frames, not --duration");
+            if (cl.GetValue(_sustainedRate) || scenarios.Count != 1 || scenarios[0] != BenchScenario.SingleStream && scenarios[0] != BenchScenario.Periodic)
+                throw new UsageException("--calibrate is one periodic run at the profile's rate: leave out --scenario and --sustained-rate");
+            string timingPath = TimingFiles.PathFor(board, cl.GetValue(_timing));
+            CheckReportPath("timing", timingPath);
+            return CalibrateMode(setup, frames ?? 1000, warmup, timingPath, TimingFiles.ProfileHash(board, setup.Sets, setup.DemoArg, host));
+        }
+        if (cl.GetValue(_timing) is not null) throw new UsageException("--timing goes with --calibrate");
+
         if (cl.GetValue(_sustainedRate))
         {
             if (model is not null) throw new UsageException("--sustained-rate searches a demo's rate: give --board/--demo, not --model");
@@ -326,7 +343,7 @@ internal sealed partial class BenchCommand : HostCommand
             Console.WriteLine($"Saved optimized models: {savedOnnx} ({new FileInfo(savedOnnx).Length / 1024} KiB), {savedOrt} ({new FileInfo(savedOrt).Length / 1024} KiB); original {new FileInfo(modelPath).Length / 1024} KiB");
         }
         Realtime.Bench.Startup.ColdStartReport report;
-        string? loadBefore = ColdStartRunner.LoadAverage();
+        string? loadBefore = MachineFacts.LoadAverage();
         try
         {
             string work = Path.Combine(Path.GetTempPath(), $"rtapp-cold-{Environment.ProcessId}");
@@ -350,7 +367,7 @@ internal sealed partial class BenchCommand : HostCommand
             report.Notes.Add($"The application is a graph ({s.Application.Name}): every launch builds and runs it as 'rtapp run' would; the saved-model variants apply to each of its model nodes.");
         report.Notes.Add("Each launch is a new process given its launch time on CLOCK_MONOTONIC (RTAPP_LAUNCH_MONO_NS) and running one frame; the phases are its report's cold_start_ms.");
         report.LoadBefore = loadBefore;
-        report.LoadAfter = ColdStartRunner.LoadAverage();
+        report.LoadAfter = MachineFacts.LoadAverage();
         if (pageCache != "cold")
             report.Notes.Add("page_cache warm: a priming launch per variant runs first, uncounted: a restart's cold start, not a power-on's.");
         if (pageCache != "warm")
@@ -445,6 +462,56 @@ internal sealed partial class BenchCommand : HostCommand
         if (jsonPath is not null) WriteFile(jsonPath, System.Text.Json.JsonSerializer.Serialize(result, BenchJsonContext.Default.SustainedRateReport));
         return ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// <c>--calibrate</c>: one periodic run of the application as the profile paces it, its frames' and
+    /// stages' times (percentiles, maximum, pWCET) written to <paramref name="timingPath"/> for admission.
+    /// </summary>
+    private static int CalibrateMode(Setup s, int frames, int warmup, string timingPath, string profileHash)
+    {
+        var machine = MachineFacts.Read();
+        var facts = TimingFiles.ThisMachine(machine);
+        using BenchTarget target = Build(s, BenchScenario.Periodic, frames, warmup, measureFloor: false);
+        var o = target.Options;
+        double rate = 1e9 / o.PeriodNs;
+        if (!s.Quiet)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"rtapp {Version} bench --calibrate: {s.Profile.Name} / {target.Demo}: {o.WarmupFrames} warm-up + {o.Frames} frames at {rate:0.##} Hz, deadline {o.DeadlineNs / 1000} µs (load {facts.LoadAverage ?? "unknown"})"));
+        BenchRun run = null!;
+        var scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => run = target.Run(BenchScenario.Periodic, 0), o.PeriodNs);
+        foreach (string note in scheduling.Notes) Log.Warning("note", note);
+        if (run.Fault is not null)
+        {
+            Log.Error("fault", $"{run.Fault.Message} — outputs were driven to their safe state; no timing file was written");
+            return ExitCodes.Fault;
+        }
+        var loop = TimingCalibration.Measure(target.Demo, run.Records, Math.Round(rate, 3), o.DeadlineNs / 1000);
+        var file = new TimingFile
+        {
+            Written = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            Profile = s.ProfileSource,
+            ProfileSha256 = profileHash,
+            Machine = facts,
+            Loops = { loop },
+        };
+        WriteFile(timingPath, file.ToJson());
+        if (!s.Quiet)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"stage",-11}{"frames",7}{"p50 µs",10}{"p99 µs",10}{"p99.9 µs",10}{"max µs",10}{"pWCET µs",11}"));
+            foreach (var t in loop.Stages) PrintTiming(t);
+            PrintTiming(loop.Frame);
+            var f = loop.Frame;
+            Console.WriteLine(f.PwcetUs is double w
+                ? string.Create(CultureInfo.InvariantCulture, $"pWCET: a frame exceeds {w:0.#} µs with probability {f.PwcetPerFrameExceedance:0.#e0} (at {rate:0.##} Hz, {f.PwcetPerHourExceedance:0.#e0} per hour); Gumbel fit of {f.Blocks} blocks of {f.BlockSize} frames")
+                : $"pWCET: too few frames for a fit ({f.Samples}; at least {2 * Pwcet.MinBlocks}): admission takes the maximum");
+        }
+        Console.WriteLine($"timing: {Path.GetFullPath(timingPath)} (rtapp check --admit and rtapp run read it)");
+        return ExitCodes.Ok;
+    }
+
+    private static void PrintTiming(StageTiming t) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {t.Name,-11}{t.Samples,7}{t.P50Us,10:0.#}{t.P99Us,10:0.#}{t.P999Us,10:0.#}{t.MaxUs,10:0.#}{(t.PwcetUs is double w ? w.ToString("0.#", CultureInfo.InvariantCulture) : "-"),11}"));
 
     /// <summary>
     /// <c>--sessions LIST</c>: ONNX Runtime session choices side by side on the face tracker's model

@@ -97,18 +97,6 @@ public static class ColdStartRunner
         "wiring", "scheduling_setup", "first_inference", "process_to_first_actuation",
     };
 
-    /// <summary>The load averages line of /proc/loadavg (1, 5, 15 min), or null.</summary>
-    public static string? LoadAverage()
-    {
-        try
-        {
-            string[] f = File.ReadAllText("/proc/loadavg").Split(' ');
-            return f.Length >= 3 ? $"{f[0]} {f[1]} {f[2]}" : null;
-        }
-        catch (IOException) { return null; }
-    }
-
-
     /// <summary>
     /// Launches <paramref name="binary"/> with <paramref name="baseArguments"/> + each variant's
     /// arguments + <c>--report FILE</c>, <paramref name="priming"/> + <paramref name="launches"/>

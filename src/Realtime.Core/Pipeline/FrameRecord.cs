@@ -57,4 +57,16 @@ public struct FrameRecord
     public readonly long CaptureStageNs => CaptureEndNs - StartNs;
     /// <summary>End-to-end: capture to actuation.</summary>
     public readonly long EndToEndNs => ActuateEndNs - CaptureNs;
+
+    /// <summary>The time of stage <paramref name="stage"/> (ProfileLoader.StageNames' order: capture, preprocess, infer, decode, control, actuate).</summary>
+    public readonly long StageNs(int stage) => stage switch
+    {
+        0 => CaptureStageNs,
+        1 => PreprocessEndNs - CaptureEndNs,
+        2 => InferEndNs - PreprocessEndNs,
+        3 => DecodeEndNs - InferEndNs,
+        4 => ControlEndNs - DecodeEndNs,
+        5 => ActuateEndNs - ControlEndNs,
+        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "stages are 0..5"),
+    };
 }

@@ -47,12 +47,7 @@ public static class ReportBuilder
                 continue;
             }
             int t = timed++;
-            stage[0][t] = r.CaptureStageNs;
-            stage[1][t] = r.PreprocessEndNs - r.CaptureEndNs;
-            stage[2][t] = r.InferEndNs - r.PreprocessEndNs;
-            stage[3][t] = r.DecodeEndNs - r.InferEndNs;
-            stage[4][t] = r.ControlEndNs - r.DecodeEndNs;
-            stage[5][t] = r.ActuateEndNs - r.ControlEndNs;
+            for (int s = 0; s < 6; s++) stage[s][t] = r.StageNs(s);
             e2e[t] = r.EndToEndNs;
             if (r.FloorNs > 0) floor.Add(r.FloorNs);
             if ((r.Flags & FrameFlags.DeadlineMiss) != 0) misses++;

@@ -4,12 +4,15 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using Realtime.Core.Profiles;
+using Realtime.Core.Scheduling;
 using Realtime.Linux;
 using Realtime.Linux.V4l2;
 using Realtime.Core.Graph;
 using Realtime.Linux.Components;
 using Realtime.Onnx;
 using Realtime.Onnx.Components;
+using Item = Realtime.Hosting.Commands.CheckItem;
+using Level = Realtime.Hosting.Commands.CheckLevel;
 
 namespace Realtime.Hosting.Commands;
 
@@ -30,9 +33,13 @@ internal sealed class CheckCommand : HostCommand
     private readonly Option<string> _board = HostOptions.Board("--board", "The board profile: a built-in name or a profile file (default: sim).");
     private readonly Option<string[]> _set = HostOptions.Repeated("--set", "key=value", "Override one profile field (repeatable).");
     private readonly Option<string> _assets = HostOptions.Text("--assets", "DIR", "The folder of models and videos (the model's hash is checked).");
+    private readonly Option<bool> _admit = HostOptions.Flag("--admit", "Also judge the loop against its measured worst case (the timing file rtapp bench --calibrate writes): " +
+        "response-time analysis (fixed priority) or the demand-bound test (SCHED_DEADLINE); a set that cannot meet its deadline exits 2.");
+    private readonly Option<string> _timing = HostOptions.Text("--timing", "FILE.json", "The timing file (default: beside the profile, NAME.timing.json).");
+    private readonly Option<bool> _override = HostOptions.Flag(Admission.OverrideFlag, "With --admit: report a refused set and exit as if admitted.");
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Option> Options => new Option[] { _board, _set, _assets };
+    public override IReadOnlyList<Option> Options => new Option[] { _board, _set, _assets, _admit, _timing, _override };
 
     /// <summary>
     /// Opens a <c>v4l2-camera</c> node's device (without streaming): is it there, is it a V4L2 capture
@@ -78,10 +85,6 @@ internal sealed class CheckCommand : HostCommand
             return new Item(Level.Fail, what, $"{m.Field}.sha256: {bad}", $"fetch the model again (./scripts/fetch-assets.sh), or pin the file's own hash in {m.Field}.sha256");
         return new Item(Level.Ok, what, $"{path}{(m.Sha256 is null ? " (no hash pinned)" : " (SHA-256 matches)")}", null);
     }
-
-    private enum Level { Ok, Warn, Fail }
-
-    private sealed record Item(Level Level, string What, string Detail, string? Fix);
 
     public override int Execute(RealtimeHost host, ParseResult cl, long mainNs)
     {
@@ -199,15 +202,38 @@ internal sealed class CheckCommand : HostCommand
         else
             items.Add(CheckGraph(host, p, source, assets));
 
-        Console.WriteLine($"rtapp check: board '{p.Name}' ({source}) on {Environment.MachineName}, {m.Cores} cores, {m.Arch}, kernel {m.Kernel}");
-        int fails = 0, warns = 0;
-        foreach (var i in items)
+        Admission.Verdict? admission = null;
+        string timingPath = TimingFiles.PathFor(board, cl.GetValue(_timing));
+        if (cl.GetValue(_admit))
         {
-            string tag = i.Level switch { Level.Ok => " ok ", Level.Warn => "warn", _ => "FAIL" };
-            Console.WriteLine($"  [{tag}] {i.What}: {i.Detail}");
-            if (i.Fix is not null && i.Level != Level.Ok) Console.WriteLine($"         fix: {i.Fix}");
-            if (i.Level == Level.Fail) fails++;
-            if (i.Level == Level.Warn) warns++;
+            // Read (and refused when hostile) before anything is printed: a bad timing file is bad input.
+            var timing = TimingFile.Read(timingPath);
+            admission = Admission.Judge(p, host.ApplicationFor(p, source).Name, board, timingPath, timing,
+                TimingFiles.ProfileHash(board, cl.GetValue(_set) ?? [], null, host), m);
+            if (admission.Missing is string missing)
+                items.Add(new Item(Level.Fail, "timing file", missing, null));
+            // Overridden, a refusal is reported as a warning: the set runs anyway.
+            foreach (var i in admission.Items) items.Add(cl.GetValue(_override) && i.Level == Level.Fail ? i with { Level = Level.Warn } : i);
+        }
+        else if (cl.GetValue(_timing) is not null || cl.GetValue(_override))
+            throw new UsageException($"--timing and {Admission.OverrideFlag} go with --admit");
+
+        Console.WriteLine($"rtapp check: board '{p.Name}' ({source}) on {Environment.MachineName}, {m.Cores} cores, {m.Arch}, kernel {m.Kernel}");
+        var (fails, warns) = Item.Print(items);
+        if (admission?.Missing is string none)
+        {
+            Log.Error("admission", none);
+            return ExitCodes.BadInput;
+        }
+        if (admission is { Refusals.Count: > 0 })
+        {
+            foreach (string r in admission.Refusals)
+                Log.Error("admission", cl.GetValue(_override) ? $"{r}; overridden ({Admission.OverrideFlag})" : r);
+            if (!cl.GetValue(_override))
+            {
+                Log.Continue(LogLevel.Error, $"admission refuses the set ({Admission.OverrideFlag} runs it anyway)");
+                return ExitCodes.BadInput;
+            }
         }
         Console.WriteLine(fails == 0
             ? $"ready: nothing fails ({warns} warning(s): the loop runs, with weaker timing guarantees)"

@@ -8,6 +8,7 @@ using System.Threading;
 using Realtime.Core.Decoding;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
+using Realtime.Core.Scheduling;
 using Realtime.Core.Reporting;
 using Realtime.Core.Timing;
 using Realtime.Gpio.Power;
@@ -61,11 +62,13 @@ internal sealed class RunCommand : HostCommand
         "Record only the frames around each miss or fault (half the ring before, half after), each window into its own MCAP file in DIR; the oldest go past telemetry.keep_recordings files or telemetry.recordings_max_mb.");
     private readonly Option<int?> _recordFrames = HostOptions.Number("--record-frames", 2, 4096, "N", "The flight recorder's ring, in frames (default 64): what --record-on-miss keeps around a miss, and the writer's slack.");
     private readonly Option<string> _cache = HostOptions.Text("--cache", "DIR", "Where --optimized-model keeps the saved model (default: out/ort-cache).");
+    private readonly Option<string> _timing = HostOptions.Text("--timing", "FILE.json", "The timing file admission judges the loop by (default: beside the profile, NAME.timing.json; rtapp bench --calibrate writes it).");
+    private readonly Option<bool> _overrideAdmission = HostOptions.Flag(Admission.OverrideFlag, "Run a loop that admission refuses (its worst case cannot meet the deadline), with a warning.");
 
     /// <inheritdoc/>
     public override IReadOnlyList<Option> Options => new Option[]
     {
-        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _metrics, _metricsHold, _stateDir, _record, _recordOnMiss, _recordFrames,
+        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _metrics, _metricsHold, _stateDir, _record, _recordOnMiss, _recordFrames, _timing, _overrideAdmission,
     };
 
     /// <inheritdoc/>
@@ -123,6 +126,12 @@ internal sealed class RunCommand : HostCommand
             throw new ProfileException(source, new[] { $"watchdog.hardware_device: {wdProblem}" });
         var application = host.ApplicationFor(profile, source, demoArg);
         string demoName = application.Name;
+        // Admission before anything is wired: a set whose measured worst case cannot meet its deadline does not start (unless overridden).
+        string timingPath = TimingFiles.PathFor(board, cl.GetValue(_timing));
+        var timing = TimingFile.Read(timingPath);
+        var admission = Admission.Judge(profile, demoName, board, timingPath, timing,
+            timing is null ? "" : TimingFiles.ProfileHash(board, cl.GetValue(_set) ?? [], demoArg, host), timing is null ? new MachineInfo() : MachineFacts.Read());
+        Admission.RefuseAtLoad(admission, timingPath, cl.GetValue(_overrideAdmission));
         LoopScenario? scenario = cl.GetValue(_scenario);
         FaultPlan? faults = null;
         if (cl.GetValue(_inject) is string spec)
@@ -281,6 +290,7 @@ internal sealed class RunCommand : HostCommand
         // The outputs are open (at their safe values): a signal that came while the model loaded
         // stops the loop before its first frame, and the usual path below reports it.
         stop.Attach(loop);
+        Admission.ReportAtRun(admission);
         if (!quiet)
             Console.WriteLine($"{host.ToolName} {host.Version}: {profile.Name} / {demoName}: {loop.Options.WarmupFrames} warm-up + " +
                 (continuous ? $"frames until stopped (report every {profile.Telemetry.IntervalS:0.###} s{(stateDir is null ? "" : $" into {stateDir}")}, last {loop.Options.RingFrames} frames kept)" : $"{loop.Options.Frames} frames") + ", " +

@@ -1,0 +1,35 @@
+namespace Realtime.Core.Scheduling;
+
+/// <summary>One stage's (or a whole frame's) measured times in a timing file, µs.</summary>
+public sealed class StageTiming
+{
+    /// <summary>The stage (capture, preprocess, infer, decode, control, actuate) or <c>frame</c>: release to actuation.</summary>
+    public string Name { get; set; } = "";
+    /// <summary>Frames measured.</summary>
+    public int Samples { get; set; }
+    /// <summary>Median.</summary>
+    public double P50Us { get; set; }
+    /// <summary>99th percentile (nearest rank).</summary>
+    public double P99Us { get; set; }
+    /// <summary>99.9th percentile (nearest rank).</summary>
+    public double P999Us { get; set; }
+    /// <summary>The largest time measured.</summary>
+    public double MaxUs { get; set; }
+    /// <summary>The pWCET: the time one frame exceeds with probability <see cref="PwcetPerFrameExceedance"/> (null: too few frames for a fit).</summary>
+    public double? PwcetUs { get; set; }
+    /// <summary>The per-frame exceedance probability <see cref="PwcetUs"/> is stated at.</summary>
+    public double? PwcetPerFrameExceedance { get; set; }
+    /// <summary>The probability that some frame exceeds <see cref="PwcetUs"/> in an hour at the loop's rate.</summary>
+    public double? PwcetPerHourExceedance { get; set; }
+    /// <summary>Frames per block of the block-maxima fit.</summary>
+    public int? BlockSize { get; set; }
+    /// <summary>Blocks the fit was made from.</summary>
+    public int? Blocks { get; set; }
+    /// <summary>The fitted Gumbel's location (of a block's maximum), µs.</summary>
+    public double? GumbelLocationUs { get; set; }
+    /// <summary>The fitted Gumbel's scale, µs.</summary>
+    public double? GumbelScaleUs { get; set; }
+
+    /// <summary>The figure admission takes as this stage's worst case: the pWCET, or the maximum when there was too little to fit.</summary>
+    public double WorstUs => PwcetUs is double p ? System.Math.Max(p, MaxUs) : MaxUs;
+}
