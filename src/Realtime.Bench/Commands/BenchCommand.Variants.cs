@@ -30,6 +30,20 @@ internal sealed partial class BenchCommand
         var chosen = new List<VariantSpec>();
         foreach (string raw in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
+            // A model file (rtapp quantize's int8 model, a user's own export) is a variant of the family named before it: that variant with its model node's path overridden.
+            if (IsModelFile(raw))
+            {
+                if (chosen.Count == 0) throw new UsageException($"--variants: {raw}: name the variant it replaces first (e.g. blazeface-128,{raw})");
+                var of = chosen[^1];
+                string full = Path.GetFullPath(raw);
+                var sets = new List<string>();
+                foreach (string set in of.Sets)
+                    if (!set.StartsWith("model:config.path=", StringComparison.Ordinal) && !set.StartsWith("model:config.sha256=", StringComparison.Ordinal)) sets.Add(set);
+                sets.Add($"model:config.path={full}");
+                sets.Add("model:config.sha256=null");
+                chosen.Add(of with { Name = Path.GetFileNameWithoutExtension(raw), ModelPath = full, Description = $"{of.Description}: {Path.GetFileName(raw)} in its place", Sets = sets });
+                continue;
+            }
             bool found = false;
             foreach (var k in known)
                 if (k.Name == raw || k.Family == raw) { found = true; if (!chosen.Contains(k)) chosen.Add(k); }

@@ -90,7 +90,7 @@ internal sealed partial class BenchCommand : HostCommand
     private readonly Option<SavedModelFormat?> _optimizedModel = HostOptions.Choice("--optimized-model", "Load the model's saved optimized form (saved first when missing).",
         ("onnx", SavedModelFormat.Onnx), ("ort", SavedModelFormat.Ort));
     private readonly Option<string> _compare = HostOptions.Word("--compare", "The newcomer's naive loop beside the optimized one.", "naive");
-    private readonly Option<string> _variants = HostOptions.Text("--variants", "blazeface|silero|mlsd|NAME,…", "Model variants side by side.");
+    private readonly Option<string> _variants = HostOptions.Text("--variants", "blazeface|silero|mlsd|NAME,…", "Model variants side by side; a FILE.onnx after a variant runs in its place (rtapp quantize's int8 model).");
     private readonly Option<int?> _dataFrames = HostOptions.Number("--data-frames", 1, 1_000_000, "N", "Frames of data the variants are compared on.");
     private readonly Option<string> _framesFrom = HostOptions.Text("--frames-from", "FILE.mcap", "With --variants blazeface or mlsd: the camera frames of a recording of the ladder's application (rtapp record, rtapp run --record) instead of the ladder's own open-loop frames.");
     private readonly Option<int?> _coldStart = HostOptions.Number("--cold-start", 1, 100_000, "N", "Launch 'run' N times and time its start.");

@@ -1,0 +1,118 @@
+using System;
+using System.IO;
+using System.Text.Json;
+using Realtime.Tests;
+
+namespace Realtime.EndToEnd.Tests;
+
+/// <summary>
+/// <c>rtapp quantize</c> through the published binary: calibrated on a recording of the sim camera
+/// (rtapp record) and on the application run live, the int8 model profiled by <c>rtapp profile</c>
+/// (integer kernels), set beside fp32 by <c>rtapp bench --variants blazeface-128,FILE</c>; bad models are one line and exit 2.
+/// </summary>
+public sealed class QuantizeCliTests : IDisposable
+{
+    private readonly string _dir = Rtapp.TempDir();
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    private static void AssertOneError(RtappResult r, params string[] parts)
+    {
+        Assert.True(r.ExitCode == 2, r.ToString());
+        string[] lines = r.Stderr.Trim().Split('\n');
+        Assert.True(lines.Length == 1, "expected one message:\n" + r);
+        Assert.StartsWith("rtapp: error: ", lines[0]);
+        foreach (string p in parts) Assert.Contains(p, lines[0]);
+        Assert.DoesNotContain("Unhandled exception", r.Stderr);
+    }
+
+    [Fact]
+    public void BlazeFaceCalibratedOnARecordingRunsOnIntegerKernelsAndTakesFp32sPlaceInTheVariantTable()
+    {
+        string frames = Path.Combine(_dir, "frames.mcap");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(2), "record", frames, "--board", "sim", "--demo", "face-tracker", "--frames", "40", "--assets", TestAssets.Dir);
+        Assert.True(r.ExitCode == 0, r.ToString());
+
+        string int8 = Path.Combine(_dir, "blazeface.int8.onnx");
+        r = Rtapp.Run(TimeSpan.FromMinutes(4), "quantize", TestAssets.BlazeFace128, "--out", int8, "--calibration", frames, "--frames", "40",
+            "--method", "percentile", "--per-channel");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("Quantized: Conv 37 (int8 weights, Conv per channel)", r.Stdout);
+        Assert.Contains("Kept in int8 between them: ", r.Stdout);
+        Assert.Contains("Left float: ", r.Stdout);
+        Assert.Contains("ONNX Runtime loads and runs it", r.Stdout);
+        Assert.True(File.Exists(int8));
+
+        // The variant table takes the int8 model in the float one's place: the same graph, the same recorded frames.
+        string variants = Path.Combine(_dir, "variants.json");
+        r = Rtapp.Run(TimeSpan.FromMinutes(4), "bench", "--variants", "blazeface-128," + int8, "--frames-from", frames, "--warmup", "2", "--no-rt", "--report", variants);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using (var table = JsonDocument.Parse(File.ReadAllText(variants)))
+        {
+            var rows = table.RootElement.GetProperty("variants");
+            Assert.Equal(2, rows.GetArrayLength());
+            Assert.Equal("blazeface.int8", rows[1].GetProperty("name").GetString());
+            var agreement = rows[1].GetProperty("agreement");
+            Assert.Equal(40, agreement.GetProperty("frames").GetInt32());
+            Assert.True(agreement.GetProperty("both_found").GetInt32() >= 20, table.RootElement.ToString());
+            // A generous floor: int8 BlazeFace's boxes move (README: IoU p50 about 0.5 on the sim camera's frames); a broken model finds nothing or boxes elsewhere.
+            Assert.True(agreement.GetProperty("iou_p50").GetDouble() > 0.3, table.RootElement.ToString());
+        }
+
+        string report = Path.Combine(_dir, "profile.json");
+        r = Rtapp.Run(TimeSpan.FromMinutes(3), "profile", "--model", int8, "--runs", "30", "--warmup", "5", "--no-rt", "--trace-dir", _dir, "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        double integer = 0, all = 0;
+        foreach (var t in doc.RootElement.GetProperty("all_operator_types").EnumerateArray())
+        {
+            string op = t.GetProperty("op_type").GetString()!;
+            double us = t.GetProperty("total_us").GetDouble();
+            all += us;
+            if (op is "QLinearConv" or "ConvInteger") integer += us;
+            Assert.NotEqual("Conv", op);
+        }
+        Assert.True(integer > 0 && integer / all > 0.2, $"integer kernels' share {integer / all:P0}");
+    }
+
+    [Fact]
+    public void FromAppCalibratesOnTheApplicationsOwnPreprocessing()
+    {
+        string int8 = Path.Combine(_dir, "from-app.int8.onnx");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), "quantize", TestAssets.BlazeFace128, "--out", int8, "--from-app", "--board", "sim", "--demo", "face-tracker",
+            "--frames", "20", "--activations", "int8", "--assets", TestAssets.Dir);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("application 'face-tracker': its first 20 frames", r.Stdout);
+        Assert.Contains("activations int8", r.Stdout);
+        Assert.True(File.Exists(int8));
+    }
+
+    [Fact]
+    public void ModelsThatCannotBeQuantizedAreOneLineAndExit2()
+    {
+        string frames = Path.Combine(_dir, "none.mcap");
+        string notModel = Path.Combine(_dir, "notes.onnx");
+        File.WriteAllText(notModel, "these are not the weights you are looking for");
+        AssertOneError(Rtapp.Run(TimeSpan.FromSeconds(60), "quantize", notModel, "--out", Path.Combine(_dir, "o.onnx"), "--from-app"), notModel, "is not an ONNX model");
+
+        string cut = Path.Combine(_dir, "cut.onnx");
+        byte[] bytes = File.ReadAllBytes(TestAssets.BlazeFace128);
+        File.WriteAllBytes(cut, bytes.AsSpan(0, bytes.Length / 2).ToArray());
+        AssertOneError(Rtapp.Run(TimeSpan.FromSeconds(60), "quantize", cut, "--out", Path.Combine(_dir, "o.onnx"), "--from-app"), cut, "is not an ONNX model");
+
+        string silero = TestAssets.Get("models/silero_vad.onnx");
+        AssertOneError(Rtapp.Run(TimeSpan.FromSeconds(60), "quantize", silero, "--out", Path.Combine(_dir, "o.onnx"), "--from-app"), "nothing to quantize", "If 1");
+
+        AssertOneError(Rtapp.Run(TimeSpan.FromSeconds(60), "quantize", "/dev/zero", "--out", Path.Combine(_dir, "o.onnx"), "--from-app"), "/dev/zero", "not a regular file");
+        // A command-line mistake: the host's usage error (the problem, then where help is).
+        var usage = Rtapp.Run(TimeSpan.FromSeconds(60), "quantize", TestAssets.BlazeFace128, "--out", Path.Combine(_dir, "o.onnx"));
+        Assert.True(usage.ExitCode == 2, usage.ToString());
+        Assert.Contains("--calibration FILE.mcap or --from-app", usage.Stderr);
+        Assert.DoesNotContain("Unhandled exception", usage.Stderr);
+        Assert.False(File.Exists(Path.Combine(_dir, "o.onnx")));
+        Assert.False(File.Exists(frames));
+    }
+}
