@@ -43,7 +43,7 @@ public sealed class BenchRun
 }
 
 /// <summary>
-/// Drives a <see cref="ClosedLoop{TResult}"/> for a bench run on the calling thread (the pipeline
+/// Drives a loop (<see cref="IClosedLoop"/>: a <see cref="Realtime.Core.Graph.GraphLoop"/>) for a bench run on the calling thread (the pipeline
 /// thread): warm-up, then counted frames in blocks, checking a duration between blocks. In
 /// single-stream and periodic runs the loop itself runs the model-alone floor after every frame;
 /// in max-rate the loop runs back to back and each block of frames is followed by as many floor

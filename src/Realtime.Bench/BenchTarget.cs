@@ -1,7 +1,9 @@
 using System;
 using Realtime.Bench.BareModel;
+using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Reporting;
+using Realtime.Core.Timing;
 using Realtime.Hosting;
 using Realtime.Onnx;
 
@@ -175,15 +177,15 @@ public sealed class ApplicationTarget : BenchTarget
 }
 
 /// <summary>
-/// A bench of a model alone in the loop: a synthetic sensor, a copy of a prepared tensor into the
-/// bound input as preprocessing, the model, a read of its first output, no control law and no
-/// outputs. The same loop, stamps and report as a demo, so the model's floor and the loop's own
-/// cost can be read apart.
+/// A bench of a model alone in the loop (<see cref="BarePipeline"/>'s graph): a synthetic sensor, a
+/// copy of a prepared tensor into the bound input as preprocessing, the model, a read of its first
+/// output, no control law and no outputs. The same graph loop, stamps and report as an application,
+/// so the model's floor and the loop's own cost can be read apart.
 /// </summary>
 public sealed class BareModelTarget : BenchTarget
 {
     private readonly OnnxInferenceEngine _engine;
-    private readonly ClosedLoop<BareOutput> _loop;
+    private readonly GraphLoop _loop;
 
     /// <summary>Wires the loop around a bound model (owned from here on).</summary>
     public BareModelTarget(OnnxInferenceEngine engine, ClosedLoopOptions options, IPeriodicWaiter? waiter)
@@ -191,8 +193,9 @@ public sealed class BareModelTarget : BenchTarget
         _engine = engine;
         // A bare model has no outputs to protect: every fault is counted, none acted on.
         var watchdog = new LoopWatchdog(FaultAction.Ignore, FaultAction.Ignore, FaultAction.Ignore, FaultAction.Ignore, 3, 10);
-        _loop = new ClosedLoop<BareOutput>(options, new SyntheticSource(), new TensorCopyPreprocessor(engine.Input), engine,
-            new FirstValueDecoder(engine, engine.OutputNames.Count), new HoldController(), new NoActuator(), watchdog, waiter);
+        _loop = new GraphLoop(BarePipeline.Graph(engine, engine.OutputNames.Count), options, watchdog, SystemClock.Instance, waiter ?? new SleepSpinWaiter());
+        // The floor runs the model a second time per frame: never for a model that carries state, which it would advance twice.
+        if (options.MeasureFloor && !engine.CarriesState) _loop.Attach(new ModelFloor(engine, _loop));
     }
 
     /// <inheritdoc/>

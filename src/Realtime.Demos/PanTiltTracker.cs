@@ -64,16 +64,9 @@ public sealed class PanTiltTracker : IController<FaceDetection>
     }
 }
 
-/// <summary>Tracking error: distance of the face from the image centre, in pixels (NaN with no face).</summary>
-public sealed class CenteringError : IDemoMetric<FaceDetection>
+/// <summary>Tracking error: distance of the face from the image centre, in pixels (the pan-tilt node's frame metric).</summary>
+public static class CenteringError
 {
-    /// <inheritdoc/>
-    public float Measure(in FaceDetection observation, FrameBuffer frame)
-    {
-        if (observation.Count == 0) return float.NaN;
-        return Of(observation.Best.CenterX, observation.Best.CenterY, frame.Width, frame.Height);
-    }
-
     /// <summary>The distance of (<paramref name="x"/>, <paramref name="y"/>) from the centre of a <paramref name="width"/>×<paramref name="height"/> image, pixels.</summary>
     public static float Of(float x, float y, int width, int height)
     {

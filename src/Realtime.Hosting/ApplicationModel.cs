@@ -8,7 +8,7 @@ namespace Realtime.Hosting;
 /// <summary>One model an application runs: its name in the application, its file and its bound engine (cold-start figures and the run count come from it).</summary>
 public sealed class ApplicationModel
 {
-    /// <summary>The model <paramref name="name"/> (a graph's node name; a demo's is <c>model</c>) loaded from <paramref name="path"/>.</summary>
+    /// <summary>The model <paramref name="name"/> (its onnx-model node's name in the graph) loaded from <paramref name="path"/>.</summary>
     public ApplicationModel(string name, string path, OnnxInferenceEngine engine)
     {
         ArgumentNullException.ThrowIfNull(name);

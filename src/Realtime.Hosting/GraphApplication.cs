@@ -175,9 +175,6 @@ public sealed class GraphApplication : IRealtimeApplication
         return array;
     }
 
-    /// <inheritdoc/>
-    public string? ModelProblem(BoardProfile profile, string modelPath) => null;
-
     // What the model node's input ports read: the payloads of the outputs connected to them (every port is connected).
     private static ModelInput[] InputTensors(Realtime.Onnx.Components.OnnxModelNode model)
     {

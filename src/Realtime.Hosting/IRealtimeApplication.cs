@@ -33,13 +33,6 @@ public interface IRealtimeApplication
     IActuator OpenSafeOutputs(ApplicationContext context);
 
     /// <summary>
-    /// Why the model file at <paramref name="modelPath"/> cannot serve this application on
-    /// <paramref name="profile"/> (checked without running the loop), or null when it fits or the
-    /// application has nothing to check.
-    /// </summary>
-    string? ModelProblem(BoardProfile profile, string modelPath);
-
-    /// <summary>
     /// What the application needs of <paramref name="profile"/> beyond the loader's own checks (so
     /// many outputs, a section it reads), as "field: problem" lines; empty when the profile fits.
     /// The host runs it wherever it loads a profile for this application, and the problems join the

@@ -1,11 +1,10 @@
 using System.IO;
 using Realtime.Core.Profiles;
-using Realtime.Onnx;
 
 namespace Realtime.Hosting;
 
 /// <summary>
-/// The files a profile points at (model, videos) found in the assets folder, each missing or
+/// The files a profile's nodes point at (models, videos) found in the assets folder, each missing or
 /// mismatched one a <see cref="ProfileException"/> naming the profile's field and saying how to fetch it.
 /// </summary>
 public sealed class ProfileAssets
@@ -39,15 +38,6 @@ public sealed class ProfileAssets
         }
         // A FIFO would block the open for ever, a device would be read without end.
         if (!Realtime.Linux.FileNode.IsRegularFile(path)) throw Problem(field, $"{what} {path} is not a regular file (a device, FIFO or socket)");
-        return path;
-    }
-
-    /// <summary>The profile's model file, checked against its pinned hash when the profile gives one.</summary>
-    public string RequireModel()
-    {
-        var m = Profile.Model;
-        string path = RequireAsset(m.Path, "model.path", "model file");
-        if (m.Sha256 is not null && ModelFile.Mismatch(path, m.Sha256) is string mismatch) throw Problem("model.sha256", mismatch);
         return path;
     }
 }

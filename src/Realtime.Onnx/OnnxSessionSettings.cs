@@ -33,6 +33,9 @@ public sealed class OnnxSessionSettings
     /// </summary>
     public bool OrtThreadingDefaults { get; init; }
 
+    /// <summary>The graph optimization levels a model node's <c>graph_optimization</c> may name, lowest first (ONNX Runtime's disable-all, basic, extended, all).</summary>
+    public static readonly string[] GraphOptimizationNames = { "disabled", "basic", "extended", "all" };
+
     /// <summary>The level a profile names ("disabled", "basic", "extended", "all"); null for any other name.</summary>
     public static GraphOptimizationLevel? ParseGraphOptimization(string? name) => name switch
     {

@@ -7,6 +7,12 @@ public static class OpenCvNative
 {
     private static bool _loaded;
 
+    /// <summary>OpenCV's native library, beside the binary: what a component type over OpenCV declares it loads (a bundle ships it only then).</summary>
+    public const string LibraryFile = "libOpenCvSharpExtern.so";
+
+    /// <summary>The libraries a component type over OpenCV declares (<c>libraries:</c> at registration).</summary>
+    public static readonly string[] Libraries = { LibraryFile };
+
     /// <summary>Throws <see cref="InvalidOperationException"/> with what to install when OpenCvSharpExtern cannot load.</summary>
     public static void EnsureLoaded()
     {

@@ -2,24 +2,20 @@ using System;
 using System.Runtime.InteropServices;
 using System.Threading;
 using OpenCvSharp;
-using Realtime.Core.Control;
-using Realtime.Core.Decoding;
-using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
-using Realtime.Core.Profiles;
-using Realtime.Gpio;
+using Realtime.Hosting;
+using Realtime.Linux.Components;
 using Realtime.Linux.Tests.V4l2;
 using Realtime.Linux.V4l2;
-using Realtime.Models;
-using Realtime.Onnx;
 using Realtime.Tests;
 
 namespace Realtime.Demos.Tests;
 
 /// <summary>
-/// The face tracker's pipeline over the V4L2 capture path: a fake kernel camera (there is none
-/// here) streams real Megamind frames as YUYV, the capture thread hands them over newest-first,
-/// the fused pass converts YUYV inside the letterbox, and the real BlazeFace finds the face. Proves
+/// The face tracker's graph over the V4L2 capture path: a fake kernel camera (there is none here)
+/// streams real Megamind frames as YUYV into a <c>v4l2-camera</c> node, the capture thread hands
+/// them over newest-first, the image-preprocess node converts YUYV inside the letterbox, and the
+/// real BlazeFace finds the face; the pan-tilt node scores the centring error per frame. Proves
 /// zero allocations per frame on the pipeline thread and on the capture thread.
 /// </summary>
 public sealed class FaceTrackerOverV4l2Tests
@@ -59,31 +55,38 @@ public sealed class FaceTrackerOverV4l2Tests
         return frames;
     }
 
+    /// <summary>
+    /// The host with the demos' components and a camera type of the test's own, as a user registers one:
+    /// a <c>v4l2-camera</c> node over <paramref name="device"/> (the fake kernel camera) instead of a /dev node.
+    /// </summary>
+    private static RealtimeHost HostWithFakeCamera(FakeV4l2Device device)
+    {
+        var host = new RealtimeHost("rtapp").AddDemos();
+        host.Components.Register("fake-v4l2-camera", (name, config, context) =>
+            new V4l2CameraSource(name, new V4l2CaptureOptions { Device = FakeV4l2Device.Path, Width = Width, Height = Height, Format = CameraFormat.Yuyv, RateHz = 30, FrameWaitMs = 5000 }, device));
+        return host;
+    }
+
     [Fact]
     public void AThousandYuyvFramesFromACameraAllocateNothingAndTheFaceIsFound()
     {
         const int warmup = 60, frames = 1200;
         byte[][] pictures = YuyvFrames(48);
-        var profile = ProfileLoader.LoadFile(TestAssets.SimProfile);
-        var m = profile.Model;
         var dev = new FakeV4l2Device { RecordStamps = false };
-        using var camera = new V4l2Capture(new V4l2CaptureOptions { Device = FakeV4l2Device.Path, Width = Width, Height = Height, Format = CameraFormat.Yuyv, RateHz = 30, FrameWaitMs = 5000 }, dev);
-        using var engine = OnnxInferenceEngine.Load(TestAssets.BlazeFace128, m.Input, new long[] { 1, m.InputHeight, m.InputWidth, 3 });
-        var outputs = new (int, int, ServoCalibration)[profile.Pwm.Count];
-        for (int i = 0; i < outputs.Length; i++)
+        var host = HostWithFakeCamera(dev);
+        // The sim board's face tracker graph (image-preprocess, onnx-model, ssd-decoder, pan-tilt, servo) with its camera node on the fake camera.
+        var (profile, source) = ProfileCatalog.Load(TestAssets.SimProfile, new[] { "app.nodes[camera].type=fake-v4l2-camera", "app.nodes[camera].config={}" }, null, host);
+        // The longest deadline the profile allows, misses counted and not acted on: load on a shared machine must not trip the watchdog.
+        profile.Timing.DeadlineUs = 33_000;
+        profile.Watchdog.MissPolicy = "ignore";
+        using var app = Assert.IsType<GraphApplicationInstance>(host.ApplicationFor(profile, source).Build(new ApplicationContext(profile, source)
         {
-            var o = profile.Pwm[i];
-            outputs[i] = (o.Chip, o.Channel, new ServoCalibration(o.FrequencyHz, o.MinPulseUs, o.MaxPulseUs, o.MinAngleDeg, o.MaxAngleDeg, o.SafeAngleDeg));
-        }
-        using var servos = ServoActuator.OpenSimulated(outputs);
-        var pre = new LetterboxPreprocessor(Width, Height, m.InputWidth, m.InputHeight);
-        var decoder = new BlazeFaceDecoder(engine, pre, m.InputWidth, (float)m.ScoreThreshold);
-        // sim.json's tracker node's gains (kp 0.35, ki 0.2, kd 0, max_step_deg 10).
-        var controller = new PanTiltTracker(new PidGains(0.35, 0.2, 0, 100, 10), profile.Camera.HfovDeg, Width, Height, 1.0 / 30,
-            (profile.Pwm[0].MinAngleDeg, profile.Pwm[0].MaxAngleDeg), (profile.Pwm[1].MinAngleDeg, profile.Pwm[1].MaxAngleDeg));
-        var watchdog = new LoopWatchdog(FaultAction.HoldLast, FaultAction.Ignore, FaultAction.SafeState, FaultAction.HoldLast, 3, 10);
-        var options = new ClosedLoopOptions { Frames = frames, WarmupFrames = warmup, DeadlineNs = 200_000_000, Scenario = LoopScenario.SingleStream, MeasureFloor = false };
-        var loop = new ClosedLoop<FaceDetection>(options, camera, pre, engine, decoder, controller, servos, watchdog, null, new CenteringError());
+            AssetsDirectory = TestAssets.Dir,
+            Overrides = new RunOverrides { Frames = frames, WarmupFrames = warmup, Scenario = LoopScenario.SingleStream, MeasureFloor = false },
+        }));
+        var loop = app.GraphLoop;
+        var node = Assert.IsType<V4l2CameraSource>(app.Graph.Find("camera"));
+        V4l2Capture camera = node.Camera!;   // streaming since the loop started its nodes
         Assert.Equal(PixelFormat.Yuyv, camera.Format);
 
         // The sensor: delivers the pictures in turn whenever the driver has a free buffer, without

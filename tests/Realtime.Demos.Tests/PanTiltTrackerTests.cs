@@ -133,18 +133,9 @@ public sealed class PanTiltTrackerTests
     }
 
     [Fact]
-    public void CenteringErrorIsNaNWithNoFace()
-    {
-        var frame = new FrameBuffer(W, H, PixelFormat.Bgr24);
-        Assert.True(float.IsNaN(new CenteringError().Measure(NoFace(), frame)));
-    }
-
-    [Fact]
     public void CenteringErrorIsTheEuclideanDistanceFromTheImageCentre()
     {
-        var frame = new FrameBuffer(W, H, PixelFormat.Bgr24);
-        var m = new CenteringError();
-        Assert.Equal(50f, m.Measure(Face(W / 2 + 30, H / 2 - 40), frame), 4);
-        Assert.Equal(0f, m.Measure(Face(W / 2, H / 2), frame), 4);
+        Assert.Equal(50f, CenteringError.Of(W / 2 + 30, H / 2 - 40, W, H), 4);
+        Assert.Equal(0f, CenteringError.Of(W / 2, H / 2, W, H), 4);
     }
 }

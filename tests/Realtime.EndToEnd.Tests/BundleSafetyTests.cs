@@ -37,12 +37,9 @@ public sealed class BundleSafetyTests : IDisposable
     }
 
     /// <summary>A generic-x86 profile file whose model is <paramref name="path"/> with no pinned hash (so the hash check does not stop it first).</summary>
-    private string UnpinnedModel(string path)
-    {
-        string file = Path.Combine(TempDir(), "unpinned.json");
-        File.WriteAllText(file, "{ \"extends\": \"generic-x86\", \"model\": { \"sha256\": null, \"path\": " + System.Text.Json.JsonSerializer.Serialize(path) + " } }");
-        return file;
-    }
+    // generic-x86 with its model node (app.nodes[2]) unpinned and pointed at path.
+    private static string[] UnpinnedModel(string path) =>
+        new[] { "--board", "generic-x86", "--set", "app.nodes[blazeface].config.sha256=null", "--set", $"app.nodes[blazeface].config.path={path}" };
 
     private const string Injection = "face-tracker\n[Service]\nExecStartPre=+/bin/sh -c 'id > /tmp/rtapp-owned'";
 
@@ -107,17 +104,17 @@ public sealed class BundleSafetyTests : IDisposable
     [Fact]
     public void ACameraDeviceThatCannotGoIntoTheUnitIsRefused()
     {
-        var r = Refused("--board", "generic-x86", "--set", "camera.device=/dev/video0 rw");
-        Assert.Contains("camera.device: must be a device node's canonical path under /dev", r.Stderr);
+        var r = Refused("--board", "generic-x86", "--set", "app.nodes[camera].config.device=/dev/video0 rw");
+        Assert.Contains("app.nodes[0].config.device: must be a device node's canonical path under /dev", r.Stderr);
     }
 
     [Theory]
-    [InlineData("/etc/passwd", "'/etc/passwd' is not a plain path inside the assets folder")]
+    [InlineData("/etc/passwd", "'/etc/passwd' is a file outside the assets folder")]
     [InlineData("../../../etc/passwd", "'../../../etc/passwd' is not a plain path inside the assets folder")]
     public void AModelPathOutsideTheAssetsFolderIsNotPacked(string path, string message)
     {
-        var r = Refused("--board", UnpinnedModel(path));
-        Assert.Contains("model.path: " + message, r.Stderr);
+        var r = Refused(UnpinnedModel(path));
+        Assert.Contains("app.nodes[2].config.path: " + message, r.Stderr);
     }
 
     [Fact]
@@ -128,8 +125,8 @@ public sealed class BundleSafetyTests : IDisposable
         File.WriteAllText(secret, "not a model");
         Directory.CreateDirectory(Path.Combine(assets, "models"));
         File.CreateSymbolicLink(Path.Combine(assets, "models", "m.onnx"), secret);
-        var r = Refused("--board", UnpinnedModel("models/m.onnx"), "--assets", assets);
-        Assert.Contains($"model.path: 'models/m.onnx' leads out of the assets folder {assets} (to {secret})", r.Stderr);
+        var r = Refused([.. UnpinnedModel("models/m.onnx"), "--assets", assets]);
+        Assert.Contains($"app.nodes[2].config.path: 'models/m.onnx' leads out of the assets folder {assets} (to {secret})", r.Stderr);
     }
 
     [Fact]
@@ -142,7 +139,7 @@ public sealed class BundleSafetyTests : IDisposable
         File.Copy(TestAssets.BlazeFace128, model);
         File.SetUnixFileMode(model, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var r = Refused("--board", "generic-x86", "--assets", assets);
-        Assert.Contains($"model.path: {model} is not readable by everyone (mode 0600): bundle does not widen a file's permissions", r.Stderr);
+        Assert.Contains($"app.nodes[2].config.path: {model} is not readable by everyone (mode 0600): bundle does not widen a file's permissions", r.Stderr);
     }
 
     [Fact]

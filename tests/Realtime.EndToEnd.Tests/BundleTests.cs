@@ -61,7 +61,9 @@ public sealed class BundleTests : IDisposable
         using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(b, "boards", "rpi5.json"))))
         {
             Assert.Equal("rpi5", doc.RootElement.GetProperty("name").GetString());
-            Assert.Equal("d388b1cf8a5f6f1af2b3f4c14f6d0f138bab970cd618cccd12dddb7484e82e51", doc.RootElement.GetProperty("model").GetProperty("sha256").GetString());
+            Assert.False(doc.RootElement.TryGetProperty("model", out _));
+            var blazeface = doc.RootElement.GetProperty("app").GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == "blazeface");
+            Assert.Equal("d388b1cf8a5f6f1af2b3f4c14f6d0f138bab970cd618cccd12dddb7484e82e51", blazeface.GetProperty("config").GetProperty("sha256").GetString());
         }
 
         var unit = UnitLines(b, "rtapp-rpi5.service");
@@ -110,6 +112,17 @@ public sealed class BundleTests : IDisposable
     }
 
     [Fact]
+    public void TheUnitAllowsTheDeviceItsV4l2CameraNodeNames()
+    {
+        // The camera is a node of the graph: the device its config names (as the v4l2-camera type declares it) is what the unit allows and install.sh checks.
+        string b = Bundle(out _, "--board", "generic-x86", "--set", "app.nodes[camera].config.device=/dev/video2");
+        var unit = UnitLines(b, "rtapp-generic-x86.service");
+        Assert.Equal(new[] { "DeviceAllow=/dev/cpu_dma_latency rw", "DeviceAllow=/dev/video2 rw", "DeviceAllow=/dev/i2c-1 rw" },
+            unit.Where(l => l.StartsWith("DeviceAllow=", StringComparison.Ordinal)));
+        Assert.Contains("DEVICES='/dev/video2 /dev/i2c-1'", File.ReadAllText(Path.Combine(b, "bundle.env")));
+    }
+
+    [Fact]
     public void TheUnitIsSandboxedToExposureAtMostThreeAndAllowsExactlyTheProfilesDevices()
     {
         string b = Bundle(out _, "--board", "generic-x86", "--set", "watchdog.hardware_device=/dev/watchdog0");
@@ -154,7 +167,7 @@ public sealed class BundleTests : IDisposable
         File.WriteAllBytes(Path.Combine(assets, "models", "face_detection_front_128x128_barracuda.onnx"), model.AsSpan(0, model.Length - 100).ToArray());
         var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bundle", "--board", "generic-x86", "--assets", assets, "--out", TempDir());
         Assert.True(r.ExitCode == 2, r.ToString());
-        Assert.StartsWith("rtapp: error: boards/generic-x86.json (built in): model.sha256: SHA-256 of ", r.Stderr.Trim());
+        Assert.StartsWith("rtapp: error: boards/generic-x86.json (built in): app.nodes[2].config.sha256: SHA-256 of ", r.Stderr.Trim());
         Assert.Contains("truncated", r.Stderr);
         Assert.Single(r.Stderr.Trim().Split('\n'));
     }

@@ -89,6 +89,29 @@ public sealed class GraphApplicationRunTests : IDisposable
     }
 
     [Fact]
+    public void CheckVerifiesEveryModelOfATwoModelGraphAndNamesTheOneWhosePinDoesNotMatch()
+    {
+        const string blazeface = "d388b1cf8a5f6f1af2b3f4c14f6d0f138bab970cd618cccd12dddb7484e82e51";
+        const string mlsd = "8ed66620ee42e13b814f9d281f21873fe0ffca44261087188384dc4f365440f7";
+        string board = Sample("face-and-lines.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(2), "check", "--board", board, "--assets", TestAssets.Dir,
+            "--set", $"app.nodes[blazeface].config.sha256={blazeface}", "--set", $"app.nodes[mlsd].config.sha256={mlsd}");
+        Assert.Contains($"[ ok ] model 'blazeface': {TestAssets.BlazeFace128} (SHA-256 matches)", r.Stdout);
+        Assert.Contains($"[ ok ] model 'mlsd': {Path.Combine(TestAssets.Dir, "models", "mlsd_320x320_tiny.onnx")} (SHA-256 matches)", r.Stdout);
+        Assert.Contains("[ ok ] app graph: ", r.Stdout);
+
+        // The second model's pin is wrong: that model is named by its field, the first still passes, and the graph (which would load it) fails too.
+        string wrong = new('0', 64);
+        r = Rtapp.Run(TimeSpan.FromMinutes(2), "check", "--board", board, "--assets", TestAssets.Dir,
+            "--set", $"app.nodes[blazeface].config.sha256={blazeface}", "--set", $"app.nodes[mlsd].config.sha256={wrong}");
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Contains("[ ok ] model 'blazeface': ", r.Stdout);
+        Assert.Contains($"[FAIL] model 'mlsd': app.nodes[5].config.sha256: SHA-256 of {Path.Combine(TestAssets.Dir, "models", "mlsd_320x320_tiny.onnx")} is {mlsd}, the profile pins {wrong}", r.Stdout);
+        Assert.Contains("[FAIL] app graph: ", r.Stdout);
+        Assert.DoesNotContain("[FAIL] model 'blazeface'", r.Stdout);
+    }
+
+    [Fact]
     public void SafeDrivesTheGraphsSinksSafe()
     {
         var r = Rtapp.Run(TimeSpan.FromMinutes(2), "safe", "--board", Sample("face-presence.json"), "--assets", TestAssets.Dir);

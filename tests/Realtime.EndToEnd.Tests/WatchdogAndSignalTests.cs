@@ -195,11 +195,11 @@ public sealed partial class WatchdogAndSignalTests
         Assert.True(rpi.ExitCode == 1, rpi.ToString());
         Assert.Contains("not ready", rpi.Stdout);
         Assert.Contains("[FAIL] PWM 'pan': /sys/class/pwm/pwmchip2 does not exist", rpi.Stdout);
-        Assert.Contains("[FAIL] camera: camera /dev/video0: no such device", rpi.Stdout);
+        Assert.Contains("[FAIL] camera 'camera': camera /dev/video0: no such device", rpi.Stdout);
         if (Environment.ProcessorCount < 4) Assert.Contains("[FAIL] core 3", rpi.Stdout);
         Assert.Contains("fix:", rpi.Stdout);
 
-        var notCamera = Rtapp.Run(TimeSpan.FromSeconds(30), "check", "--board", "rpi5", "--set", "camera.device=/dev/null");
-        Assert.Contains("[FAIL] camera: camera /dev/null: not a V4L2 device", notCamera.Stdout);
+        var notCamera = Rtapp.Run(TimeSpan.FromSeconds(30), "check", "--board", "rpi5", "--set", "app.nodes[camera].config.device=/dev/null");
+        Assert.Contains("[FAIL] camera 'camera': camera /dev/null: not a V4L2 device", notCamera.Stdout);
     }
 }

@@ -14,7 +14,6 @@ public sealed class ApplicationCatalogTests
         public string Description => "named only";
         public IApplicationInstance Build(ApplicationContext context) => throw new InvalidOperationException("not built in these tests");
         public IActuator OpenSafeOutputs(ApplicationContext context) => throw new InvalidOperationException("not opened in these tests");
-        public string? ModelProblem(BoardProfile profile, string modelPath) => null;
     }
 
     [Fact]

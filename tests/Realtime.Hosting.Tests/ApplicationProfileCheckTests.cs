@@ -23,7 +23,6 @@ public sealed class ApplicationProfileCheckTests : IDisposable
         public string Description => "needs three PWM outputs";
         public IApplicationInstance Build(ApplicationContext context) => throw new InvalidOperationException("its profile never passes");
         public IActuator OpenSafeOutputs(ApplicationContext context) => throw new InvalidOperationException("its profile never passes");
-        public string? ModelProblem(BoardProfile profile, string modelPath) => null;
         public IReadOnlyList<string> ProfileProblems(BoardProfile profile)
         {
             Checked++;
@@ -38,7 +37,6 @@ public sealed class ApplicationProfileCheckTests : IDisposable
         public string Description => "asks nothing";
         public IApplicationInstance Build(ApplicationContext context) => throw new InvalidOperationException("not built in these tests");
         public IActuator OpenSafeOutputs(ApplicationContext context) => throw new InvalidOperationException("not opened in these tests");
-        public string? ModelProblem(BoardProfile profile, string modelPath) => null;
     }
 
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("rtapp-app-check-");

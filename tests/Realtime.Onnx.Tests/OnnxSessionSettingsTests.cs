@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using Microsoft.ML.OnnxRuntime;
-using Realtime.Core.Profiles;
 using Realtime.Tests;
 
 namespace Realtime.Onnx.Tests;
@@ -51,7 +50,7 @@ public sealed class OnnxSessionSettingsTests
     [Fact]
     public void EveryLevelTheProfileAcceptsIsOneOrtKnowsAndNamesRoundTrip()
     {
-        foreach (string name in ProfileLoader.GraphOptimizationNames)
+        foreach (string name in OnnxSessionSettings.GraphOptimizationNames)
         {
             var level = OnnxSessionSettings.ParseGraphOptimization(name);
             Assert.NotNull(level);

@@ -24,6 +24,7 @@ using Realtime.Hosting;
 using Realtime.Hosting.Telemetry;
 using Realtime.Linux;
 using Realtime.Onnx;
+using Realtime.Onnx.Components;
 
 namespace Realtime.Bench.Commands;
 
@@ -208,7 +209,7 @@ internal sealed partial class BenchCommand : HostCommand
 
         var session = new OnnxSessionSettings
         {
-            IntraOpThreads = profile.Model.IntraOpThreads,
+            IntraOpThreads = DeclaredModel.IntraOpThreadsOf(profile.App),
             OptimizedModelCacheDir = cl.GetValue(_optimizedModel) is null ? null : cl.GetValue(_cache) ?? DefaultCache(),
             OptimizedModelFormat = cl.GetValue(_optimizedModel) ?? SavedModelFormat.Onnx,
         };
@@ -333,7 +334,7 @@ internal sealed partial class BenchCommand : HostCommand
             new("saved-ort", "the optimized graph saved once in ORT format (.ort), loaded with optimizations off", new[] { "--optimized-model", "ort", "--cache", cache }),
         };
         // The saved models are written once, here, before any launch is timed.
-        var settings = new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads };
+        var settings = new OnnxSessionSettings { IntraOpThreads = DeclaredModel.IntraOpThreadsOf(s.Profile.App) };
         Console.WriteLine($"rtapp {Version} bench --cold-start {launches}: {launches} launches (+1 priming) of each of {variants.Count} variants, interleaved: {binary} {string.Join(' ', args)}");
         foreach (string modelPath in modelPaths)
         {
@@ -383,28 +384,20 @@ internal sealed partial class BenchCommand : HostCommand
     }
 
     /// <summary>
-    /// The model files a launch loads: a graph application's model nodes' (each node's
-    /// <c>config.path</c>), else the profile's <c>model.path</c>; a missing one is refused by field.
+    /// The model files a launch loads: the graph's model nodes' (each node's <c>config.path</c>, as
+    /// <see cref="DeclaredModel"/> reads them); a missing one is refused by its field.
     /// </summary>
     private static List<string> ColdStartModels(Setup s)
     {
         var paths = new List<string>();
-        if (s.Application is GraphApplication && s.Profile.App is { } app)
+        foreach (var model in DeclaredModel.In(s.Profile.App))
         {
-            for (int i = 0; i < app.Nodes.Count; i++)
-            {
-                var node = app.Nodes[i];
-                if (node.Type != "onnx-model" || node.ConfigText("path") is not string relative) continue;
-                string path = AssetLocator.Resolve(s.Assets, relative);
-                if (!File.Exists(path)) throw new ProfileException(s.ProfileSource, new[] { $"app.nodes[{i}].config.path: model file not found: {path}" });
-                if (!paths.Contains(path)) paths.Add(path);
-            }
-            if (paths.Count == 0) throw new ProfileException(s.ProfileSource, new[] { "app.nodes: --cold-start times a model's load and the graph has no onnx-model node" });
-            return paths;
+            if (model.Path.Length == 0) continue; // the launch names it
+            string path = AssetLocator.Resolve(s.Assets, model.Path);
+            if (!File.Exists(path)) throw new ProfileException(s.ProfileSource, new[] { $"{model.Field}.path: model file not found: {path}" });
+            if (!paths.Contains(path)) paths.Add(path);
         }
-        string modelPath = AssetLocator.Resolve(s.Assets, s.Profile.Model.Path);
-        if (!File.Exists(modelPath)) throw new ProfileException(s.ProfileSource, new[] { $"model.path: model file not found: {modelPath}" });
-        paths.Add(modelPath);
+        if (paths.Count == 0) throw new ProfileException(s.ProfileSource, new[] { "app.nodes: --cold-start times a model's load and the graph has no onnx-model node" });
         return paths;
     }
 
@@ -818,7 +811,7 @@ internal sealed partial class BenchCommand : HostCommand
         if (!File.Exists(path)) return 1000; // the build that follows names the missing file
         try
         {
-            using var probe = BareModelBinding.Load(path, s.Shapes, new OnnxSessionSettings { IntraOpThreads = s.Profile.Model.IntraOpThreads });
+            using var probe = BareModelBinding.Load(path, s.Shapes, new OnnxSessionSettings { IntraOpThreads = DeclaredModel.IntraOpThreadsOf(s.Profile.App) });
             return BenchPlanner.ProbeNs(probe);
         }
         catch (InvalidDataException ex)

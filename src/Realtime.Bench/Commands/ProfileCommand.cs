@@ -11,6 +11,7 @@ using Realtime.Core.Profiles;
 using Realtime.Core.Timing;
 using Realtime.Hosting;
 using Realtime.Onnx;
+using Realtime.Onnx.Components;
 
 namespace Realtime.Bench.Commands;
 
@@ -60,14 +61,23 @@ internal sealed class ProfileCommand : HostCommand
         string traceDir = Path.GetFullPath(cl.GetValue(_traceDir) ?? "rtapp-profile");
         Directory.CreateDirectory(traceDir);
 
-        // The board's own model (same bytes as the profile pins) runs in the demo's loop, with its real
-        // preprocessing and decoding; any other model runs alone in a bare loop.
-        bool demo = model is null || (profile.Model.Sha256 is string pinned && string.Equals(ModelFile.Sha256(model), pinned, StringComparison.OrdinalIgnoreCase));
-        if (demo && model is not null) profile.Model.Path = Path.GetFullPath(model);
+        // A model of the board's graph (same bytes as a model node pins) runs in the application's loop, with
+        // its real preprocessing and decoding, the node's file replaced by the one given; any other model runs alone in a bare loop.
+        var declared = DeclaredModel.In(profile.App);
+        DeclaredModel? node = null;
+        if (model is not null)
+        {
+            string sha = ModelFile.Sha256(model);
+            foreach (var m in declared)
+                if (node is null && m.Sha256 is string pinned && string.Equals(sha, pinned, StringComparison.OrdinalIgnoreCase)) node = m;
+            if (node is { } found) (profile, source) = ProfileCatalog.Load(board, new[] { $"app.nodes[{found.Node}].config.path={Path.GetFullPath(model)}" }, null, host);
+        }
+        bool demo = model is null || node is not null;
+        int threads = node?.IntraOpThreads ?? DeclaredModel.IntraOpThreadsOf(profile.App);
         Dictionary<string, long[]>? shapes = null;
         if (cl.GetValue(_shape) is string shapeText)
             shapes = BareModelBinding.ParseShapes(shapeText, out string? shapeError) ?? throw new UsageException($"--shape: {shapeError}");
-        string modelName = Path.GetFileNameWithoutExtension(model ?? profile.Model.Path);
+        string modelName = Path.GetFileNameWithoutExtension(model ?? (declared.Count > 0 ? declared[0].Path : "model"));
         var setup = new BenchCommand.Setup
         {
             Profile = profile,
@@ -75,8 +85,9 @@ internal sealed class ProfileCommand : HostCommand
             Assets = assets,
             Application = host.Applications.Find(profile.Demo),
             ModelPath = demo ? null : Path.GetFullPath(model!),
+            ModelNode = node?.Node,
             Shapes = shapes,
-            Session = new OnnxSessionSettings { IntraOpThreads = profile.Model.IntraOpThreads, ProfilePathPrefix = Path.Combine(traceDir, modelName) },
+            Session = new OnnxSessionSettings { IntraOpThreads = threads, ProfilePathPrefix = Path.Combine(traceDir, modelName) },
             Realtime = !cl.GetValue(_noRt),
         };
 
@@ -100,8 +111,8 @@ internal sealed class ProfileCommand : HostCommand
         }
         var plain = new BenchCommand.Setup
         {
-            Profile = setup.Profile, ProfileSource = setup.ProfileSource, Assets = setup.Assets, Application = setup.Application, ModelPath = setup.ModelPath, Shapes = setup.Shapes,
-            Session = new OnnxSessionSettings { IntraOpThreads = profile.Model.IntraOpThreads }, Realtime = setup.Realtime,
+            Profile = setup.Profile, ProfileSource = setup.ProfileSource, Assets = setup.Assets, Application = setup.Application, ModelPath = setup.ModelPath, ModelNode = setup.ModelNode, Shapes = setup.Shapes,
+            Session = new OnnxSessionSettings { IntraOpThreads = threads }, Realtime = setup.Realtime,
         };
         BenchRun unprofiled;
         using (var target = BenchCommand.Build(plain, BenchScenario.SingleStream, runs, warmup, measureFloor: false))

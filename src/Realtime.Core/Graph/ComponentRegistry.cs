@@ -15,7 +15,7 @@ public sealed class ComponentRegistry
 {
     private readonly Dictionary<string, Registration> _types = new(StringComparer.Ordinal);
 
-    private readonly record struct Registration(ComponentFactory Factory, string Description, NodeRole? Role, FileReferences? Files, bool Concurrent);
+    private readonly record struct Registration(ComponentFactory Factory, string Description, NodeRole? Role, FileReferences? Files, bool Concurrent, IReadOnlyList<string>? Libraries);
 
     /// <summary>
     /// Registers <paramref name="type"/>; a name is registered once. <paramref name="role"/> says what
@@ -27,13 +27,16 @@ public sealed class ComponentRegistry
     /// touch, while created, only their own configuration and the <see cref="ComponentContext"/>: <see cref="Build"/>
     /// then creates each on a thread of its own, beside the other nodes (a camera opening its video),
     /// so that a cold start waits for the slowest of them rather than for their sum.
+    /// <paramref name="libraries"/> are the native libraries its nodes load beside the binary (OpenCV's
+    /// for a video file's source: <see cref="NativeLibraries"/>, what a bundle ships only when a node needs it).
     /// </summary>
-    public ComponentRegistry Register(string type, ComponentFactory factory, string description = "", NodeRole? role = null, FileReferences? files = null, bool concurrent = false)
+    public ComponentRegistry Register(string type, ComponentFactory factory, string description = "", NodeRole? role = null, FileReferences? files = null, bool concurrent = false,
+        IReadOnlyList<string>? libraries = null)
     {
         if (Node.NameProblem(type) is { } why) throw new ArgumentException($"component type '{type}': {why}", nameof(type));
         ArgumentNullException.ThrowIfNull(factory);
         if (concurrent && role == NodeRole.Sink) throw new ArgumentException($"component type '{type}': a sink is created first, alone, and driven safe before anything else: it cannot be created concurrently", nameof(concurrent));
-        if (!_types.TryAdd(type, new Registration(factory, description, role, files, concurrent))) throw new ArgumentException($"component type '{type}' is already registered", nameof(type));
+        if (!_types.TryAdd(type, new Registration(factory, description, role, files, concurrent, libraries))) throw new ArgumentException($"component type '{type}' is already registered", nameof(type));
         return this;
     }
 
@@ -92,6 +95,18 @@ public sealed class ComponentRegistry
             }
         }
         return files;
+    }
+
+    /// <summary>The native libraries the nodes of <paramref name="app"/> load, as their types declared them, each once.</summary>
+    public IReadOnlyList<string> NativeLibraries(AppProfile app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var libraries = new List<string>();
+        foreach (var node in app.Nodes)
+            if (_types.TryGetValue(node.Type ?? "", out var t) && t.Libraries is { } declared)
+                foreach (string library in declared)
+                    if (!libraries.Contains(library)) libraries.Add(library);
+        return libraries;
     }
 
     /// <summary>Whether <paramref name="type"/> was registered as a sink.</summary>

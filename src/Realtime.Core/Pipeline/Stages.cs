@@ -78,10 +78,3 @@ public interface IActuator : IDisposable
     /// <summary>Drives every output to its safe value and returns that command.</summary>
     ActuatorCommand ApplySafeState();
 }
-
-/// <summary>Per-frame measurement a demo adds to the report (e.g. tracking error). Must not allocate.</summary>
-public interface IDemoMetric<TResult> where TResult : struct
-{
-    /// <summary>The metric for this frame, or NaN when it does not apply.</summary>
-    float Measure(in TResult observation, FrameBuffer frame);
-}

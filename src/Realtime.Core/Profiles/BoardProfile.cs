@@ -19,10 +19,6 @@ public sealed class BoardProfile
     /// (the host then gives it its default application: see <see cref="ProfileLoadOptions.DefaultDemo"/>).
     /// </summary>
     public string Demo { get; set; } = "";
-    /// <summary>The camera or sensor.</summary>
-    public CameraProfile Camera { get; set; } = new();
-    /// <summary>The model and how to run it.</summary>
-    public ModelProfile Model { get; set; } = new();
     /// <summary>Rate, deadline, budgets.</summary>
     public TimingProfile Timing { get; set; } = new();
     /// <summary>PWM outputs, in channel order of the actuator command.</summary>
@@ -127,58 +123,6 @@ public sealed class ServiceProfile
     public int RestartSec { get; set; } = 2;
 }
 
-/// <summary>Camera settings.</summary>
-public sealed class CameraProfile
-{
-    /// <summary><c>sim-video</c> (a window into a video file, moved by the simulated mount) or <c>v4l2</c>.</summary>
-    public string Kind { get; set; } = "sim-video";
-    /// <summary>Device node for <c>v4l2</c>.</summary>
-    public string? Device { get; set; }
-    /// <summary>Video file (relative to the assets folder) for <c>sim-video</c>.</summary>
-    public string? Video { get; set; }
-    /// <summary>Frame width in pixels.</summary>
-    public int Width { get; set; } = 320;
-    /// <summary>Frame height in pixels.</summary>
-    public int Height { get; set; } = 240;
-    /// <summary>Horizontal field of view in degrees.</summary>
-    public double HfovDeg { get; set; } = 72;
-    /// <summary>Format a <c>v4l2</c> camera is asked for: <c>yuyv</c> (the default), <c>nv12</c>, <c>grey</c> or <c>mjpeg</c> (decoded on the capture thread).</summary>
-    public string? Format { get; set; }
-    /// <summary>Frame rate a <c>v4l2</c> camera is asked for (VIDIOC_S_PARM); null: the loop's <c>timing.rate_hz</c>.</summary>
-    public double? RateHz { get; set; }
-    /// <summary>Driver buffers a <c>v4l2</c> camera maps (2..32, default 4).</summary>
-    public int? Buffers { get; set; }
-}
-
-/// <summary>Model settings.</summary>
-public sealed class ModelProfile
-{
-    /// <summary>ONNX file, relative to the assets folder (or absolute).</summary>
-    public string Path { get; set; } = "";
-    /// <summary>Expected SHA-256 of the file (hex); checked before anything moves when set.</summary>
-    public string? Sha256 { get; set; }
-    /// <summary>Input tensor name.</summary>
-    public string Input { get; set; } = "";
-    /// <summary>Input width the pipeline prepares.</summary>
-    public int InputWidth { get; set; }
-    /// <summary>Input height the pipeline prepares.</summary>
-    public int InputHeight { get; set; }
-    /// <summary>ONNX Runtime intra-op threads (1 = the calling thread only).</summary>
-    public int IntraOpThreads { get; set; } = 1;
-    /// <summary>Let the intra-op threads spin waiting for work (only with intra_op_threads &gt; 1): lower wake-up latency, a core burnt.</summary>
-    public bool AllowSpinning { get; set; }
-    /// <summary>Graph optimization level at load: disabled, basic, extended or all.</summary>
-    public string GraphOptimization { get; set; } = "all";
-    /// <summary>ONNX Runtime's memory pattern (plan intermediate buffers once, reuse the plan).</summary>
-    public bool MemoryPattern { get; set; } = true;
-    /// <summary>ONNX Runtime's CPU arena (keep freed buffers for reuse).</summary>
-    public bool CpuArena { get; set; } = true;
-    /// <summary>Load a saved optimized model (onnx or ort), written once into the cache folder; null optimizes at every load.</summary>
-    public string? SavedOptimized { get; set; }
-    /// <summary>Minimum detection score.</summary>
-    public double ScoreThreshold { get; set; } = 0.5;
-}
-
 /// <summary>Rate, deadline and per-stage budgets.</summary>
 public sealed class TimingProfile
 {
@@ -256,7 +200,7 @@ public sealed class ThreadsProfile
     public ThreadProfile Pipeline { get; set; } = new();
     /// <summary>The watchdog thread (it should have the highest priority).</summary>
     public ThreadProfile Watchdog { get; set; } = new();
-    /// <summary>Cores for ONNX Runtime's intra-op threads beyond the pipeline thread (used when model.intra_op_threads &gt; 1).</summary>
+    /// <summary>Cores for ONNX Runtime's intra-op threads beyond the pipeline thread (used when an onnx-model node's intra_op_threads &gt; 1).</summary>
     public List<int> InferenceCores { get; set; } = new();
     /// <summary>The capture thread, when capture runs apart from the pipeline (null: not planned).</summary>
     public ThreadProfile? Capture { get; set; }

@@ -35,12 +35,6 @@ public static partial class ProfileLoader
     /// <summary>Stage names a budget may be given for, in pipeline order.</summary>
     public static readonly string[] StageNames = { "capture", "preprocess", "infer", "decode", "control", "actuate" };
 
-    /// <summary>model.graph_optimization's levels, lowest first (ONNX Runtime's disable-all, basic, extended, all).</summary>
-    public static readonly string[] GraphOptimizationNames = { "disabled", "basic", "extended", "all" };
-
-    /// <summary>model.saved_optimized's formats: ONNX protobuf or ONNX Runtime's own flatbuffer.</summary>
-    public static readonly string[] SavedOptimizedNames = { "onnx", "ort" };
-
     /// <summary>Loads and validates a profile file; a relative <c>extends</c> path starts from the file's folder.</summary>
     public static BoardProfile LoadFile(string path, ProfileLoadOptions? options = null)
     {
@@ -228,7 +222,7 @@ public static partial class ProfileLoader
         };
     }
 
-    /// <summary>The formats a v4l2 camera may be asked for (<c>camera.format</c>).</summary>
+    /// <summary>The formats a <c>v4l2-camera</c> node may be asked for (its <c>config.format</c>).</summary>
     public static readonly string[] CameraFormatNames = { "yuyv", "nv12", "grey", "mjpeg" };
 
     /// <summary>Whether <paramref name="name"/> has a demo name's form: 1..64 of a-z, 0-9 and '-', starting with a letter or digit.</summary>
@@ -251,48 +245,6 @@ public static partial class ProfileLoader
         if (p.CpuCores < 0 || p.CpuCores > 1024) Add("cpu_cores", $"must be 0 (this machine) or the board's core count, got {p.CpuCores}");
         // A demo name becomes a report label, a unit's and a bundle's file name: lowercase words joined by '-' only.
         if (p.Demo.Length > 0 && !IsDemoName(p.Demo)) Add("demo", $"must be a name of lowercase letters, digits and '-' (like my-app), got '{MessageText.Shown(p.Demo)}'");
-
-        var c = p.Camera;
-        switch (c.Kind)
-        {
-            case "sim-video":
-                if (!p.Simulated) Add("camera.kind", "'sim-video' needs a simulated board (simulated: true)");
-                if (string.IsNullOrWhiteSpace(c.Video)) Add("camera.video", "a sim-video camera needs a video file");
-                break;
-            case "v4l2":
-                if (string.IsNullOrWhiteSpace(c.Device) || !c.Device.StartsWith("/dev/", StringComparison.Ordinal)) Add("camera.device", $"a v4l2 camera needs a device node under /dev, got '{c.Device}'");
-                if (c.Format is not null && Array.IndexOf(CameraFormatNames, c.Format) < 0) Add("camera.format", $"unknown format '{c.Format}' (expected {string.Join(", ", CameraFormatNames)})");
-                else if ((c.Format ?? "yuyv") is "yuyv" or "nv12" && c.Width % 2 != 0) Add("camera.width", $"{c.Format ?? "yuyv"} frames need an even width, got {c.Width}");
-                if (c.RateHz is double r && !(r > 0 && r <= 1000)) Add("camera.rate_hz", $"must be above 0 and at most 1000, got {F(r)}");
-                if (c.Buffers is int nb && (nb < 2 || nb > 32)) Add("camera.buffers", $"must be 2..32, got {nb}");
-                break;
-            default:
-                Add("camera.kind", $"unknown camera kind '{c.Kind}' (expected 'sim-video' or 'v4l2')");
-                break;
-        }
-        if (c.Kind != "v4l2")
-        {
-            if (c.Format is not null) Add("camera.format", "applies to v4l2 cameras only");
-            if (c.RateHz is not null) Add("camera.rate_hz", "applies to v4l2 cameras only");
-            if (c.Buffers is not null) Add("camera.buffers", "applies to v4l2 cameras only");
-        }
-        if (c.Width <= 0 || c.Width > 8192) Add("camera.width", $"must be 1..8192, got {c.Width}");
-        if (c.Height <= 0 || c.Height > 8192) Add("camera.height", $"must be 1..8192, got {c.Height}");
-        if (!(c.HfovDeg > 0 && c.HfovDeg < 180)) Add("camera.hfov_deg", $"must be between 0 and 180, got {F(c.HfovDeg)}");
-
-        var m = p.Model;
-        if (string.IsNullOrWhiteSpace(m.Path)) Add("model.path", "must name an ONNX file");
-        if (string.IsNullOrWhiteSpace(m.Input)) Add("model.input", "must name the model's input tensor");
-        if (m.InputWidth <= 0 || m.InputWidth > 4096) Add("model.input_width", $"must be 1..4096, got {m.InputWidth}");
-        if (m.InputHeight <= 0 || m.InputHeight > 4096) Add("model.input_height", $"must be 1..4096, got {m.InputHeight}");
-        if (m.IntraOpThreads < 1 || m.IntraOpThreads > 64) Add("model.intra_op_threads", $"must be 1..64, got {m.IntraOpThreads}");
-        else if (m.AllowSpinning && m.IntraOpThreads == 1) Add("model.allow_spinning", "needs intra_op_threads above 1: with one thread there is no pool to spin");
-        if (Array.IndexOf(GraphOptimizationNames, m.GraphOptimization) < 0)
-            Add("model.graph_optimization", $"unknown level '{m.GraphOptimization}' (expected {string.Join(", ", GraphOptimizationNames)})");
-        if (m.SavedOptimized is not null && Array.IndexOf(SavedOptimizedNames, m.SavedOptimized) < 0)
-            Add("model.saved_optimized", $"unknown format '{m.SavedOptimized}' (expected {string.Join(" or ", SavedOptimizedNames)})");
-        if (m.Sha256 is not null && !IsSha256(m.Sha256)) Add("model.sha256", "must be 64 hexadecimal digits");
-        if (!(m.ScoreThreshold > 0 && m.ScoreThreshold < 1)) Add("model.score_threshold", $"must be between 0 and 1, got {F(m.ScoreThreshold)}");
 
         var t = p.Timing;
         bool rateOk = t.RateHz >= MinRateHz && t.RateHz <= MaxRateHz;
@@ -566,10 +518,4 @@ public static partial class ProfileLoader
     /// <summary>The fault action a profile names, or null when unknown.</summary>
     public static Pipeline.FaultAction? ParseMissPolicy(string name) => Pipeline.LoopWatchdog.ParseAction(name);
 
-    private static bool IsSha256(string s)
-    {
-        if (s.Length != 64) return false;
-        foreach (char ch in s) if (!Uri.IsHexDigit(ch)) return false;
-        return true;
-    }
 }

@@ -28,6 +28,16 @@ public static class ProfileTree
     /// </summary>
     public static readonly string[] AngleFields = { "min_angle_deg", "max_angle_deg", "safe_angle_deg" };
 
+    /// <summary>
+    /// Top-level sections a profile no longer has, each with where its settings live now: an old
+    /// profile is told where to move them instead of only that the field is unknown.
+    /// </summary>
+    public static readonly (string Field, string MovedTo)[] RetiredSections =
+    {
+        ("model", "an onnx-model node of the app graph carries its model (app.nodes[].config: path, sha256, intra_op_threads, ...)"),
+        ("camera", "a source node of the app graph carries its camera (a v4l2-camera node's config.device, format, width, height, rate_hz; a sim-video node's config.video)"),
+    };
+
     /// <summary>Where an output lives: a sysfs PWM <c>chip</c>, required unless the output is on a <c>pca9685</c> board.</summary>
     public const string ChipField = "chip", Pca9685Field = "pca9685";
 
@@ -39,6 +49,8 @@ public static class ProfileTree
     {
         var problems = new List<string>();
         cleared = false;
+        foreach (var (field, movedTo) in RetiredSections)
+            if (root[field] is not null) problems.Add($"{field}: the top-level {field} section is gone: {movedTo}");
         Walk(root, "", problems, ref cleared);
         if (root["pwm"] is JsonArray pwm)
         {

@@ -12,6 +12,7 @@ using System.Text.Json;
 using Realtime.Core.Graph;
 using Realtime.Core.Profiles;
 using Realtime.Onnx;
+using Realtime.Onnx.Components;
 
 namespace Realtime.Hosting.Commands;
 
@@ -54,6 +55,7 @@ internal sealed class BundleCommand : HostCommand
     /// <summary>The namespace bundle signatures are made in (ssh-keygen -Y sign -n), so no other signature of the same key passes.</summary>
     public const string SignatureNamespace = "rtapp-bundle";
 
+    // OpenCvNative.LibraryFile: the name component types over OpenCV declare (the host does not take Vision).
     private const string OpenCvLibrary = "libOpenCvSharpExtern.so";
 
     private RealtimeHost _host = null!;
@@ -85,7 +87,7 @@ internal sealed class BundleCommand : HostCommand
         // (a profile's own graph names its outputs itself).
         if (!GraphApplication.Composes(profile) && !_host.Applications.Has(profile.Demo))
             throw new ProfileException(source, new[] { $"demo: {_host.Applications.Unknown(profile.Demo)}" });
-        CheckServiceValues(profile, source);
+        CheckServiceValues(profile, _host.Components, source);
 
         string hostArch = HostArch();
         string arch = profile.Arch ?? hostArch;
@@ -101,24 +103,16 @@ internal sealed class BundleCommand : HostCommand
         string? assets = AssetLocator.Find(cl.GetValue(_assets));
         string outDir = Path.GetFullPath(cl.GetValue(_out) ?? ".");
 
-        // Assets: the model, checked against its pin now rather than on the board; the world video for sim-video.
+        // Assets: every file the graph's nodes name (models, videos, recordings), as their types declare
+        // them, at the same relative paths; each model checked against its pin now rather than on the board.
         // Only files inside the assets folder are packed: a profile cannot ship /etc/shadow or a key as its "model".
         var assetFiles = new List<(string Relative, string Full)>();
         var wiring = new ProfileAssets(profile, source, assets);
-        bool needsOpenCv = profile.Camera.Kind == "sim-video";
-        // The path's form first: whether '../../etc/passwd' exists depends on where the assets folder lies.
-        RequirePlainAssetPath(wiring, profile.Model.Path, "model.path");
-        if (needsOpenCv) RequirePlainAssetPath(wiring, profile.Camera.Video!, "camera.video");
-        string model = wiring.RequireModel();
-        assetFiles.Add((profile.Model.Path, InsideAssets(wiring, profile.Model.Path, model, "model.path")));
-        if (needsOpenCv)
-            assetFiles.Add((profile.Camera.Video!, InsideAssets(wiring, profile.Camera.Video!, wiring.RequireAsset(profile.Camera.Video!, "camera.video", "video file"), "camera.video")));
-
-        // The shipped profile is the resolved one, with asset paths as they lie in the bundle.
-        json["model"]!["path"] = assetFiles[0].Relative;
-        if (needsOpenCv) json["camera"]!["video"] = assetFiles[1].Relative;
-        // A profile's app graph: the files its nodes name under the assets folder (models, videos) ship too, at the same relative paths.
-        if (GraphApplication.Composes(profile)) needsOpenCv |= AddGraphAssets(profile, _host.Components, wiring, assetFiles);
+        AddGraphAssets(profile, _host.Components, wiring, assetFiles);
+        // OpenCV ships only where a node's type declares it loads it (a video file's source, a rendered camera).
+        bool needsOpenCv = false;
+        if (profile.App is { } graph)
+            foreach (string library in _host.Components.NativeLibraries(graph)) needsOpenCv |= library == OpenCvLibrary;
         string profileText = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
         ProfileLoader.Parse(profileText, $"bundled {profile.Name}.json"); // what ships must load
 
@@ -134,13 +128,13 @@ internal sealed class BundleCommand : HostCommand
         foreach (string so in Directory.GetFiles(binaryDir, "*.so"))
         {
             string name = Path.GetFileName(so);
-            if (name == OpenCvLibrary && !needsOpenCv) continue; // only video files and the sim camera use OpenCV
+            if (name == OpenCvLibrary && !needsOpenCv) continue;
             CopyFile(so, Path.Combine(bin, name));
             libraries.Add(name);
         }
         libraries.Sort(StringComparer.Ordinal);
         if (needsOpenCv && !libraries.Contains(OpenCvLibrary))
-            Log.Warning("note", $"{profile.Name} uses a sim-video camera, which needs OpenCV, and there is no {OpenCvLibrary} for linux-{arch}: the bundle installs, but its demo stops with that message");
+            Log.Warning("note", $"{profile.Name} has a node that loads OpenCV (a video file's source, a rendered camera), and there is no {OpenCvLibrary} for linux-{arch}: the bundle installs, but its demo stops with that message");
 
         Directory.CreateDirectory(Path.Combine(stage, "boards"));
         File.WriteAllText(Path.Combine(stage, "boards", profile.Name + ".json"), profileText);
@@ -153,7 +147,7 @@ internal sealed class BundleCommand : HostCommand
 
         string unitName = ServiceUnit.UnitName(profile);
         Directory.CreateDirectory(Path.Combine(stage, "systemd"));
-        File.WriteAllText(Path.Combine(stage, "systemd", unitName), ServiceUnit.Render(profile, source, prefix, _host.Version));
+        File.WriteAllText(Path.Combine(stage, "systemd", unitName), ServiceUnit.Render(profile, _host.Components, source, prefix, _host.Version));
 
         File.WriteAllText(Path.Combine(stage, "bundle.env"), Env(profile, arch, prefix, unitName));
         string install = Path.Combine(stage, "install.sh");
@@ -225,22 +219,27 @@ internal sealed class BundleCommand : HostCommand
     /// Adds every file the graph's nodes reference, as each component type declares them
     /// (<see cref="ComponentRegistry.Files"/>: a model, a recording and its phrase times, a video),
     /// at the same relative path under the assets folder; a missing one is refused by its field, and
-    /// so is one named by an absolute path (it would not be on the board). Whether a node needs OpenCV
-    /// (a sim-video source) is returned.
+    /// so is one named by an absolute path (it would not be on the board); a device (a camera's node)
+    /// is not packed. Each model node's file is checked against its pinned hash.
     /// </summary>
-    private static bool AddGraphAssets(BoardProfile profile, ComponentRegistry components, ProfileAssets wiring, List<(string Relative, string Full)> files)
+    private static void AddGraphAssets(BoardProfile profile, ComponentRegistry components, ProfileAssets wiring, List<(string Relative, string Full)> files)
     {
-        bool openCv = false;
-        foreach (var node in profile.App!.Nodes) openCv |= node.Type == "sim-video";
-        foreach (var file in components.Files(profile.App))
+        if (profile.App is not { } app) return;
+        foreach (var file in components.Files(app))
         {
+            if (file.Device) continue; // opened on the board, allowed by the unit: not packed
             if (file.Path.Contains('\0', StringComparison.Ordinal)) throw wiring.Problem(file.Field, "a path with a NUL character");
             if (Path.IsPathRooted(file.Path))
                 throw wiring.Problem(file.Field, $"'{MessageText.Shown(file.Path)}' is a file outside the assets folder: bundle packs only the assets folder's files (name it relative to the assets folder)");
+            // The path's form first: whether '../../etc/passwd' exists depends on where the assets folder lies.
+            RequirePlainAssetPath(wiring, file.Path, file.Field);
             if (files.Exists(f => f.Relative == file.Path)) continue;
-            files.Add((file.Path, InsideAssets(wiring, file.Path, wiring.RequireAsset(file.Path, file.Field, "file"), file.Field)));
+            string full = InsideAssets(wiring, file.Path, wiring.RequireAsset(file.Path, file.Field, "file"), file.Field);
+            files.Add((file.Path, full));
         }
-        return openCv;
+        foreach (var model in DeclaredModel.In(app))
+            if (model.Sha256 is not null && files.Find(f => f.Relative == model.Path).Full is string path && ModelFile.Mismatch(path, model.Sha256) is string mismatch)
+                throw wiring.Problem($"{model.Field}.sha256", mismatch);
     }
 
     /// <summary>
@@ -305,7 +304,7 @@ internal sealed class BundleCommand : HostCommand
         Var("SERVICE_GROUPS", string.Join(' ', p.Service.Groups));
         Var("KERNEL_CMDLINE", p.Kernel?.Cmdline ?? ""); // checked by CheckServiceValues
         var devices = new List<string>();
-        if (p.Camera.Kind == "v4l2" && p.Camera.Device is not null) devices.Add(p.Camera.Device);
+        foreach (var file in ServiceUnit.GraphDevices(p, _host.Components)) devices.Add(file.Path);
         foreach (var s in p.Sensors) devices.Add(s.Device);
         Var("DEVICES", string.Join(' ', devices));
         return sb.ToString();
@@ -368,10 +367,11 @@ internal sealed class BundleCommand : HostCommand
     /// characters it may hold there, each problem naming its field (the loader has checked the
     /// service user and groups and the watchdog's path).
     /// </summary>
-    private static void CheckServiceValues(BoardProfile p, string source)
+    private static void CheckServiceValues(BoardProfile p, ComponentRegistry components, string source)
     {
         var problems = new List<string>();
-        if (p.Camera.Kind == "v4l2" && p.Camera.Device is string camera && ProfileLoader.DevicePathProblem(camera) is string cp) problems.Add($"camera.device: {cp}");
+        foreach (var device in ServiceUnit.GraphDevices(p, components))
+            if (ProfileLoader.DevicePathProblem(device.Path) is string dp) problems.Add($"{device.Field}: {dp}");
         for (int i = 0; i < p.Sensors.Count; i++)
             if (ProfileLoader.DevicePathProblem(p.Sensors[i].Device) is string sp) problems.Add($"sensors[{i}].device: {sp}");
         if (p.Kernel?.Cmdline is string cmdline)

@@ -7,7 +7,10 @@ using Realtime.Core.Profiles;
 using Realtime.Core.Scheduling;
 using Realtime.Linux;
 using Realtime.Linux.V4l2;
+using Realtime.Core.Graph;
+using Realtime.Linux.Components;
 using Realtime.Onnx;
+using Realtime.Onnx.Components;
 using Item = Realtime.Hosting.Commands.CheckItem;
 using Level = Realtime.Hosting.Commands.CheckLevel;
 
@@ -38,25 +41,28 @@ internal sealed class CheckCommand : HostCommand
     /// <inheritdoc/>
     public override IReadOnlyList<Option> Options => new Option[] { _board, _set, _assets, _admit, _timing, _override };
 
-    /// <summary>Opens the camera node (without streaming): is it there, is it a V4L2 capture device, does it offer the format.</summary>
-    private static void CheckCamera(BoardProfile p, List<Item> items)
+    /// <summary>
+    /// Opens a <c>v4l2-camera</c> node's device (without streaming): is it there, is it a V4L2 capture
+    /// device, does it offer the format its config (<paramref name="field"/>) asks for.
+    /// </summary>
+    private static void CheckCamera(string node, string field, V4l2CaptureOptions o, List<Item> items)
     {
-        var o = V4l2CameraProfile.Options(p);
+        string what = $"camera '{node}'";
         string want = CameraFormats.FourCc(o.Format);
         V4l2DeviceInfo info;
         try { info = V4l2Capture.Probe(o.Device); }
         catch (V4l2Exception ex)
         {
-            items.Add(new Item(Level.Fail, "camera", ex.Message, File.Exists(o.Device) ? "fix camera.device (`v4l2-ctl --list-devices`)" : "plug in the camera, or fix camera.device"));
+            items.Add(new Item(Level.Fail, what, ex.Message, File.Exists(o.Device) ? $"fix {field}.device (`v4l2-ctl --list-devices`)" : $"plug in the camera, or fix {field}.device"));
             return;
         }
-        string what = $"{o.Device}: {info.Card} ({info.Driver}, {info.BusInfo})";
+        string where = $"{o.Device}: {info.Card} ({info.Driver}, {info.BusInfo})";
         if (!info.CanCapture || !info.CanStream)
-            items.Add(new Item(Level.Fail, "camera", $"{what} is not a streaming single-planar capture device", "fix camera.device: the camera's capture node (`v4l2-ctl --list-devices`)"));
+            items.Add(new Item(Level.Fail, what, $"{where} is not a streaming single-planar capture device", $"fix {field}.device: the camera's capture node (`v4l2-ctl --list-devices`)"));
         else if (!info.Offers(o.Format))
-            items.Add(new Item(Level.Fail, "camera", $"{what} does not offer {want}; it offers {info.FormatList()}", "set camera.format to a format it offers"));
+            items.Add(new Item(Level.Fail, what, $"{where} does not offer {want}; it offers {info.FormatList()}", $"set {field}.format to a format it offers"));
         else
-            items.Add(new Item(Level.Ok, "camera", $"{what} offers {want} (asked for {o.Width}x{o.Height}; the size is settled when streaming starts)", null));
+            items.Add(new Item(Level.Ok, what, $"{where} offers {want} (asked for {o.Width}x{o.Height}; the size is settled when streaming starts)", null));
         if (o.Format == CameraFormat.Mjpeg)
         {
             try
@@ -64,8 +70,20 @@ internal sealed class CheckCommand : HostCommand
                 using var jpeg = new MjpegDecoder();
                 items.Add(new Item(Level.Ok, "MJPEG decoder", "libturbojpeg loaded", null));
             }
-            catch (V4l2Exception ex) { items.Add(new Item(Level.Fail, "MJPEG decoder", ex.Message, "apt-get install libturbojpeg0, or set camera.format to yuyv")); }
+            catch (V4l2Exception ex) { items.Add(new Item(Level.Fail, "MJPEG decoder", ex.Message, $"apt-get install libturbojpeg0, or set {field}.format to yuyv")); }
         }
+    }
+
+    /// <summary>A model node's file: there, and matching its pinned hash when it pins one.</summary>
+    private static Item CheckModel(DeclaredModel m, string? assets)
+    {
+        string what = $"model '{m.Node}'";
+        if (m.Path.Length == 0) return new Item(Level.Fail, what, $"{m.Field}.path: no model file named", $"name the ONNX file in {m.Field}.path");
+        string path = AssetLocator.Resolve(assets, m.Path);
+        if (!File.Exists(path)) return new Item(Level.Fail, what, $"{m.Field}.path: {path} not found", "./scripts/fetch-assets.sh (or --assets DIR)");
+        if (m.Sha256 is string sha && ModelFile.Mismatch(path, sha) is string bad)
+            return new Item(Level.Fail, what, $"{m.Field}.sha256: {bad}", $"fetch the model again (./scripts/fetch-assets.sh), or pin the file's own hash in {m.Field}.sha256");
+        return new Item(Level.Ok, what, $"{path}{(m.Sha256 is null ? " (no hash pinned)" : " (SHA-256 matches)")}", null);
     }
 
     public override int Execute(RealtimeHost host, ParseResult cl, long mainNs)
@@ -150,7 +168,14 @@ internal sealed class CheckCommand : HostCommand
                     items.Add(File.Exists(sensor.Device)
                         ? new Item(Level.Ok, $"sensor '{sensor.Name}'", $"{sensor.Chip} power monitor at {sensor.Device} {sensor.Address}", null)
                         : new Item(Level.Fail, $"sensor '{sensor.Name}'", $"{sensor.Device} does not exist (rtapp run stops on it)", "load i2c-dev and check the adapter (i2cdetect -l), or remove the sensor"));
-        if (p.Camera.Kind == "v4l2") CheckCamera(p, items);
+        if (p.App is { } graph)
+            for (int i = 0; i < graph.Nodes.Count; i++)
+            {
+                if (graph.Nodes[i].Type != V4l2CameraSource.TypeName) continue;
+                var config = new NodeConfig(graph.Nodes[i].Config, $"app.nodes[{i}].config");
+                if (V4l2CameraSource.Options(config, p) is { } options) CheckCamera(graph.Nodes[i].Name, config.Field, options, items);
+                else items.Add(new Item(Level.Fail, $"camera '{graph.Nodes[i].Name}'", string.Join("; ", config.Problems), "fix the fields named"));
+            }
         if (p.Watchdog.HardwareDevice is string wd)
             items.Add(HardwareWatchdog.Check(wd, out _) is not string wdProblem
                 ? new Item(Level.Ok, "hardware watchdog", wd, null)
@@ -158,25 +183,24 @@ internal sealed class CheckCommand : HostCommand
                     ? "name the board's watchdog node (ls -l /dev/watchdog*) in watchdog.hardware_device"
                     : "enable the SoC watchdog (Raspberry Pi: dtparam=watchdog=on) or remove watchdog.hardware_device"));
 
+        // Every file the graph's nodes name, as their types declare them: each model node's file and
+        // pinned hash, then the others (videos, recordings), each its own item; then the graph is built and started.
         string? assets = AssetLocator.Find(cl.GetValue(_assets));
-        string model = AssetLocator.Resolve(assets, p.Model.Path);
-        if (GraphApplication.Composes(p))
-            items.Add(CheckGraph(host, p, source, assets));
-        else if (!File.Exists(model))
-            items.Add(new Item(Level.Fail, "model", $"{model} not found", "./scripts/fetch-assets.sh (or --assets DIR)"));
-        else if (p.Model.Sha256 is string sha && ModelFile.Mismatch(model, sha) is string bad)
-            items.Add(new Item(Level.Fail, "model", bad, "fetch the model again: ./scripts/fetch-assets.sh"));
-        else if (host.Applications.Find(p.Demo)?.ModelProblem(p, model) is string unfit)
-            items.Add(new Item(Level.Fail, "model", unfit, $"point model.path at a model {p.Demo} takes, or fix model.input_width/height"));
+        var models = DeclaredModel.In(p.App);
+        foreach (var model in models) items.Add(CheckModel(model, assets));
+        if (p.App is { } app)
+            foreach (var file in host.Components.Files(app))
+            {
+                if (file.Device || models.Exists(m => m.Path == file.Path)) continue;
+                string path = AssetLocator.Resolve(assets, file.Path);
+                items.Add(File.Exists(path)
+                    ? new Item(Level.Ok, "file", $"{file.Field}: {path}", null)
+                    : new Item(Level.Fail, "file", $"{file.Field}: {path} not found", "./scripts/fetch-assets.sh (or --assets DIR)"));
+            }
+        if (!GraphApplication.Composes(p))
+            items.Add(new Item(Level.Fail, "app graph", "the profile has no app section: nothing to run", "add an app section (boards/sim.json has one)"));
         else
-            items.Add(new Item(Level.Ok, "model", $"{model}{(p.Model.Sha256 is null ? " (no hash pinned)" : " (SHA-256 matches)")}", null));
-        if (p.Camera.Kind == "sim-video")
-        {
-            string video = AssetLocator.Resolve(assets, p.Camera.Video!);
-            items.Add(File.Exists(video)
-                ? new Item(Level.Ok, "world video", video, null)
-                : new Item(Level.Fail, "world video", $"{video} not found", "./scripts/fetch-assets.sh (or --assets DIR)"));
-        }
+            items.Add(CheckGraph(host, p, source, assets));
 
         Admission.Verdict? admission = null;
         string timingPath = TimingFiles.PathFor(board, cl.GetValue(_timing));

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using Realtime.Core.Graph;
 using Realtime.Core.Profiles;
 
 namespace Realtime.Hosting.Commands;
@@ -46,11 +47,12 @@ internal static class ServiceUnit
     /// <summary>
     /// The device nodes the loop opens, each as the unit's <c>DeviceAllow=</c> names it (a path, or a
     /// device group from /proc/devices), with its access: exactly what the profile names, and
-    /// /dev/cpu_dma_latency for the latency hold. Everything else in /dev stays closed. The device
+    /// /dev/cpu_dma_latency for the latency hold. A graph's own device nodes (a camera's) come from
+    /// its node types' file declarations (<see cref="ComponentRegistry.Files"/>). Everything else in /dev stays closed. The device
     /// groups an application's nodes open are read from its graph's node types (<c>gpio-relay</c>: the
     /// GPIO chips, <c>alsa-capture</c>: the sound cards), on a real board only.
     /// </summary>
-    public static List<(string Device, string Access)> Devices(BoardProfile p)
+    public static List<(string Device, string Access)> Devices(BoardProfile p, ComponentRegistry components)
     {
         var list = new List<(string, string)> { ("/dev/cpu_dma_latency", "rw") };
         void Add(string device, string access)
@@ -58,7 +60,8 @@ internal static class ServiceUnit
             foreach (var (d, _) in list) if (d == device) return;
             list.Add((device, access));
         }
-        if (p.Camera.Kind == "v4l2" && p.Camera.Device is string camera) Add(camera, "rw");
+        // The device nodes the graph's nodes declare (a v4l2-camera's), as their types declare their files.
+        foreach (var device in GraphDevices(p, components)) Add(device.Path, "rw");
         foreach (var s in p.Sensors) Add(s.Device, "rw");
         if (p.Watchdog.HardwareDevice is string wd) Add(wd, "w");
         if (!p.Simulated && p.App is { } app)
@@ -67,6 +70,16 @@ internal static class ServiceUnit
             if (HasNode(app, "alsa-capture")) Add("char-alsa", "rw");
         }
         return list;
+    }
+
+    /// <summary>The device nodes the graph's nodes open (a v4l2-camera's), as their types declare them.</summary>
+    internal static List<ReferencedFile> GraphDevices(BoardProfile p, ComponentRegistry components)
+    {
+        var devices = new List<ReferencedFile>();
+        if (p.App is { } app)
+            foreach (var file in components.Files(app))
+                if (file.Device) devices.Add(file);
+        return devices;
     }
 
     private static bool HasNode(AppProfile app, string type)
@@ -102,7 +115,7 @@ internal static class ServiceUnit
         return sb.ToString();
     }
 
-    public static string Render(BoardProfile p, string profileSource, string prefix, string version)
+    public static string Render(BoardProfile p, ComponentRegistry components, string profileSource, string prefix, string version)
     {
         var c = CultureInfo.InvariantCulture;
         string state = Word(StateDirectory(p));
@@ -179,7 +192,7 @@ internal static class ServiceUnit
         sb.Append("SystemCallErrorNumber=EPERM\n");
         sb.Append("UMask=0077\n");
         sb.Append("DevicePolicy=closed\n");
-        foreach (var (device, access) in Devices(p)) sb.Append(c, $"DeviceAllow={Word(device)} {access}\n");
+        foreach (var (device, access) in Devices(p, components)) sb.Append(c, $"DeviceAllow={Word(device)} {access}\n");
         sb.Append('\n');
         sb.Append("[Install]\n");
         sb.Append("WantedBy=multi-user.target\n");

@@ -9,7 +9,8 @@ public static class LinuxComponents
     public static ComponentRegistry AddLinuxComponents(this ComponentRegistry r)
     {
         System.ArgumentNullException.ThrowIfNull(r);
-        r.Register("v4l2-camera", V4l2CameraSource.Create, "a V4L2 camera through the project's own capture, one image per frame");
+        r.Register(V4l2CameraSource.TypeName, V4l2CameraSource.Create, "a V4L2 camera through the project's own capture, one image per frame",
+            files: V4l2CameraSource.Files);
         r.Register("alsa-capture", AlsaSource.Create, "a microphone through ALSA, one audio chunk per frame");
         return r;
     }

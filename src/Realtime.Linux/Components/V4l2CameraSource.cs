@@ -50,10 +50,29 @@ public sealed class V4l2CameraSource : SourceNode, IApplicationMetrics
     /// <summary>Where it was configured (file, field), for errors at start; null when built in code.</summary>
     public (string Source, string Field)? ConfiguredAt { get; init; }
 
-    /// <summary>The registry's factory.</summary>
-    public static Node Create(string name, NodeConfig config, ComponentContext context)
+    /// <summary>The type name a profile's node gives.</summary>
+    public const string TypeName = "v4l2-camera";
+
+    /// <summary>The device node a camera opens when its config names none.</summary>
+    public const string DefaultDevice = "/dev/video0";
+
+    /// <summary>The registry's file declaration: the device node the camera opens (not packed; allowed in the bundle's unit).</summary>
+    public static IReadOnlyList<ReferencedFile> Files(NodeConfig config)
     {
-        string device = config.Text("device", "/dev/video0");
+        ArgumentNullException.ThrowIfNull(config);
+        return new[] { new ReferencedFile($"{config.Field}.device", config.Text("device", DefaultDevice), Device: true) };
+    }
+
+    /// <summary>
+    /// The capture options a node's <paramref name="config"/> asks for on <paramref name="board"/>
+    /// (its capture thread's cores and priority), read and checked without opening anything: what
+    /// the factory opens and <c>rtapp check</c> probes. Problems are the config's; null when there are any.
+    /// </summary>
+    public static V4l2CaptureOptions? Options(NodeConfig config, BoardProfile board)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(board);
+        string device = config.Text("device", DefaultDevice);
         int width = config.Integer("width", 16, 8192, 320), height = config.Integer("height", 16, 8192, 240);
         string format = config.Text("format", "yuyv", ProfileLoader.CameraFormatNames);
         double rate = config.Number("rate_hz", 0, 1000, 0);
@@ -63,16 +82,8 @@ public sealed class V4l2CameraSource : SourceNode, IApplicationMetrics
             config.Problem("device", $"a V4L2 node is a path under /dev/, got '{(device.Length > 40 ? device[..40] + "…" : device)}'");
         CameraFormat f = CameraFormats.Parse(format) ?? CameraFormat.Yuyv;
         if (f is CameraFormat.Yuyv or CameraFormat.Nv12 && width % 2 != 0) config.Problem("width", $"{format} frames need an even width, got {width}");
-        if (config.Problems.Count > 0) return null!;
-        V4l2DeviceInfo info;
-        try { info = V4l2Capture.Probe(device); }
-        catch (V4l2Exception ex) { config.Problem("device", ex.Message); return null!; }
-        if (!info.Offers(f))
-        {
-            config.Problem("format", $"camera {device} ({info.Card}) does not offer {CameraFormats.FourCc(f)}; it offers {info.FormatList()}");
-            return null!;
-        }
-        var options = new V4l2CaptureOptions
+        if (config.Problems.Count > 0) return null;
+        return new V4l2CaptureOptions
         {
             Device = device,
             Width = width,
@@ -81,9 +92,24 @@ public sealed class V4l2CameraSource : SourceNode, IApplicationMetrics
             RateHz = rate,
             Buffers = buffers,
             FrameWaitMs = waitMs,
-            CaptureCores = context.Board.Threads.Capture?.Cores ?? new List<int>(),
-            CapturePriority = context.Board.Threads.Capture?.Priority ?? 0,
+            CaptureCores = board.Threads.Capture?.Cores ?? new List<int>(),
+            CapturePriority = board.Threads.Capture?.Priority ?? 0,
         };
+    }
+
+    /// <summary>The registry's factory.</summary>
+    public static Node Create(string name, NodeConfig config, ComponentContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (Options(config, context.Board) is not { } options) return null!;
+        V4l2DeviceInfo info;
+        try { info = V4l2Capture.Probe(options.Device); }
+        catch (V4l2Exception ex) { config.Problem("device", ex.Message); return null!; }
+        if (!info.Offers(options.Format))
+        {
+            config.Problem("format", $"camera {options.Device} ({info.Card}) does not offer {CameraFormats.FourCc(options.Format)}; it offers {info.FormatList()}");
+            return null!;
+        }
         return new V4l2CameraSource(name, options) { ConfiguredAt = (context.Source, config.Field) };
     }
 

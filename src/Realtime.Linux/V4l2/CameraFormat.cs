@@ -3,7 +3,7 @@ using Realtime.Core.Profiles;
 
 namespace Realtime.Linux.V4l2;
 
-/// <summary>The camera formats the capture negotiates (the profile's <c>camera.format</c>).</summary>
+/// <summary>The camera formats the capture negotiates (a <c>v4l2-camera</c> node's <c>config.format</c>).</summary>
 public enum CameraFormat
 {
     /// <summary>YUV 4:2:2 packed (V4L2 YUYV), what nearly every UVC camera offers.</summary>

@@ -168,7 +168,7 @@ public sealed unsafe class V4l2Capture : IFrameSource
         V4l2Capability cap;
         int r = dev.Ioctl(fd, V4l2Api.VIDIOC_QUERYCAP, &cap);
         if (r == -Libc.ENOTTY || r == -Libc.EINVAL)
-            throw new V4l2Exception($"camera {path}: not a V4L2 device (VIDIOC_QUERYCAP: {Libc.ErrnoText(-r)}); camera.device must name a /dev/videoN capture node", -r);
+            throw new V4l2Exception($"camera {path}: not a V4L2 device (VIDIOC_QUERYCAP: {Libc.ErrnoText(-r)}); the camera node's device must name a /dev/videoN capture node", -r);
         if (r < 0) throw new V4l2Exception($"camera {path}: VIDIOC_QUERYCAP failed: {Libc.ErrnoText(-r)}", -r);
         uint caps = (cap.Capabilities & V4l2Api.CapDeviceCaps) != 0 ? cap.DeviceCaps : cap.Capabilities;
         var formats = new List<(string, string)>();
@@ -198,10 +198,10 @@ public sealed unsafe class V4l2Capture : IFrameSource
         if (!Info.CanCapture)
             throw new V4l2Exception(Info.MultiplanarOnly
                 ? $"{Who} captures through the multi-planar API only, which this capture does not support; use a single-planar node (a UVC camera, or the ISP's output node)"
-                : $"{Who} is not a video capture device (a metadata or output node?); camera.device must name the camera's capture node");
+                : $"{Who} is not a video capture device (a metadata or output node?); the camera node's device must name the camera's capture node");
         if (!Info.CanStream) throw new V4l2Exception($"{Who} does not support streaming I/O (mmap buffers)");
         if (!Info.Offers(_options.Format))
-            throw new V4l2Exception($"{Who} does not offer {CameraFormats.FourCc(_options.Format)}; it offers {Info.FormatList()}; set camera.format to one of those (yuyv, nv12, grey, mjpeg)") { Setting = V4l2Setting.Format };
+            throw new V4l2Exception($"{Who} does not offer {CameraFormats.FourCc(_options.Format)}; it offers {Info.FormatList()}; set the camera node's format to one of those (yuyv, nv12, grey, mjpeg)") { Setting = V4l2Setting.Format };
 
         uint want = CameraFormats.Code(_options.Format);
         var f = new V4l2Format { Type = V4l2Api.BufTypeVideoCapture };
@@ -215,7 +215,7 @@ public sealed unsafe class V4l2Capture : IFrameSource
         if (f.Pix.PixelFormat != want)
             throw new V4l2Exception($"{Who} answered {V4l2Api.FourCc(f.Pix.PixelFormat)} when asked for {CameraFormats.FourCc(_options.Format)}; it offers {Info.FormatList()}") { Setting = V4l2Setting.Format };
         if (f.Pix.Width != _options.Width || f.Pix.Height != _options.Height)
-            throw new V4l2Exception($"{Who} does not offer {_options.Width}x{_options.Height} in {CameraFormats.FourCc(_options.Format)}; the nearest it gives is {f.Pix.Width}x{f.Pix.Height}: set camera.width and camera.height to a size it offers (`v4l2-ctl -d {_path} --list-formats-ext`)") { Setting = V4l2Setting.Size };
+            throw new V4l2Exception($"{Who} does not offer {_options.Width}x{_options.Height} in {CameraFormats.FourCc(_options.Format)}; the nearest it gives is {f.Pix.Width}x{f.Pix.Height}: set the camera node's width and height to a size it offers (`v4l2-ctl -d {_path} --list-formats-ext`)") { Setting = V4l2Setting.Size };
         _deviceStride = _options.Format == CameraFormat.Mjpeg ? 0 : Math.Max(f.Pix.BytesPerLine, (uint)(_options.Width * FrameBuffer.BytesPerPixel(Format)));
         // Fixed from here on: the rows a raw frame spans and the bytes it needs in a driver buffer (NV12: the UV plane follows the Y plane, same stride).
         _rows = FrameBuffer.Rows(Format, _options.Height);

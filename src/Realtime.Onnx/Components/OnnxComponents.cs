@@ -9,7 +9,7 @@ public static class OnnxComponents
     public static ComponentRegistry AddOnnxComponents(this ComponentRegistry r)
     {
         System.ArgumentNullException.ThrowIfNull(r);
-        r.Register("onnx-model", OnnxModelNode.Create, "an ONNX model: one port per model input and output, bound once, zero copy",
+        r.Register(OnnxModelNode.TypeName, OnnxModelNode.Create, "an ONNX model: one port per model input and output, bound once, zero copy",
             // A session takes tens of ms to create: beside the other nodes (a camera opening its video), not after them.
             files: ReferencedFile.Fields("path"), concurrent: true);
         return r;

@@ -80,6 +80,9 @@ public sealed class OnnxModelNode : Node
         return new string(chars);
     }
 
+    /// <summary>The type name a profile's node gives.</summary>
+    public const string TypeName = "onnx-model";
+
     /// <summary>The factory: loads and binds the configured model (owned by the application) and declares its ports.</summary>
     public static OnnxModelNode Create(string name, NodeConfig config, ComponentContext context)
     {
@@ -96,7 +99,8 @@ public sealed class OnnxModelNode : Node
             }
         int threads = config.Integer("intra_op_threads", 1, 64, 1);
         bool spinning = config.Flag("allow_spinning", false);
-        string level = config.Text("graph_optimization", "all", "disabled", "basic", "extended", "all");
+        if (spinning && threads == 1) config.Problem("allow_spinning", "needs intra_op_threads above 1: with one thread there is no pool to spin");
+        string level = config.Text("graph_optimization", "all", OnnxSessionSettings.GraphOptimizationNames);
         bool memoryPattern = config.Flag("memory_pattern", true);
         bool arena = config.Flag("cpu_arena", true);
         var carried = new List<CarriedTensor>();

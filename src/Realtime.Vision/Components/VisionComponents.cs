@@ -10,7 +10,7 @@ public static class VisionComponents
     {
         System.ArgumentNullException.ThrowIfNull(r);
         r.Register("sim-video", SimVideoSourceNode.Create, "a video file played as a BGR24 camera, one frame per period, looping",
-            files: ReferencedFile.Fields("video"));
+            files: ReferencedFile.Fields("video"), libraries: OpenCvNative.Libraries);
         return r;
     }
 }

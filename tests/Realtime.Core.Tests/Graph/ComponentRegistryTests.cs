@@ -67,6 +67,35 @@ public sealed class ComponentRegistryTests
     }
 
     [Fact]
+    public void TheNativeLibrariesAGraphLoadsAreWhatItsNodesTypesDeclareEachOnce()
+    {
+        var registry = Registry()
+            .Register("video", (name, c, _) => throw new InvalidOperationException("a declaration creates no node"), libraries: new[] { "libvideo.so" })
+            .Register("renderer", (name, c, _) => throw new InvalidOperationException("a declaration creates no node"), libraries: new[] { "libvideo.so", "libgl.so" });
+        var app = App("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera" },
+                { "name": "a", "type": "video" },
+                { "name": "b", "type": "renderer" },
+                { "name": "c", "type": "warp-drive" } ],
+              "connections": [] }
+            """);
+        Assert.Equal(new[] { "libvideo.so", "libgl.so" }, registry.NativeLibraries(app));
+        // A graph whose types declare none loads none (a real board's camera and model need no OpenCV).
+        Assert.Empty(registry.NativeLibraries(App("""{ "nodes": [ { "name": "cam", "type": "pattern-camera" } ], "connections": [] }""")));
+    }
+
+    // The devices a type declares (a camera's node) are files too, marked as devices: what a bundle's unit allows instead of packing.
+    [Fact]
+    public void ADeclaredDeviceIsAFileMarkedAsADevice()
+    {
+        var registry = Registry().Register("cam2", (name, c, _) => throw new InvalidOperationException("a declaration creates no node"),
+            files: c => new[] { new ReferencedFile(c.Field + ".device", c.Text("device", "/dev/video0"), Device: true) });
+        var files = registry.Files(App("""{ "nodes": [ { "name": "a", "type": "cam2" }, { "name": "b", "type": "cam2", "config": { "device": "/dev/video2" } } ], "connections": [] }"""));
+        Assert.Equal(new[] { new ReferencedFile("app.nodes[0].config.device", "/dev/video0", true), new ReferencedFile("app.nodes[1].config.device", "/dev/video2", true) }, files);
+    }
+
+    [Fact]
     public void AProfileGraphIsBuiltFromTypesAndTheirOwnSettings()
     {
         AppGraph g = Registry().Build(App("""

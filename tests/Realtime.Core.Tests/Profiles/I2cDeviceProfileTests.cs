@@ -181,6 +181,6 @@ public sealed class I2cDeviceProfileTests
         Assert.All(p.Pwm, o => Assert.Equal(("/dev/i2c-0", "0x40"), (o.Pca9685!.Device, o.Pca9685.Address)));
         Assert.Equal("0x41", Assert.Single(p.Sensors).Address);
         Assert.Equal(new[] { 1 }, p.Threads.Pipeline.Cores);
-        Assert.Equal(180, p.Camera.Height);
+        Assert.Equal(180, p.App!.Nodes.Find(n => n.Type == "v4l2-camera")!.Config!.Value.GetProperty("height").GetInt32());
     }
 }

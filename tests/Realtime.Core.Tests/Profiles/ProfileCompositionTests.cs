@@ -136,14 +136,14 @@ public sealed class ProfileCompositionTests
     public void SetOverridesNumbersTextListsAndListEntriesAfterInheritance()
     {
         var p = BoardFiles.Load("rpi4-tracker-15hz",
-            "timing.rate_hz=10", "camera.device=/dev/video2", "threads.telemetry.cores=[0,2]", "pwm[1].safe_angle_deg=-10", "model.sha256=D388B1CF8A5F6F1AF2B3F4C14F6D0F138BAB970CD618CCCD12DDDB7484E82E51");
+            "timing.rate_hz=10", "app.nodes[camera].config.device=/dev/video2", "threads.telemetry.cores=[0,2]", "pwm[1].safe_angle_deg=-10", "app.nodes[blazeface].config.sha256=D388B1CF8A5F6F1AF2B3F4C14F6D0F138BAB970CD618CCCD12DDDB7484E82E51");
         Assert.Equal(10, p.Timing.RateHz);
         Assert.Equal(50000, p.Timing.DeadlineUs);           // from the overlay
-        Assert.Equal("/dev/video2", p.Camera.Device);
+        Assert.Equal("/dev/video2", p.App!.Nodes[0].ConfigText("device"));
         Assert.Equal(new[] { 0, 2 }, p.Threads.Telemetry!.Cores);
         Assert.Equal(-10, p.Pwm[1].SafeAngleDeg);
         Assert.Equal(0, p.Pwm[0].SafeAngleDeg);
-        Assert.StartsWith("D388", p.Model.Sha256, StringComparison.Ordinal);
+        Assert.StartsWith("D388", p.App.Nodes.Find(n => n.Name == "blazeface")!.ConfigText("sha256"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class ProfileHardeningTests
     [InlineData("rpi5", "threads.telemetry=null")]
     [InlineData("rpi5", "sensors=null")]
     [InlineData("rpi5", "kernel=null")]
-    [InlineData("rpi5", "camera.rate_hz=null")]
+    [InlineData("rpi5", "app.nodes[camera].config.rate_hz=null")]
     public void NullClearsASectionToItsDefault(string board, string set)
     {
         var p = BoardFiles.Load(board, set);
@@ -55,14 +55,12 @@ public sealed class ProfileHardeningTests
             case "threads.telemetry": Assert.Null(p.Threads.Telemetry); break;
             case "sensors": Assert.Empty(p.Sensors); break;
             case "kernel": Assert.Null(p.Kernel); break;
-            case "camera.rate_hz": Assert.Null(p.Camera.RateHz); break;
+            case "app.nodes[camera].config.rate_hz": Assert.False(p.App!.Nodes[0].Config!.Value.TryGetProperty("rate_hz", out _)); break;
         }
         Assert.Empty(ProfileLoader.Validate(p));
     }
 
     [Theory]
-    [InlineData("sim", "camera=null", "camera.video: a sim-video camera needs a video file")]
-    [InlineData("sim", "model=null", "model.path: must name an ONNX file")]
     [InlineData("sim", "pwm[0]=null", "pwm[0]: a list entry cannot be null (leave it out, or null the whole list to clear it)")]
     [InlineData("sim", "threads.pipeline.cores=[null]", "threads.pipeline.cores[0]: a list entry cannot be null (leave it out, or null the whole list to clear it)")]
     [InlineData("jetson-orin-nano", "threads.pipeline=null", "threads.pipeline: SCHED_OTHER (priority 0) on a board that asks for real-time scheduling (threads.watchdog priority 90): give the pipeline a priority 1..99 or policy deadline")]
@@ -169,7 +167,7 @@ public sealed class ProfileHardeningTests
         File.WriteAllText(file, "{\n  \"extends\": \"sim\",\n  \"name\": \"\\ud800\"\n}");
         var ex = Assert.Throws<ProfileException>(() => ProfileLoader.LoadFile(file, BoardFiles.Options()));
         Assert.Equal("name: not valid Unicode text (line 3; a lone surrogate such as \\ud800?)", Assert.Single(ex.Problems));
-        Assert.Equal("override camera.kind: not valid Unicode text (line 1; a lone surrogate such as \\ud800?)", OneProblem("sim", "camera={\"kind\":\"\\ud800\"}"));
+        Assert.Equal("override watchdog.miss_policy: not valid Unicode text (line 1; a lone surrogate such as \\ud800?)", OneProblem("sim", "watchdog={\"miss_policy\":\"\\ud800\"}"));
         Assert.Equal("override timing.rate_hz: given twice in one object (line 1; a JSON object names each field once)", OneProblem("sim", "timing={\"rate_hz\":1,\"rate_hz\":2}"));
         Assert.Matches(@"^override timing(\[0\])+: nested more than 16 levels deep \(line 1; a profile needs a few\)$", OneProblem("sim", "timing=" + new string('[', 300) + new string(']', 300)));
         Assert.Equal("override description: the value is not valid Unicode text or longer than 4096 characters", OneProblem("sim", "description=" + new string('x', 5000)));
@@ -187,7 +185,7 @@ public sealed class ProfileHardeningTests
     [Fact]
     public void AnEchoedValueStaysOneLine()
     {
-        var ex = Fails("sim", "camera.kind=evil\n   at System.Fake()\u001b[31m");
+        var ex = Fails("sim", "watchdog.miss_policy=evil\n   at System.Fake()\u001b[31m");
         string line = Assert.Single(ex.Problems);
         Assert.DoesNotContain('\n', ex.Message);
         Assert.DoesNotContain('\u001b', ex.Message);

@@ -40,7 +40,6 @@ public sealed class ProfileLoaderTests
         Assert.Empty(ProfileLoader.Validate(p));
         Assert.Equal("sim", p.Name);
         Assert.True(p.Simulated);
-        Assert.Equal("sim-video", p.Camera.Kind);
         Assert.Equal(2, p.Pwm.Count);
         Assert.Equal(30, p.Timing.RateHz);
         Assert.Equal(15000, p.Timing.DeadlineUs);
@@ -57,32 +56,26 @@ public sealed class ProfileLoaderTests
         Assert.Equal("rpi5", p.Name);
         Assert.False(p.Simulated);
         Assert.Equal(4, p.CpuCores);
-        Assert.Equal("v4l2", p.Camera.Kind);
-        Assert.Equal("/dev/video0", p.Camera.Device);
-        Assert.Equal(("yuyv", 30.0), (p.Camera.Format, p.Camera.RateHz));
+        Assert.Equal("v4l2-camera", p.App!.Nodes[0].Type);
+        Assert.Equal(("/dev/video0", "yuyv"), (p.App.Nodes[0].ConfigText("device"), p.App.Nodes[0].ConfigText("format")));
         Assert.Equal(new int?[] { 32, 33 }, new[] { p.Pwm[0].Pin, p.Pwm[1].Pin });
         Assert.Equal(new[] { 3 }, p.Threads.Pipeline.Cores);
         Assert.Equal(80, p.Threads.Pipeline.Priority);
     }
 
     [Theory]
-    [InlineData("format", "\"rgb24\"", "camera.format: unknown format 'rgb24' (expected yuyv, nv12, grey, mjpeg)")]
-    [InlineData("rate_hz", "0", "camera.rate_hz: must be above 0 and at most 1000, got 0")]
-    [InlineData("buffers", "1", "camera.buffers: must be 2..32, got 1")]
-    [InlineData("width", "321", "camera.width: yuyv frames need an even width, got 321")]
-    public void V4l2CameraSettingsAreCheckedOneMessageEach(string field, string json, string problem)
+    [InlineData("model", """{ "path": "models/face_detection_front_128x128_barracuda.onnx" }""", "model: the top-level model section is gone: an onnx-model node of the app graph carries its model (app.nodes[].config: path, sha256, intra_op_threads, ...)")]
+    [InlineData("camera", """{ "kind": "v4l2", "device": "/dev/video0" }""", "camera: the top-level camera section is gone: a source node of the app graph carries its camera (a v4l2-camera node's config.device, format, width, height, rate_hz; a sim-video node's config.video)")]
+    public void ATopLevelModelOrCameraSectionIsOneProblemSayingWhereItMoved(string section, string json, string problem)
     {
         var b = Board("rpi5");
-        b["camera"]![field] = JsonNode.Parse(json);
+        b[section] = JsonNode.Parse(json);
         Assert.Equal($"{Source}: {problem}", SingleProblem(b.ToJsonString()));
-    }
-
-    [Fact]
-    public void V4l2SettingsOnASimVideoCameraAreAMistake()
-    {
-        var b = Board("sim");
-        b["camera"]!["format"] = "nv12";
-        Assert.Equal($"{Source}: camera.format: applies to v4l2 cameras only", SingleProblem(b.ToJsonString()));
+        // The same through inheritance and through an override.
+        var ex = Assert.Throws<ProfileException>(() => ProfileLoader.Parse($$"""{ "extends": "sim", "{{section}}": {{json}} }""", Source, BoardFiles.Options()));
+        Assert.Equal(problem, Assert.Single(ex.Problems));
+        ex = Assert.Throws<ProfileException>(() => BoardFiles.Load("sim", $"{section}.path=x.onnx"));
+        Assert.StartsWith($"{section}: the top-level {section} section is gone: ", Assert.Single(ex.Problems), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -220,23 +213,12 @@ public sealed class ProfileLoaderTests
         AssertNamesField(SingleProblem(j.ToJsonString()), "pwm[0].safe_angle_deg");
     }
 
-    [Theory]
-    [InlineData("abc")]
-    [InlineData("d388b1cf8a5f6f1af2b3f4c14f6d0f138bab970cd618cccd12dddb7484e82e5")]   // 63 digits
-    [InlineData("z388b1cf8a5f6f1af2b3f4c14f6d0f138bab970cd618cccd12dddb7484e82e51")]  // not hex
-    public void ASha256ThatIsNot64HexDigitsIsReported(string sha)
-    {
-        var j = Board("sim");
-        j["model"]!["sha256"] = sha;
-        AssertNamesField(SingleProblem(j.ToJsonString()), "model.sha256");
-    }
-
     [Fact]
     public void SeveralMistakesAreAllReportedOnePerLine()
     {
         var j = Board("sim");
         j["watchdog"]!["miss_policy"] = "panic";
-        j["model"]!["sha256"] = "abc";
+        j["telemetry"] = JsonNode.Parse("""{ "keep_reports": 0 }""");
         var ex = Assert.Throws<ProfileException>(() => ProfileLoader.Parse(j.ToJsonString(), Source));
         Assert.Equal(2, ex.Problems.Count);
         Assert.Equal(2, ex.Message.Split('\n').Length);

@@ -26,7 +26,10 @@ public sealed class ShippedProfilesTests
         Assert.Empty(ProfileLoader.Validate(p));
         Assert.Equal(name, p.Name);
         Assert.False(string.IsNullOrWhiteSpace(p.Description));
-        Assert.NotNull(p.Model.Sha256);
+        // Every model the board's graph runs is pinned by its hash.
+        var models = p.App!.Nodes.FindAll(n => n.Type == "onnx-model");
+        Assert.NotEmpty(models);
+        Assert.All(models, n => Assert.NotNull(n.ConfigText("sha256")));
         Assert.Equal(6, p.Timing.BudgetsUs.Count);
         Assert.Equal(2, p.Pwm.Count);
         Assert.NotEqual("root", p.Service.User);
@@ -42,7 +45,7 @@ public sealed class ShippedProfilesTests
         Assert.Equal(arch, p.Arch);
         Assert.Equal(cores, p.CpuCores);
         Assert.False(p.Simulated);
-        Assert.Equal("v4l2", p.Camera.Kind);
+        Assert.Equal("v4l2-camera", p.App!.Nodes[0].Type);
         Assert.Equal(pins, p.Pwm.Select(o => o.Pin!.Value).ToArray());
         foreach (var o in p.Pwm)
         {

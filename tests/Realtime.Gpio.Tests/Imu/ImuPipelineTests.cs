@@ -1,24 +1,30 @@
 using Realtime.Core.Sensors;
 using System;
+using Realtime.Core.Components;
+using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
+using Realtime.Core.Profiles;
+using Realtime.Gpio.Components;
 using Realtime.Gpio.Imu;
 
 namespace Realtime.Gpio.Tests.Imu;
 
 /// <summary>
-/// The IMU as a pipeline's sensor source: a closed loop levels a platform that a disturbance
-/// tilts. The MPU-6050 (simulated chip, real System.Device.Gpio I2C API) is read each frame by
-/// <see cref="ImuSource"/>; a complementary filter estimates the tilt; a PI controller drives a
-/// servo (simulated PWM channel, real PwmChannel API) under the platform; the platform's tilt is
-/// disturbance plus servo angle, and the chip feels it. Everything the ClosedLoop does — stamps,
-/// watchdog, zero allocation — applies to this source as to a camera.
+/// The IMU as a graph's sensor source: a closed loop levels a platform that a disturbance tilts,
+/// composed from components as a user would: the built-in <c>imu</c> node reads the board's
+/// MPU-6050 (on the simulated board a simulated chip, real System.Device.Gpio I2C API), the
+/// user's own <c>complementary-filter</c> node estimates the tilt, the built-in <c>pid</c> turns it
+/// into a servo angle and the built-in <c>servo</c> sink drives the servo (simulated PWM channel,
+/// real PwmChannel API) under the platform; the platform's tilt is disturbance plus servo angle, and
+/// the chip feels it. Everything the graph loop does (stamps, watchdog, zero allocation) applies to
+/// this source as to a camera.
 /// </summary>
 public sealed class ImuPipelineTests
 {
     private const double RateHz = 100;
 
-    /// <summary>A platform on one servo: roll = disturbance + servo angle; the chip on it feels gravity and the roll rate.</summary>
-    private sealed class TiltPlatform : ITickListener
+    /// <summary>A platform on one servo (the world, told each tick): roll = disturbance + servo angle; the chip on it feels gravity and the roll rate.</summary>
+    private sealed class TiltPlatform : LoopInstrument
     {
         private readonly SimulatedMpu6050 _chip;
         private readonly System.Device.Pwm.PwmChannel _servo;
@@ -36,7 +42,7 @@ public sealed class ImuPipelineTests
 
         public static double DisturbanceDeg(long tick) => tick < 50 ? 0 : 12.0;   // a step: someone leans on the platform
 
-        public void OnTick(long tick)
+        public override void OnTick(long tick)
         {
             double servoDeg = _calibration.AngleFor(_servo.DutyCycle);
             RollDeg = DisturbanceDeg(tick) + servoDeg;
@@ -47,75 +53,89 @@ public sealed class ImuPipelineTests
         }
     }
 
-    /// <summary>Seven IMU values into the estimator's input, one pass.</summary>
-    private sealed class CopySample : IPreprocessor
+    /// <summary>
+    /// The user's component: a complementary filter (the gyro's roll rate integrated, pulled toward
+    /// the accelerometer's tilt) from an IMU sample to the roll in degrees.
+    /// </summary>
+    private sealed class ComplementaryFilter : Node
     {
-        public void Process(FrameBuffer frame, Span<float> tensor) => ImuSource.Values(frame).CopyTo(tensor);
-    }
-
-    /// <summary>The estimation stage: a complementary filter (gyro integrated, pulled toward the accelerometer's tilt).</summary>
-    private sealed class ComplementaryFilter : IInferenceEngine
-    {
-        private readonly float[] _input = new float[ImuSample.Elements];
-        private readonly float[] _output = new float[1];
         private float _rollDeg;
 
-        public Span<float> Input => _input;
-        public void Run()
+        public ComplementaryFilter(string name) : base(name, NodeRole.Transform)
         {
-            float accelRoll = MathF.Atan2(_input[1], _input[2]) * 180f / MathF.PI;
-            _rollDeg = 0.9f * (_rollDeg + _input[3] / (float)RateHz) + 0.1f * accelRoll;
-            _output[0] = _rollDeg;
+            Imu = Input<ImuPayload>("imu", PayloadType.Imu());
+            Roll = Output("roll", new ValuePayload<float>());
         }
-        public ReadOnlySpan<float> Output(int index) => _output;
-        public int OutputIndex(string name) => name == "roll" ? 0 : -1;
-        public void Dispose() { }
-    }
 
-    private struct Tilt { public float RollDeg; }
+        public InputPort<ImuPayload> Imu { get; }
+        public OutputPort<ValuePayload<float>> Roll { get; }
 
-    private sealed class ReadTilt : IDecoder<Tilt>
-    {
-        public void Decode(IInferenceEngine engine, FrameBuffer frame, ref Tilt result) => result.RollDeg = engine.Output(0)[0];
-    }
-
-    /// <summary>PI on the estimated roll: the servo turns against it.</summary>
-    private sealed class Leveller : IController<Tilt>
-    {
-        private float _integral;
-        public void Update(in Tilt observation, in ActuatorCommand applied, ref ActuatorCommand next)
+        public override void Process()
         {
-            _integral += observation.RollDeg / (float)RateHz;
-            next.Count = 1;
-            next.Values[0] = Math.Clamp(-0.3f * observation.RollDeg - 4f * _integral, -30f, 30f);
+            ref readonly ImuSample s = ref Imu.Payload.Sample;
+            float accelRoll = MathF.Atan2(s.AccelY, s.AccelZ) * 180f / MathF.PI;
+            _rollDeg = 0.9f * (_rollDeg + s.GyroX / (float)RateHz) + 0.1f * accelRoll;
+            // Left unstamped: the pid steps by its dt_s (the platform's simulated time), not by the wall clock between single-stream frames.
+            Roll.Payload.Value = _rollDeg;
         }
     }
+
+    // A simulated board with an MPU-6050 and one servo (-30..30°) at 100 Hz; the graph levels the platform:
+    // PI on the estimated roll (0.3 and 4 per second), the servo turning against it.
+    private const string Profile = """
+        {
+          "name": "imu-levelling", "description": "a levelling platform", "simulated": true, "demo": "levelling",
+          "timing": { "rate_hz": 100, "deadline_us": 10000, "warmup_frames": 20, "frames": 1000 },
+          "sensors": [ { "name": "imu", "bus": "i2c", "device": "/dev/i2c-1", "address": "0x68", "chip": "mpu6050" } ],
+          "pwm": [ { "name": "level", "chip": 0, "channel": 0, "frequency_hz": 50, "min_pulse_us": 1000, "max_pulse_us": 2000, "min_angle_deg": -30, "max_angle_deg": 30, "safe_angle_deg": 0 } ],
+          "watchdog": { "flat_frames_for_fault": 0 },
+          "app": {
+            "nodes": [
+              { "name": "servo", "type": "servo", "config": { "pwm": [0] } },
+              { "name": "imu", "type": "imu", "config": { "sensor": "imu" } },
+              { "name": "filter", "type": "complementary-filter" },
+              { "name": "leveller", "type": "pid", "config": { "kp": 0.3, "ki": 4, "kd": 0, "incremental": false, "min": -30, "max": 30, "dt_s": 0.01 } }
+            ],
+            "connections": [
+              { "from": "imu.imu", "to": "filter.imu" },
+              { "from": "filter.roll", "to": "leveller.value" },
+              { "from": "leveller.command", "to": "servo.command" }
+            ]
+          }
+        }
+        """;
 
     [Fact]
     public void AnImuSourceClosesALevellingLoopAndItsCountedFramesAllocateNothing()
     {
-        var chip = new SimulatedMpu6050();
-        var calibration = new ServoCalibration(50, 1000, 2000, -30, 30, 0);
-        using var servo = ServoActuator.OpenSimulated(new[] { (0, 0, calibration) });
-        var platform = new TiltPlatform(chip, servo.PwmChannels[0], calibration);
-        using var source = new ImuSource(Mpu6050.OnI2c(chip.OpenI2c(1, 0x68)));
+        var components = new ComponentRegistry().AddCoreComponents().AddGpioComponents()
+            .Register("complementary-filter", (name, config, context) => new ComplementaryFilter(name), "the roll from an IMU sample");
+        BoardProfile board = ProfileLoader.Parse(Profile, "imu-levelling.json");
+        using var context = new ComponentContext(board, "imu-levelling.json");
+        AppGraph graph = components.Build(board.App!, context);
         var options = new ClosedLoopOptions { Frames = 1000, WarmupFrames = 20, PeriodNs = (long)(1e9 / RateHz), DeadlineNs = 500_000_000, Scenario = LoopScenario.SingleStream, MeasureFloor = false, FlatFramesForFault = 0 };
         var watchdog = new LoopWatchdog(FaultAction.HoldLast, FaultAction.Ignore, FaultAction.SafeState, FaultAction.HoldLast, 3, 10);
-        var loop = new ClosedLoop<Tilt>(options, source, new CopySample(), new ComplementaryFilter(), new ReadTilt(), new Leveller(), servo, watchdog, tickListener: platform);
+        var loop = new GraphLoop(graph, options, watchdog);
+
+        var imu = Assert.IsType<ImuSensorSource>(graph.Find("imu"));
+        var servo = Assert.IsType<ServoSink>(graph.Find("servo")).Actuator.PwmChannels[0];
+        var calibration = new ServoCalibration(50, 1000, 2000, -30, 30, 0);
+        var platform = new TiltPlatform(imu.Simulated!, servo, calibration);
+        loop.Attach(platform);
 
         Assert.Equal(LoopOutcome.Completed, loop.Run());
 
         Assert.Equal(1020, loop.FramesRun);
-        Assert.Equal(0, source.BusErrors);
+        Assert.Null(imu.LastError);
         Assert.Equal(0, loop.CountedAllocatedBytes);
         Assert.Equal(0, loop.CountedGcCollections);
         // The step disturbance of 12° is levelled out: the servo stands near -12° and the platform near level.
         Assert.InRange(platform.RollDeg, -1.0, 1.0);
-        Assert.InRange(calibration.AngleFor(servo.PwmChannels[0].DutyCycle), -13.0, -11.0);
-        // Each frame carried the chip's reading: seven values, gravity's magnitude about 1 g.
-        ReadOnlySpan<float> v = ImuSource.Values(loop.Slot);
-        Assert.InRange(Math.Sqrt(v[1] * v[1] + v[2] * v[2]), 0.99, 1.01);
-        Assert.Equal(30f, v[6], 0.01f);
+        Assert.InRange(calibration.AngleFor(servo.DutyCycle), -13.0, -11.0);
+        // Each frame carried the chip's reading: gravity's magnitude about 1 g, the chip's temperature.
+        ref readonly ImuSample v = ref imu.Imu.Payload.Sample;
+        Assert.InRange(Math.Sqrt(v.AccelY * v.AccelY + v.AccelZ * v.AccelZ), 0.99, 1.01);
+        Assert.Equal(30f, v.TemperatureC, 0.01f);
     }
 
     [Fact]

@@ -247,7 +247,7 @@ public sealed unsafe class V4l2CaptureTests
         var dev = new FakeV4l2Device();
         dev.Formats.RemoveAll(f => f.FourCc == V4l2Api.PixFmtNv12 || f.FourCc == V4l2Api.PixFmtGrey);
         var ex = Assert.Throws<V4l2Exception>(() => new V4l2Capture(Options(CameraFormat.Nv12), dev));
-        Assert.Equal($"camera {FakeV4l2Device.Path} (Fake Camera, driver fakecam) does not offer NV12; it offers YUYV (YUYV 4:2:2), MJPG (Motion-JPEG); set camera.format to one of those (yuyv, nv12, grey, mjpeg)", ex.Message);
+        Assert.Equal($"camera {FakeV4l2Device.Path} (Fake Camera, driver fakecam) does not offer NV12; it offers YUYV (YUYV 4:2:2), MJPG (Motion-JPEG); set the camera node's format to one of those (yuyv, nv12, grey, mjpeg)", ex.Message);
         Assert.True(dev.Closed);
     }
 
@@ -256,7 +256,7 @@ public sealed unsafe class V4l2CaptureTests
     {
         var dev = new FakeV4l2Device();
         var ex = Assert.Throws<V4l2Exception>(() => new V4l2Capture(Options(w: 600, h: 400), dev));
-        Assert.Contains("does not offer 600x400 in YUYV; the nearest it gives is 640x480: set camera.width and camera.height", ex.Message);
+        Assert.Contains("does not offer 600x400 in YUYV; the nearest it gives is 640x480: set the camera node's width and height", ex.Message);
         Assert.Equal(0, dev.Mapped);
         Assert.True(dev.Closed);
     }

@@ -162,4 +162,34 @@ public sealed class OnnxModelNodeTests
         Assert.All(node.Engine.InputBuffer("state").ToArray(), v => Assert.Equal(0.25f, v));
         Assert.Equal("input", Assert.Single(node.Inputs).Name);
     }
+
+    // The session settings a model node takes (once the top-level model section's): good values load, each mistake is one problem naming its field.
+    [Theory]
+    [InlineData(""", "graph_optimization": "basic", "memory_pattern": false, "cpu_arena": false""")]
+    [InlineData(""", "intra_op_threads": 2, "allow_spinning": true""")]
+    public void GoodSessionSettingsLoad(string extra)
+    {
+        using var context = new ComponentContext(new BoardProfile(), "test.json");
+        var config = Config($$"""{ "path": {{JsonSerializer.Serialize(TestAssets.BlazeFace128)}}{{extra}} }""");
+        OnnxModelNode.Create("m", config, context);
+        config.CheckUnknown();
+        Assert.Empty(config.Problems);
+    }
+
+    [Theory]
+    [InlineData(""", "graph_optimization": "fast" """, "app.nodes[2].config.graph_optimization: ")]
+    [InlineData(""", "graph_optimization": "ALL" """, "app.nodes[2].config.graph_optimization: ")]
+    [InlineData(""", "graph_optimization": 3""", "app.nodes[2].config.graph_optimization: ")]
+    [InlineData(""", "allow_spinning": true""", "app.nodes[2].config.allow_spinning: needs intra_op_threads above 1")]
+    [InlineData(""", "allow_spinning": "yes" """, "app.nodes[2].config.allow_spinning: ")]
+    [InlineData(""", "memory_pattern": 1""", "app.nodes[2].config.memory_pattern: ")]
+    [InlineData(""", "cpu_arena": "off" """, "app.nodes[2].config.cpu_arena: ")]
+    [InlineData(""", "intra_op_threads": 0""", "app.nodes[2].config.intra_op_threads: ")]
+    public void EachSessionSettingMistakeIsOneProblemNamingItsField(string extra, string problem)
+    {
+        using var context = new ComponentContext(new BoardProfile(), "test.json");
+        var config = Config($$"""{ "path": {{JsonSerializer.Serialize(TestAssets.BlazeFace128)}}{{extra}} }""");
+        Assert.Throws<ArgumentException>(() => OnnxModelNode.Create("m", config, context));
+        Assert.StartsWith(problem, Assert.Single(config.Problems), StringComparison.Ordinal);
+    }
 }

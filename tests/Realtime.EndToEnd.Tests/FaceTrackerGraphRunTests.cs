@@ -4,8 +4,8 @@ using System.Text.Json;
 
 namespace Realtime.EndToEnd.Tests;
 
-/// <summary>The README's demo through the published NativeAOT binary, judged by its JSON report.</summary>
-public sealed class FaceTrackerDemoRunTests
+/// <summary>The README's face tracker (the sim board's app graph) through the published NativeAOT binary, judged by its JSON report.</summary>
+public sealed class FaceTrackerGraphRunTests
 {
     [Fact]
     public void TheSimDemoRunsEveryFrameAllocatesNothingAndHoldsTheFaceNearTheCentre()
