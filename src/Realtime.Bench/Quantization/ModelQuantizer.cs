@@ -257,7 +257,7 @@ public sealed class ModelQuantizer
                 if (removed.Contains(graph.Input[i].Name)) graph.Input.RemoveAt(i);
         }
         result.Activations = _activations.Count;
-        if (!options.PerChannel) result.Notes.Add("weights per tensor (--per-channel gives Conv one scale per output channel)");
+        if (!options.PerChannel) result.Notes.Add("weights per tensor (per-channel quantization gives Conv one scale per output channel)");
         return result;
     }
 

@@ -57,7 +57,7 @@ public sealed class TimingFile
         try { file = JsonSerializer.Deserialize(bytes, TimingJsonContext.Default.TimingFile); }
         catch (JsonException ex)
         {
-            throw new ProfileException(path, new[] { $"not a timing file (rtapp bench --calibrate writes one): {FirstSentence(ex.Message)}" });
+            throw new ProfileException(path, new[] { $"not a timing file (a calibration run writes one): {FirstSentence(ex.Message)}" });
         }
         if (file is null) throw new ProfileException(path, new[] { "not a timing file: it holds null" });
         var problems = file.Problems();
@@ -77,7 +77,7 @@ public sealed class TimingFile
     public List<string> Problems()
     {
         var p = new List<string>();
-        if (Version != CurrentVersion) p.Add($"version: {Version}; this rtapp reads version {CurrentVersion} (run rtapp bench --calibrate again)");
+        if (Version != CurrentVersion) p.Add($"version: {Version}; this rtapp reads version {CurrentVersion} (calibrate again)");
         if (Loops is null || Loops.Count == 0) { p.Add("loops: no loop measured"); return p; }
         if (Loops.Count > MaxEntries) { p.Add($"loops: {Loops.Count} loops; at most {MaxEntries}"); return p; }
         for (int i = 0; i < Loops.Count; i++)
