@@ -42,7 +42,7 @@ public sealed class RealtimeHostTests
     [Fact]
     public void TheHostGivesEveryBuiltInCommandAndTheBenchAddsItsOwn()
     {
-        Assert.Equal(new[] { "run", "check", "boards", "safe", "replay", "record", "bundle", "bench", "profile" }, Names(Rtapp()));
+        Assert.Equal(new[] { "run", "check", "boards", "safe", "replay", "record", "bundle", "bench", "profile", "quantize" }, Names(Rtapp()));
         Assert.Equal(new[] { "run", "check", "boards", "safe", "replay", "record", "bundle" }, Names(new RealtimeHost("mine")));
     }
 
