@@ -251,24 +251,24 @@ public sealed class ContinuousReporter : IDisposable
         // numbers until the JIT has optimised it, so the first reports of a run would allocate.
         IntervalFigures i = r.Interval, run = r.Run;
         int at = 0;
-        Put(dest, ref at, r.Tool); Put(dest, ref at, ": "); Put(dest, ref at, r.Reason); Put(dest, ref at, " #"); Put(dest, ref at, r.Sequence);
-        Put(dest, ref at, ": last ");
+        SpanText.Put(dest, ref at, r.Tool); SpanText.Put(dest, ref at, ": "); SpanText.Put(dest, ref at, r.Reason); SpanText.Put(dest, ref at, " #"); SpanText.Put(dest, ref at, r.Sequence);
+        SpanText.Put(dest, ref at, ": last ");
         Span(dest, ref at, i);
-        Put(dest, ref at, "; run ");
+        SpanText.Put(dest, ref at, "; run ");
         Span(dest, ref at, run);
-        Put(dest, ref at, " (histogram, ±"); Put(dest, ref at, r.RelativeError * 100, "0.##"); Put(dest, ref at, " %)");
+        SpanText.Put(dest, ref at, " (histogram, ±"); SpanText.Put(dest, ref at, r.RelativeError * 100, "0.##"); SpanText.Put(dest, ref at, " %)");
         if (r.Resources is { } m)
         {
-            Put(dest, ref at, "; process "); Put(dest, ref at, m.ProcessCpuMean, "0.00"); Put(dest, ref at, " cores, RSS "); Put(dest, ref at, m.RssMaxMb, "0.#"); Put(dest, ref at, " MB");
+            SpanText.Put(dest, ref at, "; process "); SpanText.Put(dest, ref at, m.ProcessCpuMean, "0.00"); SpanText.Put(dest, ref at, " cores, RSS "); SpanText.Put(dest, ref at, m.RssMaxMb, "0.#"); SpanText.Put(dest, ref at, " MB");
             // The machine's part: the pressures, frequency and temperature this machine has.
             if (m.CpuPressureMax is double cpu)
             {
-                Put(dest, ref at, ", pressure cpu/mem/io "); Put(dest, ref at, cpu, "0.00");
-                Put(dest, ref at, "/"); Put(dest, ref at, m.MemoryPressureMax ?? 0, "0.00");
-                Put(dest, ref at, "/"); Put(dest, ref at, m.IoPressureMax ?? 0, "0.00");
+                SpanText.Put(dest, ref at, ", pressure cpu/mem/io "); SpanText.Put(dest, ref at, cpu, "0.00");
+                SpanText.Put(dest, ref at, "/"); SpanText.Put(dest, ref at, m.MemoryPressureMax ?? 0, "0.00");
+                SpanText.Put(dest, ref at, "/"); SpanText.Put(dest, ref at, m.IoPressureMax ?? 0, "0.00");
             }
-            if (m.FrequencyRatioMin is double f) { Put(dest, ref at, ", core at ≥"); Put(dest, ref at, f * 100, "0"); Put(dest, ref at, " % of max"); }
-            if (m.TemperatureMaxC is double t) { Put(dest, ref at, ", ≤"); Put(dest, ref at, t, "0.#"); Put(dest, ref at, " °C"); }
+            if (m.FrequencyRatioMin is double f) { SpanText.Put(dest, ref at, ", core at ≥"); SpanText.Put(dest, ref at, f * 100, "0"); SpanText.Put(dest, ref at, " % of max"); }
+            if (m.TemperatureMaxC is double t) { SpanText.Put(dest, ref at, ", ≤"); SpanText.Put(dest, ref at, t, "0.#"); SpanText.Put(dest, ref at, " °C"); }
         }
         return at;
     }
@@ -276,29 +276,11 @@ public sealed class ContinuousReporter : IDisposable
     /// <summary>"S s: N frames, M misses, e2e p50/p99/max A/B/C ms".</summary>
     private static void Span(Span<char> dest, ref int at, IntervalFigures f)
     {
-        Put(dest, ref at, f.Seconds, "0.#"); Put(dest, ref at, " s: "); Put(dest, ref at, f.Frames); Put(dest, ref at, " frames, ");
-        Put(dest, ref at, f.DeadlineMisses); Put(dest, ref at, " misses, e2e p50/p99/max ");
-        Put(dest, ref at, f.EndToEnd.P50Us / 1000, "0.000"); Put(dest, ref at, "/");
-        Put(dest, ref at, f.EndToEnd.P99Us / 1000, "0.000"); Put(dest, ref at, "/");
-        Put(dest, ref at, f.EndToEnd.MaxUs / 1000, "0.000"); Put(dest, ref at, " ms");
-    }
-
-    // A line that does not fit is cut, never an error: the JSON report has every figure.
-    private static void Put(Span<char> dest, ref int at, ReadOnlySpan<char> text)
-    {
-        int n = Math.Min(text.Length, dest.Length - at);
-        text[..n].CopyTo(dest[at..]);
-        at += n;
-    }
-
-    private static void Put(Span<char> dest, ref int at, long value)
-    {
-        if (value.TryFormat(dest[at..], out int n, default, CultureInfo.InvariantCulture)) at += n;
-    }
-
-    private static void Put(Span<char> dest, ref int at, double value, string format)
-    {
-        if (value.TryFormat(dest[at..], out int n, format, CultureInfo.InvariantCulture)) at += n;
+        SpanText.Put(dest, ref at, f.Seconds, "0.#"); SpanText.Put(dest, ref at, " s: "); SpanText.Put(dest, ref at, f.Frames); SpanText.Put(dest, ref at, " frames, ");
+        SpanText.Put(dest, ref at, f.DeadlineMisses); SpanText.Put(dest, ref at, " misses, e2e p50/p99/max ");
+        SpanText.Put(dest, ref at, f.EndToEnd.P50Us / 1000, "0.000"); SpanText.Put(dest, ref at, "/");
+        SpanText.Put(dest, ref at, f.EndToEnd.P99Us / 1000, "0.000"); SpanText.Put(dest, ref at, "/");
+        SpanText.Put(dest, ref at, f.EndToEnd.MaxUs / 1000, "0.000"); SpanText.Put(dest, ref at, " ms");
     }
 
     /// <summary>Lists the interval reports already in the folder (earlier runs' too), oldest first, into the ring; those beyond the number kept go now.</summary>

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Net;
 using System.Threading;
@@ -144,35 +143,26 @@ public sealed class RunMetrics : IDisposable
         long age = MonotonicClock.NowNs() - last;
         if (last == 0) return (false, "starting: no frame yet".AsMemory());
         Span<char> text = _health;
-        int at;
+        int at = 0;
         bool healthy = age <= _stallNs;
         if (!healthy)
         {
-            at = Put(text, 0, "stalled: no progress for ");
-            at = Put(text, at, age / 1_000_000);
-            at = Put(text, at, " ms (");
-            at = Put(text, at, loop.FramesRun);
-            at = Put(text, at, " frames run)");
+            SpanText.Put(text, ref at, "stalled: no progress for ");
+            SpanText.Put(text, ref at, age / 1_000_000);
+            SpanText.Put(text, ref at, " ms (");
+            SpanText.Put(text, ref at, loop.FramesRun);
+            SpanText.Put(text, ref at, " frames run)");
         }
         else
         {
-            at = Put(text, 0, "running: ");
-            at = Put(text, at, loop.FramesRun);
-            at = Put(text, at, " frames, ");
-            at = Put(text, at, _telemetry?.DeadlineMisses ?? 0);
-            at = Put(text, at, " deadline misses");
+            SpanText.Put(text, ref at, "running: ");
+            SpanText.Put(text, ref at, loop.FramesRun);
+            SpanText.Put(text, ref at, " frames, ");
+            SpanText.Put(text, ref at, _telemetry?.DeadlineMisses ?? 0);
+            SpanText.Put(text, ref at, " deadline misses");
         }
         return (healthy, _health.AsMemory(0, at));
     }
-
-    private static int Put(Span<char> text, int at, string s)
-    {
-        s.AsSpan().CopyTo(text[at..]);
-        return at + s.Length;
-    }
-
-    private static int Put(Span<char> text, int at, long v) =>
-        v.TryFormat(text[at..], out int n, default, CultureInfo.InvariantCulture) ? at + n : at;
 
     /// <inheritdoc/>
     public void Dispose()
