@@ -24,6 +24,11 @@ public sealed class ApplicationContext
     /// <summary>Overrides of the profile from the command line, the bench or a test (null: none).</summary>
     public RunOverrides? Overrides { get; init; }
 
+    /// <summary>The outputs every loop of the host has claimed, when it runs several applications (null: one).</summary>
+    public Realtime.Core.Graph.OutputClaims? HostClaims { get; init; }
+    /// <summary>The loop's name when the host runs several applications (its <c>apps[].name</c>), else null.</summary>
+    public string? LoopName { get; init; }
+
     /// <summary>The loop's clock (default: the system's); a replay brings the recording's.</summary>
     public Realtime.Core.Timing.IClock? Clock { get; init; }
 }

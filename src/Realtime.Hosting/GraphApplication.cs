@@ -189,6 +189,8 @@ public sealed class GraphApplication : IRealtimeApplication
         {
             AssetsDirectory = context.AssetsDirectory,
             IsRegularFile = Realtime.Linux.FileNode.IsRegularFile,
+            HostClaims = context.HostClaims,
+            LoopName = context.LoopName,
         };
         // Every model node of the graph honours the host's session choices (rtapp profile's profiler, a saved optimized model).
         var o = context.Overrides;

@@ -11,7 +11,9 @@ namespace Realtime.Hosting;
 public sealed class StopRequest
 {
     private int _signal;
-    private IClosedLoop? _loop;
+    // Every loop of the host (several applications: one each); replaced whole, so the handler reads a whole array.
+    private IClosedLoop[] _loops = System.Array.Empty<IClosedLoop>();
+    private readonly object _gate = new();
 
     /// <summary>The first signal's number (2 or 15), 0 when none came.</summary>
     public int Signal => Volatile.Read(ref _signal);
@@ -26,13 +28,20 @@ public sealed class StopRequest
     public void Raise(int signal)
     {
         Interlocked.CompareExchange(ref _signal, signal, 0);
-        Volatile.Read(ref _loop)?.RequestStop();
+        foreach (var loop in Volatile.Read(ref _loops)) loop.RequestStop();
     }
 
-    /// <summary>The loop now exists: a signal that came before stops it before its first frame.</summary>
+    /// <summary>The loop now exists (one of several, when the host runs several): a signal that came before stops it before its first frame.</summary>
     public void Attach(IClosedLoop loop)
     {
-        Volatile.Write(ref _loop, loop);
+        System.ArgumentNullException.ThrowIfNull(loop);
+        lock (_gate)
+        {
+            var loops = new IClosedLoop[_loops.Length + 1];
+            _loops.CopyTo(loops, 0);
+            loops[^1] = loop;
+            Volatile.Write(ref _loops, loops);
+        }
         if (Requested) loop.RequestStop();
     }
 }

@@ -84,10 +84,22 @@ public sealed class ComponentContext : IDisposable
         lock (_gate)
         {
             if (_claims.TryGetValue(output, out string? holder)) return holder == node ? null : holder;
+            // Several applications in one host: an output another loop's sink holds is as taken as one of this graph's.
+            if (HostClaims?.Claim(output, LoopName ?? "", node) is { } elsewhere) return elsewhere;
             _claims.Add(output, node);
             return null;
         }
     }
+
+    /// <summary>
+    /// The outputs every loop of the host has claimed, when it runs several applications (null: this
+    /// build is the only one); an output is then named by what it is on the board (a PWM chip and channel,
+    /// a GPIO line), so two loops' profiles that list it differently still meet.
+    /// </summary>
+    public OutputClaims? HostClaims { get; init; }
+
+    /// <summary>The loop this build is for, when the host runs several (its <c>apps[].name</c>), as claims name it.</summary>
+    public string? LoopName { get; init; }
 
     /// <summary>
     /// The one <typeparamref name="T"/> of this application build, made by <paramref name="create"/>

@@ -44,6 +44,11 @@ public sealed class BoardProfile
     public TelemetryProfile Telemetry { get; set; } = new();
     /// <summary>The application graph (nodes, connections, loop timing), built by a component registry.</summary>
     public AppProfile? App { get; set; }
+    /// <summary>
+    /// Several applications in one host, each its own loop (null: the one application <c>demo</c> names).
+    /// Board facts (pins, outputs, watchdog) are each application's profile: this one with its <c>demos</c> entry merged in.
+    /// </summary>
+    public List<AppEntryProfile>? Apps { get; set; }
     /// <summary>The JSON schema an editor validates the file against; read and ignored.</summary>
     [System.Text.Json.Serialization.JsonPropertyName("$schema")]
     public string? Schema { get; set; }
@@ -210,6 +215,11 @@ public sealed class ThreadsProfile
     public bool LockMemory { get; set; } = true;
     /// <summary>Value held in /dev/cpu_dma_latency while running (0 keeps cores out of deep idle states); -1 leaves it alone.</summary>
     public int CpuDmaLatencyUs { get; set; }
+    /// <summary>
+    /// Whether the loops of a profile with several applications (<c>apps[]</c>) may share pipeline cores (they then
+    /// interfere, which admission accounts for); false: two loops on overlapping cores are a profile error.
+    /// </summary>
+    public bool SharePipelineCores { get; set; } = true;
 }
 
 /// <summary>Miss handling.</summary>

@@ -248,8 +248,8 @@ public static class ProfileComposer
             {
                 if (entry is not JsonObject settings)
                     throw new ProfileException(source, new[] { $"{Field(DemosKey, name)}: must be an object of profile settings" });
-                if (settings.ContainsKey(DemosKey) || settings.ContainsKey(ExtendsKey) || settings.ContainsKey("demo"))
-                    throw new ProfileException(source, new[] { $"{Field(DemosKey, name)}: may not hold '{DemosKey}', '{ExtendsKey}' or 'demo'" });
+                if (settings.ContainsKey(DemosKey) || settings.ContainsKey(ExtendsKey) || settings.ContainsKey("demo") || settings.ContainsKey("apps"))
+                    throw new ProfileException(source, new[] { $"{Field(DemosKey, name)}: may not hold '{DemosKey}', '{ExtendsKey}', 'demo' or 'apps'" });
             }
             if (demo is not null && byName[demo] is JsonObject chosen) MergeInto(merged, chosen);
         }

@@ -46,4 +46,56 @@ public static partial class ProfileLoader
             }
         }
     }
+
+    /// <summary>The most applications one host runs (<c>apps[]</c>): each is a loop thread and a watchdog thread of its own.</summary>
+    public const int MaxApps = 16;
+
+    // apps[]: names unique, an application named, timing and threads within bounds, cores not shared when the profile forbids it.
+    // What needs the host (an unknown application, the merged profile's deadline against its rate) is checked where the loops are built.
+    private static void ValidateApps(BoardProfile p, List<AppEntryProfile> apps, int cores, string coresOn, Action<string, string> add)
+    {
+        static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
+        if (apps.Count == 0) { add("apps", "give at least one application, or leave the field out"); return; }
+        if (apps.Count > MaxApps) { add("apps", $"at most {MaxApps} applications in one host, got {apps.Count}"); return; }
+        for (int i = 0; i < apps.Count; i++)
+        {
+            var a = apps[i];
+            string f = $"apps[{i}]";
+            if (Graph.Node.NameProblem(a.Name) is { } why) add($"{f}.name", why);
+            else
+                for (int j = 0; j < i; j++)
+                    if (apps[j].Name == a.Name) { add($"{f}.name", $"'{a.Name}' is already apps[{j}]'s name: each loop has a name of its own (reports, logs and the timing file tell them apart by it)"); break; }
+            if (a.Demo.Length == 0) add($"{f}.demo", "required: the registered application the loop runs (face-tracker, voice-relay, line-follower, …)");
+            else if (!IsDemoName(a.Demo)) add($"{f}.demo", $"must be a name of lowercase letters, digits and '-', got '{MessageText.Shown(a.Demo)}'");
+            if (a.RateHz is double r && !(r >= MinRateHz && r <= MaxRateHz)) add($"{f}.rate_hz", $"must be {F(MinRateHz)}..{F(MaxRateHz)}, got {F(r)}");
+            if (a.DeadlineUs is long d && (d <= 0 || d > MaxTimeUs)) add($"{f}.deadline_us", $"must be 1..{MaxTimeUs}, got {d}");
+            if (a.Priority is int prio)
+            {
+                if (prio < 0 || prio > 99) add($"{f}.priority", $"must be 0 (SCHED_OTHER) or 1..99 (SCHED_FIFO), got {prio}");
+                else if (prio > 0 && p.Threads.Watchdog.Priority <= prio)
+                    add($"{f}.priority", $"{prio} must be below threads.watchdog.priority {p.Threads.Watchdog.Priority}: the watchdog must be able to preempt a stuck loop");
+            }
+            if (a.Cores is { } own)
+            {
+                var seen = new HashSet<int>();
+                foreach (int core in own)
+                    if (core < 0 || core >= cores) add($"{f}.cores", $"core {core} does not exist on {coresOn}");
+                    else if (!seen.Add(core)) add($"{f}.cores", $"core {core} is listed twice");
+            }
+        }
+        if (p.Threads.SharePipelineCores) return;
+        // Loops on overlapping cores interfere; a profile that forbids it gives each loop cores of its own (no cores: any core, which overlaps every loop).
+        for (int i = 0; i < apps.Count; i++)
+            for (int j = 0; j < i; j++)
+            {
+                var mine = apps[i].Cores ?? p.Threads.Pipeline.Cores;
+                var theirs = apps[j].Cores ?? p.Threads.Pipeline.Cores;
+                string? shared = null;
+                if (mine.Count == 0 || theirs.Count == 0) shared = "one of them may run on any core (no cores given)";
+                else foreach (int c in mine) if (theirs.Contains(c)) { shared = $"core {c} is also apps[{j}] ('{apps[j].Name}')'s"; break; }
+                if (shared is null) continue;
+                add($"apps[{i}].cores", $"loop '{apps[i].Name}' and loop '{apps[j].Name}' overlap: {shared}, and threads.share_pipeline_cores is false (each loop needs cores of its own)");
+                break;
+            }
+    }
 }

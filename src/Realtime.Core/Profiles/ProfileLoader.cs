@@ -346,6 +346,7 @@ public static partial class ProfileLoader
         if (w.RecoverAfterGoodFrames < 1) Add("watchdog.recover_after_good_frames", $"must be at least 1, got {w.RecoverAfterGoodFrames}");
 
         if (p.App is { } app) ValidateApp(app, Add);
+        if (p.Apps is { } apps) ValidateApps(p, apps, cores, coresOn, Add);
         return e;
     }
 

@@ -25,8 +25,16 @@ public sealed class RunReport
     public string Version { get; set; } = "";
     /// <summary>Board profile name.</summary>
     public string Board { get; set; } = "";
-    /// <summary>Demo name.</summary>
+    /// <summary>Demo name (a run of several applications: their names, comma-separated).</summary>
     public string Demo { get; set; } = "";
+    /// <summary>In a section of <see cref="Loops"/>: the loop's name (<c>apps[].name</c>); null in a single loop's report.</summary>
+    public string? Loop { get; set; }
+    /// <summary>
+    /// A run of several applications in one host (<c>apps[]</c>): one section per loop, each shaped as a single
+    /// loop's report; the top level then holds the run (outcome, exit code, machine) and the loops' totals
+    /// (frames, misses, drops, trips summed; allocations per frame the largest). Null for a single loop.
+    /// </summary>
+    public List<RunReport>? Loops { get; set; }
     /// <summary>Model file name.</summary>
     public string Model { get; set; } = "";
     /// <summary>periodic, single-stream or max-rate.</summary>

@@ -92,7 +92,10 @@ public abstract class PwmSink<TCalibration> : SinkNode where TCalibration : stru
             int k = indices[i];
             if (k >= board.Pwm.Count) { config.Problem($"pwm[{i}]", $"the board has {board.Pwm.Count} pwm outputs (pwm[0..{board.Pwm.Count - 1}]), got {k}"); return null; }
             if (Array.IndexOf(indices, k) != i) { config.Problem($"pwm[{i}]", $"pwm[{k}] ('{board.Pwm[k].Name}') is already channel {Array.IndexOf(indices, k)}"); return null; }
-            if (context.Claim($"pwm[{k}]", name) is { } holder)
+            // Claimed by what it is on the board, not by its index: another loop's profile may list it elsewhere.
+            var entry = board.Pwm[k];
+            string identity = entry.Pca9685 is { } pca ? $"pca9685 {pca.Device} {pca.Address} channel {entry.Channel}" : $"pwmchip {entry.Chip} channel {entry.Channel}";
+            if (context.Claim(identity, name) is { } holder)
             {
                 config.Problem($"pwm[{i}]", $"pwm[{k}] ('{board.Pwm[k].Name}') is already driven by node '{holder}': two writers on one output");
                 return null;

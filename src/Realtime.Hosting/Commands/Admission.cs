@@ -35,15 +35,24 @@ internal static class Admission
     private sealed record Loop(string Name, long PeriodNs, long DeadlineNs, int Core, bool AnyCore, string Policy, long[] BudgetsNs, string DeadlineField);
 
     /// <summary>Judges <paramref name="profile"/>'s loop (application <paramref name="loopName"/>) against <paramref name="file"/> (null: there is none at <paramref name="timingPath"/>).</summary>
-    public static Verdict Judge(BoardProfile profile, string loopName, string board, string timingPath, TimingFile? file, string profileHash, MachineInfo machine)
+    public static Verdict Judge(BoardProfile profile, string loopName, string board, string timingPath, TimingFile? file, string profileHash, MachineInfo machine) =>
+        Judge(new[] { (loopName, profile) }, board, timingPath, file, profileHash, machine);
+
+    /// <summary>
+    /// Judges several loops of one host together (each named, with its own profile: rate, deadline, budgets,
+    /// pipeline core and policy): loops on one core interfere, and a lower-priority loop's inference call blocks
+    /// a higher one's for as long as it runs (it is not preemptible by another loop's thread).
+    /// </summary>
+    public static Verdict Judge(IReadOnlyList<(string Name, BoardProfile Profile)> set, string board, string timingPath, TimingFile? file, string profileHash, MachineInfo machine)
     {
-        var o = LoopSettings.Options(profile, null, profile.App?.Loop);
-        var cores = profile.Threads.Pipeline.Cores;
-        var loops = new List<Loop>
+        var loops = new List<Loop>();
+        foreach (var (loopName, profile) in set)
         {
-            new(loopName, o.PeriodNs, o.DeadlineNs, cores.Count > 0 ? cores[0] : 0, cores.Count == 0, profile.Threads.Pipeline.Policy, o.StageBudgetsNs ?? new long[ProfileLoader.StageNames.Length],
-                profile.App?.Loop?.DeadlineUs is not null ? "app.loop.deadline_us" : "timing.deadline_us"),
-        };
+            var o = LoopSettings.Options(profile, null, profile.App?.Loop);
+            var cores = profile.Threads.Pipeline.Cores;
+            loops.Add(new(loopName, o.PeriodNs, o.DeadlineNs, cores.Count > 0 ? cores[0] : 0, cores.Count == 0, profile.Threads.Pipeline.Policy, o.StageBudgetsNs ?? new long[ProfileLoader.StageNames.Length],
+                profile.App?.Loop?.DeadlineUs is not null ? "app.loop.deadline_us" : "timing.deadline_us"));
+        }
         var v = new Verdict();
         string calibrate = $"rtapp bench --calibrate --board {board}{(timingPath == TimingFiles.PathFor(board, null) ? "" : " --timing " + timingPath)}";
         if (file is null)

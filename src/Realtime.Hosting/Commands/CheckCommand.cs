@@ -197,7 +197,22 @@ internal sealed class CheckCommand : HostCommand
                     ? new Item(Level.Ok, "file", $"{file.Field}: {path}", null)
                     : new Item(Level.Fail, "file", $"{file.Field}: {path} not found", "./scripts/fetch-assets.sh (or --assets DIR)"));
             }
-        if (!GraphApplication.Composes(p))
+        // Several applications in one host: each loop's graph is built as the run builds it, outputs claimed across loops.
+        List<AppLoop>? loops = AppSet.Runs(p) ? AppSet.Load(host, board, cl.GetValue(_set) ?? [], p, source) : null;
+        if (loops is not null)
+        {
+            var claims = new Realtime.Core.Graph.OutputClaims();
+            var built = new List<IApplicationInstance>();
+            try
+            {
+                foreach (var l in loops) items.Add(CheckGraph(host, l.Profile, l.Source, assets, l, claims, built));
+            }
+            finally
+            {
+                foreach (var b in built) b.Dispose();
+            }
+        }
+        else if (!GraphApplication.Composes(p))
             items.Add(new Item(Level.Fail, "app graph", "the profile has no app section: nothing to run", "add an app section (boards/sim.json has one)"));
         else
             items.Add(CheckGraph(host, p, source, assets));
@@ -208,8 +223,10 @@ internal sealed class CheckCommand : HostCommand
         {
             // Read (and refused when hostile) before anything is printed: a bad timing file is bad input.
             var timing = TimingFile.Read(timingPath);
-            admission = Admission.Judge(p, host.ApplicationFor(p, source).Name, board, timingPath, timing,
-                TimingFiles.ProfileHash(board, cl.GetValue(_set) ?? [], null, host), m);
+            var set = new List<(string, Realtime.Core.Profiles.BoardProfile)>();
+            if (loops is null) set.Add((host.ApplicationFor(p, source).Name, p));
+            else foreach (var l in loops) set.Add((l.Name, l.Profile));
+            admission = Admission.Judge(set, board, timingPath, timing, TimingFiles.ProfileHash(board, cl.GetValue(_set) ?? [], null, host), m);
             if (admission.Missing is string missing)
                 items.Add(new Item(Level.Fail, "timing file", missing, null));
             // Overridden, a refusal is reported as a warning: the set runs anyway.
@@ -242,19 +259,28 @@ internal sealed class CheckCommand : HostCommand
     }
     // Builds and starts the profile's app graph as a run would (models load, connections and shapes are
     // checked, every node starts, outputs go to their safe values) and runs no frame.
-    private static Item CheckGraph(RealtimeHost host, Realtime.Core.Profiles.BoardProfile p, string source, string? assets)
+    // One loop of several (loop given): its outputs are claimed in claims, and it stays built (in kept) until every loop is, as in a run.
+    private static Item CheckGraph(RealtimeHost host, Realtime.Core.Profiles.BoardProfile p, string source, string? assets,
+        AppLoop? loop = null, Realtime.Core.Graph.OutputClaims? claims = null, List<IApplicationInstance>? kept = null)
     {
         var app = p.App!;
+        string what = loop is null ? "app graph" : $"app graph of loop '{loop.Name}'";
         try
         {
-            using var built = host.ApplicationFor(p, source).Build(new ApplicationContext(p, source) { AssetsDirectory = assets, Overrides = new RunOverrides { Frames = 1, WarmupFrames = 0 } });
+            var application = loop?.Application ?? host.ApplicationFor(p, source);
+            var built = application.Build(new ApplicationContext(p, source)
+            {
+                AssetsDirectory = assets, Overrides = new RunOverrides { Frames = 1, WarmupFrames = 0 }, HostClaims = claims, LoopName = loop?.Name,
+            });
+            if (kept is not null) kept.Add(built);
+            using var owned = kept is null ? built : null;
             var models = new List<string>();
             foreach (var m in built.Models) models.Add($"{m.Name} ({Path.GetFileName(m.Path)})");
-            return new Item(Level.Ok, "app graph", $"{app.Nodes.Count} node(s), {app.Connections.Count} connection(s) build and start; model(s): {(models.Count == 0 ? "none" : string.Join(", ", models))}", null);
+            return new Item(Level.Ok, what, $"{app.Nodes.Count} node(s), {app.Connections.Count} connection(s) build and start; model(s): {(models.Count == 0 ? "none" : string.Join(", ", models))}", null);
         }
         catch (Realtime.Core.Profiles.ProfileException ex)
         {
-            return new Item(Level.Fail, "app graph", ex.Message.Replace("\n", "; ", StringComparison.Ordinal), "fix the app section's fields named (./scripts/fetch-assets.sh for a missing asset)");
+            return new Item(Level.Fail, what, ex.Message.Replace("\n", "; ", StringComparison.Ordinal), "fix the app section's fields named (./scripts/fetch-assets.sh for a missing asset)");
         }
     }
 

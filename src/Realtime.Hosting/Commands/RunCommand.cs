@@ -63,12 +63,13 @@ internal sealed class RunCommand : HostCommand
     private readonly Option<int?> _recordFrames = HostOptions.Number("--record-frames", 2, 4096, "N", "The flight recorder's ring, in frames (default 64): what --record-on-miss keeps around a miss, and the writer's slack.");
     private readonly Option<string> _cache = HostOptions.Text("--cache", "DIR", "Where --optimized-model keeps the saved model (default: out/ort-cache).");
     private readonly Option<string> _timing = HostOptions.Text("--timing", "FILE.json", "The timing file admission judges the loop by (default: beside the profile, NAME.timing.json; rtapp bench --calibrate writes it).");
+    private readonly Option<string> _injectLoop = HostOptions.Text("--inject-loop", "NAME", "With several applications (apps[]): the loop --inject's faults go into (default: the first).");
     private readonly Option<bool> _overrideAdmission = HostOptions.Flag(Admission.OverrideFlag, "Run a loop that admission refuses (its worst case cannot meet the deadline), with a warning.");
 
     /// <inheritdoc/>
     public override IReadOnlyList<Option> Options => new Option[]
     {
-        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _metrics, _metricsHold, _stateDir, _record, _recordOnMiss, _recordFrames, _timing, _overrideAdmission,
+        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _metrics, _metricsHold, _stateDir, _record, _recordOnMiss, _recordFrames, _timing, _overrideAdmission, _injectLoop,
     };
 
     /// <inheritdoc/>
@@ -124,6 +125,9 @@ internal sealed class RunCommand : HostCommand
         // a missing one is noted when the watchdog thread starts, and the run goes on without it.
         if (profile.Watchdog.HardwareDevice is string wdDevice && Path.Exists(wdDevice) && HardwareWatchdog.Check(wdDevice, out _) is string wdProblem)
             throw new ProfileException(source, new[] { $"watchdog.hardware_device: {wdProblem}" });
+        // Several applications in one host (apps[]) unless --demo picks one of them to run alone.
+        if (demoArg is null && AppSet.Runs(profile)) return RunApps(host, cl, stop, startup, board, profile, source, reportPath, recording);
+        if (cl.GetValue(_injectLoop) is not null) throw new UsageException("--inject-loop: only a profile with several applications (apps[]) has loops to choose from");
         var application = host.ApplicationFor(profile, source, demoArg);
         string demoName = application.Name;
         // Admission before anything is wired: a set whose measured worst case cannot meet its deadline does not start (unless overridden).
@@ -311,23 +315,11 @@ internal sealed class RunCommand : HostCommand
         using ContinuousReporter? reporter = telemetry is null ? null : new ContinuousReporter(telemetry,
             new IntervalReport { Tool = host.ToolName, Version = host.Version, Board = profile.Name, Demo = demoName, RateHz = Math.Round(1e9 / loop.Options.PeriodNs, 3), DeadlineUs = loop.Options.DeadlineNs / 1000 },
             profile.Telemetry.IntervalS, stateDir, profile.Telemetry.KeepReports, Console.Out.WriteLine, () => RealtimeScheduling.ApplyHousekeeping(th.Telemetry?.Cores, rt, "telemetry")) { Resources = resources };
-        SchedulingInfo scheduling = new();
-        LoopOutcome outcome = LoopOutcome.Faulted;
-        long loopStartNs = 0;
-        int tid = 0;
-        var thread = new Thread(() =>
-        {
-            tid = RealtimeScheduling.CurrentThreadId();
-            resources.PipelineThreadId = tid;
-            scheduling = RealtimeScheduling.ApplyPipeline(th, profile.Timing, loop.Options.PeriodNs, rt);
-            RealtimeScheduling.PrefaultStack();
-            loopStartNs = MonotonicClock.NowNs();
-            outcome = loop.Run();
-        }, 1 << 20)
-        { Name = "rt-pipeline", IsBackground = true };
+        var thread = new LoopThread("rt-pipeline", profile, loop, rt, started: tid => resources.PipelineThreadId = tid);
         // Builds the report from what was measured and writes it (also from the unhandled-exception path).
         RunReport WriteReport(LoopOutcome outcome, int exitCode, long safeDoneNs, string? fatal)
         {
+            long loopStartNs = thread.StartNs;
             long runStartNs = loop.FirstFrameStartNs > 0 ? loop.FirstFrameStartNs : loopStartNs;
             // A continuous run's records are its warm-up and last frames, copied once here.
             var records = loop.Records;
@@ -338,21 +330,14 @@ internal sealed class RunCommand : HostCommand
                 Board = profile.Name,
                 Demo = demoName,
                 Model = ModelNames(demo.Models),
-                Outcome = outcome switch
-                {
-                    LoopOutcome.Completed => "completed",
-                    LoopOutcome.Stopped => stop.Requested ? $"stopped ({stop.SignalName})" : "stopped",
-                    LoopOutcome.SourceEnded => "source-ended",
-                    LoopOutcome.WatchdogExit => "watchdog-exit",
-                    _ => "faulted",
-                },
+                Outcome = OutcomeText(outcome, stop),
                 Fault = loop.Fault?.Message,
                 StartupPhase = loop.FramesRun > 0 ? "running" : "wired",
                 OutputWriteFailures = loop.OutputWriteFailures,
                 OutputError = loop.FirstOutputError?.Message,
                 ExitCode = exitCode,
                 Machine = MachineFacts.Read(),
-                Scheduling = scheduling,
+                Scheduling = thread.Scheduling,
                 GcCollections = loop.CountedGcCollections,
                 GcPauseMs = Math.Round(loop.CountedGcPause.TotalMilliseconds, 3),
                 AllocBytesPerFrame = loop.CountedFramesMeasured > 0 ? Math.Round((double)loop.CountedAllocatedBytes / loop.CountedFramesMeasured, 3) : 0,
@@ -468,12 +453,14 @@ internal sealed class RunCommand : HostCommand
         resources.Stop();
 
         if (abandoned && !thread.IsAlive) abandoned = false;
+        LoopOutcome outcome = thread.Outcome;
         if (abandoned) outcome = watchdogThread.ExitRequested ? LoopOutcome.WatchdogExit : LoopOutcome.Stopped;
+        var scheduling = thread.Scheduling;
         scheduling.Notes.InsertRange(0, setupNotes);
         foreach (string note in scheduling.Notes) Log.Warning("note", note);
         scheduling.CpuDmaLatencyUs = dma?.LatencyUs;
         scheduling.Watchdog = watchdogScheduling;
-        scheduling.Tid = tid;
+        scheduling.Tid = thread.Tid;
 
         int exitCode = ExitCodeFor(outcome, loop.Watchdog.ExitRequestedBy, watchdogThread.ExitRequested, loop.Fault is not null);
         var report = WriteReport(outcome, exitCode, safeDoneNs, null);
@@ -513,6 +500,58 @@ internal sealed class RunCommand : HostCommand
         return exitCode;
     }
 
+    // A profile with several applications: each its own loop, thread and watchdog (MultiAppRun). What a single
+    // loop's run offers beside its loop (recording, live metrics, continuous reports, the floor) is refused by name.
+    private int RunApps(RealtimeHost host, ParseResult cl, StopRequest stop, StartupTimeline startup, string board, BoardProfile profile, string source, string? reportPath, string? recording)
+    {
+        string? unsupported = recording is not null ? (cl.GetValue(_record) is not null ? "--record" : "--record-on-miss")
+            : cl.GetValue(_metrics) is not null ? "--metrics"
+            : cl.GetValue(_stateDir) is not null ? "--state-dir"
+            : cl.GetValue(_floor) ? "--floor"
+            : cl.GetValue(_optimizedModel) is not null ? "--optimized-model"
+            : (cl.GetValue(_frames) ?? profile.Timing.Frames) == 0 ? "--frames 0 (continuous)"
+            : null;
+        if (unsupported is not null)
+            throw new UsageException($"{unsupported}: a profile with several applications (apps[]) runs bounded loops with their reports only, for now; run one of them alone with --demo NAME for {unsupported}");
+        FaultPlan? faults = null;
+        if (cl.GetValue(_inject) is string spec)
+        {
+            try { faults = FaultPlan.Parse(spec); }
+            catch (FormatException ex) { throw new UsageException($"--inject: {ex.Message}"); }
+        }
+        return MultiAppRun.Run(new MultiAppRun.Request
+        {
+            Host = host,
+            Stop = stop,
+            Startup = startup,
+            Board = board,
+            Sets = cl.GetValue(_set) ?? [],
+            Composition = profile,
+            Source = source,
+            ReportPath = reportPath,
+            Frames = cl.GetValue(_frames),
+            WarmupFrames = cl.GetValue(_warmup),
+            Scenario = cl.GetValue(_scenario),
+            Faults = faults,
+            InjectLoop = cl.GetValue(_injectLoop),
+            Quiet = cl.GetValue(_quiet),
+            Realtime = !cl.GetValue(_noRt),
+            Assets = AssetLocator.Find(cl.GetValue(_assets)),
+            TimingOption = cl.GetValue(_timing),
+            OverrideAdmission = cl.GetValue(_overrideAdmission),
+        });
+    }
+
+    /// <summary>How a report names a loop's end.</summary>
+    internal static string OutcomeText(LoopOutcome outcome, StopRequest stop) => outcome switch
+    {
+        LoopOutcome.Completed => "completed",
+        LoopOutcome.Stopped => stop.Requested ? $"stopped ({stop.SignalName})" : "stopped",
+        LoopOutcome.SourceEnded => "source-ended",
+        LoopOutcome.WatchdogExit => "watchdog-exit",
+        _ => "faulted",
+    };
+
     /// <summary>
     /// Whether <paramref name="dir"/> can take the miss windows' files (created when missing): the
     /// problem in words, or null. A file name (an existing file, or one ending .mcap) is refused:
@@ -526,7 +565,7 @@ internal sealed class RunCommand : HostCommand
     }
 
     /// <summary>The models' file names, as the report's <c>model</c> field gives them (comma-separated when there are several).</summary>
-    private static string ModelNames(IReadOnlyList<ApplicationModel> models)
+    internal static string ModelNames(IReadOnlyList<ApplicationModel> models)
     {
         var names = new string[models.Count];
         for (int i = 0; i < names.Length; i++) names[i] = Path.GetFileName(models[i].Path);
@@ -542,7 +581,7 @@ internal sealed class RunCommand : HostCommand
     }
 
     /// <summary>Each node's own section of the report, by node name.</summary>
-    private static Dictionary<string, Dictionary<string, double>> NodeFigures(Realtime.Core.Graph.AppGraph graph)
+    internal static Dictionary<string, Dictionary<string, double>> NodeFigures(Realtime.Core.Graph.AppGraph graph)
     {
         var all = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
         foreach (var (name, section) in graph.Reports()) all[name] = new Dictionary<string, double>(section.Figures, StringComparer.Ordinal);
@@ -640,7 +679,7 @@ internal sealed class RunCommand : HostCommand
     private const long PowerPeriodNs = 10_000_000;
 
     /// <summary>Exit codes a supervisor can tell apart.</summary>
-    private static int ExitCodeFor(LoopOutcome outcome, FaultKind? exitBy, bool stallExit, bool crashed)
+    internal static int ExitCodeFor(LoopOutcome outcome, FaultKind? exitBy, bool stallExit, bool crashed)
     {
         if (crashed) return ExitCodes.Fault;
         if (stallExit) return ExitCodes.Stall;

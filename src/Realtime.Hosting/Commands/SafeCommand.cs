@@ -43,9 +43,22 @@ internal sealed class SafeCommand : HostCommand
         if (demoArg is not null && !host.Applications.Has(demoArg))
             throw new UsageException(host.Applications.Unknown(demoArg));
         var (profile, source) = ProfileCatalog.Load(board, cl.GetValue(_set) ?? [], demoArg, host);
+        string? assets = AssetLocator.Find(cl.GetValue(_assets));
+        // Several applications in one host: every loop's outputs, each as its application opens them.
+        if (demoArg is null && AppSet.Runs(profile))
+        {
+            foreach (var l in AppSet.Load(host, board, cl.GetValue(_set) ?? [], profile, source))
+                DriveSafe(l.Application, l.Profile, l.Source, assets, $"loop '{l.Name}' ({l.Application.Name})", cl.GetValue(_quiet));
+            return ExitCodes.Ok;
+        }
         var application = host.ApplicationFor(profile, source, demoArg);
+        DriveSafe(application, profile, source, assets, application.Name, cl.GetValue(_quiet));
+        return ExitCodes.Ok;
+    }
 
-        IActuator outputs = application.OpenSafeOutputs(new ApplicationContext(profile, source) { AssetsDirectory = AssetLocator.Find(cl.GetValue(_assets)) });
+    private static void DriveSafe(IRealtimeApplication application, BoardProfile profile, string source, string? assets, string label, bool quiet)
+    {
+        IActuator outputs = application.OpenSafeOutputs(new ApplicationContext(profile, source) { AssetsDirectory = assets });
         var lines = new List<string>();
         try
         {
@@ -70,12 +83,11 @@ internal sealed class SafeCommand : HostCommand
             // without a signal. A relay line is released at its safe level; simulated outputs just go.
             if (profile.Simulated || outputs is RelayActuator || outputs is GraphSinks { OnlyRelays: true }) outputs.Dispose();
         }
-        if (!cl.GetValue(_quiet))
+        if (!quiet)
         {
-            Console.WriteLine($"rtapp safe: {profile.Name} / {application.Name}: outputs driven to their safe values{(profile.Simulated ? " (simulated)" : "")}");
+            Console.WriteLine($"rtapp safe: {profile.Name} / {label}: outputs driven to their safe values{(profile.Simulated ? " (simulated)" : "")}");
             foreach (string line in lines) Console.WriteLine("  " + line);
         }
-        return ExitCodes.Ok;
     }
 
     private static void Describe<T>(PwmActuator<T> a, BoardProfile p, string what, string unit, List<string> lines) where T : struct, IPwmCalibration
