@@ -282,7 +282,23 @@ internal sealed partial class BenchCommand : HostCommand
                 throw new UsageException("--calibrate is one periodic run at the profile's rate: leave out --scenario and --sustained-rate");
             string timingPath = TimingFiles.PathFor(board, cl.GetValue(_timing));
             CheckReportPath("timing", timingPath);
-            return CalibrateMode(setup, frames ?? 1000, warmup, timingPath, TimingFiles.ProfileHash(board, setup.Sets, setup.DemoArg, host));
+            var calibrated = new List<(string, Setup)>();
+            if (demo is not null && cl.GetValue(_demo) is null && AppSet.Runs(profile))
+            {
+                // Several applications in one host: each loop is measured alone, one after another, as its apps[] entry runs it
+                // (admission adds the interference of the loops that share its core).
+                if (cl.GetValue(_rate) is not null || cl.GetValue(_deadlineUs) is not null)
+                    throw new UsageException("--calibrate of a profile with several applications (apps[]) runs each loop at its own entry's rate and deadline: leave out --rate and --deadline-us");
+                foreach (var l in AppSet.Load(host, board, setup.Sets, profile, source))
+                    calibrated.Add((l.Name, new Setup
+                    {
+                        Profile = l.Profile, ProfileSource = l.Source, Assets = setup.Assets, Application = l.Application,
+                        Session = new OnnxSessionSettings { IntraOpThreads = DeclaredModel.IntraOpThreadsOf(l.Profile.App), OptimizedModelCacheDir = session.OptimizedModelCacheDir, OptimizedModelFormat = session.OptimizedModelFormat },
+                        Realtime = setup.Realtime, Quiet = setup.Quiet, Board = board, Sets = setup.Sets, DemoArg = l.Entry.Demo, Host = host,
+                    }));
+            }
+            else calibrated.Add((demo ?? profile.Demo, setup));
+            return CalibrateMode(calibrated, frames ?? 1000, warmup, timingPath, TimingFiles.ProfileHash(board, setup.Sets, setup.DemoArg, host));
         }
         if (cl.GetValue(_timing) is not null) throw new UsageException("--timing goes with --calibrate");
 
@@ -467,34 +483,46 @@ internal sealed partial class BenchCommand : HostCommand
     /// <c>--calibrate</c>: one periodic run of the application as the profile paces it, its frames' and
     /// stages' times (percentiles, maximum, pWCET) written to <paramref name="timingPath"/> for admission.
     /// </summary>
-    private static int CalibrateMode(Setup s, int frames, int warmup, string timingPath, string profileHash)
+    private static int CalibrateMode(List<(string Name, Setup Setup)> loops, int frames, int warmup, string timingPath, string profileHash)
     {
         var machine = MachineFacts.Read();
         var facts = TimingFiles.ThisMachine(machine);
+        var file = new TimingFile
+        {
+            Written = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            Profile = loops[0].Setup.ProfileSource,
+            ProfileSha256 = profileHash,
+            Machine = facts,
+        };
+        foreach (var (name, s) in loops)
+        {
+            var loop = CalibrateLoop(s, name, frames, warmup, facts);
+            if (loop is null) return ExitCodes.Fault;
+            file.Loops.Add(loop);
+        }
+        WriteFile(timingPath, file.ToJson());
+        Console.WriteLine($"timing: {Path.GetFullPath(timingPath)} (rtapp check --admit and rtapp run read it)");
+        return ExitCodes.Ok;
+    }
+
+    // One loop's periodic run as its profile paces it, measured under the name admission looks it up by; null after a fault.
+    private static LoopTiming? CalibrateLoop(Setup s, string name, int frames, int warmup, TimingMachine facts)
+    {
         using BenchTarget target = Build(s, BenchScenario.Periodic, frames, warmup, measureFloor: false);
         var o = target.Options;
         double rate = 1e9 / o.PeriodNs;
         if (!s.Quiet)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"rtapp {Version} bench --calibrate: {s.Profile.Name} / {target.Demo}: {o.WarmupFrames} warm-up + {o.Frames} frames at {rate:0.##} Hz, deadline {o.DeadlineNs / 1000} µs (load {facts.LoadAverage ?? "unknown"})"));
+                $"rtapp {Version} bench --calibrate: {s.Profile.Name} / {name}{(name == target.Demo ? "" : $" ({target.Demo})")}: {o.WarmupFrames} warm-up + {o.Frames} frames at {rate:0.##} Hz, deadline {o.DeadlineNs / 1000} µs (load {facts.LoadAverage ?? "unknown"})"));
         BenchRun run = null!;
         var scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => run = target.Run(BenchScenario.Periodic, 0), o.PeriodNs);
         foreach (string note in scheduling.Notes) Log.Warning("note", note);
         if (run.Fault is not null)
         {
             Log.Error("fault", $"{run.Fault.Message} — outputs were driven to their safe state; no timing file was written");
-            return ExitCodes.Fault;
+            return null;
         }
-        var loop = TimingCalibration.Measure(target.Demo, run.Records, Math.Round(rate, 3), o.DeadlineNs / 1000);
-        var file = new TimingFile
-        {
-            Written = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-            Profile = s.ProfileSource,
-            ProfileSha256 = profileHash,
-            Machine = facts,
-            Loops = { loop },
-        };
-        WriteFile(timingPath, file.ToJson());
+        var loop = TimingCalibration.Measure(name, run.Records, Math.Round(rate, 3), o.DeadlineNs / 1000);
         if (!s.Quiet)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"stage",-11}{"frames",7}{"p50 µs",10}{"p99 µs",10}{"p99.9 µs",10}{"max µs",10}{"pWCET µs",11}"));
@@ -505,8 +533,7 @@ internal sealed partial class BenchCommand : HostCommand
                 ? string.Create(CultureInfo.InvariantCulture, $"pWCET: a frame exceeds {w:0.#} µs with probability {f.PwcetPerFrameExceedance:0.#e0} (at {rate:0.##} Hz, {f.PwcetPerHourExceedance:0.#e0} per hour); Gumbel fit of {f.Blocks} blocks of {f.BlockSize} frames")
                 : $"pWCET: too few frames for a fit ({f.Samples}; at least {2 * Pwcet.MinBlocks}): admission takes the maximum");
         }
-        Console.WriteLine($"timing: {Path.GetFullPath(timingPath)} (rtapp check --admit and rtapp run read it)");
-        return ExitCodes.Ok;
+        return loop;
     }
 
     private static void PrintTiming(StageTiming t) =>
