@@ -81,6 +81,9 @@ internal sealed class BundleCommand : HostCommand
         string? demo = cl.GetValue(_demo);
         if (demo is not null && !_host.Applications.Has(demo)) throw new UsageException(_host.Applications.Unknown(demo));
         var (json, profile, source) = ProfileCatalog.Resolve(board, cl.GetValue(_set) ?? [], demo, _host);
+        // The resolved profile a bundle ships holds one application (its demos entry merged in, the others dropped).
+        if (demo is null && AppSet.Runs(profile))
+            throw new UsageException($"bundle: {profile.Name} runs several applications (apps[]), which a bundle cannot ship yet (its one resolved profile holds one application's graph and board facts); bundle one of them with --demo NAME");
         if (!IsSafeName(profile.Name))
             throw new ProfileException(source, new[] { $"name: '{MessageText.Shown(profile.Name)}' cannot name a bundle and a service: use lower-case letters, digits, '.', '_' or '-'" });
         // The demo names the outputs `rtapp safe` drives and goes into the unit's description: it must be one rtapp knows
