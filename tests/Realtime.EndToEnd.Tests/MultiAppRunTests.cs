@@ -103,14 +103,16 @@ public sealed class MultiAppRunTests
     {
         string dir = Rtapp.TempDir();
         string timing = Path.Combine(dir, "two.timing.json");
-        // The tracker at 5 Hz with 190 ms (the watchdog's 250 ms stall timeout stays above the period) and the relay at its
-        // audio's 31.25 Hz with 30 ms, on cores of their own: generous for loops of a few ms, even at a loaded machine's pWCET.
+        // The tracker at 2 Hz with 490 ms (a 1 s stall timeout above the period) and the relay at its audio's 31.25 Hz with
+        // 30 ms, on cores of their own: generous for loops of a few ms, even at the pWCET a machine at load 30 extrapolates to
+        // (a camera frame decoded under that load has taken 86 ms, its pWCET 270 ms).
         string two = Composition(dir, "two", """
+            "watchdog": { "stall_timeout_us": 1000000 },
             "apps": [
-              { "name": "tracker", "demo": "face-tracker", "rate_hz": 5, "deadline_us": 190000, "cores": [1], "priority": 80 },
+              { "name": "tracker", "demo": "face-tracker", "rate_hz": 2, "deadline_us": 490000, "cores": [1], "priority": 80 },
               { "name": "relay", "demo": "voice-relay", "rate_hz": 31.25, "deadline_us": 30000, "cores": [0], "priority": 70 } ]
             """);
-        var cal = Rtapp.Run(TimeSpan.FromMinutes(4), "bench", "--calibrate", "--board", two, "--frames", "40", "--warmup", "3", "--no-rt",
+        var cal = Rtapp.Run(TimeSpan.FromMinutes(4), "bench", "--calibrate", "--board", two, "--frames", "30", "--warmup", "3", "--no-rt",
             "--assets", TestAssets.Dir, "--timing", timing);
         Assert.True(cal.ExitCode == 0, cal.ToString());
         using (var doc = JsonDocument.Parse(File.ReadAllText(timing)))
@@ -118,9 +120,9 @@ public sealed class MultiAppRunTests
             var loops = doc.RootElement.GetProperty("loops");
             Assert.Equal(2, loops.GetArrayLength());
             Assert.Equal("tracker", loops[0].GetProperty("name").GetString());
-            Assert.Equal(5, loops[0].GetProperty("rate_hz").GetDouble());
+            Assert.Equal(2, loops[0].GetProperty("rate_hz").GetDouble());
             Assert.Equal("relay", loops[1].GetProperty("name").GetString());
-            Assert.Equal(40, loops[1].GetProperty("frame").GetProperty("samples").GetInt32());
+            Assert.Equal(30, loops[1].GetProperty("frame").GetProperty("samples").GetInt32());
         }
 
         var ok = Rtapp.Run(TimeSpan.FromMinutes(3), "check", "--admit", "--board", two, "--assets", TestAssets.Dir, "--timing", timing);
@@ -130,7 +132,7 @@ public sealed class MultiAppRunTests
         Assert.Contains("[ ok ] app graph of loop 'relay'", ok.Stdout);
 
         string report = Path.Combine(dir, "accepted.json");
-        var run = Rtapp.Run(TimeSpan.FromMinutes(3), "run", "--board", two, "--frames", "30", "--warmup", "3", "--no-rt", "--assets", TestAssets.Dir, "--timing", timing, "--report", report);
+        var run = Rtapp.Run(TimeSpan.FromMinutes(3), "run", "--board", two, "--frames", "20", "--warmup", "3", "--no-rt", "--assets", TestAssets.Dir, "--timing", timing, "--report", report);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("admission 'tracker': fixed priority", run.Stderr);
         using (var doc = JsonDocument.Parse(File.ReadAllText(report)))
@@ -159,6 +161,12 @@ public sealed class MultiAppRunTests
         Assert.Equal(10, Section(f.RootElement, "tracker").GetProperty("deadline_misses").GetInt32());
     }
 
+    private const string Claimed = """
+        "demos": { "line-follower": { "pwm": [
+          { "name": "left-motor", "chip": 0, "channel": 0, "frequency_hz": 50, "min_pulse_us": 1000, "max_pulse_us": 2000 },
+          { "name": "right-motor", "chip": 0, "channel": 1, "frequency_hz": 50, "min_pulse_us": 1000, "max_pulse_us": 2000 } ] } }
+        """;
+
     [Theory]
     [InlineData("duplicate", """ "apps": [ { "name": "a", "demo": "face-tracker" }, { "name": "a", "demo": "voice-relay" } ] """,
         "apps[1].name: 'a' is already apps[0]'s name")]
@@ -167,9 +175,7 @@ public sealed class MultiAppRunTests
     [InlineData("overlap", """ "threads": { "share_pipeline_cores": false }, "apps": [ { "name": "a", "demo": "face-tracker", "cores": [1] }, { "name": "b", "demo": "voice-relay", "cores": [1] } ] """,
         "apps[1].cores: loop 'b' and loop 'a' overlap: core 1 is also apps[0] ('a')'s")]
     // The line follower's motors back on channels 0 and 1 of chip 0, which the tracker's servos hold.
-    [InlineData("claimed", """ "demos": { "line-follower": { "pwm": [
-          { "name": "left-motor", "chip": 0, "channel": 0, "frequency_hz": 50, "min_pulse_us": 1000, "max_pulse_us": 2000 },
-          { "name": "right-motor", "chip": 0, "channel": 1, "frequency_hz": 50, "min_pulse_us": 1000, "max_pulse_us": 2000 } ] } } """,
+    [InlineData("claimed", Claimed,
         "apps[2] ('lines'), application line-follower: app.nodes[0].config.pwm[0]: pwm[0] ('left-motor') is already driven by node 'servos' of loop 'tracker': two writers on one output")]
     public void ABadCompositionIsOneLineNamingTheFieldExit2(string name, string body, string words)
     {
@@ -182,9 +188,10 @@ public sealed class MultiAppRunTests
                 : Rtapp.Run(TimeSpan.FromMinutes(3), "check", "--board", board, "--assets", TestAssets.Dir);
             if (command == "check" && name == "claimed")
             {
-                // check reports a graph that does not build as a failed item (exit 1), naming the same field.
+                // check reports a graph that does not build as a failed item of that loop (exit 1), naming the same field.
                 Assert.True(r.ExitCode == 1, r.ToString());
-                Assert.Contains(words, r.Stdout);
+                Assert.Contains("[FAIL] app graph of loop 'lines': ", r.Stdout);
+                Assert.Contains(words[words.IndexOf("app.nodes", StringComparison.Ordinal)..], r.Stdout);
                 continue;
             }
             Assert.True(r.ExitCode == 2, r.ToString());

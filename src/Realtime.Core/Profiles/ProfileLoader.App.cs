@@ -65,7 +65,7 @@ public static partial class ProfileLoader
             else
                 for (int j = 0; j < i; j++)
                     if (apps[j].Name == a.Name) { add($"{f}.name", $"'{a.Name}' is already apps[{j}]'s name: each loop has a name of its own (reports, logs and the timing file tell them apart by it)"); break; }
-            if (a.Demo.Length == 0) add($"{f}.demo", "required: the registered application the loop runs (face-tracker, voice-relay, line-follower, …)");
+            if (a.Demo.Length == 0) add($"{f}.demo", "required: the registered application the loop runs");
             else if (!IsDemoName(a.Demo)) add($"{f}.demo", $"must be a name of lowercase letters, digits and '-', got '{MessageText.Shown(a.Demo)}'");
             if (a.RateHz is double r && !(r >= MinRateHz && r <= MaxRateHz)) add($"{f}.rate_hz", $"must be {F(MinRateHz)}..{F(MaxRateHz)}, got {F(r)}");
             if (a.DeadlineUs is long d && (d <= 0 || d > MaxTimeUs)) add($"{f}.deadline_us", $"must be 1..{MaxTimeUs}, got {d}");
