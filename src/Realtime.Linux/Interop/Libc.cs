@@ -173,6 +173,19 @@ internal static unsafe partial class Libc
     /// <summary>sched_attr.sched_flags: SIGXCPU when the runtime is overrun.</summary>
     public const ulong SCHED_FLAG_DL_OVERRUN = 4;
     public const int EPERM = 1;
+
+    /// <summary>futex(2)'s syscall number on this architecture (x86-64 202, arm64 98), or -1.</summary>
+    public static long SysFutex => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 202,
+        Architecture.Arm64 => 98,
+        Architecture.Arm => 240,
+        _ => -1,
+    };
+    public const int FUTEX_WAIT_PRIVATE = 0 | 128;
+    public const int FUTEX_WAKE_PRIVATE = 1 | 128;
+    public const int FUTEX_LOCK_PI_PRIVATE = 6 | 128;
+    public const int FUTEX_UNLOCK_PI_PRIVATE = 7 | 128;
     /// <summary>What sched_getscheduler ORs into the policy of a thread with SCHED_FLAG_RESET_ON_FORK.</summary>
     public const int SCHED_RESET_ON_FORK = 0x40000000;
 
