@@ -26,6 +26,9 @@ internal sealed class QuantizeCommand : HostCommand
     /// <summary>Calibration frames when --frames is not given.</summary>
     public const int DefaultFrames = 100;
 
+    /// <summary>The calibration method when --method is not given: percentile kept BlazeFace-128's boxes closest to fp32's (IoU p50 0.96 against 0.86 for min/max) and M-LSD tiny's line as close.</summary>
+    public const CalibrationMethod DefaultMethod = CalibrationMethod.Percentile;
+
     /// <inheritdoc/>
     public override string Name => "quantize";
 
@@ -50,7 +53,7 @@ internal sealed class QuantizeCommand : HostCommand
     private readonly Option<string> _demo = HostOptions.Text("--demo", "NAME", "With --from-app: the application (default: the profile's).");
     private readonly Option<string[]> _set = HostOptions.Repeated("--set", "key=value", "With --from-app: override one profile field (repeatable).");
     private readonly Option<int?> _frames = HostOptions.Number("--frames", 1, 100_000, "N", $"Calibration frames (default: {DefaultFrames}).");
-    private readonly Option<CalibrationMethod?> _method = HostOptions.Choice("--method", "How activation ranges are chosen (default: minmax).",
+    private readonly Option<CalibrationMethod?> _method = HostOptions.Choice("--method", "How activation ranges are chosen (default: percentile, the most accurate measured: README \"Quantizing your model\").",
         ("minmax", CalibrationMethod.MinMax), ("percentile", CalibrationMethod.Percentile), ("entropy", CalibrationMethod.Entropy));
     private readonly Option<bool> _perChannel = HostOptions.Flag("--per-channel", "Conv weights get one scale per output channel.");
     private readonly Option<string> _activations = HostOptions.Word("--activations", "Activation type (default: uint8).", "uint8", "int8");
@@ -81,7 +84,7 @@ internal sealed class QuantizeCommand : HostCommand
         if (!fromApp && (cl.GetValue(_board) is not null || cl.GetValue(_demo) is not null || cl.GetValue(_set) is { Length: > 0 }))
             throw new UsageException("--board, --demo and --set choose the application of --from-app");
         int frames = cl.GetValue(_frames) ?? DefaultFrames;
-        var method = cl.GetValue(_method) ?? CalibrationMethod.MinMax;
+        var method = cl.GetValue(_method) ?? DefaultMethod;
         var options = new QuantizeOptions(cl.GetValue(_perChannel), cl.GetValue(_activations) == "int8");
         string[] exclude = cl.GetValue(_exclude) is { } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [.. QuantizePlan.Default.Exclude];
         if (exclude is ["none"]) exclude = [];
