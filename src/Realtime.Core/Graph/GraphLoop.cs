@@ -36,6 +36,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
     private readonly IPeriodicWaiter _waiter;
     private LoopInstrument[] _instruments = Array.Empty<LoopInstrument>();
     private readonly IFrameMetric? _frameMetric;
+    private readonly IFrameVariant? _frameVariant;
     private readonly ITickListener[] _tickNodes;
     private bool _watchStages;
     private readonly long[] _budgets = new long[6];
@@ -99,6 +100,8 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
         _steps = graph.Steps;
         _sinks = graph.Sinks;
         _frameMetric = FirstFrameMetric(graph);
+        foreach (Node n in graph.Steps)
+            if (n is IFrameVariant v) { _frameVariant = v; break; }
         _tickNodes = TickNodes(graph);
         var runners = new List<Node>();
         foreach (Node? f in graph.FallbackProducers) if (f is not null && !runners.Contains(f)) runners.Add(f);
@@ -282,6 +285,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
             Volatile.Write(ref _lastProgressNs, rec.StartNs);
             rec.DroppedBefore = droppedBefore;
             rec.DemoMetric = float.NaN;
+            rec.Variant = -1;
             rec.FloorNs = 0;
             rec.Flags = frame < Options.WarmupFrames ? FrameFlags.Warmup : FrameFlags.None;
             TakeOverLatch();
@@ -295,6 +299,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
             FrameIsSourceFault = (rec.Flags & FrameFlags.SourceFault) != 0;
             bool exit = FrameIsSourceFault ? HandleSourceFault(ref rec, frame) : RunStages(ref rec, frame);
             if (!FrameIsSourceFault && _frameMetric is not null) rec.DemoMetric = _frameMetric.FrameMetric;
+            if (!FrameIsSourceFault && _frameVariant is not null) rec.Variant = (sbyte)_frameVariant.FrameVariant;
             for (int i = 0; i < instruments.Length; i++) instruments[i].OnFrameEnd(frame, ref rec);
             Volatile.Write(ref _framesRun, frame + 1);
             Volatile.Write(ref _lastProgressNs, rec.ActuateEndNs);
