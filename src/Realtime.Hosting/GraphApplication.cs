@@ -198,6 +198,9 @@ public sealed class GraphApplication : IRealtimeApplication
             OptimizedModelCacheDir = o?.OptimizedModelCacheDir,
             OptimizedModelFormat = o?.OptimizedModelFormat ?? Realtime.Onnx.SavedModelFormat.Onnx,
         });
+        // A model ladder's rung times (the timing file's) and the machine's published speed.
+        components.Shared(() => o?.LadderTimings ?? Realtime.Core.Scheduling.LadderTimings.None);
+        components.Shared(() => o?.Speed ?? Realtime.Core.Timing.MachineSpeed.Process);
         return components;
     }
 }

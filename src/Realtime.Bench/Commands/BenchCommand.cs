@@ -486,6 +486,11 @@ internal sealed partial class BenchCommand : HostCommand
             return ExitCodes.Fault;
         }
         var loop = TimingCalibration.Measure(target.Demo, run.Records, Math.Round(rate, 3), o.DeadlineNs / 1000);
+        // Every model ladder's rungs, each timed alone on the loop's last frame: what the ladder's selector expects of them.
+        if (target is ApplicationTarget { Application.Loop.GraphLoop: { } graphLoop })
+            foreach (var node in graphLoop.Graph.Nodes)
+                if (node is Realtime.Onnx.Components.OnnxModelNode { HasLadder: true } model)
+                    (loop.Variants ??= new()).AddRange(model.MeasureLadder(Math.Clamp(frames, 20, 200), Math.Round(rate, 3)));
         var file = new TimingFile
         {
             Written = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
@@ -500,6 +505,11 @@ internal sealed partial class BenchCommand : HostCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"stage",-11}{"frames",7}{"p50 µs",10}{"p99 µs",10}{"p99.9 µs",10}{"max µs",10}{"pWCET µs",11}"));
             foreach (var t in loop.Stages) PrintTiming(t);
             PrintTiming(loop.Frame);
+            if (loop.Variants is { } rungs)
+            {
+                Console.WriteLine("  model ladder rungs (inference alone):");
+                foreach (var t in rungs) PrintTiming(t);
+            }
             var f = loop.Frame;
             Console.WriteLine(f.PwcetUs is double w
                 ? string.Create(CultureInfo.InvariantCulture, $"pWCET: a frame exceeds {w:0.#} µs with probability {f.PwcetPerFrameExceedance:0.#e0} (at {rate:0.##} Hz, {f.PwcetPerHourExceedance:0.#e0} per hour); Gumbel fit of {f.Blocks} blocks of {f.BlockSize} frames")

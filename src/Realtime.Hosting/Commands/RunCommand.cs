@@ -150,6 +150,8 @@ internal sealed class RunCommand : HostCommand
             // A saved optimized model (written once into the cache, then loaded with graph optimizations off) shortens cold start.
             OptimizedModelCacheDir = cl.GetValue(_optimizedModel) is null ? null : cl.GetValue(_cache) ?? System.IO.Path.Combine("out", "ort-cache"),
             OptimizedModelFormat = cl.GetValue(_optimizedModel) ?? Realtime.Onnx.SavedModelFormat.Onnx,
+            // A model ladder takes its rungs' times from the calibration (else it times them at start).
+            LadderTimings = timing?.Loop(demoName) is { } calibrated ? new Realtime.Core.Scheduling.LadderTimings(calibrated, timingPath) : null,
         };
         // Continuous mode: no frame count (timing.frames 0 or --frames 0), until SIGTERM/SIGINT, in constant memory.
         bool continuous = (overrides.Frames ?? profile.Timing.Frames) == 0;

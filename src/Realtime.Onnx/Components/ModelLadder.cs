@@ -49,6 +49,7 @@ internal sealed class ModelLadder
     private readonly LadderTimings _timings;
     private readonly string _node;
     private LadderSelector? _selector;
+    private double[] _p50Us = Array.Empty<double>();
     private double[] _p99Us = Array.Empty<double>();
     private double[] _maxUs = Array.Empty<double>();
 
@@ -83,6 +84,8 @@ internal sealed class ModelLadder
     public LadderSelector Selector => _selector ?? throw new InvalidOperationException("the ladder is set up when its node starts");
     /// <summary>Rung <paramref name="rung"/>'s expected time at full speed (its p99), µs.</summary>
     public double P99Us(int rung) => _p99Us[rung];
+    /// <summary>Rung <paramref name="rung"/>'s median time at full speed, µs.</summary>
+    public double P50Us(int rung) => _p50Us[rung];
     /// <summary>Frames that ran rung <paramref name="rung"/> (warm-up included).</summary>
     public long Runs(int rung) => _runs[rung];
     /// <summary>Rung <paramref name="rung"/>'s engine.</summary>
@@ -213,12 +216,14 @@ internal sealed class ModelLadder
                 v.BindOutputTo(v.OutputIndex(top.OutputNames[o]), (IntPtr)Unsafe.AsPointer(ref MemoryMarshal.GetReference(memory)), memory.Length);
             }
         }
+        var p50 = new double[_engines.Length];
         var p99 = new double[_engines.Length];
         var max = new double[_engines.Length];
         bool all = _timings.Loop is not null;
         for (int r = 0; r < _engines.Length && all; r++)
         {
             if (_timings.Loop!.Variant(_node, _names[r]) is not { } t) { all = false; break; }
+            p50[r] = t.P50Us;
             p99[r] = t.P99Us;
             max[r] = t.MaxUs;
         }
@@ -228,11 +233,13 @@ internal sealed class ModelLadder
             for (int r = 0; r < _engines.Length; r++)
             {
                 var times = Measure(r, _startRuns);
+                p50[r] = times.P50Us;
                 p99[r] = times.P99Us;
                 max[r] = times.MaxUs;
             }
             TimingSource = MeasuredAtStart;
         }
+        _p50Us = p50;
         _p99Us = p99;
         _maxUs = max;
         var expected = new long[p99.Length];

@@ -73,6 +73,8 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
     public long LadderRuns(int rung) => _ladder?.Runs(rung) ?? 0;
     /// <summary>The ladder's rung <paramref name="rung"/>'s expected time at full speed (its p99), µs.</summary>
     public double LadderP99Us(int rung) => _ladder!.P99Us(rung);
+    /// <summary>The ladder's rung <paramref name="rung"/>'s median time at full speed, µs.</summary>
+    public double LadderP50Us(int rung) => _ladder!.P50Us(rung);
 
     /// <summary>
     /// Times every ladder rung alone, <paramref name="runs"/> runs each on the bound inputs (a calibration
