@@ -130,6 +130,8 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
                 int[] dims = section.Integers(input, 1, 1 << 20, 8);
                 if (dims.Length > 0) shapes[input] = Array.ConvertAll(dims, d => (long)d);
             }
+        // Read with the rest of the config, so a problem before the ladder loads does not also call it unknown.
+        NodeConfig? ladderConfig = config.Section("ladder");
         int threads = config.Integer("intra_op_threads", 1, 64, 1);
         bool spinning = config.Flag("allow_spinning", false);
         if (spinning && threads == 1) config.Problem("allow_spinning", "needs intra_op_threads above 1: with one thread there is no pool to spin");
@@ -234,9 +236,7 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
         Clash(config, path, engine.OutputNames, outputPorts, "output");
         if (config.Problems.Count > 0) throw new ArgumentException("see the problems above");
         // A ladder's cheaper variants load with the same binding and settings, and must take and give what this model does.
-        ModelLadder? ladder = config.Section("ladder") is { } ladderConfig
-            ? ModelLadder.Load(name, config, ladderConfig, context, engine, binding, settings)
-            : null;
+        ModelLadder? ladder = ladderConfig is not null ? ModelLadder.Load(name, config, ladderConfig, context, engine, binding, settings) : null;
         if (config.Problems.Count > 0) throw new ArgumentException("see the problems above");
         return new OnnxModelNode(name, config.Field, engine, inputPorts, inputTypes, outputPorts, outputTypes, ladder);
     }
