@@ -38,7 +38,7 @@ public sealed class PipelinedFaceTrackerRunTests
         var groups = j.GetProperty("pipeline");
         Assert.Equal(2, groups.GetArrayLength());
         Assert.Equal(new[] { "camera", "pre" }, Names(groups[0].GetProperty("nodes")));
-        Assert.Equal(new[] { "blazeface", "faces", "tracker", "servos", "park" }, Names(groups[1].GetProperty("nodes")));
+        Assert.Equal(new[] { "blazeface", "faces", "tracker", "park", "servos" }, Names(groups[1].GetProperty("nodes")));
         var tids = new HashSet<int>();
         long dropped = 0;
         int[] cores = { 0, 1 }, priorities = { 70, 80 };
