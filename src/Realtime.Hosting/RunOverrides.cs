@@ -34,4 +34,8 @@ public sealed class RunOverrides
     /// hangs in the model load is caught with the outputs already safe.
     /// </summary>
     public Action<IActuator>? OutputsSafe { get; set; }
+    /// <summary>The timing file's entry a model ladder takes its rungs' times from (null: the ladders time their rungs at start).</summary>
+    public Realtime.Core.Scheduling.LadderTimings? LadderTimings { get; init; }
+    /// <summary>The machine speed a model ladder reads (null: the process's, which the run's sampler publishes).</summary>
+    public Realtime.Core.Timing.MachineSpeed? Speed { get; init; }
 }

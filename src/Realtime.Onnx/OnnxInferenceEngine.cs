@@ -296,6 +296,30 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         _external[index] = address;
     }
 
+    /// <summary>
+    /// Binds output <paramref name="index"/> once over <paramref name="length"/> bytes at
+    /// <paramref name="address"/>, memory the caller keeps pinned for the engine's life (another
+    /// engine's output: the rungs of a model ladder all write where the decoder reads). A carried
+    /// output (a recurrent state) is refused. <see cref="OutputBytes"/> still names the engine's own array.
+    /// </summary>
+    internal void BindOutputTo(int index, IntPtr address, int length)
+    {
+        if (address == IntPtr.Zero) throw new ArgumentException("no memory to bind", nameof(address));
+        if (length != _outputLengths[index])
+            throw new ArgumentException($"{ModelPath}: output '{_outputNames[index]}' takes {_outputLengths[index]} bytes, the memory bound to it holds {length}", nameof(length));
+        if (Array.IndexOf(_carryFrom, index) >= 0) throw new InvalidOperationException($"{ModelPath}: output '{_outputNames[index]}' carries the model's state and stays the engine's own");
+        var value = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, _outputTypes[index], OutputShapes[index], address, length);
+        _values.Add(value);
+        _binding.BindOutput(_outputNames[index], value);
+    }
+
+    /// <summary>Runs the model once on its bindings without counting the run in <see cref="Runs"/> (a ladder timing its rungs before the loop).</summary>
+    internal void RunUncounted()
+    {
+        if (FirstInferenceMs == 0) RunFirst();
+        else _session.RunWithBinding(_runOptions, _binding);
+    }
+
     /// <summary>The raw bytes of output <paramref name="index"/> (any element type).</summary>
     public ReadOnlySpan<byte> OutputBytes(int index) => _outputs[index].AsSpan(0, _outputLengths[index]);
 

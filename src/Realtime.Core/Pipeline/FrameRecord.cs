@@ -52,6 +52,8 @@ public struct FrameRecord
     public float DemoMetric;
     /// <summary>What happened.</summary>
     public FrameFlags Flags;
+    /// <summary>The model ladder's rung this frame ran (0 is the most accurate; the loop's first ladder), -1 when none ran or the loop has no ladder.</summary>
+    public sbyte Variant;
 
     /// <summary>Capture stage: from asking the source to the frame in its slot.</summary>
     public readonly long CaptureStageNs => CaptureEndNs - StartNs;

@@ -15,4 +15,17 @@ public sealed class LoopTiming
     public StageTiming Frame { get; set; } = new();
     /// <summary>Each stage's times, in pipeline order.</summary>
     public List<StageTiming> Stages { get; set; } = new();
+    /// <summary>Each model ladder rung's inference times, named <c>node/rung</c> (null: the loop has no ladder).</summary>
+    public List<StageTiming>? Variants { get; set; }
+
+    /// <summary>The times of rung <paramref name="rung"/> of model node <paramref name="node"/>'s ladder, or null.</summary>
+    public StageTiming? Variant(string node, string rung)
+    {
+        if (Variants is null) return null;
+        foreach (var v in Variants) if (v is not null && v.Name == VariantName(node, rung)) return v;
+        return null;
+    }
+
+    /// <summary>How a ladder rung's entry is named: <c>node/rung</c>.</summary>
+    public static string VariantName(string node, string rung) => node + "/" + rung;
 }

@@ -95,6 +95,11 @@ public sealed class TimingFile
             for (int s = 0; s < l.Stages.Count; s++)
                 if (l.Stages[s] is null) p.Add($"{at}.stages[{s}]: null");
                 else Check(p, $"{at}.stages[{(string.IsNullOrEmpty(l.Stages[s].Name) ? s.ToString(CultureInfo.InvariantCulture) : MessageText.Shown(l.Stages[s].Name))}]", l.Stages[s]);
+            if (l.Variants is null) continue;
+            if (l.Variants.Count > MaxEntries) { p.Add($"{at}.variants: more than {MaxEntries}"); continue; }
+            for (int v = 0; v < l.Variants.Count; v++)
+                if (l.Variants[v] is null) p.Add($"{at}.variants[{v}]: null");
+                else Check(p, $"{at}.variants[{(string.IsNullOrEmpty(l.Variants[v].Name) ? v.ToString(CultureInfo.InvariantCulture) : MessageText.Shown(l.Variants[v].Name))}]", l.Variants[v]);
         }
         return p;
     }

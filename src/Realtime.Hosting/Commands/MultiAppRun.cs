@@ -53,6 +53,8 @@ internal static class MultiAppRun
         public required IApplicationInstance Instance { get; init; }
         public required WatchdogThread Watchdog { get; init; }
         public required LoopThread Thread { get; init; }
+        /// <summary>The loop's stage groups' threads when its application is pipelined (app.pipeline); null otherwise.</summary>
+        public PipelineGroupThreads? Groups { get; init; }
         public SchedulingInfo WatchdogScheduling = new();
         public IClosedLoop Closed => Instance.Loop;
     }
@@ -136,6 +138,7 @@ internal static class MultiAppRun
             Instance = instance,
             Watchdog = watchdog,
             Thread = new LoopThread(ThreadName(l.Name), p, instance.Loop, r.Realtime),
+            Groups = PipelineGroupThreads.Attach(instance.Loop, th, r.Realtime),
         };
         r.Stop.Attach(instance.Loop);
         return made;
@@ -262,6 +265,7 @@ internal static class MultiAppRun
             ExitCode = exitCode,
             Machine = MachineFacts.Read(),
             Scheduling = scheduling,
+            Pipeline = x.Groups?.Reports(),
             GcCollections = loop.CountedGcCollections,
             GcPauseMs = Math.Round(loop.CountedGcPause.TotalMilliseconds, 3),
             // Measured on the loop's own thread (GC.GetAllocatedBytesForCurrentThread): the other loops' allocations are not in it.

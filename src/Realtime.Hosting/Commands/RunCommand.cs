@@ -154,6 +154,8 @@ internal sealed class RunCommand : HostCommand
             // A saved optimized model (written once into the cache, then loaded with graph optimizations off) shortens cold start.
             OptimizedModelCacheDir = cl.GetValue(_optimizedModel) is null ? null : cl.GetValue(_cache) ?? System.IO.Path.Combine("out", "ort-cache"),
             OptimizedModelFormat = cl.GetValue(_optimizedModel) ?? Realtime.Onnx.SavedModelFormat.Onnx,
+            // A model ladder takes its rungs' times from the calibration (else it times them at start).
+            LadderTimings = timing?.Loop(demoName) is { } calibrated ? new Realtime.Core.Scheduling.LadderTimings(calibrated, timingPath) : null,
         };
         // Continuous mode: no frame count (timing.frames 0 or --frames 0), until SIGTERM/SIGINT, in constant memory.
         bool continuous = (overrides.Frames ?? profile.Timing.Frames) == 0;
@@ -315,6 +317,7 @@ internal sealed class RunCommand : HostCommand
         using ContinuousReporter? reporter = telemetry is null ? null : new ContinuousReporter(telemetry,
             new IntervalReport { Tool = host.ToolName, Version = host.Version, Board = profile.Name, Demo = demoName, RateHz = Math.Round(1e9 / loop.Options.PeriodNs, 3), DeadlineUs = loop.Options.DeadlineNs / 1000 },
             profile.Telemetry.IntervalS, stateDir, profile.Telemetry.KeepReports, Console.Out.WriteLine, () => RealtimeScheduling.ApplyHousekeeping(th.Telemetry?.Cores, rt, "telemetry")) { Resources = resources };
+        var groupThreads = PipelineGroupThreads.Attach(loop, th, rt);
         var thread = new LoopThread("rt-pipeline", profile, loop, rt, started: tid => resources.PipelineThreadId = tid);
         // Builds the report from what was measured and writes it (also from the unhandled-exception path).
         RunReport WriteReport(LoopOutcome outcome, int exitCode, long safeDoneNs, string? fatal)
@@ -338,6 +341,7 @@ internal sealed class RunCommand : HostCommand
                 ExitCode = exitCode,
                 Machine = MachineFacts.Read(),
                 Scheduling = thread.Scheduling,
+                Pipeline = groupThreads?.Reports(),
                 GcCollections = loop.CountedGcCollections,
                 GcPauseMs = Math.Round(loop.CountedGcPause.TotalMilliseconds, 3),
                 AllocBytesPerFrame = loop.CountedFramesMeasured > 0 ? Math.Round((double)loop.CountedAllocatedBytes / loop.CountedFramesMeasured, 3) : 0,

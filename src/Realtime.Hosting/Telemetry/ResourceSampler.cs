@@ -53,6 +53,8 @@ public sealed class ResourceSampler : IDisposable
 
     /// <summary>Seconds between samples.</summary>
     public double PeriodS { get; }
+    /// <summary>Where each reading's frequency and temperature are published for the hot path (a model ladder's slowdown): the process's unless a test gives its own.</summary>
+    public Realtime.Core.Timing.MachineSpeed Speed { get; init; } = Realtime.Core.Timing.MachineSpeed.Process;
     /// <summary>Samples the ring keeps.</summary>
     public int Capacity => _ring.Length;
     /// <summary>Samples taken so far (each covers the interval since the one before).</summary>
@@ -110,6 +112,7 @@ public sealed class ResourceSampler : IDisposable
     {
         ResourceReading r = default;
         _reader.Read(ref r, _reader.CoreOf(_pipelineTid));
+        Speed.Publish(r.FrequencyKhz > 0 && r.MaxFrequencyKhz > 0 ? (double)r.FrequencyKhz / r.MaxFrequencyKhz : double.NaN, r.TemperatureC);
         if (!_haveLast)
         {
             (_last, _haveLast) = (r, true);

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Realtime.Core.Graph;
 
 namespace Realtime.Onnx.Components;
@@ -11,7 +12,18 @@ public static class OnnxComponents
         System.ArgumentNullException.ThrowIfNull(r);
         r.Register(OnnxModelNode.TypeName, OnnxModelNode.Create, "an ONNX model: one port per model input and output, bound once, zero copy",
             // A session takes tens of ms to create: beside the other nodes (a camera opening its video), not after them.
-            files: ReferencedFile.Fields("path"), concurrent: true);
+            files: ModelFiles, concurrent: true);
         return r;
+    }
+
+    // The model and every ladder variant's model: what rtapp check verifies and a bundle carries.
+    private static IReadOnlyList<ReferencedFile> ModelFiles(NodeConfig config)
+    {
+        var files = new List<ReferencedFile>(ReferencedFile.Fields("path")(config));
+        if (config.Section("ladder")?.Section("variants") is { } variants)
+            foreach (string rung in variants.Names())
+                if (variants.Section(rung) is { } v && v.Text("path", "") is { Length: > 0 } path)
+                    files.Add(new ReferencedFile($"{v.Field}.path", path));
+        return files;
     }
 }

@@ -23,9 +23,11 @@ namespace Realtime.Onnx.Components;
 /// sets constant inputs once (Silero VAD's <c>sr</c>), typed from the input's element type, also not
 /// ports. Config: <c>path</c> (an asset), <c>sha256</c>, <c>shapes</c> ({"input": [1, 3, 224, 224]}),
 /// <c>state</c> ({"stateN": "state"}), <c>scalars</c> ({"sr": 16000}), <c>intra_op_threads</c>,
-/// <c>allow_spinning</c>, <c>graph_optimization</c>, <c>memory_pattern</c>, <c>cpu_arena</c>.
+/// <c>allow_spinning</c>, <c>graph_optimization</c>, <c>memory_pattern</c>, <c>cpu_arena</c>, and
+/// <c>ladder</c>: cheaper variants of the model that a selector picks among before each frame
+/// (<see cref="ModelLadder"/>), the rung each frame ran stored in its record.
 /// </summary>
-public sealed class OnnxModelNode : Node
+public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
 {
     private readonly string _field;
     private readonly OnnxInferenceEngine _engine;
@@ -34,11 +36,13 @@ public sealed class OnnxModelNode : Node
 
     // The engine's index of each input port (inputs that carry state or hold a constant are no ports).
     private readonly int[] _inputIndex;
+    private readonly ModelLadder? _ladder;
 
     private OnnxModelNode(string name, string field, OnnxInferenceEngine engine, string?[] inputPorts, TensorElement[] inputTypes,
-        string[] outputPorts, TensorElement[] outputTypes) : base(name, NodeRole.Transform, Stage.Infer)
+        string[] outputPorts, TensorElement[] outputTypes, ModelLadder? ladder) : base(name, NodeRole.Transform, Stage.Infer)
     {
         _field = field;
+        _ladder = ladder;
         _engine = engine;
         int ports = 0;
         foreach (string? p in inputPorts) if (p is not null) ports++;
@@ -55,8 +59,37 @@ public sealed class OnnxModelNode : Node
             _outputs[i] = Output<TensorPayload>(outputPorts[i], new ModelOutput(PayloadType.Tensor(outputTypes[i], Ints(engine.OutputShapes[i])), engine, i));
     }
 
-    /// <summary>The bound model.</summary>
+    /// <summary>The bound model (a ladder's top rung).</summary>
     public OnnxInferenceEngine Engine => _engine;
+    /// <summary>Whether the node has a model ladder (<c>config.ladder</c>).</summary>
+    public bool HasLadder => _ladder is not null;
+    /// <summary>The ladder's rung names, most accurate first (empty without a ladder).</summary>
+    public IReadOnlyList<string> LadderRungs => _ladder?.Names ?? Array.Empty<string>();
+    /// <summary>The ladder's selector (after <see cref="Start"/>; null without a ladder).</summary>
+    public Realtime.Core.Scheduling.LadderSelector? LadderSelector => _ladder?.Selector;
+    /// <summary>Where the ladder's rung times came from: <c>timing-file</c> or <c>measured-at-start</c> (null without a ladder).</summary>
+    public string? LadderTimingSource => _ladder?.TimingSource;
+    /// <summary>Frames that ran rung <paramref name="rung"/> of the ladder (warm-up included).</summary>
+    public long LadderRuns(int rung) => _ladder?.Runs(rung) ?? 0;
+    /// <summary>The ladder's rung <paramref name="rung"/>'s expected time at full speed (its p99), µs.</summary>
+    public double LadderP99Us(int rung) => _ladder!.P99Us(rung);
+    /// <summary>The ladder's rung <paramref name="rung"/>'s median time at full speed, µs.</summary>
+    public double LadderP50Us(int rung) => _ladder!.P50Us(rung);
+
+    /// <summary>
+    /// Times every ladder rung alone, <paramref name="runs"/> runs each on the bound inputs (a calibration
+    /// run's last frame), named <c>node/rung</c> for the timing file; empty without a ladder.
+    /// </summary>
+    public List<Realtime.Core.Scheduling.StageTiming> MeasureLadder(int runs, double rateHz)
+    {
+        var times = new List<Realtime.Core.Scheduling.StageTiming>();
+        if (_ladder is null) return times;
+        for (int r = 0; r < _ladder.Names.Count; r++) times.Add(_ladder.Measure(r, runs, rateHz));
+        return times;
+    }
+
+    /// <inheritdoc/>
+    public int FrameVariant => _ladder?.Current ?? -1;
     /// <summary>The model file.</summary>
     public string ModelPath => _engine.ModelPath;
 
@@ -97,6 +130,8 @@ public sealed class OnnxModelNode : Node
                 int[] dims = section.Integers(input, 1, 1 << 20, 8);
                 if (dims.Length > 0) shapes[input] = Array.ConvertAll(dims, d => (long)d);
             }
+        // Read with the rest of the config, so a problem before the ladder loads does not also call it unknown.
+        NodeConfig? ladderConfig = config.Section("ladder");
         int threads = config.Integer("intra_op_threads", 1, 64, 1);
         bool spinning = config.Flag("allow_spinning", false);
         if (spinning && threads == 1) config.Problem("allow_spinning", "needs intra_op_threads above 1: with one thread there is no pool to spin");
@@ -134,15 +169,16 @@ public sealed class OnnxModelNode : Node
             OptimizedModelCacheDir = host.OptimizedModelCacheDir,
             OptimizedModelFormat = host.OptimizedModelFormat,
         };
+        var binding = new OnnxBinding
+        {
+            Shapes = shapes.Count > 0 ? shapes : null,
+            Carried = carried.Count > 0 ? carried : null,
+            Scalars = scalars.Count > 0 ? scalars : null,
+        };
         OnnxInferenceEngine engine;
         try
         {
-            engine = context.Own(OnnxInferenceEngine.Load(path, new OnnxBinding
-            {
-                Shapes = shapes.Count > 0 ? shapes : null,
-                Carried = carried.Count > 0 ? carried : null,
-                Scalars = scalars.Count > 0 ? scalars : null,
-            }, settings));
+            engine = context.Own(OnnxInferenceEngine.Load(path, binding, settings));
         }
         catch (InvalidDataException ex)
         {
@@ -199,7 +235,10 @@ public sealed class OnnxModelNode : Node
         Clash(config, path, engine.InputNames, inputPorts, "input");
         Clash(config, path, engine.OutputNames, outputPorts, "output");
         if (config.Problems.Count > 0) throw new ArgumentException("see the problems above");
-        return new OnnxModelNode(name, config.Field, engine, inputPorts, inputTypes, outputPorts, outputTypes);
+        // A ladder's cheaper variants load with the same binding and settings, and must take and give what this model does.
+        ModelLadder? ladder = ladderConfig is not null ? ModelLadder.Load(name, config, ladderConfig, context, engine, binding, settings) : null;
+        if (config.Problems.Count > 0) throw new ArgumentException("see the problems above");
+        return new OnnxModelNode(name, config.Field, engine, inputPorts, inputTypes, outputPorts, outputTypes, ladder);
     }
 
     /// <summary>Whether the model carries a recurrent state from run to run (<c>config.state</c>).</summary>
@@ -208,6 +247,7 @@ public sealed class OnnxModelNode : Node
     /// <inheritdoc/>
     public override unsafe void Start()
     {
+        var bound = new IntPtr[_engine.InputNames.Count];
         for (int k = 0; k < _inputs.Length; k++)
         {
             int i = _inputIndex[k];
@@ -215,8 +255,11 @@ public sealed class OnnxModelNode : Node
             Span<byte> upstream = _inputs[k].Payload.Bytes;
             if (upstream.Length != _engine.InputBytes(i).Length)
                 throw new ArgumentException($"{_field}: model '{Name}' input '{_inputs[k].Name}' takes {_engine.InputBytes(i).Length} bytes, {_inputs[k].Source} holds {upstream.Length}");
-            _engine.BindInputTo(i, (IntPtr)Unsafe.AsPointer(ref MemoryMarshal.GetReference(upstream)), upstream.Length);
+            bound[i] = (IntPtr)Unsafe.AsPointer(ref MemoryMarshal.GetReference(upstream));
+            _engine.BindInputTo(i, bound[i], upstream.Length);
         }
+        // Every rung reads the same upstream tensors and writes this model's outputs; their times are set (or measured) now.
+        _ladder?.Start(_engine, bound);
         ResetState();
     }
 
@@ -226,8 +269,9 @@ public sealed class OnnxModelNode : Node
     /// <inheritdoc/>
     public override void Process()
     {
-        _engine.Run();
         long captured = _inputs.Length > 0 ? _inputs[0].Payload.CaptureNs : 0;
+        if (_ladder is null) _engine.Run();
+        else _ladder.Run(captured);
         for (int i = 0; i < _outputs.Length; i++) _outputs[i].Payload.CaptureNs = captured;
     }
 
@@ -238,7 +282,11 @@ public sealed class OnnxModelNode : Node
         report.Add("runs", _engine.Runs);
         report.Add("model_load_ms", Math.Round(_engine.ModelLoadMs, 3));
         report.Add("first_inference_ms", Math.Round(_engine.FirstInferenceMs, 3));
+        _ladder?.Report(report);
     }
+
+    /// <inheritdoc/>
+    public void FillMetrics(Realtime.Core.Reporting.ApplicationMetrics metrics, ReadOnlySpan<FrameRecord> records) => _ladder?.FillMetrics(metrics, records);
 
     private static OnnxModelNode Refuse(NodeConfig config, string field, string message)
     {
