@@ -198,6 +198,9 @@ public sealed class GraphApplication : IRealtimeApplication
             OptimizedModelCacheDir = o?.OptimizedModelCacheDir,
             OptimizedModelFormat = o?.OptimizedModelFormat ?? Realtime.Onnx.SavedModelFormat.Onnx,
         });
+        // Every video node plays the decoded frames kept by the host when asked (no OpenCV at start).
+        if (o?.VideoCacheDir is string videoCache)
+            components.Shared(() => new VideoCacheSettings { Dir = videoCache, Note = text => Log.Warning("video-cache", text) });
         return components;
     }
 }

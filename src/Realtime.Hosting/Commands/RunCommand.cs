@@ -62,13 +62,15 @@ internal sealed class RunCommand : HostCommand
         "Record only the frames around each miss or fault (half the ring before, half after), each window into its own MCAP file in DIR; the oldest go past telemetry.keep_recordings files or telemetry.recordings_max_mb.");
     private readonly Option<int?> _recordFrames = HostOptions.Number("--record-frames", 2, 4096, "N", "The flight recorder's ring, in frames (default 64): what --record-on-miss keeps around a miss, and the writer's slack.");
     private readonly Option<string> _cache = HostOptions.Text("--cache", "DIR", "Where --optimized-model keeps the saved model (default: out/ort-cache).");
+    private readonly Option<string> _videoCache = HostOptions.Text("--video-cache", "DIR",
+        "Keep the decoded frames of the videos the application plays (a simulated camera's world) in DIR, decoding them there once, and play them from there: no video decoder loads at start.");
     private readonly Option<string> _timing = HostOptions.Text("--timing", "FILE.json", "The timing file admission judges the loop by (default: beside the profile, NAME.timing.json; rtapp bench --calibrate writes it).");
     private readonly Option<bool> _overrideAdmission = HostOptions.Flag(Admission.OverrideFlag, "Run a loop that admission refuses (its worst case cannot meet the deadline), with a warning.");
 
     /// <inheritdoc/>
     public override IReadOnlyList<Option> Options => new Option[]
     {
-        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _metrics, _metricsHold, _stateDir, _record, _recordOnMiss, _recordFrames, _timing, _overrideAdmission,
+        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _videoCache, _metrics, _metricsHold, _stateDir, _record, _recordOnMiss, _recordFrames, _timing, _overrideAdmission,
     };
 
     /// <inheritdoc/>
@@ -150,6 +152,7 @@ internal sealed class RunCommand : HostCommand
             // A saved optimized model (written once into the cache, then loaded with graph optimizations off) shortens cold start.
             OptimizedModelCacheDir = cl.GetValue(_optimizedModel) is null ? null : cl.GetValue(_cache) ?? System.IO.Path.Combine("out", "ort-cache"),
             OptimizedModelFormat = cl.GetValue(_optimizedModel) ?? Realtime.Onnx.SavedModelFormat.Onnx,
+            VideoCacheDir = cl.GetValue(_videoCache),
         };
         // Continuous mode: no frame count (timing.frames 0 or --frames 0), until SIGTERM/SIGINT, in constant memory.
         bool continuous = (overrides.Frames ?? profile.Timing.Frames) == 0;
