@@ -207,6 +207,9 @@ public sealed class GraphApplication : IRealtimeApplication
         // A model ladder's rung times (the timing file's) and the machine's published speed.
         components.Shared(() => o?.LadderTimings ?? Realtime.Core.Scheduling.LadderTimings.None);
         components.Shared(() => o?.Speed ?? Realtime.Core.Timing.MachineSpeed.Process);
+        // Every video node plays the decoded frames kept by the host when asked (no OpenCV at start).
+        if (o?.VideoCacheDir is string videoCache)
+            components.Shared(() => new VideoCacheSettings { Dir = videoCache, Note = text => Log.Warning("video-cache", text) });
         return components;
     }
 }

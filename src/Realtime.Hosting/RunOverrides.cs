@@ -26,6 +26,8 @@ public sealed class RunOverrides
     public string? OptimizedModelCacheDir { get; init; }
     /// <summary>The format of the saved optimized model.</summary>
     public SavedModelFormat OptimizedModelFormat { get; init; } = SavedModelFormat.Onnx;
+    /// <summary>Keep the decoded frames of every video the application plays in this folder and play them from there (null: OpenCV decodes at every run).</summary>
+    public string? VideoCacheDir { get; init; }
     /// <summary>Where wiring stamps its start-up milestones (outputs safe, model loaded); null: not recorded.</summary>
     public StartupTimeline? Startup { get; set; }
     /// <summary>

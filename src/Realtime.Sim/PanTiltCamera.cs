@@ -17,7 +17,7 @@ namespace Realtime.Sim;
 /// </summary>
 public sealed class PanTiltCamera : IFrameSource, ITickListener
 {
-    private readonly VideoFileReader _world;
+    private readonly IVideoFrames _world;
     private readonly PanTiltPlant _plant;
     private readonly double _pxPerDeg;
     private readonly double _periodS;
@@ -35,7 +35,7 @@ public sealed class PanTiltCamera : IFrameSource, ITickListener
     /// <param name="hfovDeg">Horizontal field of view of the window.</param>
     /// <param name="periodS">Simulated time per loop tick.</param>
     /// <param name="scale">World pixels per camera pixel (1 = a plain crop).</param>
-    public PanTiltCamera(VideoFileReader world, PanTiltPlant plant, int width, int height, double hfovDeg, double periodS, double scale = 1)
+    public PanTiltCamera(IVideoFrames world, PanTiltPlant plant, int width, int height, double hfovDeg, double periodS, double scale = 1)
     {
         if (!(scale >= 1)) throw new ArgumentOutOfRangeException(nameof(scale), "the world scale must be at least 1");
         _spanX = (int)Math.Round(width * scale);
@@ -63,7 +63,7 @@ public sealed class PanTiltCamera : IFrameSource, ITickListener
     /// <summary>The mount.</summary>
     public PanTiltPlant Plant => _plant;
     /// <summary>The world video.</summary>
-    public VideoFileReader World => _world;
+    public IVideoFrames World => _world;
     /// <summary>Window width in world pixels.</summary>
     public int SpanX => _spanX;
     /// <summary>Window height in world pixels.</summary>
@@ -101,8 +101,8 @@ public sealed class PanTiltCamera : IFrameSource, ITickListener
         int y = Math.Clamp((int)Math.Round(cy - _spanY * 0.5), 0, _world.Height - _spanY);
         WindowX = x;
         WindowY = y;
-        byte* src = (byte*)_world.Frame.Data;
-        long srcStride = _world.Frame.Step();
+        byte* src = (byte*)_world.FrameData;
+        long srcStride = _world.FrameStride;
         int rowBytes = Width * 3;
         fixed (byte* dst = slot.Pixels)
         {

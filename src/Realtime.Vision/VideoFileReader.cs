@@ -12,7 +12,7 @@ namespace Realtime.Vision;
 /// <see cref="Frame"/> then (OpenCV releases it: its data pointer is null). The end of a pass is told
 /// from a corrupt frame by the frame count the file declares: decoded plus failed frames reach it.
 /// </summary>
-public sealed class VideoFileReader : IDisposable
+public sealed class VideoFileReader : IVideoFrames
 {
     private readonly VideoCapture _capture;
     private readonly Mat _frame;
@@ -65,6 +65,10 @@ public sealed class VideoFileReader : IDisposable
     public int Loops { get; private set; }
     /// <summary>The decoded frame (BGR, continuous rows); valid only while <see cref="HasFrame"/>.</summary>
     public Mat Frame => _frame;
+    /// <inheritdoc/>
+    public nint FrameData => _frame.Data;
+    /// <inheritdoc/>
+    public long FrameStride => _frame.Step();
     /// <summary>Whether <see cref="Frame"/> holds a good frame of the video's size and type (false after a failed frame).</summary>
     public bool HasFrame { get; private set; } = true;
     /// <summary>Frames that failed to decode (or decoded to the wrong size or type), over the whole run.</summary>

@@ -181,12 +181,14 @@ public sealed class ColdStartCommandTests
         Assert.Contains("process_to_first_actuation", r.Stdout);
         Assert.Single(Directory.GetFiles(cache, "*.optimized.onnx"));
         Assert.Single(Directory.GetFiles(cache, "*.optimized.ort"));
+        // The video-cache variant's frames, decoded once (by its uncounted first launch) and read by every counted one.
+        Assert.Single(Directory.GetFiles(Path.Combine(cache, "video"), "Megamind.*.bgr24"));
 
         using var doc = JsonDocument.Parse(File.ReadAllText(report));
         var j = doc.RootElement;
         Assert.Equal(2, j.GetProperty("launches").GetInt32());
         var variants = j.GetProperty("variants").EnumerateArray().ToList();
-        Assert.Equal(new[] { "optimize-at-load", "saved-onnx", "saved-ort" }, variants.Select(v => v.GetProperty("name").GetString()));
+        Assert.Equal(new[] { "optimize-at-load", "saved-onnx", "saved-ort", "saved-ort+video-cache" }, variants.Select(v => v.GetProperty("name").GetString()));
         foreach (var v in variants)
         {
             var phases = v.GetProperty("phases");
@@ -198,6 +200,8 @@ public sealed class ColdStartCommandTests
             for (int i = 0; i < 2; i++) Assert.True(first[i] > load[i] && load[i] > 0, v.ToString());
         }
         Assert.Contains("--optimized-model", variants[1].GetProperty("command").ToString());
+        Assert.Contains("--video-cache", variants[3].GetProperty("command").ToString());
+        Directory.Delete(Path.Combine(cache, "video"), recursive: true); // 300 MB of decoded frames
     }
 
     [Fact]
@@ -218,7 +222,7 @@ public sealed class ColdStartCommandTests
         Assert.Single(Directory.GetFiles(cache, "mlsd_320x320_tiny.*.optimized.ort"));
         Assert.Empty(Directory.GetFiles(cache, "face_*"));
         var variants = j.GetProperty("variants").EnumerateArray().ToList();
-        Assert.Equal(3, variants.Count);
+        Assert.Equal(4, variants.Count);
         foreach (var v in variants)
         {
             var phases = v.GetProperty("phases");

@@ -59,6 +59,43 @@ public sealed class ColdStartOrderTests
     }
 
     [Fact]
+    public void WithItsDecodedFramesKeptTheSimCameraOpensWithoutLoadingOpenCvAndTheOrderHolds()
+    {
+        string cache = Path.Combine(Rtapp.TempDir(), "video");
+        // LD_DEBUG=files: the dynamic loader names every library the process loads, on stderr.
+        (RtappResult Result, List<string> Phases) Launch(bool cached)
+        {
+            string report = Path.Combine(Rtapp.TempDir(), "r.json");
+            string[] args = ["run", "--frames", "2", "--warmup", "0", "--no-floor", "--no-rt", "--quiet", "--report", report, .. cached ? new[] { "--video-cache", cache } : []];
+            var r = Rtapp.Run(TimeSpan.FromMinutes(2), new Dictionary<string, string> { ["LD_DEBUG"] = "files" }, args);
+            Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr[^Math.Min(2000, r.Stderr.Length)..]);
+            using var doc = JsonDocument.Parse(File.ReadAllText(report));
+            var phases = doc.RootElement.GetProperty("cold_start_ms").GetProperty("timeline").EnumerateArray().Select(m => m.GetProperty("phase").GetString()!).ToList();
+            return (r, phases);
+        }
+        try
+        {
+            // The first run decodes the video (with OpenCV) into the cache; the next plays it from there.
+            var writes = Launch(cached: true);
+            Assert.Contains("libOpenCvSharpExtern.so", writes.Result.Stderr);
+            Assert.Single(Directory.GetFiles(cache, "Megamind.*.bgr24"));
+            var reads = Launch(cached: true);
+            Assert.DoesNotContain("libOpenCvSharpExtern.so", reads.Result.Stderr);
+            // The control: the same launch without the cache loads OpenCV, so its absence above is the cache's doing.
+            Assert.Contains("libOpenCvSharpExtern.so", Launch(cached: false).Result.Stderr);
+            var p = reads.Phases;
+            Assert.True(Milestones.OrderBy(x => x).SequenceEqual(p.OrderBy(x => x)), string.Join(", ", p));
+            Assert.True(p.IndexOf("outputs_safe") < p.IndexOf("sources_open") && p.IndexOf("sources_open") < p.IndexOf("wired"), string.Join(", ", p));
+            Assert.True(p.IndexOf("watchdog_armed") < p.IndexOf("first_frame") && p.IndexOf("first_frame") < p.IndexOf("first_actuation"), string.Join(", ", p));
+        }
+        finally
+        {
+            // One pass of the world video decoded is 300 MB.
+            if (Directory.Exists(cache)) Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ColdStartBenchReportsEveryMilestoneOfEveryLaunch()
     {
         string dir = Rtapp.TempDir();
@@ -82,6 +119,8 @@ public sealed class ColdStartOrderTests
             foreach (var t in timelines)
                 Assert.Equal(Milestones.Length, t.GetArrayLength());
         }
+        // The video-cache variant's decoded frames (300 MB).
+        Directory.Delete(Path.Combine(dir, "cache", "video"), recursive: true);
     }
 
     [Fact]

@@ -348,6 +348,8 @@ internal sealed partial class BenchCommand : HostCommand
             new("optimize-at-load", "the original model, optimized by ONNX Runtime at every load (ORT_ENABLE_ALL)", Array.Empty<string>()),
             new("saved-onnx", "the optimized graph saved once as .onnx (SessionOptions.OptimizedModelFilePath), loaded with optimizations off", new[] { "--optimized-model", "onnx", "--cache", cache }),
             new("saved-ort", "the optimized graph saved once in ORT format (.ort), loaded with optimizations off", new[] { "--optimized-model", "ort", "--cache", cache }),
+            new("saved-ort+video-cache", "saved-ort, and the videos' frames decoded once and read from the cache (--video-cache): no video decoder loads at start",
+                new[] { "--optimized-model", "ort", "--cache", cache, "--video-cache", Path.Combine(cache, "video") }),
         };
         // The saved models are written once, here, before any launch is timed.
         var settings = new OnnxSessionSettings { IntraOpThreads = DeclaredModel.IntraOpThreadsOf(s.Profile.App) };

@@ -24,12 +24,12 @@ public sealed class PanTiltCameraSource : SourceNode, ITickListener
 {
     private readonly string _field;
     private readonly ComponentContext _context;
-    private readonly VideoFileReader _world;
+    private readonly IVideoFrames _world;
     private readonly int _panOutput, _tiltOutput;
     private readonly double _hfovDeg, _worldScale, _rateDegPerS, _startPanDeg, _startTiltDeg, _periodS;
     private PanTiltCamera? _camera;
 
-    private PanTiltCameraSource(string name, NodeConfig config, ComponentContext context, VideoFileReader world, int width, int height, int[] pwm,
+    private PanTiltCameraSource(string name, NodeConfig config, ComponentContext context, IVideoFrames world, int width, int height, int[] pwm,
         double hfovDeg, double worldScale, double rateDegPerS, double startPanDeg, double startTiltDeg) : base(name)
     {
         _field = config.Field;
@@ -82,10 +82,11 @@ public sealed class PanTiltCameraSource : SourceNode, ITickListener
             }
         }
         if (path is null || config.Problems.Count > 0) return null!;
-        VideoFileReader world;
+        IVideoFrames world;
         try
         {
-            world = context.Own(new VideoFileReader(path));
+            // From its decoded frames when the host keeps them (no OpenCV at start), else decoded by OpenCV.
+            world = context.Own(DecodedVideoFile.Open(path, context.Shared(() => new VideoCacheSettings())));
         }
         catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException || ex is InvalidOperationException { InnerException: DllNotFoundException or TypeInitializationException })
         {

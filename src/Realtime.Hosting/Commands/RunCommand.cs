@@ -62,6 +62,8 @@ internal sealed class RunCommand : HostCommand
         "Record only the frames around each miss or fault (half the ring before, half after), each window into its own MCAP file in DIR; the oldest go past telemetry.keep_recordings files or telemetry.recordings_max_mb.");
     private readonly Option<int?> _recordFrames = HostOptions.Number("--record-frames", 2, 4096, "N", "The flight recorder's ring, in frames (default 64): what --record-on-miss keeps around a miss, and the writer's slack.");
     private readonly Option<string> _cache = HostOptions.Text("--cache", "DIR", "Where --optimized-model keeps the saved model (default: out/ort-cache).");
+    private readonly Option<string> _videoCache = HostOptions.Text("--video-cache", "DIR",
+        "Keep the decoded frames of the videos the application plays (a simulated camera's world) in DIR, decoding them there once, and play them from there: no video decoder loads at start.");
     private readonly Option<string> _timing = HostOptions.Text("--timing", "FILE.json", "The timing file admission judges the loop by (default: beside the profile, NAME.timing.json; rtapp bench --calibrate writes it).");
     private readonly Option<string> _injectLoop = HostOptions.Text("--inject-loop", "NAME", "With several applications (apps[]): the loop --inject's faults go into (default: the first).");
     private readonly Option<bool> _overrideAdmission = HostOptions.Flag(Admission.OverrideFlag, "Run a loop that admission refuses (its worst case cannot meet the deadline), with a warning.");
@@ -69,7 +71,7 @@ internal sealed class RunCommand : HostCommand
     /// <inheritdoc/>
     public override IReadOnlyList<Option> Options => new Option[]
     {
-        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _metrics, _metricsHold, _stateDir, _record, _recordOnMiss, _recordFrames, _timing, _overrideAdmission, _injectLoop,
+        _board, _demo, _frames, _warmup, _scenario, _report, _assets, _inject, _floor, _noFloor, _noRt, _quiet, _set, _optimizedModel, _cache, _videoCache, _metrics, _metricsHold, _stateDir, _record, _recordOnMiss, _recordFrames, _timing, _overrideAdmission, _injectLoop,
     };
 
     /// <inheritdoc/>
@@ -156,6 +158,7 @@ internal sealed class RunCommand : HostCommand
             OptimizedModelFormat = cl.GetValue(_optimizedModel) ?? Realtime.Onnx.SavedModelFormat.Onnx,
             // A model ladder takes its rungs' times from the calibration (else it times them at start).
             LadderTimings = timing?.Loop(demoName) is { } calibrated ? new Realtime.Core.Scheduling.LadderTimings(calibrated, timingPath) : null,
+            VideoCacheDir = cl.GetValue(_videoCache),
         };
         // Continuous mode: no frame count (timing.frames 0 or --frames 0), until SIGTERM/SIGINT, in constant memory.
         bool continuous = (overrides.Frames ?? profile.Timing.Frames) == 0;
@@ -513,6 +516,7 @@ internal sealed class RunCommand : HostCommand
             : cl.GetValue(_stateDir) is not null ? "--state-dir"
             : cl.GetValue(_floor) ? "--floor"
             : cl.GetValue(_optimizedModel) is not null ? "--optimized-model"
+            : cl.GetValue(_videoCache) is not null ? "--video-cache"
             : (cl.GetValue(_frames) ?? profile.Timing.Frames) == 0 ? "--frames 0 (continuous)"
             : null;
         if (unsupported is not null)

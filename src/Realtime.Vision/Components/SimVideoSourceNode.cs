@@ -15,7 +15,7 @@ namespace Realtime.Vision.Components;
 /// </summary>
 public sealed class SimVideoSourceNode : SourceNode
 {
-    private readonly VideoFileReader _video;
+    private readonly IVideoFrames _video;
     private readonly IClock _clock;
     private readonly int[] _colOffset;
     private readonly int[] _rowOffset;
@@ -23,7 +23,7 @@ public sealed class SimVideoSourceNode : SourceNode
     private bool _first = true;
 
     /// <summary>A source over <paramref name="video"/> (owned by whoever opened it), frames of <paramref name="width"/>×<paramref name="height"/> (0: the video's).</summary>
-    public SimVideoSourceNode(string name, VideoFileReader video, int width, int height, IClock clock) : base(name)
+    public SimVideoSourceNode(string name, IVideoFrames video, int width, int height, IClock clock) : base(name)
     {
         ArgumentNullException.ThrowIfNull(video);
         ArgumentNullException.ThrowIfNull(clock);
@@ -40,7 +40,7 @@ public sealed class SimVideoSourceNode : SourceNode
     /// <summary>The frame.</summary>
     public OutputPort<ImagePayload> Image { get; }
     /// <summary>The video.</summary>
-    public VideoFileReader Video => _video;
+    public IVideoFrames Video => _video;
 
     /// <summary>The factory: opens the configured video (owned by the application) and plans the node.</summary>
     public static SimVideoSourceNode Create(string name, NodeConfig config, ComponentContext context)
@@ -51,10 +51,10 @@ public sealed class SimVideoSourceNode : SourceNode
         int width = config.Integer("width", 1, 8192, 0);
         int height = config.Integer("height", 1, 8192, 0);
         if (path is null || config.Problems.Count > 0) throw new ArgumentException("see the problems above");
-        VideoFileReader video;
+        IVideoFrames video;
         try
         {
-            video = context.Own(new VideoFileReader(path));
+            video = context.Own(DecodedVideoFile.Open(path, context.Shared(() => new VideoCacheSettings())));
         }
         catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException || ex is InvalidOperationException { InnerException: DllNotFoundException or TypeInitializationException })
         {
@@ -72,8 +72,8 @@ public sealed class SimVideoSourceNode : SourceNode
         else _video.Advance();
         if (!_video.HasFrame) return CaptureStatus.Failed;
         FrameBuffer slot = Image.Payload.Frame;
-        byte* src = (byte*)_video.Frame.Data;
-        long srcStride = _video.Frame.Step();
+        byte* src = (byte*)_video.FrameData;
+        long srcStride = _video.FrameStride;
         int w = slot.Width;
         fixed (byte* dst = slot.Pixels)
         {
