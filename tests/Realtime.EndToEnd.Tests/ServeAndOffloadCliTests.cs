@@ -13,8 +13,8 @@ namespace Realtime.EndToEnd.Tests;
 
 /// <summary>
 /// The published binary both ways: <c>rtapp serve</c> serving BlazeFace-128 over KServe v2 and
-/// <c>rtapp run</c> of the face-presence graph with its model node offloaded to it (10 Hz, outputs
-/// due 80 ms after capture: counts, not speed). A fast server takes most frames; killed mid-run
+/// <c>rtapp run</c> of the face-presence graph with its model node offloaded to it (2 Hz, outputs
+/// due 400 ms after capture: counts, not speed). A fast server takes most frames; killed mid-run
 /// (SIGKILL), the run finishes on the local model with no miss; bad input is one line and exit 2.
 /// </summary>
 public sealed class ServeAndOffloadCliTests : IDisposable
@@ -47,7 +47,8 @@ public sealed class ServeAndOffloadCliTests : IDisposable
         "run", "--board", Profile, "--frames", frames.ToString(System.Globalization.CultureInfo.InvariantCulture), "--warmup", "4", "--no-rt",
         "--assets", TestAssets.Dir, "--report", report,
         "--set", $"app.nodes[blazeface].config.url=http://127.0.0.1:{port}/v2/models/blazeface",
-        "--set", "app.loop.rate_hz=10", "--set", "app.loop.deadline_us=100000", "--set", "app.nodes[blazeface].config.finish_by_us=80000",
+        "--set", "app.loop.rate_hz=2", "--set", "app.loop.deadline_us=500000", "--set", "app.nodes[blazeface].config.finish_by_us=400000",
+        "--set", "app.nodes[blazeface].config.margin_us=50000",
         "--set", "app.nodes[blazeface].config.window=16", "--set", "app.nodes[blazeface].config.probe_every=3",
     ];
 
@@ -60,7 +61,7 @@ public sealed class ServeAndOffloadCliTests : IDisposable
         var serve = Serve(port);
         using var _ = serve.Process;
         string report = Path.Combine(_dir, "report.json");
-        var r = Rtapp.Run(TimeSpan.FromMinutes(5), RunArgs(port, 40, report));
+        var r = Rtapp.Run(TimeSpan.FromMinutes(5), RunArgs(port, 30, report));
         Assert.True(r.ExitCode == 0, r.ToString());
         using var doc = JsonDocument.Parse(File.ReadAllText(report));
         JsonElement node = Node(doc);
@@ -95,11 +96,11 @@ public sealed class ServeAndOffloadCliTests : IDisposable
         var serve = Serve(port);
         using var _ = serve.Process;
         string report = Path.Combine(_dir, "report.json");
-        string[] args = RunArgs(port, 80, report);
+        string[] args = RunArgs(port, 60, report);
         var run = Rtapp.Start(null, args);
         using var __ = run.Process;
-        // Killed 4 s into the run (8 s of frames at 10 Hz), without warning: the kernel resets its connections.
-        Thread.Sleep(TimeSpan.FromSeconds(4));
+        // Killed 12 s into the run (30 s of frames at 2 Hz), without warning: the kernel resets its connections.
+        Thread.Sleep(TimeSpan.FromSeconds(12));
         serve.Process.Kill();
         serve.Process.WaitForExit();
         var r = Rtapp.Wait(run.Process, run.Stdout, run.Stderr, TimeSpan.FromMinutes(5), args);
@@ -108,7 +109,7 @@ public sealed class ServeAndOffloadCliTests : IDisposable
         JsonElement node = Node(doc);
         Assert.True(node.GetProperty("offload_remote").GetDouble() >= 1, node.ToString());
         Assert.True(node.GetProperty("offload_connection_failures").GetDouble() >= 1, node.ToString());
-        Assert.True(node.GetProperty("offload_local").GetDouble() + node.GetProperty("offload_failed").GetDouble() >= 20, node.ToString());
+        Assert.True(node.GetProperty("offload_local").GetDouble() + node.GetProperty("offload_failed").GetDouble() >= 15, node.ToString());
         Assert.Equal(0, doc.RootElement.GetProperty("deadline_misses").GetInt32());
     }
 
@@ -156,7 +157,10 @@ public sealed class ServeAndOffloadCliTests : IDisposable
         };
         var r = Rtapp.Run(TimeSpan.FromMinutes(2), args);
         Assert.True(r.ExitCode == 2, r.ToString());
-        Assert.Contains(expected, r.Stderr, StringComparison.Ordinal);
-        Assert.Single(r.Stderr.Trim().Split('\n'));
+        // The error's one line, then the house's pointer to help; no stack trace.
+        string[] lines = r.Stderr.Trim().Split('\n');
+        Assert.Contains(expected, lines[0], StringComparison.Ordinal);
+        Assert.Equal("Try 'rtapp help'.", lines[^1].Trim());
+        Assert.InRange(lines.Length, 1, 2);
     }
 }

@@ -20,14 +20,14 @@ namespace Realtime.Hosting.Tests.Serving;
 
 /// <summary>
 /// <c>offload-model</c> in the face-presence graph (the real video, preprocessing and BlazeFace-128),
-/// run by the loop at 30 Hz against a real KServe v2 server (<see cref="InferenceServer"/>, what
+/// run by the loop at 2 Hz against a real KServe v2 server (<see cref="InferenceServer"/>, what
 /// <c>rtapp serve</c> runs): counts of frames remote, local, late and failed per scenario, 0 misses
 /// in each, 0 B per counted frame. Wall-clock figures are reported, never asserted.
 /// </summary>
 [Collection(LoopCountersCollection.Name)]
 public sealed class OffloadModelTests
 {
-    private const int Frames = 40, Warmup = 4;
+    private const int Frames = 24, Warmup = 4;
     private readonly ITestOutputHelper _out;
 
     public OffloadModelTests(ITestOutputHelper output) => _out = output;
@@ -37,11 +37,12 @@ public sealed class OffloadModelTests
     private static GraphApplicationInstance Build(string url, params string[] sets)
     {
         var host = new RealtimeHost("test").AddDemos();
-        // A generous deadline (10 Hz, 100 ms, the model's outputs due at 80 ms): the figures are counts, on a shared machine.
+        // A generous deadline (2 Hz, 500 ms, the model's outputs due at 400 ms, 50 ms kept free): the figures are
+        // counts, on a machine shared with other builds (load averages of 40 on its 2 cores seen).
         var all = new System.Collections.Generic.List<string>
         {
-            $"app.nodes[blazeface].config.url={url}", "app.loop.rate_hz=10", "app.loop.deadline_us=100000",
-            "app.nodes[blazeface].config.finish_by_us=80000", "app.nodes[blazeface].config.window=16", "app.nodes[blazeface].config.probe_every=3",
+            $"app.nodes[blazeface].config.url={url}", "app.loop.rate_hz=2", "app.loop.deadline_us=500000",
+            "app.nodes[blazeface].config.finish_by_us=400000", "app.nodes[blazeface].config.margin_us=50000", "app.nodes[blazeface].config.window=16", "app.nodes[blazeface].config.probe_every=3",
         };
         all.AddRange(sets);
         var (profile, source) = ProfileCatalog.Load(Profile, all, null, host);
@@ -66,14 +67,42 @@ public sealed class OffloadModelTests
     // of hundreds of ms in the client's window.
     private static void Prime(InferenceServer server, OnnxInferenceEngine e)
     {
+        using var client = ClientOf(server, e);
+        client.Start();
+        client.Send();
+        client.Await(long.MaxValue / 2);
+    }
+
+    private static OffloadClient ClientOf(InferenceServer server, OnnxInferenceEngine e)
+    {
         var inputs = new OffloadTensor[e.InputNames.Count];
         for (int i = 0; i < inputs.Length; i++) inputs[i] = new OffloadTensor(e.InputNames[i], e.InputTypes[i], e.InputShapes[i], e.InputBytes(i).Length);
         var outputs = new OffloadTensor[e.OutputNames.Count];
         for (int i = 0; i < outputs.Length; i++) outputs[i] = new OffloadTensor(e.OutputNames[i], e.OutputTypes[i], e.OutputShapes[i], e.OutputBytes(i).Length);
-        using var client = new OffloadClient(new OffloadOptions { Target = OffloadTarget.Parse(Url(server.Endpoint), out _)!, TimeoutMs = 30_000 }, inputs, outputs);
+        return new OffloadClient(new OffloadOptions { Target = OffloadTarget.Parse(Url(server.Endpoint), out _)!, TimeoutMs = 30_000 }, inputs, outputs);
+    }
+
+    [Fact]
+    public void ALateReplyIsDroppedAndItsRoundTripKeepsTheNextFramesLocal()
+    {
+        var engine = OnnxInferenceEngine.Load(TestAssets.BlazeFace128, new OnnxBinding());
+        using var server = InferenceServer.Start(new IPEndPoint(IPAddress.Loopback, 0), new[] { new ServedModel("blazeface", engine) }, TimeSpan.FromMilliseconds(300));
+        using var client = ClientOf(server, engine);
         client.Start();
+        var clock = Realtime.Core.Timing.SystemClock.Instance;
+        for (int i = 0; i < 3; i++) client.RanLocally(2_000_000);
+        // No round trip known yet: tried, and waited for only until the local model must start (100 ms less its 2 ms and the 1 ms margin).
+        long due = clock.NowNs() + 100_000_000;
+        Assert.Equal(OffloadChoice.Remote, client.Decide(clock.NowNs(), due));
         client.Send();
-        client.Await(long.MaxValue / 2);
+        Assert.Equal(OffloadOutcome.Late, client.Await(due));
+        // While the late request is out, frames stay local; when its reply comes it is dropped, and its round trip counts.
+        Assert.Equal(OffloadChoice.Local, client.Decide(clock.NowNs(), clock.NowNs() + 100_000_000));
+        while (client.RoundTrips == 0) Thread.Sleep(10);
+        Assert.InRange(client.RoundTripP99Ns, 300_000_000, long.MaxValue);
+        OffloadChoice next = client.Decide(clock.NowNs(), clock.NowNs() + 100_000_000);
+        Assert.NotEqual(OffloadChoice.Remote, next);
+        Assert.Equal((0, 1, 0), (client.RemoteFrames, client.LateFrames, client.FailedFrames));
     }
 
     private static string Url(IPEndPoint at) => $"http://127.0.0.1:{at.Port}/v2/models/blazeface";
@@ -118,11 +147,11 @@ public sealed class OffloadModelTests
     [Fact]
     public void AServerSlowerThanTheBudgetGetsNoFrameButItsProbes()
     {
-        using var server = Serve(TestAssets.BlazeFace128, TimeSpan.FromMilliseconds(300));
+        using var server = Serve(TestAssets.BlazeFace128, TimeSpan.FromMilliseconds(1000));
         using var app = Build(Url(server.Endpoint));
         var c = Client(app);
         Assert.Equal(LoopOutcome.Completed, app.Loop.Run());
-        Report("server 300 ms slow (outputs due 80 ms after capture)", app, c);
+        Report("server 1 s slow (outputs due 400 ms after capture)", app, c);
         EveryFrameCountedOnce(app, c);
         Assert.Equal(0, c.RemoteFrames);
         Assert.True(c.Probes >= 1);
@@ -139,7 +168,7 @@ public sealed class OffloadModelTests
         var killer = new Thread(() =>
         {
             // Kill once the server has taken some frames: its connections close under the client.
-            while (c.RemoteFrames < 10 && app.GraphLoop.FramesRun < Frames + Warmup - 10) Thread.Sleep(5);
+            while (c.RemoteFrames < 8 && app.GraphLoop.FramesRun < Frames + Warmup - 8) Thread.Sleep(5);
             remoteAtKill = c.RemoteFrames;
             server.Dispose();
         });
@@ -148,7 +177,7 @@ public sealed class OffloadModelTests
         killer.Join();
         Report("server killed mid-run", app, c);
         EveryFrameCountedOnce(app, c);
-        Assert.True(remoteAtKill >= 10, $"only {remoteAtKill} frames remote before the kill");
+        Assert.True(remoteAtKill >= 8, $"only {remoteAtKill} frames remote before the kill");
         // At most the frame in flight at the kill was still answered; every frame after it ran locally, none missed.
         Assert.InRange(c.RemoteFrames, remoteAtKill, remoteAtKill + 1);
         Assert.True(c.ConnectionFailures >= 1);
@@ -170,8 +199,8 @@ public sealed class OffloadModelTests
         Report("no server", app, c);
         EveryFrameCountedOnce(app, c);
         Assert.Equal(0, c.RemoteFrames);
-        // Tried again every retry_ms (200 ms; 4.4 s of run at 100 ms a frame: several times), never more often.
-        Assert.InRange(c.ConnectionFailures, 2, 1 + (Frames + Warmup) / 2);
+        // Tried again every retry_ms (200 ms, under the 500 ms period: at most once a frame), and more than once.
+        Assert.InRange(c.ConnectionFailures, 2, Frames + Warmup);
         Assert.Equal(0, Misses(app));
     }
 
