@@ -18,6 +18,10 @@ public sealed class RateStep
     public long DroppedFrames { get; set; }
     /// <summary>End-to-end p99, µs.</summary>
     public double EndToEndP99Us { get; set; }
+    /// <summary>End-to-end p50, µs.</summary>
+    public double EndToEndP50Us { get; set; }
+    /// <summary>A pipelined loop's stage groups in this run: each thread as the kernel reported it, its frames, bytes and drops; null on one thread.</summary>
+    public List<Realtime.Core.Reporting.PipelineGroupReport>? Pipeline { get; set; }
     /// <summary>Whether the loop kept the rate: every counted frame ran and none missed its deadline.</summary>
     public bool Sustained { get; set; }
 }
@@ -39,6 +43,21 @@ public sealed class SustainedRateReport
     public string Rule { get; set; } = "";
     /// <summary>Every run, in the order tried.</summary>
     public List<RateStep> Steps { get; set; } = new();
+    /// <summary>Stage groups on threads of their own (<c>app.pipeline</c>); 1: the loop on one thread.</summary>
+    public int PipelineGroups { get; set; } = 1;
+    /// <summary>End-to-end p50 at the sustained rate, µs (0: none sustained).</summary>
+    public double EndToEndP50Us { get; set; }
+    /// <summary>
+    /// A pipelined profile's same search with the loop on one thread, run first in the same
+    /// invocation (same machine, same load) for the ratios below; null for a loop on one thread.
+    /// </summary>
+    public SustainedRateReport? SingleThread { get; set; }
+    /// <summary>Sustained rate pipelined over sustained rate on one thread.</summary>
+    public double? RateRatio { get; set; }
+    /// <summary>End-to-end p50 pipelined (at its sustained rate) over one thread's (at its own).</summary>
+    public double? EndToEndP50Ratio { get; set; }
+    /// <summary>The machine's 1-minute load average at the start and the end of the search (/proc/loadavg).</summary>
+    public double[] LoadAverage1m { get; set; } = System.Array.Empty<double>();
 }
 
 /// <summary>

@@ -109,7 +109,7 @@ public sealed class GraphApplication : IRealtimeApplication
             try
             {
                 // Starts the nodes (inputs bound, devices open) and drives every sink to its safe state.
-                loop = new GraphLoop(graph, LoopSettings.Options(p, overrides, app.Loop), LoopSettings.Watchdog(p), context.Clock, context.Waiter);
+                loop = new GraphLoop(graph, LoopSettings.Options(p, overrides, app.Loop), LoopSettings.Watchdog(p), context.Clock, context.Waiter, app.Pipeline);
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidDataException or InvalidOperationException or IOException)
             {
@@ -118,7 +118,11 @@ public sealed class GraphApplication : IRealtimeApplication
             }
             var instance = new GraphApplicationInstance(Name, p, loop, models, components);
             if (overrides.MeasureFloor && FloorEngines(models, overrides.FloorModel) is { } engines) loop.Attach(new ModelFloor(engines, loop));
-            if (overrides.Faults is { } faults) loop.Attach(new FaultInjector(faults));
+            if (overrides.Faults is { } faults)
+            {
+                if (loop.IsPipelined) throw new ProfileException(context.ProfileSource, new[] { "app.pipeline: fault injection (--inject) watches every stage of a frame on one thread: leave app.pipeline out to inject faults" });
+                loop.Attach(new FaultInjector(faults));
+            }
             return instance;
         }
         catch

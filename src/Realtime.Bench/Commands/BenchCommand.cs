@@ -412,16 +412,63 @@ internal sealed partial class BenchCommand : HostCommand
         double profileRate = t.RateHz;
         long profileDeadlineUs = t.DeadlineUs;
         double bound = 1e9 / ProbeModelAlone(s);
+        int depth = ProfileLoader.PipelineDepth(s.Profile.App);
         if (!s.Quiet)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"rtapp {Version} bench --sustained-rate: {s.Profile.Name} / {s.Profile.Demo}: periodic runs of {warmup} warm-up + {frames} frames from {profileRate:0.##} Hz; the model alone runs back to back at {bound:0.#} Hz"));
+                $"rtapp {Version} bench --sustained-rate: {s.Profile.Name} / {s.Profile.Demo}: periodic runs of {warmup} warm-up + {frames} frames from {profileRate:0.##} Hz; the model alone runs back to back at {bound:0.#} Hz{(depth > 1 ? $"; on one thread, then in the {depth} stage groups of app.pipeline" : "")}"));
         var budgets = new Dictionary<string, long>(t.BudgetsUs);
         t.BudgetsUs.Clear();   // budgets were sized for the profile's rate
+        double load0 = LoadAverage();
+        SustainedRateReport? single = null;
+        if (depth > 1)
+        {
+            // The same search with the loop on one thread first: the ratios compare two runs of one invocation.
+            var groups = s.Profile.App!.Pipeline;
+            s.Profile.App.Pipeline = null;
+            try
+            {
+                if (!s.Quiet) Console.WriteLine("One thread:");
+                single = Search(s, frames, warmup, profileRate, profileDeadlineUs, bound, 1);
+            }
+            finally
+            {
+                s.Profile.App.Pipeline = groups;
+            }
+            if (!s.Quiet) Console.WriteLine($"Pipelined ({depth} groups):");
+        }
+        var result = Search(s, frames, warmup, profileRate, profileDeadlineUs, bound, depth);
+        t.RateHz = profileRate;
+        t.DeadlineUs = profileDeadlineUs;
+        foreach (var (k, v) in budgets) t.BudgetsUs[k] = v;
+        result.SingleThread = single;
+        result.LoadAverage1m = new[] { load0, LoadAverage() };
+        if (single is { SustainedRateHz: > 0 } && result.SustainedRateHz > 0)
+        {
+            result.RateRatio = Math.Round(result.SustainedRateHz / single.SustainedRateHz, 3);
+            result.EndToEndP50Ratio = single.EndToEndP50Us > 0 ? Math.Round(result.EndToEndP50Us / single.EndToEndP50Us, 3) : null;
+        }
+        if (!s.Quiet)
+        {
+            if (single is not null)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"One thread: {single.SustainedRateHz:0.##} Hz, e2e p50 {single.EndToEndP50Us:0} µs; pipelined: {result.SustainedRateHz:0.##} Hz, e2e p50 {result.EndToEndP50Us:0} µs; rate x{result.RateRatio:0.##}, p50 x{result.EndToEndP50Ratio:0.##} (load {load0:0.##} → {result.LoadAverage1m[1]:0.##})"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Sustained: {result.SustainedRateHz:0.##} Hz with 0 misses{(result.FailedRateHz > 0 ? $" (lost at {result.FailedRateHz:0.##} Hz)" : "")}; {result.Steps.Count} runs. Rule: {result.Rule}."));
+        }
+        if (jsonPath is not null) WriteFile(jsonPath, System.Text.Json.JsonSerializer.Serialize(result, BenchJsonContext.Default.SustainedRateReport));
+        return ExitCodes.Ok;
+    }
+
+    // One rate search of the demo as the profile now composes it (depth: its stage groups; a frame may take a period in each).
+    private static SustainedRateReport Search(Setup s, int frames, int warmup, double profileRate, long profileDeadlineUs, double bound, int depth)
+    {
+        var t = s.Profile.Timing;
         RateStep RunAt(double rate)
         {
             t.RateHz = rate;
-            t.DeadlineUs = Math.Min(profileDeadlineUs, (long)(1e6 / rate));
+            t.DeadlineUs = Math.Min(profileDeadlineUs, (long)(depth * 1e6 / rate));
             using BenchTarget target = Build(s, BenchScenario.Periodic, frames, warmup, measureFloor: false);
+            var groups = target is ApplicationTarget app ? Realtime.Hosting.PipelineGroupThreads.Attach(app.Application.Loop, s.Profile.Threads, s.Realtime) : null;
             BenchRun run = null!;
             var scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => run = target.Run(BenchScenario.Periodic, 0), target.Options.PeriodNs);
             if (run.Fault is not null) throw new InvalidOperationException($"the loop faulted at {rate:0.##} Hz: {run.Fault.Message}", run.Fault);
@@ -435,32 +482,47 @@ internal sealed partial class BenchCommand : HostCommand
                 DeadlineMisses = report.DeadlineMisses,
                 DroppedFrames = report.DroppedFrames,
                 EndToEndP99Us = report.EndToEnd.P99Us,
+                EndToEndP50Us = report.EndToEnd.P50Us,
                 Sustained = report.Frames == frames && report.DeadlineMisses == 0 && report.DroppedFrames == 0 && report.SourceFaultFrames == 0,
+                Pipeline = groups?.Reports(),
             };
             if (!s.Quiet)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {step.RateHz,9:0.##} Hz  deadline {step.DeadlineUs,7} µs  misses {step.DeadlineMisses,4}  dropped {step.DroppedFrames,4}  e2e p99 {step.EndToEndP99Us,9:0} µs  {(step.Sustained ? "kept" : "lost")}{(scheduling.Policy == "SCHED_FIFO" ? "" : "  (" + scheduling.Policy + ")")}"));
+                    $"  {step.RateHz,9:0.##} Hz  deadline {step.DeadlineUs,7} µs  misses {step.DeadlineMisses,4}  dropped {step.DroppedFrames,4}  e2e p50 {step.EndToEndP50Us,7:0} p99 {step.EndToEndP99Us,7:0} µs  {(step.Sustained ? "kept" : "lost")}{(scheduling.Policy == "SCHED_FIFO" ? "" : "  (" + scheduling.Policy + ")")}"));
             return step;
         }
         var (kept, lost, steps) = SustainedRateSearch.Search(profileRate, bound, maxSteps: 8, resolution: 0.05, RunAt);
-        t.RateHz = profileRate;
-        t.DeadlineUs = profileDeadlineUs;
-        foreach (var (k, v) in budgets) t.BudgetsUs[k] = v;
-        var result = new SustainedRateReport
+        RateStep? at = null;
+        foreach (var step in steps) if (step.Sustained && step.RateHz == Math.Round(kept, 3)) at = step;
+        return new SustainedRateReport
         {
             Board = s.Profile.Name,
             Demo = s.Profile.Demo,
             SustainedRateHz = Math.Round(kept, 3),
             FailedRateHz = Math.Round(lost, 3),
             ModelAloneRateHz = Math.Round(bound, 3),
-            Rule = $"a rate is kept when all {frames} counted frames of a periodic run ran, none was dropped and none missed its deadline (the profile's {profileDeadlineUs} µs, or the period when shorter)",
+            PipelineGroups = depth,
+            EndToEndP50Us = at?.EndToEndP50Us ?? 0,
+            Rule = depth == 1
+                ? $"a rate is kept when all {frames} counted frames of a periodic run ran, none was dropped and none missed its deadline (the profile's {profileDeadlineUs} µs, or the period when shorter)"
+                : $"a rate is kept when all {frames} counted frames of a periodic run ran, none was dropped (at a period tick or between groups) and none missed its deadline (the profile's {profileDeadlineUs} µs, or {depth} periods when shorter: a frame may spend a period in each group)",
             Steps = steps,
         };
-        if (!s.Quiet)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Sustained: {result.SustainedRateHz:0.##} Hz with 0 misses{(lost > 0 ? $" (lost at {result.FailedRateHz:0.##} Hz)" : "")}; {steps.Count} runs. Rule: {result.Rule}."));
-        if (jsonPath is not null) WriteFile(jsonPath, System.Text.Json.JsonSerializer.Serialize(result, BenchJsonContext.Default.SustainedRateReport));
-        return ExitCodes.Ok;
+    }
+
+    // The machine's 1-minute load average, -1 when unreadable.
+    private static double LoadAverage()
+    {
+        try
+        {
+            string text = File.ReadAllText("/proc/loadavg");
+            int space = text.IndexOf(' ');
+            return space > 0 && double.TryParse(text.AsSpan(0, space), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : -1;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return -1;
+        }
     }
 
     /// <summary>

@@ -31,4 +31,15 @@ public sealed class AudioPayload : Payload
     }
 
     private static int Positive(int v) => v > 0 ? v : throw new ArgumentOutOfRangeException(nameof(v), "an audio payload's rate and size are positive");
+
+    /// <inheritdoc/>
+    public override Payload? NewCopy() => new AudioPayload(Type.SampleRateHz, Samples.Length);
+
+    /// <inheritdoc/>
+    protected override void CopyData(Payload target)
+    {
+        var to = (AudioPayload)target;
+        Samples.AsSpan().CopyTo(to.Samples);
+        to.Sequence = Sequence;
+    }
 }

@@ -28,4 +28,15 @@ public sealed class DetectionsPayload : Payload
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static int ThrowCount() => throw new ArgumentOutOfRangeException(nameof(Count), "more detections than the payload holds");
+
+    /// <inheritdoc/>
+    public override Payload? NewCopy() => new DetectionsPayload(Items.Length);
+
+    /// <inheritdoc/>
+    protected override void CopyData(Payload target)
+    {
+        var to = (DetectionsPayload)target;
+        Current.CopyTo(to.Items);
+        to.Count = _count;
+    }
 }

@@ -18,7 +18,7 @@ namespace Realtime.Core.Graph;
 /// injected (<see cref="IClock"/>, <see cref="IPeriodicWaiter"/>), so a test ticks it by hand with a
 /// <see cref="ManualClock"/>. Everything is allocated in the constructor; frames allocate nothing.
 /// </summary>
-public sealed class GraphLoop : IClosedLoop, IDisposable
+public sealed partial class GraphLoop : IClosedLoop, IDisposable
 {
     private readonly AppGraph _graph;
     private readonly SourceNode[] _sources;
@@ -64,7 +64,8 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
     /// <param name="watchdog">The in-loop watchdog and its policies.</param>
     /// <param name="clock">The clock (default: <see cref="SystemClock"/>).</param>
     /// <param name="waiter">The period waiter (default: the clock, when it is one, else <see cref="SleepSpinWaiter"/>).</param>
-    public GraphLoop(AppGraph graph, ClosedLoopOptions options, LoopWatchdog watchdog, IClock? clock = null, IPeriodicWaiter? waiter = null)
+    /// <param name="pipeline">Stage groups on threads of their own (<c>app.pipeline</c>; null or fewer than 2: one thread).</param>
+    public GraphLoop(AppGraph graph, ClosedLoopOptions options, LoopWatchdog watchdog, IClock? clock = null, IPeriodicWaiter? waiter = null, IReadOnlyList<Realtime.Core.Profiles.AppPipelineGroupProfile>? pipeline = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(options);
@@ -110,6 +111,8 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
         // A continuous run's counted frames go round a ring after the warm-up's slots: constant memory.
         _records = new FrameRecord[options.WarmupFrames + (options.Continuous ? options.RingFrames : options.Frames)];
 
+        // Inputs that read across a stage group boundary are rebound to copies before any node starts.
+        if (pipeline is { Count: > 1 }) _pipeline = PlanPipeline(graph, pipeline);
         graph.Start();
         for (int i = 0; i < _sinks.Length; i++)
         {
@@ -142,7 +145,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
     /// <summary>Clock time of the first actuation, or 0.</summary>
     public long FirstActuationNs { get; private set; }
     /// <summary>Clock time of the loop's last sign of life (a frame started or finished, or a period sleep slice); read by the watchdog thread.</summary>
-    public long LastProgressNs => Volatile.Read(ref _lastProgressNs);
+    public long LastProgressNs => _pipeline is null ? Volatile.Read(ref _lastProgressNs) : PipelineProgressNs();
     /// <summary>The command now on the first sink's outputs (its safe command once a latch has written it).</summary>
     public ActuatorCommand Applied => AppliedTo(0);
     /// <summary>Managed bytes the loop's thread allocated over the counted frames (after warm-up).</summary>
@@ -204,6 +207,8 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
     {
         ArgumentNullException.ThrowIfNull(instrument);
         if (FramesRun > 0) throw new InvalidOperationException("instruments are attached before the first frame");
+        if (_pipeline is not null && instrument.WatchesStages)
+            throw new InvalidOperationException("fault injection and replay at recorded timing watch every stage of a frame on one thread: not on a pipelined loop (app.pipeline)");
         var all = new LoopInstrument[_instruments.Length + 1];
         _instruments.CopyTo(all, 0);
         all[^1] = instrument;
@@ -222,6 +227,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
     {
         try
         {
+            if (_pipeline is not null) return RunPipelined();
             // Start from an empty young generation: what set-up allocated can never be the reason a collection lands inside the loop.
             if (FramesRun == 0) LoopMemory.CollectBeforeLoop();
             LoopOutcome outcome = RunFrames(Options.WarmupFrames - FramesRun);
@@ -265,6 +271,7 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
     /// <summary>Runs up to <paramref name="count"/> more frames (a test ticks the loop this way). Allocation-free; a node's exception propagates (<see cref="Run"/> catches it).</summary>
     public LoopOutcome RunFrames(int count)
     {
+        if (_pipeline is not null) throw new InvalidOperationException("a pipelined loop's groups run on threads of their own: run it with Run()");
         long total = Options.Continuous ? int.MaxValue : _records.Length;
         int end = (int)Math.Min(total, (long)_framesRun + Math.Max(0, count));
         bool periodic = Options.Scenario == LoopScenario.Periodic;
@@ -405,6 +412,12 @@ public sealed class GraphLoop : IClosedLoop, IDisposable
                 ends[(int)node.Stage] = _clock.NowNs();
             }
         }
+        return Conclude(ref rec, frame, ends);
+    }
+
+    /// <summary>A frame whose stages ran (their ends in <paramref name="ends"/>): the stamps, the watchdog's decision at the outputs' door, the actuation; true to exit.</summary>
+    private bool Conclude(ref FrameRecord rec, int frame, long[] ends)
+    {
         // A stage with no node (or whose last node ran early) ends when the one before it did: stamps never go back.
         long last = rec.CaptureEndNs;
         rec.PreprocessEndNs = last = Math.Max(ends[(int)Stage.Preprocess], last);

@@ -15,4 +15,10 @@ public sealed class ImagePayload : Payload
 
     /// <summary>The frame slot; its <see cref="FrameBuffer.CaptureNs"/> is the sensor's time.</summary>
     public FrameBuffer Frame { get; }
+
+    /// <inheritdoc/>
+    public override Payload? NewCopy() => new ImagePayload(Frame.Width, Frame.Height, Frame.Format);
+
+    /// <inheritdoc/>
+    protected override void CopyData(Payload target) => Realtime.Core.Pipeline.NewestFrameHandoff.CopyFrame(Frame, ((ImagePayload)target).Frame);
 }

@@ -12,4 +12,10 @@ public sealed class ImuPayload : Payload
 
     /// <summary>The sample.</summary>
     public ImuSample Sample;
+
+    /// <inheritdoc/>
+    public override Payload? NewCopy() => new ImuPayload();
+
+    /// <inheritdoc/>
+    protected override void CopyData(Payload target) => ((ImuPayload)target).Sample = Sample;
 }

@@ -31,6 +31,12 @@ public abstract class InputPort : Port
         return null;
     }
 
+    /// <summary>Reads <paramref name="copy"/> (a copy of the bound output's payload) instead: a pipelined loop's input across a thread boundary, before the nodes start.</summary>
+    internal void Rebind(Payload copy)
+    {
+        if (!TryTake(copy)) throw new ArgumentException($"{copy.Type} is not what {this} reads", nameof(copy));
+    }
+
     private protected abstract bool TryTake(Payload payload);
 }
 

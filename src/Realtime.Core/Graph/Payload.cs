@@ -15,4 +15,21 @@ public abstract class Payload
 
     /// <summary>When the data it derives from was captured (monotonic ns); a source sets it, a transform may pass it on.</summary>
     public long CaptureNs { get; set; }
+
+    /// <summary>
+    /// A new payload of the same type and size, for a pipelined loop's per-slot copies of what
+    /// crosses from one thread to another (allocated once, at build); null when this payload cannot
+    /// be copied (it then cannot cross a pipeline group boundary).
+    /// </summary>
+    public virtual Payload? NewCopy() => null;
+
+    /// <summary>Copies this payload's data and capture time into <paramref name="target"/>, one made by <see cref="NewCopy"/>; allocation-free.</summary>
+    public void CopyTo(Payload target)
+    {
+        target.CaptureNs = CaptureNs;
+        CopyData(target);
+    }
+
+    /// <summary>Copies the data (not the capture time) into a payload made by <see cref="NewCopy"/>.</summary>
+    protected virtual void CopyData(Payload target) => throw new System.NotSupportedException($"a {Type} payload cannot be copied");
 }

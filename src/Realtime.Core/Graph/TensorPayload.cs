@@ -58,4 +58,10 @@ public class TensorPayload : Payload
         foreach (int d in shape) n = checked(n * d);
         return n;
     }
+
+    /// <inheritdoc/>
+    public override Payload? NewCopy() => new TensorPayload(Type.Element, Type.Shape.ToArray());
+
+    /// <inheritdoc/>
+    protected override void CopyData(Payload target) => Bytes.CopyTo(((TensorPayload)target).Bytes);
 }

@@ -10,4 +10,10 @@ public sealed class ValuePayload<T> : Payload where T : struct
 
     /// <summary>The value, written by its node, read by its downstream by reference.</summary>
     public T Value;
+
+    /// <inheritdoc/>
+    public override Payload? NewCopy() => new ValuePayload<T>();
+
+    /// <inheritdoc/>
+    protected override void CopyData(Payload target) => ((ValuePayload<T>)target).Value = Value;
 }

@@ -11,4 +11,9 @@ public sealed class AppProfile
     public List<AppConnectionProfile> Connections { get; set; } = new();
     /// <summary>The loop's rate, deadline and stage budgets (the board's <c>timing</c> when left out).</summary>
     public AppLoopProfile? Loop { get; set; }
+    /// <summary>
+    /// Stage groups on threads and cores of their own, joined by newest-wins hand-offs (null or
+    /// empty: the whole loop on one thread).
+    /// </summary>
+    public List<AppPipelineGroupProfile>? Pipeline { get; set; }
 }

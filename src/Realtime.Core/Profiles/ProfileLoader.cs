@@ -250,8 +250,8 @@ public static partial class ProfileLoader
         bool rateOk = t.RateHz >= MinRateHz && t.RateHz <= MaxRateHz;
         if (!rateOk) Add("timing.rate_hz", $"must be {F(MinRateHz)}..{F(MaxRateHz)}, got {F(t.RateHz)}");
         if (t.DeadlineUs <= 0 || t.DeadlineUs > MaxTimeUs) Add("timing.deadline_us", $"must be 1..{MaxTimeUs}, got {t.DeadlineUs}");
-        else if (rateOk && t.DeadlineUs > 1e6 / t.RateHz)
-            Add("timing.deadline_us", $"{t.DeadlineUs} µs is longer than the period ({F(Math.Round(1e6 / t.RateHz))} µs at {F(t.RateHz)} Hz)");
+        else if (rateOk && t.DeadlineUs > PipelineDepth(p.App) * 1e6 / t.RateHz)
+            Add("timing.deadline_us", DeadlineTooLong(t.DeadlineUs, t.RateHz, PipelineDepth(p.App)));
         if (t.WarmupFrames < 0 || t.WarmupFrames > MaxWarmupFrames) Add("timing.warmup_frames", $"must be 0..{MaxWarmupFrames}, got {t.WarmupFrames}");
         if (t.Frames < 0 || t.Frames > MaxFrames) Add("timing.frames", $"must be 0..{MaxFrames} (0: run until stopped), got {t.Frames}");
         var tel = p.Telemetry;
@@ -318,6 +318,10 @@ public static partial class ProfileLoader
         // A watchdog below an RT pipeline (SCHED_OTHER included) could never preempt it when it spins.
         if (p.Threads.Pipeline.Priority > 0 && p.Threads.Watchdog.Priority <= p.Threads.Pipeline.Priority)
             Add("threads.watchdog.priority", $"{p.Threads.Watchdog.Priority} must be above the pipeline's {p.Threads.Pipeline.Priority}: the watchdog must be able to preempt a stuck pipeline");
+        if (p.App?.Pipeline is { } groups)
+            for (int g = 0; g < groups.Count; g++)
+                if (groups[g] is { Priority: > 0 } group && p.Threads.Watchdog.Priority <= group.Priority)
+                    Add($"app.pipeline[{g}].priority", $"{group.Priority} must be below the watchdog's {p.Threads.Watchdog.Priority}: the watchdog must be able to preempt a stuck stage group");
         foreach (int core in p.Threads.InferenceCores)
             if (core < 0 || core >= cores) Add("threads.inference_cores", $"core {core} does not exist on {coresOn}");
         if (AsksForRealtime(p) is string why && p.Threads.Pipeline.Priority == 0 && p.Threads.Pipeline.Policy != "deadline")

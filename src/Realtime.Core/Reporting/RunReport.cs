@@ -49,6 +49,8 @@ public sealed class RunReport
     public MachineInfo Machine { get; set; } = new();
     /// <summary>The scheduling the pipeline thread really got.</summary>
     public SchedulingInfo Scheduling { get; set; } = new();
+    /// <summary>A pipelined loop's stage groups (<c>app.pipeline</c>), each thread as the kernel reports it; null on one thread.</summary>
+    public List<PipelineGroupReport>? Pipeline { get; set; }
     /// <summary>Counted frames (after warm-up).</summary>
     public int Frames { get; set; }
     /// <summary>Warm-up frames run before counting.</summary>
@@ -287,4 +289,31 @@ public sealed class ValueSummary
     public double Max { get; set; }
     /// <summary>Mean.</summary>
     public double Mean { get; set; }
+}
+
+/// <summary>One stage group of a pipelined loop: its nodes, its thread as the kernel reports it, and what it did.</summary>
+public sealed class PipelineGroupReport
+{
+    /// <summary>Its place in the pipeline (0 captures).</summary>
+    public int Group { get; set; }
+    /// <summary>The nodes it ran.</summary>
+    public string[] Nodes { get; set; } = System.Array.Empty<string>();
+    /// <summary>The scheduling its thread got (sched_getscheduler, sched_getaffinity), its kernel id in <see cref="SchedulingInfo.Tid"/>.</summary>
+    public SchedulingInfo Scheduling { get; set; } = new();
+    /// <summary>/proc/self/task/TID/stat as the group's thread read it before its first frame: its policy (field 41: SCHED_FIFO, SCHED_OTHER...), null when unreadable.</summary>
+    public string? ProcPolicy { get; set; }
+    /// <summary>/proc/self/task/TID/stat's rt_priority (field 40), -1 when unreadable.</summary>
+    public int ProcPriority { get; set; } = -1;
+    /// <summary>/proc/self/task/TID/stat's processor (field 39): the core the thread was on, -1 when unreadable.</summary>
+    public int ProcCore { get; set; } = -1;
+    /// <summary>Frames it processed.</summary>
+    public long Frames { get; set; }
+    /// <summary>Frames it processed after warm-up.</summary>
+    public long CountedFrames { get; set; }
+    /// <summary>Managed bytes its thread allocated after warm-up.</summary>
+    public long AllocatedBytes { get; set; }
+    /// <summary>Of those, per counted frame.</summary>
+    public double AllocBytesPerFrame { get; set; }
+    /// <summary>Frames handed to it that a newer one overwrote before it took them (newest wins).</summary>
+    public long DroppedAtInput { get; set; }
 }

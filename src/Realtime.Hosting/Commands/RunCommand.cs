@@ -312,6 +312,7 @@ internal sealed class RunCommand : HostCommand
             new IntervalReport { Tool = host.ToolName, Version = host.Version, Board = profile.Name, Demo = demoName, RateHz = Math.Round(1e9 / loop.Options.PeriodNs, 3), DeadlineUs = loop.Options.DeadlineNs / 1000 },
             profile.Telemetry.IntervalS, stateDir, profile.Telemetry.KeepReports, Console.Out.WriteLine, () => RealtimeScheduling.ApplyHousekeeping(th.Telemetry?.Cores, rt, "telemetry")) { Resources = resources };
         SchedulingInfo scheduling = new();
+        var groupThreads = PipelineGroupThreads.Attach(loop, th, rt);
         LoopOutcome outcome = LoopOutcome.Faulted;
         long loopStartNs = 0;
         int tid = 0;
@@ -353,6 +354,7 @@ internal sealed class RunCommand : HostCommand
                 ExitCode = exitCode,
                 Machine = MachineFacts.Read(),
                 Scheduling = scheduling,
+                Pipeline = groupThreads?.Reports(),
                 GcCollections = loop.CountedGcCollections,
                 GcPauseMs = Math.Round(loop.CountedGcPause.TotalMilliseconds, 3),
                 AllocBytesPerFrame = loop.CountedFramesMeasured > 0 ? Math.Round((double)loop.CountedAllocatedBytes / loop.CountedFramesMeasured, 3) : 0,
