@@ -43,7 +43,7 @@ public sealed class RealtimeHost
         string? informational = entry.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
         int plus = informational?.IndexOf('+') ?? -1;
         Commit = plus >= 0 ? informational![(plus + 1)..] : null;
-        foreach (var c in new HostCommand[] { new RunCommand(), new CheckCommand(), new BoardsCommand(), new SafeCommand(), new ReplayCommand(), new RecordCommand() })
+        foreach (var c in new HostCommand[] { new RunCommand(), new CheckCommand(), new BoardsCommand(), new SafeCommand(), new ReplayCommand(), new RecordCommand(), new ServeCommand() })
             _commands.Add(c);
         if (OperatingSystem.IsLinux()) _commands.Add(new BundleCommand());
         // The built-in components of the libraries the host depends on (Vision's are added where OpenCV is: AddDemos).

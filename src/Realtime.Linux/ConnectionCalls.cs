@@ -69,6 +69,42 @@ public static unsafe class ConnectionCalls
         }
     }
 
+    /// <summary>
+    /// A TCP connection to <paramref name="endpoint"/> (IPv4 or IPv6), blocking, with Nagle off and
+    /// every connect, send and receive limited to <paramref name="timeoutMs"/> (the kernel bounds a
+    /// blocking connect by the send timeout): its descriptor, or -errno (-EINPROGRESS: timed out).
+    /// </summary>
+    public static int Connect(System.Net.IPEndPoint endpoint, int timeoutMs)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        bool v6 = endpoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        int fd = Libc.socket(v6 ? Libc.AF_INET6 : Libc.AF_INET, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
+        if (fd < 0) return -Marshal.GetLastPInvokeError();
+        SetTimeouts(fd, timeoutMs);
+        int one = 1;
+        Libc.setsockopt(fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, &one, sizeof(int));
+        // sockaddr_in (16 bytes) or sockaddr_in6 (28): family, port in network order, address (, scope).
+        byte* addr = stackalloc byte[28];
+        new Span<byte>(addr, 28).Clear();
+        *(ushort*)addr = (ushort)(v6 ? Libc.AF_INET6 : Libc.AF_INET);
+        addr[2] = (byte)(endpoint.Port >> 8);
+        addr[3] = (byte)endpoint.Port;
+        Span<byte> ip = v6 ? new Span<byte>(addr + 8, 16) : new Span<byte>(addr + 4, 4);
+        endpoint.Address.TryWriteBytes(ip, out _);
+        if (v6) *(uint*)(addr + 24) = (uint)endpoint.Address.ScopeId;
+        while (Libc.connect(fd, addr, v6 ? 28u : 16u) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == Libc.EINTR) continue;
+            Libc.close(fd);
+            return -errno;
+        }
+        return fd;
+    }
+
+    /// <summary>Ends both directions of <paramref name="fd"/> without closing it (a thread blocked receiving on it wakes with 0).</summary>
+    public static void Shutdown(int fd) => Libc.shutdown(fd, Libc.SHUT_RDWR);
+
     /// <summary>Ends both directions, then closes <paramref name="fd"/>.</summary>
     public static void Close(int fd)
     {

@@ -42,8 +42,8 @@ public sealed class RealtimeHostTests
     [Fact]
     public void TheHostGivesEveryBuiltInCommandAndTheBenchAddsItsOwn()
     {
-        Assert.Equal(new[] { "run", "check", "boards", "safe", "replay", "record", "bundle", "bench", "profile", "quantize" }, Names(Rtapp()));
-        Assert.Equal(new[] { "run", "check", "boards", "safe", "replay", "record", "bundle" }, Names(new RealtimeHost("mine")));
+        Assert.Equal(new[] { "run", "check", "boards", "safe", "replay", "record", "serve", "bundle", "bench", "profile", "quantize" }, Names(Rtapp()));
+        Assert.Equal(new[] { "run", "check", "boards", "safe", "replay", "record", "serve", "bundle" }, Names(new RealtimeHost("mine")));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class RealtimeHostTests
         var r = ConsoleCapture.Run(Rtapp(), args);
         Assert.Equal(ExitCodes.Ok, r.Exit);
         Assert.Contains("Usage:\n  rtapp [command] [options]", r.Out);
-        foreach (string c in new[] { "run", "check", "boards", "safe", "replay", "record", "bundle", "bench", "profile", "help", "completion" })
+        foreach (string c in new[] { "run", "check", "boards", "safe", "replay", "record", "serve", "bundle", "bench", "profile", "help", "completion" })
             Assert.Matches($@"\n  {c} ", r.Out);
         Assert.Contains("Applications: face-tracker, voice-relay, line-follower.", r.Out);
         Assert.Contains("Exit codes:", r.Out);

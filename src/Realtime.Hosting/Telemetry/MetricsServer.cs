@@ -104,6 +104,19 @@ public sealed class MetricsServer : IDisposable
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(health);
+        var socket = Listen(endpoint);
+        var server = new MetricsServer(socket, metrics, health, clientTimeout ?? TimeSpan.FromSeconds(2), onThreadStart);
+        server._thread.Start();
+        return server;
+    }
+
+    /// <summary>
+    /// A socket bound to <paramref name="endpoint"/> and listening. A port in use or an address this
+    /// machine does not have is an <see cref="InvalidOperationException"/> that says so (the metrics
+    /// endpoint and <c>rtapp serve</c> word it the same way).
+    /// </summary>
+    internal static Socket Listen(IPEndPoint endpoint)
+    {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -122,9 +135,7 @@ public sealed class MetricsServer : IDisposable
             };
             throw new InvalidOperationException($"cannot listen on {endpoint}: {why}", ex);
         }
-        var server = new MetricsServer(socket, metrics, health, clientTimeout ?? TimeSpan.FromSeconds(2), onThreadStart);
-        server._thread.Start();
-        return server;
+        return socket;
     }
 
     private void Serve()

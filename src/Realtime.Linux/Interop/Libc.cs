@@ -319,4 +319,15 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib)]
     public static partial int shutdown(int fd, int how);
+
+    // --- The offload client's connection (ConnectionCalls.Connect).
+    public const int AF_INET = 2;
+    public const int AF_INET6 = 10;
+    public const int SOCK_STREAM = 1;
+    public const int IPPROTO_TCP = 6;
+    public const int TCP_NODELAY = 1;
+    public const int EINPROGRESS = 115;
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int connect(int fd, void* addr, uint addrlen);
 }

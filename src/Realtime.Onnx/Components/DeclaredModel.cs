@@ -28,7 +28,7 @@ public readonly record struct DeclaredModel(string Node, string Field, string Pa
         for (int i = 0; i < app.Nodes.Count; i++)
         {
             var node = app.Nodes[i];
-            if (node.Type != OnnxModelNode.TypeName) continue;
+            if (node.Type is not (OnnxModelNode.TypeName or OffloadModel.TypeName)) continue;
             var config = new NodeConfig(node.Config, $"{fieldPrefix}.nodes[{i}].config");
             string path = config.Text("path", "");
             string? sha = config.Has("sha256") ? config.Text("sha256", "") : null;

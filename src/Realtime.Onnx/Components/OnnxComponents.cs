@@ -13,6 +13,8 @@ public static class OnnxComponents
         r.Register(OnnxModelNode.TypeName, OnnxModelNode.Create, "an ONNX model: one port per model input and output, bound once, zero copy",
             // A session takes tens of ms to create: beside the other nodes (a camera opening its video), not after them.
             files: ModelFiles, concurrent: true);
+        r.Register(OffloadModel.TypeName, OffloadModel.Create, "an ONNX model tried on a KServe v2 server first (url) when its round trip fits the frame, the local model the fallback",
+            files: ReferencedFile.Fields("path"), concurrent: true);
         return r;
     }
 

@@ -7,6 +7,8 @@ using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
+using Realtime.Core.Timing;
+using Realtime.Onnx.Offload;
 
 namespace Realtime.Onnx.Components;
 
@@ -37,6 +39,11 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
     // The engine's index of each input port (inputs that carry state or hold a constant are no ports).
     private readonly int[] _inputIndex;
     private readonly ModelLadder? _ladder;
+
+    // offload-model: the server tried first when it fits the frame's time, this model the fallback.
+    private OffloadClient? _offload;
+    private IClock? _clock;
+    private long _finishByNs;
 
     private OnnxModelNode(string name, string field, OnnxInferenceEngine engine, string?[] inputPorts, TensorElement[] inputTypes,
         string[] outputPorts, TensorElement[] outputTypes, ModelLadder? ladder) : base(name, NodeRole.Transform, Stage.Infer)
@@ -241,6 +248,21 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
         return new OnnxModelNode(name, config.Field, engine, inputPorts, inputTypes, outputPorts, outputTypes, ladder);
     }
 
+    /// <summary>The offload client when the node is an <c>offload-model</c> (null for a plain <c>onnx-model</c>).</summary>
+    public OffloadClient? Offload => _offload;
+
+    /// <summary>
+    /// Makes the node an <c>offload-model</c> (<see cref="OffloadModel"/>): each frame asks
+    /// <paramref name="client"/> first, and its result must be in by <paramref name="finishByNs"/>
+    /// after the frame's capture, the local model's time included.
+    /// </summary>
+    internal void AttachOffload(OffloadClient client, long finishByNs, IClock clock)
+    {
+        _offload = client;
+        _finishByNs = finishByNs;
+        _clock = clock;
+    }
+
     /// <summary>Whether the model carries a recurrent state from run to run (<c>config.state</c>).</summary>
     public bool CarriesState => _engine.CarriesState;
 
@@ -261,6 +283,7 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
         // Every rung reads the same upstream tensors and writes this model's outputs; their times are set (or measured) now.
         _ladder?.Start(_engine, bound);
         ResetState();
+        _offload?.Start();
     }
 
     /// <summary>Zeros the carried state (<c>config.state</c>): a fresh stream, e.g. after a source fault. Allocates nothing.</summary>
@@ -270,9 +293,34 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
     public override void Process()
     {
         long captured = _inputs.Length > 0 ? _inputs[0].Payload.CaptureNs : 0;
-        if (_ladder is null) _engine.Run();
+        if (_offload is { } offload) RunOffloaded(offload);
+        else if (_ladder is null) _engine.Run();
         else _ladder.Run(captured);
         for (int i = 0; i < _outputs.Length; i++) _outputs[i].Payload.CaptureNs = captured;
+    }
+
+    // The server's reply when it fits what is left of the frame's time, else (or when it is late or
+    // wrong) the local model, whose time stays reserved: the frame's outputs are in by _finishByNs either way.
+    private void RunOffloaded(OffloadClient offload)
+    {
+        long finishBy = _inputs[0].Payload.CaptureNs + _finishByNs;
+        OffloadChoice choice = offload.Decide(_clock!.NowNs(), finishBy);
+        if (choice != OffloadChoice.Local)
+        {
+            for (int k = 0; k < _inputs.Length; k++) _inputs[k].Payload.Bytes.CopyTo(offload.InputSlot(k));
+            offload.Send();
+            if (choice == OffloadChoice.Remote && offload.Await(finishBy) == OffloadOutcome.Replied)
+            {
+                for (int i = 0; i < _outputs.Length; i++) offload.Output(i).CopyTo(_engine.OutputMemory(i));
+                offload.Release();
+                return;
+            }
+        }
+        long start = _clock.NowNs();
+        bool cold = _engine.Runs == 0;
+        _engine.Run();
+        // The first run is the session's cold start, not what a frame's fallback costs.
+        if (!cold) offload.RanLocally(_clock.NowNs() - start);
     }
 
     /// <inheritdoc/>
@@ -283,6 +331,17 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
         report.Add("model_load_ms", Math.Round(_engine.ModelLoadMs, 3));
         report.Add("first_inference_ms", Math.Round(_engine.FirstInferenceMs, 3));
         _ladder?.Report(report);
+        if (_offload is not { } o) return;
+        report.Add("offload_remote", o.RemoteFrames);
+        report.Add("offload_local", o.LocalFrames);
+        report.Add("offload_late", o.LateFrames);
+        report.Add("offload_failed", o.FailedFrames);
+        report.Add("offload_probes", o.Probes);
+        report.Add("offload_round_trips", o.RoundTrips);
+        report.Add("offload_connection_failures", o.ConnectionFailures);
+        report.Add("offload_bad_replies", o.BadReplies);
+        report.Add("offload_round_trip_p99_ms", Math.Round(o.RoundTripP99Ns / 1e6, 3));
+        report.Add("offload_local_p99_ms", Math.Round(o.LocalP99Ns / 1e6, 3));
     }
 
     /// <inheritdoc/>
