@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using Realtime.Core.Profiles;
 using System.Runtime.InteropServices;
 using Realtime.Core.Reporting;
 using Realtime.Linux.Interop;
@@ -74,7 +76,12 @@ public static unsafe class RealtimeScheduling
             foreach (int c in cores)
                 if (c >= 0 && c < MaskWords * 64) mask[c / 64] |= 1UL << (c % 64);
             if (Libc.sched_setaffinity(0, (nuint)(MaskWords * sizeof(ulong)), mask) != 0)
-                notes.Add($"could not pin the {thread} thread to cores [{string.Join(",", cores)}]: {Libc.LastErrnoText()}");
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                notes.Add($"could not pin the {thread} thread to cores [{string.Join(",", cores)}]: {Libc.ErrnoText(errno)}" +
+                    (errno == Libc.EBUSY && Libc.sched_getscheduler(0) == Libc.SCHED_DEADLINE
+                        ? " (a SCHED_DEADLINE thread may not be pinned narrower than its root domain: give it an exclusive cpuset instead)" : ""));
+            }
         }
         if (priority > 0)
         {
@@ -106,23 +113,69 @@ public static unsafe class RealtimeScheduling
     /// <summary>
     /// Puts the calling thread under SCHED_DEADLINE (sched_setattr): the kernel guarantees
     /// <paramref name="runtimeNs"/> of CPU within <paramref name="deadlineNs"/> of each period.
-    /// Returns null on success, else the reason. (The kernel refuses it for a thread whose affinity is
-    /// narrower than its root domain: pin deadline threads with cpusets, not sched_setaffinity.)
+    /// Returns null on success, else the reason as a sentence naming <paramref name="loop"/> and the numbers:
+    /// a reservation the kernel cannot take (runtime above the period, …), the kernel's own admission
+    /// refusing it (EBUSY: the root domain's deadline bandwidth, sched_rt_runtime_us of each core, is
+    /// taken), or a thread pinned narrower than its root domain (EPERM: the kernel's global EDF needs the
+    /// thread free to run on every core of the domain; pin deadline threads with an exclusive cpuset, which
+    /// makes a root domain of its own, not with sched_setaffinity).
     /// </summary>
-    public static string? TrySetDeadline(long runtimeNs, long deadlineNs, long periodNs)
+    public static string? TrySetDeadline(long runtimeNs, long deadlineNs, long periodNs, DeadlineFlags flags = DeadlineFlags.None, string loop = "pipeline")
     {
+        var reservation = new Realtime.Core.Scheduling.DeadlineReservation(runtimeNs, deadlineNs, periodNs);
+        if (reservation.Problem(loop) is string bad) return bad;
         long nr = Libc.SysSchedSetattr;
         if (nr < 0) return "SCHED_DEADLINE: sched_setattr is not known on this architecture";
         var attr = new Libc.SchedAttr
         {
             Size = (uint)sizeof(Libc.SchedAttr),
             Policy = Libc.SCHED_DEADLINE,
+            Flags = (ulong)flags,
             Runtime = (ulong)runtimeNs,
             Deadline = (ulong)deadlineNs,
             Period = (ulong)periodNs,
         };
         if (Libc.syscall(nr, 0, (long)&attr, 0) == 0) return null;
-        return $"could not set SCHED_DEADLINE (runtime {runtimeNs / 1000} µs, deadline {deadlineNs / 1000} µs, period {periodNs / 1000} µs): {Libc.LastErrnoText()}";
+        int errno = Marshal.GetLastPInvokeError();
+        string asked = string.Create(CultureInfo.InvariantCulture,
+            $"loop '{loop}': could not set SCHED_DEADLINE (runtime {runtimeNs / 1000.0:0.###} µs, deadline {deadlineNs / 1000.0:0.###} µs, period {periodNs / 1000.0:0.###} µs, bandwidth {reservation.Bandwidth:0.###} of a core)");
+        if (errno == Libc.EBUSY)
+            return asked + string.Create(CultureInfo.InvariantCulture,
+                $": the kernel's deadline admission refused it (EBUSY): with it, the deadline threads of this root domain would reserve more than {AdmissionLimitText()}");
+        if (errno == Libc.EPERM && ReadThread(0).Affinity is { Length: > 0 } affinity && affinity.Length < OnlineCpus.Count())
+            return asked + $": {Libc.ErrnoText(errno)}: the thread is pinned to cores [{string.Join(",", affinity)}], narrower than its root domain ({OnlineCpus.Count()} cores); a SCHED_DEADLINE thread must be free to run on every core of its root domain (give it an exclusive cpuset, which is a root domain of its own, instead of pinning it)";
+        if (errno == Libc.EPERM)
+            return asked + $": {Libc.ErrnoText(errno)} (needs CAP_SYS_NICE, and deadline bandwidth in this root domain: {AdmissionLimitText()})";
+        return asked + $": {Libc.ErrnoText(errno)}";
+    }
+
+    /// <summary>The kernel's limit on real-time and deadline bandwidth per core, in words (from /proc/sys/kernel/sched_rt_runtime_us and sched_rt_period_us).</summary>
+    public static string AdmissionLimitText()
+    {
+        long? runtime = ReadProcNumber("/proc/sys/kernel/sched_rt_runtime_us"), period = ReadProcNumber("/proc/sys/kernel/sched_rt_period_us");
+        if (runtime is null || period is null) return "the kernel's sched_rt_runtime_us/sched_rt_period_us of each core (unreadable here)";
+        if (runtime < 0) return "each core (sched_rt_runtime_us is -1: no limit)";
+        return string.Create(CultureInfo.InvariantCulture, $"sched_rt_runtime_us/sched_rt_period_us = {runtime}/{period} = {(double)runtime / period.Value:0.###} of each of its {OnlineCpus.Count()} cores");
+    }
+
+    private static long? ReadProcNumber(string path)
+    {
+        try { return long.TryParse(System.IO.File.ReadAllText(path).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : null; }
+        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>
+    /// A thread's scheduling as sched_getattr(2) returns it (0 = the calling thread): policy, priority,
+    /// nice, flags and the SCHED_DEADLINE reservation; null where the call is not available.
+    /// </summary>
+    public static SchedulingAttributes? ReadAttributes(int tid)
+    {
+        long nr = Libc.SysSchedGetattr;
+        if (!OperatingSystem.IsLinux() || nr < 0) return null;
+        var attr = new Libc.SchedAttr();
+        if (Libc.syscall4(nr, tid, (long)&attr, sizeof(Libc.SchedAttr), 0) != 0) return null;
+        return new SchedulingAttributes(PolicyName((int)attr.Policy), (int)attr.Policy, (int)attr.Priority, attr.Nice, (DeadlineFlags)attr.Flags,
+            (long)attr.Runtime, (long)attr.Deadline, (long)attr.Period);
     }
 
     /// <summary>Touches <paramref name="bytes"/> of the calling thread's stack so its pages are resident (and locked under mlockall) before the loop runs.</summary>
@@ -141,19 +194,11 @@ public static unsafe class RealtimeScheduling
     {
         var info = new SchedulingInfo();
         if (!OperatingSystem.IsLinux()) return info;
-        int policy = Libc.sched_getscheduler(tid);
+        // sched_getscheduler ORs SCHED_RESET_ON_FORK into the policy of a thread that has it.
+        int policy = Libc.sched_getscheduler(tid) & ~Libc.SCHED_RESET_ON_FORK;
         int param = 0;
         Libc.sched_getparam(tid, &param);
-        info.Policy = policy switch
-        {
-            Libc.SCHED_FIFO => "SCHED_FIFO",
-            Libc.SCHED_RR => "SCHED_RR",
-            Libc.SCHED_OTHER => "SCHED_OTHER",
-            3 => "SCHED_BATCH",
-            5 => "SCHED_IDLE",
-            6 => "SCHED_DEADLINE",
-            _ => $"policy {policy}",
-        };
+        info.Policy = PolicyName(policy);
         info.Priority = param;
         ulong* mask = stackalloc ulong[MaskWords];
         if (Libc.sched_getaffinity(tid, (nuint)(MaskWords * sizeof(ulong)), mask) == 0)
@@ -165,6 +210,18 @@ public static unsafe class RealtimeScheduling
         }
         return info;
     }
+
+    /// <summary>A scheduling policy's kernel name (SCHED_FIFO, SCHED_DEADLINE, …).</summary>
+    public static string PolicyName(int policy) => policy switch
+    {
+        Libc.SCHED_FIFO => "SCHED_FIFO",
+        Libc.SCHED_RR => "SCHED_RR",
+        Libc.SCHED_OTHER => "SCHED_OTHER",
+        3 => "SCHED_BATCH",
+        5 => "SCHED_IDLE",
+        Libc.SCHED_DEADLINE => "SCHED_DEADLINE",
+        _ => $"policy {policy}",
+    };
 
     /// <summary>The kernel thread id of the calling thread.</summary>
     public static int CurrentThreadId() => Libc.gettid();

@@ -502,12 +502,19 @@ internal sealed partial class BenchCommand : HostCommand
             PrintTiming(loop.Frame);
             var f = loop.Frame;
             Console.WriteLine(f.PwcetUs is double w
-                ? string.Create(CultureInfo.InvariantCulture, $"pWCET: a frame exceeds {w:0.#} µs with probability {f.PwcetPerFrameExceedance:0.#e0} (at {rate:0.##} Hz, {f.PwcetPerHourExceedance:0.#e0} per hour); Gumbel fit of {f.Blocks} blocks of {f.BlockSize} frames")
+                ? string.Create(CultureInfo.InvariantCulture, $"pWCET: a frame exceeds {w:0.#} µs with probability {f.PwcetPerFrameExceedance:0.#e0} (at {rate:0.##} Hz, {f.PwcetPerHourExceedance:0.#e0} per hour), the larger of two fits: {f.PwcetMethod}") + Fits(f)
                 : $"pWCET: too few frames for a fit ({f.Samples}; at least {2 * Pwcet.MinBlocks}): admission takes the maximum");
         }
         Console.WriteLine($"timing: {Path.GetFullPath(timingPath)} (rtapp check --admit and rtapp run read it)");
         return ExitCodes.Ok;
     }
+
+    // Each fit's own figure: the Gumbel's of block maxima, the generalized Pareto's over the threshold (with its shape).
+    private static string Fits(StageTiming f) => string.Create(CultureInfo.InvariantCulture,
+        $"\n  block maxima: {f.BlockMaximaPwcetUs:0.#} µs (Gumbel of {f.Blocks} blocks of {f.BlockSize} frames)") +
+        (f.PotShape is double xi
+            ? string.Create(CultureInfo.InvariantCulture, $"\n  peaks over threshold: {(f.PotPwcetUs is double p ? p.ToString("0.#", CultureInfo.InvariantCulture) + " µs" : "no figure")} (generalized Pareto of the {f.PotExceedances} frames above {f.PotThresholdUs:0.#} µs, shape {xi:0.###}{(xi >= PeaksOverThreshold.MaxShape ? ": outside the fit's range, not used" : xi > 0 ? ": a heavy tail" : "")})")
+            : $"\n  peaks over threshold: too few frames above the 95th percentile (at least {PeaksOverThreshold.MinExceedances}; {f.Samples} frames)");
 
     private static void PrintTiming(StageTiming t) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -114,6 +114,11 @@ public sealed class TimingFile
             if (t.PwcetPerFrameExceedance is not double e || !(e > 0 && e < 1)) p.Add($"{at}.pwcet_per_frame_exceedance: must be a probability in (0, 1) beside pwcet_us, got {Show(t.PwcetPerFrameExceedance)}");
             if (t.PwcetPerHourExceedance is double h && !(h >= 0 && h <= 1)) p.Add($"{at}.pwcet_per_hour_exceedance: must be a probability in [0, 1], got {Show(h)}");
         }
+        if (t.PwcetMethod is string m && m != TimingCalibration.BlockMaxima && m != TimingCalibration.PeaksOverThresholdMethod)
+            p.Add($"{at}.pwcet_method: '{MessageText.Shown(m)}' is not a fit; {TimingCalibration.BlockMaxima} or {TimingCalibration.PeaksOverThresholdMethod}");
+        if (t.BlockMaximaPwcetUs is double b) Time(p, $"{at}.block_maxima_pwcet_us", b);
+        if (t.PotPwcetUs is double pot) Time(p, $"{at}.pot_pwcet_us", pot);
+        if (t.PotThresholdUs is double u) Time(p, $"{at}.pot_threshold_us", u);
     }
 
     private static void Time(List<string> p, string field, double us)

@@ -153,6 +153,42 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     public static partial long syscall(long number, long a1, long a2, long a3);
 
+    /// <summary>syscall(2) with four arguments (sched_getattr). Declared non-variadic: on x86-64 and arm64 Linux the arguments travel in the same registers either way.</summary>
+    [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
+    public static partial long syscall4(long number, long a1, long a2, long a3, long a4);
+
+    /// <summary>sched_getattr's syscall number on this architecture (x86-64 315, arm64 275), or -1.</summary>
+    public static long SysSchedGetattr => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 315,
+        Architecture.Arm64 => 275,
+        Architecture.Arm => 381,
+        _ => -1,
+    };
+
+    /// <summary>sched_attr.sched_flags: children of a fork start at SCHED_OTHER (a deadline thread may not fork otherwise).</summary>
+    public const ulong SCHED_FLAG_RESET_ON_FORK = 1;
+    /// <summary>sched_attr.sched_flags: a deadline thread may reclaim bandwidth others leave unused (GRUB).</summary>
+    public const ulong SCHED_FLAG_RECLAIM = 2;
+    /// <summary>sched_attr.sched_flags: SIGXCPU when the runtime is overrun.</summary>
+    public const ulong SCHED_FLAG_DL_OVERRUN = 4;
+    public const int EPERM = 1;
+
+    /// <summary>futex(2)'s syscall number on this architecture (x86-64 202, arm64 98), or -1.</summary>
+    public static long SysFutex => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 202,
+        Architecture.Arm64 => 98,
+        Architecture.Arm => 240,
+        _ => -1,
+    };
+    public const int FUTEX_WAIT_PRIVATE = 0 | 128;
+    public const int FUTEX_WAKE_PRIVATE = 1 | 128;
+    public const int FUTEX_LOCK_PI_PRIVATE = 6 | 128;
+    public const int FUTEX_UNLOCK_PI_PRIVATE = 7 | 128;
+    /// <summary>What sched_getscheduler ORs into the policy of a thread with SCHED_FLAG_RESET_ON_FORK.</summary>
+    public const int SCHED_RESET_ON_FORK = 0x40000000;
+
     /// <summary>sched_setattr's syscall number on this architecture (x86-64 314, arm64 274), or -1.</summary>
     public static long SysSchedSetattr => RuntimeInformation.ProcessArchitecture switch
     {

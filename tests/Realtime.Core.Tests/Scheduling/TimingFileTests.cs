@@ -56,6 +56,55 @@ public sealed class TimingFileTests : IDisposable
         Assert.Null(back.Loop("voice-relay"));
     }
 
+    // Frame i: each stage a seeded uniform 10..16 µs long (a continuous sample, a bounded tail).
+    private static FrameRecord[] UniformRecords(int counted, int seed)
+    {
+        var rng = new Random(seed);
+        var r = new FrameRecord[counted];
+        for (int i = 0; i < r.Length; i++)
+        {
+            long t = i * 1_000_000L, step = 10_000 + (long)(rng.NextDouble() * 6000);
+            r[i] = new FrameRecord
+            {
+                StartNs = t, CaptureNs = t, CaptureEndNs = t + step, PreprocessEndNs = t + 2 * step, InferEndNs = t + 3 * step,
+                DecodeEndNs = t + 4 * step, ControlEndNs = t + 5 * step, ActuateEndNs = t + 6 * step,
+            };
+        }
+        return r;
+    }
+
+    [Fact]
+    public void BothFitsAreStoredAndThePwcetIsTheLargerNamingItsMethod()
+    {
+        // 300 frames: block maxima fit (10 blocks need 20), peaks over the threshold do not (30 above p95 need 600).
+        var few = TimingCalibration.Measure("face-tracker", Records(5, 301), 30, 15000).Stages[2];
+        Assert.Equal(TimingCalibration.BlockMaxima, few.PwcetMethod);
+        Assert.Equal(few.BlockMaximaPwcetUs, few.PwcetUs);
+        Assert.Null(few.PotPwcetUs);
+        Assert.Null(few.PotShape);
+
+        // 1200 frames: both; the one stored as pwcet_us is the larger, and named.
+        var loop = TimingCalibration.Measure("face-tracker", UniformRecords(1200, seed: 7), 30, 15000);
+        foreach (var t in loop.Stages)
+        {
+            Assert.NotNull(t.BlockMaximaPwcetUs);
+            Assert.NotNull(t.PotPwcetUs);
+            Assert.True(t.PotExceedances >= PeaksOverThreshold.MinExceedances);
+            Assert.NotNull(t.PotThresholdUs);
+            Assert.Equal(Math.Max(t.BlockMaximaPwcetUs!.Value, t.PotPwcetUs!.Value), t.PwcetUs);
+            Assert.Equal(t.PotPwcetUs > t.BlockMaximaPwcetUs ? TimingCalibration.PeaksOverThresholdMethod : TimingCalibration.BlockMaxima, t.PwcetMethod);
+        }
+        // Stage times uniform in 10..16 µs: the tail is bounded, the fitted shape below 0.
+        Assert.True(loop.Stages[2].PotShape < 0, $"shape {loop.Stages[2].PotShape}");
+
+        string path = Path.Combine(_dir, "both.timing.json");
+        File.WriteAllText(path, new TimingFile { Written = "2026-12-05T01:00:00Z", Profile = "sim", ProfileSha256 = "ab", Loops = { loop } }.ToJson());
+        var again = TimingFile.Read(path)!.Loops[0].Stages[2];
+        Assert.Equal(loop.Stages[2].PotPwcetUs, again.PotPwcetUs);
+        Assert.Equal(loop.Stages[2].PwcetMethod, again.PwcetMethod);
+        Assert.Equal(loop.Stages[2].PotShape, again.PotShape);
+    }
+
     [Fact]
     public void AMissingFileIsNoFileNotAnError() => Assert.Null(TimingFile.Read(Path.Combine(_dir, "none.timing.json")));
 
@@ -71,6 +120,7 @@ public sealed class TimingFileTests : IDisposable
     [InlineData(Loop + "\"p50_us\": 1, \"p99_us\": 2, \"p999_us\": 3, \"max_us\": 1e300}}]}", "loops[l].frame.max_us: must be a time")]
     [InlineData(Loop + "\"p50_us\": 5, \"p99_us\": 2, \"p999_us\": 3, \"max_us\": 4}}]}", "percentiles out of order")]
     [InlineData(Loop + "\"p50_us\": 1, \"p99_us\": 2, \"p999_us\": 3, \"max_us\": 4, \"pwcet_us\": 9}}]}", "loops[l].frame.pwcet_per_frame_exceedance")]
+    [InlineData(Loop + "\"p50_us\": 1, \"p99_us\": 2, \"p999_us\": 3, \"max_us\": 4, \"pwcet_method\": \"guess\"}}]}", "loops[l].frame.pwcet_method: 'guess' is not a fit")]
     public void ABadTimingFileIsOneErrorNamingTheFileAndField(string text, string words)
     {
         string path = Path.Combine(_dir, "bad.timing.json");
