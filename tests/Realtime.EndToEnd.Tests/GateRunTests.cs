@@ -36,7 +36,7 @@ public sealed class GateRunTests : IDisposable
     private (JsonElement Report, string Stdout) Run(string profile, params string[] sets)
     {
         string report = Path.Combine(TempDir(), "report.json");
-        var args = new List<string> { "run", "--board", Sample(profile), "--frames", $"{Frames}", "--warmup", $"{Warmup}", "--no-rt", "--assets", TestAssets.Dir, "--report", report };
+        var args = new List<string> { "run", "--board", Path.IsPathRooted(profile) ? profile : Sample(profile), "--frames", $"{Frames}", "--warmup", $"{Warmup}", "--no-rt", "--assets", TestAssets.Dir, "--report", report };
         foreach (string s in sets) { args.Add("--set"); args.Add(s); }
         var r = Rtapp.Run(TimeSpan.FromMinutes(3), args.ToArray());
         Assert.True(r.ExitCode == 0, r.ToString());
@@ -57,15 +57,41 @@ public sealed class GateRunTests : IDisposable
         Assert.True(skipped >= 0.9 * (Frames + Warmup), $"skipped {skipped}");
         Assert.Equal(Figure(still, "gate", "ran_changed") + Figure(still, "gate", "ran_at_max_skips"), Figure(still, "blazeface", "runs"));
         Assert.Equal(Frames + Warmup, Figure(still, "reference", "runs"));
-        // Counted frames the gate closed: the infer stage's percentiles hold only the frames that ran the model.
-        int skippedFrames = still.GetProperty("skipped_frames").GetInt32();
-        Assert.True(skippedFrames >= 0.9 * Frames, $"skipped_frames {skippedFrames}");
+        // The reference model runs every frame in the same stage, so no stage was skipped whole.
+        Assert.Equal(0, still.GetProperty("skipped_frames").GetInt32());
         Assert.Equal(100, Figure(still, "agreement", "presence_agreement_pct"));
         Assert.Contains("Change gate 'gate': skipped ", stillOut, StringComparison.Ordinal);
-        Assert.Contains("Skipped by a gate: ", stillOut, StringComparison.Ordinal);
+
+        // The production graph (no reference branch): the infer and decode stages are skipped whole, counted, and left out of their percentiles.
+        var (alone, aloneOut) = Run(WithoutReference(), "app.nodes[0].config.still=true");
+        int skippedFrames = alone.GetProperty("skipped_frames").GetInt32();
+        Assert.True(skippedFrames >= 0.9 * Frames, $"skipped_frames {skippedFrames}");
+        Assert.Equal(Frames - skippedFrames, alone.GetProperty("stages").GetProperty("infer").GetProperty("count").GetInt32());
+        Assert.Contains($"Skipped by a gate: {skippedFrames} of {Frames}", aloneOut, StringComparison.Ordinal);
 
         var (moving, _) = Run("face-change-gate.json");
         Assert.True(Figure(moving, "gate", "skipped") <= 0.25 * (Frames + Warmup), $"skipped {Figure(moving, "gate", "skipped")} of the moving video");
+    }
+
+    /// <summary>face-change-gate.json without its reference branch and agreement node, in a temporary folder.</summary>
+    private string WithoutReference()
+    {
+        var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Sample("face-change-gate.json")))!.AsObject();
+        root["extends"] = "sim";
+        root.Remove("$schema");
+        var app = root["app"]!.AsObject();
+        var nodes = app["nodes"]!.AsArray();
+        var conns = app["connections"]!.AsArray();
+        string[] audit = { "reference", "reference-faces", "agreement" };
+        for (int i = nodes.Count - 1; i >= 0; i--) if (Array.IndexOf(audit, (string?)nodes[i]!["name"]) >= 0) nodes.RemoveAt(i);
+        for (int i = conns.Count - 1; i >= 0; i--)
+        {
+            string from = (string)conns[i]!["from"]!, to = (string)conns[i]!["to"]!;
+            if (Array.IndexOf(audit, from[..from.IndexOf('.')]) >= 0 || Array.IndexOf(audit, to[..to.IndexOf('.')]) >= 0) conns.RemoveAt(i);
+        }
+        string path = Path.Combine(TempDir(), "face-change-gate-alone.json");
+        File.WriteAllText(path, root.ToJsonString());
+        return path;
     }
 
     [Fact]
@@ -103,7 +129,7 @@ public sealed class GateRunTests : IDisposable
     {
         // The big model's boxes wired into its decoder's scores: the decoder cannot read them.
         var r = Rtapp.Run(TimeSpan.FromMinutes(2), "run", "--board", Sample("face-cascade.json"), "--frames", "5", "--no-rt", "--assets", TestAssets.Dir,
-            "--report", Path.Combine(TempDir(), "report.json"), "--set", "app.connections[8].from=big.Identity_2_0");
+            "--report", Path.Combine(TempDir(), "report.json"), "--set", "app.connections[9].from=big.Identity_2_0");
         Assert.True(r.ExitCode == 2, r.ToString());
         string line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("app.nodes[7].config: decoder 'big-faces' cannot read layer 0", line, StringComparison.Ordinal);
