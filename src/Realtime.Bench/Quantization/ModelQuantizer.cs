@@ -12,6 +12,29 @@ namespace Realtime.Bench.Quantization;
 /// <param name="SignedActivations">Activations as int8 instead of uint8.</param>
 public sealed record QuantizeOptions(bool PerChannel, bool SignedActivations);
 
+/// <summary>Which operators without weights keep int8 between the quantized ones.</summary>
+public enum CarryMode
+{
+    /// <summary>None: only what each Conv, MatMul or Gemm reads and writes is quantized; everything between them runs in float.</summary>
+    ConvOnly,
+    /// <summary>Relu, Clip and MaxPool too: one-input operators that int8 computes exactly (ONNX Runtime folds a Relu or Clip into the range, runs MaxPool on uint8).</summary>
+    Unary,
+    /// <summary>Add and Concat as well (QLinearAdd, QLinearConcat): fewer Q/DQ round trips, each output rounded to a range of its own.</summary>
+    All,
+}
+
+/// <summary>What to quantize: which operators carry int8 between the quantized ones, and nodes kept float.</summary>
+/// <param name="Carry">Which weightless operators keep int8 between quantized ones.</param>
+/// <param name="Exclude">Nodes left float: node names, or <c>first</c> (the first Conv/MatMul/Gemm in graph order), <c>heads</c> (those no other Conv/MatMul/Gemm follows: the output layers) and <c>depthwise</c> (Convs with one input channel per group).</param>
+public sealed record QuantizePlan(CarryMode Carry, IReadOnlyList<string> Exclude)
+{
+    /// <summary>The plan <c>rtapp quantize</c> uses when given no choice (the best measured: README "Quantizing your model").</summary>
+    public static readonly QuantizePlan Default = new(CarryMode.ConvOnly, new[] { "heads" });
+
+    /// <summary>The words <see cref="Exclude"/> takes besides node names.</summary>
+    public static readonly IReadOnlyList<string> ExcludeWords = new[] { "first", "heads", "depthwise" };
+}
+
 /// <summary>What quantization made of a model.</summary>
 public sealed class QuantizationResult
 {
@@ -49,7 +72,6 @@ public sealed class ModelQuantizer
     private readonly HashSet<NodeProto> _carriedOk = new(ReferenceEqualityComparer.Instance);
     private readonly List<string> _activations = new();
     private readonly HashSet<string> _graphInputs = new(StringComparer.Ordinal);
-    private readonly SortedDictionary<string, int> _skipped = new(StringComparer.Ordinal);
     private readonly List<string> _skipNotes = new();
 
     /// <summary>The operators whose weights this quantizer turns into integers.</summary>
@@ -61,11 +83,17 @@ public sealed class ModelQuantizer
     /// </summary>
     public static readonly IReadOnlyList<string> CarriedOperators = new[] { "Add", "Relu", "Clip", "MaxPool", "Concat" };
 
-    /// <summary>Plans the quantization of <paramref name="model"/> (read from <paramref name="path"/>, named in errors).</summary>
+    /// <summary>Plans the quantization of <paramref name="model"/> (read from <paramref name="path"/>, named in errors) as <see cref="QuantizePlan.Default"/>.</summary>
     /// <exception cref="InvalidDataException">The model has nothing this quantizer can make integer, or an opset below 10.</exception>
-    public ModelQuantizer(ModelProto model, string path)
+    public ModelQuantizer(ModelProto model, string path) : this(model, path, QuantizePlan.Default) { }
+
+    /// <summary>Plans the quantization of <paramref name="model"/> (read from <paramref name="path"/>, named in errors).</summary>
+    /// <exception cref="InvalidDataException">The model has nothing this quantizer can make integer (or all of it is excluded), or an opset below 10.</exception>
+    /// <exception cref="ArgumentException">An excluded name is no node of the main graph.</exception>
+    public ModelQuantizer(ModelProto model, string path, QuantizePlan plan)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
+        ArgumentNullException.ThrowIfNull(plan);
         _path = path;
         var graph = model.Graph;
         long opset = OnnxModelFile.DefaultOpset(model);
@@ -73,28 +101,54 @@ public sealed class ModelQuantizer
         foreach (var input in graph.Input)
             if (!_initializers.ContainsKey(input.Name)) _graphInputs.Add(input.Name);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var candidates = new List<NodeProto>();
         foreach (var node in graph.Node)
         {
             if (node.Domain is not ("" or "ai.onnx")) continue;
-            if (node.OpType is "Add" or "Relu" or "Clip" or "MaxPool" or "Concat") { _carried.Add(node); continue; }
+            if (node.OpType is "Relu" or "Clip" or "MaxPool" ? plan.Carry != CarryMode.ConvOnly : node.OpType is "Add" or "Concat" && plan.Carry == CarryMode.All)
+            {
+                _carried.Add(node);
+                continue;
+            }
             if (node.OpType is not ("Conv" or "MatMul" or "Gemm")) continue;
             string? why = Unquantizable(node);
             if (why is not null)
             {
-                Count(_skipped, node.OpType);
                 if (_skipNotes.Count < 5) _skipNotes.Add($"{node.OpType} '{node.Name}' left float: {why}");
+                continue;
+            }
+            candidates.Add(node);
+        }
+        var excluded = Excluded(graph, candidates, plan.Exclude, path);
+        int excludedCount = 0;
+        foreach (var node in candidates)
+        {
+            if (excluded.Contains(node))
+            {
+                excludedCount++;
                 continue;
             }
             _targets.Add(node);
             foreach (string t in ActivationsOf(node))
                 if (seen.Add(t)) _activations.Add(t);
         }
+        for (int i = _carried.Count - 1; i >= 0; i--)
+            if (excluded.Contains(_carried[i])) _carried.RemoveAt(i);
+        if (excludedCount > 0) _skipNotes.Insert(0, $"{excludedCount} Conv/MatMul/Gemm node(s) left float as excluded");
+        if (_targets.Count == 0 && excludedCount > 0)
+            throw new InvalidDataException($"{path}: nothing to quantize: all {excludedCount} quantizable node(s) are excluded");
         if (_targets.Count == 0)
         {
             var ops = new SortedDictionary<string, int>(StringComparer.Ordinal);
             foreach (var n in graph.Node) Count(ops, n.OpType);
             string reason = _skipNotes.Count > 0 ? $"; {string.Join("; ", _skipNotes)}" : "";
-            throw new InvalidDataException($"{path}: nothing to quantize: no Conv, MatMul or Gemm with constant float weights in the main graph (its operators: {Describe(ops)}){reason}");
+            var inner = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            foreach (var n in graph.Node) CountSubgraphs(n, inner);
+            // Static ranges come from the float model's outputs; a subgraph's values are not values of the main graph, so calibration cannot read them.
+            string sub = inner.Count > 0
+                ? $"; inside its subgraphs (If/Loop/Scan bodies): {Describe(inner)}, left float: the activations there are no values of the main graph, so calibration on the model's outputs cannot see them"
+                : "";
+            throw new InvalidDataException($"{path}: nothing to quantize: no Conv, MatMul or Gemm with constant float weights in the main graph (its operators: {Describe(ops)}){sub}{reason}");
         }
         // A carried node joins when its data inputs are computed float tensors (Clip's bounds are not data; a Concat of shapes is int64).
         var floats = FloatTensors(graph);
@@ -163,7 +217,7 @@ public sealed class ModelQuantizer
         var model = _model.Clone();
         var graph = model.Graph;
         var result = new QuantizationResult { Model = model };
-        foreach (var kv in _skipped) result.LeftFloat[kv.Key] = kv.Value;
+        // Nodes left unquantized (unquantizable or excluded) are counted with every other float node below.
         result.Notes.AddRange(_skipNotes);
 
         bool perChannel = options.PerChannel;
@@ -311,6 +365,84 @@ public sealed class ModelQuantizer
         foreach (var a in node.Attribute)
             if (a.Name == name) return a;
         return null;
+    }
+
+    /// <summary>The nodes <paramref name="exclude"/> names (node names or <see cref="QuantizePlan.ExcludeWords"/>), found among <paramref name="graph"/>'s nodes.</summary>
+    private static HashSet<NodeProto> Excluded(GraphProto graph, List<NodeProto> candidates, IReadOnlyList<string> exclude, string path)
+    {
+        var excluded = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
+        if (exclude.Count == 0) return excluded;
+        var candidateSet = new HashSet<NodeProto>(candidates, ReferenceEqualityComparer.Instance);
+        foreach (string name in exclude)
+        {
+            switch (name)
+            {
+                case "first":
+                    if (candidates.Count > 0) excluded.Add(candidates[0]);
+                    continue;
+                case "depthwise":
+                    foreach (var n in candidates)
+                        if (n.OpType == "Conv" && Attribute(n, "group") is { I: > 1 } g && IsDepthwise(graph, n, g.I)) excluded.Add(n);
+                    continue;
+                case "heads":
+                    excluded.UnionWith(Heads(graph, candidateSet));
+                    continue;
+            }
+            bool found = false;
+            foreach (var n in graph.Node)
+                if (n.Name == name) { excluded.Add(n); found = true; }
+            if (!found)
+            {
+                var examples = new List<string>();
+                foreach (var n in candidates)
+                    if (examples.Count < 3 && n.Name.Length > 0) examples.Add(n.Name);
+                throw new ArgumentException($"{path}: no node named '{name}' in the main graph (exclude takes node names, e.g. {string.Join(", ", examples)}, or {string.Join(", ", QuantizePlan.ExcludeWords)})");
+            }
+        }
+        return excluded;
+    }
+
+    /// <summary>Whether Conv <paramref name="node"/> of <paramref name="group"/> groups has one input channel per group (its weight [M, 1, ...]).</summary>
+    private static bool IsDepthwise(GraphProto graph, NodeProto node, long group)
+    {
+        foreach (var init in graph.Initializer)
+            if (init.Name == node.Input[1]) return init.Dims.Count >= 2 && init.Dims[1] == 1 && init.Dims[0] % group == 0;
+        return false;
+    }
+
+    /// <summary>The nodes of <paramref name="quantizable"/> after which no other of them runs on their result: the model's output layers.</summary>
+    private static List<NodeProto> Heads(GraphProto graph, HashSet<NodeProto> quantizable)
+    {
+        // Graph order is topological: walking it backwards, a tensor reaches a quantizable node when one of its readers is one or reaches one.
+        var reaches = new HashSet<string>(StringComparer.Ordinal);
+        var heads = new List<NodeProto>();
+        for (int i = graph.Node.Count - 1; i >= 0; i--)
+        {
+            var n = graph.Node[i];
+            bool downstream = false;
+            foreach (string o in n.Output) downstream |= reaches.Contains(o);
+            if (quantizable.Contains(n) && !downstream) heads.Add(n);
+            if (downstream || quantizable.Contains(n))
+                foreach (string input in n.Input) reaches.Add(input);
+        }
+        heads.Reverse();
+        return heads;
+    }
+
+    /// <summary>Counts the Conv, MatMul, Gemm and recurrent nodes in <paramref name="node"/>'s subgraphs (and theirs).</summary>
+    private static void CountSubgraphs(NodeProto node, SortedDictionary<string, int> counts)
+    {
+        foreach (var a in node.Attribute)
+        {
+            var graphs = new List<GraphProto>(a.Graphs);
+            if (a.G is not null) graphs.Add(a.G);
+            foreach (var g in graphs)
+                foreach (var n in g.Node)
+                {
+                    if (n.OpType is "Conv" or "MatMul" or "Gemm" or "LSTM" or "GRU" or "RNN") Count(counts, n.OpType);
+                    CountSubgraphs(n, counts);
+                }
+        }
     }
 
     /// <summary>Why <paramref name="node"/> cannot be quantized here, or null.</summary>
