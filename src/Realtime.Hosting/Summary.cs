@@ -29,6 +29,7 @@ public static class Summary
         if (r.OverheadVsFloor is { } o)
             Console.WriteLine(string.Create(c, $"Overhead vs model alone: p50 {o.P50Ratio:0.000}x (+{o.P50DeltaUs:0.0} µs), p99 {o.P99Ratio:0.000}x (+{o.P99DeltaUs:0.0} µs)"));
         Console.WriteLine(string.Create(c, $"Deadline misses: {r.DeadlineMisses} of {r.Frames}; dropped frames: {r.DroppedFrames}; held: {r.HeldFrames}; watchdog trips: {r.WatchdogTrips}; safe-state entries: {r.SafeStateEntries}"));
+        if (r.SkippedFrames > 0) Console.WriteLine(string.Create(c, $"Skipped by a gate: {r.SkippedFrames} of {r.Frames} (the held result was used; each gate's paths are in its node's figures)"));
         if (r.MissCauses is { ByCause.Count: > 0 } causes)
         {
             var parts = new System.Collections.Generic.List<string>();

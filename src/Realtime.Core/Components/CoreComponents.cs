@@ -22,6 +22,10 @@ public static class CoreComponents
         r.Register("pid", PidController.Create, "a PID on one channel, toward a set point of a value or a detection's centre");
         r.Register("return-to-safe", ReturnToSafeNode.Create, "a fallback controller walking every channel back to the sink's safe command, a step per frame");
         r.Register("pure-pursuit", PurePursuit.Create, "two wheel commands following the line segments on the floor ahead");
+        r.Register("change-gate", ChangeGate.Create, "skips the nodes it guards while the preprocessed tensor has not changed (mean absolute difference), at most max_skips frames in a row");
+        r.Register("cascade", Cascade.Create, "runs the nodes it guards (an expensive model) only when a cheap model's best score is in a band, or every Nth frame");
+        r.Register("select", SelectDetections.Create, "after a gate: the guarded path's detections on a frame it ran, the other's otherwise");
+        r.Register("detection-agreement", DetectionAgreement.Create, "a result against the full model's on every frame: presence agreement and IoU (the accuracy a gate costs)");
         return r;
     }
 }

@@ -43,6 +43,9 @@ public sealed class SsdAnchorDecoderNode : Node
     private readonly LetterboxPreprocessor? _geometry;
     private readonly float _imageWidth, _imageHeight;
 
+    /// <summary>Candidates below this score are dropped (<c>score_threshold</c>).</summary>
+    public float ScoreThreshold => _scoreThreshold;
+
     /// <summary>The node from its configuration.</summary>
     public SsdAnchorDecoderNode(string name, NodeConfig config) : base(name, NodeRole.Transform, Stage.Decode)
     {

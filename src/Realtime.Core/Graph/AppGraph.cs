@@ -10,8 +10,9 @@ namespace Realtime.Core.Graph;
 /// </summary>
 public sealed class AppGraph
 {
-    internal AppGraph(Node[] order, SourceNode[] sources, Node[] steps, SinkNode[] sinks, Node?[] fallbacks)
+    internal AppGraph(Node[] order, SourceNode[] sources, Node[] steps, SinkNode[] sinks, Node?[] fallbacks, GateNode[][] stepGates)
     {
+        StepGates = stepGates;
         Nodes = order;
         Sources = sources;
         Steps = steps;
@@ -29,6 +30,9 @@ public sealed class AppGraph
     public SinkNode[] Sinks { get; }
     /// <summary>Per sink (same index), the controller feeding its fallback input, run only when the watchdog asks for the fallback; null when none.</summary>
     public Node?[] FallbackProducers { get; }
+
+    /// <summary>Per step (same index), the gates it depends on (those guarding it, and theirs); empty when it always runs.</summary>
+    public GateNode[][] StepGates { get; }
 
     /// <summary>The node named <paramref name="name"/>, or null.</summary>
     public Node? Find(string name)

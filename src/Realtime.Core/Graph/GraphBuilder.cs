@@ -22,6 +22,8 @@ public sealed class GraphBuilder
     private readonly HashSet<string> _skipped = new(StringComparer.Ordinal);
     // Nodes a connection named with a port they lack: their unconnected inputs are that one mistake, not more.
     private readonly HashSet<Node> _misnamed = new();
+    // The field of each guard edge (a gate's config.guards[j]), numbered after the connections.
+    private readonly List<string> _guardEdges = new();
 
     /// <summary>A builder whose errors name <paramref name="source"/> (the file) and fields under <paramref name="fieldPrefix"/>.</summary>
     public GraphBuilder(string source = "(code)", string fieldPrefix = "app")
@@ -115,9 +117,60 @@ public sealed class GraphBuilder
         }
         else if (_nodes.Count == 0) problems.Add($"{_prefix}.nodes: no nodes");
 
+        var guarded = problems.Count == 0 ? CheckGuards(byName, edges, problems) : null;
         int[]? order = problems.Count == 0 ? Order(edges, problems) : null;
         if (problems.Count > 0) throw new ProfileException(_source, problems);
-        return Assemble(order!, edges);
+        return Assemble(order!, edges, guarded!);
+    }
+
+    /// <summary>
+    /// Each gate's guards name nodes that exist, that are neither sources, sinks nor the gate itself,
+    /// and that do not feed the gate (it decides before they run). Every guard becomes an ordering
+    /// edge gate → guarded node (its connection index past the connections'). Returns, per node
+    /// index, the gates guarding it (null when none).
+    /// </summary>
+    private List<GateNode>?[] CheckGuards(Dictionary<string, int> byName, List<(int From, int To, int Connection)> edges, List<string> problems)
+    {
+        var gatesOf = new List<GateNode>?[_nodes.Count];
+        int dataEdges = edges.Count;
+        for (int g = 0; g < _nodes.Count; g++)
+        {
+            if (_nodes[g].Node is not GateNode gate) continue;
+            for (int j = 0; j < gate.Guards.Count; j++)
+            {
+                string field = $"{_nodes[g].Field}.config.guards[{j}]", name = gate.Guards[j];
+                if (!byName.TryGetValue(name, out int t)) { problems.Add($"{field}: no node named '{name}' (nodes: {Names(byName.Keys)})"); continue; }
+                Node target = _nodes[t].Node;
+                if (t == g) problems.Add($"{field}: a gate cannot guard itself");
+                else if (target.Role is NodeRole.Source or NodeRole.Sink) problems.Add($"{field}: '{name}' is a {target.Role.ToString().ToLowerInvariant()}; a gate guards transforms and controllers (a source captures every frame, a sink is the watchdog's)");
+                else if (Feeds(t, g, edges, dataEdges)) problems.Add($"{field}: '{name}' feeds '{gate.Name}' (it runs before the gate decides); a gate guards nodes downstream of it or beside it");
+                else if (gatesOf[t]?.Contains(gate) == true) problems.Add($"{field}: '{name}' is named twice");
+                else
+                {
+                    (gatesOf[t] ??= new List<GateNode>()).Add(gate);
+                    _guardEdges.Add(field);
+                    edges.Add((g, t, _connections.Count + _guardEdges.Count - 1));
+                }
+            }
+        }
+        return gatesOf;
+    }
+
+    /// <summary>Whether node <paramref name="from"/> reaches node <paramref name="to"/> through the first <paramref name="count"/> edges (connections).</summary>
+    private bool Feeds(int from, int to, List<(int From, int To, int Connection)> edges, int count)
+    {
+        var seen = new bool[_nodes.Count];
+        var stack = new Stack<int>();
+        stack.Push(from);
+        while (stack.Count > 0)
+        {
+            int at = stack.Pop();
+            if (at == to) return true;
+            if (seen[at]) continue;
+            seen[at] = true;
+            for (int e = 0; e < count; e++) if (edges[e].From == at) stack.Push(edges[e].To);
+        }
+        return false;
     }
 
     private object? Resolve(string spec, string field, Dictionary<string, int> byName, List<string> problems, bool output)
@@ -191,10 +244,12 @@ public sealed class GraphBuilder
         for (int i = seen.Count - 1; i >= start; i--) path.Append(_nodes[seen[i]].Node.Name).Append(" → ");
         path.Append(_nodes[seen[seen.Count - 1]].Node.Name);
         int closing = via[seen.Count - 1];
+        if (closing >= _connections.Count)
+            return $"{_guardEdges[closing - _connections.Count]}: closes a cycle {path} (a gate runs before what it guards); guard nodes that do not feed another gate's inputs";
         return $"{_connections[closing].Field} ({_connections[closing].From} → {_connections[closing].To}): closes a cycle {path}; a frame must flow one way (feed a command back through the sink's applied value instead)";
     }
 
-    private AppGraph Assemble(int[] order, List<(int From, int To, int Connection)> edges)
+    private AppGraph Assemble(int[] order, List<(int From, int To, int Connection)> edges, List<GateNode>?[] gatesOf)
     {
         var nodes = new Node[order.Length];
         for (int i = 0; i < order.Length; i++) nodes[i] = _nodes[order[i]].Node;
@@ -209,7 +264,7 @@ public sealed class GraphBuilder
             bool any = false, onlyFallback = true;
             foreach (var e in edges)
             {
-                if (_nodes[e.From].Node != node) continue;
+                if (_nodes[e.From].Node != node || e.Connection >= _connections.Count) continue;
                 any = true;
                 string to = _connections[e.Connection].To;
                 onlyFallback &= _nodes[e.To].Node is SinkNode && to.EndsWith("." + SinkNode.FallbackPort, StringComparison.Ordinal);
@@ -224,6 +279,23 @@ public sealed class GraphBuilder
         }
         var fallbacks = new Node?[sinks.Count];
         for (int i = 0; i < sinks.Count; i++) fallbacks[i] = sinks[i].Fallback.Source?.Node;
-        return new AppGraph(nodes, sources.ToArray(), steps.ToArray(), sinks.ToArray(), fallbacks);
+        var gates = new Dictionary<Node, List<GateNode>>();
+        for (int i = 0; i < gatesOf.Length; i++) if (gatesOf[i] is { } g) gates.Add(_nodes[i].Node, g);
+        var stepGates = new GateNode[steps.Count][];
+        for (int i = 0; i < steps.Count; i++) stepGates[i] = GatesAbove(steps[i], gates);
+        return new AppGraph(nodes, sources.ToArray(), steps.ToArray(), sinks.ToArray(), fallbacks, stepGates);
+    }
+
+    /// <summary>Every gate a node depends on: those guarding it and, since a skipped gate skips what it guards, those guarding them.</summary>
+    private static GateNode[] GatesAbove(Node node, Dictionary<Node, List<GateNode>> gates)
+    {
+        var all = new List<GateNode>();
+        var todo = new Stack<Node>();
+        todo.Push(node);
+        while (todo.Count > 0)
+            if (gates.TryGetValue(todo.Pop(), out var direct))
+                foreach (GateNode g in direct)
+                    if (!all.Contains(g)) { all.Add(g); todo.Push(g); }
+        return all.ToArray();
     }
 }

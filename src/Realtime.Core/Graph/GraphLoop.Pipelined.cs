@@ -147,6 +147,8 @@ public sealed partial class GraphLoop
         {
             int g = groupOf[node];
             string field = $"app.pipeline[{g}]";
+            // A gate's skip decision is read by the steps after it on the loop's own thread; across group threads it would race.
+            if (node is GateNode) throw new ArgumentException($"{field}: '{node.Name}' is a gate (change-gate, cascade): a gated application runs on one thread for now; leave app.pipeline out");
             if (node is SourceNode && g != 0) throw new ArgumentException($"{field}: '{node.Name}' is a source: sources capture in the first group (app.pipeline[0]), on the loop's period");
             if ((node is SinkNode || feedsSink.Contains(node)) && g != n - 1)
                 throw new ArgumentException($"{field}: '{node.Name}' {(node is SinkNode ? "is an output" : "feeds an output")}: the outputs and their controllers act in the last group (app.pipeline[{n - 1}]), where the watchdog decides");

@@ -26,6 +26,11 @@ public sealed partial class GraphLoop : IClosedLoop, IDisposable
     private readonly long[] _lastCaptureNs;
     private readonly int[] _flatRun;
     private readonly Node[] _steps;
+    // Per step, the gates it depends on (empty: it always runs), and its own open output when it is a gate.
+    private readonly GateNode[][] _stepGates;
+    private readonly ValuePayload<bool>?[] _stepOpen;
+    private readonly int _stepStages;
+    private int _ranStages;
     private readonly SinkNode[] _sinks;
     private readonly Node[] _fallbackRunners;
     private readonly CommandPayload[] _commands;
@@ -99,6 +104,13 @@ public sealed partial class GraphLoop : IClosedLoop, IDisposable
         _lastCaptureNs = new long[_sources.Length];
         _flatRun = new int[_sources.Length];
         _steps = graph.Steps;
+        _stepGates = graph.StepGates;
+        _stepOpen = new ValuePayload<bool>?[_steps.Length];
+        for (int i = 0; i < _steps.Length; i++)
+        {
+            _stepStages |= 1 << (int)_steps[i].Stage;
+            if (_steps[i] is GateNode g) _stepOpen[i] = g.Open.Payload;
+        }
         _sinks = graph.Sinks;
         _frameMetric = FirstFrameMetric(graph);
         foreach (Node n in graph.Steps)
@@ -295,6 +307,7 @@ public sealed partial class GraphLoop : IClosedLoop, IDisposable
             rec.Variant = -1;
             rec.FloorNs = 0;
             rec.Flags = frame < Options.WarmupFrames ? FrameFlags.Warmup : FrameFlags.None;
+            rec.SkippedStages = 0;
             TakeOverLatch();
             // A simulated world inside the graph (a camera on a simulated mount) follows loop time, dropped ticks included.
             ITickListener[] tickNodes = _tickNodes;
@@ -409,14 +422,19 @@ public sealed partial class GraphLoop : IClosedLoop, IDisposable
         else
         {
             Array.Clear(ends);
+            _ranStages = 0;
             Node[] steps = _steps;
             for (int i = 0; i < steps.Length; i++)
             {
                 Node node = steps[i];
+                if (Skipped(i)) continue;
                 node.Process();
                 ends[(int)node.Stage] = _clock.NowNs();
+                _ranStages |= 1 << (int)node.Stage;
             }
         }
+        // A stage whose every node a gate skipped is stamped skipped (its 0 µs is not a time).
+        rec.SkippedStages = (byte)(_stepStages & ~_ranStages);
         return Conclude(ref rec, frame, ends);
     }
 
@@ -452,6 +470,7 @@ public sealed partial class GraphLoop : IClosedLoop, IDisposable
     {
         long[] ends = _stageEnd;
         Array.Clear(ends);
+        _ranStages = 0;
         Announce(Stage.Capture, frame);
         rec.CaptureEndNs = _clock.NowNs();
         Stage next = Stage.Preprocess;
@@ -460,10 +479,25 @@ public sealed partial class GraphLoop : IClosedLoop, IDisposable
         {
             Node node = steps[i];
             while (next <= node.Stage) Announce(next++, frame);
+            if (Skipped(i)) continue;
             node.Process();
             ends[(int)node.Stage] = _clock.NowNs();
+            _ranStages |= 1 << (int)node.Stage;
         }
         while (next <= Stage.Control) Announce(next++, frame);
+    }
+
+    /// <summary>Whether a gate step <paramref name="step"/> depends on is closed this frame (a skipped gate is closed: what it guards did not run either).</summary>
+    private bool Skipped(int step)
+    {
+        GateNode[] gates = _stepGates[step];
+        for (int g = 0; g < gates.Length; g++)
+        {
+            if (gates[g].IsOpen) continue;
+            if (_stepOpen[step] is { } open) open.Value = false;
+            return true;
+        }
+        return false;
     }
 
     private void Announce(Stage stage, int frame)

@@ -109,6 +109,24 @@ public sealed class NodeConfig
         return list;
     }
 
+    /// <summary>A list of 1 to <paramref name="maxCount"/> non-empty texts; required.</summary>
+    public string[] Texts(string name, int maxCount = 64)
+    {
+        if (!Get(name, true, out JsonElement v)) return Array.Empty<string>();
+        if (v.ValueKind != JsonValueKind.Array) return Bad(name, $"expected a list of text, got {Kind(v)}", Array.Empty<string>());
+        int count = v.GetArrayLength();
+        if (count < 1 || count > maxCount) return Bad(name, $"must have 1 to {maxCount} entries, got {count}", Array.Empty<string>());
+        var list = new string[count];
+        int i = 0;
+        foreach (JsonElement e in v.EnumerateArray())
+        {
+            if (e.ValueKind != JsonValueKind.String || e.GetString()!.Length == 0)
+                return Bad($"{name}[{i}]", $"expected non-empty text, got {Kind(e)}", Array.Empty<string>());
+            list[i++] = e.GetString()!;
+        }
+        return list;
+    }
+
     /// <summary>
     /// The nested object <paramref name="name"/> as a section of its own (its fields named
     /// <c>{Field}.{name}.x</c>, its problems added to this section's), or null when it is left out

@@ -54,6 +54,11 @@ public struct FrameRecord
     public FrameFlags Flags;
     /// <summary>The model ladder's rung this frame ran (0 is the most accurate; the loop's first ladder), -1 when none ran or the loop has no ladder.</summary>
     public sbyte Variant;
+    /// <summary>A bit per stage (1 &lt;&lt; stage index, <see cref="StageNs"/>'s order) whose every node a gate skipped this frame: its time is not a measurement.</summary>
+    public byte SkippedStages;
+
+    /// <summary>Whether stage <paramref name="stage"/> (0..5) was skipped by a gate this frame.</summary>
+    public readonly bool StageSkipped(int stage) => (SkippedStages & (1 << stage)) != 0;
 
     /// <summary>Capture stage: from asking the source to the frame in its slot.</summary>
     public readonly long CaptureStageNs => CaptureEndNs - StartNs;

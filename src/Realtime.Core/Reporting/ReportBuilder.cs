@@ -31,7 +31,8 @@ public static class ReportBuilder
         var e2e = new long[n];
         var floor = new List<long>(n);
         var starts = new long[n];
-        int misses = 0, held = 0, fallback = 0, sourceFaults = 0, timed = 0;
+        var stageCount = new int[6];
+        int misses = 0, held = 0, fallback = 0, sourceFaults = 0, timed = 0, skipped = 0;
         long dropped = 0;
         for (int i = 0; i < n; i++)
         {
@@ -47,7 +48,10 @@ public static class ReportBuilder
                 continue;
             }
             int t = timed++;
-            for (int s = 0; s < 6; s++) stage[s][t] = r.StageNs(s);
+            // A stage a gate skipped is left out of its percentiles: its 0 µs is not a time.
+            for (int s = 0; s < 6; s++)
+                if (!r.StageSkipped(s)) stage[s][stageCount[s]++] = r.StageNs(s);
+            if (r.SkippedStages != 0) skipped++;
             e2e[t] = r.EndToEndNs;
             if (r.FloorNs > 0) floor.Add(r.FloorNs);
             if ((r.Flags & FrameFlags.DeadlineMiss) != 0) misses++;
@@ -57,7 +61,8 @@ public static class ReportBuilder
         report.FallbackFrames = fallback;
         report.SourceFaultFrames = sourceFaults;
         report.DroppedFrames = dropped;
-        for (int s = 0; s < 6; s++) Array.Resize(ref stage[s], timed);
+        report.SkippedFrames = skipped;
+        for (int s = 0; s < 6; s++) Array.Resize(ref stage[s], stageCount[s]);
         Array.Resize(ref e2e, timed);
         report.Stages.Capture = Percentiles.Summarize(stage[0]);
         report.Stages.Preprocess = Percentiles.Summarize(stage[1]);

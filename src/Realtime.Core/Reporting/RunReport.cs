@@ -84,6 +84,8 @@ public sealed class RunReport
     public int SafeStateEntries { get; set; }
     /// <summary>Counted frames whose command was discarded and the last one held.</summary>
     public int HeldFrames { get; set; }
+    /// <summary>Counted frames on which a gate skipped every node of a stage (the held result was used); that stage's time is left out of its percentiles.</summary>
+    public int SkippedFrames { get; set; }
     /// <summary>Counted frames whose command came from the fallback controller.</summary>
     public int FallbackFrames { get; set; }
     /// <summary>Counted frames the source failed to deliver (failed, stale or flat); they have no stage timings.</summary>

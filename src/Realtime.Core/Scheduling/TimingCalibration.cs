@@ -31,7 +31,8 @@ public static class TimingCalibration
         {
             if ((r.Flags & (FrameFlags.Warmup | FrameFlags.SourceFault)) != 0) continue;
             frame.Add(r.ActuateEndNs - r.StartNs);
-            for (int s = 0; s < stages.Length; s++) stages[s].Add(r.StageNs(s));
+            for (int s = 0; s < stages.Length; s++)
+                if (!r.StageSkipped(s)) stages[s].Add(r.StageNs(s)); // a stage a gate skipped has no time
         }
         var loop = new LoopTiming { Name = name, RateHz = rateHz, DeadlineUs = deadlineUs, Frame = Summarise("frame", frame, rateHz) };
         for (int s = 0; s < stages.Length; s++) loop.Stages.Add(Summarise(ProfileLoader.StageNames[s], stages[s], rateHz));

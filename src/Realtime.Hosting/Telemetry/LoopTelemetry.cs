@@ -72,10 +72,9 @@ public sealed class LoopTelemetry : LoopInstrument
         else
         {
             _stages[0].Record(record.CaptureStageNs);
-            _stages[1].Record(record.PreprocessEndNs - record.CaptureEndNs);
-            _stages[2].Record(record.InferEndNs - record.PreprocessEndNs);
-            _stages[3].Record(record.DecodeEndNs - record.InferEndNs);
-            _stages[4].Record(record.ControlEndNs - record.DecodeEndNs);
+            // A stage a gate skipped has no time to record (its 0 µs is not a measurement).
+            for (int s = 1; s <= 4; s++)
+                if (!record.StageSkipped(s)) _stages[s].Record(record.StageNs(s));
             _stages[5].Record(record.ActuateEndNs - record.ControlEndNs);
             _endToEnd.Record(record.EndToEndNs);
         }

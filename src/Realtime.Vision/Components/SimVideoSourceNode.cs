@@ -11,7 +11,8 @@ namespace Realtime.Vision.Components;
 /// rate, whatever the file's own), looping at its end. The frame is scaled (nearest pixel, tables
 /// made once) to <c>width</c>×<c>height</c> (default: the video's size) in BGR24 and stamped with
 /// the clock when it is in the slot. A frame that does not decode is a failed capture for the
-/// watchdog. Config: <c>video</c> (an asset path), <c>width</c>, <c>height</c>.
+/// watchdog. Config: <c>video</c> (an asset path), <c>width</c>, <c>height</c>, <c>still</c> (true:
+/// the first frame every period, a still scene, each capture stamped afresh; default false).
 /// </summary>
 public sealed class SimVideoSourceNode : SourceNode
 {
@@ -21,10 +22,12 @@ public sealed class SimVideoSourceNode : SourceNode
     private readonly int[] _rowOffset;
     private long _sequence;
     private bool _first = true;
+    private readonly bool _still;
 
     /// <summary>A source over <paramref name="video"/> (owned by whoever opened it), frames of <paramref name="width"/>×<paramref name="height"/> (0: the video's).</summary>
-    public SimVideoSourceNode(string name, IVideoFrames video, int width, int height, IClock clock) : base(name)
+    public SimVideoSourceNode(string name, IVideoFrames video, int width, int height, IClock clock, bool still = false) : base(name)
     {
+        _still = still;
         ArgumentNullException.ThrowIfNull(video);
         ArgumentNullException.ThrowIfNull(clock);
         _video = video;
@@ -50,6 +53,7 @@ public sealed class SimVideoSourceNode : SourceNode
         string? path = context.RequireAsset(config, "video", "video file");
         int width = config.Integer("width", 1, 8192, 0);
         int height = config.Integer("height", 1, 8192, 0);
+        bool still = config.Flag("still", false);
         if (path is null || config.Problems.Count > 0) throw new ArgumentException("see the problems above");
         IVideoFrames video;
         try
@@ -61,7 +65,7 @@ public sealed class SimVideoSourceNode : SourceNode
             config.Problem("video", ex.Message);
             throw new ArgumentException(ex.Message);
         }
-        return new SimVideoSourceNode(name, video, width, height, context.Clock);
+        return new SimVideoSourceNode(name, video, width, height, context.Clock, still);
     }
 
     /// <inheritdoc/>
@@ -69,7 +73,7 @@ public sealed class SimVideoSourceNode : SourceNode
     {
         // The first frame is the one the reader decoded when it opened.
         if (_first) _first = false;
-        else _video.Advance();
+        else if (!_still) _video.Advance();
         if (!_video.HasFrame) return CaptureStatus.Failed;
         FrameBuffer slot = Image.Payload.Frame;
         byte* src = (byte*)_video.FrameData;

@@ -1,3 +1,4 @@
+using System;
 using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Timing;
@@ -28,6 +29,8 @@ internal sealed class PatternSource : SourceNode, ITickListener
     public int EndAt { get; set; } = int.MaxValue;
     public int StaleAt { get; set; } = -1;
     public int FlatFrom { get; set; } = int.MaxValue;
+    /// <summary>From this frame on the picture no longer changes (a still scene; still stamped afresh).</summary>
+    public int StillFrom { get; set; } = int.MaxValue;
     public int Captures { get; private set; }
     public bool Started { get; private set; }
     public bool Stopped { get; private set; }
@@ -52,7 +55,7 @@ internal sealed class PatternSource : SourceNode, ITickListener
         if ((f >= FailFrom && f <= FailTo) || (FailEvery > 0 && f % FailEvery == FailEvery - 1)) return CaptureStatus.Failed;
         FrameBuffer frame = Image.Payload.Frame;
         byte[] px = frame.Pixels;
-        for (int i = 0; i < px.Length; i++) px[i] = f >= FlatFrom ? (byte)7 : (byte)(i * 31 + f);
+        for (int i = 0; i < px.Length; i++) px[i] = f >= FlatFrom ? (byte)7 : (byte)(i * 31 + Math.Min(f, StillFrom));
         if (f != StaleAt) CaptureNs = _clock.NowNs();
         frame.CaptureNs = CaptureNs;
         Image.Payload.CaptureNs = CaptureNs;
