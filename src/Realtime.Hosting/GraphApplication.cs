@@ -120,7 +120,7 @@ public sealed class GraphApplication : IRealtimeApplication
             if (overrides.MeasureFloor && FloorEngines(models, overrides.FloorModel) is { } engines) loop.Attach(new ModelFloor(engines, loop));
             if (overrides.Faults is { } faults)
             {
-                if (loop.IsPipelined) throw new ProfileException(context.ProfileSource, new[] { "app.pipeline: fault injection (--inject) watches every stage of a frame on one thread: leave app.pipeline out to inject faults" });
+                if (loop.IsPipelined) throw new ProfileException(context.ProfileSource, new[] { "app.pipeline: fault injection watches every stage of a frame on one thread: leave app.pipeline out to inject faults" });
                 loop.Attach(new FaultInjector(faults));
             }
             return instance;
