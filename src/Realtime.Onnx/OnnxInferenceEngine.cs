@@ -148,6 +148,8 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
 
     /// <summary>The session settings it was loaded with (a twin session, such as the bench's naive one, is created alike).</summary>
     public OnnxSessionSettings Settings { get; private init; } = new();
+    /// <summary>How the model's inputs were bound (the carried state and constant scalars), as loaded.</summary>
+    public OnnxBinding InputBinding { get; private init; } = new();
     /// <summary>The primary input's name (empty when the model has no float input).</summary>
     public string InputName => _primary < 0 ? "" : _inputNames[_primary];
     /// <summary>The primary input's shape.</summary>
@@ -232,7 +234,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
                 if (meta.ElementDataType != TensorElementType.Float)
                     throw new InvalidDataException($"{path}: input '{primary}' is {meta.ElementDataType}, not float");
             }
-            var engine = new OnnxInferenceEngine(path, session, binding) { Settings = settings };
+            var engine = new OnnxInferenceEngine(path, session, binding) { Settings = settings, InputBinding = binding };
             if (binding.ExpectedPrimaryShape is { } expected && !ShapesEqual(engine.InputShape, expected))
             {
                 var ex = new ModelShapeException(path, engine.InputName, engine.InputShape, expected);

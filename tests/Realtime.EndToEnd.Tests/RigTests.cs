@@ -160,4 +160,24 @@ public sealed class RigTests : IClassFixture<RigFixture>
         Assert.InRange(Math.Abs(energy * 1000 / frames - perFrame), 0, 0.05 / frames + 0.0001);
         Assert.True(perFrame > 0);
     }
+
+    [Fact]
+    public void OffloadTakesFramesFromAServerBehindAVethAndNoneUnderNetemDelayOrLoss()
+    {
+        string output = _rig.Output("offload_netem");
+        Assert.True(F("offload_netem", "veth") == "0", output);
+        Assert.True(F("offload_netem", "netem") == "0", output);          // sch_netem: the guest's kernel has it, the host's does not
+        Assert.True(F("offload_netem", "serving") == "1", output);
+        foreach (string s in new[] { "fast", "delay", "loss" })
+        {
+            Assert.True(F("offload_netem", s + "_exit") == "0", output);
+            Assert.Equal(10, N("offload_netem", s + "_frames"));
+            Assert.Equal(0, N("offload_netem", s + "_misses"));
+            Assert.Equal(10, N("offload_netem", s + "_remote") + N("offload_netem", s + "_local") + N("offload_netem", s + "_late") + N("offload_netem", s + "_failed"));
+        }
+        Assert.True(N("offload_netem", "fast_remote") >= 1, output);
+        Assert.Equal(0, N("offload_netem", "delay_remote"));               // 30 s each way past an 18 s budget
+        Assert.Equal(0, N("offload_netem", "loss_remote"));
+        Assert.Equal("0", F("offload_netem", "serve_exit"));
+    }
 }

@@ -14,7 +14,7 @@ RTAPP="${RIG_BIN:-$RIG_ROOT/out/rtapp/rtapp}"
 BOARD="$RIG_ROOT/tests/rig/rig.json"
 MODDIR="$RIG_ROOT/out/rig/modules"
 export RTAPP_ASSETS="$RIG_ASSETS"
-CHECKS="rt_check imu face_tracker servo_sigterm stall_softdog relay_gpio voice_relay pca9685"
+CHECKS="rt_check imu face_tracker servo_sigterm stall_softdog relay_gpio voice_relay pca9685 offload_netem"
 # Frames per face-tracker run: BlazeFace takes seconds a frame under TCG.
 FT_FRAMES=3
 FT_WARMUP=1
@@ -253,6 +253,56 @@ check_voice_relay() {
     # gpiochip0 (the chip the relay opens through its character device) is the rig's: its parent device.
     fact voice_relay gpiochip "$(basename "$(readlink -f /sys/bus/gpio/devices/gpiochip0/..)")"
     fact voice_relay aplay "$(tr '\n' ' ' < "$OUT/voice_relay.aplay")"
+}
+
+# Offload over a network with delay and loss from netem (sch_netem, which the host's kernel lacks):
+# rtapp serve in a network namespace behind a veth pair, the face-presence graph's model node
+# (offload-model) in the root namespace sending its frames there. Single-stream with a 20 s
+# deadline: BlazeFace takes seconds under TCG; the facts are counts (frames remote, local, late,
+# failed, misses) with no delay, with a delay past any budget, and with every packet lost.
+offload_run() {
+    local name="$1" r="$OUT/offload_netem.$1.json"
+    "$RTAPP" run --board "$RIG_ROOT/samples/profiles/face-presence-offload.json" --no-floor --scenario single-stream \
+        --frames "$OFFLOAD_FRAMES" --warmup 1 --report "$r" \
+        --set "app.nodes[blazeface].config.url=http://10.77.0.2:8000/v2/models/blazeface" \
+        --set app.loop.rate_hz=0.05 --set app.loop.deadline_us=20000000 \
+        --set app.nodes[blazeface].config.finish_by_us=18000000 --set app.nodes[blazeface].config.timeout_ms=30000 \
+        --set app.nodes[blazeface].config.probe_every=2 > "$OUT/offload_netem.$name.out" 2>&1
+    fact offload_netem "${name}_exit" "$?"
+    fact offload_netem "${name}_frames" "$(json "$r" frames)"
+    fact offload_netem "${name}_misses" "$(json "$r" deadline_misses)"
+    local k
+    for k in remote local late failed probes round_trips connection_failures; do
+        fact offload_netem "${name}_$k" "$(json "$r" "nodes.blazeface.offload_$k")"
+    done
+}
+OFFLOAD_FRAMES=10
+check_offload_netem() {
+    kmod veth || echo "rig: veth did not load"
+    kmod sch_netem || echo "rig: sch_netem did not load"
+    ip netns add rtoff && ip link add rtoff-h type veth peer name rtoff-s && ip link set rtoff-s netns rtoff \
+        && ip addr add 10.77.0.1/24 dev rtoff-h && ip link set rtoff-h up \
+        && ip netns exec rtoff ip addr add 10.77.0.2/24 dev rtoff-s && ip netns exec rtoff ip link set rtoff-s up \
+        && ip netns exec rtoff ip link set lo up
+    fact offload_netem veth "$?"
+    tc qdisc add dev rtoff-h root netem delay 0ms > "$OUT/offload_netem.tc" 2>&1
+    fact offload_netem netem "$?"
+    ip netns exec rtoff "$RTAPP" serve --model "blazeface=$RIG_ASSETS/models/face_detection_front_128x128_barracuda.onnx" \
+        --listen 10.77.0.2:8000 > "$OUT/offload_netem.serve" 2>&1 &
+    local server=$! i
+    for i in $(seq 1 300); do grep -q "listening on" "$OUT/offload_netem.serve" 2>/dev/null && break; sleep 1; done
+    fact offload_netem serving "$(grep -c "listening on" "$OUT/offload_netem.serve")"
+    offload_run fast
+    # Requests leave the root namespace through rtoff-h: its netem delays (or drops) every one.
+    tc qdisc change dev rtoff-h root netem delay 30000ms >> "$OUT/offload_netem.tc" 2>&1
+    offload_run delay
+    tc qdisc change dev rtoff-h root netem loss 100% >> "$OUT/offload_netem.tc" 2>&1
+    offload_run loss
+    kill -TERM "$server"
+    wait_or_kill "$server" 60
+    fact offload_netem serve_exit "$STATUS"
+    ip netns del rtoff
+    cat "$OUT"/offload_netem.*.out "$OUT/offload_netem.tc" "$OUT/offload_netem.serve" > "$OUT/offload_netem.out" 2>&1
 }
 
 echo "rig guest: kernel $(uname -r), cpus online $(cat /sys/devices/system/cpu/online), isolated $(cat /sys/devices/system/cpu/isolated)"

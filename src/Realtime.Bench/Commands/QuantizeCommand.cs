@@ -103,10 +103,14 @@ internal sealed class QuantizeCommand : HostCommand
         catch (InvalidDataException ex) { throw new ProfileException(modelPath, new[] { Problem(ex.Message, modelPath) }); }
         catch (ArgumentException ex) { throw new UsageException($"--exclude: {Problem(ex.Message, modelPath)}"); }
         var inputs = quantizer.Inputs;
-        if (inputs.Count != 1 || inputs[0].Type?.TensorType?.ElemType != (int)TensorProto.Types.DataType.Float)
+        // A model of several inputs is calibrated as its application binds the others (a carried state, constant scalars): --from-app.
+        if (inputs.Count != 1 && !fromApp)
+            throw new ProfileException(modelPath, new[] { $"the quantizer calibrates a model of several inputs as its application binds them (--from-app); from a recording it takes one float32 input, and this one has {inputs.Count}: {InputList(inputs)}" });
+        if (inputs.Count == 1 && inputs[0].Type?.TensorType?.ElemType != (int)TensorProto.Types.DataType.Float)
             throw new ProfileException(modelPath, new[] { $"the quantizer calibrates models of one float32 input; this one has {inputs.Count}: {InputList(inputs)}" });
         string inputName = inputs[0].Name;
         long[] declared = Dims(inputs[0]);
+        CalibrationFeeds? feeds = null;
 
         long[] shape;
         List<float[]> tensors;
@@ -132,8 +136,14 @@ internal sealed class QuantizeCommand : HostCommand
             };
             using var app = (ApplicationTarget)BenchCommand.Build(setup, BenchScenario.SingleStream, frames, 0, measureFloor: false);
             string appInput;
-            try { tensors = SessionBench.Tensors(app, frames, out appInput); }
+            try { tensors = SessionBench.Tensors(app, frames, out appInput, boundInputs: inputs.Count > 1); }
             catch (UsageException ex) { throw new UsageException($"--from-app {ex.Message}"); }
+            if (inputs.Count > 1 && Has(inputs, appInput))
+            {
+                feeds = Feeds(app.Model.Engine.InputBinding, inputs, appInput, modelPath, app.Demo);
+                foreach (var i in inputs)
+                    if (i.Name == appInput) { inputName = appInput; declared = Dims(i); }
+            }
             if (appInput != inputName)
                 throw new ProfileException(modelPath, new[] { $"input '{inputName}' is not what application '{app.Demo}' feeds (its model '{Path.GetFileName(app.ModelPath)}' takes '{appInput}'): calibrate with the application that runs this model" });
             var engine = app.Model.Engine;
@@ -153,9 +163,11 @@ internal sealed class QuantizeCommand : HostCommand
         QuantizationResult result;
         try
         {
-            ranges = Calibrator.Run(quantizer, inputName, shape, tensors, method, quiet ? null : m => Console.WriteLine("  " + m));
+            ranges = Calibrator.Run(quantizer, inputName, shape, tensors, method, quiet ? null : m => Console.WriteLine("  " + m), feeds);
             var chosen = new Dictionary<string, (float Lo, float Hi)>(StringComparer.Ordinal);
-            foreach (var kv in ranges) chosen[kv.Key] = kv.Value.Chosen(method);
+            // An activation of an If branch no frame took has no range: Quantize leaves its nodes float.
+            foreach (var kv in ranges)
+                if (kv.Value.Count > 0 || !quantizer.InsideBranch(kv.Key)) chosen[kv.Key] = kv.Value.Chosen(method);
             result = quantizer.Quantize(chosen, options);
         }
         catch (InvalidDataException ex) { throw new ProfileException(modelPath, new[] { Problem(ex.Message, modelPath) }); }
@@ -164,7 +176,11 @@ internal sealed class QuantizeCommand : HostCommand
         // The proof that matters: ONNX Runtime loads it and runs a calibration frame.
         try
         {
-            using var engine = OnnxInferenceEngine.Load(outPath, inputName, shape, new OnnxSessionSettings());
+            using var engine = OnnxInferenceEngine.Load(outPath, new OnnxBinding
+            {
+                PrimaryInput = inputName, ExpectedPrimaryShape = shape,
+                Carried = feeds is null ? null : ToCarried(feeds), Scalars = feeds?.Scalars,
+            }, new OnnxSessionSettings());
             tensors[0].CopyTo(engine.Input);
             engine.Run();
         }
@@ -211,6 +227,36 @@ internal sealed class QuantizeCommand : HostCommand
             tensors.Add(tensor);
         }
         return tensors;
+    }
+
+    /// <summary>The application's binding of the model's other inputs; every input but the fed one must be carried or a scalar.</summary>
+    private static CalibrationFeeds Feeds(OnnxBinding binding, IReadOnlyList<ValueInfoProto> inputs, string fed, string modelPath, string demo)
+    {
+        var carried = new List<(string Output, string Input)>();
+        var covered = new HashSet<string>(StringComparer.Ordinal) { fed };
+        if (binding.Carried is { } pairs)
+            foreach (var p in pairs) { carried.Add((p.Output, p.Input)); covered.Add(p.Input); }
+        var scalars = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (binding.Scalars is { } values)
+            foreach (var kv in values) { scalars[kv.Key] = kv.Value; covered.Add(kv.Key); }
+        foreach (var i in inputs)
+            if (!covered.Contains(i.Name))
+                throw new ProfileException(modelPath, new[] { $"input '{i.Name}' is neither what application '{demo}' feeds ('{fed}') nor a state or scalar its model node binds" });
+        return new CalibrationFeeds(carried, scalars);
+    }
+
+    private static bool Has(IReadOnlyList<ValueInfoProto> inputs, string name)
+    {
+        foreach (var i in inputs)
+            if (i.Name == name) return true;
+        return false;
+    }
+
+    private static CarriedTensor[] ToCarried(CalibrationFeeds feeds)
+    {
+        var list = new CarriedTensor[feeds.Carried.Count];
+        for (int i = 0; i < list.Length; i++) list[i] = new CarriedTensor(feeds.Carried[i].Output, feeds.Carried[i].Input);
+        return list;
     }
 
     // The library's "PATH: problem" as the problem alone (the error line names the file once).

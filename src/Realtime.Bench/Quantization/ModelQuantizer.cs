@@ -58,14 +58,23 @@ public sealed class QuantizationResult
 /// biases int32 at input scale × weight scale, and every activation such a node reads or writes gets a
 /// QuantizeLinear/DequantizeLinear pair at its calibrated range (uint8 or int8, asymmetric).
 /// ONNX Runtime's graph optimizer fuses DQ → Conv → Q into QLinearConv (MatMul into QLinearMatMul or
-/// MatMulInteger, Gemm into QGemm), the integer kernels. Only the main graph is quantized; nodes inside
-/// subgraphs (If, Loop, Scan) and every other operator stay float.
+/// MatMulInteger, Gemm into QGemm), the integer kernels. The branches of If nodes are quantized as the
+/// main graph is (weights there are initializers or Constant nodes); their activations are calibrated by
+/// passing them out through each enclosing If (<see cref="CalibrationModel"/>), so a branch the calibration
+/// never took keeps its nodes float. Loop and Scan bodies, recurrent cells (LSTM, GRU, RNN) and every other
+/// operator stay float.
 /// </summary>
 public sealed class ModelQuantizer
 {
     private readonly ModelProto _model;
     private readonly string _path;
+    // Constant tensors by name: the initializers of every graph (main and If branches) and the values of their Constant nodes
+    // (exporters write a branch's weights as Constant nodes); ONNX names are unique across a model's graphs.
     private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
+    private readonly List<GraphProto> _scopes;
+    // Activations produced inside an If branch: calibration may never see them (a branch not taken).
+    private readonly HashSet<string> _subActivations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _calibrationOutputs = new(StringComparer.Ordinal);
     // Reference sets: protobuf messages compare by value, and two nodes can be alike.
     private readonly HashSet<NodeProto> _targets = new(ReferenceEqualityComparer.Instance);
     private readonly List<NodeProto> _carried = new();
@@ -97,41 +106,57 @@ public sealed class ModelQuantizer
         _path = path;
         var graph = model.Graph;
         long opset = OnnxModelFile.DefaultOpset(model);
-        foreach (var init in graph.Initializer) _initializers[init.Name] = init;
+        _scopes = Scopes(graph);
+        foreach (var g in _scopes)
+        {
+            foreach (var init in g.Initializer) _initializers[init.Name] = init;
+            foreach (var n in g.Node)
+                if (n.OpType == "Constant" && n.Output.Count == 1 && Attribute(n, "value") is { T: { } value }) _initializers[n.Output[0]] = value;
+        }
         foreach (var input in graph.Input)
             if (!_initializers.ContainsKey(input.Name)) _graphInputs.Add(input.Name);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var candidates = new List<NodeProto>();
-        foreach (var node in graph.Node)
-        {
-            if (node.Domain is not ("" or "ai.onnx")) continue;
-            if (node.OpType is "Relu" or "Clip" or "MaxPool" ? plan.Carry != CarryMode.ConvOnly : node.OpType is "Add" or "Concat" && plan.Carry == CarryMode.All)
-            {
-                _carried.Add(node);
-                continue;
-            }
-            if (node.OpType is not ("Conv" or "MatMul" or "Gemm")) continue;
-            string? why = Unquantizable(node);
-            if (why is not null)
-            {
-                if (_skipNotes.Count < 5) _skipNotes.Add($"{node.OpType} '{node.Name}' left float: {why}");
-                continue;
-            }
-            candidates.Add(node);
-        }
-        var excluded = Excluded(graph, candidates, plan.Exclude, path);
+        var producedInside = new HashSet<string>(StringComparer.Ordinal);
+        for (int s = 1; s < _scopes.Count; s++)
+            foreach (var n in _scopes[s].Node)
+                foreach (string o in n.Output) producedInside.Add(o);
         int excludedCount = 0;
-        foreach (var node in candidates)
+        var scopeCandidates = new List<List<NodeProto>>();
+        foreach (var g in _scopes)
         {
-            if (excluded.Contains(node))
+            var candidates = new List<NodeProto>();
+            foreach (var node in g.Node)
             {
-                excludedCount++;
-                continue;
+                if (node.Domain is not ("" or "ai.onnx")) continue;
+                if (node.OpType is "Relu" or "Clip" or "MaxPool" ? plan.Carry != CarryMode.ConvOnly : node.OpType is "Add" or "Concat" && plan.Carry == CarryMode.All)
+                {
+                    _carried.Add(node);
+                    continue;
+                }
+                if (node.OpType is not ("Conv" or "MatMul" or "Gemm")) continue;
+                string? why = Unquantizable(node);
+                if (why is not null)
+                {
+                    if (_skipNotes.Count < 5) _skipNotes.Add($"{node.OpType} '{node.Name}' left float: {why}");
+                    continue;
+                }
+                candidates.Add(node);
             }
-            _targets.Add(node);
-            foreach (string t in ActivationsOf(node))
-                if (seen.Add(t)) _activations.Add(t);
+            scopeCandidates.Add(candidates);
         }
+        var excluded = Excluded(_scopes, scopeCandidates, plan.Exclude, path);
+        foreach (var candidates in scopeCandidates)
+            foreach (var node in candidates)
+            {
+                if (excluded.Contains(node))
+                {
+                    excludedCount++;
+                    continue;
+                }
+                _targets.Add(node);
+                foreach (string t in ActivationsOf(node))
+                    if (seen.Add(t)) _activations.Add(t);
+            }
         for (int i = _carried.Count - 1; i >= 0; i--)
             if (excluded.Contains(_carried[i])) _carried.RemoveAt(i);
         if (excludedCount > 0) _skipNotes.Insert(0, $"{excludedCount} Conv/MatMul/Gemm node(s) left float as excluded");
@@ -143,15 +168,17 @@ public sealed class ModelQuantizer
             foreach (var n in graph.Node) Count(ops, n.OpType);
             string reason = _skipNotes.Count > 0 ? $"; {string.Join("; ", _skipNotes)}" : "";
             var inner = new SortedDictionary<string, int>(StringComparer.Ordinal);
-            foreach (var n in graph.Node) CountSubgraphs(n, inner);
-            // Static ranges come from the float model's outputs; a subgraph's values are not values of the main graph, so calibration cannot read them.
+            foreach (var g in _scopes)
+                foreach (var n in g.Node) CountSubgraphs(n, inner, loopsOnly: true);
+            // A Loop or Scan body runs once per iteration: its values cannot be passed out whole as an If branch's can.
             string sub = inner.Count > 0
-                ? $"; inside its subgraphs (If/Loop/Scan bodies): {Describe(inner)}, left float: the activations there are no values of the main graph, so calibration on the model's outputs cannot see them"
+                ? $"; inside Loop/Scan bodies: {Describe(inner)}, left float: a body's values change every iteration, so calibration cannot observe them from outside"
                 : "";
-            throw new InvalidDataException($"{path}: nothing to quantize: no Conv, MatMul or Gemm with constant float weights in the main graph (its operators: {Describe(ops)}){sub}{reason}");
+            throw new InvalidDataException($"{path}: nothing to quantize: no Conv, MatMul or Gemm with constant float weights in the main graph or its If branches (its operators: {Describe(ops)}){sub}{reason}");
         }
         // A carried node joins when its data inputs are computed float tensors (Clip's bounds are not data; a Concat of shapes is int64).
-        var floats = FloatTensors(graph);
+        var floats = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var g in _scopes) FloatTensors(g, floats);
         foreach (var node in _carried)
         {
             int data = node.OpType == "Clip" ? 1 : node.Input.Count;
@@ -165,6 +192,8 @@ public sealed class ModelQuantizer
             if (seen.Add(node.Output[0])) _activations.Add(node.Output[0]);
             _carriedOk.Add(node);
         }
+        foreach (string t in _activations)
+            if (producedInside.Contains(t)) _subActivations.Add(t);
         if (opset < 10) throw new InvalidDataException($"{path}: opset {opset}: QuantizeLinear/DequantizeLinear need opset 10 or later (export the model at opset 13)");
         if (_graphInputs.Count == 0) throw new InvalidDataException($"{path}: the graph has no input");
     }
@@ -190,18 +219,85 @@ public sealed class ModelQuantizer
     /// <summary>Nodes that will be quantized.</summary>
     public int TargetCount => _targets.Count;
 
-    /// <summary>The model with every activation to calibrate added as a graph output (float32), serialized, for a calibration session.</summary>
+    /// <summary>
+    /// The model with every activation to calibrate added as a graph output (float32), serialized, for a calibration session;
+    /// <see cref="CalibrationOutput"/> names the output that carries each. An activation inside an If branch is passed out
+    /// as a new output of that branch and of its If (the other branch gives an empty tensor), up to the main graph: empty
+    /// after a run means the branch was not taken.
+    /// </summary>
     public byte[] CalibrationModel()
     {
         var copy = _model.Clone();
+        var names = new UniqueNames(copy.Graph);
+        var wanted = new HashSet<string>(_activations, StringComparer.Ordinal);
+        var map = Expose(copy.Graph, wanted, names);
         var outputs = new HashSet<string>(StringComparer.Ordinal);
         foreach (var o in copy.Graph.Output) outputs.Add(o.Name);
+        _calibrationOutputs.Clear();
         foreach (string t in _activations)
         {
-            if (outputs.Contains(t) || _graphInputs.Contains(t)) continue;
-            copy.Graph.Output.Add(new ValueInfoProto { Name = t, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } } });
+            if (_graphInputs.Contains(t)) continue;
+            string name = map.TryGetValue(t, out string? m) ? m : t;
+            _calibrationOutputs[t] = name;
+            if (outputs.Add(name)) copy.Graph.Output.Add(FloatValue(name));
         }
         return copy.ToByteArray();
+    }
+
+    /// <summary>The output of <see cref="CalibrationModel"/> that carries <paramref name="activation"/> (not a graph input).</summary>
+    public string CalibrationOutput(string activation) => _calibrationOutputs.TryGetValue(activation, out string? name) ? name : activation;
+
+    /// <summary>Whether <paramref name="activation"/> is computed inside an If branch (calibration may never take it).</summary>
+    public bool InsideBranch(string activation) => _subActivations.Contains(activation);
+
+    private static ValueInfoProto FloatValue(string name) =>
+        new() { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } } };
+
+    /// <summary>For each wanted tensor computed in <paramref name="graph"/> or its If branches, the name of a value of <paramref name="graph"/> that carries it out.</summary>
+    private static Dictionary<string, string> Expose(GraphProto graph, HashSet<string> wanted, UniqueNames names)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var n in graph.Node)
+            foreach (string o in n.Output)
+                if (wanted.Contains(o)) map[o] = o;
+        foreach (var n in graph.Node)
+        {
+            if (n.OpType != "If") continue;
+            GraphProto? thenG = null, elseG = null;
+            foreach (var a in n.Attribute)
+            {
+                if (a.Name == "then_branch") thenG = a.G;
+                else if (a.Name == "else_branch") elseG = a.G;
+            }
+            if (thenG is null || elseG is null) continue;
+            var fromThen = Expose(thenG, wanted, names);
+            var fromElse = Expose(elseG, wanted, names);
+            var keys = new List<string>(fromThen.Keys);
+            foreach (string k in fromElse.Keys)
+                if (!fromThen.ContainsKey(k)) keys.Add(k);
+            foreach (string k in keys)
+            {
+                thenG.Output.Add(FloatValue(fromThen.TryGetValue(k, out string? t) ? t : Empty(thenG, names, k)));
+                elseG.Output.Add(FloatValue(fromElse.TryGetValue(k, out string? e) ? e : Empty(elseG, names, k)));
+                string outer = names.Make(k + "_passed_out");
+                n.Output.Add(outer);
+                map[k] = outer;
+            }
+        }
+        return map;
+    }
+
+    /// <summary>A Constant node in <paramref name="graph"/> giving an empty float tensor: the branch's value for an activation of the other branch.</summary>
+    private static string Empty(GraphProto graph, UniqueNames names, string activation)
+    {
+        string name = names.Make(activation + "_not_taken");
+        var c = new NodeProto { OpType = "Constant", Name = names.Make(name + "_Constant") };
+        c.Output.Add(name);
+        var value = new TensorProto { DataType = (int)TensorProto.Types.DataType.Float };
+        value.Dims.Add(0);
+        c.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = value });
+        graph.Node.Add(c);
+        return name;
     }
 
     /// <summary>
@@ -212,8 +308,14 @@ public sealed class ModelQuantizer
     {
         ArgumentNullException.ThrowIfNull(ranges);
         ArgumentNullException.ThrowIfNull(options);
+        // A branch the calibration never took has no ranges: its nodes stay float (an activation of the main graph must have one).
+        var missing = new HashSet<string>(StringComparer.Ordinal);
         foreach (string t in _activations)
-            if (!ranges.ContainsKey(t)) throw new ArgumentException($"no calibrated range for activation {t}", nameof(ranges));
+            if (!ranges.ContainsKey(t))
+            {
+                if (!_subActivations.Contains(t)) throw new ArgumentException($"no calibrated range for activation {t}", nameof(ranges));
+                missing.Add(t);
+            }
         var model = _model.Clone();
         var graph = model.Graph;
         var result = new QuantizationResult { Model = model };
@@ -234,19 +336,42 @@ public sealed class ModelQuantizer
         }
         if (model.IrVersion < 7) model.IrVersion = 7;
 
-        // Indices into the copy's node list: the plan was made on the original.
-        var targetIndex = new HashSet<int>();
-        var carriedIndex = new HashSet<int>();
-        for (int i = 0; i < _model.Graph.Node.Count; i++)
-        {
-            if (_targets.Contains(_model.Graph.Node[i])) targetIndex.Add(i);
-            else if (_carriedOk.Contains(_model.Graph.Node[i])) carriedIndex.Add(i);
-        }
+        // Indices into the copies of the graphs (main, then If branches in the same order): the plan was made on the original.
+        var scopes = Scopes(graph);
+        var targetIndex = new HashSet<(int, int)>();
+        var carriedIndex = new HashSet<(int, int)>();
+        var used = new List<string>();
+        var usedSet = new HashSet<string>(StringComparer.Ordinal);
+        int untaken = 0;
+        for (int s = 0; s < _scopes.Count; s++)
+            for (int i = 0; i < _scopes[s].Node.Count; i++)
+            {
+                var n = _scopes[s].Node[i];
+                bool target = _targets.Contains(n);
+                if (!target && !_carriedOk.Contains(n)) continue;
+                var acts = target ? new List<string>(ActivationsOf(n)) : CarriedActivations(n);
+                bool ranged = true;
+                foreach (string t in acts) ranged &= !missing.Contains(t);
+                if (!ranged)
+                {
+                    if (target) untaken++;
+                    continue;
+                }
+                (target ? targetIndex : carriedIndex).Add((s, i));
+                foreach (string t in acts)
+                    if (usedSet.Add(t)) used.Add(t);
+            }
+        if (untaken > 0) result.Notes.Add($"{untaken} Conv/MatMul/Gemm node(s) left float in If branches the calibration frames never took");
+        var recurrent = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var g in scopes)
+            foreach (var n in g.Node)
+                if (n.OpType is "LSTM" or "GRU" or "RNN") Count(recurrent, n.OpType);
+        if (recurrent.Count > 0) result.Notes.Add($"{Describe(recurrent)} left float: recurrent cells are not quantized (ONNX Runtime fuses no QDQ {string.Join("/", recurrent.Keys)} into an integer kernel)");
 
         var names = new UniqueNames(graph);
         var scales = new Dictionary<string, (float Scale, int Zero)>(StringComparer.Ordinal);
         var dataType = options.SignedActivations ? TensorProto.Types.DataType.Int8 : TensorProto.Types.DataType.Uint8;
-        foreach (string t in _activations)
+        foreach (string t in used)
         {
             var (lo, hi) = ranges[t];
             scales[t] = ActivationScale(lo, hi, options.SignedActivations);
@@ -254,63 +379,73 @@ public sealed class ModelQuantizer
 
         // Every activation gets one Q → DQ pair: produced tensors keep their name at the DQ's output (the producer writes
         // NAME_prequant), so every consumer and graph output reads the fake-quantized value unchanged in name; graph inputs
-        // are fed as they are, and the quantized nodes read NAME_dequant.
+        // are fed as they are, and the quantized nodes read NAME_dequant. The pair sits in the graph that computes the tensor.
         var inputDequant = new Dictionary<string, string>(StringComparer.Ordinal);
-        var nodes = new List<NodeProto>();
-        foreach (string t in _activations)
+        var inputNodes = new List<NodeProto>();
+        foreach (string t in used)
         {
             if (!_graphInputs.Contains(t)) continue;
             string dq = names.Make(t + "_dequant");
-            nodes.AddRange(QdqPair(graph, names, t, dq, scales[t], dataType));
+            inputNodes.AddRange(QdqPair(graph, names, t, dq, scales[t], dataType));
             inputDequant[t] = dq;
         }
-        var activations = new HashSet<string>(_activations, StringComparer.Ordinal);
         var weightUses = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var n in graph.Node)
-            foreach (string i in n.Input) weightUses[i] = weightUses.GetValueOrDefault(i) + 1;
+        foreach (var g in scopes)
+            foreach (var n in g.Node)
+                foreach (string i in n.Input) weightUses[i] = weightUses.GetValueOrDefault(i) + 1;
         var removed = new HashSet<string>(StringComparer.Ordinal);
 
-        for (int i = 0; i < graph.Node.Count; i++)
+        for (int s = 0; s < scopes.Count; s++)
         {
-            var node = graph.Node[i];
-            bool target = targetIndex.Contains(i);
-            if (target)
+            var g = scopes[s];
+            var nodes = s == 0 ? new List<NodeProto>(inputNodes) : new List<NodeProto>();
+            for (int i = 0; i < g.Node.Count; i++)
             {
-                float inputScale = scales[node.Input[0]].Scale;
-                for (int k = 0; k < node.Input.Count; k++)
-                    if (inputDequant.TryGetValue(node.Input[k], out string? dq)) node.Input[k] = dq;
-                nodes.AddRange(QuantizeWeights(graph, names, node, inputScale, perChannel, weightUses, removed));
-                Count(result.Quantized, node.OpType);
+                var node = g.Node[i];
+                if (targetIndex.Contains((s, i)))
+                {
+                    float inputScale = scales[node.Input[0]].Scale;
+                    for (int k = 0; k < node.Input.Count; k++)
+                        if (inputDequant.TryGetValue(node.Input[k], out string? dq)) node.Input[k] = dq;
+                    nodes.AddRange(QuantizeWeights(g, names, node, inputScale, perChannel, weightUses, removed));
+                    Count(result.Quantized, node.OpType);
+                }
+                else if (carriedIndex.Contains((s, i)))
+                {
+                    for (int k = 0; k < node.Input.Count; k++)
+                        if (inputDequant.TryGetValue(node.Input[k], out string? dq)) node.Input[k] = dq;
+                    Count(result.Carried, node.OpType);
+                }
+                else if (node.OpType is not ("Constant" or "If")) Count(result.LeftFloat, node.OpType);
+                var after = new List<NodeProto>();
+                for (int k = 0; k < node.Output.Count; k++)
+                {
+                    string o = node.Output[k];
+                    if (!usedSet.Contains(o) || _graphInputs.Contains(o)) continue;
+                    string pre = names.Make(o + "_prequant");
+                    node.Output[k] = pre;
+                    after.AddRange(QdqPair(g, names, pre, o, scales[o], dataType));
+                }
+                nodes.Add(node);
+                nodes.AddRange(after);
             }
-            else if (carriedIndex.Contains(i))
-            {
-                for (int k = 0; k < node.Input.Count; k++)
-                    if (inputDequant.TryGetValue(node.Input[k], out string? dq)) node.Input[k] = dq;
-                Count(result.Carried, node.OpType);
-            }
-            else if (node.OpType != "Constant") Count(result.LeftFloat, node.OpType);
-            var after = new List<NodeProto>();
-            for (int k = 0; k < node.Output.Count; k++)
-            {
-                string o = node.Output[k];
-                if (!activations.Contains(o) || _graphInputs.Contains(o)) continue;
-                string pre = names.Make(o + "_prequant");
-                node.Output[k] = pre;
-                after.AddRange(QdqPair(graph, names, pre, o, scales[o], dataType));
-            }
-            nodes.Add(node);
-            nodes.AddRange(after);
+            g.Node.Clear();
+            g.Node.AddRange(nodes);
         }
-        graph.Node.Clear();
-        graph.Node.AddRange(nodes);
         if (removed.Count > 0)
         {
-            for (int i = graph.Initializer.Count - 1; i >= 0; i--)
-                if (removed.Contains(graph.Initializer[i].Name)) graph.Initializer.RemoveAt(i);
+            // A float weight every reader of which now reads its int8 copy goes: an initializer, or the Constant node that gave it.
+            foreach (var g in scopes)
+            {
+                for (int i = g.Initializer.Count - 1; i >= 0; i--)
+                    if (removed.Contains(g.Initializer[i].Name)) g.Initializer.RemoveAt(i);
+                for (int i = g.Node.Count - 1; i >= 0; i--)
+                    if (g.Node[i].OpType == "Constant" && g.Node[i].Output.Count == 1 && removed.Contains(g.Node[i].Output[0])) g.Node.RemoveAt(i);
+            }
             for (int i = graph.Input.Count - 1; i >= 0; i--)
                 if (removed.Contains(graph.Input[i].Name)) graph.Input.RemoveAt(i);
         }
-        result.Activations = _activations.Count;
+        result.Activations = used.Count;
         if (!options.PerChannel) result.Notes.Add("weights per tensor (per-channel quantization gives Conv one scale per output channel)");
         return result;
     }
@@ -333,10 +468,9 @@ public sealed class ModelQuantizer
     /// through the nodes in order: most operators give their first input's type; comparisons, shapes,
     /// indices and casts to other types do not give float; Constant and ConstantOfShape give their value's.
     /// </summary>
-    private static HashSet<string> FloatTensors(GraphProto graph)
+    private static void FloatTensors(GraphProto graph, HashSet<string> floats)
     {
         const int Float = (int)TensorProto.Types.DataType.Float;
-        var floats = new HashSet<string>(StringComparer.Ordinal);
         foreach (var i in graph.Input)
             if (i.Type?.TensorType?.ElemType == Float) floats.Add(i.Name);
         foreach (var i in graph.Initializer)
@@ -357,7 +491,22 @@ public sealed class ModelQuantizer
             if (isFloat && n.OpType == "Split") foreach (string o in n.Output) floats.Add(o);
             else if (isFloat && n.Output.Count > 0) floats.Add(n.Output[0]);
         }
-        return floats;
+    }
+
+    /// <summary>The main graph, then every If branch (pre-order, nested ones after their If's graph): the same order on a copy.</summary>
+    private static List<GraphProto> Scopes(GraphProto main)
+    {
+        var scopes = new List<GraphProto>();
+        void Walk(GraphProto g)
+        {
+            scopes.Add(g);
+            foreach (var n in g.Node)
+                if (n.OpType == "If" && n.Domain is "" or "ai.onnx")
+                    foreach (var a in n.Attribute)
+                        if (a.G is not null && a.Name is "then_branch" or "else_branch") Walk(a.G);
+        }
+        Walk(main);
+        return scopes;
     }
 
     private static AttributeProto? Attribute(NodeProto node, string name)
@@ -367,48 +516,58 @@ public sealed class ModelQuantizer
         return null;
     }
 
-    /// <summary>The nodes <paramref name="exclude"/> names (node names or <see cref="QuantizePlan.ExcludeWords"/>), found among <paramref name="graph"/>'s nodes.</summary>
-    private static HashSet<NodeProto> Excluded(GraphProto graph, List<NodeProto> candidates, IReadOnlyList<string> exclude, string path)
+    /// <summary>The nodes <paramref name="exclude"/> names: node names (in any of <paramref name="scopes"/>) or <see cref="QuantizePlan.ExcludeWords"/> (applied to each graph on its own).</summary>
+    private HashSet<NodeProto> Excluded(List<GraphProto> scopes, List<List<NodeProto>> scopeCandidates, IReadOnlyList<string> exclude, string path)
     {
         var excluded = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
         if (exclude.Count == 0) return excluded;
-        var candidateSet = new HashSet<NodeProto>(candidates, ReferenceEqualityComparer.Instance);
+        var all = new List<NodeProto>();
+        foreach (var c in scopeCandidates) all.AddRange(c);
         foreach (string name in exclude)
         {
-            switch (name)
+            if (name is "first" or "depthwise" or "heads")
             {
-                case "first":
-                    if (candidates.Count > 0) excluded.Add(candidates[0]);
-                    continue;
-                case "depthwise":
-                    foreach (var n in candidates)
-                        if (n.OpType == "Conv" && Attribute(n, "group") is { I: > 1 } g && IsDepthwise(graph, n, g.I)) excluded.Add(n);
-                    continue;
-                case "heads":
-                    excluded.UnionWith(Heads(graph, candidateSet));
-                    continue;
+                // The words apply to each graph on its own: an If branch has its own first layer and output layers.
+                for (int s = 0; s < scopes.Count; s++) excluded.UnionWith(ExcludedIn(scopes[s], scopeCandidates[s], name));
+                continue;
             }
             bool found = false;
-            foreach (var n in graph.Node)
-                if (n.Name == name) { excluded.Add(n); found = true; }
+            foreach (var g in scopes)
+                foreach (var n in g.Node)
+                    if (n.Name == name) { excluded.Add(n); found = true; }
             if (!found)
             {
                 var examples = new List<string>();
-                foreach (var n in candidates)
+                foreach (var n in all)
                     if (examples.Count < 3 && n.Name.Length > 0) examples.Add(n.Name);
-                throw new ArgumentException($"{path}: no node named '{name}' in the main graph (exclude takes node names, e.g. {string.Join(", ", examples)}, or {string.Join(", ", QuantizePlan.ExcludeWords)})");
+                throw new ArgumentException($"{path}: no node named '{name}' in the model (exclude takes node names, e.g. {string.Join(", ", examples)}, or {string.Join(", ", QuantizePlan.ExcludeWords)})");
             }
         }
         return excluded;
     }
 
-    /// <summary>Whether Conv <paramref name="node"/> of <paramref name="group"/> groups has one input channel per group (its weight [M, 1, ...]).</summary>
-    private static bool IsDepthwise(GraphProto graph, NodeProto node, long group)
+    private HashSet<NodeProto> ExcludedIn(GraphProto graph, List<NodeProto> candidates, string word)
     {
-        foreach (var init in graph.Initializer)
-            if (init.Name == node.Input[1]) return init.Dims.Count >= 2 && init.Dims[1] == 1 && init.Dims[0] % group == 0;
-        return false;
+        var excluded = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
+        switch (word)
+        {
+            case "first":
+                if (candidates.Count > 0) excluded.Add(candidates[0]);
+                break;
+            case "depthwise":
+                foreach (var n in candidates)
+                    if (n.OpType == "Conv" && Attribute(n, "group") is { I: > 1 } g && IsDepthwise(n, g.I)) excluded.Add(n);
+                break;
+            case "heads":
+                excluded.UnionWith(Heads(graph, new HashSet<NodeProto>(candidates, ReferenceEqualityComparer.Instance)));
+                break;
+        }
+        return excluded;
     }
+
+    /// <summary>Whether Conv <paramref name="node"/> of <paramref name="group"/> groups has one input channel per group (its weight [M, 1, ...]).</summary>
+    private bool IsDepthwise(NodeProto node, long group) =>
+        _initializers.TryGetValue(node.Input[1], out var w) && w.Dims.Count >= 2 && w.Dims[1] == 1 && w.Dims[0] % group == 0;
 
     /// <summary>The nodes of <paramref name="quantizable"/> after which no other of them runs on their result: the model's output layers.</summary>
     private static List<NodeProto> Heads(GraphProto graph, HashSet<NodeProto> quantizable)
@@ -430,8 +589,10 @@ public sealed class ModelQuantizer
     }
 
     /// <summary>Counts the Conv, MatMul, Gemm and recurrent nodes in <paramref name="node"/>'s subgraphs (and theirs).</summary>
-    private static void CountSubgraphs(NodeProto node, SortedDictionary<string, int> counts)
+    private static void CountSubgraphs(NodeProto node, SortedDictionary<string, int> counts, bool loopsOnly = false)
     {
+        // If branches are scopes of their own (Scopes); with loopsOnly only what sits inside Loop and Scan bodies counts.
+        if (loopsOnly && node.OpType == "If") return;
         foreach (var a in node.Attribute)
         {
             var graphs = new List<GraphProto>(a.Graphs);
@@ -457,7 +618,7 @@ public sealed class ModelQuantizer
             if (!_initializers.ContainsKey(node.Input[1])) return null;
         }
         else if (_initializers.ContainsKey(node.Input[0])) return "its input is a constant";
-        if (!_initializers.TryGetValue(node.Input[weightAt], out var w)) return "its weight is not an initializer (computed, or a Constant node)";
+        if (!_initializers.TryGetValue(node.Input[weightAt], out var w)) return "its weight is not a constant (an initializer or a Constant node): it is computed";
         if (w.DataType != (int)TensorProto.Types.DataType.Float) return $"its weight is {(TensorProto.Types.DataType)w.DataType}, not float";
         if (w.DataLocation == TensorProto.Types.DataLocation.External) return "its weight is stored outside the model file";
         if (ElementCount(w) is not long n || n == 0) return "its weight's dims are invalid";
@@ -479,6 +640,16 @@ public sealed class ModelQuantizer
             if (node.OpType == "Conv" && (b.Dims.Count != 1 || b.Dims[0] != w.Dims[0])) return "its bias does not match its output channels";
         }
         return null;
+    }
+
+    /// <summary>What a carried node reads (its data inputs: Clip's bounds are not) and writes.</summary>
+    private static List<string> CarriedActivations(NodeProto node)
+    {
+        var list = new List<string>();
+        int data = node.OpType == "Clip" ? 1 : node.Input.Count;
+        for (int k = 0; k < data && k < node.Input.Count; k++) list.Add(node.Input[k]);
+        list.Add(node.Output[0]);
+        return list;
     }
 
     private IEnumerable<string> ActivationsOf(NodeProto node)
@@ -586,6 +757,7 @@ public sealed class ModelQuantizer
         moved = 0;
         long opset = OnnxModelFile.DefaultOpset(model);
         if (opset < 11) return "the meaning of operators revised in opsets 11 to 13 (re-export at opset 13 for per-channel weights)";
+        if (Scopes(model.Graph).Count > 1) return "the operators inside its If branches (re-export at opset 13 for per-channel weights)";
         foreach (var n in model.Graph.Node)
             if (n.Domain is "" or "ai.onnx" && n.OpType is "Softmax" or "LogSoftmax" or "Hardmax") return $"{n.OpType}'s axis semantics (node '{n.Name}')";
         var names = new UniqueNames(model.Graph);
@@ -670,7 +842,9 @@ public sealed class ModelQuantizer
     {
         private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
-        public UniqueNames(GraphProto graph)
+        public UniqueNames(GraphProto graph) => Add(graph);
+
+        private void Add(GraphProto graph)
         {
             foreach (var i in graph.Initializer) _used.Add(i.Name);
             foreach (var i in graph.Input) _used.Add(i.Name);
@@ -680,6 +854,12 @@ public sealed class ModelQuantizer
                 _used.Add(n.Name);
                 foreach (string s in n.Input) _used.Add(s);
                 foreach (string s in n.Output) _used.Add(s);
+                // Names are unique across a model's graphs: a new name must not be one of a subgraph's either.
+                foreach (var a in n.Attribute)
+                {
+                    if (a.G is not null) Add(a.G);
+                    foreach (var g in a.Graphs) Add(g);
+                }
             }
         }
 

@@ -95,14 +95,19 @@ public static class SessionBench
     /// untimed): the frames every lane runs, for any application whose model takes one float32
     /// tensor. <paramref name="inputName"/> is the model's name of that input.
     /// </summary>
-    public static List<float[]> Tensors(ApplicationTarget target, int count, out string inputName)
+    public static List<float[]> Tensors(ApplicationTarget target, int count, out string inputName) => Tensors(target, count, out inputName, false);
+
+    /// <summary>As <see cref="Tensors(ApplicationTarget, int, out string)"/>; with <paramref name="boundInputs"/> a model whose other inputs are bound (a carried state, constant scalars) gives its one fed input.</summary>
+    public static List<float[]> Tensors(ApplicationTarget target, int count, out string inputName, bool boundInputs)
     {
         ArgumentNullException.ThrowIfNull(target);
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "at least one frame");
         var model = target.Model;
         Realtime.Core.Graph.TensorPayload? fed = null;
         // The lanes feed one input: a model with others (a recurrent state, a constant sample rate) cannot be run alone here.
-        if (model.Engine.InputNames is { Count: not 1 } all)
+        var binding = model.Engine.InputBinding;
+        int bound = boundInputs ? (binding.Carried?.Count ?? 0) + (binding.Scalars?.Count ?? 0) : 0;
+        if (model.Engine.InputNames is { Count: var n } all && n - bound != 1)
             throw new UsageException($"runs a model of one input; model '{model.Name}' ({Path.GetFileName(model.Path)}) has {all.Count}: {string.Join(", ", all)}");
         if (model.Inputs is { } inputs)
         {
@@ -114,9 +119,9 @@ public static class SessionBench
         else
         {
             var names = model.Engine.InputNames;
-            if (names.Count != 1)
+            if (names.Count - bound != 1)
                 throw new UsageException($"runs a model of one input; model '{model.Name}' ({Path.GetFileName(model.Path)}) has {names.Count}: {string.Join(", ", names)}");
-            inputName = names[0];
+            inputName = bound > 0 ? model.Engine.InputName : names[0];
         }
         var loop = target.Application.Loop;
         var tensors = new List<float[]>(count);

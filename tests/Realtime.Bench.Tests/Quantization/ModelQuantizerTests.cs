@@ -337,17 +337,90 @@ public sealed class ModelQuantizerTests : IDisposable
         Assert.Contains("is a folder", Assert.Throws<InvalidDataException>(() => OnnxModelFile.Read(_dir)).Message);
     }
 
-    [Fact]
-    public void AModelWithoutConvMatMulOrGemmIsRefusedWithItsOperators()
+    /// <summary>Silero's window at 16 kHz: chunk <paramref name="i"/>'s 512 samples after the 64 before them (zeros before the start), as the voice relay's graph cuts them.</summary>
+    private static float[] SpeechWindow(float[] samples, int i)
     {
-        // Silero's main graph is an If whose branches hold the network: nothing at the top to quantize.
+        var w = new float[VadVariantBench.Context + VadVariantBench.Chunk];
+        int start = i * VadVariantBench.Chunk - VadVariantBench.Context;
+        for (int k = 0; k < w.Length; k++) w[k] = start + k >= 0 ? samples[start + k] : 0f;
+        return w;
+    }
+
+    private static OnnxBinding SileroBinding => new()
+    {
+        PrimaryInput = "input",
+        Scalars = new Dictionary<string, double> { ["sr"] = 16000 },
+        Carried = new[] { new CarriedTensor("stateN", "state") },
+    };
+
+    /// <summary>The speech probability of every chunk of <paramref name="windows"/>, the state carried from one to the next; the ONNX Runtime operator types when <paramref name="profile"/>.</summary>
+    private float[] SpeechProbabilities(string model, List<float[]> windows, bool profile, out List<string> ops)
+    {
+        var p = new float[windows.Count];
+        ops = new List<string>();
+        var settings = profile ? new OnnxSessionSettings { ProfilePathPrefix = Path.Combine(_dir, Path.GetFileNameWithoutExtension(model)) } : new OnnxSessionSettings();
+        string? trace = null;
+        using (var engine = OnnxInferenceEngine.Load(model, SileroBinding, settings))
+        {
+            int output = engine.OutputIndex("output");
+            for (int i = 0; i < windows.Count; i++)
+            {
+                windows[i].CopyTo(engine.Input);
+                engine.Run();
+                p[i] = engine.Output(output)[0];
+            }
+            if (profile) trace = engine.EndProfiling();
+        }
+        if (trace is not null)
+            foreach (var t in OrtTrace.Read(trace, windows.Count).OpTypes) ops.Add(t.OpType);
+        return p;
+    }
+
+    [Fact]
+    public void SileroIsQuantizedInsideItsIfBranchesAndDecidesSpeechAsTheFloatModelDoes()
+    {
+        // Silero's main graph is one If on the sample rate: the network (STFT Conv, four encoder Convs, an LSTM, the
+        // decoder Conv) is in each branch, its weights Constant nodes there.
         string silero = TestAssets.Get("models/silero_vad.onnx");
-        var ex = Assert.Throws<InvalidDataException>(() => new ModelQuantizer(OnnxModelFile.Read(silero), silero));
-        Assert.Contains("nothing to quantize", ex.Message);
-        Assert.Contains("If 1", ex.Message);
-        // What is inside the branches, and why it stays float.
-        Assert.Contains("inside its subgraphs (If/Loop/Scan bodies): ", ex.Message);
-        Assert.Contains("LSTM", ex.Message);
+        var quantizer = new ModelQuantizer(OnnxModelFile.Read(silero), silero);
+        // Per branch: the STFT and the four encoder Convs; the decoder Conv is the branch's head (left float by default).
+        Assert.Equal(10, quantizer.TargetCount);
+
+        var speech = Realtime.Core.Audio.SpeechRecording.Load(TestAssets.SpeechRelay);
+        int chunks = speech.Samples.Length / VadVariantBench.Chunk;
+        var windows = new List<float[]>(chunks);
+        for (int i = 0; i < chunks; i++) windows.Add(SpeechWindow(speech.Samples, i));
+        // Calibrated on the first 300 chunks (9.6 s) in order, the state carried as the application carries it, at 16 kHz.
+        var feeds = new CalibrationFeeds(new[] { ("stateN", "state") }, new Dictionary<string, double> { ["sr"] = 16000 });
+        var ranges = Calibrator.Run(quantizer, "input", new long[] { 1, windows[0].Length }, windows.GetRange(0, Math.Min(300, chunks)), CalibrationMethod.Percentile, null, feeds);
+        var chosen = new Dictionary<string, (float Lo, float Hi)>(StringComparer.Ordinal);
+        int unobserved = 0;
+        foreach (var kv in ranges)
+        {
+            if (kv.Value.Count == 0) { Assert.True(quantizer.InsideBranch(kv.Key), kv.Key); unobserved++; continue; }
+            chosen[kv.Key] = kv.Value.Chosen(CalibrationMethod.Percentile);
+        }
+        // The 8 kHz branch never ran: its activations have no range, so its five Convs stay float.
+        Assert.True(unobserved > 0);
+        var result = quantizer.Quantize(chosen, new QuantizeOptions(PerChannel: true, SignedActivations: false));
+        Assert.Equal(5, result.Quantized["Conv"]);
+        Assert.Equal(2 + 5, result.LeftFloat["Conv"]);
+        Assert.Equal(4, result.LeftFloat["LSTM"]);
+        Assert.Contains(result.Notes, n => n.StartsWith("5 Conv/MatMul/Gemm node(s) left float in If branches", StringComparison.Ordinal));
+        Assert.Contains(result.Notes, n => n.StartsWith("LSTM 4 left float", StringComparison.Ordinal));
+        string int8 = Path.Combine(_dir, "silero.int8.onnx");
+        OnnxModelFile.Write(result.Model, int8);
+
+        // ONNX Runtime loads it with the same binding and runs the taken branch's convolutions as integer kernels.
+        float[] fp32 = SpeechProbabilities(silero, windows, profile: false, out _);
+        float[] q = SpeechProbabilities(int8, windows, profile: true, out var ops);
+        Assert.Contains("QLinearConv", ops);
+
+        // Decisions (probability >= 0.5) chunk by chunk on the whole recording, as the variant table compares them.
+        var agreement = VadVariantBench.Compare(fp32, q);
+        Assert.Equal(chunks, agreement.Chunks);
+        Assert.True(agreement.BothSpeech >= 50, $"both heard speech in {agreement.BothSpeech} chunks");
+        Assert.True(agreement.OnlyReference + agreement.OnlyVariant <= chunks / 20, $"{agreement.OnlyReference + agreement.OnlyVariant} of {chunks} decisions differ");
     }
 
     [Fact]
