@@ -173,9 +173,13 @@ public sealed class RigTests : IClassFixture<RigFixture>
             Assert.True(F("offload_netem", s + "_exit") == "0", output);
             Assert.Equal(10, N("offload_netem", s + "_frames"));
             Assert.Equal(0, N("offload_netem", s + "_misses"));
-            Assert.Equal(10, N("offload_netem", s + "_remote") + N("offload_netem", s + "_local") + N("offload_netem", s + "_late") + N("offload_netem", s + "_failed"));
+            // Each frame is one of the four, the warm-up frame included (1 + 10).
+            Assert.Equal(11, N("offload_netem", s + "_remote") + N("offload_netem", s + "_local") + N("offload_netem", s + "_late") + N("offload_netem", s + "_failed"));
         }
-        Assert.True(N("offload_netem", "fast_remote") >= 1, output);
+        // A fast server takes most frames once the first probes have measured its round trip (6 of 11 on the rig: the
+        // first frames run locally until a round trip is known).
+        Assert.True(N("offload_netem", "fast_remote") * 2 >= N("offload_netem", "fast_frames"), output);
+        Assert.True(N("offload_netem", "fast_round_trips") >= N("offload_netem", "fast_remote"), output);
         Assert.Equal(0, N("offload_netem", "delay_remote"));               // 30 s each way past an 18 s budget
         Assert.Equal(0, N("offload_netem", "loss_remote"));
         Assert.Equal("0", F("offload_netem", "serve_exit"));

@@ -349,6 +349,7 @@ public sealed class ModelQuantizerTests : IDisposable
     private static OnnxBinding SileroBinding => new()
     {
         PrimaryInput = "input",
+        Shapes = new Dictionary<string, long[]> { ["input"] = new long[] { 1, VadVariantBench.Context + VadVariantBench.Chunk }, ["state"] = new long[] { 2, 1, 128 } },
         Scalars = new Dictionary<string, double> { ["sr"] = 16000 },
         Carried = new[] { new CarriedTensor("stateN", "state") },
     };
