@@ -125,8 +125,15 @@ public sealed class QuantizeCliTests : IDisposable
             int chunks = vad.GetProperty("chunks").GetInt32();
             Assert.Equal(400, chunks);
             Assert.True(vad.GetProperty("both_speech").GetInt32() >= 50, table.RootElement.ToString());
-            Assert.True(vad.GetProperty("only_reference").GetInt32() + vad.GetProperty("only_variant").GetInt32() <= chunks / 20, table.RootElement.ToString());
+            // README: the same decision on 96.6 % of 1386 chunks; a broken model hears nothing or everything.
+            Assert.True(vad.GetProperty("decision_agreement_pct").GetDouble() > 90, table.RootElement.ToString());
         }
+
+        // ONNX Runtime runs the taken branch's convolutions as integer kernels.
+        string report = Path.Combine(_dir, "silero-profile.json");
+        r = Rtapp.Run(TimeSpan.FromMinutes(3), "profile", "--model", int8, "--shape", "input=1x576,state=2x1x128", "--runs", "30", "--warmup", "5", "--no-rt", "--trace-dir", _dir, "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("QLinearConv", r.Stdout);
     }
 
     [Fact]

@@ -39,7 +39,9 @@ internal sealed class QuantizeCommand : HostCommand
     public override string? Notes => """
         Calibration: --calibration FILE.mcap (rtapp record; camera frames letterboxed into an NHWC float input, as the
         face tracker's preprocessing does) or --from-app (the application of --board/--demo runs and its own
-        preprocessing writes the model's input). Conv, MatMul and Gemm get int8 weights and quantized activations;
+        preprocessing writes the model's input; a model of several inputs, e.g. Silero's carried state and sample rate, gets
+        the others as the application's model node binds them). Conv, MatMul and Gemm get int8 weights and quantized
+        activations, in the main graph and in If branches (a branch no calibration frame took stays float);
         --carry chooses which operators between them stay int8 too, --exclude keeps nodes float; every other
         operator stays float (counted). rtapp bench --variants blazeface-128,OUT.onnx (or mlsd-tiny,OUT.onnx)
         then sets the int8 model beside the float one: latency p50/p99 and accuracy on the same frames.
@@ -111,6 +113,7 @@ internal sealed class QuantizeCommand : HostCommand
         string inputName = inputs[0].Name;
         long[] declared = Dims(inputs[0]);
         CalibrationFeeds? feeds = null;
+        IReadOnlyDictionary<string, long[]>? shapes = null;
 
         long[] shape;
         List<float[]> tensors;
@@ -141,6 +144,7 @@ internal sealed class QuantizeCommand : HostCommand
             if (inputs.Count > 1 && Has(inputs, appInput))
             {
                 feeds = Feeds(app.Model.Engine.InputBinding, inputs, appInput, modelPath, app.Demo);
+                shapes = app.Model.Engine.InputBinding.Shapes;
                 foreach (var i in inputs)
                     if (i.Name == appInput) { inputName = appInput; declared = Dims(i); }
             }
@@ -178,13 +182,13 @@ internal sealed class QuantizeCommand : HostCommand
         {
             using var engine = OnnxInferenceEngine.Load(outPath, new OnnxBinding
             {
-                PrimaryInput = inputName, ExpectedPrimaryShape = shape,
+                PrimaryInput = inputName, ExpectedPrimaryShape = shape, Shapes = shapes,
                 Carried = feeds is null ? null : ToCarried(feeds), Scalars = feeds?.Scalars,
             }, new OnnxSessionSettings());
             tensors[0].CopyTo(engine.Input);
             engine.Run();
         }
-        catch (Exception ex) when (ex is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidOperationException or ArgumentException or InvalidDataException)
         {
             Log.Error("quantize", $"ONNX Runtime does not run the quantized model {outPath}: {ex.Message}");
             return ExitCodes.Fault;

@@ -582,10 +582,30 @@ public sealed class ModelQuantizer
             foreach (string o in n.Output) downstream |= reaches.Contains(o);
             if (quantizable.Contains(n) && !downstream) heads.Add(n);
             if (downstream || quantizable.Contains(n))
+            {
                 foreach (string input in n.Input) reaches.Add(input);
+                // An If (Loop, Scan) reads outer values inside its subgraphs, not as inputs: Silero's encoder reaches its decoder that way.
+                SubgraphReads(n, reaches);
+            }
         }
         heads.Reverse();
         return heads;
+    }
+
+    /// <summary>Adds every name the nodes of <paramref name="node"/>'s subgraphs read (a superset of the outer values they use).</summary>
+    private static void SubgraphReads(NodeProto node, HashSet<string> reads)
+    {
+        foreach (var a in node.Attribute)
+        {
+            var graphs = new List<GraphProto>(a.Graphs);
+            if (a.G is not null) graphs.Add(a.G);
+            foreach (var g in graphs)
+                foreach (var n in g.Node)
+                {
+                    foreach (string input in n.Input) reads.Add(input);
+                    SubgraphReads(n, reads);
+                }
+        }
     }
 
     /// <summary>Counts the Conv, MatMul, Gemm and recurrent nodes in <paramref name="node"/>'s subgraphs (and theirs).</summary>
