@@ -202,7 +202,7 @@ public sealed class ModelQuantizerTests : IDisposable
         Assert.Contains(result.Notes, n => n.Contains("2 Conv/MatMul/Gemm node(s) left float as excluded", StringComparison.Ordinal));
 
         var unknown = Assert.Throws<ArgumentException>(() => new ModelQuantizer(model, "m.onnx", new QuantizePlan(CarryMode.ConvOnly, new[] { "no/such/node" })));
-        Assert.StartsWith("m.onnx: no node named 'no/such/node' in the main graph", unknown.Message);
+        Assert.StartsWith("m.onnx: no node named 'no/such/node' in the model", unknown.Message);
         Assert.Contains("first, heads, depthwise", unknown.Message);
         var names = new List<string>();
         foreach (var n in model.Graph.Node)
