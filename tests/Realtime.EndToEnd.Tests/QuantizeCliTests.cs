@@ -123,7 +123,8 @@ public sealed class QuantizeCliTests : IDisposable
             Assert.Equal("silero.int8", rows[1].GetProperty("name").GetString());
             var vad = rows[1].GetProperty("vad");
             int chunks = vad.GetProperty("chunks").GetInt32();
-            Assert.Equal(400, chunks);
+            // Whole passes through the recording: at least the chunks asked for.
+            Assert.True(chunks >= 400, table.RootElement.ToString());
             Assert.True(vad.GetProperty("both_speech").GetInt32() >= 50, table.RootElement.ToString());
             // README: the same decision on 96.6 % of 1386 chunks; a broken model hears nothing or everything.
             Assert.True(vad.GetProperty("decision_agreement_pct").GetDouble() > 90, table.RootElement.ToString());
