@@ -13,12 +13,14 @@ namespace Realtime.Bench.Batching;
 /// <param name="Inputs">Graph inputs whose first dimension became N.</param>
 /// <param name="Outputs">Graph outputs whose first dimension became N.</param>
 /// <param name="Reshapes">Reshape nodes whose constant shape led with the batch (1), now 0 (copy the input's first dimension).</param>
-public sealed record BatchedModel(ModelProto Model, int Inputs, int Outputs, int Reshapes);
+/// <param name="Filled">ConstantOfShape nodes whose constant shape led with 1, now N.</param>
+public sealed record BatchedModel(ModelProto Model, int Inputs, int Outputs, int Reshapes, int Filled);
 
 /// <summary>
 /// Makes a fixed-batch-N variant of a batch-1 ONNX model: the graph inputs' and outputs' first
 /// dimension set to N, every Reshape whose constant target shape leads with 1 made to lead with 0
-/// (ONNX's "copy this dimension from the input", so the batch flows through), and the intermediate
+/// (ONNX's "copy this dimension from the input", so the batch flows through), every ConstantOfShape
+/// whose constant shape leads with 1 made to lead with N (BlazeFace pads channels with such zeros), and the intermediate
 /// shapes the exporter recorded dropped (ONNX Runtime infers them again). Operators that bake the
 /// batch in some other way (Expand, Tile, a flattening Reshape to [-1, ...]) are not rewritten: the
 /// result must be checked against the batch-1 model on real frames (<see cref="BatchVerifier"/>).
@@ -58,24 +60,33 @@ public static class ModelBatcher
                 foreach (var a in node.Attribute)
                     if (a.Name == "value" && a.T is { } t) tensors[node.Output[0]] = t;
 
-        // Each constant shape is rewritten once, however many Reshapes read it.
+        // Each constant shape is rewritten once, however many nodes read it.
         var done = new HashSet<TensorProto>(ReferenceEqualityComparer.Instance);
-        int reshapes = 0;
+        int reshapes = 0, filled = 0;
         foreach (var node in graph.Node)
         {
-            if (node.OpType != "Reshape" || node.Input.Count < 2 || !tensors.TryGetValue(node.Input[1], out var shape)) continue;
+            bool reshape = node.OpType == "Reshape" && node.Input.Count >= 2;
+            // ConstantOfShape makes a tensor of a given shape (an exporter's zero padding of channels, concatenated to
+            // an activation): its batch is N, fixed, as the variant's is.
+            bool constant = node.OpType == "ConstantOfShape" && node.Input.Count >= 1;
+            if (!reshape && !constant) continue;
+            if (!tensors.TryGetValue(node.Input[reshape ? 1 : 0], out var shape)) continue;
             foreach (var a in node.Attribute)
-                if (a.Name == "allowzero" && a.I != 0)
+                if (reshape && a.Name == "allowzero" && a.I != 0)
                     throw new InvalidDataException($"{path}: Reshape '{node.Name}' has allowzero=1, so a 0 in its shape cannot copy the batch");
-            if (done.Contains(shape)) { reshapes++; continue; }
+            if (done.Contains(shape))
+            {
+                if (reshape) reshapes++; else filled++;
+                continue;
+            }
             long[]? dims = Int64s(shape);
             if (dims is null || dims.Length == 0 || dims[0] != 1) continue;
-            dims[0] = 0;
+            dims[0] = reshape ? 0 : batch;
             SetInt64s(shape, dims);
             done.Add(shape);
-            reshapes++;
+            if (reshape) reshapes++; else filled++;
         }
-        return new BatchedModel(model, inputs, outputs, reshapes);
+        return new BatchedModel(model, inputs, outputs, reshapes, filled);
     }
 
     /// <summary>A value's dimensions (-1 for a symbolic or unknown one); empty when it has no shape.</summary>

@@ -37,8 +37,8 @@ internal sealed class BatchCommand : HostCommand
 
     /// <inheritdoc/>
     public override string? Notes => """
-        The graph's inputs and outputs get a first dimension of N and each Reshape whose constant shape leads with 1
-        leads with 0 (copy the batch). The variant is kept only when, for N different frames of the application of
+        The graph's inputs and outputs get a first dimension of N, each Reshape whose constant shape leads with 1
+        leads with 0 (copy the batch), each ConstantOfShape whose constant shape leads with 1 leads with N. The variant is kept only when, for N different frames of the application of
         --board/--demo (its preprocessing writes them), every output's slice k equals the batch-1 model's output on
         frame k (within 1e-4 of the output's scale); otherwise it is deleted and the command exits 2 naming the output.
         An onnx-model node with "batch": N then takes N streams (ports PORT-0 .. PORT-(N-1)) in one run per period.
@@ -143,7 +143,7 @@ internal sealed class BatchCommand : HostCommand
         var c = CultureInfo.InvariantCulture;
         int n = t.Batch;
         if (!quiet) Console.WriteLine($"rtapp {host.Version} batch: {Path.GetFileName(modelPath)} at a fixed batch of {n}");
-        Console.WriteLine(string.Create(c, $"Rewrote: {batched.Inputs} input(s) and {batched.Outputs} output(s) to a first dimension of {n}; {batched.Reshapes} Reshape(s) led by the batch now copy it"));
+        Console.WriteLine(string.Create(c, $"Rewrote: {batched.Inputs} input(s) and {batched.Outputs} output(s) to a first dimension of {n}; {batched.Reshapes} Reshape(s) led by the batch now copy it; {batched.Filled} ConstantOfShape(s) led by 1 now make {n}"));
         Console.WriteLine($"Verified on {n} different frames of '{demo}' (every {FrameStride}th), each slice against the batch-1 model:");
         foreach (var s in checks)
             Console.WriteLine(string.Create(c, $"  {s.Output}: max difference {s.MaxDifference:G3} (scale {s.Scale:G3}): equal"));

@@ -64,6 +64,9 @@ public sealed class ModelBatcherTests : IDisposable
         string path = Batched(TestAssets.BlazeFace128, batch, out var rewritten);
         Assert.Equal(1, rewritten.Inputs);
         Assert.Equal(4, rewritten.Outputs);
+        // Its four output Reshapes ([1,512,16] ...) and the zero padding of its channels (ConstantOfShape [1,C,H,W]).
+        Assert.Equal(4, rewritten.Reshapes);
+        Assert.True(rewritten.Filled > 0, "BlazeFace pads channels with ConstantOfShape");
         using var single = OnnxInferenceEngine.Load(TestAssets.BlazeFace128, new OnnxBinding());
         using var batched = OnnxInferenceEngine.Load(path, new OnnxBinding { Batch = batch });
         Assert.Equal(new long[] { batch, 128, 128, 3 }, batched.InputShapes[0]);
