@@ -99,7 +99,7 @@ public sealed class ModelBatcherTests : IDisposable
         var rewritten = ModelBatcher.Rewrite(OnnxModelFile.Read(TestAssets.BlazeFace128), TestAssets.BlazeFace128, 2);
         int changed = 0;
         foreach (var t in rewritten.Model.Graph.Initializer)
-            if (t.DataType == (int)Onnx.TensorProto.Types.DataType.Float && t.RawData.Length > 0)
+            if (t.DataType == (int)global::Onnx.TensorProto.Types.DataType.Float && t.RawData.Length > 0)
             {
                 float[] w = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray();
                 for (int i = 0; i < w.Length; i++) w[i] *= 1.1f;
