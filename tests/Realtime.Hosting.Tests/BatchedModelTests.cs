@@ -76,13 +76,13 @@ public sealed class BatchedModelTests : IDisposable
         int distinct = 0;
         for (int s = 0; s < 2; s++)
         {
-            var pre = (TensorPayload)app.Graph.Find($"pre{s}")!.FindOutput("tensor")!.Payload;
+            var pre = (TensorPayload)app.Graph.Find($"pre{s}")!.FindOutput("tensor")!.Untyped;
             pre.Bytes.CopyTo(single.InputBytes(0));
             single.Run();
             for (int o = 0; o < single.OutputNames.Count; o++)
             {
                 string port = OnnxModelNode.StreamPort(OnnxModelNode.PortName(single.OutputNames[o]), s, 2);
-                var slice = ((TensorPayload)model.FindOutput(port)!.Payload).Floats;
+                var slice = ((TensorPayload)model.FindOutput(port)!.Untyped).Floats;
                 ReadOnlySpan<float> alone = single.Output(o);
                 Assert.Equal(alone.Length, slice.Length);
                 double max = 0, scale = 0;
@@ -93,7 +93,7 @@ public sealed class BatchedModelTests : IDisposable
                 }
                 Assert.True(max <= BatchVerifier.RelativeTolerance * Math.Max(1, scale), $"stream {s} output {port}: off by {max}");
             }
-            var other = (TensorPayload)app.Graph.Find($"pre{1 - s}")!.FindOutput("tensor")!.Payload;
+            var other = (TensorPayload)app.Graph.Find($"pre{1 - s}")!.FindOutput("tensor")!.Untyped;
             if (!pre.Bytes.SequenceEqual(other.Bytes)) distinct++;
         }
         Assert.Equal(2, distinct);
