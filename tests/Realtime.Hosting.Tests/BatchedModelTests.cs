@@ -110,4 +110,15 @@ public sealed class BatchedModelTests : IDisposable
         ex = Assert.Throws<ProfileException>(() => Build(Profile(Batch2Model(), batch: 4)));
         Assert.Contains("has shape [2,128,128,3]: its first (batch) dimension cannot take a batch of 4", ex.Message);
     }
+
+    [Theory]
+    [InlineData("\"state\": { \"Identity:0\": \"input:0\" }", "a batched model cannot carry a recurrent state")]
+    [InlineData("\"ladder\": { }", "a batched model has one model for its streams")]
+    public void ABatchWithAStateOrALadderIsRefusedNamingBatch(string extra, string message)
+    {
+        string path = Profile(Batch2Model());
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"batch\": 2", "\"batch\": 2, " + extra, StringComparison.Ordinal));
+        var ex = Assert.Throws<ProfileException>(() => Build(path));
+        Assert.Contains($"app.nodes[4].config.batch: {message}", ex.Message);
+    }
 }
