@@ -12,6 +12,7 @@ public static class BenchCommands
         host.AddCommand(new BenchCommand());
         host.AddCommand(new ProfileCommand());
         host.AddCommand(new QuantizeCommand());
+        host.AddCommand(new BatchCommand());
         return host;
     }
 }

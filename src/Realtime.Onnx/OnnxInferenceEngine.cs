@@ -33,6 +33,8 @@ public sealed class OnnxBinding
     /// typed from the input's element type (an integer input takes a whole number in its range); names the model lacks are ignored.
     /// </summary>
     public IReadOnlyDictionary<string, double>? Scalars { get; init; }
+    /// <summary>What a dynamic first (batch) dimension is bound as when no shape is given: 1 frame, or a fixed micro-batch of N streams.</summary>
+    public int Batch { get; init; } = 1;
 }
 
 /// <summary>
@@ -88,7 +90,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
             string name = _inputNames[i];
             var meta = session.InputMetadata[name];
             if (!meta.IsTensor) throw new InvalidDataException($"{path}: input '{name}' is not a tensor; this engine binds tensors only");
-            long[] shape = BoundShape(path, name, meta, binding.Shapes);
+            long[] shape = BoundShape(path, name, meta, binding.Shapes, binding.Batch);
             InputShapes[i] = shape;
             InputTypes[i] = meta.ElementDataType;
             _inputs[i] = Allocate(path, "input", name, meta.ElementDataType, shape);
@@ -474,7 +476,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         }
     }
 
-    private static long[] BoundShape(string path, string name, NodeMetadata meta, IReadOnlyDictionary<string, long[]>? shapes)
+    private static long[] BoundShape(string path, string name, NodeMetadata meta, IReadOnlyDictionary<string, long[]>? shapes, int batch)
     {
         int[] dims = meta.Dimensions;
         if (shapes is not null && shapes.TryGetValue(name, out long[]? given))
@@ -488,7 +490,7 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         for (int i = 0; i < dims.Length; i++)
         {
             if (dims[i] > 0) shape[i] = dims[i];
-            else if (i == 0) shape[i] = 1; // a dynamic batch is bound as one frame
+            else if (i == 0) shape[i] = Math.Max(1, batch); // a dynamic batch is bound as one frame, or the fixed micro-batch
             else throw DynamicShape(path, name, dims, i);
         }
         return shape;

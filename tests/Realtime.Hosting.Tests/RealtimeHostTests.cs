@@ -42,7 +42,7 @@ public sealed class RealtimeHostTests
     [Fact]
     public void TheHostGivesEveryBuiltInCommandAndTheBenchAddsItsOwn()
     {
-        Assert.Equal(new[] { "run", "check", "boards", "safe", "replay", "record", "serve", "bundle", "bench", "profile", "quantize" }, Names(Rtapp()));
+        Assert.Equal(new[] { "run", "check", "boards", "safe", "replay", "record", "serve", "bundle", "bench", "profile", "quantize", "batch" }, Names(Rtapp()));
         Assert.Equal(new[] { "run", "check", "boards", "safe", "replay", "record", "serve", "bundle" }, Names(new RealtimeHost("mine")));
     }
 
@@ -127,7 +127,7 @@ public sealed class RealtimeHostTests
     }
 
     [Theory]
-    [InlineData("rtapp b", new[] { "boards", "bundle", "bench" })]
+    [InlineData("rtapp b", new[] { "boards", "bundle", "bench", "batch" })]
     [InlineData("rtapp run --fr", new[] { "--frames" })]
     [InlineData("rtapp run --demo ", new[] { "face-tracker", "voice-relay", "line-follower" })]
     [InlineData("rtapp safe --board rpi", new[] { "rpi4", "rpi4-tracker-15hz", "rpi5" })]

@@ -45,6 +45,7 @@ public static class OffloadModel
         int timeoutMs = config.Integer("timeout_ms", 1, 600_000, 2000);
         if (config.Has("state")) config.Problem("state", "an offloaded model cannot carry state (a server holds no stream's state); use onnx-model");
         if (config.Has("ladder")) config.Problem("ladder", "an offloaded model has one local model as its fallback (a ladder picks among local models); use onnx-model for a ladder");
+        if (config.Has("batch")) config.Problem("batch", "an offloaded model sends one stream's frame per request; batch streams with onnx-model");
         if (config.Has("scalars")) config.Problem("scalars", "an offloaded model takes every input from a port (the server is sent each one); use onnx-model");
 
         OnnxModelNode node = OnnxModelNode.Create(name, config, context);

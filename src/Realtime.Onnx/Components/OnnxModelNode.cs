@@ -39,6 +39,8 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
     // The engine's index of each input port (inputs that carry state or hold a constant are no ports).
     private readonly int[] _inputIndex;
     private readonly ModelLadder? _ladder;
+    // config.batch: N streams' tensors in one Run (1: a plain model, its inputs bound over the upstream tensors).
+    private readonly int _batch;
 
     // offload-model: the server tried first when it fits the frame's time, this model the fallback.
     private OffloadClient? _offload;
@@ -46,25 +48,38 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
     private long _finishByNs;
 
     private OnnxModelNode(string name, string field, OnnxInferenceEngine engine, string?[] inputPorts, TensorElement[] inputTypes,
-        string[] outputPorts, TensorElement[] outputTypes, ModelLadder? ladder) : base(name, NodeRole.Transform, Stage.Infer)
+        string[] outputPorts, TensorElement[] outputTypes, ModelLadder? ladder, int batch) : base(name, NodeRole.Transform, Stage.Infer)
     {
         _field = field;
         _ladder = ladder;
         _engine = engine;
+        _batch = batch;
         int ports = 0;
         foreach (string? p in inputPorts) if (p is not null) ports++;
-        _inputs = new InputPort<TensorPayload>[ports];
+        // A batch of N has N ports per model input and output (stream s's are PORT-s), each one stream's slice [1, ...].
+        _inputs = new InputPort<TensorPayload>[ports * batch];
         _inputIndex = new int[ports];
         for (int i = 0, k = 0; i < inputPorts.Length; i++)
         {
             if (inputPorts[i] is not { } port) continue;
             _inputIndex[k] = i;
-            _inputs[k++] = Input<TensorPayload>(port, PayloadType.Tensor(inputTypes[i], Ints(engine.InputShapes[i])));
+            for (int s = 0; s < batch; s++)
+                _inputs[s * ports + k] = Input<TensorPayload>(StreamPort(port, s, batch), PayloadType.Tensor(inputTypes[i], StreamShape(engine.InputShapes[i], batch)));
+            k++;
         }
-        _outputs = new OutputPort<TensorPayload>[outputPorts.Length];
-        for (int i = 0; i < _outputs.Length; i++)
-            _outputs[i] = Output<TensorPayload>(outputPorts[i], new ModelOutput(PayloadType.Tensor(outputTypes[i], Ints(engine.OutputShapes[i])), engine, i));
+        _outputs = new OutputPort<TensorPayload>[outputPorts.Length * batch];
+        for (int s = 0; s < batch; s++)
+            for (int i = 0; i < outputPorts.Length; i++)
+                _outputs[s * outputPorts.Length + i] = Output<TensorPayload>(StreamPort(outputPorts[i], s, batch),
+                    new ModelOutput(PayloadType.Tensor(outputTypes[i], StreamShape(engine.OutputShapes[i], batch)), engine, i, s, batch));
     }
+
+    /// <summary>The fixed micro-batch (<c>config.batch</c>): how many streams one run takes (1 without one).</summary>
+    public int Batch => _batch;
+
+    /// <summary>Stream <paramref name="stream"/>'s port of a model input or output in a batch of <paramref name="batch"/>: <c>PORT-s</c> (the port itself without a batch).</summary>
+    public static string StreamPort(string port, int stream, int batch) =>
+        batch <= 1 ? port : string.Create(CultureInfo.InvariantCulture, $"{port}-{stream}");
 
     /// <summary>The bound model (a ladder's top rung).</summary>
     public OnnxInferenceEngine Engine => _engine;
@@ -101,7 +116,7 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
     public string ModelPath => _engine.ModelPath;
 
     /// <summary>The model's own name of the input that input port <paramref name="port"/> feeds (inputs carrying state or constants have no port).</summary>
-    public string ModelInputName(int port) => _engine.InputNames[_inputIndex[port]];
+    public string ModelInputName(int port) => _engine.InputNames[_inputIndex[port % _inputIndex.Length]];
 
     /// <summary>
     /// The port name of a model's input or output name: every character that is not a letter,
@@ -139,6 +154,9 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
             }
         // Read with the rest of the config, so a problem before the ladder loads does not also call it unknown.
         NodeConfig? ladderConfig = config.Section("ladder");
+        int batch = config.Integer("batch", 1, MaxBatch, 1);
+        if (batch > 1 && ladderConfig is not null) config.Problem("batch", "a batched model has one model for its streams (a ladder picks per frame among models of one stream)");
+        if (batch > 1 && config.Has("state")) config.Problem("batch", "a batched model cannot carry a recurrent state (each stream would need its own)");
         int threads = config.Integer("intra_op_threads", 1, 64, 1);
         bool spinning = config.Flag("allow_spinning", false);
         if (spinning && threads == 1) config.Problem("allow_spinning", "needs intra_op_threads above 1: with one thread there is no pool to spin");
@@ -181,6 +199,7 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
             Shapes = shapes.Count > 0 ? shapes : null,
             Carried = carried.Count > 0 ? carried : null,
             Scalars = scalars.Count > 0 ? scalars : null,
+            Batch = batch,
         };
         OnnxInferenceEngine engine;
         try
@@ -239,13 +258,14 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
             if (Element(engine.OutputTypes[i]) is { } e) outputTypes[i] = e;
             else config.Problem("path", $"{path}: output '{engine.OutputNames[i]}' is {engine.OutputTypes[i]}; a connection carries float32, float16, uint8, int8, int32 or int64 tensors");
         }
+        if (batch > 1) CheckBatch(config, path, engine, inputPorts, batch);
         Clash(config, path, engine.InputNames, inputPorts, "input");
         Clash(config, path, engine.OutputNames, outputPorts, "output");
         if (config.Problems.Count > 0) throw new ArgumentException("see the problems above");
         // A ladder's cheaper variants load with the same binding and settings, and must take and give what this model does.
         ModelLadder? ladder = ladderConfig is not null ? ModelLadder.Load(name, config, ladderConfig, context, engine, binding, settings) : null;
         if (config.Problems.Count > 0) throw new ArgumentException("see the problems above");
-        return new OnnxModelNode(name, config.Field, engine, inputPorts, inputTypes, outputPorts, outputTypes, ladder);
+        return new OnnxModelNode(name, config.Field, engine, inputPorts, inputTypes, outputPorts, outputTypes, ladder, batch);
     }
 
     /// <summary>The offload client when the node is an <c>offload-model</c> (null for a plain <c>onnx-model</c>).</summary>
@@ -269,6 +289,18 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
     /// <inheritdoc/>
     public override unsafe void Start()
     {
+        if (_batch > 1)
+        {
+            // The streams' tensors are gathered into the engine's own pinned input, bound once at load: only their sizes are checked here.
+            for (int p = 0; p < _inputs.Length; p++)
+            {
+                int i = _inputIndex[p % _inputIndex.Length];
+                int slice = _engine.InputBytes(i).Length / _batch;
+                if (_inputs[p].Payload.Bytes.Length != slice)
+                    throw new ArgumentException($"{_field}: model '{Name}' input '{_inputs[p].Name}' takes {slice} bytes, {_inputs[p].Source} holds {_inputs[p].Payload.Bytes.Length}");
+            }
+            return;
+        }
         var bound = new IntPtr[_engine.InputNames.Count];
         for (int k = 0; k < _inputs.Length; k++)
         {
@@ -292,12 +324,55 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
     /// <inheritdoc/>
     public override void Process()
     {
+        if (_batch > 1)
+        {
+            RunBatch();
+            return;
+        }
         long captured = _inputs.Length > 0 ? _inputs[0].Payload.CaptureNs : 0;
         if (_offload is { } offload) RunOffloaded(offload);
         else if (_ladder is null) _engine.Run();
         else _ladder.Run(captured);
         for (int i = 0; i < _outputs.Length; i++) _outputs[i].Payload.CaptureNs = captured;
     }
+
+    // One run for every stream: each stream's tensors copied into its slice of the bound input, each
+    // stream's outputs its slice of the bound output (no copy), stamped with that stream's capture.
+    private void RunBatch()
+    {
+        int ports = _inputIndex.Length;
+        for (int p = 0; p < _inputs.Length; p++)
+        {
+            Span<byte> all = _engine.InputBytes(_inputIndex[p % ports]);
+            int slice = all.Length / _batch;
+            _inputs[p].Payload.Bytes.CopyTo(all.Slice(p / ports * slice, slice));
+        }
+        _engine.Run();
+        int outputs = _outputs.Length / _batch;
+        for (int o = 0; o < _outputs.Length; o++)
+            _outputs[o].Payload.CaptureNs = ports > 0 ? _inputs[o / outputs * ports].Payload.CaptureNs : 0;
+    }
+
+    // Every input port's and every output's first dimension must be the batch: a model fixed at
+    // another batch (most exports: 1) is refused with its shape, so a variant can be made for it.
+    private static void CheckBatch(NodeConfig config, string path, OnnxInferenceEngine engine, string?[] inputPorts, int batch)
+    {
+        for (int i = 0; i < inputPorts.Length; i++)
+            if (inputPorts[i] is not null && (engine.InputShapes[i].Length == 0 || engine.InputShapes[i][0] != batch))
+            {
+                config.Problem("batch", $"{path}: input '{engine.InputNames[i]}' has shape [{string.Join(",", engine.InputShapes[i])}]: its first (batch) dimension cannot take a batch of {batch}; make a fixed-batch-{batch} variant of the model");
+                return;
+            }
+        for (int i = 0; i < engine.OutputNames.Count; i++)
+            if (engine.OutputShapes[i].Length == 0 || engine.OutputShapes[i][0] != batch)
+            {
+                config.Problem("batch", $"{path}: output '{engine.OutputNames[i]}' has shape [{string.Join(",", engine.OutputShapes[i])}] at a batch of {batch}: its first dimension is not the batch");
+                return;
+            }
+    }
+
+    /// <summary>The largest fixed micro-batch a node takes (<c>config.batch</c>).</summary>
+    public const int MaxBatch = 16;
 
     // The server's reply when it fits what is left of the frame's time, else (or when it is late or
     // wrong) the local model, whose time stays reserved: the frame's outputs are in by _finishByNs either way.
@@ -372,6 +447,14 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
         _ => null,
     };
 
+    // One stream's slice of a batched tensor: [1, ...] (the shape itself without a batch).
+    private static int[] StreamShape(long[] shape, int batch)
+    {
+        int[] dims = Ints(shape);
+        if (batch > 1) dims[0] = 1;
+        return dims;
+    }
+
     private static int[] Ints(long[] shape)
     {
         var dims = new int[shape.Length];
@@ -391,13 +474,27 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
     {
         private readonly OnnxInferenceEngine _engine;
         private readonly int _index;
+        private readonly int _stream;
+        private readonly int _batch;
 
-        public ModelOutput(PayloadType type, OnnxInferenceEngine engine, int index) : base(type)
+        public ModelOutput(PayloadType type, OnnxInferenceEngine engine, int index, int stream, int batch) : base(type)
         {
             _engine = engine;
             _index = index;
+            _stream = stream;
+            _batch = batch;
         }
 
-        public override Span<byte> Bytes => _engine.OutputMemory(_index);
+        // A batch's stream reads its own slice of the one bound output.
+        public override Span<byte> Bytes
+        {
+            get
+            {
+                Span<byte> all = _engine.OutputMemory(_index);
+                if (_batch <= 1) return all;
+                int slice = all.Length / _batch;
+                return all.Slice(_stream * slice, slice);
+            }
+        }
     }
 }
