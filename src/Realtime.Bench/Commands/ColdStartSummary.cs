@@ -53,6 +53,6 @@ internal static class ColdStartSummary
     private static string Delta(ColdStartVariantResult a, ColdStartVariantResult b, string phase, bool max = false)
     {
         double x = max ? a.Phases[phase].MaxMs : a.Phases[phase].P50Ms, y = max ? b.Phases[phase].MaxMs : b.Phases[phase].P50Ms;
-        return string.Create(CultureInfo.InvariantCulture, $"{x:0.0} → {y:0.0} ms ({(x > 0 ? (y - x) / x * 100 : 0):+0;-0}%)");
+        return string.Create(CultureInfo.InvariantCulture, $"{x:0.0} → {y:0.0} ms ({(x > 0 ? (y - x) / x * 100 : 0):+0;-0;0}%)");
     }
 }
