@@ -25,7 +25,7 @@ public static class OnnxRuntimeWarmUp
 
     /// <summary>
     /// Starts the warm-up once per process (later calls do nothing). Call it first thing, before
-    /// other threads read the environment. Unless <see cref="TelemetryVariable"/> is set already,
+    /// other threads read the environment, or call <see cref="QuietTelemetry"/> then. Unless <see cref="TelemetryVariable"/> is set already,
     /// it is set to 1: ONNX Runtime's telemetry would otherwise start an uploader thread, write a
     /// device id and a database under ~/.cache and try the network during start-up, none of which
     /// a device under deadlines wants. A failure here is kept, not thrown: the model load meets the
@@ -34,14 +34,21 @@ public static class OnnxRuntimeWarmUp
     public static void Start()
     {
         if (Interlocked.Exchange(ref _started, 1) != 0) return;
-        // overwrite = 0: a value the user gave wins.
-        NativeEnvironment.SetEnv(TelemetryVariable, "1", 0);
+        QuietTelemetry();
         Volatile.Write(ref _startNs, MonotonicClock.NowNs());
         // ONNX Runtime's start-up runs C++ static initialisers: the main thread's stack size, not a small one.
         var t = new Thread(Run, 8 << 20) { Name = "ort-warmup", IsBackground = true };
         Volatile.Write(ref _thread, t);
         t.Start();
     }
+
+    /// <summary>
+    /// Sets <see cref="TelemetryVariable"/> to 1 unless it is set already (a value the user gave
+    /// wins), without starting anything. A command that starts the warm-up later (after the outputs
+    /// are safe) calls this first thing instead: setenv is not safe once other threads may read the
+    /// environment.
+    /// </summary>
+    public static void QuietTelemetry() => NativeEnvironment.SetEnv(TelemetryVariable, "1", 0);
 
     /// <summary>
     /// Waits (at most <paramref name="timeout"/>) for a started warm-up to end; returns at once when

@@ -48,8 +48,9 @@ internal sealed partial class BenchCommand : HostCommand
 
     /// <inheritdoc/>
     public override string? Notes => """
-        Modes: --cold-start N [--page-cache warm|cold|both] (launches, with and without a saved optimized model;
-        cold drops the page cache before each launch, as root: a power-on), --compare naive (the newcomer's loop
+        Modes: --cold-start N [--page-cache warm|cold|both] [--against OLD_BINARY] (launches, with and without a saved
+        optimized model; cold drops the page cache before each launch, as root: a power-on; --against alternates
+        each launch with one of an earlier build), --compare naive (the newcomer's loop
         beside the optimized one), --variants blazeface|silero|mlsd (trade-offs), --sustained-rate (periodic runs
         at rates it chooses, to the highest rate kept with 0 misses; --frames per run), --calibrate (a periodic run
         that writes the timing file admission reads: each stage's and each frame's percentiles, maximum and pWCET,
@@ -94,6 +95,8 @@ internal sealed partial class BenchCommand : HostCommand
     private readonly Option<int?> _dataFrames = HostOptions.Number("--data-frames", 1, 1_000_000, "N", "Frames of data the variants are compared on.");
     private readonly Option<string> _framesFrom = HostOptions.Text("--frames-from", "FILE.mcap", "With --variants blazeface or mlsd: the camera frames of a recording of the ladder's application (rtapp record, rtapp run --record) instead of the ladder's own open-loop frames.");
     private readonly Option<int?> _coldStart = HostOptions.Number("--cold-start", 1, 100_000, "N", "Launch 'run' N times and time its start.");
+    private readonly Option<string> _against = HostOptions.Text("--against", "BINARY",
+        "With --cold-start: launch this other rtapp binary too (an earlier build), alternating launch by launch with this one: a before/after in one invocation.");
     private readonly Option<string> _pageCache = HostOptions.Word("--page-cache", "Cold start after a restart (warm), a power-on (cold: the page cache dropped, as root), or both (default: warm).", "warm", "cold", "both");
     private readonly Option<bool> _sustainedRate = HostOptions.Flag("--sustained-rate", "Search the highest rate kept with 0 misses.");
     private readonly Option<bool> _calibrate = HostOptions.Flag("--calibrate", "A periodic run of the application that writes its timing file (each stage's p50, p99, p99.9, max and pWCET) for admission.");
@@ -118,7 +121,7 @@ internal sealed partial class BenchCommand : HostCommand
     public override IReadOnlyList<Option> Options => new Option[]
     {
         _board, _demo, _model, _set, _shape, _scenario, _frames, _duration, _warmup, _rate, _deadlineUs, _report, _html, _assets, _noRt, _quiet,
-        _cache, _optimizedModel, _compare, _variants, _dataFrames, _framesFrom, _coldStart, _pageCache, _sustainedRate, _sessions, _writeTensors, _baseline, _slo, _calibrate, _timing,
+        _cache, _optimizedModel, _compare, _variants, _dataFrames, _framesFrom, _coldStart, _against, _pageCache, _sustainedRate, _sessions, _writeTensors, _baseline, _slo, _calibrate, _timing,
     };
 
     /// <summary>What every run of one <c>rtapp bench</c> (or <c>rtapp profile</c>) shares.</summary>
@@ -244,6 +247,7 @@ internal sealed partial class BenchCommand : HostCommand
             if (model is not null) throw new UsageException("--cold-start launches 'rtapp run' of a board's demo: give --board, not --model");
             return ColdStartMode(cl, setup, launches);
         }
+        if (cl.GetValue(_against) is not null) throw new UsageException("--against goes with --cold-start (it launches another binary beside this one)");
 
         if (cl.GetValue(_framesFrom) is not null && cl.GetValue(_variants) is null)
             throw new UsageException("--frames-from: the variant table's frames (--variants blazeface or mlsd); a scenario run reads its application's own sources");
@@ -351,6 +355,21 @@ internal sealed partial class BenchCommand : HostCommand
             new("saved-ort+video-cache", "saved-ort, and the videos' frames decoded once and read from the cache (--video-cache): no video decoder loads at start",
                 new[] { "--optimized-model", "ort", "--cache", cache, "--video-cache", Path.Combine(cache, "video") }),
         };
+        if (cl.GetValue(_against) is string against)
+        {
+            // Each variant twice, the earlier binary's launch right before this one's: whatever the machine does falls on both.
+            string other = Path.GetFullPath(against);
+            if (!File.Exists(other)) throw new UsageException($"--against '{against}': no such file");
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(other) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
+                throw new UsageException($"--against '{against}': not executable");
+            var both = new List<ColdStartVariant>();
+            foreach (var v in variants)
+            {
+                both.Add(v with { Name = "before:" + v.Name, Description = $"{v.Description}, launched from {other}", Binary = other });
+                both.Add(v);
+            }
+            variants = both;
+        }
         // The saved models are written once, here, before any launch is timed.
         var settings = new OnnxSessionSettings { IntraOpThreads = DeclaredModel.IntraOpThreadsOf(s.Profile.App) };
         Console.WriteLine($"rtapp {Version} bench --cold-start {launches}: {launches} launches (+1 priming) of each of {variants.Count} variants, interleaved: {binary} {string.Join(' ', args)}");

@@ -10,8 +10,11 @@ using Realtime.Linux;
 
 namespace Realtime.Bench.Startup;
 
-/// <summary>One way to start: a name and the extra arguments the launched run gets.</summary>
-public sealed record ColdStartVariant(string Name, string Description, IReadOnlyList<string> Arguments);
+/// <summary>
+/// One way to start: a name and the extra arguments the launched run gets, and the binary it
+/// launches when it is not the bench's own (an earlier build, for a before/after in one invocation).
+/// </summary>
+public sealed record ColdStartVariant(string Name, string Description, IReadOnlyList<string> Arguments, string? Binary = null);
 
 /// <summary>Percentiles of one cold-start phase over the launches, ms.</summary>
 public sealed class PhaseSummary
@@ -45,6 +48,8 @@ public sealed class ColdStartVariantResult
     public string Description { get; set; } = "";
     /// <summary>The arguments each launch got.</summary>
     public List<string> Command { get; set; } = new();
+    /// <summary>The binary launched.</summary>
+    public string Binary { get; set; } = "";
     /// <summary>warm (a restart: the page cache holds the binary, its libraries and assets) or cold (a power-on: dropped before every launch).</summary>
     public string PageCache { get; set; } = "warm";
     /// <summary>Per phase, by the run report's cold_start_ms field name.</summary>
@@ -93,7 +98,7 @@ public static class ColdStartRunner
     /// </summary>
     public static readonly string[] Phases =
     {
-        "runtime_start", "process_to_outputs_safe", "process_to_watchdog_armed", "onnxruntime_init", "model_load", "process_to_sources_open", "process_to_model_loaded",
+        "runtime_start", "process_to_outputs_safe", "process_to_watchdog_armed", "process_to_onnxruntime_started", "onnxruntime_init", "model_load", "process_to_sources_open", "process_to_model_loaded",
         "wiring", "scheduling_setup", "first_inference", "process_to_first_actuation",
     };
 
@@ -134,7 +139,7 @@ public static class ColdStartRunner
                 args.Add("--report");
                 args.Add(report);
                 if (coldPageCache) PageCache.Drop();
-                var (cold, timeline) = Launch(binary, args, report);
+                var (cold, timeline) = Launch(variants[v].Binary ?? binary, args, report);
                 File.Delete(report);
                 if (i < 0) continue;
                 foreach (string p in Phases) samples[v][p].Add(cold.TryGetValue(p, out double ms) ? ms : 0);
@@ -148,7 +153,7 @@ public static class ColdStartRunner
             var vr = new ColdStartVariantResult
             {
                 Name = variants[v].Name, Description = variants[v].Description, Command = new List<string>(baseArguments),
-                PageCache = coldPageCache ? "cold" : "warm", Timelines = timelines[v],
+                PageCache = coldPageCache ? "cold" : "warm", Timelines = timelines[v], Binary = variants[v].Binary ?? binary,
             };
             vr.Command.AddRange(variants[v].Arguments);
             foreach (string p in Phases) vr.Phases[p] = Summarize(samples[v][p]);

@@ -248,6 +248,8 @@ public sealed class ColdStart
     public double ProcessToOutputsSafe { get; set; }
     /// <summary>Process start to the watchdog thread running (hardware watchdog and systemd kicked from then on).</summary>
     public double ProcessToWatchdogArmed { get; set; }
+    /// <summary>Process start to ONNX Runtime's start beginning on its own thread (after the outputs are safe and the watchdog runs); 0 when it was not started apart.</summary>
+    public double ProcessToOnnxruntimeStarted { get; set; }
     /// <summary>Process start to every source node created (the camera's video or device open), beside the model's load.</summary>
     public double ProcessToSourcesOpen { get; set; }
     /// <summary>Process start to the model loaded and bound.</summary>

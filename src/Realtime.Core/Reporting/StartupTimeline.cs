@@ -20,6 +20,8 @@ public sealed class StartupTimeline
     public const string OutputsSafe = "outputs_safe";
     /// <summary>The watchdog thread started (kicking the hardware watchdog and systemd when there are any).</summary>
     public const string WatchdogArmed = "watchdog_armed";
+    /// <summary>ONNX Runtime's start (its library's load, then its environment) began on a thread of its own, once the watchdog ran.</summary>
+    public const string OnnxRuntimeStarted = "onnxruntime_started";
     /// <summary>ONNX Runtime's library loaded and its environment created (on its own thread, from process start).</summary>
     public const string OnnxRuntimeReady = "onnxruntime_ready";
     /// <summary>Every source node created (a camera's video or device open), while the models load on threads of their own.</summary>
