@@ -38,11 +38,11 @@ public static unsafe class RealtimeScheduling
             read.Notes.Add("real-time scheduling not requested");
             return read;
         }
-        bool deadline = threads.Pipeline.Policy == "deadline" && periodNs > 0;
-        var scheduling = ApplyToCurrentThread(deadline ? 0 : threads.Pipeline.Priority, threads.Pipeline.Cores, threads.LockMemory);
-        if (threads.Pipeline.Policy == "deadline" && !deadline)
+        bool reserve = threads.Pipeline.Policy == "deadline" && periodNs > 0;
+        var scheduling = ApplyToCurrentThread(reserve ? 0 : threads.Pipeline.Priority, threads.Pipeline.Cores, threads.LockMemory);
+        if (threads.Pipeline.Policy == "deadline" && !reserve)
             scheduling.Notes.Add($"threads.pipeline.policy deadline applies to periodic loops; this one is not periodic, so it runs SCHED_FIFO priority {threads.Pipeline.Priority}");
-        if (!deadline) return scheduling;
+        if (!reserve) return scheduling;
         long deadline = deadlineNs > 0 ? deadlineNs : timing.DeadlineUs * 1000;
         long runtime = 0;
         if (threads.Pipeline.RuntimeUs is long given) runtime = given * 1000;
@@ -52,6 +52,9 @@ public static unsafe class RealtimeScheduling
         var now = ReadCurrentThread();
         scheduling.Policy = now.Policy;
         scheduling.Priority = now.Priority;
+        scheduling.RuntimeUs = now.RuntimeUs;
+        scheduling.DeadlineUs = now.DeadlineUs;
+        scheduling.PeriodUs = now.PeriodUs;
         return scheduling;
     }
 
@@ -208,6 +211,13 @@ public static unsafe class RealtimeScheduling
         Libc.sched_getparam(tid, &param);
         info.Policy = PolicyName(policy);
         info.Priority = param;
+        // A deadline thread's reservation is only in sched_getattr: read it back so a report shows what the kernel took.
+        if (policy == Libc.SCHED_DEADLINE && ReadAttributes(tid) is { } attr)
+        {
+            info.RuntimeUs = attr.RuntimeNs / 1000;
+            info.DeadlineUs = attr.DeadlineNs / 1000;
+            info.PeriodUs = attr.PeriodNs / 1000;
+        }
         ulong* mask = stackalloc ulong[MaskWords];
         if (Libc.sched_getaffinity(tid, (nuint)(MaskWords * sizeof(ulong)), mask) == 0)
         {
