@@ -414,6 +414,7 @@ public static partial class ProfileLoader
             add("scheduling.priorities", $"[lowest, highest] within 1..99, lowest first; got [{string.Join(", ", s.Priorities ?? new List<int>())}]");
         else if (watchdogPriority > 0 && range[1] >= watchdogPriority)
             add("scheduling.priorities", $"the highest, {range[1]}, must be below threads.watchdog.priority {watchdogPriority}: the watchdog must be able to preempt a stuck loop");
+        if (s.InferenceSlots < 1 || s.InferenceSlots > 64) add("scheduling.inference_slots", $"must be 1..64 inferences at once, got {s.InferenceSlots}");
     }
 
     private static void ValidateThread(ThreadProfile t, string field, int cores, string coresOn, SortedSet<int>? isolated, Action<string, string> add)

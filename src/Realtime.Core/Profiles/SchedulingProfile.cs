@@ -14,4 +14,8 @@ public sealed class SchedulingProfile
     public string Policy { get; set; } = "manual";
     /// <summary>The SCHED_FIFO range <c>fixed-priority</c> assigns from, [lowest, highest]: the shortest deadline gets the highest.</summary>
     public List<int> Priorities { get; set; } = new() { 50, 79 };
+    /// <summary>How many inferences may run at once among loops that share a core (or, with <see cref="SharedAccelerator"/>, among all loops): the inference arbiter's slots.</summary>
+    public int InferenceSlots { get; set; } = 1;
+    /// <summary>Whether every loop's inference goes through one arbiter (an accelerator they all use), not only those of loops that share a core.</summary>
+    public bool SharedAccelerator { get; set; }
 }

@@ -59,6 +59,8 @@ public sealed class RunReport
     public SchedulingInfo Scheduling { get; set; } = new();
     /// <summary>In a section of <see cref="Loops"/>: what admission predicted for the loop under the profile's scheduling policy (null when it judged nothing: no timing file).</summary>
     public LoopAdmission? Admission { get; set; }
+    /// <summary>In a section of <see cref="Loops"/>: the inference arbiter the loop's model runs go through (loops sharing a core or an accelerator); null when none.</summary>
+    public ArbiterReport? InferenceArbiter { get; set; }
     /// <summary>A pipelined loop's stage groups (<c>app.pipeline</c>), each thread as the kernel reports it; null on one thread.</summary>
     public List<PipelineGroupReport>? Pipeline { get; set; }
     /// <summary>Counted frames (after warm-up).</summary>
@@ -233,6 +235,28 @@ public sealed class SchedulingInfo
     public long? PeriodUs { get; set; }
     /// <summary>In a section of <see cref="RunReport.Loops"/>: the profile's <c>scheduling.policy</c> that set this thread (manual, fixed-priority, edf; null: none written).</summary>
     public string? PlannedBy { get; set; }
+
+    /// <summary>In a few words, as the kernel reported it: <c>SCHED_FIFO 80 [1]</c>, or <c>SCHED_DEADLINE 8000/30000/32000 µs [0,1]</c> (runtime/deadline/period).</summary>
+    public string Describe() =>
+        (RuntimeUs is long runtime ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Policy} {runtime}/{DeadlineUs}/{PeriodUs} µs") : $"{Policy} {Priority}") +
+        $" [{string.Join(",", Affinity)}]";
+}
+
+/// <summary>One loop's use of the inference arbiter it shares with others.</summary>
+public sealed class ArbiterReport
+{
+    /// <summary>Inferences allowed at once among the loops that share it (<c>scheduling.inference_slots</c>).</summary>
+    public int Slots { get; set; }
+    /// <summary>The loops sharing it.</summary>
+    public List<string> Loops { get; set; } = new();
+    /// <summary>Why they share it: a core, or an accelerator.</summary>
+    public string Shared { get; set; } = "";
+    /// <summary>Slots this loop took (one per inference, warm-up included).</summary>
+    public long Acquisitions { get; set; }
+    /// <summary>Of those, how many waited for another loop's inference.</summary>
+    public long Waits { get; set; }
+    /// <summary>This loop's longest wait, µs: bounded by the longest lower-priority inference.</summary>
+    public double LongestWaitUs { get; set; }
 }
 
 /// <summary>

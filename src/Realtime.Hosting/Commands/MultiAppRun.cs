@@ -58,6 +58,8 @@ internal static class MultiAppRun
         public SchedulingInfo WatchdogScheduling = new();
         /// <summary>The profile's scheduling.policy that set the loop's thread (null: none written).</summary>
         public string? Policy { get; init; }
+        /// <summary>The host's inference arbiters (set once every loop is wired).</summary>
+        public LoopArbiters? Arbiters;
         public IClosedLoop Closed => Instance.Loop;
     }
 
@@ -81,6 +83,7 @@ internal static class MultiAppRun
 
         var claims = new OutputClaims();
         var running = new List<Running>();
+        LoopArbiters? arbiters = null;
         try
         {
             foreach (var l in loops)
@@ -88,6 +91,11 @@ internal static class MultiAppRun
                 if (r.Stop.Requested) break;
                 running.Add(Wire(r, l, claims, policy));
             }
+            // Loops that share a core (or an accelerator) take turns at inference, highest priority first.
+            var sharing = new List<(string, BoardProfile, IReadOnlyList<ApplicationModel>)>();
+            foreach (var x in running) sharing.Add((x.Loop.Name, x.Loop.Profile, x.Instance.Models));
+            arbiters = LoopArbiters.Attach(r.Composition, sharing);
+            foreach (var x in running) x.Arbiters = arbiters;
             return RunLoops(r, running, admission);
         }
         finally
@@ -99,6 +107,7 @@ internal static class MultiAppRun
                 x.Watchdog.Dispose();
                 x.Instance.Dispose();
             }
+            arbiters?.Dispose();
         }
     }
 
@@ -272,6 +281,7 @@ internal static class MultiAppRun
             Machine = MachineFacts.Read(),
             Scheduling = scheduling,
             Admission = admission.Loops.TryGetValue(x.Loop.Name, out var predicted) ? predicted : null,
+            InferenceArbiter = x.Arbiters?.ReportFor(x.Loop.Name),
             Pipeline = x.Groups?.Reports(),
             GcCollections = loop.CountedGcCollections,
             GcPauseMs = Math.Round(loop.CountedGcPause.TotalMilliseconds, 3),
@@ -352,14 +362,9 @@ internal static class MultiAppRun
         foreach (var s in report.Loops ?? new List<RunReport>())
             Console.WriteLine(string.Create(c,
                 $"{s.Loop,-14} {s.Demo,-14} {s.RateHz,7:0.##} {s.DeadlineUs,9} {s.Frames,7} {s.DeadlineMisses,6} {s.DroppedFrames,7} {s.EndToEnd.P50Us,9:0.0} {s.EndToEnd.P99Us,9:0.0} {s.EndToEnd.MaxUs,9:0.0} {(s.Admission is { } a ? a.PredictedWorstResponseUs.ToString("0", c) : "-"),9} {s.AllocBytesPerFrame,8:0.##}  " +
-                $"{SchedulingText(s.Scheduling)} / {s.Outcome}"));
+                $"{s.Scheduling.Describe()}{(s.Scheduling.PlannedBy is null ? "" : $" ({s.Scheduling.PlannedBy})")} / {s.Outcome}"));
         if (reportPath is not null) Console.WriteLine($"Report: {reportPath}");
     }
-
-    /// <summary>A thread's scheduling as the kernel reported it, in a few words: SCHED_FIFO 80 [1], or SCHED_DEADLINE 8000/30000/32000 µs [0,1].</summary>
-    internal static string SchedulingText(SchedulingInfo s) =>
-        (s.RuntimeUs is long runtime ? string.Create(CultureInfo.InvariantCulture, $"{s.Policy} {runtime}/{s.DeadlineUs}/{s.PeriodUs} µs") : $"{s.Policy} {s.Priority}") +
-        $" [{string.Join(",", s.Affinity)}]{(s.PlannedBy is null ? "" : $" ({s.PlannedBy})")}";
 
     private static string? TryWrite(string path, RunReport report)
     {
