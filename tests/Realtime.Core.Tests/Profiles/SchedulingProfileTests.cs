@@ -22,6 +22,8 @@ public sealed class SchedulingProfileTests
         var edf = BoardFiles.Load("sim", "scheduling.policy=edf", "scheduling.priorities=[10, 20]", "threads.pipeline.runtime_us=4000");
         Assert.Equal(new[] { 10, 20 }, edf.Scheduling!.Priorities);
         Assert.Equal(4000, edf.Threads.Pipeline.RuntimeUs);
+        Assert.Equal(1, edf.Scheduling.InferenceSlots);
+        Assert.Equal(2, BoardFiles.Load("sim", "scheduling.inference_slots=2", "scheduling.shared_accelerator=true").Scheduling!.InferenceSlots);
     }
 
     [Theory]
@@ -30,6 +32,7 @@ public sealed class SchedulingProfileTests
     [InlineData("scheduling.priorities=[70, 60]", "scheduling.priorities: [lowest, highest] within 1..99, lowest first; got [70, 60]")]
     [InlineData("scheduling.priorities=[0, 60]", "scheduling.priorities: [lowest, highest] within 1..99, lowest first; got [0, 60]")]
     [InlineData("scheduling.priorities=[60, 95]", "scheduling.priorities: the highest, 95, must be below threads.watchdog.priority 90: the watchdog must be able to preempt a stuck loop")]
+    [InlineData("scheduling.inference_slots=0", "scheduling.inference_slots: must be 1..64 inferences at once, got 0")]
     [InlineData("threads.pipeline.runtime_us=0", "threads.pipeline.runtime_us: must be a positive time in µs, got 0")]
     public void AMistakeIsOneProblemNamingItsField(string set, string problem) => Assert.Equal(problem, OneProblem(set));
 }
