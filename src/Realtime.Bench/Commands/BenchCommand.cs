@@ -319,7 +319,7 @@ internal sealed partial class BenchCommand : HostCommand
             else calibrated.Add((demo ?? profile.Demo, setup));
             return CalibrateMode(calibrated, frames ?? 1000, warmup, timingPath, TimingFiles.ProfileHash(board, setup.Sets, setup.DemoArg, host));
         }
-        if (cl.GetValue(_timing) is not null) throw new UsageException("--timing goes with --calibrate");
+        if (cl.GetValue(_timing) is not null) throw new UsageException("--timing goes with --calibrate or --apps");
 
         if (cl.GetValue(_sustainedRate))
         {
