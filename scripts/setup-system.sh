@@ -43,7 +43,7 @@ PACKAGES=(
     sox             # resample to 16 kHz mono, splice silence between phrases (scripts/make-speech.sh)
     libasound2      # alsa-lib: the voice-relay demo's ALSA capture P/Invokes libasound.so.2 (boards too)
     rt-tests        # cyclictest etc.: scheduling-latency benchmarks (future)
-    stress-ng       # background load for the latency benchmarks (future)
+    stress-ng       # background load: scripts/bench-rt.sh and rtapp bench --apps --stress
     openssh-server  # the deploy test starts its own sshd on loopback (never the system's)
     openssh-client  # scripts/deploy.sh: ssh and scp; ssh-keygen signs and verifies bundles
     binutils        # readelf: the cross build's and the arm64 tests' ELF checks

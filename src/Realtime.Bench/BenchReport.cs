@@ -102,6 +102,7 @@ public sealed class LoopFigures
 [JsonSerializable(typeof(Variants.VariantReport))]
 [JsonSerializable(typeof(SustainedRateReport))]
 [JsonSerializable(typeof(Sessions.SessionReport))]
+[JsonSerializable(typeof(AppsBenchReport))]
 public sealed partial class BenchJsonContext : JsonSerializerContext
 {
 }

@@ -65,7 +65,7 @@ public sealed class LoopThread
         int tid = RealtimeScheduling.CurrentThreadId();
         Volatile.Write(ref _tid, tid);
         _started?.Invoke(tid);
-        Volatile.Write(ref _scheduling, RealtimeScheduling.ApplyPipeline(_profile.Threads, _profile.Timing, _loop.Options.PeriodNs, _realtime));
+        Volatile.Write(ref _scheduling, RealtimeScheduling.ApplyPipeline(_profile.Threads, _profile.Timing, _loop.Options.PeriodNs, _realtime, _loop.Options.DeadlineNs));
         RealtimeScheduling.PrefaultStack();
         Volatile.Write(ref _startNs, MonotonicClock.NowNs());
         _outcome = _loop.Run();

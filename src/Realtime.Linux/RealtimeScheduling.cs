@@ -19,12 +19,18 @@ public static unsafe class RealtimeScheduling
 
     /// <summary>
     /// The pipeline thread's scheduling from the profile, as <c>rtapp run</c> and the bench apply it:
-    /// nothing but a read-back when not <paramref name="realtime"/>; SCHED_DEADLINE (runtime = the
-    /// sum of the stage budgets, else the deadline) when <c>threads.pipeline.policy</c> is deadline
+    /// nothing but a read-back when not <paramref name="realtime"/>; SCHED_DEADLINE (runtime
+    /// <c>threads.pipeline.runtime_us</c>, else the sum of the stage budgets, else the deadline) when
+    /// <c>threads.pipeline.policy</c> is deadline
     /// and the loop is periodic (<paramref name="periodNs"/> &gt; 0); otherwise SCHED_FIFO at the
     /// profile's priority. Cores and memory locking as the profile says.
     /// </summary>
-    public static SchedulingInfo ApplyPipeline(Realtime.Core.Profiles.ThreadsProfile threads, Realtime.Core.Profiles.TimingProfile timing, long periodNs, bool realtime)
+    /// <param name="threads">The profile's threads.</param>
+    /// <param name="timing">The profile's timing: its budgets (and deadline, unless <paramref name="deadlineNs"/> is given).</param>
+    /// <param name="periodNs">The loop's period (0: not periodic).</param>
+    /// <param name="realtime">Whether real-time scheduling is asked for.</param>
+    /// <param name="deadlineNs">The loop's own deadline (an application's <c>app.loop</c>, an <c>apps[]</c> entry's); 0: <c>timing.deadline_us</c>.</param>
+    public static SchedulingInfo ApplyPipeline(Realtime.Core.Profiles.ThreadsProfile threads, Realtime.Core.Profiles.TimingProfile timing, long periodNs, bool realtime, long deadlineNs = 0)
     {
         if (!realtime)
         {
@@ -32,18 +38,23 @@ public static unsafe class RealtimeScheduling
             read.Notes.Add("real-time scheduling not requested");
             return read;
         }
-        bool deadline = threads.Pipeline.Policy == "deadline" && periodNs > 0;
-        var scheduling = ApplyToCurrentThread(deadline ? 0 : threads.Pipeline.Priority, threads.Pipeline.Cores, threads.LockMemory);
-        if (threads.Pipeline.Policy == "deadline" && !deadline)
+        bool reserve = threads.Pipeline.Policy == "deadline" && periodNs > 0;
+        var scheduling = ApplyToCurrentThread(reserve ? 0 : threads.Pipeline.Priority, threads.Pipeline.Cores, threads.LockMemory);
+        if (threads.Pipeline.Policy == "deadline" && !reserve)
             scheduling.Notes.Add($"threads.pipeline.policy deadline applies to periodic loops; this one is not periodic, so it runs SCHED_FIFO priority {threads.Pipeline.Priority}");
-        if (!deadline) return scheduling;
+        if (!reserve) return scheduling;
+        long deadline = deadlineNs > 0 ? deadlineNs : timing.DeadlineUs * 1000;
         long runtime = 0;
-        foreach (long b in timing.BudgetsUs.Values) runtime += b * 1000;
-        if (runtime == 0) runtime = timing.DeadlineUs * 1000;
-        if (TrySetDeadline(runtime, timing.DeadlineUs * 1000, periodNs) is string problem) scheduling.Notes.Add(problem);
+        if (threads.Pipeline.RuntimeUs is long given) runtime = given * 1000;
+        else foreach (long b in timing.BudgetsUs.Values) runtime += b * 1000;
+        if (runtime == 0) runtime = deadline;
+        if (TrySetDeadline(runtime, deadline, periodNs) is string problem) scheduling.Notes.Add(problem);
         var now = ReadCurrentThread();
         scheduling.Policy = now.Policy;
         scheduling.Priority = now.Priority;
+        scheduling.RuntimeUs = now.RuntimeUs;
+        scheduling.DeadlineUs = now.DeadlineUs;
+        scheduling.PeriodUs = now.PeriodUs;
         return scheduling;
     }
 
@@ -200,6 +211,13 @@ public static unsafe class RealtimeScheduling
         Libc.sched_getparam(tid, &param);
         info.Policy = PolicyName(policy);
         info.Priority = param;
+        // A deadline thread's reservation is only in sched_getattr: read it back so a report shows what the kernel took.
+        if (policy == Libc.SCHED_DEADLINE && ReadAttributes(tid) is { } attr)
+        {
+            info.RuntimeUs = attr.RuntimeNs / 1000;
+            info.DeadlineUs = attr.DeadlineNs / 1000;
+            info.PeriodUs = attr.PeriodNs / 1000;
+        }
         ulong* mask = stackalloc ulong[MaskWords];
         if (Libc.sched_getaffinity(tid, (nuint)(MaskWords * sizeof(ulong)), mask) == 0)
         {

@@ -361,8 +361,35 @@ public sealed class OnnxInferenceEngine : IInferenceEngine
         for (int c = 0; c < _carryTo.Length; c++) InputBytes(_carryTo[c]).Clear();
     }
 
+    private Realtime.Linux.InferenceArbiter? _arbiter;
+    private Realtime.Linux.ArbiterClient? _arbiterClient;
+
+    /// <summary>
+    /// Makes every <see cref="Run"/> take a slot of <paramref name="arbiter"/> as <paramref name="client"/> first and give it
+    /// back after (loops that share a core or an accelerator); before the loop starts.
+    /// </summary>
+    public void ShareThrough(Realtime.Linux.InferenceArbiter arbiter, Realtime.Linux.ArbiterClient client)
+    {
+        ArgumentNullException.ThrowIfNull(arbiter);
+        ArgumentNullException.ThrowIfNull(client);
+        _arbiter = arbiter;
+        _arbiterClient = client;
+    }
+
     /// <summary>Runs the model on the bound inputs into the bound outputs, then copies each carried output into its input. Allocates nothing.</summary>
     public void Run()
+    {
+        var arbiter = _arbiter;
+        if (arbiter is null) RunBound();
+        else
+        {
+            arbiter.Acquire(_arbiterClient!);
+            try { RunBound(); }
+            finally { arbiter.Release(_arbiterClient!); }
+        }
+    }
+
+    private void RunBound()
     {
         if (FirstInferenceMs == 0) RunFirst();
         else _session.RunWithBinding(_runOptions, _binding);

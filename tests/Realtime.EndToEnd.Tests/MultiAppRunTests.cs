@@ -62,6 +62,16 @@ public sealed class MultiAppRunTests
             Assert.True(tids.Add(s.GetProperty("scheduling").GetProperty("tid").GetInt32()), $"loop '{loop}' shares a thread");
         }
         Assert.DoesNotContain(0, tids);
+        // The tracker and the lines share core 1: their inferences take turns through one arbiter (0 B/frame above with it);
+        // the relay, alone on core 0, has none.
+        foreach (string loop in new[] { "tracker", "lines" })
+        {
+            var arbiter = Section(j, loop).GetProperty("inference_arbiter");
+            Assert.Equal(1, arbiter.GetProperty("slots").GetInt32());
+            Assert.Equal(new[] { "tracker", "lines" }, JsonSerializer.Deserialize<string[]>(arbiter.GetProperty("loops").GetRawText()));
+            Assert.True(arbiter.GetProperty("acquisitions").GetInt64() >= frames, $"loop '{loop}': {arbiter.GetRawText()}");
+        }
+        Assert.False(Section(j, "relay").TryGetProperty("inference_arbiter", out _));
         // Each loop's own rate and deadline, from its apps[] entry.
         Assert.Equal(15, Section(j, "tracker").GetProperty("rate_hz").GetDouble());
         Assert.Equal(30000, Section(j, "relay").GetProperty("deadline_us").GetInt64());

@@ -54,7 +54,9 @@ internal sealed partial class BenchCommand : HostCommand
         beside the optimized one), --variants blazeface|silero|mlsd (trade-offs), --sustained-rate (periodic runs
         at rates it chooses, to the highest rate kept with 0 misses; --frames per run), --calibrate (a periodic run
         that writes the timing file admission reads: each stage's and each frame's percentiles, maximum and pWCET,
-        the machine and the profile's hash; --timing FILE, --frames), --sessions all|NAME,…
+        the machine and the profile's hash; --timing FILE, --frames), --apps a,b,c (those apps[] entries together
+        under manual, fixed-priority and edf scheduling, each a launch of 'rtapp run': per loop, misses and response
+        beside admission's predicted worst response; --stress, --frames, --timing), --sessions all|NAME,…
         (ONNX Runtime session choices on the same frames: p50/p99 and CPU per frame beside the default;
         --write-tensors FILE also writes those frames, preprocessed (float32), for other programs).
         """;
@@ -101,6 +103,9 @@ internal sealed partial class BenchCommand : HostCommand
     private readonly Option<bool> _sustainedRate = HostOptions.Flag("--sustained-rate", "Search the highest rate kept with 0 misses.");
     private readonly Option<bool> _calibrate = HostOptions.Flag("--calibrate", "A periodic run of the application that writes its timing file (each stage's p50, p99, p99.9, max and pWCET) for admission.");
     private readonly Option<string> _timing = HostOptions.Text("--timing", "FILE.json", "With --calibrate: where the timing file goes (default: beside the profile, NAME.timing.json).");
+    private readonly Option<string> _apps = HostOptions.Text("--apps", "NAME,…",
+        "Entries of the profile's apps[] run together in one host under each scheduling policy (manual, fixed-priority, edf): misses, response p50/p99/max and admission's predicted worst response per loop.");
+    private readonly Option<bool> _stress = HostOptions.Flag("--stress", "With --apps: stress-ng (cpu, cache, memory) on the cores no loop is pinned to, during each run.");
     private readonly Option<string> _sessions = HostOptions.Text("--sessions", "all|NAME,…", "ONNX Runtime session choices side by side.");
     private readonly Option<string> _writeTensors = HostOptions.Text("--write-tensors", "FILE", "With --sessions: also write the preprocessed frames (float32).");
     private readonly Option<string> _baseline = HostOptions.Text("--baseline", "OLD.json",
@@ -121,7 +126,7 @@ internal sealed partial class BenchCommand : HostCommand
     public override IReadOnlyList<Option> Options => new Option[]
     {
         _board, _demo, _model, _set, _shape, _scenario, _frames, _duration, _warmup, _rate, _deadlineUs, _report, _html, _assets, _noRt, _quiet,
-        _cache, _optimizedModel, _compare, _variants, _dataFrames, _framesFrom, _coldStart, _against, _pageCache, _sustainedRate, _sessions, _writeTensors, _baseline, _slo, _calibrate, _timing,
+        _cache, _optimizedModel, _compare, _variants, _dataFrames, _framesFrom, _coldStart, _against, _pageCache, _sustainedRate, _sessions, _writeTensors, _baseline, _slo, _calibrate, _timing, _apps, _stress,
     };
 
     /// <summary>What every run of one <c>rtapp bench</c> (or <c>rtapp profile</c>) shares.</summary>
@@ -242,6 +247,20 @@ internal sealed partial class BenchCommand : HostCommand
         if (judging.Any && scenarios.Count != 1)
             throw new UsageException("--baseline and --slo judge one scenario: give --scenario with one of single-stream, periodic or max-rate");
 
+        if (cl.GetValue(_apps) is string appNames)
+        {
+            if (model is not null || cl.GetValue(_demo) is not null) throw new UsageException("--apps runs entries of the profile's apps[]: leave out --model and --demo");
+            if (duration is not null || cl.GetValue(_scenario) is not null || cl.GetValue(_rate) is not null || cl.GetValue(_deadlineUs) is not null || judging.Any)
+                throw new UsageException("--apps runs each entry at its own rate and deadline, periodic, for --frames: leave out --duration, --scenario, --rate, --deadline-us, --baseline and --slo");
+            var entries = AppsBench.Select(profile, board, appNames);
+            return AppsBench.Run(new AppsBench.Request
+            {
+                Board = board, Sets = setup.Sets, Frames = frames ?? 300, Warmup = cl.GetValue(_warmup), Timing = cl.GetValue(_timing),
+                Assets = setup.Assets, Realtime = setup.Realtime, Stress = cl.GetValue(_stress), ReportPath = cl.GetValue(_report), Version = Version,
+            }, entries, profile);
+        }
+        if (cl.GetValue(_stress)) throw new UsageException("--stress goes with --apps");
+
         if (cl.GetValue(_coldStart) is int launches)
         {
             if (model is not null) throw new UsageException("--cold-start launches 'rtapp run' of a board's demo: give --board, not --model");
@@ -304,7 +323,7 @@ internal sealed partial class BenchCommand : HostCommand
             else calibrated.Add((demo ?? profile.Demo, setup));
             return CalibrateMode(calibrated, frames ?? 1000, warmup, timingPath, TimingFiles.ProfileHash(board, setup.Sets, setup.DemoArg, host));
         }
-        if (cl.GetValue(_timing) is not null) throw new UsageException("--timing goes with --calibrate");
+        if (cl.GetValue(_timing) is not null) throw new UsageException("--timing goes with --calibrate or --apps");
 
         if (cl.GetValue(_sustainedRate))
         {

@@ -27,6 +27,8 @@ public sealed class BoardProfile
     public ThreadsProfile Threads { get; set; } = new();
     /// <summary>What to do when frames are late.</summary>
     public WatchdogProfile Watchdog { get; set; } = new();
+    /// <summary>How the host schedules the loops of several applications (<c>apps[]</c>): manual, fixed-priority or edf (null: each loop as its <c>threads.pipeline</c> says, as manual).</summary>
+    public SchedulingProfile? Scheduling { get; set; }
     /// <summary>CPU architecture of the board's binary: <c>arm64</c>, <c>x64</c>, or null (any: the machine it runs on).</summary>
     public string? Arch { get; set; }
     /// <summary>
@@ -194,8 +196,10 @@ public sealed class ThreadProfile
     public List<int> Cores { get; set; } = new();
     /// <summary>SCHED_FIFO priority 1..99, or 0 for SCHED_OTHER.</summary>
     public int Priority { get; set; }
-    /// <summary><c>fifo</c> (SCHED_FIFO at <see cref="Priority"/>) or <c>deadline</c> (SCHED_DEADLINE: runtime = the stage budgets, deadline and period from <c>timing</c>).</summary>
+    /// <summary><c>fifo</c> (SCHED_FIFO at <see cref="Priority"/>) or <c>deadline</c> (SCHED_DEADLINE: runtime <see cref="RuntimeUs"/>, else the stage budgets; deadline and period the loop's).</summary>
     public string Policy { get; set; } = "fifo";
+    /// <summary>The SCHED_DEADLINE runtime per period, µs (null: the sum of the stage budgets, else the deadline); <c>scheduling.policy</c> edf sets it from the loop's measured worst case.</summary>
+    public long? RuntimeUs { get; set; }
 }
 
 /// <summary>Threads of the loop.</summary>

@@ -327,6 +327,8 @@ public static partial class ProfileLoader
         if (AsksForRealtime(p) is string why && p.Threads.Pipeline.Priority == 0 && p.Threads.Pipeline.Policy != "deadline")
             Add("threads.pipeline", $"SCHED_OTHER (priority 0) on a board that asks for real-time scheduling ({why}): give the pipeline a priority 1..99 or policy deadline");
         if (p.Threads.CpuDmaLatencyUs < -1) Add("threads.cpu_dma_latency_us", $"must be -1 (leave alone) or a latency in µs, got {p.Threads.CpuDmaLatencyUs}");
+        if (p.Threads.Pipeline.RuntimeUs is long runtimeUs && runtimeUs <= 0) Add("threads.pipeline.runtime_us", $"must be a positive time in µs, got {runtimeUs}");
+        if (p.Scheduling is { } scheduling) ValidateScheduling(scheduling, p.Threads.Watchdog.Priority, Add);
         if (p.Threads.Telemetry is { } telemetry) ValidateThread(telemetry, "threads.telemetry", cores, coresOn, null, Add);
 
         if (p.Arch is not null && p.Arch != "arm64" && p.Arch != "x64") Add("arch", $"unknown architecture '{p.Arch}' (expected arm64, x64, or leave it out for any)");
@@ -403,6 +405,16 @@ public static partial class ProfileLoader
             if (name == "isolcpus") isolated = cpus;
         }
         return isolated;
+    }
+
+    private static void ValidateScheduling(SchedulingProfile s, int watchdogPriority, Action<string, string> add)
+    {
+        if (Realtime.Core.Scheduling.SchedulingPlan.Parse(s.Policy) is null) add("scheduling.policy", $"unknown policy '{MessageText.Shown(s.Policy ?? "")}' (expected manual, fixed-priority or edf)");
+        if (s.Priorities is not { Count: 2 } range || range[0] < 1 || range[1] > 99 || range[0] > range[1])
+            add("scheduling.priorities", $"[lowest, highest] within 1..99, lowest first; got [{string.Join(", ", s.Priorities ?? new List<int>())}]");
+        else if (watchdogPriority > 0 && range[1] >= watchdogPriority)
+            add("scheduling.priorities", $"the highest, {range[1]}, must be below threads.watchdog.priority {watchdogPriority}: the watchdog must be able to preempt a stuck loop");
+        if (s.InferenceSlots < 1 || s.InferenceSlots > 64) add("scheduling.inference_slots", $"must be 1..64 inferences at once, got {s.InferenceSlots}");
     }
 
     private static void ValidateThread(ThreadProfile t, string field, int cores, string coresOn, SortedSet<int>? isolated, Action<string, string> add)

@@ -57,6 +57,10 @@ public sealed class RunReport
     public MachineInfo Machine { get; set; } = new();
     /// <summary>The scheduling the pipeline thread really got.</summary>
     public SchedulingInfo Scheduling { get; set; } = new();
+    /// <summary>In a section of <see cref="Loops"/>: what admission predicted for the loop under the profile's scheduling policy (null when it judged nothing: no timing file).</summary>
+    public LoopAdmission? Admission { get; set; }
+    /// <summary>In a section of <see cref="Loops"/>: the inference arbiter the loop's model runs go through (loops sharing a core or an accelerator); null when none.</summary>
+    public ArbiterReport? InferenceArbiter { get; set; }
     /// <summary>A pipelined loop's stage groups (<c>app.pipeline</c>), each thread as the kernel reports it; null on one thread.</summary>
     public List<PipelineGroupReport>? Pipeline { get; set; }
     /// <summary>Counted frames (after warm-up).</summary>
@@ -223,6 +227,56 @@ public sealed class SchedulingInfo
     public SchedulingInfo? Watchdog { get; set; }
     /// <summary>The pipeline thread's kernel id (for ps/chrt/taskset).</summary>
     public int? Tid { get; set; }
+    /// <summary>Under SCHED_DEADLINE: the reservation's runtime, µs, as sched_getattr reports it (null otherwise).</summary>
+    public long? RuntimeUs { get; set; }
+    /// <summary>Under SCHED_DEADLINE: the reservation's relative deadline, µs, as sched_getattr reports it.</summary>
+    public long? DeadlineUs { get; set; }
+    /// <summary>Under SCHED_DEADLINE: the reservation's period, µs, as sched_getattr reports it.</summary>
+    public long? PeriodUs { get; set; }
+    /// <summary>In a section of <see cref="RunReport.Loops"/>: the profile's <c>scheduling.policy</c> that set this thread (manual, fixed-priority, edf; null: none written).</summary>
+    public string? PlannedBy { get; set; }
+
+    /// <summary>In a few words, as the kernel reported it: <c>SCHED_FIFO 80 [1]</c>, or <c>SCHED_DEADLINE 8000/30000/32000 µs [0,1]</c> (runtime/deadline/period).</summary>
+    public string Describe() =>
+        (RuntimeUs is long runtime ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Policy} {runtime}/{DeadlineUs}/{PeriodUs} µs") : $"{Policy} {Priority}") +
+        $" [{string.Join(",", Affinity)}]";
+}
+
+/// <summary>One loop's use of the inference arbiter it shares with others.</summary>
+public sealed class ArbiterReport
+{
+    /// <summary>Inferences allowed at once among the loops that share it (<c>scheduling.inference_slots</c>).</summary>
+    public int Slots { get; set; }
+    /// <summary>The loops sharing it.</summary>
+    public List<string> Loops { get; set; } = new();
+    /// <summary>Why they share it: a core, or an accelerator.</summary>
+    public string Shared { get; set; } = "";
+    /// <summary>Slots this loop took (one per inference, warm-up included).</summary>
+    public long Acquisitions { get; set; }
+    /// <summary>Of those, how many waited for another loop's inference.</summary>
+    public long Waits { get; set; }
+    /// <summary>This loop's longest wait, µs: bounded by the longest lower-priority inference.</summary>
+    public double LongestWaitUs { get; set; }
+}
+
+/// <summary>
+/// What admission predicted for one loop of several: under fixed priority, the response-time analysis's worst
+/// response (execution + blocking + interference) and its margin to the deadline; under EDF, the bound is the
+/// deadline itself (the reservation's guarantee once the set passes) and the margin the demand-bound test's least
+/// slack on the loop's core.
+/// </summary>
+public sealed class LoopAdmission
+{
+    /// <summary>response-time analysis (fixed priority) or demand-bound test (edf).</summary>
+    public string Analysis { get; set; } = "";
+    /// <summary>The execution time admission took (the calibrated pWCET or maximum of a frame), µs.</summary>
+    public double ExecutionUs { get; set; }
+    /// <summary>The predicted worst response from release to the end of the frame, µs.</summary>
+    public double PredictedWorstResponseUs { get; set; }
+    /// <summary>The deadline less the predicted worst response (fixed priority) or the least slack (edf), µs; negative: refused.</summary>
+    public double MarginUs { get; set; }
+    /// <summary>Whether admission accepted the loop.</summary>
+    public bool Schedulable { get; set; }
 }
 
 /// <summary>Cold start, ms.</summary>

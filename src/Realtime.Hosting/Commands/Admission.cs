@@ -29,10 +29,12 @@ internal static class Admission
         public string? Missing { get; set; }
         /// <summary>Why the set is refused, one sentence per loop.</summary>
         public List<string> Refusals { get; } = new();
+        /// <summary>Each judged loop's prediction, by loop name (empty when nothing was judged), for the report's section per loop.</summary>
+        public Dictionary<string, LoopAdmission> Loops { get; } = new();
     }
 
     /// <summary>A loop of the profile, as admission sees it.</summary>
-    private sealed record Loop(string Name, long PeriodNs, long DeadlineNs, int Core, bool AnyCore, string Policy, long[] BudgetsNs, string DeadlineField);
+    private sealed record Loop(string Name, long PeriodNs, long DeadlineNs, int Core, bool AnyCore, string Policy, int Priority, long[] BudgetsNs, string DeadlineField);
 
     /// <summary>Judges <paramref name="profile"/>'s loop (application <paramref name="loopName"/>) against <paramref name="file"/> (null: there is none at <paramref name="timingPath"/>).</summary>
     public static Verdict Judge(BoardProfile profile, string loopName, string board, string timingPath, TimingFile? file, string profileHash, MachineInfo machine) =>
@@ -50,7 +52,7 @@ internal static class Admission
         {
             var o = LoopSettings.Options(profile, null, profile.App?.Loop);
             var cores = profile.Threads.Pipeline.Cores;
-            loops.Add(new(loopName, o.PeriodNs, o.DeadlineNs, cores.Count > 0 ? cores[0] : 0, cores.Count == 0, profile.Threads.Pipeline.Policy, o.StageBudgetsNs ?? new long[ProfileLoader.StageNames.Length],
+            loops.Add(new(loopName, o.PeriodNs, o.DeadlineNs, cores.Count > 0 ? cores[0] : 0, cores.Count == 0, profile.Threads.Pipeline.Policy, profile.Threads.Pipeline.Priority, o.StageBudgetsNs ?? new long[ProfileLoader.StageNames.Length],
                 profile.App?.Loop?.DeadlineUs is not null ? "app.loop.deadline_us" : "timing.deadline_us"));
         }
         var v = new Verdict();
@@ -104,14 +106,23 @@ internal static class Admission
 
     private static void JudgeFixedPriority(Verdict v, List<Loop> loops, List<PeriodicTask> tasks, List<LoopTiming> timings)
     {
-        var results = ResponseTimeAnalysis.Analyse(tasks);
+        // The loops' own SCHED_FIFO priorities when every loop has one (several loops: manual, or assigned by
+        // scheduling.policy fixed-priority); else deadline-monotonic, the order fixed-priority would assign.
+        bool prioritised = loops.Count > 1;
+        var priorities = new int[loops.Count];
+        for (int i = 0; i < loops.Count; i++) { priorities[i] = loops[i].Priority; prioritised &= priorities[i] > 0; }
+        var results = prioritised ? ResponseTimeAnalysis.Analyse(tasks, PriorityAssignment.OrderOf(priorities)) : ResponseTimeAnalysis.Analyse(tasks);
         for (int i = 0; i < results.Length; i++)
         {
             var r = results[i];
             var t = r.Task;
             long interference = r.ResponseNs - t.WcetNs - r.BlockingNs;
             string where = loops[i].AnyCore ? "any core" : $"core {t.Core}";
-            string detail = $"fixed priority (deadline-monotonic, rank {r.PriorityRank} on {where}): worst response {Ms(r.ResponseNs)} = execution {Ms(t.WcetNs)} ({WorstWhat(timings[i].Frame)}) + blocking {Ms(r.BlockingNs)} + interference {Ms(interference)}; " +
+            v.Loops[t.Name] = new LoopAdmission
+            {
+                Analysis = "response-time analysis", ExecutionUs = t.WcetNs / 1000.0, PredictedWorstResponseUs = r.ResponseNs / 1000.0, MarginUs = r.MarginNs / 1000.0, Schedulable = r.Schedulable,
+            };
+            string detail = $"fixed priority ({(prioritised ? $"SCHED_FIFO {priorities[i]}" : "deadline-monotonic")}, rank {r.PriorityRank} on {where}): worst response {Ms(r.ResponseNs)} = execution {Ms(t.WcetNs)} ({WorstWhat(timings[i].Frame)}) + blocking {Ms(r.BlockingNs)} + interference {Ms(interference)}; " +
                 $"deadline {Ms(t.DeadlineNs)}, period {Ms(t.PeriodNs)}: margin {Ms(r.MarginNs)}";
             if (r.Schedulable)
             {
@@ -133,6 +144,12 @@ internal static class Admission
             DemandBound core = verdicts[0];
             foreach (var d in verdicts) if (d.Core == t.Core) core = d;
             string where = loops[i].AnyCore ? "any core" : $"core {t.Core}";
+            // EDF gives no per-loop response: a set that passes meets every deadline, so the bound is the deadline.
+            v.Loops[t.Name] = new LoopAdmission
+            {
+                Analysis = "demand-bound test", ExecutionUs = t.WcetNs / 1000.0, PredictedWorstResponseUs = t.DeadlineNs / 1000.0,
+                MarginUs = core.LeastSlackNs / 1000.0, Schedulable = core.Schedulable,
+            };
             string detail = string.Create(CultureInfo.InvariantCulture,
                 $"EDF (SCHED_DEADLINE) on {where}: execution {Ms(t.WcetNs)} ({WorstWhat(timings[i].Frame)}), deadline {Ms(t.DeadlineNs)}, period {Ms(t.PeriodNs)}; utilisation {core.Utilisation:0.###}, ") +
                 (core.Reason is null || core.Schedulable

@@ -199,6 +199,9 @@ internal sealed class CheckCommand : HostCommand
             }
         // Several applications in one host: each loop's graph is built as the run builds it, outputs claimed across loops.
         List<AppLoop>? loops = AppSet.Runs(p) ? AppSet.Load(host, board, cl.GetValue(_set) ?? [], p, source) : null;
+        // The profile's scheduling policy sets each loop's thread as the run will (edf: runtimes from the timing file).
+        if (loops is not null)
+            LoopScheduling.Apply(p, loops, p.Scheduling?.Policy == "edf" ? TimingFile.Read(TimingFiles.PathFor(board, cl.GetValue(_timing))) : null, source);
         if (loops is not null)
         {
             var claims = new Realtime.Core.Graph.OutputClaims();

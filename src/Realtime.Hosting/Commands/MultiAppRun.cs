@@ -56,6 +56,10 @@ internal static class MultiAppRun
         /// <summary>The loop's stage groups' threads when its application is pipelined (app.pipeline); null otherwise.</summary>
         public PipelineGroupThreads? Groups { get; init; }
         public SchedulingInfo WatchdogScheduling = new();
+        /// <summary>The profile's scheduling.policy that set the loop's thread (null: none written).</summary>
+        public string? Policy { get; init; }
+        /// <summary>The host's inference arbiters (set once every loop is wired).</summary>
+        public LoopArbiters? Arbiters;
         public IClosedLoop Closed => Instance.Loop;
     }
 
@@ -68,6 +72,8 @@ internal static class MultiAppRun
         // Admission over every loop together, before anything is wired.
         string timingPath = TimingFiles.PathFor(r.Board, r.TimingOption);
         var timing = TimingFile.Read(timingPath);
+        // The profile's scheduling policy sets each loop's thread (priority or reservation) before admission judges them.
+        string? policy = LoopScheduling.Apply(r.Composition, loops, timing, r.Source);
         var set = new List<(string, BoardProfile)>();
         foreach (var l in loops) set.Add((l.Name, l.Profile));
         var admission = Admission.Judge(set, r.Board, timingPath, timing,
@@ -77,13 +83,19 @@ internal static class MultiAppRun
 
         var claims = new OutputClaims();
         var running = new List<Running>();
+        LoopArbiters? arbiters = null;
         try
         {
             foreach (var l in loops)
             {
                 if (r.Stop.Requested) break;
-                running.Add(Wire(r, l, claims));
+                running.Add(Wire(r, l, claims, policy));
             }
+            // Loops that share a core (or an accelerator) take turns at inference, highest priority first.
+            var sharing = new List<(string, BoardProfile, IReadOnlyList<ApplicationModel>)>();
+            foreach (var x in running) sharing.Add((x.Loop.Name, x.Loop.Profile, x.Instance.Models));
+            arbiters = LoopArbiters.Attach(r.Composition, sharing);
+            foreach (var x in running) x.Arbiters = arbiters;
             return RunLoops(r, running, admission);
         }
         finally
@@ -95,11 +107,12 @@ internal static class MultiAppRun
                 x.Watchdog.Dispose();
                 x.Instance.Dispose();
             }
+            arbiters?.Dispose();
         }
     }
 
     // Builds one loop (its outputs safe before its models load, as a single loop's) and plans its threads.
-    private static Running Wire(Request r, AppLoop l, OutputClaims claims)
+    private static Running Wire(Request r, AppLoop l, OutputClaims claims, string? policy)
     {
         var p = l.Profile;
         var overrides = new RunOverrides
@@ -135,6 +148,7 @@ internal static class MultiAppRun
         made = new Running
         {
             Loop = l,
+            Policy = policy,
             Instance = instance,
             Watchdog = watchdog,
             Thread = new LoopThread(ThreadName(l.Name), p, instance.Loop, r.Realtime),
@@ -147,7 +161,7 @@ internal static class MultiAppRun
     private static int RunLoops(Request r, List<Running> running, Admission.Verdict admission)
     {
         var host = r.Host;
-        if (r.Stop.Requested || running.Count == 0) return Finish(r, running, abandoned: false);
+        if (r.Stop.Requested || running.Count == 0) return Finish(r, running, abandoned: false, admission);
         Admission.ReportAtRun(admission);
         if (!r.Quiet)
         {
@@ -158,7 +172,7 @@ internal static class MultiAppRun
                 var t = x.Loop.Profile.Threads.Pipeline;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  loop '{x.Loop.Name}' ({x.Loop.Entry.Demo}): {o.WarmupFrames} warm-up + {o.Frames} frames, {(o.Scenario == LoopScenario.Periodic ? $"periodic {1e9 / o.PeriodNs:0.##} Hz" : "single-stream")}, deadline {o.DeadlineNs / 1000} µs, " +
-                    $"cores [{string.Join(",", t.Cores)}], priority {t.Priority}"));
+                    $"cores [{string.Join(",", t.Cores)}], {(t.Policy == "deadline" ? $"SCHED_DEADLINE runtime {t.RuntimeUs} µs" : $"priority {t.Priority}")}{(x.Policy is null ? "" : $" (scheduling.policy {x.Policy})")}"));
             }
         }
         foreach (var x in running) x.Watchdog.Start();
@@ -194,10 +208,10 @@ internal static class MultiAppRun
                 else if (now - stopSeenNs > grace) { abandoned = true; break; }
             }
         }
-        return Finish(r, running, abandoned);
+        return Finish(r, running, abandoned, admission);
     }
 
-    private static int Finish(Request r, List<Running> running, bool abandoned)
+    private static int Finish(Request r, List<Running> running, bool abandoned, Admission.Verdict admission)
     {
         foreach (var x in running) x.Closed.ShutdownOutputs();
         long safeDoneNs = MonotonicClock.NowNs();
@@ -210,7 +224,7 @@ internal static class MultiAppRun
         int exitCode = ExitCodes.Ok;
         foreach (var x in running)
         {
-            var section = Section(r, x, safeDoneNs);
+            var section = Section(r, x, safeDoneNs, admission);
             sections.Add(section);
             // The worst loop's code is the process's: a crash first, then a watchdog's exit.
             if (section.ExitCode == ExitCodes.Fault || (exitCode == ExitCodes.Ok && section.ExitCode != ExitCodes.Ok)) exitCode = section.ExitCode;
@@ -236,7 +250,7 @@ internal static class MultiAppRun
     }
 
     // One loop's section: a single loop's report of what it measured.
-    private static RunReport Section(Request r, Running x, long safeDoneNs)
+    private static RunReport Section(Request r, Running x, long safeDoneNs, Admission.Verdict admission)
     {
         var loop = x.Closed;
         var instance = x.Instance;
@@ -248,6 +262,7 @@ internal static class MultiAppRun
         var scheduling = x.Thread.Scheduling;
         scheduling.Watchdog = x.WatchdogScheduling;
         scheduling.Tid = x.Thread.Tid;
+        scheduling.PlannedBy = x.Policy;
         var section = new RunReport
         {
             Tool = r.Host.ToolName,
@@ -265,6 +280,8 @@ internal static class MultiAppRun
             ExitCode = exitCode,
             Machine = MachineFacts.Read(),
             Scheduling = scheduling,
+            Admission = admission.Loops.TryGetValue(x.Loop.Name, out var predicted) ? predicted : null,
+            InferenceArbiter = x.Arbiters?.ReportFor(x.Loop.Name),
             Pipeline = x.Groups?.Reports(),
             GcCollections = loop.CountedGcCollections,
             GcPauseMs = Math.Round(loop.CountedGcPause.TotalMilliseconds, 3),
@@ -341,11 +358,11 @@ internal static class MultiAppRun
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine();
         Console.WriteLine(string.Create(c, $"Run: {report.Outcome}, {report.Loops?.Count ?? 0} loops in one host; {report.DeadlineMisses} deadline misses, {report.DroppedFrames} dropped frames in all"));
-        Console.WriteLine(string.Create(c, $"{"loop",-14} {"demo",-14} {"Hz",7} {"deadline",9} {"frames",7} {"misses",6} {"dropped",7} {"p50 µs",9} {"p99 µs",9} {"max µs",9} {"B/frame",8}  scheduling / outcome"));
+        Console.WriteLine(string.Create(c, $"{"loop",-14} {"demo",-14} {"Hz",7} {"deadline",9} {"frames",7} {"misses",6} {"dropped",7} {"p50 µs",9} {"p99 µs",9} {"max µs",9} {"predicted",9} {"B/frame",8}  scheduling (kernel) / outcome"));
         foreach (var s in report.Loops ?? new List<RunReport>())
             Console.WriteLine(string.Create(c,
-                $"{s.Loop,-14} {s.Demo,-14} {s.RateHz,7:0.##} {s.DeadlineUs,9} {s.Frames,7} {s.DeadlineMisses,6} {s.DroppedFrames,7} {s.EndToEnd.P50Us,9:0.0} {s.EndToEnd.P99Us,9:0.0} {s.EndToEnd.MaxUs,9:0.0} {s.AllocBytesPerFrame,8:0.##}  " +
-                $"{s.Scheduling.Policy} {s.Scheduling.Priority} [{string.Join(",", s.Scheduling.Affinity)}] / {s.Outcome}"));
+                $"{s.Loop,-14} {s.Demo,-14} {s.RateHz,7:0.##} {s.DeadlineUs,9} {s.Frames,7} {s.DeadlineMisses,6} {s.DroppedFrames,7} {s.EndToEnd.P50Us,9:0.0} {s.EndToEnd.P99Us,9:0.0} {s.EndToEnd.MaxUs,9:0.0} {(s.Admission is { } a ? a.PredictedWorstResponseUs.ToString("0", c) : "-"),9} {s.AllocBytesPerFrame,8:0.##}  " +
+                $"{s.Scheduling.Describe()}{(s.Scheduling.PlannedBy is null ? "" : $" ({s.Scheduling.PlannedBy})")} / {s.Outcome}"));
         if (reportPath is not null) Console.WriteLine($"Report: {reportPath}");
     }
 
