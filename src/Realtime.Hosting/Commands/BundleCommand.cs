@@ -127,6 +127,8 @@ internal sealed class BundleCommand : HostCommand
         foreach (var p in shipped)
             if (p.App is { } graph)
                 foreach (string library in _host.Components.NativeLibraries(graph)) needsOpenCv |= library == OpenCvLibrary;
+        // Several applications ship as composed (extends resolved, demos and apps kept): each loop resolves from it on the board.
+        if (loops is not null) json = ProfileCatalog.Composition(board, cl.GetValue(_set) ?? [], _host);
         string profileText = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
         ProfileLoader.Parse(profileText, $"bundled {profile.Name}.json"); // what ships must load
 
