@@ -212,4 +212,25 @@ public sealed class BundleTests : IDisposable
             Assert.Equal("STOPPING=1", messages[^1]);
         }
     }
+
+    [Fact]
+    public void AProfileWithSeveralApplicationsShipsEveryLoopsFilesInOneServiceThatRunsThemAll()
+    {
+        string threeDemos = Path.Combine(TestAssets.RepoRoot, "samples", "profiles", "three-demos.json");
+        string b = Bundle(out var made, "--board", threeDemos);
+        // Each loop's model (and the files its nodes name) is packed, each once.
+        var models = Directory.GetFiles(Path.Combine(b, "assets", "models")).Select(Path.GetFileName).ToArray();
+        Assert.True(models.Length >= 3, string.Join(", ", models) + "\n" + made.Stdout);
+        Assert.True(File.Exists(Path.Combine(b, "bin", "libOpenCvSharpExtern.so")), "the tracker's video needs OpenCV");
+        var unit = UnitLines(b, "rtapp-three-demos.service");
+        Assert.Contains(unit, l => l.StartsWith("Description=Realtime closed loops: 3 loops, tracker (face-tracker), relay (voice-relay), lines (line-follower), on three-demos", StringComparison.Ordinal));
+        Assert.Contains("ExecStopPost=/opt/rtapp/three-demos/bin/rtapp safe --board /opt/rtapp/three-demos/boards/three-demos.json --quiet", unit);
+        double exposure = Bundles.Exposure(Path.Combine(b, "systemd", "rtapp-three-demos.service"));
+        Assert.True(exposure <= 3.0, $"systemd-analyze security exposure {exposure} > 3.0");
+        // What ships runs: the bundled binary on the bundled profile and assets, every loop.
+        var r = Rtapp.Exec(Path.Combine(b, "bin", "rtapp"), TimeSpan.FromMinutes(4), null, "run", "--board", Path.Combine(b, "boards", "three-demos.json"),
+            "--assets", Path.Combine(b, "assets"), "--frames", "5", "--warmup", "2", "--no-rt", "--timing", Path.Combine(b, "none.timing.json"));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("Run: completed, 3 loops in one host", r.Stdout, StringComparison.Ordinal);
+    }
 }

@@ -47,7 +47,8 @@ public sealed class ServeAndOffloadCliTests : IDisposable
         "run", "--board", Profile, "--frames", frames.ToString(System.Globalization.CultureInfo.InvariantCulture), "--warmup", "4", "--no-rt",
         "--assets", TestAssets.Dir, "--report", report,
         "--set", $"app.nodes[blazeface].config.url=http://127.0.0.1:{port}/v2/models/blazeface",
-        "--set", "app.loop.rate_hz=2", "--set", "app.loop.deadline_us=500000", "--set", "app.nodes[blazeface].config.finish_by_us=400000",
+        // 1 Hz with a 950 ms deadline: on a loaded 2-core machine a round trip's p99 was seen at 375 ms, past a 400 ms finish-by.
+        "--set", "app.loop.rate_hz=1", "--set", "app.loop.deadline_us=950000", "--set", "app.nodes[blazeface].config.finish_by_us=850000",
         "--set", "app.nodes[blazeface].config.margin_us=50000",
         "--set", "app.nodes[blazeface].config.window=16", "--set", "app.nodes[blazeface].config.probe_every=3",
     ];
@@ -61,7 +62,7 @@ public sealed class ServeAndOffloadCliTests : IDisposable
         var serve = Serve(port);
         using var _ = serve.Process;
         string report = Path.Combine(_dir, "report.json");
-        var r = Rtapp.Run(TimeSpan.FromMinutes(5), RunArgs(port, 30, report));
+        var r = Rtapp.Run(TimeSpan.FromMinutes(5), RunArgs(port, 20, report));
         Assert.True(r.ExitCode == 0, r.ToString());
         using var doc = JsonDocument.Parse(File.ReadAllText(report));
         JsonElement node = Node(doc);
@@ -96,11 +97,11 @@ public sealed class ServeAndOffloadCliTests : IDisposable
         var serve = Serve(port);
         using var _ = serve.Process;
         string report = Path.Combine(_dir, "report.json");
-        string[] args = RunArgs(port, 60, report);
+        string[] args = RunArgs(port, 40, report);
         var run = Rtapp.Start(null, args);
         using var __ = run.Process;
-        // Killed 12 s into the run (30 s of frames at 2 Hz), without warning: the kernel resets its connections.
-        Thread.Sleep(TimeSpan.FromSeconds(12));
+        // Killed 15 s into the run (44 s of frames at 1 Hz), without warning: the kernel resets its connections.
+        Thread.Sleep(TimeSpan.FromSeconds(15));
         serve.Process.Kill();
         serve.Process.WaitForExit();
         var r = Rtapp.Wait(run.Process, run.Stdout, run.Stderr, TimeSpan.FromMinutes(5), args);

@@ -173,7 +173,7 @@ public static class ProfileComposer
         var seen = new HashSet<string>(StringComparer.Ordinal) { Identity(source) };
         JsonObject merged = Resolve(root, source, options.BaseDirectory, options, chain, seen, 0);
         describedSource = chain.Count > 1 ? $"{source} (extends {string.Join(" → ", chain.GetRange(1, chain.Count - 1))})" : source;
-        ApplyDemo(merged, options.Demo, options.DefaultDemo, source);
+        if (!options.KeepDemos) ApplyDemo(merged, options.Demo, options.DefaultDemo, source);
         if (options.Sets.Count > 0)
         {
             foreach (string set in options.Sets) ApplySet(merged, set, describedSource, options.OverrideLabel);

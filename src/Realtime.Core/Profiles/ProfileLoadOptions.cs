@@ -28,6 +28,12 @@ public sealed class ProfileLoadOptions
     public string? Demo { get; init; }
 
     /// <summary>
+    /// Composition only (<see cref="ProfileLoader.Compose"/>): keep <c>demos</c> as it is, no entry merged in, so a profile of
+    /// several applications (<c>apps[]</c>) stays one that each loop resolves from, as it does from the original.
+    /// </summary>
+    public bool KeepDemos { get; init; }
+
+    /// <summary>
     /// The application a profile that names none (no <c>demo</c>, none chosen) gets: the host's
     /// default. Null leaves <see cref="BoardProfile.Demo"/> empty.
     /// </summary>

@@ -94,13 +94,27 @@ public static partial class ProfileLoader
     /// The profile as one JSON object after inheritance and overrides (no <c>extends</c> key), validated:
     /// what a bundle ships and <c>rtapp boards --show</c> prints.
     /// </summary>
+    /// <summary>
+    /// <paramref name="json"/> with its <c>extends</c> chain resolved and the overrides applied, as JSON; with
+    /// <see cref="ProfileLoadOptions.KeepDemos"/>, its <c>demos</c> and <c>apps</c> as they are (what a bundle of several
+    /// applications ships). It must load as a profile.
+    /// </summary>
+    public static JsonObject Compose(string json, string source, ProfileLoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        // It must load as the original does (the default application's entry merged in); what ships keeps the entries.
+        ParseWithSource(json, source, WithBaseDirectory(options, options.BaseDirectory, keepDemos: false));
+        JsonObject root = ProfileComposer.ParseObject(json, source);
+        return ProfileComposer.Compose(root, source, options, out _);
+    }
+
     public static JsonObject Resolve(string json, string source, ProfileLoadOptions? options)
     {
         var (profile, _) = ParseWithSource(json, source, options);
         return (JsonObject)JsonSerializer.SerializeToNode(profile, ProfileJsonContext.Default.BoardProfile)!;
     }
 
-    private static ProfileLoadOptions WithBaseDirectory(ProfileLoadOptions? o, string? dir) => new()
+    private static ProfileLoadOptions WithBaseDirectory(ProfileLoadOptions? o, string? dir, bool? keepDemos = null) => new()
     {
         BuiltInText = o?.BuiltInText,
         BuiltInNames = o?.BuiltInNames ?? Array.Empty<string>(),
@@ -108,6 +122,7 @@ public static partial class ProfileLoader
         Sets = o?.Sets ?? Array.Empty<string>(),
         OverrideLabel = o?.OverrideLabel ?? ProfileLoadOptions.DefaultOverrideLabel,
         Demo = o?.Demo,
+        KeepDemos = keepDemos ?? o?.KeepDemos ?? false,
         DefaultDemo = o?.DefaultDemo,
         ApplicationCheck = o?.ApplicationCheck,
     };

@@ -18,6 +18,8 @@ public sealed class IntervalReport
     public string Board { get; set; } = "";
     /// <summary>Application name.</summary>
     public string Demo { get; set; } = "";
+    /// <summary>The loop's name (<c>apps[].name</c>) when the host runs several applications; null for a single loop.</summary>
+    public string? Loop { get; set; }
     /// <summary>Why it was written: interval, sighup.</summary>
     public string Reason { get; set; } = "";
     /// <summary>Its sequence number in this run, from 1.</summary>

@@ -81,16 +81,18 @@ internal sealed class BundleCommand : HostCommand
         string? demo = cl.GetValue(_demo);
         if (demo is not null && !_host.Applications.Has(demo)) throw new UsageException(_host.Applications.Unknown(demo));
         var (json, profile, source) = ProfileCatalog.Resolve(board, cl.GetValue(_set) ?? [], demo, _host);
-        // The resolved profile a bundle ships holds one application (its demos entry merged in, the others dropped).
-        if (demo is null && AppSet.Runs(profile))
-            throw new UsageException($"bundle: {profile.Name} runs several applications (apps[]), which a bundle cannot ship yet (its one resolved profile holds one application's graph and board facts); bundle one of them with --demo NAME");
+        // Several applications (apps[]): the resolved profile ships whole (apps[] and their demos entries), and each
+        // loop's own resolved profile says what it needs: its files packed, its devices allowed, its values checked.
+        List<AppLoop>? loops = demo is null && AppSet.Runs(profile) ? AppSet.Load(_host, board, cl.GetValue(_set) ?? [], profile, source) : null;
         if (!IsSafeName(profile.Name))
             throw new ProfileException(source, new[] { $"name: '{MessageText.Shown(profile.Name)}' cannot name a bundle and a service: use lower-case letters, digits, '.', '_' or '-'" });
         // The demo names the outputs `rtapp safe` drives and goes into the unit's description: it must be one rtapp knows
         // (a profile's own graph names its outputs itself).
-        if (!GraphApplication.Composes(profile) && !_host.Applications.Has(profile.Demo))
+        if (loops is null && !GraphApplication.Composes(profile) && !_host.Applications.Has(profile.Demo))
             throw new ProfileException(source, new[] { $"demo: {_host.Applications.Unknown(profile.Demo)}" });
         CheckServiceValues(profile, _host.Components, source);
+        if (loops is not null)
+            foreach (var l in loops) InLoop(l, source, () => CheckServiceValues(l.Profile, _host.Components, source));
 
         string hostArch = HostArch();
         string arch = profile.Arch ?? hostArch;
@@ -110,12 +112,23 @@ internal sealed class BundleCommand : HostCommand
         // them, at the same relative paths; each model checked against its pin now rather than on the board.
         // Only files inside the assets folder are packed: a profile cannot ship /etc/shadow or a key as its "model".
         var assetFiles = new List<(string Relative, string Full)>();
-        var wiring = new ProfileAssets(profile, source, assets);
-        AddGraphAssets(profile, _host.Components, wiring, assetFiles);
+        var shipped = new List<BoardProfile>();
+        if (loops is null) shipped.Add(profile);
+        else foreach (var l in loops) shipped.Add(l.Profile);
+        for (int i = 0; i < shipped.Count; i++)
+        {
+            var p = shipped[i];
+            void Add() => AddGraphAssets(p, _host.Components, new ProfileAssets(p, source, assets), assetFiles);
+            if (loops is null) Add();
+            else InLoop(loops[i], source, Add);
+        }
         // OpenCV ships only where a node's type declares it loads it (a video file's source, a rendered camera).
         bool needsOpenCv = false;
-        if (profile.App is { } graph)
-            foreach (string library in _host.Components.NativeLibraries(graph)) needsOpenCv |= library == OpenCvLibrary;
+        foreach (var p in shipped)
+            if (p.App is { } graph)
+                foreach (string library in _host.Components.NativeLibraries(graph)) needsOpenCv |= library == OpenCvLibrary;
+        // Several applications ship as composed (extends resolved, demos and apps kept): each loop resolves from it on the board.
+        if (loops is not null) json = ProfileCatalog.Composition(board, cl.GetValue(_set) ?? [], _host);
         string profileText = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
         ProfileLoader.Parse(profileText, $"bundled {profile.Name}.json"); // what ships must load
 
@@ -150,7 +163,13 @@ internal sealed class BundleCommand : HostCommand
 
         string unitName = ServiceUnit.UnitName(profile);
         Directory.CreateDirectory(Path.Combine(stage, "systemd"));
-        File.WriteAllText(Path.Combine(stage, "systemd", unitName), ServiceUnit.Render(profile, _host.Components, source, prefix, _host.Version));
+        List<(string, string, BoardProfile)>? unitLoops = null;
+        if (loops is not null)
+        {
+            unitLoops = new();
+            foreach (var l in loops) unitLoops.Add((l.Name, l.Entry.Demo, l.Profile));
+        }
+        File.WriteAllText(Path.Combine(stage, "systemd", unitName), ServiceUnit.Render(profile, _host.Components, source, prefix, _host.Version, unitLoops));
 
         File.WriteAllText(Path.Combine(stage, "bundle.env"), Env(profile, arch, prefix, unitName));
         string install = Path.Combine(stage, "install.sh");
@@ -225,6 +244,18 @@ internal sealed class BundleCommand : HostCommand
     /// so is one named by an absolute path (it would not be on the board); a device (a camera's node)
     /// is not packed. Each model node's file is checked against its pinned hash.
     /// </summary>
+    // A loop's problem named as its loop: "apps[1], application voice-relay: app.nodes[2].config.path: …".
+    private static void InLoop(AppLoop l, string source, Action check)
+    {
+        try { check(); }
+        catch (ProfileException ex)
+        {
+            var lines = new List<string>();
+            foreach (string problem in ex.Problems) lines.Add($"{l.Field}, application {l.Entry.Demo}: {problem}");
+            throw new ProfileException(source, lines);
+        }
+    }
+
     private static void AddGraphAssets(BoardProfile profile, ComponentRegistry components, ProfileAssets wiring, List<(string Relative, string Full)> files)
     {
         if (profile.App is not { } app) return;

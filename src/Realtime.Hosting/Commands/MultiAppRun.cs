@@ -44,6 +44,18 @@ internal static class MultiAppRun
         public string? Assets { get; init; }
         public string? TimingOption { get; init; }
         public bool OverrideAdmission { get; init; }
+        /// <summary>No frame count: every loop runs until a signal, in constant memory, with interval reports.</summary>
+        public bool Continuous { get; init; }
+        /// <summary>Where a continuous run's interval reports go, a folder per loop inside it; null: the lines only.</summary>
+        public string? StateDir { get; init; }
+        /// <summary>Where <see cref="StateDir"/> came from (an option, or systemd's STATE_DIRECTORY), for its errors.</summary>
+        public string StateField { get; init; } = "--state-dir";
+        /// <summary>Live metrics, listening already; every loop is watched under its own name.</summary>
+        public RunMetrics? Metrics { get; init; }
+        /// <summary>After a bounded run: how long its final figures wait for one more scrape.</summary>
+        public double? MetricsHoldS { get; init; }
+        /// <summary>What SIGHUP does: each loop's interval report now.</summary>
+        public HangupRequest? Hangup { get; init; }
     }
 
     // One loop, wired and running.
@@ -60,6 +72,8 @@ internal static class MultiAppRun
         public string? Policy { get; init; }
         /// <summary>The host's inference arbiters (set once every loop is wired).</summary>
         public LoopArbiters? Arbiters;
+        /// <summary>A continuous run's figures and interval reports for this loop; null in a bounded run.</summary>
+        public ContinuousReporter? Reporter { get; init; }
         public IClosedLoop Closed => Instance.Loop;
     }
 
@@ -79,32 +93,58 @@ internal static class MultiAppRun
         var admission = Admission.Judge(set, r.Board, timingPath, timing,
             timing is null ? "" : TimingFiles.ProfileHash(r.Board, r.Sets, null, host), timing is null ? new MachineInfo() : MachineFacts.Read());
         Admission.RefuseAtLoad(admission, timingPath, r.OverrideAdmission);
+        // Each loop's interval reports in a folder of its own (loop names are letters, digits, '-' and '_').
+        if (r.StateDir is not null)
+            foreach (var l in loops)
+                if (ContinuousReporter.CheckStateDirectory(Path.Combine(r.StateDir, l.Name)) is string problem)
+                    throw new UsageException($"{r.StateField} '{r.StateDir}': loop '{l.Name}''s folder: {problem}");
         r.Startup.Mark(StartupTimeline.ProfileLoaded);
 
         var claims = new OutputClaims();
         var running = new List<Running>();
         LoopArbiters? arbiters = null;
+        // The machine and the process, sampled once a second on a housekeeping thread (never a loop's): for the
+        // interval reports and the scrape.
+        using var resources = new ResourceSampler();
+        if (r.Metrics is not null) r.Metrics.Resources = resources;
+        // A service's watchdog (systemd's WATCHDOG=1, a hardware watchdog) is kicked only while every loop makes progress.
+        var systemd = SystemdNotifier.FromEnvironment();
+        var targets = new List<IWatchdogKick>();
+        if (systemd is not null) targets.Add(systemd);
+        if (r.Composition.Watchdog.HardwareDevice is string device)
+        {
+            var hw = HardwareWatchdog.TryOpen(device, 1_000_000_000, out string? hwProblem);
+            if (hw is not null) targets.Add(hw);
+            else Log.Warning("note", hwProblem!);
+        }
+        var joint = targets.Count > 0 ? new JointWatchdogKick(targets.ToArray(), loops.Count) : null;
+        // Each loop's share until its watchdog thread owns it (and disposes it); those never handed over are disposed below.
+        var shares = new IWatchdogKick?[loops.Count];
+        for (int i = 0; i < shares.Length; i++) shares[i] = joint?.For(i);
         try
         {
-            foreach (var l in loops)
+            for (int i = 0; i < loops.Count; i++)
             {
                 if (r.Stop.Requested) break;
-                running.Add(Wire(r, l, claims, policy));
+                running.Add(Wire(r, loops[i], claims, policy, resources, shares[i]));
+                shares[i] = null;
             }
             // Loops that share a core (or an accelerator) take turns at inference, highest priority first.
             var sharing = new List<(string, BoardProfile, IReadOnlyList<ApplicationModel>)>();
             foreach (var x in running) sharing.Add((x.Loop.Name, x.Loop.Profile, x.Instance.Models));
             arbiters = LoopArbiters.Attach(r.Composition, sharing);
             foreach (var x in running) x.Arbiters = arbiters;
-            return RunLoops(r, running, admission);
+            return RunLoops(r, running, admission, resources, systemd);
         }
         finally
         {
+            foreach (var share in shares) share?.Dispose();
             // Whatever happened, every loop wired so far leaves its outputs safe and releases what it owns.
             foreach (var x in running) x.Closed.ShutdownOutputs();
             foreach (var x in running)
             {
                 x.Watchdog.Dispose();
+                x.Reporter?.Dispose();
                 x.Instance.Dispose();
             }
             arbiters?.Dispose();
@@ -112,7 +152,7 @@ internal static class MultiAppRun
     }
 
     // Builds one loop (its outputs safe before its models load, as a single loop's) and plans its threads.
-    private static Running Wire(Request r, AppLoop l, OutputClaims claims, string? policy)
+    private static Running Wire(Request r, AppLoop l, OutputClaims claims, string? policy, ResourceSampler resources, IWatchdogKick? kick)
     {
         var p = l.Profile;
         var overrides = new RunOverrides
@@ -139,9 +179,34 @@ internal static class MultiAppRun
         }
         var w = p.Watchdog;
         var th = p.Threads;
+        // A continuous loop keeps its latencies in histograms (constant memory), for its reports and the scrape alike.
+        LoopTelemetry? telemetry = null;
+        if (r.Continuous)
+        {
+            var graphLoop = instance.Loop.GraphLoop;
+            if (graphLoop is null)
+            {
+                instance.Dispose();
+                throw new UsageException($"--frames 0: loop '{l.Name}' ({l.Entry.Demo}) does not run on the graph loop");
+            }
+            telemetry = RunMetrics.For(graphLoop);
+            graphLoop.Attach(telemetry);
+        }
+        if (r.Metrics is not null)
+        {
+            var modelPaths = new List<string>();
+            foreach (var m in instance.Models) modelPaths.Add(m.Path);
+            if (!r.Metrics.Watch(instance.Loop, l.Entry.Demo, modelPaths, w.StallTimeoutUs * 1000, telemetry, l.Name))
+                Log.Warning("metrics", $"loop '{l.Name}': {l.Entry.Demo} is wired by hand, not a graph: only its models are served");
+        }
+        var o = instance.Loop.Options;
+        ContinuousReporter? reporter = telemetry is null ? null : new ContinuousReporter(telemetry,
+            new IntervalReport { Tool = r.Host.ToolName, Version = r.Host.Version, Board = p.Name, Demo = l.Entry.Demo, Loop = l.Name, RateHz = Math.Round(1e9 / o.PeriodNs, 3), DeadlineUs = o.DeadlineNs / 1000 },
+            p.Telemetry.IntervalS, r.StateDir is null ? null : Path.Combine(r.StateDir, l.Name), p.Telemetry.KeepReports, Console.Out.WriteLine,
+            () => RealtimeScheduling.ApplyHousekeeping(th.Telemetry?.Cores, r.Realtime, "telemetry")) { Resources = resources };
         Running? made = null;
         var watchdog = new WatchdogThread(instance.Loop, w.StallTimeoutUs * 1000, Math.Clamp(w.StallTimeoutUs * 1000 / 5, 1_000_000, 50_000_000),
-            LoopWatchdog.ParseAction(w.OnStall)!.Value, Array.Empty<IWatchdogKick>(),
+            LoopWatchdog.ParseAction(w.OnStall)!.Value, kick is null ? Array.Empty<IWatchdogKick>() : new[] { kick },
             () => made!.WatchdogScheduling = r.Realtime
                 ? RealtimeScheduling.ApplyToCurrentThread(th.Watchdog.Priority, th.Watchdog.Cores, lockMemory: false, thread: "watchdog")
                 : RealtimeScheduling.ReadCurrentThread());
@@ -153,15 +218,16 @@ internal static class MultiAppRun
             Watchdog = watchdog,
             Thread = new LoopThread(ThreadName(l.Name), p, instance.Loop, r.Realtime),
             Groups = PipelineGroupThreads.Attach(instance.Loop, th, r.Realtime),
+            Reporter = reporter,
         };
         r.Stop.Attach(instance.Loop);
         return made;
     }
 
-    private static int RunLoops(Request r, List<Running> running, Admission.Verdict admission)
+    private static int RunLoops(Request r, List<Running> running, Admission.Verdict admission, ResourceSampler resources, SystemdNotifier? systemd)
     {
         var host = r.Host;
-        if (r.Stop.Requested || running.Count == 0) return Finish(r, running, abandoned: false, admission);
+        if (r.Stop.Requested || running.Count == 0) return Finish(r, running, abandoned: false, admission, resources);
         Admission.ReportAtRun(admission);
         if (!r.Quiet)
         {
@@ -171,12 +237,22 @@ internal static class MultiAppRun
                 var o = x.Closed.Options;
                 var t = x.Loop.Profile.Threads.Pipeline;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  loop '{x.Loop.Name}' ({x.Loop.Entry.Demo}): {o.WarmupFrames} warm-up + {o.Frames} frames, {(o.Scenario == LoopScenario.Periodic ? $"periodic {1e9 / o.PeriodNs:0.##} Hz" : "single-stream")}, deadline {o.DeadlineNs / 1000} µs, " +
+                    $"  loop '{x.Loop.Name}' ({x.Loop.Entry.Demo}): {o.WarmupFrames} warm-up + {(r.Continuous ? $"frames until stopped (report every {x.Loop.Profile.Telemetry.IntervalS:0.###} s{(r.StateDir is null ? "" : $" into {Path.Combine(r.StateDir, x.Loop.Name)}")})" : $"{o.Frames} frames")}, {(o.Scenario == LoopScenario.Periodic ? $"periodic {1e9 / o.PeriodNs:0.##} Hz" : "single-stream")}, deadline {o.DeadlineNs / 1000} µs, " +
                     $"cores [{string.Join(",", t.Cores)}], {(t.Policy == "deadline" ? $"SCHED_DEADLINE runtime {t.RuntimeUs} µs" : $"priority {t.Priority}")}{(x.Policy is null ? "" : $" (scheduling.policy {x.Policy})")}"));
             }
         }
+        if (r.Metrics is not null && !r.Quiet) Console.WriteLine($"metrics: http://{r.Metrics.Endpoint}/metrics");
+        // SIGHUP: every loop's interval report now; the run goes on.
+        if (r.Continuous)
+            r.Hangup?.Set(() =>
+            {
+                foreach (var x in running) x.Reporter?.RequestReport();
+            });
+        resources.Start(() => RealtimeScheduling.ApplyHousekeeping(running[0].Loop.Profile.Threads.Telemetry?.Cores, r.Realtime, "resources"));
+        foreach (var x in running) x.Reporter?.Start();
         foreach (var x in running) x.Watchdog.Start();
         foreach (var x in running) x.Thread.Start();
+        bool readySent = false;
 
         // Wait for every loop. A loop that ends by itself (done, faulted) leaves the others running; a loop whose
         // watchdog asks the process to exit, or a stop the loops cannot honour because one is stuck, ends them all.
@@ -189,6 +265,13 @@ internal static class MultiAppRun
             foreach (var x in running) alive |= !x.Thread.Join(0);
             if (!alive) break;
             System.Threading.Thread.Sleep(20);
+            // A service is ready once every loop is past its warm-up.
+            if (!readySent && systemd is not null)
+            {
+                bool warm = true;
+                foreach (var x in running) warm &= x.Closed.FramesRun >= x.Closed.Options.WarmupFrames;
+                if (warm) readySent = systemd.Send($"READY=1\nSTATUS=running {r.Composition.Name}: {running.Count} loops");
+            }
             foreach (var x in running)
             {
                 bool asksExit = x.Watchdog.ExitRequested || (!x.Thread.IsAlive && x.Thread.Outcome == LoopOutcome.WatchdogExit);
@@ -208,14 +291,17 @@ internal static class MultiAppRun
                 else if (now - stopSeenNs > grace) { abandoned = true; break; }
             }
         }
-        return Finish(r, running, abandoned, admission);
+        return Finish(r, running, abandoned, admission, resources);
     }
 
-    private static int Finish(Request r, List<Running> running, bool abandoned, Admission.Verdict admission)
+    private static int Finish(Request r, List<Running> running, bool abandoned, Admission.Verdict admission, ResourceSampler resources)
     {
         foreach (var x in running) x.Closed.ShutdownOutputs();
         long safeDoneNs = MonotonicClock.NowNs();
         foreach (var x in running) x.Watchdog.Dispose();
+        // The final report is the run's last word: no interval report after it.
+        foreach (var x in running) x.Reporter?.Dispose();
+        resources.Stop();
         bool stillStuck = false;
         foreach (var x in running) stillStuck |= x.Thread.IsAlive;
         abandoned &= stillStuck;
@@ -240,6 +326,9 @@ internal static class MultiAppRun
         foreach (var x in running)
             if (x.Closed.Fault is { } fault)
                 Log.Error("fault", $"loop '{x.Loop.Name}': {fault.Message} — its outputs were driven to their safe state; the other loops ran on; the report holds what was measured");
+        // A bounded run's last frames reach the scraper: the final figures stay up until read once more (a signal ends the wait).
+        if (r.Metrics is not null && !abandoned && r.MetricsHoldS is double hold && hold > 0)
+            r.Metrics.HoldForFinalScrape(TimeSpan.FromSeconds(hold), () => r.Stop.Requested);
         if (abandoned)
         {
             // A loop thread is stuck inside a stage; the process ends without waiting for it.
@@ -289,6 +378,7 @@ internal static class MultiAppRun
             AllocBytesPerFrame = loop.CountedFramesMeasured > 0 ? Math.Round((double)loop.CountedAllocatedBytes / loop.CountedFramesMeasured, 3) : 0,
         };
         ReportBuilder.FillTiming(section, records, loop.Options, x.Loop.Profile.Timing.BudgetsUs);
+        x.Reporter?.FillFinal(section, loop.Options.RingFrames, section.Frames);
         ReportMetadata.Stamp(section, r.Host.Commit, ReportMetadata.Paths(instance.Models));
         foreach (var m in instance.Models) section.ModelRuns += m.Engine.Runs;
         if (loop is GraphLoop graphLoop && instance is GraphApplicationInstance) section.Nodes = RunCommand.NodeFigures(graphLoop.Graph);

@@ -57,6 +57,21 @@ public static class ProfileCatalog
         return (ProfileLoader.Resolve(text, source, options), profile, described);
     }
 
+    /// <summary>
+    /// A profile of several applications as one JSON object to ship: its <c>extends</c> chain resolved and the overrides
+    /// applied, its <c>demos</c> and <c>apps</c> kept, so each loop resolves from it as it does from the original.
+    /// </summary>
+    public static JsonObject Composition(string board, IReadOnlyList<string>? sets, RealtimeHost host)
+    {
+        var (text, source, options) = Open(board, sets, null, host);
+        var keeping = new ProfileLoadOptions
+        {
+            BuiltInText = options.BuiltInText, BuiltInNames = options.BuiltInNames, BaseDirectory = options.BaseDirectory, Sets = options.Sets,
+            OverrideLabel = options.OverrideLabel, DefaultDemo = options.DefaultDemo, ApplicationCheck = options.ApplicationCheck, KeepDemos = true,
+        };
+        return ProfileLoader.Compose(text, source, keeping);
+    }
+
     private static (string Text, string Source, ProfileLoadOptions Options) Open(string board, IReadOnlyList<string>? sets, string? demo,
         RealtimeHost? host)
     {

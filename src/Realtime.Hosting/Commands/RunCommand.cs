@@ -100,6 +100,10 @@ internal sealed class RunCommand : HostCommand
         var stop = new StopRequest();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Raise(2); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Raise(15); });
+        // SIGHUP (systemctl reload) from the first moment too: its default action would end the process without a safe
+        // stop or a report. What it asks for (an interval report now, a recorder's ring into a file) is set once those exist.
+        var hangup = new HangupRequest();
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; hangup.Raise(); });
 
         // The timeline stamps each start-up milestone for the report.
         var startup = new StartupTimeline();
@@ -130,7 +134,7 @@ internal sealed class RunCommand : HostCommand
         if (profile.Watchdog.HardwareDevice is string wdDevice && Path.Exists(wdDevice) && HardwareWatchdog.Check(wdDevice, out _) is string wdProblem)
             throw new ProfileException(source, new[] { $"watchdog.hardware_device: {wdProblem}" });
         // Several applications in one host (apps[]) unless --demo picks one of them to run alone.
-        if (demoArg is null && AppSet.Runs(profile)) return RunApps(host, cl, stop, startup, board, profile, source, reportPath, recording);
+        if (demoArg is null && AppSet.Runs(profile)) return RunApps(host, cl, stop, hangup, startup, board, profile, source, reportPath, recording);
         if (cl.GetValue(_injectLoop) is not null) throw new UsageException("--inject-loop: only a profile with several applications (apps[]) has loops to choose from");
         var application = host.ApplicationFor(profile, source, demoArg);
         string demoName = application.Name;
@@ -435,15 +439,12 @@ internal sealed class RunCommand : HostCommand
         };
 
         // SIGHUP (systemctl reload): an interval report now, and the recorder's ring into a file now; the run goes on.
-        // A run with neither still takes it: SIGHUP's default action would end the process without its report or a safe stop.
-        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
-        {
-            ctx.Cancel = true;
-            reporter?.RequestReport();
-            recorder?.RequestSnapshot();
-            if (reporter is null && recorder is null)
-                Log.Info("signal", "SIGHUP: a bounded run writes its report when it ends (a continuous run writes one now, a recorder its ring); the run goes on");
-        });
+        if (reporter is not null || recorder is not null)
+            hangup.Set(() =>
+            {
+                reporter?.RequestReport();
+                recorder?.RequestSnapshot();
+            });
         resources.Start(() => RealtimeScheduling.ApplyHousekeeping(th.Telemetry?.Cores, rt, "resources"));
         reporter?.Start();
         power?.Start();
@@ -527,22 +528,38 @@ internal sealed class RunCommand : HostCommand
         return exitCode;
     }
 
-    // A profile with several applications: each its own loop, thread and watchdog (MultiAppRun). What a single
-    // loop's run offers beside its loop (recording, live metrics, continuous reports, the floor) is refused by name.
-    private int RunApps(RealtimeHost host, ParseResult cl, StopRequest stop, StartupTimeline startup, string board, BoardProfile profile, string source, string? reportPath, string? recording)
+    // A profile with several applications: each its own loop, thread and watchdog (MultiAppRun), served as one
+    // (continuous, interval reports per loop, live metrics with a loop label). What only a single loop's run offers
+    // (recording, the floor, a saved optimized model, the decoded-video cache) is refused by name.
+    private int RunApps(RealtimeHost host, ParseResult cl, StopRequest stop, HangupRequest hangup, StartupTimeline startup, string board, BoardProfile profile, string source, string? reportPath, string? recording)
     {
         // Several loops are wired one after another: ONNX Runtime starts beside them from here.
         OnnxRuntimeWarmUp.Start();
         string? unsupported = recording is not null ? (cl.GetValue(_record) is not null ? "--record" : "--record-on-miss")
-            : cl.GetValue(_metrics) is not null ? "--metrics"
-            : cl.GetValue(_stateDir) is not null ? "--state-dir"
             : cl.GetValue(_floor) ? "--floor"
             : cl.GetValue(_optimizedModel) is not null ? "--optimized-model"
             : cl.GetValue(_videoCache) is not null ? "--video-cache"
-            : (cl.GetValue(_frames) ?? profile.Timing.Frames) == 0 ? "--frames 0 (continuous)"
             : null;
         if (unsupported is not null)
-            throw new UsageException($"{unsupported}: a profile with several applications (apps[]) runs bounded loops with their reports only, for now; run one of them alone with --demo NAME for {unsupported}");
+            throw new UsageException($"{unsupported}: a profile with several applications (apps[]) does not offer it yet; run one of them alone with --demo NAME for {unsupported}");
+        bool continuous = (cl.GetValue(_frames) ?? profile.Timing.Frames) == 0;
+        // As a single loop's: a continuous run's reports need their directory before anything moves.
+        string? stateDir = cl.GetValue(_stateDir);
+        string stateField = "--state-dir";
+        if (stateDir is null && continuous && Environment.GetEnvironmentVariable("STATE_DIRECTORY") is { Length: > 0 } fromSystemd)
+        {
+            stateDir = fromSystemd.Split(':')[0];
+            stateField = "STATE_DIRECTORY";
+        }
+        if (stateDir is not null && !continuous)
+            throw new UsageException("--state-dir: only a continuous run writes interval reports (--frames 0, or timing.frames 0 in the profile)");
+        if (stateDir is not null && ContinuousReporter.CheckStateDirectory(stateDir) is string stateProblem)
+            throw new UsageException($"{stateField} '{stateDir}': {stateProblem}");
+        if (stateDir is not null) reportPath ??= Path.Combine(stateDir, "report.json");
+        // Live metrics listen before anything is opened: a port that cannot be taken stops the run with no output moved.
+        using RunMetrics? metrics = cl.GetValue(_metrics) is string listen
+            ? RunMetrics.Start(listen, "--metrics", host.Version, host.Commit, profile.Name, profile.Threads.Telemetry?.Cores ?? new List<int>(), !cl.GetValue(_noRt))
+            : null;
         FaultPlan? faults = null;
         if (cl.GetValue(_inject) is string spec)
         {
@@ -569,6 +586,12 @@ internal sealed class RunCommand : HostCommand
             Assets = AssetLocator.Find(cl.GetValue(_assets)),
             TimingOption = cl.GetValue(_timing),
             OverrideAdmission = cl.GetValue(_overrideAdmission),
+            Continuous = continuous,
+            StateDir = stateDir,
+            StateField = stateField,
+            Metrics = metrics,
+            MetricsHoldS = cl.GetValue(_metricsHold),
+            Hangup = hangup,
         });
     }
 

@@ -81,7 +81,7 @@ public sealed class ContinuousReporter : IDisposable
         _onThreadStart = onThreadStart;
         _report = new IntervalReport
         {
-            Tool = template.Tool, Version = template.Version, Board = template.Board, Demo = template.Demo,
+            Tool = template.Tool, Version = template.Version, Board = template.Board, Demo = template.Demo, Loop = template.Loop,
             RateHz = template.RateHz, DeadlineUs = template.DeadlineUs,
         };
         _report.Run.Stages = new Dictionary<string, LatencySummary>(StringComparer.Ordinal);
@@ -251,7 +251,9 @@ public sealed class ContinuousReporter : IDisposable
         // numbers until the JIT has optimised it, so the first reports of a run would allocate.
         IntervalFigures i = r.Interval, run = r.Run;
         int at = 0;
-        SpanText.Put(dest, ref at, r.Tool); SpanText.Put(dest, ref at, ": "); SpanText.Put(dest, ref at, r.Reason); SpanText.Put(dest, ref at, " #"); SpanText.Put(dest, ref at, r.Sequence);
+        SpanText.Put(dest, ref at, r.Tool); SpanText.Put(dest, ref at, ": ");
+        if (r.Loop is not null) { SpanText.Put(dest, ref at, "loop '"); SpanText.Put(dest, ref at, r.Loop); SpanText.Put(dest, ref at, "' "); }
+        SpanText.Put(dest, ref at, r.Reason); SpanText.Put(dest, ref at, " #"); SpanText.Put(dest, ref at, r.Sequence);
         SpanText.Put(dest, ref at, ": last ");
         Span(dest, ref at, i);
         SpanText.Put(dest, ref at, "; run ");

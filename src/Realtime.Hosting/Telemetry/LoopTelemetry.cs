@@ -90,38 +90,74 @@ public sealed class LoopTelemetry : LoopInstrument
     }
 
     /// <summary>
-    /// Writes the loop's families with <paramref name="labels"/> (e.g. <c>loop="main"</c>) on the
+    /// Writes the loop's families with <paramref name="labels"/> (e.g. <c>application="face-tracker"</c>) on the
     /// telemetry thread; one caller at a time (it reuses one snapshot).
     /// </summary>
     public void Render(PrometheusText text, string labels)
     {
-        ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(labels);
+        _self[0] = this;
+        _selfLabels[0] = labels;
+        RenderAll(text, _self, _selfLabels, 1);
+    }
+
+    private readonly LoopTelemetry[] _self = new LoopTelemetry[1];
+    private readonly string[] _selfLabels = new string[1];
+
+    /// <summary>
+    /// Writes the first <paramref name="count"/> loops' families, each loop with its own labels: every family's
+    /// samples together (the text format asks that), one loop after another inside it. Allocates nothing once
+    /// each loop's stage labels are made (its first scrape).
+    /// </summary>
+    public static void RenderAll(PrometheusText text, LoopTelemetry[] loops, string[] labels, int count)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(loops);
+        ArgumentNullException.ThrowIfNull(labels);
+        for (int i = 0; i < count; i++) text.Gauge("rtapp_deadline_seconds", "The loop's end-to-end deadline.", loops[i]._deadlineNs / 1e9, labels[i]);
+        for (int i = 0; i < count; i++) text.Counter("rtapp_frames_total", "Frames run after warm-up.", loops[i].Frames, labels[i]);
+        for (int i = 0; i < count; i++) text.Counter("rtapp_deadline_misses_total", "Frames whose end-to-end latency passed the deadline.", loops[i].DeadlineMisses, labels[i]);
+        for (int i = 0; i < count; i++) text.Counter("rtapp_dropped_frames_total", "Frames the source produced that the loop never took (it fell behind).", Volatile.Read(ref loops[i]._dropped), labels[i]);
+        for (int i = 0; i < count; i++) text.Counter("rtapp_source_faults_total", "Frames the source failed, or delivered stale or flat.", Volatile.Read(ref loops[i]._sourceFaults), labels[i]);
+        for (int i = 0; i < count; i++) text.Counter("rtapp_held_commands_total", "Frames whose command was not applied (skipped or the last one held).", Volatile.Read(ref loops[i]._held), labels[i]);
+        for (int i = 0; i < count; i++) text.Counter("rtapp_fallback_commands_total", "Frames whose fallback controller's command was applied.", Volatile.Read(ref loops[i]._fallbacks), labels[i]);
+        for (int i = 0; i < count; i++) text.Counter("rtapp_safe_state_entries_total", "Times the outputs went to their safe state.", Volatile.Read(ref loops[i]._safeEntries), labels[i]);
+        for (int i = 0; i < count; i++)
+        {
+            var t = loops[i];
+            t._endToEnd.CopyTo(t._snapshot);
+            text.Histogram("rtapp_end_to_end_latency_seconds", "Capture to actuation, per frame.", t._snapshot, labels[i]);
+        }
+        for (int i = 0; i < count; i++)
+        {
+            var t = loops[i];
+            t.MakeStageLabels(labels[i]);
+            for (int s = 0; s < t._stages.Length; s++)
+            {
+                t._stages[s].CopyTo(t._snapshot);
+                text.Histogram("rtapp_stage_latency_seconds", "One stage of a frame.", t._snapshot, t._stageLabels[s]);
+            }
+        }
+        for (int i = 0; i < count; i++)
+        {
+            var t = loops[i];
+            t._jitter.CopyTo(t._snapshot);
+            text.Histogram("rtapp_period_jitter_seconds", "How far a frame's start was from one period after the last one's.", t._snapshot, labels[i]);
+        }
+        for (int i = 0; i < count; i++)
+        {
+            var t = loops[i];
+            t._floor.CopyTo(t._snapshot);
+            if (t._snapshot.Count > 0) text.Histogram("rtapp_model_floor_seconds", "The model alone, run after a frame (only when the floor is asked for).", t._snapshot, labels[i]);
+        }
+    }
+
+    // Made once per label set (the first scrape): later scrapes only copy them.
+    private void MakeStageLabels(string labels)
+    {
+        if (ReferenceEquals(labels, _stageLabelsFor)) return;
         string sep = labels.Length > 0 ? "," : "";
-        text.Gauge("rtapp_deadline_seconds", "The loop's end-to-end deadline.", _deadlineNs / 1e9, labels);
-        text.Counter("rtapp_frames_total", "Frames run after warm-up.", Frames, labels);
-        text.Counter("rtapp_deadline_misses_total", "Frames whose end-to-end latency passed the deadline.", DeadlineMisses, labels);
-        text.Counter("rtapp_dropped_frames_total", "Frames the source produced that the loop never took (it fell behind).", Volatile.Read(ref _dropped), labels);
-        text.Counter("rtapp_source_faults_total", "Frames the source failed, or delivered stale or flat.", Volatile.Read(ref _sourceFaults), labels);
-        text.Counter("rtapp_held_commands_total", "Frames whose command was not applied (skipped or the last one held).", Volatile.Read(ref _held), labels);
-        text.Counter("rtapp_fallback_commands_total", "Frames whose fallback controller's command was applied.", Volatile.Read(ref _fallbacks), labels);
-        text.Counter("rtapp_safe_state_entries_total", "Times the outputs went to their safe state.", Volatile.Read(ref _safeEntries), labels);
-        _endToEnd.CopyTo(_snapshot);
-        text.Histogram("rtapp_end_to_end_latency_seconds", "Capture to actuation, per frame.", _snapshot, labels);
-        if (!ReferenceEquals(labels, _stageLabelsFor))
-        {
-            // Made once per label set (the first scrape): later scrapes only copy them.
-            for (int i = 0; i < _stages.Length; i++) _stageLabels[i] = labels + sep + "stage=\"" + Realtime.Core.Profiles.ProfileLoader.StageNames[i] + "\"";
-            _stageLabelsFor = labels;
-        }
-        for (int i = 0; i < _stages.Length; i++)
-        {
-            _stages[i].CopyTo(_snapshot);
-            text.Histogram("rtapp_stage_latency_seconds", "One stage of a frame.", _snapshot, _stageLabels[i]);
-        }
-        _jitter.CopyTo(_snapshot);
-        text.Histogram("rtapp_period_jitter_seconds", "How far a frame's start was from one period after the last one's.", _snapshot, labels);
-        _floor.CopyTo(_snapshot);
-        if (_snapshot.Count > 0) text.Histogram("rtapp_model_floor_seconds", "The model alone, run after a frame (only when the floor is asked for).", _snapshot, labels);
+        for (int i = 0; i < _stages.Length; i++) _stageLabels[i] = labels + sep + "stage=\"" + Realtime.Core.Profiles.ProfileLoader.StageNames[i] + "\"";
+        _stageLabelsFor = labels;
     }
 }

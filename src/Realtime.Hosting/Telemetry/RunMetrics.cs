@@ -22,14 +22,20 @@ public sealed class RunMetrics : IDisposable
     private MetricsServer _server = null!;
     private readonly PrometheusText _text = new();
     private readonly string _buildLabels;
-    private volatile LoopTelemetry? _telemetry;
-    private volatile ILoopHeartbeat? _loop;
-    private string _loopLabels = "";
-    private string[] _modelLabels = Array.Empty<string>();
+    // What is watched, replaced whole (never changed in place) when a loop is added: a scrape reads one view.
+    private sealed class Watched
+    {
+        public LoopTelemetry[] Telemetry = Array.Empty<LoopTelemetry>();
+        public string[] Labels = Array.Empty<string>();
+        public ILoopHeartbeat[] Loops = Array.Empty<ILoopHeartbeat>();
+        public string[] Names = Array.Empty<string>();
+        public long[] StallNs = Array.Empty<long>();
+        public string[] ModelLabels = Array.Empty<string>();
+    }
+    private volatile Watched _watched = new();
     private static readonly string[] GenerationLabels = { "generation=\"0\"", "generation=\"1\"", "generation=\"2\"" };
     private readonly ThermalZones _thermal = ThermalZones.Open();
     private readonly string[] _thermalLabels;
-    private long _stallNs = 1_000_000_000;
 
     private RunMetrics(string buildLabels)
     {
@@ -67,24 +73,38 @@ public sealed class RunMetrics : IDisposable
     }
 
     /// <summary>
-    /// Watches the built application's loop: attaches a <see cref="LoopTelemetry"/> to it (before its
-    /// first frame). False when the loop takes no instruments (a hand-wired demo's).
+    /// Watches a built application's loop: attaches a <see cref="LoopTelemetry"/> to it (before its first frame).
+    /// Several loops of one host are each watched once, under their own <paramref name="loopName"/> (a <c>loop</c>
+    /// label beside <c>application</c>); a single loop has none. False when the loop takes no instruments (a
+    /// hand-wired demo's). Called on the starting thread while scrapes may run: each call publishes a new view.
     /// </summary>
-    public bool Watch(IClosedLoop loop, string application, IEnumerable<string> models, long stallTimeoutNs, LoopTelemetry? attached = null)
+    public bool Watch(IClosedLoop loop, string application, IEnumerable<string> models, long stallTimeoutNs, LoopTelemetry? attached = null, string? loopName = null)
     {
         ArgumentNullException.ThrowIfNull(loop);
-        _loopLabels = PrometheusText.Labels(("application", application));
+        string loopLabels = loopName is null
+            ? PrometheusText.Labels(("application", application))
+            : PrometheusText.Labels(("loop", loopName), ("application", application));
+        var was = _watched;
         // Every label set is made here, once: a scrape only copies them.
-        var labels = new List<string>();
-        foreach (string m in models) labels.Add(_loopLabels + "," + PrometheusText.Labels(("model", Path.GetFileName(m))));
-        _modelLabels = labels.ToArray();
-        _stallNs = Math.Max(stallTimeoutNs, 1_000_000);
-        if (loop is not GraphLoop graphLoop) return false;
+        var modelLabels = new List<string>(was.ModelLabels);
+        foreach (string m in models) modelLabels.Add(loopLabels + "," + PrometheusText.Labels(("model", Path.GetFileName(m))));
+        if (loop is not GraphLoop graphLoop)
+        {
+            _watched = new Watched { Telemetry = was.Telemetry, Labels = was.Labels, Loops = was.Loops, Names = was.Names, StallNs = was.StallNs, ModelLabels = modelLabels.ToArray() };
+            return false;
+        }
         // A continuous run has attached its own already: one set of figures for the scrape and the reports.
         var telemetry = attached ?? For(graphLoop);
         if (attached is null) graphLoop.Attach(telemetry);
-        _telemetry = telemetry;
-        _loop = graphLoop;
+        _watched = new Watched
+        {
+            Telemetry = [.. was.Telemetry, telemetry],
+            Labels = [.. was.Labels, loopLabels],
+            Loops = [.. was.Loops, graphLoop],
+            Names = [.. was.Names, loopName ?? application],
+            StallNs = [.. was.StallNs, Math.Max(stallTimeoutNs, 1_000_000)],
+            ModelLabels = modelLabels.ToArray(),
+        };
         return true;
     }
 
@@ -117,9 +137,10 @@ public sealed class RunMetrics : IDisposable
         // The telemetry thread only: one request at a time.
         _text.Clear();
         _text.Gauge("rtapp_build_info", "The running rtapp's version and commit, and its board.", 1, _buildLabels);
-        foreach (string m in _modelLabels)
+        var watched = _watched;
+        foreach (string m in watched.ModelLabels)
             _text.Gauge("rtapp_model_info", "The model variant each model node runs.", 1, m);
-        _telemetry?.Render(_text, _loopLabels);
+        LoopTelemetry.RenderAll(_text, watched.Telemetry, watched.Labels, watched.Telemetry.Length);
         for (int g = 0; g <= 2; g++)
             _text.Counter("rtapp_gc_collections_total", "Garbage collections of the process, by generation (0 in a healthy loop after warm-up).",
                 GC.CollectionCount(g), GenerationLabels[g]);
@@ -135,33 +156,58 @@ public sealed class RunMetrics : IDisposable
     private readonly char[] _health = new char[256];
 
     // Written into a buffer kept: a health probe every few seconds for months starts no garbage collection.
+    // Healthy while every loop makes progress; the first loop that does not is named.
     private (bool, ReadOnlyMemory<char>) Health()
     {
-        ILoopHeartbeat? loop = _loop;
-        if (loop is null) return (false, "starting: the loop is not running yet".AsMemory());
-        long last = loop.LastProgressNs;
-        long age = MonotonicClock.NowNs() - last;
-        if (last == 0) return (false, "starting: no frame yet".AsMemory());
+        var watched = _watched;
+        var loops = watched.Loops;
+        if (loops.Length == 0) return (false, "starting: the loop is not running yet".AsMemory());
         Span<char> text = _health;
         int at = 0;
-        bool healthy = age <= _stallNs;
-        if (!healthy)
+        long now = MonotonicClock.NowNs();
+        long frames = 0, misses = 0;
+        for (int i = 0; i < loops.Length; i++)
         {
-            SpanText.Put(text, ref at, "stalled: no progress for ");
-            SpanText.Put(text, ref at, age / 1_000_000);
-            SpanText.Put(text, ref at, " ms (");
-            SpanText.Put(text, ref at, loop.FramesRun);
-            SpanText.Put(text, ref at, " frames run)");
+            long last = loops[i].LastProgressNs;
+            if (last == 0)
+            {
+                if (loops.Length == 1) return (false, "starting: no frame yet".AsMemory());
+                SpanText.Put(text, ref at, "starting: loop '");
+                SpanText.Put(text, ref at, watched.Names[i]);
+                SpanText.Put(text, ref at, "' has no frame yet");
+                return (false, _health.AsMemory(0, at));
+            }
+            long age = now - last;
+            if (age > watched.StallNs[i])
+            {
+                SpanText.Put(text, ref at, "stalled: ");
+                if (loops.Length > 1)
+                {
+                    SpanText.Put(text, ref at, "loop '");
+                    SpanText.Put(text, ref at, watched.Names[i]);
+                    SpanText.Put(text, ref at, "': ");
+                }
+                SpanText.Put(text, ref at, "no progress for ");
+                SpanText.Put(text, ref at, age / 1_000_000);
+                SpanText.Put(text, ref at, " ms (");
+                SpanText.Put(text, ref at, loops[i].FramesRun);
+                SpanText.Put(text, ref at, " frames run)");
+                return (false, _health.AsMemory(0, at));
+            }
+            frames += loops[i].FramesRun;
+            misses += watched.Telemetry[i].DeadlineMisses;
         }
-        else
+        SpanText.Put(text, ref at, "running: ");
+        if (loops.Length > 1)
         {
-            SpanText.Put(text, ref at, "running: ");
-            SpanText.Put(text, ref at, loop.FramesRun);
-            SpanText.Put(text, ref at, " frames, ");
-            SpanText.Put(text, ref at, _telemetry?.DeadlineMisses ?? 0);
-            SpanText.Put(text, ref at, " deadline misses");
+            SpanText.Put(text, ref at, loops.Length);
+            SpanText.Put(text, ref at, " loops, ");
         }
-        return (healthy, _health.AsMemory(0, at));
+        SpanText.Put(text, ref at, frames);
+        SpanText.Put(text, ref at, " frames, ");
+        SpanText.Put(text, ref at, misses);
+        SpanText.Put(text, ref at, " deadline misses");
+        return (true, _health.AsMemory(0, at));
     }
 
     /// <inheritdoc/>

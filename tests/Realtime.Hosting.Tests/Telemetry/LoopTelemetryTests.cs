@@ -130,4 +130,43 @@ public sealed class LoopTelemetryTests
         Assert.Equal(3000, telemetry.Frames);
         Assert.InRange(reads, 1, long.MaxValue);
     }
+
+    [Fact]
+    public void SeveralLoopsRenderEachFamilyTogetherUnderTheirOwnLabelsAndAScrapeAllocatesNothing()
+    {
+        var (fast, fastMean, _) = Loop(frames: 50, warmup: 0);
+        var (slow, slowMean, _) = Loop(frames: 30, warmup: 0);
+        using var f = fast;
+        using var s = slow;
+        fastMean.CostNs = _ => 1 * Ms;
+        slowMean.CostNs = _ => 9 * Ms;
+        var loops = new[] { new LoopTelemetry(10 * Ms, 8 * Ms), new LoopTelemetry(10 * Ms, 8 * Ms) };
+        string[] labels = { "loop=\"fast\",application=\"a\"", "loop=\"slow\",application=\"b\"" };
+        fast.Attach(loops[0]);
+        slow.Attach(loops[1]);
+        fast.Run();
+        slow.Run();
+        var text = new PrometheusText();
+        LoopTelemetry.RenderAll(text, loops, labels, 2);
+        string rendered = text.ToString();
+        Assert.Equal(50, Value(rendered, "rtapp_frames_total{" + labels[0] + "}"));
+        Assert.Equal(30, Value(rendered, "rtapp_frames_total{" + labels[1] + "}"));
+        Assert.Equal(0, Value(rendered, "rtapp_deadline_misses_total{" + labels[0] + "}"));
+        // Every frame of the slow loop that was not a source fault is late.
+        Assert.InRange(loops[1].DeadlineMisses, 20, 30);
+        Assert.Equal(loops[1].DeadlineMisses, Value(rendered, "rtapp_deadline_misses_total{" + labels[1] + "}"));
+        Assert.Contains("rtapp_stage_latency_seconds_count{" + labels[1] + ",stage=\"infer\"}", rendered, StringComparison.Ordinal);
+        // One HELP a family, and the families in one order: each family's samples together.
+        var helps = new List<string>();
+        foreach (string line in rendered.Split('\n'))
+            if (line.StartsWith("# HELP ", StringComparison.Ordinal)) helps.Add(line.Split(' ')[2]);
+        Assert.Equal(new HashSet<string>(helps).Count, helps.Count);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 50; i++)
+        {
+            text.Clear();
+            LoopTelemetry.RenderAll(text, loops, labels, 2);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
