@@ -91,10 +91,6 @@ public static partial class ProfileLoader
     }
 
     /// <summary>
-    /// The profile as one JSON object after inheritance and overrides (no <c>extends</c> key), validated:
-    /// what a bundle ships and <c>rtapp boards --show</c> prints.
-    /// </summary>
-    /// <summary>
     /// <paramref name="json"/> with its <c>extends</c> chain resolved and the overrides applied, as JSON; with
     /// <see cref="ProfileLoadOptions.KeepDemos"/>, its <c>demos</c> and <c>apps</c> as they are (what a bundle of several
     /// applications ships). It must load as a profile.
@@ -108,6 +104,10 @@ public static partial class ProfileLoader
         return ProfileComposer.Compose(root, source, options, out _);
     }
 
+    /// <summary>
+    /// The profile as one JSON object after inheritance and overrides (no <c>extends</c> key), validated:
+    /// what a bundle ships and <c>rtapp boards --show</c> prints.
+    /// </summary>
     public static JsonObject Resolve(string json, string source, ProfileLoadOptions? options)
     {
         var (profile, _) = ParseWithSource(json, source, options);

@@ -32,6 +32,31 @@ public sealed class AppsProfileTests
     }
 
     [Fact]
+    public void ComposedKeepingDemosAProfileOfSeveralApplicationsShipsAsOneThatLoadsAsTheOriginal()
+    {
+        const string json = """
+            { "extends": "sim", "name": "two", "apps": [
+                { "name": "tracker", "demo": "face-tracker", "rate_hz": 15, "deadline_us": 60000 },
+                { "name": "relay", "demo": "voice-relay" } ] }
+            """;
+        var options = BoardFiles.Options("apps[0].priority=75");
+        var composed = ProfileLoader.Compose(json, "two.json", new ProfileLoadOptions
+        {
+            BuiltInText = options.BuiltInText, BuiltInNames = options.BuiltInNames, Sets = options.Sets, KeepDemos = true,
+        });
+        // The chain is resolved and the override applied; every application's entry is kept, none merged in.
+        Assert.False(composed.ContainsKey("extends"));
+        Assert.True(composed["demos"]!.AsObject().ContainsKey("voice-relay"));
+        Assert.Equal(75, (int)composed["apps"]![0]!["priority"]!);
+        // What ships loads as the original does.
+        var shipped = ProfileLoader.Parse(composed.ToJsonString(), "shipped.json", new ProfileLoadOptions());
+        var original = Parse(json.Replace("\"rate_hz\": 15,", "\"rate_hz\": 15, \"priority\": 75,", StringComparison.Ordinal));
+        Assert.Equal(original.Apps!.Count, shipped.Apps!.Count);
+        Assert.Equal(75, shipped.Apps[0].Priority);
+        Assert.Equal(original.Apps[1].Demo, shipped.Apps[1].Demo);
+    }
+
+    [Fact]
     public void ADuplicateLoopNameIsRefusedNamingBothEntries()
     {
         string m = Problems("""{ "extends": "sim", "apps": [ { "name": "a", "demo": "face-tracker" }, { "name": "a", "demo": "voice-relay" } ] }""");
