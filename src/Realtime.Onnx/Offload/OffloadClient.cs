@@ -46,9 +46,7 @@ public sealed class OffloadClient : IDisposable
     private readonly int[] _outputOffsets;
     private readonly RecentPercentile _roundTrips;
     private readonly RecentPercentile _localRuns;
-    // The frame's hand-off to the network thread: a futex word, so that no hand-off ever allocates (SemaphoreSlim's first
-    // wake of a sleeper did, once, on the loop's thread).
-    private readonly FutexSignal _wake = new();
+    private readonly SemaphoreSlim _wake = new(0);
     private readonly Thread _thread;
     // The connection's descriptor, -1 when closed: the kernel's calls on it allocate nothing (a Socket's receive on .NET's
     // async engine would, on every round trip).
@@ -172,7 +170,7 @@ public sealed class OffloadClient : IDisposable
     public void Send()
     {
         Volatile.Write(ref _state, Busy);
-        _wake.Set();
+        _wake.Release();
     }
 
     /// <summary>
@@ -439,10 +437,9 @@ public sealed class OffloadClient : IDisposable
         // Shut down, not closed, under a receive the network thread may be blocked in (it wakes with 0); closed once it is gone.
         int fd = Volatile.Read(ref _fd);
         if (fd >= 0) ConnectionCalls.Shutdown(fd);
-        _wake.Set();
+        _wake.Release();
         if (_started) _thread.Join(_options.TimeoutMs + 1000);
         CloseConnection();
-        // A network thread still stuck past its timeout may yet wait on the word: it is freed only once the thread is gone.
-        if (!_started || !_thread.IsAlive) _wake.Dispose();
+        _wake.Dispose();
     }
 }
