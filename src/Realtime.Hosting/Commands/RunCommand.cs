@@ -182,24 +182,10 @@ internal sealed class RunCommand : HostCommand
         string? assets = AssetLocator.Find(cl.GetValue(_assets));
         if (stop.Requested) return StoppedDuringStartup(host, stop, "profile-loaded", profile.Name, demoName, reportPath);
         startup.Mark(StartupTimeline.ProfileLoaded);
-        // A continuous run's reports need their directory before anything moves.
-        string? stateDir = cl.GetValue(_stateDir);
-        string stateField = "--state-dir";
-        if (stateDir is null && continuous && Environment.GetEnvironmentVariable("STATE_DIRECTORY") is { Length: > 0 } fromSystemd)
-        {
-            stateDir = fromSystemd.Split(':')[0];
-            stateField = "STATE_DIRECTORY";
-        }
-        if (stateDir is not null && !continuous)
-            throw new UsageException("--state-dir: only a continuous run writes interval reports (--frames 0, or timing.frames 0 in the profile)");
-        if (stateDir is not null && ContinuousReporter.CheckStateDirectory(stateDir) is string stateProblem)
-            throw new UsageException($"{stateField} '{stateDir}': {stateProblem}");
+        var (stateDir, _) = StateDirectory(cl, continuous);
         // Without --report, a continuous run's final report goes beside its interval reports.
         if (stateDir is not null) reportPath ??= Path.Combine(stateDir, "report.json");
-        // Live metrics listen before anything is opened: a port that cannot be taken stops the run with no output moved.
-        using RunMetrics? metrics = cl.GetValue(_metrics) is string listen
-            ? RunMetrics.Start(listen, "--metrics", host.Version, host.Commit, profile.Name, profile.Threads.Telemetry?.Cores ?? new List<int>(), !cl.GetValue(_noRt))
-            : null;
+        using RunMetrics? metrics = StartMetrics(host, cl, profile);
 
         var setupNotes = new List<string>();
         var th = profile.Threads;
@@ -543,23 +529,9 @@ internal sealed class RunCommand : HostCommand
         if (unsupported is not null)
             throw new UsageException($"{unsupported}: a profile with several applications (apps[]) does not offer it yet; run one of them alone with --demo NAME for {unsupported}");
         bool continuous = (cl.GetValue(_frames) ?? profile.Timing.Frames) == 0;
-        // As a single loop's: a continuous run's reports need their directory before anything moves.
-        string? stateDir = cl.GetValue(_stateDir);
-        string stateField = "--state-dir";
-        if (stateDir is null && continuous && Environment.GetEnvironmentVariable("STATE_DIRECTORY") is { Length: > 0 } fromSystemd)
-        {
-            stateDir = fromSystemd.Split(':')[0];
-            stateField = "STATE_DIRECTORY";
-        }
-        if (stateDir is not null && !continuous)
-            throw new UsageException("--state-dir: only a continuous run writes interval reports (--frames 0, or timing.frames 0 in the profile)");
-        if (stateDir is not null && ContinuousReporter.CheckStateDirectory(stateDir) is string stateProblem)
-            throw new UsageException($"{stateField} '{stateDir}': {stateProblem}");
+        var (stateDir, stateField) = StateDirectory(cl, continuous);
         if (stateDir is not null) reportPath ??= Path.Combine(stateDir, "report.json");
-        // Live metrics listen before anything is opened: a port that cannot be taken stops the run with no output moved.
-        using RunMetrics? metrics = cl.GetValue(_metrics) is string listen
-            ? RunMetrics.Start(listen, "--metrics", host.Version, host.Commit, profile.Name, profile.Threads.Telemetry?.Cores ?? new List<int>(), !cl.GetValue(_noRt))
-            : null;
+        using RunMetrics? metrics = StartMetrics(host, cl, profile);
         FaultPlan? faults = null;
         if (cl.GetValue(_inject) is string spec)
         {
@@ -594,6 +566,29 @@ internal sealed class RunCommand : HostCommand
             Hangup = hangup,
         });
     }
+
+    // A continuous run's reports need their directory before anything moves: --state-dir, else systemd's STATE_DIRECTORY
+    // (a continuous run's only), checked now; with where it came from, for its errors.
+    private (string? Dir, string Field) StateDirectory(ParseResult cl, bool continuous)
+    {
+        string? stateDir = cl.GetValue(_stateDir);
+        string field = "--state-dir";
+        if (stateDir is null && continuous && Environment.GetEnvironmentVariable("STATE_DIRECTORY") is { Length: > 0 } fromSystemd)
+        {
+            stateDir = fromSystemd.Split(':')[0];
+            field = "STATE_DIRECTORY";
+        }
+        if (stateDir is not null && !continuous)
+            throw new UsageException("--state-dir: only a continuous run writes interval reports (--frames 0, or timing.frames 0 in the profile)");
+        if (stateDir is not null && ContinuousReporter.CheckStateDirectory(stateDir) is string stateProblem)
+            throw new UsageException($"{field} '{stateDir}': {stateProblem}");
+        return (stateDir, field);
+    }
+
+    // Live metrics listen before anything is opened: a port that cannot be taken stops the run with no output moved.
+    private RunMetrics? StartMetrics(RealtimeHost host, ParseResult cl, BoardProfile profile) => cl.GetValue(_metrics) is string listen
+        ? RunMetrics.Start(listen, "--metrics", host.Version, host.Commit, profile.Name, profile.Threads.Telemetry?.Cores ?? new List<int>(), !cl.GetValue(_noRt))
+        : null;
 
     /// <summary>How a report names a loop's end.</summary>
     internal static string OutcomeText(LoopOutcome outcome, StopRequest stop) => outcome switch
