@@ -115,6 +115,6 @@ public sealed class DetectionAgreement : Node, IApplicationMetrics
         ArgumentNullException.ThrowIfNull(metrics);
         if (_frames == 0) return;
         metrics.AddSummaryLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"Agreement '{Name}' with the full model every frame: presence {100.0 * (_both + _neither) / _frames:0.#}% of {_frames} frames ({_onlyReference} missed, {_onlyDetections} extra), IoU p50 {(_both > 0 ? IouP50 : double.NaN):0.000} over {_both} frames, {_atLeastHalf} at IoU ≥ 0.5"));
+            $"Agreement '{Name}' with the full model every frame: presence {100.0 * (_both + _neither) / _frames:0.#}% of {_frames} frames ({_onlyReference} missed, {_onlyDetections} extra), {(_both > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"IoU p50 {IouP50:0.000} over {_both} frames, {_atLeastHalf} at IoU ≥ 0.5") : "no frame where both found one, so no IoU")}"));
     }
 }
