@@ -23,8 +23,9 @@ mode="${1:-boot}"
 checks="${2:-all}"
 case "$checks" in *[!a-z0-9,_-]*) die "checks must be names separated by commas, got '$checks'" ;; esac
 
-# --- packages: qemu, busybox for the initramfs, the tools the guest checks call (from this root).
-need_apt_packages qemu-system-x86 busybox-static kmod make gcc i2c-tools alsa-utils libgpiod2 cpio
+# --- packages: qemu, busybox for the initramfs, the tools the guest checks call (from this root; iproute2: the
+#     offload check's network namespace, veth pair and netem qdisc, `ip` and `tc`).
+need_apt_packages qemu-system-x86 busybox-static kmod make gcc i2c-tools alsa-utils libgpiod2 cpio iproute2
 
 # --- the kernel: whatever Debian's linux-image-rt-amd64 points at now, unpacked under out/rig.
 if [ -f "$RIG/kver" ]; then
