@@ -98,7 +98,7 @@ public sealed class GraphApplication : IRealtimeApplication
                 outputs.ApplySafeState();
                 overrides.Startup?.Mark(Realtime.Core.Reporting.StartupTimeline.OutputsSafe);
                 overrides.OutputsSafe?.Invoke(outputs);
-            });
+            }, whileConcurrentLoad: overrides.WhileModelsLoad);
             var models = new List<ApplicationModel>();
             foreach (Node n in graph.Nodes)
                 if (n is Realtime.Onnx.Components.OnnxModelNode m) models.Add(new ApplicationModel(m.Name, m.ModelPath, m.Engine) { Inputs = InputTensors(m) });

@@ -36,6 +36,12 @@ public sealed class RunOverrides
     /// hangs in the model load is caught with the outputs already safe.
     /// </summary>
     public Action<IActuator>? OutputsSafe { get; set; }
+    /// <summary>
+    /// Called once, on the wiring thread, when every node it creates itself (the sources among them)
+    /// is created, while the models may still be loading on their own threads: set-up that needs
+    /// neither (the full collection before the loop, a measurement) runs here, off the critical path.
+    /// </summary>
+    public Action? WhileModelsLoad { get; set; }
     /// <summary>The timing file's entry a model ladder takes its rungs' times from (null: the ladders time their rungs at start).</summary>
     public Realtime.Core.Scheduling.LadderTimings? LadderTimings { get; init; }
     /// <summary>The machine speed a model ladder reads (null: the process's, which the run's sampler publishes).</summary>

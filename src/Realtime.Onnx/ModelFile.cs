@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Threading;
 
 namespace Realtime.Onnx;
 
@@ -47,17 +48,21 @@ public static class ModelFile
     public static string? Sha256Unavailable()
     {
         if (!OperatingSystem.IsLinux()) return null;
+        if (Volatile.Read(ref _sslFound)) return null;
+        // The library found stays loaded (and the answer is kept): .NET's hashing loads it next, and
+        // freeing it here would unmap it only for that load to map and relocate it again, on the
+        // model's way to its session.
         foreach (string name in new[] { "libssl.so.3", "libssl.so.1.1", "libssl.so.10", "libssl.so" })
         {
-            if (NativeLibrary.TryLoad(name, out IntPtr handle))
-            {
-                NativeLibrary.Free(handle);
-                return null;
-            }
+            if (!NativeLibrary.TryLoad(name, out _)) continue;
+            Volatile.Write(ref _sslFound, true);
+            return null;
         }
         return "cannot check the pinned SHA-256 on this machine: .NET computes SHA-256 through OpenSSL, and no libssl " +
             "(libssl.so.3 or libssl.so.1.1) is installed (Debian/Ubuntu: apt-get install libssl3); the model is refused until it can be checked";
     }
+
+    private static bool _sslFound;
 
     /// <summary>Null when the file matches, else a sentence saying how it differs (or why it cannot be checked).</summary>
     public static string? Mismatch(string path, string expectedSha256)

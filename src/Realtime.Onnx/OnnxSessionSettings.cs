@@ -67,6 +67,12 @@ public sealed class OnnxSessionSettings
     public string? OptimizedModelCacheDir { get; init; }
     /// <summary>The format of the saved optimized model, when <see cref="OptimizedModelCacheDir"/> is set.</summary>
     public SavedModelFormat OptimizedModelFormat { get; init; } = SavedModelFormat.Onnx;
+    /// <summary>
+    /// The model file's SHA-256 when the caller has just checked the file against it (a profile's
+    /// pin): it names the saved optimized model without the file being hashed again. Null: hashed
+    /// when a saved model is looked for.
+    /// </summary>
+    public string? ModelSha256 { get; init; }
 
     /// <summary>
     /// The session options these settings mean (the caller owns and disposes them): sequential

@@ -21,10 +21,12 @@ public static class OptimizedModelCache
     /// <summary>
     /// The cached file for <paramref name="modelPath"/> (it may not exist yet); a graph saved at a
     /// level below every optimization carries the level in its name, so levels never share a file.
+    /// <paramref name="modelSha256"/> is the model's SHA-256 when the caller has it already (hashed
+    /// while ONNX Runtime starts); null hashes the file now.
     /// </summary>
-    public static string PathFor(string modelPath, string cacheDir, SavedModelFormat format, GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_ALL)
+    public static string PathFor(string modelPath, string cacheDir, SavedModelFormat format, GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_ALL, string? modelSha256 = null)
     {
-        string sha = ModelFile.Sha256(modelPath)[..16];
+        string sha = (modelSha256 ?? ModelFile.Sha256(modelPath))[..16];
         string version = OrtEnv.Instance().GetVersionString();
         string arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
         string ext = format == SavedModelFormat.Ort ? "ort" : "onnx";
@@ -37,9 +39,9 @@ public static class OptimizedModelCache
     /// is missing (a session at the settings' optimization level saves its graph; the file is written
     /// under a temporary name and renamed, so a reader never sees half of it).
     /// </summary>
-    public static string Ensure(string modelPath, string cacheDir, SavedModelFormat format, OnnxSessionSettings settings)
+    public static string Ensure(string modelPath, string cacheDir, SavedModelFormat format, OnnxSessionSettings settings, string? modelSha256 = null)
     {
-        string target = PathFor(modelPath, cacheDir, format, settings.GraphOptimization);
+        string target = PathFor(modelPath, cacheDir, format, settings.GraphOptimization, modelSha256);
         if (File.Exists(target)) return target;
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         string ext = format == SavedModelFormat.Ort ? ".ort" : ".onnx";

@@ -54,6 +54,31 @@ public sealed class ReportFileTests
     }
 
     [Fact]
+    public void AFullDiskIsNamedBeforeTheRunAndNothingIsLeftOnIt()
+    {
+        Assert.True(Environment.UserName == "root", "this test mounts a small tmpfs: run it as root (scripts/test.sh does)");
+        string dir = TempDir();
+        Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", dir);
+        try
+        {
+            string path = Path.Combine(dir, "report.json");
+            Assert.Null(ReportFile.CheckDestination(path));
+            using (var fill = new FileStream(Path.Combine(dir, "fill"), FileMode.CreateNew, FileAccess.Write))
+            {
+                try { while (true) { fill.Write(new byte[4096]); fill.Flush(); } }
+                catch (IOException) { }
+            }
+            // The probe stays empty (a written byte made its removal wait for the disk): the full disk is found by its free space.
+            Assert.Equal($"cannot write in {dir}: no space left on the device", ReportFile.CheckDestination(path));
+            Assert.Equal(new[] { Path.Combine(dir, "fill") }, Directory.GetFileSystemEntries(dir));
+        }
+        finally
+        {
+            Run("umount", dir);
+        }
+    }
+
+    [Fact]
     public void OnAFullDiskTheOldReportStaysWholeAndNoTemporaryFileRemains()
     {
         Assert.True(Environment.UserName == "root", "this test mounts a small tmpfs: run it as root (scripts/test.sh does)");

@@ -27,6 +27,8 @@ public sealed class OptimizedModelCacheTests
         string expectedPath = OptimizedModelCache.PathFor(TestAssets.BlazeFace128, cache, format);
         Assert.EndsWith(extension, expectedPath);
         Assert.Contains("d388b1cf8a5f6f1a", expectedPath); // the original's hash names it
+        // A hash the caller has already (taken while ONNX Runtime starts) names the same file.
+        Assert.Equal(expectedPath, OptimizedModelCache.PathFor(TestAssets.BlazeFace128, cache, format, modelSha256: ModelFile.Sha256(TestAssets.BlazeFace128)));
         Assert.False(File.Exists(expectedPath));
 
         using var original = OnnxInferenceEngine.Load(TestAssets.BlazeFace128, "input:0", Shape);
@@ -48,6 +50,22 @@ public sealed class OptimizedModelCacheTests
             new OnnxSessionSettings { OptimizedModelCacheDir = cache, OptimizedModelFormat = format }))
             Assert.Equal(expectedPath, again.LoadedFrom);
         Assert.Equal(written, File.GetLastWriteTimeUtc(expectedPath));
+        Directory.Delete(cache, true);
+    }
+
+    [Fact]
+    public void AHashTheCallerCheckedNamesTheSavedModelWithoutTheFileBeingHashedAgain()
+    {
+        string cache = Path.Combine(Path.GetTempPath(), $"rt-ortcache-{Guid.NewGuid():N}");
+        string pinned = ModelFile.Sha256(TestAssets.BlazeFace128);
+        using (var e = OnnxInferenceEngine.Load(TestAssets.BlazeFace128, "input:0", Shape,
+            new OnnxSessionSettings { OptimizedModelCacheDir = cache, OptimizedModelFormat = SavedModelFormat.Ort, ModelSha256 = pinned }))
+            Assert.Equal(OptimizedModelCache.PathFor(TestAssets.BlazeFace128, cache, SavedModelFormat.Ort), e.LoadedFrom);
+        // The given hash is what names the file (the node passes the pin it has just checked).
+        string given = new string('a', 64);
+        using (var e = OnnxInferenceEngine.Load(TestAssets.BlazeFace128, "input:0", Shape,
+            new OnnxSessionSettings { OptimizedModelCacheDir = cache, OptimizedModelFormat = SavedModelFormat.Ort, ModelSha256 = given }))
+            Assert.Contains(".aaaaaaaaaaaaaaaa.", e.LoadedFrom);
         Directory.Delete(cache, true);
     }
 

@@ -124,7 +124,7 @@ public sealed class ComponentRegistry
     /// caller's to release by disposing <paramref name="context"/>. <paramref name="created"/> is told
     /// of each node as soon as it is created, on the thread that created it (a start-up timeline's stamps).
     /// </summary>
-    public AppGraph Build(AppProfile app, ComponentContext context, string fieldPrefix = "app", Action<IReadOnlyList<SinkNode>>? sinksOpen = null, Action<Node>? created = null)
+    public AppGraph Build(AppProfile app, ComponentContext context, string fieldPrefix = "app", Action<IReadOnlyList<SinkNode>>? sinksOpen = null, Action<Node>? created = null, Action? whileConcurrentLoad = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(context);
@@ -173,6 +173,7 @@ public sealed class ComponentRegistry
                 nodes[i] = Create(app.Nodes[i], $"{fieldPrefix}.nodes[{i}]", context, problems[i] = new List<string>());
                 if (nodes[i] is { } node) created?.Invoke(node);
             }
+            whileConcurrentLoad?.Invoke();
         }
         finally
         {

@@ -83,6 +83,7 @@ internal sealed class RunCommand : HostCommand
         // thread. However the run ends, the process leaves only once that thread is out of ONNX
         // Runtime's start (an exit under it crashes).
         OnnxRuntimeWarmUp.QuietTelemetry();
+        RealtimeScheduling.GrowNativeHeapInLargeSteps();
         try
         {
             return Run(host, cl, mainNs);
@@ -224,18 +225,29 @@ internal sealed class RunCommand : HostCommand
         }
         overrides.Startup = startup;
         // What a minor page fault costs here (miss causes weigh faults by it): a few hundred faults
-        // timed, 1-8 ms, measured beside the wiring rather than between it and the first frame.
+        // timed, 1-8 ms, measured while the models load rather than between wiring and the first frame.
         long minorFaultNs = 0;
         var faultCost = new Thread(() => minorFaultNs = DroppableMemory.MeasureMinorFaultNs()) { Name = "fault-cost", IsBackground = true };
         overrides.OutputsSafe = _ =>
         {
             ArmWatchdog();
+            // Memory is locked now, while little is resident (the walk costs what is): later pages are locked as touched.
+            if (rt && th.LockMemory) RealtimeScheduling.LockMemoryEarly();
             // ONNX Runtime's start (tens of MB mapped and relocated, static initialisers) begins
             // only once the watchdog thread runs: before it, it competed for the CPU and the
             // address space's lock with the way to safe outputs. Bounded: a watchdog thread that
             // cannot start must not hold the model back; it is reported as not armed.
             watchdogRunning.Wait(TimeSpan.FromSeconds(1));
             OnnxRuntimeWarmUp.Start();
+        };
+        // Once the sources are open the wiring thread would only wait for the models: the full
+        // collection before the loop (~2.5 ms) runs then, and the loop's start empties only the young
+        // generation. With a source slower than the models it runs where it ran before, after it.
+        bool collectedAhead = false;
+        overrides.WhileModelsLoad = () =>
+        {
+            LoopMemory.CollectBeforeLoop();
+            collectedAhead = true;
             faultCost.Start();
         };
 
@@ -256,6 +268,7 @@ internal sealed class RunCommand : HostCommand
         using var demo = built;
         var loop = demo.Loop;
         long wireEndNs = MonotonicClock.NowNs();
+        if (collectedAhead && loop.GraphLoop is { } graphLoopAhead) graphLoopAhead.CollectedAhead = true;
         startup.Mark(StartupTimeline.Wired, wireEndNs);
         heartbeat.Attach(loop);
         // The machine and the process, sampled once a second on a housekeeping thread of their own (never the pipeline's).

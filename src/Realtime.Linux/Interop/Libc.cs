@@ -51,6 +51,11 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int mlockall(int flags);
 
+    public const int M_TOP_PAD = -2;
+
+    [LibraryImport(Lib)]
+    public static partial int mallopt(int param, int value);
+
     [LibraryImport(Lib)]
     public static partial int clock_nanosleep(int clock, int flags, Timespec* request, Timespec* remain);
 

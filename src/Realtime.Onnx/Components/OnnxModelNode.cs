@@ -193,6 +193,8 @@ public sealed class OnnxModelNode : Node, IFrameVariant, IApplicationMetrics
             ProfilePathPrefix = host.ProfilePathPrefix is { } prefix ? $"{prefix}-{name}" : null,
             OptimizedModelCacheDir = host.OptimizedModelCacheDir,
             OptimizedModelFormat = host.OptimizedModelFormat,
+            // Checked against the pin just above: the saved model is found without hashing the file again.
+            ModelSha256 = sha?.ToLowerInvariant(),
         };
         var binding = new OnnxBinding
         {

@@ -311,6 +311,47 @@ public sealed class ComponentRegistryTests
     }
 
     [Fact]
+    public void TheWiringThreadIsToldOnceItsOwnNodesAreCreatedWhileAConcurrentNodeIsStillBeingCreated()
+    {
+        // The model's factory waits for the call: a call made only after every node was joined
+        // would leave it waiting its full (generous) timeout, and it would say so.
+        using var told = new System.Threading.ManualResetEventSlim();
+        var timeout = TimeSpan.FromSeconds(30);
+        int mainThread = Environment.CurrentManagedThreadId;
+        int calls = 0, toldOn = 0;
+        var createdBeforeTold = new System.Collections.Generic.List<string>();
+        var created = new System.Collections.Generic.List<string>();
+        var r = new ComponentRegistry()
+            .Register("pattern-camera", (name, c, ctx) => new PatternSource(name, _clock, 16, 16))
+            .Register("mean", (name, c, ctx) =>
+            {
+                Assert.True(told.Wait(timeout), "the wiring thread was not told while the model node was still being created");
+                return new MeanTransform(name);
+            }, concurrent: true)
+            .Register("follow", (name, c, _) => new FollowController(name, 100))
+            .Register("servo", (name, c, _) => new RecordingSink(name), role: NodeRole.Sink);
+        AppGraph g = r.Build(App("""
+            { "nodes": [
+                { "name": "cam", "type": "pattern-camera" }, { "name": "mean", "type": "mean" },
+                { "name": "pid", "type": "follow" }, { "name": "servo", "type": "servo" } ],
+            """ + Connections + "}"), Context("board.json"),
+            created: n => { lock (created) created.Add(n.Name); },
+            whileConcurrentLoad: () =>
+            {
+                calls++;
+                toldOn = Environment.CurrentManagedThreadId;
+                lock (created) createdBeforeTold.AddRange(created);
+                told.Set();
+            });
+        Assert.Equal(1, calls);
+        Assert.Equal(mainThread, toldOn);
+        // Every node the wiring thread creates itself came first; the model came after.
+        createdBeforeTold.Sort(StringComparer.Ordinal);
+        Assert.Equal(new[] { "cam", "pid", "servo" }, createdBeforeTold);
+        Assert.Equal(new[] { "cam", "mean", "pid", "servo" }, Names(g.Nodes));
+    }
+
+    [Fact]
     public void AConcurrentNodesProblemsAndFailuresReachTheBuildAndASinkCannotBeConcurrent()
     {
         var r = Registry()
