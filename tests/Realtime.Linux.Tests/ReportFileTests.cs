@@ -25,6 +25,14 @@ public sealed class ReportFileTests
         Assert.True(p.ExitCode == 0, $"{program} {string.Join(' ', args)}: {err}");
     }
 
+    // Writes a file named "fill" into the folder until its disk is full.
+    private static void FillUp(string dir)
+    {
+        using var fill = new FileStream(Path.Combine(dir, "fill"), FileMode.CreateNew, FileAccess.Write);
+        try { while (true) { fill.Write(new byte[4096]); fill.Flush(); } }
+        catch (IOException) { }
+    }
+
     [Fact]
     public void DestinationsThatCannotTakeAReportAreNamed()
     {
@@ -53,54 +61,36 @@ public sealed class ReportFileTests
         Assert.Single(Directory.GetFileSystemEntries(Path.Combine(dir, "sub")));
     }
 
-    [Fact]
-    public void AFullDiskIsNamedBeforeTheRunAndNothingIsLeftOnIt()
+    // Runs body in a folder on a 64 KiB tmpfs mounted for it, unmounted after.
+    private static void OnASmallDisk(Action<string> body)
     {
         Assert.True(Environment.UserName == "root", "this test mounts a small tmpfs: run it as root (scripts/test.sh does)");
         string dir = TempDir();
         Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", dir);
-        try
-        {
-            string path = Path.Combine(dir, "report.json");
-            Assert.Null(ReportFile.CheckDestination(path));
-            using (var fill = new FileStream(Path.Combine(dir, "fill"), FileMode.CreateNew, FileAccess.Write))
-            {
-                try { while (true) { fill.Write(new byte[4096]); fill.Flush(); } }
-                catch (IOException) { }
-            }
-            // The probe stays empty (a written byte made its removal wait for the disk): the full disk is found by its free space.
-            Assert.Equal($"cannot write in {dir}: no space left on the device", ReportFile.CheckDestination(path));
-            Assert.Equal(new[] { Path.Combine(dir, "fill") }, Directory.GetFileSystemEntries(dir));
-        }
-        finally
-        {
-            Run("umount", dir);
-        }
+        try { body(dir); }
+        finally { Run("umount", dir); }
     }
 
     [Fact]
-    public void OnAFullDiskTheOldReportStaysWholeAndNoTemporaryFileRemains()
+    public void AFullDiskIsNamedBeforeTheRunAndNothingIsLeftOnIt() => OnASmallDisk(dir =>
     {
-        Assert.True(Environment.UserName == "root", "this test mounts a small tmpfs: run it as root (scripts/test.sh does)");
-        string dir = TempDir();
-        Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", dir);
-        try
-        {
-            string path = Path.Combine(dir, "report.json");
-            File.WriteAllText(path, "{\"old\": true}");
-            using (var fill = new FileStream(Path.Combine(dir, "fill"), FileMode.CreateNew, FileAccess.Write))
-            {
-                try { while (true) { fill.Write(new byte[4096]); fill.Flush(); } }
-                catch (IOException) { }
-            }
-            var ex = Assert.ThrowsAny<IOException>(() => ReportFile.WriteAtomically(path, new string('x', 100_000)));
-            Assert.Equal("no space left on the device", ReportFile.Reason(ex));
-            Assert.Equal("{\"old\": true}", File.ReadAllText(path));
-            Assert.Equal(2, Directory.GetFileSystemEntries(dir).Length);
-        }
-        finally
-        {
-            Run("umount", dir);
-        }
-    }
+        string path = Path.Combine(dir, "report.json");
+        Assert.Null(ReportFile.CheckDestination(path));
+        FillUp(dir);
+        // The probe stays empty (a written byte made its removal wait for the disk): the full disk is found by its free space.
+        Assert.Equal($"cannot write in {dir}: no space left on the device", ReportFile.CheckDestination(path));
+        Assert.Equal(new[] { Path.Combine(dir, "fill") }, Directory.GetFileSystemEntries(dir));
+    });
+
+    [Fact]
+    public void OnAFullDiskTheOldReportStaysWholeAndNoTemporaryFileRemains() => OnASmallDisk(dir =>
+    {
+        string path = Path.Combine(dir, "report.json");
+        File.WriteAllText(path, "{\"old\": true}");
+        FillUp(dir);
+        var ex = Assert.ThrowsAny<IOException>(() => ReportFile.WriteAtomically(path, new string('x', 100_000)));
+        Assert.Equal("no space left on the device", ReportFile.Reason(ex));
+        Assert.Equal("{\"old\": true}", File.ReadAllText(path));
+        Assert.Equal(2, Directory.GetFileSystemEntries(dir).Length);
+    });
 }

@@ -34,6 +34,13 @@ public sealed class ComponentRegistryTests
         ]
         """;
 
+    /// <summary>A camera, a model (type "mean"), a controller and a servo, connected as <see cref="Connections"/> says.</summary>
+    private const string CameraModelControllerServo = """
+        { "nodes": [
+            { "name": "cam", "type": "pattern-camera" }, { "name": "mean", "type": "mean" },
+            { "name": "pid", "type": "follow" }, { "name": "servo", "type": "servo" } ],
+        """ + Connections + "}";
+
     private string[] Problems(string json)
     {
         var ex = Assert.Throws<ProfileException>(() => Registry().Build(App(json), Context("board.json")));
@@ -292,11 +299,7 @@ public sealed class ComponentRegistryTests
             }, concurrent: true)
             .Register("follow", (name, c, _) => new FollowController(name, 100))
             .Register("servo", (name, c, _) => new RecordingSink(name), role: NodeRole.Sink);
-        AppGraph g = r.Build(App("""
-            { "nodes": [
-                { "name": "cam", "type": "pattern-camera" }, { "name": "mean", "type": "mean" },
-                { "name": "pid", "type": "follow" }, { "name": "servo", "type": "servo" } ],
-            """ + Connections + "}"), Context("board.json"), sinksOpen: _ => System.Threading.Interlocked.Increment(ref sinksAnnounced),
+        AppGraph g = r.Build(App(CameraModelControllerServo), Context("board.json"), sinksOpen: _ => System.Threading.Interlocked.Increment(ref sinksAnnounced),
             created: n => { lock (createdOn) createdOn.Add((n.Name, Environment.CurrentManagedThreadId)); });
         Assert.NotEqual(mainThread, modelThread);
         Assert.Equal(1, sinksAnnouncedWhenModelStarted);
@@ -330,11 +333,7 @@ public sealed class ComponentRegistryTests
             }, concurrent: true)
             .Register("follow", (name, c, _) => new FollowController(name, 100))
             .Register("servo", (name, c, _) => new RecordingSink(name), role: NodeRole.Sink);
-        AppGraph g = r.Build(App("""
-            { "nodes": [
-                { "name": "cam", "type": "pattern-camera" }, { "name": "mean", "type": "mean" },
-                { "name": "pid", "type": "follow" }, { "name": "servo", "type": "servo" } ],
-            """ + Connections + "}"), Context("board.json"),
+        AppGraph g = r.Build(App(CameraModelControllerServo), Context("board.json"),
             created: n => { lock (created) created.Add(n.Name); },
             whileConcurrentLoad: () =>
             {
