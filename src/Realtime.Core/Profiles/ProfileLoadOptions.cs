@@ -3,8 +3,11 @@ using System.Collections.Generic;
 
 namespace Realtime.Core.Profiles;
 
-/// <summary>Where a profile's <c>extends</c> names are looked up, and the key=value overrides applied to it.</summary>
-public sealed class ProfileLoadOptions
+/// <summary>
+/// Where a profile's <c>extends</c> names are looked up, and the key=value overrides applied to it. A
+/// record: a variant of a caller's options is a <c>with</c> expression, never a copy field by field.
+/// </summary>
+public sealed record ProfileLoadOptions
 {
     /// <summary>The JSON text of a built-in profile by name, or null when there is none by that name.</summary>
     public Func<string, string?>? BuiltInText { get; init; }

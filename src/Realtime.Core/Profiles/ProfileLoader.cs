@@ -114,18 +114,8 @@ public static partial class ProfileLoader
         return (JsonObject)JsonSerializer.SerializeToNode(profile, ProfileJsonContext.Default.BoardProfile)!;
     }
 
-    private static ProfileLoadOptions WithBaseDirectory(ProfileLoadOptions? o, string? dir, bool? keepDemos = null) => new()
-    {
-        BuiltInText = o?.BuiltInText,
-        BuiltInNames = o?.BuiltInNames ?? Array.Empty<string>(),
-        BaseDirectory = dir,
-        Sets = o?.Sets ?? Array.Empty<string>(),
-        OverrideLabel = o?.OverrideLabel ?? ProfileLoadOptions.DefaultOverrideLabel,
-        Demo = o?.Demo,
-        KeepDemos = keepDemos ?? o?.KeepDemos ?? false,
-        DefaultDemo = o?.DefaultDemo,
-        ApplicationCheck = o?.ApplicationCheck,
-    };
+    private static ProfileLoadOptions WithBaseDirectory(ProfileLoadOptions? o, string? dir, bool? keepDemos = null) =>
+        (o ?? new ProfileLoadOptions()) with { BaseDirectory = dir, KeepDemos = keepDemos ?? o?.KeepDemos ?? false };
 
     internal static string DescribeJsonError(JsonException ex, bool withLine, JsonNode? root = null)
     {

@@ -64,12 +64,7 @@ public static class ProfileCatalog
     public static JsonObject Composition(string board, IReadOnlyList<string>? sets, RealtimeHost host)
     {
         var (text, source, options) = Open(board, sets, null, host);
-        var keeping = new ProfileLoadOptions
-        {
-            BuiltInText = options.BuiltInText, BuiltInNames = options.BuiltInNames, BaseDirectory = options.BaseDirectory, Sets = options.Sets,
-            OverrideLabel = options.OverrideLabel, DefaultDemo = options.DefaultDemo, ApplicationCheck = options.ApplicationCheck, KeepDemos = true,
-        };
-        return ProfileLoader.Compose(text, source, keeping);
+        return ProfileLoader.Compose(text, source, options with { KeepDemos = true });
     }
 
     private static (string Text, string Source, ProfileLoadOptions Options) Open(string board, IReadOnlyList<string>? sets, string? demo,
