@@ -2,10 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
-using System.Threading;
 using Realtime.Tests;
 
 namespace Realtime.EndToEnd.Tests;
@@ -184,33 +181,16 @@ public sealed class BundleTests : IDisposable
     public void UnderSystemdTheRunSaysReadyKeepsAliveWhileFramesAdvanceAndSaysStopping()
     {
         string dir = TempDir();
-        string path = Path.Combine(dir, "notify");
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        socket.Bind(new UnixDomainSocketEndPoint(path));
-        var messages = new List<string>();
-        bool done = false;
-        // Drain as systemd does (the kernel queues only a few datagrams).
-        var reader = new Thread(() =>
-        {
-            var buffer = new byte[4096];
-            while (!Volatile.Read(ref done) || socket.Available > 0)
-                if (socket.Poll(50_000, SelectMode.SelectRead)) lock (messages) messages.Add(Encoding.UTF8.GetString(buffer, 0, socket.Receive(buffer)));
-        });
-        reader.Start();
-        var env = new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path, ["WATCHDOG_USEC"] = "200000" };
-        var r = Rtapp.Run(TimeSpan.FromMinutes(3), env, "run", "--board", "sim", "--frames", "45", "--warmup", "3", "--no-rt", "--no-floor", "--quiet");
-        Volatile.Write(ref done, true);
-        Assert.True(reader.Join(TimeSpan.FromSeconds(30)));
+        using var notify = new NotifySocket(dir);
+        var r = Rtapp.Run(TimeSpan.FromMinutes(3), notify.Environment(200_000), "run", "--board", "sim", "--frames", "45", "--warmup", "3", "--no-rt", "--no-floor", "--quiet");
+        var messages = notify.Messages();
         Assert.True(r.ExitCode == 0, r.ToString());
-        lock (messages)
-        {
-            Assert.True(messages.Count >= 3, string.Join(" | ", messages));
-            // READY=1 comes after warm-up (pings may come before it); STOPPING=1 is the last word.
-            var states = messages.Where(m => m != "WATCHDOG=1").ToList();
-            Assert.Equal(new[] { "READY=1\nSTATUS=running sim / face-tracker", "STOPPING=1" }, states);
-            Assert.Contains("WATCHDOG=1", messages);
-            Assert.Equal("STOPPING=1", messages[^1]);
-        }
+        Assert.True(messages.Count >= 3, string.Join(" | ", messages));
+        // READY=1 comes after warm-up (pings may come before it); STOPPING=1 is the last word.
+        var states = messages.Where(m => m != "WATCHDOG=1").ToList();
+        Assert.Equal(new[] { "READY=1\nSTATUS=running sim / face-tracker", "STOPPING=1" }, states);
+        Assert.Contains("WATCHDOG=1", messages);
+        Assert.Equal("STOPPING=1", messages[^1]);
     }
 
     [Fact]

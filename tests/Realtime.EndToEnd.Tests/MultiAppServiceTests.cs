@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -119,33 +117,16 @@ public sealed class MultiAppServiceTests : IDisposable
     [Fact]
     public void UnderSystemdTheHostSaysReadyOnceEveryLoopIsWarmKeepsAliveAndSaysStopping()
     {
-        string path = Path.Combine(_dir, "notify");
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        socket.Bind(new UnixDomainSocketEndPoint(path));
-        var messages = new List<string>();
-        bool done = false;
-        // Drain as systemd does (the kernel queues only a few datagrams).
-        var reader = new Thread(() =>
-        {
-            var buffer = new byte[4096];
-            while (!Volatile.Read(ref done) || socket.Available > 0)
-                if (socket.Poll(50_000, SelectMode.SelectRead)) lock (messages) messages.Add(Encoding.UTF8.GetString(buffer, 0, socket.Receive(buffer)));
-        });
-        reader.Start();
-        var env = new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path, ["WATCHDOG_USEC"] = "400000" };
-        var r = Rtapp.Run(TimeSpan.FromMinutes(4), env, "run", "--board", ThreeDemos, "--frames", "40", "--warmup", "3", "--no-rt", "--quiet",
+        using var notify = new NotifySocket(_dir);
+        var r = Rtapp.Run(TimeSpan.FromMinutes(4), notify.Environment(400_000), "run", "--board", ThreeDemos, "--frames", "40", "--warmup", "3", "--no-rt", "--quiet",
             "--assets", TestAssets.Dir, "--timing", Path.Combine(_dir, "none.timing.json"));
-        Volatile.Write(ref done, true);
-        Assert.True(reader.Join(TimeSpan.FromSeconds(30)));
+        var messages = notify.Messages();
         Assert.True(r.ExitCode == 0, r.ToString());
-        lock (messages)
-        {
-            var states = messages.Where(m => m != "WATCHDOG=1").ToList();
-            Assert.Equal(new[] { "READY=1\nSTATUS=running three-demos: 3 loops", "STOPPING=1" }, states);
-            // The service's keep-alive goes out while every loop makes progress.
-            Assert.Contains("WATCHDOG=1", messages);
-            Assert.Equal("STOPPING=1", messages[^1]);
-        }
+        var states = messages.Where(m => m != "WATCHDOG=1").ToList();
+        Assert.Equal(new[] { "READY=1\nSTATUS=running three-demos: 3 loops", "STOPPING=1" }, states);
+        // The service's keep-alive goes out while every loop makes progress.
+        Assert.Contains("WATCHDOG=1", messages);
+        Assert.Equal("STOPPING=1", messages[^1]);
     }
 
     private static bool AllCounted(string metrics)
