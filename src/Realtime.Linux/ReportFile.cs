@@ -39,8 +39,11 @@ public static class ReportFile
             string probe = TempPathFor(full);
             using (new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None)) { }
             File.Delete(probe);
-            // A full disk takes an empty file but not a report: its free space is asked for instead.
-            if (new DriveInfo(dir).AvailableFreeSpace == 0) return $"cannot write in {dir}: no space left on the device";
+            // A full disk takes an empty file but not a report: its free space is asked for instead (root
+            // may write into the blocks reserved for it; a file system that reports no sizes is not judged).
+            var disk = new DriveInfo(dir);
+            long free = Environment.UserName == "root" ? disk.TotalFreeSpace : disk.AvailableFreeSpace;
+            if (disk.TotalSize > 0 && free == 0) return $"cannot write in {dir}: no space left on the device";
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
