@@ -39,7 +39,7 @@ public sealed class RunOverrides
     /// <summary>
     /// Called once, on the wiring thread, when every node it creates itself (the sources among them)
     /// is created, while the models may still be loading on their own threads: set-up that needs
-    /// neither (the full collection before the loop, a measurement) runs here, off the critical path.
+    /// neither (a measurement: the cost of a page fault) runs here, off the critical path.
     /// </summary>
     public Action? WhileModelsLoad { get; set; }
     /// <summary>The timing file's entry a model ladder takes its rungs' times from (null: the ladders time their rungs at start).</summary>

@@ -242,7 +242,7 @@ public sealed partial class GraphLoop
     {
         PipelineGroupInfo[] groups = _pipeline!;
         if (FramesRun > 0) throw new InvalidOperationException("a pipelined loop runs once");
-        LoopMemory.BeforeFirstFrame(CollectedAhead);
+        LoopMemory.CollectBeforeLoop();
         long now = _clock.NowNs();
         foreach (var g in groups) Volatile.Write(ref g.ProgressNs, now);
         var threads = new Thread[groups.Length];

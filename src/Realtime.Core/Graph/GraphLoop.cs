@@ -185,12 +185,6 @@ public sealed partial class GraphLoop : IClosedLoop, IDisposable
     public ReadOnlySpan<FrameRecord> Records => Options.Continuous ? RingInOrder() : _records.AsSpan(0, FramesRun);
     /// <summary>Clock time the first frame started (0 before it); a continuous run's ring may no longer hold that frame.</summary>
     public long FirstFrameStartNs => Volatile.Read(ref _firstStartNs);
-
-    /// <summary>
-    /// The set-up ran the full collection already, while its models loaded (<see cref="LoopMemory.CollectBeforeLoop"/>):
-    /// the loop's start then empties only the young generation, and the first frame comes that much sooner.
-    /// </summary>
-    public bool CollectedAhead { get; set; }
     /// <summary>Whether the frame in flight is a source fault (its transforms did not run): a fallback controller then has no new observation.</summary>
     public bool FrameIsSourceFault { get; private set; }
     /// <summary>The watchdog's decision on the last frame (a flight recorder reads it at the frame's end).</summary>
@@ -250,7 +244,7 @@ public sealed partial class GraphLoop : IClosedLoop, IDisposable
         {
             if (_pipeline is not null) return RunPipelined();
             // Start from an empty young generation: what set-up allocated can never be the reason a collection lands inside the loop.
-            if (FramesRun == 0) LoopMemory.BeforeFirstFrame(CollectedAhead);
+            if (FramesRun == 0) LoopMemory.CollectBeforeLoop();
             LoopOutcome outcome = RunFrames(Options.WarmupFrames - FramesRun);
             if (FramesRun < Options.WarmupFrames) return outcome;
             long bytes0 = GC.GetAllocatedBytesForCurrentThread();

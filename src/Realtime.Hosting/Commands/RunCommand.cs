@@ -240,16 +240,9 @@ internal sealed class RunCommand : HostCommand
             watchdogRunning.Wait(TimeSpan.FromSeconds(1));
             OnnxRuntimeWarmUp.Start();
         };
-        // Once the sources are open the wiring thread would only wait for the models: the full
-        // collection before the loop (~2.5 ms) runs then, and the loop's start empties only the young
-        // generation. With a source slower than the models it runs where it ran before, after it.
-        bool collectedAhead = false;
-        overrides.WhileModelsLoad = () =>
-        {
-            LoopMemory.CollectBeforeLoop();
-            collectedAhead = true;
-            faultCost.Start();
-        };
+        // Once the sources are open the wiring thread would only wait for the models: the fault
+        // timing starts then, beside the models' load rather than beside ONNX Runtime's start.
+        overrides.WhileModelsLoad = faultCost.Start;
 
         long wireStartNs = MonotonicClock.NowNs();
         IApplicationInstance built;
@@ -268,7 +261,6 @@ internal sealed class RunCommand : HostCommand
         using var demo = built;
         var loop = demo.Loop;
         long wireEndNs = MonotonicClock.NowNs();
-        if (collectedAhead && loop.GraphLoop is { } graphLoopAhead) graphLoopAhead.CollectedAhead = true;
         startup.Mark(StartupTimeline.Wired, wireEndNs);
         heartbeat.Attach(loop);
         // The machine and the process, sampled once a second on a housekeeping thread of their own (never the pipeline's).
