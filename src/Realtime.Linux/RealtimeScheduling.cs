@@ -113,7 +113,7 @@ public static unsafe class RealtimeScheduling
             // MCL_ONFAULT: lock pages as they are touched instead of faulting in every mapped library
             // (ORT, OpenCV) at once, which costs tens of ms of cold start; the warm-up frames touch
             // everything the hot path uses, and from then on it stays resident.
-            if (Libc.mlockall(Libc.MCL_CURRENT | Libc.MCL_FUTURE | Libc.MCL_ONFAULT) == 0) locked = true;
+            if (LockMemoryEarly()) locked = true;
             else notes.Add($"could not lock memory (mlockall): {Libc.LastErrnoText()} (needs CAP_IPC_LOCK or a larger RLIMIT_MEMLOCK); page faults may add latency");
         }
         var info = ReadCurrentThread();
@@ -201,6 +201,7 @@ public static unsafe class RealtimeScheduling
     /// </summary>
     public static bool LockMemoryEarly() =>
         OperatingSystem.IsLinux() && Libc.mlockall(Libc.MCL_CURRENT | Libc.MCL_FUTURE | Libc.MCL_ONFAULT) == 0;
+    // (ApplyToCurrentThread takes its lock through this call too: one place says which flags the process locks with.)
 
     /// <summary>
     /// Lets the C heap grow in steps of <paramref name="bytes"/> (mallopt M_TOP_PAD) instead of
