@@ -240,9 +240,14 @@ internal sealed class RunCommand : HostCommand
             watchdogRunning.Wait(TimeSpan.FromSeconds(1));
             OnnxRuntimeWarmUp.Start();
         };
-        // Once the sources are open the wiring thread would only wait for the models: the fault
-        // timing starts then, beside the models' load rather than beside ONNX Runtime's start.
-        overrides.WhileModelsLoad = faultCost.Start;
+        // Once the sources are open the wiring thread would only wait for the models: the collector
+        // warms up then, and the fault timing starts, beside the models' load rather than on the way
+        // to the first frame or beside ONNX Runtime's start.
+        overrides.WhileModelsLoad = () =>
+        {
+            LoopMemory.CollectWhileModelsLoad();
+            faultCost.Start();
+        };
 
         long wireStartNs = MonotonicClock.NowNs();
         IApplicationInstance built;
