@@ -400,9 +400,9 @@ internal sealed partial class BenchCommand : HostCommand
         }
         Realtime.Bench.Startup.ColdStartReport report;
         string? loadBefore = MachineFacts.LoadAverage();
+        string work = Path.Combine(Path.GetTempPath(), $"rtapp-cold-{Environment.ProcessId}");
         try
         {
-            string work = Path.Combine(Path.GetTempPath(), $"rtapp-cold-{Environment.ProcessId}");
             Action<string>? progress = s.Quiet ? null : m => Console.Error.Write($"\r{m}   ");
             // Warm first: a cold launch would leave the next warm one reading from the disk.
             report = ColdStartRunner.Run(binary, args, variants, launches, priming: 1, work, progress, coldPageCache: pageCache == "cold");
@@ -414,6 +414,19 @@ internal sealed partial class BenchCommand : HostCommand
             Console.Error.WriteLine();
             Log.Error("error", $"a launch failed: {ex.Message}");
             return ex.ExitCode == ExitCodes.BadInput ? ExitCodes.BadInput : ExitCodes.Fault;
+        }
+        catch (IOException ex)
+        {
+            Console.Error.WriteLine();
+            Log.Error("error", ex.Message);
+            return ExitCodes.Fault;
+        }
+        finally
+        {
+            // Each launch's report and the power-on copies are gone by now: the folder goes too.
+            try { Directory.Delete(work); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
         }
         if (!s.Quiet) Console.Error.WriteLine();
         report.Version = Version;
@@ -427,7 +440,7 @@ internal sealed partial class BenchCommand : HostCommand
         if (pageCache != "cold")
             report.Notes.Add("page_cache warm: a priming launch per variant runs first, uncounted: a restart's cold start, not a power-on's.");
         if (pageCache != "warm")
-            report.Notes.Add($"page_cache cold: the page cache was dropped before every launch (sync; echo 3 > {PageCache.DropCachesPath}, as root): a power-on's start as far as the disk goes (the kernel's boot is not in it).");
+            report.Notes.Add($"page_cache cold: the page cache was dropped before every launch (sync; echo 3 > {PageCache.DropCachesPath}, as root): a power-on's start as far as the disk goes (the kernel's boot is not in it). Each binary ran from a copy of itself and of the libraries beside it: the kernel keeps what a process has mapped through a drop, and the bench maps its own binary and ONNX Runtime's library.");
         report.Notes.Add($"Load average (1, 5, 15 min) before: {loadBefore ?? "unknown"}, after: {report.LoadAfter ?? "unknown"} on {Environment.ProcessorCount} CPUs: launches share the machine with whatever else runs.");
         report.Notes.Add($"Percentiles are nearest rank over {launches} launches: with fewer than 64 launches p90, and fewer than 662 p99, are not established (p99 is then the largest).");
         ColdStartSummary.Print(report);

@@ -129,24 +129,41 @@ public static class ColdStartRunner
             foreach (string p in Phases) d[p] = new List<double>(launches);
             samples.Add(d);
         }
-        for (int i = -priming; i < launches; i++)
+        // A power-on's launches run copies: the bench's own mapped files would stay in memory through every drop.
+        var staged = new Dictionary<string, StagedBinary>();
+        try
         {
-            for (int v = 0; v < variants.Count; v++)
+            if (coldPageCache)
+                foreach (var variant in variants)
+                {
+                    string b = variant.Binary ?? binary;
+                    if (!staged.ContainsKey(b)) staged[b] = StagedBinary.Create(b, Path.Combine(workDir, $"staged-{staged.Count}"));
+                }
+            for (int i = -priming; i < launches; i++)
             {
-                string report = Path.Combine(workDir, $"launch-{v}-{i + priming}.json");
-                var args = new List<string>(baseArguments);
-                args.AddRange(variants[v].Arguments);
-                args.Add("--report");
-                args.Add(report);
-                if (coldPageCache) PageCache.Drop();
-                var (cold, timeline) = Launch(variants[v].Binary ?? binary, args, report);
-                File.Delete(report);
-                if (i < 0) continue;
-                foreach (string p in Phases) samples[v][p].Add(cold.TryGetValue(p, out double ms) ? ms : 0);
-                timelines[v].Add(timeline);
+                for (int v = 0; v < variants.Count; v++)
+                {
+                    string report = Path.Combine(workDir, $"launch-{v}-{i + priming}.json");
+                    var args = new List<string>(baseArguments);
+                    args.AddRange(variants[v].Arguments);
+                    args.Add("--report");
+                    args.Add(report);
+                    if (coldPageCache) PageCache.Drop();
+                    string launched = variants[v].Binary ?? binary;
+                    var (cold, timeline) = Launch(staged.TryGetValue(launched, out var copy) ? copy.Path : launched, args, report);
+                    File.Delete(report);
+                    if (i < 0) continue;
+                    foreach (string p in Phases) samples[v][p].Add(cold.TryGetValue(p, out double ms) ? ms : 0);
+                    timelines[v].Add(timeline);
+                }
+                if (i >= 0) progress?.Invoke($"launch {i + 1}/{launches} of each of {variants.Count} variant(s) done");
             }
-            if (i >= 0) progress?.Invoke($"launch {i + 1}/{launches} of each of {variants.Count} variant(s) done");
         }
+        finally
+        {
+            foreach (var copy in staged.Values) copy.Dispose();
+        }
+
         var result = new ColdStartReport { Launches = launches, PrimingLaunches = priming };
         for (int v = 0; v < variants.Count; v++)
         {
