@@ -400,7 +400,9 @@ internal sealed partial class BenchCommand : HostCommand
         }
         Realtime.Bench.Startup.ColdStartReport report;
         string? loadBefore = MachineFacts.LoadAverage();
-        string work = Path.Combine(Path.GetTempPath(), $"rtapp-cold-{Environment.ProcessId}");
+        // A folder of our own, made with a name no one could guess and mode 0700: the launches' reports are read back
+        // from it, and a power-on's copies of the binaries are run from it (as root, they must be ours).
+        string work = Directory.CreateTempSubdirectory("rtapp-cold-").FullName;
         try
         {
             Action<string>? progress = s.Quiet ? null : m => Console.Error.Write($"\r{m}   ");

@@ -33,7 +33,8 @@ public sealed class StagedBinary : IDisposable
 
     /// <summary>
     /// Copies <paramref name="binary"/> and every <c>*.so</c> file beside it into <paramref name="folder"/>
-    /// (made empty first), keeping their modes. The folder is removed on <see cref="Dispose"/>.
+    /// (made empty first), keeping their modes. The folder is removed on <see cref="Dispose"/>. It must lie
+    /// in a folder only this process can write (the copies are run, as root for a power-on).
     /// </summary>
     public static StagedBinary Create(string binary, string folder)
     {
