@@ -62,7 +62,7 @@ public sealed class PipelineGroupThreads
             r.CountedFrames = g.CountedFrames;
             r.AllocatedBytes = g.CountedAllocatedBytes;
             r.AllocBytesPerFrame = g.CountedFrames > 0 ? Math.Round((double)g.CountedAllocatedBytes / g.CountedFrames, 3) : 0;
-            r.DroppedAtInput = g.DroppedAtInput;
+            r.DroppedAtInput = g.CountedDroppedAtInput;
             all.Add(r);
         }
         return all;

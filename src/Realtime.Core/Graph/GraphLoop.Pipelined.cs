@@ -36,6 +36,12 @@ public sealed class PipelineGroupInfo
     public long CountedFrames { get; internal set; }
     /// <summary>Frames handed to it that the next newer one overwrote before it took them (newest wins); 0 for the first group.</summary>
     public long DroppedAtInput => In?.Dropped ?? 0;
+    /// <summary>
+    /// Of <see cref="DroppedAtInput"/>, those carried by the frames the group took since it began counting: the
+    /// warm-up's are left out, as the run's report leaves them out, and so are those overwritten after its last take
+    /// (still in flight when the run ended).
+    /// </summary>
+    public long CountedDroppedAtInput => Counting ? DropsSeen - Dropped0 : 0;
 
     internal long FramesField;
     internal long ProgressNs;
@@ -43,6 +49,11 @@ public sealed class PipelineGroupInfo
     internal bool Counting;
     internal long Bytes0;
     internal long Frames0;
+    internal long Dropped0;
+    // The input's drops already carried by a taken frame's record.
+    internal long DropsSeen;
+    // The drops an overwritten frame at the output carried, for the next frame published.
+    internal int OutCarried;
     internal Node[] Steps = Array.Empty<Node>();
     internal NewestHandoff<PipelineSlot>? In;
     internal SemaphoreSlim? InSignal;
@@ -309,6 +320,7 @@ public sealed partial class GraphLoop
         if (group.Counting || !_pipelineCounting) return;
         group.Counting = true;
         group.Frames0 = group.Frames;
+        group.Dropped0 = group.DropsSeen;
         group.Bytes0 = GC.GetAllocatedBytesForCurrentThread();
     }
 
@@ -328,7 +340,8 @@ public sealed partial class GraphLoop
             rec = default;
             rec.StartNs = _clock.NowNs();
             Volatile.Write(ref group.ProgressNs, rec.StartNs);
-            rec.DroppedBefore = droppedBefore;
+            rec.DroppedBefore = droppedBefore + group.OutCarried;
+            group.OutCarried = 0;
             rec.DemoMetric = float.NaN;
             ITickListener[] tickNodes = _tickNodes;
             for (int i = 0; i < tickNodes.Length; i++) tickNodes[i].OnTick(_tick);
@@ -342,7 +355,8 @@ public sealed partial class GraphLoop
             captured++;
             Array.Clear(slot.Ends);
             if ((rec.Flags & FrameFlags.SourceFault) == 0) RunGroupSteps(group, slot);
-            output.Publish();
+            // An overwritten frame's own drops go on with the next frame (the overwritten slot is the new back, untouched yet).
+            if (output.Publish()) group.OutCarried += output.Back.Record.DroppedBefore;
             group.OutSignal!.Release();
             Volatile.Write(ref group.FramesField, group.FramesField + 1);
             Volatile.Write(ref group.ProgressNs, _clock.NowNs());
@@ -392,6 +406,12 @@ public sealed partial class GraphLoop
                 _pipelineCounting = true;
                 NoteCounting(group);
             }
+            // The frames a newer one overwrote at this input before this one was taken are dropped
+            // frames of the run: the taken frame's record carries them to the report, as a capture
+            // that fell behind its ticks does.
+            long drops = input.Dropped;
+            slot.Record.DroppedBefore += (int)(drops - group.DropsSeen);
+            group.DropsSeen = drops;
             if (!fault)
             {
                 Payload[] received = group.Received;
@@ -412,9 +432,11 @@ public sealed partial class GraphLoop
             {
                 PipelineSlot next = group.Out!.Back;
                 next.Record = slot.Record;
+                next.Record.DroppedBefore += group.OutCarried;
+                group.OutCarried = 0;
                 slot.Ends.AsSpan().CopyTo(next.Ends);
                 if (!fault) RunGroupSteps(group, next);
-                group.Out.Publish();
+                if (group.Out.Publish()) group.OutCarried += group.Out.Back.Record.DroppedBefore;
                 group.OutSignal!.Release();
                 Volatile.Write(ref group.FramesField, group.FramesField + 1);
             }

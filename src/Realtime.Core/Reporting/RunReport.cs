@@ -380,6 +380,9 @@ public sealed class PipelineGroupReport
     public long AllocatedBytes { get; set; }
     /// <summary>Of those, per counted frame.</summary>
     public double AllocBytesPerFrame { get; set; }
-    /// <summary>Frames handed to it that a newer one overwrote before it took them (newest wins).</summary>
+    /// <summary>
+    /// Counted frames handed to it that a newer one overwrote before it took them (newest wins); each is in the
+    /// run's <c>dropped_frames</c> too, carried by the frame that overtook it.
+    /// </summary>
     public long DroppedAtInput { get; set; }
 }

@@ -98,6 +98,15 @@ public sealed class GraphLoopPipelineTests
         Assert.Equal(loop.HandoffDrops, loop.PipelineGroups[1].DroppedAtInput);
         Assert.True(loop.DroppedFrames >= loop.HandoffDrops);
         Assert.True(_cam.Captures > 30);
+        // The overtaken frames reach the report through the records of the frames that overtook them; the
+        // group's counted drops are those (frames overwritten after its last take were in flight when the run ended).
+        long carried = 0;
+        foreach (var r in loop.Records) carried += r.DroppedBefore;
+        var slow = loop.PipelineGroups[1];
+        Assert.True(slow.CountedDroppedAtInput > 0);
+        Assert.True(slow.CountedDroppedAtInput <= slow.DroppedAtInput);
+        // The records also carry the ticks the capture itself fell behind by (the rest of the loop's dropped frames).
+        Assert.InRange(carried, slow.CountedDroppedAtInput, slow.CountedDroppedAtInput + loop.DroppedFrames - loop.HandoffDrops);
     }
 
     [Fact]
