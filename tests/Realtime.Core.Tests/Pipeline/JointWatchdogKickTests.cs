@@ -53,14 +53,19 @@ public sealed class JointWatchdogKickTests
         var b = joint.For(1);
         a.Kick(0);
         b.Kick(0);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
+        // A first pass lets the JIT tier the loop and the kicks up (on-stack replacement compiles on this
+        // thread, and a clean room once counted 3,744 bytes of it): the second pass is what is measured.
+        for (int pass = 0; pass < 2; pass++)
         {
-            a.Kick(i);
-            b.Kick(i);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10_000; i++)
+            {
+                a.Kick(i);
+                b.Kick(i);
+            }
+            if (pass == 1) Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(10_001, target.Kicks);
+        Assert.Equal(20_001, target.Kicks);
     }
 
     [Fact]
