@@ -197,11 +197,11 @@ public static unsafe class RealtimeScheduling
     /// few MB; taken by the pipeline thread after the model loaded it walked ~60 MB and cost ~1.5 ms
     /// on the way to the first frame. Whatever is mapped later is locked as it is touched, so the
     /// pipeline thread's own call (<see cref="ApplyPipeline"/>, which reports the lock) then finds
-    /// nothing left to walk. False when refused (the pipeline thread's call reports why).
+    /// nothing left to walk. False when refused (the pipeline thread's call reports why). Every
+    /// lock of the process goes through here, so one place says which flags it locks with.
     /// </summary>
     public static bool LockMemoryEarly() =>
         OperatingSystem.IsLinux() && Libc.mlockall(Libc.MCL_CURRENT | Libc.MCL_FUTURE | Libc.MCL_ONFAULT) == 0;
-    // (ApplyToCurrentThread takes its lock through this call too: one place says which flags the process locks with.)
 
     /// <summary>
     /// Lets the C heap grow in steps of <paramref name="bytes"/> (mallopt M_TOP_PAD) instead of
