@@ -187,6 +187,22 @@ public sealed class ColdStartOrderTests
         Assert.Contains("--page-cache must be warm, cold or both, got 'lukewarm'", r.Stderr);
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task SigtermBetweenLaunchesStopsTheBenchAndLeavesNothingInItsTemporaryFolder()
+    {
+        string tmp = Rtapp.TempDir();
+        var (p, _, stderr) = Rtapp.Start(new Dictionary<string, string> { ["TMPDIR"] = tmp }, "bench", "--cold-start", "20", "--no-rt", "--cache", Path.Combine(tmp, "cache"));
+        // Once the launches have begun (their folder exists), a SIGTERM: the bench stops between two launches.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (Directory.GetDirectories(tmp, "rtapp-cold-*").Length == 0 && !p.HasExited && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(50);
+        System.Threading.Thread.Sleep(500);
+        Assert.Equal(0, ContinuousRunTests.kill(p.Id, 15));
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(2)), "the bench did not stop");
+        Assert.Equal(1, p.ExitCode);
+        Assert.Contains("a signal stopped the launches", await stderr);
+        Assert.Empty(Directory.GetDirectories(tmp, "rtapp-cold-*"));
+    }
+
     private static List<double> Samples(JsonElement phases, string phase) =>
         phases.GetProperty(phase).GetProperty("samples").EnumerateArray().Select(e => e.GetDouble()).ToList();
 }

@@ -403,13 +403,17 @@ internal sealed partial class BenchCommand : HostCommand
         // A folder of our own, made with a name no one could guess and mode 0700: the launches' reports are read back
         // from it, and a power-on's copies of the binaries are run from it (as root, they must be ours).
         string work = Directory.CreateTempSubdirectory("rtapp-cold-").FullName;
+        // SIGINT/SIGTERM stop the launches between two of them, so the power-on copies (~160 MB) and the reports are removed.
+        using var stopping = new System.Threading.CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stopping.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stopping.Cancel(); });
         try
         {
             Action<string>? progress = s.Quiet ? null : m => Console.Error.Write($"\r{m}   ");
             // Warm first: a cold launch would leave the next warm one reading from the disk.
-            report = ColdStartRunner.Run(binary, args, variants, launches, priming: 1, work, progress, coldPageCache: pageCache == "cold");
+            report = ColdStartRunner.Run(binary, args, variants, launches, priming: 1, work, progress, coldPageCache: pageCache == "cold", stopping.Token);
             if (pageCache == "both")
-                report.Variants.AddRange(ColdStartRunner.Run(binary, args, variants, launches, priming: 1, work, progress, coldPageCache: true).Variants);
+                report.Variants.AddRange(ColdStartRunner.Run(binary, args, variants, launches, priming: 1, work, progress, coldPageCache: true, stopping.Token).Variants);
         }
         catch (ColdStartLaunchException ex)
         {
@@ -421,6 +425,12 @@ internal sealed partial class BenchCommand : HostCommand
         {
             Console.Error.WriteLine();
             Log.Error("error", ex.Message);
+            return ExitCodes.Fault;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine();
+            Log.Error("stopped", "a signal stopped the launches: nothing measured is reported, and the copies and reports were removed");
             return ExitCodes.Fault;
         }
         finally

@@ -115,8 +115,10 @@ public static class ColdStartRunner
     /// <param name="workDir">Where the launches' reports go (each is deleted once read).</param>
     /// <param name="progress">Told after each round of launches.</param>
     /// <param name="coldPageCache">Drop the page cache before every launch (a power-on; needs root, see <see cref="PageCache.DropProblem"/>).</param>
+    /// <param name="stop">Stops the launches between two of them (<see cref="OperationCanceledException"/>), the copies removed.</param>
     public static ColdStartReport Run(string binary, IReadOnlyList<string> baseArguments, IReadOnlyList<ColdStartVariant> variants,
-        int launches, int priming, string workDir, Action<string>? progress = null, bool coldPageCache = false)
+        int launches, int priming, string workDir, Action<string>? progress = null, bool coldPageCache = false,
+        System.Threading.CancellationToken stop = default)
     {
         if (launches < 1) throw new ArgumentOutOfRangeException(nameof(launches));
         Directory.CreateDirectory(workDir);
@@ -143,6 +145,8 @@ public static class ColdStartRunner
             {
                 for (int v = 0; v < variants.Count; v++)
                 {
+                    // A signal stops the launches between two of them; the copies go on the way out.
+                    stop.ThrowIfCancellationRequested();
                     string report = Path.Combine(workDir, $"launch-{v}-{i + priming}.json");
                     var args = new List<string>(baseArguments);
                     args.AddRange(variants[v].Arguments);
