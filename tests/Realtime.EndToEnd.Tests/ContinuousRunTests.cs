@@ -253,7 +253,7 @@ public sealed partial class ContinuousRunTests : IDisposable
     }
 }
 
-/// <summary>Runs with no other test beside it: its premise is a process whose memory nothing else on the machine disturbs.</summary>
+/// <summary>Runs with no other test beside it: for tests whose premise is a machine nothing else disturbs (a process's memory, a calibration's timing).</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class RunsAlone
 {
