@@ -9,8 +9,10 @@ namespace Realtime.EndToEnd.Tests;
 /// <summary>
 /// A cause for every miss, through the published binary: with stress-ng's SCHED_FIFO bursts taking 80 % of
 /// every core and the loop at ordinary priority (<c>--no-rt</c>), the misses that follow are
-/// labelled as waiting for a CPU, not as a slow model; the report's list and counts agree.
+/// labelled as waiting for a CPU, not as a slow model; the report's list and counts agree. It runs alone:
+/// its bursts would take 80 % of every core from every --no-rt test beside it, which times its frames too.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class MissCauseRunTests : IDisposable
 {
     private readonly string _dir = Rtapp.TempDir();

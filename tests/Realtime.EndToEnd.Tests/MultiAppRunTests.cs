@@ -162,9 +162,8 @@ public sealed class MultiAppRunTests
 
 /// <summary>
 /// Admission over the loops together, from a calibration this test takes. It runs alone: beside it, other
-/// end-to-end tests run SCHED_FIFO loops and stress-ng's SCHED_FIFO bursts (MissCauseRunTests), which starve a
-/// --no-rt calibration (a CI run measured a 308 ms capture, a pWCET above the 1 Hz loop's period, and admission
-/// refused the set, as it should on such figures).
+/// end-to-end tests' loops run SCHED_FIFO, which starved a --no-rt calibration (a CI run measured a 308 ms
+/// capture, a pWCET above the 1 Hz loop's period, and admission refused the set, as it should on such figures).
 /// </summary>
 [Collection(RunsAlone.Name)]
 public sealed class MultiAppAdmissionTests
