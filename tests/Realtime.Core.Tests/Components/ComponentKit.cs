@@ -53,24 +53,6 @@ internal sealed class ComponentKit : IDisposable
             new LoopWatchdog(FaultAction.Skip, FaultAction.Ignore, FaultAction.SafeState, FaultAction.HoldLast, 1000, 3), Clock);
 
     /// <summary>
-    /// Managed bytes allocated by <paramref name="n"/> calls of <paramref name="step"/> after <paramref name="warm"/> warm-up calls: the least of three
-    /// windows, so the JIT's one-off work while a method tiers up (on-stack replacement of a long loop at tier 0) is not taken for the step's cost;
-    /// an allocation per call shows in every window.
-    /// </summary>
-    public static long Allocated(Action step, int n = 1000, int warm = 100)
-    {
-        for (int i = 0; i < warm; i++) step();
-        long least = long.MaxValue;
-        for (int w = 0; w < 3 && least != 0; w++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < n; i++) step();
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-        return least;
-    }
-
-    /// <summary>
     /// Managed bytes the loop allocates over <paramref name="frames"/> frames (a multiple of 50), after as many to warm up, run 50 frames per
     /// call (a long first call's on-stack replacement of the loop method by the JIT, a one-off ~0.5 KB at tier 0, is not a frame's cost);
     /// the least of two windows, for the same reason.

@@ -5,6 +5,7 @@ using Realtime.Core.Decoding;
 using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Reporting;
+using Realtime.Tests;
 
 namespace Realtime.Core.Tests.Components;
 
@@ -51,7 +52,7 @@ public sealed class ControllerComponentsTests
         Assert.Equal(200, r.Figures["updates"]);
         Assert.Equal(1, r.Figures["frames_without_measurement"]);
         src.Detections.Payload.Count = 1;
-        Assert.Equal(0, ComponentKit.Allocated(pid.Process));
+        Assert.Equal(0, ThreadAllocations.Least(pid.Process));
     }
 
     [Fact]
@@ -98,7 +99,7 @@ public sealed class ControllerComponentsTests
         Assert.Equal(0f, c.Next.Values[0]);
         Assert.Equal(0f, c.Next.Values[1]);
         s.Count = 1;
-        Assert.Equal(0, ComponentKit.Allocated(pp.Process));
+        Assert.Equal(0, ThreadAllocations.Least(pp.Process));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Core.Tests.Graph;
+using Realtime.Tests;
 
 namespace Realtime.Core.Tests.Components;
 
@@ -58,7 +59,7 @@ public sealed class CropTests
         // UV plane: starts after 16×8 luma bytes; row 1 of it holds image rows 2–3.
         for (int y = 0; y < 2; y++)
             for (int x = 0; x < 6; x++) Assert.Equal(px[128 + (1 + y) * 16 + 4 + x], d[24 + y * 6 + x]);
-        Assert.Equal(0, ComponentKit.Allocated(roi.Process));
+        Assert.Equal(0, ThreadAllocations.Least(roi.Process));
     }
 
     [Fact]

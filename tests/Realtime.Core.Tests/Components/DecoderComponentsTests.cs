@@ -4,6 +4,7 @@ using Realtime.Core.Components;
 using Realtime.Core.Decoding;
 using Realtime.Core.Graph;
 using Realtime.Core.Pipeline;
+using Realtime.Tests;
 
 namespace Realtime.Core.Tests.Components;
 
@@ -57,7 +58,7 @@ public sealed class DecoderComponentsTests
                 Assert.Equal(x[order[k]], top.Classes.Payload.Items[k].Score);
             }
         }
-        Assert.Equal(0, ComponentKit.Allocated(top.Process));
+        Assert.Equal(0, ThreadAllocations.Least(top.Process));
     }
 
     [Fact]
@@ -80,7 +81,7 @@ public sealed class DecoderComponentsTests
         // sigmoid(3) = 0.95, sigmoid(2) = 0.88, sigmoid(1) = 0.73 < 0.8; NaN is skipped.
         Assert.Equal(2, sig.Classes.Payload.Count);
         Assert.Equal(1f / (1f + MathF.Exp(-3)), sig.Classes.Payload.Items[0].Score, 5);
-        Assert.Equal(0, ComponentKit.Allocated(soft.Process));
+        Assert.Equal(0, ThreadAllocations.Least(soft.Process));
         // A hostile model's infinite logit takes all the probability, not NaN.
         src.Tensor.Payload.Floats[0] = float.PositiveInfinity;
         soft.Process();
@@ -138,7 +139,7 @@ public sealed class DecoderComponentsTests
         vad.Report(r);
         Assert.Equal(3, r.Figures["invalid_values"]);
         Assert.Equal(2, r.Figures["speech_chunks"]);
-        Assert.Equal(0, ComponentKit.Allocated(vad.Process));
+        Assert.Equal(0, ThreadAllocations.Least(vad.Process));
     }
 
     [Fact]
@@ -163,7 +164,7 @@ public sealed class DecoderComponentsTests
         Assert.Equal(20f, s.Segments[0].Y1, 3);
         Assert.Equal(0.9f, s.Segments[0].Score);
         Assert.Equal(80, s.FrameWidth);
-        Assert.Equal(0, ComponentKit.Allocated(d.Process));
+        Assert.Equal(0, ThreadAllocations.Least(d.Process));
     }
 
     [Fact]
@@ -176,7 +177,7 @@ public sealed class DecoderComponentsTests
         t.Process();
         Assert.Equal([9.81f, 19.62f, 29.43f, 2f, 3f, 4f, 25f], t.Tensor.Payload.Floats.ToArray());
         Assert.Equal([1, 7], t.Tensor.Payload.Type.Shape.ToArray());
-        Assert.Equal(0, ComponentKit.Allocated(t.Process));
+        Assert.Equal(0, ThreadAllocations.Least(t.Process));
     }
 
     private sealed class ImuSourceStub : SourceNode

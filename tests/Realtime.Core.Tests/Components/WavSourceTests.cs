@@ -129,7 +129,7 @@ public sealed class WavSourceTests
         for (int i = 0; i < 8; i++) src.Audio.Payload.Samples[i] = 10 + i;
         pre.Process();
         Assert.Equal([12f, 14f, 16f, 20f, 22f, 24f, 26f, 28f, 30f, 32f, 34f], pre.Tensor.Payload.Floats.ToArray());
-        Assert.Equal(0, ComponentKit.Allocated(pre.Process));
+        Assert.Equal(0, ThreadAllocations.Least(pre.Process));
     }
 
     [Theory]
