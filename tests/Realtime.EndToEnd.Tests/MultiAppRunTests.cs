@@ -13,7 +13,7 @@ namespace Realtime.EndToEnd.Tests;
 /// </summary>
 public sealed class MultiAppRunTests
 {
-    private static readonly string ThreeDemos = Path.Combine(TestAssets.RepoRoot, "samples", "profiles", "three-demos.json");
+    internal static readonly string ThreeDemos = Path.Combine(TestAssets.RepoRoot, "samples", "profiles", "three-demos.json");
     private static readonly string[] Loops = { "tracker", "relay", "lines" };
 
     // A composition over three-demos.json (lists replace: "apps" here is the whole set).

@@ -16,16 +16,6 @@ namespace Realtime.EndToEnd.Tests;
 /// </summary>
 public sealed class MultiAppSchedulingTests
 {
-    private static readonly string ThreeDemos = Path.Combine(TestAssets.RepoRoot, "samples", "profiles", "three-demos.json");
-
-    // A composition over three-demos.json (lists replace).
-    internal static string Composition(string dir, string name, string body)
-    {
-        string path = Path.Combine(dir, name + ".json");
-        File.WriteAllText(path, $$"""{ "extends": {{JsonSerializer.Serialize(ThreeDemos)}}, "name": "{{name}}", {{body}} }""");
-        return path;
-    }
-
     // A timing file as a calibration writes it, each loop's frame worst case given (µs): the policy's input, not a measurement.
     private static string Timing(string dir, double trackerUs, double relayUs, double linesUs)
     {
@@ -34,13 +24,6 @@ public sealed class MultiAppSchedulingTests
         string path = Path.Combine(dir, "loops.timing.json");
         File.WriteAllText(path, $$"""{ "version": 1, "written": "2026-12-05T05:00:00Z", "profile": "three-demos", "profile_sha256": "", "loops": [ {{Loop("tracker", 15, 60000, trackerUs)}}, {{Loop("relay", 31.25, 30000, relayUs)}}, {{Loop("lines", 5, 190000, linesUs)}} ] }""");
         return path;
-    }
-
-    internal static JsonElement Section(JsonElement report, string loop)
-    {
-        foreach (var s in report.GetProperty("loops").EnumerateArray())
-            if (s.GetProperty("loop").GetString() == loop) return s;
-        throw new InvalidOperationException($"no section for loop '{loop}'");
     }
 
     private static JsonDocument RunReal(string board, string timing, string report, params string[] more)
@@ -58,12 +41,12 @@ public sealed class MultiAppSchedulingTests
         string dir = Rtapp.TempDir();
         // Worst cases admission accepts; the priorities do not depend on them.
         string timing = Timing(dir, 5000, 3000, 20000);
-        string board = Composition(dir, "fixed", """ "scheduling": { "policy": "fixed-priority", "priorities": [40, 60] } """);
+        string board = MultiAppRunTests.Composition(dir, "fixed", """ "scheduling": { "policy": "fixed-priority", "priorities": [40, 60] } """);
         using var doc = RunReal(board, timing, Path.Combine(dir, "report.json"));
         // Deadlines: relay 30 ms, tracker 60 ms, lines 190 ms: 60, 59, 58 from the top of the range down.
         foreach (var (loop, priority) in new[] { ("relay", 60), ("tracker", 59), ("lines", 58) })
         {
-            var section = Section(doc.RootElement, loop);
+            var section = MultiAppRunTests.Section(doc.RootElement, loop);
             var s = section.GetProperty("scheduling");
             Assert.Equal("SCHED_FIFO", s.GetProperty("policy").GetString());
             Assert.Equal(priority, s.GetProperty("priority").GetInt32());
@@ -74,7 +57,7 @@ public sealed class MultiAppSchedulingTests
             Assert.True(a.GetProperty("predicted_worst_response_us").GetDouble() >= a.GetProperty("execution_us").GetDouble());
         }
         // The tracker and the lines share core 1: the lines' predicted response holds the tracker's interference.
-        Assert.True(Section(doc.RootElement, "lines").GetProperty("admission").GetProperty("predicted_worst_response_us").GetDouble() >= 20000 + 5000);
+        Assert.True(MultiAppRunTests.Section(doc.RootElement, "lines").GetProperty("admission").GetProperty("predicted_worst_response_us").GetDouble() >= 20000 + 5000);
     }
 
     [Fact]
@@ -82,11 +65,11 @@ public sealed class MultiAppSchedulingTests
     {
         string dir = Rtapp.TempDir();
         string timing = Timing(dir, 5000, 3000, 20000);
-        string board = Composition(dir, "manual", """ "scheduling": { "policy": "manual" } """);
+        string board = MultiAppRunTests.Composition(dir, "manual", """ "scheduling": { "policy": "manual" } """);
         using var doc = RunReal(board, timing, Path.Combine(dir, "report.json"));
         foreach (var (loop, priority, core) in new[] { ("tracker", 80, 1), ("relay", 70, 0), ("lines", 60, 1) })
         {
-            var s = Section(doc.RootElement, loop).GetProperty("scheduling");
+            var s = MultiAppRunTests.Section(doc.RootElement, loop).GetProperty("scheduling");
             Assert.Equal("SCHED_FIFO", s.GetProperty("policy").GetString());
             Assert.Equal(priority, s.GetProperty("priority").GetInt32());
             Assert.Equal(new[] { core }, JsonSerializer.Deserialize<int[]>(s.GetProperty("affinity").GetRawText()));
@@ -100,7 +83,7 @@ public sealed class MultiAppSchedulingTests
         // Reservations: tracker 20 of 66.7 ms, relay 8 of 32 ms, lines 60 of 200 ms (0.85 of a core together).
         string timing = Timing(dir, 20000, 8000, 60000);
         // SCHED_DEADLINE threads take the whole root domain: no loop is pinned.
-        string board = Composition(dir, "edf", """
+        string board = MultiAppRunTests.Composition(dir, "edf", """
             "scheduling": { "policy": "edf" },
             "threads": { "pipeline": { "cores": [], "priority": 80 } },
             "apps": [
@@ -115,7 +98,7 @@ public sealed class MultiAppSchedulingTests
         using var doc = JsonDocument.Parse(File.ReadAllText(report));
         foreach (var (loop, runtime, deadline, period) in new[] { ("tracker", 20000L, 60000L, 66666L), ("relay", 8000L, 30000L, 32000L), ("lines", 60000L, 190000L, 200000L) })
         {
-            var section = Section(doc.RootElement, loop);
+            var section = MultiAppRunTests.Section(doc.RootElement, loop);
             var s = section.GetProperty("scheduling");
             Assert.True(s.GetProperty("policy").GetString() == "SCHED_DEADLINE", $"loop '{loop}': {s.GetRawText()}");
             Assert.Equal(runtime, s.GetProperty("runtime_us").GetInt64());
@@ -149,7 +132,7 @@ public sealed class MultiAppSchedulingTests
     {
         string dir = Rtapp.TempDir();
         string timing = Timing(dir, 20000, 8000, 250000);   // lines: 250 ms of work every 200 ms
-        string board = Composition(dir, name, body);
+        string board = MultiAppRunTests.Composition(dir, name, body);
         var run = Rtapp.Run(TimeSpan.FromMinutes(2), "run", "--board", board, "--frames", "5", "--no-rt", "--assets", TestAssets.Dir, "--timing", timing);
         Assert.True(run.ExitCode == 2, run.ToString());
         string line = Assert.Single(run.Stderr.Trim().Split('\n'));
@@ -166,7 +149,7 @@ public sealed class MultiAppSchedulingTests
     public void ABadSchedulingSectionIsOneLineNamingTheFieldExit2(string body, string words)
     {
         string dir = Rtapp.TempDir();
-        string board = Composition(dir, "bad", body);
+        string board = MultiAppRunTests.Composition(dir, "bad", body);
         var r = Rtapp.Run(TimeSpan.FromMinutes(2), "check", "--board", board);
         Assert.True(r.ExitCode == 2, r.ToString());
         Assert.Contains(words, r.Stderr);
@@ -177,7 +160,7 @@ public sealed class MultiAppSchedulingTests
     [InlineData("relay,relay", "--apps: 'relay' is named twice")]
     public void BenchAppsNamingNoEntryIsOneLineExit2(string apps, string words)
     {
-        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--apps", apps, "--board", ThreeDemos, "--frames", "3");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--apps", apps, "--board", MultiAppRunTests.ThreeDemos, "--frames", "3");
         Assert.True(r.ExitCode == 2, r.ToString());
         Assert.Contains(words, r.Stderr);
     }
@@ -198,7 +181,7 @@ public sealed class MultiAppPolicyRunTests
         string timing = Path.Combine(dir, "two.timing.json");
         // The tracker at 1 Hz with 990 ms and the relay at its audio's 31.25 Hz with 30 ms: generous for loops of a few ms,
         // even at the pWCET a machine at load 40 extrapolates to (the tracker's has reached ~270 ms).
-        string two = MultiAppSchedulingTests.Composition(dir, "two", """
+        string two = MultiAppRunTests.Composition(dir, "two", """
             "watchdog": { "stall_timeout_us": 2000000 },
             "apps": [
               { "name": "tracker", "demo": "face-tracker", "rate_hz": 1, "deadline_us": 990000, "cores": [1], "priority": 80 },
@@ -221,7 +204,7 @@ public sealed class MultiAppPolicyRunTests
             using var doc = JsonDocument.Parse(File.ReadAllText(report));
             foreach (string loop in new[] { "tracker", "relay" })
             {
-                var s = MultiAppSchedulingTests.Section(doc.RootElement, loop);
+                var s = MultiAppRunTests.Section(doc.RootElement, loop);
                 Assert.True(s.GetProperty("admission").GetProperty("schedulable").GetBoolean(), $"{policy}: admission refused loop '{loop}': {run}");
                 Assert.Equal(kernelPolicy, s.GetProperty("scheduling").GetProperty("policy").GetString());
                 Assert.True(s.GetProperty("deadline_misses").GetInt32() == 0, $"{policy}: loop '{loop}' missed under a set admission accepted: {run}");

@@ -405,8 +405,7 @@ internal sealed partial class BenchCommand : HostCommand
         string work = Directory.CreateTempSubdirectory("rtapp-cold-").FullName;
         // SIGINT/SIGTERM stop the launches between two of them, so the power-on copies (~160 MB) and the reports are removed.
         using var stopping = new System.Threading.CancellationTokenSource();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stopping.Cancel(); });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stopping.Cancel(); });
+        using var signals = new StopSignals(_ => stopping.Cancel());
         try
         {
             Action<string>? progress = s.Quiet ? null : m => Console.Error.Write($"\r{m}   ");
@@ -766,8 +765,7 @@ internal sealed partial class BenchCommand : HostCommand
             Console.WriteLine($"rtapp {Version} bench --compare naive: {s.Profile.Name} / {target.Demo} / {target.Model.Name}: {warmup} warm-up + {frames} frames of each loop, single-stream, taking turns every {BenchDriver.BlockFrames} frames");
 
         var driver = new BenchDriver();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; driver.RequestStop(); });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; driver.RequestStop(); });
+        using var signals = new StopSignals(_ => driver.RequestStop());
         BenchRun run = null!, naive = null!;
         var scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => (run, naive) = driver.RunPair(target.Application.Loop, naiveLoop));
         foreach (string note in scheduling.Notes) Log.Warning("note", note);
@@ -827,8 +825,7 @@ internal sealed partial class BenchCommand : HostCommand
                 $"{(scenario == BenchScenario.Periodic ? $" at {1e9 / o.PeriodNs:0.##} Hz" : "")}, deadline {o.DeadlineNs / 1000} µs"));
 
         int signal = 0;
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; signal = 2; target.RequestStop(); });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; signal = 15; target.RequestStop(); });
+        using var signals = new StopSignals(n => { signal = n; target.RequestStop(); });
 
         // The machine beside the run, sampled every 100 ms (a bench run is seconds long), and a cause for each miss.
         using var resources = new ResourceSampler(periodS: 0.1, capacity: 12_000);

@@ -62,8 +62,7 @@ internal sealed class RecordCommand : HostCommand
     private int Record(RealtimeHost host, ParseResult cl)
     {
         bool stop = false;
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop = true; });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop = true; });
+        using var signals = new StopSignals(_ => stop = true);
         string file = cl.GetValue(_file) ?? throw new UsageException("record: into which file? (rtapp record FILE.mcap)");
         if (ReportFile.CheckDestination(file) is string fileProblem)
             throw new UsageException($"record '{file}': {fileProblem}");

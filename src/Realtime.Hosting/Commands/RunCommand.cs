@@ -99,8 +99,7 @@ internal sealed class RunCommand : HostCommand
         // Signals first: from here on a SIGINT/SIGTERM stops the run cleanly at any moment of
         // start-up (outputs safe, a report of how far it got), never killing the process.
         var stop = new StopRequest();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Raise(2); });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Raise(15); });
+        using var signals = new StopSignals(stop.Raise);
         // SIGHUP (systemctl reload) from the first moment too: its default action would end the process without a safe
         // stop or a report. What it asks for (an interval report now, a recorder's ring into a file) is set once those exist.
         var hangup = new HangupRequest();

@@ -85,8 +85,7 @@ internal sealed class ServeCommand : HostCommand
             using (server)
             {
                 using var stop = new ManualResetEventSlim();
-                using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Set(); });
-                using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
+                using var signals = new StopSignals(_ => stop.Set());
                 foreach (var m in models)
                     Console.WriteLine($"rtapp serve: {m.Name} ({m.Engine.ModelPath}): {Describe(m.Engine)}");
                 Console.WriteLine($"rtapp serve: listening on http://{server.Endpoint}/v2 (KServe v2, binary tensor data); SIGINT or SIGTERM stops");
