@@ -25,6 +25,7 @@ public static class PipelineThread
             {
                 scheduling = RealtimeScheduling.ApplyPipeline(profile.Threads, profile.Timing, periodNs, realtime);
                 body();
+                if (Realtime.Core.Scheduling.RealtimeBandwidthPacer.ForThisThread?.Note("pipeline") is string rests) scheduling.Notes.Add(rests);
             }
             catch (Exception ex)
             {

@@ -69,5 +69,8 @@ public sealed class LoopThread
         RealtimeScheduling.PrefaultStack();
         Volatile.Write(ref _startNs, MonotonicClock.NowNs());
         _outcome = _loop.Run();
+        // A pipelined loop's stage groups note their own rests (the first group runs on this thread).
+        if (_loop is not Realtime.Core.Graph.GraphLoop { IsPipelined: true } && Realtime.Core.Scheduling.RealtimeBandwidthPacer.ForThisThread?.Note("pipeline") is string rests)
+            _scheduling.Notes.Add(rests);
     }
 }

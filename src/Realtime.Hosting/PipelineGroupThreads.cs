@@ -21,11 +21,13 @@ public sealed class PipelineGroupThreads
 {
     private readonly GraphLoop _loop;
     private readonly PipelineGroupReport[] _reports;
+    private readonly Realtime.Core.Scheduling.RealtimeBandwidthPacer?[] _pacers;
 
     private PipelineGroupThreads(GraphLoop loop, ThreadsProfile threads, bool realtime)
     {
         _loop = loop;
         _reports = new PipelineGroupReport[loop.PipelineGroups.Count];
+        _pacers = new Realtime.Core.Scheduling.RealtimeBandwidthPacer?[_reports.Length];
         for (int i = 0; i < _reports.Length; i++) _reports[i] = new PipelineGroupReport { Group = i, Nodes = loop.PipelineGroups[i].Nodes };
         loop.GroupThreadStarted = group =>
         {
@@ -39,6 +41,7 @@ public sealed class PipelineGroupThreads
             Thread.Yield();
             var report = _reports[group.Index];
             report.Scheduling = scheduling;
+            _pacers[group.Index] = Realtime.Core.Scheduling.RealtimeBandwidthPacer.ForThisThread;
             (report.ProcCore, report.ProcPriority, report.ProcPolicy) = ReadProcStat(scheduling.Tid.Value);
         };
     }
@@ -63,6 +66,7 @@ public sealed class PipelineGroupThreads
             r.AllocatedBytes = g.CountedAllocatedBytes;
             r.AllocBytesPerFrame = g.CountedFrames > 0 ? Math.Round((double)g.CountedAllocatedBytes / g.CountedFrames, 3) : 0;
             r.DroppedAtInput = g.CountedDroppedAtInput;
+            if (_pacers[i]?.Note(g.Field) is string rests && r.Scheduling is { } s && !s.Notes.Contains(rests)) s.Notes.Add(rests);
             all.Add(r);
         }
         return all;

@@ -58,7 +58,8 @@ public static unsafe class MachineFacts
         return model ?? boardModel ?? hardware ?? (implementer is not null ? $"implementer {implementer} part {part ?? "?"}" : "");
     }
 
-    private static long? ReadLong(string path) =>
+    /// <summary>A file's text as one integer (a /proc or /sys value), or null when unreadable or not one.</summary>
+    public static long? ReadLong(string path) =>
         long.TryParse(ReadText(path), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : null;
 
     /// <summary>Every thermal zone's type and temperature.</summary>

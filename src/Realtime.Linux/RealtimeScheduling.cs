@@ -119,6 +119,10 @@ public static unsafe class RealtimeScheduling
         var info = ReadCurrentThread();
         info.Mlockall = locked;
         info.Notes = notes;
+        // A real-time thread that works back to back keeps under the kernel's real-time bandwidth (a loop finds the pacer on its thread).
+        Realtime.Core.Scheduling.RealtimeBandwidthPacer.Install(info.Policy is "SCHED_FIFO" or "SCHED_RR"
+            ? Realtime.Core.Scheduling.RealtimeBandwidthPacer.ForLimit(MachineFacts.ReadLong("/proc/sys/kernel/sched_rt_runtime_us"), MachineFacts.ReadLong("/proc/sys/kernel/sched_rt_period_us"))
+            : null);
         return info;
     }
 

@@ -331,6 +331,8 @@ public sealed partial class GraphLoop
         _nextTickNs = _clock.NowNs();
         int captured = 0, droppedBefore = 0;
         NewestHandoff<PipelineSlot> output = group.Out!;
+        // Back to back at real-time priority, each group rests between frames rather than be stopped by the kernel inside one.
+        Scheduling.RealtimeBandwidthPacer? pacer = periodic ? null : Scheduling.RealtimeBandwidthPacer.ForThisThread;
         while (!_pipelineDone && !_stopRequested)
         {
             NoteCounting(group);
@@ -339,6 +341,7 @@ public sealed partial class GraphLoop
             ref FrameRecord rec = ref slot.Record;
             rec = default;
             rec.StartNs = _clock.NowNs();
+            long frameStartNs = rec.StartNs;
             Volatile.Write(ref group.ProgressNs, rec.StartNs);
             rec.DroppedBefore = droppedBefore + group.OutCarried;
             group.OutCarried = 0;
@@ -362,6 +365,7 @@ public sealed partial class GraphLoop
             Volatile.Write(ref group.ProgressNs, _clock.NowNs());
 
             _tick++;
+            pacer?.Worked(_clock.NowNs() - frameStartNs, _waiter, _clock);
             _nextTickNs = periodic ? _nextTickNs + period : _clock.NowNs();
             droppedBefore = 0;
             if (periodic)
@@ -385,6 +389,8 @@ public sealed partial class GraphLoop
         bool last = group.Index == _pipeline!.Length - 1;
         PipelineGroupInfo upstream = _pipeline[group.Index - 1];
         NewestHandoff<PipelineSlot> input = group.In!;
+        // A downstream group is busy back to back when its upstream outpaces it; it rests as the capture group does.
+        Scheduling.RealtimeBandwidthPacer? pacer = Options.Scenario == LoopScenario.Periodic ? null : Scheduling.RealtimeBandwidthPacer.ForThisThread;
         while (true)
         {
             NoteCounting(group);
@@ -397,7 +403,8 @@ public sealed partial class GraphLoop
                 Volatile.Write(ref group.ProgressNs, _clock.NowNs());
                 continue;
             }
-            Volatile.Write(ref group.ProgressNs, _clock.NowNs());
+            long takenNs = _clock.NowNs();
+            Volatile.Write(ref group.ProgressNs, takenNs);
             bool fault = (slot.Record.Flags & FrameFlags.SourceFault) != 0;
             if (last && !_pipelineCounting && FramesRun >= Options.WarmupFrames)
             {
@@ -441,6 +448,7 @@ public sealed partial class GraphLoop
                 Volatile.Write(ref group.FramesField, group.FramesField + 1);
             }
             Volatile.Write(ref group.ProgressNs, _clock.NowNs());
+            pacer?.Worked(_clock.NowNs() - takenNs, _waiter, _clock);
         }
     }
 

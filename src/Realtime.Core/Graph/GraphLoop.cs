@@ -292,6 +292,8 @@ public sealed partial class GraphLoop : IClosedLoop, IDisposable
         bool periodic = Options.Scenario == LoopScenario.Periodic;
         long period = Options.PeriodNs;
         if (_nextTickNs == 0) _nextTickNs = _clock.NowNs();
+        // Back to back at real-time priority, the loop rests between frames rather than be stopped by the kernel inside one.
+        Scheduling.RealtimeBandwidthPacer? pacer = periodic ? null : Scheduling.RealtimeBandwidthPacer.ForThisThread;
         int droppedBefore = 0;
         while (_framesRun < end)
         {
@@ -328,6 +330,7 @@ public sealed partial class GraphLoop : IClosedLoop, IDisposable
                 if (!instruments[i].AfterFrame(frame, ref rec)) return Stop(LoopOutcome.Stopped);
 
             _tick++;
+            pacer?.Worked(_clock.NowNs() - rec.StartNs, _waiter, _clock);
             _nextTickNs = periodic ? _nextTickNs + period : _clock.NowNs();
             droppedBefore = 0;
             if (periodic)

@@ -469,6 +469,40 @@ public sealed class GraphLoopTests
     }
 
     /// <summary>A period waiter on the manual clock that asks its loop to stop during its second wait (as a signal would).</summary>
+    [Fact]
+    public void ASingleStreamLoopOnAPacedThreadRestsBetweenFramesAndAPeriodicOneNever()
+    {
+        // Linux's default limit: 950 ms of each second; the thread keeps 92 % and rests after every 10 ms of frames.
+        var pacer = new Realtime.Core.Scheduling.RealtimeBandwidthPacer(950_000, 1_000_000);
+        Realtime.Core.Scheduling.RealtimeBandwidthPacer.Install(pacer);
+        try
+        {
+            using (var loop = Loop(Tracker(), frames: 100, deadline: 100 * Ms, scenario: LoopScenario.SingleStream))
+            {
+                _mean.CostNs = _ => 2 * Ms;
+                Assert.Equal(LoopOutcome.Completed, loop.RunFrames(100));
+                Assert.Equal(20, pacer.Rests);
+                double perBusy = (1 - pacer.KeptShare) / pacer.KeptShare;
+                long rest = (long)(10 * Ms * perBusy);
+                Assert.Equal(20 * rest, pacer.RestNs);
+                // The rests fall between frames: each frame takes its own 2 ms, and every fifth frame starts a rest later.
+                var r = loop.Records;
+                for (int i = 1; i < r.Length; i++) Assert.Equal(i % 5 == 0 ? 2 * Ms + rest : 2 * Ms, r[i].StartNs - r[i - 1].StartNs);
+                foreach (ref readonly FrameRecord f in r) Assert.Equal(2 * Ms, f.ActuateEndNs - f.StartNs);
+            }
+            using (var periodic = Loop(Tracker(), frames: 100))
+            {
+                _mean.CostNs = _ => 9 * Ms;
+                Assert.Equal(LoopOutcome.Completed, periodic.RunFrames(100));
+                Assert.Equal(20, pacer.Rests);
+            }
+        }
+        finally
+        {
+            Realtime.Core.Scheduling.RealtimeBandwidthPacer.Install(null);
+        }
+    }
+
     private sealed class StoppingWaiter(ManualClock clock) : IPeriodicWaiter
     {
         public GraphLoop? Loop;
