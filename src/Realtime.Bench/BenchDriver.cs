@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Timing;
 
@@ -37,6 +38,8 @@ public sealed class BenchRun
     public bool EndedByDuration { get; init; }
     /// <summary>Period ticks lost over the whole run (the loop's own count).</summary>
     public long DroppedFrames { get; init; }
+    /// <summary>End-to-end latencies of the uncounted frames that began each turn of a paired run (ns; empty when none ran).</summary>
+    public long[] RewarmEndToEndNs { get; init; } = Array.Empty<long>();
 
     /// <summary>Counted frames per second of loop time.</summary>
     public double ThroughputFps => PipelineNs > 0 ? CountedFrames * 1e9 / PipelineNs : 0;
@@ -57,6 +60,8 @@ public sealed class BenchDriver
     public const int BlockFrames = 32;
 
     private volatile bool _stop;
+    private static readonly Realtime.Linux.ClockNanosleepWaiter RestWaiter = new();
+    private static readonly SystemClock RestClock = SystemClock.Instance;
 
     /// <summary>Asks the run to stop after the frame in flight (safe from a signal handler).</summary>
     public void RequestStop() => _stop = true;
@@ -108,12 +113,15 @@ public sealed class BenchDriver
                     int ran = loop.FramesRun - before;
                     if (maxRate && !engine.CarriesState)
                     {
+                        long block0 = MonotonicClock.NowNs();
                         for (int i = 0; i < ran; i++)
                         {
                             long f0 = MonotonicClock.NowNs();
                             engine.Run();
                             floor[floorRuns++] = MonotonicClock.NowNs() - f0;
                         }
+                        // The floor's block is back-to-back work on this thread too: it counts toward the loop's rests.
+                        Realtime.Core.Scheduling.RealtimeBandwidthPacer.ForThisThread?.Worked(MonotonicClock.NowNs() - block0, RestWaiter, RestClock);
                     }
                     if (ran < want || outcome is LoopOutcome.Faulted or LoopOutcome.SourceEnded || _stop) break;
                     if (MonotonicClock.NowNs() >= end)
@@ -202,8 +210,14 @@ public sealed class BenchDriver
     /// own blocks only. Figures of one loop are therefore free of the other's, while both see the
     /// same machine at the same time.
     /// </summary>
-    public (BenchRun First, BenchRun Second) RunPair(IClosedLoop first, IClosedLoop second)
+    /// <param name="first">The loop whose turn comes first.</param>
+    /// <param name="second">The other loop.</param>
+    /// <param name="rewarmFrames">Frames each loop runs uncounted at the start of each of its turns (0: none): the first
+    /// frames after the other loop's turn pay for its caches, which a loop running alone never does. Build each loop for
+    /// <see cref="PairedFrames"/> of its counted frames; the records returned leave these frames out.</param>
+    public (BenchRun First, BenchRun Second) RunPair(IClosedLoop first, IClosedLoop second, int rewarmFrames = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(rewarmFrames);
         var loops = new[] { first, second };
         foreach (var l in loops)
         {
@@ -216,6 +230,9 @@ public sealed class BenchDriver
         var pause = new TimeSpan[2];
         var loopNs = new long[2];
         var outcome = new LoopOutcome[2];
+        // Which frames were a turn's re-warm, per loop (allocated before the loop, set by index in it).
+        var rewarm = new bool[2][];
+        for (int k = 0; k < 2; k++) rewarm[k] = new bool[loops[k].Options.WarmupFrames + loops[k].Options.Frames];
         Exception? fault = null;
         int faulted = -1;
         try
@@ -235,6 +252,12 @@ public sealed class BenchDriver
                     // The other loop's garbage is collected before this block, outside its window: a
                     // collection counted here is one this loop's own allocations (or nobody's) caused.
                     GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+                    for (int r = 0; r < rewarmFrames && l.FramesRun < total && outcome[k] is not (LoopOutcome.Faulted or LoopOutcome.SourceEnded); r++)
+                    {
+                        rewarm[k][l.FramesRun] = true;
+                        outcome[k] = RunBlock(l, 1);
+                    }
+                    if (l.FramesRun >= total || outcome[k] is LoopOutcome.Faulted or LoopOutcome.SourceEnded) continue;
                     long b0 = GC.GetAllocatedBytesForCurrentThread();
                     int c0 = GC.CollectionCount(0), z0 = GC.CollectionCount(2);
                     TimeSpan p0 = GC.GetTotalPauseDuration();
@@ -260,7 +283,17 @@ public sealed class BenchDriver
         {
             var l = loops[k];
             l.ShutdownOutputs();
-            var records = l.Records.ToArray();
+            var all = l.Records;
+            var kept = new List<FrameRecord>(all.Length);
+            var rewarmNs = new List<long>();
+            for (int i = 0; i < all.Length; i++)
+                if (i < rewarm[k].Length && rewarm[k][i])
+                {
+                    if ((all[i].Flags & FrameFlags.SourceFault) == 0) rewarmNs.Add(all[i].EndToEndNs);
+                }
+                else kept.Add(all[i]);
+            var records = kept.ToArray();
+            int runFrames = all.Length;
             int warm = Math.Min(l.Options.WarmupFrames, records.Length);
             bool isFault = fault is not null && faulted == k;
             result[k] = new BenchRun
@@ -276,13 +309,17 @@ public sealed class BenchDriver
                 GcPause = pause[k],
                 PipelineNs = loopNs[k],
                 WallNs = loopNs[k],
-                Outcome = isFault ? LoopOutcome.Faulted : records.Length == l.Options.WarmupFrames + l.Options.Frames ? LoopOutcome.Completed : LoopOutcome.Stopped,
+                Outcome = isFault ? LoopOutcome.Faulted : runFrames == l.Options.WarmupFrames + l.Options.Frames ? LoopOutcome.Completed : LoopOutcome.Stopped,
                 Fault = isFault ? fault : null,
                 DroppedFrames = l.DroppedFrames,
+                RewarmEndToEndNs = rewarmNs.ToArray(),
             };
         }
         return (result[0], result[1]);
     }
+
+    /// <summary>The frames a loop of a paired run is built for: <paramref name="counted"/> frames in turns of <see cref="BlockFrames"/>, each turn after <paramref name="rewarmFrames"/> uncounted ones.</summary>
+    public static int PairedFrames(int counted, int rewarmFrames) => counted + (counted + BlockFrames - 1) / BlockFrames * rewarmFrames;
 
     private LoopOutcome RunBlock(IClosedLoop loop, int frames)
     {

@@ -61,7 +61,9 @@ public abstract class BenchTarget : IDisposable
     /// <param name="session">Profiling and saved-optimized-model settings to pass to the demo's session (threads stay the profile's).</param>
     /// <param name="measureFloor">Override the floor (a profile run turns it off so every model run is a frame's).</param>
     /// <param name="floorModel">Of a graph, the model node measured (its floor alone); null: its only model.</param>
-    public static RunOverrides Overrides(BenchScenario scenario, int frames, int warmup, OnnxSessionSettings? session = null, bool? measureFloor = null, string? floorModel = null) => new()
+    /// <param name="videoCacheDir">Where the videos' decoded frames are kept and played from (<c>--video-cache</c>); null: decode them.</param>
+    public static RunOverrides Overrides(BenchScenario scenario, int frames, int warmup, OnnxSessionSettings? session = null, bool? measureFloor = null, string? floorModel = null,
+        string? videoCacheDir = null) => new()
     {
         Frames = frames,
         WarmupFrames = warmup,
@@ -71,6 +73,7 @@ public abstract class BenchTarget : IDisposable
         ProfilePathPrefix = session?.ProfilePathPrefix,
         OptimizedModelCacheDir = session?.OptimizedModelCacheDir,
         OptimizedModelFormat = session?.OptimizedModelFormat ?? SavedModelFormat.Onnx,
+        VideoCacheDir = videoCacheDir,
     };
 }
 

@@ -99,6 +99,48 @@ public sealed class NaiveCompareTests
         Assert.Equal(nodesA["faces"].Figures["frames_with_detections"], nodesB["faces"].Figures["frames_with_detections"]);
     }
 
+    [Theory]
+    [InlineData(3000, 1, 3094)]
+    [InlineData(64, 1, 66)]
+    [InlineData(65, 1, 68)]
+    [InlineData(64, 0, 64)]
+    [InlineData(1, 2, 3)]
+    public void APairedLoopIsBuiltForItsCountedFramesAndOneRewarmPerTurn(int counted, int rewarm, int built) =>
+        Assert.Equal(built, BenchDriver.PairedFrames(counted, rewarm));
+
+    [Fact]
+    public void EachTurnCanBeginWithUncountedFramesThatTheRecordsLeaveOut()
+    {
+        const int frames = 64, warmup = 4;
+        int paired = BenchDriver.PairedFrames(frames, 1);
+        using var optimized = BenchPipelines.FaceTracker(BenchScenario.SingleStream, paired, warmup);
+        using var twin = NaiveTwin(TestAssets.SimProfile, optimized.Model.Name, paired, warmup);
+
+        BenchRun a = null!, b = null!;
+        var t = new Thread(() => (a, b) = new BenchDriver().RunPair(optimized.Application.Loop, twin.Loop, rewarmFrames: 1), 1 << 20);
+        t.Start();
+        t.Join();
+
+        foreach (var run in new[] { a, b })
+        {
+            Assert.Equal(LoopOutcome.Completed, run.Outcome);
+            Assert.Equal(frames, run.CountedFrames);
+            Assert.Equal(warmup + frames, run.Records.Length);
+            // Two turns of 32: one uncounted frame before each.
+            Assert.Equal(2, run.RewarmEndToEndNs.Length);
+            Assert.All(run.RewarmEndToEndNs, ns => Assert.True(ns > 0));
+            Assert.Equal(frames, BenchReports.Figures(run).EndToEnd.Count);
+        }
+        Assert.Equal(warmup + paired, optimized.Application.Loop.Records.Length);
+        // The frames left out are the first of each turn: the loop's 5th (after its warm-up) and 38th records.
+        var all = optimized.Application.Loop.Records;
+        Assert.Equal(all[warmup + 1].StartNs, a.Records[warmup].StartNs);
+        Assert.Equal(all[warmup + 34].StartNs, a.Records[warmup + 32].StartNs);
+        Assert.Equal(all[warmup].EndToEndNs, a.RewarmEndToEndNs[0]);
+        Assert.Equal(all[warmup + 33].EndToEndNs, a.RewarmEndToEndNs[1]);
+        Assert.Equal(0, a.AllocatedBytes);
+    }
+
     [Fact]
     public void APairedRunRefusesPacedLoops()
     {

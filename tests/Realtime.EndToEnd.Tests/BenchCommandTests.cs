@@ -261,6 +261,9 @@ public sealed class CompareNaiveCommandTests
         Assert.True(cmp.GetProperty("naive").GetProperty("alloc_bytes_per_frame").GetDouble() > 128 * 128 * 3 * 4);
         Assert.Equal(96, cmp.GetProperty("naive").GetProperty("end_to_end").GetProperty("count").GetInt32());
         Assert.Equal(96, doc.RootElement.GetProperty("frames").GetInt32());
+        // Each loop's turn begins with a frame left out of its figures (it pays for the other loop's caches), and the report says what it cost.
+        Assert.Contains("each turn began with 1 uncounted frame (after the other loop's turn it ran ", cmp.GetProperty("interleaving").GetString());
+        Assert.Contains("each turn after 1 uncounted", r.Stdout);
         string html = File.ReadAllText(Path.ChangeExtension(report, ".html"));
         Assert.Contains("data-series=\"naive\"", html);
         Assert.Contains("data-series=\"optimized\"", html);
@@ -288,6 +291,68 @@ public sealed class CompareNaiveCommandTests
         var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", "--compare", "naive", "--scenario", "periodic", "--frames", "5", "--no-rt");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--compare naive runs single-stream", r.Stderr);
+    }
+}
+
+/// <summary>
+/// <c>rtapp bench</c> at real-time priority, back to back: the loop rests between frames under the kernel's
+/// real-time bandwidth limit instead of being stopped inside one; <c>--video-cache</c> plays the world's frames decoded once.
+/// </summary>
+public sealed class BenchPacingTests
+{
+    [Fact]
+    public void ABackToBackRunAtRealTimePriorityRestsBetweenFramesWhereTheKernelLimitsItAndPlaysTheCachedVideo()
+    {
+        string dir = Rtapp.TempDir();
+        string cache = Path.Combine(dir, "video");
+        string report = Path.Combine(dir, "paced.json");
+        try
+        {
+            var r = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--video-cache", cache, "--frames", "300", "--warmup", "4", "--report", report);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            // The world's video was decoded once into the cache, and the loop played it from there.
+            Assert.Single(Directory.GetFiles(cache, "*.bgr24"));
+            using var doc = JsonDocument.Parse(File.ReadAllText(report));
+            var scheduling = doc.RootElement.GetProperty("scheduling");
+            var notes = scheduling.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList();
+            string policy = scheduling.GetProperty("policy").GetString()!;
+            long? runtime = long.TryParse(File.ReadAllText("/proc/sys/kernel/sched_rt_runtime_us").Trim(), out long rt) ? rt : null;
+            long? period = long.TryParse(File.ReadAllText("/proc/sys/kernel/sched_rt_period_us").Trim(), out long pe) ? pe : null;
+            bool limited = policy == "SCHED_FIFO" && runtime > 0 && runtime < period;
+            // 300 frames of more than a millisecond each are many 10 ms chunks of work: rests, when the kernel limits real-time threads.
+            string? rests = notes.FirstOrDefault(n => n.Contains("rested between frames", StringComparison.Ordinal));
+            if (limited)
+            {
+                Assert.True(rests is not null, $"no rest note under {policy} with sched_rt_runtime_us {runtime} of {period}: {string.Join(" | ", notes)}");
+                Assert.Contains($"more than {runtime / 1000} ms of each {period / 1000} ms (sched_rt_runtime_us)", rests);
+                Assert.Contains("rtapp: note: the pipeline thread ran back to back at real-time priority", r.Stderr);
+            }
+            else Assert.Null(rests);
+            Assert.Equal(300, doc.RootElement.GetProperty("end_to_end").GetProperty("count").GetInt32());
+
+            // Not at real-time priority there is nothing to keep under.
+            string plain = Path.Combine(dir, "plain.json");
+            var p = Rtapp.Run(TimeSpan.FromMinutes(3), "bench", "--video-cache", cache, "--frames", "100", "--warmup", "4", "--no-rt", "--report", plain);
+            Assert.True(p.ExitCode == 0, p.ToString());
+            using var plainDoc = JsonDocument.Parse(File.ReadAllText(plain));
+            Assert.DoesNotContain(plainDoc.RootElement.GetProperty("scheduling").GetProperty("notes").EnumerateArray(),
+                n => n.GetString()!.Contains("rested between frames", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--model", "MODEL", "--video-cache plays an application's videos: a model file alone has none")]
+    [InlineData("--cold-start", "1", "--video-cache: --cold-start times a launch with and without the cache itself")]
+    public void AVideoCacheWhereNoApplicationPlaysAVideoIsRefused(string option, string value, string message)
+    {
+        if (value == "MODEL") value = Path.Combine(Realtime.Tests.TestAssets.Dir, "models", "silero_vad.onnx");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), "bench", option, value, "--video-cache", Rtapp.TempDir());
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(message, r.Stderr);
     }
 }
 

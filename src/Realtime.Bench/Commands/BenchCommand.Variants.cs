@@ -173,7 +173,7 @@ internal sealed partial class BenchCommand
         var own = s.With(Array.Empty<string>(), demo: graph.Application);
         using var instance = own.Application!.Build(new ApplicationContext(own.Profile, own.ProfileSource)
         {
-            AssetsDirectory = s.Assets, Waiter = new ClockNanosleepWaiter(), Overrides = new RunOverrides { Frames = frames, WarmupFrames = 0 },
+            AssetsDirectory = s.Assets, Waiter = new ClockNanosleepWaiter(), Overrides = new RunOverrides { Frames = frames, WarmupFrames = 0, VideoCacheDir = s.VideoCacheDir },
         });
         var loop = instance.Loop.GraphLoop ?? throw new InvalidOperationException($"application '{graph.Application}' is no graph");
         try

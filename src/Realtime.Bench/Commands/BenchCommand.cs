@@ -90,6 +90,8 @@ internal sealed partial class BenchCommand : HostCommand
     private readonly Option<bool> _noRt = HostOptions.Flag("--no-rt", "Do not ask for SCHED_FIFO, affinity or mlockall.");
     private readonly Option<bool> _quiet = HostOptions.Flag("--quiet", "Print only the results.");
     private readonly Option<string> _cache = HostOptions.Text("--cache", "DIR", "Where saved optimized models are kept (default: out/ort-cache).");
+    private readonly Option<string> _videoCache = HostOptions.Text("--video-cache", "DIR",
+        "Play the videos of the application (a simulated camera's world) from their frames decoded once into DIR, as 'rtapp run --video-cache' does: the capture stage then reads a frame instead of decoding one.");
     private readonly Option<SavedModelFormat?> _optimizedModel = HostOptions.Choice("--optimized-model", "Load the model's saved optimized form (saved first when missing).",
         ("onnx", SavedModelFormat.Onnx), ("ort", SavedModelFormat.Ort));
     private readonly Option<string> _compare = HostOptions.Word("--compare", "The newcomer's naive loop beside the optimized one.", "naive");
@@ -126,7 +128,7 @@ internal sealed partial class BenchCommand : HostCommand
     public override IReadOnlyList<Option> Options => new Option[]
     {
         _board, _demo, _model, _set, _shape, _scenario, _frames, _duration, _warmup, _rate, _deadlineUs, _report, _html, _assets, _noRt, _quiet,
-        _cache, _optimizedModel, _compare, _variants, _dataFrames, _framesFrom, _coldStart, _against, _pageCache, _sustainedRate, _sessions, _writeTensors, _baseline, _slo, _calibrate, _timing, _apps, _stress,
+        _cache, _videoCache, _optimizedModel, _compare, _variants, _dataFrames, _framesFrom, _coldStart, _against, _pageCache, _sustainedRate, _sessions, _writeTensors, _baseline, _slo, _calibrate, _timing, _apps, _stress,
     };
 
     /// <summary>What every run of one <c>rtapp bench</c> (or <c>rtapp profile</c>) shares.</summary>
@@ -141,6 +143,8 @@ internal sealed partial class BenchCommand : HostCommand
         public string? ModelNode { get; init; }
         public Dictionary<string, long[]>? Shapes { get; init; }
         public OnnxSessionSettings Session { get; init; } = new();
+        /// <summary>Where the videos' decoded frames are kept (--video-cache), or null.</summary>
+        public string? VideoCacheDir { get; init; }
         public bool Realtime { get; init; }
         public bool Quiet { get; init; }
         /// <summary>The --board value, the --set overrides and the --demo choice the profile was loaded with (a lane reloads it with more overrides).</summary>
@@ -169,7 +173,7 @@ internal sealed partial class BenchCommand : HostCommand
             return new Setup
             {
                 Profile = profile, ProfileSource = source, Assets = Assets, Application = application, ModelNode = modelNode ?? ModelNode,
-                Session = Session, Realtime = Realtime, Quiet = Quiet, Board = Board, Sets = all, DemoArg = demoArg, Host = host,
+                Session = Session, VideoCacheDir = VideoCacheDir, Realtime = Realtime, Quiet = Quiet, Board = Board, Sets = all, DemoArg = demoArg, Host = host,
             };
         }
     }
@@ -231,6 +235,7 @@ internal sealed partial class BenchCommand : HostCommand
             ModelNode = modelNode,
             Shapes = shapes,
             Session = session,
+            VideoCacheDir = cl.GetValue(_videoCache) is string videoCache ? Path.GetFullPath(videoCache) : null,
             Realtime = !cl.GetValue(_noRt),
             Quiet = cl.GetValue(_quiet),
             Board = board,
@@ -238,6 +243,13 @@ internal sealed partial class BenchCommand : HostCommand
             DemoArg = cl.GetValue(_demo),
             Host = host,
         };
+
+        if (setup.VideoCacheDir is not null)
+        {
+            if (model is not null) throw new UsageException("--video-cache plays an application's videos: a model file alone has none (give --board/--demo, or leave out --video-cache)");
+            if (cl.GetValue(_apps) is not null) throw new UsageException("--video-cache: a profile's several applications (apps[]) do not offer it yet, as in 'rtapp run'");
+            if (cl.GetValue(_coldStart) is not null) throw new UsageException("--video-cache: --cold-start times a launch with and without the cache itself (its saved-ort+video-cache variant, kept in --cache)");
+        }
 
         // Read before anything runs: a bad baseline is the command line's problem (exit 2), not a finding.
         var judging = new Judging(cl.GetValue(_baseline) is string baselinePath ? BaselineRun.Load(baselinePath) : null, cl.GetValue(_slo));
@@ -750,24 +762,40 @@ internal sealed partial class BenchCommand : HostCommand
         return string.Join(", ", names);
     }
 
+    /// <summary>Uncounted frames at the start of each turn of <c>--compare naive</c>.</summary>
+    internal const int CompareRewarmFrames = 1;
+
+    /// <summary>How much slower a turn's uncounted first frame was than the counted ones, at p50, in words.</summary>
+    private static string CompareRewarmTax(BenchRun run)
+    {
+        var counted = new List<long>(run.CountedFrames);
+        foreach (ref readonly FrameRecord r in run.Records.AsSpan(run.WarmupFrames))
+            if ((r.Flags & FrameFlags.SourceFault) == 0) counted.Add(r.EndToEndNs);
+        if (run.RewarmEndToEndNs.Length == 0 || counted.Count == 0) return "no";
+        double rewarm = Percentiles.Summarize(run.RewarmEndToEndNs).P50Us, steady = Percentiles.Summarize(counted.ToArray()).P50Us;
+        return string.Create(CultureInfo.InvariantCulture, $"{rewarm - steady:0} µs ({rewarm / steady:0.00}×)");
+    }
+
     private static int RunCompareNaive(Setup s, int frames, int warmup, StampCostSummary stamp, string? jsonPath, string htmlPath)
     {
-        using var target = (ApplicationTarget)Build(s, BenchScenario.SingleStream, frames, warmup);
+        // Each loop's first frame of a turn runs uncounted: it pays for the caches the other loop's turn left (the naive loop's garbage above all).
+        int paired = BenchDriver.PairedFrames(frames, CompareRewarmFrames);
+        using var target = (ApplicationTarget)Build(s, BenchScenario.SingleStream, paired, warmup);
         // The twin is the same graph with its model node's type swapped for the naive one (a world of its own: its camera, its outputs).
         var naiveSetup = s.With(new[] { $"app.nodes[{target.Model.Name}].type={NaiveOnnxModelNode.TypeName}" }, NaiveOnnxModelNode.Register(s.Host!.Components));
         IApplicationInstance twin = naiveSetup.Application!.Build(new ApplicationContext(naiveSetup.Profile, naiveSetup.ProfileSource)
         {
-            AssetsDirectory = s.Assets, Waiter = new ClockNanosleepWaiter(), Overrides = BenchTarget.Overrides(BenchScenario.SingleStream, frames, warmup, measureFloor: false),
+            AssetsDirectory = s.Assets, Waiter = new ClockNanosleepWaiter(), Overrides = BenchTarget.Overrides(BenchScenario.SingleStream, paired, warmup, measureFloor: false, videoCacheDir: s.VideoCacheDir),
         });
         IClosedLoop naiveLoop = twin.Loop;
         using var owned = twin;
         if (!s.Quiet)
-            Console.WriteLine($"rtapp {Version} bench --compare naive: {s.Profile.Name} / {target.Demo} / {target.Model.Name}: {warmup} warm-up + {frames} frames of each loop, single-stream, taking turns every {BenchDriver.BlockFrames} frames");
+            Console.WriteLine($"rtapp {Version} bench --compare naive: {s.Profile.Name} / {target.Demo} / {target.Model.Name}: {warmup} warm-up + {frames} frames of each loop, single-stream, taking turns every {BenchDriver.BlockFrames} frames, each turn after {CompareRewarmFrames} uncounted");
 
         var driver = new BenchDriver();
         using var signals = new StopSignals(_ => driver.RequestStop());
         BenchRun run = null!, naive = null!;
-        var scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => (run, naive) = driver.RunPair(target.Application.Loop, naiveLoop));
+        var scheduling = PipelineThread.Run(s.Profile, s.Realtime, () => (run, naive) = driver.RunPair(target.Application.Loop, naiveLoop, CompareRewarmFrames));
         foreach (string note in scheduling.Notes) Log.Warning("note", note);
 
         var report = new RunReport { Version = Version, Board = s.Profile.Name, Machine = MachineFacts.Read(), Scheduling = scheduling };
@@ -780,7 +808,7 @@ internal sealed partial class BenchCommand : HostCommand
         {
             Description = $"The naive loop is the same graph with its model node '{target.Model.Name}' of type {NaiveOnnxModelNode.TypeName}, the node a newcomer writes: per frame each input copied into a new array, " +
                   "a new DenseTensor and NamedOnnxValue list, InferenceSession.Run's convenience overload, and each output copied into a new array. Same model, same session settings, every other node the same.",
-            Interleaving = $"Both loops ran in this process on the same thread, taking turns every {BenchDriver.BlockFrames} frames; each one's allocations, collections and pauses are counted over its own frames only.",
+            Interleaving = $"Both loops ran in this process on the same thread, taking turns every {BenchDriver.BlockFrames} frames; each turn began with {CompareRewarmFrames} uncounted frame (after the other loop's turn it ran {CompareRewarmTax(run)} slower at p50: the other loop's caches, which a loop running alone never pays); each one's allocations, collections and pauses are counted over its own counted frames only.",
             Optimized = BenchReports.Figures(run),
             Naive = BenchReports.Figures(naive),
         };
@@ -921,7 +949,7 @@ internal sealed partial class BenchCommand : HostCommand
     /// <summary>Wires the demo, or the bare model, for one run; every problem with what it points at is a <see cref="ProfileException"/> (exit 2).</summary>
     internal static BenchTarget Build(Setup s, BenchScenario scenario, int frames, int warmup, bool? measureFloor = null)
     {
-        var overrides = BenchTarget.Overrides(scenario, frames, warmup, s.Session, measureFloor, s.ModelNode);
+        var overrides = BenchTarget.Overrides(scenario, frames, warmup, s.Session, measureFloor, s.ModelNode, s.VideoCacheDir);
         if (s.ModelPath is null)
         {
             var application = s.Application ?? throw new ProfileException(s.ProfileSource, new[] { $"demo: no application named '{s.Profile.Demo}' is registered" });
