@@ -122,7 +122,7 @@ internal sealed class CheckCommand : HostCommand
         items.Add(m.SchedRtRuntimeUs switch
         {
             -1 => new Item(Level.Ok, "RT throttling", "off (sched_rt_runtime_us = -1)", null),
-            long us => new Item(Level.Warn, "RT throttling", $"sched_rt_runtime_us = {us} of {m.SchedRtPeriodUs}: a runaway RT loop is stopped for {((m.SchedRtPeriodUs ?? 1_000_000) - us) / 1000} ms each second", "fine as a safety net; set /proc/sys/kernel/sched_rt_runtime_us to -1 only with a working watchdog"),
+            long us => new Item(Level.Warn, "RT throttling", $"sched_rt_runtime_us = {us} of {m.SchedRtPeriodUs}: a runaway RT loop is stopped for {((m.SchedRtPeriodUs ?? 1_000_000) - us) / 1000} ms each second", "fine as a safety net (a loop that runs back to back rests between frames to stay under it); set /proc/sys/kernel/sched_rt_runtime_us to -1 only with a working watchdog"),
             null => new Item(Level.Warn, "RT throttling", "unknown (/proc/sys/kernel/sched_rt_runtime_us not readable)", null),
         });
 
