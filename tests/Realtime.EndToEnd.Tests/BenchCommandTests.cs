@@ -344,6 +344,40 @@ public sealed class BenchPacingTests
         }
     }
 
+    [Fact]
+    public void APipelinedLoopRunBackToBackRestsOnEachStageGroupsThread()
+    {
+        string dir = Rtapp.TempDir();
+        string report = Path.Combine(dir, "pipelined.json");
+        const string twoGroups = "app.pipeline=[{\"nodes\":[\"camera\",\"pre\"],\"cores\":[0],\"priority\":70},{\"nodes\":[\"blazeface\",\"faces\",\"tracker\",\"servos\",\"park\"],\"cores\":[1],\"priority\":80}]";
+        try
+        {
+            var r = Rtapp.Run(TimeSpan.FromMinutes(3), "run", "--scenario", "single-stream", "--frames", "300", "--set", twoGroups, "--report", report);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            using var doc = JsonDocument.Parse(File.ReadAllText(report));
+            long runtime = long.Parse(File.ReadAllText("/proc/sys/kernel/sched_rt_runtime_us").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            long period = long.Parse(File.ReadAllText("/proc/sys/kernel/sched_rt_period_us").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            var groups = doc.RootElement.GetProperty("pipeline");
+            Assert.Equal(2, groups.GetArrayLength());
+            // The groups run back to back (the camera's as fast as it captures, the model's on every frame handed over): each rests on its own thread.
+            for (int g = 0; g < 2; g++)
+            {
+                var scheduling = groups[g].GetProperty("scheduling");
+                bool limited = scheduling.GetProperty("policy").GetString() == "SCHED_FIFO" && runtime > 0 && runtime < period;
+                var rests = scheduling.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).Where(n => n.Contains("rested between frames", StringComparison.Ordinal)).ToList();
+                if (limited) Assert.StartsWith($"the app.pipeline[{g}] thread ran back to back", Assert.Single(rests));
+                else Assert.Empty(rests);
+            }
+            // The loop's own notes do not repeat the first group's (it runs on the loop's thread).
+            Assert.DoesNotContain(doc.RootElement.GetProperty("scheduling").GetProperty("notes").EnumerateArray(),
+                n => n.GetString()!.Contains("rested between frames", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("--model", "MODEL", "--video-cache plays an application's videos: a model file alone has none")]
     [InlineData("--cold-start", "1", "--video-cache: --cold-start times a launch with and without the cache itself")]

@@ -365,7 +365,7 @@ public sealed partial class GraphLoop
             Volatile.Write(ref group.ProgressNs, _clock.NowNs());
 
             _tick++;
-            pacer?.Worked(_clock.NowNs() - frameStartNs, _waiter, _clock);
+            RestIfPaced(pacer, group, frameStartNs);
             _nextTickNs = periodic ? _nextTickNs + period : _clock.NowNs();
             droppedBefore = 0;
             if (periodic)
@@ -448,7 +448,7 @@ public sealed partial class GraphLoop
                 Volatile.Write(ref group.FramesField, group.FramesField + 1);
             }
             Volatile.Write(ref group.ProgressNs, _clock.NowNs());
-            pacer?.Worked(_clock.NowNs() - takenNs, _waiter, _clock);
+            RestIfPaced(pacer, group, takenNs);
         }
     }
 
@@ -497,6 +497,17 @@ public sealed partial class GraphLoop
     }
 
     /// <summary>Waits for the first group's next tick, alive for the watchdog in slices; false when the run stopped meanwhile.</summary>
+    /// <summary>A group's rest under the kernel's real-time limit after work since <paramref name="sinceNs"/>, through the group's own wait (a sign of life, and a stop ends it).</summary>
+    private void RestIfPaced(Scheduling.RealtimeBandwidthPacer? pacer, PipelineGroupInfo group, long sinceNs)
+    {
+        if (pacer is null) return;
+        long rest = pacer.RestFor(_clock.NowNs() - sinceNs);
+        if (rest <= 0) return;
+        long restStart = _clock.NowNs();
+        WaitGroupUntil(group, restStart + rest);
+        pacer.Rested(_clock.NowNs() - restStart);
+    }
+
     private bool WaitGroupUntil(PipelineGroupInfo group, long wakeNs)
     {
         while (true)

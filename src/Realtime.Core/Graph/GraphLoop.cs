@@ -330,7 +330,14 @@ public sealed partial class GraphLoop : IClosedLoop, IDisposable
                 if (!instruments[i].AfterFrame(frame, ref rec)) return Stop(LoopOutcome.Stopped);
 
             _tick++;
-            pacer?.Worked(_clock.NowNs() - rec.StartNs, _waiter, _clock);
+            long rest = pacer is null ? 0 : pacer.RestFor(_clock.NowNs() - rec.StartNs);
+            if (rest > 0)
+            {
+                // A rest is a wait on schedule: a sign of life for the watchdog, and a stop ends it (the next frame's check returns).
+                long restStart = _clock.NowNs();
+                WaitUntilOrStop(restStart + rest);
+                pacer!.Rested(_clock.NowNs() - restStart);
+            }
             _nextTickNs = periodic ? _nextTickNs + period : _clock.NowNs();
             droppedBefore = 0;
             if (periodic)

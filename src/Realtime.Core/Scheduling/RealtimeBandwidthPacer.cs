@@ -42,8 +42,8 @@ public sealed class RealtimeBandwidthPacer
         RuntimeUs = runtimeUs;
         PeriodUs = periodUs;
         double share = (double)runtimeUs / periodUs - Margin;
-        // A share at or below the margin (a limit of a few %) leaves a thread a tenth of the core.
-        if (share < 0.1) share = 0.1;
+        // Below half the core (a limit the kernel's default is far from) the thread keeps half: a rest is never longer than the work before it.
+        if (share < 0.5) share = 0.5;
         KeptShare = share;
         _restPerBusyNs = (1 - share) / share;
     }
@@ -73,19 +73,35 @@ public sealed class RealtimeBandwidthPacer
     public long RestNs { get; private set; }
 
     /// <summary>
-    /// Counts <paramref name="busyNs"/> of work (a frame's own time) and, once <see cref="ChunkNs"/> has
-    /// been counted, rests through <paramref name="waiter"/> for as long as keeps the share. Allocation-free.
+    /// Counts <paramref name="busyNs"/> of work (a frame's own time); once <see cref="ChunkNs"/> has been
+    /// counted, how long to rest now to keep the share (0: go on). The caller rests (a loop through its own
+    /// wait, which stays a sign of life and hears a stop) and says how long it did (<see cref="Rested"/>).
+    /// Allocation-free.
     /// </summary>
-    public void Worked(long busyNs, IPeriodicWaiter waiter, IClock clock)
+    public long RestFor(long busyNs)
     {
         if (busyNs > 0) _busyNs += busyNs;
-        if (_busyNs < ChunkNs) return;
+        if (_busyNs < ChunkNs) return 0;
         long rest = (long)(_busyNs * _restPerBusyNs);
         _busyNs = 0;
+        return rest;
+    }
+
+    /// <summary>Counts a rest taken, <paramref name="ns"/> long.</summary>
+    public void Rested(long ns)
+    {
+        Rests++;
+        RestNs += ns;
+    }
+
+    /// <summary>Counts <paramref name="busyNs"/> of work and rests through <paramref name="waiter"/> when <see cref="RestFor"/> says so (work outside a loop: a bench's floor block).</summary>
+    public void Worked(long busyNs, IPeriodicWaiter waiter, IClock clock)
+    {
+        long rest = RestFor(busyNs);
+        if (rest == 0) return;
         long start = clock.NowNs();
         waiter.WaitUntil(start + rest);
-        Rests++;
-        RestNs += clock.NowNs() - start;
+        Rested(clock.NowNs() - start);
     }
 
     /// <summary>What the rests were, in words for a run's notes; null when none was taken.</summary>

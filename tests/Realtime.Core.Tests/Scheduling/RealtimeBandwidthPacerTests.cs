@@ -28,8 +28,10 @@ public sealed class RealtimeBandwidthPacerTests
     {
         var pacer = RealtimeBandwidthPacer.ForLimit(950_000, 1_000_000)!;
         Assert.Equal(0.95 - RealtimeBandwidthPacer.Margin, pacer.KeptShare, 12);
-        // A limit of a few % still leaves the thread a tenth of the core.
-        Assert.Equal(0.1, new RealtimeBandwidthPacer(20_000, 1_000_000).KeptShare, 12);
+        // A limit below half the core still leaves the thread half: a rest is never longer than the work before it.
+        var low = new RealtimeBandwidthPacer(20_000, 1_000_000);
+        Assert.Equal(0.5, low.KeptShare, 12);
+        Assert.Equal(RealtimeBandwidthPacer.ChunkNs, low.RestFor(RealtimeBandwidthPacer.ChunkNs));
     }
 
     [Fact]
