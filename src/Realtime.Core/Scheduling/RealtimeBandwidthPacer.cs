@@ -22,8 +22,8 @@ namespace Realtime.Core.Scheduling;
 /// </summary>
 public sealed class RealtimeBandwidthPacer
 {
-    /// <summary>The frames' time between rests, ns.</summary>
-    public const long ChunkNs = 10_000_000;
+    /// <summary>The most frames' time between rests, ns (less when the kernel's period is short: <see cref="ChunkNs"/>).</summary>
+    public const long MaxChunkNs = 10_000_000;
     /// <summary>How far below the kernel's share a paced thread stays (a fraction of the period).</summary>
     public const double Margin = 0.03;
 
@@ -46,6 +46,8 @@ public sealed class RealtimeBandwidthPacer
         if (share < 0.5) share = 0.5;
         KeptShare = share;
         _restPerBusyNs = (1 - share) / share;
+        // Several rests in every kernel period, so that no period holds more than its share of work.
+        ChunkNs = Math.Min(MaxChunkNs, (long)(periodUs * 1000 * share / 10));
     }
 
     /// <summary>
@@ -65,6 +67,8 @@ public sealed class RealtimeBandwidthPacer
     public long RuntimeUs { get; }
     /// <summary>The kernel's real-time period, µs.</summary>
     public long PeriodUs { get; }
+    /// <summary>The frames' time between rests, ns: <see cref="MaxChunkNs"/>, or a tenth of the kernel period's share when that is less.</summary>
+    public long ChunkNs { get; }
     /// <summary>The share of the core this thread keeps to (the kernel's, less <see cref="Margin"/>).</summary>
     public double KeptShare { get; }
     /// <summary>Rests taken.</summary>

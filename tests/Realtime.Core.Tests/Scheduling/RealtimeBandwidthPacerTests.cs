@@ -31,7 +31,18 @@ public sealed class RealtimeBandwidthPacerTests
         // A limit below half the core still leaves the thread half: a rest is never longer than the work before it.
         var low = new RealtimeBandwidthPacer(20_000, 1_000_000);
         Assert.Equal(0.5, low.KeptShare, 12);
-        Assert.Equal(RealtimeBandwidthPacer.ChunkNs, low.RestFor(RealtimeBandwidthPacer.ChunkNs));
+        Assert.Equal(low.ChunkNs, low.RestFor(low.ChunkNs));
+    }
+
+    [Fact]
+    public void AShortKernelPeriodHasSeveralRestsInEachPeriod()
+    {
+        Assert.Equal(RealtimeBandwidthPacer.MaxChunkNs, new RealtimeBandwidthPacer(950_000, 1_000_000).ChunkNs);
+        // 9.5 ms of each 10 ms: a rest after every 0.92 ms of work, ten in a period.
+        var shortPeriod = new RealtimeBandwidthPacer(9_500, 10_000);
+        Assert.Equal((long)(10_000_000 * shortPeriod.KeptShare / 10), shortPeriod.ChunkNs);
+        Assert.Equal(0, shortPeriod.RestFor(shortPeriod.ChunkNs - 1));
+        Assert.True(shortPeriod.RestFor(1) > 0);
     }
 
     [Fact]
@@ -46,10 +57,10 @@ public sealed class RealtimeBandwidthPacerTests
         pacer.Worked(1 * Ms, clock, clock);
         Assert.Equal(1, pacer.Rests);
         double perBusy = (1 - pacer.KeptShare) / pacer.KeptShare;
-        long rest = (long)(RealtimeBandwidthPacer.ChunkNs * perBusy);
+        long rest = (long)(pacer.ChunkNs * perBusy);
         Assert.Equal(rest, pacer.RestNs);
         // Work over rest and work is the share kept.
-        Assert.Equal(pacer.KeptShare, (double)RealtimeBandwidthPacer.ChunkNs / (RealtimeBandwidthPacer.ChunkNs + rest), 6);
+        Assert.Equal(pacer.KeptShare, (double)pacer.ChunkNs / (pacer.ChunkNs + rest), 6);
         // A long frame rests in proportion, and a negative span (a clock read out of order) counts nothing.
         pacer.Worked(-5 * Ms, clock, clock);
         Assert.Equal(1, pacer.Rests);
