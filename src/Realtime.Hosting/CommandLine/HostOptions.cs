@@ -25,7 +25,18 @@ public static class HostOptions
     /// <param name="helpName">What its value is, as help shows it (<c>FILE.json</c>).</param>
     /// <param name="description">What it does.</param>
     public static Option<string> Text(string name, string helpName, string description) =>
-        LastCounts(new Option<string>(name) { Description = description, HelpName = helpName, CustomParser = r => r.Tokens[^1].Value });
+        LastCounts(new Option<string>(name)
+        {
+            Description = description,
+            HelpName = helpName,
+            CustomParser = r =>
+            {
+                string v = r.Tokens[^1].Value;
+                // An empty value (an unset shell variable: --report "$OUT") names no file, folder or board.
+                if (string.IsNullOrWhiteSpace(v)) r.AddError($"{name} needs {helpName}, got an empty value");
+                return v;
+            },
+        });
 
     /// <summary>A board profile: a built-in name (the names complete in the shell) or a profile file.</summary>
     public static Option<string> Board(string name, string description)
