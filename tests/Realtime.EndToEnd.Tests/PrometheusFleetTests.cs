@@ -43,7 +43,6 @@ public sealed class PrometheusFleetTests : IDisposable
     {
         string prometheus = Tool("RTAPP_PROMETHEUS", "prometheus");
         int[] ports = { Rtapp.FreePort(), Rtapp.FreePort(), Rtapp.FreePort() };
-        int promPort = Rtapp.FreePort();
         string config = Path.Combine(_dir, "prometheus.yml");
         File.WriteAllText(config, $$"""
             global:
@@ -60,11 +59,8 @@ public sealed class PrometheusFleetTests : IDisposable
                   - targets: [ "127.0.0.1:{{ports[2]}}" ]
                     labels: { board: c }
             """);
-        var psi = new ProcessStartInfo(prometheus) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(_dir, "tsdb")}", $"--web.listen-address=127.0.0.1:{promPort}" })
-            psi.ArgumentList.Add(a);
-        using var prom = Process.Start(psi)!;
-        Task<string> promLog = prom.StandardError.ReadToEndAsync();
+        var (prom, promLog, promPort) = await StartPrometheus(prometheus, config);
+        using var promProcess = prom;
         try
         {
             // Three boards: the same profile-only application, each with its own report and endpoint;
@@ -85,6 +81,7 @@ public sealed class PrometheusFleetTests : IDisposable
                 Assert.True(r.ExitCode == 0, r.ToString());
             }
 
+            if (prom.HasExited) Assert.Fail($"prometheus exited ({prom.ExitCode}) while the boards ran: {await promLog}");
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{promPort}"), Timeout = TimeSpan.FromSeconds(10) };
             for (int i = 0; i < 3; i++)
             {
@@ -119,6 +116,52 @@ public sealed class PrometheusFleetTests : IDisposable
             JsonElement result = doc.RootElement.GetProperty("data").GetProperty("result");
             Assert.True(result.GetArrayLength() == 1, $"{query}: {json}");
             return double.Parse(result[0].GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>
+    /// Prometheus on a free loopback port, once it answers <c>/-/ready</c>. A port another process took between
+    /// <see cref="Rtapp.FreePort"/> and Prometheus's bind is tried again on a new one (a CI run once found
+    /// Prometheus gone, connection refused, with no word why); any other exit fails with Prometheus's own log.
+    /// </summary>
+    private async Task<(Process Prom, Task<string> Log, int Port)> StartPrometheus(string prometheus, string config)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            int port = Rtapp.FreePort();
+            var psi = new ProcessStartInfo(prometheus) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string a in new[] { $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(_dir, "tsdb")}", $"--web.listen-address=127.0.0.1:{port}" })
+                psi.ArgumentList.Add(a);
+            var prom = Process.Start(psi)!;
+            Task<string> log = prom.StandardError.ReadToEndAsync();
+            _ = prom.StandardOutput.ReadToEndAsync();
+            using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) })
+            {
+                var waited = Stopwatch.StartNew();
+                while (!prom.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+                {
+                    try
+                    {
+                        using var ready = await http.GetAsync("/-/ready");
+                        if (ready.IsSuccessStatusCode) return (prom, log, port);
+                    }
+                    catch (HttpRequestException) { }
+                    catch (TaskCanceledException) { }
+                    await Task.Delay(200);
+                }
+            }
+            if (!prom.HasExited)
+            {
+                prom.Kill();
+                prom.WaitForExit();
+                Assert.Fail($"prometheus was not ready on 127.0.0.1:{port} within 60 s: {await log}");
+            }
+            prom.WaitForExit();
+            int code = prom.ExitCode;
+            string text = await log;
+            prom.Dispose();
+            if (attempt < 3 && text.Contains("address already in use", StringComparison.Ordinal)) continue;
+            Assert.Fail($"prometheus exited ({code}) on 127.0.0.1:{port}: {text}");
         }
     }
 

@@ -496,7 +496,6 @@ public sealed partial class GraphLoop
         return true;
     }
 
-    /// <summary>Waits for the first group's next tick, alive for the watchdog in slices; false when the run stopped meanwhile.</summary>
     /// <summary>A group's rest under the kernel's real-time limit after work since <paramref name="sinceNs"/>, through the group's own wait (a sign of life, and a stop ends it).</summary>
     private void RestIfPaced(Scheduling.RealtimeBandwidthPacer? pacer, PipelineGroupInfo group, long sinceNs)
     {
@@ -508,6 +507,7 @@ public sealed partial class GraphLoop
         pacer.Rested(_clock.NowNs() - restStart);
     }
 
+    /// <summary>Waits for the first group's next tick, alive for the watchdog in slices; false when the run stopped meanwhile.</summary>
     private bool WaitGroupUntil(PipelineGroupInfo group, long wakeNs)
     {
         while (true)
