@@ -765,14 +765,12 @@ internal sealed partial class BenchCommand : HostCommand
     /// <summary>Uncounted frames at the start of each turn of <c>--compare naive</c>.</summary>
     internal const int CompareRewarmFrames = 1;
 
-    /// <summary>How much slower a turn's uncounted first frame was than the counted ones, at p50, in words.</summary>
-    private static string CompareRewarmTax(BenchRun run)
+    /// <summary>How much slower a turn's uncounted first frames were than the counted ones (<paramref name="counted"/>, the loop's figures), at p50, in words.</summary>
+    private static string CompareRewarmTax(long[] rewarmEndToEndNs, LoopFigures counted)
     {
-        var counted = new List<long>(run.CountedFrames);
-        foreach (ref readonly FrameRecord r in run.Records.AsSpan(run.WarmupFrames))
-            if ((r.Flags & FrameFlags.SourceFault) == 0) counted.Add(r.EndToEndNs);
-        if (run.RewarmEndToEndNs.Length == 0 || counted.Count == 0) return "no";
-        double rewarm = Percentiles.Summarize(run.RewarmEndToEndNs).P50Us, steady = Percentiles.Summarize(counted.ToArray()).P50Us;
+        double steady = counted.EndToEnd.P50Us;
+        if (rewarmEndToEndNs.Length == 0 || steady <= 0) return "no";
+        double rewarm = Percentiles.Summarize(rewarmEndToEndNs).P50Us;
         return string.Create(CultureInfo.InvariantCulture, $"{rewarm - steady:0} µs ({rewarm / steady:0.00}×)");
     }
 
@@ -804,12 +802,13 @@ internal sealed partial class BenchCommand : HostCommand
         extras.StampCost = stamp;
         extras.ModelLoadedFrom = target.LoadedFrom;
         report.ColdStartMs = new ColdStart { ProcessStartSource = "not measured in a comparison run", ModelLoad = Math.Round(target.ModelLoadMs, 3), FirstInference = Math.Round(target.FirstInferenceMs, 3) };
+        LoopFigures optimized = BenchReports.Figures(run);
         extras.CompareNaive = new NaiveComparison
         {
             Description = $"The naive loop is the same graph with its model node '{target.Model.Name}' of type {NaiveOnnxModelNode.TypeName}, the node a newcomer writes: per frame each input copied into a new array, " +
                   "a new DenseTensor and NamedOnnxValue list, InferenceSession.Run's convenience overload, and each output copied into a new array. Same model, same session settings, every other node the same.",
-            Interleaving = $"Both loops ran in this process on the same thread, taking turns every {BenchDriver.BlockFrames} frames; each turn began with {CompareRewarmFrames} uncounted frame (after the other loop's turn it ran {CompareRewarmTax(run)} slower at p50: the other loop's caches, which a loop running alone never pays); each one's allocations, collections and pauses are counted over its own counted frames only.",
-            Optimized = BenchReports.Figures(run),
+            Interleaving = $"Both loops ran in this process on the same thread, taking turns every {BenchDriver.BlockFrames} frames; each turn began with {CompareRewarmFrames} uncounted frame (after the other loop's turn it ran {CompareRewarmTax(run.RewarmEndToEndNs, optimized)} slower at p50: the other loop's caches, which a loop running alone never pays); each one's allocations, collections and pauses are counted over its own counted frames only.",
+            Optimized = optimized,
             Naive = BenchReports.Figures(naive),
         };
         extras.Html = Path.GetFullPath(htmlPath);
