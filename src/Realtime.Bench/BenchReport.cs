@@ -103,6 +103,7 @@ public sealed class LoopFigures
 [JsonSerializable(typeof(SustainedRateReport))]
 [JsonSerializable(typeof(Sessions.SessionReport))]
 [JsonSerializable(typeof(AppsBenchReport))]
+[JsonSerializable(typeof(Commands.FirstRunReport))]
 public sealed partial class BenchJsonContext : JsonSerializerContext
 {
 }

@@ -188,19 +188,38 @@ public sealed class ColdStartCommandTests
         var j = doc.RootElement;
         Assert.Equal(2, j.GetProperty("launches").GetInt32());
         var variants = j.GetProperty("variants").EnumerateArray().ToList();
-        Assert.Equal(new[] { "optimize-at-load", "saved-onnx", "saved-ort", "saved-ort+video-cache" }, variants.Select(v => v.GetProperty("name").GetString()));
+        Assert.Equal(new[] { "optimize-at-load", "saved-onnx", "saved-ort", "saved-ort+video-cache", "model-alone" }, variants.Select(v => v.GetProperty("name").GetString()));
         foreach (var v in variants)
         {
             var phases = v.GetProperty("phases");
             foreach (string phase in new[] { "runtime_start", "onnxruntime_init", "model_load", "wiring", "scheduling_setup", "first_inference", "process_to_first_actuation" })
                 Assert.Equal(2, phases.GetProperty(phase).GetProperty("samples").GetArrayLength());
             // Every launch reached its first actuation after loading its model: orderings, not times.
-            var first = phases.GetProperty("process_to_first_actuation").GetProperty("samples").EnumerateArray().Select(e => e.GetDouble()).ToList();
-            var load = phases.GetProperty("model_load").GetProperty("samples").EnumerateArray().Select(e => e.GetDouble()).ToList();
-            for (int i = 0; i < 2; i++) Assert.True(first[i] > load[i] && load[i] > 0, v.ToString());
+            var first = Samples(phases, "process_to_first_actuation");
+            var load = Samples(phases, "model_load");
+            var main = Samples(phases, "runtime_start");
+            for (int i = 0; i < 2; i++) Assert.True(first[i] > load[i] && load[i] > 0 && main[i] > 0, v.ToString());
         }
         Assert.Contains("--optimized-model", variants[1].GetProperty("command").ToString());
         Assert.Contains("--video-cache", variants[3].GetProperty("command").ToString());
+        // The floor: first-run of the saved .ort alone, no outputs and no camera; every application variant is set against it.
+        var floor = variants[4];
+        Assert.Equal("first-run", floor.GetProperty("command")[0].GetString());
+        string floorCommand = floor.GetProperty("command").ToString();
+        Assert.Contains(".optimized.ort", floorCommand);
+        Assert.DoesNotContain("--board", floorCommand);
+        Assert.All(Samples(floor.GetProperty("phases"), "process_to_outputs_safe"), ms => Assert.Equal(0, ms));
+        Assert.False(floor.TryGetProperty("first_actuation_vs_floor", out _));
+        foreach (var v in variants.Take(4))
+        {
+            var vs = v.GetProperty("first_actuation_vs_floor");
+            Assert.Equal("model-alone", vs.GetProperty("floor").GetString());
+            double p50 = v.GetProperty("phases").GetProperty("process_to_first_actuation").GetProperty("p50_ms").GetDouble();
+            double floorP50 = floor.GetProperty("phases").GetProperty("process_to_first_actuation").GetProperty("p50_ms").GetDouble();
+            Assert.Equal(Math.Round(p50 / floorP50, 3), vs.GetProperty("p50_ratio").GetDouble(), 3);
+            Assert.Contains($"{v.GetProperty("name").GetString()}: first actuation ", r.Stdout);
+        }
+        Assert.Contains("the model-alone floor's first answer at p50", r.Stdout);
         Directory.Delete(Path.Combine(cache, "video"), recursive: true); // 300 MB of decoded frames
     }
 
@@ -222,8 +241,11 @@ public sealed class ColdStartCommandTests
         Assert.Single(Directory.GetFiles(cache, "mlsd_320x320_tiny.*.optimized.ort"));
         Assert.Empty(Directory.GetFiles(cache, "face_*"));
         var variants = j.GetProperty("variants").EnumerateArray().ToList();
-        Assert.Equal(4, variants.Count);
-        foreach (var v in variants)
+        Assert.Equal(5, variants.Count);
+        // Its one model's floor is launched beside it, and holds that model, not the profile's.
+        Assert.Equal("model-alone", variants[4].GetProperty("name").GetString());
+        Assert.Contains("mlsd_320x320_tiny.", variants[4].GetProperty("command").ToString());
+        foreach (var v in variants.Take(4))
         {
             var phases = v.GetProperty("phases");
             foreach (string phase in new[] { "process_to_outputs_safe", "model_load", "first_inference", "process_to_first_actuation" })

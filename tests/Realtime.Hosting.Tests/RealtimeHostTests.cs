@@ -42,7 +42,7 @@ public sealed class RealtimeHostTests
     [Fact]
     public void TheHostGivesEveryBuiltInCommandAndTheBenchAddsItsOwn()
     {
-        Assert.Equal(new[] { "run", "check", "boards", "safe", "replay", "record", "serve", "bundle", "bench", "profile", "quantize", "batch" }, Names(Rtapp()));
+        Assert.Equal(new[] { "run", "check", "boards", "safe", "replay", "record", "serve", "bundle", "bench", "profile", "quantize", "batch", "first-run" }, Names(Rtapp()));
         Assert.Equal(new[] { "run", "check", "boards", "safe", "replay", "record", "serve", "bundle" }, Names(new RealtimeHost("mine")));
     }
 

@@ -35,6 +35,9 @@ namespace Realtime.Bench.Commands;
 /// </summary>
 internal sealed partial class BenchCommand : HostCommand
 {
+    /// <summary>The cold start's floor variant: <c>first-run</c> of the saved model, launched as the others are.</summary>
+    public const string FloorVariant = "model-alone";
+
     /// <summary>The host's version, as this run's reports and headings record it.</summary>
     private static string Version = "";
     /// <summary>The host's commit, as this run's reports record it.</summary>
@@ -403,13 +406,21 @@ internal sealed partial class BenchCommand : HostCommand
         }
         // The saved models are written once, here, before any launch is timed.
         var settings = new OnnxSessionSettings { IntraOpThreads = DeclaredModel.IntraOpThreadsOf(s.Profile.App) };
-        Console.WriteLine($"rtapp {Version} bench --cold-start {launches}: {launches} launches (+1 priming) of each of {variants.Count} variants, interleaved: {binary} {string.Join(' ', args)}");
+        var saved = new List<string>();
         foreach (string modelPath in modelPaths)
         {
             string savedOnnx = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Onnx, settings);
             string savedOrt = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Ort, settings);
-            Console.WriteLine($"Saved optimized models: {savedOnnx} ({new FileInfo(savedOnnx).Length / 1024} KiB), {savedOrt} ({new FileInfo(savedOrt).Length / 1024} KiB); original {new FileInfo(modelPath).Length / 1024} KiB");
+            saved.Add($"Saved optimized models: {savedOnnx} ({new FileInfo(savedOnnx).Length / 1024} KiB), {savedOrt} ({new FileInfo(savedOrt).Length / 1024} KiB); original {new FileInfo(modelPath).Length / 1024} KiB");
+            // The floor: this binary loading the saved model and running it once, nothing else, launched the same way.
+            // A graph of several models has no one model alone to set its start against.
+            if (modelPaths.Count == 1)
+                variants.Add(new ColdStartVariant(FloorVariant,
+                    "the floor: 'first-run' of the saved .ort, nothing but the runtime's start, ONNX Runtime's, the session and one run on zeros (its end is the first answer)",
+                    new[] { "first-run", savedOrt, "--optimization", "disabled", "--intra-op-threads", settings.IntraOpThreads.ToString(CultureInfo.InvariantCulture) }, Standalone: true));
         }
+        Console.WriteLine($"rtapp {Version} bench --cold-start {launches}: {launches} launches (+1 priming) of each of {variants.Count} variants, interleaved: {binary} {string.Join(' ', args)}");
+        foreach (string line in saved) Console.WriteLine(line);
         Realtime.Bench.Startup.ColdStartReport report;
         string? loadBefore = MachineFacts.LoadAverage();
         // A folder of our own, made with a name no one could guess and mode 0700: the launches' reports are read back
@@ -466,6 +477,12 @@ internal sealed partial class BenchCommand : HostCommand
             report.Notes.Add($"page_cache cold: the page cache was dropped before every launch (sync; echo 3 > {PageCache.DropCachesPath}, as root): a power-on's start as far as the disk goes (the kernel's boot is not in it). Each binary ran from a copy of itself and of the libraries beside it: the kernel keeps what a process has mapped through a drop, and the bench maps its own binary and ONNX Runtime's library.");
         report.Notes.Add($"Load average (1, 5, 15 min) before: {loadBefore ?? "unknown"}, after: {report.LoadAfter ?? "unknown"} on {Environment.ProcessorCount} CPUs: launches share the machine with whatever else runs.");
         report.Notes.Add($"Percentiles are nearest rank over {launches} launches: with fewer than 64 launches p90, and fewer than 662 p99, are not established (p99 is then the largest).");
+        if (modelPaths.Count == 1)
+        {
+            ColdStartRunner.SetAgainstFloor(report, FloorVariant);
+            report.Notes.Add($"{FloorVariant} is the floor, as the model alone is a frame's: the same binary launched the same way, loading the saved .ort and running it once on zeros with nothing else ('first-run'); its first_actuation is that run's end. A variant's first actuation ÷ the floor's is what the application's start adds to the model's own.");
+        }
+        else report.Notes.Add($"No {FloorVariant} floor: the graph has {modelPaths.Count} models, and first-run loads one.");
         ColdStartSummary.Print(report);
         if (cl.GetValue(_report) is string path)
         {

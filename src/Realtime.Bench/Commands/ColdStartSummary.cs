@@ -27,7 +27,8 @@ internal static class ColdStartSummary
                 foreach (var v in set)
                 {
                     var p = v.Phases[phase];
-                    Console.Write(string.Create(c, $" {$"{p.P50Ms:0.0} / {p.MaxMs:0.0}",22}"));
+                    // A phase no launch of the variant has (the floor has no outputs or camera) is a dash, not a time of 0.
+                    Console.Write(p.MaxMs > 0 ? string.Create(c, $" {$"{p.P50Ms:0.0} / {p.MaxMs:0.0}",22}") : $" {"—",22}");
                 }
                 Console.WriteLine();
             }
@@ -35,7 +36,7 @@ internal static class ColdStartSummary
             for (int i = 1; i < set.Count; i++)
             {
                 var v = set[i];
-                if (v.Name.StartsWith("before:", StringComparison.Ordinal)) continue;
+                if (v.Name.StartsWith("before:", StringComparison.Ordinal) || v.Name == BenchCommand.FloorVariant) continue;
                 // --against: this build beside the earlier one, variant by variant.
                 if (set[i - 1].Name == "before:" + v.Name)
                 {
@@ -45,6 +46,9 @@ internal static class ColdStartSummary
                 }
                 Console.WriteLine(string.Create(c, $"{v.Name}: {v.Description}: model load p50 {Delta(baseline, v, "model_load")}, first inference p50 {Delta(baseline, v, "first_inference")}, process → first actuation p50 {Delta(baseline, v, "process_to_first_actuation")}"));
             }
+            foreach (var v in set)
+                if (v.FirstActuationVsFloor is { } f)
+                    Console.WriteLine(string.Create(c, $"{v.Name}: first actuation {f.P50Ratio:0.00}× the {f.Floor} floor's first answer at p50 ({f.P50DeltaMs:+0.0;-0.0} ms), {f.MaxRatio:0.00}× at max ({f.MaxDeltaMs:+0.0;-0.0} ms)"));
         }
         Console.WriteLine();
         foreach (string note in r.Notes) Console.WriteLine($"Note: {note}");

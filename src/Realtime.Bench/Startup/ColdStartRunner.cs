@@ -13,8 +13,25 @@ namespace Realtime.Bench.Startup;
 /// <summary>
 /// One way to start: a name and the extra arguments the launched run gets, and the binary it
 /// launches when it is not the bench's own (an earlier build, for a before/after in one invocation).
+/// A <paramref name="Standalone"/> variant's arguments are its whole command line (the floor's
+/// <c>first-run</c>), not added to the run's.
 /// </summary>
-public sealed record ColdStartVariant(string Name, string Description, IReadOnlyList<string> Arguments, string? Binary = null);
+public sealed record ColdStartVariant(string Name, string Description, IReadOnlyList<string> Arguments, string? Binary = null, bool Standalone = false);
+
+/// <summary>A variant's first actuation against the floor's first answer (<c>first-run</c>: the model alone, launched the same way).</summary>
+public sealed class StartVsFloor
+{
+    /// <summary>The floor variant's name.</summary>
+    public string Floor { get; set; } = "";
+    /// <summary>First actuation p50 ÷ the floor's p50.</summary>
+    public double P50Ratio { get; set; }
+    /// <summary>First actuation max ÷ the floor's max.</summary>
+    public double MaxRatio { get; set; }
+    /// <summary>First actuation p50 − the floor's p50, ms.</summary>
+    public double P50DeltaMs { get; set; }
+    /// <summary>First actuation max − the floor's max, ms.</summary>
+    public double MaxDeltaMs { get; set; }
+}
 
 /// <summary>Percentiles of one cold-start phase over the launches, ms.</summary>
 public sealed class PhaseSummary
@@ -56,6 +73,8 @@ public sealed class ColdStartVariantResult
     public Dictionary<string, PhaseSummary> Phases { get; set; } = new();
     /// <summary>Each launch's start-up milestones in time order (its report's cold_start_ms.timeline), in launch order.</summary>
     public List<List<StartupMark>> Timelines { get; set; } = new();
+    /// <summary>First actuation against the floor launched beside it (same page cache); null for the floor itself, an earlier binary's launches, or when there is no floor.</summary>
+    public StartVsFloor? FirstActuationVsFloor { get; set; }
 }
 
 /// <summary>The result of <c>rtapp bench --cold-start N</c>.</summary>
@@ -148,7 +167,7 @@ public static class ColdStartRunner
                     // A signal stops the launches between two of them; the copies go on the way out.
                     stop.ThrowIfCancellationRequested();
                     string report = Path.Combine(workDir, $"launch-{v}-{i + priming}.json");
-                    var args = new List<string>(baseArguments);
+                    var args = variants[v].Standalone ? new List<string>() : new List<string>(baseArguments);
                     args.AddRange(variants[v].Arguments);
                     args.Add("--report");
                     args.Add(report);
@@ -173,7 +192,7 @@ public static class ColdStartRunner
         {
             var vr = new ColdStartVariantResult
             {
-                Name = variants[v].Name, Description = variants[v].Description, Command = new List<string>(baseArguments),
+                Name = variants[v].Name, Description = variants[v].Description, Command = variants[v].Standalone ? new List<string>() : new List<string>(baseArguments),
                 PageCache = coldPageCache ? "cold" : "warm", Timelines = timelines[v], Binary = variants[v].Binary ?? binary,
             };
             vr.Command.AddRange(variants[v].Arguments);
@@ -181,6 +200,35 @@ public static class ColdStartRunner
             result.Variants.Add(vr);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Sets each variant's first actuation against the floor variant named <paramref name="floor"/>
+    /// launched with the same page cache, except the floor's own and an earlier binary's
+    /// (<c>before:</c>, whose launches the floor, this binary's, does not pair).
+    /// </summary>
+    public static void SetAgainstFloor(ColdStartReport report, string floor)
+    {
+        foreach (var f in report.Variants)
+        {
+            if (f.Name != floor) continue;
+            var fp = f.Phases["process_to_first_actuation"];
+            if (fp.P50Ms <= 0 || fp.MaxMs <= 0) continue;
+            foreach (var v in report.Variants)
+            {
+                if (v == f || v.PageCache != f.PageCache || v.Name.StartsWith("before:", StringComparison.Ordinal)) continue;
+                var p = v.Phases["process_to_first_actuation"];
+                if (p.P50Ms <= 0) continue;
+                v.FirstActuationVsFloor = new StartVsFloor
+                {
+                    Floor = floor,
+                    P50Ratio = Math.Round(p.P50Ms / fp.P50Ms, 3),
+                    MaxRatio = Math.Round(p.MaxMs / fp.MaxMs, 3),
+                    P50DeltaMs = Math.Round(p.P50Ms - fp.P50Ms, 3),
+                    MaxDeltaMs = Math.Round(p.MaxMs - fp.MaxMs, 3),
+                };
+            }
+        }
     }
 
     /// <summary>Nearest-rank summary of millisecond samples (the project's percentile rule).</summary>
