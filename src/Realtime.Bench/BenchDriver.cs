@@ -40,6 +40,17 @@ public sealed class BenchRun
     public long DroppedFrames { get; init; }
     /// <summary>End-to-end latencies of the uncounted frames that began each turn of a paired run (ns; empty when none ran).</summary>
     public long[] RewarmEndToEndNs { get; init; } = Array.Empty<long>();
+    /// <summary>How many of the loop's frames were a turn's uncounted re-warm (left out of <see cref="Records"/>), source faults included.</summary>
+    public int RewarmFrames { get; init; }
+    /// <summary>
+    /// The loop's own frame number of each record, where re-warm frames were left out (a paired run's);
+    /// null when record i is loop frame i. What an instrument kept per loop frame is matched to the
+    /// records through it (<see cref="LoopFrame"/>).
+    /// </summary>
+    public int[]? RecordLoopFrames { get; init; }
+
+    /// <summary>The loop's own frame number of record <paramref name="record"/> (warm-up included).</summary>
+    public int LoopFrame(int record) => RecordLoopFrames is { } map ? map[record] : record;
 
     /// <summary>Counted frames per second of loop time.</summary>
     public double ThroughputFps => PipelineNs > 0 ? CountedFrames * 1e9 / PipelineNs : 0;
@@ -285,13 +296,20 @@ public sealed class BenchDriver
             l.ShutdownOutputs();
             var all = l.Records;
             var kept = new List<FrameRecord>(all.Length);
+            var keptLoopFrames = new List<int>(all.Length);
             var rewarmNs = new List<long>();
+            int rewarmRun = 0;
             for (int i = 0; i < all.Length; i++)
                 if (i < rewarm[k].Length && rewarm[k][i])
                 {
+                    rewarmRun++;
                     if ((all[i].Flags & FrameFlags.SourceFault) == 0) rewarmNs.Add(all[i].EndToEndNs);
                 }
-                else kept.Add(all[i]);
+                else
+                {
+                    kept.Add(all[i]);
+                    keptLoopFrames.Add(i);
+                }
             var records = kept.ToArray();
             int runFrames = all.Length;
             int warm = Math.Min(l.Options.WarmupFrames, records.Length);
@@ -313,6 +331,8 @@ public sealed class BenchDriver
                 Fault = isFault ? fault : null,
                 DroppedFrames = l.DroppedFrames,
                 RewarmEndToEndNs = rewarmNs.ToArray(),
+                RewarmFrames = rewarmRun,
+                RecordLoopFrames = rewarmRun > 0 ? keptLoopFrames.ToArray() : null,
             };
         }
         return (result[0], result[1]);

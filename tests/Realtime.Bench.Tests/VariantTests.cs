@@ -45,12 +45,31 @@ public sealed class VariantTests
         var components = RecordedFramesSource.Register(new Realtime.Hosting.RealtimeHost("test").AddDemos().Components, images, graph.SourcePort(LoadApp("face-tracker")));
         var known = VariantBench.Known(TestAssets.Dir);
         Assert.Contains("app.nodes[faces].config.input_size=256", known[1].SetsFor(graph));
-        var lanes = VariantLanes.Build(known, graph, new[] { $"source:type={RecordedFramesSource.TypeName}", "source:config=null" }, 43,
-            sets => BenchPipelines.Lane("face-tracker", sets, 40, 3, components));
+        // Two lanes take turns of 32 frames, each turn after one uncounted frame: 40 counted frames are 42 of each loop's.
+        int loopFrames = VariantLanes.LoopFrames(40, 2);
+        Assert.Equal(42, loopFrames);
+        var lanes = VariantLanes.Build(known, graph, new[] { $"source:type={RecordedFramesSource.TypeName}", "source:config=null" }, 3 + loopFrames,
+            sets => BenchPipelines.Lane("face-tracker", sets, loopFrames, 3, components));
         try
         {
             Assert.Equal("face_detection_back_256x256_barracuda.onnx", System.IO.Path.GetFileName(lanes[1].Target.Model.Path));
-            var report = VariantBench.Report(lanes, BenchPipelines.RunLanes(lanes), "recorded", 3);
+            var runs = BenchPipelines.RunLanes(lanes);
+            foreach (var run in runs)
+            {
+                // Each turn's first frame (loop frames 3 and 36) ran and is left out: records, taps and figures skip it alike.
+                Assert.Equal(2, run.RewarmFrames);
+                Assert.Equal(2, run.RewarmEndToEndNs.Length);
+                Assert.Equal(40, run.CountedFrames);
+                Assert.Equal(new[] { 0, 1, 2, 4, 5 }, Enumerable.Range(0, 5).Select(run.LoopFrame));
+                Assert.Equal(37, run.LoopFrame(3 + 32));
+            }
+            var faces = VariantLanes.Counted(lanes[1].Tap.Faces, runs[1]);
+            Assert.Equal(40, faces.Length);
+            Assert.Equal(lanes[1].Tap.Faces[37].Best.CenterX, faces[32].Best.CenterX);
+            Assert.Equal(lanes[1].Tap.Faces[4].Best.CenterX, faces[0].Best.CenterX);
+            Assert.Contains("Each turn began with 1 uncounted frame", VariantLanes.RewarmNote(lanes, runs));
+            Assert.Contains("blazeface-256 ", VariantLanes.RewarmNote(lanes, runs));
+            var report = VariantBench.Report(lanes, runs, "recorded", 3);
             Assert.Equal("blazeface-128", report.Reference);
             Assert.Equal(new[] { "blazeface-128", "blazeface-256" }, report.Variants.Select(v => v.Name));
             var small = report.Variants[0];
@@ -135,7 +154,8 @@ public sealed class VadVariantTests
         // Each variant is the voice relay's graph with its override list (fp16: another model, no sr constant, no sha256).
         var graph = BenchPipelines.Graph("voice-relay", "vad");
         Assert.Equal(("window", "mic", "speech"), (graph.Pre, graph.Source, graph.Decoder));
-        var lanes = VariantLanes.Build(known, graph, System.Array.Empty<string>(), chunks + 3, sets => BenchPipelines.Lane("voice-relay", sets, chunks, 3));
+        int loopFrames = VariantLanes.LoopFrames(chunks, 2);
+        var lanes = VariantLanes.Build(known, graph, System.Array.Empty<string>(), loopFrames + 3, sets => BenchPipelines.Lane("voice-relay", sets, loopFrames, 3));
         try
         {
             Assert.Equal("silero_vad_half.onnx", System.IO.Path.GetFileName(lanes[1].Target.Model.Path));
@@ -184,7 +204,8 @@ public sealed class MlsdVariantTests
         var graph = BenchPipelines.Graph("line-follower", "mlsd");
         Assert.Equal(("pre", "robot", "lines", "steering"), (graph.Pre, graph.Source, graph.Decoder, graph.Controller));
         var known = MlsdVariantBench.Known(TestAssets.Dir);
-        var lanes = VariantLanes.Build(known, graph, MlsdVariantBench.PlacedPoses(12), 13, sets => BenchPipelines.Lane("line-follower", sets, 12, 1));
+        int loopFrames = VariantLanes.LoopFrames(12, 2);
+        var lanes = VariantLanes.Build(known, graph, MlsdVariantBench.PlacedPoses(12), 1 + loopFrames, sets => BenchPipelines.Lane("line-follower", sets, loopFrames, 1));
         try
         {
             var report = MlsdVariantBench.Report(lanes, BenchPipelines.RunLanes(lanes), "placed", 1);

@@ -108,13 +108,18 @@ internal sealed partial class BenchCommand
             ladderSets.AddRange(MlsdVariantBench.PlacedPoses(frames));
             data = $"{frames} frames of '{graph.Application}''s {graph.Source} from poses placed round the track (up to 4 cm off the centreline, turned up to 15°; the robot is placed, never driven)";
         }
-        Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} through the {graph.Application} graph on {data}; lanes taking turns every {BenchDriver.BlockFrames} frames; reference {chosen[0].Name}");
+        string turns = chosen.Count == 2
+            ? $"lanes taking turns every {BenchDriver.BlockFrames} frames, each turn after {VariantLanes.RewarmFrames} uncounted"
+            : "lanes one after the other";
+        Console.WriteLine($"rtapp {Version} bench --variants: {string.Join(", ", chosen.ConvertAll(v => v.Name))} through the {graph.Application} graph on {data}; {turns}; reference {chosen[0].Name}");
 
         VariantReport report;
         SchedulingInfo scheduling;
+        // Two lanes take turns, each turn's first frame uncounted: each loop runs those frames on top of the counted ones.
+        int loopFrames = VariantLanes.LoopFrames(frames, chosen.Count);
         // Each lane is the application built with the ladder's and the variant's overrides, before the pipeline thread takes its scheduling (as rtapp run loads).
-        var lanes = VariantLanes.Build(chosen, graph, ladderSets, warmup + frames,
-            sets => (ApplicationTarget)Build(s.With(sets, components, demo: graph.Application, modelNode: graph.Model), BenchScenario.SingleStream, frames, warmup, measureFloor: false));
+        var lanes = VariantLanes.Build(chosen, graph, ladderSets, warmup + loopFrames,
+            sets => (ApplicationTarget)Build(s.With(sets, components, demo: graph.Application, modelNode: graph.Model), BenchScenario.SingleStream, loopFrames, warmup, measureFloor: false));
         try
         {
             BenchRun[] runs = null!;
@@ -125,6 +130,7 @@ internal sealed partial class BenchCommand
                 "mlsd" => MlsdVariantBench.Report(lanes, runs, data, warmup),
                 _ => VariantBench.Report(lanes, runs, data, warmup),
             };
+            if (VariantLanes.RewarmNote(lanes, runs) is string rewarm) report.Notes.Add(rewarm);
         }
         finally
         {

@@ -80,8 +80,8 @@ public static class MlsdVariantBench
         for (int k = 0; k < lanes.Count; k++)
         {
             VariantLanes.Counted(lanes[k].Spec, runs[k]);
-            segments.Add(VariantLanes.Counted(lanes[k].Tap.Segments, runs[k]).ToArray());
-            lines.Add(VariantLanes.Counted(lanes[k].Tap.Lines, runs[k]).ToArray());
+            segments.Add(VariantLanes.Counted(lanes[k].Tap.Segments, runs[k]));
+            lines.Add(VariantLanes.Counted(lanes[k].Tap.Lines, runs[k]));
             if (segments[k].Length != segments[0].Length || lines[k].Length != segments[k].Length)
                 throw new InvalidOperationException($"variant {lanes[k].Spec.Name}: ran other frames than {lanes[0].Spec.Name}, or its graph has no pure-pursuit controller after its decoder");
         }

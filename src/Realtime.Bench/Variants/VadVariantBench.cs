@@ -90,14 +90,14 @@ public static class VadVariantBench
         for (int k = 0; k < lanes.Count; k++)
         {
             VariantLanes.Counted(lanes[k].Spec, runs[k]);
-            p[k] = VariantLanes.Counted(lanes[k].Tap.Values, runs[k]).ToArray();
+            p[k] = VariantLanes.Counted(lanes[k].Tap.Values, runs[k]);
             if (p[k].Length != p[0].Length || runs[k].WarmupFrames != runs[0].WarmupFrames) throw new InvalidOperationException($"variant {lanes[k].Spec.Name}: ran other chunks than {lanes[0].Spec.Name}");
             if (k > 0) continue;
-            // Frame f of the run is chunk f of the source (warm-up included), at (f mod the pass) × 512.
+            // Loop frame f of the run is chunk f of the source (warm-up and re-warm frames included), at (f mod the pass) × 512.
             truth = new sbyte[p[k].Length];
             for (int i = 0; i < truth.Length; i++)
             {
-                int start = (int)((long)(runs[k].WarmupFrames + i) % perPass) * Chunk;
+                int start = (int)((long)runs[k].LoopFrame(runs[k].WarmupFrames + i) % perPass) * Chunk;
                 truth[i] = speech.IsSpeech(start, Chunk) ? (sbyte)1 : speech.InPhrase(start + Chunk / 2) ? (sbyte)-1 : (sbyte)0;
             }
         }

@@ -149,7 +149,7 @@ public static class VariantBench
         for (int k = 0; k < lanes.Count; k++)
         {
             VariantLanes.Counted(lanes[k].Spec, runs[k]);
-            found.Add(VariantLanes.Counted(lanes[k].Tap.Faces, runs[k]).ToArray());
+            found.Add(VariantLanes.Counted(lanes[k].Tap.Faces, runs[k]));
             if (found[k].Length != found[0].Length) throw new InvalidOperationException($"variant {lanes[k].Spec.Name}: ran other frames than {lanes[0].Spec.Name}");
         }
         var report = new VariantReport { Data = data, Frames = found[0].Length, WarmupRuns = warmup, Reference = lanes[0].Spec.Name };

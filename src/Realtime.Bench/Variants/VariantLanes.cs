@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
@@ -150,18 +151,50 @@ public static class VariantLanes
         }
     }
 
-    /// <summary>Runs every lane's warm-up and counted frames (two: in turns of <see cref="BenchDriver.BlockFrames"/> frames; otherwise one after the other).</summary>
+    /// <summary>
+    /// Frames each of two lanes runs uncounted at the start of each of its turns: the first frame after the
+    /// other lane's turn pays for the caches that lane left, which a model running alone never does (it set
+    /// each lane's p99, as in <c>--compare naive</c>).
+    /// </summary>
+    public const int RewarmFrames = 1;
+
+    /// <summary>The frames each of <paramref name="lanes"/> lanes is built for (warm-up aside) so that <paramref name="counted"/> of them are counted: two take turns, each turn after <see cref="RewarmFrames"/> uncounted.</summary>
+    public static int LoopFrames(int counted, int lanes) => lanes == 2 ? BenchDriver.PairedFrames(counted, RewarmFrames) : counted;
+
+    /// <summary>Runs every lane's warm-up and counted frames (two: in turns of <see cref="BenchDriver.BlockFrames"/> frames, each after <see cref="RewarmFrames"/> uncounted; otherwise one after the other).</summary>
     public static BenchRun[] Run(IReadOnlyList<VariantLane> lanes)
     {
         ArgumentNullException.ThrowIfNull(lanes);
         if (lanes.Count == 2)
         {
-            var (first, second) = new BenchDriver().RunPair(lanes[0].Target.Application.Loop, lanes[1].Target.Application.Loop);
+            var (first, second) = new BenchDriver().RunPair(lanes[0].Target.Application.Loop, lanes[1].Target.Application.Loop, RewarmFrames);
             return new[] { first, second };
         }
         var runs = new BenchRun[lanes.Count];
         for (int i = 0; i < lanes.Count; i++) runs[i] = lanes[i].Target.Run(BenchScenario.SingleStream, 0);
         return runs;
+    }
+
+    /// <summary>
+    /// What the uncounted first frame of each turn cost each lane, against its counted frames (end to end,
+    /// p50), or null when the lanes did not take turns.
+    /// </summary>
+    public static string? RewarmNote(IReadOnlyList<VariantLane> lanes, IReadOnlyList<BenchRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(lanes);
+        ArgumentNullException.ThrowIfNull(runs);
+        var parts = new List<string>();
+        for (int k = 0; k < lanes.Count && k < runs.Count; k++)
+        {
+            var run = runs[k];
+            if (run.RewarmEndToEndNs.Length == 0 || run.CountedFrames == 0) continue;
+            var counted = new long[run.CountedFrames];
+            for (int i = 0; i < counted.Length; i++) counted[i] = run.Records[run.WarmupFrames + i].EndToEndNs;
+            double steady = Percentiles.Summarize(counted).P50Us, first = Percentiles.Summarize(run.RewarmEndToEndNs).P50Us;
+            if (steady > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{lanes[k].Spec.Name} {first:0} µs against {steady:0} ({first / steady:0.00}×)"));
+        }
+        return parts.Count == 0 ? null
+            : $"Each turn began with {RewarmFrames} uncounted frame: after the other lane's turn it pays for the caches that lane left, which a model running alone never does. End to end p50 of those frames: {string.Join("; ", parts)}.";
     }
 
     /// <summary>The counted frames of a lane's run; a lane that faulted or ended early is an error naming the variant.</summary>
@@ -170,19 +203,24 @@ public static class VariantLanes
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(run);
         if (run.Fault is not null) throw new InvalidOperationException($"variant {spec.Name}: the loop faulted: {run.Fault.Message}", run.Fault);
-        if (run.CountedFrames != run.Options.Frames)
-            throw new InvalidOperationException($"variant {spec.Name}: ran {run.CountedFrames} of its {run.Options.Frames} frames ({run.Outcome})");
+        int ran = run.WarmupFrames + run.CountedFrames + run.RewarmFrames;
+        if (ran != run.Options.WarmupFrames + run.Options.Frames)
+            throw new InvalidOperationException($"variant {spec.Name}: ran {ran} of its {run.Options.WarmupFrames + run.Options.Frames} frames ({run.Outcome})");
+        bool fault = run.RewarmEndToEndNs.Length != run.RewarmFrames; // a re-warm frame whose source failed
         foreach (ref readonly var r in run.Records.AsSpan(0, run.WarmupFrames + run.CountedFrames))
-            if ((r.Flags & FrameFlags.SourceFault) != 0) throw new InvalidOperationException($"variant {spec.Name}: a frame's source failed: the lanes saw other data");
+            fault |= (r.Flags & FrameFlags.SourceFault) != 0;
+        if (fault) throw new InvalidOperationException($"variant {spec.Name}: a frame's source failed: the lanes saw other data");
         return run.Records.AsSpan(run.WarmupFrames, run.CountedFrames);
     }
 
-    /// <summary>The counted frames' slice of what a lane's tap kept per frame.</summary>
-    public static ReadOnlySpan<T> Counted<T>(T[] perFrame, BenchRun run)
+    /// <summary>What a lane's tap kept per loop frame, for the counted frames, in their order (re-warm frames left out as the records leave them).</summary>
+    public static T[] Counted<T>(T[] perFrame, BenchRun run)
     {
         ArgumentNullException.ThrowIfNull(perFrame);
         ArgumentNullException.ThrowIfNull(run);
-        return perFrame.AsSpan(run.WarmupFrames, run.CountedFrames);
+        var counted = new T[run.CountedFrames];
+        for (int i = 0; i < counted.Length; i++) counted[i] = perFrame[run.LoopFrame(run.WarmupFrames + i)];
+        return counted;
     }
 
     /// <summary>A lane's row: its model and the stages' latencies from the loop's own stamps over the counted frames.</summary>

@@ -262,7 +262,8 @@ public sealed class ModelQuantizerTests : IDisposable
         // The variant ladder's lanes: fp32 tiny as the reference, int8 in its place, the same 12 placed poses.
         var fp32 = MlsdVariantBench.Known(TestAssets.Dir)[1];
         var known = new[] { fp32, fp32 with { Name = "mlsd-tiny-int8", ModelPath = int8, Sets = new[] { $"model:config.path={int8}", "model:config.sha256=null" } } };
-        var lanes = VariantLanes.Build(known, graph, MlsdVariantBench.PlacedPoses(12), 13, sets => BenchPipelines.Lane("line-follower", sets, 12, 1));
+        int loopFrames = VariantLanes.LoopFrames(12, known.Length);
+        var lanes = VariantLanes.Build(known, graph, MlsdVariantBench.PlacedPoses(12), 1 + loopFrames, sets => BenchPipelines.Lane("line-follower", sets, loopFrames, 1));
         try
         {
             var report = MlsdVariantBench.Report(lanes, BenchPipelines.RunLanes(lanes), "placed", 1);
