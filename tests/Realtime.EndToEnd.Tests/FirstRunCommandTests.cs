@@ -41,6 +41,21 @@ public sealed class FirstRunCommandTests
         Assert.Equal(new[] { "main", "model_loaded", "first_actuation" }, c.GetProperty("timeline").EnumerateArray().Select(m => m.GetProperty("phase").GetString()));
     }
 
+    [Fact]
+    public void AModelWithDynamicDimensionsRunsWithTheShapesGivenAndIsRefusedWithoutThem()
+    {
+        string vad = Path.Combine(TestAssets.Dir, "models", "silero_vad.onnx");
+        var without = Rtapp.Run(TimeSpan.FromMinutes(1), "first-run", vad);
+        Assert.Equal(2, without.ExitCode);
+        Assert.Contains("input 'input' has shape [-1,-1] with dynamic dimension 1: give its shape (input=1xN)", without.Stderr);
+        var with = Rtapp.Run(TimeSpan.FromMinutes(1), "first-run", vad, "--shape", "input=1x576,state=2x1x128");
+        Assert.True(with.ExitCode == 0, with.ToString());
+        Assert.Contains("silero_vad.onnx: first answer ", with.Stdout);
+        var bad = Rtapp.Run(TimeSpan.FromMinutes(1), "first-run", vad, "--shape", "input=1xlots");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--shape: ", bad.Stderr);
+    }
+
     [Theory]
     [InlineData("missing", "nope.onnx: model file not found")]
     [InlineData("text", "ONNX Runtime cannot load the model")]

@@ -416,7 +416,7 @@ internal sealed partial class BenchCommand : HostCommand
             // A graph of several models has no one model alone to set its start against.
             if (modelPaths.Count == 1)
                 variants.Add(new ColdStartVariant(FloorVariant,
-                    "the floor: 'first-run' of the saved .ort, nothing but the runtime's start, ONNX Runtime's, the session and one run on zeros (its end is the first answer)",
+                    "the floor: 'first-run' of the saved .ort, nothing but the runtime's start, ONNX Runtime's, the session and one run (its end is the first answer)",
                     new[] { "first-run", savedOrt, "--optimization", "disabled", "--intra-op-threads", settings.IntraOpThreads.ToString(CultureInfo.InvariantCulture) }, Standalone: true));
         }
         Console.WriteLine($"rtapp {Version} bench --cold-start {launches}: {launches} launches (+1 priming) of each of {variants.Count} variants, interleaved: {binary} {string.Join(' ', args)}");
@@ -480,7 +480,7 @@ internal sealed partial class BenchCommand : HostCommand
         if (modelPaths.Count == 1)
         {
             ColdStartRunner.SetAgainstFloor(report, FloorVariant);
-            report.Notes.Add($"{FloorVariant} is the floor, as the model alone is a frame's: the same binary launched the same way, loading the saved .ort and running it once on zeros with nothing else ('first-run'); its first_actuation is that run's end. A variant's first actuation ÷ the floor's is what the application's start adds to the model's own.");
+            report.Notes.Add($"{FloorVariant} is the floor, as the model alone is a frame's: the same binary launched the same way, loading the saved .ort and running it once with nothing else ('first-run'); its first_actuation is that run's end. A variant's first actuation ÷ the floor's is what the application's start adds to the model's own.");
         }
         else report.Notes.Add($"No {FloorVariant} floor: the graph has {modelPaths.Count} models, and first-run loads one.");
         ColdStartSummary.Print(report);

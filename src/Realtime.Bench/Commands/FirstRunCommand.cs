@@ -14,7 +14,7 @@ using Realtime.Onnx;
 namespace Realtime.Bench.Commands;
 
 /// <summary>
-/// <c>rtapp first-run MODEL</c>: this process loads one model and runs it once on zeros, nothing
+/// <c>rtapp first-run MODEL</c>: this process loads one model and runs it once, nothing
 /// else (no profile, outputs, camera or threads of its own), and says how long each step took
 /// from the process's start. It is the floor a cold start stands on, as the model alone is a
 /// frame's: <c>bench --cold-start</c> launches it beside the application's launches and sets their
@@ -26,16 +26,17 @@ internal sealed class FirstRunCommand : HostCommand
     public override string Name => "first-run";
 
     /// <inheritdoc/>
-    public override string Description => "Load one ONNX model in this fresh process and run it once on zeros, nothing else: the floor of a cold start, each step timed from the process's start.";
+    public override string Description => "Load one ONNX model in this fresh process and run it once, nothing else: the floor of a cold start, each step timed from the process's start.";
 
     /// <inheritdoc/>
     public override string? Notes => """
         Steps, one after the other on the main thread: the runtime's start (process start to Main), ONNX Runtime's
         library and environment, the session (optimized by ONNX Runtime at load unless --optimization says otherwise;
-        a saved optimized model, .onnx or .ort, loads fastest with --optimization disabled), every input bound to
-        zeros, one run. Process start is the launcher's RTAPP_LAUNCH_MONO_NS when given, else the kernel's start
+        a saved optimized model, .onnx or .ort, loads fastest with --optimization disabled), every input bound as
+        bench --model binds it (floats pseudo-random in [-1, 1), an integer sr 16000, others zeros), one run. Process start is the launcher's RTAPP_LAUNCH_MONO_NS when given, else the kernel's start
         time (10 ms steps). The report's cold_start_ms has the same fields as a run's; process_to_first_actuation
         is the first run's end (the first answer exists; a run's first actuation comes after it).
+        A model with dynamic dimensions needs their sizes: --shape input=1x576,state=2x1x128.
         Example: {tool} first-run out/ort-cache/MODEL.ort --optimization disabled --report first.json
         """;
 
@@ -43,10 +44,11 @@ internal sealed class FirstRunCommand : HostCommand
     private readonly Option<string> _optimization = HostOptions.Text("--optimization", "LEVEL",
         $"ONNX Runtime's graph optimizations at load: {string.Join(", ", OnnxSessionSettings.GraphOptimizationNames)} (default: all).");
     private readonly Option<int?> _threads = HostOptions.Number("--intra-op-threads", 1, 256, "N", "The session's intra-op threads (default: 1, as a model node's).");
+    private readonly Option<string> _shape = HostOptions.Text("--shape", "NAME=AxB,…", "Input shapes for the model's dynamic dimensions.");
     private readonly Option<string> _report = HostOptions.Text("--report", "FILE", "Write the timings as JSON.");
 
     /// <inheritdoc/>
-    public override IReadOnlyList<Option> Options => new Option[] { _optimization, _threads, _report };
+    public override IReadOnlyList<Option> Options => new Option[] { _optimization, _threads, _shape, _report };
 
     /// <inheritdoc/>
     public override IReadOnlyList<Argument> Arguments => new Argument[] { _modelArg };
@@ -61,6 +63,9 @@ internal sealed class FirstRunCommand : HostCommand
         string level = cl.GetValue(_optimization) ?? "all";
         GraphOptimizationLevel optimization = OnnxSessionSettings.ParseGraphOptimization(level)
             ?? throw new UsageException($"--optimization must be one of {string.Join(", ", OnnxSessionSettings.GraphOptimizationNames)}, got '{level}'");
+        Dictionary<string, long[]>? shapes = null;
+        if (cl.GetValue(_shape) is string shapeText)
+            shapes = BareModel.BareModelBinding.ParseShapes(shapeText, out string? shapeError) ?? throw new UsageException($"--shape: {shapeError}");
         string? reportPath = cl.GetValue(_report);
         BenchCommand.CheckReportPath("report", reportPath);
         if (!File.Exists(modelPath)) throw new ProfileException(modelPath, new[] { "model file not found" });
@@ -69,7 +74,7 @@ internal sealed class FirstRunCommand : HostCommand
         OnnxInferenceEngine engine;
         try
         {
-            engine = OnnxInferenceEngine.Load(modelPath, new OnnxBinding(), settings);
+            engine = BareModel.BareModelBinding.Load(modelPath, shapes, settings);
         }
         catch (InvalidDataException ex)
         {
