@@ -116,14 +116,20 @@ public sealed class ColdStartOrderTests
         Assert.Contains("saved-ort, before → now: outputs safe p50", r.Stdout);
         using var doc = JsonDocument.Parse(File.ReadAllText(report));
         var variants = doc.RootElement.GetProperty("variants").EnumerateArray().ToList();
-        // Each variant twice, the earlier binary's first, each launched from its own binary.
-        Assert.Equal(8, variants.Count);
+        // Each variant twice, the earlier binary's first, each launched from its own binary; then this binary's floor alone.
+        Assert.Equal(9, variants.Count);
+        Assert.Equal("model-alone", variants[8].GetProperty("name").GetString());
+        Assert.NotEqual(before, variants[8].GetProperty("binary").GetString());
+        variants.RemoveAt(8);
         for (int i = 0; i < variants.Count; i += 2)
         {
             string name = variants[i + 1].GetProperty("name").GetString()!;
             Assert.Equal("before:" + name, variants[i].GetProperty("name").GetString());
             Assert.Equal(before, variants[i].GetProperty("binary").GetString());
             Assert.NotEqual(before, variants[i + 1].GetProperty("binary").GetString());
+            // The floor is this binary's: it is set beside this binary's launches, not the earlier one's.
+            Assert.False(variants[i].TryGetProperty("first_actuation_vs_floor", out _));
+            Assert.True(variants[i + 1].TryGetProperty("first_actuation_vs_floor", out _));
         }
         foreach (var v in variants)
         {
