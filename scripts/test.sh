@@ -36,6 +36,16 @@ export RTAPP_PROMETHEUS="$ROOT/out/prometheus/bin/prometheus"
 export RTAPP_PROMTOOL="$ROOT/out/prometheus/bin/promtool"
 export RTAPP_ASSETS
 log "dotnet test $(rel "$SLN") -c Release${*:+ $*} (RTAPP_BIN=$(rel "$RTAPP_BIN"), RTAPP_ARM64_BIN=$(rel "$RTAPP_ARM64_BIN"), RTAPP_ASSETS=$RTAPP_ASSETS)"
+# Every test's temporary files (rtapp's own included) go in one folder of this run, removed when it ends:
+# the end-to-end tests publish applications and decode videos there, over 20 GB in a run, and a machine
+# that runs the suite again and again (CI) filled its disk. A run killed before its end leaves its folder;
+# the next run removes those untouched for six hours (a run lasts under one).
+tmp_root="${TMPDIR:-/tmp}"
+find "$tmp_root" -maxdepth 1 -type d -name 'rtapp-tests.*' -mmin +360 -exec rm -rf {} + 2>/dev/null || true
+RUN_TMP="$(mktemp -d "$tmp_root/rtapp-tests.XXXXXX")" || die "cannot make a temporary folder in $tmp_root"
+trap 'rm -rf "$RUN_TMP"' EXIT
+export TMPDIR="$RUN_TMP"
+log "temporary files in $RUN_TMP (removed at the end: $(df -h --output=avail "$tmp_root" | tail -1 | tr -d ' ') free there now)"
 rc=0
 TEST_LOG="$ROOT/out/test-output.log"
 mkdir -p "$(dirname "$TEST_LOG")"

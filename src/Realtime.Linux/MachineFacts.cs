@@ -4,6 +4,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using Realtime.Core.Profiles;
 using Realtime.Core.Reporting;
+using Realtime.Core.Timing;
 using Realtime.Linux.Interop;
 
 namespace Realtime.Linux;
@@ -84,14 +85,36 @@ public static unsafe class MachineFacts
     }
 
     /// <summary>
+    /// How far before the kernel's start time of this process (its fork, in clock ticks) a launcher's
+    /// stamp may lie and still be this launch's: the launcher stamps, prepares and forks.
+    /// </summary>
+    public const long LaunchStampSlackNs = 1_000_000_000;
+
+    /// <summary>
     /// When this process started, on the monotonic clock (ns), and how that was found: a launcher's
     /// <c>RTAPP_LAUNCH_MONO_NS</c> when given (exact), else /proc/self/stat's start time (clock-tick resolution, ~10 ms).
+    /// A stamp that cannot be this launch's (later than now, or more than <see cref="LaunchStampSlackNs"/>
+    /// before the kernel's start of this process: a variable exported once and inherited since) is
+    /// ignored, and the source says so.
     /// </summary>
     public static (long MonoNs, string Source) ProcessStart()
     {
+        var (statNs, statSource) = KernelProcessStart();
         string? env = Environment.GetEnvironmentVariable("RTAPP_LAUNCH_MONO_NS");
-        if (env is not null && long.TryParse(env, NumberStyles.Integer, CultureInfo.InvariantCulture, out long given) && given > 0)
-            return (given, "launcher (RTAPP_LAUNCH_MONO_NS)");
+        if (env is null) return (statNs, statSource);
+        if (!long.TryParse(env, NumberStyles.Integer, CultureInfo.InvariantCulture, out long given) || given <= 0)
+            return (statNs, $"{statSource}; RTAPP_LAUNCH_MONO_NS ignored: '{MessageText.Shown(env)}' is not a time in ns");
+        long now = MonotonicClock.NowNs();
+        if (given > now)
+            return (statNs, string.Create(CultureInfo.InvariantCulture, $"{statSource}; RTAPP_LAUNCH_MONO_NS ignored: {(given - now) / 1e9:0.###} s in the future"));
+        if (statNs > 0 && given < statNs - LaunchStampSlackNs)
+            return (statNs, string.Create(CultureInfo.InvariantCulture, $"{statSource}; RTAPP_LAUNCH_MONO_NS ignored: {(statNs - given) / 1e9:0.###} s before this process started, not its launch"));
+        return (given, "launcher (RTAPP_LAUNCH_MONO_NS)");
+    }
+
+    /// <summary>This process's start from /proc/self/stat (its fork, in clock ticks) on the monotonic clock, ns; 0 when unknown.</summary>
+    private static (long MonoNs, string Source) KernelProcessStart()
+    {
         try
         {
             string stat = File.ReadAllText("/proc/self/stat");

@@ -41,6 +41,29 @@ public sealed class FirstRunCommandTests
         Assert.Equal(new[] { "main", "model_loaded", "first_actuation" }, c.GetProperty("timeline").EnumerateArray().Select(m => m.GetProperty("phase").GetString()));
     }
 
+    [Theory]
+    [InlineData("long-ago", "s before this process started, not its launch")]
+    [InlineData("future", "s in the future")]
+    [InlineData("words", "'soon' is not a time in ns")]
+    public void ALaunchStampThatIsNotThisLaunchsIsIgnoredAndSaidSo(string kind, string reason)
+    {
+        // A variable exported once and inherited by every later run must not make their start figures up.
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        string stamp = kind switch { "long-ago" => (now - 30_000_000_000L).ToString(System.Globalization.CultureInfo.InvariantCulture), "future" => (now + 3_600_000_000_000L).ToString(System.Globalization.CultureInfo.InvariantCulture), _ => "soon" };
+        string report = Path.Combine(Rtapp.TempDir(), "first.json");
+        var r = Rtapp.Run(TimeSpan.FromMinutes(1), new Dictionary<string, string> { ["RTAPP_LAUNCH_MONO_NS"] = stamp }, "first-run", TestAssets.BlazeFace128, "--report", report);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("start from /proc/self/stat", r.Stdout);
+        Assert.Contains("RTAPP_LAUNCH_MONO_NS ignored: ", r.Stdout);
+        Assert.Contains(reason, r.Stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        var c = doc.RootElement.GetProperty("cold_start_ms");
+        // The kernel's start time instead: a start of a few ms to seconds, never 30 s or below zero.
+        double main = c.GetProperty("runtime_start").GetDouble();
+        Assert.True(main > -20 && main < 10_000, c.ToString());
+        Assert.Contains("RTAPP_LAUNCH_MONO_NS ignored", c.GetProperty("process_start_source").GetString());
+    }
+
     [Fact]
     public void AModelWithDynamicDimensionsRunsWithTheShapesGivenAndIsRefusedWithoutThem()
     {

@@ -39,7 +39,7 @@ public sealed class MachineFactsTests
         Assert.NotNull(m.IsolatedCores);
     }
 
-    // Both tests that touch the variable are in this class, so xunit runs them one after the other.
+    // Every test that touches the variable is in this class, so xunit runs them one after the other.
     [Fact]
     public void ProcessStartWithoutALauncherStampComesFromProcSelfStatAndIsBeforeNow()
     {
@@ -60,15 +60,45 @@ public sealed class MachineFactsTests
     }
 
     [Fact]
-    public void ProcessStartPrefersTheLauncherStampWhenGiven()
+    public void ProcessStartPrefersTheLauncherStampWhenItCanBeThisLaunchs()
     {
         string? saved = Environment.GetEnvironmentVariable(LaunchVar);
-        Environment.SetEnvironmentVariable(LaunchVar, "123456789");
         try
         {
+            Environment.SetEnvironmentVariable(LaunchVar, null);
+            var (kernel, _) = MachineFacts.ProcessStart();
+            // A launcher stamps, prepares and forks: a stamp a little before the kernel's start of the process is its launch.
+            long given = kernel - 5_000_000;
+            Environment.SetEnvironmentVariable(LaunchVar, given.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var (mono, source) = MachineFacts.ProcessStart();
-            Assert.Equal(123456789, mono);
-            Assert.Contains(LaunchVar, source, StringComparison.Ordinal);
+            Assert.Equal(given, mono);
+            Assert.Equal("launcher (RTAPP_LAUNCH_MONO_NS)", source);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(LaunchVar, saved);
+        }
+    }
+
+    [Theory]
+    [InlineData("123456789", "s before this process started, not its launch")]
+    [InlineData("future", "s in the future")]
+    [InlineData("-5", "'-5' is not a time in ns")]
+    [InlineData("12ms", "'12ms' is not a time in ns")]
+    public void AStampThatCannotBeThisLaunchsIsIgnoredForTheKernelsStart(string value, string reason)
+    {
+        string? saved = Environment.GetEnvironmentVariable(LaunchVar);
+        try
+        {
+            Environment.SetEnvironmentVariable(LaunchVar, null);
+            var (kernel, kernelSource) = MachineFacts.ProcessStart();
+            if (value == "future") value = (MonotonicClock.NowNs() + 60_000_000_000L).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Environment.SetEnvironmentVariable(LaunchVar, value);
+            var (mono, source) = MachineFacts.ProcessStart();
+            // The kernel's start again (its conversion to the monotonic clock reads two clocks: a few ns apart).
+            Assert.InRange(mono, kernel - 1_000_000, kernel + 1_000_000);
+            Assert.StartsWith(kernelSource + "; RTAPP_LAUNCH_MONO_NS ignored: ", source, StringComparison.Ordinal);
+            Assert.Contains(reason, source, StringComparison.Ordinal);
         }
         finally
         {
