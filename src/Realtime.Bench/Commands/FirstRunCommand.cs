@@ -59,6 +59,8 @@ internal sealed class FirstRunCommand : HostCommand
         // Before any thread could read the environment (ONNX Runtime's own threads included).
         OnnxRuntimeWarmUp.QuietTelemetry();
         var (startNs, startSource) = MachineFacts.ProcessStart();
+        // No start to time from (/proc unreadable): the steps are timed from Main, and the source says so.
+        if (startNs <= 0) (startNs, startSource) = (mainNs, "unknown: timed from Main");
         string modelPath = cl.GetValue(_modelArg)!;
         string level = cl.GetValue(_optimization) ?? "all";
         GraphOptimizationLevel optimization = OnnxSessionSettings.ParseGraphOptimization(level)
@@ -86,7 +88,14 @@ internal sealed class FirstRunCommand : HostCommand
         using (engine)
         {
             long loadedNs = MonotonicClock.NowNs();
-            engine.Run();
+            try
+            {
+                engine.Run();
+            }
+            catch (OnnxRuntimeException ex)
+            {
+                throw new ProfileException(modelPath, new[] { $"ONNX Runtime could not run the model on the bound inputs (give the real shapes with --shape): {ex.Message}" });
+            }
             long answeredNs = MonotonicClock.NowNs();
             loadedMs = (loadedNs - startNs) / 1e6;
             firstMs = (answeredNs - startNs) / 1e6;
