@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Collections.Generic;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Timing;
@@ -51,6 +52,17 @@ public sealed class BenchRun
 
     /// <summary>The loop's own frame number of record <paramref name="record"/> (warm-up included).</summary>
     public int LoopFrame(int record) => RecordLoopFrames is { } map ? map[record] : record;
+
+    /// <summary>
+    /// How much slower the turns' uncounted first frames ran than the counted frames' end-to-end p50
+    /// (<paramref name="countedP50Us"/>), at p50, in words ("256 µs (1.20×)"); null when none ran.
+    /// </summary>
+    public string? RewarmTax(double countedP50Us)
+    {
+        if (RewarmEndToEndNs.Length == 0 || countedP50Us <= 0) return null;
+        double rewarm = Percentiles.Summarize(RewarmEndToEndNs).P50Us;
+        return string.Create(CultureInfo.InvariantCulture, $"{rewarm - countedP50Us:0} µs ({rewarm / countedP50Us:0.00}×)");
+    }
 
     /// <summary>Counted frames per second of loop time.</summary>
     public double ThroughputFps => PipelineNs > 0 ? CountedFrames * 1e9 / PipelineNs : 0;

@@ -99,17 +99,23 @@ public static unsafe class MachineFacts
     /// </summary>
     public static (long MonoNs, string Source) ProcessStart()
     {
-        var (statNs, statSource) = KernelProcessStart();
+        const string Given = "launcher (RTAPP_LAUNCH_MONO_NS)";
         string? env = Environment.GetEnvironmentVariable("RTAPP_LAUNCH_MONO_NS");
-        if (env is null) return (statNs, statSource);
-        if (!long.TryParse(env, NumberStyles.Integer, CultureInfo.InvariantCulture, out long given) || given <= 0)
-            return (statNs, $"{statSource}; RTAPP_LAUNCH_MONO_NS ignored: '{MessageText.Shown(env)}' is not a time in ns");
         long now = MonotonicClock.NowNs();
+        long given = 0;
+        bool parsed = env is not null && long.TryParse(env, NumberStyles.Integer, CultureInfo.InvariantCulture, out given) && given > 0;
+        // A launch's stamp (the usual case, read at Main) is within the slack of now, so within it of the
+        // kernel's start too: no /proc read on the way to safe outputs.
+        if (parsed && given <= now && now - given <= LaunchStampSlackNs) return (given, Given);
+        var (statNs, statSource) = KernelProcessStart();
+        if (env is null) return (statNs, statSource);
+        if (!parsed)
+            return (statNs, $"{statSource}; RTAPP_LAUNCH_MONO_NS ignored: '{MessageText.Shown(env)}' is not a time in ns");
         if (given > now)
             return (statNs, string.Create(CultureInfo.InvariantCulture, $"{statSource}; RTAPP_LAUNCH_MONO_NS ignored: {(given - now) / 1e9:0.###} s in the future"));
         if (statNs > 0 && given < statNs - LaunchStampSlackNs)
             return (statNs, string.Create(CultureInfo.InvariantCulture, $"{statSource}; RTAPP_LAUNCH_MONO_NS ignored: {(statNs - given) / 1e9:0.###} s before this process started, not its launch"));
-        return (given, "launcher (RTAPP_LAUNCH_MONO_NS)");
+        return (given, Given);
     }
 
     /// <summary>This process's start from /proc/self/stat (its fork, in clock ticks) on the monotonic clock, ns; 0 when unknown.</summary>

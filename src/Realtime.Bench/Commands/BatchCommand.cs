@@ -76,7 +76,7 @@ internal sealed class BatchCommand : HostCommand
         // The model is read and rewritten before any frame is read: a model that has no batch of 1 is one line, exit 2.
         BatchedModel batched;
         try { batched = ModelBatcher.Rewrite(OnnxModelFile.Read(modelPath), modelPath, size); }
-        catch (InvalidDataException ex) { throw new ProfileException(modelPath, new[] { Problem(ex.Message, modelPath) }); }
+        catch (InvalidDataException ex) { throw new ProfileException(modelPath, new[] { ProfileException.WithoutSource(ex.Message, modelPath) }); }
 
         var (p, source) = ProfileCatalog.Load(cl.GetValue(_board) ?? "sim", cl.GetValue(_set) ?? [], cl.GetValue(_demo), host);
         var application = host.ApplicationFor(p, source, cl.GetValue(_demo));
@@ -127,7 +127,7 @@ internal sealed class BatchCommand : HostCommand
         catch (InvalidDataException ex)
         {
             File.Delete(outPath);
-            throw new ProfileException(modelPath, new[] { $"ONNX Runtime does not take the batch-{size} variant: {Problem(ex.Message, outPath)}" });
+            throw new ProfileException(modelPath, new[] { $"ONNX Runtime does not take the batch-{size} variant: {ProfileException.WithoutSource(ex.Message, outPath)}" });
         }
         return ExitCodes.Ok;
     }
@@ -135,7 +135,7 @@ internal sealed class BatchCommand : HostCommand
     private static OnnxInferenceEngine Load(string path, int batch)
     {
         try { return OnnxInferenceEngine.Load(path, new OnnxBinding { Batch = batch }, new OnnxSessionSettings()); }
-        catch (InvalidDataException ex) when (batch == 1) { throw new ProfileException(path, new[] { Problem(ex.Message, path) }); }
+        catch (InvalidDataException ex) when (batch == 1) { throw new ProfileException(path, new[] { ProfileException.WithoutSource(ex.Message, path) }); }
     }
 
     private static void Print(RealtimeHost host, string modelPath, string outPath, BatchedModel batched, List<SliceCheck> checks, BatchTiming t, string demo, string? load, bool quiet)
@@ -156,7 +156,4 @@ internal sealed class BatchCommand : HostCommand
         Console.WriteLine(string.Create(c, $"Throughput gain {t.ThroughputGain:0.00}×; per-frame latency cost {t.LatencyCost:0.00}× a batch-1 call (a stream's frame waits for the whole batch)"));
         Console.WriteLine($"Wrote {outPath}: run it for {n} streams with an onnx-model node's \"batch\": {n}");
     }
-
-    // The library's "PATH: problem" as the problem alone (the error line names the file once).
-    private static string Problem(string message, string path) => message.StartsWith(path + ": ", StringComparison.Ordinal) ? message[(path.Length + 2)..] : message;
 }

@@ -407,14 +407,15 @@ internal sealed partial class BenchCommand : HostCommand
         // The saved models are written once, here, before any launch is timed.
         var settings = new OnnxSessionSettings { IntraOpThreads = DeclaredModel.IntraOpThreadsOf(s.Profile.App) };
         var saved = new List<string>();
+        // A graph of several models has no one model alone to set its start against.
+        bool floor = modelPaths.Count == 1;
         foreach (string modelPath in modelPaths)
         {
             string savedOnnx = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Onnx, settings);
             string savedOrt = OptimizedModelCache.Ensure(modelPath, cache, SavedModelFormat.Ort, settings);
             saved.Add($"Saved optimized models: {savedOnnx} ({new FileInfo(savedOnnx).Length / 1024} KiB), {savedOrt} ({new FileInfo(savedOrt).Length / 1024} KiB); original {new FileInfo(modelPath).Length / 1024} KiB");
             // The floor: this binary loading the saved model and running it once, nothing else, launched the same way.
-            // A graph of several models has no one model alone to set its start against.
-            if (modelPaths.Count == 1)
+            if (floor)
                 variants.Add(new ColdStartVariant(FloorVariant,
                     "the floor: 'first-run' of the saved .ort, nothing but the runtime's start, ONNX Runtime's, the session and one run (its end is the first answer)",
                     new[] { "first-run", savedOrt, "--optimization", "disabled", "--intra-op-threads", settings.IntraOpThreads.ToString(CultureInfo.InvariantCulture) }, Standalone: true));
@@ -477,7 +478,7 @@ internal sealed partial class BenchCommand : HostCommand
             report.Notes.Add($"page_cache cold: the page cache was dropped before every launch (sync; echo 3 > {PageCache.DropCachesPath}, as root): a power-on's start as far as the disk goes (the kernel's boot is not in it). Each binary ran from a copy of itself and of the libraries beside it: the kernel keeps what a process has mapped through a drop, and the bench maps its own binary and ONNX Runtime's library.");
         report.Notes.Add($"Load average (1, 5, 15 min) before: {loadBefore ?? "unknown"}, after: {report.LoadAfter ?? "unknown"} on {Environment.ProcessorCount} CPUs: launches share the machine with whatever else runs.");
         report.Notes.Add($"Percentiles are nearest rank over {launches} launches: with fewer than 64 launches p90, and fewer than 662 p99, are not established (p99 is then the largest).");
-        if (modelPaths.Count == 1)
+        if (floor)
         {
             ColdStartRunner.SetAgainstFloor(report, FloorVariant);
             report.Notes.Add($"{FloorVariant} is the floor, as the model alone is a frame's: the same binary launched the same way, loading the saved .ort and running it once with nothing else ('first-run'); its first_actuation is that run's end. A variant's first actuation ÷ the floor's is what the application's start adds to the model's own.");
@@ -782,15 +783,6 @@ internal sealed partial class BenchCommand : HostCommand
     /// <summary>Uncounted frames at the start of each turn of <c>--compare naive</c>.</summary>
     internal const int CompareRewarmFrames = 1;
 
-    /// <summary>How much slower a turn's uncounted first frames were than the counted ones (<paramref name="counted"/>, the loop's figures), at p50, in words.</summary>
-    private static string CompareRewarmTax(long[] rewarmEndToEndNs, LoopFigures counted)
-    {
-        double steady = counted.EndToEnd.P50Us;
-        if (rewarmEndToEndNs.Length == 0 || steady <= 0) return "no";
-        double rewarm = Percentiles.Summarize(rewarmEndToEndNs).P50Us;
-        return string.Create(CultureInfo.InvariantCulture, $"{rewarm - steady:0} µs ({rewarm / steady:0.00}×)");
-    }
-
     private static int RunCompareNaive(Setup s, int frames, int warmup, StampCostSummary stamp, string? jsonPath, string htmlPath)
     {
         // Each loop's first frame of a turn runs uncounted: it pays for the caches the other loop's turn left (the naive loop's garbage above all).
@@ -824,7 +816,7 @@ internal sealed partial class BenchCommand : HostCommand
         {
             Description = $"The naive loop is the same graph with its model node '{target.Model.Name}' of type {NaiveOnnxModelNode.TypeName}, the node a newcomer writes: per frame each input copied into a new array, " +
                   "a new DenseTensor and NamedOnnxValue list, InferenceSession.Run's convenience overload, and each output copied into a new array. Same model, same session settings, every other node the same.",
-            Interleaving = $"Both loops ran in this process on the same thread, taking turns every {BenchDriver.BlockFrames} frames; each turn began with {CompareRewarmFrames} uncounted frame (after the other loop's turn it ran {CompareRewarmTax(run.RewarmEndToEndNs, optimized)} slower at p50: the other loop's caches, which a loop running alone never pays); each one's allocations, collections and pauses are counted over its own counted frames only.",
+            Interleaving = $"Both loops ran in this process on the same thread, taking turns every {BenchDriver.BlockFrames} frames; each turn began with {CompareRewarmFrames} uncounted frame (after the other loop's turn it ran {run.RewarmTax(optimized.EndToEnd.P50Us) ?? "no"} slower at p50: the other loop's caches, which a loop running alone never pays); each one's allocations, collections and pauses are counted over its own counted frames only.",
             Optimized = optimized,
             Naive = BenchReports.Figures(naive),
         };

@@ -80,9 +80,7 @@ internal sealed class FirstRunCommand : HostCommand
         }
         catch (InvalidDataException ex)
         {
-            // The engine's message starts with the file's name, which the error's prefix gives already.
-            string problem = ex.Message.StartsWith(modelPath + ": ", StringComparison.Ordinal) ? ex.Message[(modelPath.Length + 2)..] : ex.Message;
-            throw new ProfileException(modelPath, new[] { problem });
+            throw new ProfileException(modelPath, new[] { ProfileException.WithoutSource(ex.Message, modelPath) });
         }
         double loadedMs, firstMs;
         using (engine)

@@ -102,8 +102,8 @@ internal sealed class QuantizeCommand : HostCommand
             model = OnnxModelFile.Read(modelPath);
             quantizer = new ModelQuantizer(model, modelPath, plan);
         }
-        catch (InvalidDataException ex) { throw new ProfileException(modelPath, new[] { Problem(ex.Message, modelPath) }); }
-        catch (ArgumentException ex) { throw new UsageException($"--exclude: {Problem(ex.Message, modelPath)}"); }
+        catch (InvalidDataException ex) { throw new ProfileException(modelPath, new[] { ProfileException.WithoutSource(ex.Message, modelPath) }); }
+        catch (ArgumentException ex) { throw new UsageException($"--exclude: {ProfileException.WithoutSource(ex.Message, modelPath)}"); }
         var inputs = quantizer.Inputs;
         // A model of several inputs is calibrated as its application binds the others (a carried state, constant scalars): --from-app.
         if (inputs.Count != 1 && !fromApp)
@@ -174,7 +174,7 @@ internal sealed class QuantizeCommand : HostCommand
                 if (kv.Value.Count > 0 || !quantizer.InsideBranch(kv.Key)) chosen[kv.Key] = kv.Value.Chosen(method);
             result = quantizer.Quantize(chosen, options);
         }
-        catch (InvalidDataException ex) { throw new ProfileException(modelPath, new[] { Problem(ex.Message, modelPath) }); }
+        catch (InvalidDataException ex) { throw new ProfileException(modelPath, new[] { ProfileException.WithoutSource(ex.Message, modelPath) }); }
         OnnxModelFile.Write(result.Model, outPath);
 
         // The proof that matters: ONNX Runtime loads it and runs a calibration frame.
@@ -262,9 +262,6 @@ internal sealed class QuantizeCommand : HostCommand
         for (int i = 0; i < list.Length; i++) list[i] = new CarriedTensor(feeds.Carried[i].Output, feeds.Carried[i].Input);
         return list;
     }
-
-    // The library's "PATH: problem" as the problem alone (the error line names the file once).
-    private static string Problem(string message, string path) => message.StartsWith(path + ": ", StringComparison.Ordinal) ? message[(path.Length + 2)..] : message;
 
     private static long[] Dims(ValueInfoProto input)
     {

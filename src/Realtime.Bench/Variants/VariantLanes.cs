@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
@@ -190,11 +189,10 @@ public static class VariantLanes
             if (run.RewarmEndToEndNs.Length == 0 || run.CountedFrames == 0) continue;
             var counted = new long[run.CountedFrames];
             for (int i = 0; i < counted.Length; i++) counted[i] = run.Records[run.WarmupFrames + i].EndToEndNs;
-            double steady = Percentiles.Summarize(counted).P50Us, first = Percentiles.Summarize(run.RewarmEndToEndNs).P50Us;
-            if (steady > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{lanes[k].Spec.Name} {first:0} µs against {steady:0} ({first / steady:0.00}×)"));
+            if (run.RewarmTax(Percentiles.Summarize(counted).P50Us) is string tax) parts.Add($"{lanes[k].Spec.Name} {tax}");
         }
         return parts.Count == 0 ? null
-            : $"Each turn began with {RewarmFrames} uncounted frame: after the other lane's turn it pays for the caches that lane left, which a model running alone never does. End to end p50 of those frames: {string.Join("; ", parts)}.";
+            : $"Each turn began with {RewarmFrames} uncounted frame: after the other lane's turn it pays for the caches that lane left, which a model running alone never does. Slower than the counted frames at p50 (end to end): {string.Join("; ", parts)}.";
     }
 
     /// <summary>The counted frames of a lane's run; a lane that faulted or ended early is an error naming the variant.</summary>

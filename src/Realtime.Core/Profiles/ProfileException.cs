@@ -14,6 +14,17 @@ public sealed class ProfileException : Exception
         Problems = OneLine(problems);
     }
 
+    /// <summary>
+    /// <paramref name="message"/> without a leading "<paramref name="source"/>: ": a reader's or an engine's
+    /// message names its file, and a problem line is printed after its source already.
+    /// </summary>
+    public static string WithoutSource(string message, string source)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(source);
+        return message.StartsWith(source + ": ", StringComparison.Ordinal) ? message[(source.Length + 2)..] : message;
+    }
+
     /// <summary>The longest problem line kept; a value echoed from a hostile profile is cut there.</summary>
     public const int MaxLineLength = 1000;
 
