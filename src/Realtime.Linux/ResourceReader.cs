@@ -21,6 +21,8 @@ public sealed unsafe class ResourceReader : IDisposable
 {
     /// <summary>Above this a thermal zone with no passive or hot trip point is counted hot, °C.</summary>
     public const double DefaultHotC = 85;
+    /// <summary>The highest core number read (a larger one is not a core).</summary>
+    public const int MaxCore = 4095;
 
     private readonly string _proc, _sys;
     // The zones as /metrics reads them too (one reader of thermal zones), and each one's hot threshold.
@@ -28,8 +30,10 @@ public sealed unsafe class ResourceReader : IDisposable
     private readonly double[] _hotC;
     private readonly long _pageSize;
     private readonly KeptFile _cpuPressure, _memoryPressure, _ioPressure, _statm, _selfStat, _stat;
-    // Per core (a pipeline thread may move): opened the first time that core is asked for.
-    private KeptFile?[] _frequency = Array.Empty<KeptFile?>(), _maxFrequency = Array.Empty<KeptFile?>(), _throttle = Array.Empty<KeptFile?>();
+    // Per core (a pipeline thread may move): made for every online core at construction, each file opened the
+    // first time its core is asked for, so a thread seen on a new core costs no allocation (a core beyond those,
+    // one brought online later, is made when first seen).
+    private KeptFile?[] _frequency, _maxFrequency, _throttle;
     private KeptFile? _task;
     private int _taskId;
     // /proc/stat's first line and the other files fit; a longer file is read up to this.
@@ -52,6 +56,29 @@ public sealed unsafe class ResourceReader : IDisposable
         _statm = new KeptFile(Path.Combine(procRoot, "self/statm"));
         _selfStat = new KeptFile(Path.Combine(procRoot, "self/stat"));
         _stat = new KeptFile(Path.Combine(procRoot, "stat"));
+        int cores = CoreSlots(sysRoot);
+        _frequency = new KeptFile?[cores];
+        _maxFrequency = new KeptFile?[cores];
+        _throttle = new KeptFile?[cores];
+        for (int core = 0; core < cores; core++) MakeCoreFiles(core);
+    }
+
+    // Slots for cores 0 to the highest online one (the list may have holes), at least this process's count.
+    private static int CoreSlots(string sysRoot)
+    {
+        int slots = Environment.ProcessorCount;
+        string? online = Text(Path.Combine(sysRoot, "devices/system/cpu/online"));
+        if (online is not null && Realtime.Core.Profiles.KernelCmdline.TryParseCpuList(online.Trim(), out var cpus))
+            foreach (int c in cpus) slots = Math.Max(slots, c + 1);
+        return Math.Min(slots, MaxCore + 1);
+    }
+
+    private void MakeCoreFiles(int core)
+    {
+        string cpu = Path.Combine(_sys, "devices/system/cpu", "cpu" + core.ToString(CultureInfo.InvariantCulture));
+        _frequency[core] = new KeptFile(Path.Combine(cpu, "cpufreq/scaling_cur_freq"));
+        _maxFrequency[core] = new KeptFile(Path.Combine(cpu, "cpufreq/cpuinfo_max_freq"));
+        _throttle[core] = new KeptFile(Path.Combine(cpu, "thermal_throttle/core_throttle_count"));
     }
 
     /// <summary>Thermal zones found.</summary>
@@ -66,7 +93,7 @@ public sealed unsafe class ResourceReader : IDisposable
         (r.IoSomeAvg10, r.IoSomeTotalUs) = ParsePressure(_ioPressure.Read(_buffer));
         r.Core = core;
         r.FrequencyKhz = r.MaxFrequencyKhz = r.ThrottleEvents = -1;
-        if (core >= 0 && core < 4096)
+        if (core >= 0 && core <= MaxCore)
         {
             if (core >= _frequency.Length)
             {
@@ -74,13 +101,7 @@ public sealed unsafe class ResourceReader : IDisposable
                 Array.Resize(ref _maxFrequency, core + 1);
                 Array.Resize(ref _throttle, core + 1);
             }
-            if (_frequency[core] is null)
-            {
-                string cpu = Path.Combine(_sys, "devices/system/cpu", "cpu" + core.ToString(CultureInfo.InvariantCulture));
-                _frequency[core] = new KeptFile(Path.Combine(cpu, "cpufreq/scaling_cur_freq"));
-                _maxFrequency[core] = new KeptFile(Path.Combine(cpu, "cpufreq/cpuinfo_max_freq"));
-                _throttle[core] = new KeptFile(Path.Combine(cpu, "thermal_throttle/core_throttle_count"));
-            }
+            if (_frequency[core] is null) MakeCoreFiles(core);
             r.FrequencyKhz = ParseLong(_frequency[core]!.Read(_buffer));
             r.MaxFrequencyKhz = ParseLong(_maxFrequency[core]!.Read(_buffer));
             r.ThrottleEvents = ParseLong(_throttle[core]!.Read(_buffer));
