@@ -67,9 +67,7 @@ public sealed unsafe class ResourceReader : IDisposable
     private static int CoreSlots(string sysRoot)
     {
         int slots = Environment.ProcessorCount;
-        string? online = Text(Path.Combine(sysRoot, "devices/system/cpu/online"));
-        if (online is not null && Realtime.Core.Profiles.KernelCmdline.TryParseCpuList(online.Trim(), out var cpus))
-            foreach (int c in cpus) slots = Math.Max(slots, c + 1);
+        if (Realtime.Core.Profiles.OnlineCpus.Read(sysRoot) is { } online) slots = Math.Max(slots, online.Max + 1);
         return Math.Min(slots, MaxCore + 1);
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 
 namespace Realtime.Core.Profiles;
@@ -15,18 +16,21 @@ public static class OnlineCpus
     public const string SysfsPath = "/sys/devices/system/cpu/online";
 
     /// <summary>The online CPU count; <see cref="Environment.ProcessorCount"/> when the kernel's list cannot be read (not Linux, no /sys).</summary>
-    public static int Count()
+    public static int Count() => Read("/sys")?.Count ?? Environment.ProcessorCount;
+
+    /// <summary>The CPUs online as listed under <paramref name="sysRoot"/> (/sys, or a copy of its tree); null when the list cannot be read or is not one.</summary>
+    public static SortedSet<int>? Read(string sysRoot)
     {
+        string path = Path.Combine(sysRoot, "devices/system/cpu/online");
         string? text;
-        try { text = File.Exists(SysfsPath) ? File.ReadAllText(SysfsPath) : null; }
+        try { text = File.Exists(path) ? File.ReadAllText(path) : null; }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { text = null; }
-        return Parse(text) ?? Environment.ProcessorCount;
+        return List(text);
     }
 
     /// <summary>The number of CPUs a kernel CPU list names (<c>0-3</c>, <c>0,2-3</c>); null when it is not one.</summary>
-    public static int? Parse(string? cpuList)
-    {
-        if (cpuList is null || !KernelCmdline.TryParseCpuList(cpuList.Trim(), out var cpus) || cpus.Count == 0) return null;
-        return cpus.Count;
-    }
+    public static int? Parse(string? cpuList) => List(cpuList)?.Count;
+
+    private static SortedSet<int>? List(string? cpuList) =>
+        cpuList is not null && KernelCmdline.TryParseCpuList(cpuList.Trim(), out var cpus) && cpus.Count > 0 ? cpus : null;
 }
