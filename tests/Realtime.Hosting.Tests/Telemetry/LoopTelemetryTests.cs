@@ -99,12 +99,23 @@ public sealed class LoopTelemetryTests
     {
         var (loop, mean, _) = Loop(frames: 3000, warmup: 0);
         using var _ = loop;
-        mean.CostNs = f => (f % 5) * Ms;
         var telemetry = new LoopTelemetry(10 * Ms, 8 * Ms);
         loop.Attach(telemetry);
-        long last = 0, reads = 0;
+        long last = 0, reads = 0, midRun = -1;
         Exception? error = null;
         bool done = false;
+        // A hand-ticked loop can finish before the scraper's thread first runs (CI once saw no read at all),
+        // so halfway through the loop holds its frame until a whole scrape has begun and ended meanwhile.
+        mean.CostNs = f =>
+        {
+            if (f == 1200)
+            {
+                long before = Volatile.Read(ref reads);
+                // Left at -1 (and failed below) if no scrape came within a minute.
+                if (SpinWait.SpinUntil(() => Volatile.Read(ref reads) >= before + 2, TimeSpan.FromSeconds(60))) midRun = Volatile.Read(ref last);
+            }
+            return (f % 5) * Ms;
+        };
         var scraper = new Thread(() =>
         {
             try
@@ -116,19 +127,21 @@ public sealed class LoopTelemetryTests
                     telemetry.Render(text, "");
                     long frames = (long)Value(text.ToString(), "rtapp_frames_total");
                     if (frames < last) throw new Exception($"frames went back from {last} to {frames}");
-                    last = frames;
-                    reads++;
+                    Volatile.Write(ref last, frames);
+                    Interlocked.Increment(ref reads);
                 }
             }
             catch (Exception ex) { error = ex; }
         });
         scraper.Start();
-        loop.Run();
+        Assert.Equal(LoopOutcome.Completed, loop.Run());
         Volatile.Write(ref done, true);
         scraper.Join();
         Assert.Null(error);
         Assert.Equal(3000, telemetry.Frames);
-        Assert.InRange(reads, 1, long.MaxValue);
+        // The scrape made while the loop waited saw a run under way: some frames counted, not all.
+        Assert.InRange(midRun, 1200, 2999);
+        Assert.True(last >= midRun, $"the last read ({last}) is behind the one made mid-run ({midRun})");
     }
 
     [Fact]
