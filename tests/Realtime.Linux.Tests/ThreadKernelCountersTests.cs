@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 using System.Threading;
+using Realtime.Tests;
 
 namespace Realtime.Linux.Tests;
 
@@ -44,9 +45,7 @@ public sealed unsafe class ThreadKernelCountersTests
             Assert.True(counters.TryRead(out ThreadCounters afterSpin));
             Assert.True(x > 0);
 
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 1000; i++) counters.TryRead(out _);
-            long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            long bytes = ThreadAllocations.Least(() => counters.TryRead(out _), warm: 0);
             return (afterSleep.Since(start), afterTouch.Since(afterSleep), afterSpin.Since(afterTouch), bytes);
         });
         Assert.InRange(slept.VoluntarySwitches, 20, long.MaxValue);

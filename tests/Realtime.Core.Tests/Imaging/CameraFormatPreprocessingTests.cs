@@ -1,6 +1,7 @@
 using System;
 using Realtime.Core.Imaging;
 using Realtime.Core.Pipeline;
+using Realtime.Tests;
 
 namespace Realtime.Core.Tests.Imaging;
 
@@ -121,12 +122,11 @@ public sealed class CameraFormatPreprocessingAllocationTests
         rng.NextBytes(f.Pixels);
         var p = new LetterboxPreprocessor(320, 240, 128, 128);
         var t = new float[128 * 128 * 3];
-        for (int i = 0; i < 20; i++) p.Process(f, t); // warm-up: JIT, tiering
+        Action pass = () => p.Process(f, t);
+        for (int i = 0; i < 20; i++) pass(); // warm-up: JIT, tiering
         Realtime.Core.Pipeline.LoopMemory.CollectBeforeLoop();
         int gen0 = GC.CollectionCount(0);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++) p.Process(f, t);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, ThreadAllocations.Least(pass, n: 1000, warm: 0));
         Assert.Equal(gen0, GC.CollectionCount(0));
     }
 }
@@ -154,14 +154,11 @@ public sealed class VectorisedPreprocessingAllocationTests
             new LetterboxPreprocessor(320, 240, 128, 128, channels: 4, keepAspect: false) { Kernel = kernel },
         };
         var tensor = new float[128 * 128 * 4];
-        for (int i = 0; i < 20; i++) // warm-up: JIT, tiering
-            foreach (var p in passes) foreach (var f in frames) p.Process(f, tensor);
+        Action each = () => { foreach (var p in passes) foreach (var f in frames) p.Process(f, tensor); };
+        for (int i = 0; i < 20; i++) each(); // warm-up: JIT, tiering
         LoopMemory.CollectBeforeLoop();
         int gen0 = GC.CollectionCount(0);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 250; i++)
-            foreach (var p in passes) foreach (var f in frames) p.Process(f, tensor);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, ThreadAllocations.Least(each, n: 250, warm: 0));
         Assert.Equal(gen0, GC.CollectionCount(0));
     }
 }

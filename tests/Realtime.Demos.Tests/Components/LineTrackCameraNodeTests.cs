@@ -6,6 +6,7 @@ using Realtime.Core.Pipeline;
 using Realtime.Core.Profiles;
 using Realtime.Demos.Components;
 using Realtime.Gpio;
+using Realtime.Tests;
 
 namespace Realtime.Demos.Tests.Components;
 
@@ -90,11 +91,5 @@ public sealed class LineTrackCameraNodeTests
         Assert.StartsWith("app.nodes[1].config.pwm: the simulated robot reads simulated motor channels", Assert.Single(config.Problems), StringComparison.Ordinal);
     }
 
-    private static long Allocated(Action a)
-    {
-        a();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        a();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
+    private static long Allocated(Action a) => ThreadAllocations.Least(a, n: 1, warm: 1);
 }

@@ -8,6 +8,7 @@ using Realtime.Core.Profiles;
 using Realtime.Core.Sensors;
 using Realtime.Core.Timing;
 using Realtime.Gpio.Components;
+using Realtime.Tests;
 
 namespace Realtime.Gpio.Tests.Components;
 
@@ -46,9 +47,7 @@ public sealed class GpioComponentsTests
     private static long LoopAllocated(GraphLoop loop, int calls)
     {
         for (int i = 0; i < calls; i++) loop.RunFrames(50);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < calls; i++) loop.RunFrames(50);
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return ThreadAllocations.LeastOfThree(() => { for (int i = 0; i < calls; i++) loop.RunFrames(50); });
     }
 
     [Fact]
@@ -152,10 +151,7 @@ public sealed class GpioComponentsTests
         Assert.Equal(-40f, s.GyroY, 0);
         Assert.Equal(31f, s.TemperatureC, 0);
         Assert.Equal(_clock.NowNs(), imu.CaptureNs);
-        for (int i = 0; i < 100; i++) imu.Process();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++) imu.Process();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, ThreadAllocations.Least(imu.Process));
         imu.Simulated.Connected = false;
         imu.Process();
         Assert.Equal(CaptureStatus.Failed, imu.Status);

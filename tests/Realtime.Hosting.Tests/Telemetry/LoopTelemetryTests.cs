@@ -7,6 +7,7 @@ using Realtime.Core.Pipeline;
 using Realtime.Core.Tests.Graph;
 using Realtime.Core.Timing;
 using Realtime.Hosting.Telemetry;
+using Realtime.Tests;
 
 namespace Realtime.Hosting.Tests.Telemetry;
 
@@ -174,12 +175,10 @@ public sealed class LoopTelemetryTests
         foreach (string line in rendered.Split('\n'))
             if (line.StartsWith("# HELP ", StringComparison.Ordinal)) helps.Add(line.Split(' ')[2]);
         Assert.Equal(new HashSet<string>(helps).Count, helps.Count);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 50; i++)
+        Assert.Equal(0, ThreadAllocations.Least(() =>
         {
             text.Clear();
             LoopTelemetry.RenderAll(text, loops, labels, 2);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }, n: 50, warm: 0));
     }
 }
