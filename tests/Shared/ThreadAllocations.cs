@@ -4,7 +4,7 @@ namespace Realtime.Tests;
 
 /// <summary>
 /// Managed bytes a step allocates on the calling thread, measured so that the runtime's one-off work is not taken for the step's.
-/// Every zero-allocation assertion made in a test process goes through here. The runtime now and then counts bytes of its own on the
+/// Zero-allocation assertions whose work can be repeated go through here. The runtime now and then counts bytes of its own on the
 /// measured thread: the JIT's on-stack replacement of a long loop (a clean room once counted 7,472 bytes over 500 inferences, a CI run
 /// 4,032 over 10,000 ladder steps), and work not yet named (a Core run under load counted 304 bytes over 1,000 ring writes and reads
 /// that allocate nothing, with loops compiled optimized at once and no GC accounting at fault). Such work lands in one window;

@@ -78,7 +78,7 @@ public sealed class DecodersOnRealModelsTests
         Assert.Equal(expected.Count, got.Count);
         Assert.Equal(expected.Candidates, got.Candidates);
         for (int i = 0; i < got.Count; i++) Assert.Equal(expected.Segments[i], got.Segments[i]);
-        Assert.Equal(0, Allocated(node.Process));
+        Assert.Equal(0, ThreadAllocations.Least(node.Process));
     }
 
     [Fact]
@@ -168,24 +168,10 @@ public sealed class DecodersOnRealModelsTests
         Assert.Equal(arg, best.Class);
         Assert.True(best.Score > 0.75f, $"the best anchor's face probability {best.Score}");
         Assert.True(top.Classes.Payload.Items[1].Score <= best.Score);
-        Assert.Equal(0, Allocated(top.Process));
+        Assert.Equal(0, ThreadAllocations.Least(top.Process));
     }
 
     private static NodeConfig Config(string json) => new(JsonDocument.Parse(json).RootElement.Clone(), "app.nodes[0].config");
 
     private static ComponentContext Context() => new(new BoardProfile { Simulated = true }, "board.json", new ManualClock()) { AssetsDirectory = TestAssets.Dir };
-
-    /// <summary>Bytes allocated by 1000 calls after 100 to warm up: the least of three windows (the JIT's one-off tier-up work is not a call's cost; a per-call allocation shows in each).</summary>
-    private static long Allocated(Action step)
-    {
-        for (int i = 0; i < 100; i++) step();
-        long least = long.MaxValue;
-        for (int w = 0; w < 3 && least != 0; w++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 1000; i++) step();
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-        return least;
-    }
 }
